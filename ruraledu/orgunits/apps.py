@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OrgunitsConfig(AppConfig):
+    name = "ruraledu.orgunits"
+    verbose_name = "组织机构"
