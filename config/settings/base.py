@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "ruraledu.accounts",
     "ruraledu.orgunits",
     "ruraledu.plans",
+    "ruraledu.demo",
 ]
 
 MIDDLEWARE = [
@@ -86,7 +87,9 @@ def database_from_url(url: str) -> dict:
     return config
 
 
-DATABASES = {"default": database_from_url(env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))}
+DATABASES = {
+    "default": database_from_url(env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -134,3 +137,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
+
+# "乡村学校" rule (统计用城乡划分代码); districts that read the plan differently set their own.
+RURAL_URBAN_RURAL_CODES = tuple(
+    c.strip() for c in env("RURAL_URBAN_RURAL_CODES", "121,122,123,210,220").split(",") if c.strip()
+)

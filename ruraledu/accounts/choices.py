@@ -22,7 +22,9 @@ class Action(models.TextChoices):
 
 # What each role may do within the part of the tree (or department) it is assigned on.
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    Role.DISTRICT_ADMIN: frozenset({Action.VIEW, Action.CHANGE, Action.VIEW_PERSONAL, Action.REVIEW}),
+    Role.DISTRICT_ADMIN: frozenset(
+        {Action.VIEW, Action.CHANGE, Action.VIEW_PERSONAL, Action.REVIEW}
+    ),
     Role.DISTRICT_LEADER: frozenset({Action.VIEW}),
     Role.DEPARTMENT_REPORTER: frozenset({Action.VIEW, Action.CHANGE}),
     Role.TOWN_OFFICER: frozenset({Action.VIEW, Action.CHANGE}),

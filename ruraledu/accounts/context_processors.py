@@ -1,2 +1,23 @@
+from django.urls import reverse
+
+from .choices import Action
+from .scoping import can, scope_paths, user_departments
+
+
 def navigation(request):
-    return {}
+    """Menu entries that fit the user's roles."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [("工作方案", reverse("plans:plan_detail"))]
+    for department in user_departments(user):
+        items.append(
+            (
+                f"本部门：{department.name}",
+                reverse("plans:department_detail", args=[department.code]),
+            )
+        )
+    items.append(("责任部门", reverse("plans:department_list")))
+    if user.is_superuser or scope_paths(user, Action.VIEW):
+        items.append(("学校与镇街", reverse("orgunits:unit_home")))
+    return {"nav_items": items, "can_admin": user.is_staff and can(user, Action.CHANGE)}

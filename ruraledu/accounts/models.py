@@ -26,12 +26,20 @@ class RoleAssignment(models.Model):
     )
     role = models.CharField("角色", max_length=32, choices=Role.choices)
     org_unit = models.ForeignKey(
-        "orgunits.OrgUnit", verbose_name="组织机构", null=True, blank=True,
-        on_delete=models.CASCADE, related_name="role_assignments",
+        "orgunits.OrgUnit",
+        verbose_name="组织机构",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
     )
     department = models.ForeignKey(
-        "orgunits.Department", verbose_name="部门", null=True, blank=True,
-        on_delete=models.CASCADE, related_name="role_assignments",
+        "orgunits.Department",
+        verbose_name="部门",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
     )
 
     class Meta:

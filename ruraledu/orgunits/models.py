@@ -43,7 +43,11 @@ class OrgUnit(models.Model):
     name = models.CharField("名称", max_length=100)
     kind = models.CharField("类型", max_length=16, choices=OrgUnitKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name="上级",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     path = models.CharField("路径", max_length=255, unique=True, editable=False)
@@ -61,6 +65,12 @@ class OrgUnit(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        # The path is derived state of (parent, code); keep it right on every save.
+        self.path = f"{self.parent.path if self.parent_id else ''}{self.code}/"
+        self.depth = self.path.count("/") - 1
+        super().save(*args, **kwargs)
+
     def clean(self):
         parent_kind = self.parent.kind if self.parent_id else None
         allowed = ALLOWED_PARENTS.get(self.kind, ())
@@ -68,12 +78,6 @@ class OrgUnit(models.Model):
             raise ValidationError({"parent": f"“{self.get_kind_display()}”不能设在此上级之下。"})
         if "/" in self.code:
             raise ValidationError({"code": "代码不能包含“/”。"})
-
-    def save(self, *args, **kwargs):
-        # The path is derived state of (parent, code); keep it right on every save.
-        self.path = f"{self.parent.path if self.parent_id else ''}{self.code}/"
-        self.depth = self.path.count("/") - 1
-        super().save(*args, **kwargs)
 
     @property
     def is_town_level(self) -> bool:
@@ -101,7 +105,10 @@ class SchoolDistrict(models.Model):
     """学区: set up per town (PLAN project 6)."""
 
     town = models.ForeignKey(
-        OrgUnit, verbose_name="所属镇街", on_delete=models.PROTECT, related_name="school_districts",
+        OrgUnit,
+        verbose_name="所属镇街",
+        on_delete=models.PROTECT,
+        related_name="school_districts",
         limit_choices_to={"kind__in": TOWN_LEVEL_KINDS},
     )
     name = models.CharField("学区名称", max_length=100, unique=True)
@@ -120,7 +127,11 @@ class EducationGroup(models.Model):
 
     name = models.CharField("集团名称", max_length=100, unique=True)
     lead_school = models.ForeignKey(
-        "School", verbose_name="牵头学校", null=True, blank=True, on_delete=models.SET_NULL,
+        "School",
+        verbose_name="牵头学校",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="led_groups",
     )
     founded_year = models.PositiveSmallIntegerField("成立年份", null=True, blank=True)
@@ -139,12 +150,17 @@ class School(models.Model):
     """Attributes of a school (legal entity) or campus; one row per org unit of those kinds."""
 
     org_unit = models.OneToOneField(
-        OrgUnit, verbose_name="组织机构", primary_key=True, on_delete=models.CASCADE,
+        OrgUnit,
+        verbose_name="组织机构",
+        primary_key=True,
+        on_delete=models.CASCADE,
         related_name="school",
     )
     stage = models.CharField("办学类型", max_length=3, choices=SchoolStage.choices)
     ownership = models.CharField("办学性质", max_length=8, choices=Ownership.choices)
-    is_inclusive = models.BooleanField("普惠性", default=False, help_text="普惠性民办幼儿园勾选；公办园视为普惠")
+    is_inclusive = models.BooleanField(
+        "普惠性", default=False, help_text="普惠性民办幼儿园勾选；公办园视为普惠"
+    )
     urban_rural_code = models.CharField(
         "统计用城乡划分代码", max_length=3, choices=UrbanRuralCode.choices
     )
@@ -153,11 +169,19 @@ class School(models.Model):
         "校区类型", max_length=16, choices=CampusType.choices, blank=True, default=""
     )
     school_district = models.ForeignKey(
-        SchoolDistrict, verbose_name="学区", null=True, blank=True, on_delete=models.SET_NULL,
+        SchoolDistrict,
+        verbose_name="学区",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="schools",
     )
     education_group = models.ForeignKey(
-        EducationGroup, verbose_name="教育集团", null=True, blank=True, on_delete=models.SET_NULL,
+        EducationGroup,
+        verbose_name="教育集团",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="members",
     )
     credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True, default="")

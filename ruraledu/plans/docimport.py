@@ -67,8 +67,10 @@ def _read_docx(path: Path) -> RawDocument:
     except (PackageNotFoundError, KeyError, ValueError) as exc:
         raise PlanDocError(f"{path.name}：不是有效的 Word (.docx) 文件：{exc}") from exc
     paragraphs = [p.text.strip() for p in document.paragraphs if p.text.strip()]
-    tables = [[[cell.text.strip() for cell in row.cells] for row in table.rows]
-              for table in document.tables]
+    tables = [
+        [[cell.text.strip() for cell in row.cells] for row in table.rows]
+        for table in document.tables
+    ]
     return RawDocument(paragraphs, tables)
 
 
@@ -130,7 +132,7 @@ def find_project_table(document: RawDocument) -> tuple[dict[str, int], list[list
                 if key and key not in columns:
                     columns[key] = index
             if all(k in columns for k in REQUIRED_COLUMNS):
-                return columns, table[h + 1:]
+                return columns, table[h + 1 :]
     raise PlanDocError(
         "未找到重点项目清单表格：需要一张表头包含“序号、项目名称、主要任务、工作目标、牵头部门”"
         "（可含“参与部门”）的表格。请检查文件是否为方案原文。"
@@ -182,7 +184,7 @@ def _trailing_bracket(text: str) -> tuple[str, str]:
         elif text[i] in "（〔(":
             depth -= 1
             if depth == 0:
-                return text[:i].rstrip(), text[i + 1:-1]
+                return text[:i].rstrip(), text[i + 1 : -1]
     return text, ""
 
 
@@ -224,10 +226,16 @@ def parse_body(paragraphs: list[str]) -> dict:
             body, inner = _trailing_bracket(m.group(2))
             title, _, rest = body.partition("。")
             lead, partners = parse_responsibility(inner)
-            sections.append({
-                "number": _cn_to_int(m.group(1)), "kind": kind, "title": title,
-                "text": body, "lead": lead, "partners": partners,
-            })
+            sections.append(
+                {
+                    "number": _cn_to_int(m.group(1)),
+                    "kind": kind,
+                    "title": title,
+                    "text": body,
+                    "lead": lead,
+                    "partners": partners,
+                }
+            )
     return {"header": header, "sections": sections}
 
 
@@ -254,7 +262,8 @@ def draft_targets(project_number: int, goals: str, end_year: int) -> list[dict]:
         if not (year or yearly) or not (percents or coverage or ratio or yearly or years):
             continue
         base = {
-            "text": sentence, "kind": "milestone",
+            "text": sentence,
+            "kind": "milestone",
             "due": f"{year or end_year}-12-31",
             "recurrence": "yearly" if yearly else "once",
         }
@@ -279,13 +288,14 @@ def draft_targets(project_number: int, goals: str, end_year: int) -> list[dict]:
 
 def _bigrams(text: str) -> set[str]:
     text = re.sub(r"[^\u4e00-\u9fa5]", "", text)
-    return {text[i:i + 2] for i in range(len(text) - 1)} - {"乡村", "学校", "教育"}
+    return {text[i : i + 2] for i in range(len(text) - 1)} - {"乡村", "学校", "教育"}
 
 
 def _best_section(project: dict, sections: list[dict]) -> int:
     words = _bigrams(project["name"] + project["tasks_text"])
-    scored = [(len(words & _bigrams(s["title"] + s["text"])), -s["number"], s["number"])
-              for s in sections]
+    scored = [
+        (len(words & _bigrams(s["title"] + s["text"])), -s["number"], s["number"]) for s in sections
+    ]
     return max(scored)[2] if scored else 1
 
 
@@ -309,16 +319,25 @@ def build_draft(document: RawDocument, matcher: DepartmentMatcher, code: str) ->
                 if name not in draft.unknown_departments:
                     draft.unknown_departments.append(name)
                 plain = sorted(name_variants(name), key=len)[-1]
-                departments.setdefault(plain, {
-                    "code": f"dept-{len(departments) + 1:02d}", "name": plain,
-                    "aliases": sorted(name_variants(name) - {plain}),
-                })
+                departments.setdefault(
+                    plain,
+                    {
+                        "code": f"dept-{len(departments) + 1:02d}",
+                        "name": plain,
+                        "aliases": sorted(name_variants(name) - {plain}),
+                    },
+                )
                 resolved.append(plain)
             else:
-                departments.setdefault(department.name, {
-                    "code": department.code, "name": department.name,
-                    "full_name": department.full_name, "aliases": list(department.aliases),
-                })
+                departments.setdefault(
+                    department.name,
+                    {
+                        "code": department.code,
+                        "name": department.name,
+                        "full_name": department.full_name,
+                        "aliases": list(department.aliases),
+                    },
+                )
                 resolved.append(department.name)
         return list(dict.fromkeys(resolved))
 
@@ -348,7 +367,9 @@ def build_draft(document: RawDocument, matcher: DepartmentMatcher, code: str) ->
         }
         missing = [k for k in ("name", "tasks_text", "goals_text", "lead") if not project[k]]
         if missing:
-            raise PlanDocError(f"重点项目清单第 {line} 行（序号 {number}）：缺少 {', '.join(missing)}。")
+            raise PlanDocError(
+                f"重点项目清单第 {line} 行（序号 {number}）：缺少 {', '.join(missing)}。"
+            )
         project = {"number": project.pop("number"), "section": 0, **project}
         project["section"] = _best_section(project, body["sections"])
         projects.append(project)
@@ -374,12 +395,17 @@ def build_draft(document: RawDocument, matcher: DepartmentMatcher, code: str) ->
         "targets": targets,
     }
     if draft.unknown_departments:
-        draft.warnings.append("以下部门未能与部门清单匹配，已作为新部门写入草稿，请核对：" +
-                              "、".join(draft.unknown_departments))
+        draft.warnings.append(
+            "以下部门未能与部门清单匹配，已作为新部门写入草稿，请核对："
+            + "、".join(draft.unknown_departments)
+        )
     draft.warnings.append(
         f"识别到 {len(targets)} 个带时限的目标，均以节点任务（milestone）草稿写入；"
         "请逐条核对，计量目标改为 measured 并填写 indicator 指标代码。"
     )
-    draft.warnings.append("项目所属条目（section）由文字相似度推断，请核对（" +
-                          "，".join(f"{p['number']}→（{chinese_number(p['section'])}）" for p in projects) + "）。")
+    draft.warnings.append(
+        "项目所属条目（section）由文字相似度推断，请核对（"
+        + "，".join(f"{p['number']}→（{chinese_number(p['section'])}）" for p in projects)
+        + "）。"
+    )
     return draft

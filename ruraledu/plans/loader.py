@@ -68,7 +68,9 @@ def parse_plan_file(path: str | Path) -> PlanFile:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"第 {mark.line + 1} 行" if mark else "文件"
-        raise PlanFileError(path, [f"{where}：YAML 格式错误：{getattr(exc, 'problem', exc)}"]) from exc
+        raise PlanFileError(
+            path, [f"{where}：YAML 格式错误：{getattr(exc, 'problem', exc)}"]
+        ) from exc
     if not isinstance(data, dict):
         raise PlanFileError(path, ["第 1 行：文件顶层必须是包含 plan、sections 等字段的映射"])
     try:
@@ -100,7 +102,9 @@ def _check_references(plan_file: PlanFile, root) -> list[str]:
         for i, item in enumerate(items):
             value = getattr(item, attr)
             if value in seen:
-                problems.append(f"第 {_line(root, key, i, attr)} 行，字段 {key}.{i}.{attr}：重复的值 {value}")
+                problems.append(
+                    f"第 {_line(root, key, i, attr)} 行，字段 {key}.{i}.{attr}：重复的值 {value}"
+                )
             seen.add(value)
 
     unique(plan_file.departments, "code", "departments")
@@ -109,7 +113,9 @@ def _check_references(plan_file: PlanFile, root) -> list[str]:
     unique(plan_file.projects, "number", "projects")
     unique(plan_file.targets, "code", "targets")
     if plan_file.plan.end_year < plan_file.plan.start_year:
-        problems.append(f"第 {_line(root, 'plan', 'end_year')} 行，字段 plan.end_year：目标年份早于起始年份")
+        problems.append(
+            f"第 {_line(root, 'plan', 'end_year')} 行，字段 plan.end_year：目标年份早于起始年份"
+        )
 
     matcher = DepartmentMatcher([*_file_departments(plan_file), *Department.objects.all()])
     sections = {s.number for s in plan_file.sections}
@@ -144,8 +150,10 @@ def _check_references(plan_file: PlanFile, root) -> list[str]:
 
 
 def _file_departments(plan_file: PlanFile) -> list[Department]:
-    return [Department(code=d.code, name=d.name, full_name=d.full_name, aliases=d.aliases)
-            for d in plan_file.departments]
+    return [
+        Department(code=d.code, name=d.name, full_name=d.full_name, aliases=d.aliases)
+        for d in plan_file.departments
+    ]
 
 
 class _Writer:
@@ -197,23 +205,41 @@ def load_plan(path: str | Path) -> LoadStats:
     plan = w.upsert(Plan, {"code": header.code}, header.model_dump(exclude={"code"}))
 
     for order, entry in enumerate(plan_file.departments):
-        w.upsert(Department, {"code": entry.code}, {
-            "name": entry.name, "full_name": entry.full_name, "aliases": entry.aliases,
-            "sort_order": order,
-        })
+        w.upsert(
+            Department,
+            {"code": entry.code},
+            {
+                "name": entry.name,
+                "full_name": entry.full_name,
+                "aliases": entry.aliases,
+                "sort_order": order,
+            },
+        )
     matcher = DepartmentMatcher.from_database()
 
     sections = {}
     for entry in plan_file.sections:
-        sections[entry.number] = w.upsert(Section, {"plan": plan, "number": entry.number}, {
-            "kind": entry.kind, "title": entry.title, "text": entry.text,
-        })
+        sections[entry.number] = w.upsert(
+            Section,
+            {"plan": plan, "number": entry.number},
+            {
+                "kind": entry.kind,
+                "title": entry.title,
+                "text": entry.text,
+            },
+        )
     projects = {}
     for entry in plan_file.projects:
-        projects[entry.number] = w.upsert(Project, {"plan": plan, "number": entry.number}, {
-            "section": sections[entry.section], "name": entry.name,
-            "tasks_text": entry.tasks_text, "goals_text": entry.goals_text,
-        })
+        projects[entry.number] = w.upsert(
+            Project,
+            {"plan": plan, "number": entry.number},
+            {
+                "section": sections[entry.section],
+                "name": entry.name,
+                "tasks_text": entry.tasks_text,
+                "goals_text": entry.goals_text,
+            },
+        )
         kept = {
             w.upsert(Task, {"project": projects[entry.number], "number": n}, {"text": text}).pk
             for n, text in enumerate(entry.tasks, start=1)
@@ -235,15 +261,19 @@ def load_plan(path: str | Path) -> LoadStats:
                 lookup[owner_key] = owner
                 kept.add(w.upsert(Responsibility, lookup, {"role": role, "sort_order": order}).pk)
     w.delete_rest(
-        Responsibility.objects.filter(section__plan=plan) | Responsibility.objects.filter(
-            project__plan=plan), kept)
+        Responsibility.objects.filter(section__plan=plan)
+        | Responsibility.objects.filter(project__plan=plan),
+        kept,
+    )
 
     kept = set()
     for entry in plan_file.targets:
         values = entry.model_dump(exclude={"code", "project", "section", "indicator", "due"})
         values.update(
-            project=projects.get(entry.project), section=sections.get(entry.section),
-            indicator_code=entry.indicator, due_date=entry.due,
+            project=projects.get(entry.project),
+            section=sections.get(entry.section),
+            indicator_code=entry.indicator,
+            due_date=entry.due,
         )
         if entry.kind == TargetKind.MILESTONE:
             values.pop("milestone_status", None)

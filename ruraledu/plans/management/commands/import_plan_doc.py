@@ -13,7 +13,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="方案原文 .docx 或 .txt")
         parser.add_argument("-o", "--output", help="草稿输出路径（默认：与原文同名的 .draft.yaml）")
-        parser.add_argument("--code", default="draft-plan", help="方案代码（小写字母、数字、连字符）")
+        parser.add_argument(
+            "--code", default="draft-plan", help="方案代码（小写字母、数字、连字符）"
+        )
 
     def handle(self, *args, file: str, output: str | None, code: str, **options):
         source = Path(file)

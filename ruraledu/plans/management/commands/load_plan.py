@@ -17,7 +17,11 @@ class Command(BaseCommand):
         if not stats.changed:
             self.stdout.write("方案数据与文件一致，无变化。")
             return
-        for label, bucket in (("新增", stats.created), ("更新", stats.updated), ("删除", stats.deleted)):
+        for label, bucket in (
+            ("新增", stats.created),
+            ("更新", stats.updated),
+            ("删除", stats.deleted),
+        ):
             if bucket:
                 detail = "，".join(f"{name} {n}" for name, n in bucket.items())
                 self.stdout.write(f"{label}：{detail}")

@@ -1,0 +1,80 @@
+"""Writes to the org tree."""
+
+from pathlib import Path
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from .choices import OrgUnitKind
+from .models import OrgUnit, School
+
+
+def _upsert(*, code: str, values: dict) -> tuple[OrgUnit, bool]:
+    unit = OrgUnit.objects.filter(code=code).first()
+    if unit is None:
+        unit = OrgUnit(code=code, **values)
+        unit.full_clean()
+        unit.save()
+        return unit, True
+    changed = [k for k, v in values.items() if getattr(unit, k) != v]
+    if changed:
+        for k in changed:
+            setattr(unit, k, values[k])
+        unit.full_clean()
+        unit.save()
+    return unit, bool(changed)
+
+
+def orgunit_upsert(
+    *, code: str, name: str, kind: str, parent: OrgUnit | None, sort_order: int = 0
+) -> tuple[OrgUnit, bool]:
+    """Create or update one unit by its code; returns (unit, changed)."""
+    return _upsert(
+        code=code, values={"name": name, "kind": kind, "parent": parent, "sort_order": sort_order}
+    )
+
+
+def school_upsert(*, unit: OrgUnit, **values) -> tuple[School, bool]:
+    school = School.objects.filter(org_unit=unit).first()
+    if school is None:
+        school = School(org_unit=unit, **values)
+        school.full_clean()
+        school.save()
+        return school, True
+    changed = [k for k, v in values.items() if getattr(school, k) != v]
+    for k in changed:
+        setattr(school, k, values[k])
+    if changed:
+        school.full_clean()
+        school.save()
+    return school, bool(changed)
+
+
+@transaction.atomic
+def orgunits_load(path: str | Path) -> int:
+    """Load the district and its towns from a YAML file; returns the number of changed rows."""
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    try:
+        district_data, units = data["district"], data["units"]
+    except (TypeError, KeyError) as exc:
+        raise ValidationError(f"{path}：文件须包含 district 与 units 两项。") from exc
+    district, changed = orgunit_upsert(
+        code=str(district_data["code"]),
+        name=district_data["name"],
+        kind=OrgUnitKind.DISTRICT,
+        parent=None,
+    )
+    count = int(changed)
+    for order, row in enumerate(units):
+        if row.get("kind") not in (OrgUnitKind.TOWN, OrgUnitKind.SUBDISTRICT, OrgUnitKind.ZONE):
+            raise ValidationError(f"{path}：第 {order + 1} 个单位“{row.get('name')}”的类型无效。")
+        _, changed = orgunit_upsert(
+            code=str(row["code"]),
+            name=row["name"],
+            kind=row["kind"],
+            parent=district,
+            sort_order=order,
+        )
+        count += int(changed)
+    return count
