@@ -41,6 +41,16 @@ class LoadStats:
         return sum(self.created.values()) + sum(self.updated.values()) + sum(self.deleted.values())
 
 
+class _PlanYamlLoader(yaml.SafeLoader):
+    """Leaves dates as text so that pydantic checks them and the error can name the line."""
+
+
+_PlanYamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _node_at(node, loc: tuple):
     """The YAML node at a pydantic error location, or the deepest existing parent."""
     for key in loc:
@@ -56,6 +66,34 @@ def _node_at(node, loc: tuple):
     return node
 
 
+def _message_zh(error: dict) -> str:
+    """pydantic's messages in Chinese, for the people who edit plan files."""
+    kind, ctx = error["type"], error.get("ctx", {})
+    messages = {
+        "missing": "缺少必填字段",
+        "extra_forbidden": "未知字段（请检查拼写）",
+        "enum": f"取值无效，可选值：{ctx.get('expected', '')}",
+        "literal_error": f"取值无效，可选值：{ctx.get('expected', '')}",
+        "int_parsing": "必须是整数",
+        "int_type": "必须是整数",
+        "decimal_parsing": "必须是数字",
+        "decimal_type": "必须是数字",
+        "date_from_datetime_parsing": "必须是 YYYY-MM-DD 格式的日期",
+        "date_parsing": "必须是 YYYY-MM-DD 格式的日期",
+        "date_type": "必须是 YYYY-MM-DD 格式的日期",
+        "string_type": "必须是文字",
+        "list_type": "必须是列表",
+        "string_too_short": "不能为空",
+        "too_short": f"至少需要 {ctx.get('min_length', 1)} 项",
+        "string_pattern_mismatch": f"格式不符合要求（{ctx.get('pattern', '')}）",
+        "greater_than_equal": f"不能小于 {ctx.get('ge', '')}",
+        "less_than_equal": f"不能大于 {ctx.get('le', '')}",
+    }
+    if kind in messages:
+        return messages[kind]
+    return error["msg"].removeprefix("Value error, ")
+
+
 def parse_plan_file(path: str | Path) -> PlanFile:
     path = str(path)
     try:
@@ -63,8 +101,8 @@ def parse_plan_file(path: str | Path) -> PlanFile:
     except (OSError, UnicodeDecodeError) as exc:
         raise PlanFileError(path, [f"无法读取文件（须为 UTF-8 编码的 YAML）：{exc}"]) from exc
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=_PlanYamlLoader)
+        data = yaml.load(text, Loader=_PlanYamlLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"第 {mark.line + 1} 行" if mark else "文件"
@@ -81,7 +119,7 @@ def parse_plan_file(path: str | Path) -> PlanFile:
             loc = tuple(x for x in error["loc"] if not (isinstance(x, str) and "[" in x))
             node = _node_at(root, loc)
             field_name = ".".join(str(x) for x in loc) or "(顶层)"
-            message = error["msg"].removeprefix("Value error, ")
+            message = _message_zh(error)
             problems.append(f"第 {node.start_mark.line + 1} 行，字段 {field_name}：{message}")
         raise PlanFileError(path, problems) from exc
     problems = _check_references(plan_file, root)
