@@ -16,11 +16,14 @@ def unit_roots(*, user) -> list[OrgUnit]:
     return roots
 
 
-def unit_children(*, user, unit: OrgUnit) -> list[OrgUnit]:
+def unit_children(*, user, unit: OrgUnit, query: str = "", kind: str = "") -> list[OrgUnit]:
+    children = OrgUnit.objects.for_user(user).filter(parent=unit)
+    if query:
+        children = children.filter(Q(name__icontains=query) | Q(code__icontains=query))
+    if kind:
+        children = children.filter(kind=kind)
     return list(
-        OrgUnit.objects.for_user(user)
-        .filter(parent=unit)
-        .select_related("school")
+        children.select_related("school")
         .annotate(child_count=Count("children", filter=Q(children__is_active=True)))
         .order_by("kind", "sort_order", "name")
     )

@@ -5,6 +5,7 @@ from django.views.generic import TemplateView
 from ruraledu.core.views import ScopedDetailView
 
 from . import selectors
+from .choices import OrgUnitKind
 from .models import OrgUnit
 
 
@@ -34,10 +35,20 @@ class UnitDetailView(ScopedDetailView):
             .select_related("parent", "school__school_district", "school__education_group")
         )
 
+    def get_template_names(self):
+        if self.request.htmx:
+            return ["orgunits/_unit_children.html"]
+        return [self.template_name]
+
     def get_context_data(self, **kwargs):
         user, unit = self.request.user, self.object
+        query = self.request.GET.get("q", "").strip()[:50]
+        kind = self.request.GET.get("kind", "")
         return super().get_context_data(
-            children=selectors.unit_children(user=user, unit=unit),
+            children=selectors.unit_children(user=user, unit=unit, query=query, kind=kind),
+            query=query,
+            kind=kind,
+            kind_choices=OrgUnitKind.choices,
             breadcrumbs=selectors.unit_breadcrumbs(user=user, unit=unit),
             summary=selectors.unit_summary(user=user, unit=unit),
             school=getattr(unit, "school", None),

@@ -82,3 +82,20 @@ def test_town_page_query_count_does_not_grow_with_schools(client, town_officer, 
     # then the page costs exactly the same number of queries
     assert queries() == before
     assert before <= 12
+
+
+def test_htmx_filter_returns_only_the_matching_rows(client, town_officer, town_a, school_a):
+    SchoolFactory(org_unit__code="X1", org_unit__name="甲镇幼儿园", org_unit__parent=town_a)
+    client.force_login(town_officer)
+    response = client.get(unit_url(town_a), {"q": "幼儿"}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert "<html" not in body
+    assert "甲镇幼儿园" in body
+    assert "甲镇中心小学" not in body
+
+
+def test_vendored_assets_are_served_locally(client):
+    for path in ("/static/vendor/bootstrap-5.3.9/bootstrap.min.css", "/static/vendor/htmx-2.0.11/htmx.min.js"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert b"".join(response.streaming_content)[:100]
