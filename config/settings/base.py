@@ -33,11 +33,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "ruraledu.core",
     "ruraledu.accounts",
     "ruraledu.orgunits",
     "ruraledu.plans",
     "ruraledu.demo",
+    "ruraledu.spreadsheets",
 ]
 
 MIDDLEWARE = [
@@ -142,3 +145,17 @@ LOGGING = {
 RURAL_URBAN_RURAL_CODES = tuple(
     c.strip() for c in env("RURAL_URBAN_RURAL_CODES", "121,122,123,210,220").split(",") if c.strip()
 )
+
+# Background work (imports, recompute): the django-tasks API with its database worker
+# (`python manage.py db_worker`); tests and commands may run tasks immediately.
+TASKS = {
+    "default": {
+        "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+# Uploaded and generated files (error reports, evidence) live outside the web root.
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "files")))
+IMPORT_MAX_UPLOAD_BYTES = int(env("IMPORT_MAX_UPLOAD_BYTES", str(30 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

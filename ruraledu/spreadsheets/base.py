@@ -1,0 +1,102 @@
+"""The contract between the generic Excel machinery and each app's importer.
+
+An app describes its sheet with a `SheetSpec` (Chinese headers, types, enumerations) and
+subclasses `Importer`; the spreadsheets app does the rest: templates with dropdowns, reading,
+cell parsing, upload safety, all-or-nothing runs, error reports and exports.
+"""
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # key in the parsed row dict
+    header: str  # Chinese header in row 1 of the sheet
+    kind: str = "text"  # text | int | decimal | date | bool | choice | id_number
+    required: bool = False
+    choices: tuple[tuple[str, str], ...] = ()  # (stored value, Chinese label); cells hold labels
+    note: str = ""  # shown in the notes row under the header
+    width: int = 14
+    min_value: float | None = None
+    max_value: float | None = None
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    kind: str  # importer key, e.g. "students"
+    title: str  # sheet name and the kind's Chinese name, e.g. "学生名册"
+    columns: tuple[Column, ...]
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+
+@dataclass(frozen=True)
+class CellError:
+    sheet: str
+    row: int  # 1-based Excel row number
+    column: str  # Chinese header ("" for a whole-row problem)
+    value: str  # the cell's text as the user typed it
+    message: str  # the rule broken, in Chinese
+
+    def __str__(self) -> str:
+        where = f"工作表“{self.sheet}”第 {self.row} 行"
+        if self.column:
+            where += f"“{self.column}”列"
+        shown = f"（值：{self.value}）" if self.value not in ("", None) else ""
+        return f"{where}{shown}：{self.message}"
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int  # Excel row number
+    values: dict  # key -> parsed Python value (None for an empty cell)
+    raw: dict  # key -> the cell's text as typed, for error messages
+
+
+class Importer:
+    """Subclass per kind of record and register with @register."""
+
+    spec: ClassVar[SheetSpec]
+
+    def validate(self, rows: list[Row], *, year: int, user) -> list[CellError]:
+        """Cross-row and database checks (unknown school code, duplicates, scope …).
+        Cell types were already checked. Return every error; write nothing."""
+        raise NotImplementedError
+
+    def write(self, rows: list[Row], *, year: int, user) -> ImportResult:
+        """Upsert by natural key. Called inside one transaction, only when validate found nothing."""
+        raise NotImplementedError
+
+    def export_rows(self, *, year: int, user):
+        """Rows (dicts keyed like the spec) of the records the user may see, for export."""
+        raise NotImplementedError
+
+
+IMPORTERS: dict[str, type[Importer]] = {}
+
+
+def register(cls: type[Importer]) -> type[Importer]:
+    IMPORTERS[cls.spec.kind] = cls
+    return cls
+
+
+def get_importer(kind: str) -> Importer:
+    try:
+        return IMPORTERS[kind]()
+    except KeyError:
+        known = "、".join(f"{k}（{c.spec.title}）" for k, c in IMPORTERS.items())
+        raise KeyError(f"未知的数据类型“{kind}”，可选：{known}") from None
