@@ -39,6 +39,10 @@ INSTALLED_APPS = [
     "ruraledu.accounts",
     "ruraledu.orgunits",
     "ruraledu.plans",
+    "ruraledu.facilities",
+    "ruraledu.workforce",
+    "ruraledu.students",
+    "ruraledu.activities",
     "ruraledu.demo",
     "ruraledu.spreadsheets",
 ]
@@ -159,3 +163,7 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "files")))
 IMPORT_MAX_UPLOAD_BYTES = int(env("IMPORT_MAX_UPLOAD_BYTES", str(30 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Key for personal ID numbers at rest (see ruraledu/core/crypto.py). Production sets DATA_KEY.
+DATA_KEY_FILE = Path(env("DATA_KEY_FILE", str(BASE_DIR / "var" / "keys" / "data.key")))
+DATA_KEY_AUTOCREATE = True

@@ -17,3 +17,6 @@ STORAGES = {
 }
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+
+# Production never invents a key: losing it would make every stored ID number unreadable.
+DATA_KEY_AUTOCREATE = False

@@ -1,0 +1,81 @@
+"""Personal ID numbers at rest: AES-GCM ciphertext, an HMAC blind index for look-up and
+uniqueness, and a short hint (region prefix, last four) for masked display.
+
+Keys come from the DATA_KEY environment variable (base64, 32 bytes) or a key file, never from
+the database or the code. Embedded and test modes create their own key file on first use.
+"""
+
+import base64
+import hashlib
+import hmac
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+
+def _master_key() -> bytes:
+    value = os.environ.get("DATA_KEY", "")
+    if value:
+        key = base64.b64decode(value)
+    else:
+        path = Path(settings.DATA_KEY_FILE)
+        if not path.exists():
+            if not settings.DATA_KEY_AUTOCREATE:
+                raise ImproperlyConfigured(
+                    "缺少个人信息加密密钥：请设置 DATA_KEY 或 DATA_KEY_FILE。"
+                )
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(base64.b64encode(os.urandom(32)))
+            path.chmod(0o600)
+        key = base64.b64decode(path.read_bytes().strip())
+    if len(key) != 32:
+        raise ImproperlyConfigured("个人信息加密密钥必须是 32 字节（base64 编码）。")
+    return key
+
+
+@lru_cache(maxsize=1)
+def _keys() -> tuple[AESGCM, bytes]:
+    material = HKDF(algorithm=hashes.SHA256(), length=64, salt=None, info=b"ruraledu-id").derive(
+        _master_key()
+    )
+    return AESGCM(material[:32]), material[32:]
+
+
+def normalise_id(value: str) -> str:
+    return value.strip().upper().replace(" ", "")
+
+
+def encrypt(value: str) -> bytes:
+    cipher, _ = _keys()
+    nonce = os.urandom(12)
+    return nonce + cipher.encrypt(nonce, value.encode(), None)
+
+
+def decrypt(blob: bytes) -> str:
+    cipher, _ = _keys()
+    blob = bytes(blob)
+    return cipher.decrypt(blob[:12], blob[12:], None).decode()
+
+
+def blind_index(value: str) -> str:
+    _, index_key = _keys()
+    return hmac.new(index_key, normalise_id(value).encode(), hashlib.sha256).hexdigest()
+
+
+def hint(value: str) -> str:
+    """The characters kept for masked display: region prefix and last four."""
+    value = normalise_id(value)
+    return f"{value[:4]}|{value[-4:]}" if len(value) > 8 else ""
+
+
+def masked(hint_value: str, length: int = 18) -> str:
+    if not hint_value or "|" not in hint_value:
+        return "—"
+    head, tail = hint_value.split("|", 1)
+    return head + "*" * (length - len(head) - len(tail)) + tail

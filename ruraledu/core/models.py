@@ -1,0 +1,65 @@
+"""Base models shared by the registry apps."""
+
+from django.conf import settings
+from django.db import models
+
+from . import crypto
+from .schoolyear import school_year_label
+
+
+class SchoolYear(models.Model):
+    """A school year the registry holds. Rolling forward creates the next one."""
+
+    year = models.PositiveSmallIntegerField("学年", primary_key=True)
+    is_current = models.BooleanField("当前学年", default=False)
+    rolled_from = models.PositiveSmallIntegerField("由此学年结转", null=True, blank=True)
+    started_at = models.DateTimeField("开始时间", auto_now_add=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "学年"
+        verbose_name_plural = "学年"
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return school_year_label(self.year)
+
+
+class Sex(models.TextChoices):
+    """GB/T 2261.1."""
+
+    MALE = "1", "男"
+    FEMALE = "2", "女"
+
+
+class PersonBase(models.Model):
+    """A person identified by an ID number kept encrypted, with a blind index as natural key."""
+
+    name = models.CharField("姓名", max_length=50)
+    id_cipher = models.BinaryField("证件号（密文）", editable=False)
+    id_index = models.CharField("证件号索引", max_length=64, unique=True, editable=False)
+    id_hint = models.CharField("证件号提示", max_length=12, editable=False, default="")
+    sex = models.CharField("性别", max_length=1, choices=Sex.choices)
+    birth_date = models.DateField("出生日期", null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    def set_id_number(self, value: str) -> None:
+        value = crypto.normalise_id(value)
+        self.id_cipher = crypto.encrypt(value)
+        self.id_index = crypto.blind_index(value)
+        self.id_hint = crypto.hint(value)
+
+    @property
+    def masked_id(self) -> str:
+        return crypto.masked(self.id_hint)
+
+    def id_number(self) -> str:
+        """The clear ID number; callers check the view_personal permission and log the view."""
+        return crypto.decrypt(self.id_cipher)

@@ -1,0 +1,117 @@
+"""Students: a person (ID number or 学籍号 encrypted) and an enrolment per school year."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from ruraledu.core.models import PersonBase
+from ruraledu.core.querysets import ScopedQuerySet
+
+from .choices import FamilyStatus, IdKind, Placement, Transport
+
+
+class StudentPerson(PersonBase):
+    id_kind = models.CharField(
+        "证件类型", max_length=12, choices=IdKind.choices, default=IdKind.RESIDENT_ID
+    )
+    village = models.ForeignKey(
+        "orgunits.OrgUnit",
+        verbose_name="户籍/居住村居",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="resident_students",
+        limit_choices_to={"kind": "village"},
+    )
+
+    class Meta:
+        verbose_name = "学生"
+        verbose_name_plural = "学生"
+
+
+class EnrolmentQuerySet(ScopedQuerySet):
+    scope_path_field = "school__org_unit__path"
+
+
+class Enrolment(models.Model):
+    """A student's enrolment in a school year, with the care flags the plan's targets read."""
+
+    person = models.ForeignKey(
+        StudentPerson, verbose_name="学生", on_delete=models.PROTECT, related_name="enrolments"
+    )
+    school = models.ForeignKey(
+        "orgunits.School", verbose_name="学校", on_delete=models.PROTECT, related_name="enrolments"
+    )
+    campus = models.ForeignKey(
+        "orgunits.School",
+        verbose_name="校区",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="campus_enrolments",
+    )
+    year = models.PositiveSmallIntegerField("学年", db_index=True)
+    grade = models.PositiveSmallIntegerField("年级")
+    class_name = models.CharField("班级", max_length=20, blank=True, default="")
+    boarding = models.BooleanField("住校", default=False)
+    distance_km = models.DecimalField(
+        "家校距离（公里）", max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    transport = models.CharField(
+        "上下学交通", max_length=12, choices=Transport.choices, default=Transport.NONE
+    )
+    lunch_needed = models.BooleanField("有在校午餐需求", default=False)
+    lunch_served = models.BooleanField("在校午餐已保障", default=False)
+    left_behind = models.BooleanField("留守儿童", default=False)
+    disability = models.BooleanField("残疾", default=False)
+    placement = models.CharField(
+        "安置方式", max_length=16, choices=Placement.choices, blank=True, default=""
+    )
+    orphan = models.BooleanField("孤儿", default=False)
+    unattended = models.BooleanField("事实无人抚养", default=False)
+    hardship = models.BooleanField("困境儿童", default=False)
+    family_status = models.CharField(
+        "脱贫/监测户", max_length=12, choices=FamilyStatus.choices, blank=True, default=""
+    )
+    struggling = models.BooleanField("学困生", default=False)
+    aid_received = models.BooleanField("已获资助", default=False)
+    mentor = models.ForeignKey(
+        "workforce.StaffPerson",
+        verbose_name="成长导师",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mentees",
+    )
+
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "学籍"
+        verbose_name_plural = "学籍"
+        ordering = ["-year", "school", "grade", "class_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "year"], name="enrolment_person_year_unique"),
+            models.CheckConstraint(
+                condition=models.Q(grade__gte=1, grade__lte=12), name="enrolment_grade_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "school"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.year} {self.grade}年级"
+
+    def clean(self):
+        if self.placement and not self.disability:
+            raise ValidationError({"placement": "只有残疾学生才需要填写安置方式。"})
+
+    @property
+    def is_priority(self) -> bool:
+        """A priority category for aid (资助 应助尽助)."""
+        return bool(
+            self.orphan
+            or self.unattended
+            or self.hardship
+            or self.disability
+            or self.left_behind
+            or self.family_status
+        )
