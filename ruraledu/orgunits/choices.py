@@ -60,3 +60,17 @@ class UrbanRuralCode(models.TextChoices):
     SPECIAL_AREA = "123", "123 特殊区域"
     VILLAGE_SEAT = "210", "210 乡中心区"
     VILLAGE = "220", "220 村庄"
+
+
+# Grades (年级 1–12) each kind of school teaches; kindergartens report classes, not enrolments.
+GRADE_RANGES: dict[str, range] = {
+    SchoolStage.PRIMARY: range(1, 7),
+    SchoolStage.TEACHING_POINT: range(1, 7),
+    SchoolStage.JUNIOR: range(7, 10),
+    SchoolStage.NINE_YEAR: range(1, 10),
+    SchoolStage.TWELVE_YEAR: range(1, 13),
+    SchoolStage.COMPLETE_SECONDARY: range(7, 13),
+    SchoolStage.SENIOR: range(10, 13),
+    SchoolStage.SPECIAL: range(1, 10),
+    SchoolStage.KINDERGARTEN: range(0),
+}

@@ -95,7 +95,10 @@ def test_htmx_filter_returns_only_the_matching_rows(client, town_officer, town_a
 
 
 def test_vendored_assets_are_served_locally(client):
-    for path in ("/static/vendor/bootstrap-5.3.9/bootstrap.min.css", "/static/vendor/htmx-2.0.11/htmx.min.js"):
+    for path in (
+        "/static/vendor/bootstrap-5.3.9/bootstrap.min.css",
+        "/static/vendor/htmx-2.0.11/htmx.min.js",
+    ):
         response = client.get(path)
         assert response.status_code == 200, path
         assert b"".join(response.streaming_content)[:100]

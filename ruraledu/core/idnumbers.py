@@ -1,0 +1,63 @@
+"""Checks for Chinese identifiers (GB 11643 resident ID, 学籍号, 统一社会信用代码).
+
+The resident-ID check is our own because imports run it 100,000 times per roster and
+python-stdnum's `cn.ric` costs ~22 µs a call; the tests hold it to agree with stdnum.
+"""
+
+import datetime as dt
+from functools import lru_cache
+
+from stdnum import exceptions
+from stdnum.cn import uscc
+
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK = "10X98765432"
+_DIGITS = frozenset("0123456789")
+
+
+@lru_cache(maxsize=65536)
+def _valid_date(text: str) -> bool:
+    try:
+        day = dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+    except ValueError:
+        return False
+    return dt.date(1900, 1, 1) <= day <= dt.date.today()
+
+
+def resident_id_problem(value: str) -> str | None:
+    """None when `value` is a valid 18-digit resident ID number, else the rule it breaks."""
+    if len(value) != 18:
+        return f"身份证号应为 18 位，实际 {len(value)} 位"
+    body = value[:17]
+    if not _DIGITS.issuperset(body) or value[17] not in "0123456789X":
+        return "身份证号格式错误（应为 17 位数字加 1 位数字或 X）"
+    if not _valid_date(value[6:14]):
+        return "身份证号中的出生日期无效"
+    total = sum(w * (ord(c) - 48) for w, c in zip(_WEIGHTS, body, strict=True))
+    if _CHECK[total % 11] != value[17]:
+        return "身份证号校验位错误（GB 11643）"
+    return None
+
+
+def student_no_problem(value: str) -> str | None:
+    """全国学籍号: G/J/L followed by the student's resident ID number."""
+    if len(value) == 19 and value[0] in "GJL":
+        problem = resident_id_problem(value[1:])
+        return None if problem is None else f"学籍号中的身份证号部分有误：{problem}"
+    return "学籍号格式错误（应为 G、J 或 L 加 18 位身份证号）"
+
+
+def birth_date_from_id(value: str) -> dt.date | None:
+    digits = value[-18:]
+    try:
+        return dt.date(int(digits[6:10]), int(digits[10:12]), int(digits[12:14]))
+    except ValueError:
+        return None
+
+
+def credit_code_problem(value: str) -> str | None:
+    try:
+        uscc.validate(value)
+    except exceptions.ValidationError:
+        return "统一社会信用代码无效（GB 32100）"
+    return None
