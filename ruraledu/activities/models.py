@@ -49,6 +49,9 @@ class LessonObservation(DatedAtSchool):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.observer} 听课 {self.school} {self.held_on}"
+
 
 class PublicLesson(DatedAtSchool):
     """公开课, 示范课, 名师课堂 or 送教 given by a teacher at a school."""
@@ -68,6 +71,9 @@ class PublicLesson(DatedAtSchool):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.teacher} {self.get_kind_display()} {self.school} {self.held_on}"
+
 
 class CityTrip(DatedAtSchool):
     """进城研学 / 拓展视野 trip of a school, with its participating students."""
@@ -83,6 +89,9 @@ class CityTrip(DatedAtSchool):
         constraints = [
             models.UniqueConstraint(fields=["school", "held_on", "title"], name="trip_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.school} {self.title} {self.held_on}"
 
 
 class Training(models.Model):
@@ -108,6 +117,9 @@ class Training(models.Model):
                 fields=["person", "held_on", "kind", "level"], name="training_unique"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.get_level_display()}{self.get_kind_display()} {self.held_on}"
 
 
 class Studio(models.Model):
@@ -142,6 +154,9 @@ class Studio(models.Model):
         verbose_name = "名师工作室"
         verbose_name_plural = "名师工作室"
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class UniversityBase(models.Model):
     """A university or institute base (实习实训, 教科研) at a school."""
@@ -165,6 +180,9 @@ class UniversityBase(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["school", "partner", "kind"], name="base_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.school} — {self.partner}"
 
 
 class InternPlacement(models.Model):
@@ -190,6 +208,9 @@ class InternPlacement(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.name}（{self.university}）→ {self.school}"
+
 
 class Nomination(models.Model):
     """A nomination to a programme (乡村优秀青年教师, 名师/名校长 plans)."""
@@ -213,6 +234,9 @@ class Nomination(models.Model):
                 fields=["person", "programme", "level", "year"], name="nomination_unique"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.get_programme_display()} {self.year}"
 
 
 class FeatureCourse(models.Model):
@@ -238,6 +262,9 @@ class FeatureCourse(models.Model):
             models.UniqueConstraint(fields=["school", "year", "name"], name="course_unique")
         ]
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class DistrictRoleAssignment(models.Model):
     """学区主任 or 教育指导员 of a 学区 in a year."""
@@ -262,6 +289,9 @@ class DistrictRoleAssignment(models.Model):
                 fields=["school_district", "person", "role", "year"], name="district_role_unique"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.school_district} {self.get_role_display()} {self.person}"
 
 
 class SchoolLink(models.Model):
@@ -290,6 +320,9 @@ class SchoolLink(models.Model):
             models.UniqueConstraint(fields=["person", "school", "year"], name="school_link_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.person} → {self.school} {self.year}"
+
 
 class TownPilot(models.Model):
     """A town in a 强镇筑基 pilot at some level."""
@@ -304,3 +337,6 @@ class TownPilot(models.Model):
         verbose_name = "强镇筑基试点"
         verbose_name_plural = "强镇筑基试点"
         constraints = [models.UniqueConstraint(fields=["town", "level"], name="pilot_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.town} {self.get_level_display()}强镇筑基试点"

@@ -7,6 +7,7 @@ from django.db import connection
 from ruraledu.accounts.choices import Action
 from ruraledu.accounts.scoping import scope_paths
 
+from . import crypto
 from .idnumbers import resident_id_problem, student_no_problem
 
 TENTH = Decimal("0.1")
@@ -38,3 +39,133 @@ class DuplicateTracker:
     def problem(self, key, row_number: int) -> str | None:
         first = self.first_row.setdefault(key, row_number)
         return None if first == row_number else f"与第 {first} 行重复"
+
+
+def upsert_people(model, people: dict[str, tuple[str, dict]]) -> tuple[dict[str, int], int]:
+    """Insert or update persons keyed by blind index.
+
+    `people` maps blind index -> (clear ID number, {field: value}); values are stored column
+    values (dates adapted, foreign keys as ids). Returns (index -> pk, number of changed people).
+    """
+    from .bulk import chunked, insert_rows, update_rows
+
+    if not people:
+        return {}, 0
+    fields = tuple(next(iter(people.values()))[1])
+    existing: dict[str, tuple[int, tuple]] = {}
+    date_fields = {f for f in fields if model._meta.get_field(f).get_internal_type() == "DateField"}
+    keys = list(people)
+    for chunk in chunked(keys):
+        for pk, key, *values in model.objects.filter(id_index__in=chunk).values_list(
+            "pk", "id_index", *fields
+        ):
+            stored = tuple(
+                db_date(v) if f in date_fields else v for f, v in zip(fields, values, strict=True)
+            )
+            existing[key] = (pk, stored)
+    new = [k for k in keys if k not in existing]
+    insert_rows(
+        model,
+        (*fields, "id_cipher", "id_index", "id_hint"),
+        (
+            (*people[k][1].values(), crypto.encrypt(people[k][0]), k, crypto.hint(people[k][0]))
+            for k in new
+        ),
+    )
+    changed = [
+        (*people[k][1].values(), pk)
+        for k, (pk, stored) in existing.items()
+        if stored != tuple(people[k][1].values())
+    ]
+    update_rows(model, fields, changed)
+    pks = {k: pk for k, (pk, _) in existing.items()}
+    for chunk in chunked(new):
+        pks.update(model.objects.filter(id_index__in=chunk).values_list("id_index", "pk"))
+    return pks, len(changed)
+
+
+class RecordImporter:
+    """Mixin for importers of modest tables keyed by a few columns, written through the ORM.
+
+    Subclasses set `model`, `key_fields` (model attnames forming the natural key, the year
+    excluded) and implement `context(user)` and `row_values(row, ctx, bad)`, which returns the
+    model's attname -> value dict (None when the row is unusable) and reports problems with
+    `bad(column_key, message)`.
+    """
+
+    model = None
+    key_fields: tuple[str, ...] = ()
+    year_field: str | None = "year"
+
+    def context(self, user):
+        raise NotImplementedError
+
+    def row_values(self, row, ctx, bad) -> dict | None:
+        raise NotImplementedError
+
+    def _collect(self, rows, user, year, errors=None):
+        from ruraledu.spreadsheets.base import CellError
+
+        ctx = self.context(user)
+        seen = DuplicateTracker()
+        collected = []
+        for row in rows:
+
+            def bad(key, message, row=row):
+                if errors is not None:
+                    header = self.spec.column(key).header if key else ""
+                    errors.append(
+                        CellError(
+                            self.spec.title, row.number, header, row.raw.get(key, ""), message
+                        )
+                    )
+
+            values = self.row_values(row, ctx, bad)
+            if values is None:
+                continue
+            if self.year_field:
+                values[self.year_field] = year
+            key = tuple(values[f] for f in self.key_fields)
+            if problem := seen.problem(key, row.number):
+                bad("", f"同一记录在文件中出现两次（{problem}）")
+                continue
+            collected.append((key, values))
+        return collected
+
+    def validate(self, rows, *, year, user):
+        errors = []
+        self._collect(rows, user, year, errors)
+        return errors
+
+    def write(self, rows, *, year, user):
+        from ruraledu.spreadsheets.base import ImportResult
+
+        collected = self._collect(rows, user, year)
+        queryset = self.model.objects.all()
+        if self.year_field:
+            queryset = queryset.filter(**{self.year_field: year})
+        existing = {tuple(getattr(obj, f) for f in self.key_fields): obj for obj in queryset}
+        result = ImportResult()
+        new, changed, fields = [], [], set()
+        for key, values in collected:
+            obj = existing.get(key)
+            if obj is None:
+                obj = self.model(**values)
+                obj.full_clean(validate_unique=False)
+                new.append(obj)
+                continue
+            diff = [f for f, value in values.items() if getattr(obj, f) != value]
+            if not diff:
+                result.unchanged += 1
+                continue
+            for f in diff:
+                setattr(obj, f, values[f])
+            obj.full_clean(validate_unique=False)
+            changed.append(obj)
+            fields.update(diff)
+        for obj in new:
+            obj.save()  # save() may derive fields (year from date); tables here are small
+        if changed:
+            self.model.objects.bulk_update(changed, sorted(fields), batch_size=500)
+        result.created, result.updated = len(new), len(changed)
+        return result

@@ -149,6 +149,9 @@ class KindergartenClass(models.Model):
             models.UniqueConstraint(fields=["school", "year", "level"], name="kg_class_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.school} {self.year} {self.get_level_display()}"
+
 
 class VillageScopedQuerySet(ScopedQuerySet):
     scope_path_field = "village__path"
@@ -178,3 +181,6 @@ class VillageRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["village", "year"], name="village_year_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.village} {self.year}"

@@ -11,6 +11,7 @@ from ruraledu.core.importing import (
     db_date,
     db_decimal,
     id_problem,
+    upsert_people,
 )
 from ruraledu.core.models import Sex
 from ruraledu.orgunits.choices import GRADE_RANGES
@@ -71,7 +72,6 @@ SPEC = SheetSpec(
     ),
 )
 
-PERSON_FIELDS = ("name", "sex", "birth_date", "id_kind", "village")
 ENROLMENT_FIELDS = (
     "school",
     "campus",
@@ -211,12 +211,14 @@ class StudentImporter(Importer):
             number = crypto.normalise_id(v["id_number"])
             key = crypto.blind_index(number)
             persons[key] = (
-                v["name"],
-                v["sex"],
-                db_date(v.get("birth_date") or birth_date_from_id(number)),
-                v.get("id_kind") or IdKind.RESIDENT_ID,
-                villages.by_code.get(v.get("village")) if v.get("village") else None,
                 number,
+                {
+                    "name": v["name"],
+                    "sex": v["sex"],
+                    "birth_date": db_date(v.get("birth_date") or birth_date_from_id(number)),
+                    "id_kind": v.get("id_kind") or IdKind.RESIDENT_ID,
+                    "village": villages.by_code.get(v.get("village")) if v.get("village") else None,
+                },
             )
             if v.get("mentor"):
                 mentors[crypto.blind_index(crypto.normalise_id(v["mentor"]))] = None
@@ -225,35 +227,7 @@ class StudentImporter(Importer):
                 StaffPerson.objects.filter(id_index__in=chunk).values_list("id_index", "pk")
             )
 
-        existing = {}
-        for chunk in chunked(list(persons)):
-            for pk, key, *values in StudentPerson.objects.filter(id_index__in=chunk).values_list(
-                "pk", "id_index", "name", "sex", "birth_date", "id_kind", "village"
-            ):
-                existing[key] = (
-                    pk,
-                    (values[0], values[1], db_date(values[2]), values[3], values[4]),
-                )
-        new = [k for k in persons if k not in existing]
-        insert_rows(
-            StudentPerson,
-            ("name", "sex", "birth_date", "id_kind", "village", "id_cipher", "id_index", "id_hint"),
-            (
-                persons[k][:5] + (crypto.encrypt(persons[k][5]), k, crypto.hint(persons[k][5]))
-                for k in new
-            ),
-        )
-        changed_people = [
-            persons[k][:5] + (pk,)
-            for k, (pk, stored) in existing.items()
-            if stored != persons[k][:5]
-        ]
-        update_rows(StudentPerson, PERSON_FIELDS, changed_people)
-        person_pk = {k: pk for k, (pk, _) in existing.items()}
-        for chunk in chunked(new):
-            person_pk.update(
-                StudentPerson.objects.filter(id_index__in=chunk).values_list("id_index", "pk")
-            )
+        person_pk, changed_people = upsert_people(StudentPerson, persons)
 
         wanted = {}
         for row in rows:
@@ -279,7 +253,7 @@ class StudentImporter(Importer):
         result.created = insert_rows(Enrolment, ("person", "year", *ENROLMENT_FIELDS), to_insert)
         result.updated = update_rows(Enrolment, ENROLMENT_FIELDS, to_update)
         if changed_people:
-            result.messages.append(f"更新了 {len(changed_people)} 名学生的基本信息")
+            result.messages.append(f"更新了 {changed_people} 名学生的基本信息")
         return result
 
     def export_rows(self, *, year, user):

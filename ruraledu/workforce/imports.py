@@ -1,0 +1,196 @@
+"""教职工名册: StaffPerson + Post, upserted by ID number, school and school year."""
+
+from ruraledu.core import crypto
+from ruraledu.core.bulk import chunked, insert_rows, update_rows
+from ruraledu.core.idnumbers import birth_date_from_id
+from ruraledu.core.importing import (
+    DuplicateTracker,
+    can_view_personal,
+    db_date,
+    id_problem,
+    upsert_people,
+)
+from ruraledu.core.models import Sex
+from ruraledu.orgunits.lookups import SchoolLookup
+from ruraledu.spreadsheets.base import (
+    CellError,
+    Column,
+    Importer,
+    ImportResult,
+    SheetSpec,
+    register,
+)
+
+from .choices import BackboneLevel, Degree, Honour, Position, Subject, Title
+from .models import Post, StaffPerson
+
+
+def _flag(key: str, header: str) -> Column:
+    return Column(key, header, kind="bool", width=10)
+
+
+SPEC = SheetSpec(
+    kind="staff",
+    title="教职工名册",
+    columns=(
+        Column("id_number", "身份证号", kind="id_number", required=True, width=22),
+        Column("name", "姓名", required=True),
+        Column("sex", "性别", kind="choice", choices=tuple(Sex.choices), required=True, width=8),
+        Column("birth_date", "出生日期", kind="date", note="留空则取自身份证号"),
+        Column("school", "任职学校代码", required=True, note="一人在两校任职填两行"),
+        Column("position", "岗位", kind="choice", choices=tuple(Position.choices), required=True),
+        _flag("is_establishment", "在编"),
+        _flag("is_full_time_teacher", "专任教师"),
+        Column("subject", "任教学科", kind="choice", choices=tuple(Subject.choices)),
+        Column("degree", "最高学历", kind="choice", choices=tuple(Degree.choices), required=True),
+        Column("title", "职称", kind="choice", choices=tuple(Title.choices)),
+        Column("honour", "称号", kind="choice", choices=tuple(Honour.choices)),
+        Column("honour_level", "称号级别", kind="choice", choices=tuple(BackboneLevel.choices)),
+        _flag("is_researcher", "教研员"),
+        Column("hired_year", "入职年份", kind="int", min_value=1950, max_value=2100),
+        _flag("bound_appointment", "城乡聘期捆绑"),
+        _flag("peripatetic", "学区走教"),
+        _flag("needs_dormitory", "需要周转宿舍"),
+        _flag("has_dormitory", "已有周转宿舍"),
+        _flag("health_check", "本年度已健康体检"),
+        _flag("town_allowance_eligible", "符合乡镇工作补贴条件"),
+        _flag("town_allowance_received", "已发放乡镇工作补贴"),
+    ),
+)
+
+FLAGS = (
+    "is_establishment",
+    "is_full_time_teacher",
+    "is_researcher",
+    "bound_appointment",
+    "peripatetic",
+    "needs_dormitory",
+    "has_dormitory",
+    "health_check",
+    "town_allowance_eligible",
+    "town_allowance_received",
+)
+POST_FIELDS = (
+    "position",
+    "subject",
+    "degree",
+    "title",
+    "honour",
+    "honour_level",
+    "hired_year",
+    *FLAGS,
+)
+
+
+def _post_values(v: dict) -> tuple:
+    values = {f: bool(v.get(f)) for f in FLAGS}
+    values.update(
+        position=v["position"],
+        subject=v.get("subject") or "",
+        degree=v["degree"],
+        title=v.get("title") or Title.NONE,
+        honour=v.get("honour") or "",
+        honour_level=v.get("honour_level") or "",
+        hired_year=v.get("hired_year"),
+    )
+    return tuple(values[f] for f in POST_FIELDS)
+
+
+@register
+class StaffImporter(Importer):
+    spec = SPEC
+
+    def validate(self, rows, *, year, user):
+        errors: list[CellError] = []
+        schools = SchoolLookup(user)
+        seen = DuplicateTracker()
+        for row in rows:
+            v = row.values
+
+            def bad(key, message, row=row):
+                errors.append(
+                    CellError(
+                        SPEC.title,
+                        row.number,
+                        SPEC.column(key).header,
+                        row.raw.get(key, ""),
+                        message,
+                    )
+                )
+
+            number = crypto.normalise_id(v.get("id_number") or "")
+            if number and (problem := id_problem(number)):
+                bad("id_number", problem)
+            elif number and v.get("birth_date") and v["birth_date"] != birth_date_from_id(number):
+                bad("birth_date", "出生日期与身份证号不符")
+            if (code := v.get("school")) and (problem := schools.problem(code)):
+                bad("school", problem)
+            elif number and code and (problem := seen.problem((number, code), row.number)):
+                bad("school", f"同一人在同一学校重复出现（{problem}）")
+            if v.get("honour_level") and not v.get("honour"):
+                bad("honour_level", "填写称号级别时须同时填写称号")
+            if v.get("has_dormitory") and not v.get("needs_dormitory"):
+                bad("has_dormitory", "不需要周转宿舍的教师不应标记为已有周转宿舍")
+            if v.get("town_allowance_received") and not v.get("town_allowance_eligible"):
+                bad("town_allowance_received", "不符合条件的教师不应标记为已发放乡镇工作补贴")
+        return errors
+
+    def write(self, rows, *, year, user):
+        schools = SchoolLookup(user)
+        people = {}
+        for row in rows:
+            v = row.values
+            number = crypto.normalise_id(v["id_number"])
+            people[crypto.blind_index(number)] = (
+                number,
+                {
+                    "name": v["name"],
+                    "sex": v["sex"],
+                    "birth_date": db_date(v.get("birth_date") or birth_date_from_id(number)),
+                },
+            )
+        person_pk, changed_people = upsert_people(StaffPerson, people)
+        wanted = {}
+        for row in rows:
+            v = row.values
+            person = person_pk[crypto.blind_index(crypto.normalise_id(v["id_number"]))]
+            wanted[(person, schools.get(v["school"]).pk)] = _post_values(v)
+        stored = {}
+        for chunk in chunked(sorted({p for p, _ in wanted})):
+            for pk, person, school, *values in Post.objects.filter(
+                year=year, person_id__in=chunk
+            ).values_list("pk", "person", "school", *POST_FIELDS):
+                stored[(person, school)] = (pk, tuple(values))
+        result = ImportResult()
+        to_insert, to_update = [], []
+        for (person, school), values in wanted.items():
+            if (person, school) not in stored:
+                to_insert.append((person, school, year, *values))
+            elif stored[(person, school)][1] != values:
+                to_update.append((*values, stored[(person, school)][0]))
+            else:
+                result.unchanged += 1
+        result.created = insert_rows(Post, ("person", "school", "year", *POST_FIELDS), to_insert)
+        result.updated = update_rows(Post, POST_FIELDS, to_update)
+        if changed_people:
+            result.messages.append(f"更新了 {changed_people} 名教职工的基本信息")
+        return result
+
+    def export_rows(self, *, year, user):
+        clear = can_view_personal(user)
+        posts = (
+            Post.objects.for_user(user)
+            .filter(year=year)
+            .select_related("person", "school__org_unit")
+            .order_by("school__org_unit__path", "position", "pk")
+        )
+        for post in posts.iterator(chunk_size=2000):
+            p = post.person
+            yield {
+                "id_number": p.id_number() if clear else p.masked_id,
+                "name": p.name,
+                "sex": p.sex,
+                "birth_date": p.birth_date,
+                "school": post.school.org_unit.code,
+                **{f: getattr(post, f) for f in POST_FIELDS},
+            }
