@@ -1,0 +1,32 @@
+"""Resolving staff ID numbers typed in spreadsheets to people."""
+
+from ruraledu.core import crypto
+from ruraledu.core.bulk import chunked
+from ruraledu.core.importing import id_problem
+
+from .models import StaffPerson
+
+
+class StaffLookup:
+    """Finds people by ID number; loads the rows' people in one pass."""
+
+    def __init__(self, numbers):
+        keys = {crypto.blind_index(n): n for n in {crypto.normalise_id(x) for x in numbers if x}}
+        self.pk_by_number: dict[str, int] = {}
+        for chunk in chunked(list(keys)):
+            for key, pk in StaffPerson.objects.filter(id_index__in=chunk).values_list(
+                "id_index", "pk"
+            ):
+                self.pk_by_number[keys[key]] = pk
+
+    def resolve(self, number: str | None, bad, column: str) -> int | None:
+        if not number:
+            return None
+        number = crypto.normalise_id(number)
+        if problem := id_problem(number):
+            bad(column, problem)
+            return None
+        if number not in self.pk_by_number:
+            bad(column, "该人员不在教职工名册中，请先导入教职工名册")
+            return None
+        return self.pk_by_number[number]
