@@ -61,3 +61,10 @@ def credit_code_problem(value: str) -> str | None:
     except exceptions.ValidationError:
         return "统一社会信用代码无效（GB 32100）"
     return None
+
+
+def make_resident_id(region: str, birth: dt.date, sequence: int) -> str:
+    """A well-formed resident ID (for demo data and tests): region, birth date, sequence, check."""
+    body = f"{region}{birth:%Y%m%d}{sequence % 1000:03d}"
+    total = sum(w * (ord(c) - 48) for w, c in zip(_WEIGHTS, body, strict=True))
+    return body + _CHECK[total % 11]
