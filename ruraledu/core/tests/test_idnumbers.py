@@ -24,7 +24,10 @@ def test_each_rule_has_its_own_message():
     wrong_check = good[:17] + ("0" if good[17] != "0" else "1")
     assert resident_id_problem(wrong_check) == "身份证号校验位错误（GB 11643）"
     assert resident_id_problem(good[:17]) == "身份证号应为 18 位，实际 17 位"
-    assert resident_id_problem("3703022015A309123" + "X") == "身份证号格式错误（应为 17 位数字加 1 位数字或 X）"
+    assert (
+        resident_id_problem("3703022015A309123" + "X")
+        == "身份证号格式错误（应为 17 位数字加 1 位数字或 X）"
+    )
     assert resident_id_problem("370302" + "20151309" + "1234") == "身份证号中的出生日期无效"
 
 

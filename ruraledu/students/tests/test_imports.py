@@ -1,0 +1,174 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from ruraledu.core.testing import new_id, rows
+from ruraledu.orgunits.choices import OrgUnitKind
+from ruraledu.orgunits.tests.factories import OrgUnitFactory, SchoolFactory
+from ruraledu.spreadsheets.base import get_importer
+from ruraledu.students import imports as _registers  # noqa: F401
+from ruraledu.students.models import Enrolment, StudentPerson
+from ruraledu.workforce.models import StaffPerson
+
+YEAR = 2024
+
+
+@pytest.fixture
+def importer():
+    return get_importer("students")
+
+
+@pytest.fixture
+def village(town_a):
+    return OrgUnitFactory(code="VA1", name="甲村", kind=OrgUnitKind.VILLAGE, parent=town_a)
+
+
+def student(**overrides):
+    values = {
+        "id_number": new_id(),
+        "name": "张小明",
+        "sex": "1",
+        "school": "SA",
+        "grade": 3,
+        "class_name": "3.1",
+        "distance_km": Decimal("2.5"),
+        "transport": "school_bus",
+        "lunch_needed": True,
+        "lunch_served": True,
+        "left_behind": False,
+    }
+    values.update(overrides)
+    return values
+
+
+def run(importer, data, user, year=YEAR):
+    errors = importer.validate(data, year=year, user=user)
+    assert errors == []
+    return importer.write(data, year=year, user=user)
+
+
+def test_a_clean_roster_creates_people_and_enrolments(importer, district_admin, school_a, village):
+    data = rows(student(village="VA1"), student(name="李小红", sex="2", grade=5, boarding=True))
+    result = run(importer, data, district_admin)
+    assert (result.created, result.updated, result.unchanged) == (2, 0, 0)
+    enrolment = Enrolment.objects.get(person__name="张小明")
+    assert (enrolment.year, enrolment.grade, enrolment.distance_km, enrolment.transport) == (
+        YEAR,
+        3,
+        Decimal("2.5"),
+        "school_bus",
+    )
+    assert enrolment.person.village.code == "VA1"
+    assert enrolment.person.birth_date == dt.date(2015, 6, 1)
+
+
+def test_ids_are_stored_encrypted_with_a_masked_hint(importer, district_admin, school_a):
+    number = new_id()
+    run(importer, rows(student(id_number=number)), district_admin)
+    person = StudentPerson.objects.get()
+    assert number.encode() not in bytes(person.id_cipher)
+    assert person.id_number() == number
+    assert person.masked_id == number[:4] + "*" * 10 + number[-4:]
+
+
+def test_importing_the_same_rows_again_changes_nothing(importer, district_admin, school_a):
+    data = rows(student(), student(name="李小红"))
+    run(importer, data, district_admin)
+    before = list(Enrolment.objects.values_list("pk", "grade", "distance_km"))
+    result = run(importer, data, district_admin)
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 2)
+    assert list(Enrolment.objects.values_list("pk", "grade", "distance_km")) == before
+    assert StudentPerson.objects.count() == 2
+
+
+def test_a_corrected_row_updates_by_id_number_without_duplicates(
+    importer, district_admin, school_a
+):
+    first = student()
+    run(importer, rows(first), district_admin)
+    result = run(importer, rows({**first, "grade": 4, "name": "张晓明"}), district_admin)
+    assert (result.created, result.updated) == (0, 1)
+    assert StudentPerson.objects.get().name == "张晓明"
+    assert Enrolment.objects.get().grade == 4
+
+
+def test_each_year_keeps_its_own_enrolment(importer, district_admin, school_a):
+    first = student()
+    run(importer, rows(first), district_admin, year=2023)
+    run(importer, rows({**first, "grade": 4}), district_admin, year=2024)
+    assert list(Enrolment.objects.order_by("year").values_list("year", "grade")) == [
+        (2023, 3),
+        (2024, 4),
+    ]
+
+
+def test_bad_rows_are_all_reported_exactly(importer, school_clerk, school_a, school_b):
+    duplicate = new_id()
+    bad_check = new_id()
+    bad_check = bad_check[:17] + ("0" if bad_check[17] != "0" else "1")
+    data = rows(
+        student(id_number=bad_check),  # row 3
+        student(school="NOPE"),  # row 4
+        student(school="SB"),  # row 5: out of the clerk's scope
+        student(id_number=duplicate),  # row 6
+        student(id_number=duplicate, name="重复"),  # row 7
+        student(grade=8),  # row 8: primary school
+        student(placement="home"),  # row 9
+        student(mentor=new_id(dt.date(1980, 1, 1))),  # row 10: unknown mentor
+    )
+    errors = get_importer("students").validate(data, year=YEAR, user=school_clerk)
+    found = {(e.row, e.column, e.message) for e in errors}
+    assert found == {
+        (3, "证件号码", "身份证号校验位错误（GB 11643）"),
+        (4, "学校代码", "学校代码不存在"),
+        (5, "学校代码", "无权导入该学校的数据（不在您的管辖范围内）"),
+        (7, "证件号码", "同一学生在文件中出现两次（与第 6 行重复）"),
+        (8, "年级", "8 年级与学校类型不符（甲镇中心小学）"),
+        (9, "安置方式", "只有残疾学生才填写安置方式"),
+        (10, "成长导师证件号", "该成长导师不在教职工名册中"),
+    }
+    assert all(e.sheet == "学生名册" for e in errors)
+    assert "（值：NOPE）" in str(next(e for e in errors if e.row == 4))
+
+
+def test_a_known_mentor_is_linked(importer, district_admin, school_a):
+    mentor_id = new_id(dt.date(1985, 2, 2))
+    mentor = StaffPerson(name="王老师", sex="2")
+    mentor.set_id_number(mentor_id)
+    mentor.save()
+    run(importer, rows(student(mentor=mentor_id)), district_admin)
+    assert Enrolment.objects.get().mentor == mentor
+
+
+def test_campus_must_belong_to_the_school(importer, district_admin, school_a, school_b):
+    point = SchoolFactory(
+        org_unit__code="SB-1",
+        org_unit__kind=OrgUnitKind.CAMPUS,
+        org_unit__parent=school_b.org_unit,
+        stage="218",
+        campus_type="teaching_point",
+    )
+    errors = importer.validate(
+        rows(student(campus=point.org_unit.code)), year=YEAR, user=district_admin
+    )
+    assert [(e.column, e.message) for e in errors] == [("校区代码", "校区代码不存在或不属于该学校")]
+
+
+def test_export_masks_ids_unless_the_role_needs_them(
+    importer, district_admin, district_leader, school_a
+):
+    number = new_id()
+    run(importer, rows(student(id_number=number)), district_admin)
+    [row] = importer.export_rows(year=YEAR, user=district_leader)
+    assert row["id_number"] == number[:4] + "*" * 10 + number[-4:]
+    [row] = importer.export_rows(year=YEAR, user=district_admin)
+    assert row["id_number"] == number
+
+
+def test_export_is_limited_to_the_users_scope(
+    importer, district_admin, school_clerk, outsider, school_a, school_b
+):
+    run(importer, rows(student(), student(school="SB")), district_admin)
+    assert [r["school"] for r in importer.export_rows(year=YEAR, user=school_clerk)] == ["SA"]
+    assert [r["school"] for r in importer.export_rows(year=YEAR, user=outsider)] == ["SB"]
