@@ -10,5 +10,10 @@ urlpatterns = [
     path("accounts/", include("ruraledu.accounts.urls")),
     path("plan/", include("ruraledu.plans.urls")),
     path("org/", include("ruraledu.orgunits.urls")),
+    path("facilities/", include("ruraledu.facilities.urls")),
+    path("staff/", include("ruraledu.workforce.urls")),
+    path("students/", include("ruraledu.students.urls")),
+    path("school-years/", include("ruraledu.core.urls")),
+    path("spreadsheets/", include("ruraledu.spreadsheets.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -63,3 +63,21 @@ class PersonBase(models.Model):
     def id_number(self) -> str:
         """The clear ID number; callers check the view_personal permission and log the view."""
         return crypto.decrypt(self.id_cipher)
+
+
+class PersonalDataAccess(models.Model):
+    """Each time a clear ID number is shown or exported: who, whose, when, from where."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    subject = models.CharField("对象", max_length=50)  # e.g. "students.studentperson:42"
+    purpose = models.CharField("用途", max_length=20)  # view | export
+    address = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "个人信息查看记录"
+        verbose_name_plural = "个人信息查看记录"
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.purpose} {self.subject} {self.at:%Y-%m-%d %H:%M}"

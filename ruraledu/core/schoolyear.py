@@ -19,3 +19,22 @@ def school_year_label(year: int) -> str:
 
 def school_year_bounds(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 9, 1), dt.date(year + 1, 8, 31)
+
+
+def current_school_year() -> int:
+    """The year marked current, else the latest year holding data, else today's."""
+    from .models import SchoolYear
+
+    marked = SchoolYear.objects.filter(is_current=True).values_list("year", flat=True).first()
+    if marked:
+        return marked
+    latest = SchoolYear.objects.values_list("year", flat=True).first()
+    return latest or school_year_of(dt.date.today())
+
+
+def year_from_request(request) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return current_school_year()
+    return year if 2000 <= year <= 2100 else current_school_year()

@@ -1,0 +1,51 @@
+from django import forms
+
+from ruraledu.orgunits.choices import GRADE_RANGES
+
+from .models import Enrolment
+
+
+class EnrolmentForm(forms.ModelForm):
+    class Meta:
+        model = Enrolment
+        fields = [
+            "grade",
+            "class_name",
+            "boarding",
+            "distance_km",
+            "transport",
+            "lunch_needed",
+            "lunch_served",
+            "left_behind",
+            "disability",
+            "placement",
+            "orphan",
+            "unattended",
+            "hardship",
+            "family_status",
+            "struggling",
+            "aid_received",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            checkbox = isinstance(field.widget, forms.CheckboxInput)
+            select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = (
+                "form-check-input" if checkbox else "form-select" if select else "form-control"
+            )
+
+    def clean_grade(self):
+        grade = self.cleaned_data["grade"]
+        if grade not in GRADE_RANGES.get(self.instance.school.stage, range(0)):
+            raise forms.ValidationError("年级与学校类型不符。")
+        return grade
+
+    def clean(self):
+        data = super().clean()
+        if data.get("placement") and not data.get("disability"):
+            self.add_error("placement", "只有残疾学生才填写安置方式。")
+        if data.get("lunch_served") and not data.get("lunch_needed"):
+            self.add_error("lunch_served", "无午餐需求的学生不应标记为午餐已保障。")
+        return data

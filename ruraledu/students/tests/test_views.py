@@ -1,0 +1,99 @@
+import pytest
+from django.urls import reverse
+
+from ruraledu.core.models import PersonalDataAccess
+from ruraledu.core.testing import new_id
+from ruraledu.students.models import Enrolment, StudentPerson
+
+
+@pytest.fixture
+def pupil(school_a):
+    person = StudentPerson(name="张小明", sex="1")
+    person.set_id_number(new_id())
+    person.save()
+    return Enrolment.objects.create(
+        person=person, school=school_a, year=2024, grade=3, left_behind=True
+    )
+
+
+@pytest.fixture
+def other_pupil(school_b):
+    person = StudentPerson(name="李小红", sex="2")
+    person.set_id_number(new_id())
+    person.save()
+    return Enrolment.objects.create(person=person, school=school_b, year=2024, grade=2)
+
+
+def list_url(code):
+    return reverse("students:enrolment_list", args=[code]) + "?year=2024"
+
+
+def test_anonymous_is_sent_to_login(client, pupil):
+    response = client.get(list_url("SA"))
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_clerk_sees_own_pupils_masked(client, school_clerk, pupil):
+    client.force_login(school_clerk)
+    body = client.get(list_url("SA")).content.decode()
+    assert "张小明" in body
+    assert pupil.person.masked_id in body
+    assert pupil.person.id_number() not in body
+
+
+def test_clerk_gets_404_for_another_school(client, school_clerk, other_pupil):
+    client.force_login(school_clerk)
+    assert client.get(list_url("SB")).status_code == 404
+
+
+def test_care_filter_and_htmx_partial(client, district_admin, pupil, school_a):
+    person = StudentPerson(name="王小刚", sex="1")
+    person.set_id_number(new_id())
+    person.save()
+    Enrolment.objects.create(person=person, school=school_a, year=2024, grade=4)
+    client.force_login(district_admin)
+    body = client.get(list_url("SA") + "&care=left_behind", HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in body
+    assert "张小明" in body and "王小刚" not in body
+
+
+def test_revealing_an_id_is_logged_and_limited(
+    client, school_clerk, district_leader, pupil, other_pupil
+):
+    url = reverse("students:id_reveal", args=[pupil.person_id])
+    client.force_login(school_clerk)
+    response = client.post(url, REMOTE_ADDR="10.0.0.8")
+    assert response.content.decode() == pupil.person.id_number()
+    log = PersonalDataAccess.objects.get()
+    assert (log.user, log.subject, log.address) == (
+        school_clerk,
+        f"students.studentperson:{pupil.person_id}",
+        "10.0.0.8",
+    )
+    # another school's pupil, and a read-only leader, get nothing
+    assert (
+        client.post(reverse("students:id_reveal", args=[other_pupil.person_id])).status_code == 404
+    )
+    client.force_login(district_leader)
+    assert client.post(url).status_code == 404
+    assert PersonalDataAccess.objects.count() == 1
+
+
+def test_edit_is_scoped_and_validated(client, school_clerk, district_leader, pupil, other_pupil):
+    url = reverse("students:enrolment_edit", args=[pupil.pk])
+    data = {
+        "grade": 4,
+        "class_name": "4.2",
+        "transport": "none",
+        "placement": "",
+        "family_status": "",
+    }
+    client.force_login(district_leader)
+    assert client.post(url, data).status_code == 404
+    client.force_login(school_clerk)
+    assert client.get(reverse("students:enrolment_edit", args=[other_pupil.pk])).status_code == 404
+    bad = client.post(url, {**data, "grade": 9})
+    assert "年级与学校类型不符" in bad.content.decode()
+    assert client.post(url, data).status_code == 302
+    pupil.refresh_from_db()
+    assert (pupil.grade, pupil.class_name, pupil.left_behind) == (4, "4.2", False)

@@ -1,0 +1,91 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views import View
+from django.views.generic import UpdateView
+
+from ruraledu.accounts.choices import Action
+from ruraledu.core.models import PersonalDataAccess
+from ruraledu.core.views import SchoolRecordListView
+
+from .forms import EnrolmentForm
+from .models import Enrolment, StudentPerson
+
+CARE_FILTERS = {
+    "left_behind": "留守儿童",
+    "disability": "残疾",
+    "struggling": "学困生",
+    "far_unserved": "2公里以上未乘车",
+    "lunch_unserved": "午餐需求未保障",
+}
+
+
+class EnrolmentListView(SchoolRecordListView):
+    template_name = "students/enrolment_list.html"
+    partial_template_name = "students/_enrolment_table.html"
+    tab = "students"
+
+    def get_queryset(self):
+        rows = (
+            Enrolment.objects.for_user(self.request.user)
+            .filter(school=self.school, year=self.registry["year"])
+            .select_related("person", "campus__org_unit", "mentor")
+            .order_by("grade", "class_name", "person__name")
+        )
+        params = self.request.GET
+        if text := params.get("q", "").strip()[:30]:
+            rows = rows.filter(person__name__contains=text)
+        if (grade := params.get("grade", "")).isdigit():
+            rows = rows.filter(grade=int(grade))
+        care = params.get("care", "")
+        if care == "far_unserved":
+            rows = rows.filter(boarding=False, distance_km__gt=2).exclude(
+                transport__in=["school_bus", "public_bus"]
+            )
+        elif care == "lunch_unserved":
+            rows = rows.filter(lunch_needed=True, lunch_served=False)
+        elif care in CARE_FILTERS:
+            rows = rows.filter(**{care: True})
+        return rows
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(care_filters=CARE_FILTERS, grades=range(1, 13), **kwargs)
+
+
+class EnrolmentEditView(LoginRequiredMixin, UpdateView):
+    form_class = EnrolmentForm
+    template_name = "students/enrolment_form.html"
+
+    def get_queryset(self):
+        return Enrolment.objects.for_user(self.request.user, Action.CHANGE).select_related(
+            "person", "school__org_unit"
+        )
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            form.save()
+        messages.success(self.request, "学籍信息已保存。")
+        url = reverse("students:enrolment_list", args=[self.object.school.org_unit.code])
+        return redirect(f"{url}?year={self.object.year}")
+
+
+class StudentIdRevealView(LoginRequiredMixin, View):
+    """Shows one student's clear ID number to a role that needs it, and logs the view."""
+
+    def post(self, request, pk: int):
+        allowed = Enrolment.objects.for_user(request.user, Action.VIEW_PERSONAL).filter(
+            person_id=pk
+        )
+        if not allowed.exists():
+            raise Http404("无权查看。")
+        person = get_object_or_404(StudentPerson, pk=pk)
+        PersonalDataAccess.objects.create(
+            user=request.user,
+            subject=f"students.studentperson:{pk}",
+            purpose="view",
+            address=request.META.get("REMOTE_ADDR"),
+        )
+        return HttpResponse(person.id_number())
