@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "ruraledu.workforce",
     "ruraledu.students",
     "ruraledu.activities",
+    "ruraledu.indicators",
     "ruraledu.demo",
     "ruraledu.spreadsheets",
 ]
@@ -167,3 +168,6 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Key for personal ID numbers at rest (see ruraledu/core/crypto.py). Production sets DATA_KEY.
 DATA_KEY_FILE = Path(env("DATA_KEY_FILE", str(BASE_DIR / "var" / "keys" / "data.key")))
 DATA_KEY_AUTOCREATE = True
+
+# The district whose plan the targets belong to (the root org unit's code).
+PLAN_DISTRICT_CODE = env("PLAN_DISTRICT_CODE", "370302")

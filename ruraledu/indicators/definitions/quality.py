@@ -1,0 +1,351 @@
+"""县域义务教育优质均衡: the seven resource indicators per school, the per-school rule, the
+enrolment-weighted 差异系数 per indicator for primary and junior schools, and the 省定Ⅱ类 checks.
+
+Scope of the method: compulsory schools, without special-education schools and 教学点 under 50
+students. A 九年一贯制 school is split into its primary and junior parts by enrolment; resources
+are not recorded per part, so both parts carry the school's per-student value (each part weighs
+by its own enrolment in the 差异系数).
+"""
+
+import math
+
+from django.db.models import F, Q
+
+from ruraledu.orgunits.choices import SchoolStage
+from ruraledu.workforce.choices import PE_ART_SUBJECTS, BackboneLevel, Degree, Honour
+
+from ..engine import Indicator, count, register, total
+from ..standards import standard
+from .common import COMPULSORY, ENROLMENT, FACILITY, POSTS, RURAL_COMPULSORY, TOWN_SEAT_SCHOOLS
+
+PRIMARY_STAGES = {SchoolStage.PRIMARY, SchoolStage.TEACHING_POINT}
+JUNIOR_STAGES = {SchoolStage.JUNIOR, SchoolStage.COMPLETE_SECONDARY}
+SPLIT_STAGES = {SchoolStage.NINE_YEAR, SchoolStage.TWELVE_YEAR}
+
+TEACHERS = Q(is_full_time_teacher=True)
+MEASURES = {
+    "students": count(ENROLMENT),
+    "primary_students": count(ENROLMENT, Q(grade__lte=6)),
+    "junior_students": count(ENROLMENT, Q(grade__gte=7, grade__lte=9)),
+    "r1_college": count(
+        POSTS, TEACHERS & Q(degree__in=(Degree.POSTGRADUATE, Degree.BACHELOR, Degree.COLLEGE))
+    ),
+    "r1_bachelor": count(POSTS, TEACHERS & Q(degree__in=(Degree.POSTGRADUATE, Degree.BACHELOR))),
+    "r2": count(
+        POSTS,
+        Q(honour__in=(Honour.BACKBONE, Honour.FAMOUS_TEACHER, Honour.SUBJECT_LEADER))
+        & ~Q(honour_level=BackboneLevel.NONE),
+    ),
+    "r3": count(POSTS, TEACHERS & Q(subject__in=PE_ART_SUBJECTS)),
+    "r4": total(FACILITY, "teaching_area"),
+    "r5": total(FACILITY, F("gym_area") + F("sports_ground_area")),
+    "r6": total(FACILITY, "equipment_value"),
+    "r7": total(FACILITY, "multimedia_classrooms"),
+}
+RESOURCES = {
+    "r1": ("每百名学生拥有高于规定学历教师数", "人", 100),
+    "r2": ("每百名学生拥有县级以上骨干教师数", "人", 100),
+    "r3": ("每百名学生拥有体育、艺术专任教师数", "人", 100),
+    "r4": ("生均教学及辅助用房面积", "㎡", 1),
+    "r5": ("生均体育运动场馆面积", "㎡", 1),
+    "r6": ("生均教学仪器设备值", "元", 1),
+    "r7": ("每百名学生拥有网络多媒体教室数", "间", 100),
+}
+
+
+def _r1(stage: str, parts: dict) -> float:
+    # 规定学历: 小学 专科, 初中 本科; a 九年一贯制 school is held to the junior rule (本科)
+    return parts["r1_college"] if stage in PRIMARY_STAGES else parts["r1_bachelor"]
+
+
+def school_table(ctx) -> dict[int, dict]:
+    """Per compulsory school in the method's scope: stage, enrolment by part, resource sums."""
+    if "yzjh" in ctx.cache:
+        return ctx.cache["yzjh"]
+    from ruraledu.orgunits.models import School
+
+    columns = {name: ctx.measure(m) for name, m in MEASURES.items()}
+    units = ctx.scope_units(COMPULSORY)
+    stages = dict(School.objects.filter(org_unit_id__in=units).values_list("org_unit_id", "stage"))
+    # facility records of campuses count for their school
+    facility_base = {}
+    for name in ("r4", "r5", "r6", "r7"):
+        for unit, value in columns[name].items():
+            facility_base.setdefault(unit, {})[name] = value
+    rolled_facilities = ctx.roll_up(facility_base)
+    table = {}
+    for unit in units:
+        stage = stages.get(unit)
+        students = columns["students"].get(unit, 0)
+        if stage == SchoolStage.SPECIAL or (stage == SchoolStage.TEACHING_POINT and students < 50):
+            continue
+        parts = {
+            name: columns[name].get(unit, 0) for name in ("r1_college", "r1_bachelor", "r2", "r3")
+        }
+        parts.update(
+            {
+                name: rolled_facilities.get(unit, {}).get(name, 0)
+                for name in ("r4", "r5", "r6", "r7")
+            }
+        )
+        sums = {
+            "r1": _r1(stage, parts),
+            **{k: parts[k] for k in ("r2", "r3", "r4", "r5", "r6", "r7")},
+        }
+        if stage in SPLIT_STAGES:
+            weights = {
+                "primary": columns["primary_students"].get(unit, 0),
+                "junior": columns["junior_students"].get(unit, 0),
+            }
+        else:
+            weights = {"primary" if stage in PRIMARY_STAGES else "junior": students}
+        table[unit] = {"stage": stage, "students": students, "sums": sums, "weights": weights}
+    ctx.cache["yzjh"] = table
+    return table
+
+
+def resource_value(row: dict, key: str) -> float | None:
+    if not row["students"]:
+        return None
+    return row["sums"][key] / row["students"] * RESOURCES[key][2]
+
+
+def school_threshold(row: dict, key: str, prefix: str = "yzjh") -> float:
+    """The standard for a school; a split school's is the enrolment-weighted mix of both parts."""
+    weights = {part: w for part, w in row["weights"].items() if w}
+    if not weights:
+        return standard(
+            f"{prefix}_{key}", "junior" if row["stage"] in JUNIOR_STAGES else "primary"
+        )[0]
+    total_weight = sum(weights.values())
+    return (
+        sum(standard(f"{prefix}_{key}", part)[0] * w for part, w in weights.items()) / total_weight
+    )
+
+
+def school_complies(row: dict) -> bool | None:
+    """At least 6 of 7 at the standard, and the remaining one at least 85 % of it."""
+    if not row["students"]:
+        return None
+    partial = standard("yzjh_partial")[0]
+    ratios = [resource_value(row, key) / school_threshold(row, key) for key in RESOURCES]
+    below = [r for r in ratios if r < 1]
+    return len(below) <= 1 and all(r >= partial for r in below)
+
+
+def weighted_cv(points: list[tuple[float, float]]) -> float | None:
+    """差异系数 of values X_i weighted by enrolment P_i: X̄ = ΣPX/ΣP, S = √(Σ(P/ΣP)(X−X̄)²), CV = S/X̄."""
+    points = [(x, p) for x, p in points if p > 0]
+    total_p = sum(p for _, p in points)
+    if len(points) < 2 or not total_p:
+        return None
+    mean = sum(x * p for x, p in points) / total_p
+    if not mean:
+        return None
+    variance = sum(p / total_p * (x - mean) ** 2 for x, p in points)
+    return math.sqrt(variance) / mean
+
+
+class ResourceIndicator(Indicator):
+    """One of the seven: per school, and per town/district as the per-student figure over all."""
+
+    scope = COMPULSORY
+    requires = (ENROLMENT,)
+
+    def __init__(self, key: str):
+        label, unit, scale = RESOURCES[key]
+        self.key, self.code, self.name, self.unit, self.scale = (
+            key,
+            f"yzjh_{key}",
+            label,
+            unit,
+            scale,
+        )
+        self.definition = f"{label}（{'每百名学生' if scale == 100 else '生均'}）：分子 ÷ 在校生数{' × 100' if scale == 100 else ''}；按《县域义务教育优质均衡发展督导评估办法》口径，不含特殊教育学校和不足 50 人的教学点。"
+        self.numerator_label, self.denominator_label = label, "在校生数"
+
+    def measures(self):
+        return {name: m for name, m in MEASURES.items()}
+
+    def values(self, ctx):
+        table = school_table(ctx)
+        base = {
+            unit: {"numerator": row["sums"][self.key], "denominator": row["students"]}
+            for unit, row in table.items()
+        }
+        result = {}
+        for unit, sums in ctx.roll_up(base).items():
+            value = (
+                sums["numerator"] / sums["denominator"] * self.scale
+                if sums["denominator"]
+                else None
+            )
+            details = {}
+            if unit in table:
+                details["threshold"] = round(school_threshold(table[unit], self.key), 4)
+            result[unit] = (value, sums["numerator"], sums["denominator"], details)
+        return result
+
+
+class DifferenceCoefficient(Indicator):
+    """差异系数 of one resource indicator among primary or junior schools under a unit."""
+
+    scope = COMPULSORY
+    requires = (ENROLMENT,)
+    unit = ""
+    higher_is_better = False
+
+    def __init__(self, key: str, part: str):
+        self.key, self.part = key, part
+        part_label = "小学" if part == "primary" else "初中"
+        self.code = f"yzjh_cv_{key}_{part}"
+        self.name = f"{part_label}{RESOURCES[key][0]}校际差异系数"
+        self.definition = (
+            f"{part_label}（九年一贯制学校按学段拆分）{RESOURCES[key][0]}的校际差异系数："
+            "X̄ = ΣPᵢXᵢ/ΣPᵢ，S = √(Σ(Pᵢ/P)(Xᵢ−X̄)²)，CV = S/X̄，Pᵢ 为学校（学段）在校生数。"
+        )
+
+    def measures(self):
+        return dict(MEASURES)
+
+    def values(self, ctx):
+        table = school_table(ctx)
+        points_by_unit: dict[int, list] = {}
+        for unit, row in table.items():
+            weight = row["weights"].get(self.part, 0)
+            value = resource_value(row, self.key)
+            if not weight or value is None:
+                continue
+            for ancestor in ctx.tree.chain(unit)[:-1]:
+                points_by_unit.setdefault(ancestor, []).append((value, weight))
+        result = {}
+        for unit, points in points_by_unit.items():
+            cv = weighted_cv(points)
+            if cv is not None:
+                result[unit] = (
+                    cv,
+                    None,
+                    None,
+                    {"schools": len(points), "limit": standard("yzjh_cv_limit", self.part)[0]},
+                )
+        return result
+
+
+class ComplianceRate(Indicator):
+    code = "yzjh_school_compliance_rate"
+    name = "义务教育学校资源配置达标率（优质均衡逐校标准）"
+    definition = (
+        "7 项资源配置指标至少 6 项达到标准、其余 1 项不低于标准 85% 的义务教育学校数 ÷ 参评学校数。"
+    )
+    scope = COMPULSORY
+    requires = (ENROLMENT,)
+    numerator_label, denominator_label = "达标学校数", "参评学校数"
+
+    def measures(self):
+        return dict(MEASURES)
+
+    def values(self, ctx):
+        table = school_table(ctx)
+        base = {}
+        for unit, row in table.items():
+            verdict = school_complies(row)
+            if verdict is not None:
+                base[unit] = {"numerator": float(verdict), "denominator": 1.0}
+        return {
+            u: (
+                s["numerator"] / s["denominator"] * 100 if s["denominator"] else None,
+                s["numerator"],
+                s["denominator"],
+                {},
+            )
+            for u, s in ctx.roll_up(base).items()
+        }
+
+
+class UnmetCriteria(Indicator):
+    code = "county_yzjh_resource_unmet_count"
+    name = "优质均衡资源配置未达标项数"
+    definition = (
+        "15 项判定中未达标的项数：7 项指标在小学、初中的校际差异系数（不高于 0.50、0.45，共 14 项），"
+        "以及“每所学校均达到逐校标准”1 项。"
+    )
+    unit = "项"
+    scope = COMPULSORY
+    requires = (ENROLMENT,)
+    higher_is_better = False
+
+    def measures(self):
+        return dict(MEASURES)
+
+    def values(self, ctx):
+        coefficients = {
+            (k, p): DifferenceCoefficient(k, p).values(ctx)
+            for k in RESOURCES
+            for p in ("primary", "junior")
+        }
+        compliance = ComplianceRate().values(ctx)
+        result = {}
+        for unit in {u for values in coefficients.values() for u in values}:
+            unmet = [
+                f"{k}_{p}"
+                for (k, p), values in coefficients.items()
+                if unit in values and values[unit][0] > standard("yzjh_cv_limit", p)[0]
+            ]
+            rate = compliance.get(unit)
+            if rate and rate[1] < rate[2]:
+                unmet.append("school_rule")
+            result[unit] = (float(len(unmet)), None, None, {"unmet": unmet})
+        return result
+
+
+class Class2Standard(Indicator):
+    """Schools meeting every 省定Ⅱ类 per-student facility standard (R4–R6 stand-ins, 待核定)."""
+
+    requires = (ENROLMENT,)
+    numerator_label, denominator_label = "达标学校数", "学校数"
+
+    def __init__(self, code, name, scope):
+        self.code, self.name, self.scope = code, name, scope
+        self.definition = (
+            f"{scope.label}中，生均教学及辅助用房面积、生均体育运动场馆面积、生均教学仪器设备值"
+            "均达到省定Ⅱ类标准（标准值待核定）的学校数 ÷ 学校数。"
+        )
+
+    def measures(self):
+        return dict(MEASURES)
+
+    def values(self, ctx):
+        table = school_table(ctx)
+        in_scope = ctx.scope_units(self.scope)
+        base = {}
+        for unit, row in table.items():
+            if unit not in in_scope or not row["students"]:
+                continue
+            meets = all(
+                resource_value(row, k) >= school_threshold(row, k, "class2")
+                for k in ("r4", "r5", "r6")
+            )
+            base[unit] = {"numerator": float(meets), "denominator": 1.0}
+        return {
+            u: (s["numerator"] / s["denominator"] * 100, s["numerator"], s["denominator"], {})
+            for u, s in ctx.roll_up(base).items()
+            if s["denominator"]
+        }
+
+
+for _key in RESOURCES:
+    register(lambda key=_key: ResourceIndicator(key))
+    for _part in ("primary", "junior"):
+        register(lambda key=_key, part=_part: DifferenceCoefficient(key, part))
+register(ComplianceRate)
+register(UnmetCriteria)
+register(
+    lambda: Class2Standard(
+        "town_seat_class2_standard_rate", "镇驻地中小学校生均指标达到省定Ⅱ类比例", TOWN_SEAT_SCHOOLS
+    )
+)
+register(
+    lambda: Class2Standard(
+        "rural_class2_standard_rate", "乡村中小学校生均指标达到省定Ⅱ类比例", RURAL_COMPULSORY
+    )
+)

@@ -1,0 +1,269 @@
+"""The indicator engine.
+
+An indicator combines *measures*. A measure is an aggregate over one source table (facility
+records, posts, enrolments …) grouped by org unit. For a year, the engine runs ONE grouped query
+per source holding every measure of every indicator that reads it (shared scans), keeps units in
+the indicator's scope, rolls the parts up the org tree by summing, and combines them into values.
+Indicators that do not roll up by summing override `values()`.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import Case, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
+
+QFactory = Callable[[int], Q]
+
+
+def _as_factory(condition: Q | QFactory | None) -> QFactory:
+    if condition is None:
+        return lambda year: Q()
+    if isinstance(condition, Q):
+        return lambda year: condition
+    return condition
+
+
+@dataclass(frozen=True)
+class Source:
+    """A table the engine scans: `unit` is the attname holding the org unit id of a record."""
+
+    key: str
+    model: type
+    unit: str
+    year: str | None = "year"
+    label: str = ""  # Chinese name of a record, e.g. "学生"
+    base: QFactory | None = None  # records that exist in a year, for sources without a year field
+
+    def records(self, year: int):
+        queryset = self.model._default_manager.all()
+        if self.year:
+            queryset = queryset.filter(**{self.year: year})
+        if self.base:
+            queryset = queryset.filter(self.base(year))
+        return queryset
+
+
+@dataclass(frozen=True)
+class Measure:
+    """count of records meeting `condition`, or the sum of `field` over them."""
+
+    source: Source
+    condition: QFactory = field(default_factory=lambda: lambda year: Q())
+    field: object = None  # a field name or an expression to sum
+
+    def aggregate(self, year: int):
+        condition = self.condition(year)
+        if self.field:
+            if not condition:
+                return Coalesce(Sum(self.field), Value(0), output_field=IntegerField())
+            return Coalesce(Sum(Case(When(condition, then=self.field), default=Value(0))), Value(0))
+        if not condition:
+            return Coalesce(Sum(Value(1)), Value(0), output_field=IntegerField())
+        return Coalesce(
+            Sum(
+                Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+            ),
+            Value(0),
+        )
+
+    def records(self, year: int):
+        return self.source.records(year).filter(self.condition(year))
+
+
+def count(source: Source, condition: Q | QFactory | None = None) -> Measure:
+    return Measure(source, _as_factory(condition))
+
+
+def total(source: Source, field_name: str, condition: Q | QFactory | None = None) -> Measure:
+    return Measure(source, _as_factory(condition), field_name)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which org units an indicator is computed for, as a filter on OrgUnit."""
+
+    key: str
+    label: str
+    units: QFactory
+
+
+class Indicator:
+    code: str = ""
+    name: str = ""
+    definition: str = ""  # 口径, as a person reads it
+    unit: str = "%"
+    higher_is_better: bool = True
+    scope: Scope
+    scale: float = 100.0
+    numerator: Measure | None = None
+    denominator: Measure | None = None
+    numerator_label: str = ""
+    denominator_label: str = ""
+    rolls_up_by_sum: bool = True
+    requires: tuple = ()  # sources that must hold records for a unit, else the value is missing
+
+    def missing_data(self) -> str:
+        labels = "、".join(source.label for source in self.requires)
+        return f"缺少{labels}数据" if labels else "缺少数据"
+
+    def measures(self) -> dict[str, Measure]:
+        parts = {"numerator": self.numerator}
+        if self.denominator is not None:
+            parts["denominator"] = self.denominator
+        return {k: m for k, m in parts.items() if m is not None}
+
+    def combine(self, numerator: float, denominator: float | None) -> float | None:
+        if self.denominator is None:
+            return numerator
+        if not denominator:
+            return None
+        return numerator / denominator * self.scale
+
+    def values(
+        self, ctx: "YearContext"
+    ) -> dict[int, tuple[float | None, float | None, float | None, dict]]:
+        """unit id -> (value, numerator, denominator, details) for every unit that has one."""
+        in_scope = ctx.scope_units(self.scope)
+        parts = {name: ctx.measure(m) for name, m in self.measures().items()}
+        base = {u: {name: parts[name].get(u, 0) for name in parts} for u in in_scope}
+        rolled = ctx.roll_up(base)
+        result = {}
+        for unit, sums in rolled.items():
+            if not ctx.has_data(unit, self.requires):
+                continue
+            numerator = sums.get("numerator", 0)
+            denominator = sums.get("denominator")
+            result[unit] = (self.combine(numerator, denominator), numerator, denominator, {})
+        return result
+
+
+REGISTRY: dict[str, Indicator] = {}
+
+
+def register(cls):
+    add(cls())
+    return cls
+
+
+class YearContext:
+    """Everything computed once per year and shared by all indicators."""
+
+    def __init__(self, year: int, indicators: list[Indicator], tree: "Tree"):
+        self.year = year
+        self.tree = tree
+        self._scopes: dict[str, frozenset[int]] = {}
+        self._aggregates: dict[Measure, dict[int, float]] = {}
+        self._present: dict[str, frozenset[int]] = {}
+        self.cache: dict = {}  # for indicator families that share intermediate tables
+        self._run_scans(indicators)
+
+    def _run_scans(self, indicators: list[Indicator]) -> None:
+        by_source: dict[str, tuple[Source, list[Measure]]] = {}
+        for indicator in indicators:
+            for measure in indicator.measures().values():
+                entry = by_source.setdefault(measure.source.key, (measure.source, []))
+                if measure not in entry[1]:
+                    entry[1].append(measure)
+        for source, measures in by_source.values():
+            aliases = {f"m{i}": m.aggregate(self.year) for i, m in enumerate(measures)}
+            rows = source.records(self.year).values(source.unit).order_by().annotate(**aliases)
+            columns = {alias: {} for alias in aliases}
+            for row in rows:
+                unit = row[source.unit]
+                for alias in aliases:
+                    if row[alias]:
+                        columns[alias][unit] = float(row[alias])
+            for i, measure in enumerate(measures):
+                self._aggregates[measure] = columns[f"m{i}"]
+
+    def has_data(self, unit: int, sources: tuple) -> bool:
+        return all(unit in self._presence(source) for source in sources)
+
+    def _presence(self, source: Source) -> frozenset[int]:
+        """Units holding at least one record of `source` in the year, themselves or below."""
+        if source.key not in self._present:
+            units = source.records(self.year).values_list(source.unit, flat=True).distinct()
+            present = set()
+            for unit in units:
+                present.update(self.tree.chain(unit))
+            self._present[source.key] = frozenset(present)
+        return self._present[source.key]
+
+    def measure(self, measure: Measure) -> dict[int, float]:
+        return self._aggregates[measure]
+
+    def scope_units(self, scope: Scope) -> frozenset[int]:
+        if scope.key not in self._scopes:
+            from ruraledu.orgunits.models import OrgUnit
+
+            self._scopes[scope.key] = frozenset(
+                OrgUnit.objects.filter(is_active=True)
+                .filter(scope.units(self.year))
+                .values_list("pk", flat=True)
+            )
+        return self._scopes[scope.key]
+
+    def roll_up(self, base: dict[int, dict[str, float]]) -> dict[int, dict[str, float]]:
+        """Sum each unit's parts into itself and every ancestor."""
+        rolled: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        for unit, parts in base.items():
+            for ancestor in self.tree.chain(unit):
+                bucket = rolled[ancestor]
+                for name, value in parts.items():
+                    bucket[name] += value
+        return rolled
+
+
+class Tree:
+    """Ancestor chains of every org unit, loaded once."""
+
+    def __init__(self):
+        from ruraledu.orgunits.models import OrgUnit
+
+        rows = list(OrgUnit.objects.values_list("pk", "code", "path", "kind", "parent_id"))
+        by_code = {code: pk for pk, code, _, _, _ in rows}
+        self.kind = {pk: kind for pk, _, _, kind, _ in rows}
+        self.parent = {pk: parent for pk, _, _, _, parent in rows}
+        self._chains = {
+            pk: tuple(by_code[c] for c in path.rstrip("/").split("/") if c in by_code)
+            for pk, _, path, _, _ in rows
+        }
+
+    def chain(self, unit: int) -> tuple[int, ...]:
+        return self._chains.get(unit, (unit,))
+
+
+def define(
+    code: str,
+    name: str,
+    definition: str,
+    scope: Scope,
+    numerator: Measure,
+    denominator: Measure | None = None,
+    *,
+    unit: str = "%",
+    scale: float = 100.0,
+    requires: tuple = (),
+    higher_is_better: bool = True,
+    numerator_label: str = "",
+    denominator_label: str = "",
+) -> Indicator:
+    """Declare and register a summable indicator (a ratio, or a count when no denominator)."""
+    indicator = Indicator()
+    indicator.code, indicator.name, indicator.definition = code, name, definition
+    indicator.scope, indicator.numerator, indicator.denominator = scope, numerator, denominator
+    indicator.unit = unit if denominator is not None or unit != "%" else ""
+    indicator.scale = scale
+    indicator.requires = requires
+    indicator.higher_is_better = higher_is_better
+    indicator.numerator_label, indicator.denominator_label = numerator_label, denominator_label
+    return add(indicator)
+
+
+def add(indicator: Indicator) -> Indicator:
+    if indicator.code in REGISTRY:
+        raise ValueError(f"duplicate indicator code {indicator.code}")
+    REGISTRY[indicator.code] = indicator
+    return indicator

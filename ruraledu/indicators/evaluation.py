@@ -1,0 +1,161 @@
+"""Target status from stored values (rules in PLAN_TARGETS.md), with every change recorded."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from ruraledu.plans.choices import Comparator, MilestoneStatus, Recurrence, TargetKind
+from ruraledu.plans.models import Target
+
+from .choices import TargetStatus
+from .engine import REGISTRY
+from .models import IndicatorValue, TargetState, TargetStatusChange
+
+TOLERANCE = 1e-9
+
+
+def value_date(year: int) -> dt.date:
+    """A school year's figures describe the registry at the start of that year (the 教育事业统计 date)."""
+    return dt.date(year, 9, 30)
+
+
+def meets(target: Target, value: float, previous: float | None = None) -> bool | None:
+    threshold = float(target.threshold) if target.threshold is not None else None
+    match target.comparator:
+        case Comparator.GTE:
+            return value >= threshold - TOLERANCE
+        case Comparator.LTE:
+            return value <= threshold + TOLERANCE
+        case Comparator.EQ:
+            return abs(value - threshold) <= TOLERANCE
+        case Comparator.BETWEEN:
+            return threshold - TOLERANCE <= value <= float(target.threshold_max) + TOLERANCE
+        case Comparator.INCREASE:
+            return None if previous is None else value >= previous - TOLERANCE
+    return None
+
+
+def projection(series: list[tuple[int, float]], due: dt.date) -> float | None:
+    """Least-squares line through the yearly values, read at the due date."""
+    if len(series) < 2:
+        return None
+    xs = [value_date(year).toordinal() for year, _ in series]
+    ys = [value for _, value in series]
+    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+    spread = sum((x - mean_x) ** 2 for x in xs)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
+    return mean_y + slope * (due.toordinal() - mean_x)
+
+
+def judge(
+    target: Target, series: list[tuple[int, float]], today: dt.date
+) -> tuple[str, float | None, str]:
+    """(status, projected value, note) for a measured target given its yearly district values."""
+    latest_year, latest = series[-1]
+    previous = series[-2][1] if len(series) > 1 else None
+    met = meets(target, latest, previous)
+    if target.comparator == Comparator.INCREASE and met is None:
+        return TargetStatus.ON_TRACK, None, "只有一个学年的数据，尚无法比较逐年变化"
+    if met:
+        return TargetStatus.ACHIEVED, None, f"{latest_year}学年已达到目标"
+    if target.recurrence != Recurrence.ONCE:
+        year_over = today > dt.date(latest_year + 1, 8, 31)
+        if year_over or today > target.due_date:
+            return TargetStatus.OVERDUE, None, f"{latest_year}学年未达到本年度要求"
+        return TargetStatus.AT_RISK, None, f"{latest_year}学年尚未达到本年度要求"
+    if today > target.due_date:
+        return TargetStatus.OVERDUE, None, f"已过完成时限（{target.due_date}），最新值未达标"
+    projected = projection(series, target.due_date)
+    if projected is None:
+        if (target.due_date - today).days < 365:
+            return TargetStatus.AT_RISK, None, "只有一个学年的数据且距完成时限不足一年"
+        return TargetStatus.ON_TRACK, None, "只有一个学年的数据，距完成时限一年以上"
+    if meets(target, projected, latest):
+        return TargetStatus.ON_TRACK, projected, "按近年趋势可在完成时限前达标"
+    return TargetStatus.AT_RISK, projected, "按近年趋势到完成时限仍不能达标"
+
+
+def plan_root_unit():
+    from ruraledu.orgunits.models import OrgUnit
+
+    roots = OrgUnit.objects.filter(parent=None)
+    return (
+        roots.filter(code=getattr(settings, "PLAN_DISTRICT_CODE", "")).first()
+        or roots.order_by("path").first()
+    )
+
+
+def evaluate_target(
+    target: Target, root, today: dt.date
+) -> tuple[str, float | None, int | None, float | None, str]:
+    if target.kind == TargetKind.MILESTONE:
+        status = {
+            MilestoneStatus.DONE: TargetStatus.DONE,
+            MilestoneStatus.IN_PROGRESS: TargetStatus.IN_PROGRESS,
+        }.get(target.milestone_status, TargetStatus.NOT_STARTED)
+        if status != TargetStatus.DONE and today > target.due_date:
+            status = TargetStatus.OVERDUE
+        return status, None, None, None, "节点任务，依据进展报告审核结果"
+    indicator = REGISTRY.get(target.indicator_code)
+    if indicator is None:
+        return (
+            TargetStatus.NO_DATA,
+            None,
+            None,
+            None,
+            f"指标 {target.indicator_code} 所需的个案数据尚未纳入平台",
+        )
+    series = (
+        list(
+            IndicatorValue.objects.filter(
+                code=target.indicator_code, unit=root, value__isnull=False
+            )
+            .order_by("year")
+            .values_list("year", "value")
+        )
+        if root
+        else []
+    )
+    if not series:
+        return TargetStatus.NO_DATA, None, None, None, indicator.missing_data()
+    status, projected, note = judge(target, series, today)
+    return status, series[-1][1], series[-1][0], projected, note
+
+
+@transaction.atomic
+def evaluate_targets(today: dt.date | None = None) -> int:
+    """Evaluate every target; returns how many changed status."""
+    today = today or timezone.localdate()
+    now = timezone.now()
+    root = plan_root_unit()
+    states = {s.target_id: s for s in TargetState.objects.all()}
+    changes = 0
+    for target in Target.objects.all():
+        status, value, year, projected, note = evaluate_target(target, root, today)
+        state = states.get(target.pk)
+        if state is None:
+            state = TargetState(target=target, status=status)
+            previous = ""
+        else:
+            previous = state.status
+        fields = {
+            "status": status,
+            "value": value,
+            "value_year": year,
+            "projected": projected,
+            "note": note[:300],
+        }
+        if state.pk and all(getattr(state, k) == v for k, v in fields.items()):
+            continue
+        for k, v in fields.items():
+            setattr(state, k, v)
+        state.evaluated_at = now
+        state.save()
+        if previous != status:
+            TargetStatusChange.objects.create(
+                target=target, previous=previous, status=status, value=value, changed_at=now
+            )
+            changes += 1
+    return changes

@@ -1,0 +1,94 @@
+"""Stored indicator values per (indicator, org unit, school year) and target status history."""
+
+from django.db import models
+
+from .choices import TargetStatus
+
+
+class IndicatorValue(models.Model):
+    code = models.CharField("指标代码", max_length=64)
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit", verbose_name="单位", on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("学年")
+    value = models.FloatField("值", null=True)
+    numerator = models.FloatField("分子", null=True)
+    denominator = models.FloatField("分母", null=True)
+    details = models.JSONField("明细", default=dict, blank=True)
+    computed_at = models.DateTimeField("计算时间")
+
+    class Meta:
+        verbose_name = "指标值"
+        verbose_name_plural = "指标值"
+        constraints = [
+            models.UniqueConstraint(fields=["code", "unit", "year"], name="indicator_value_unique")
+        ]
+        indexes = [models.Index(fields=["code", "year"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.unit_id} {self.year} = {self.value}"
+
+
+class TargetState(models.Model):
+    """The current status of a target, evaluated after every recompute."""
+
+    target = models.OneToOneField("plans.Target", on_delete=models.CASCADE, related_name="state")
+    status = models.CharField("状态", max_length=16, choices=TargetStatus.choices)
+    value = models.FloatField("最新值", null=True)
+    value_year = models.PositiveSmallIntegerField("最新值学年", null=True)
+    projected = models.FloatField("到期预测值", null=True)
+    note = models.CharField("说明", max_length=300, blank=True, default="")
+    evaluated_at = models.DateTimeField("评估时间")
+
+    class Meta:
+        verbose_name = "目标状态"
+        verbose_name_plural = "目标状态"
+
+    def __str__(self) -> str:
+        return f"{self.target_id} {self.get_status_display()}"
+
+
+class TargetStatusChange(models.Model):
+    """Every change of a target's status, so that "what slipped since last month" is a query."""
+
+    target = models.ForeignKey(
+        "plans.Target", on_delete=models.CASCADE, related_name="status_changes"
+    )
+    previous = models.CharField("原状态", max_length=16, choices=TargetStatus.choices, blank=True)
+    status = models.CharField("新状态", max_length=16, choices=TargetStatus.choices)
+    value = models.FloatField("值", null=True)
+    changed_at = models.DateTimeField("时间", db_index=True)
+
+    class Meta:
+        verbose_name = "目标状态变化"
+        verbose_name_plural = "目标状态变化"
+        ordering = ["-changed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.target_id} {self.previous}→{self.status}"
+
+
+class Standard(models.Model):
+    """A figure from a provincial or national standard that the bureau maintains (not in code)."""
+
+    code = models.CharField("代码", max_length=64)
+    stage = models.CharField(
+        "适用学段",
+        max_length=16,
+        blank=True,
+        default="",
+        help_text="primary / junior / kindergarten，留空为通用",
+    )
+    value = models.FloatField("标准值")
+    name = models.CharField("名称", max_length=100)
+    source = models.CharField("依据", max_length=200)
+    year = models.PositiveSmallIntegerField("标准年份", null=True, blank=True)
+    provisional = models.BooleanField("待核定", default=False)
+
+    class Meta:
+        verbose_name = "标准值"
+        verbose_name_plural = "标准值"
+        constraints = [models.UniqueConstraint(fields=["code", "stage"], name="standard_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.stage or '通用'}）= {self.value}{'（待核定）' if self.provisional else ''}"
