@@ -151,6 +151,9 @@ class YearContext:
     """Everything computed once per year and shared by all indicators."""
 
     def __init__(self, year: int, indicators: list[Indicator], tree: "Tree"):
+        from .standards import reset_cache
+
+        reset_cache()
         self.year = year
         self.tree = tree
         self._scopes: dict[str, frozenset[int]] = {}

@@ -118,16 +118,31 @@ def standards_seed() -> int:
     return created
 
 
+_cache: dict[tuple[str, str], tuple[float, bool]] | None = None
+
+
+def reset_cache() -> None:
+    """Called at the start of each computation, so that edits in the admin take effect."""
+    global _cache
+    _cache = None
+
+
 def standard(code: str, stage: str = "") -> tuple[float, bool]:
     """(value, provisional) from the bureau's table, falling back to the shipped default."""
-    from .models import Standard
+    global _cache
+    if _cache is None:
+        from .models import Standard
 
-    row = (
-        Standard.objects.filter(code=code, stage=stage).values_list("value", "provisional").first()
-    )
-    if row:
-        return row
-    for d_code, d_stage, value, _, _, _, provisional in DEFAULTS:
-        if (d_code, d_stage) == (code, stage):
-            return value, provisional
-    raise KeyError(f"no standard {code}/{stage}")
+        _cache = {(d[0], d[1]): (d[2], d[6]) for d in DEFAULTS}
+        _cache.update(
+            {
+                (c, s): (v, p)
+                for c, s, v, p in Standard.objects.values_list(
+                    "code", "stage", "value", "provisional"
+                )
+            }
+        )
+    try:
+        return _cache[(code, stage)]
+    except KeyError:
+        raise KeyError(f"no standard {code}/{stage}") from None
