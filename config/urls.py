@@ -14,6 +14,7 @@ urlpatterns = [
     path("staff/", include("ruraledu.workforce.urls")),
     path("students/", include("ruraledu.students.urls")),
     path("school-years/", include("ruraledu.core.urls")),
+    path("indicators/", include("ruraledu.indicators.urls")),
     path("spreadsheets/", include("ruraledu.spreadsheets.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,53 @@
+"""ECharts options built on the server (the page only hands them to echarts.init)."""
+
+
+def trend_chart(
+    *,
+    title: str,
+    years: list[int],
+    values: list[float | None],
+    unit: str,
+    threshold: float | None = None,
+) -> dict:
+    series = {
+        "type": "line",
+        "name": title,
+        "data": [None if v is None else round(v, 4) for v in values],
+        "connectNulls": False,
+        "label": {"show": True},
+    }
+    if threshold is not None:
+        series["markLine"] = {
+            "symbol": "none",
+            "data": [{"yAxis": threshold, "name": "目标"}],
+            "lineStyle": {"type": "dashed", "color": "#b02a37"},
+            "label": {"formatter": f"目标 {threshold}{unit}"},
+        }
+    return {
+        "aria": {"enabled": True},
+        "tooltip": {"trigger": "axis"},
+        "grid": {"left": 48, "right": 24, "top": 32, "bottom": 32},
+        "xAxis": {"type": "category", "data": [f"{y}学年" for y in years]},
+        "yAxis": {"type": "value", "name": unit},
+        "series": [series],
+    }
+
+
+def bar_chart(
+    *, labels: list[str], values: list[float | None], unit: str, threshold: float | None = None
+) -> dict:
+    series = {"type": "bar", "data": [None if v is None else round(v, 4) for v in values]}
+    if threshold is not None:
+        series["markLine"] = {
+            "symbol": "none",
+            "data": [{"yAxis": threshold}],
+            "lineStyle": {"type": "dashed", "color": "#b02a37"},
+        }
+    return {
+        "aria": {"enabled": True},
+        "tooltip": {"trigger": "axis"},
+        "grid": {"left": 48, "right": 24, "top": 24, "bottom": 80},
+        "xAxis": {"type": "category", "data": labels, "axisLabel": {"rotate": 40, "interval": 0}},
+        "yAxis": {"type": "value", "name": unit},
+        "series": [series],
+    }

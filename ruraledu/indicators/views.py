@@ -1,0 +1,180 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.views.generic import TemplateView
+
+from ruraledu.plans.models import Target
+from ruraledu.spreadsheets.base import Column
+from ruraledu.spreadsheets.export import export_response
+
+from . import charts, selectors
+from .drilldown import drill_measure, drill_records
+from .engine import REGISTRY
+from .models import TargetStatusChange
+
+
+def _year(request, years: list[int]) -> int | None:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = None
+    return year if year in years else (years[0] if years else None)
+
+
+def _threshold(code: str):
+    target = (
+        Target.objects.filter(indicator_code=code)
+        .exclude(threshold=None)
+        .order_by("due_date")
+        .first()
+    )
+    return float(target.threshold) if target else None
+
+
+class IndicatorListView(LoginRequiredMixin, TemplateView):
+    template_name = "indicators/indicator_list.html"
+
+    def get_context_data(self, **kwargs):
+        unit = selectors.home_unit(self.request.user)
+        latest = {}
+        if unit:
+            for value in selectors.IndicatorValue.objects.filter(unit=unit).order_by(
+                "code", "year"
+            ):
+                latest[value.code] = value
+        rows = [(indicator, latest.get(code)) for code, indicator in sorted(REGISTRY.items())]
+        return super().get_context_data(rows=rows, unit=unit, **kwargs)
+
+
+class IndicatorDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "indicators/indicator_detail.html"
+
+    def get_context_data(self, **kwargs):
+        indicator = selectors.indicator_get(self.kwargs["code"])
+        unit = selectors.unit_for_user(self.request.user, self.request.GET.get("unit"))
+        years = selectors.years_of(indicator.code)
+        year = _year(self.request, years)
+        trend = selectors.value_trend(code=indicator.code, unit=unit)
+        threshold = _threshold(indicator.code)
+        children = (
+            selectors.child_values(
+                code=indicator.code, unit=unit, year=year, user=self.request.user
+            )
+            if year
+            else []
+        )
+        children.sort(
+            key=lambda pair: (pair[1].value is None, pair[1].value or 0),
+            reverse=not indicator.higher_is_better,
+        )
+        current = next((v for v in trend if v.year == year), None)
+        return super().get_context_data(
+            indicator=indicator,
+            unit=unit,
+            year=year,
+            years=years,
+            trend=trend,
+            current=current,
+            children=children,
+            threshold=threshold,
+            drillable=drill_measure(indicator, "numerator") is not None,
+            trend_chart=charts.trend_chart(
+                title=indicator.name,
+                years=[v.year for v in trend],
+                values=[v.value for v in trend],
+                unit=indicator.unit,
+                threshold=threshold,
+            ),
+            bar_chart=charts.bar_chart(
+                labels=[u.name for u, _ in children],
+                values=[v.value for _, v in children],
+                unit=indicator.unit,
+                threshold=threshold,
+            ),
+            targets=Target.objects.filter(indicator_code=indicator.code).select_related("state"),
+            **kwargs,
+        )
+
+
+class IndicatorRecordsView(LoginRequiredMixin, TemplateView):
+    """The records behind the numerator or denominator of a unit's value."""
+
+    template_name = "indicators/indicator_records.html"
+
+    def get(self, request, *args, **kwargs):
+        indicator = selectors.indicator_get(kwargs["code"])
+        unit = selectors.unit_for_user(request.user, request.GET.get("unit"))
+        part = request.GET.get("part", "numerator")
+        try:
+            year = int(request.GET.get("year", ""))
+        except ValueError as exc:
+            raise Http404("请指定学年。") from exc
+        found = drill_records(
+            indicator=indicator, part=part, unit=unit, year=year, user=request.user
+        )
+        if found is None:
+            raise Http404("该指标没有可列出的明细记录。")
+        headers, records, render = found
+        label = indicator.numerator_label if part == "numerator" else indicator.denominator_label
+        if request.GET.get("format") == "xlsx":
+            columns = [Column(f"c{i}", h) for i, h in enumerate(headers)]
+            rows = (
+                {f"c{i}": v for i, v in enumerate(render(r))}
+                for r in records.iterator(chunk_size=2000)
+            )
+            return export_response(
+                filename_zh=f"{indicator.name}-{unit.name}-{year}学年-{label or part}",
+                columns=columns,
+                rows=rows,
+                sheet_title=label or "明细",
+            )
+        page = Paginator(records, 50).get_page(request.GET.get("page"))
+        context = self.get_context_data(
+            indicator=indicator,
+            unit=unit,
+            year=year,
+            part=part,
+            label=label,
+            headers=headers,
+            page_obj=page,
+            rows=[render(r) for r in page.object_list],
+            query_string=request.GET.copy().urlencode(),
+        )
+        if request.htmx:
+            return self.response_class(request, "indicators/_records_table.html", context)
+        return self.render_to_response(context)
+
+
+class TargetDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "indicators/target_detail.html"
+
+    def get_context_data(self, **kwargs):
+        target = get_object_or_404(
+            Target.objects.select_related("project", "section", "state"), code=self.kwargs["code"]
+        )
+        state = getattr(target, "state", None)
+        indicator = REGISTRY.get(target.indicator_code)
+        root = selectors.plan_root_unit()
+        trend = (
+            selectors.value_trend(code=target.indicator_code, unit=root)
+            if indicator and root
+            else []
+        )
+        threshold = float(target.threshold) if target.threshold is not None else None
+        return super().get_context_data(
+            target=target,
+            state=state,
+            indicator=indicator,
+            root=root,
+            trend=trend,
+            history=TargetStatusChange.objects.filter(target=target)[:20],
+            trend_chart=charts.trend_chart(
+                title=target.text[:20],
+                years=[v.year for v in trend],
+                values=[v.value for v in trend],
+                unit=target.unit,
+                threshold=threshold,
+            ),
+            **kwargs,
+        )
