@@ -92,3 +92,32 @@ class Standard(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.stage or '通用'}）= {self.value}{'（待核定）' if self.provisional else ''}"
+
+
+class RecomputeJob(models.Model):
+    """A recompute asked for by a person or by an import; progress for the page that polls it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "计算中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    requested_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField("原因", max_length=100, default="手动")
+    years = models.JSONField("学年", default=list, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField("进度", default=0)
+    message = models.CharField("结果", max_length=300, blank=True, default="")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "指标计算任务"
+        verbose_name_plural = "指标计算任务"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.reason} {self.get_status_display()} {self.progress}%"

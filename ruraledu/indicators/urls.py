@@ -5,6 +5,7 @@ from . import views
 app_name = "indicators"
 urlpatterns = [
     path("", views.IndicatorListView.as_view(), name="indicator_list"),
+    path("recompute/", views.RecomputeView.as_view(), name="recompute"),
     path("targets/<str:code>/", views.TargetDetailView.as_view(), name="target_detail"),
     path("<slug:code>/", views.IndicatorDetailView.as_view(), name="indicator_detail"),
     path("<slug:code>/records/", views.IndicatorRecordsView.as_view(), name="indicator_records"),

@@ -178,3 +178,35 @@ class TargetDetailView(LoginRequiredMixin, TemplateView):
             ),
             **kwargs,
         )
+
+
+class RecomputeView(LoginRequiredMixin, TemplateView):
+    """The bureau starts a recompute; the page polls the job with htmx until it is done."""
+
+    template_name = "indicators/recompute.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        from ruraledu.core.schoolyear_views import can_start_year
+
+        if request.user.is_authenticated and not can_start_year(request.user):
+            raise Http404("无权操作。")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        from .models import RecomputeJob
+
+        return super().get_context_data(jobs=RecomputeJob.objects.all()[:10], **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        if request.htmx:
+            return self.response_class(request, "indicators/_recompute_jobs.html", context)
+        return self.render_to_response(context)
+
+    def post(self, request, *args, **kwargs):
+        from django.shortcuts import redirect
+
+        from .jobs import recompute_request
+
+        recompute_request(user=request.user, reason="手动")
+        return redirect("indicators:recompute")

@@ -1,0 +1,48 @@
+"""Recompute jobs: queued by imports and by the bureau, progress kept for the page."""
+
+from functools import partial
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import RecomputeJob
+from .services import recompute
+
+
+def recompute_request(
+    *, years: list[int] | None = None, user=None, reason: str = "手动"
+) -> RecomputeJob:
+    """Queue a recompute once the current transaction commits (an import's data must be visible)."""
+    from .tasks import run_recompute_job
+
+    job = RecomputeJob.objects.create(requested_by=user, reason=reason, years=years or [])
+    transaction.on_commit(partial(run_recompute_job.enqueue, job_id=job.pk))
+    return job
+
+
+def recompute_job_run(*, job_id: int) -> RecomputeJob:
+    job = RecomputeJob.objects.get(pk=job_id)
+    job.status = RecomputeJob.Status.RUNNING
+    job.save(update_fields=["status"])
+
+    def progress(done: int, total: int) -> None:
+        RecomputeJob.objects.filter(pk=job.pk).update(progress=int(done / total * 100))
+
+    try:
+        stats = recompute(years=job.years or None, progress=progress)
+    except Exception as exc:  # the job records the failure; the worker logs the traceback
+        RecomputeJob.objects.filter(pk=job.pk).update(
+            status=RecomputeJob.Status.FAILED,
+            message=f"计算失败：{exc}"[:300],
+            finished_at=timezone.now(),
+        )
+        raise
+    RecomputeJob.objects.filter(pk=job.pk).update(
+        status=RecomputeJob.Status.DONE,
+        progress=100,
+        finished_at=timezone.now(),
+        message=f"学年 {stats.years}：新增 {stats.created}，更新 {stats.updated}，删除 {stats.deleted}，未变 {stats.unchanged}，"
+        f"用时 {stats.seconds:.1f} 秒",
+    )
+    job.refresh_from_db()
+    return job
