@@ -1,12 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 admin.site.site_header = "乡村教育振兴监测督导平台 · 管理后台"
 admin.site.site_title = "乡村教育振兴监测督导平台"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="plans:plan_detail", permanent=False)),
+    path("", include("ruraledu.dashboards.urls")),
     path("accounts/", include("ruraledu.accounts.urls")),
     path("plan/", include("ruraledu.plans.urls")),
     path("org/", include("ruraledu.orgunits.urls")),

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "ruraledu.students",
     "ruraledu.activities",
     "ruraledu.indicators",
+    "ruraledu.dashboards",
     "ruraledu.demo",
     "ruraledu.spreadsheets",
 ]
@@ -112,7 +113,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "plans:plan_detail"
+LOGIN_REDIRECT_URL = "dashboards:cockpit"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Lock an account (username + address) after repeated failures; an admin unlocks it.

@@ -9,7 +9,11 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = [("工作方案", reverse("plans:plan_detail")), ("指标", reverse("indicators:indicator_list"))]
+    items = [
+        ("驾驶舱", reverse("dashboards:cockpit")),
+        ("工作方案", reverse("plans:plan_detail")),
+        ("指标", reverse("indicators:indicator_list")),
+    ]
     for department in user_departments(user):
         items.append(
             (

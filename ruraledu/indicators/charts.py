@@ -51,3 +51,22 @@ def bar_chart(
         "yAxis": {"type": "value", "name": unit},
         "series": [series],
     }
+
+
+def sparkline(*, points: list[tuple[int, float]]) -> dict:
+    """A small trend line for a headline figure."""
+    return {
+        "aria": {"enabled": True},
+        "grid": {"left": 4, "right": 4, "top": 8, "bottom": 4},
+        "tooltip": {"trigger": "axis"},
+        "xAxis": {"type": "category", "show": False, "data": [f"{y}学年" for y, _ in points]},
+        "yAxis": {"type": "value", "show": False, "scale": True},
+        "series": [
+            {
+                "type": "line",
+                "data": [round(v, 4) for _, v in points],
+                "symbolSize": 4,
+                "areaStyle": {"opacity": 0.15},
+            }
+        ],
+    }

@@ -11,7 +11,7 @@ def login(client, username, password):
 def test_login_with_right_password_goes_to_the_plan(client, school_clerk):
     response = login(client, "school_clerk", PASSWORD)
     assert response.status_code == 302
-    assert response.url == reverse("plans:plan_detail")
+    assert response.url == reverse("dashboards:cockpit")
 
 
 def test_login_with_wrong_password_says_so_in_chinese(client, school_clerk):
