@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Case, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, F, FloatField, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 QFactory = Callable[[int], Q]
@@ -56,9 +56,11 @@ class Measure:
     def aggregate(self, year: int):
         condition = self.condition(year)
         if self.field:
-            if not condition:
-                return Coalesce(Sum(self.field), Value(0), output_field=IntegerField())
-            return Coalesce(Sum(Case(When(condition, then=self.field), default=Value(0))), Value(0))
+            # sums of areas and money keep their fractions: float, never integer
+            field = F(self.field) if isinstance(self.field, str) else self.field
+            if condition:
+                field = Case(When(condition, then=field), default=Value(0), output_field=FloatField())
+            return Coalesce(Sum(field, output_field=FloatField()), Value(0.0), output_field=FloatField())
         if not condition:
             return Coalesce(Sum(Value(1)), Value(0), output_field=IntegerField())
         return Coalesce(
@@ -127,7 +129,12 @@ class Indicator:
         """unit id -> (value, numerator, denominator, details) for every unit that has one."""
         in_scope = ctx.scope_units(self.scope)
         parts = {name: ctx.measure(m) for name, m in self.measures().items()}
-        base = {u: {name: parts[name].get(u, 0) for name in parts} for u in in_scope}
+        base = {}
+        for u in in_scope:
+            values = {name: parts[name].get(u, 0) for name in parts}
+            # a campus takes part only through what is recorded at it
+            if any(values.values()) or ctx.tree.kind.get(u) != "campus":
+                base[u] = values
         rolled = ctx.roll_up(base)
         result = {}
         for unit, sums in rolled.items():
@@ -198,14 +205,16 @@ class YearContext:
         return self._aggregates[measure]
 
     def scope_units(self, scope: Scope) -> frozenset[int]:
+        """Units in the scope, plus the campuses of schools in it: what is recorded at a
+        campus (its staff, its rooms) belongs to its school."""
         if scope.key not in self._scopes:
             from ruraledu.orgunits.models import OrgUnit
 
-            self._scopes[scope.key] = frozenset(
-                OrgUnit.objects.filter(is_active=True)
-                .filter(scope.units(self.year))
-                .values_list("pk", flat=True)
+            units = set(
+                OrgUnit.objects.filter(is_active=True).filter(scope.units(self.year)).values_list("pk", flat=True)
             )
+            units.update(pk for pk in self.tree.campuses if self.tree.parent[pk] in units)
+            self._scopes[scope.key] = frozenset(units)
         return self._scopes[scope.key]
 
     def roll_up(self, base: dict[int, dict[str, float]]) -> dict[int, dict[str, float]]:
@@ -228,6 +237,7 @@ class Tree:
         rows = list(OrgUnit.objects.values_list("pk", "code", "path", "kind", "parent_id"))
         by_code = {code: pk for pk, code, _, _, _ in rows}
         self.kind = {pk: kind for pk, _, _, kind, _ in rows}
+        self.campuses = [pk for pk, _, _, kind, _ in rows if kind == "campus"]
         self.parent = {pk: parent for pk, _, _, _, parent in rows}
         self._chains = {
             pk: tuple(by_code[c] for c in path.rstrip("/").split("/") if c in by_code)

@@ -4,9 +4,11 @@ from django.db.models import Exists, OuterRef, Q
 
 from ruraledu.activities.models import FeatureCourse, UniversityBase
 from ruraledu.facilities.choices import TitleKind
+from ruraledu.orgunits.choices import OrgUnitKind
 from ruraledu.orgunits.models import Pairing
+from ruraledu.orgunits.rural import rural_codes
 
-from ..engine import count, define, total
+from ..engine import Scope, count, define, total
 from .common import (
     ALL_SCHOOLS,
     COURSES,
@@ -145,12 +147,25 @@ define(
     unit="个",
 )
 
-# classrooms: shares of rooms, summed from the facility records (campuses included)
+# classrooms: shares of rooms, summed from the facility records (campuses included): the scopes
+# hold the campuses too, so that their rooms roll up into their school
+
+_CAMPUS = Q(kind=OrgUnitKind.CAMPUS)
+RURAL_SCHOOLS_AND_CAMPUSES = Scope(
+    "rural_schools_and_campuses",
+    "乡村学校（含幼儿园）及其校区",
+    lambda y: (
+        RURAL_SCHOOLS.units(y) | (_CAMPUS & Q(parent__school__urban_rural_code__in=rural_codes()))
+    ),
+)
+ALL_SCHOOLS_AND_CAMPUSES = Scope(
+    "all_schools_and_campuses", "全部学校及其校区", lambda y: ALL_SCHOOLS.units(y) | _CAMPUS
+)
 define(
     "rural_classroom_lighting_rate",
     "乡村学校教室照明达标率",
     "照明达标的教室间数 ÷ 教室总间数（乡村学校及其校区）。",
-    RURAL_SCHOOLS,
+    RURAL_SCHOOLS_AND_CAMPUSES,
     total(FACILITY, "classrooms_lighting_ok"),
     total(FACILITY, "classrooms"),
     requires=(FACILITY,),
@@ -160,8 +175,8 @@ define(
 define(
     "classroom_100m_rate",
     "百兆进班率",
-    "接入带宽不低于 100 Mbps 的教室间数 ÷ 教室总间数（全部学校）。",
-    ALL_SCHOOLS,
+    "接入带宽不低于 100 Mbps 的教室间数 ÷ 教室总间数（全部学校及其校区）。",
+    ALL_SCHOOLS_AND_CAMPUSES,
     total(FACILITY, "classrooms_100mbps"),
     total(FACILITY, "classrooms"),
     requires=(FACILITY,),

@@ -16,11 +16,20 @@ CHILDREN = total(KG_CLASSES, "children")
 PUBLIC = Q(school__ownership=Ownership.PUBLIC)
 INCLUSIVE = PUBLIC | Q(school__is_inclusive=True)
 
+# a kindergarten's 分园 (a campus) registers its own classes and staff: scopes over children hold
+# the kindergarten campuses too, so that they roll up into their kindergarten
+_KG_CAMPUS = Q(kind=OrgUnitKind.CAMPUS, school__stage=SchoolStage.KINDERGARTEN)
+TOWN_KG_AND_BRANCHES = Scope(
+    "town_kindergartens_and_branches",
+    "乡镇幼儿园（含分园）",
+    lambda y: TOWN_KINDERGARTENS.units(y) | (_KG_CAMPUS & Q(parent__parent__kind=OrgUnitKind.TOWN)),
+)
+
 define(
     "town_preschool_public_rate",
     "乡镇学前教育公办率",
     "镇（不含街道）公办幼儿园在园幼儿数 ÷ 镇幼儿园在园幼儿总数。",
-    TOWN_KINDERGARTENS,
+    TOWN_KG_AND_BRANCHES,
     total(KG_CLASSES, "children", PUBLIC),
     CHILDREN,
     requires=(KG_CLASSES,),
@@ -31,7 +40,7 @@ define(
     "town_preschool_inclusive_rate",
     "乡镇学前教育普惠率",
     "镇公办幼儿园与普惠性民办幼儿园在园幼儿数之和 ÷ 镇幼儿园在园幼儿总数。",
-    TOWN_KINDERGARTENS,
+    TOWN_KG_AND_BRANCHES,
     total(KG_CLASSES, "children", INCLUSIVE),
     CHILDREN,
     requires=(KG_CLASSES,),
@@ -146,7 +155,9 @@ class KindergartenStandard(Indicator):
 register(KindergartenStandard)
 
 ALL_KG = Scope(
-    "kindergartens", "幼儿园", lambda y: schools_q(school__stage=SchoolStage.KINDERGARTEN)
+    "kindergartens_and_branches",
+    "幼儿园（含分园）",
+    lambda y: schools_q(school__stage=SchoolStage.KINDERGARTEN) | _KG_CAMPUS,
 )
 ALL_VILLAGES = Scope("villages_all", "村居", lambda y: Q(kind=OrgUnitKind.VILLAGE))
 KG_TEACHERS = count(POSTS, Q(is_full_time_teacher=True))

@@ -6,7 +6,7 @@ from ruraledu.activities.choices import DistrictRole, Level
 from ruraledu.activities.models import DistrictRoleAssignment, SchoolLink, Studio, TownPilot
 from ruraledu.facilities.models import FacilityRecord
 from ruraledu.orgunits.choices import OrgUnitKind, SchoolStage
-from ruraledu.orgunits.models import EducationGroup
+from ruraledu.orgunits.models import EducationGroup, SchoolDistrict
 from ruraledu.workforce.models import Post
 
 from ..engine import Scope, Source, count, define
@@ -58,10 +58,14 @@ def town_share(code, name, definition, condition, scope=TOWNS_SCOPE):
 
 
 def _district_staffed(year: int) -> Q:
-    roles = DistrictRoleAssignment.objects.filter(school_district__town=OuterRef("pk"), year=year)
-    return Q(Exists(roles.filter(role=DistrictRole.DIRECTOR))) & Q(
-        Exists(roles.filter(role=DistrictRole.ADVISER))
+    # both roles in the same 学区, not one 学区 with a director and another with an adviser
+    roles = DistrictRoleAssignment.objects.filter(school_district=OuterRef("pk"), year=year)
+    staffed = SchoolDistrict.objects.filter(
+        Exists(roles.filter(role=DistrictRole.DIRECTOR)),
+        Exists(roles.filter(role=DistrictRole.ADVISER)),
+        town=OuterRef("pk"),
     )
+    return Q(Exists(staffed))
 
 
 town_share(
@@ -109,8 +113,9 @@ town_share(
 
 
 def _facility_in_town(year: int, stages=None, **flags):
+    # records of the town's schools and of their campuses
     records = FacilityRecord.objects.filter(
-        school__org_unit__parent=OuterRef("pk"), year=year, **flags
+        school__org_unit__path__startswith=OuterRef("path"), year=year, **flags
     )
     if stages:
         records = records.filter(school__stage__in=stages)
@@ -147,7 +152,10 @@ LINKS = Source(
     SchoolLink,
     unit="school_id",
     label="联系学校",
-    base=lambda year: Q(person__posts__year=year, person__posts__is_researcher=True),
+    # Exists, not a join on posts: a 教研员 may hold two posts, which would count a link twice
+    base=lambda year: Q(
+        Exists(Post.objects.filter(person=OuterRef("person"), year=year, is_researcher=True))
+    ),
 )
 PILOT_TOWN_SCHOOLS = Scope(
     "pilot_town_schools",
