@@ -1,0 +1,15 @@
+from django.db import models
+
+
+class ImportJobStatus(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    VALIDATING = "validating", "校验中"
+    WRITING = "writing", "导入中"
+    DONE = "done", "已完成"
+    REJECTED = "rejected", "已拒绝"
+    FAILED = "failed", "失败"
+
+
+RUNNING_STATUSES = frozenset(
+    {ImportJobStatus.QUEUED, ImportJobStatus.VALIDATING, ImportJobStatus.WRITING}
+)

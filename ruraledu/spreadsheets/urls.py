@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "spreadsheets"
+urlpatterns = [
+    path("", views.ImportJobListView.as_view(), name="job_list"),
+    path("kinds/<slug:kind>/template/", views.SheetTemplateView.as_view(), name="template"),
+    path("kinds/<slug:kind>/upload/", views.ImportJobCreateView.as_view(), name="upload"),
+    path("jobs/<int:pk>/", views.ImportJobDetailView.as_view(), name="job_detail"),
+    path(
+        "jobs/<int:pk>/error-copy/",
+        views.ImportJobErrorCopyView.as_view(),
+        name="job_error_copy",
+    ),
+]
