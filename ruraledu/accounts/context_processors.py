@@ -24,5 +24,7 @@ def navigation(request):
     items.append(("责任部门", reverse("plans:department_list")))
     if user.is_superuser or scope_paths(user, Action.VIEW):
         items.append(("学校与镇街", reverse("orgunits:unit_home")))
+    if can(user, Action.CHANGE):
+        items.append(("数据导入", reverse("spreadsheets:job_list")))
     items.append(("学年", reverse("core:schoolyear_list")))
     return {"nav_items": items, "can_admin": user.is_staff and can(user, Action.CHANGE)}

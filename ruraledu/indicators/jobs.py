@@ -20,6 +20,12 @@ def recompute_request(
     return job
 
 
+def recompute_after_import(*, kind, year, user, result, **kwargs) -> None:
+    from ruraledu.spreadsheets.base import get_importer
+
+    recompute_request(years=[year], user=user, reason=f"导入{get_importer(kind).spec.title}")
+
+
 def recompute_job_run(*, job_id: int) -> RecomputeJob:
     job = RecomputeJob.objects.get(pk=job_id)
     job.status = RecomputeJob.Status.RUNNING

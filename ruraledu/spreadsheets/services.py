@@ -19,6 +19,7 @@ from .models import ImportJob
 from .reader import read_sheet, sheet_title
 from .report import error_copy
 from .safety import UploadRefused, check_upload
+from .signals import import_committed
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +78,12 @@ def import_run(
     step(ImportJobStatus.WRITING, 60)
     try:
         with transaction.atomic():
-            return importer.write(rows, year=year, user=user)
+            result = importer.write(rows, year=year, user=user)
+            if result.created or result.updated:
+                import_committed.send(
+                    sender=type(importer), kind=kind, year=year, user=user, result=result
+                )
+            return result
     except ValidationError as exc:
         message = "；".join(exc.messages)
         raise ImportRejected(
@@ -170,7 +176,27 @@ def import_job_run(*, job_id: int) -> ImportJob:
             unchanged_count=result.unchanged,
             message="\n".join(result.messages),
         )
+    _discard_upload(job)
     return job
+
+
+def _discard_upload(job: ImportJob) -> None:
+    """Uploads carry ID numbers in clear: once the job is over only the database copy
+    (encrypted) and, for a rejected file, the marked copy remain (purged after some days)."""
+    if job.file:
+        job.file.delete(save=False)
+        ImportJob.objects.filter(pk=job.pk).update(file="")
+
+
+def import_files_purge(*, days: int) -> int:
+    """Delete marked error copies older than `days`; returns how many were removed."""
+    cutoff = timezone.now() - timezone.timedelta(days=days)
+    removed = 0
+    for job in ImportJob.objects.filter(finished_at__lt=cutoff).exclude(error_copy=""):
+        job.error_copy.delete(save=False)
+        ImportJob.objects.filter(pk=job.pk).update(error_copy="")
+        removed += 1
+    return removed
 
 
 def _reject(job: ImportJob, data: bytes, errors: list[CellError]) -> None:

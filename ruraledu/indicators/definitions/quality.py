@@ -4,14 +4,15 @@ enrolment-weighted 差异系数 per indicator for primary and junior schools, an
 Scope of the method: compulsory schools, without special-education schools and 教学点 under 50
 students. A 九年一贯制 school is split into its primary and junior parts by enrolment; resources
 are not recorded per part, so both parts carry the school's per-student value (each part weighs
-by its own enrolment in the 差异系数).
+by its own enrolment in the 差异系数). A 完全中学 or 十二年一贯制 school weighs in the junior
+差异系数 by its junior enrolment only, not by its senior-high students.
 """
 
 import math
 
 from django.db.models import F, Q
 
-from ruraledu.orgunits.choices import SchoolStage
+from ruraledu.orgunits.choices import OrgUnitKind, SchoolStage
 from ruraledu.workforce.choices import PE_ART_SUBJECTS, BackboneLevel, Degree, Honour
 
 from ..engine import Indicator, count, register, total
@@ -20,7 +21,7 @@ from .common import COMPULSORY, ENROLMENT, FACILITY, POSTS, RURAL_COMPULSORY, TO
 
 PRIMARY_STAGES = {SchoolStage.PRIMARY, SchoolStage.TEACHING_POINT}
 JUNIOR_STAGES = {SchoolStage.JUNIOR, SchoolStage.COMPLETE_SECONDARY}
-SPLIT_STAGES = {SchoolStage.NINE_YEAR, SchoolStage.TWELVE_YEAR}
+SPLIT_STAGES = {SchoolStage.NINE_YEAR, SchoolStage.TWELVE_YEAR, SchoolStage.COMPLETE_SECONDARY}
 
 TEACHERS = Q(is_full_time_teacher=True)
 MEASURES = {
@@ -67,27 +68,25 @@ def school_table(ctx) -> dict[int, dict]:
     columns = {name: ctx.measure(m) for name, m in MEASURES.items()}
     units = ctx.scope_units(COMPULSORY)
     stages = dict(School.objects.filter(org_unit_id__in=units).values_list("org_unit_id", "stage"))
-    # facility records of campuses count for their school
-    facility_base = {}
-    for name in ("r4", "r5", "r6", "r7"):
+    # facility records and staff posts of campuses count for their school (their students are
+    # enrolled at the school)
+    resource_base = {}
+    for name in ("r1_college", "r1_bachelor", "r2", "r3", "r4", "r5", "r6", "r7"):
         for unit, value in columns[name].items():
-            facility_base.setdefault(unit, {})[name] = value
-    rolled_facilities = ctx.roll_up(facility_base)
+            resource_base.setdefault(unit, {})[name] = value
+    rolled_resources = ctx.roll_up(resource_base)
     table = {}
     for unit in units:
+        if ctx.tree.kind.get(unit) == OrgUnitKind.CAMPUS:
+            continue  # a campus is part of its school (the scope lists campuses too)
         stage = stages.get(unit)
         students = columns["students"].get(unit, 0)
         if stage == SchoolStage.SPECIAL or (stage == SchoolStage.TEACHING_POINT and students < 50):
             continue
         parts = {
-            name: columns[name].get(unit, 0) for name in ("r1_college", "r1_bachelor", "r2", "r3")
+            name: rolled_resources.get(unit, {}).get(name, 0)
+            for name in ("r1_college", "r1_bachelor", "r2", "r3", "r4", "r5", "r6", "r7")
         }
-        parts.update(
-            {
-                name: rolled_facilities.get(unit, {}).get(name, 0)
-                for name in ("r4", "r5", "r6", "r7")
-            }
-        )
         sums = {
             "r1": _r1(stage, parts),
             **{k: parts[k] for k in ("r2", "r3", "r4", "r5", "r6", "r7")},
@@ -169,9 +168,12 @@ class ResourceIndicator(Indicator):
 
     def values(self, ctx):
         table = school_table(ctx)
+        # a school without students has no per-student value, and its resources must not
+        # inflate its town's and the district's figures
         base = {
             unit: {"numerator": row["sums"][self.key], "denominator": row["students"]}
             for unit, row in table.items()
+            if row["students"]
         }
         result = {}
         for unit, sums in ctx.roll_up(base).items():

@@ -38,10 +38,15 @@ class PostVacancies(Indicator):
 
     def values(self, ctx):
         posts, staffed = ctx.measure(self.posts), ctx.measure(self.staffed)
+        in_scope = ctx.scope_units(self.scope)
+        # a school's staff includes those posted at its campuses: add them in before the gap
+        per_school = ctx.roll_up(
+            {u: {"posts": posts.get(u, 0), "staffed": staffed.get(u, 0)} for u in in_scope}
+        )
         base = {
-            u: {"gap": max(0.0, posts.get(u, 0) - staffed.get(u, 0))}
-            for u in ctx.scope_units(self.scope)
-            if ctx.has_data(u, self.requires)
+            u: {"gap": max(0.0, per_school[u]["posts"] - per_school[u]["staffed"])}
+            for u in in_scope
+            if ctx.tree.kind.get(u) != OrgUnitKind.CAMPUS and ctx.has_data(u, self.requires)
         }
         return {u: (s["gap"], s["gap"], None, {}) for u, s in ctx.roll_up(base).items()}
 

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from openpyxl import load_workbook
 
+from ruraledu.indicators.models import RecomputeJob
 from ruraledu.orgunits.models import Department
 from ruraledu.orgunits.tests.factories import DepartmentFactory
 from ruraledu.spreadsheets.base import CellError
@@ -151,16 +152,18 @@ def test_a_job_stores_the_upload_and_runs_after_commit(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         job = create_job(from_template([row()]), district_admin)
         assert ImportJob.objects.get(pk=job.pk).status == ImportJobStatus.QUEUED
-    # then the task ran (immediate backend) once the job was committed
-    assert len(callbacks) == 1
+    # then the task ran (immediate backend) once the job was committed, and the import
+    # queued a recompute of the indicators for the year
+    assert len(callbacks) == 2
     job.refresh_from_db()
     assert job.status == ImportJobStatus.DONE
     assert (job.progress, job.total_rows, job.created_count) == (100, 1, 1)
     assert job.finished_at is not None
-    stored = Path(media_root) / job.file.name
-    assert job.file.name.startswith("imports/") and stored.is_file()
-    assert "部门" not in job.file.name  # the user's name never becomes a path
     assert Department.objects.get(code="health").name == "区卫生健康局"
+    assert RecomputeJob.objects.get().reason.startswith("导入")
+    # and the upload (ID numbers in clear) is gone once the job is over
+    assert not job.file
+    assert not list((Path(media_root) / "imports").rglob("upload*"))
 
 
 def test_a_rejected_job_keeps_every_error_and_a_marked_copy(
@@ -220,3 +223,19 @@ def test_a_read_only_user_cannot_create_a_job(district_leader):
     with pytest.raises(PermissionDenied):
         create_job(from_template([row()]), district_leader)
     assert ImportJob.objects.count() == 0
+
+
+def test_marked_copies_are_purged_after_their_retention(district_admin, media_root, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    data = from_template([row(sort_order="三")])
+    with django_capture_on_commit_callbacks(execute=True):
+        job = create_job(data, district_admin)
+    job.refresh_from_db()
+    assert job.error_copy
+    ImportJob.objects.filter(pk=job.pk).update(finished_at=timezone.now() - timezone.timedelta(days=8))
+    call_command("purge_import_files", "--days", "7")
+    job.refresh_from_db()
+    assert not job.error_copy
+    assert not list((Path(media_root) / "imports").rglob("*.xlsx"))
