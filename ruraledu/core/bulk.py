@@ -14,7 +14,8 @@ def _quote(name: str) -> str:
 
 
 def _columns(model, fields: Sequence[str]) -> list[str]:
-    return [model._meta.get_field(f).column for f in fields]
+    meta = model._meta
+    return [meta.pk.column if f == "pk" else meta.get_field(f).column for f in fields]
 
 
 def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence], batch: int = 5000) -> int:
@@ -55,3 +56,24 @@ def chunked(values: Sequence, size: int = 900):
     """SQLite limits bound parameters per statement; look-ups go in chunks."""
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+def select_in(
+    model, fields: Sequence[str], key: str, values: Sequence, extra: str = "", params: Sequence = ()
+):
+    """Rows of `fields` where `key` is one of `values`, in chunks, as raw DB values.
+
+    Plain SQL because building a 900-item IN filter through the ORM costs milliseconds a
+    query; callers normalise raw values (SQLite gives dates as text, booleans as 0/1).
+    """
+    table = _quote(model._meta.db_table)
+    columns = ", ".join(_quote(c) for c in _columns(model, fields))
+    key_column = _quote(model._meta.get_field(key).column)
+    with connection.cursor() as cursor:
+        for chunk in chunked(list(values)):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT {columns} FROM {table} WHERE {key_column} IN ({marks}) {extra}",
+                [*chunk, *params],
+            )
+            yield from cursor.fetchall()

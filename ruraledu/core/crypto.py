@@ -6,7 +6,6 @@ the database or the code. Embedded and test modes create their own key file on f
 """
 
 import base64
-import hashlib
 import hmac
 import os
 from functools import lru_cache
@@ -65,7 +64,7 @@ def decrypt(blob: bytes) -> str:
 
 def blind_index(value: str) -> str:
     _, index_key = _keys()
-    return hmac.new(index_key, normalise_id(value).encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(index_key, normalise_id(value).encode(), "sha256").hex()
 
 
 def hint(value: str) -> str:

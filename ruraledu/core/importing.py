@@ -13,12 +13,26 @@ from .idnumbers import resident_id_problem, student_no_problem
 TENTH = Decimal("0.1")
 
 
-def db_date(value):
-    return connection.ops.adapt_datefield_value(value)
+def db_date(value, *, text: bool | None = None):
+    """A date as the database hands it back on a raw query (text on SQLite).
+    Bulk callers pass `text` once instead of asking the connection per row."""
+    if value is None:
+        return None
+    if text is None:
+        text = connection.vendor == "sqlite"
+    return value.isoformat() if text else value
 
 
 def db_decimal(value, places: Decimal = TENTH):
-    return None if value is None else value.quantize(places)
+    if value is None:
+        return None
+    if not isinstance(value, Decimal):
+        value = Decimal(str(value))
+    return value.quantize(places)
+
+
+def db_bool(value):
+    return None if value is None else bool(value)
 
 
 def id_problem(value: str, kind: str = "ric") -> str | None:
@@ -47,22 +61,16 @@ def upsert_people(model, people: dict[str, tuple[str, dict]]) -> tuple[dict[str,
     `people` maps blind index -> (clear ID number, {field: value}); values are stored column
     values (dates adapted, foreign keys as ids). Returns (index -> pk, number of changed people).
     """
-    from .bulk import chunked, insert_rows, update_rows
+    from .bulk import insert_rows, select_in, update_rows
 
     if not people:
         return {}, 0
     fields = tuple(next(iter(people.values()))[1])
-    existing: dict[str, tuple[int, tuple]] = {}
-    date_fields = {f for f in fields if model._meta.get_field(f).get_internal_type() == "DateField"}
     keys = list(people)
-    for chunk in chunked(keys):
-        for pk, key, *values in model.objects.filter(id_index__in=chunk).values_list(
-            "pk", "id_index", *fields
-        ):
-            stored = tuple(
-                db_date(v) if f in date_fields else v for f, v in zip(fields, values, strict=True)
-            )
-            existing[key] = (pk, stored)
+    existing: dict[str, tuple[int, tuple]] = {
+        key: (pk, tuple(values))
+        for pk, key, *values in select_in(model, ("pk", "id_index", *fields), "id_index", keys)
+    }
     new = [k for k in keys if k not in existing]
     insert_rows(
         model,
@@ -79,8 +87,7 @@ def upsert_people(model, people: dict[str, tuple[str, dict]]) -> tuple[dict[str,
     ]
     update_rows(model, fields, changed)
     pks = {k: pk for k, (pk, _) in existing.items()}
-    for chunk in chunked(new):
-        pks.update(model.objects.filter(id_index__in=chunk).values_list("id_index", "pk"))
+    pks.update((key, pk) for key, pk in select_in(model, ("id_index", "pk"), "id_index", new))
     return pks, len(changed)
 
 

@@ -1,9 +1,10 @@
 """学生名册: StudentPerson + Enrolment, upserted by ID number (blind index) and school year."""
 
+from django.db import connection
 from django.db.models import Q
 
 from ruraledu.core import crypto
-from ruraledu.core.bulk import chunked, insert_rows, update_rows
+from ruraledu.core.bulk import chunked, insert_rows, select_in, update_rows
 from ruraledu.core.idnumbers import birth_date_from_id
 from ruraledu.core.importing import (
     DuplicateTracker,
@@ -206,16 +207,20 @@ class StudentImporter(Importer):
         villages = VillageLookup(user)
         mentors = {}
         persons = {}
+        index_of = {}  # row number -> blind index, computed once
+        dates_as_text = connection.vendor == "sqlite"
         for row in rows:
             v = row.values
             number = crypto.normalise_id(v["id_number"])
-            key = crypto.blind_index(number)
+            key = index_of[row.number] = crypto.blind_index(number)
             persons[key] = (
                 number,
                 {
                     "name": v["name"],
                     "sex": v["sex"],
-                    "birth_date": db_date(v.get("birth_date") or birth_date_from_id(number)),
+                    "birth_date": db_date(
+                        v.get("birth_date") or birth_date_from_id(number), text=dates_as_text
+                    ),
                     "id_kind": v.get("id_kind") or IdKind.RESIDENT_ID,
                     "village": villages.by_code.get(v.get("village")) if v.get("village") else None,
                 },
@@ -231,16 +236,21 @@ class StudentImporter(Importer):
 
         wanted = {}
         for row in rows:
-            v = row.values
-            key = crypto.blind_index(crypto.normalise_id(v["id_number"]))
-            wanted[person_pk[key]] = _enrolment_values(v, schools, mentors)
+            wanted[person_pk[index_of[row.number]]] = _enrolment_values(
+                row.values, schools, mentors
+            )
         stored = {}
-        for chunk in chunked(list(wanted)):
-            for pk, person, *values in Enrolment.objects.filter(
-                year=year, person_id__in=chunk
-            ).values_list("pk", "person", *ENROLMENT_FIELDS):
-                values[DISTANCE] = db_decimal(values[DISTANCE])
-                stored[person] = (pk, tuple(values))
+        raw = select_in(
+            Enrolment,
+            ("pk", "person", *ENROLMENT_FIELDS),
+            "person",
+            list(wanted),
+            "AND year = %s",
+            [year],
+        )
+        for pk, person, *values in raw:
+            values[DISTANCE] = db_decimal(values[DISTANCE])
+            stored[person] = (pk, tuple(values))
         result = ImportResult()
         to_insert, to_update = [], []
         for person, values in wanted.items():
