@@ -1,5 +1,7 @@
 """Shared personas (district admin, town officer, school clerk, outsider, department reporter)."""
 
+from pathlib import Path
+
 import pytest
 
 from ruraledu.accounts.choices import Role
@@ -82,3 +84,63 @@ def pytest_collection_finish(session):
     # An empty run must fail loudly, never pass as "nothing broke".
     if not session.items:
         raise pytest.UsageError("没有收集到任何测试：空的测试运行视为失败。")
+
+
+# ---------------------------------------------------------------- browser tests
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"浏览器测试需要 {CHROMIUM}（apt-get install chromium）")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    """A fresh browser page; `page.base` is the live server's address."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    browser_page = context.new_page()
+    browser_page.set_default_timeout(15000)
+    browser_page.base = live_server.url
+    yield browser_page
+    context.close()
+
+
+def browser_login(page, username: str, password: str) -> None:
+    page.goto(f"{page.base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+AXE = Path(__file__).parent / "ruraledu" / "core" / "testing_assets" / "axe-core-4.14.1" / "axe.min.js"
+
+
+def axe_violations(page, impacts=("serious", "critical")) -> list[str]:
+    """Accessibility problems on the current page (WCAG 2 A/AA rules of axe-core)."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}})"
+    )
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])}) {v['nodes'][0]['target']}"
+        for v in result["violations"]
+        if v["impact"] in impacts
+    ]

@@ -1,0 +1,50 @@
+"""Real-browser flows (Playwright driving Debian's Chromium)."""
+
+import pytest
+
+from conftest import axe_violations, browser_login
+from ruraledu.accounts.tests.factories import PASSWORD
+from ruraledu.facilities.models import FacilityRecord
+from ruraledu.indicators.services import recompute
+from ruraledu.plans.tests.conftest import zichuan_plan  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def district_data(zichuan_plan, school_a, school_b):  # noqa: F811
+    FacilityRecord.objects.create(school=school_a, year=2024, sanitary_toilets=True, classrooms=10, classrooms_lighting_ok=4)
+    FacilityRecord.objects.create(school=school_b, year=2024, sanitary_toilets=False, classrooms=6, classrooms_lighting_ok=6)
+    recompute(years=[2024])
+
+
+def test_login_page_is_accessible(page):
+    page.goto(f"{page.base}/accounts/login/")
+    assert page.title().startswith("登录")
+    assert axe_violations(page) == []
+
+
+def test_leader_follows_an_overdue_target_down_to_the_schools(page, district_leader, district_data):
+    browser_login(page, "district_leader", PASSWORD)
+    assert "驾驶舱" in page.title()
+    assert axe_violations(page) == []
+    # the overdue toilet target (due 2023, 1 of 2 rural schools) is listed with its owner
+    watch = page.locator("[data-testid=watch-list]")
+    row = watch.locator("tr", has_text="P13-1")
+    assert "区教体局" in row.inner_text()
+    row.get_by_role("link", name="P13-1").click()
+    assert "已逾期" in page.inner_text("main")
+    page.get_by_role("link", name="乡村学校卫生厕所改造完成率").click()
+    # the town table shows which town lags
+    assert "乙镇" in page.inner_text("main")
+    page.get_by_role("link", name="1", exact=True).first.click()  # numerator: schools that meet it
+    assert "甲镇中心小学" in page.inner_text("main")
+    assert "乙镇中心小学" not in page.inner_text("main")
+
+
+def test_clerk_cannot_reach_another_school(page, school_clerk, district_data):
+    browser_login(page, "school_clerk", PASSWORD)
+    page.goto(f"{page.base}/org/units/SA/")
+    assert "甲镇中心小学" in page.inner_text("main")
+    response = page.goto(f"{page.base}/org/units/SB/")
+    assert response.status == 404
