@@ -1,5 +1,6 @@
-"""A small demo district on the real Zichuan org tree: fictional schools (marked 示例) and
-one account per role. The full synthetic registry comes with the demo generator."""
+"""The demo: the Zichuan plan and org tree, a generated district registry (fictional schools
+and people, marked 示例) and one account per role. `make run` calls `demo_setup` every time;
+it generates the district only when it is not there yet, so a second run changes nothing."""
 
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,31 +10,19 @@ from django.db import transaction
 
 from ruraledu.accounts.choices import Role
 from ruraledu.accounts.models import RoleAssignment, User
-from ruraledu.orgunits.choices import CampusType, OrgUnitKind, Ownership, SchoolStage
-from ruraledu.orgunits.models import Department, OrgUnit, SchoolDistrict
-from ruraledu.orgunits.services import orgunit_upsert, orgunits_load, school_upsert
+from ruraledu.orgunits.choices import OrgUnitKind, SchoolStage
+from ruraledu.orgunits.models import Department, OrgUnit, School
+from ruraledu.orgunits.services import orgunits_load
 from ruraledu.plans.loader import load_plan
 
-PLAN_FILE = Path(settings.BASE_DIR) / "plans" / "zichuan-2023.yaml"
-ORG_FILE = Path(settings.BASE_DIR) / "data" / "zichuan" / "orgunits.yaml"
-DEMO_PASSWORD = "Demo@2026"
+from .generator.district import ZICHUAN
+from .generator.runner import ORG_FILE, demo_complete, demo_generate, parse_years
 
-# (suffix, name, stage, ownership, inclusive, urban-rural code, town seat)
-URBAN_SCHOOLS = [
-    ("01", "实验小学", SchoolStage.PRIMARY, Ownership.PUBLIC, False, "111", False),
-    ("02", "初级中学", SchoolStage.JUNIOR, Ownership.PUBLIC, False, "111", False),
-    ("03", "实验幼儿园", SchoolStage.KINDERGARTEN, Ownership.PUBLIC, False, "111", False),
-    ("04", "童心幼儿园", SchoolStage.KINDERGARTEN, Ownership.PRIVATE, True, "112", False),
-]
-TOWN_SCHOOLS = [
-    ("01", "中心小学", SchoolStage.PRIMARY, Ownership.PUBLIC, False, "121", True),
-    ("02", "中学", SchoolStage.JUNIOR, Ownership.PUBLIC, False, "121", True),
-    ("03", "中心幼儿园", SchoolStage.KINDERGARTEN, Ownership.PUBLIC, False, "121", True),
-    ("04", "村完全小学", SchoolStage.PRIMARY, Ownership.PUBLIC, False, "220", False),
-]
-ZONE_SCHOOLS = [
-    ("01", "九年一贯制学校", SchoolStage.NINE_YEAR, Ownership.PUBLIC, False, "112", False),
-]
+__all__ = ["DEMO_PASSWORD", "DemoLogin", "demo_generate", "demo_setup"]
+
+PLAN_FILE = Path(settings.BASE_DIR) / "plans" / "zichuan-2023.yaml"
+DEMO_PASSWORD = "Demo@2026"
+DEMO_SEED = 1
 
 
 @dataclass
@@ -43,63 +32,16 @@ class DemoLogin:
     where: str
 
 
-def _short(name: str) -> str:
-    return name.removesuffix("街道").removesuffix("镇")
-
-
-def _schools(town: OrgUnit, rows) -> dict[str, OrgUnit]:
-    district = None
-    if town.kind == OrgUnitKind.TOWN:
-        district, _ = SchoolDistrict.objects.get_or_create(town=town, name=f"{town.name}学区")
-    created = {}
-    for order, (suffix, name, stage, ownership, inclusive, code, seat) in enumerate(rows):
-        unit, _ = orgunit_upsert(
-            code=f"{town.code}{suffix}",
-            name=f"{_short(town.name)}{name}（示例）",
-            kind=OrgUnitKind.SCHOOL,
-            parent=town,
-            sort_order=order,
-        )
-        school_upsert(
-            unit=unit,
-            stage=stage,
-            ownership=ownership,
-            is_inclusive=inclusive,
-            urban_rural_code=code,
-            is_town_seat=seat,
-            school_district=district,
-        )
-        created[suffix] = unit
-    if town.kind == OrgUnitKind.TOWN:
-        village_school = created["04"]
-        point, _ = orgunit_upsert(
-            code=f"{village_school.code}-1",
-            name=f"{_short(town.name)}山村教学点（示例）",
-            kind=OrgUnitKind.CAMPUS,
-            parent=village_school,
-        )
-        school_upsert(
-            unit=point,
-            stage=SchoolStage.TEACHING_POINT,
-            ownership=Ownership.PUBLIC,
-            urban_rural_code="220",
-            campus_type=CampusType.TEACHING_POINT,
-            school_district=district,
-        )
-        for n in (1, 2):
-            orgunit_upsert(
-                code=f"{town.code}V{n}",
-                name=f"{_short(town.name)}示例村{n}",
-                kind=OrgUnitKind.VILLAGE,
-                parent=town,
-                sort_order=n,
-            )
-    return created
-
-
 def _account(
-    username: str, full_name: str, role: str, *, unit=None, department=None, superuser: bool = False
+    username: str,
+    full_name: str,
+    role: str,
+    *,
+    units: list[OrgUnit] = (),
+    department: Department | None = None,
+    superuser: bool = False,
 ) -> User:
+    """A demo user holding exactly these assignments (earlier demo assignments are dropped)."""
     user, created = User.objects.get_or_create(
         username=username,
         defaults={"full_name": full_name, "is_staff": superuser, "is_superuser": superuser},
@@ -107,42 +49,65 @@ def _account(
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
-    RoleAssignment.objects.get_or_create(user=user, role=role, org_unit=unit, department=department)
+    wanted = [(role, unit, None) for unit in units] or [(role, None, department)]
+    keep = []
+    for role_value, unit, dept in wanted:
+        assignment, _ = RoleAssignment.objects.get_or_create(
+            user=user, role=role_value, org_unit=unit, department=dept
+        )
+        keep.append(assignment.pk)
+    RoleAssignment.objects.filter(user=user).exclude(pk__in=keep).delete()
     return user
 
 
+def _schools(town: OrgUnit, **filters) -> list[OrgUnit]:
+    rows = School.objects.filter(
+        org_unit__parent=town, org_unit__kind=OrgUnitKind.SCHOOL, org_unit__name__contains="示例"
+    )
+    return [
+        s.org_unit
+        for s in rows.filter(**filters).select_related("org_unit").order_by("org_unit__code")
+    ]
+
+
 @transaction.atomic
-def demo_setup() -> list[DemoLogin]:
+def demo_setup(*, scale: str = "district", years: list[int] | None = None) -> list[DemoLogin]:
+    """Load the plan and org tree, generate the demo district if missing, create the accounts."""
     load_plan(PLAN_FILE)
     orgunits_load(ORG_FILE)
-    district = OrgUnit.objects.get(parent=None, code="370302")
-    schools: dict[str, dict[str, OrgUnit]] = {}
-    for town in district.children.order_by("sort_order"):
-        rows = {OrgUnitKind.SUBDISTRICT: URBAN_SCHOOLS, OrgUnitKind.TOWN: TOWN_SCHOOLS}
-        schools[town.name] = _schools(town, rows.get(town.kind, ZONE_SCHOOLS))
-
-    kunlun, shuangyang = schools["昆仑镇"], schools["双杨镇"]
+    years = years or parse_years(None, scale)
+    if not demo_complete(ZICHUAN, years):
+        # Replaces leftovers of an older or partial demo (only rows the generator marks 示例).
+        demo_generate(scale=scale, years=years, seed=DEMO_SEED, replace=True)
+    district = OrgUnit.objects.get(parent=None, code=ZICHUAN)
+    kunlun = district.children.get(name="昆仑镇")
+    shuangyang = district.children.get(name="双杨镇")
+    clerk_school = _schools(kunlun, stage=SchoolStage.PRIMARY, is_town_seat=True)[0]
+    inspected = [
+        _schools(town, stage=SchoolStage.PRIMARY, is_town_seat=False)[0]
+        for town in (kunlun, shuangyang)
+    ]
+    researched = [
+        _schools(shuangyang, stage=stage, is_town_seat=True)[0]
+        for stage in (SchoolStage.PRIMARY, SchoolStage.JUNIOR)
+    ]
     department = Department.objects.get(code="human-resources")
-    _account("admin", "区教体局管理员（示例）", Role.DISTRICT_ADMIN, unit=district, superuser=True)
-    _account("leader", "区领导（示例）", Role.DISTRICT_LEADER, unit=district)
+    _account(
+        "admin", "区教体局管理员（示例）", Role.DISTRICT_ADMIN, units=[district], superuser=True
+    )
+    _account("leader", "区领导（示例）", Role.DISTRICT_LEADER, units=[district])
     _account("dept", "区人社局填报员（示例）", Role.DEPARTMENT_REPORTER, department=department)
-    _account("town", "昆仑镇教育办（示例）", Role.TOWN_OFFICER, unit=kunlun["01"].parent)
-    _account("clerk", "昆仑中心小学填报员（示例）", Role.SCHOOL_CLERK, unit=kunlun["01"])
-    for unit in (kunlun["04"], shuangyang["04"]):
-        _account("inspector", "责任督学（示例）", Role.INSPECTOR, unit=unit)
-    for unit in (shuangyang["01"], shuangyang["02"]):
-        _account("researcher", "教研员（示例）", Role.RESEARCHER, unit=unit)
+    _account("town", "昆仑镇教育办（示例）", Role.TOWN_OFFICER, units=[kunlun])
+    _account("clerk", "昆仑镇中心小学填报员（示例）", Role.SCHOOL_CLERK, units=[clerk_school])
+    _account("inspector", "责任督学（示例）", Role.INSPECTOR, units=inspected)
+    _account("researcher", "教研员（示例）", Role.RESEARCHER, units=researched)
 
     return [
         DemoLogin("admin", Role.DISTRICT_ADMIN.label, "淄川区（可进入管理后台）"),
         DemoLogin("leader", Role.DISTRICT_LEADER.label, "淄川区"),
         DemoLogin("dept", Role.DEPARTMENT_REPORTER.label, department.name),
         DemoLogin("town", Role.TOWN_OFFICER.label, "昆仑镇"),
-        DemoLogin("clerk", Role.SCHOOL_CLERK.label, kunlun["01"].name),
-        DemoLogin(
-            "inspector", Role.INSPECTOR.label, f"{kunlun['04'].name}、{shuangyang['04'].name}"
-        ),
-        DemoLogin(
-            "researcher", Role.RESEARCHER.label, f"{shuangyang['01'].name}、{shuangyang['02'].name}"
-        ),
+        DemoLogin("clerk", Role.SCHOOL_CLERK.label, clerk_school.name),
+        DemoLogin("inspector", Role.INSPECTOR.label, "、".join(u.name for u in inspected)),
+        DemoLogin("researcher", Role.RESEARCHER.label, "、".join(u.name for u in researched)),
     ]

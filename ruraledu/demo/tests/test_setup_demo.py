@@ -32,7 +32,7 @@ def counts():
 
 
 def test_setup_demo_builds_the_district_and_prints_logins(db, capsys):
-    call_command("setup_demo")
+    call_command("setup_demo", scale="tiny")
     out = capsys.readouterr().out
     for username in ("admin", "leader", "dept", "town", "clerk", "inspector", "researcher"):
         assert username in out
@@ -41,18 +41,23 @@ def test_setup_demo_builds_the_district_and_prints_logins(db, capsys):
     district = OrgUnit.objects.get(parent=None)
     assert list(district.children.order_by("sort_order").values_list("name", flat=True)) == TOWNS
     assert School.objects.rural().exists() and School.objects.urban().exists()
-    assert OrgUnit.objects.filter(kind="village").count() == 18
+    villages = OrgUnit.objects.filter(kind="village", name__contains="示例")
+    assert 9 * 15 <= villages.count() <= 9 * 25 + 4 * 10 + 6
+    clerk_unit = RoleAssignment.objects.get(user__username="clerk").org_unit
+    assert clerk_unit.parent.name == "昆仑镇" and clerk_unit.school.is_town_seat
+    inspected = RoleAssignment.objects.filter(user__username="inspector", role="inspector")
+    assert inspected.count() == 2 and all(a.org_unit.school.is_rural for a in inspected)
 
 
 def test_setup_demo_twice_changes_nothing(db):
-    call_command("setup_demo")
+    call_command("setup_demo", scale="tiny")
     before = counts()
-    call_command("setup_demo")
+    call_command("setup_demo", scale="tiny")
     assert counts() == before
 
 
 def test_every_demo_login_works_and_reaches_the_plan(client, db):
-    call_command("setup_demo")
+    call_command("setup_demo", scale="tiny")
     for username in ("admin", "leader", "dept", "town", "clerk", "inspector", "researcher"):
         client.post(reverse("accounts:login"), {"username": username, "password": DEMO_PASSWORD})
         assert client.get(reverse("plans:plan_detail")).status_code == 200, username
@@ -60,7 +65,7 @@ def test_every_demo_login_works_and_reaches_the_plan(client, db):
 
 
 def test_demo_clerk_cannot_open_another_school(client, db):
-    call_command("setup_demo")
+    call_command("setup_demo", scale="tiny")
     client.force_login(User.objects.get(username="clerk"))
     own = RoleAssignment.objects.get(user__username="clerk").org_unit
     other = School.objects.exclude(org_unit=own).exclude(org_unit__parent=own).first().org_unit

@@ -1,13 +1,28 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from ruraledu.demo.generator.runner import SCALES, parse_years
+from ruraledu.demo.generator.writer import GeneratorError
 from ruraledu.demo.services import DEMO_PASSWORD, demo_setup
 
 
 class Command(BaseCommand):
-    help = "导入淄川方案与组织机构，创建示例学校和各角色示例账号（可重复执行）。"
+    help = "导入淄川方案与组织机构，生成示例区县数据（已存在则跳过），创建各角色示例账号（可重复执行）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale",
+            choices=[name for name, scale in SCALES.items() if not scale.postgres_only],
+            default="district",
+            help="示例数据规模（默认 district；tiny 供测试使用）。",
+        )
+        parser.add_argument("--years", default=None, help="学年范围（默认 2021-2025）。")
 
     def handle(self, *args, **options):
-        logins = demo_setup()
+        try:
+            years = parse_years(options["years"], options["scale"])
+            logins = demo_setup(scale=options["scale"], years=years)
+        except GeneratorError as exc:
+            raise CommandError(str(exc)) from exc
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"示例账号（初始密码均为 {DEMO_PASSWORD}）："))
         for login in logins:
