@@ -90,8 +90,14 @@ def pytest_collection_finish(session):
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
 ]
 
 
@@ -106,7 +112,9 @@ def chromium():
         pytest.fail(f"浏览器测试需要 {CHROMIUM}（apt-get install chromium）")
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
         yield browser
         browser.close()
 
@@ -130,7 +138,14 @@ def browser_login(page, username: str, password: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
-AXE = Path(__file__).parent / "ruraledu" / "core" / "testing_assets" / "axe-core-4.14.1" / "axe.min.js"
+AXE = (
+    Path(__file__).parent
+    / "ruraledu"
+    / "core"
+    / "testing_assets"
+    / "axe-core-4.14.1"
+    / "axe.min.js"
+)
 
 
 def axe_violations(page, impacts=("serious", "critical")) -> list[str]:
@@ -144,3 +159,17 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[str]:
         for v in result["violations"]
         if v["impact"] in impacts
     ]
+
+
+# ---------------------------------------------------------------- the Zichuan plan
+
+
+@pytest.fixture
+def zichuan_plan(db):
+    from django.conf import settings
+
+    from ruraledu.plans.loader import load_plan
+    from ruraledu.plans.models import Plan
+
+    load_plan(Path(settings.BASE_DIR) / "plans" / "zichuan-2023.yaml")
+    return Plan.objects.get(code="zichuan-2023")

@@ -13,6 +13,7 @@ def navigation(request):
         ("驾驶舱", reverse("dashboards:cockpit")),
         ("工作方案", reverse("plans:plan_detail")),
         ("指标", reverse("indicators:indicator_list")),
+        ("优质均衡", reverse("dashboards:yzjh")),
     ]
     for department in user_departments(user):
         items.append(

@@ -74,7 +74,10 @@ def dashboard_cockpit(*, plan: Plan, today: dt.date | None = None) -> dict:
         "sections": sections,
         "watch": watch,
         # (change, worse?): a lower severity number is a worse status
-        "moved": [(c, STATUS_SEVERITY.get(c.status, 9) < STATUS_SEVERITY.get(c.previous, 9)) for c in moved],
+        "moved": [
+            (c, STATUS_SEVERITY.get(c.status, 9) < STATUS_SEVERITY.get(c.previous, 9))
+            for c in moved
+        ],
         "headlines": headline_figures(),
     }
 
@@ -117,3 +120,175 @@ def prefetch_states():
     return Prefetch(
         "targets", queryset=Target.objects.select_related("state").order_by("due_date", "code")
     )
+
+
+def _value_series(codes, unit) -> dict[str, list[tuple[int, float]]]:
+    series = defaultdict(list)
+    if unit is not None:
+        rows = IndicatorValue.objects.filter(
+            code__in=codes, unit=unit, value__isnull=False
+        ).order_by("year")
+        for code, year, value in rows.values_list("code", "year", "value"):
+            series[code].append((year, value))
+    return series
+
+
+def meets_threshold(target: Target, value: float | None) -> bool | None:
+    from ruraledu.indicators.evaluation import meets
+
+    if value is None or target.comparator in ("", "increase"):
+        return None
+    return bool(meets(target, value))
+
+
+def dashboard_project(*, project, user) -> dict:
+    """A project's targets with status, trend and the towns and schools where it lags."""
+    from ruraledu.orgunits.models import OrgUnit
+
+    targets = list(project.targets.select_related("state").order_by("due_date", "code"))
+    codes = {t.indicator_code for t in targets if t.indicator_code}
+    series = _value_series(codes, plan_root_unit())
+    latest_year = {code: points[-1][0] for code, points in series.items() if points}
+    visible = OrgUnit.objects.for_user(user).filter(
+        kind__in=("town", "subdistrict", "zone", "school")
+    )
+    lagging = defaultdict(list)
+    values = IndicatorValue.objects.filter(
+        code__in=codes, unit__in=visible, value__isnull=False
+    ).select_related("unit")
+    by_target = {
+        t.indicator_code: t
+        for t in targets
+        if t.indicator_code and t.comparator not in ("", "increase")
+    }
+    for value in values:
+        target = by_target.get(value.code)
+        if target is None or value.year != latest_year.get(value.code):
+            continue
+        if meets_threshold(target, value.value) is False:
+            lagging[value.code].append(value)
+    for code, rows in lagging.items():
+        indicator = REGISTRY.get(code)
+        rows.sort(key=lambda v: v.value, reverse=bool(indicator and not indicator.higher_is_better))
+    rows = []
+    for t in targets:
+        state = getattr(t, "state", None)
+        units = lagging.get(t.indicator_code, [])
+        rows.append(
+            {
+                "target": t,
+                "state": state,
+                "points": series.get(t.indicator_code, []),
+                "towns": [v for v in units if v.unit.kind != "school"][:10],
+                "schools": [v for v in units if v.unit.kind == "school"][:10],
+                "indicator": REGISTRY.get(t.indicator_code),
+            }
+        )
+    return {"rows": rows}
+
+
+YZJH_KEYS = ("r1", "r2", "r3", "r4", "r5", "r6", "r7")
+
+
+def dashboard_unit_profile(*, unit, year: int | None = None) -> dict:
+    """Every target figure of one unit against its threshold, and what the unit still lacks."""
+    import math
+
+    targets = {
+        t.indicator_code: t
+        for t in Target.objects.exclude(indicator_code="")
+        .exclude(comparator="")
+        .order_by("due_date")
+    }
+    values = IndicatorValue.objects.filter(
+        unit=unit, code__in=[*targets, *(f"yzjh_{k}" for k in YZJH_KEYS)]
+    )
+    years = sorted({v.year for v in values})
+    year = year if year in years else (years[-1] if years else None)
+    current = {v.code: v for v in values if v.year == year}
+    rows, gaps = [], []
+    for code, target in targets.items():
+        value = current.get(code)
+        if value is None or value.value is None:
+            continue
+        passed = meets_threshold(target, value.value)
+        rows.append(
+            {"target": target, "value": value, "passed": passed, "indicator": REGISTRY.get(code)}
+        )
+        if passed is False and target.unit == "%" and value.denominator:
+            # how many more schools, pupils or teachers would reach the threshold
+            needed = math.ceil(
+                float(target.threshold) / 100 * value.denominator - value.numerator - 1e-9
+            )
+            if needed > 0:
+                gaps.append(
+                    (target, needed, REGISTRY[code].denominator_label if code in REGISTRY else "")
+                )
+    radar = None
+    if all(f"yzjh_{k}" in current for k in YZJH_KEYS):
+        radar = [
+            (k, current[f"yzjh_{k}"].value, current[f"yzjh_{k}"].details.get("threshold"))
+            for k in YZJH_KEYS
+        ]
+    return {"year": year, "years": years, "rows": rows, "gaps": gaps, "radar": radar}
+
+
+def dashboard_yzjh(*, user, unit, year: int | None = None) -> dict:
+    """优质均衡: the seven indicators per school, the verdict, and the 差异系数 under `unit`."""
+    from ruraledu.indicators.definitions.quality import RESOURCES
+    from ruraledu.indicators.standards import standard
+    from ruraledu.orgunits.models import OrgUnit
+
+    schools = OrgUnit.objects.for_user(user).filter(path__startswith=unit.path, kind="school")
+    codes = [f"yzjh_{k}" for k in YZJH_KEYS]
+    years = sorted(
+        IndicatorValue.objects.filter(code="yzjh_r1", unit=unit).values_list("year", flat=True)
+    )
+    year = year if year in years else (years[-1] if years else None)
+    table = defaultdict(dict)
+    for v in IndicatorValue.objects.filter(
+        code__in=codes, year=year, unit__in=schools
+    ).select_related("unit"):
+        table[v.unit][v.code[5:]] = v
+    partial = standard("yzjh_partial")[0]
+    rows = []
+    for school, cells in sorted(table.items(), key=lambda item: item[0].path):
+        marks = []
+        for key in YZJH_KEYS:
+            v = cells.get(key)
+            threshold = v.details.get("threshold") if v else None
+            ratio = v.value / threshold if v and v.value is not None and threshold else None
+            marks.append(
+                (
+                    v,
+                    threshold,
+                    "pass"
+                    if ratio is not None and ratio >= 1
+                    else "near"
+                    if ratio is not None and ratio >= partial
+                    else "fail",
+                )
+            )
+        below = [m for m in marks if m[2] != "pass"]
+        verdict = len(below) <= 1 and all(m[2] == "near" for m in below)
+        rows.append((school, marks, verdict))
+    cv_codes = [f"yzjh_cv_{k}_{p}" for k in YZJH_KEYS for p in ("primary", "junior")]
+    cvs = {
+        v.code: v for v in IndicatorValue.objects.filter(code__in=cv_codes, year=year, unit=unit)
+    }
+    coefficients = []
+    for key in YZJH_KEYS:
+        row = [RESOURCES[key][0]]
+        for part in ("primary", "junior"):
+            v = cvs.get(f"yzjh_cv_{key}_{part}")
+            limit = standard("yzjh_cv_limit", part)[0]
+            row.append((v.value if v else None, limit, v is not None and v.value <= limit))
+        coefficients.append(row)
+    return {
+        "year": year,
+        "years": years,
+        "rows": rows,
+        "coefficients": coefficients,
+        "labels": [RESOURCES[k][0] for k in YZJH_KEYS],
+        "partial": partial,
+    }

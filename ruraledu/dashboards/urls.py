@@ -5,4 +5,6 @@ from . import views
 app_name = "dashboards"
 urlpatterns = [
     path("", views.CockpitView.as_view(), name="cockpit"),
+    path("units/<str:code>/profile/", views.UnitProfileView.as_view(), name="unit_profile"),
+    path("yzjh/", views.YzjhView.as_view(), name="yzjh"),
 ]

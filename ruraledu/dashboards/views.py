@@ -17,3 +17,46 @@ class CockpitView(LoginRequiredMixin, TemplateView):
             figure["chart"] = sparkline(points=figure["points"])
             figure["spark_id"] = f"spark-{figure['code']}"
         return super().get_context_data(plan=plan, **data, **kwargs)
+
+
+class UnitProfileView(LoginRequiredMixin, TemplateView):
+    """A town's or school's figures against every threshold, and its gaps."""
+
+    template_name = "dashboards/unit_profile.html"
+
+    def get_context_data(self, **kwargs):
+        from ruraledu.indicators.charts import radar_chart
+        from ruraledu.indicators.definitions.quality import RESOURCES
+        from ruraledu.indicators.selectors import unit_for_user
+
+        unit = unit_for_user(self.request.user, self.kwargs["code"])
+        data = selectors.dashboard_unit_profile(unit=unit, year=_int(self.request.GET.get("year")))
+        chart = None
+        if data["radar"]:
+            shares = [v / t * 100 if v is not None and t else None for _, v, t in data["radar"]]
+            chart = radar_chart(
+                labels=[RESOURCES[k][0] for k, _, _ in data["radar"]], shares=shares
+            )
+        return super().get_context_data(unit=unit, radar_chart=chart, **data, **kwargs)
+
+
+class YzjhView(LoginRequiredMixin, TemplateView):
+    """县域义务教育优质均衡: per school, and the 差异系数 under the unit."""
+
+    template_name = "dashboards/yzjh.html"
+
+    def get_context_data(self, **kwargs):
+        from ruraledu.indicators.selectors import unit_for_user
+
+        unit = unit_for_user(self.request.user, self.request.GET.get("unit"))
+        data = selectors.dashboard_yzjh(
+            user=self.request.user, unit=unit, year=_int(self.request.GET.get("year"))
+        )
+        return super().get_context_data(unit=unit, **data, **kwargs)
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

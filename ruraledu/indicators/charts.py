@@ -70,3 +70,26 @@ def sparkline(*, points: list[tuple[int, float]]) -> dict:
             }
         ],
     }
+
+
+def radar_chart(*, labels: list[str], shares: list[float | None]) -> dict:
+    """Each indicator as a percentage of its standard; the standard is the 100 ring."""
+    top = max([100.0, *[s for s in shares if s is not None]]) * 1.1
+    return {
+        "aria": {"enabled": True},
+        "tooltip": {},
+        "legend": {"data": ["本校（占标准%）", "标准"], "bottom": 0},
+        "radar": {
+            "indicator": [{"name": label, "max": round(top)} for label in labels],
+            "radius": "62%",
+        },
+        "series": [
+            {
+                "type": "radar",
+                "data": [
+                    {"name": "本校（占标准%）", "value": [round(s or 0, 1) for s in shares]},
+                    {"name": "标准", "value": [100] * len(labels), "lineStyle": {"type": "dashed"}},
+                ],
+            }
+        ],
+    }

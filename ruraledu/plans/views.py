@@ -26,9 +26,17 @@ class ProjectDetailView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         plan = selectors.plan_get_current()
         project = selectors.project_get(plan=plan, number=self.kwargs["number"])
+        from ruraledu.dashboards.selectors import dashboard_project
+        from ruraledu.indicators.charts import sparkline
+
+        status = dashboard_project(project=project, user=self.request.user)
+        for row in status["rows"]:
+            row["chart"] = sparkline(points=row["points"])
+            row["chart_id"] = f"spark-{row['target'].code}"
         return super().get_context_data(
             plan=plan,
             project=project,
+            **status,
             is_ours=project.pk in selectors.user_project_ids(user=self.request.user, plan=plan),
             **kwargs,
         )

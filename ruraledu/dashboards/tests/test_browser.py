@@ -6,15 +6,18 @@ from conftest import axe_violations, browser_login
 from ruraledu.accounts.tests.factories import PASSWORD
 from ruraledu.facilities.models import FacilityRecord
 from ruraledu.indicators.services import recompute
-from ruraledu.plans.tests.conftest import zichuan_plan  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def district_data(zichuan_plan, school_a, school_b):  # noqa: F811
-    FacilityRecord.objects.create(school=school_a, year=2024, sanitary_toilets=True, classrooms=10, classrooms_lighting_ok=4)
-    FacilityRecord.objects.create(school=school_b, year=2024, sanitary_toilets=False, classrooms=6, classrooms_lighting_ok=6)
+def district_data(zichuan_plan, school_a, school_b):
+    FacilityRecord.objects.create(
+        school=school_a, year=2024, sanitary_toilets=True, classrooms=10, classrooms_lighting_ok=4
+    )
+    FacilityRecord.objects.create(
+        school=school_b, year=2024, sanitary_toilets=False, classrooms=6, classrooms_lighting_ok=6
+    )
     recompute(years=[2024])
 
 

@@ -9,12 +9,15 @@ from ruraledu.facilities.models import FacilityRecord
 from ruraledu.indicators.models import TargetStatusChange
 from ruraledu.indicators.services import recompute
 from ruraledu.orgunits.tests.factories import SchoolFactory
-from ruraledu.plans.tests.conftest import zichuan_plan  # noqa: F401  (fixture)
 
 
-def test_cockpit_counts_statuses_and_lists_overdue_targets_with_owners(client, district_leader, zichuan_plan, school_a):  # noqa: F811
+def test_cockpit_counts_statuses_and_lists_overdue_targets_with_owners(
+    client, district_leader, zichuan_plan, school_a
+):
     # given a year of facility data: toilets done, lighting not (projects 13 and 16, due 2023 and 2025)
-    FacilityRecord.objects.create(school=school_a, year=2024, sanitary_toilets=True, classrooms=10, classrooms_lighting_ok=4)
+    FacilityRecord.objects.create(
+        school=school_a, year=2024, sanitary_toilets=True, classrooms=10, classrooms_lighting_ok=4
+    )
     recompute(years=[2024])
     client.force_login(district_leader)
     body = client.get(reverse("dashboards:cockpit")).content.decode()
@@ -27,22 +30,36 @@ def test_cockpit_counts_statuses_and_lists_overdue_targets_with_owners(client, d
     assert "城乡义务教育教师本科学历比例之比" in body
 
 
-def test_cockpit_shows_what_moved_in_the_last_month(client, district_leader, zichuan_plan, school_a):  # noqa: F811
+def test_cockpit_shows_what_moved_in_the_last_month(
+    client, district_leader, zichuan_plan, school_a
+):
     FacilityRecord.objects.create(school=school_a, year=2024, sanitary_toilets=False)
     recompute(years=[2024])
     FacilityRecord.objects.filter(school=school_a).update(sanitary_toilets=True)
     recompute(years=[2024])
     change = TargetStatusChange.objects.filter(target__code="P13-1").order_by("changed_at").last()
     assert (change.previous, change.status) == ("overdue", "achieved")
-    TargetStatusChange.objects.create(target=change.target, previous="achieved", status="at_risk", value=1,
-                                      changed_at=timezone.now() - dt.timedelta(days=45))
+    TargetStatusChange.objects.create(
+        target=change.target,
+        previous="achieved",
+        status="at_risk",
+        value=1,
+        changed_at=timezone.now() - dt.timedelta(days=45),
+    )
     client.force_login(district_leader)
-    moved = client.get(reverse("dashboards:cockpit")).content.decode().split('data-testid="moved"')[1].split("</ul>")[0]
+    moved = (
+        client.get(reverse("dashboards:cockpit"))
+        .content.decode()
+        .split('data-testid="moved"')[1]
+        .split("</ul>")[0]
+    )
     assert moved.count("<li>") == 1  # the 45-day-old change is not listed
     assert "已逾期 → 已达成" in moved and "▲" in moved
 
 
-def test_cockpit_query_count_does_not_grow_with_schools(client, district_leader, zichuan_plan, town_a, school_a):  # noqa: F811
+def test_cockpit_query_count_does_not_grow_with_schools(
+    client, district_leader, zichuan_plan, town_a, school_a
+):
     FacilityRecord.objects.create(school=school_a, year=2024, sanitary_toilets=True)
     recompute(years=[2024])
     client.force_login(district_leader)
