@@ -59,8 +59,12 @@ class Measure:
             # sums of areas and money keep their fractions: float, never integer
             field = F(self.field) if isinstance(self.field, str) else self.field
             if condition:
-                field = Case(When(condition, then=field), default=Value(0), output_field=FloatField())
-            return Coalesce(Sum(field, output_field=FloatField()), Value(0.0), output_field=FloatField())
+                field = Case(
+                    When(condition, then=field), default=Value(0), output_field=FloatField()
+                )
+            return Coalesce(
+                Sum(field, output_field=FloatField()), Value(0.0), output_field=FloatField()
+            )
         if not condition:
             return Coalesce(Sum(Value(1)), Value(0), output_field=IntegerField())
         return Coalesce(
@@ -211,7 +215,9 @@ class YearContext:
             from ruraledu.orgunits.models import OrgUnit
 
             units = set(
-                OrgUnit.objects.filter(is_active=True).filter(scope.units(self.year)).values_list("pk", flat=True)
+                OrgUnit.objects.filter(is_active=True)
+                .filter(scope.units(self.year))
+                .values_list("pk", flat=True)
             )
             units.update(pk for pk in self.tree.campuses if self.tree.parent[pk] in units)
             self._scopes[scope.key] = frozenset(units)

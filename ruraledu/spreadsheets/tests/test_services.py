@@ -225,7 +225,9 @@ def test_a_read_only_user_cannot_create_a_job(district_leader):
     assert ImportJob.objects.count() == 0
 
 
-def test_marked_copies_are_purged_after_their_retention(district_admin, media_root, django_capture_on_commit_callbacks):
+def test_marked_copies_are_purged_after_their_retention(
+    district_admin, media_root, django_capture_on_commit_callbacks
+):
     from django.core.management import call_command
     from django.utils import timezone
 
@@ -234,7 +236,9 @@ def test_marked_copies_are_purged_after_their_retention(district_admin, media_ro
         job = create_job(data, district_admin)
     job.refresh_from_db()
     assert job.error_copy
-    ImportJob.objects.filter(pk=job.pk).update(finished_at=timezone.now() - timezone.timedelta(days=8))
+    ImportJob.objects.filter(pk=job.pk).update(
+        finished_at=timezone.now() - timezone.timedelta(days=8)
+    )
     call_command("purge_import_files", "--days", "7")
     job.refresh_from_db()
     assert not job.error_copy
