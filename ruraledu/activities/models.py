@@ -43,6 +43,7 @@ class LessonObservation(DatedAtSchool):
     class Meta:
         verbose_name = "听课记录"
         verbose_name_plural = "听课记录"
+        indexes = [models.Index(fields=["observer", "school", "year", "semester"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["observer", "school", "held_on"], name="observation_unique"
@@ -65,6 +66,7 @@ class PublicLesson(DatedAtSchool):
     class Meta:
         verbose_name = "公开课/示范课"
         verbose_name_plural = "公开课/示范课"
+        indexes = [models.Index(fields=["teacher", "year"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["teacher", "school", "held_on", "kind"], name="lesson_unique"
@@ -112,6 +114,7 @@ class Training(models.Model):
     class Meta:
         verbose_name = "培训记录"
         verbose_name_plural = "培训记录"
+        indexes = [models.Index(fields=["person", "kind"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "held_on", "kind", "level"], name="training_unique"
@@ -316,6 +319,7 @@ class SchoolLink(models.Model):
     class Meta:
         verbose_name = "联系学校"
         verbose_name_plural = "联系学校"
+        indexes = [models.Index(fields=["person", "year"])]
         constraints = [
             models.UniqueConstraint(fields=["person", "school", "year"], name="school_link_unique")
         ]

@@ -63,7 +63,7 @@ class Post(models.Model):
                 fields=["person", "school", "year"], name="post_person_school_year_unique"
             ),
         ]
-        indexes = [models.Index(fields=["year", "school"])]
+        indexes = [models.Index(fields=["year", "school"]), models.Index(fields=["person", "year"])]
 
     def __str__(self) -> str:
         return f"{self.person} {self.school} {self.year}"
