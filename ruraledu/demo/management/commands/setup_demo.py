@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from ruraledu.demo.generator.runner import SCALES, parse_years
 from ruraledu.demo.generator.writer import GeneratorError
 from ruraledu.demo.services import DEMO_PASSWORD, demo_setup
+from ruraledu.indicators.services import recompute
 
 
 class Command(BaseCommand):
@@ -23,6 +24,10 @@ class Command(BaseCommand):
             logins = demo_setup(scale=options["scale"], years=years)
         except GeneratorError as exc:
             raise CommandError(str(exc)) from exc
+        stats = recompute()
+        self.stdout.write(
+            f"指标已计算：{len(stats.years)} 个学年，新增 {stats.created}、更新 {stats.updated} 个指标值（{stats.seconds:.1f} 秒）。"
+        )
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"示例账号（初始密码均为 {DEMO_PASSWORD}）："))
         for login in logins:
