@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format demo clean browser-deps
+.PHONY: run test lint format demo clean browser-deps screenshots
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11（未找到 $(PYTHON)）"; exit 1; }
@@ -33,6 +33,9 @@ browser-deps:
 test: $(STAMP) browser-deps
 	$(PY) -m ruff check .
 	$(PY) -m pytest
+
+screenshots: demo browser-deps
+	$(PY) scripts/screenshots.py
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
