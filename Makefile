@@ -20,7 +20,9 @@ demo: $(STAMP)
 	$(PY) manage.py setup_demo
 
 run: demo
-	@echo "服务地址: http://$(HOST):$(PORT)/"
+	@echo "服务地址: http://$(HOST):$(PORT)/（后台任务进程随之启动，Ctrl-C 一并停止）"
+	$(PY) manage.py db_worker --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # Browser tests drive Debian's Chromium; install it (and CJK fonts for screenshots) when missing.
