@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 import pytest
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 
 from ruraledu.core.testing import new_id
 from ruraledu.facilities.models import FacilityRecord
@@ -81,3 +81,33 @@ def test_project_page_shows_status_and_where_it_lags(client, district_leader, sc
     targets = body.split('data-testid="project-targets"')[1].split("</table>")[0]
     assert "已逾期" in targets
     assert "乙镇中心小学" in targets and "甲镇中心小学" not in targets
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse_lazy("plans:project_detail", args=[13]),
+        reverse_lazy("dashboards:unit_profile", args=["TA"]),
+        reverse_lazy("dashboards:yzjh"),
+    ],
+)
+def test_page_query_counts_do_not_grow_with_schools(client, district_admin, schools, town_a, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ruraledu.orgunits.tests.factories import SchoolFactory
+
+    client.force_login(district_admin)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    before = queries()
+    for i in range(6):
+        school = SchoolFactory(org_unit__code=f"Q{i}", org_unit__parent=town_a)
+        pupils(school, 2)
+        FacilityRecord.objects.create(school=school, year=2024, teaching_area=Decimal(10))
+    recompute(years=[2024])
+    assert queries() == before
