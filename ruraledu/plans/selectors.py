@@ -1,7 +1,10 @@
 """Reads for plan pages. The plan itself is open to every signed-in user; what is "ours"
 depends on the user's departments."""
 
+import datetime as dt
+
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.http import Http404
 
 from ruraledu.accounts.scoping import user_departments
@@ -25,17 +28,23 @@ def _responsibilities():
     )
 
 
+def _targets():
+    return Prefetch(
+        "targets", queryset=Target.objects.select_related("state").order_by("due_date", "code")
+    )
+
+
 def plan_sections(*, plan: Plan) -> list[Section]:
-    projects = Project.objects.prefetch_related(_responsibilities(), "targets").order_by("number")
+    projects = Project.objects.prefetch_related(_responsibilities(), _targets()).order_by("number")
     return list(
         plan.sections.prefetch_related(
-            _responsibilities(), Prefetch("projects", queryset=projects), "targets"
+            _responsibilities(), Prefetch("projects", queryset=projects), _targets()
         ).order_by("number")
     )
 
 
 def plan_general_targets(*, plan: Plan) -> list[Target]:
-    return list(plan.targets.filter(project=None, section=None))
+    return list(plan.targets.filter(project=None, section=None).select_related("state"))
 
 
 def project_get(*, plan: Plan, number: int) -> Project:
@@ -84,9 +93,10 @@ def department_work(*, plan: Plan, department: Department) -> dict:
             bucket = lead_sections if row.role == ResponsibilityRole.LEAD else partner_sections
             bucket.append(row.section)
     project_ids = [p.pk for p in lead_projects + partner_projects]
+    due_horizon = timezone.localdate() + dt.timedelta(days=365)
     targets = (
         Target.objects.filter(project_id__in=project_ids)
-        .select_related("project")
+        .select_related("project", "state")
         .order_by("due_date", "code")
     )
     lead_ids = {p.pk for p in lead_projects}
@@ -96,4 +106,10 @@ def department_work(*, plan: Plan, department: Department) -> dict:
         "lead_sections": sorted(lead_sections, key=lambda s: s.number),
         "partner_sections": sorted(partner_sections, key=lambda s: s.number),
         "targets": [(t, t.project_id in lead_ids) for t in targets],
+        "due_soon": [
+            t
+            for t in targets
+            if t.due_date <= due_horizon
+            and getattr(getattr(t, "state", None), "status", "") not in ("achieved", "done")
+        ],
     }
