@@ -4,8 +4,8 @@ depends on the user's departments."""
 import datetime as dt
 
 from django.db.models import Prefetch
-from django.utils import timezone
 from django.http import Http404
+from django.utils import timezone
 
 from ruraledu.accounts.scoping import user_departments
 from ruraledu.orgunits.models import Department
