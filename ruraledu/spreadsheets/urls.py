@@ -6,6 +6,7 @@ app_name = "spreadsheets"
 urlpatterns = [
     path("", views.ImportJobListView.as_view(), name="job_list"),
     path("kinds/<slug:kind>/template/", views.SheetTemplateView.as_view(), name="template"),
+    path("kinds/<slug:kind>/export/", views.ExportView.as_view(), name="export"),
     path("kinds/<slug:kind>/upload/", views.ImportJobCreateView.as_view(), name="upload"),
     path("jobs/<int:pk>/", views.ImportJobDetailView.as_view(), name="job_detail"),
     path(

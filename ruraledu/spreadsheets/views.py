@@ -141,3 +141,38 @@ class ImportJobErrorCopyView(LoginRequiredMixin, View):
         )
         stem = PurePosixPath(job.filename).stem or kind_title(job.kind)
         return xlsx_response(f"{stem}（错误标注）.xlsx", job.error_copy.open("rb"))
+
+
+class ExportView(LoginRequiredMixin, View):
+    """Every list exports to .xlsx: the importer's rows for the year, limited to the user's scope
+    (and to one school when asked); an export carrying clear ID numbers is logged."""
+
+    def get(self, request, kind: str):
+        from ruraledu.core.importing import can_view_personal
+        from ruraledu.core.models import PersonalDataAccess
+        from ruraledu.core.schoolyear import year_from_request
+
+        from .export import export_response
+
+        importer = importer_or_404(kind)
+        year = year_from_request(request)
+        rows = importer.export_rows(year=year, user=request.user)
+        school = request.GET.get("school", "")
+        if school:
+            rows = (row for row in rows if row.get("school") == school)
+        if any(c.kind == "id_number" for c in importer.spec.columns) and can_view_personal(
+            request.user
+        ):
+            PersonalDataAccess.objects.create(
+                user=request.user,
+                subject=f"export:{kind}:{year}:{school or '全部'}"[:50],
+                purpose="export",
+                address=request.META.get("REMOTE_ADDR"),
+            )
+        title = importer.spec.title
+        return export_response(
+            filename_zh=f"{title}-{year}学年{'-' + school if school else ''}",
+            columns=importer.spec.columns,
+            rows=rows,
+            sheet_title=title,
+        )

@@ -97,3 +97,20 @@ def test_edit_is_scoped_and_validated(client, school_clerk, district_leader, pup
     assert client.post(url, data).status_code == 302
     pupil.refresh_from_db()
     assert (pupil.grade, pupil.class_name, pupil.left_behind) == (4, "4.2", False)
+
+
+def test_the_list_exports_to_xlsx_within_scope_and_the_export_is_logged(
+    client, school_clerk, pupil, other_pupil
+):
+    import io
+
+    import openpyxl
+
+    client.force_login(school_clerk)
+    response = client.get(reverse("spreadsheets:export", args=["students"]) + "?year=2024")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][1] == "证件号码"
+    assert [r[2] for r in rows[1:]] == ["张小明"]  # the other school's pupil is not there
+    assert rows[1][1] == pupil.person.id_number()  # the school's own clerk needs clear numbers
+    assert PersonalDataAccess.objects.get().purpose == "export"
