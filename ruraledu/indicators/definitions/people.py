@@ -3,7 +3,7 @@ school where they hold a post, so towns and the district add up)."""
 
 import datetime as dt
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual
 
@@ -76,12 +76,14 @@ define(
 def _trip_in_stage(year: int) -> Q:
     """Grade 6 with a trip in the primary years (this and the 5 before), grade 9 in the junior years."""
 
-    def trips(first: int):
+    # Uncorrelated IN subqueries: the database builds each set once (a hash), instead of
+    # probing the trips for each of millions of enrolments.
+    def travellers(first: int):
         return CityTrip.participants.through.objects.filter(
-            studentperson=OuterRef("person"), citytrip__year__gte=first, citytrip__year__lte=year
-        )
+            citytrip__year__gte=first, citytrip__year__lte=year
+        ).values("studentperson_id")
 
-    return Q(grade=6) & Q(Exists(trips(year - 5))) | Q(grade=9) & Q(Exists(trips(year - 2)))
+    return Q(grade=6, person__in=travellers(year - 5)) | Q(grade=9, person__in=travellers(year - 2))
 
 
 define(
@@ -143,14 +145,13 @@ BACKBONE_LEADERS = Q(position__in=LEADER_POSITIONS) & ~Q(honour="")
 
 
 def _rotation_trained(year: int) -> Q:
-    trainings = Training.objects.filter(
-        person=OuterRef("person"),
+    trained = Training.objects.filter(
         kind=TrainingKind.ROTATION,
         level__in=(Level.CITY, Level.COUNTY),
         held_on__gte=dt.date(year - 2, 9, 1),
         held_on__lte=dt.date(year + 1, 8, 31),
-    )
-    return BACKBONE_LEADERS & Q(Exists(trainings))
+    ).values("person_id")
+    return BACKBONE_LEADERS & Q(person__in=trained)
 
 
 define(
@@ -252,10 +253,10 @@ LINK_STAFF = Q(is_researcher=True) | Q(
 
 
 def _linked_to_rural(year: int) -> Q:
-    links = SchoolLink.objects.filter(
-        person=OuterRef("person"), year=year, school__urban_rural_code__in=rural_codes()
-    )
-    return LINK_STAFF & Q(Exists(links))
+    linked = SchoolLink.objects.filter(
+        year=year, school__urban_rural_code__in=rural_codes()
+    ).values("person_id")
+    return LINK_STAFF & Q(person__in=linked)
 
 
 define(
@@ -274,19 +275,19 @@ LESSON_STAFF = Q(honour__in=(Honour.BACKBONE, Honour.FAMOUS_TEACHER))
 
 
 def _five_seat_lessons(year: int) -> Q:
-    lessons = (
+    five = (
         PublicLesson.objects.filter(
-            teacher=OuterRef("person"),
             year=year,
             school__is_town_seat=True,
             kind__in=(LessonKind.PUBLIC, LessonKind.DEMONSTRATION, LessonKind.FAMOUS),
         )
         .order_by()
-        .values("teacher")
+        .values("teacher_id")
         .annotate(n=Count("pk"))
-        .values("n")[:1]
+        .filter(n__gte=5)
+        .values("teacher_id")
     )
-    return LESSON_STAFF & Q(GreaterThanOrEqual(Coalesce(Subquery(lessons), 0), 5))
+    return LESSON_STAFF & Q(person__in=five)
 
 
 define(
