@@ -78,6 +78,9 @@ def main():
         print(
             f"generated {args.scale} data in {time.perf_counter() - started:.1f} s (not part of the figures)"
         )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # statistics current, as after any bulk load
     years = [int(args.years)] if args.years and "-" not in args.years else years_with_data()
     enrolments = Enrolment.objects.filter(year=years[-1]).count()
     print(

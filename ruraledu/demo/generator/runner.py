@@ -297,6 +297,10 @@ def demo_generate(
                     writer.close()
     except IntegrityError as exc:
         raise GeneratorError(f"写入示例数据失败，已回滚：{exc}") from exc
+    if vendor == "postgresql":
+        # fresh planner statistics after a bulk load, or the first queries plan for empty tables
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     report.tables = {label: (rows, seconds) for label, (rows, seconds) in writer.stats.items()}
     report.seconds = time.perf_counter() - started
     return report
