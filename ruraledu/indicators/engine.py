@@ -174,6 +174,21 @@ class YearContext:
         self._run_scans(indicators)
 
     def _run_scans(self, indicators: list[Indicator]) -> None:
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            # the IN-sets of a scan (who travelled, who was trained …) must fit in memory to be
+            # hashed once; with the default 4 MB PostgreSQL rescans them for every row
+            with connection.cursor() as cursor:
+                cursor.execute("SET work_mem = '256MB'")
+        try:
+            self._scan(indicators)
+        finally:
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("RESET work_mem")
+
+    def _scan(self, indicators: list[Indicator]) -> None:
         by_source: dict[str, tuple[Source, list[Measure]]] = {}
         for indicator in indicators:
             for measure in indicator.measures().values():
