@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Case, F, FloatField, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, Count, F, FloatField, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 QFactory = Callable[[int], Q]
@@ -191,21 +191,29 @@ class YearContext:
     def _scan(self, indicators: list[Indicator]) -> None:
         by_source: dict[str, tuple[Source, list[Measure]]] = {}
         for indicator in indicators:
+            for source in indicator.requires:  # scanned for presence even without measures
+                by_source.setdefault(source.key, (source, []))
             for measure in indicator.measures().values():
                 entry = by_source.setdefault(measure.source.key, (measure.source, []))
                 if measure not in entry[1]:
                     entry[1].append(measure)
         for source, measures in by_source.values():
             aliases = {f"m{i}": m.aggregate(self.year) for i, m in enumerate(measures)}
+            # every scan also counts its records per unit: that is the unit's data presence
+            aliases["present"] = Count("pk")
             rows = source.records(self.year).values(source.unit).order_by().annotate(**aliases)
             columns = {alias: {} for alias in aliases}
+            present = set()
             for row in rows:
                 unit = row[source.unit]
+                if row["present"]:
+                    present.update(self.tree.chain(unit))
                 for alias in aliases:
                     if row[alias]:
                         columns[alias][unit] = float(row[alias])
             for i, measure in enumerate(measures):
                 self._aggregates[measure] = columns[f"m{i}"]
+            self._present[source.key] = frozenset(present)
 
     def has_data(self, unit: int, sources: tuple) -> bool:
         return all(unit in self._presence(source) for source in sources)

@@ -1,6 +1,6 @@
 """Sources and scopes shared by the indicator definitions."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from ruraledu.activities.models import FeatureCourse, InternPlacement, Nomination
 from ruraledu.facilities.models import FacilityRecord, KindergartenClass, TitleAward, VillageRecord
@@ -114,13 +114,16 @@ VILLAGES_SCOPE = Scope("villages", "村居", lambda y: Q(kind=OrgUnitKind.VILLAG
 
 
 def has_facility(year: int, **flags) -> Q:
-    """The school's own facility record of the year has every flag set (campuses not counted)."""
-    return Q(Exists(FacilityRecord.objects.filter(school=OuterRef("pk"), year=year, **flags)))
+    """The school's own facility record of the year has every flag set (campuses not counted).
+
+    Conditions on schools and towns are uncorrelated IN-sets: the database builds each set
+    once per scan instead of probing it for every school."""
+    return Q(pk__in=FacilityRecord.objects.filter(year=year, **flags).values("school_id"))
 
 
 def holds_title(year: int, kind: str, highest_level: str = "4") -> Q:
     """Holds `kind` at `highest_level` or above (levels: 1 国家 … 4 县) in the year."""
     titles = TitleAward.objects.filter(
-        school=OuterRef("pk"), kind=kind, level__lte=highest_level, awarded_year__lte=year
+        kind=kind, level__lte=highest_level, awarded_year__lte=year
     ).filter(Q(revoked_year__isnull=True) | Q(revoked_year__gt=year))
-    return Q(Exists(titles))
+    return Q(pk__in=titles.values("school_id"))

@@ -1,6 +1,6 @@
 """Share of schools with something in place (方案, 家长学校, 厕所, 取暖 …) and classroom shares."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from ruraledu.activities.models import FeatureCourse, UniversityBase
 from ruraledu.facilities.choices import TitleKind
@@ -188,21 +188,21 @@ define(
 
 
 def _paired(year: int) -> Q:
-    active = Pairing.objects.filter(
-        school=OuterRef("pk"), started_on__lte=f"{year + 1}-08-31"
-    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=f"{year}-09-01"))
-    return Q(Exists(active))
+    active = Pairing.objects.filter(started_on__lte=f"{year + 1}-08-31").filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=f"{year}-09-01")
+    )
+    return Q(pk__in=active.values("school_id"))
 
 
 def _research_base(year: int) -> Q:
-    bases = UniversityBase.objects.filter(school=OuterRef("pk"), founded_year__lte=year).filter(
+    bases = UniversityBase.objects.filter(founded_year__lte=year).filter(
         Q(ended_year__isnull=True) | Q(ended_year__gt=year)
     )
-    return Q(Exists(bases))
+    return Q(pk__in=bases.values("school_id"))
 
 
 def _feature_course(year: int) -> Q:
-    return Q(Exists(FeatureCourse.objects.filter(school=OuterRef("pk"), year=year, is_club=False)))
+    return Q(pk__in=FeatureCourse.objects.filter(year=year, is_club=False).values("school_id"))
 
 
 school_share(

@@ -1,6 +1,6 @@
 """学前教育: public and inclusive shares, kindergarten grades, class sizes, 普及普惠 checks."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from ruraledu.facilities.choices import KindergartenGrade, TitleKind
 from ruraledu.facilities.models import FacilityRecord
@@ -84,13 +84,8 @@ define(
 
 def _class2_or_better(year: int) -> Q:
     grades = (KindergartenGrade.GRADE_1, KindergartenGrade.GRADE_2)
-    return Q(
-        Exists(
-            FacilityRecord.objects.filter(
-                school=OuterRef("pk"), year=year, kindergarten_grade__in=grades
-            )
-        )
-    )
+    records = FacilityRecord.objects.filter(year=year, kindergarten_grade__in=grades)
+    return Q(pk__in=records.values("school_id"))
 
 
 define(

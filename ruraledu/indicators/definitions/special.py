@@ -1,6 +1,6 @@
 """Indicators that do not roll up by summing plain parts."""
 
-from django.db.models import Q
+from django.db.models import Min, Q
 
 from ruraledu.activities.choices import Level, Programme
 from ruraledu.orgunits.choices import OrgUnitKind, SchoolStage
@@ -130,10 +130,12 @@ class SmallSchoolIncrease(Indicator):
         from ruraledu.students.models import Enrolment
 
         baseline = int(standard("small_school_baseline_year")[0])
-        years = sorted(set(Enrolment.objects.values_list("year", flat=True).distinct()))
-        if not years:
-            return {}
-        base_year = baseline if baseline in years else years[0]
+        if Enrolment.objects.filter(year=baseline).exists():
+            base_year = baseline
+        else:  # no data for the baseline year: the earliest year on file
+            base_year = Enrolment.objects.aggregate(first=Min("year"))["first"]
+            if base_year is None:
+                return {}
         current = self.count_small(ctx)
         if base_year == ctx.year:
             before = current

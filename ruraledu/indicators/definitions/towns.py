@@ -1,6 +1,6 @@
 """Towns, villages, 学区, studios, pilots, groups: shares over towns and villages."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from ruraledu.activities.choices import DistrictRole, Level
 from ruraledu.activities.models import DistrictRoleAssignment, SchoolLink, Studio, TownPilot
@@ -59,13 +59,11 @@ def town_share(code, name, definition, condition, scope=TOWNS_SCOPE):
 
 def _district_staffed(year: int) -> Q:
     # both roles in the same 学区, not one 学区 with a director and another with an adviser
-    roles = DistrictRoleAssignment.objects.filter(school_district=OuterRef("pk"), year=year)
+    roles = DistrictRoleAssignment.objects.filter(year=year)
     staffed = SchoolDistrict.objects.filter(
-        Exists(roles.filter(role=DistrictRole.DIRECTOR)),
-        Exists(roles.filter(role=DistrictRole.ADVISER)),
-        town=OuterRef("pk"),
-    )
-    return Q(Exists(staffed))
+        pk__in=roles.filter(role=DistrictRole.DIRECTOR).values("school_district_id")
+    ).filter(pk__in=roles.filter(role=DistrictRole.ADVISER).values("school_district_id"))
+    return Q(pk__in=staffed.values("town_id"))
 
 
 town_share(
@@ -79,22 +77,20 @@ town_share(
     "学区“走教”制度建立比例",
     "本学年学区内至少有 1 名教师“走教”的镇数 ÷ 镇数。",
     lambda y: Q(
-        Exists(
-            Post.objects.filter(
-                school__school_district__town=OuterRef("pk"), year=y, peripatetic=True
-            )
+        pk__in=Post.objects.filter(year=y, peripatetic=True).values(
+            "school__school_district__town_id"
         )
     ),
 )
 
 
 def _studio(year: int, levels=None) -> Q:
-    studios = Studio.objects.filter(town=OuterRef("pk"), founded_year__lte=year).filter(
+    studios = Studio.objects.filter(founded_year__lte=year).filter(
         Q(closed_year__isnull=True) | Q(closed_year__gt=year)
     )
     if levels:
         studios = studios.filter(level__in=levels)
-    return Q(Exists(studios))
+    return Q(pk__in=studios.values("town_id"))
 
 
 town_share(
@@ -113,13 +109,17 @@ town_share(
 
 
 def _facility_in_town(year: int, stages=None, **flags):
-    # records of the town's schools and of their campuses
-    records = FacilityRecord.objects.filter(
-        school__org_unit__path__startswith=OuterRef("path"), year=year, **flags
-    )
+    # records of the town's schools and of their campuses (a campus's town is two levels up)
+    records = FacilityRecord.objects.filter(year=year, **flags)
     if stages:
         records = records.filter(school__stage__in=stages)
-    return Q(Exists(records))
+    at_schools = records.filter(school__org_unit__kind="school").values(
+        "school__org_unit__parent_id"
+    )
+    at_campuses = records.filter(school__org_unit__kind="campus").values(
+        "school__org_unit__parent__parent_id"
+    )
+    return Q(pk__in=at_schools) | Q(pk__in=at_campuses)
 
 
 town_share(
@@ -142,7 +142,7 @@ town_share(
     "town_strong_town_pilot_rate",
     "强镇筑基试点镇覆盖率",
     "列入省、市或区级强镇筑基试点的镇数 ÷ 镇数。",
-    lambda y: Q(Exists(TownPilot.objects.filter(town=OuterRef("pk"), started_year__lte=y))),
+    lambda y: Q(pk__in=TownPilot.objects.filter(started_year__lte=y).values("town_id")),
 )
 
 # ---------------------------------------------------------------- pairs and groups
@@ -152,9 +152,9 @@ LINKS = Source(
     SchoolLink,
     unit="school_id",
     label="联系学校",
-    # Exists, not a join on posts: a 教研员 may hold two posts, which would count a link twice
+    # an IN-set, not a join on posts: a 教研员 may hold two posts, which would count a link twice
     base=lambda year: Q(
-        Exists(Post.objects.filter(person=OuterRef("person"), year=year, is_researcher=True))
+        person__in=Post.objects.filter(year=year, is_researcher=True).values("person_id")
     ),
 )
 PILOT_TOWN_SCHOOLS = Scope(
