@@ -93,7 +93,14 @@ def main() -> None:
         "DEBUG": "0",
         "SECURE_COOKIES": "0",
         "ALLOWED_HOSTS": "127.0.0.1",
+        "STATIC_ROOT": tempfile.mkdtemp(prefix="bench-static-"),
     }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     server = subprocess.Popen(
         [
             sys.executable,

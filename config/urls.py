@@ -15,5 +15,7 @@ urlpatterns = [
     path("school-years/", include("ruraledu.core.urls")),
     path("indicators/", include("ruraledu.indicators.urls")),
     path("spreadsheets/", include("ruraledu.spreadsheets.urls")),
+    path("reporting/", include("ruraledu.reporting.urls")),
+    path("audit/", include("ruraledu.audit.urls")),
     path("admin/", admin.site.urls),
 ]

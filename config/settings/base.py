@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "ruraledu.dashboards",
     "ruraledu.demo",
     "ruraledu.spreadsheets",
+    "ruraledu.audit",
+    "ruraledu.reporting",
 ]
 
 MIDDLEWARE = [
@@ -172,3 +174,26 @@ DATA_KEY_AUTOCREATE = True
 
 # The district whose plan the targets belong to (the root org unit's code).
 PLAN_DISTRICT_CODE = env("PLAN_DISTRICT_CODE", "370302")
+
+# E-mail (reminders and review notices). The console backend prints messages; production sets
+# EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and the SMTP variables.
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = (
+    Path(env("EMAIL_HOST_PASSWORD_FILE")).read_text().strip()
+    if env("EMAIL_HOST_PASSWORD_FILE")
+    else env("EMAIL_HOST_PASSWORD", "")
+)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "乡村教育振兴监测督导平台 <noreply@localhost>")
+EMAIL_SUBJECT_PREFIX = "【乡村教育振兴监测督导平台】"
+# Links in e-mails point here (the address users open the platform at).
+EMAIL_LINK_BASE_URL = env("EMAIL_LINK_BASE_URL", "http://127.0.0.1:8000")
+
+# Pages built from computed figures are cached per process, keyed by the data version.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "TIMEOUT": 3600}}
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -8,3 +8,6 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Each test has its own data; a process-wide page cache would leak between them.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

@@ -181,7 +181,6 @@ def dashboard_project(*, project, user) -> dict:
                 "points": series.get(t.indicator_code, []),
                 "towns": [v for v in units if v.unit.kind != "school"][:10],
                 "schools": [v for v in units if v.unit.kind == "school"][:10],
-                "indicator": REGISTRY.get(t.indicator_code),
             }
         )
     return {"rows": rows}
@@ -213,7 +212,12 @@ def dashboard_unit_profile(*, unit, year: int | None = None) -> dict:
             continue
         passed = meets_threshold(target, value.value)
         rows.append(
-            {"target": target, "value": value, "passed": passed, "indicator": REGISTRY.get(code)}
+            {
+                "target": target,
+                "value": value,
+                "passed": passed,
+                "name": REGISTRY[code].name if code in REGISTRY else "",
+            }
         )
         if passed is False and target.unit == "%" and value.denominator:
             # how many more schools, pupils or teachers would reach the threshold

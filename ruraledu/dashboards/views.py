@@ -1,4 +1,5 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.views.generic import TemplateView
 
 from ruraledu.indicators.charts import sparkline
@@ -11,12 +12,18 @@ class CockpitView(LoginRequiredMixin, TemplateView):
     template_name = "dashboards/cockpit.html"
 
     def get_context_data(self, **kwargs):
+        from ruraledu.indicators.versions import data_version
+
         plan = plan_get_current()
-        data = selectors.dashboard_cockpit(plan=plan)
+        version = data_version()
+        # the page is the same for every user until the figures change: build it once
+        data = cache.get_or_set(
+            f"cockpit:{plan.pk}:{version}", lambda: selectors.dashboard_cockpit(plan=plan)
+        )
         for figure in data["headlines"]:
             figure["chart"] = sparkline(points=figure["points"])
             figure["spark_id"] = f"spark-{figure['code']}"
-        return super().get_context_data(plan=plan, **data, **kwargs)
+        return super().get_context_data(plan=plan, version=version, **data, **kwargs)
 
 
 class UnitProfileView(LoginRequiredMixin, TemplateView):
@@ -28,9 +35,14 @@ class UnitProfileView(LoginRequiredMixin, TemplateView):
         from ruraledu.indicators.charts import radar_chart
         from ruraledu.indicators.definitions.quality import RESOURCES
         from ruraledu.indicators.selectors import unit_for_user
+        from ruraledu.indicators.versions import data_version
 
         unit = unit_for_user(self.request.user, self.kwargs["code"])
-        data = selectors.dashboard_unit_profile(unit=unit, year=_int(self.request.GET.get("year")))
+        year = _int(self.request.GET.get("year"))
+        data = cache.get_or_set(
+            f"profile:{unit.pk}:{year}:{data_version()}",
+            lambda: selectors.dashboard_unit_profile(unit=unit, year=year),
+        )
         chart = None
         if data["radar"]:
             shares = [v / t * 100 if v is not None and t else None for _, v, t in data["radar"]]

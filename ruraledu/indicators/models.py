@@ -23,7 +23,7 @@ class IndicatorValue(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["code", "unit", "year"], name="indicator_value_unique")
         ]
-        indexes = [models.Index(fields=["code", "year"])]
+        indexes = [models.Index(fields=["code", "year"]), models.Index(fields=["computed_at"])]
 
     def __str__(self) -> str:
         return f"{self.code} {self.unit_id} {self.year} = {self.value}"

@@ -1,4 +1,5 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.views.generic import TemplateView
 
 from ruraledu.accounts.scoping import user_departments
@@ -26,13 +27,25 @@ class ProjectDetailView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         plan = selectors.plan_get_current()
         project = selectors.project_get(plan=plan, number=self.kwargs["number"])
+        from ruraledu.accounts.scoping import scope_paths
         from ruraledu.dashboards.selectors import dashboard_project
         from ruraledu.indicators.charts import sparkline
+        from ruraledu.indicators.versions import data_version
 
-        status = dashboard_project(project=project, user=self.request.user)
-        for row in status["rows"]:
-            row["chart"] = sparkline(points=row["points"])
-            row["chart_id"] = f"spark-{row['target'].code}"
+        def build():
+            status = dashboard_project(project=project, user=self.request.user)
+            for row in status["rows"]:
+                row["chart"] = sparkline(points=row["points"])
+                row["chart_id"] = f"spark-{row['target'].code}"
+            return status
+
+        # the lagging towns and schools depend on what the user may see
+        scope = (
+            "superuser"
+            if self.request.user.is_superuser
+            else "|".join(scope_paths(self.request.user, "view"))
+        )
+        status = cache.get_or_set(f"project:{project.pk}:{data_version()}:{hash(scope)}", build)
         return super().get_context_data(
             plan=plan,
             project=project,

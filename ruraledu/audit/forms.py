@@ -1,0 +1,25 @@
+from django import forms
+
+from .choices import AuditAction
+
+
+class AuditSearchForm(forms.Form):
+    q = forms.CharField(label="记录或说明", required=False, max_length=100)
+    type = forms.TypedChoiceField(label="记录类型", required=False, coerce=int, empty_value=None)
+    actor = forms.CharField(label="操作人", required=False, max_length=50)
+    action = forms.ChoiceField(
+        label="操作", required=False, choices=[("", "全部")] + list(AuditAction.choices)
+    )
+    since = forms.DateField(
+        label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, record_types=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = [("", "全部")] + [
+            (ct.pk, ct.model_class()._meta.verbose_name if ct.model_class() else ct.model)
+            for ct in record_types
+        ]

@@ -1,0 +1,95 @@
+"""The append-only audit trail of changes to official data."""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+
+from .choices import AuditAction
+
+IMMUTABLE_MESSAGE = "审计记录只能追加，不能修改或删除。"
+
+
+class AuditImmutableError(Exception):
+    """Raised on any attempt to change or delete an audit row through the ORM."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """Refuses bulk updates and deletes; PostgreSQL also refuses them with a trigger."""
+
+    def update(self, **kwargs):
+        raise AuditImmutableError(IMMUTABLE_MESSAGE)
+
+    def delete(self):
+        raise AuditImmutableError(IMMUTABLE_MESSAGE)
+
+    def _raw_delete(self, using):
+        raise AuditImmutableError(IMMUTABLE_MESSAGE)
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AuditImmutableError(IMMUTABLE_MESSAGE)
+
+    def for_record(self, *, content_type: ContentType, object_id: str) -> "AuditEventQuerySet":
+        return self.filter(content_type=content_type, object_id=str(object_id))
+
+
+class AuditEvent(models.Model):
+    """One change to one record: who, when, from which address, what it was and what it became.
+
+    Rows are only ever inserted. `before` and `after` hold the changed fields only (all fields
+    for a creation or a deletion). `batch` groups the rows written by one import.
+    """
+
+    at = models.DateTimeField("时间", db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_name = models.CharField("操作人姓名", max_length=150, blank=True, default="")
+    address = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    action = models.CharField("操作", max_length=16, choices=AuditAction.choices)
+    content_type = models.ForeignKey(
+        ContentType,
+        verbose_name="记录类型",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    object_id = models.CharField("记录编号", max_length=64, blank=True, default="")
+    object_repr = models.CharField("记录", max_length=200, blank=True, default="")
+    summary = models.CharField("说明", max_length=500, blank=True, default="")
+    before = models.JSONField("修改前", default=dict, blank=True, encoder=DjangoJSONEncoder)
+    after = models.JSONField("修改后", default=dict, blank=True, encoder=DjangoJSONEncoder)
+    batch = models.UUIDField("批次", null=True, blank=True, db_index=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "审计记录"
+        verbose_name_plural = "审计记录"
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "at"], name="audit_record_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditImmutableError(IMMUTABLE_MESSAGE)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditImmutableError(IMMUTABLE_MESSAGE)
+
+    @property
+    def changes(self) -> list[tuple[str, object, object]]:
+        """(field, before, after) for display, in a stable order."""
+        keys = list(dict.fromkeys([*self.before.keys(), *self.after.keys()]))
+        return [(key, self.before.get(key), self.after.get(key)) for key in keys]

@@ -1,0 +1,20 @@
+"""The one signal receiver: a summary audit row for each committed spreadsheet import."""
+
+from .choices import AuditAction
+from .services import audit_summary
+
+
+def audit_import_committed(sender, *, kind, year, user, result, **kwargs) -> None:
+    title = getattr(getattr(sender, "spec", None), "title", "") or kind
+    audit_summary(
+        actor=user,
+        action=AuditAction.IMPORT,
+        summary=f"导入“{title}”（{year}学年）：新增 {result.created} 条，更新 {result.updated} 条，未变 {result.unchanged} 条",
+        after={
+            "kind": kind,
+            "year": year,
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+        },
+    )

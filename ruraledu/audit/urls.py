@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "audit"
+urlpatterns = [
+    path("", views.AuditEventListView.as_view(), name="event_list"),
+    path(
+        "records/<slug:app_label>/<slug:model>/<str:object_id>/",
+        views.AuditRecordView.as_view(),
+        name="record_history",
+    ),
+]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReportingConfig(AppConfig):
+    name = "ruraledu.reporting"
+    verbose_name = "进展报告"

@@ -1,0 +1,235 @@
+"""Notifications (in-app, copied by e-mail) and the daily reminders. Every notice has a
+dedupe key, unique per recipient, so running the reminders twice sends nothing new."""
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from ruraledu.accounts.choices import ROLE_ACTIONS, Action, Role
+from ruraledu.accounts.models import RoleAssignment
+
+from .choices import EmailStatus, NotificationKind
+from .models import Notification, ProgressReport
+
+logger = logging.getLogger(__name__)
+
+DUE_SOON_WORKING_DAYS = 3
+RETRY_FAILED_FOR = dt.timedelta(
+    days=3
+)  # a failed e-mail is tried again by later runs  # remind when the deadline is this many working days away or fewer
+
+
+def _link(path: str) -> str:
+    return f"{getattr(settings, 'EMAIL_LINK_BASE_URL', '').rstrip('/')}{path}"
+
+
+def notify(
+    *, recipients, kind: str, title: str, body: str = "", url: str = "", dedupe_key: str
+) -> int:
+    """Create one notice per recipient unless that recipient already has `dedupe_key`; copy it
+    by e-mail when the recipient has an address. Returns the notices created."""
+    recipients = {u.pk: u for u in recipients if u.is_active}
+    if not recipients:
+        return 0
+    already = set(
+        Notification.objects.filter(recipient_id__in=recipients, dedupe_key=dedupe_key).values_list(
+            "recipient_id", flat=True
+        )
+    )
+    rows = [
+        Notification(
+            recipient=user,
+            kind=kind,
+            title=title[:200],
+            body=body,
+            url=url,
+            dedupe_key=dedupe_key[:200],
+            email_status=EmailStatus.PENDING if user.email else EmailStatus.NONE,
+        )
+        for pk, user in recipients.items()
+        if pk not in already
+    ]
+    # A concurrent run may have created some in the meantime: the unique key keeps one.
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def send_pending_emails(*, limit: int = 500) -> int:
+    """E-mail the notices still pending. Rows are claimed under a lock (skipped when another
+    run holds them), so two runs at once never send the same notice twice."""
+    sent = 0
+    with transaction.atomic():
+        pending = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(
+                Q(email_status=EmailStatus.PENDING)
+                | Q(
+                    email_status=EmailStatus.FAILED,
+                    created_at__gte=timezone.now() - RETRY_FAILED_FOR,
+                )
+            )
+            .select_related("recipient")
+            .order_by("pk")[:limit]
+        )
+        for notice in pending:
+            body = notice.body + (f"\n\n查看：{_link(notice.url)}" if notice.url else "")
+            try:
+                send_mail(
+                    subject=f"{settings.EMAIL_SUBJECT_PREFIX}{notice.title}",
+                    message=body,
+                    from_email=None,
+                    recipient_list=[notice.recipient.email],
+                )
+            except Exception:  # the notice stays in the app; the next run tries again
+                logger.exception("e-mail for notification %s failed", notice.pk)
+                notice.email_status = EmailStatus.FAILED
+            else:
+                notice.email_status = EmailStatus.SENT
+                notice.emailed_at = timezone.now()
+                sent += 1
+        Notification.objects.bulk_update(pending, ["email_status", "emailed_at"])
+    return sent
+
+
+# ------------------------------------------------------------------ recipients
+
+
+def reporters_of(unit) -> list:
+    """The users who write a department's or a school's reports."""
+    User = get_user_model()
+    from ruraledu.orgunits.models import Department
+
+    if isinstance(unit, Department):
+        ids = RoleAssignment.objects.filter(department=unit, role=Role.DEPARTMENT_REPORTER).values(
+            "user_id"
+        )
+    else:
+        roles = [r for r, actions in ROLE_ACTIONS.items() if Action.CHANGE in actions]
+        ids = RoleAssignment.objects.filter(org_unit=unit, role__in=roles).values("user_id")
+    return list(User.objects.filter(pk__in=ids, is_active=True))
+
+
+def reviewers() -> list:
+    """District admins assigned on the root of the tree."""
+    User = get_user_model()
+    ids = RoleAssignment.objects.filter(
+        role=Role.DISTRICT_ADMIN, org_unit__parent__isnull=True
+    ).values("user_id")
+    return list(User.objects.filter(pk__in=ids, is_active=True))
+
+
+# ------------------------------------------------------------------ workflow notices
+
+
+def notify_reviewers_of_report(*, report_id: int) -> None:
+    report = ProgressReport.objects.select_related("period__project", "department", "org_unit").get(
+        pk=report_id
+    )
+    notify(
+        recipients=reviewers(),
+        kind=NotificationKind.SUBMITTED,
+        title=f"待审核：{report}",
+        body=f"{report.reporter_name}提交了“{report.period.project.name}”{report.period.label}的进展报告，请审核。",
+        url=reverse("reporting:report_detail", args=[report.pk]),
+        dedupe_key=f"submitted:{report.pk}:{report.version}",
+    )
+    send_pending_emails()
+
+
+def notify_reporters_of_report(*, report_id: int, kind: str) -> None:
+    report = ProgressReport.objects.select_related("period__project", "department", "org_unit").get(
+        pk=report_id
+    )
+    if kind == NotificationKind.RETURNED:
+        title = f"报告被退回：{report.period.project.name}{report.period.label}"
+        body = f"退回原因：{report.return_reason}\n请修改后重新提交。"
+    else:
+        title = f"报告已通过：{report.period.project.name}{report.period.label}"
+        body = "区教体局已审核通过您的进展报告，报告已锁定。" + (
+            f"\n审核意见：{report.review_comment}" if report.review_comment else ""
+        )
+    notify(
+        recipients=reporters_of(report.reporter),
+        kind=kind,
+        title=title,
+        body=body,
+        url=reverse("reporting:report_detail", args=[report.pk]),
+        dedupe_key=f"{kind}:{report.pk}:{report.version}",
+    )
+    send_pending_emails()
+
+
+# ------------------------------------------------------------------ daily reminders
+
+
+@dataclass
+class ReminderStats:
+    periods_created: int = 0
+    due_soon: int = 0
+    overdue: int = 0
+    digests: int = 0
+    emails: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"新增报告期 {self.periods_created} 个；即将截止提醒 {self.due_soon} 条；"
+            f"逾期提醒 {self.overdue} 条；审核汇总 {self.digests} 条；发送邮件 {self.emails} 封"
+        )
+
+
+def reminders_send(*, today: dt.date | None = None) -> ReminderStats:
+    """The daily job: new periods, "due soon" and "overdue" notices to the reporters of each
+    unit that has not handed in, a digest for the reviewers, then the e-mails. Each notice
+    carries a key (period and unit, or the day for the digest): a second run adds nothing."""
+    from . import selectors, services
+    from .workdays import WorkingCalendar
+
+    today = today or timezone.localdate()
+    stats = ReminderStats(periods_created=services.periods_sync_all(today=today))
+    rows = selectors.expected_reports(today=today)
+    calendar = WorkingCalendar.load(range(today.year, today.year + 2))
+    my_reports = reverse("reporting:my_reports")
+    for row in rows:
+        if row.handed_in or row.period.ends_on >= today:
+            continue
+        label = f"“{row.period.project.name}”{row.period.label}"
+        deadline = f"{row.period.deadline:%Y年%m月%d日}"
+        if row.is_overdue(today):
+            stats.overdue += notify(
+                recipients=reporters_of(row.unit),
+                kind=NotificationKind.OVERDUE,
+                title=f"进展报告已逾期：{label}",
+                body=f"{row.unit}的{label}进展报告截止日期为{deadline}，至今尚未提交，请尽快填报。",
+                url=my_reports,
+                dedupe_key=f"overdue:{row.period.pk}:{row.unit_key}",
+            )
+        elif calendar.working_days_between(today, row.period.deadline) <= DUE_SOON_WORKING_DAYS:
+            stats.due_soon += notify(
+                recipients=reporters_of(row.unit),
+                kind=NotificationKind.DUE_SOON,
+                title=f"进展报告即将截止：{label}",
+                body=f"{row.unit}的{label}进展报告将于{deadline}截止，请按时提交。",
+                url=my_reports,
+                dedupe_key=f"due_soon:{row.period.pk}:{row.unit_key}",
+            )
+    waiting = selectors.waiting_reports().count()
+    overdue = sum(1 for row in rows if not row.handed_in and row.is_overdue(today))
+    if waiting or overdue:
+        stats.digests += notify(
+            recipients=reviewers(),
+            kind=NotificationKind.REVIEW_DIGEST,
+            title=f"进展报告：待审核 {waiting} 份，逾期未报 {overdue} 份",
+            body=f"截至{today:%Y年%m月%d日}，待审核的进展报告 {waiting} 份，逾期未报 {overdue} 份。",
+            url=reverse("reporting:review_queue"),
+            dedupe_key=f"digest:{today.isoformat()}",
+        )
+    stats.emails = send_pending_emails()
+    return stats
