@@ -14,6 +14,7 @@ from ruraledu.orgunits.choices import OrgUnitKind, SchoolStage
 from ruraledu.orgunits.models import Department, OrgUnit, School
 from ruraledu.orgunits.services import orgunits_load
 from ruraledu.plans.loader import load_plan
+from ruraledu.reporting.services import reporting_demo_setup
 
 from .generator.district import ZICHUAN
 from .generator.runner import ORG_FILE, demo_complete, demo_generate, parse_years
@@ -101,6 +102,7 @@ def demo_setup(*, scale: str = "district", years: list[int] | None = None) -> li
     _account("clerk", "昆仑镇中心小学填报员（示例）", Role.SCHOOL_CLERK, units=[clerk_school])
     _account("inspector", "责任督学（示例）", Role.INSPECTOR, units=inspected)
     _account("researcher", "教研员（示例）", Role.RESEARCHER, units=researched)
+    reporting_demo_setup()  # holidays and quarterly reporting schedules, never overwritten
 
     return [
         DemoLogin("admin", Role.DISTRICT_ADMIN.label, "淄川区（可进入管理后台）"),

@@ -36,3 +36,5 @@ class TargetAdmin(admin.ModelAdmin):
     list_display = ("code", "text", "kind", "due_date", "indicator_code")
     list_filter = ("kind", "recurrence", "scope")
     search_fields = ("code", "text", "indicator_code")
+    # a milestone is completed only through an approved progress report (audited there)
+    readonly_fields = ("milestone_status",)

@@ -83,7 +83,9 @@ def test_anonymous_is_sent_to_login(client):
     assert response.status_code == 302 and "/accounts/login/" in response.url
 
 
-def test_cached_cockpit_changes_when_the_figures_change(client, district_leader, zichuan_plan, school_a, settings):
+def test_cached_cockpit_changes_when_the_figures_change(
+    client, district_leader, zichuan_plan, school_a, settings
+):
     from django.core.cache import cache
 
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -91,9 +93,17 @@ def test_cached_cockpit_changes_when_the_figures_change(client, district_leader,
     FacilityRecord.objects.create(school=school_a, year=2024, sanitary_toilets=False)
     recompute(years=[2024])
     client.force_login(district_leader)
-    watch = client.get(reverse("dashboards:cockpit")).content.decode().split('data-testid="watch-list"')[1]
+    watch = (
+        client.get(reverse("dashboards:cockpit"))
+        .content.decode()
+        .split('data-testid="watch-list"')[1]
+    )
     assert "P13-1" in watch.split("</table>")[0]
     FacilityRecord.objects.filter(school=school_a).update(sanitary_toilets=True)
     recompute(years=[2024])
-    watch = client.get(reverse("dashboards:cockpit")).content.decode().split('data-testid="watch-list"')[1]
+    watch = (
+        client.get(reverse("dashboards:cockpit"))
+        .content.decode()
+        .split('data-testid="watch-list"')[1]
+    )
     assert "P13-1" not in watch.split("</table>")[0]
