@@ -8,6 +8,8 @@ from django.views import View
 from django.views.generic import UpdateView
 
 from ruraledu.accounts.choices import Action
+from ruraledu.audit.services import audit_record, snapshot
+from ruraledu.audit.utils import request_address
 from ruraledu.core.models import PersonalDataAccess
 from ruraledu.core.views import SchoolRecordListView
 
@@ -65,8 +67,18 @@ class EnrolmentEditView(LoginRequiredMixin, UpdateView):
         )
 
     def form_valid(self, form):
+        before = snapshot(Enrolment.objects.get(pk=self.object.pk))
         with transaction.atomic():
-            form.save()
+            saved = form.save()
+            audit_record(
+                actor=self.request.user,
+                instance=saved,
+                action="update",
+                before=before,
+                after=snapshot(saved),
+                address=request_address(self.request),
+                summary="在页面上修改学籍信息",
+            )
         messages.success(self.request, "学籍信息已保存。")
         url = reverse("students:enrolment_list", args=[self.object.school.org_unit.code])
         return redirect(f"{url}?year={self.object.year}")

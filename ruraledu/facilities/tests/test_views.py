@@ -42,6 +42,11 @@ def test_facility_page_and_edit(client, school_clerk, district_leader, school_a,
     assert saved.status_code == 302
     record = FacilityRecord.objects.get(school=school_a, year=2024)
     assert (record.classrooms, record.classrooms_lighting_ok, record.water_passed) == (10, 9, True)
+    # and the change is in the audit trail, with who and what
+    from ruraledu.audit.models import AuditEvent
+
+    event = AuditEvent.objects.get(object_id=str(record.pk), content_type__model="facilityrecord")
+    assert (event.actor, event.action, event.after["classrooms"]) == (school_clerk, "create", 10)
 
 
 def test_only_the_bureau_starts_a_school_year(client, district_admin, district_leader, school_a):

@@ -97,6 +97,14 @@ def test_edit_is_scoped_and_validated(client, school_clerk, district_leader, pup
     assert client.post(url, data).status_code == 302
     pupil.refresh_from_db()
     assert (pupil.grade, pupil.class_name, pupil.left_behind) == (4, "4.2", False)
+    from ruraledu.audit.models import AuditEvent
+
+    event = AuditEvent.objects.get(object_id=str(pupil.pk), content_type__model="enrolment")
+    assert (event.before["grade"], event.after["grade"], event.before["left_behind"]) == (
+        3,
+        4,
+        True,
+    )
 
 
 def test_the_list_exports_to_xlsx_within_scope_and_the_export_is_logged(
