@@ -3,6 +3,7 @@
 from django.db import connection
 from django.db.models import Q
 
+from ruraledu.audit.services import AuditEntry, audit_bulk
 from ruraledu.core import crypto
 from ruraledu.core.bulk import chunked, insert_rows, select_in, update_rows
 from ruraledu.core.idnumbers import birth_date_from_id
@@ -125,6 +126,13 @@ def _enrolment_values(v: dict, schools: SchoolLookup, mentors: dict) -> tuple:
         mentor=mentors.get(crypto.blind_index(crypto.normalise_id(mentor))) if mentor else None,
     )
     return tuple(values[f] for f in ENROLMENT_FIELDS)
+
+
+def _updates_by_person(wanted: dict, stored: dict):
+    """(person, new values + enrolment pk) for every enrolment whose values changed."""
+    for person, values in wanted.items():
+        if person in stored and stored[person][1] != values:
+            yield person, (*values, stored[person][0])
 
 
 @register
@@ -262,6 +270,22 @@ class StudentImporter(Importer):
                 result.unchanged += 1
         result.created = insert_rows(Enrolment, ("person", "year", *ENROLMENT_FIELDS), to_insert)
         result.updated = update_rows(Enrolment, ENROLMENT_FIELDS, to_update)
+        # changed records keep their before/after in the audit trail (new ones are covered by
+        # the import's own audit row and job)
+        audit_bulk(
+            actor=user,
+            summary=f"导入学生名册（{year}学年）",
+            entries=(
+                AuditEntry(
+                    model=Enrolment,
+                    object_id=values[-1],
+                    action="update",
+                    before=dict(zip(ENROLMENT_FIELDS, stored[person][1], strict=True)),
+                    after=dict(zip(ENROLMENT_FIELDS, values[:-1], strict=True)),
+                )
+                for person, values in ((p, v) for p, v in _updates_by_person(wanted, stored))
+            ),
+        )
         if changed_people:
             result.messages.append(f"更新了 {changed_people} 名学生的基本信息")
         return result

@@ -1,5 +1,6 @@
 """教职工名册: StaffPerson + Post, upserted by ID number, school and school year."""
 
+from ruraledu.audit.services import AuditEntry, audit_bulk
 from ruraledu.core import crypto
 from ruraledu.core.bulk import chunked, insert_rows, update_rows
 from ruraledu.core.idnumbers import birth_date_from_id
@@ -172,6 +173,21 @@ class StaffImporter(Importer):
                 result.unchanged += 1
         result.created = insert_rows(Post, ("person", "school", "year", *POST_FIELDS), to_insert)
         result.updated = update_rows(Post, POST_FIELDS, to_update)
+        audit_bulk(
+            actor=user,
+            summary=f"导入教职工名册（{year}学年）",
+            entries=(
+                AuditEntry(
+                    model=Post,
+                    object_id=stored[key][0],
+                    action="update",
+                    before=dict(zip(POST_FIELDS, stored[key][1], strict=True)),
+                    after=dict(zip(POST_FIELDS, values, strict=True)),
+                )
+                for key, values in wanted.items()
+                if key in stored and stored[key][1] != values
+            ),
+        )
         if changed_people:
             result.messages.append(f"更新了 {changed_people} 名教职工的基本信息")
         return result

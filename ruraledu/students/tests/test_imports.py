@@ -172,3 +172,20 @@ def test_export_is_limited_to_the_users_scope(
     run(importer, rows(student(), student(school="SB")), district_admin)
     assert [r["school"] for r in importer.export_rows(year=YEAR, user=school_clerk)] == ["SA"]
     assert [r["school"] for r in importer.export_rows(year=YEAR, user=outsider)] == ["SB"]
+
+
+def test_a_changed_enrolment_leaves_before_and_after_in_the_audit_trail(
+    importer, district_admin, school_a
+):
+    from ruraledu.audit.models import AuditEvent
+
+    first = student()
+    run(importer, rows(first), district_admin)
+    run(importer, rows({**first, "grade": 4}), district_admin)
+    event = AuditEvent.objects.get(content_type__model="enrolment")
+    assert (event.actor, event.action, event.before, event.after) == (
+        district_admin,
+        "update",
+        {"grade": 3},
+        {"grade": 4},
+    )
