@@ -3,15 +3,14 @@
 from django.db.models import Q
 
 from ruraledu.core.importing import can_view_personal
+from ruraledu.core.templatetags.privacy import person_name
 
 from .engine import Indicator, Measure
 
 
 def mask_name(name: str) -> str:
     """张小明 → 张*明: minors' names are shown in full only to roles that need them."""
-    if len(name) <= 1:
-        return name
-    return name[0] + "*" * (len(name) - 2) + name[-1] if len(name) > 2 else name[0] + "*"
+    return person_name(name, False)
 
 
 def _school(r):

@@ -10,6 +10,7 @@ from django.views.generic import UpdateView
 from ruraledu.accounts.choices import Action
 from ruraledu.audit.services import audit_record, snapshot
 from ruraledu.audit.utils import request_address
+from ruraledu.core.importing import can_view_personal
 from ruraledu.core.models import PersonalDataAccess
 from ruraledu.core.views import SchoolRecordListView
 
@@ -54,7 +55,12 @@ class EnrolmentListView(SchoolRecordListView):
         return rows
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(care_filters=CARE_FILTERS, grades=range(1, 13), **kwargs)
+        return super().get_context_data(
+            care_filters=CARE_FILTERS,
+            grades=range(1, 13),
+            clear_names=can_view_personal(self.request.user),
+            **kwargs,
+        )
 
 
 class EnrolmentEditView(LoginRequiredMixin, UpdateView):

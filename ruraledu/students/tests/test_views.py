@@ -122,3 +122,9 @@ def test_the_list_exports_to_xlsx_within_scope_and_the_export_is_logged(
     assert [r[2] for r in rows[1:]] == ["张小明"]  # the other school's pupil is not there
     assert rows[1][1] == pupil.person.id_number()  # the school's own clerk needs clear numbers
     assert PersonalDataAccess.objects.get().purpose == "export"
+
+
+def test_read_only_roles_see_pupils_names_masked(client, district_leader, pupil):
+    client.force_login(district_leader)
+    body = client.get(list_url("SA")).content.decode()
+    assert "张*明" in body and "张小明" not in body
