@@ -237,3 +237,25 @@ define(
     count(COURSES, Q(promoted=True)),
     unit="个",
 )
+
+
+def _famous_lesson(year: int) -> Q:
+    """A 名师课堂 held at the school up to this school year (the plan asks for one per school)."""
+    from ruraledu.activities.choices import LessonKind
+    from ruraledu.activities.models import PublicLesson
+
+    return Q(
+        pk__in=PublicLesson.objects.filter(kind=LessonKind.FAMOUS, year__lte=year).values(
+            "school_id"
+        )
+    )
+
+
+school_share(
+    "town_seat_famous_teacher_lesson_rate",
+    "镇驻地学校“名师课堂”覆盖率",
+    "截至本学年已打造（举办）至少 1 节“名师课堂”的镇驻地中小学校数 ÷ 镇驻地中小学校数。",
+    TOWN_SEAT_SCHOOLS,
+    _famous_lesson,
+    requires=(),
+)

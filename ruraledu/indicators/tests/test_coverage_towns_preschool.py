@@ -1133,3 +1133,43 @@ def test_county_xqpjph_unmet_count_lists_the_unmet_checks(district):
         "TB": (0.0, None, None, {"unmet": []}),
         "D": (2.0, None, None, {"unmet": ["p1", "q1"]}),
     }
+
+
+def test_town_seat_famous_teacher_lesson_rate_counts_lessons_up_to_the_year(district, town_a):
+    import datetime as dt
+
+    from ruraledu.activities.models import PublicLesson
+    from ruraledu.core.testing import new_id
+    from ruraledu.indicators.engine import REGISTRY, Tree
+    from ruraledu.indicators.services import compute_year
+    from ruraledu.orgunits.tests.factories import SchoolFactory
+    from ruraledu.workforce.models import StaffPerson
+
+    # given three town-seat schools: one had a 名师课堂 last year, one only a 公开课, one a 名师课堂 next year
+    seats = [
+        SchoolFactory(
+            org_unit__code=f"ST{i}",
+            org_unit__parent=town_a,
+            urban_rural_code="121",
+            is_town_seat=True,
+        )
+        for i in range(3)
+    ]
+    teacher = StaffPerson(name="名师", sex="1")
+    teacher.set_id_number(new_id(dt.date(1980, 1, 1)))
+    teacher.save()
+    PublicLesson.objects.create(
+        school=seats[0], teacher=teacher, kind="famous", held_on=dt.date(2023, 10, 1)
+    )
+    PublicLesson.objects.create(
+        school=seats[1], teacher=teacher, kind="public", held_on=dt.date(2024, 10, 1)
+    )
+    PublicLesson.objects.create(
+        school=seats[2], teacher=teacher, kind="famous", held_on=dt.date(2025, 10, 1)
+    )
+    # when 2024 is computed
+    rows = compute_year(2024, [REGISTRY["town_seat_famous_teacher_lesson_rate"]], Tree())
+    # then 1 of 3 schools counts (the 2025 lesson is in the future)
+    value, numerator, denominator, _ = rows[("town_seat_famous_teacher_lesson_rate", town_a.pk)]
+    assert (numerator, denominator) == (1, 3)
+    assert value == pytest.approx(100 / 3)
