@@ -51,3 +51,49 @@ def test_clerk_cannot_reach_another_school(page, school_clerk, district_data):
     assert "甲镇中心小学" in page.inner_text("main")
     response = page.goto(f"{page.base}/org/units/SB/")
     assert response.status == 404
+
+
+PAGES = [
+    "/",
+    "/plan/",
+    "/plan/projects/13/",
+    "/indicators/",
+    "/indicators/rural_sanitary_toilet_rate/",
+    "/yzjh/",
+    "/org/",
+    "/school-years/",
+    "/plan/departments/health/",
+]
+
+
+@pytest.mark.parametrize(
+    "persona",
+    ["district_admin", "district_leader", "town_officer", "school_clerk", "department_reporter"],
+)
+def test_every_role_opens_the_main_pages_and_they_are_accessible(
+    page, request, persona, district_data
+):
+    request.getfixturevalue(persona)
+    browser_login(page, persona, PASSWORD)
+    for path in PAGES:
+        response = page.goto(page.base + path)
+        assert response.status in (200, 404), (persona, path)  # 404: outside the role's scope
+        if response.status == 200:
+            assert axe_violations(page) == [], (persona, path)
+
+
+def test_a_table_exports_to_excel_from_the_browser(page, district_admin, district_data):
+    browser_login(page, "district_admin", PASSWORD)
+    page.goto(
+        f"{page.base}/indicators/rural_sanitary_toilet_rate/records/?unit=D&year=2024&part=denominator"
+    )
+    with page.expect_download() as download:
+        page.get_by_role("link", name="导出 Excel").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    import io
+
+    import openpyxl
+
+    content = io.BytesIO(open(download.value.path(), "rb").read())
+    rows = list(openpyxl.load_workbook(content).active.iter_rows(values_only=True))
+    assert sorted(r[0] for r in rows[1:]) == ["乙镇中心小学", "甲镇中心小学"]
