@@ -87,7 +87,10 @@ TEMPLATES = [
 
 
 def database_from_url(url: str) -> dict:
-    config = dj_database_url.parse(url, conn_max_age=0)
+    # connections are kept between requests (opening one costs more than most page queries)
+    config = dj_database_url.parse(
+        url, conn_max_age=int(env("CONN_MAX_AGE", "60")), conn_health_checks=True
+    )
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers work while an import writes; IMMEDIATE avoids lock upgrade deadlocks.
         config["OPTIONS"] = {

@@ -1,5 +1,6 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.views.generic import TemplateView
 
 from ruraledu.indicators.charts import sparkline
@@ -9,25 +10,32 @@ from . import selectors
 
 
 class CockpitView(LoginRequiredMixin, TemplateView):
+    """The same for every user until the figures change: the body is rendered once per data
+    version and served from the cache (no model objects to rebuild per request)."""
+
     template_name = "dashboards/cockpit.html"
 
     def get_context_data(self, **kwargs):
         from ruraledu.indicators.versions import data_version
 
         plan = plan_get_current()
-        version = data_version()
-        # the page is the same for every user until the figures change: build it once
-        data = cache.get_or_set(
-            f"cockpit:{plan.pk}:{version}", lambda: selectors.dashboard_cockpit(plan=plan)
-        )
-        for figure in data["headlines"]:
-            figure["chart"] = sparkline(points=figure["points"])
-            figure["spark_id"] = f"spark-{figure['code']}"
-        return super().get_context_data(plan=plan, version=version, **data, **kwargs)
+        key = f"cockpit-html:{plan.pk}:{data_version()}"
+        body = cache.get(key)
+        if body is None:
+            data = selectors.dashboard_cockpit(plan=plan)
+            for figure in data["headlines"]:
+                figure["chart"] = sparkline(points=figure["points"])
+                figure["spark_id"] = f"spark-{figure['code']}"
+            body = render_to_string(
+                "dashboards/_cockpit_body.html", {"plan": plan, **data}, request=self.request
+            )
+            cache.set(key, body)
+        return super().get_context_data(plan=plan, body=body, **kwargs)
 
 
 class UnitProfileView(LoginRequiredMixin, TemplateView):
-    """A town's or school's figures against every threshold, and its gaps."""
+    """A town's or school's figures against every threshold, and its gaps (rendered once per
+    unit, year and data version)."""
 
     template_name = "dashboards/unit_profile.html"
 
@@ -39,17 +47,22 @@ class UnitProfileView(LoginRequiredMixin, TemplateView):
 
         unit = unit_for_user(self.request.user, self.kwargs["code"])
         year = _int(self.request.GET.get("year"))
-        data = cache.get_or_set(
-            f"profile:{unit.pk}:{year}:{data_version()}",
-            lambda: selectors.dashboard_unit_profile(unit=unit, year=year),
-        )
-        chart = None
-        if data["radar"]:
-            shares = [v / t * 100 if v is not None and t else None for _, v, t in data["radar"]]
-            chart = radar_chart(
-                labels=[RESOURCES[k][0] for k, _, _ in data["radar"]], shares=shares
+
+        def build():
+            data = selectors.dashboard_unit_profile(unit=unit, year=year)
+            chart = None
+            if data["radar"]:
+                shares = [v / t * 100 if v is not None and t else None for _, v, t in data["radar"]]
+                chart = radar_chart(
+                    labels=[RESOURCES[k][0] for k, _, _ in data["radar"]], shares=shares
+                )
+            context = {"unit": unit, "radar_chart": chart, **data}
+            return render_to_string(
+                "dashboards/_unit_profile_body.html", context, request=self.request
             )
-        return super().get_context_data(unit=unit, radar_chart=chart, **data, **kwargs)
+
+        body = cache.get_or_set(f"profile-html:{unit.pk}:{year}:{data_version()}", build)
+        return super().get_context_data(unit=unit, body=body, **kwargs)
 
 
 class YzjhView(LoginRequiredMixin, TemplateView):

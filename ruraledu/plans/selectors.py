@@ -70,6 +70,17 @@ def user_project_ids(*, user, plan: Plan) -> set[int]:
     )
 
 
+def user_project_numbers(*, user, plan: Plan) -> set[int]:
+    departments = user_departments(user)
+    if not departments:
+        return set()
+    return set(
+        Responsibility.objects.filter(department__in=departments, project__plan=plan).values_list(
+            "project__number", flat=True
+        )
+    )
+
+
 def department_list(*, plan: Plan) -> list[Department]:
     return list(Department.objects.all())
 
