@@ -11,8 +11,9 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from decimal import Decimal
-from functools import lru_cache
 from itertools import repeat
+
+from ruraledu.core.idnumbers import resident_id_problem, student_no_problem
 
 from .base import Column
 from .layout import number_text, range_text
@@ -58,8 +59,6 @@ _DATE = re.compile(
     r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
 )
 _COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
-_ID_NUMBER = re.compile(r"\d{17}[\dX]")
-_ID_CHECK = "10X98765432"
 
 BOOL_WORDS = {
     "是": True,
@@ -293,23 +292,12 @@ def date_column(column: Column) -> ColumnParser:
     return parse
 
 
-@lru_cache(maxsize=50_000)
-def _is_birth_date(digits: str) -> bool:
-    """Whether "YYYYMMDD" is a real date; a roster repeats a few thousand of them."""
-    return _date_from_parts(digits[:4], digits[4:6], digits[6:]) is not None
-
-
 def id_number_problem(number: str) -> str | None:
-    """Why an 18-character resident ID number (GB 11643) is wrong, or None."""
-    if not _ID_NUMBER.fullmatch(number):
-        return "身份证号应为 18 位：前 17 位是数字，最后一位是数字或 X"
-    if not _is_birth_date(number[6:14]):
-        return "身份证号中的出生日期无效，请核对号码"
-    # ISO 7064 MOD 11-2: the weights are 2**k mod 11, and 13 ≡ 2 (mod 11), so reading the
-    # 17 digits in base 13 gives the weighted sum modulo 11 in one C call.
-    if _ID_CHECK[2 * int(number[:17], 13) % 11] != number[17]:
-        return "身份证号校验位不正确，请核对号码"
-    return None
+    """Why an ID number is wrong, or None: an 18-character resident ID number (GB 11643), or a
+    全国学籍号 (G, J or L and the resident ID number). One rule for the whole code base."""
+    if len(number) == 19 and number[0] in "GJL":
+        return student_no_problem(number)
+    return resident_id_problem(number)
 
 
 def parse_id_number_cell(value: object) -> tuple[object, str]:
