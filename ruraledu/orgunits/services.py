@@ -6,49 +6,27 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from ruraledu.core.upsert import upsert
+
 from .choices import OrgUnitKind
 from .models import OrgUnit, School
-
-
-def _upsert(*, code: str, values: dict) -> tuple[OrgUnit, bool]:
-    unit = OrgUnit.objects.filter(code=code).first()
-    if unit is None:
-        unit = OrgUnit(code=code, **values)
-        unit.full_clean()
-        unit.save()
-        return unit, True
-    changed = [k for k, v in values.items() if getattr(unit, k) != v]
-    if changed:
-        for k in changed:
-            setattr(unit, k, values[k])
-        unit.full_clean()
-        unit.save()
-    return unit, bool(changed)
 
 
 def orgunit_upsert(
     *, code: str, name: str, kind: str, parent: OrgUnit | None, sort_order: int = 0
 ) -> tuple[OrgUnit, bool]:
     """Create or update one unit by its code; returns (unit, changed)."""
-    return _upsert(
-        code=code, values={"name": name, "kind": kind, "parent": parent, "sort_order": sort_order}
+    unit, created, changed = upsert(
+        OrgUnit,
+        {"code": code},
+        {"name": name, "kind": kind, "parent": parent, "sort_order": sort_order},
     )
+    return unit, created or bool(changed)
 
 
 def school_upsert(*, unit: OrgUnit, **values) -> tuple[School, bool]:
-    school = School.objects.filter(org_unit=unit).first()
-    if school is None:
-        school = School(org_unit=unit, **values)
-        school.full_clean()
-        school.save()
-        return school, True
-    changed = [k for k, v in values.items() if getattr(school, k) != v]
-    for k in changed:
-        setattr(school, k, values[k])
-    if changed:
-        school.full_clean()
-        school.save()
-    return school, bool(changed)
+    school, created, changed = upsert(School, {"org_unit": unit}, values)
+    return school, created or bool(changed)
 
 
 @transaction.atomic

@@ -1,7 +1,6 @@
 """Load a plan file (YAML) into the database: validated first, written in one transaction,
 idempotent (a second run with the same file changes no row)."""
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -9,6 +8,7 @@ import yaml
 from django.db import transaction
 from pydantic import ValidationError as SchemaError
 
+from ruraledu.core.upsert import upsert
 from ruraledu.orgunits.departments import DepartmentMatcher
 from ruraledu.orgunits.models import Department
 
@@ -199,19 +199,10 @@ class _Writer:
         self.stats = LoadStats()
 
     def upsert(self, model, lookup: dict, values: dict):
-        obj = model.objects.filter(**lookup).first()
-        if obj is None:
-            obj = model(**lookup, **values)
-            obj.full_clean()
-            obj.save()
+        obj, created, changed = upsert(model, lookup, values)
+        if created:
             self.stats.count(self.stats.created, model)
-            return obj
-        changed = [name for name, value in values.items() if _differs(getattr(obj, name), value)]
-        if changed:
-            for name in changed:
-                setattr(obj, name, values[name])
-            obj.full_clean()
-            obj.save(update_fields=changed)
+        elif changed:
             self.stats.count(self.stats.updated, model)
         return obj
 
@@ -220,19 +211,6 @@ class _Writer:
         for obj in stale:
             self.stats.count(self.stats.deleted, type(obj))
         stale.delete()
-
-
-def _differs(current, new) -> bool:
-    if hasattr(current, "pk") and hasattr(new, "pk"):
-        return current.pk != new.pk
-    if isinstance(current, dt.date) and isinstance(new, str):
-        return current.isoformat() != new
-    if current is None or new is None:
-        return current is not new
-    try:
-        return type(new)(current) != new if not isinstance(current, type(new)) else current != new
-    except (TypeError, ValueError):
-        return True
 
 
 @transaction.atomic
