@@ -24,6 +24,10 @@ def _choices(enum) -> tuple:
     return tuple(enum.choices)
 
 
+def _town_ids() -> dict[str, int]:
+    return dict(OrgUnit.objects.filter(kind__in=TOWN_LEVEL_KINDS).values_list("code", "pk"))
+
+
 class ActivityImporter(RecordImporter, Importer):
     """Context: schools in the user's scope and the staff named anywhere in the file."""
 
@@ -40,6 +44,13 @@ class ActivityImporter(RecordImporter, Importer):
     def context(self, user):
         numbers = [r.values.get(c) for r in self._rows for c in self.person_columns]
         return {"schools": SchoolLookup(user), "staff": StaffLookup(numbers), "year": None}
+
+    @staticmethod
+    def cached(ctx: dict, name: str, load):
+        """A look-up table loaded once per import (setdefault would query for every row)."""
+        if name not in ctx:
+            ctx[name] = load()
+        return ctx[name]
 
     def school(self, row, ctx, bad, key="school"):
         code = row.values.get(key)
@@ -361,8 +372,8 @@ class DistrictRoleImporter(ActivityImporter):
     )
 
     def row_values(self, row, ctx, bad):
-        districts = ctx.setdefault(
-            "districts", dict(SchoolDistrict.objects.values_list("name", "pk"))
+        districts = self.cached(
+            ctx, "districts", lambda: dict(SchoolDistrict.objects.values_list("name", "pk"))
         )
         v = row.values
         district = districts.get(v.get("school_district"))
@@ -402,10 +413,7 @@ class StudioImporter(ActivityImporter):
     )
 
     def row_values(self, row, ctx, bad):
-        towns = ctx.setdefault(
-            "towns",
-            dict(OrgUnit.objects.filter(kind__in=TOWN_LEVEL_KINDS).values_list("code", "pk")),
-        )
+        towns = self.cached(ctx, "towns", _town_ids)
         v = row.values
         town = towns.get(v.get("town"))
         if v.get("town") and town is None:
@@ -448,10 +456,7 @@ class PilotImporter(ActivityImporter):
     )
 
     def row_values(self, row, ctx, bad):
-        towns = ctx.setdefault(
-            "towns",
-            dict(OrgUnit.objects.filter(kind__in=TOWN_LEVEL_KINDS).values_list("code", "pk")),
-        )
+        towns = self.cached(ctx, "towns", _town_ids)
         v = row.values
         town = towns.get(v.get("town"))
         if v.get("town") and town is None:

@@ -219,13 +219,8 @@ class YearContext:
         return all(unit in self._presence(source) for source in sources)
 
     def _presence(self, source: Source) -> frozenset[int]:
-        """Units holding at least one record of `source` in the year, themselves or below."""
-        if source.key not in self._present:
-            units = source.records(self.year).values_list(source.unit, flat=True).distinct()
-            present = set()
-            for unit in units:
-                present.update(self.tree.chain(unit))
-            self._present[source.key] = frozenset(present)
+        """Units holding at least one record of `source` in the year, themselves or below;
+        counted by the scan, which covers every source an indicator requires."""
         return self._present[source.key]
 
     def measure(self, measure: Measure) -> dict[int, float]:
