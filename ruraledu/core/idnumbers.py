@@ -10,9 +10,7 @@ from functools import lru_cache
 from stdnum import exceptions
 from stdnum.cn import uscc
 
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
-_DIGITS = frozenset("0123456789")
 
 
 @lru_cache(maxsize=65536)
@@ -29,14 +27,20 @@ def resident_id_problem(value: str) -> str | None:
     if len(value) != 18:
         return f"身份证号应为 18 位，实际 {len(value)} 位"
     body = value[:17]
-    if not _DIGITS.issuperset(body) or value[17] not in "0123456789X":
+    if not (body.isascii() and body.isdigit()) or value[17] not in "0123456789X":
         return "身份证号格式错误（应为 17 位数字加 1 位数字或 X）"
     if not _valid_date(value[6:14]):
         return "身份证号中的出生日期无效"
-    total = sum(w * (ord(c) - 48) for w, c in zip(_WEIGHTS, body, strict=True))
-    if _CHECK[total % 11] != value[17]:
+    if check_character(body) != value[17]:
         return "身份证号校验位错误（GB 11643）"
     return None
+
+
+def check_character(body: str) -> str:
+    """The GB 11643 check character of 17 digits. The weights are 2**(17-i) mod 11 and
+    13 = 2 (mod 11), so twice the digits read as a base-13 number leaves the weighted sum's
+    remainder: one C call instead of seventeen multiplications."""
+    return _CHECK[2 * int(body, 13) % 11]
 
 
 def student_no_problem(value: str) -> str | None:
@@ -66,5 +70,4 @@ def credit_code_problem(value: str) -> str | None:
 def make_resident_id(region: str, birth: dt.date, sequence: int) -> str:
     """A well-formed resident ID (for demo data and tests): region, birth date, sequence, check."""
     body = f"{region}{birth:%Y%m%d}{sequence % 1000:03d}"
-    total = sum(w * (ord(c) - 48) for w, c in zip(_WEIGHTS, body, strict=True))
-    return body + _CHECK[total % 11]
+    return body + check_character(body)

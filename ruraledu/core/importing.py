@@ -2,25 +2,14 @@
 
 from decimal import Decimal
 
-from django.db import connection
-
 from ruraledu.accounts.choices import Action
 from ruraledu.accounts.scoping import scope_paths
 
 from . import crypto
+from .bulk import WriteQueue, insert_rows, reserve_ids, select_in, update_rows
 from .idnumbers import resident_id_problem, student_no_problem
 
 TENTH = Decimal("0.1")
-
-
-def db_date(value, *, text: bool | None = None):
-    """A date as the database hands it back on a raw query (text on SQLite).
-    Bulk callers pass `text` once instead of asking the connection per row."""
-    if value is None:
-        return None
-    if text is None:
-        text = connection.vendor == "sqlite"
-    return value.isoformat() if text else value
 
 
 def db_decimal(value, places: Decimal = TENTH):
@@ -55,40 +44,41 @@ class DuplicateTracker:
         return None if first == row_number else f"与第 {first} 行重复"
 
 
-def upsert_people(model, people: dict[str, tuple[str, dict]]) -> tuple[dict[str, int], int]:
-    """Insert or update persons keyed by blind index.
+class PeopleUpsert:
+    """Persons keyed by blind index, inserted or updated in bulk.
 
-    `people` maps blind index -> (clear ID number, {field: value}); values are stored column
-    values (dates adapted, foreign keys as ids). Returns (index -> pk, number of changed people).
+    `people` maps blind index -> (clear ID number, values of `fields`), values as stored
+    (foreign keys as ids). Creating it reads what is stored and hands out ids for the new
+    persons, so `pks` is complete at once; `write()` then queues the changes.
     """
-    from .bulk import insert_rows, select_in, update_rows
 
-    if not people:
-        return {}, 0
-    fields = tuple(next(iter(people.values()))[1])
-    keys = list(people)
-    existing: dict[str, tuple[int, tuple]] = {
-        key: (pk, tuple(values))
-        for pk, key, *values in select_in(model, ("pk", "id_index", *fields), "id_index", keys)
-    }
-    new = [k for k in keys if k not in existing]
-    insert_rows(
-        model,
-        (*fields, "id_cipher", "id_index", "id_hint"),
-        (
-            (*people[k][1].values(), crypto.encrypt(people[k][0]), k, crypto.hint(people[k][0]))
-            for k in new
-        ),
-    )
-    changed = [
-        (*people[k][1].values(), pk)
-        for k, (pk, stored) in existing.items()
-        if stored != tuple(people[k][1].values())
-    ]
-    update_rows(model, fields, changed)
-    pks = {k: pk for k, (pk, _) in existing.items()}
-    pks.update((key, pk) for key, pk in select_in(model, ("id_index", "pk"), "id_index", new))
-    return pks, len(changed)
+    def __init__(self, model, fields: tuple[str, ...], people: dict[str, tuple[str, tuple]]):
+        self.model, self.fields, self.people = model, fields, people
+        self.pks: dict[str, int] = {}
+        self.changed: list[tuple] = []
+        found = select_in(model, ("pk", "id_index", *fields), "id_index", list(people))
+        for pk, key, *stored in found:
+            self.pks[key] = pk
+            if tuple(stored) != people[key][1]:
+                self.changed.append((*people[key][1], pk))
+        self.existing = set(self.pks.values())
+        self.new = [key for key in people if key not in self.pks]
+        self.pks.update(zip(self.new, reserve_ids(model, len(self.new)), strict=True))
+
+    def write(self, queue: WriteQueue | None = None) -> None:
+        people, pks = self.people, self.pks
+        update_rows(self.model, self.fields, self.changed, queue=queue)
+        sealed = crypto.encrypt_many([people[key][0] for key in self.new])
+        hint = crypto.hint
+        insert_rows(
+            self.model,
+            ("pk", *self.fields, "id_cipher", "id_index", "id_hint"),
+            (
+                (pks[key], *people[key][1], cipher, key, hint(people[key][0]))
+                for key, cipher in zip(self.new, sealed, strict=True)
+            ),
+            queue=queue,
+        )
 
 
 class RecordImporter:

@@ -39,7 +39,7 @@ class PersonBase(models.Model):
 
     name = models.CharField("姓名", max_length=50)
     id_cipher = models.BinaryField("证件号（密文）", editable=False)
-    id_index = models.CharField("证件号索引", max_length=64, unique=True, editable=False)
+    id_index = models.CharField("证件号索引", max_length=32, unique=True, editable=False)
     id_hint = models.CharField("证件号提示", max_length=12, editable=False, default="")
     sex = models.CharField("性别", max_length=1, choices=Sex.choices)
     birth_date = models.DateField("出生日期", null=True, blank=True)

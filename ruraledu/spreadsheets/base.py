@@ -60,11 +60,28 @@ class ImportResult:
         return self.created + self.updated + self.unchanged
 
 
-@dataclass(frozen=True)
 class Row:
-    number: int  # Excel row number
-    values: dict  # key -> parsed Python value (None for an empty cell)
-    raw: dict  # key -> the cell's text as typed, for error messages
+    """One data row: `values` maps key -> parsed value (None for an empty cell); `raw` maps
+    key -> the cell's text as typed, for error messages. The reader shares one table of
+    texts by column among all rows and a row's `raw` is only built when a message needs it."""
+
+    __slots__ = ("number", "values", "_raw", "_texts", "_index")
+
+    def __init__(self, number: int, values: dict, raw: dict | None = None, *, texts=None, index=0):
+        self.number = number
+        self.values = values
+        self._raw = raw
+        self._texts = texts  # key -> the column's texts
+        self._index = index  # this row's position in them
+
+    @property
+    def raw(self) -> dict:
+        if self._raw is None:
+            self._raw = {key: column[self._index] for key, column in self._texts.items()}
+        return self._raw
+
+    def __repr__(self) -> str:
+        return f"Row({self.number}, {self.values!r})"
 
 
 class Importer:

@@ -308,13 +308,22 @@ def parse_id_number_cell(value: object) -> tuple[object, str]:
     text = value.strip()
     if not text:
         return None, ""
-    number = text.upper().replace("Ｘ", "X")
+    return _id_number_value(text.upper().replace("Ｘ", "X")), text
+
+
+def _id_number_value(number: str) -> object:
+    if not number:
+        return None
     problem = id_number_problem(number)
-    return (Invalid(problem) if problem else number), text
+    return number if problem is None else Invalid(problem)
 
 
 def id_number_column(column: Column) -> ColumnParser:
     def parse(cells: list) -> tuple[list, list[str]]:
+        if _only(cells, str):
+            texts = list(map(str.strip, cells))
+            numbers = [t.upper().replace("Ｘ", "X") for t in texts]
+            return list(map(_id_number_value, numbers)), texts
         values, texts = [_MISS] * len(cells), [""] * len(cells)
         _fill_misses(values, texts, cells, parse_id_number_cell)
         return values, texts

@@ -5,14 +5,13 @@ parsed column by column: each column's cells go through its kind's parser in one
 common cell types never pay for a Python function call per cell.
 """
 
-import gc
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
-from itertools import count
+from itertools import compress, count
 
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+
+from ruraledu.core.bulk import collector_paused
 
 from .base import CellError, Row, SheetSpec
 from .layout import ERROR_SHEET_TITLE, FIRST_DATA_ROW, normalize_header, note_text, type_hint
@@ -40,23 +39,9 @@ def read_sheet(spec: SheetSpec, data: bytes, filename: str) -> tuple[list[Row], 
             f"数据行过多（{sheet.total_height} 行），单个文件最多 {MAX_DATA_ROWS} 行，请拆分后导入"
         )
         return [], [CellError(sheet_name, 0, "", "", message)]
-    with _collector_paused():
+    with collector_paused():
         grid = sheet.to_python(skip_empty_area=False)
         return SheetParser(spec, sheet_name).parse(grid)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Building millions of cells and thousands of row dicts, none of them cyclic, would set
-    off the cyclic garbage collector again and again over everything alive (about a third
-    of the parse time for 100,000 rows); pause it for the duration."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def sheet_title(spec: SheetSpec, data: bytes) -> str:
@@ -177,23 +162,28 @@ class SheetParser:
     def _parse_rows(self, grid: list[list], start: int, positions: dict[str, int]) -> list[Row]:
         """Column by column: each column's cells go through its parser in one call."""
         width = len(grid[0]) if grid else 0
-        numbers, kept = [], []
-        for number, cells in zip(count(start + 1), grid[start:], strict=False):
-            if cells.count("") != width:
-                numbers.append(number)
-                kept.append(cells)
+        data = grid[start:]
+        filled_rows = list(map(([""] * width).__ne__, data))
+        numbers = list(compress(count(start + 1), filled_rows))
+        kept = list(compress(data, filled_rows))
         if not kept:
             return []
+        size = len(kept)
         by_column = list(zip(*kept, strict=True))
+        blank_values, blank_texts = [None] * size, [""] * size  # shared by blank columns
         keys, value_columns, text_columns = [], [], []
         found: list[tuple[int, int, CellError]] = []  # (position, column order, error)
         for order, column in enumerate(self.spec.columns):
             keys.append(column.key)
-            if column.key not in positions:
-                value_columns.append([None] * len(kept))
-                text_columns.append([""] * len(kept))
+            if column.key not in positions:  # a missing header was reported already
+                value_columns.append(blank_values)
+                text_columns.append(blank_texts)
                 continue
-            values, texts = column_parser(column)(list(by_column[positions[column.key]]))
+            cells = by_column[positions[column.key]]
+            if cells.count("") == size:
+                values, texts = blank_values, blank_texts
+            else:
+                values, texts = column_parser(column)(list(cells))
             if Invalid in set(map(type, values)):
                 for i, value in enumerate(values):
                     if type(value) is Invalid:
@@ -208,22 +198,20 @@ class SheetParser:
                     found.append((i, order, error))
             value_columns.append(values)
             text_columns.append(texts)
-        # A row whose spec columns are all blank (only unknown columns hold anything) is empty.
-        filled = list(map(any, zip(*text_columns, strict=True)))
+        # A row whose spec columns are all blank (only unknown columns hold anything) is empty;
+        # that needs a look row by row only when an unknown column holds something.
+        spec_positions = set(positions.values())
+        if all(by_column[i].count("") == size for i in range(width) if i not in spec_positions):
+            filled = [True] * size
+        else:
+            filled = list(map(any, zip(*text_columns, strict=True)))
         found.sort(key=lambda item: (item[0], item[1]))
         self.errors.extend(error for i, _, error in found if filled[i])
+        table = dict(zip(keys, text_columns, strict=True))
         return [
-            Row(
-                number=number,
-                values=dict(zip(keys, values, strict=True)),
-                raw=dict(zip(keys, texts, strict=True)),
-            )
-            for number, values, texts, keep in zip(
-                numbers,
-                zip(*value_columns, strict=True),
-                zip(*text_columns, strict=True),
-                filled,
-                strict=True,
+            Row(number, dict(zip(keys, values, strict=True)), texts=table, index=i)
+            for i, (number, values, keep) in enumerate(
+                zip(numbers, zip(*value_columns, strict=True), filled, strict=True)
             )
             if keep
         ]

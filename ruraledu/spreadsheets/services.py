@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from ruraledu.accounts.choices import Action
 from ruraledu.accounts.scoping import can
+from ruraledu.core.bulk import collector_paused
 
 from .base import CellError, ImportResult, SheetSpec, get_importer
 from .choices import ImportJobStatus
@@ -59,8 +60,12 @@ def import_run(
     """
     if not can(user, Action.CHANGE):
         raise PermissionDenied("您没有导入数据的权限")
+    with collector_paused():
+        return _import(kind, data, filename, year, user, partial(_step, job=job, progress=progress))
+
+
+def _import(kind: str, data: bytes, filename: str, year: int, user, step) -> ImportResult:
     importer = get_importer(kind)
-    step = partial(_step, job=job, progress=progress)
     step(ImportJobStatus.VALIDATING, 5)
     check_upload(data, filename)
     step(ImportJobStatus.VALIDATING, 15)

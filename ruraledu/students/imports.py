@@ -1,19 +1,19 @@
 """学生名册: StudentPerson + Enrolment, upserted by ID number (blind index) and school year."""
 
-from django.db import connection
+from operator import itemgetter
+
 from django.db.models import Q
 
 from ruraledu.audit.services import AuditEntry, audit_bulk
 from ruraledu.core import crypto
-from ruraledu.core.bulk import chunked, insert_rows, select_in, update_rows
+from ruraledu.core.bulk import WriteQueue, insert_rows, select_in, update_rows
 from ruraledu.core.idnumbers import birth_date_from_id
 from ruraledu.core.importing import (
     DuplicateTracker,
+    PeopleUpsert,
     can_view_personal,
-    db_date,
     db_decimal,
     id_problem,
-    upsert_people,
 )
 from ruraledu.core.models import Sex
 from ruraledu.orgunits.choices import GRADE_RANGES
@@ -74,28 +74,6 @@ SPEC = SheetSpec(
     ),
 )
 
-ENROLMENT_FIELDS = (
-    "school",
-    "campus",
-    "grade",
-    "class_name",
-    "boarding",
-    "distance_km",
-    "transport",
-    "lunch_needed",
-    "lunch_served",
-    "left_behind",
-    "disability",
-    "placement",
-    "orphan",
-    "unattended",
-    "hardship",
-    "family_status",
-    "struggling",
-    "aid_received",
-    "mentor",
-)
-DISTANCE = ENROLMENT_FIELDS.index("distance_km")
 FLAGS = (
     "boarding",
     "lunch_needed",
@@ -108,31 +86,31 @@ FLAGS = (
     "struggling",
     "aid_received",
 )
+ENROLMENT_FIELDS = (
+    "school",
+    "campus",
+    "grade",
+    "class_name",
+    "distance_km",
+    "transport",
+    "placement",
+    "family_status",
+    "mentor",
+    *FLAGS,
+)
+PERSON_FIELDS = ("name", "sex", "birth_date", "id_kind", "village")
+DISTANCE = ENROLMENT_FIELDS.index("distance_km")
+_flags_of = itemgetter(*FLAGS)
 
 
-def _enrolment_values(v: dict, schools: SchoolLookup, mentors: dict) -> tuple:
-    """The enrolment's column values in ENROLMENT_FIELDS order, as stored."""
-    values = {f: bool(v.get(f)) for f in FLAGS}
-    mentor = v.get("mentor")
-    values.update(
-        school=schools.get(v["school"]).pk,
-        campus=schools.get(v["campus"]).pk if v.get("campus") else None,
-        grade=v["grade"],
-        class_name=v.get("class_name") or "",
-        distance_km=db_decimal(v.get("distance_km")),
-        transport=v.get("transport") or Transport.NONE,
-        placement=v.get("placement") or "",
-        family_status=v.get("family_status") or "",
-        mentor=mentors.get(crypto.blind_index(crypto.normalise_id(mentor))) if mentor else None,
-    )
-    return tuple(values[f] for f in ENROLMENT_FIELDS)
-
-
-def _updates_by_person(wanted: dict, stored: dict):
-    """(person, new values + enrolment pk) for every enrolment whose values changed."""
-    for person, values in wanted.items():
-        if person in stored and stored[person][1] != values:
-            yield person, (*values, stored[person][0])
+def _kind_problem(number: str, kind: str) -> str | None:
+    """The reader accepted a resident ID or a 学籍号; the row's 证件类型 must say which."""
+    is_student_no = len(number) == 19
+    if kind == IdKind.STUDENT_NO and not is_student_no:
+        return "证件类型为全国学籍号，号码应为 G、J 或 L 加 18 位身份证号"
+    if kind != IdKind.STUDENT_NO and is_student_no:
+        return "该号码是全国学籍号，请将证件类型选为“全国学籍号”"
+    return None
 
 
 @register
@@ -154,49 +132,40 @@ class StudentImporter(Importer):
                     CellError(sheet, n, SPEC.column(key).header, row.raw.get(key, ""), message)
                 )
 
-            kind = v.get("id_kind") or IdKind.RESIDENT_ID
-            number = crypto.normalise_id(v.get("id_number") or "")
-            if number:
-                if problem := id_problem(number, kind):
-                    bad("id_number", problem)
+            # Cells were parsed already: an ID number here passed GB 11643 in one of its forms.
+            if number := v["id_number"]:
+                if problem := _kind_problem(number, v["id_kind"] or IdKind.RESIDENT_ID):
+                    bad("id_kind", problem)
                 elif problem := seen.problem(number, n):
                     bad("id_number", f"同一学生在文件中出现两次（{problem}）")
-                elif v.get("birth_date") and v["birth_date"] != birth_date_from_id(number):
+                elif v["birth_date"] and v["birth_date"] != birth_date_from_id(number):
                     bad("birth_date", "出生日期与证件号不符")
             school = None
-            if code := v.get("school"):
+            if code := v["school"]:
                 if problem := schools.problem(code):
                     bad("school", problem)
                 else:
                     school = schools.get(code)
                     if school.is_campus:
                         bad("school", "此处应填学校（法人）代码，校区请填在“校区代码”列")
-                    elif v.get("grade") and v["grade"] not in GRADE_RANGES.get(
-                        school.stage, range(0)
-                    ):
+                    elif v["grade"] and v["grade"] not in GRADE_RANGES.get(school.stage, ()):
                         bad("grade", f"{v['grade']} 年级与学校类型不符（{school.name}）")
-            if (campus := v.get("campus")) and school:
+            if (campus := v["campus"]) and school:
                 ref = schools.by_code.get(campus)
                 if ref is None or not ref.is_campus or ref.parent_pk != school.pk:
                     bad("campus", "校区代码不存在或不属于该学校")
-            if (village := v.get("village")) and (problem := villages.problem(village)):
+            if (village := v["village"]) and (problem := villages.problem(village)):
                 bad("village", problem)
-            if v.get("placement") and not v.get("disability"):
+            if v["placement"] and not v["disability"]:
                 bad("placement", "只有残疾学生才填写安置方式")
-            if v.get("lunch_served") and not v.get("lunch_needed"):
+            if v["lunch_served"] and not v["lunch_needed"]:
                 bad("lunch_served", "无午餐需求的学生不应标记为午餐已保障")
-            if mentor := v.get("mentor"):
-                mentor = crypto.normalise_id(mentor)
+            if mentor := v["mentor"]:
                 if problem := id_problem(mentor):
                     bad("mentor", problem)
                 else:
                     mentor_keys[n] = crypto.blind_index(mentor)
-        known = set()
-        keys = sorted(set(mentor_keys.values()))
-        for chunk in chunked(keys):
-            known.update(
-                StaffPerson.objects.filter(id_index__in=chunk).values_list("id_index", flat=True)
-            )
+        known = _staff_ids(set(mentor_keys.values()))
         for row in rows:
             if row.number in mentor_keys and mentor_keys[row.number] not in known:
                 errors.append(
@@ -211,65 +180,61 @@ class StudentImporter(Importer):
         return errors
 
     def write(self, rows, *, year, user):
-        schools = SchoolLookup(user)
-        villages = VillageLookup(user)
-        mentors = {}
+        school_pk = {code: ref.pk for code, ref in SchoolLookup(user).by_code.items()}
+        village_pk = VillageLookup(user).by_code
+        numbers = [row.values["id_number"] for row in rows]
+        keys = crypto.blind_indexes(numbers)
         persons = {}
-        index_of = {}  # row number -> blind index, computed once
-        dates_as_text = connection.vendor == "sqlite"
-        for row in rows:
+        for key, number, row in zip(keys, numbers, rows, strict=True):
             v = row.values
-            number = crypto.normalise_id(v["id_number"])
-            key = index_of[row.number] = crypto.blind_index(number)
+            birth = v["birth_date"] or birth_date_from_id(number)
             persons[key] = (
                 number,
-                {
-                    "name": v["name"],
-                    "sex": v["sex"],
-                    "birth_date": db_date(
-                        v.get("birth_date") or birth_date_from_id(number), text=dates_as_text
-                    ),
-                    "id_kind": v.get("id_kind") or IdKind.RESIDENT_ID,
-                    "village": villages.by_code.get(v.get("village")) if v.get("village") else None,
-                },
+                (
+                    v["name"],
+                    v["sex"],
+                    birth,
+                    v["id_kind"] or IdKind.RESIDENT_ID,
+                    village_pk[v["village"]] if v["village"] else None,
+                ),
             )
-            if v.get("mentor"):
-                mentors[crypto.blind_index(crypto.normalise_id(v["mentor"]))] = None
-        for chunk in chunked(list(mentors)):
-            mentors.update(
-                StaffPerson.objects.filter(id_index__in=chunk).values_list("id_index", "pk")
-            )
+        mentors = {row.values["mentor"] for row in rows if row.values["mentor"]}
+        mentor_pk = _staff_ids(crypto.blind_indexes(sorted(mentors)), with_pk=True)
+        mentor_of = {m: mentor_pk[crypto.blind_index(m)] for m in mentors}
 
-        person_pk, changed_people = upsert_people(StudentPerson, persons)
-
-        wanted = {}
-        for row in rows:
-            wanted[person_pk[index_of[row.number]]] = _enrolment_values(
-                row.values, schools, mentors
-            )
-        stored = {}
-        raw = select_in(
-            Enrolment,
-            ("pk", "person", *ENROLMENT_FIELDS),
-            "person",
-            list(wanted),
-            "AND year = %s",
-            [year],
-        )
-        for pk, person, *values in raw:
-            values[DISTANCE] = db_decimal(values[DISTANCE])
-            stored[person] = (pk, tuple(values))
+        # Reads first (stored persons and enrolments), then every write through one queue.
+        people = PeopleUpsert(StudentPerson, PERSON_FIELDS, persons)
+        stored = self._stored(year, people.existing)
         result = ImportResult()
-        to_insert, to_update = [], []
-        for person, values in wanted.items():
-            if person not in stored:
-                to_insert.append((person, year, *values))
-            elif stored[person][1] != values:
-                to_update.append((*values, stored[person][0]))
-            else:
-                result.unchanged += 1
-        result.created = insert_rows(Enrolment, ("person", "year", *ENROLMENT_FIELDS), to_insert)
-        result.updated = update_rows(Enrolment, ENROLMENT_FIELDS, to_update)
+        with WriteQueue() as queue:
+            people.write(queue)
+            person_pk = people.pks
+            wanted = {}
+            for key, row in zip(keys, rows, strict=True):
+                v = row.values
+                wanted[person_pk[key]] = (
+                    school_pk[v["school"]],
+                    school_pk[v["campus"]] if v["campus"] else None,
+                    v["grade"],
+                    v["class_name"] or "",
+                    db_decimal(v["distance_km"]),
+                    v["transport"] or Transport.NONE,
+                    v["placement"] or "",
+                    v["family_status"] or "",
+                    mentor_of[v["mentor"]] if v["mentor"] else None,
+                    *map(bool, _flags_of(v)),
+                )
+            to_insert, to_update = [], []
+            for person, values in wanted.items():
+                if person not in stored:
+                    to_insert.append((person, year, *values))
+                elif stored[person][1] != values:
+                    to_update.append((*values, stored[person][0]))
+                else:
+                    result.unchanged += 1
+            result.updated = update_rows(Enrolment, ENROLMENT_FIELDS, to_update, queue=queue)
+            fields = ("person", "year", *ENROLMENT_FIELDS)
+            result.created = insert_rows(Enrolment, fields, to_insert, queue=queue)
         # changed records keep their before/after in the audit trail (new ones are covered by
         # the import's own audit row and job)
         audit_bulk(
@@ -278,17 +243,34 @@ class StudentImporter(Importer):
             entries=(
                 AuditEntry(
                     model=Enrolment,
-                    object_id=values[-1],
+                    object_id=pk,
                     action="update",
                     before=dict(zip(ENROLMENT_FIELDS, stored[person][1], strict=True)),
-                    after=dict(zip(ENROLMENT_FIELDS, values[:-1], strict=True)),
+                    after=dict(zip(ENROLMENT_FIELDS, wanted[person], strict=True)),
                 )
-                for person, values in ((p, v) for p, v in _updates_by_person(wanted, stored))
+                for person, (pk, before) in stored.items()
+                if before != wanted[person]
             ),
         )
-        if changed_people:
-            result.messages.append(f"更新了 {changed_people} 名学生的基本信息")
+        if people.changed:
+            result.messages.append(f"更新了 {len(people.changed)} 名学生的基本信息")
         return result
+
+    @staticmethod
+    def _stored(year: int, persons) -> dict[int, tuple[int, tuple]]:
+        """person -> (enrolment pk, stored values) this year, for persons already on file."""
+        stored = {}
+        for pk, person, *values in select_in(
+            Enrolment,
+            ("pk", "person", *ENROLMENT_FIELDS),
+            "person",
+            sorted(persons),
+            "AND year = %s",
+            [year],
+        ):
+            values[DISTANCE] = db_decimal(values[DISTANCE])
+            stored[person] = (pk, tuple(values))
+        return stored
 
     def export_rows(self, *, year, user):
         clear = can_view_personal(user)
@@ -322,6 +304,12 @@ class StudentImporter(Importer):
                 else "",
                 **{f: getattr(e, f) for f in FLAGS},
             }
+
+
+def _staff_ids(keys, *, with_pk: bool = False):
+    """Blind indexes of staff on file (a set), or blind index -> pk."""
+    found = select_in(StaffPerson, ("id_index", "pk"), "id_index", sorted(keys))
+    return dict(found) if with_pk else {key for key, _ in found}
 
 
 def enrolment_search(queryset, text: str):

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 
 from ruraledu.core.models import PersonBase
 from ruraledu.core.querysets import ScopedQuerySet
@@ -21,11 +22,17 @@ class StudentPerson(PersonBase):
         on_delete=models.SET_NULL,
         related_name="resident_students",
         limit_choices_to={"kind": "village"},
+        db_index=False,  # partial index below
     )
 
     class Meta:
         verbose_name = "学生"
         verbose_name_plural = "学生"
+        indexes = [
+            models.Index(
+                fields=["village"], condition=Q(village__isnull=False), name="person_village_set"
+            )
+        ]
 
 
 class EnrolmentQuerySet(ScopedQuerySet):
@@ -35,8 +42,13 @@ class EnrolmentQuerySet(ScopedQuerySet):
 class Enrolment(models.Model):
     """A student's enrolment in a school year, with the care flags the plan's targets read."""
 
-    person = models.ForeignKey(
-        StudentPerson, verbose_name="学生", on_delete=models.PROTECT, related_name="enrolments"
+    # Indexes are kept to what queries need: every one costs each row of a bulk import.
+    person = models.ForeignKey(  # the (person, year) unique index serves it
+        StudentPerson,
+        verbose_name="学生",
+        on_delete=models.PROTECT,
+        related_name="enrolments",
+        db_index=False,
     )
     school = models.ForeignKey(
         "orgunits.School", verbose_name="学校", on_delete=models.PROTECT, related_name="enrolments"
@@ -48,8 +60,9 @@ class Enrolment(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="campus_enrolments",
+        db_index=False,  # partial index below: most pupils attend the main campus
     )
-    year = models.PositiveSmallIntegerField("学年", db_index=True)
+    year = models.PositiveSmallIntegerField("学年")  # the (year, school) index serves it
     grade = models.PositiveSmallIntegerField("年级")
     class_name = models.CharField("班级", max_length=20, blank=True, default="")
     boarding = models.BooleanField("住校", default=False)
@@ -81,6 +94,7 @@ class Enrolment(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="mentees",
+        db_index=False,  # partial index below
     )
 
     objects = EnrolmentQuerySet.as_manager()
@@ -95,7 +109,15 @@ class Enrolment(models.Model):
                 condition=models.Q(grade__gte=1, grade__lte=12), name="enrolment_grade_range"
             ),
         ]
-        indexes = [models.Index(fields=["year", "school"])]
+        indexes = [
+            models.Index(fields=["year", "school"]),
+            models.Index(
+                fields=["campus"], condition=Q(campus__isnull=False), name="enrolment_campus_set"
+            ),
+            models.Index(
+                fields=["mentor"], condition=Q(mentor__isnull=False), name="enrolment_mentor_set"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} {self.year} {self.grade}年级"

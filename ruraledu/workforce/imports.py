@@ -2,14 +2,13 @@
 
 from ruraledu.audit.services import AuditEntry, audit_bulk
 from ruraledu.core import crypto
-from ruraledu.core.bulk import chunked, insert_rows, update_rows
+from ruraledu.core.bulk import WriteQueue, chunked, insert_rows, update_rows
 from ruraledu.core.idnumbers import birth_date_from_id
 from ruraledu.core.importing import (
     DuplicateTracker,
+    PeopleUpsert,
     can_view_personal,
-    db_date,
     id_problem,
-    upsert_people,
 )
 from ruraledu.core.models import Sex
 from ruraledu.orgunits.lookups import SchoolLookup
@@ -138,30 +137,30 @@ class StaffImporter(Importer):
 
     def write(self, rows, *, year, user):
         schools = SchoolLookup(user)
-        people = {}
-        for row in rows:
-            v = row.values
-            number = crypto.normalise_id(v["id_number"])
-            people[crypto.blind_index(number)] = (
+        numbers = [row.values["id_number"] for row in rows]
+        keys = crypto.blind_indexes(numbers)
+        people = {
+            key: (
                 number,
-                {
-                    "name": v["name"],
-                    "sex": v["sex"],
-                    "birth_date": db_date(v.get("birth_date") or birth_date_from_id(number)),
-                },
+                (
+                    row.values["name"],
+                    row.values["sex"],
+                    row.values.get("birth_date") or birth_date_from_id(number),
+                ),
             )
-        person_pk, changed_people = upsert_people(StaffPerson, people)
-        wanted = {}
-        for row in rows:
-            v = row.values
-            person = person_pk[crypto.blind_index(crypto.normalise_id(v["id_number"]))]
-            wanted[(person, schools.get(v["school"]).pk)] = _post_values(v)
+            for key, number, row in zip(keys, numbers, rows, strict=True)
+        }
+        people = PeopleUpsert(StaffPerson, ("name", "sex", "birth_date"), people)
         stored = {}
-        for chunk in chunked(sorted({p for p, _ in wanted})):
+        for chunk in chunked(sorted(people.existing)):
             for pk, person, school, *values in Post.objects.filter(
                 year=year, person_id__in=chunk
             ).values_list("pk", "person", "school", *POST_FIELDS):
                 stored[(person, school)] = (pk, tuple(values))
+        wanted = {
+            (people.pks[key], schools.get(row.values["school"]).pk): _post_values(row.values)
+            for key, row in zip(keys, rows, strict=True)
+        }
         result = ImportResult()
         to_insert, to_update = [], []
         for (person, school), values in wanted.items():
@@ -171,8 +170,11 @@ class StaffImporter(Importer):
                 to_update.append((*values, stored[(person, school)][0]))
             else:
                 result.unchanged += 1
-        result.created = insert_rows(Post, ("person", "school", "year", *POST_FIELDS), to_insert)
-        result.updated = update_rows(Post, POST_FIELDS, to_update)
+        with WriteQueue() as queue:
+            people.write(queue)
+            fields = ("person", "school", "year", *POST_FIELDS)
+            result.created = insert_rows(Post, fields, to_insert, queue=queue)
+            result.updated = update_rows(Post, POST_FIELDS, to_update, queue=queue)
         audit_bulk(
             actor=user,
             summary=f"导入教职工名册（{year}学年）",
@@ -188,8 +190,8 @@ class StaffImporter(Importer):
                 if key in stored and stored[key][1] != values
             ),
         )
-        if changed_people:
-            result.messages.append(f"更新了 {changed_people} 名教职工的基本信息")
+        if people.changed:
+            result.messages.append(f"更新了 {len(people.changed)} 名教职工的基本信息")
         return result
 
     def export_rows(self, *, year, user):

@@ -10,6 +10,8 @@ import random
 from bisect import bisect
 from itertools import accumulate
 
+from ruraledu.core.idnumbers import check_character
+
 # Common surnames with rough weights (per mille), tilted towards Shandong.
 _SURNAMES = (
     "王72 李70 张70 刘56 孙30 赵26 陈24 杨22 高20 马18 于17 徐16 孟14 吴13 周13 郭12 朱12 "
@@ -40,8 +42,6 @@ CHINESE_NUMERALS = "零一二三四五六七八九十"
 # ID sequence block reserved for generated people (male odd, female even).
 SEQUENCE_START = 500
 SEQUENCE_END = 899
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_CHECK = "10X98765432"
 
 
 def chinese_numeral(n: int) -> str:
@@ -79,11 +79,6 @@ def town_stem(rng: random.Random, taken: set[str]) -> str:
             return stem
 
 
-def check_digit(body17: str) -> str:
-    """GB 11643 check character for the first 17 digits."""
-    return _CHECK[sum(int(c) * w for c, w in zip(body17, _WEIGHTS, strict=True)) % 11]
-
-
 class IdNumbers:
     """Hands out unique resident ID numbers for one region prefix, in a deterministic order."""
 
@@ -102,4 +97,4 @@ class IdNumbers:
             raise ValueError(f"{self.prefix} {birth} 的示例身份证顺序码已用完。")
         self._next[key] = seq + 2
         body = f"{self.prefix}{birth:%Y%m%d}{seq:03d}"
-        return body + check_digit(body)
+        return body + check_character(body)

@@ -78,6 +78,7 @@ def test_importing_the_same_rows_again_changes_nothing(importer, district_admin,
     before = list(Enrolment.objects.values_list("pk", "grade", "distance_km"))
     result = run(importer, data, district_admin)
     assert (result.created, result.updated, result.unchanged) == (0, 0, 2)
+    assert result.messages == []
     assert list(Enrolment.objects.values_list("pk", "grade", "distance_km")) == before
     assert StudentPerson.objects.count() == 2
 
@@ -89,6 +90,7 @@ def test_a_corrected_row_updates_by_id_number_without_duplicates(
     run(importer, rows(first), district_admin)
     result = run(importer, rows({**first, "grade": 4, "name": "张晓明"}), district_admin)
     assert (result.created, result.updated) == (0, 1)
+    assert result.messages == ["更新了 1 名学生的基本信息"]
     assert StudentPerson.objects.get().name == "张晓明"
     assert Enrolment.objects.get().grade == 4
 
@@ -105,10 +107,8 @@ def test_each_year_keeps_its_own_enrolment(importer, district_admin, school_a):
 
 def test_bad_rows_are_all_reported_exactly(importer, school_clerk, school_a, school_b):
     duplicate = new_id()
-    bad_check = new_id()
-    bad_check = bad_check[:17] + ("0" if bad_check[17] != "0" else "1")
     data = rows(
-        student(id_number=bad_check),  # row 3
+        student(id_number="G" + new_id()),  # row 3: a 学籍号 typed as a resident ID
         student(school="NOPE"),  # row 4
         student(school="SB"),  # row 5: out of the clerk's scope
         student(id_number=duplicate),  # row 6
@@ -116,17 +116,19 @@ def test_bad_rows_are_all_reported_exactly(importer, school_clerk, school_a, sch
         student(grade=8),  # row 8: primary school
         student(placement="home"),  # row 9
         student(mentor=new_id(dt.date(1980, 1, 1))),  # row 10: unknown mentor
+        student(id_kind="student_no"),  # row 11: a resident ID said to be a 学籍号
     )
     errors = get_importer("students").validate(data, year=YEAR, user=school_clerk)
     found = {(e.row, e.column, e.message) for e in errors}
     assert found == {
-        (3, "证件号码", "身份证号校验位错误（GB 11643）"),
+        (3, "证件类型", "该号码是全国学籍号，请将证件类型选为“全国学籍号”"),
         (4, "学校代码", "学校代码不存在"),
         (5, "学校代码", "无权导入该学校的数据（不在您的管辖范围内）"),
         (7, "证件号码", "同一学生在文件中出现两次（与第 6 行重复）"),
         (8, "年级", "8 年级与学校类型不符（甲镇中心小学）"),
         (9, "安置方式", "只有残疾学生才填写安置方式"),
         (10, "成长导师证件号", "该成长导师不在教职工名册中"),
+        (11, "证件类型", "证件类型为全国学籍号，号码应为 G、J 或 L 加 18 位身份证号"),
     }
     assert all(e.sheet == "学生名册" for e in errors)
     assert "（值：NOPE）" in str(next(e for e in errors if e.row == 4))
@@ -189,3 +191,23 @@ def test_a_changed_enrolment_leaves_before_and_after_in_the_audit_trail(
         {"grade": 3},
         {"grade": 4},
     )
+
+
+def test_a_student_number_imports_with_its_kind_and_a_mentor_link(
+    importer, district_admin, school_a
+):
+    number = "G" + new_id(dt.date(2016, 3, 4))
+    mentor_id = new_id(dt.date(1982, 5, 6))
+    mentor = StaffPerson(name="王老师", sex="2", birth_date=dt.date(1982, 5, 6))
+    mentor.set_id_number(mentor_id)
+    mentor.save()
+    row = student(id_number=number, id_kind="student_no", mentor=mentor_id)
+    assert get_importer("students").validate(rows(row), year=YEAR, user=district_admin) == []
+    run(importer, rows(row), district_admin)
+    enrolment = Enrolment.objects.select_related("person").get()
+    assert enrolment.person.id_kind == "student_no"
+    assert enrolment.person.id_number() == number
+    assert enrolment.person.birth_date == dt.date(2016, 3, 4)
+    assert enrolment.mentor_id == mentor.pk
+    # the same row again is recognised by its 学籍号, not added
+    assert run(importer, rows(row), district_admin).unchanged == 1

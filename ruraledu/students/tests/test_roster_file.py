@@ -86,6 +86,7 @@ def test_the_corrected_roster_imports_and_again_changes_nothing(district_admin, 
     assert (first.created, first.updated, first.unchanged) == (2, 0, 0)
     again = run(roster(good), district_admin)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    assert again.messages == []  # the pupils themselves were not rewritten either
     good[1]["年级"] = 6
     corrected = run(roster(good), district_admin)
     assert (corrected.created, corrected.updated, corrected.unchanged) == (0, 1, 1)
