@@ -8,6 +8,7 @@ the database or the code. Embedded and test modes create their own key file on f
 import base64
 import hmac
 import os
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -56,15 +57,14 @@ def encrypt(value: str) -> bytes:
     return nonce + cipher.encrypt(nonce, value.encode(), None)
 
 
-def encrypt_many(values: list[str]) -> list[bytes]:
-    """`encrypt` of each value, with all the random nonces drawn in one system call."""
+def encrypt_many(values: list[str]) -> Iterator[bytes]:
+    """`encrypt` of each value, lazily (a bulk insert seals rows as it sends them), with all
+    the random nonces drawn in one system call."""
     cipher, _ = _keys()
     nonces = os.urandom(12 * len(values))
-    sealed = []
     for i, value in enumerate(values):
         nonce = nonces[12 * i : 12 * i + 12]
-        sealed.append(nonce + cipher.encrypt(nonce, value.encode(), None))
-    return sealed
+        yield nonce + cipher.encrypt(nonce, value.encode(), None)
 
 
 def decrypt(blob: bytes) -> str:

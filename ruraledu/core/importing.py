@@ -62,7 +62,8 @@ class PeopleUpsert:
             if tuple(stored) != people[key][1]:
                 self.changed.append((*people[key][1], pk))
         self.existing = set(self.pks.values())
-        self.new = [key for key in people if key not in self.pks]
+        # in index order: the unique index then grows at its end instead of everywhere
+        self.new = sorted(key for key in people if key not in self.pks)
         self.pks.update(zip(self.new, reserve_ids(model, len(self.new)), strict=True))
 
     def write(self, queue: WriteQueue | None = None) -> None:
