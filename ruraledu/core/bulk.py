@@ -3,14 +3,13 @@
 Django's bulk_create spends ~20 µs per object building model instances; a 100,000-row roster
 needs the plain DB-API path to stay in budget. Values must already be valid column values.
 Inserts put many rows in one statement: per-row statements cost twice as much on SQLite.
-A `WriteQueue` runs the statements on a second thread while the caller prepares the next
-rows: the database does its share without holding the GIL, so the two overlap.
+(Running them on a second thread gains nothing: binding the parameters needs the GIL, and
+waiting for it cost more than the overlap saved, measured.)
 """
 
 import gc
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from itertools import chain, islice
 
@@ -78,19 +77,13 @@ def _insert_statements(
         yield sql, list(chain.from_iterable(batch))
 
 
-def insert_rows(
-    model, fields: Sequence[str], rows: Iterable[Sequence], queue: "WriteQueue | None" = None
-) -> int:
-    """INSERT rows (tuples in `fields` order) into the model's table; returns the count.
-    With a `queue`, the statements run there (in order) and this returns at once."""
+def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence]) -> int:
+    """INSERT rows (tuples in `fields` order) into the model's table; returns the count."""
     count = 0
-    for sql, params in _insert_statements(model, fields, rows):
-        if queue is None:
-            with connection.cursor() as cursor:
-                _execute(cursor, sql, params)
-        else:
-            queue.execute(sql, params)
-        count += len(params) // len(fields)
+    with connection.cursor() as cursor:
+        for sql, params in _insert_statements(model, fields, rows):
+            _execute(cursor, sql, params)
+            count += len(params) // len(fields)
     return count
 
 
@@ -108,89 +101,14 @@ def insert_returning(
     return found
 
 
-def reserve_ids(model, count: int) -> list[int]:
-    """Primary keys for `count` new rows, handed out before they are written (so other rows
-    can refer to them). Call inside the transaction that inserts them: on SQLite it holds
-    the write lock, on PostgreSQL the ids come from the table's own sequence."""
-    if count == 0:
-        return []
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-            seq = cursor.fetchone()
-            cursor.execute(f"SELECT MAX({_quote(model._meta.pk.column)}) FROM {_quote(table)}")
-            last = max(seq[0] if seq else 0, cursor.fetchone()[0] or 0)
-            return list(range(last + 1, last + 1 + count))
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [table, model._meta.pk.column, count],
-        )
-        return [pk for (pk,) in cursor.fetchall()]
-
-
-class WriteQueue:
-    """Runs write statements on a second thread, in the order given, inside the caller's
-    transaction. While it is open, only the queue may use the connection: do the reads
-    first. Leaving the `with` block waits for every statement and raises the first error
-    (as Django's database exception), so the transaction rolls back as usual."""
-
-    def __init__(self) -> None:
-        connection.ensure_connection()
-        self._connection = connection.connection  # the driver's connection, shareable
-        self._qmark = connection.vendor == "sqlite"
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="write-queue")
-        self._pending: list[Future] = []
-        self._failed = False
-
-    def __enter__(self) -> "WriteQueue":
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        try:
-            with connection.wrap_database_errors:
-                for future in self._pending:
-                    future.result()
-        finally:
-            self._pool.shutdown(cancel_futures=True)
-
-    def execute(self, sql: str, params: list) -> None:
-        self._pending.append(self._pool.submit(self._run, sql, params, False))
-
-    def executemany(self, sql: str, rows: list) -> None:
-        self._pending.append(self._pool.submit(self._run, sql, rows, True))
-
-    def _run(self, sql: str, params: list, many: bool) -> None:
-        if self._failed:
-            return  # the first error is what the caller hears about
-        if self._qmark:
-            sql = sql.replace("%s", "?")
-        cursor = self._connection.cursor()
-        try:
-            (cursor.executemany if many else cursor.execute)(sql, params)
-        except Exception:
-            self._failed = True
-            raise
-        finally:
-            cursor.close()
-
-
-def update_rows(
-    model,
-    fields: Sequence[str],
-    rows: Iterable[Sequence],
-    key: str = "pk",
-    queue: WriteQueue | None = None,
-) -> int:
+def update_rows(model, fields: Sequence[str], rows: Iterable[Sequence], key: str = "pk") -> int:
     """UPDATE by primary key; each row is (value for each field…, key value)."""
     table = _quote(model._meta.db_table)
     key_column = _quote(model._meta.pk.column if key == "pk" else model._meta.get_field(key).column)
     assignments = ", ".join(f"{_quote(c)} = %s" for c in _columns(model, fields))
     sql = f"UPDATE {table} SET {assignments} WHERE {key_column} = %s"
     rows = list(rows)
-    if rows and queue is not None:
-        queue.executemany(sql, rows)
-    elif rows:
+    if rows:
         with connection.cursor() as cursor:
             cursor.executemany(sql, rows)
     return len(rows)

@@ -6,7 +6,7 @@ from ruraledu.accounts.choices import Action
 from ruraledu.accounts.scoping import scope_paths
 
 from . import crypto
-from .bulk import WriteQueue, insert_rows, reserve_ids, select_in, update_rows
+from .bulk import insert_returning, select_in, update_rows
 from .idnumbers import resident_id_problem, student_no_problem
 
 TENTH = Decimal("0.1")
@@ -48,8 +48,8 @@ class PeopleUpsert:
     """Persons keyed by blind index, inserted or updated in bulk.
 
     `people` maps blind index -> (clear ID number, values of `fields`), values as stored
-    (foreign keys as ids). Creating it reads what is stored and hands out ids for the new
-    persons, so `pks` is complete at once; `write()` then queues the changes.
+    (foreign keys as ids). Creating it reads what is stored; `write()` writes the changes
+    and completes `pks` (blind index -> pk) with the new persons.
     """
 
     def __init__(self, model, fields: tuple[str, ...], people: dict[str, tuple[str, tuple]]):
@@ -64,22 +64,22 @@ class PeopleUpsert:
         self.existing = set(self.pks.values())
         # in index order: the unique index then grows at its end instead of everywhere
         self.new = sorted(key for key in people if key not in self.pks)
-        self.pks.update(zip(self.new, reserve_ids(model, len(self.new)), strict=True))
 
-    def write(self, queue: WriteQueue | None = None) -> None:
-        people, pks = self.people, self.pks
-        update_rows(self.model, self.fields, self.changed, queue=queue)
+    def write(self) -> None:
+        people = self.people
+        update_rows(self.model, self.fields, self.changed)
         sealed = crypto.encrypt_many([people[key][0] for key in self.new])
         hint = crypto.hint
-        insert_rows(
+        inserted = insert_returning(
             self.model,
-            ("pk", *self.fields, "id_cipher", "id_index", "id_hint"),
+            (*self.fields, "id_cipher", "id_index", "id_hint"),
             (
-                (pks[key], *people[key][1], cipher, key, hint(people[key][0]))
+                (*people[key][1], cipher, key, hint(people[key][0]))
                 for key, cipher in zip(self.new, sealed, strict=True)
             ),
-            queue=queue,
+            returning=("id_index", "pk"),
         )
+        self.pks.update(inserted)
 
 
 class RecordImporter:

@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from ruraledu.audit.services import AuditEntry, audit_bulk
 from ruraledu.core import crypto
-from ruraledu.core.bulk import WriteQueue, insert_rows, select_in, update_rows
+from ruraledu.core.bulk import insert_rows, select_in, update_rows
 from ruraledu.core.idnumbers import birth_date_from_id
 from ruraledu.core.importing import (
     DuplicateTracker,
@@ -202,39 +202,35 @@ class StudentImporter(Importer):
         mentor_pk = _staff_ids(crypto.blind_indexes(sorted(mentors)), with_pk=True)
         mentor_of = {m: mentor_pk[crypto.blind_index(m)] for m in mentors}
 
-        # Reads first (stored persons and enrolments), then every write through one queue.
         people = PeopleUpsert(StudentPerson, PERSON_FIELDS, persons)
         stored = self._stored(year, people.existing)
+        people.write()
+        wanted = {}
+        for key, row in zip(keys, rows, strict=True):
+            v = row.values
+            wanted[people.pks[key]] = (
+                school_pk[v["school"]],
+                school_pk[v["campus"]] if v["campus"] else None,
+                v["grade"],
+                v["class_name"] or "",
+                db_decimal(v["distance_km"]),
+                v["transport"] or Transport.NONE,
+                v["placement"] or "",
+                v["family_status"] or "",
+                mentor_of[v["mentor"]] if v["mentor"] else None,
+                *map(bool, _flags_of(v)),
+            )
         result = ImportResult()
-        with WriteQueue() as queue:
-            people.write(queue)
-            person_pk = people.pks
-            wanted = {}
-            for key, row in zip(keys, rows, strict=True):
-                v = row.values
-                wanted[person_pk[key]] = (
-                    school_pk[v["school"]],
-                    school_pk[v["campus"]] if v["campus"] else None,
-                    v["grade"],
-                    v["class_name"] or "",
-                    db_decimal(v["distance_km"]),
-                    v["transport"] or Transport.NONE,
-                    v["placement"] or "",
-                    v["family_status"] or "",
-                    mentor_of[v["mentor"]] if v["mentor"] else None,
-                    *map(bool, _flags_of(v)),
-                )
-            to_insert, to_update = [], []
-            for person, values in wanted.items():
-                if person not in stored:
-                    to_insert.append((person, year, *values))
-                elif stored[person][1] != values:
-                    to_update.append((*values, stored[person][0]))
-                else:
-                    result.unchanged += 1
-            result.updated = update_rows(Enrolment, ENROLMENT_FIELDS, to_update, queue=queue)
-            fields = ("person", "year", *ENROLMENT_FIELDS)
-            result.created = insert_rows(Enrolment, fields, to_insert, queue=queue)
+        to_insert, to_update = [], []
+        for person, values in wanted.items():
+            if person not in stored:
+                to_insert.append((person, year, *values))
+            elif stored[person][1] != values:
+                to_update.append((*values, stored[person][0]))
+            else:
+                result.unchanged += 1
+        result.created = insert_rows(Enrolment, ("person", "year", *ENROLMENT_FIELDS), to_insert)
+        result.updated = update_rows(Enrolment, ENROLMENT_FIELDS, to_update)
         # changed records keep their before/after in the audit trail (new ones are covered by
         # the import's own audit row and job)
         audit_bulk(

@@ -2,7 +2,7 @@
 
 from ruraledu.audit.services import AuditEntry, audit_bulk
 from ruraledu.core import crypto
-from ruraledu.core.bulk import WriteQueue, chunked, insert_rows, update_rows
+from ruraledu.core.bulk import chunked, insert_rows, update_rows
 from ruraledu.core.idnumbers import birth_date_from_id
 from ruraledu.core.importing import (
     DuplicateTracker,
@@ -151,6 +151,7 @@ class StaffImporter(Importer):
             for key, number, row in zip(keys, numbers, rows, strict=True)
         }
         people = PeopleUpsert(StaffPerson, ("name", "sex", "birth_date"), people)
+        people.write()
         stored = {}
         for chunk in chunked(sorted(people.existing)):
             for pk, person, school, *values in Post.objects.filter(
@@ -170,11 +171,8 @@ class StaffImporter(Importer):
                 to_update.append((*values, stored[(person, school)][0]))
             else:
                 result.unchanged += 1
-        with WriteQueue() as queue:
-            people.write(queue)
-            fields = ("person", "school", "year", *POST_FIELDS)
-            result.created = insert_rows(Post, fields, to_insert, queue=queue)
-            result.updated = update_rows(Post, POST_FIELDS, to_update, queue=queue)
+        result.created = insert_rows(Post, ("person", "school", "year", *POST_FIELDS), to_insert)
+        result.updated = update_rows(Post, POST_FIELDS, to_update)
         audit_bulk(
             actor=user,
             summary=f"导入教职工名册（{year}学年）",
