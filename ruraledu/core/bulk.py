@@ -62,14 +62,12 @@ def max_params() -> int:
 
 
 def _insert_statements(
-    model, fields: Sequence[str], rows: Iterable[Sequence], suffix: str = ""
+    table: str, columns: Sequence[str], rows: Iterable[Sequence], suffix: str = ""
 ) -> Iterator[tuple[str, list]]:
     """(multi-row INSERT, its flattened parameters) for each batch of rows."""
-    table = _quote(model._meta.db_table)
-    columns = ", ".join(_quote(c) for c in _columns(model, fields))
-    head = f"INSERT INTO {table} ({columns}) VALUES "
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    per = max(1, min(MAX_ROWS_PER_STATEMENT, max_params() // len(fields)))
+    head = f"INSERT INTO {_quote(table)} ({', '.join(map(_quote, columns))}) VALUES "
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    per = max(1, min(MAX_ROWS_PER_STATEMENT, max_params() // len(columns)))
     full = head + ", ".join([one] * per) + suffix
     rows = iter(rows)
     while batch := list(islice(rows, per)):
@@ -77,14 +75,19 @@ def _insert_statements(
         yield sql, list(chain.from_iterable(batch))
 
 
-def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence]) -> int:
-    """INSERT rows (tuples in `fields` order) into the model's table; returns the count."""
+def insert_into(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
+    """INSERT rows (tuples in `columns` order) into a table by its database names."""
     count = 0
     with connection.cursor() as cursor:
-        for sql, params in _insert_statements(model, fields, rows):
+        for sql, params in _insert_statements(table, columns, rows):
             _execute(cursor, sql, params)
-            count += len(params) // len(fields)
+            count += len(params) // len(columns)
     return count
+
+
+def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence]) -> int:
+    """INSERT rows (tuples in `fields` order) into the model's table; returns the count."""
+    return insert_into(model._meta.db_table, _columns(model, fields), rows)
 
 
 def insert_returning(
@@ -94,8 +97,9 @@ def insert_returning(
     return a key column alongside the primary key)."""
     suffix = " RETURNING " + ", ".join(_quote(c) for c in _columns(model, returning))
     found: list[tuple] = []
+    table, columns = model._meta.db_table, _columns(model, fields)
     with connection.cursor() as cursor:
-        for sql, params in _insert_statements(model, fields, rows, suffix):
+        for sql, params in _insert_statements(table, columns, rows, suffix):
             _execute(cursor, sql, params)
             found.extend(cursor.fetchall())
     return found

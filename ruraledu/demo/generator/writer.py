@@ -1,6 +1,6 @@
 """Bulk writes for the generator: rows go straight to the tables, bypassing model save().
 
-SQLite: `executemany` on the Django connection's cursor, inside the caller's transaction.
+SQLite: multi-row INSERTs (`core.bulk.insert_into`), inside the caller's transaction.
 PostgreSQL: `COPY … FROM STDIN` through psycopg 3, in chunks, so a province never sits in
 memory. Primary keys are handed out here (one past the table's largest id), so rows can
 reference each other before they are written; foreign keys are checked at commit (Django
@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 
 from django.core.management.color import no_style
 from django.db import connection, models
+
+from ruraledu.core.bulk import insert_into
 
 
 class GeneratorError(Exception):
@@ -40,11 +42,8 @@ class Table:
             else:
                 raise GeneratorError(f"示例数据生成器没有为 {self.label}.{field.name} 提供取值。")
         self.extra_values = tuple(value for _, value in extra)
-        columns = [f.column for f in given] + [f.column for f, _ in extra]
-        quote = connection.ops.quote_name
+        self.columns = [f.column for f in given] + [f.column for f, _ in extra]
         self.table = meta.db_table
-        self.column_sql = ", ".join(quote(c) for c in columns)
-        self.width = len(columns)
         self.rows: list[tuple] = []
 
     def add(self, row: tuple) -> None:
@@ -97,14 +96,14 @@ class BulkWriter:
     def write(self, table: Table) -> None:
         with connection.cursor() as cursor:
             if self.vendor == "postgresql":
-                sql = f'COPY "{table.table}" ({table.column_sql}) FROM STDIN'
+                quote = connection.ops.quote_name
+                columns = ", ".join(map(quote, table.columns))
+                sql = f"COPY {quote(table.table)} ({columns}) FROM STDIN"
                 with cursor.cursor.copy(sql) as copy:
                     for row in table.rows:
                         copy.write_row(row)
             else:
-                marks = ", ".join(["%s"] * table.width)
-                sql = f'INSERT INTO "{table.table}" ({table.column_sql}) VALUES ({marks})'
-                cursor.executemany(sql, table.rows)
+                insert_into(table.table, table.columns, table.rows)
 
     def flush(self) -> None:
         for table in self.tables.values():
