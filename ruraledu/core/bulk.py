@@ -22,8 +22,8 @@ MAX_ROWS_PER_STATEMENT = 2000  # beyond this, a longer statement gains nothing
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Bulk work builds millions of objects, none of them cyclic, which sets off the cyclic
-    garbage collector again and again over everything alive (a third of the time of a
-    100,000-row import); pause it for the duration. Reference counting still frees."""
+    garbage collector again and again over everything alive (a third of the parse time of
+    a 100,000-row roster); pause it for the duration. Reference counting still frees."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -130,7 +130,8 @@ def select_in(
     """Rows of `fields` where `key` is one of `values`, in chunks, as raw DB values.
 
     Plain SQL because building a large IN filter through the ORM costs milliseconds a
-    query; callers normalise raw values (SQLite gives dates as text, booleans as 0/1).
+    query. Dates and booleans come back as Python values (Django registers converters on
+    both databases); SQLite gives decimals as floats, so callers normalise those.
     """
     table = _quote(model._meta.db_table)
     columns = ", ".join(_quote(c) for c in _columns(model, fields))
