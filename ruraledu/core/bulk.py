@@ -93,11 +93,17 @@ def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence]) -> int:
 def insert_returning(
     model, fields: Sequence[str], rows: Iterable[Sequence], returning: Sequence[str]
 ) -> list[tuple]:
-    """INSERT rows and return the `returning` columns of each new row (in no set order:
-    return a key column alongside the primary key)."""
+    """INSERT rows and return the `returning` columns of each new row, in no set order:
+    `returning` starts with a unique key column (the rows are found by it where the database
+    cannot return them, SQLite before 3.35), then the primary key."""
+    table, columns = model._meta.db_table, _columns(model, fields)
+    if not connection.features.can_return_rows_from_bulk_insert:
+        rows = list(rows)
+        insert_into(table, columns, rows)
+        key = fields.index(returning[0])
+        return list(select_in(model, returning, returning[0], [row[key] for row in rows]))
     suffix = " RETURNING " + ", ".join(_quote(c) for c in _columns(model, returning))
     found: list[tuple] = []
-    table, columns = model._meta.db_table, _columns(model, fields)
     with connection.cursor() as cursor:
         for sql, params in _insert_statements(table, columns, rows, suffix):
             _execute(cursor, sql, params)

@@ -34,6 +34,15 @@ def test_insert_returning_gives_each_new_row_its_key_and_id():
     assert returned == dict(OrgUnit.objects.values_list("code", "pk"))
 
 
+@pytest.mark.django_db
+def test_insert_returning_finds_the_rows_where_the_database_cannot_return_them(monkeypatch):
+    from django.db import connection
+
+    monkeypatch.setattr(type(connection.features), "can_return_rows_from_bulk_insert", False)
+    returned = dict(insert_returning(OrgUnit, FIELDS, unit_rows(range(1200)), ("code", "pk")))
+    assert returned == dict(OrgUnit.objects.values_list("code", "pk"))
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_failing_batch_leaves_nothing_behind_in_the_transaction():
     with pytest.raises(IntegrityError):
