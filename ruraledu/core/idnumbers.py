@@ -52,9 +52,13 @@ def student_no_problem(value: str) -> str | None:
 
 
 def birth_date_from_id(value: str) -> dt.date | None:
-    digits = value[-18:]
+    return _date_of(value[-12:-4])
+
+
+@lru_cache(maxsize=65536)  # a roster holds a few thousand distinct birth dates
+def _date_of(text: str) -> dt.date | None:
     try:
-        return dt.date(int(digits[6:10]), int(digits[10:12]), int(digits[12:14]))
+        return dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
     except ValueError:
         return None
 

@@ -181,7 +181,11 @@ def bool_column(column: Column) -> ColumnParser:
             texts = list(map(str.strip, cells))
         else:
             texts = [v.strip() if type(v) is str else _bool_text(v) for v in cells]
-        return _lookup(BOOL_WORDS, list(map(str.lower, texts)), not_bool), texts
+        values = _lookup(BOOL_WORDS, texts, _MISS)  # 是/否/blank need no lower()
+        if _MISS in values:
+            lowered = _lookup(BOOL_WORDS, list(map(str.lower, texts)), not_bool)
+            values = [low if v is _MISS else v for v, low in zip(values, lowered, strict=True)]
+        return values, texts
 
     return parse
 
