@@ -1,8 +1,12 @@
 """Importers for activities and programmes (听课, 公开课, 研学, 培训, 工作室, 基地, 支教 …)."""
 
 from ruraledu.core import crypto
-from ruraledu.core.bulk import chunked
-from ruraledu.core.importing import RecordImporter, can_view_personal, id_problem
+from ruraledu.core.importing import (
+    RecordImporter,
+    can_view_personal,
+    id_problem,
+    pks_by_id_number,
+)
 from ruraledu.core.schoolyear import school_year_label, school_year_of
 from ruraledu.orgunits.choices import TOWN_LEVEL_KINDS
 from ruraledu.orgunits.lookups import SchoolLookup
@@ -538,12 +542,4 @@ class TripParticipantImporter(ActivityImporter):
 
     @staticmethod
     def _students(rows) -> dict[str, int]:
-        numbers = {crypto.normalise_id(r.values.get("student") or "") for r in rows} - {""}
-        keys = {crypto.blind_index(n): n for n in numbers}
-        found = {}
-        for chunk in chunked(list(keys)):
-            for key, pk in StudentPerson.objects.filter(id_index__in=chunk).values_list(
-                "id_index", "pk"
-            ):
-                found[keys[key]] = pk
-        return found
+        return pks_by_id_number(StudentPerson, (r.values.get("student") for r in rows))

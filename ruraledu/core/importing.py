@@ -33,6 +33,14 @@ def can_view_personal(user) -> bool:
     return user.is_superuser or bool(scope_paths(user, Action.VIEW_PERSONAL))
 
 
+def pks_by_id_number(model, numbers) -> dict[str, int]:
+    """ID number -> pk for the people of `model` on file among `numbers` (blanks ignored)."""
+    numbers = sorted({crypto.normalise_id(n) for n in numbers if n})
+    number_of = dict(zip(crypto.blind_indexes(numbers), numbers, strict=True))
+    found = select_in(model, ("id_index", "pk"), "id_index", list(number_of))
+    return {number_of[key]: pk for key, pk in found}
+
+
 class DuplicateTracker:
     """Reports the second row carrying a key already seen."""
 

@@ -14,6 +14,7 @@ from ruraledu.core.importing import (
     can_view_personal,
     db_decimal,
     id_problem,
+    pks_by_id_number,
 )
 from ruraledu.core.models import Sex
 from ruraledu.orgunits.choices import GRADE_RANGES
@@ -123,7 +124,7 @@ class StudentImporter(Importer):
         schools = SchoolLookup(user)
         villages = VillageLookup(user)
         seen = DuplicateTracker()
-        mentor_keys = {}
+        mentors = {}  # row number -> mentor's ID number
         for row in rows:
             v, n = row.values, row.number
 
@@ -164,10 +165,10 @@ class StudentImporter(Importer):
                 if problem := id_problem(mentor):
                     bad("mentor", problem)
                 else:
-                    mentor_keys[n] = crypto.blind_index(mentor)
-        known = _staff_ids(set(mentor_keys.values()))
+                    mentors[n] = mentor
+        known = pks_by_id_number(StaffPerson, mentors.values())
         for row in rows:
-            if row.number in mentor_keys and mentor_keys[row.number] not in known:
+            if row.number in mentors and mentors[row.number] not in known:
                 errors.append(
                     CellError(
                         sheet,
@@ -198,9 +199,7 @@ class StudentImporter(Importer):
                     village_pk[v["village"]] if v["village"] else None,
                 ),
             )
-        mentors = {row.values["mentor"] for row in rows if row.values["mentor"]}
-        mentor_pk = _staff_ids(crypto.blind_indexes(sorted(mentors)), with_pk=True)
-        mentor_of = {m: mentor_pk[crypto.blind_index(m)] for m in mentors}
+        mentor_of = pks_by_id_number(StaffPerson, (row.values["mentor"] for row in rows))
 
         people = PeopleUpsert(StudentPerson, PERSON_FIELDS, persons)
         stored = self._stored(year, people.existing)
@@ -300,12 +299,6 @@ class StudentImporter(Importer):
                 else "",
                 **{f: getattr(e, f) for f in FLAGS},
             }
-
-
-def _staff_ids(keys, *, with_pk: bool = False):
-    """Blind indexes of staff on file (a set), or blind index -> pk."""
-    found = select_in(StaffPerson, ("id_index", "pk"), "id_index", sorted(keys))
-    return dict(found) if with_pk else {key for key, _ in found}
 
 
 def enrolment_search(queryset, text: str):

@@ -1,8 +1,7 @@
 """Resolving staff ID numbers typed in spreadsheets to people."""
 
 from ruraledu.core import crypto
-from ruraledu.core.bulk import chunked
-from ruraledu.core.importing import id_problem
+from ruraledu.core.importing import id_problem, pks_by_id_number
 
 from .models import StaffPerson
 
@@ -11,13 +10,7 @@ class StaffLookup:
     """Finds people by ID number; loads the rows' people in one pass."""
 
     def __init__(self, numbers):
-        keys = {crypto.blind_index(n): n for n in {crypto.normalise_id(x) for x in numbers if x}}
-        self.pk_by_number: dict[str, int] = {}
-        for chunk in chunked(list(keys)):
-            for key, pk in StaffPerson.objects.filter(id_index__in=chunk).values_list(
-                "id_index", "pk"
-            ):
-                self.pk_by_number[keys[key]] = pk
+        self.pk_by_number = pks_by_id_number(StaffPerson, numbers)
 
     def resolve(self, number: str | None, bad, column: str) -> int | None:
         if not number:
