@@ -52,9 +52,7 @@ def normalise_id(value: str) -> str:
 
 
 def encrypt(value: str) -> bytes:
-    cipher, _ = _keys()
-    nonce = os.urandom(12)
-    return nonce + cipher.encrypt(nonce, value.encode(), None)
+    return next(encrypt_many([value]))
 
 
 def encrypt_many(values: list[str]) -> Iterator[bytes]:
@@ -79,8 +77,7 @@ INDEX_BYTES = 16
 
 
 def blind_index(value: str) -> str:
-    _, index_key = _keys()
-    return hmac.digest(index_key, normalise_id(value).encode(), "sha256")[:INDEX_BYTES].hex()
+    return blind_indexes([value])[0]
 
 
 def blind_indexes(values: list[str]) -> list[str]:
