@@ -6,7 +6,7 @@ the database or the code. Embedded and test modes create their own key file on f
 """
 
 import base64
-import hmac
+import hashlib
 import os
 from collections.abc import Iterator
 from functools import lru_cache
@@ -47,6 +47,17 @@ def _keys() -> tuple[AESGCM, bytes]:
     return AESGCM(material[:32]), material[32:]
 
 
+@lru_cache(maxsize=1)
+def _index_hashes() -> tuple:
+    """HMAC-SHA256 (RFC 2104) of the index key with its inner and outer hash states keyed
+    once: each value then costs two hash copies, half of what `hmac.digest` spends."""
+    _, key = _keys()
+    block = key.ljust(64, b"\0")  # the key is shorter than SHA-256's 64-byte block
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+    return inner.copy, outer.copy
+
+
 def normalise_id(value: str) -> str:
     return value.strip().upper().replace(" ", "")
 
@@ -82,11 +93,15 @@ def blind_index(value: str) -> str:
 
 def blind_indexes(values: list[str]) -> list[str]:
     """`blind_index` of each value; one call for a whole roster."""
-    _, index_key = _keys()
-    digest = hmac.digest
-    return [
-        digest(index_key, normalise_id(v).encode(), "sha256")[:INDEX_BYTES].hex() for v in values
-    ]
+    new_inner, new_outer = _index_hashes()
+    indexes = []
+    for value in values:
+        inner = new_inner()
+        inner.update(normalise_id(value).encode())
+        outer = new_outer()
+        outer.update(inner.digest())
+        indexes.append(outer.digest()[:INDEX_BYTES].hex())
+    return indexes
 
 
 def hint(value: str) -> str:

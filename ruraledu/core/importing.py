@@ -74,17 +74,14 @@ class PeopleUpsert:
         self.new = sorted(key for key in people if key not in self.pks)
 
     def write(self) -> None:
-        people = self.people
         update_rows(self.model, self.fields, self.changed)
-        sealed = crypto.encrypt_many([people[key][0] for key in self.new])
-        hint = crypto.hint
+        entries = list(map(self.people.__getitem__, self.new))
+        numbers = [number for number, _ in entries]
+        sealed = zip(crypto.encrypt_many(numbers), self.new, map(crypto.hint, numbers), strict=True)
         inserted = insert_returning(
             self.model,
             (*self.fields, "id_cipher", "id_index", "id_hint"),
-            (
-                (*people[key][1], cipher, key, hint(people[key][0]))
-                for key, cipher in zip(self.new, sealed, strict=True)
-            ),
+            map(tuple.__add__, (values for _, values in entries), sealed),
             returning=("id_index", "pk"),
         )
         self.pks.update(inserted)

@@ -84,6 +84,23 @@ class Row:
         return f"Row({self.number}, {self.values!r})"
 
 
+class Rows(list):
+    """The reader's rows; `columns` holds the same parsed values by column (key -> values in
+    row order), so a bulk importer can take a whole column without a Python step per row."""
+
+    def __init__(self, rows=(), columns: dict[str, list] | None = None):
+        super().__init__(rows)
+        self.columns = columns
+
+
+def column(rows: list[Row], key: str) -> list:
+    """The parsed values of one column over `rows` (the reader's, or any list of rows)."""
+    columns = getattr(rows, "columns", None)
+    if columns is not None:
+        return columns[key]
+    return [row.values[key] for row in rows]
+
+
 class Importer:
     """Subclass per kind of record and register with @register."""
 

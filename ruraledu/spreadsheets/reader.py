@@ -13,7 +13,7 @@ from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, Shee
 
 from ruraledu.core.bulk import collector_paused
 
-from .base import CellError, Row, SheetSpec
+from .base import CellError, Row, Rows, SheetSpec
 from .layout import ERROR_SHEET_TITLE, FIRST_DATA_ROW, normalize_header, note_text, type_hint
 from .parsers import REQUIRED_MESSAGE, Invalid, column_parser
 
@@ -222,4 +222,6 @@ class SheetParser:
                 row_values = template.copy()
                 row_values.update(zip(present_keys, values, strict=True))
                 rows.append(Row(number, row_values, texts=table, index=i))
-        return rows
+        if len(rows) < size:
+            value_columns = [list(compress(values, filled)) for values in value_columns]
+        return Rows(rows, dict(zip(keys, value_columns, strict=True)))
