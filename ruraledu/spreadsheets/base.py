@@ -62,22 +62,38 @@ class ImportResult:
 
 class Row:
     """One data row: `values` maps key -> parsed value (None for an empty cell); `raw` maps
-    key -> the cell's text as typed, for error messages. The reader shares one table of
-    texts by column among all rows and a row's `raw` is only built when a message needs it."""
+    key -> the cell's text as typed, for error messages. The reader keeps values and texts
+    by column (key -> list over the sheet's rows) and builds a row's dicts only when asked."""
 
-    __slots__ = ("number", "values", "_raw", "_texts", "_index")
+    __slots__ = ("number", "_values", "_raw", "_table", "_index")
 
-    def __init__(self, number: int, values: dict, raw: dict | None = None, *, texts=None, index=0):
+    def __init__(
+        self,
+        number: int,
+        values: dict | None = None,
+        raw: dict | None = None,
+        *,
+        table=None,
+        index=0,
+    ):
         self.number = number
-        self.values = values
+        self._values = values
         self._raw = raw
-        self._texts = texts  # key -> the column's texts
+        self._table = table  # (values by column, texts by column)
         self._index = index  # this row's position in them
+
+    @property
+    def values(self) -> dict:
+        if self._values is None:
+            i = self._index
+            self._values = {key: column[i] for key, column in self._table[0].items()}
+        return self._values
 
     @property
     def raw(self) -> dict:
         if self._raw is None:
-            self._raw = {key: column[self._index] for key, column in self._texts.items()}
+            i = self._index
+            self._raw = {key: column[i] for key, column in self._table[1].items()}
         return self._raw
 
     def __repr__(self) -> str:

@@ -207,21 +207,15 @@ class SheetParser:
             filled = list(map(any, zip(*text_columns, strict=True)))
         found.sort(key=lambda item: (item[0], item[1]))
         self.errors.extend(error for i, _, error in found if filled[i])
-        table = dict(zip(keys, text_columns, strict=True))
-        # Every row has every key: blank columns come from a template copied at C speed.
-        template = dict.fromkeys(keys)
-        present = [
-            (k, c) for k, c in zip(keys, value_columns, strict=True) if c is not blank_values
+        table = (
+            dict(zip(keys, value_columns, strict=True)),
+            dict(zip(keys, text_columns, strict=True)),
+        )
+        rows = [
+            Row(number, table=table, index=i)
+            for i, (number, keep) in enumerate(zip(numbers, filled, strict=True))
+            if keep
         ]
-        present_keys = tuple(k for k, _ in present)
-        rows = []
-        for i, (number, values, keep) in enumerate(
-            zip(numbers, zip(*(c for _, c in present), strict=True), filled, strict=True)
-        ):
-            if keep:
-                row_values = template.copy()
-                row_values.update(zip(present_keys, values, strict=True))
-                rows.append(Row(number, row_values, texts=table, index=i))
         if len(rows) < size:
             value_columns = [list(compress(values, filled)) for values in value_columns]
         return Rows(rows, dict(zip(keys, value_columns, strict=True)))

@@ -72,7 +72,7 @@ def _import(kind: str, data: bytes, filename: str, year: int, user, step) -> Imp
     rows, errors = read_sheet(importer.spec, data, filename)
     step(ImportJobStatus.VALIDATING, 40, total_rows=len(rows))
     rows_with_errors = {e.row for e in errors}
-    parsed = [row for row in rows if row.number not in rows_with_errors]
+    parsed = [row for row in rows if row.number not in rows_with_errors] if errors else rows
     if parsed:
         # Rows whose cells parsed still get the importer's checks, so one round shows all.
         errors = errors + _on_sheet(

@@ -120,58 +120,80 @@ class StudentImporter(Importer):
 
     def validate(self, rows, *, year, user):
         errors: list[CellError] = []
-        sheet = SPEC.title
         schools = SchoolLookup(user)
         villages = VillageLookup(user)
         seen = DuplicateTracker()
         mentors = {}  # row number -> mentor's ID number
-        for row in rows:
-            v, n = row.values, row.number
+        col = partial(column, rows)
+        cells = zip(
+            rows,
+            col("id_number"),
+            col("id_kind"),
+            col("birth_date"),
+            col("school"),
+            col("campus"),
+            col("grade"),
+            col("village"),
+            col("placement"),
+            col("disability"),
+            col("lunch_needed"),
+            col("lunch_served"),
+            col("mentor"),
+            strict=True,
+        )
+        for row, number, kind, birth, code, campus, grade, village, *flags_and_mentor in cells:
+            placement, disability, lunch_needed, lunch_served, mentor = flags_and_mentor
 
-            def bad(key, message, v=v, n=n, row=row):
+            def bad(key, message, row=row):
                 errors.append(
-                    CellError(sheet, n, SPEC.column(key).header, row.raw.get(key, ""), message)
+                    CellError(
+                        SPEC.title,
+                        row.number,
+                        SPEC.column(key).header,
+                        row.raw.get(key, ""),
+                        message,
+                    )
                 )
 
             # Cells were parsed already: an ID number here passed GB 11643 in one of its forms.
-            if number := v["id_number"]:
-                if problem := _kind_problem(number, v["id_kind"] or IdKind.RESIDENT_ID):
+            if number:
+                if problem := _kind_problem(number, kind or IdKind.RESIDENT_ID):
                     bad("id_kind", problem)
-                elif problem := seen.problem(number, n):
+                elif problem := seen.problem(number, row.number):
                     bad("id_number", f"同一学生在文件中出现两次（{problem}）")
-                elif v["birth_date"] and v["birth_date"] != birth_date_from_id(number):
+                elif birth and birth != birth_date_from_id(number):
                     bad("birth_date", "出生日期与证件号不符")
             school = None
-            if code := v["school"]:
+            if code:
                 if problem := schools.problem(code):
                     bad("school", problem)
                 else:
                     school = schools.get(code)
                     if school.is_campus:
                         bad("school", "此处应填学校（法人）代码，校区请填在“校区代码”列")
-                    elif v["grade"] and v["grade"] not in GRADE_RANGES.get(school.stage, ()):
-                        bad("grade", f"{v['grade']} 年级与学校类型不符（{school.name}）")
-            if (campus := v["campus"]) and school:
+                    elif grade and grade not in GRADE_RANGES.get(school.stage, ()):
+                        bad("grade", f"{grade} 年级与学校类型不符（{school.name}）")
+            if campus and school:
                 ref = schools.by_code.get(campus)
                 if ref is None or not ref.is_campus or ref.parent_pk != school.pk:
                     bad("campus", "校区代码不存在或不属于该学校")
-            if (village := v["village"]) and (problem := villages.problem(village)):
+            if village and (problem := villages.problem(village)):
                 bad("village", problem)
-            if v["placement"] and not v["disability"]:
+            if placement and not disability:
                 bad("placement", "只有残疾学生才填写安置方式")
-            if v["lunch_served"] and not v["lunch_needed"]:
+            if lunch_served and not lunch_needed:
                 bad("lunch_served", "无午餐需求的学生不应标记为午餐已保障")
-            if mentor := v["mentor"]:
+            if mentor:
                 if problem := id_problem(mentor):
                     bad("mentor", problem)
                 else:
-                    mentors[n] = mentor
+                    mentors[row.number] = mentor
         known = pks_by_id_number(StaffPerson, mentors.values())
         for row in rows:
             if row.number in mentors and mentors[row.number] not in known:
                 errors.append(
                     CellError(
-                        sheet,
+                        SPEC.title,
                         row.number,
                         "成长导师证件号",
                         row.raw.get("mentor", ""),
