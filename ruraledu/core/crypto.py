@@ -59,7 +59,11 @@ def _index_hashes() -> tuple:
 
 
 def normalise_id(value: str) -> str:
-    return value.strip().upper().replace(" ", "")
+    return normalise_ids([value])[0]
+
+
+def normalise_ids(values: list[str]) -> list[str]:
+    return [v.strip().upper().replace(" ", "") for v in values]
 
 
 def encrypt(value: str) -> bytes:
@@ -95,9 +99,9 @@ def blind_indexes(values: list[str]) -> list[str]:
     """`blind_index` of each value; one call for a whole roster."""
     new_inner, new_outer = _index_hashes()
     indexes = []
-    for value in values:
+    for value in normalise_ids(values):
         inner = new_inner()
-        inner.update(normalise_id(value).encode())
+        inner.update(value.encode())
         outer = new_outer()
         outer.update(inner.digest())
         indexes.append(outer.digest()[:INDEX_BYTES].hex())
@@ -106,8 +110,11 @@ def blind_indexes(values: list[str]) -> list[str]:
 
 def hint(value: str) -> str:
     """The characters kept for masked display: region prefix and last four."""
-    value = normalise_id(value)
-    return f"{value[:4]}|{value[-4:]}" if len(value) > 8 else ""
+    return hints([value])[0]
+
+
+def hints(values: list[str]) -> list[str]:
+    return [f"{v[:4]}|{v[-4:]}" if len(v) > 8 else "" for v in normalise_ids(values)]
 
 
 def masked(hint_value: str, length: int = 18) -> str:

@@ -77,7 +77,7 @@ class PeopleUpsert:
         update_rows(self.model, self.fields, self.changed)
         entries = list(map(self.people.__getitem__, self.new))
         numbers = [number for number, _ in entries]
-        sealed = zip(crypto.encrypt_many(numbers), self.new, map(crypto.hint, numbers), strict=True)
+        sealed = zip(crypto.encrypt_many(numbers), self.new, crypto.hints(numbers), strict=True)
         inserted = insert_returning(
             self.model,
             (*self.fields, "id_cipher", "id_index", "id_hint"),
