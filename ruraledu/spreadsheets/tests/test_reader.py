@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook
 
-from ruraledu.spreadsheets.base import CellError
+from ruraledu.spreadsheets.base import CellError, column
 from ruraledu.spreadsheets.parsers import ID_NUMBER_AS_NUMBER, LONG_NUMBER_AS_NUMBER
 from ruraledu.spreadsheets.reader import read_sheet
 
@@ -183,6 +183,11 @@ def test_it_skips_empty_rows_and_keeps_excel_row_numbers():
     rows, errors = read(save(book))
     assert errors == []
     assert [r.number for r in rows] == [2, 6]
+    # the columns handed to bulk importers skip the same rows
+    assert column(rows, "code") == ["health", "finance"]
+    assert column(rows, "name") == ["区卫生健康局", "区财政局"]
+    assert column(rows, "budget") == [r.values["budget"] for r in rows]
+    assert column(rows[1:], "code") == ["finance"]  # any list of rows works too
 
 
 def test_it_finds_the_sheet_by_title_or_else_takes_the_first_visible_one():
