@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from ruraledu.accounts.choices import Role
 from ruraledu.accounts.tests.factories import RoleAssignmentFactory, UserFactory
@@ -116,6 +117,10 @@ def chromium():
             executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
         )
         yield browser
+        # While Playwright's event loop is registered in this thread, Django keeps the
+        # thread's database connections apart (as for async code); close those now, or
+        # they outlive the loop unreachable and the test database cannot be dropped.
+        connections.close_all()
         browser.close()
 
 
