@@ -110,7 +110,8 @@ class Rows(list):
 
 
 def column(rows: list[Row], key: str) -> list:
-    """The parsed values of one column over `rows` (the reader's, or any list of rows)."""
+    """The parsed values of one column over `rows` (the reader's, or any list of rows).
+    Read-only: the reader's blank columns share one list."""
     columns = getattr(rows, "columns", None)
     if columns is not None:
         return columns[key]
