@@ -123,7 +123,7 @@ class StudentImporter(Importer):
         schools = SchoolLookup(user)
         villages = VillageLookup(user)
         seen = DuplicateTracker()
-        mentors = {}  # row number -> mentor's ID number
+        mentors = {}  # row -> its mentor's ID number
         col = partial(column, rows)
         cells = zip(
             rows,
@@ -141,65 +141,53 @@ class StudentImporter(Importer):
             col("mentor"),
             strict=True,
         )
+        checked = {}  # school code -> (problem, school): a roster repeats few codes
+
+        def bad(row, key, message):
+            header = SPEC.column(key).header
+            errors.append(CellError(SPEC.title, row.number, header, row.raw.get(key, ""), message))
+
         for row, number, kind, birth, code, campus, grade, village, *flags_and_mentor in cells:
             placement, disability, lunch_needed, lunch_served, mentor = flags_and_mentor
-
-            def bad(key, message, row=row):
-                errors.append(
-                    CellError(
-                        SPEC.title,
-                        row.number,
-                        SPEC.column(key).header,
-                        row.raw.get(key, ""),
-                        message,
-                    )
-                )
-
             # Cells were parsed already: an ID number here passed GB 11643 in one of its forms.
             if number:
                 if problem := _kind_problem(number, kind or IdKind.RESIDENT_ID):
-                    bad("id_kind", problem)
+                    bad(row, "id_kind", problem)
                 elif problem := seen.problem(number, row.number):
-                    bad("id_number", f"同一学生在文件中出现两次（{problem}）")
+                    bad(row, "id_number", f"同一学生在文件中出现两次（{problem}）")
                 elif birth and birth != birth_date_from_id(number):
-                    bad("birth_date", "出生日期与证件号不符")
+                    bad(row, "birth_date", "出生日期与证件号不符")
             school = None
             if code:
-                if problem := schools.problem(code):
-                    bad("school", problem)
-                else:
-                    school = schools.get(code)
-                    if school.is_campus:
-                        bad("school", "此处应填学校（法人）代码，校区请填在“校区代码”列")
-                    elif grade and grade not in GRADE_RANGES.get(school.stage, ()):
-                        bad("grade", f"{grade} 年级与学校类型不符（{school.name}）")
+                if code not in checked:
+                    checked[code] = (schools.problem(code), schools.by_code.get(code))
+                problem, school = checked[code]
+                if problem:
+                    bad(row, "school", problem)
+                    school = None
+                elif school.is_campus:
+                    bad(row, "school", "此处应填学校（法人）代码，校区请填在“校区代码”列")
+                elif grade and grade not in GRADE_RANGES.get(school.stage, ()):
+                    bad(row, "grade", f"{grade} 年级与学校类型不符（{school.name}）")
             if campus and school:
                 ref = schools.by_code.get(campus)
                 if ref is None or not ref.is_campus or ref.parent_pk != school.pk:
-                    bad("campus", "校区代码不存在或不属于该学校")
+                    bad(row, "campus", "校区代码不存在或不属于该学校")
             if village and (problem := villages.problem(village)):
-                bad("village", problem)
+                bad(row, "village", problem)
             if placement and not disability:
-                bad("placement", "只有残疾学生才填写安置方式")
+                bad(row, "placement", "只有残疾学生才填写安置方式")
             if lunch_served and not lunch_needed:
-                bad("lunch_served", "无午餐需求的学生不应标记为午餐已保障")
+                bad(row, "lunch_served", "无午餐需求的学生不应标记为午餐已保障")
             if mentor:
                 if problem := id_problem(mentor):
-                    bad("mentor", problem)
+                    bad(row, "mentor", problem)
                 else:
-                    mentors[row.number] = mentor
+                    mentors[row] = mentor
         known = pks_by_id_number(StaffPerson, mentors.values())
-        for row in rows:
-            if row.number in mentors and mentors[row.number] not in known:
-                errors.append(
-                    CellError(
-                        SPEC.title,
-                        row.number,
-                        "成长导师证件号",
-                        row.raw.get("mentor", ""),
-                        "该成长导师不在教职工名册中",
-                    )
-                )
+        for row, mentor in mentors.items():
+            if mentor not in known:
+                bad(row, "mentor", "该成长导师不在教职工名册中")
         return errors
 
     def write(self, rows, *, year, user):
