@@ -1,7 +1,7 @@
 """Importing a 100,000-row student roster (.xlsx) end to end — read, validate, write — on SQLite,
 against a plain row-by-row ORM import of the same file. Goal: ≥ 20,000 rows/s and ≥ 10× faster.
 
-    .venv/bin/python bench/bench_import_roster.py [--rows 100000] [--runs 3] [--skip-plain]
+    .venv/bin/python bench/bench_import_roster.py [--rows 100000] [--runs 5] [--skip-plain]
 
 Prints each fresh import, the median, its time by stage, a re-import of the same file and
 the plain import with the speed-up.
@@ -170,7 +170,7 @@ def timed_import(data: bytes, year: int, user) -> tuple[float, dict[str, float],
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=3, help="fresh imports timed (median kept)")
+    parser.add_argument("--runs", type=int, default=5, help="fresh imports timed (median kept)")
     parser.add_argument("--skip-plain", action="store_true", help="skip the slow ORM import")
     args = parser.parse_args()
     django_on()
