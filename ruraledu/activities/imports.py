@@ -1,5 +1,7 @@
 """Importers for activities and programmes (听课, 公开课, 研学, 培训, 工作室, 基地, 支教 …)."""
 
+from ruraledu.audit.choices import AuditAction
+from ruraledu.audit.services import AuditEntry, audit_bulk, entry_of_write
 from ruraledu.core import crypto
 from ruraledu.core.importing import (
     RecordImporter,
@@ -530,14 +532,27 @@ class TripParticipantImporter(ActivityImporter):
             v = row.values
             key = (ctx["schools"].get(v["school"]).pk, v["held_on"], v["title"])
             trips.setdefault(key, set()).add(students[crypto.normalise_id(v["student"])])
+        entries = []
         for (school, held_on, title), participants in trips.items():
-            trip, _ = models.CityTrip.objects.get_or_create(
+            trip, made = models.CityTrip.objects.get_or_create(
                 school_id=school, held_on=held_on, title=title
             )
+            if made:
+                entries.append(entry_of_write(trip, True, {}))
             before = set(trip.participants.values_list("pk", flat=True))
-            trip.participants.add(*(participants - before))
-            result.created += len(participants - before)
+            if added := participants - before:
+                trip.participants.add(*added)
+                entries.append(
+                    AuditEntry.of(
+                        trip,
+                        AuditAction.UPDATE,
+                        before={"participants": sorted(before)},
+                        after={"participants": sorted(before | added)},
+                    )
+                )
+            result.created += len(added)
             result.unchanged += len(participants & before)
+        audit_bulk(actor=user, summary=f"导入{self.spec.title}", entries=entries)
         return result
 
     @staticmethod

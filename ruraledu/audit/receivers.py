@@ -1,11 +1,12 @@
 """The one signal receiver: a summary audit row for each committed spreadsheet import."""
 
 from .choices import AuditAction
-from .services import audit_summary
+from .services import audit_summary, id_ranges
 
 
 def audit_import_committed(sender, *, kind, year, user, result, **kwargs) -> None:
     title = getattr(getattr(sender, "spec", None), "title", "") or kind
+    created = {label: id_ranges(pks) for label, pks in result.created_ids.items() if pks}
     audit_summary(
         actor=user,
         action=AuditAction.IMPORT,
@@ -16,5 +17,6 @@ def audit_import_committed(sender, *, kind, year, user, result, **kwargs) -> Non
             "created": result.created,
             "updated": result.updated,
             "unchanged": result.unchanged,
+            **({"created_records": created} if created else {}),
         },
     )

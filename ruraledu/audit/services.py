@@ -126,6 +126,20 @@ class AuditEntry:
         )
 
 
+def entry_of_write(instance: models.Model, created: bool, before: dict) -> AuditEntry:
+    """The audit entry of a record just created, or just updated from the `before` values
+    (attribute name -> value before; related objects by their key)."""
+    if created:
+        return AuditEntry.of(instance, AuditAction.CREATE)
+    names = {instance._meta.get_field(name).name: getattr(v, "pk", v) for name, v in before.items()}
+    return AuditEntry.of(
+        instance,
+        AuditAction.UPDATE,
+        before={name: _plain(value) for name, value in names.items()},
+        after=snapshot(instance, names),
+    )
+
+
 def audit_bulk(
     *,
     actor,
@@ -175,6 +189,17 @@ def audit_bulk(
         AuditEvent.objects.bulk_create(pending)
         written += len(pending)
     return written
+
+
+def id_ranges(pks) -> list[list[int]]:
+    """Record ids as [first, last] runs: a bulk import's new ids are nearly consecutive."""
+    ranges: list[list[int]] = []
+    for pk in sorted(pks):
+        if ranges and pk == ranges[-1][1] + 1:
+            ranges[-1][1] = pk
+        else:
+            ranges.append([pk, pk])
+    return ranges
 
 
 def audit_summary(

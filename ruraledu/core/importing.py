@@ -1,9 +1,12 @@
 """Helpers shared by the apps' spreadsheet importers."""
 
+from collections.abc import Iterator
 from decimal import Decimal
 
 from ruraledu.accounts.choices import Action
 from ruraledu.accounts.scoping import scope_paths
+from ruraledu.audit.choices import AuditAction
+from ruraledu.audit.services import AuditEntry, audit_bulk, entry_of_write
 
 from . import crypto
 from .bulk import insert_returning, select_in, update_rows
@@ -64,11 +67,14 @@ class PeopleUpsert:
         self.model, self.fields, self.people = model, fields, people
         self.pks: dict[str, int] = {}
         self.changed: list[tuple] = []
+        self.before: dict[int, tuple] = {}  # pk -> stored values of the changed persons
+        self.created: list[int] = []
         found = select_in(model, ("pk", "id_index", *fields), "id_index", list(people))
         for pk, key, *stored in found:
             self.pks[key] = pk
             if tuple(stored) != people[key][1]:
                 self.changed.append((*people[key][1], pk))
+                self.before[pk] = tuple(stored)
         self.existing = set(self.pks.values())
         # in index order: the unique index then grows at its end instead of everywhere
         self.new = sorted(key for key in people if key not in self.pks)
@@ -85,6 +91,18 @@ class PeopleUpsert:
             returning=("id_index", "pk"),
         )
         self.pks.update(inserted)
+        self.created = [pk for _, pk in inserted]
+
+    def audit_entries(self) -> Iterator[AuditEntry]:
+        """Before and after of each changed person (their ID numbers never change here)."""
+        for *values, pk in self.changed:
+            yield AuditEntry(
+                model=self.model,
+                object_id=pk,
+                action=AuditAction.UPDATE,
+                before=dict(zip(self.fields, self.before[pk], strict=True)),
+                after=dict(zip(self.fields, values, strict=True)),
+            )
 
 
 class RecordImporter:
@@ -149,7 +167,7 @@ class RecordImporter:
             queryset = queryset.filter(**{self.year_field: year})
         existing = {tuple(getattr(obj, f) for f in self.key_fields): obj for obj in queryset}
         result = ImportResult()
-        new, changed, fields = [], [], set()
+        new, changed, fields, befores = [], [], set(), []
         for key, values in collected:
             obj = existing.get(key)
             if obj is None:
@@ -157,7 +175,7 @@ class RecordImporter:
                 obj.full_clean(validate_unique=False)
                 new.append(obj)
                 continue
-            diff = [f for f, value in values.items() if getattr(obj, f) != value]
+            diff = {f: getattr(obj, f) for f, value in values.items() if getattr(obj, f) != value}
             if not diff:
                 result.unchanged += 1
                 continue
@@ -165,10 +183,19 @@ class RecordImporter:
                 setattr(obj, f, values[f])
             obj.full_clean(validate_unique=False)
             changed.append(obj)
+            befores.append(diff)
             fields.update(diff)
         for obj in new:
             obj.save()  # save() may derive fields (year from date); tables here are small
         if changed:
             self.model.objects.bulk_update(changed, sorted(fields), batch_size=500)
+        audit_bulk(
+            actor=user,
+            summary=f"导入{self.spec.title}（{year}学年）",
+            entries=[
+                *(entry_of_write(obj, True, {}) for obj in new),
+                *(entry_of_write(obj, False, b) for obj, b in zip(changed, befores, strict=True)),
+            ],
+        )
         result.created, result.updated = len(new), len(changed)
         return result

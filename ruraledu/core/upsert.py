@@ -18,14 +18,19 @@ def differs(current, new) -> bool:
 
 
 def upsert(model, lookup: dict, values: dict):
-    """(object, created, changed field names); validated with full_clean() before saving."""
+    """(object, created, changed: name -> value before, for the audit trail); validated with
+    full_clean() before saving."""
     obj = model.objects.filter(**lookup).first()
     if obj is None:
         obj = model(**lookup, **values)
         obj.full_clean()
         obj.save()
-        return obj, True, []
-    changed = [name for name, value in values.items() if differs(getattr(obj, name), value)]
+        return obj, True, {}
+    changed = {
+        name: getattr(obj, name)
+        for name, value in values.items()
+        if differs(getattr(obj, name), value)
+    }
     if changed:
         for name in changed:
             setattr(obj, name, values[name])

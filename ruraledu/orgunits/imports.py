@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from ruraledu.audit.services import audit_bulk, entry_of_write
 from ruraledu.core.idnumbers import credit_code_problem
 from ruraledu.spreadsheets.base import (
     CellError,
@@ -124,6 +125,7 @@ class SchoolListImporter(Importer):
     @transaction.atomic
     def write(self, rows, *, year, user):
         result = ImportResult()
+        entries = []  # every record created or changed, for the audit trail
         districts = dict(SchoolDistrict.objects.values_list("name", "pk"))
         # schools before their campuses, so that a file may hold both
         ordered = sorted(rows, key=lambda r: r.values["parent"] in {x.values["code"] for x in rows})
@@ -131,14 +133,15 @@ class SchoolListImporter(Importer):
             v = row.values
             parent = OrgUnit.objects.get(code=v["parent"])
             kind = OrgUnitKind.CAMPUS if parent.kind == OrgUnitKind.SCHOOL else OrgUnitKind.SCHOOL
-            existed = OrgUnit.objects.filter(code=v["code"]).exists()
-            unit, unit_changed = orgunit_upsert(
+            unit, unit_created, unit_before = orgunit_upsert(
                 code=v["code"], name=v["name"], kind=kind, parent=parent, sort_order=order
             )
             group = None
             if v.get("education_group"):
-                group, _ = EducationGroup.objects.get_or_create(name=v["education_group"])
-            _, school_changed = school_upsert(
+                group, made = EducationGroup.objects.get_or_create(name=v["education_group"])
+                if made:
+                    entries.append(entry_of_write(group, True, {}))
+            school, school_created, school_before = school_upsert(
                 unit=unit,
                 stage=v["stage"],
                 ownership=v["ownership"],
@@ -150,12 +153,17 @@ class SchoolListImporter(Importer):
                 education_group=group,
                 credit_code=v.get("credit_code") or "",
             )
-            if not existed:
+            if unit_created or unit_before:
+                entries.append(entry_of_write(unit, unit_created, unit_before))
+            if school_created or school_before:
+                entries.append(entry_of_write(school, school_created, school_before))
+            if unit_created:
                 result.created += 1
-            elif unit_changed or school_changed:
+            elif unit_before or school_created or school_before:
                 result.updated += 1
             else:
                 result.unchanged += 1
+        audit_bulk(actor=user, summary=f"导入{SPEC.title}", entries=entries)
         return result
 
     def export_rows(self, *, year, user):

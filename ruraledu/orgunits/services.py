@@ -14,19 +14,17 @@ from .models import OrgUnit, School
 
 def orgunit_upsert(
     *, code: str, name: str, kind: str, parent: OrgUnit | None, sort_order: int = 0
-) -> tuple[OrgUnit, bool]:
-    """Create or update one unit by its code; returns (unit, changed)."""
-    unit, created, changed = upsert(
+) -> tuple[OrgUnit, bool, dict]:
+    """Create or update one unit by its code; returns `upsert`'s (unit, created, before)."""
+    return upsert(
         OrgUnit,
         {"code": code},
         {"name": name, "kind": kind, "parent": parent, "sort_order": sort_order},
     )
-    return unit, created or bool(changed)
 
 
-def school_upsert(*, unit: OrgUnit, **values) -> tuple[School, bool]:
-    school, created, changed = upsert(School, {"org_unit": unit}, values)
-    return school, created or bool(changed)
+def school_upsert(*, unit: OrgUnit, **values) -> tuple[School, bool, dict]:
+    return upsert(School, {"org_unit": unit}, values)
 
 
 @transaction.atomic
@@ -37,22 +35,22 @@ def orgunits_load(path: str | Path) -> int:
         district_data, units = data["district"], data["units"]
     except (TypeError, KeyError) as exc:
         raise ValidationError(f"{path}：文件须包含 district 与 units 两项。") from exc
-    district, changed = orgunit_upsert(
+    district, created, before = orgunit_upsert(
         code=str(district_data["code"]),
         name=district_data["name"],
         kind=OrgUnitKind.DISTRICT,
         parent=None,
     )
-    count = int(changed)
+    count = int(created or bool(before))
     for order, row in enumerate(units):
         if row.get("kind") not in (OrgUnitKind.TOWN, OrgUnitKind.SUBDISTRICT, OrgUnitKind.ZONE):
             raise ValidationError(f"{path}：第 {order + 1} 个单位“{row.get('name')}”的类型无效。")
-        _, changed = orgunit_upsert(
+        _, created, before = orgunit_upsert(
             code=str(row["code"]),
             name=row["name"],
             kind=row["kind"],
             parent=district,
             sort_order=order,
         )
-        count += int(changed)
+        count += int(created or bool(before))
     return count

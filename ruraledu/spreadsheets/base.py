@@ -54,6 +54,9 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     messages: list[str] = field(default_factory=list)
+    # model label -> pks of the records created, for the import's audit row (bulk importers
+    # whose created rows are too many for one audit row each)
+    created_ids: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def total(self) -> int:

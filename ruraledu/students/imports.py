@@ -1,6 +1,7 @@
 """学生名册: StudentPerson + Enrolment, upserted by ID number (blind index) and school year."""
 
 from functools import partial
+from itertools import chain
 
 from django.db.models import Q
 
@@ -247,21 +248,33 @@ class StudentImporter(Importer):
                 result.unchanged += 1
         result.created = insert_rows(Enrolment, ("person", "year", *ENROLMENT_FIELDS), to_insert)
         result.updated = update_rows(Enrolment, ENROLMENT_FIELDS, to_update)
-        # changed records keep their before/after in the audit trail (new ones are covered by
-        # the import's own audit row and job)
+        # Changed records keep their before and after in the audit trail, one row each; the
+        # new ones (up to 200,000) are listed by id in the import's own audit row.
+        result.created_ids = {
+            StudentPerson._meta.label: people.created,
+            Enrolment._meta.label: [
+                pk
+                for (pk,) in select_in(
+                    Enrolment, ("pk",), "person", [r[0] for r in to_insert], "AND year = %s", [year]
+                )
+            ],
+        }
         audit_bulk(
             actor=user,
             summary=f"导入学生名册（{year}学年）",
-            entries=(
-                AuditEntry(
-                    model=Enrolment,
-                    object_id=pk,
-                    action="update",
-                    before=dict(zip(ENROLMENT_FIELDS, stored[person][1], strict=True)),
-                    after=dict(zip(ENROLMENT_FIELDS, wanted[person], strict=True)),
-                )
-                for person, (pk, before) in stored.items()
-                if before != wanted[person]
+            entries=chain(
+                people.audit_entries(),
+                (
+                    AuditEntry(
+                        model=Enrolment,
+                        object_id=pk,
+                        action="update",
+                        before=dict(zip(ENROLMENT_FIELDS, stored[person][1], strict=True)),
+                        after=dict(zip(ENROLMENT_FIELDS, wanted[person], strict=True)),
+                    )
+                    for person, (pk, before) in stored.items()
+                    if before != wanted[person]
+                ),
             ),
         )
         if people.changed:

@@ -1,8 +1,10 @@
 """教职工名册: StaffPerson + Post, upserted by ID number, school and school year."""
 
+from itertools import chain
+
 from ruraledu.audit.services import AuditEntry, audit_bulk
 from ruraledu.core import crypto
-from ruraledu.core.bulk import chunked, insert_rows, update_rows
+from ruraledu.core.bulk import chunked, insert_rows, select_in, update_rows
 from ruraledu.core.idnumbers import birth_date_from_id
 from ruraledu.core.importing import (
     DuplicateTracker,
@@ -173,19 +175,39 @@ class StaffImporter(Importer):
                 result.unchanged += 1
         result.created = insert_rows(Post, ("person", "school", "year", *POST_FIELDS), to_insert)
         result.updated = update_rows(Post, POST_FIELDS, to_update)
+        # as for the student roster: changes one audit row each, new records by id
+        inserted = {(person, school) for person, school, *_ in to_insert}
+        result.created_ids = {
+            StaffPerson._meta.label: people.created,
+            Post._meta.label: [
+                pk
+                for pk, person, school in select_in(
+                    Post,
+                    ("pk", "person", "school"),
+                    "person",
+                    sorted({person for person, _ in inserted}),
+                    "AND year = %s",
+                    [year],
+                )
+                if (person, school) in inserted
+            ],
+        }
         audit_bulk(
             actor=user,
             summary=f"导入教职工名册（{year}学年）",
-            entries=(
-                AuditEntry(
-                    model=Post,
-                    object_id=stored[key][0],
-                    action="update",
-                    before=dict(zip(POST_FIELDS, stored[key][1], strict=True)),
-                    after=dict(zip(POST_FIELDS, values, strict=True)),
-                )
-                for key, values in wanted.items()
-                if key in stored and stored[key][1] != values
+            entries=chain(
+                people.audit_entries(),
+                (
+                    AuditEntry(
+                        model=Post,
+                        object_id=stored[key][0],
+                        action="update",
+                        before=dict(zip(POST_FIELDS, stored[key][1], strict=True)),
+                        after=dict(zip(POST_FIELDS, values, strict=True)),
+                    )
+                    for key, values in wanted.items()
+                    if key in stored and stored[key][1] != values
+                ),
             ),
         )
         if people.changed:

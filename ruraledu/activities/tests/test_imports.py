@@ -1,9 +1,11 @@
 import datetime as dt
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 
 from ruraledu.activities import imports as _registers  # noqa: F401
 from ruraledu.activities.models import CityTrip, PublicLesson, Training
+from ruraledu.audit.models import AuditEvent
 from ruraledu.core.testing import new_id, rows
 from ruraledu.spreadsheets.base import get_importer
 from ruraledu.students.models import StudentPerson
@@ -99,7 +101,16 @@ def test_trainings_and_trip_participants(district_admin, school_a, teacher_id):
     assert trips.validate(data, year=2024, user=district_admin) == []
     assert trips.write(data, year=2024, user=district_admin).created == 2
     assert trips.write(data, year=2024, user=district_admin).unchanged == 2
-    assert CityTrip.objects.get().participants.count() == 2
+    trip = CityTrip.objects.get()
+    assert trip.participants.count() == 2
+    # the audit trail has the new trip and whom it took, once
+    trail = AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(CityTrip), object_id=str(trip.pk)
+    ).order_by("pk")
+    assert [e.action for e in trail] == ["create", "update"]
+    assert trail[1].after == {
+        "participants": sorted(trip.participants.values_list("pk", flat=True))
+    }
     unknown = rows(
         {
             "school": "SA",
