@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
+from .choices import AuditAction
 from .models import AuditEvent
 from .permissions import is_bureau
 
@@ -48,6 +49,20 @@ def audit_record_types() -> list[ContentType]:
     return sorted(ContentType.objects.filter(pk__in=ids), key=lambda ct: str(ct))
 
 
+def _imports_that_created(label: str, object_id: str) -> list[AuditEvent]:
+    """The roster import rows that list this record among the ones they created (by id
+    range: one row per import, so few to look through)."""
+    if not object_id.isdigit():
+        return []
+    pk = int(object_id)
+    imports = AuditEvent.objects.filter(action=AuditAction.IMPORT, after__has_key="created_records")
+    return [
+        event
+        for event in imports
+        if any(first <= pk <= last for first, last in event.after["created_records"].get(label, ()))
+    ]
+
+
 def audit_record_history(*, user, app_label: str, model: str, object_id: str) -> dict:
     """Every audit row of one record, oldest first. Outside the bureau: 404."""
     if not is_bureau(user):
@@ -65,6 +80,10 @@ def audit_record_history(*, user, app_label: str, model: str, object_id: str) ->
     model_class = content_type.model_class()
     if model_class is not None:
         record = model_class._default_manager.filter(pk=object_id).first()
+        events = sorted(
+            [*_imports_that_created(model_class._meta.label, object_id), *events],
+            key=lambda e: (e.at, e.pk),
+        )
     if not events and record is None:
         raise Http404("没有这条记录的审计信息。")
     return {

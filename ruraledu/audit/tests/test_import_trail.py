@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.models import AuditEvent
+from ruraledu.audit.selectors import audit_record_history
 from ruraledu.audit.services import id_ranges
 from ruraledu.core.testing import rows
 from ruraledu.facilities import imports as _facilities  # noqa: F401
@@ -55,6 +56,11 @@ def test_a_roster_import_lists_its_new_records_and_records_each_change(district_
         "students.StudentPerson": id_ranges(people),
         "students.Enrolment": id_ranges(enrolments),
     }
+    # the history of a new record starts with the import that created it
+    history = audit_record_history(
+        user=district_admin, app_label="students", model="enrolment", object_id=str(enrolments[1])
+    )
+    assert [e.pk for e in history["events"]] == [summary.pk]
     # a corrected file: one name and one grade changed
     import_roster(roster([{**first, "姓名": "张晓明"}, {**second, "年级": 6}]), district_admin)
     [person_change] = events(StudentPerson, AuditAction.UPDATE)
@@ -63,6 +69,13 @@ def test_a_roster_import_lists_its_new_records_and_records_each_change(district_
     assert (enrolment_change.before, enrolment_change.after) == ({"grade": 5}, {"grade": 6})
     latest = AuditEvent.objects.filter(action=AuditAction.IMPORT).latest("pk")
     assert "created_records" not in latest.after  # nothing new the second time
+    history = audit_record_history(
+        user=district_admin,
+        app_label="students",
+        model="enrolment",
+        object_id=str(enrolment_change.object_id),
+    )
+    assert [e.pk for e in history["events"]] == [summary.pk, enrolment_change.pk]
 
 
 def test_a_school_list_import_records_new_units_and_renames(district_admin, town_a):
