@@ -22,6 +22,20 @@ def audit_value(value) -> str:
         return "否"
     if isinstance(value, dict):
         return "；".join(f"{k}：{audit_value(v)}" for k, v in value.items())
+    if isinstance(value, list) and value and all(_is_id_range(v) for v in value):
+        return "、".join(
+            f"{first}–{last}" if first != last else str(first) for first, last in value
+        )
     if isinstance(value, list):
         return "、".join(audit_value(v) for v in value) or "（空）"
     return str(value)
+
+
+def _is_id_range(value) -> bool:
+    """[first, last] as an import's audit row lists the records it created."""
+    return (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(type(v) is int for v in value)
+        and value[0] <= value[1]
+    )

@@ -101,3 +101,11 @@ def test_a_school_list_import_records_new_units_and_renames(district_admin, town
     importer.write(rows({**school, "name": "甲镇实验小学"}), year=2024, user=district_admin)
     [renamed] = events(OrgUnit, AuditAction.UPDATE)
     assert (renamed.before, renamed.after) == ({"name": "甲镇新建小学"}, {"name": "甲镇实验小学"})
+
+
+def test_created_id_ranges_read_as_runs_on_the_audit_pages():
+    from ruraledu.audit.templatetags.audit_tags import audit_value
+
+    assert audit_value([[3, 5], [7, 7]]) == "3–5、7"
+    assert audit_value({"students.Enrolment": [[1, 100000]]}) == "students.Enrolment：1–100000"
+    assert audit_value([1, 2]) == "1、2"  # plain ids stay a list
