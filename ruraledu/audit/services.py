@@ -131,12 +131,12 @@ def entry_of_write(instance: models.Model, created: bool, before: dict) -> Audit
     (attribute name -> value before; related objects by their key)."""
     if created:
         return AuditEntry.of(instance, AuditAction.CREATE)
-    names = {instance._meta.get_field(name).name: getattr(v, "pk", v) for name, v in before.items()}
+    old = {instance._meta.get_field(name).name: getattr(v, "pk", v) for name, v in before.items()}
     return AuditEntry.of(
         instance,
         AuditAction.UPDATE,
-        before={name: _plain(value) for name, value in names.items()},
-        after=snapshot(instance, names),
+        before={name: _plain(value) for name, value in old.items()},
+        after=snapshot(instance, old),
     )
 
 
