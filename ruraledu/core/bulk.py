@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import chain, islice
 
-from django.db import connection
+from django.db import connection, transaction
 
 POSTGRES_MAX_PARAMS = 65535  # the wire protocol's limit per statement
 MAX_ROWS_PER_STATEMENT = 2000  # beyond this, a longer statement gains nothing
@@ -93,19 +93,23 @@ def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence]) -> int:
 def insert_returning(
     model, fields: Sequence[str], rows: Iterable[Sequence], returning: Sequence[str]
 ) -> list[tuple]:
-    """INSERT rows and return the `returning` columns of each new row, in no set order:
-    `returning` starts with a unique key column (the rows are found by it where the database
-    cannot return them, SQLite before 3.35), then the primary key."""
+    """INSERT rows and return the `returning` columns of each new row, in no set order."""
     table, columns = model._meta.db_table, _columns(model, fields)
+    selected = ", ".join(_quote(c) for c in _columns(model, returning))
     if not connection.features.can_return_rows_from_bulk_insert:
-        rows = list(rows)
-        insert_into(table, columns, rows)
-        key = fields.index(returning[0])
-        return list(select_in(model, returning, returning[0], [row[key] for row in rows]))
-    suffix = " RETURNING " + ", ".join(_quote(c) for c in _columns(model, returning))
+        # Only SQLite before 3.35 lands here. Its writers take turns (the block holds the
+        # write lock from BEGIN IMMEDIATE) and its ids only grow, so the new rows are the
+        # ones past the largest id before the insert.
+        pk = _quote(model._meta.pk.column)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SELECT MAX({pk}) FROM {_quote(table)}")
+            (last,) = cursor.fetchone()
+            insert_into(table, columns, rows)
+            cursor.execute(f"SELECT {selected} FROM {_quote(table)} WHERE {pk} > %s", [last or 0])
+            return cursor.fetchall()
     found: list[tuple] = []
     with connection.cursor() as cursor:
-        for sql, params in _insert_statements(table, columns, rows, suffix):
+        for sql, params in _insert_statements(table, columns, rows, " RETURNING " + selected):
             _execute(cursor, sql, params)
             found.extend(cursor.fetchall())
     return found

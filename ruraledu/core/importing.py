@@ -1,6 +1,5 @@
 """Helpers shared by the apps' spreadsheet importers."""
 
-from collections.abc import Iterator
 from decimal import Decimal
 
 from ruraledu.accounts.choices import Action
@@ -66,21 +65,19 @@ class PeopleUpsert:
     def __init__(self, model, fields: tuple[str, ...], people: dict[str, tuple[str, tuple]]):
         self.model, self.fields, self.people = model, fields, people
         self.pks: dict[str, int] = {}
-        self.changed: list[tuple] = []
-        self.before: dict[int, tuple] = {}  # pk -> stored values of the changed persons
+        self.changed: list[tuple[int, tuple, tuple]] = []  # (pk, stored values, new values)
         self.created: list[int] = []
         found = select_in(model, ("pk", "id_index", *fields), "id_index", list(people))
         for pk, key, *stored in found:
             self.pks[key] = pk
             if tuple(stored) != people[key][1]:
-                self.changed.append((*people[key][1], pk))
-                self.before[pk] = tuple(stored)
+                self.changed.append((pk, tuple(stored), people[key][1]))
         self.existing = set(self.pks.values())
         # in index order: the unique index then grows at its end instead of everywhere
         self.new = sorted(key for key in people if key not in self.pks)
 
     def write(self) -> None:
-        update_rows(self.model, self.fields, self.changed)
+        update_rows(self.model, self.fields, [(*new, pk) for pk, _, new in self.changed])
         entries = list(map(self.people.__getitem__, self.new))
         numbers = [number for number, _ in entries]
         sealed = zip(crypto.encrypt_many(numbers), self.new, crypto.hints(numbers), strict=True)
@@ -93,16 +90,40 @@ class PeopleUpsert:
         self.pks.update(inserted)
         self.created = [pk for _, pk in inserted]
 
-    def audit_entries(self) -> Iterator[AuditEntry]:
+    def audit_entries(self) -> list[AuditEntry]:
         """Before and after of each changed person (their ID numbers never change here)."""
-        for *values, pk in self.changed:
-            yield AuditEntry(
-                model=self.model,
-                object_id=pk,
-                action=AuditAction.UPDATE,
-                before=dict(zip(self.fields, self.before[pk], strict=True)),
-                after=dict(zip(self.fields, values, strict=True)),
-            )
+        return [update_entry(self.model, self.fields, *change) for change in self.changed]
+
+
+def update_entry(model, fields: tuple[str, ...], pk: int, before: tuple, after: tuple):
+    """The audit entry of one record updated in bulk, from its values before and after."""
+    return AuditEntry(
+        model=model,
+        object_id=pk,
+        action=AuditAction.UPDATE,
+        before=dict(zip(fields, before, strict=True)),
+        after=dict(zip(fields, after, strict=True)),
+    )
+
+
+def write_year_rows(model, key_fields, fields, year: int, stored: dict, wanted: dict, result):
+    """Bring a roster's records of one school year to `wanted` (key -> values of `fields`,
+    the key a tuple of `key_fields`), given `stored` (key -> (pk, values)): inserts the new,
+    updates the changed, counts all three into `result` and lists the new ids there.
+    Returns the audit entries of the changed records."""
+    to_insert, changes = [], []
+    for key, values in wanted.items():
+        if key not in stored:
+            to_insert.append((*key, year, *values))
+        elif stored[key][1] != values:
+            changes.append((stored[key][0], stored[key][1], values))
+        else:
+            result.unchanged += 1
+    created = insert_returning(model, (*key_fields, "year", *fields), to_insert, ("pk",))
+    result.created = len(created)
+    result.created_ids[model._meta.label] = [pk for (pk,) in created]
+    result.updated = update_rows(model, fields, [(*new, pk) for pk, _, new in changes])
+    return [update_entry(model, fields, *change) for change in changes]
 
 
 class RecordImporter:
@@ -167,7 +188,7 @@ class RecordImporter:
             queryset = queryset.filter(**{self.year_field: year})
         existing = {tuple(getattr(obj, f) for f in self.key_fields): obj for obj in queryset}
         result = ImportResult()
-        new, changed, fields, befores = [], [], set(), []
+        new, changed, fields = [], [], set()  # changed: (record, values before)
         for key, values in collected:
             obj = existing.get(key)
             if obj is None:
@@ -182,19 +203,20 @@ class RecordImporter:
             for f in diff:
                 setattr(obj, f, values[f])
             obj.full_clean(validate_unique=False)
-            changed.append(obj)
-            befores.append(diff)
+            changed.append((obj, diff))
             fields.update(diff)
         for obj in new:
             obj.save()  # save() may derive fields (year from date); tables here are small
         if changed:
-            self.model.objects.bulk_update(changed, sorted(fields), batch_size=500)
+            self.model.objects.bulk_update(
+                [obj for obj, _ in changed], sorted(fields), batch_size=500
+            )
         audit_bulk(
             actor=user,
             summary=f"导入{self.spec.title}（{year}学年）",
             entries=[
                 *(entry_of_write(obj, True, {}) for obj in new),
-                *(entry_of_write(obj, False, b) for obj, b in zip(changed, befores, strict=True)),
+                *(entry_of_write(obj, False, before) for obj, before in changed),
             ],
         )
         result.created, result.updated = len(new), len(changed)

@@ -88,16 +88,18 @@ class Row:
     @property
     def values(self) -> dict:
         if self._values is None:
-            i = self._index
-            self._values = {key: column[i] for key, column in self._table[0].items()}
+            self._values = self._from_table(0)
         return self._values
 
     @property
     def raw(self) -> dict:
         if self._raw is None:
-            i = self._index
-            self._raw = {key: column[i] for key, column in self._table[1].items()}
+            self._raw = self._from_table(1)
         return self._raw
+
+    def _from_table(self, part: int) -> dict:
+        i = self._index
+        return {key: column[i] for key, column in self._table[part].items()}
 
     def __repr__(self) -> str:
         return f"Row({self.number}, {self.values!r})"

@@ -207,15 +207,13 @@ class SheetParser:
             filled = list(map(any, zip(*text_columns, strict=True)))
         found.sort(key=lambda item: (item[0], item[1]))
         self.errors.extend(error for i, _, error in found if filled[i])
-        table = (
-            dict(zip(keys, value_columns, strict=True)),
-            dict(zip(keys, text_columns, strict=True)),
-        )
+        values_by_key = dict(zip(keys, value_columns, strict=True))
+        table = (values_by_key, dict(zip(keys, text_columns, strict=True)))
         rows = [
             Row(number, table=table, index=i)
             for i, (number, keep) in enumerate(zip(numbers, filled, strict=True))
             if keep
         ]
         if len(rows) < size:
-            value_columns = [list(compress(values, filled)) for values in value_columns]
-        return Rows(rows, dict(zip(keys, value_columns, strict=True)))
+            values_by_key = {k: list(compress(v, filled)) for k, v in values_by_key.items()}
+        return Rows(rows, values_by_key)

@@ -1,13 +1,12 @@
 """学生名册: StudentPerson + Enrolment, upserted by ID number (blind index) and school year."""
 
 from functools import partial
-from itertools import chain
 
 from django.db.models import Q
 
-from ruraledu.audit.services import AuditEntry, audit_bulk
+from ruraledu.audit.services import audit_bulk
 from ruraledu.core import crypto
-from ruraledu.core.bulk import insert_rows, select_in, update_rows
+from ruraledu.core.bulk import select_in
 from ruraledu.core.idnumbers import birth_date_from_id
 from ruraledu.core.importing import (
     DuplicateTracker,
@@ -16,6 +15,7 @@ from ruraledu.core.importing import (
     db_decimal,
     id_problem,
     pks_by_id_number,
+    write_year_rows,
 )
 from ruraledu.core.models import Sex
 from ruraledu.orgunits.choices import GRADE_RANGES
@@ -220,7 +220,7 @@ class StudentImporter(Importer):
         mentor_pk = {None: None, **pks_by_id_number(StaffPerson, col("mentor"))}
         wanted = dict(
             zip(
-                map(people.pks.__getitem__, keys),
+                zip(map(people.pks.__getitem__, keys)),  # keys of one field: (person,)
                 zip(
                     map(school_pk.__getitem__, col("school")),
                     map(optional_school.__getitem__, col("campus")),
@@ -237,53 +237,24 @@ class StudentImporter(Importer):
                 strict=True,
             )
         )
-        result = ImportResult()
-        to_insert, to_update = [], []
-        for person, values in wanted.items():
-            if person not in stored:
-                to_insert.append((person, year, *values))
-            elif stored[person][1] != values:
-                to_update.append((*values, stored[person][0]))
-            else:
-                result.unchanged += 1
-        result.created = insert_rows(Enrolment, ("person", "year", *ENROLMENT_FIELDS), to_insert)
-        result.updated = update_rows(Enrolment, ENROLMENT_FIELDS, to_update)
         # Changed records keep their before and after in the audit trail, one row each; the
         # new ones (up to 200,000) are listed by id in the import's own audit row.
-        result.created_ids = {
-            StudentPerson._meta.label: people.created,
-            Enrolment._meta.label: [
-                pk
-                for (pk,) in select_in(
-                    Enrolment, ("pk",), "person", [r[0] for r in to_insert], "AND year = %s", [year]
-                )
-            ],
-        }
+        result = ImportResult(created_ids={StudentPerson._meta.label: people.created})
+        changes = write_year_rows(
+            Enrolment, ("person",), ENROLMENT_FIELDS, year, stored, wanted, result
+        )
         audit_bulk(
             actor=user,
             summary=f"导入学生名册（{year}学年）",
-            entries=chain(
-                people.audit_entries(),
-                (
-                    AuditEntry(
-                        model=Enrolment,
-                        object_id=pk,
-                        action="update",
-                        before=dict(zip(ENROLMENT_FIELDS, stored[person][1], strict=True)),
-                        after=dict(zip(ENROLMENT_FIELDS, wanted[person], strict=True)),
-                    )
-                    for person, (pk, before) in stored.items()
-                    if before != wanted[person]
-                ),
-            ),
+            entries=people.audit_entries() + changes,
         )
         if people.changed:
             result.messages.append(f"更新了 {len(people.changed)} 名学生的基本信息")
         return result
 
     @staticmethod
-    def _stored(year: int, persons) -> dict[int, tuple[int, tuple]]:
-        """person -> (enrolment pk, stored values) this year, for persons already on file."""
+    def _stored(year: int, persons) -> dict[tuple[int], tuple[int, tuple]]:
+        """(person,) -> (enrolment pk, stored values) this year, for persons on file."""
         stored = {}
         for pk, person, *values in select_in(
             Enrolment,
@@ -294,7 +265,7 @@ class StudentImporter(Importer):
             [year],
         ):
             values[DISTANCE] = db_decimal(values[DISTANCE])
-            stored[person] = (pk, tuple(values))
+            stored[(person,)] = (pk, tuple(values))
         return stored
 
     def export_rows(self, *, year, user):

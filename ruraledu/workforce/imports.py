@@ -1,16 +1,15 @@
 """教职工名册: StaffPerson + Post, upserted by ID number, school and school year."""
 
-from itertools import chain
-
-from ruraledu.audit.services import AuditEntry, audit_bulk
+from ruraledu.audit.services import audit_bulk
 from ruraledu.core import crypto
-from ruraledu.core.bulk import chunked, insert_rows, select_in, update_rows
+from ruraledu.core.bulk import chunked
 from ruraledu.core.idnumbers import birth_date_from_id
 from ruraledu.core.importing import (
     DuplicateTracker,
     PeopleUpsert,
     can_view_personal,
     id_problem,
+    write_year_rows,
 )
 from ruraledu.core.models import Sex
 from ruraledu.orgunits.lookups import SchoolLookup
@@ -164,51 +163,15 @@ class StaffImporter(Importer):
             (people.pks[key], schools.get(row.values["school"]).pk): _post_values(row.values)
             for key, row in zip(keys, rows, strict=True)
         }
-        result = ImportResult()
-        to_insert, to_update = [], []
-        for (person, school), values in wanted.items():
-            if (person, school) not in stored:
-                to_insert.append((person, school, year, *values))
-            elif stored[(person, school)][1] != values:
-                to_update.append((*values, stored[(person, school)][0]))
-            else:
-                result.unchanged += 1
-        result.created = insert_rows(Post, ("person", "school", "year", *POST_FIELDS), to_insert)
-        result.updated = update_rows(Post, POST_FIELDS, to_update)
         # as for the student roster: changes one audit row each, new records by id
-        inserted = {(person, school) for person, school, *_ in to_insert}
-        result.created_ids = {
-            StaffPerson._meta.label: people.created,
-            Post._meta.label: [
-                pk
-                for pk, person, school in select_in(
-                    Post,
-                    ("pk", "person", "school"),
-                    "person",
-                    sorted({person for person, _ in inserted}),
-                    "AND year = %s",
-                    [year],
-                )
-                if (person, school) in inserted
-            ],
-        }
+        result = ImportResult(created_ids={StaffPerson._meta.label: people.created})
+        changes = write_year_rows(
+            Post, ("person", "school"), POST_FIELDS, year, stored, wanted, result
+        )
         audit_bulk(
             actor=user,
             summary=f"导入教职工名册（{year}学年）",
-            entries=chain(
-                people.audit_entries(),
-                (
-                    AuditEntry(
-                        model=Post,
-                        object_id=stored[key][0],
-                        action="update",
-                        before=dict(zip(POST_FIELDS, stored[key][1], strict=True)),
-                        after=dict(zip(POST_FIELDS, values, strict=True)),
-                    )
-                    for key, values in wanted.items()
-                    if key in stored and stored[key][1] != values
-                ),
-            ),
+            entries=people.audit_entries() + changes,
         )
         if people.changed:
             result.messages.append(f"更新了 {len(people.changed)} 名教职工的基本信息")
