@@ -18,12 +18,14 @@ class Action(models.TextChoices):
     CHANGE = "change", "修改"
     VIEW_PERSONAL = "view_personal", "查看未脱敏个人信息"
     REVIEW = "review", "审核"
+    # Moving things between places: re-parenting a unit, moving a person between schools.
+    MOVE = "move", "调整隶属关系、办理转学"
 
 
 # What each role may do within the part of the tree (or department) it is assigned on.
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.DISTRICT_ADMIN: frozenset(
-        {Action.VIEW, Action.CHANGE, Action.VIEW_PERSONAL, Action.REVIEW}
+        {Action.VIEW, Action.CHANGE, Action.VIEW_PERSONAL, Action.REVIEW, Action.MOVE}
     ),
     Role.DISTRICT_LEADER: frozenset({Action.VIEW}),
     Role.DEPARTMENT_REPORTER: frozenset({Action.VIEW, Action.CHANGE}),

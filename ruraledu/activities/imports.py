@@ -1,20 +1,17 @@
 """Importers for activities and programmes (听课, 公开课, 研学, 培训, 工作室, 基地, 支教 …)."""
 
+from ruraledu.accounts.choices import Action
+from ruraledu.accounts.policy import Reach
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import AuditEntry, audit_bulk, entry_of_write
 from ruraledu.core import crypto
-from ruraledu.core.importing import (
-    RecordImporter,
-    can_view_personal,
-    id_problem,
-    pks_by_id_number,
-)
+from ruraledu.core.importing import RecordImporter, id_problem, pks_by_id_number
 from ruraledu.core.schoolyear import school_year_label, school_year_of
 from ruraledu.orgunits.choices import TOWN_LEVEL_KINDS
 from ruraledu.orgunits.lookups import SchoolLookup
 from ruraledu.orgunits.models import OrgUnit, School, SchoolDistrict
 from ruraledu.spreadsheets.base import Column, Importer, SheetSpec, register
-from ruraledu.students.models import StudentPerson
+from ruraledu.students.models import Enrolment, StudentPerson
 from ruraledu.workforce.lookups import StaffLookup
 from ruraledu.workforce.models import StaffPerson
 
@@ -30,12 +27,16 @@ def _choices(enum) -> tuple:
     return tuple(enum.choices)
 
 
-def _town_ids() -> dict[str, int]:
-    return dict(OrgUnit.objects.filter(kind__in=TOWN_LEVEL_KINDS).values_list("code", "pk"))
+def _towns() -> dict[str, tuple[int, str]]:
+    """Town code -> (pk, org-tree path)."""
+    rows = OrgUnit.objects.filter(kind__in=TOWN_LEVEL_KINDS).values_list("code", "pk", "path")
+    return {code: (pk, path) for code, pk, path in rows}
 
 
 class ActivityImporter(RecordImporter, Importer):
-    """Context: schools in the user's scope and the staff named anywhere in the file."""
+    """Context: the uploader's change reach, schools in it and the staff named in the file
+    who are posted this year at a school in it. Every row's school, town and person is
+    checked against that one reach."""
 
     person_columns: tuple[str, ...] = ()
 
@@ -49,7 +50,12 @@ class ActivityImporter(RecordImporter, Importer):
 
     def context(self, user):
         numbers = [r.values.get(c) for r in self._rows for c in self.person_columns]
-        return {"schools": SchoolLookup(user), "staff": StaffLookup(numbers), "year": None}
+        reach = Reach(user, Action.CHANGE)
+        return {
+            "reach": reach,
+            "schools": SchoolLookup(user),
+            "staff": StaffLookup(numbers, reach=reach, year=self.current_year),
+        }
 
     @staticmethod
     def cached(ctx: dict, name: str, load):
@@ -69,6 +75,21 @@ class ActivityImporter(RecordImporter, Importer):
 
     def person(self, row, ctx, bad, key="person"):
         return ctx["staff"].resolve(row.values.get(key), bad, key)
+
+    def town(self, row, ctx, bad, key="town"):
+        """The pk of the row's town, which must be in the uploader's reach."""
+        towns = self.cached(ctx, "towns", _towns)
+        code = row.values.get(key)
+        if not code:
+            return None
+        if code not in towns:
+            bad(key, "镇街代码不存在")
+            return None
+        pk, path = towns[code]
+        if not ctx["reach"].covers(path):
+            bad(key, "无权导入该镇街的数据（不在您的管辖范围内）")
+            return None
+        return pk
 
     def in_year(self, row, bad, key="held_on"):
         day = row.values.get(key)
@@ -96,9 +117,18 @@ class ActivityImporter(RecordImporter, Importer):
             queryset = queryset.filter(school_district__town__in=OrgUnit.objects.for_user(user))
         if self.year_field:
             queryset = queryset.filter(year=year)
-        clear = can_view_personal(user)
+        personal = Reach(user, Action.VIEW_PERSONAL)
         for obj in queryset.order_by("pk"):
+            clear = personal.whole_tree or personal.covers(_record_path(obj))
             yield {c.key: _export_value(obj, c.key, clear) for c in self.spec.columns}
+
+
+def _record_path(obj) -> str | None:
+    """Where a record lives for the personal-data rule: its school, else its town."""
+    if getattr(obj, "school_id", None):
+        return obj.school.org_unit.path
+    town = getattr(obj, "town", None)
+    return town.path if town else None
 
 
 def _export_value(obj, key: str, clear: bool):
@@ -379,12 +409,20 @@ class DistrictRoleImporter(ActivityImporter):
 
     def row_values(self, row, ctx, bad):
         districts = self.cached(
-            ctx, "districts", lambda: dict(SchoolDistrict.objects.values_list("name", "pk"))
+            ctx,
+            "districts",
+            lambda: {
+                name: (pk, path)
+                for name, pk, path in SchoolDistrict.objects.values_list("name", "pk", "town__path")
+            },
         )
         v = row.values
-        district = districts.get(v.get("school_district"))
+        district, town_path = districts.get(v.get("school_district"), (None, None))
         if v.get("school_district") and district is None:
             bad("school_district", "学区名称不存在")
+        elif district and not ctx["reach"].covers(town_path):
+            bad("school_district", "无权导入该学区的数据（不在您的管辖范围内）")
+            district = None
         person = self.person(row, ctx, bad)
         if None in (district, person) or not v.get("role"):
             return None
@@ -419,14 +457,14 @@ class StudioImporter(ActivityImporter):
     )
 
     def row_values(self, row, ctx, bad):
-        towns = self.cached(ctx, "towns", _town_ids)
         v = row.values
-        town = towns.get(v.get("town"))
-        if v.get("town") and town is None:
-            bad("town", "镇街代码不存在")
+        town = self.town(row, ctx, bad)
         host = self.person(row, ctx, bad, "host")
         school = self.school(row, ctx, bad)
         if None in (town, host) or not v.get("level"):
+            return None
+        if not self._name_free(ctx, v["name"]):
+            bad("name", "同名工作室已由其他单位登记，请联系区教体局")
             return None
         return {
             "name": v["name"],
@@ -437,6 +475,23 @@ class StudioImporter(ActivityImporter):
             "founded_year": v.get("founded_year"),
             "closed_year": v.get("closed_year"),
         }
+
+    def _name_free(self, ctx, name: str) -> bool:
+        """A studio of that name on file may be changed only by someone who reaches it."""
+        studios = self.cached(
+            ctx,
+            "studios",
+            lambda: {
+                n: (town, school)
+                for n, town, school in models.Studio.objects.values_list(
+                    "name", "town__path", "school__org_unit__path"
+                )
+            },
+        )
+        if name not in studios:
+            return True
+        town, school = studios[name]
+        return ctx["reach"].covers(town) and (school is None or ctx["reach"].covers(school))
 
 
 @register
@@ -462,11 +517,8 @@ class PilotImporter(ActivityImporter):
     )
 
     def row_values(self, row, ctx, bad):
-        towns = self.cached(ctx, "towns", _town_ids)
         v = row.values
-        town = towns.get(v.get("town"))
-        if v.get("town") and town is None:
-            bad("town", "镇代码不存在")
+        town = self.town(row, ctx, bad)
         if town is None or not v.get("level"):
             return None
         return {"town_id": town, "level": v["level"], "started_year": v.get("started_year")}
@@ -494,7 +546,7 @@ class TripParticipantImporter(ActivityImporter):
         self.current_year = year
         errors = []
         ctx = self.context(user)
-        students = self._students(rows)
+        students = self._students(rows, year)
         for row in rows:
 
             def bad(key, message, row=row):
@@ -511,27 +563,29 @@ class TripParticipantImporter(ActivityImporter):
                 )
 
             self.in_year(row, bad)
-            self.school(row, ctx, bad)
+            school = self.school(row, ctx, bad)
             number = crypto.normalise_id(row.values.get("student") or "")
             if number and (
                 problem := id_problem(number, "student_no" if number[0] in "GJL" else "ric")
             ):
                 bad("student", problem)
-            elif number and number not in students:
-                bad("student", "该学生不在学生名册中")
+            elif number and school and students.get(number, (None, None))[1] != school:
+                # the same answer whether the pupil is unknown or at another school
+                bad("student", "该学生不在该校本学年学生名册中")
         return errors
 
     def write(self, rows, *, year, user):
         from ruraledu.spreadsheets.base import ImportResult
 
+        self._rows, self.current_year = rows, year
         ctx = self.context(user)
-        students = self._students(rows)
+        students = self._students(rows, year)
         result = ImportResult()
         trips: dict[tuple, set[int]] = {}
         for row in rows:
             v = row.values
             key = (ctx["schools"].get(v["school"]).pk, v["held_on"], v["title"])
-            trips.setdefault(key, set()).add(students[crypto.normalise_id(v["student"])])
+            trips.setdefault(key, set()).add(students[crypto.normalise_id(v["student"])][0])
         entries = []
         for (school, held_on, title), participants in trips.items():
             trip, made = models.CityTrip.objects.get_or_create(
@@ -556,5 +610,12 @@ class TripParticipantImporter(ActivityImporter):
         return result
 
     @staticmethod
-    def _students(rows) -> dict[str, int]:
-        return pks_by_id_number(StudentPerson, (r.values.get("student") for r in rows))
+    def _students(rows, year: int) -> dict[str, tuple[int, int | None]]:
+        """ID number -> (person pk, school pk of the person's enrolment in `year`)."""
+        found = pks_by_id_number(StudentPerson, (r.values.get("student") for r in rows))
+        school_of = dict(
+            Enrolment.objects.filter(year=year, person_id__in=found.values()).values_list(
+                "person_id", "school_id"
+            )
+        )
+        return {number: (pk, school_of.get(pk)) for number, pk in found.items()}

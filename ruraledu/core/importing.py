@@ -8,7 +8,7 @@ from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import AuditEntry, audit_bulk, entry_of_write
 
 from . import crypto
-from .bulk import insert_returning, select_in, update_rows
+from .bulk import chunked, insert_returning, select_in, update_rows
 from .idnumbers import resident_id_problem, student_no_problem
 
 TENTH = Decimal("0.1")
@@ -33,6 +33,25 @@ def id_problem(value: str, kind: str = "ric") -> str | None:
 def can_view_personal(user) -> bool:
     """Roles that need clear ID numbers (the bureau, the school's own clerk)."""
     return user.is_superuser or bool(scope_paths(user, Action.VIEW_PERSONAL))
+
+
+# A row naming a person kept by a school outside the uploader's scope is refused without
+# saying where the person is; moves between schools are confirmed by both sides or the bureau.
+STUDENT_ELSEWHERE = "该证件号已在其他学校登记，请联系区教体局办理转学"
+STAFF_ELSEWHERE = "该证件号已在其他学校登记，请联系区教体局办理调动"
+
+
+def places_of(model, person_pks, year: int) -> dict[int, set[str]]:
+    """Person pk -> org-tree paths of the schools where `model` (a yearly roster record with
+    `person` and `school`) places the person in `year`."""
+    places: dict[int, set[str]] = {}
+    for chunk in chunked(sorted(set(person_pks))):
+        found = model.objects.filter(year=year, person_id__in=chunk).values_list(
+            "person_id", "school__org_unit__path"
+        )
+        for person, path in found:
+            places.setdefault(person, set()).add(path)
+    return places
 
 
 def pks_by_id_number(model, numbers) -> dict[str, int]:

@@ -2,6 +2,8 @@
 
 from django.db import transaction
 
+from ruraledu.accounts.choices import Action
+from ruraledu.accounts.policy import Reach
 from ruraledu.audit.services import audit_bulk, entry_of_write
 from ruraledu.core.idnumbers import credit_code_problem
 from ruraledu.spreadsheets.base import (
@@ -73,6 +75,8 @@ class SchoolListImporter(Importer):
 
     def validate(self, rows, *, year, user):
         allowed, units = self._context(user)
+        code_of = {u.pk: code for code, u in units.items()}
+        mover = Reach(user, Action.MOVE)
         in_file = {r.values.get("code"): r for r in rows}
         errors, seen = [], {}
         districts = set(SchoolDistrict.objects.values_list("name", flat=True))
@@ -96,6 +100,17 @@ class SchoolListImporter(Importer):
             seen.setdefault(code, row.number)
             if code and "/" in code:
                 bad("code", "代码不能包含“/”")
+            # An import changes only units already in the uploader's change scope, or adds
+            # new ones under it; moving a unit elsewhere in the tree is the bureau's action.
+            existing = units.get(code)
+            if existing and code not in allowed:
+                bad("code", "无权修改该学校（不在您的管辖范围内）")
+            elif existing and parent and code_of.get(existing.parent_id) != parent:
+                target = units.get(parent)
+                if target is None and parent in in_file:
+                    target = units.get(in_file[parent].values.get("parent"))
+                if not (mover.covers(existing.path) and target and mover.covers(target.path)):
+                    bad("parent", "调整学校或校区的隶属关系只能由区教体局办理")
             parent_kind = (
                 units[parent].kind
                 if parent in units
@@ -103,7 +118,7 @@ class SchoolListImporter(Importer):
             )
             if parent and parent_kind is None:
                 bad("parent", "上级代码不存在")
-            elif parent and parent not in allowed and parent not in in_file:
+            elif not existing and parent and parent not in allowed and parent not in in_file:
                 bad("parent", "无权在该单位下导入学校（不在您的管辖范围内）")
             is_campus = parent_kind == OrgUnitKind.SCHOOL
             if parent_kind and not is_campus and parent_kind not in TOWN_LEVEL_KINDS:

@@ -4,17 +4,20 @@ from functools import partial
 
 from django.db.models import Q
 
+from ruraledu.accounts.choices import Action
+from ruraledu.accounts.policy import Reach
 from ruraledu.audit.services import audit_bulk
 from ruraledu.core import crypto
 from ruraledu.core.bulk import select_in
 from ruraledu.core.idnumbers import birth_date_from_id
 from ruraledu.core.importing import (
+    STUDENT_ELSEWHERE,
     DuplicateTracker,
     PeopleUpsert,
-    can_view_personal,
     db_decimal,
     id_problem,
     pks_by_id_number,
+    places_of,
     write_year_rows,
 )
 from ruraledu.core.models import Sex
@@ -29,6 +32,7 @@ from ruraledu.spreadsheets.base import (
     column,
     register,
 )
+from ruraledu.workforce.lookups import staff_in_reach
 from ruraledu.workforce.models import StaffPerson
 
 from .choices import FamilyStatus, IdKind, Placement, Transport
@@ -185,10 +189,20 @@ class StudentImporter(Importer):
                     bad(row, "mentor", problem)
                 else:
                     mentors[row] = mentor
-        known = pks_by_id_number(StaffPerson, mentors.values())
+        reach = Reach(user, Action.CHANGE)
+        # the same answer whether a number is unknown or kept by a school out of reach
+        known = staff_in_reach(mentors.values(), reach, year)
+        unknown = (
+            "该成长导师不在教职工名册中"
+            if reach.whole_tree
+            else "该成长导师不在您管辖学校本学年的教职工名册中"
+        )
         for row, mentor in mentors.items():
             if mentor not in known:
-                bad(row, "mentor", "该成长导师不在教职工名册中")
+                bad(row, "mentor", unknown)
+        if not reach.whole_tree:
+            for row in _placed_elsewhere(rows, reach, year):
+                bad(row, "id_number", STUDENT_ELSEWHERE)
         return errors
 
     def write(self, rows, *, year, user):
@@ -269,7 +283,7 @@ class StudentImporter(Importer):
         return stored
 
     def export_rows(self, *, year, user):
-        clear = can_view_personal(user)
+        personal = Reach(user, Action.VIEW_PERSONAL)
         queryset = (
             Enrolment.objects.for_user(user)
             .filter(year=year)
@@ -280,6 +294,7 @@ class StudentImporter(Importer):
         )
         for e in queryset.iterator(chunk_size=2000):
             p = e.person
+            clear = personal.covers(e.school.org_unit.path)
             yield {
                 "id_kind": p.id_kind,
                 "id_number": p.id_number() if clear else p.masked_id,
@@ -300,6 +315,20 @@ class StudentImporter(Importer):
                 else "",
                 **{f: getattr(e, f) for f in FLAGS},
             }
+
+
+def _placed_elsewhere(rows, reach: Reach, year: int) -> list:
+    """The rows naming a pupil enrolled this year at a school outside `reach`."""
+    numbers = [n for n in column(rows, "id_number") if n]
+    found = pks_by_id_number(StudentPerson, numbers)
+    places = places_of(Enrolment, found.values(), year)
+    return [
+        row
+        for row, number in zip(rows, column(rows, "id_number"), strict=True)
+        if number
+        and (pk := found.get(crypto.normalise_id(number)))
+        and not reach.covers_all(places.get(pk, ()))
+    ]
 
 
 def enrolment_search(queryset, text: str):

@@ -1,14 +1,18 @@
 """教职工名册: StaffPerson + Post, upserted by ID number, school and school year."""
 
+from ruraledu.accounts.choices import Action
+from ruraledu.accounts.policy import Reach
 from ruraledu.audit.services import audit_bulk
 from ruraledu.core import crypto
 from ruraledu.core.bulk import chunked
 from ruraledu.core.idnumbers import birth_date_from_id
 from ruraledu.core.importing import (
+    STAFF_ELSEWHERE,
     DuplicateTracker,
     PeopleUpsert,
-    can_view_personal,
     id_problem,
+    pks_by_id_number,
+    places_of,
     write_year_rows,
 )
 from ruraledu.core.models import Sex
@@ -134,6 +138,9 @@ class StaffImporter(Importer):
                 bad("has_dormitory", "不需要周转宿舍的教师不应标记为已有周转宿舍")
             if v.get("town_allowance_received") and not v.get("town_allowance_eligible"):
                 bad("town_allowance_received", "不符合条件的教师不应标记为已发放乡镇工作补贴")
+        reach = Reach(user, Action.CHANGE)
+        if not reach.whole_tree:
+            errors += _placed_elsewhere(rows, reach, year)
         return errors
 
     def write(self, rows, *, year, user):
@@ -178,7 +185,7 @@ class StaffImporter(Importer):
         return result
 
     def export_rows(self, *, year, user):
-        clear = can_view_personal(user)
+        personal = Reach(user, Action.VIEW_PERSONAL)
         posts = (
             Post.objects.for_user(user)
             .filter(year=year)
@@ -187,6 +194,7 @@ class StaffImporter(Importer):
         )
         for post in posts.iterator(chunk_size=2000):
             p = post.person
+            clear = personal.covers(post.school.org_unit.path)
             yield {
                 "id_number": p.id_number() if clear else p.masked_id,
                 "name": p.name,
@@ -195,3 +203,40 @@ class StaffImporter(Importer):
                 "school": post.school.org_unit.code,
                 **{f: getattr(post, f) for f in POST_FIELDS},
             }
+
+
+def _placed_elsewhere(rows, reach: Reach, year: int) -> list[CellError]:
+    """Rows naming someone posted this year at a school outside `reach`. A person who also
+    holds a post in reach (走教, two schools) may get a post row, but their name, sex and
+    birth date are then the bureau's to change."""
+    numbers = [crypto.normalise_id(row.values["id_number"]) for row in rows]
+    found = pks_by_id_number(StaffPerson, numbers)
+    places = places_of(Post, found.values(), year)
+    stored = {
+        pk: (name, sex, birth)
+        for pk, name, sex, birth in StaffPerson.objects.filter(pk__in=list(places)).values_list(
+            "pk", "name", "sex", "birth_date"
+        )
+    }
+    errors = []
+    for row, number in zip(rows, numbers, strict=True):
+        paths = places.get(found.get(number), ())
+        if reach.covers_all(paths):
+            continue
+        v = row.values
+        if not any(map(reach.covers, paths)):
+            message, key = STAFF_ELSEWHERE, "id_number"
+        elif stored[found[number]] != (
+            v["name"],
+            v["sex"],
+            v.get("birth_date") or birth_date_from_id(number),
+        ):
+            message, key = (
+                "该教职工同时在其他学校任职，姓名、性别、出生日期须由区教体局修改",
+                "name",
+            )
+        else:
+            continue
+        header = SPEC.column(key).header
+        errors.append(CellError(SPEC.title, row.number, header, row.raw.get(key, ""), message))
+    return errors

@@ -8,8 +8,8 @@ from ruraledu.activities.models import CityTrip, PublicLesson, Training
 from ruraledu.audit.models import AuditEvent
 from ruraledu.core.testing import new_id, rows
 from ruraledu.spreadsheets.base import get_importer
-from ruraledu.students.models import StudentPerson
-from ruraledu.workforce.models import StaffPerson
+from ruraledu.students.models import Enrolment, StudentPerson
+from ruraledu.workforce.models import Post, StaffPerson
 
 
 @pytest.fixture
@@ -40,6 +40,8 @@ def test_lessons_import_within_the_year_and_are_idempotent(district_admin, schoo
 
 
 def test_activity_rows_are_checked(school_clerk, school_a, school_b, teacher_id):
+    teacher = StaffPerson.objects.get()
+    Post.objects.create(person=teacher, school=school_a, year=2024, position="teacher", degree="2")
     importer = get_importer("lessons")
     data = rows(
         {
@@ -64,7 +66,7 @@ def test_activity_rows_are_checked(school_clerk, school_a, school_b, teacher_id)
     errors = importer.validate(data, year=2024, user=school_clerk)
     assert {(e.row, e.column, e.message) for e in errors} == {
         (3, "日期", "日期不在2024—2025学年内"),
-        (4, "授课教师身份证号", "该人员不在教职工名册中，请先导入教职工名册"),
+        (4, "授课教师身份证号", "该人员不在您管辖范围内本学年的教职工名册中"),
         (5, "学校代码", "无权导入该学校的数据（不在您的管辖范围内）"),
     }
 
@@ -90,6 +92,7 @@ def test_trainings_and_trip_participants(district_admin, school_a, teacher_id):
         person = StudentPerson(name=name, sex="1")
         person.set_id_number(number)
         person.save()
+        Enrolment.objects.create(person=person, school=school_a, year=2024, grade=3)
         pupils.append(number)
     trips = get_importer("trips")
     data = rows(
@@ -120,5 +123,5 @@ def test_trainings_and_trip_participants(district_admin, school_a, teacher_id):
         }
     )
     assert [e.message for e in trips.validate(unknown, year=2024, user=district_admin)] == [
-        "该学生不在学生名册中"
+        "该学生不在该校本学年学生名册中"
     ]

@@ -1,0 +1,31 @@
+"""The one permission policy for single records: may this user do this action on a record that
+lives at this place of the org tree? Reads, writes and personal data are all decided here, per
+record, by the role the user holds where the record lives (never by a role held elsewhere)."""
+
+from .scoping import scope_paths
+
+
+class Reach:
+    """The subtrees where `user` may do `action`, resolved once; `covers(path)` decides a record.
+
+    A record's path is its school's (or unit's) org-tree path; a role on a unit reaches every
+    path that starts with the unit's own.
+    """
+
+    def __init__(self, user, action: str):
+        active = user is not None and user.is_authenticated and user.is_active
+        self.everywhere = bool(active and user.is_superuser)
+        self.paths: tuple[str, ...] = (
+            () if self.everywhere or not active else tuple(scope_paths(user, action))
+        )
+        # a role on a root unit reaches every record: importers then skip per-record checks
+        self.whole_tree = self.everywhere or any(p.count("/") == 1 for p in self.paths)
+
+    def covers(self, path: str | None) -> bool:
+        return self.everywhere or bool(path and path.startswith(self.paths))
+
+    def covers_all(self, paths) -> bool:
+        return all(map(self.covers, paths))
+
+    def __bool__(self) -> bool:
+        return self.everywhere or bool(self.paths)
