@@ -1,5 +1,10 @@
 """Scoping of progress reports. A report belongs either to a place in the org tree (a school
-or a town) or to a department, so the plain path rule of ScopedQuerySet is not enough."""
+or a town) or to a department, so the plain path rule of ScopedQuerySet is not enough.
+
+A draft is the reporter's work in progress: it is seen only by those who may write it and by
+those who review it, never by the rest of the view scope (leaders, inspectors, other units).
+Every read for a user goes through `for_user`, so this holds on every page that shows report
+content (detail, evidence, project history, milestone list)."""
 
 from django.db import models
 from django.db.models import Q
@@ -8,40 +13,72 @@ from ruraledu.accounts.choices import ROLE_ACTIONS, Action, Role
 from ruraledu.accounts.scoping import scope_paths, user_departments
 from ruraledu.audit.permissions import is_root_path
 
+from .choices import ReportStatus
+
+
+def _usable(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
 
 class ProgressReportQuerySet(models.QuerySet):
     def for_user(self, user, action: str = Action.VIEW) -> "ProgressReportQuerySet":
         """Reports `user` may see (`view`) or review (`review`): a role on a unit reaches the
         reports of its subtree; a role on the district root also reaches every department's
-        reports; a department reporter reaches its department's reports."""
-        if user is None or not user.is_authenticated or not user.is_active:
+        reports; a department reporter reaches its department's reports. Drafts are seen only
+        by their authors (see `authored_by`) and their reviewers."""
+        if not _usable(user):
             return self.none()
         if user.is_superuser:
             return self
-        paths = scope_paths(user, action)
-        condition = Q()
-        for path in paths:
-            condition |= Q(org_unit__path__startswith=path)
-        if any(is_root_path(p) for p in paths):
-            condition |= Q(department__isnull=False)
-        departments = _departments(user, action)
-        if departments:
-            condition |= Q(department__in=departments)
-        return self.filter(condition) if condition else self.none()
+        condition = _scope_condition(user, action)
+        if condition is None:
+            return self.none()
+        if action == Action.VIEW:
+            drafts_readable = _combine(
+                ~Q(status=ReportStatus.DRAFT),
+                _author_condition(user),
+                _scope_condition(user, Action.REVIEW),
+            )
+            condition &= drafts_readable
+        return self.filter(condition)
 
     def authored_by(self, user) -> "ProgressReportQuerySet":
         """Reports `user` may write and submit: those of their own department, or of a school
         or town in their change scope. District-wide roles review and never author, and a
         superuser is no exception (the one who reviews a report does not write it)."""
-        if user is None or not user.is_authenticated or not user.is_active:
+        if not _usable(user):
             return self.none()
-        condition = Q()
-        for path in authoring_paths(user):
-            condition |= Q(org_unit__path__startswith=path)
-        departments = _departments(user, Action.CHANGE)
-        if departments:
-            condition |= Q(department__in=departments)
-        return self.filter(condition) if condition else self.none()
+        condition = _author_condition(user)
+        return self.filter(condition) if condition is not None else self.none()
+
+
+def _combine(*conditions: Q | None) -> Q | None:
+    present = [c for c in conditions if c is not None]
+    if not present:
+        return None
+    combined = present[0]
+    for condition in present[1:]:
+        combined |= condition
+    return combined
+
+
+def _scope_condition(user, action: str) -> Q | None:
+    paths = scope_paths(user, action)
+    parts = [Q(org_unit__path__startswith=path) for path in paths]
+    if any(is_root_path(p) for p in paths):
+        parts.append(Q(department__isnull=False))
+    departments = _departments(user, action)
+    if departments:
+        parts.append(Q(department__in=departments))
+    return _combine(*parts)
+
+
+def _author_condition(user) -> Q | None:
+    parts = [Q(org_unit__path__startswith=path) for path in authoring_paths(user)]
+    departments = _departments(user, Action.CHANGE)
+    if departments:
+        parts.append(Q(department__in=departments))
+    return _combine(*parts)
 
 
 def _departments(user, action: str) -> list:

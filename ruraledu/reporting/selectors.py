@@ -248,8 +248,10 @@ def project_reports(*, user, project: Project, today: dt.date | None = None) -> 
     return {"schedule": schedule, "reports": reports, "periods": periods}
 
 
-def milestone_list(*, plan: Plan) -> list[Target]:
-    """Every milestone target with its evaluated state and the latest report line on it."""
+def milestone_list(*, user, plan: Plan) -> list[Target]:
+    """Every milestone target with its evaluated state and the latest report line on it among
+    the reports `user` may see (so no one reads another unit's draft here)."""
+    visible = ProgressReport.objects.for_user(user, Action.VIEW)
     targets = list(
         Target.objects.filter(plan=plan, kind=TargetKind.MILESTONE)
         .select_related("project", "state")
@@ -257,6 +259,7 @@ def milestone_list(*, plan: Plan) -> list[Target]:
             Prefetch(
                 "report_lines",
                 queryset=ReportTargetLine.objects.exclude(progress="")
+                .filter(report__in=visible)
                 .select_related("report__period", "report__department", "report__org_unit")
                 .order_by("-report__period__starts_on", "-report__updated_at"),
             )

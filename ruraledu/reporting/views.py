@@ -456,7 +456,7 @@ class MilestoneListView(LoginRequiredMixin, TemplateView):
         plan = plan_get_current()
         return super().get_context_data(
             plan=plan,
-            targets=selectors.milestone_list(plan=plan),
+            targets=selectors.milestone_list(user=self.request.user, plan=plan),
             is_bureau=is_bureau(self.request.user),
             form=MilestoneForm(),
             **kwargs,

@@ -488,12 +488,17 @@ def test_report_scope_per_role(
     assert visible(school_clerk) == {school_report.pk}
     assert visible(town_officer) == {school_report.pk}
     assert visible(outsider) == set()
-    assert visible(district_leader) == both
+    assert visible(district_leader) == set()  # drafts: authors and reviewers only
     assert visible(district_admin) == both
     assert visible(district_admin, Action.REVIEW) == both
     assert visible(district_leader, Action.REVIEW) == set()
     assert visible(department_reporter, Action.REVIEW) == set()
     assert set(ProgressReport.objects.authored_by(district_admin)) == set()
+    # once handed in, the whole view scope sees them
+    ProgressReport.objects.update(status=ReportStatus.SUBMITTED)
+    assert visible(district_leader) == both
+    assert visible(town_officer) == {school_report.pk}
+    assert visible(department_reporter) == {department_report.pk}
 
 
 # ------------------------------------------------------------------ audit of every step
