@@ -2,6 +2,7 @@
 January, semester 2 February to August."""
 
 import datetime as dt
+import re
 
 
 def school_year_of(day: dt.date) -> int:
@@ -32,9 +33,24 @@ def current_school_year() -> int:
     return latest or school_year_of(dt.date.today())
 
 
-def year_from_request(request) -> int:
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        return current_school_year()
-    return year if 2000 <= year <= 2100 else current_school_year()
+# Years a page may be asked about; anything else in a query string is treated as absent, so a
+# mistyped or hostile `?year=` falls back to the page's default instead of reaching a date
+# computation (datetime refuses years outside 1..9999).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def year_param(value: str | None) -> int | None:
+    """A year from a query-string value: four ASCII digits within FIRST_YEAR..LAST_YEAR, else
+    None."""
+    if not value or not re.fullmatch(r"[0-9]{4}", value):
+        return None
+    year = int(value)
+    return year if FIRST_YEAR <= year <= LAST_YEAR else None
+
+
+def year_from_request(request, default: int | None = None) -> int:
+    """`?year=` if valid, else `default`, else the current school year."""
+    year = year_param(request.GET.get("year"))
+    if year is not None:
+        return year
+    return default if default is not None else current_school_year()

@@ -3,6 +3,7 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.views.generic import TemplateView
 
+from ruraledu.core.schoolyear import year_param
 from ruraledu.indicators.charts import sparkline
 from ruraledu.plans.selectors import plan_get_current
 
@@ -46,7 +47,7 @@ class UnitProfileView(LoginRequiredMixin, TemplateView):
         from ruraledu.indicators.versions import data_version
 
         unit = unit_for_user(self.request.user, self.kwargs["code"])
-        year = _int(self.request.GET.get("year"))
+        year = year_param(self.request.GET.get("year"))
 
         def build():
             data = selectors.dashboard_unit_profile(unit=unit, year=year)
@@ -75,13 +76,6 @@ class YzjhView(LoginRequiredMixin, TemplateView):
 
         unit = unit_for_user(self.request.user, self.request.GET.get("unit"))
         data = selectors.dashboard_yzjh(
-            user=self.request.user, unit=unit, year=_int(self.request.GET.get("year"))
+            user=self.request.user, unit=unit, year=year_param(self.request.GET.get("year"))
         )
         return super().get_context_data(unit=unit, **data, **kwargs)
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

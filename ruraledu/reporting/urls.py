@@ -1,6 +1,22 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
+
+
+class CodeConverter:
+    """A target code: any text up to a slash, except NUL (which PostgreSQL refuses in a query
+    parameter, so it would otherwise be a 500 rather than a 404)."""
+
+    regex = r"[^/\x00]{1,32}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(CodeConverter, "target_code")
 
 app_name = "reporting"
 urlpatterns = [
@@ -30,7 +46,7 @@ urlpatterns = [
     path("projects/<int:number>/", views.ProjectReportsView.as_view(), name="project_reports"),
     path("projects/<int:number>/schedule/", views.ScheduleEditView.as_view(), name="schedule_edit"),
     path("milestones/", views.MilestoneListView.as_view(), name="milestone_list"),
-    path("milestones/<str:code>/", views.MilestoneSetView.as_view(), name="milestone_set"),
+    path("milestones/<target_code:code>/", views.MilestoneSetView.as_view(), name="milestone_set"),
     path("holidays/", views.HolidayListView.as_view(), name="holiday_list"),
     path("holidays/set/", views.HolidaySetView.as_view(), name="holiday_set"),
     path("holidays/seed/", views.HolidaySeedView.as_view(), name="holiday_seed"),

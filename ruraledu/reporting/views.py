@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 
 from ruraledu.audit.permissions import is_bureau
 from ruraledu.audit.utils import request_address
+from ruraledu.core.schoolyear import year_from_request
 from ruraledu.orgunits.models import Department, OrgUnit
 from ruraledu.plans.choices import MilestoneStatus, TargetKind
 from ruraledu.plans.models import Target
@@ -493,10 +494,7 @@ class HolidayListView(BureauMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
-        try:
-            year = int(self.request.GET.get("year", today.year))
-        except ValueError:
-            year = today.year
+        year = year_from_request(self.request, default=today.year)
         plan_end = max(today.year + 1, getattr(plan_or_none(), "end_year", today.year))
         years = list(range(min(today.year - 2, year), max(plan_end, year) + 1))
         return super().get_context_data(
