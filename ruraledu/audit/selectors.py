@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
 
@@ -71,13 +71,19 @@ def audit_record_history(*, user, app_label: str, model: str, object_id: str) ->
         content_type = ContentType.objects.get_by_natural_key(app_label, model)
     except ContentType.DoesNotExist as exc:
         raise Http404("没有这种记录。") from exc
+    model_class = content_type.model_class()
+    if model_class is not None:
+        try:
+            # a key of the wrong type ("abc" for a numeric id) is a missing page, not an error
+            model_class._meta.pk.to_python(object_id)
+        except ValidationError as exc:
+            raise Http404("记录编号不正确。") from exc
     events = list(
         AuditEvent.objects.for_record(content_type=content_type, object_id=object_id).order_by(
             "at", "pk"
         )
     )
     record = None
-    model_class = content_type.model_class()
     if model_class is not None:
         record = model_class._default_manager.filter(pk=object_id).first()
         events = sorted(
