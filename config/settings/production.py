@@ -20,3 +20,6 @@ CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
 
 # Production never invents a key: losing it would make every stored ID number unreadable.
 DATA_KEY_AUTOCREATE = False
+
+# Never empty the audit trail, whatever else is configured.
+AUDIT_TRAIL_FLUSHABLE = False
