@@ -31,7 +31,8 @@ def id_problem(value: str, kind: str = "ric") -> str | None:
 
 
 def can_view_personal(user) -> bool:
-    """Roles that need clear ID numbers (the bureau, the school's own clerk)."""
+    """Whether clear ID numbers reach this user anywhere (to log an export). Which records are
+    shown in clear is decided per record: `accounts.policy.Reach(user, VIEW_PERSONAL)`."""
     return user.is_superuser or bool(scope_paths(user, Action.VIEW_PERSONAL))
 
 

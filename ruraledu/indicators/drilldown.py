@@ -2,7 +2,8 @@
 
 from django.db.models import Q
 
-from ruraledu.core.importing import can_view_personal
+from ruraledu.accounts.choices import Action
+from ruraledu.accounts.policy import Reach
 from ruraledu.core.templatetags.privacy import person_name
 
 from .engine import Indicator, Measure
@@ -130,6 +131,13 @@ COLUMNS = {
 }
 
 
+def _record_path(record) -> str | None:
+    """The org-tree path of the school (or unit) a drill-down record belongs to."""
+    school = getattr(record, "school", None)
+    unit = school.org_unit if school is not None else getattr(record, "org_unit", None)
+    return unit.path if unit is not None else None
+
+
 def drill_measure(indicator: Indicator, part: str) -> Measure | None:
     return indicator.measures().get(part) if type(indicator).values is Indicator.values else None
 
@@ -155,9 +163,10 @@ def drill_records(*, indicator: Indicator, part: str, unit, year: int, user):
         .select_related(*related)
         .order_by("pk")
     )
-    clear = can_view_personal(user)
+    personal = Reach(user, Action.VIEW_PERSONAL)
 
     def render(record):
+        clear = personal.covers(_record_path(record))  # by the role held where it lives
         return [accessor(record, clear) for _, accessor in columns]
 
     return [header for header, _ in columns], records.distinct(), render

@@ -8,9 +8,9 @@ from django.views import View
 from django.views.generic import UpdateView
 
 from ruraledu.accounts.choices import Action
+from ruraledu.accounts.policy import Reach
 from ruraledu.audit.services import audit_record, snapshot
 from ruraledu.audit.utils import request_address
-from ruraledu.core.importing import can_view_personal
 from ruraledu.core.models import PersonalDataAccess
 from ruraledu.core.views import SchoolRecordListView
 
@@ -58,7 +58,10 @@ class EnrolmentListView(SchoolRecordListView):
         return super().get_context_data(
             care_filters=CARE_FILTERS,
             grades=range(1, 13),
-            clear_names=can_view_personal(self.request.user),
+            # decided by the role held at this school, not by one held elsewhere
+            clear_names=Reach(self.request.user, Action.VIEW_PERSONAL).covers(
+                self.school.org_unit.path
+            ),
             **kwargs,
         )
 

@@ -1,0 +1,69 @@
+"""Clear ID numbers and names are decided per record, by the role held where the record lives:
+a clerk of school A who is also the inspector of school B sees A's pupils in clear, B's masked."""
+
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from ruraledu.accounts.choices import Role
+from ruraledu.accounts.tests.factories import RoleAssignmentFactory, UserFactory
+from ruraledu.core.testing import new_id
+from ruraledu.indicators.services import recompute
+from ruraledu.students.models import Enrolment, StudentPerson
+
+YEAR = 2024
+A_ID, B_ID = new_id(), new_id()
+
+
+@pytest.fixture
+def two_hats(school_a, school_b):
+    for school, name, number in ((school_a, "张小明", A_ID), (school_b, "李小红", B_ID)):
+        person = StudentPerson(name=name, sex="1")
+        person.set_id_number(number)
+        person.save()
+        Enrolment.objects.create(
+            person=person, school=school, year=YEAR, grade=3, lunch_needed=True
+        )
+    user = UserFactory(username="two_hats")
+    RoleAssignmentFactory(user=user, role=Role.SCHOOL_CLERK, org_unit=school_a.org_unit)
+    RoleAssignmentFactory(user=user, role=Role.INSPECTOR, org_unit=school_b.org_unit)
+    return user
+
+
+def test_the_student_list_is_clear_only_where_the_user_is_the_clerk(client, two_hats):
+    client.force_login(two_hats)
+    own = client.get(reverse("students:enrolment_list", args=["SA"]) + f"?year={YEAR}")
+    other = client.get(reverse("students:enrolment_list", args=["SB"]) + f"?year={YEAR}")
+    assert "张小明" in own.content.decode() and "显示完整证件号" in own.content.decode()
+    body = other.content.decode()
+    assert "李*红" in body and "李小红" not in body and "显示完整证件号" not in body
+
+
+def test_the_clear_id_reveal_answers_only_for_the_clerks_own_school(client, two_hats):
+    client.force_login(two_hats)
+    a, b = (StudentPerson.objects.get(name=n).pk for n in ("张小明", "李小红"))
+    assert client.post(reverse("students:id_reveal", args=[a])).content.decode() == A_ID
+    assert client.post(reverse("students:id_reveal", args=[b])).status_code == 404
+
+
+def test_an_export_of_both_schools_is_clear_for_one_and_masked_for_the_other(client, two_hats):
+    client.force_login(two_hats)
+    response = client.get(reverse("spreadsheets:export", args=["students"]) + f"?year={YEAR}")
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    numbers = {row[6]: row[1] for row in book.active.iter_rows(min_row=2, values_only=True)}
+    assert numbers["SA"] == A_ID
+    assert numbers["SB"] != B_ID and numbers["SB"].endswith(B_ID[-4:]) and "*" in numbers["SB"]
+
+
+def test_a_drill_down_masks_the_pupils_of_the_inspected_school_only(client, two_hats):
+    recompute(years=[YEAR])
+    client.force_login(two_hats)
+    url = reverse("indicators:indicator_records", args=["school_lunch_served_rate"])
+    own, other = (
+        client.get(url + f"?unit={unit}&year={YEAR}&part=denominator").content.decode()
+        for unit in ("SA", "SB")
+    )
+    assert "张小明" in own
+    assert "李*红" in other and "李小红" not in other
