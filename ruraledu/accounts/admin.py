@@ -1,5 +1,12 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
+
+from ruraledu.audit.admin_mixins import AuditedAdminMixin
+from ruraledu.audit.choices import AuditAction
+from ruraledu.audit.services import AuditEntry, audit_bulk
+from ruraledu.audit.utils import request_address
 
 from .models import RoleAssignment, User
 
@@ -11,8 +18,33 @@ class RoleAssignmentInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
+    """Accounts and their roles; every change audited (never the password hash)."""
+
     fieldsets = (*BaseUserAdmin.fieldsets, ("单位信息", {"fields": ("full_name", "phone")}))
     list_display = ("username", "full_name", "is_active", "is_staff", "last_login")
     search_fields = ("username", "full_name", "phone")
     inlines = [RoleAssignmentInline]
+    audit_exclude = ("password",)
+
+    def user_change_password(self, request, id, form_url=""):
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                user = self.get_object(request, unquote(id))
+                audit_bulk(
+                    actor=request.user,
+                    entries=[
+                        AuditEntry(
+                            model=User,
+                            object_id=user.pk,
+                            action=AuditAction.UPDATE,
+                            object_repr=str(user),
+                            before={"password": "（原密码）"},
+                            after={"password": "（已重设）"},
+                        )
+                    ],
+                    summary="在管理后台重设密码",
+                    address=request_address(request),
+                )
+        return response
