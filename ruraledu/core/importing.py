@@ -38,7 +38,7 @@ def can_view_personal(user) -> bool:
 
 # A row naming a person kept by a school outside the uploader's scope is refused without
 # saying where the person is; moves between schools are confirmed by both sides or the bureau.
-STUDENT_ELSEWHERE = "该证件号已在其他学校登记，请联系区教体局办理转学"
+STUDENT_ELSEWHERE = "该证件号已在其他学校登记，请在“学生转学”页面申请转入，或联系区教体局"
 STAFF_ELSEWHERE = "该证件号已在其他学校登记，请联系区教体局办理调动"
 
 

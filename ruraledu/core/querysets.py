@@ -12,6 +12,9 @@ class ScopedQuerySet(models.QuerySet):
     """
 
     scope_path_field: str = "org_unit__path"
+    # a record that lives at two places (a transfer: sending and receiving school) is seen
+    # from either; such subclasses list both lookups here
+    scope_path_fields: tuple[str, ...] = ()
 
     def for_user(self, user, action: str = "view"):
         from ruraledu.accounts.scoping import scope_paths
@@ -24,6 +27,7 @@ class ScopedQuerySet(models.QuerySet):
         if not paths:
             return self.none()
         condition = Q()
-        for path in paths:
-            condition |= Q(**{f"{self.scope_path_field}__startswith": path})
+        for field in self.scope_path_fields or (self.scope_path_field,):
+            for path in paths:
+                condition |= Q(**{f"{field}__startswith": path})
         return self.filter(condition)

@@ -28,3 +28,10 @@ class FamilyStatus(models.TextChoices):
     NONE = "", "无"
     LIFTED = "lifted", "脱贫享受政策家庭"
     MONITORED = "monitored", "防止返贫动态监测家庭"
+
+
+class TransferStatus(models.TextChoices):
+    REQUESTED = "requested", "待转出学校确认"
+    CONFIRMED = "confirmed", "已转学"
+    DECLINED = "declined", "转出学校不同意"
+    CANCELLED = "cancelled", "已撤回"

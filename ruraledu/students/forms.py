@@ -49,3 +49,31 @@ class EnrolmentForm(forms.ModelForm):
         if data.get("lunch_served") and not data.get("lunch_needed"):
             self.add_error("lunch_served", "无午餐需求的学生不应标记为午餐已保障。")
         return data
+
+
+class TransferRequestForm(forms.Form):
+    """The receiving school's request: who (ID number and name, both as on file) and where."""
+
+    id_number = forms.CharField(label="学生证件号码", max_length=19)
+    name = forms.CharField(label="学生姓名", max_length=50)
+    to_school = forms.ModelChoiceField(label="转入学校", queryset=None)
+    grade = forms.IntegerField(label="转入年级", min_value=1, max_value=12)
+    class_name = forms.CharField(label="转入班级", max_length=20, required=False)
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_school"].queryset = schools
+        self.fields["to_school"].label_from_instance = lambda s: s.org_unit.name
+        for field in self.fields.values():
+            select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = "form-select" if select else "form-control"
+
+    def clean_id_number(self):
+        from ruraledu.core import crypto
+        from ruraledu.core.importing import id_problem
+
+        number = crypto.normalise_id(self.cleaned_data["id_number"])
+        kind = "student_no" if len(number) == 19 else "ric"
+        if problem := id_problem(number, kind):
+            raise forms.ValidationError(problem)
+        return number

@@ -7,7 +7,7 @@ from django.db.models import Q
 from ruraledu.core.models import PersonBase
 from ruraledu.core.querysets import ScopedQuerySet
 
-from .choices import FamilyStatus, IdKind, Placement, Transport
+from .choices import FamilyStatus, IdKind, Placement, TransferStatus, Transport
 
 
 class StudentPerson(PersonBase):
@@ -137,3 +137,59 @@ class Enrolment(models.Model):
             or self.left_behind
             or self.family_status
         )
+
+
+class TransferQuerySet(ScopedQuerySet):
+    scope_path_fields = ("from_school__org_unit__path", "to_school__org_unit__path")
+
+
+class Transfer(models.Model):
+    """A pupil's move from one school to another within a school year: the receiving school
+    asks, the sending school (or the bureau) confirms, and only then does the enrolment move."""
+
+    person = models.ForeignKey(
+        StudentPerson, verbose_name="学生", on_delete=models.PROTECT, related_name="transfers"
+    )
+    year = models.PositiveSmallIntegerField("学年")
+    from_school = models.ForeignKey(
+        "orgunits.School", verbose_name="转出学校", on_delete=models.PROTECT, related_name="+"
+    )
+    to_school = models.ForeignKey(
+        "orgunits.School", verbose_name="转入学校", on_delete=models.PROTECT, related_name="+"
+    )
+    grade = models.PositiveSmallIntegerField("转入年级")
+    class_name = models.CharField("转入班级", max_length=20, blank=True, default="")
+    status = models.CharField(
+        "状态", max_length=12, choices=TransferStatus.choices, default=TransferStatus.REQUESTED
+    )
+    requested_by = models.ForeignKey(
+        "accounts.User", verbose_name="申请人", on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField("申请时间", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="处理人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    reason = models.CharField("不同意的理由", max_length=200, blank=True, default="")
+
+    objects = TransferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "转学"
+        verbose_name_plural = "转学"
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "year"],
+                condition=Q(status="requested"),
+                name="transfer_one_open_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.year}学年转学"

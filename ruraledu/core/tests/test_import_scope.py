@@ -269,6 +269,6 @@ def test_only_the_bureau_moves_a_school_to_another_town(world, district_admin, s
 def test_a_clerk_is_told_to_ask_the_bureau_for_a_transfer_without_learning_where(world):
     row = out_of_scope_rows()["students"]
     assert attempt("students", row, world["school_clerk"]) == [
-        "该证件号已在其他学校登记，请联系区教体局办理转学"
+        "该证件号已在其他学校登记，请在“学生转学”页面申请转入，或联系区教体局"
     ]
     assert Enrolment.objects.get(person__name="乙镇学生").school.org_unit.code == "SB"

@@ -1,0 +1,151 @@
+"""Transfers between schools: the receiving school asks, the sending school or the bureau
+confirms, and the pupil's enrolment moves only then. Every step is audited."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from ruraledu.accounts.choices import Action
+from ruraledu.accounts.policy import Reach
+from ruraledu.audit.choices import AuditAction
+from ruraledu.audit.services import audit_record, snapshot
+from ruraledu.core.importing import pks_by_id_number
+from ruraledu.orgunits.choices import GRADE_RANGES
+
+from .choices import TransferStatus
+from .models import Enrolment, StudentPerson, Transfer
+
+# The same answer for an unknown number, a wrong name and a pupil not enrolled this year:
+# the request must not tell who is on the district's rosters.
+NOT_FOUND = "未找到本学年在其他学校就读、姓名与证件号相符的学生；新入学的学生请通过学生名册导入"
+
+
+@transaction.atomic
+def transfer_request(
+    *, actor, id_number: str, name: str, to_school, year: int, grade: int, class_name: str = ""
+) -> Transfer:
+    """The receiving school asks for a pupil enrolled this year at another school."""
+    reach = Reach(actor, Action.CHANGE)
+    if not reach.covers(to_school.org_unit.path):
+        raise PermissionDenied("无权为该学校办理转入")
+    if grade not in GRADE_RANGES.get(to_school.stage, ()):
+        raise ValidationError({"grade": "年级与转入学校的类型不符"})
+    pk = pks_by_id_number(StudentPerson, [id_number]).get(id_number)
+    enrolment = (
+        Enrolment.objects.filter(person_id=pk, year=year, person__name=name.strip())
+        .select_related("school__org_unit")
+        .first()
+        if pk
+        else None
+    )
+    if enrolment is None:
+        raise ValidationError(NOT_FOUND)
+    if reach.covers(enrolment.school.org_unit.path):
+        raise ValidationError("该学生已在您管辖的学校就读，请直接修改学籍或通过学生名册导入")
+    if Transfer.objects.filter(person_id=pk, year=year, status=TransferStatus.REQUESTED).exists():
+        raise ValidationError("该学生已有一份待确认的转学申请")
+    transfer = Transfer(
+        person_id=pk,
+        year=year,
+        from_school=enrolment.school,
+        to_school=to_school,
+        grade=grade,
+        class_name=class_name.strip(),
+        requested_by=actor,
+    )
+    transfer.full_clean()
+    transfer.save()
+    audit_record(
+        actor=actor,
+        instance=transfer,
+        action=AuditAction.CREATE,
+        after=snapshot(transfer),
+        summary="申请转入学生",
+    )
+    return transfer
+
+
+def may_cancel(actor, transfer: Transfer) -> bool:
+    """The receiving school may withdraw its own open request."""
+    return transfer.status == TransferStatus.REQUESTED and Reach(actor, Action.CHANGE).covers(
+        transfer.to_school.org_unit.path
+    )
+
+
+def may_decide(actor, transfer: Transfer) -> bool:
+    """The sending school decides an open request; the bureau may decide for it."""
+    return transfer.status == TransferStatus.REQUESTED and (
+        Reach(actor, Action.CHANGE).covers(transfer.from_school.org_unit.path)
+        or Reach(actor, Action.MOVE).covers_all(
+            (transfer.from_school.org_unit.path, transfer.to_school.org_unit.path)
+        )
+    )
+
+
+def _close(transfer: Transfer, *, actor, status: str, summary: str, reason: str = "") -> Transfer:
+    transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
+    if transfer.status != TransferStatus.REQUESTED:
+        raise ValidationError("该申请已处理，请刷新页面")
+    before = snapshot(transfer)
+    transfer.status, transfer.reason = status, reason
+    transfer.decided_by, transfer.decided_at = actor, timezone.now()
+    transfer.full_clean()
+    transfer.save()
+    audit_record(
+        actor=actor,
+        instance=transfer,
+        action=AuditAction.UPDATE,
+        before=before,
+        after=snapshot(transfer),
+        summary=summary,
+    )
+    return transfer
+
+
+@transaction.atomic
+def transfer_confirm(*, transfer: Transfer, actor) -> Transfer:
+    """Move the pupil's enrolment of that year to the receiving school."""
+    if not may_decide(actor, transfer):
+        raise PermissionDenied("只有转出学校或区教体局可以确认待处理的转学申请")
+    transfer = _close(transfer, actor=actor, status=TransferStatus.CONFIRMED, summary="确认转学")
+    enrolment = Enrolment.objects.select_for_update().get(
+        person_id=transfer.person_id, year=transfer.year
+    )
+    if enrolment.school_id != transfer.from_school_id:
+        raise ValidationError("该学生的学籍已有变化，请撤回后重新申请")
+    before = snapshot(enrolment)
+    enrolment.school, enrolment.campus = transfer.to_school, None
+    enrolment.grade, enrolment.class_name = transfer.grade, transfer.class_name
+    enrolment.full_clean()
+    enrolment.save()
+    audit_record(
+        actor=actor,
+        instance=enrolment,
+        action=AuditAction.UPDATE,
+        before=before,
+        after=snapshot(enrolment),
+        summary=f"转学：{transfer.from_school} → {transfer.to_school}",
+    )
+    return transfer
+
+
+@transaction.atomic
+def transfer_decline(*, transfer: Transfer, actor, reason: str) -> Transfer:
+    if not may_decide(actor, transfer):
+        raise PermissionDenied("只有转出学校或区教体局可以处理待处理的转学申请")
+    if not reason.strip():
+        raise ValidationError("请写明不同意的理由")
+    return _close(
+        transfer,
+        actor=actor,
+        status=TransferStatus.DECLINED,
+        summary="不同意转学",
+        reason=reason.strip(),
+    )
+
+
+@transaction.atomic
+def transfer_cancel(*, transfer: Transfer, actor) -> Transfer:
+    if not may_cancel(actor, transfer):
+        raise PermissionDenied("只有转入学校可以撤回待处理的申请")
+    return _close(transfer, actor=actor, status=TransferStatus.CANCELLED, summary="撤回转学申请")

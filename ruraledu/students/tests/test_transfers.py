@@ -1,0 +1,125 @@
+"""Transfers: the receiving school asks, the sending school or the bureau confirms, and the
+enrolment moves only then; every step is audited and scoped."""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+
+from ruraledu.audit.models import AuditEvent
+from ruraledu.core.models import SchoolYear
+from ruraledu.core.testing import new_id
+from ruraledu.students.models import Enrolment, StudentPerson, Transfer
+
+YEAR = 2024
+NUMBER = new_id()
+
+
+@pytest.fixture
+def pupil_at_b(school_a, school_b):
+    SchoolYear.objects.create(year=YEAR, is_current=True)
+    person = StudentPerson(name="李小红", sex="2")
+    person.set_id_number(NUMBER)
+    person.save()
+    return Enrolment.objects.create(person=person, school=school_b, year=YEAR, grade=4)
+
+
+def ask(client, user, **overrides):
+    client.force_login(user)
+    data = {"id_number": NUMBER, "name": "李小红", "to_school": "", "grade": 4}
+    data.update(overrides)
+    return client.post(reverse("students:transfer_list"), data)
+
+
+def decide(client, user, transfer, action, **extra):
+    client.force_login(user)
+    url = reverse("students:transfer_decide", args=[transfer.pk])
+    return client.post(url, {"action": action, **extra})
+
+
+def test_a_request_then_the_sending_clerks_confirmation_moves_the_pupil(
+    client, school_clerk, outsider, school_a, pupil_at_b
+):
+    # given the receiving clerk's request
+    response = ask(client, school_clerk, to_school=school_a.pk, class_name="4.2")
+    assert response.status_code == 302
+    transfer = Transfer.objects.get()
+    pupil_at_b.refresh_from_db()
+    assert pupil_at_b.school == transfer.from_school  # nothing moves before confirmation
+    # the receiving clerk cannot confirm their own request
+    decide(client, school_clerk, transfer, "confirm")
+    assert Transfer.objects.get().status == "requested"
+    # when the sending school's clerk confirms
+    decide(client, outsider, transfer, "confirm")
+    # then the enrolment is at school A, and the move is in the audit trail
+    pupil_at_b.refresh_from_db()
+    assert (pupil_at_b.school, pupil_at_b.grade, pupil_at_b.class_name) == (school_a, 4, "4.2")
+    assert Transfer.objects.get().status == "confirmed"
+    trail = AuditEvent.objects.get(
+        content_type=ContentType.objects.get_for_model(Enrolment), object_id=str(pupil_at_b.pk)
+    )
+    assert trail.before["school"] != trail.after["school"] == school_a.pk
+    assert trail.actor == outsider
+
+
+def test_the_bureau_may_confirm_for_the_sending_school(
+    client, school_clerk, district_admin, school_a, pupil_at_b
+):
+    ask(client, school_clerk, to_school=school_a.pk)
+    decide(client, district_admin, Transfer.objects.get(), "confirm")
+    pupil_at_b.refresh_from_db()
+    assert pupil_at_b.school == school_a
+
+
+def test_a_declined_request_leaves_the_pupil_and_keeps_the_reason(
+    client, school_clerk, outsider, school_a, pupil_at_b
+):
+    ask(client, school_clerk, to_school=school_a.pk)
+    transfer = Transfer.objects.get()
+    decide(client, outsider, transfer, "decline", reason="")  # a reason is required
+    assert Transfer.objects.get().status == "requested"
+    decide(client, outsider, transfer, "decline", reason="家长未提出转学")
+    transfer.refresh_from_db()
+    assert (transfer.status, transfer.reason) == ("declined", "家长未提出转学")
+    pupil_at_b.refresh_from_db()
+    assert pupil_at_b.school.org_unit.code == "SB"
+
+
+def test_a_wrong_name_and_an_unknown_number_get_the_same_answer(
+    client, school_clerk, school_a, pupil_at_b
+):
+    wrong_name = ask(client, school_clerk, to_school=school_a.pk, name="王小明")
+    unknown = ask(client, school_clerk, to_school=school_a.pk, id_number=new_id())
+    for response in (wrong_name, unknown):
+        assert "未找到本学年在其他学校就读、姓名与证件号相符的学生" in response.content.decode()
+    assert not Transfer.objects.exists()
+
+
+def test_people_outside_both_schools_neither_see_nor_decide_a_request(
+    client, school_clerk, town_officer, district_leader, school_a, pupil_at_b, town_b
+):
+    from ruraledu.accounts.choices import Role
+    from ruraledu.accounts.tests.factories import RoleAssignmentFactory, UserFactory
+    from ruraledu.orgunits.tests.factories import SchoolFactory
+
+    ask(client, school_clerk, to_school=school_a.pk)
+    transfer = Transfer.objects.get()
+    third = SchoolFactory(org_unit__code="SC", org_unit__parent=town_b)
+    stranger = UserFactory(username="stranger")
+    RoleAssignmentFactory(user=stranger, role=Role.SCHOOL_CLERK, org_unit=third.org_unit)
+    assert decide(client, stranger, transfer, "confirm").status_code == 404
+    client.force_login(stranger)
+    assert "李" not in client.get(reverse("students:transfer_list")).content.decode()
+    # a leader sees it (district view) but cannot decide it
+    decide(client, district_leader, transfer, "confirm")
+    assert Transfer.objects.get().status == "requested"
+    # the receiving side sees the name in full, the town office (no personal right) masked
+    client.force_login(town_officer)
+    body = client.get(reverse("students:transfer_list")).content.decode()
+    assert "李*红" in body and "李小红" not in body
+
+
+def test_the_receiving_school_may_withdraw_its_request(client, school_clerk, school_a, pupil_at_b):
+    ask(client, school_clerk, to_school=school_a.pk)
+    decide(client, school_clerk, Transfer.objects.get(), "cancel")
+    assert Transfer.objects.get().status == "cancelled"
+    assert ask(client, school_clerk, to_school=school_a.pk).status_code == 302  # may ask again
