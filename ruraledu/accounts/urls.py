@@ -23,4 +23,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("me/", views.ProfileView.as_view(), name="profile"),
+    path("login-locks/", views.LoginLockListView.as_view(), name="lock_list"),
+    path("login-locks/release/", views.LoginLockReleaseView.as_view(), name="lock_release"),
 ]

@@ -8,3 +8,4 @@ class AuditAction(models.TextChoices):
     TRANSITION = "transition", "状态变更"
     UPLOAD = "upload", "上传文件"
     IMPORT = "import", "批量导入"
+    UNLOCK = "unlock", "解除登录锁定"
