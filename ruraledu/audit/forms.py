@@ -23,3 +23,21 @@ class AuditSearchForm(forms.Form):
             (ct.pk, ct.model_class()._meta.verbose_name if ct.model_class() else ct.model)
             for ct in record_types
         ]
+
+
+class PersonalAccessFilterForm(forms.Form):
+    """Filters carried in the address (never a clear ID number: a child is its record id)."""
+
+    actor = forms.CharField(label="操作人（账号或姓名）", required=False, max_length=50)
+    purpose = forms.ChoiceField(
+        label="用途",
+        required=False,
+        choices=[("", "全部"), ("view", "查看证件号"), ("export", "导出名册")],
+    )
+    child = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
+class ChildLookupForm(forms.Form):
+    """A child's ID number, posted (so it stays out of addresses and server logs)."""
+
+    id_number = forms.CharField(label="学生证件号", max_length=30)

@@ -5,6 +5,7 @@ from . import views
 app_name = "audit"
 urlpatterns = [
     path("", views.AuditEventListView.as_view(), name="event_list"),
+    path("personal-data/", views.PersonalAccessListView.as_view(), name="personal_access_list"),
     path(
         "records/<slug:app_label>/<slug:model>/<str:object_id>/",
         views.AuditRecordView.as_view(),

@@ -1,11 +1,13 @@
-"""The bureau's audit pages: a search over the whole trail and the history of one record."""
+"""The bureau's audit pages: a search over the whole trail, the history of one record, and
+the personal-data access log."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
+from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
-from . import selectors
-from .forms import AuditSearchForm
+from . import personal_access, selectors
+from .forms import AuditSearchForm, ChildLookupForm, PersonalAccessFilterForm
 
 
 class AuditEventListView(LoginRequiredMixin, TemplateView):
@@ -49,3 +51,56 @@ class AuditRecordView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(history)
         return context
+
+
+class PersonalAccessListView(LoginRequiredMixin, TemplateView):
+    """The personal-data access log per user and per child. A child is looked up by ID number
+    (posted, then carried as the record id); the page never shows a clear ID number."""
+
+    template_name = "audit/personal_access_list.html"
+
+    def post(self, request):
+        lookup = ChildLookupForm(request.POST)
+        filters = PersonalAccessFilterForm(request.GET)
+        # only the bureau may look children up
+        personal_access.personal_access_list(user=request.user)
+        child = None
+        if lookup.is_valid():
+            child = personal_access.student_by_id_number(lookup.cleaned_data["id_number"])
+            if child is None:
+                lookup.add_error("id_number", "没有找到持这个证件号的学生。")
+        if child is None:
+            return self.render_to_response(self.get_context_data(lookup=lookup, filters=filters))
+        params = request.GET.copy()
+        params.pop("page", None)
+        params["child"] = str(child.pk)
+        return redirect(f"{request.path}?{params.urlencode()}")
+
+    def get_context_data(self, lookup=None, filters=None, **kwargs):
+        filters = filters or PersonalAccessFilterForm(self.request.GET)
+        values = filters.cleaned_data if filters.is_valid() else {}
+        child_pk = values.get("child")
+        entries = personal_access.personal_access_list(
+            user=self.request.user,
+            actor=(values.get("actor") or "").strip(),
+            child=child_pk,
+            purpose=values.get("purpose") or "",
+        )
+        page = Paginator(entries, 50).get_page(self.request.GET.get("page"))
+        subjects = personal_access.describe_subjects(page.object_list)
+        child = personal_access.child_get(child_pk) if child_pk else None
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        without_child = params.copy()
+        without_child.pop("child", None)
+        return super().get_context_data(
+            filters=filters,
+            lookup=lookup or ChildLookupForm(),
+            page_obj=page,
+            rows=[(entry, subjects[entry.pk]) for entry in page.object_list],
+            child=child,
+            purposes=personal_access.PURPOSES,
+            query_string=params.urlencode(),
+            without_child=without_child.urlencode(),
+            **kwargs,
+        )
