@@ -1,5 +1,7 @@
-"""Checks on evidence files before anything is stored: size, allowed type, and content that
-matches the name (magic bytes). A renamed executable, script or archive is refused."""
+"""Checks on evidence files before anything is stored: size, allowed type, content that
+matches the name (magic bytes), and no active content: a renamed executable, script or archive,
+a PDF with scripts or actions, an Office file with macros or embedded programs, or an image
+with data after its end is refused."""
 
 import hashlib
 import zipfile
@@ -9,6 +11,10 @@ from pathlib import PurePosixPath
 
 import filetype
 from django.conf import settings
+
+from .evidence_image import jpeg_trailing, png_trailing
+from .evidence_office import OfficeUnreadable, ole_active_content, ooxml_active_content
+from .evidence_pdf import PdfUninspectable, pdf_active_content
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 MAX_ZIP_MEMBERS = 5_000
@@ -125,40 +131,71 @@ def _mismatch(name: str, label: str) -> EvidenceRefused:
     )
 
 
+def _active(name: str, label: str, what: str, advice: str) -> EvidenceRefused:
+    return EvidenceRefused(f"{label}“{name}”含有{what}，出于安全原因不予接收。{advice}")
+
+
 def _check_family(family: str, data: bytes, name: str, label: str, guessed) -> None:
     if family == "pdf":
-        if not data.startswith(b"%PDF-"):
-            raise _mismatch(name, label)
-        if b"/Launch" in data or b"/JavaScript" in data:
-            raise EvidenceRefused(
-                f"PDF 文件“{name}”含有脚本或启动程序的动作，出于安全原因不予接收。请另存为普通 PDF 后再上传。"
-            )
-        return
-    if family in ("jpg", "png"):
+        _check_pdf(data, name, label)
+    elif family in ("jpg", "png"):
         if guessed is None or guessed.extension != family:
             raise _mismatch(name, label)
-        return
-    if family == "ole":
+        trailing = png_trailing(data) if family == "png" else jpeg_trailing(data)
+        if trailing is None:
+            raise EvidenceRefused(
+                f"{label}“{name}”不完整或已损坏（找不到图片的结束标记），已拒绝上传。"
+            )
+        if trailing:
+            raise EvidenceRefused(
+                f"{label}“{name}”在图片结束之后还附带了 {trailing} 字节的其他数据（可能是隐藏的网页或程序），"
+                "出于安全原因不予接收。请用看图软件另存一份后再上传。"
+            )
+    elif family == "ole":
         if not data.startswith(OLE_MAGIC):
             raise _mismatch(name, label)
-        return
-    _check_office_open_xml(family, data, name, label)
+        try:
+            what = ole_active_content(data)
+        except OfficeUnreadable:
+            raise EvidenceRefused(f"{label}“{name}”已损坏，无法读取，已拒绝上传。") from None
+        if what:
+            raise _active(name, label, what, "请另存为不含宏的 .docx 或 .xlsx 文件后再上传。")
+    else:
+        _check_office_open_xml(family, data, name, label)
+
+
+def _check_pdf(data: bytes, name: str, label: str) -> None:
+    if not data.startswith(b"%PDF-"):
+        raise _mismatch(name, label)
+    try:
+        found = pdf_active_content(data)
+    except PdfUninspectable as exc:
+        raise EvidenceRefused(
+            f"{label}“{name}”中有无法检查的内容（{exc}），无法确认其中没有脚本，不予接收。"
+            "请用“打印为 PDF”另存一份后再上传。"
+        ) from None
+    if found:
+        key, what = found
+        raise _active(name, label, f"{what}（/{key}）", "请用“打印为 PDF”另存为普通 PDF 后再上传。")
 
 
 def _check_office_open_xml(family: str, data: bytes, name: str, label: str) -> None:
     if not data.startswith(b"PK\x03\x04"):
         raise _mismatch(name, label)
     try:
-        members = zipfile.ZipFile(BytesIO(data)).infolist()
+        archive = zipfile.ZipFile(BytesIO(data))
+        members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
         raise _mismatch(name, label) from None
     names = {m.filename for m in members}
     main_part = "word/document.xml" if family == "docx" else "xl/workbook.xml"
     if "[Content_Types].xml" not in names or main_part not in names:
         raise _mismatch(name, label)
-    if any(n.lower().endswith("vbaproject.bin") for n in names):
-        raise EvidenceRefused(
-            f"文件“{name}”含有宏（VBA），出于安全原因不予接收。请另存为不含宏的文件后再上传。"
-        )
     if len(members) > MAX_ZIP_MEMBERS or sum(m.file_size for m in members) > MAX_ZIP_UNCOMPRESSED:
         raise EvidenceRefused(f"文件“{name}”解压后过大或结构异常（疑似“压缩炸弹”），已拒绝上传。")
+    try:
+        what = ooxml_active_content(archive)
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError):
+        raise EvidenceRefused(f"{label}“{name}”已损坏或已加密，无法检查，已拒绝上传。") from None
+    if what:
+        raise _active(name, label, what, "请另存为不含宏的文件后再上传。")

@@ -1,7 +1,5 @@
 """Evidence files: checked by content, limited in size, stored outside the web root."""
 
-import io
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -12,27 +10,19 @@ from ruraledu.reporting import services
 from ruraledu.reporting.evidence import EvidenceRefused, check_evidence, clean_name
 from ruraledu.reporting.models import EvidenceFile
 
+from . import samples
 from .conftest import PDF
 
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 32
+PNG = samples.png()
+JPEG = samples.JPEG
 EXE = (
     b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"
     + b"\x00" * 64
     + b"This program cannot be run in DOS mode."
 )
 ELF = b"\x7fELF\x02\x01\x01" + b"\x00" * 64
-OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64
-
-
-def ooxml(main: str, extra: dict | None = None) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr(main, "<document/>")
-        for name, content in (extra or {}).items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
+OLE = samples.ole({"WordDocument": samples.WORD_STREAM})
+ooxml = samples.ooxml
 
 
 @pytest.mark.parametrize(
