@@ -55,26 +55,58 @@ def decode_names(data: bytes) -> bytes:
     return _NAME.sub(lambda m: b"/" + name_text(m.group(1)).encode("latin-1"), data)
 
 
-def forbidden_in(data: bytes, *, short_names: bool = True) -> tuple[str, str] | None:
-    """The first forbidden feature in `data` (names already decoded): (name, description)."""
+def forbidden_in(
+    data: bytes, *, short_names: bool = True, packed: dict[int, bytes] | None = None
+) -> tuple[str, str] | None:
+    """The first forbidden feature in `data` (names already decoded): (name, description).
+    `packed` holds the objects read out of object streams, by number."""
     for match in _NAME.finditer(data):
         name = match.group(1).decode("latin-1")
         if name in FORBIDDEN_NAMES and (short_names or len(name) > 2):
             return name, FORBIDDEN_NAMES[name]
     for match in _OPEN_ACTION.finditer(data):
-        if _open_action_runs(data, match):
+        if _open_action_runs(data, match, packed or {}):
             return "OpenAction", "打开文件时自动执行的动作"
     return None
 
 
-def _open_action_runs(data: bytes, match: re.Match) -> bool:
-    """A destination (an array) only shows a page; a dictionary is an action."""
+def _open_action_runs(data: bytes, match: re.Match, packed: dict[int, bytes]) -> bool:
+    """Whether an /OpenAction does more than show a page: a destination (an array) and a
+    plain GoTo action only show one; any other action, or a target that cannot be found,
+    counts as running something."""
     if match.group(1) == b"[":
         return False
     if match.group(1) == b"<<":
-        return True
-    target = re.search(rb"\b%s\s+%s\s+obj\s*(<<|\[)" % (match.group(2), match.group(3)), data)
-    return target is None or target.group(1) == b"<<"
+        return _action_runs(data[match.start(1) :])
+    number, generation = match.group(2), match.group(3)
+    target = re.search(rb"\b%s\s+%s\s+obj\s*(<<|\[)" % (number, generation), data)
+    if target is not None:
+        return target.group(1) == b"<<" and _action_runs(data[target.start(1) :])
+    body = packed.get(int(number), b"").lstrip()
+    return not body.startswith(b"[") and _action_runs(body)
+
+
+def _action_runs(text: bytes) -> bool:
+    """`text` starts with an action dictionary: only a GoTo without a chained /Next is inert."""
+    end = text.find(b">>")
+    action = text[: end if end >= 0 else len(text)]
+    kind = re.search(rb"/S\s*/([A-Za-z]+)", action)
+    return not (kind and kind.group(1) == b"GoTo" and b"/Next" not in action)
+
+
+def _unpack(content: bytes, head: bytes) -> dict[int, bytes]:
+    """The objects of an inflated object stream by number, read through its index."""
+    first = re.search(rb"/First\s+(\d+)", head)
+    if first is None:
+        return {}
+    start = int(first.group(1))
+    numbers = [int(n) for n in re.findall(rb"\d+", content[:start])]
+    pairs = list(zip(numbers[::2], numbers[1::2], strict=False))
+    objects = {}
+    for index, (number, offset) in enumerate(pairs):
+        end = pairs[index + 1][1] if index + 1 < len(pairs) else len(content) - start
+        objects[number] = content[start + offset : start + end]
+    return objects
 
 
 def pdf_active_content(data: bytes) -> tuple[str, str] | None:
@@ -91,11 +123,13 @@ def pdf_active_content(data: bytes) -> tuple[str, str] | None:
     if object_streams and any(re.search(rb"/Encrypt\b", part) for part in structure):
         raise PdfUninspectable("文件已加密，其中的对象流无法检查")
     budget = MAX_INFLATED
+    packed: dict[int, bytes] = {}
     for head, start in object_streams:
-        content = _inflate_object_stream(data, start, head, budget)
+        content = decode_names(_inflate_object_stream(data, start, head, budget))
         budget -= len(content)
-        structure.append(decode_names(content))
-    return forbidden_in(b"\n".join(structure)) or forbidden_in(
+        structure.append(content)
+        packed.update(_unpack(content, head))
+    return forbidden_in(b"\n".join(structure), packed=packed) or forbidden_in(
         b"\n".join(stream_data), short_names=False
     )
 

@@ -49,6 +49,19 @@ def test_it_refuses_an_open_action_that_runs_anything():
     assert "打开文件时自动执行的动作（/OpenAction）" in refusal(data, "a.pdf")
 
 
+def test_an_open_action_that_only_goes_to_a_page_passes_even_from_an_object_stream():
+    # as pdfTeX writes it: catalog and GoTo action both packed in an object stream
+    packed = object_stream(catalog(b"/OpenAction 11 0 R "), b"<< /S /GoTo /D [3 0 R /Fit] >>")
+    data = pdf(b"<< /Type /Catalog /Pages 2 0 R >>", *PAGE_OBJECTS[1:], packed)
+    assert check_evidence(data, "手册.pdf").size == len(data)
+
+
+def test_a_packed_open_action_that_opens_a_link_is_refused():
+    packed = object_stream(catalog(b"/OpenAction 11 0 R "), b"<< /S /URI /URI (http://x.ex) >>")
+    data = pdf(*PAGE_OBJECTS, packed)
+    assert "（/OpenAction）" in refusal(data, "a.pdf")
+
+
 def test_escapes_in_the_key_are_decoded_too():
     data = pdf(catalog(b"/#4F#70#65#6EAction << /#53 /#55RI >> "), *PAGE_OBJECTS[1:])
     assert "/OpenAction" in refusal(data, "a.pdf")
