@@ -6,14 +6,19 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from ruraledu.plans.choices import Comparator, MilestoneStatus, Recurrence, TargetKind
+from ruraledu.plans.choices import (
+    YEAR_ON_YEAR,
+    Comparator,
+    MilestoneStatus,
+    Recurrence,
+    TargetKind,
+)
 from ruraledu.plans.models import Target
 
 from .choices import TargetStatus
+from .compare import above, at_least, at_most, equal
 from .engine import REGISTRY
 from .models import IndicatorValue, TargetState, TargetStatusChange
-
-TOLERANCE = 1e-9
 
 
 def value_date(year: int) -> dt.date:
@@ -25,15 +30,17 @@ def meets(target: Target, value: float, previous: float | None = None) -> bool |
     threshold = float(target.threshold) if target.threshold is not None else None
     match target.comparator:
         case Comparator.GTE:
-            return value >= threshold - TOLERANCE
+            return at_least(value, threshold)
         case Comparator.LTE:
-            return value <= threshold + TOLERANCE
+            return at_most(value, threshold)
         case Comparator.EQ:
-            return abs(value - threshold) <= TOLERANCE
+            return equal(value, threshold)
         case Comparator.BETWEEN:
-            return threshold - TOLERANCE <= value <= float(target.threshold_max) + TOLERANCE
-        case Comparator.INCREASE:
-            return None if previous is None else value >= previous - TOLERANCE
+            return at_least(value, threshold) and at_most(value, float(target.threshold_max))
+        case Comparator.INCREASE:  # 逐步提升: not lower than the year before
+            return None if previous is None else at_least(value, previous)
+        case Comparator.RISE:  # 逐年提升: higher than the year before
+            return None if previous is None else above(value, previous)
     return None
 
 
@@ -56,7 +63,7 @@ def judge(
     latest_year, latest = series[-1]
     previous = series[-2][1] if len(series) > 1 else None
     met = meets(target, latest, previous)
-    if target.comparator == Comparator.INCREASE and met is None:
+    if target.comparator in YEAR_ON_YEAR and met is None:
         return TargetStatus.ON_TRACK, None, "只有一个学年的数据，尚无法比较逐年变化"
     if met:
         return TargetStatus.ACHIEVED, None, f"{latest_year}学年已达到目标"

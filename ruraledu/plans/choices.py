@@ -28,7 +28,12 @@ class Comparator(models.TextChoices):
     LTE = "lte", "≤"
     EQ = "eq", "="
     BETWEEN = "between", "介于"
-    INCREASE = "increase", "逐年提升"
+    INCREASE = "increase", "逐步提升（不低于上年）"
+    RISE = "rise", "逐年提升（高于上年）"
+
+
+# Comparators that judge a year against the year before, not against a threshold.
+YEAR_ON_YEAR = frozenset({Comparator.INCREASE, Comparator.RISE})
 
 
 class TargetScope(models.TextChoices):

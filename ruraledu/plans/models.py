@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from .choices import (
+    YEAR_ON_YEAR,
     Comparator,
     MilestoneStatus,
     Recurrence,
@@ -180,7 +181,7 @@ class Target(models.Model):
         if self.kind == TargetKind.MEASURED:
             if not self.indicator_code or not self.comparator:
                 raise ValidationError("计量指标必须指定指标代码和比较方式。")
-            if self.comparator != Comparator.INCREASE and self.threshold is None:
+            if self.comparator not in YEAR_ON_YEAR and self.threshold is None:
                 raise ValidationError({"threshold": "计量指标必须设置阈值。"})
         if self.comparator == Comparator.BETWEEN and self.threshold_max is None:
             raise ValidationError({"threshold_max": "区间目标必须设置上限。"})
@@ -189,8 +190,8 @@ class Target(models.Model):
     def threshold_label(self) -> str:
         if self.kind == TargetKind.MILESTONE or not self.comparator:
             return "—"
-        if self.comparator == Comparator.INCREASE:
-            return "逐年提升"
+        if self.comparator in YEAR_ON_YEAR:
+            return self.get_comparator_display()
         value = _plain(self.threshold)
         if self.comparator == Comparator.BETWEEN:
             return f"{value}–{_plain(self.threshold_max)}{self.unit}"

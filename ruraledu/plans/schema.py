@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .choices import Comparator, Recurrence, SectionKind, TargetKind, TargetScope
+from .choices import YEAR_ON_YEAR, Comparator, Recurrence, SectionKind, TargetKind, TargetScope
 
 
 class Strict(BaseModel):
@@ -75,7 +75,7 @@ class TargetEntry(Strict):
                 raise ValueError("计量指标（measured）必须填写 indicator 指标代码")
             if not self.comparator:
                 raise ValueError("计量指标（measured）必须填写 comparator 比较方式")
-            if self.comparator != Comparator.INCREASE and self.threshold is None:
+            if self.comparator not in YEAR_ON_YEAR and self.threshold is None:
                 raise ValueError("计量指标（measured）必须填写 threshold 阈值")
         if self.comparator == Comparator.BETWEEN and self.threshold_max is None:
             raise ValueError("区间目标（between）必须填写 threshold_max")

@@ -7,6 +7,7 @@ from ruraledu.facilities.models import FacilityRecord
 from ruraledu.orgunits.choices import OrgUnitKind, Ownership, SchoolStage
 from ruraledu.orgunits.rural import rural_codes
 
+from ..compare import above, below
 from ..engine import Indicator, Scope, count, define, register, total
 from ..standards import standard
 from .common import FACILITY, KG_CLASSES, POSTS, SCHOOLS, TOWN_KINDERGARTENS, VILLAGES, holds_title
@@ -247,7 +248,7 @@ class XqpjphUnmet(Xqpjph):
             for key in ("p1", "p2", "p3", "q1", "q2"):
                 value = self.compute(key, f)[0]
                 limit = standard(f"xqpjph_{key}")[0]
-                if value is None or (value > limit if key == "q2" else value < limit):
+                if value is None or (above if key == "q2" else below)(value, limit):
                     unmet.append(key)
             result[unit] = (float(len(unmet)), None, None, {"unmet": unmet})
         return result

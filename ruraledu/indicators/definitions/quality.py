@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from ruraledu.orgunits.choices import OrgUnitKind, SchoolStage
 from ruraledu.workforce.choices import PE_ART_SUBJECTS, BackboneLevel, Degree, Honour
 
+from ..compare import above, at_least, below
 from ..engine import Indicator, count, register, total
 from ..standards import standard
 from .common import COMPULSORY, ENROLMENT, FACILITY, POSTS, RURAL_COMPULSORY, TOWN_SEAT_SCHOOLS
@@ -24,6 +25,7 @@ JUNIOR_STAGES = {SchoolStage.JUNIOR, SchoolStage.COMPLETE_SECONDARY}
 SPLIT_STAGES = {SchoolStage.NINE_YEAR, SchoolStage.TWELVE_YEAR, SchoolStage.COMPLETE_SECONDARY}
 
 TEACHERS = Q(is_full_time_teacher=True)
+SCHOOL_KINDS = (OrgUnitKind.SCHOOL, OrgUnitKind.CAMPUS)
 MEASURES = {
     "students": count(ENROLMENT),
     "primary_students": count(ENROLMENT, Q(grade__lte=6)),
@@ -32,9 +34,12 @@ MEASURES = {
         POSTS, TEACHERS & Q(degree__in=(Degree.POSTGRADUATE, Degree.BACHELOR, Degree.COLLEGE))
     ),
     "r1_bachelor": count(POSTS, TEACHERS & Q(degree__in=(Degree.POSTGRADUATE, Degree.BACHELOR))),
+    # the school's own 专任教师 only, as for R1 and R3: a 教研员 post is not a school teacher
     "r2": count(
         POSTS,
-        Q(honour__in=(Honour.BACKBONE, Honour.FAMOUS_TEACHER, Honour.SUBJECT_LEADER))
+        TEACHERS
+        & Q(is_researcher=False)
+        & Q(honour__in=(Honour.BACKBONE, Honour.FAMOUS_TEACHER, Honour.SUBJECT_LEADER))
         & ~Q(honour_level=BackboneLevel.NONE),
     ),
     "r3": count(POSTS, TEACHERS & Q(subject__in=PE_ART_SUBJECTS)),
@@ -128,8 +133,8 @@ def school_complies(row: dict) -> bool | None:
         return None
     partial = standard("yzjh_partial")[0]
     ratios = [resource_value(row, key) / school_threshold(row, key) for key in RESOURCES]
-    below = [r for r in ratios if r < 1]
-    return len(below) <= 1 and all(r >= partial for r in below)
+    short = [r for r in ratios if below(r, 1)]
+    return len(short) <= 1 and all(at_least(r, partial) for r in short)
 
 
 def weighted_cv(points: list[tuple[float, float]]) -> float | None:
@@ -265,11 +270,15 @@ class ComplianceRate(Indicator):
 
 
 class UnmetCriteria(Indicator):
+    """G-1 as the plan file defines it: every school short of the per-school rule is one item,
+    and every 差异系数 over its limit is one more."""
+
     code = "county_yzjh_resource_unmet_count"
     name = "优质均衡资源配置未达标项数"
     definition = (
-        "15 项判定中未达标的项数：7 项指标在小学、初中的校际差异系数（不高于 0.50、0.45，共 14 项），"
-        "以及“每所学校均达到逐校标准”1 项。"
+        "未达逐校标准（7 项指标至少 6 项达标、其余 1 项不低于标准 85%）的学校数，加上超过限值的"
+        "校际差异系数个数（7 项指标在小学、初中各一个，限值 0.50、0.45，共 14 个）；为 0 即达到"
+        "优质均衡资源配置要求。"
     )
     unit = "项"
     scope = COMPULSORY
@@ -287,16 +296,18 @@ class UnmetCriteria(Indicator):
         }
         compliance = ComplianceRate().values(ctx)
         result = {}
-        for unit in {u for values in coefficients.values() for u in values}:
-            unmet = [
+        # the district and towns (a school is judged by the compliance rate, not counted here)
+        areas = {u for u in compliance if ctx.tree.kind.get(u) not in SCHOOL_KINDS}
+        for unit in {u for values in coefficients.values() for u in values} | areas:
+            over = [
                 f"{k}_{p}"
                 for (k, p), values in coefficients.items()
-                if unit in values and values[unit][0] > standard("yzjh_cv_limit", p)[0]
+                if unit in values and above(values[unit][0], standard("yzjh_cv_limit", p)[0])
             ]
-            rate = compliance.get(unit)
-            if rate and rate[1] < rate[2]:
-                unmet.append("school_rule")
-            result[unit] = (float(len(unmet)), None, None, {"unmet": unmet})
+            _, complying, schools, _ = compliance.get(unit, (None, 0, 0, {}))
+            failing = int(schools - complying)
+            details = {"cv_over_limit": over, "failing_schools": failing, "schools": int(schools)}
+            result[unit] = (float(failing + len(over)), None, None, details)
         return result
 
 
@@ -324,7 +335,7 @@ class Class2Standard(Indicator):
             if unit not in in_scope or not row["students"]:
                 continue
             meets = all(
-                resource_value(row, k) >= school_threshold(row, k, "class2")
+                at_least(resource_value(row, k), school_threshold(row, k, "class2"))
                 for k in ("r4", "r5", "r6")
             )
             base[unit] = {"numerator": float(meets), "denominator": 1.0}

@@ -135,3 +135,23 @@ def test_statuses_are_stored_and_every_change_is_recorded(plan, district):
     )
     assert evaluate_targets(TODAY) == 0
     assert TargetStatusChange.objects.filter(target=measured).count() == 2
+
+
+def test_rise_needs_a_higher_value_than_last_year_and_increase_only_no_lower():
+    # P24-1 says 逐年提升 (higher than last year); P26-2 says 逐步提升 (not lower)
+    flat = [(2024, 60.0), (2025, 60.0)]
+    assert judge(target(comparator="rise", threshold=None), flat, TODAY)[0] != (
+        TargetStatus.ACHIEVED
+    )
+    assert judge(target(comparator="increase", threshold=None), flat, TODAY)[0] == (
+        TargetStatus.ACHIEVED
+    )
+    rising = [(2024, 60.0), (2025, 60.5)]
+    assert judge(target(comparator="rise", threshold=None), rising, TODAY)[0] == (
+        TargetStatus.ACHIEVED
+    )
+
+
+def test_the_zichuan_plan_follows_each_targets_wording(zichuan_plan):
+    assert Target.objects.get(code="P24-1").comparator == "rise"  # 逐年提升
+    assert Target.objects.get(code="P26-2").comparator == "increase"  # 逐步提升

@@ -822,7 +822,14 @@ def resources(district, town_a, town_b):
         position=Position.STAFF,
         honour=Honour.FAMOUS_TEACHER,
         honour_level=city,
-    )  # R2 only
+    )  # not a 专任 teacher: no R2
+    teacher(
+        p,
+        is_full_time_teacher=False,
+        is_researcher=True,
+        honour=Honour.BACKBONE,
+        honour_level=county,
+    )  # a 教研员 post: not the school's teacher, no R2
     teacher(p, subject=Subject.ART, honour=Honour.BACKBONE)  # no level: R1 R3, not R2
     both = staff()  # bachelor PE teacher at P and at J: R1 R3 at both
     post(both, p, subject=Subject.PE)
@@ -887,12 +894,13 @@ def resources(district, town_a, town_b):
 
 # students: P 20, J 25, N 40 (10 primary + 30 junior) → TA 45, TB 40, D 85
 # sums:   R1  R2  R3  R4(㎡) R5(㎡)  R6(元)  R7(间)
-#   P      4   2   4    90    150    40000    1
+#   P      4   1   4    90    150    40000    1
 #   J      3   1   2   150    250    50000    1
 #   N      1   0   1   200    400   100000    2
 # (R1 at P: the bachelor maths, college PE, art and the two-post PE teachers; the 中专 music
-#  teacher is below it; R2 at P: the county backbone teacher and the city 名师 who is not a
-#  专任 teacher — R2 counts honours, not posts of teachers; the art teacher's honour has no level.)
+#  teacher is below it; R2 at P: the county backbone teacher only — like R1 and R3 it counts
+#  the school's 专任 teachers, so neither the city 名师 on a staff post nor the 教研员 counts;
+#  the art teacher's honour has no level.)
 RESOURCE_EXPECTED = {
     # code: {unit: (value, numerator, denominator)}; per 100 students for R1, R2, R3, R7
     "yzjh_r1": {
@@ -904,12 +912,12 @@ RESOURCE_EXPECTED = {
         "d": (800 / 85, 8, 85),
     },
     "yzjh_r2": {
-        "p": (10.0, 2, 20),
+        "p": (5.0, 1, 20),
         "j": (4.0, 1, 25),
         "n": (0.0, 0, 40),
-        "ta": (300 / 45, 3, 45),
+        "ta": (200 / 45, 2, 45),
         "tb": (0.0, 0, 40),
-        "d": (300 / 85, 3, 85),
+        "d": (200 / 85, 2, 85),
     },
     "yzjh_r3": {
         "p": (20.0, 4, 20),
@@ -980,8 +988,8 @@ CV_EXPECTED = {
     ("r1", "primary"): (85 / 6, 1225 / 18),
     # R1 J 12, N 2.5: X̄ = (300 + 75)/55 = 75/11; S² = (5/11)(57/11)² + (6/11)(95/22)² = 5415/242
     ("r1", "junior"): (75 / 11, 5415 / 242),
-    # R2 P 10, N 0: X̄ = 200/30 = 20/3; S² = ⅔(10/3)² + ⅓(20/3)² = 200/9 → 1/√2
-    ("r2", "primary"): (20 / 3, 200 / 9),
+    # R2 P 5, N 0: X̄ = 100/30 = 10/3; S² = ⅔(5/3)² + ⅓(10/3)² = 50/9 → 1/√2
+    ("r2", "primary"): (10 / 3, 50 / 9),
     # R2 J 4, N 0: X̄ = 100/55 = 20/11; S² = (5/11)(24/11)² + (6/11)(20/11)² = 480/121
     ("r2", "junior"): (20 / 11, 480 / 121),
     # R3 P 20, N 2.5: as R1
@@ -1025,22 +1033,26 @@ def test_unmet_criteria_in_the_resource_world(resources):
     code = "county_yzjh_resource_unmet_count"
     # CVs above the limits (0.50 primary, 0.45 junior), from CV_EXPECTED: R1 primary 0.582,
     # R1 junior 0.694, R2 primary 0.707, R2 junior 1.095, R3 primary 0.582, R3 junior 0.548;
-    # R4–R7 are all at most 0.141. And J and N fail the per-school rule: 6 + 1 = 7
+    # R4–R7 are all at most 0.141. And J and N fail the per-school rule, each one item (the
+    # plan's G-1: failing schools plus CVs over their limit): 6 + 2 = 8
     rows = compute(code)
-    check(rows, code, resources.d, 7, None, None)
+    check(rows, code, resources.d, 8, None, None)
     assert details(rows, code, resources.d) == {
-        "unmet": [
+        "cv_over_limit": [
             "r1_primary",
             "r1_junior",
             "r2_primary",
             "r2_junior",
             "r3_primary",
             "r3_junior",
-            "school_rule",
-        ]
+        ],
+        "failing_schools": 2,
+        "schools": 3,
     }
-    # TA and TB have no 差异系数 (one school per part), so no count is given for them
-    assert absent(rows, code, resources.ta) and absent(rows, code, resources.tb)
+    # TA and TB have no 差异系数 (one school per part): their count is their failing schools
+    check(rows, code, resources.ta, 1, None, None)
+    check(rows, code, resources.tb, 1, None, None)
+    assert absent(rows, code, resources.p)
 
 
 def test_school_compliance_rate(resources):
@@ -1186,16 +1198,24 @@ def test_unmet_criteria_count(district, town_a, town_b):
     rows = compute(code, "yzjh_cv_r4_primary")
     check(rows, "yzjh_cv_r4_primary", district, 9 / 11, None, None)
     check(rows, code, district, 2, None, None)
-    assert details(rows, code, district) == {"unmet": ["r4_primary", "school_rule"]}
+    assert details(rows, code, district) == {
+        "cv_over_limit": ["r4_primary"],
+        "failing_schools": 1,
+        "schools": 4,
+    }
     check(rows, code, town_a, 2, None, None)
     check(rows, code, town_b, 0, None, None)
-    assert details(rows, code, town_b) == {"unmet": []}
+    assert details(rows, code, town_b) == {"cv_over_limit": [], "failing_schools": 0, "schools": 2}
     assert absent(rows, code, school_of("Q1"))
     # the limit is the bureau's: at 0.90 the primary R4 CV passes
     set_standard("yzjh_cv_limit", "primary", 0.90)
     rows = compute(code)
     check(rows, code, district, 1, None, None)
-    assert details(rows, code, district) == {"unmet": ["school_rule"]}
+    assert details(rows, code, district) == {
+        "cv_over_limit": [],
+        "failing_schools": 1,
+        "schools": 4,
+    }
 
 
 def test_class2_standard_rates(district, town_a, town_b):
