@@ -160,9 +160,13 @@ class SheetParser:
         return False
 
     def _parse_rows(self, grid: list[list], start: int, positions: dict[str, int]) -> list[Row]:
-        """Column by column: each column's cells go through its parser in one call."""
-        width = len(grid[0]) if grid else 0
+        """Column by column: each column's cells go through its parser in one call. Columns
+        right of the template's last one found are never read: a row holding only those
+        counts as empty anyway."""
+        width = min(len(grid[0]) if grid else 0, max(positions.values(), default=-1) + 1)
         data = grid[start:]
+        if grid and len(grid[0]) > width:
+            data = [cells[:width] for cells in data]
         filled_rows = list(map(([""] * width).__ne__, data))
         numbers = list(compress(count(start + 1), filled_rows))
         kept = list(compress(data, filled_rows))
@@ -173,6 +177,7 @@ class SheetParser:
         blank_values, blank_texts = [None] * size, [""] * size  # shared by blank columns
         keys, value_columns, text_columns = [], [], []
         found: list[tuple[int, int, CellError]] = []  # (position, column order, error)
+        blanked = False  # a cell holding only spaces reads as blank
         for order, column in enumerate(self.spec.columns):
             keys.append(column.key)
             if column.key not in positions:  # a missing header was reported already
@@ -184,6 +189,7 @@ class SheetParser:
                 values, texts = blank_values, blank_texts
             else:
                 values, texts = column_parser(column)(list(cells))
+                blanked = blanked or texts.count("") != cells.count("")
             if Invalid in set(map(type, values)):
                 for i, value in enumerate(values):
                     if type(value) is Invalid:
@@ -199,9 +205,12 @@ class SheetParser:
             value_columns.append(values)
             text_columns.append(texts)
         # A row whose spec columns are all blank (only unknown columns hold anything) is empty;
-        # that needs a look row by row only when an unknown column holds something.
+        # that needs a look row by row only when an unknown column holds something (or a cell
+        # only spaces).
         spec_positions = set(positions.values())
-        if all(by_column[i].count("") == size for i in range(width) if i not in spec_positions):
+        if not blanked and all(
+            by_column[i].count("") == size for i in range(width) if i not in spec_positions
+        ):
             filled = [True] * size
         else:
             filled = list(map(any, zip(*text_columns, strict=True)))

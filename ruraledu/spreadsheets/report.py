@@ -53,16 +53,19 @@ def error_copy(data: bytes, errors: Iterable[CellError], spec: SheetSpec) -> byt
     return out.getvalue()
 
 
+def _present_cells(sheet: Worksheet) -> list:
+    """The cells the file holds. `iter_rows()` would build every empty cell of the used
+    range (16,384 a row when one cell sits in the last column) and save them all."""
+    return list(sheet._cells.values())  # openpyxl keeps no public view of this
+
+
 def _clear_old_marks(sheet: Worksheet) -> None:
     """Remove marks left by an earlier error copy, so only today's errors show."""
-    for row in sheet.iter_rows():
-        for cell in row:
-            if cell.comment is not None and cell.comment.author == COMMENT_AUTHOR:
-                cell.comment = None
-                if cell.fill.fgColor is not None and str(cell.fill.fgColor.rgb).endswith(
-                    ERROR_COLOR
-                ):
-                    cell.fill = NO_FILL
+    for cell in _present_cells(sheet):
+        if cell.comment is not None and cell.comment.author == COMMENT_AUTHOR:
+            cell.comment = None
+            if cell.fill.fgColor is not None and str(cell.fill.fgColor.rgb).endswith(ERROR_COLOR):
+                cell.fill = NO_FILL
 
 
 def _group_by_cell(workbook, errors: list[CellError], spec: SheetSpec) -> dict:
@@ -86,11 +89,11 @@ def _group_by_cell(workbook, errors: list[CellError], spec: SheetSpec) -> dict:
 def _header_columns(sheet: Worksheet) -> dict[str, int]:
     """Normalised header -> 1-based column number, from the header row."""
     found = {}
-    for row in sheet.iter_rows(min_row=HEADER_ROW, max_row=HEADER_ROW + 9):
-        for cell in row:
-            name = normalize_header(cell.value)
-            if name and name not in found:
-                found[name] = cell.column
+    header_cells = [c for c in _present_cells(sheet) if HEADER_ROW <= c.row <= HEADER_ROW + 9]
+    for cell in sorted(header_cells, key=lambda c: (c.row, c.column)):
+        name = normalize_header(cell.value)
+        if name and name not in found:
+            found[name] = cell.column
     return found
 
 

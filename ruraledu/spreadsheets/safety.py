@@ -17,6 +17,8 @@ from xml.etree import ElementTree
 
 from django.conf import settings
 
+from .extent import PREFIXED_CELL, UNUSUAL_CELL, SheetExtent, count_cells
+
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_RATIO = 100  # per member, once it is larger than RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
@@ -30,6 +32,10 @@ _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 _FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 _CELL_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br="([A-Z]{1,3}[0-9]{1,7})"')
 _OVERLAP = 2048  # bytes kept between chunks so a cell tag is never cut in two
+_LONGEST_TAG = 1024 * 1024  # a worksheet with a longer tag than this is not Excel's
+# One search per chunk for what needs a closer look: formulas and unusual cells (extent.py).
+_SUSPECT = re.compile(rb"<f[\s/>]|" + UNUSUAL_CELL)
+_PREFIXED = re.compile(rb":f[\s/>]|" + PREFIXED_CELL)
 
 NOT_XLSX = (
     "文件内容不是 Excel 工作簿（.xlsx）：可能是改了扩展名的 CSV、网页或其他文件。"
@@ -72,9 +78,11 @@ def check_upload(data: bytes, filename: str) -> None:
         raise UploadRefused(NOT_XLSX) from None
     _check_members(members)
     found: list[tuple[str, str]] = []  # (worksheet part, cell reference)
+    extents: dict[str, SheetExtent] = {}
     for member in members:
         is_sheet = member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml")
-        refs = _inflate_and_scan(data, member, scan_formulas=is_sheet)
+        extent = extents[member.filename] = SheetExtent() if is_sheet else None
+        refs = _inflate_and_scan(data, member, extent=extent)
         found.extend((member.filename, ref) for ref in refs)
         if len(found) >= FORMULAS_SHOWN:
             break
@@ -82,6 +90,11 @@ def check_upload(data: bytes, filename: str) -> None:
     sheet_names = _sheet_names(archive)
     if found:
         raise UploadRefused(_formula_message(found[:FORMULAS_SHOWN], sheet_names))
+    for part, extent in extents.items():
+        if extent is not None and extent.problem():
+            sheet = sheet_names.get(part, PurePosixPath(part).stem)
+            cells = _count_cells(data, archive.getinfo(part))
+            raise UploadRefused(_extent_message(filename, sheet, extent, cells))
 
 
 def _formula_message(found: list[tuple[str, str]], sheet_names: dict[str, str]) -> str:
@@ -91,6 +104,25 @@ def _formula_message(found: list[tuple[str, str]], sheet_names: dict[str, str]) 
     where = "；".join(f"工作表“{sheet}”{'、'.join(refs)}" for sheet, refs in by_sheet.items())
     more = " 等" if len(found) > 1 else " "
     return f"{where}{more}单元格含有公式，请复制后“粘贴为数值”再导入"
+
+
+def _extent_message(filename: str, sheet: str, extent: SheetExtent, cells: int) -> str:
+    where = f"文件“{filename}”的工作表“{sheet}”"
+    fix = "请将数据复制到新的导入模板后再上传"
+    problem = extent.problem()
+    if problem == "refless":
+        return f"{where}中有缺少位置（如 A1）的单元格，文件结构异常。请在 Excel 中打开后另存为 .xlsx 再导入"
+    if problem == "declared":
+        return f"{where}声明的范围 {extent.declared} 远超实际数据（共 {cells} 个单元格），{fix}"
+    if problem == "sparse":
+        return (
+            f"{where}的数据区域 {extent.used} 远超实际数据（共 {cells} 个单元格），"
+            f"多半是远处的单元格中有内容或空格，{fix}"
+        )
+    return (
+        f"{where}的数据区域 {extent.used} 过大（{extent.rows} 行 × {extent.columns} 列），"
+        f"请删除模板以外的列、拆分后再上传"
+    )
 
 
 def _megabytes(size: int) -> str:
@@ -210,8 +242,11 @@ def _inflate(data: bytes, member: zipfile.ZipInfo) -> Iterator[bytes]:
     yield inflater.flush()
 
 
-def _inflate_and_scan(data: bytes, member: zipfile.ZipInfo, *, scan_formulas: bool) -> list[str]:
-    """Inflate one member under the size limits; return the cells holding formulas."""
+def _inflate_and_scan(
+    data: bytes, member: zipfile.ZipInfo, *, extent: SheetExtent | None
+) -> list[str]:
+    """Inflate one member under the size limits; return the cells holding formulas. A
+    worksheet (`extent` given) is also measured."""
     real_size = 0
     refs: list[str] = []
     tail = b""
@@ -222,20 +257,37 @@ def _inflate_and_scan(data: bytes, member: zipfile.ZipInfo, *, scan_formulas: bo
                 raise UploadRefused(TOO_BIG_INSIDE)
             if real_size > RATIO_FLOOR and real_size > MAX_RATIO * max(member.compress_size, 1):
                 raise UploadRefused(TOO_BIG_INSIDE)
-            if scan_formulas:
+            if extent is not None:
                 buffer = tail + chunk
-                if b"<f" in buffer or b":f" in buffer:  # cheap pre-filter, then the regex
-                    for ref in _formula_cells(buffer):
+                end = buffer.rfind(b">") + 1  # scan whole tags only; the rest comes again
+                suspect = bool(_SUSPECT.search(buffer, 0, end))
+                prefixed = bool(_PREFIXED.search(buffer, 0, end))
+                if suspect or prefixed:  # cheap pre-filter, then the regexes
+                    for ref in _formula_cells(buffer[:end]):
                         if ref not in refs:
                             refs.append(ref)
                     if len(refs) >= FORMULAS_SHOWN:
                         return refs
-                tail = buffer[-_OVERLAP:]
+                extent.feed(buffer, end, new_bytes=len(chunk), unusual=suspect or prefixed)
+                tail = buffer[min(end, len(buffer) - _OVERLAP) :]
+                if len(tail) > _LONGEST_TAG:
+                    raise UploadRefused(BROKEN)
     except zlib.error:
         raise UploadRefused(BROKEN) from None
     if real_size != member.file_size:
         raise UploadRefused(BROKEN)
     return refs
+
+
+def _count_cells(data: bytes, member: zipfile.ZipInfo) -> int:
+    """Cells in a worksheet already inflated once within the limits (for a message)."""
+    cells, carry = 0, b""
+    for chunk in _inflate(data, member):
+        buffer = carry + chunk
+        end = buffer.rfind(b">") + 1
+        cells += count_cells(buffer[:end])
+        carry = buffer[end:]
+    return cells
 
 
 def _formula_cells(buffer: bytes) -> list[str]:

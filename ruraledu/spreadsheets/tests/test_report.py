@@ -87,3 +87,25 @@ def test_a_corrected_copy_uploaded_again_loses_its_old_marks():
     assert not marked(book, "D3") and book[SHEET]["D3"].comment is None
     assert marked(book, "G4")
     assert book[ERROR_SHEET_TITLE].max_row == 2
+
+
+def test_the_marked_copy_builds_only_the_cells_the_file_holds():
+    # given 200 rows and one stray value in the last column (a grid of 3 million cells)
+    from openpyxl import Workbook
+
+    from .xlsx import save
+
+    source = Workbook()
+    sheet = source.active
+    sheet.title = SHEET
+    sheet.append([c.header for c in SPEC.columns])
+    for n in range(200):
+        sheet.append(row(code=f"d{n}", sort_order="三" if n == 0 else n))
+    sheet["XFD2"] = "表外"
+    errors = [CellError(SHEET, 2, "排序", "三", "应填写整数")]
+    # when
+    book = load_workbook(io.BytesIO(error_copy(save(source), errors, SPEC)))
+    # then the copy holds the file's cells and no more; the error is marked
+    assert len(book[SHEET]._cells) == 9 * 201 + 1
+    assert marked(book, "D2")
+    assert book[SHEET]["XFD2"].value == "表外"

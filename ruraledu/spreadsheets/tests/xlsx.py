@@ -73,3 +73,82 @@ def rezip(data: bytes, *, add: dict[str, bytes] | None = None, replace=None) -> 
         for name, content in add.items():
             target.writestr(name, content)
     return out.getvalue()
+
+
+def raw_workbook(sheet_xml: str, *, title: str = SPEC.title) -> bytes:
+    """A minimal package around one worksheet's XML, written by hand (no library would
+    write the hostile sheets the safety tests need)."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rels = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    package = "http://schemas.openxmlformats.org/package/2006"
+    parts = {
+        "[Content_Types].xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{package}/content-types">'
+            '<Default Extension="rels" ContentType="application/'
+            'vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+        ),
+        "_rels/.rels": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{package}/relationships">'
+            f'<Relationship Id="rId1" Type="{rels}/officeDocument" Target="xl/workbook.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/workbook.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" xmlns:r="{rels}">'
+            f'<sheets><sheet name="{title}" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{package}/relationships">'
+            f'<Relationship Id="rId1" Type="{rels}/worksheet" Target="worksheets/sheet1.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/worksheets/sheet1.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{main}">{sheet_xml}</worksheet>'
+        ),
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text.encode())
+    return out.getvalue()
+
+
+def _text_cell(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def _header_row() -> str:
+    from openpyxl.utils import get_column_letter
+
+    cells = "".join(_text_cell(f"{get_column_letter(i)}1", h) for i, h in enumerate(HEADERS, 1))
+    return f'<row r="1">{cells}</row>'
+
+
+def far_corner_workbook() -> bytes:
+    """The 7 KB kind of file that made the reader ask for hundreds of gigabytes: a normal
+    header row, a sheet declaring A1:XFD1048576 and one cell at XFD1048576."""
+    return raw_workbook(
+        '<dimension ref="A1:XFD1048576"/><sheetData>'
+        f"{_header_row()}"
+        '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+        "</sheetData>"
+    )
+
+
+def wide_workbook(rows: int = 3000, *, dimension: str | None = None) -> bytes:
+    """A header row, `rows` short data rows and one cell in the last column (XFD2): a dense
+    grid of this sheet would hold 16,384 x (rows + 1) cells."""
+    body = "".join(
+        f'<row r="{n}">{_text_cell(f"A{n}", f"d{n}")}{_text_cell(f"B{n}", "部门")}</row>'
+        for n in range(3, rows + 2)
+    )
+    declared = f'<dimension ref="{dimension}"/>' if dimension else ""
+    return raw_workbook(
+        f"{declared}<sheetData>{_header_row()}"
+        f'<row r="2">{_text_cell("A2", "d2")}<c r="XFD2"><v>1</v></c></row>'
+        f"{body}</sheetData>"
+    )
