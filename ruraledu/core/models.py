@@ -7,11 +7,24 @@ from . import crypto
 from .schoolyear import school_year_label
 
 
+class SchoolYearState(models.TextChoices):
+    COLLECTING = "collecting", "填报中"
+    CONFIRMED = "confirmed", "已确认"
+
+
 class SchoolYear(models.Model):
-    """A school year the registry holds. Rolling forward creates the next one."""
+    """A school year the registry holds. Rolling forward creates the next one, 填报中 until the
+    bureau confirms it: targets are judged and headline figures shown on confirmed years only."""
 
     year = models.PositiveSmallIntegerField("学年", primary_key=True)
     is_current = models.BooleanField("当前学年", default=False)
+    state = models.CharField(
+        "状态", max_length=12, choices=SchoolYearState.choices, default=SchoolYearState.CONFIRMED
+    )
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     rolled_from = models.PositiveSmallIntegerField("由此学年结转", null=True, blank=True)
     started_at = models.DateTimeField("开始时间", auto_now_add=True)
     started_by = models.ForeignKey(
@@ -25,6 +38,32 @@ class SchoolYear(models.Model):
 
     def __str__(self) -> str:
         return school_year_label(self.year)
+
+
+class SchoolYearCheck(models.Model):
+    """A school's word that its data of a year being collected is complete and checked; the
+    bureau confirms the year when the schools have checked theirs."""
+
+    year = models.ForeignKey(
+        SchoolYear, verbose_name="学年", on_delete=models.CASCADE, related_name="checks"
+    )
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit", verbose_name="学校", on_delete=models.CASCADE, related_name="+"
+    )
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    checked_at = models.DateTimeField("核对时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "学年数据核对"
+        verbose_name_plural = "学年数据核对"
+        constraints = [
+            models.UniqueConstraint(fields=["year", "unit"], name="school_year_check_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.year} 已核对"
 
 
 class Sex(models.TextChoices):

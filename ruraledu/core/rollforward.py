@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
-from .models import SchoolYear
+from .models import SchoolYear, SchoolYearState
 
 
 @dataclass(frozen=True)
@@ -84,8 +84,15 @@ def school_year_start(*, year: int, actor=None) -> dict[str, int]:
     copied = {
         str(step.model._meta.verbose_name): _copy(step, previous, year) for step in roll_steps()
     }
+    # a new year is collected until the bureau confirms it; repeating the step keeps the state
     SchoolYear.objects.update_or_create(
-        year=year, defaults={"rolled_from": previous, "started_by": actor}
+        year=year,
+        defaults={"rolled_from": previous, "started_by": actor},
+        create_defaults={
+            "rolled_from": previous,
+            "started_by": actor,
+            "state": SchoolYearState.COLLECTING,
+        },
     )
     SchoolYear.objects.exclude(year=year).update(is_current=False)
     SchoolYear.objects.filter(year=year).update(is_current=True)

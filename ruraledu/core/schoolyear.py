@@ -33,6 +33,33 @@ def current_school_year() -> int:
     return latest or school_year_of(dt.date.today())
 
 
+def collecting_years() -> list[int]:
+    """Years still being collected (填报中): never judged, never a headline figure."""
+    from .models import SchoolYear, SchoolYearState
+
+    return list(
+        SchoolYear.objects.filter(state=SchoolYearState.COLLECTING).values_list("year", flat=True)
+    )
+
+
+def judged_school_year(years_with_values=None) -> int | None:
+    """The latest year that may be judged: of `years_with_values` (or of the registry's years)
+    the latest not being collected. A year without a SchoolYear row counts as confirmed."""
+    from .models import SchoolYear
+
+    collecting = set(collecting_years())
+    if years_with_values is None:
+        years_with_values = SchoolYear.objects.values_list("year", flat=True)
+    judged = [y for y in years_with_values if y not in collecting]
+    return max(judged) if judged else None
+
+
+def collecting_school_year() -> int:
+    """The year uploads go to: the latest year being collected, else the current year."""
+    collecting = collecting_years()
+    return max(collecting) if collecting else current_school_year()
+
+
 # Years a page may be asked about; anything else in a query string is treated as absent, so a
 # mistyped or hostile `?year=` falls back to the page's default instead of reaching a date
 # computation (datetime refuses years outside 1..9999).

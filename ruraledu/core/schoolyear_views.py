@@ -1,48 +1,102 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError  # noqa: F401
+from django.http import Http404
 from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
-from ruraledu.accounts.choices import Action
-from ruraledu.accounts.scoping import is_district_wide, scope_paths
-
-from .models import SchoolYear
+from .models import SchoolYear, SchoolYearState
 from .rollforward import school_year_start
-from .schoolyear import current_school_year, school_year_label
-
-
-def can_start_year(user) -> bool:
-    return user.is_superuser or (is_district_wide(user) and bool(scope_paths(user, Action.CHANGE)))
+from .schoolyear import current_school_year, judged_school_year, school_year_label, year_param
+from .schoolyear_progress import (
+    may_manage_years,
+    roll_preview,
+    school_check_set,
+    school_progress,
+    school_year_confirm,
+)
 
 
 class SchoolYearListView(LoginRequiredMixin, TemplateView):
+    """The years, the one being collected with each school's progress, and the bureau's
+    actions: start the next year (after saying what will happen), confirm a collected one."""
+
     template_name = "core/schoolyear_list.html"
 
     def get_context_data(self, **kwargs):
+        from ruraledu.orgunits.models import OrgUnit
+
         current = current_school_year()
+        user = self.request.user
+        years = list(SchoolYear.objects.all())
+        collecting = next((y for y in years if y.state == SchoolYearState.COLLECTING), None)
+        progress = school_progress(year=collecting.year, user=user) if collecting else []
         return super().get_context_data(
-            years=SchoolYear.objects.all(),
+            years=years,
+            collecting=collecting,
+            progress=progress,
+            checked_count=sum(1 for p in progress if p.check),
+            changeable=set(OrgUnit.objects.for_user(user, "change").values_list("pk", flat=True)),
+            judged_year=judged_school_year(),
             next_year=current + 1,
             next_label=school_year_label(current + 1),
-            can_start=can_start_year(self.request.user),
+            can_start=may_manage_years(self.request.user),
             **kwargs,
         )
 
     def post(self, request):
-        if not can_start_year(request.user):
-            raise PermissionDenied("只有区教体局管理员可以开始新学年。")
-        try:
-            year = int(request.POST["year"])
-        except (KeyError, ValueError):
+        action = request.POST.get("action", "start")
+        year = year_param(request.POST.get("year"))
+        if year is None:
             messages.error(request, "请选择学年。")
             return redirect("core:schoolyear_list")
+        try:
+            if action == "start":
+                return self._start(request, year)
+            if action == "confirm":
+                changed = school_year_confirm(year=year, actor=request.user)
+                messages.success(
+                    request,
+                    f"已确认{school_year_label(year)}数据；目标状态按该学年评估，"
+                    f"{changed} 个目标的状态随之变化。",
+                )
+            elif action in ("check", "uncheck"):
+                from ruraledu.orgunits.models import OrgUnit
+
+                unit = OrgUnit.objects.filter(code=request.POST.get("unit", "")).first()
+                if unit is None:
+                    raise Http404("学校不存在")
+                school_check_set(
+                    year=year, unit=unit, actor=request.user, checked=action == "check"
+                )
+                messages.success(request, f"已更新{unit.name}的核对状态。")
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+        return redirect("core:schoolyear_list")
+
+    def _start(self, request, year: int):
+        if not may_manage_years(request.user):
+            raise PermissionDenied("只有区教体局管理员可以开始新学年。")
         if year != current_school_year() + 1:
             messages.error(request, "只能开始紧接当前学年的下一学年。")
             return redirect("core:schoolyear_list")
+        if request.POST.get("confirmed") != "yes":
+            # say what will happen, and ask again
+            return self.render_to_response(
+                self.get_context_data(
+                    preview=roll_preview(year),
+                    preview_year=year,
+                    preview_label=school_year_label(year),
+                )
+            )
         copied = school_year_start(year=year, actor=request.user)
         detail = "，".join(f"{name} {n} 条" for name, n in copied.items())
         messages.success(
-            request, f"已开始{school_year_label(year)}，结转：{detail}。请导入有变化的数据。"
+            request,
+            f"已开始{school_year_label(year)}（填报中），结转：{detail}。请各校导入有变化的数据并核对；"
+            "区教体局确认该学年前，驾驶舱和目标评估仍按已确认的学年。",
         )
         return redirect("core:schoolyear_list")
+
+
+can_start_year = may_manage_years  # the recompute page's rule: the bureau's

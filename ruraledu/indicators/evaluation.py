@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from ruraledu.core.schoolyear import collecting_years
 from ruraledu.plans.choices import (
     YEAR_ON_YEAR,
     Comparator,
@@ -95,8 +96,10 @@ def plan_root_unit():
 
 
 def evaluate_target(
-    target: Target, root, today: dt.date
+    target: Target, root, today: dt.date, collecting: tuple[int, ...] = ()
 ) -> tuple[str, float | None, int | None, float | None, str]:
+    """A target's status from its district values, leaving out years still being collected
+    (a nearly empty new year is not a year to judge)."""
     if target.kind == TargetKind.MILESTONE:
         status = {
             MilestoneStatus.DONE: TargetStatus.DONE,
@@ -119,6 +122,7 @@ def evaluate_target(
             IndicatorValue.objects.filter(
                 code=target.indicator_code, unit=root, value__isnull=False
             )
+            .exclude(year__in=collecting)
             .order_by("year")
             .values_list("year", "value")
         )
@@ -137,10 +141,11 @@ def evaluate_targets(today: dt.date | None = None) -> int:
     today = today or timezone.localdate()
     now = timezone.now()
     root = plan_root_unit()
+    collecting = tuple(collecting_years())
     states = {s.target_id: s for s in TargetState.objects.all()}
     changes = 0
     for target in Target.objects.all():
-        status, value, year, projected, note = evaluate_target(target, root, today)
+        status, value, year, projected, note = evaluate_target(target, root, today, collecting)
         state = states.get(target.pk)
         if state is None:
             state = TargetState(target=target, status=status)

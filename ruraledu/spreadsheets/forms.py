@@ -1,20 +1,19 @@
 from django import forms
 from django.conf import settings
-from django.utils import timezone
+
+from ruraledu.core.schoolyear import (
+    collecting_school_year,
+    current_school_year,
+    school_year_label,
+)
 
 from .safety import UploadRefused, check_upload
 
 YEARS_BACK = 5
 
 
-def current_school_year() -> int:
-    """学年 2025 runs from 2025-09-01 to 2026-08-31."""
-    today = timezone.localdate()
-    return today.year if today.month >= 9 else today.year - 1
-
-
 def school_year_choices() -> list[tuple[int, str]]:
-    current = current_school_year()
+    current = max(current_school_year(), collecting_school_year())
     return [(y, f"{y}—{y + 1} 学年") for y in range(current + 1, current - YEARS_BACK - 1, -1)]
 
 
@@ -35,7 +34,12 @@ class ImportUploadForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].initial = current_school_year()
+        # uploads go to the year being collected, and the form says so
+        collecting = collecting_school_year()
+        self.fields["year"].initial = collecting
+        self.fields[
+            "year"
+        ].help_text = f"默认为正在填报的{school_year_label(collecting)}；往年数据请选择相应学年。"
         self.content = b""
 
     def clean_file(self):

@@ -58,7 +58,11 @@ def test_only_the_bureau_starts_a_school_year(client, district_admin, district_l
     assert not FacilityRecord.objects.filter(year=2025).exists()
     client.force_login(district_admin)
     assert "开始2025—2026学年" in client.get(url).content.decode()
-    response = client.post(url, {"year": 2025}, follow=True)
+    # the first step says what will happen and changes nothing
+    preview = client.post(url, {"year": 2025}).content.decode()
+    assert "确认开始2025—2026学年" in preview and "办学条件：1 条" in preview
+    assert not FacilityRecord.objects.filter(year=2025).exists()
+    response = client.post(url, {"year": 2025, "confirmed": "yes"}, follow=True)
     assert "已开始2025—2026学年" in response.content.decode()
     assert FacilityRecord.objects.get(year=2025).classrooms == 3
     assert SchoolYear.objects.get(is_current=True).year == 2025

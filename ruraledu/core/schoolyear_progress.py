@@ -1,0 +1,156 @@
+"""A school year's life: starting it (what will be copied), each school's progress while it is
+being collected, the schools' checks and the bureau's confirmation."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from ruraledu.accounts.choices import Action
+from ruraledu.accounts.policy import Reach
+from ruraledu.audit.choices import AuditAction
+from ruraledu.audit.services import audit_record, snapshot
+
+from .models import SchoolYear, SchoolYearCheck, SchoolYearState
+
+
+def may_manage_years(user) -> bool:
+    """Starting and confirming years is the bureau's (the whole tree, with change rights)."""
+    return Reach(user, Action.CHANGE).whole_tree
+
+
+def roll_preview(year: int) -> list[tuple[str, int]]:
+    """(kind, records of `year - 1`) that starting `year` would copy forward."""
+    from .rollforward import roll_steps
+
+    return [
+        (str(step.model._meta.verbose_name), step.model.objects.filter(year=year - 1).count())
+        for step in roll_steps()
+    ]
+
+
+@dataclass
+class SchoolProgress:
+    unit: object
+    students: int
+    students_before: int
+    staff: int
+    staff_before: int
+    facility: bool
+    check: SchoolYearCheck | None
+
+    @property
+    def problems(self) -> list[str]:
+        found = []
+        if not self.facility:
+            found.append("缺办学条件")
+        if not self.students:
+            found.append("无学生")
+        if not self.staff:
+            found.append("无教职工")
+        return found
+
+
+def school_progress(*, year: int, user) -> list[SchoolProgress]:
+    """Each school the user sees: records this year against last year, and its check."""
+    from ruraledu.facilities.models import FacilityRecord
+    from ruraledu.orgunits.choices import OrgUnitKind
+    from ruraledu.orgunits.models import School
+    from ruraledu.students.models import Enrolment
+    from ruraledu.workforce.models import Post
+
+    schools = list(
+        School.objects.for_user(user)
+        .filter(org_unit__kind=OrgUnitKind.SCHOOL)
+        .select_related("org_unit__parent")
+        .order_by("org_unit__path")
+    )
+    ids = [s.pk for s in schools]
+
+    def counts(model, y):
+        rows = model.objects.filter(year=y, school_id__in=ids).values("school_id")
+        return dict(rows.annotate(n=Count("pk")).values_list("school_id", "n"))
+
+    students, students_before = counts(Enrolment, year), counts(Enrolment, year - 1)
+    staff, staff_before = counts(Post, year), counts(Post, year - 1)
+    facility = set(
+        FacilityRecord.objects.filter(year=year, school_id__in=ids).values_list(
+            "school_id", flat=True
+        )
+    )
+    checks = {
+        c.unit_id: c
+        for c in SchoolYearCheck.objects.filter(year_id=year).select_related("checked_by")
+    }
+    return [
+        SchoolProgress(
+            s.org_unit,
+            students.get(s.pk, 0),
+            students_before.get(s.pk, 0),
+            staff.get(s.pk, 0),
+            staff_before.get(s.pk, 0),
+            s.pk in facility,
+            checks.get(s.pk),
+        )
+        for s in schools
+    ]
+
+
+def _collecting(year: int) -> SchoolYear:
+    school_year = SchoolYear.objects.select_for_update().filter(year=year).first()
+    if school_year is None or school_year.state != SchoolYearState.COLLECTING:
+        raise ValidationError("该学年不在填报中")
+    return school_year
+
+
+@transaction.atomic
+def school_check_set(*, year: int, unit, actor, checked: bool) -> None:
+    """A school (its clerk or town office) says its data of a collecting year is checked."""
+    if not Reach(actor, Action.CHANGE).covers(unit.path):
+        raise PermissionDenied("无权核对该学校的数据")
+    school_year = _collecting(year)
+    existing = SchoolYearCheck.objects.filter(year=school_year, unit=unit).first()
+    if checked and existing is None:
+        check = SchoolYearCheck.objects.create(year=school_year, unit=unit, checked_by=actor)
+        audit_record(
+            actor=actor,
+            instance=check,
+            action=AuditAction.CREATE,
+            after=snapshot(check),
+            summary=f"{unit.name}确认{school_year}数据已核对",
+        )
+    elif not checked and existing is not None:
+        audit_record(
+            actor=actor,
+            instance=existing,
+            action=AuditAction.DELETE,
+            before=snapshot(existing),
+            summary=f"{unit.name}撤回{school_year}数据核对",
+        )
+        existing.delete()
+
+
+@transaction.atomic
+def school_year_confirm(*, year: int, actor) -> int:
+    """The bureau confirms a collected year: from now on it is judged and shown as the
+    headline. Returns how many targets changed status on that account."""
+    from ruraledu.indicators.evaluation import evaluate_targets
+
+    if not may_manage_years(actor):
+        raise PermissionDenied("只有区教体局可以确认学年数据")
+    school_year = _collecting(year)
+    before = snapshot(school_year)
+    school_year.state = SchoolYearState.CONFIRMED
+    school_year.confirmed_at, school_year.confirmed_by = timezone.now(), actor
+    school_year.save()
+    audit_record(
+        actor=actor,
+        instance=school_year,
+        action=AuditAction.UPDATE,
+        before=before,
+        after=snapshot(school_year),
+        summary=f"确认{school_year}数据",
+    )
+    return evaluate_targets()
