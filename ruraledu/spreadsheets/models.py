@@ -59,6 +59,9 @@ class ImportJob(models.Model):
     )
     message = models.TextField("说明", blank=True, default="")
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    # Set when a worker claims the job and at every step; a running job whose heartbeat is
+    # older than IMPORT_JOB_STALE_SECONDS lost its worker (services.import_jobs_fail_stale).
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
 
     objects = ImportJobQuerySet.as_manager()
 

@@ -2,12 +2,13 @@
 
 import logging
 from collections.abc import Callable
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from ruraledu.accounts.choices import Action
@@ -15,17 +16,31 @@ from ruraledu.accounts.scoping import can
 from ruraledu.core.bulk import collector_paused
 
 from .base import CellError, ImportResult, SheetSpec, get_importer
-from .choices import ImportJobStatus
+from .choices import RUNNING_STATUSES, ImportJobStatus
 from .models import ImportJob
 from .reader import read_sheet, sheet_title
 from .report import error_copy
 from .safety import UploadRefused, check_upload
+from .sandbox import DEFAULT_SECONDS, ParseAborted, run_isolated
 from .signals import import_committed
 
 logger = logging.getLogger(__name__)
 
 MAX_STORED_ERRORS = 5_000  # the marked copy carries every error; the page shows these
+DEFAULT_STALE_SECONDS = 600  # no step takes this long; a longer silence means the worker died
+HEARTBEAT_SECONDS = 10
 Progress = Callable[[int, str], None]
+
+STALE_MESSAGE = "后台任务进程已中断，导入未完成，未写入任何数据，请重新上传"
+SYSTEM_ERROR_MESSAGE = "导入过程中出现系统错误，未写入任何数据。请稍后重试或联系管理员。"
+CRASHED_MESSAGE = (
+    "读取文件时超出内存限制或解析程序异常退出，已停止导入，未写入任何数据。请检查工作表中"
+    "是否有远离数据区域的内容或格式，将数据复制到新的导入模板后再上传"
+)
+
+
+class JobAbandoned(Exception):
+    """The job was marked failed (its heartbeat went stale) while this worker still ran it."""
 
 
 class ImportRejected(Exception):
@@ -51,25 +66,34 @@ def import_run(
     user,
     job: ImportJob | None = None,
     progress: Progress | None = None,
+    isolate: bool = False,
 ) -> ImportResult:
     """Check, read and validate the whole file, then write it in one transaction.
 
     Raises `UploadRefused` for an unsafe or unreadable file and `ImportRejected` with every
     cell and row error (the reader's and the importer's together); in both cases nothing
     is written. `job` and `progress` (percent, Chinese stage) are told how far it got.
+    `isolate`: parse in a child process (`sandbox`), so a parser crash is `ParseAborted`.
     """
     if not can(user, Action.CHANGE):
         raise PermissionDenied("您没有导入数据的权限")
+    step = partial(_step, job=job, progress=progress)
     with collector_paused():
-        return _import(kind, data, filename, year, user, partial(_step, job=job, progress=progress))
+        return _import(kind, data, filename, year, user, step, job=job, isolate=isolate)
 
 
-def _import(kind: str, data: bytes, filename: str, year: int, user, step) -> ImportResult:
+def _import(
+    kind: str, data: bytes, filename: str, year: int, user, step, *, job, isolate
+) -> ImportResult:
     importer = get_importer(kind)
     step(ImportJobStatus.VALIDATING, 5)
     check_upload(data, filename)
     step(ImportJobStatus.VALIDATING, 15)
-    rows, errors = read_sheet(importer.spec, data, filename)
+    if isolate:
+        beat = _Heartbeat(job)
+        rows, errors = run_isolated(read_sheet, importer.spec, data, filename, on_wait=beat)
+    else:
+        rows, errors = read_sheet(importer.spec, data, filename)
     step(ImportJobStatus.VALIDATING, 40, total_rows=len(rows))
     rows_with_errors = {e.row for e in errors}
     parsed = [row for row in rows if row.number not in rows_with_errors] if errors else rows
@@ -84,6 +108,8 @@ def _import(kind: str, data: bytes, filename: str, year: int, user, step) -> Imp
     try:
         with transaction.atomic():
             result = importer.write(rows, year=year, user=user)
+            if job is not None:
+                _hold_job(job)
             if result.created or result.updated:
                 import_committed.send(
                     sender=type(importer), kind=kind, year=year, user=user, result=result
@@ -115,12 +141,38 @@ def _step(
     **fields,
 ) -> None:
     if job is not None:
-        changes = {"status": status, "progress": percent, **fields}
-        ImportJob.objects.filter(pk=job.pk).update(**changes)
+        changes = {"status": status, "progress": percent, "heartbeat_at": timezone.now(), **fields}
+        if not ImportJob.objects.filter(pk=job.pk, status__in=RUNNING_STATUSES).update(**changes):
+            raise JobAbandoned
         for name, value in changes.items():
             setattr(job, name, value)
     if progress is not None:
         progress(percent, ImportJobStatus(status).label)
+
+
+class _Heartbeat:
+    """Called while the parse runs in a child: keeps the job's heartbeat fresh."""
+
+    def __init__(self, job: ImportJob | None) -> None:
+        self.job = job
+        self.last = timezone.now()
+
+    def __call__(self) -> None:
+        now = timezone.now()
+        if self.job is None or (now - self.last).total_seconds() < HEARTBEAT_SECONDS:
+            return
+        self.last = now
+        running = ImportJob.objects.filter(pk=self.job.pk, status__in=RUNNING_STATUSES)
+        if not running.update(heartbeat_at=now):
+            raise JobAbandoned
+
+
+def _hold_job(job: ImportJob) -> None:
+    """Inside the write transaction: refresh the heartbeat, which also locks the job's row
+    until commit, so it cannot be declared dead meanwhile; if it already was, roll back."""
+    running = ImportJob.objects.filter(pk=job.pk, status=ImportJobStatus.WRITING)
+    if not running.update(heartbeat_at=timezone.now()):
+        raise JobAbandoned
 
 
 def import_job_create(*, kind: str, data: bytes, filename: str, year: int, user) -> ImportJob:
@@ -141,12 +193,13 @@ def import_job_create(*, kind: str, data: bytes, filename: str, year: int, user)
 def import_job_run(*, job_id: int) -> ImportJob:
     """Run a queued job; the outcome (counts, errors, marked copy) is stored on the job."""
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportJobStatus.QUEUED).update(
-        status=ImportJobStatus.VALIDATING
+        status=ImportJobStatus.VALIDATING, heartbeat_at=timezone.now()
     )
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     if not claimed:
         return job  # already picked up by another worker, or a retry of a finished job
     data = b""
+    keep_upload = False  # for a retry, when the failure was not the file's
     try:
         with job.file.open("rb") as stored:
             data = stored.read()
@@ -157,7 +210,13 @@ def import_job_run(*, job_id: int) -> ImportJob:
             year=job.year,
             user=job.created_by,
             job=job,
+            isolate=True,
         )
+    except JobAbandoned:
+        return job  # declared dead meanwhile; its status and upload are already dealt with
+    except ParseAborted as exc:
+        logger.error("Import job %s: parsing aborted (%s)", job.pk, exc.reason)
+        _finish(job, ImportJobStatus.FAILED, message=_aborted_message(exc.reason))
     except UploadRefused as exc:
         _finish(job, ImportJobStatus.REJECTED, message=exc.message)
     except ImportRejected as exc:
@@ -167,11 +226,8 @@ def import_job_run(*, job_id: int) -> ImportJob:
     except Exception:
         # The job must say it failed whatever went wrong; the traceback goes to the log.
         logger.exception("Import job %s failed", job.pk)
-        _finish(
-            job,
-            ImportJobStatus.FAILED,
-            message="导入过程中出现系统错误，未写入任何数据。请稍后重试或联系管理员。",
-        )
+        _finish(job, ImportJobStatus.FAILED, message=SYSTEM_ERROR_MESSAGE)
+        keep_upload = True
     else:
         _finish(
             job,
@@ -181,8 +237,19 @@ def import_job_run(*, job_id: int) -> ImportJob:
             unchanged_count=result.unchanged,
             message="\n".join(result.messages),
         )
-    _discard_upload(job)
+    if not keep_upload:
+        _discard_upload(job)
     return job
+
+
+def _aborted_message(reason: str) -> str:
+    if reason == "timeout":
+        seconds = getattr(settings, "IMPORT_PARSE_SECONDS", DEFAULT_SECONDS)
+        return (
+            f"读取文件超过 {seconds} 秒仍未完成，已停止导入，未写入任何数据。"
+            "请拆分文件或将数据复制到新的导入模板后再上传"
+        )
+    return CRASHED_MESSAGE
 
 
 def _discard_upload(job: ImportJob) -> None:
@@ -193,15 +260,81 @@ def _discard_upload(job: ImportJob) -> None:
         ImportJob.objects.filter(pk=job.pk).update(file="")
 
 
-def import_files_purge(*, days: int) -> int:
-    """Delete marked error copies older than `days`; returns how many were removed."""
+def import_jobs_fail_stale(*, jobs: models.QuerySet | None = None) -> int:
+    """Mark failed the running jobs (of `jobs`, default all) whose worker stopped beating.
+    The upload stays for a retry until `import_files_purge` removes it."""
+    seconds = getattr(settings, "IMPORT_JOB_STALE_SECONDS", DEFAULT_STALE_SECONDS)
+    cutoff = timezone.now() - timezone.timedelta(seconds=seconds)
+    running = (ImportJob.objects if jobs is None else jobs).filter(
+        status__in=[ImportJobStatus.VALIDATING, ImportJobStatus.WRITING]
+    )
+    stale = running.filter(
+        models.Q(heartbeat_at__lt=cutoff)
+        | models.Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
+    )
+    return stale.update(
+        status=ImportJobStatus.FAILED,
+        finished_at=timezone.now(),
+        message=STALE_MESSAGE,
+    )
+
+
+@dataclass
+class Purged:
+    failed: int = 0  # jobs found abandoned and marked failed
+    uploads: int = 0
+    error_copies: int = 0
+
+
+def import_files_purge(*, days: int) -> Purged:
+    """Mark abandoned jobs failed (a dead worker's, and any queued for more than `days`);
+    then delete the uploads and marked error copies (both hold clear ID numbers) of jobs
+    that ended more than `days` ago."""
     cutoff = timezone.now() - timezone.timedelta(days=days)
-    removed = 0
-    for job in ImportJob.objects.filter(finished_at__lt=cutoff).exclude(error_copy=""):
+    purged = Purged(failed=import_jobs_fail_stale())
+    purged.failed += ImportJob.objects.filter(
+        status=ImportJobStatus.QUEUED, created_at__lt=cutoff
+    ).update(status=ImportJobStatus.FAILED, finished_at=timezone.now(), message=STALE_MESSAGE)
+    ended = ImportJob.objects.exclude(status__in=RUNNING_STATUSES).filter(
+        models.Q(finished_at__lt=cutoff) | models.Q(finished_at__isnull=True, created_at__lt=cutoff)
+    )
+    for job in ended.exclude(file=""):
+        job.file.delete(save=False)
+        ImportJob.objects.filter(pk=job.pk).update(file="")
+        purged.uploads += 1
+    for job in ended.exclude(error_copy=""):
         job.error_copy.delete(save=False)
         ImportJob.objects.filter(pk=job.pk).update(error_copy="")
-        removed += 1
-    return removed
+        purged.error_copies += 1
+    return purged
+
+
+def import_job_retry(*, job: ImportJob, user) -> ImportJob:
+    """Queue the upload of a failed job again, as a new job; the failed one keeps its
+    record. Refused when the upload is gone (the user has to upload it again)."""
+    if not can(user, Action.CHANGE):
+        raise PermissionDenied("您没有导入数据的权限")
+    import_jobs_fail_stale(jobs=ImportJob.objects.filter(pk=job.pk))
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if job.status != ImportJobStatus.FAILED:
+            raise ValidationError("只有失败的导入任务可以重试")
+        if job.file and job.file.storage.exists(job.file.name):
+            retry = ImportJob(kind=job.kind, year=job.year, filename=job.filename, created_by=user)
+            retry.file.name = job.file.name  # the stored file moves to the new job
+            retry.full_clean()
+            retry.save()
+            ImportJob.objects.filter(pk=job.pk).update(file="")
+            transaction.on_commit(partial(_enqueue, retry.pk))
+            return retry
+        ImportJob.objects.filter(pk=job.pk).update(file="")
+    raise ValidationError("原上传文件已按规定删除，请重新上传文件")
+
+
+def _enqueue(job_id: int) -> None:
+    from .tasks import run_import_job
+
+    run_import_job.enqueue(job_id=job_id)
 
 
 def _reject(job: ImportJob, data: bytes, errors: list[CellError]) -> None:
@@ -225,7 +358,7 @@ def _reject(job: ImportJob, data: bytes, errors: list[CellError]) -> None:
 
 def _finish(job: ImportJob, status: str, **fields) -> None:
     changes = {"status": status, "progress": 100, "finished_at": timezone.now(), **fields}
-    ImportJob.objects.filter(pk=job.pk).update(**changes)
+    ImportJob.objects.filter(pk=job.pk, status__in=RUNNING_STATUSES).update(**changes)
     for name, value in changes.items():
         if name != "error_copy":
             setattr(job, name, value)

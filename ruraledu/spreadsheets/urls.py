@@ -9,6 +9,7 @@ urlpatterns = [
     path("kinds/<slug:kind>/export/", views.ExportView.as_view(), name="export"),
     path("kinds/<slug:kind>/upload/", views.ImportJobCreateView.as_view(), name="upload"),
     path("jobs/<int:pk>/", views.ImportJobDetailView.as_view(), name="job_detail"),
+    path("jobs/<int:pk>/retry/", views.ImportJobRetryView.as_view(), name="job_retry"),
     path(
         "jobs/<int:pk>/error-copy/",
         views.ImportJobErrorCopyView.as_view(),

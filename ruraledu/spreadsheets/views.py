@@ -3,7 +3,9 @@
 from io import BytesIO
 from pathlib import PurePosixPath
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -43,7 +45,9 @@ class ImportJobListView(LoginRequiredMixin, ListView):
     paginate_by = 20
 
     def get_queryset(self):
-        return ImportJob.objects.for_user(self.request.user).select_related("created_by")
+        jobs = ImportJob.objects.for_user(self.request.user)
+        services.import_jobs_fail_stale(jobs=jobs)  # a dead worker's job must not look alive
+        return jobs.select_related("created_by")
 
     def get_context_data(self, **kwargs):
         kinds = sorted(
@@ -117,6 +121,14 @@ class ImportJobDetailView(LoginRequiredMixin, DetailView):
     def get_queryset(self):
         return ImportJob.objects.for_user(self.request.user)
 
+    def get_object(self, queryset=None):
+        job = super().get_object(queryset)
+        if job.is_running and services.import_jobs_fail_stale(
+            jobs=ImportJob.objects.filter(pk=job.pk)
+        ):
+            job.refresh_from_db()
+        return job
+
     def get_template_names(self):
         if self.request.htmx:
             return ["spreadsheets/_importjob_status.html"]
@@ -130,6 +142,22 @@ class ImportJobDetailView(LoginRequiredMixin, DetailView):
             errors_hidden=max(job.error_count - ERRORS_SHOWN, 0),
             **kwargs,
         )
+
+
+class ImportJobRetryView(LoginRequiredMixin, View):
+    """Queue a failed job's upload again; if it is gone, say so and offer the upload form."""
+
+    def post(self, request, pk: int):
+        job = get_object_or_404(ImportJob.objects.for_user(request.user), pk=pk)
+        try:
+            retry = services.import_job_retry(job=job, user=request.user)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            return redirect("spreadsheets:job_detail", pk=retry.pk)
+        return redirect("spreadsheets:job_detail", pk=job.pk)
 
 
 class ImportJobErrorCopyView(LoginRequiredMixin, View):

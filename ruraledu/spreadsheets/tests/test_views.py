@@ -245,3 +245,85 @@ def test_the_job_list_costs_the_same_queries_however_many_jobs(client, district_
     for _ in range(5):
         make_job(district_admin)
     assert queries() == before
+
+
+# --- dead workers and retries --------------------------------------------------------
+
+STALE = "后台任务进程已中断，导入未完成，未写入任何数据，请重新上传"
+
+
+def dead_job(user, **fields) -> ImportJob:
+    from django.utils import timezone
+
+    job = make_job(user, status=ImportJobStatus.VALIDATING, progress=15, **fields)
+    an_hour_ago = timezone.now() - timezone.timedelta(hours=1)
+    ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=an_hour_ago)
+    return job
+
+
+def test_the_job_page_shows_a_dead_workers_job_as_failed(client, district_admin):
+    job = dead_job(district_admin)
+    client.force_login(district_admin)
+    partial = client.get(
+        reverse("spreadsheets:job_detail", args=[job.pk]), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "every 1s" not in partial and STALE in partial
+    assert ImportJob.objects.get(pk=job.pk).status == ImportJobStatus.FAILED
+
+
+def test_the_job_list_marks_a_dead_workers_job_failed(client, district_admin):
+    job = dead_job(district_admin)
+    client.force_login(district_admin)
+    body = client.get(reverse("spreadsheets:job_list")).content.decode()
+    assert "失败" in body and "校验中" not in body
+    assert ImportJob.objects.get(pk=job.pk).status == ImportJobStatus.FAILED
+
+
+def test_a_failed_job_offers_a_retry_while_its_upload_is_kept(
+    client, district_admin, media_root, django_capture_on_commit_callbacks
+):
+    # given a dead worker's job whose upload is still stored
+    stored = media_root / "imports" / "kept.xlsx"
+    stored.parent.mkdir(parents=True)
+    stored.write_bytes(from_template([row()]))
+    job = dead_job(district_admin, file="imports/kept.xlsx")
+    client.force_login(district_admin)
+    url = reverse("spreadsheets:job_detail", args=[job.pk])
+    retry_url = reverse("spreadsheets:job_retry", args=[job.pk])
+    assert retry_url in client.get(url).content.decode()
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(retry_url)
+    # then a new job ran the same file
+    retry = ImportJob.objects.exclude(pk=job.pk).get()
+    assert response.url == reverse("spreadsheets:job_detail", args=[retry.pk])
+    assert retry.status == ImportJobStatus.DONE and retry.created_count == 1
+
+
+def test_a_failed_job_without_its_upload_asks_for_a_new_one(client, district_admin):
+    job = dead_job(district_admin, file="imports/gone.xlsx")
+    client.force_login(district_admin)
+    response = client.post(reverse("spreadsheets:job_retry", args=[job.pk]), follow=True)
+    body = response.content.decode()
+    assert "原上传文件已按规定删除，请重新上传文件" in body
+    assert UPLOAD in body  # the button to upload again
+    assert ImportJob.objects.count() == 1
+
+
+def test_a_retry_is_for_the_jobs_owner_only(client, district_admin, school_clerk):
+    job = dead_job(district_admin, file="imports/gone.xlsx")
+    url = reverse("spreadsheets:job_retry", args=[job.pk])
+    assert client.post(url).status_code == 302  # anonymous: to the login page
+    assert "login" in client.post(url).url
+    client.force_login(school_clerk)
+    assert client.post(url).status_code == 404
+    assert client.get(url).status_code == 405
+    assert ImportJob.objects.count() == 1
+
+
+def test_a_read_only_user_cannot_retry_even_their_own_job(client, district_leader):
+    job = dead_job(district_leader, file="imports/gone.xlsx")
+    client.force_login(district_leader)
+    response = client.post(reverse("spreadsheets:job_retry", args=[job.pk]), follow=True)
+    assert "您没有导入数据的权限" in response.content.decode()
+    assert ImportJob.objects.count() == 1
