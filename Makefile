@@ -19,9 +19,14 @@ demo: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py setup_demo
 
+# The task worker runs in a loop that restarts it whenever it exits; Ctrl-C stops both.
 run: demo
-	@echo "服务地址: http://$(HOST):$(PORT)/（后台任务进程随之启动，Ctrl-C 一并停止）"
-	$(PY) manage.py db_worker --interval 1 & worker=$$!; \
+	@echo "服务地址: http://$(HOST):$(PORT)/（后台任务进程随之启动、退出后自动重启，Ctrl-C 一并停止）"
+	( trap 'kill $$pid 2>/dev/null; exit 0' TERM; \
+	  while true; do \
+	    $(PY) manage.py db_worker --interval 1 & pid=$$!; wait $$pid; \
+	    echo "后台任务进程已退出（状态 $$?），2 秒后重启"; sleep 2 & wait $$!; \
+	  done ) & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
