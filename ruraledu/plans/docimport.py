@@ -2,36 +2,33 @@
 
 The document has numbered parts （一）…（十三） in the body and, in an appendix, the key-project
 table with columns 序号, 项目名称, 主要任务, 工作目标, 牵头部门, 参与部门 (any order, header variants).
+Other districts publish the appendix alone, split across pages, with merged cells and category
+rows; docimport_tables reads those, and the draft's sections then come from the category rows.
 """
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from ruraledu.orgunits.departments import DepartmentMatcher, name_variants, normalise
+from django.utils import timezone
 
+from ruraledu.orgunits.departments import DepartmentMatcher, name_variants
+
+from .docimport_body import parse_body, split_departments
+from .docimport_columns import COLUMN_LABELS
+from .docimport_read import PlanDocError, RawDocument, read_document
+from .docimport_tables import ProjectTable, TableProject, category_title, read_project_table
 from .models import chinese_number
 
-COLUMN_NAMES = {
-    "number": ("序号", "编号", "序"),
-    "name": ("项目名称", "重点项目", "项目", "名称"),
-    "tasks": ("主要任务", "重点任务", "任务内容", "工作任务", "主要内容"),
-    "goals": ("工作目标", "目标任务", "预期目标", "年度目标", "目标"),
-    "lead": ("牵头部门", "牵头单位", "责任部门", "责任单位", "牵头"),
-    "partners": ("参与部门", "配合部门", "参与单位", "配合单位", "协同部门", "参与", "配合"),
-}
-REQUIRED_COLUMNS = ("number", "name", "tasks", "goals", "lead")
-CN_NUM = "一二三四五六七八九十"
-
-
-class PlanDocError(Exception):
-    pass
-
-
-@dataclass
-class RawDocument:
-    paragraphs: list[str]
-    tables: list[list[list[str]]]  # table > row > cell text ("\n" between cell lines)
+__all__ = [
+    "Draft",
+    "PlanDocError",
+    "RawDocument",
+    "build_draft",
+    "draft_targets",
+    "parse_body",
+    "read_document",
+    "split_departments",
+]
 
 
 @dataclass
@@ -39,204 +36,6 @@ class Draft:
     data: dict
     unknown_departments: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-
-
-# ---------------------------------------------------------------- reading
-
-
-def read_document(path: str | Path) -> RawDocument:
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".docx":
-        return _read_docx(path)
-    if suffix in (".txt", ".text"):
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            text = path.read_text(encoding="gb18030")
-        return _read_text(text)
-    raise PlanDocError(f"{path.name}：不支持的文件类型“{suffix}”，请提供 .docx 或 .txt 文件。")
-
-
-def _read_docx(path: Path) -> RawDocument:
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
-
-    try:
-        document = docx.Document(str(path))
-    except (PackageNotFoundError, KeyError, ValueError) as exc:
-        raise PlanDocError(f"{path.name}：不是有效的 Word (.docx) 文件：{exc}") from exc
-    paragraphs = [p.text.strip() for p in document.paragraphs if p.text.strip()]
-    tables = [
-        [[cell.text.strip() for cell in row.cells] for row in table.rows]
-        for table in document.tables
-    ]
-    return RawDocument(paragraphs, tables)
-
-
-def _read_text(text: str) -> RawDocument:
-    """Plain-text export: table cells start with a tab, continuation lines do not,
-    a blank line ends a row. Everything before the first table line is body text."""
-    lines = text.replace("\r\n", "\n").split("\n")
-    first_cell = next((i for i, line in enumerate(lines) if line.startswith("\t")), len(lines))
-    paragraphs = [_clean(line) for line in lines[:first_cell] if _clean(line)]
-    rows: list[list[str]] = []
-    row: list[str] = []
-    for line in lines[first_cell:]:
-        if line.startswith("\t"):
-            row.append(line[1:].strip())
-        elif line.strip():
-            if row:
-                row[-1] = f"{row[-1]}\n{line.strip()}"
-        elif row:
-            rows.append(row)
-            row = []
-    if row:
-        rows.append(row)
-    return RawDocument(paragraphs, [_split_header(rows)] if rows else [])
-
-
-def _split_header(rows: list[list[str]]) -> list[list[str]]:
-    # The text export writes the header row without a blank line after it.
-    if rows and len(rows[0]) > 6 and _column_key(rows[0][0]) == "number":
-        head = rows[0]
-        width = next((i for i, c in enumerate(head[1:], 1) if c.isdigit()), len(head))
-        return [head[:width], head[width:], *rows[1:]]
-    return rows
-
-
-def _clean(line: str) -> str:
-    return re.sub(r"\[bookmark: [^\]]*\]", "", line).strip()
-
-
-# ---------------------------------------------------------------- table
-
-
-def _column_key(header: str) -> str | None:
-    header = re.sub(r"\s", "", header)
-    for key, names in COLUMN_NAMES.items():
-        if header in names:
-            return key
-    for key, names in COLUMN_NAMES.items():
-        if any(header.startswith(n) for n in names):
-            return key
-    return None
-
-
-def find_project_table(document: RawDocument) -> tuple[dict[str, int], list[list[str]]]:
-    for table in document.tables:
-        for h, header in enumerate(table[:3]):
-            columns: dict[str, int] = {}
-            for index, cell in enumerate(header):
-                key = _column_key(cell)
-                if key and key not in columns:
-                    columns[key] = index
-            if all(k in columns for k in REQUIRED_COLUMNS):
-                return columns, table[h + 1 :]
-    raise PlanDocError(
-        "未找到重点项目清单表格：需要一张表头包含“序号、项目名称、主要任务、工作目标、牵头部门”"
-        "（可含“参与部门”）的表格。请检查文件是否为方案原文。"
-    )
-
-
-def split_departments(cell: str) -> list[str]:
-    """Department names from a cell: one per line or separated by 、，; a line that is only
-    a bracketed alias belongs to the name above it."""
-    names: list[str] = []
-    for part in re.split(r"[\n、，,；;]", cell):
-        part = normalise(part)
-        if not part:
-            continue
-        if names and re.fullmatch(r"（.+）", part):
-            names[-1] += part
-        else:
-            names.append(part)
-    return names
-
-
-# ---------------------------------------------------------------- body
-
-
-SECTION_RE = re.compile(r"^（([一二三四五六七八九十]+)）(.+)$")
-HEADING_RE = re.compile(r"^([一二三四五六七八九十]+)、(.+)$")
-
-
-def _cn_to_int(text: str) -> int:
-    if text == "十":
-        return 10
-    if text.startswith("十"):
-        return 10 + CN_NUM.index(text[1]) + 1
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return (CN_NUM.index(tens) + 1) * 10 + (CN_NUM.index(ones) + 1 if ones else 0)
-    return CN_NUM.index(text) + 1
-
-
-def _trailing_bracket(text: str) -> tuple[str, str]:
-    """Split "正文（区教体局牵头，…配合）" into (正文, inner) honouring nested brackets."""
-    text = text.rstrip("。 ")
-    if not text or text[-1] not in "）〕)":
-        return text, ""
-    depth = 0
-    for i in range(len(text) - 1, -1, -1):
-        if text[i] in "）〕)":
-            depth += 1
-        elif text[i] in "（〔(":
-            depth -= 1
-            if depth == 0:
-                return text[:i].rstrip(), text[i + 1 : -1]
-    return text, ""
-
-
-def parse_responsibility(inner: str) -> tuple[list[str], list[str]]:
-    lead: list[str] = []
-    partners: list[str] = []
-    for clause in re.split(r"[，,；;](?![^（]*）)", inner):
-        clause = clause.strip()
-        if clause.endswith("牵头"):
-            lead += split_departments(clause.removesuffix("牵头"))
-        elif clause.endswith("配合") or clause.endswith("参与"):
-            partners += split_departments(clause[:-2])
-        elif clause:
-            lead += split_departments(clause)
-    return lead, partners
-
-
-def parse_body(paragraphs: list[str]) -> dict:
-    header: dict = {}
-    sections: list[dict] = []
-    kind = "action"
-    for i, text in enumerate(paragraphs):
-        if m := re.search(r"[\u4e00-\u9fa5]+〔\d{4}〕\d+号", text):
-            header.setdefault("document_number", m.group(0))
-        if m := re.search(r"关于印发《(.+?)》的通知", text):
-            header.setdefault("title", m.group(1))
-            if i > 0 and not header.get("issuer"):
-                header["issuer"] = paragraphs[i - 1]
-        if m := re.fullmatch(r"(\d{4})年(\d{1,2})月(\d{1,2})日", text):
-            header.setdefault("issued_on", f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}")
-        if text.startswith("为") and "制定" in text and "preamble" not in header:
-            header["preamble"] = text
-        if m := HEADING_RE.match(text):
-            if "目标" in m.group(2) and i + 1 < len(paragraphs):
-                header.setdefault("goal_text", paragraphs[i + 1])
-            kind = "guarantee" if "保障" in m.group(2) else "action"
-            continue
-        if m := SECTION_RE.match(text):
-            body, inner = _trailing_bracket(m.group(2))
-            title, _, rest = body.partition("。")
-            lead, partners = parse_responsibility(inner)
-            sections.append(
-                {
-                    "number": _cn_to_int(m.group(1)),
-                    "kind": kind,
-                    "title": title,
-                    "text": body,
-                    "lead": lead,
-                    "partners": partners,
-                }
-            )
-    return {"header": header, "sections": sections}
 
 
 # ---------------------------------------------------------------- goals
@@ -283,7 +82,48 @@ def draft_targets(project_number: int, goals: str, end_year: int) -> list[dict]:
     return targets
 
 
-# ---------------------------------------------------------------- draft
+# ---------------------------------------------------------------- departments
+
+
+class _Departments:
+    """Resolves names against the known departments, collecting the draft's department list."""
+
+    def __init__(self, matcher: DepartmentMatcher, draft: Draft):
+        self.matcher = matcher
+        self.draft = draft
+        self.entries: dict[str, dict] = {}
+
+    def resolve(self, names: list[str]) -> list[str]:
+        return list(dict.fromkeys(self._resolve_one(name) for name in names))
+
+    def _resolve_one(self, name: str) -> str:
+        department = self.matcher.match(name)
+        if department is not None:
+            self.entries.setdefault(
+                department.name,
+                {
+                    "code": department.code,
+                    "name": department.name,
+                    "full_name": department.full_name,
+                    "aliases": list(department.aliases),
+                },
+            )
+            return department.name
+        if name not in self.draft.unknown_departments:
+            self.draft.unknown_departments.append(name)
+        plain = sorted(name_variants(name), key=len)[-1]
+        self.entries.setdefault(
+            plain,
+            {
+                "code": f"dept-{len(self.entries) + 1:02d}",
+                "name": plain,
+                "aliases": sorted(name_variants(name) - {plain}),
+            },
+        )
+        return plain
+
+
+# ---------------------------------------------------------------- sections
 
 
 def _bigrams(text: str) -> set[str]:
@@ -299,113 +139,160 @@ def _best_section(project: dict, sections: list[dict]) -> int:
     return max(scored)[2] if scored else 1
 
 
-def build_draft(document: RawDocument, matcher: DepartmentMatcher, code: str) -> Draft:
-    columns, rows = find_project_table(document)
-    body = parse_body(document.paragraphs)
-    if not body["sections"]:
-        raise PlanDocError("未找到方案正文中以“（一）”“（二）”…编号的条目。")
-    header = body["header"]
-    years = [int(y) for y in YEAR_RE.findall(header.get("goal_text", ""))]
-    issued_year = int(header.get("issued_on", "2023")[:4])
-    end_year = min(years) if years else issued_year + 4
-    draft = Draft(data={})
-    departments: dict[str, dict] = {}
+def _table_title(paragraphs: list[str]) -> str:
+    """The heading above an appendix table (…重点项目清单), without a leading 附件："""
+    for text in paragraphs:
+        if text.endswith("清单"):
+            return re.sub(r"^附件\s*\d*\s*[：:]?", "", text).strip()
+    return ""
 
-    def resolve(names: list[str]) -> list[str]:
-        resolved = []
-        for name in names:
-            department = matcher.match(name)
-            if department is None:
-                if name not in draft.unknown_departments:
-                    draft.unknown_departments.append(name)
-                plain = sorted(name_variants(name), key=len)[-1]
-                departments.setdefault(
-                    plain,
-                    {
-                        "code": f"dept-{len(departments) + 1:02d}",
-                        "name": plain,
-                        "aliases": sorted(name_variants(name) - {plain}),
-                    },
-                )
-                resolved.append(plain)
-            else:
-                departments.setdefault(
-                    department.name,
-                    {
-                        "code": department.code,
-                        "name": department.name,
-                        "full_name": department.full_name,
-                        "aliases": list(department.aliases),
-                    },
-                )
-                resolved.append(department.name)
-        return list(dict.fromkeys(resolved))
 
-    def cell(row: list[str], key: str) -> str:
-        index = columns.get(key)
-        return row[index].strip() if index is not None and index < len(row) else ""
+def _section(number: int, title: str) -> dict:
+    kind = "guarantee" if "保障" in title else "action"
+    return {"number": number, "kind": kind, "title": title, "text": title}
 
-    for section in body["sections"]:
-        section["lead"] = resolve(section["lead"])
-        section["partners"] = resolve(section["partners"])
-    projects, targets = [], []
-    for line, row in enumerate(rows, start=2):
-        number = cell(row, "number")
-        if not number:
-            continue
-        if not number.isdigit():
-            raise PlanDocError(f"重点项目清单第 {line} 行：序号“{number}”不是数字。")
-        tasks_text = cell(row, "tasks").replace("\n", "")
-        project = {
-            "number": int(number),
-            "name": cell(row, "name").replace("\n", ""),
-            "tasks_text": tasks_text,
-            "goals_text": cell(row, "goals").replace("\n", ""),
-            "lead": resolve(split_departments(cell(row, "lead"))),
-            "partners": resolve(split_departments(cell(row, "partners"))),
-            "tasks": [s + "。" for s in filter(None, (t.strip() for t in tasks_text.split("。")))],
-        }
-        missing = [k for k in ("name", "tasks_text", "goals_text", "lead") if not project[k]]
-        if missing:
+
+def _table_sections(table: ProjectTable, fallback_title: str) -> tuple[list[dict], dict[int, int]]:
+    """Sections for a file without the main text: the table's category rows that head
+    projects, or one section for the whole table. Returns them and project → section."""
+    if not table.categories:
+        section = {**_section(1, fallback_title or "重点项目"), "lead": [], "partners": []}
+        return [section], {p.number: 1 for p in table.projects}
+    sections: dict[int, dict] = {}
+    placed: dict[int, int] = {}
+    for project in table.projects:
+        if project.category is None:
             raise PlanDocError(
-                f"重点项目清单第 {line} 行（序号 {number}）：缺少 {', '.join(missing)}。"
+                f"重点项目清单第 {project.line} 行（序号 {project.number}）在第一个分类行之前，"
+                "无法判断属于哪个条目；请在它上面加上分类行（如“一、……”）后重新导入。"
             )
-        project = {"number": project.pop("number"), "section": 0, **project}
-        project["section"] = _best_section(project, body["sections"])
+        if project.category not in sections:
+            title = category_title(table.categories[project.category])
+            sections[project.category] = _section(len(sections) + 1, title)
+        placed[project.number] = sections[project.category]["number"]
+    return [{**s, "lead": [], "partners": []} for s in sections.values()], placed
+
+
+# ---------------------------------------------------------------- projects
+
+
+def _project(row: TableProject, departments: _Departments) -> dict:
+    cells = row.cells
+    tasks_text = cells["tasks"].replace("\n", "")
+    project = {
+        "number": row.number,
+        "section": 0,
+        "name": cells["name"].replace("\n", ""),
+        "tasks_text": tasks_text,
+        "goals_text": cells["goals"].replace("\n", ""),
+        "lead": departments.resolve(split_departments(cells["lead"])),
+        "partners": departments.resolve(split_departments(cells.get("partners", ""))),
+        "tasks": [s + "。" for s in filter(None, (t.strip() for t in tasks_text.split("。")))],
+    }
+    labels = {"name": "name", "tasks_text": "tasks", "goals_text": "goals", "lead": "lead"}
+    missing = [COLUMN_LABELS[key] for field_name, key in labels.items() if not project[field_name]]
+    if missing:
+        raise PlanDocError(
+            f"重点项目清单第 {row.line} 行（序号 {row.number}）：缺少{'、'.join(missing)}。"
+        )
+    return project
+
+
+def _plan_years(header: dict, table: ProjectTable) -> tuple[int, int]:
+    """Start and end year: from the date and 工作目标 of the main text; without them, from the
+    years the table's goals mention."""
+    stated = [int(y) for y in YEAR_RE.findall(header.get("goal_text", ""))]
+    in_table = [int(y) for p in table.projects for y in YEAR_RE.findall(p.cells["goals"])]
+    if "issued_on" in header:
+        start = int(header["issued_on"][:4])
+    else:
+        start = min(in_table, default=timezone.localdate().year)
+    if stated:
+        return start, min(stated)
+    if "issued_on" in header:
+        return start, start + 4
+    return start, max(in_table, default=start + 4)
+
+
+# ---------------------------------------------------------------- draft
+
+
+def build_draft(document: RawDocument, matcher: DepartmentMatcher, code: str) -> Draft:
+    table = read_project_table(document.tables)
+    body = parse_body(document.paragraphs)
+    if not table.projects:
+        raise PlanDocError("重点项目清单表格中没有项目行。")
+    header = body["header"]
+    start_year, end_year = _plan_years(header, table)
+    draft = Draft(data={})
+    departments = _Departments(matcher, draft)
+    sections = body["sections"]
+    for section in sections:
+        section["lead"] = departments.resolve(section["lead"])
+        section["partners"] = departments.resolve(section["partners"])
+    placed: dict[int, int] = {}
+    if not sections:
+        sections, placed = _table_sections(table, _table_title(document.paragraphs))
+    projects, targets = [], []
+    for row in table.projects:
+        project = _project(row, departments)
+        project["section"] = placed.get(row.number) or _best_section(project, sections)
         projects.append(project)
         targets += draft_targets(project["number"], project["goals_text"], end_year)
-    if not projects:
-        raise PlanDocError("重点项目清单表格中没有项目行。")
 
     draft.data = {
         "plan": {
             "code": code,
-            "title": header.get("title", "未命名方案"),
+            "title": header.get("title") or _table_title(document.paragraphs) or "未命名方案",
             "document_number": header.get("document_number", ""),
             "issuer": header.get("issuer", ""),
             **({"issued_on": header["issued_on"]} if "issued_on" in header else {}),
-            "start_year": issued_year,
+            "start_year": start_year,
             "end_year": end_year,
             "preamble": header.get("preamble", ""),
             "goal_text": header.get("goal_text", ""),
         },
-        "departments": list(departments.values()),
-        "sections": body["sections"],
+        "departments": list(departments.entries.values()),
+        "sections": sections,
         "projects": projects,
         "targets": targets,
     }
+    draft.warnings += _warnings(draft, table, body, placed)
+    return draft
+
+
+def _warnings(draft: Draft, table: ProjectTable, body: dict, placed: dict[int, int]) -> list[str]:
+    data = draft.data
+    warnings = []
     if draft.unknown_departments:
-        draft.warnings.append(
+        warnings.append(
             "以下部门未能与部门清单匹配，已作为新部门写入草稿，请核对："
             + "、".join(draft.unknown_departments)
         )
-    draft.warnings.append(
-        f"识别到 {len(targets)} 个带时限的目标，均以节点任务（milestone）草稿写入；"
+    warnings.append(
+        f"识别到 {len(data['targets'])} 个带时限的目标，均以节点任务（milestone）草稿写入；"
         "请逐条核对，计量目标改为 measured 并填写 indicator 指标代码。"
     )
-    draft.warnings.append(
-        "项目所属条目（section）由文字相似度推断，请核对（"
-        + "，".join(f"{p['number']}→（{chinese_number(p['section'])}）" for p in projects)
-        + "）。"
+    if placed:
+        warnings.append(_no_body_warning(data, table))
+    else:
+        warnings.append(
+            "项目所属条目（section）由文字相似度推断，请核对（"
+            + "，".join(
+                f"{p['number']}→（{chinese_number(p['section'])}）" for p in data["projects"]
+            )
+            + "）。"
+        )
+    if table.ignored:
+        warnings.append("重点项目清单中未使用的列：" + "、".join(table.ignored) + "。")
+    return warnings
+
+
+def _no_body_warning(data: dict, table: ProjectTable) -> str:
+    plan = data["plan"]
+    source = "表格中的分类行" if table.categories else "表格标题（全部项目归入一个条目）"
+    return (
+        f"文件中没有方案正文（通知标题、文号、发文日期、工作目标和“（一）”“（二）”…条目）："
+        f"方案名称暂用“{plan['title']}”，起止年份按表格中出现的年份暂定为 "
+        f"{plan['start_year']}—{plan['end_year']} 年，条目取自{source}。请在草稿中补填并核对。"
     )
-    return draft
