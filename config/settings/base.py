@@ -173,6 +173,7 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AUDIT_TRAIL_FLUSHABLE = False
 
 LANGUAGE_CODE = "zh-hans"
+LOCALE_PATHS = [BASE_DIR / "locale"]  # a few admin strings Django ships untranslated
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

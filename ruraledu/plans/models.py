@@ -38,7 +38,9 @@ class Plan(models.Model):
 class Section(models.Model):
     """One of the numbered parts (一)…(十三): 10 actions and 3 guarantees."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections")
+    plan = models.ForeignKey(
+        Plan, verbose_name="方案", on_delete=models.CASCADE, related_name="sections"
+    )
     number = models.PositiveSmallIntegerField("序号")
     kind = models.CharField("类别", max_length=16, choices=SectionKind.choices)
     title = models.CharField("标题", max_length=200)
@@ -63,8 +65,12 @@ class Section(models.Model):
 class Project(models.Model):
     """A key project of the appendix (重点项目清单)."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="projects")
-    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="projects")
+    plan = models.ForeignKey(
+        Plan, verbose_name="方案", on_delete=models.CASCADE, related_name="projects"
+    )
+    section = models.ForeignKey(
+        Section, verbose_name="条目", on_delete=models.PROTECT, related_name="projects"
+    )
     number = models.PositiveSmallIntegerField("序号")
     name = models.CharField("项目名称", max_length=200)
     tasks_text = models.TextField("主要任务")
@@ -83,7 +89,9 @@ class Project(models.Model):
 
 
 class Task(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tasks")
+    project = models.ForeignKey(
+        Project, verbose_name="重点项目", on_delete=models.CASCADE, related_name="tasks"
+    )
     number = models.PositiveSmallIntegerField("序号")
     text = models.TextField("任务")
 
@@ -103,16 +111,29 @@ class Responsibility(models.Model):
     """A department leading or taking part in a section or a project."""
 
     department = models.ForeignKey(
-        "orgunits.Department", on_delete=models.PROTECT, related_name="responsibilities"
+        "orgunits.Department",
+        verbose_name="部门",
+        on_delete=models.PROTECT,
+        related_name="responsibilities",
     )
     role = models.CharField("职责", max_length=8, choices=ResponsibilityRole.choices)
     section = models.ForeignKey(
-        Section, null=True, blank=True, on_delete=models.CASCADE, related_name="responsibilities"
+        Section,
+        verbose_name="条目",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="responsibilities",
     )
     project = models.ForeignKey(
-        Project, null=True, blank=True, on_delete=models.CASCADE, related_name="responsibilities"
+        Project,
+        verbose_name="重点项目",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="responsibilities",
     )
-    sort_order = models.PositiveSmallIntegerField(default=0)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
 
     class Meta:
         verbose_name = "部门职责"
@@ -135,12 +156,24 @@ class Responsibility(models.Model):
 class Target(models.Model):
     """A dated goal: measured by an indicator, or a milestone accepted on review."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets")
+    plan = models.ForeignKey(
+        Plan, verbose_name="方案", on_delete=models.CASCADE, related_name="targets"
+    )
     project = models.ForeignKey(
-        Project, null=True, blank=True, on_delete=models.CASCADE, related_name="targets"
+        Project,
+        verbose_name="重点项目",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="targets",
     )
     section = models.ForeignKey(
-        Section, null=True, blank=True, on_delete=models.CASCADE, related_name="targets"
+        Section,
+        verbose_name="条目",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="targets",
     )
     code = models.CharField("代码", max_length=32)
     text = models.TextField("目标")

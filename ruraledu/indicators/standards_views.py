@@ -1,0 +1,84 @@
+"""标准值: every standard the indicators read, and the bureau's edit page with its history."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.views.generic import FormView, TemplateView
+
+from ruraledu.audit.models import AuditEvent
+
+from .models import Standard
+from .standards_edit import may_edit_standards, standard_row, standard_rows, standard_set
+
+
+class StandardForm(forms.Form):
+    value = forms.FloatField(label="标准值", min_value=0)
+    source = forms.CharField(label="依据", max_length=200)
+    year = forms.IntegerField(label="标准年份", min_value=1990, max_value=2100, required=False)
+    provisional = forms.BooleanField(label="待核定", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            checkbox = isinstance(field.widget, forms.CheckboxInput)
+            field.widget.attrs["class"] = "form-check-input" if checkbox else "form-control"
+
+
+class StandardListView(LoginRequiredMixin, TemplateView):
+    template_name = "indicators/standard_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            rows=standard_rows(), can_edit=may_edit_standards(self.request.user), **kwargs
+        )
+
+
+class StandardEditView(LoginRequiredMixin, FormView):
+    """Edit one standard (the bureau only; others 404) and see every earlier change."""
+
+    template_name = "indicators/standard_form.html"
+    form_class = StandardForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return super().dispatch(request, *args, **kwargs)
+        stage = "" if kwargs["stage"] == "all" else kwargs["stage"]
+        self.row = standard_row(kwargs["code"], stage)
+        if self.row is None or not may_edit_standards(request.user):
+            raise Http404("没有这项标准")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        r = self.row
+        return {"value": r.value, "source": r.source, "year": r.year, "provisional": r.provisional}
+
+    def get_context_data(self, **kwargs):
+        history = (
+            AuditEvent.objects.filter(
+                content_type=ContentType.objects.get_for_model(Standard),
+                object_id=str(self.row.stored.pk),
+            ).order_by("-at")
+            if self.row.stored
+            else AuditEvent.objects.none()
+        )
+        return super().get_context_data(row=self.row, history=history, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            standard_set(
+                actor=self.request.user,
+                code=self.row.code,
+                stage=self.row.stage,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        except PermissionDenied:
+            raise Http404("没有这项标准") from None
+        messages.success(self.request, "标准值已保存，指标正在后台重新计算。")
+        return redirect("indicators:standard_list")
