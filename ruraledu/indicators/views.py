@@ -9,7 +9,7 @@ from ruraledu.spreadsheets.base import Column
 from ruraledu.spreadsheets.export import export_response
 
 from . import charts, selectors
-from .drilldown import drill_measure, drill_records
+from .drilldown import drill_measure, drill_parts, drill_records
 from .engine import REGISTRY
 from .models import TargetStatusChange
 
@@ -98,47 +98,55 @@ class IndicatorDetailView(LoginRequiredMixin, TemplateView):
 
 
 class IndicatorRecordsView(LoginRequiredMixin, TemplateView):
-    """The records behind the numerator or denominator of a unit's value."""
+    """The records behind a part of a unit's value: numerator, denominator, those short of the
+    numerator, or the per-school table of a 差异系数."""
 
     template_name = "indicators/indicator_records.html"
 
     def get(self, request, *args, **kwargs):
         indicator = selectors.indicator_get(kwargs["code"])
         unit = selectors.unit_for_user(request.user, request.GET.get("unit"))
-        part = request.GET.get("part", "numerator")
+        parts = drill_parts(indicator)
+        part = request.GET.get("part") or next(iter(parts), "")
         try:
             year = int(request.GET.get("year", ""))
         except ValueError as exc:
             raise Http404("请指定学年。") from exc
-        found = drill_records(
+        drill = drill_records(
             indicator=indicator, part=part, unit=unit, year=year, user=request.user
         )
-        if found is None:
+        if drill is None:
             raise Http404("该指标没有可列出的明细记录。")
-        headers, records, render = found
-        label = indicator.numerator_label if part == "numerator" else indicator.denominator_label
+        label = parts[part]
         if request.GET.get("format") == "xlsx":
-            columns = [Column(f"c{i}", h) for i, h in enumerate(headers)]
-            rows = (
-                {f"c{i}": v for i, v in enumerate(render(r))}
-                for r in records.iterator(chunk_size=2000)
+            # numbers stay numbers (areas, gaps, weights); any other value is written as text
+            columns = [Column(f"c{i}", h, kind="decimal") for i, h in enumerate(drill.headers)]
+            records = (
+                drill.rows.iterator(chunk_size=2000)
+                if hasattr(drill.rows, "iterator")
+                else iter(drill.rows)
             )
+            rows = ({f"c{i}": v for i, v in enumerate(drill.render(r))} for r in records)
             return export_response(
-                filename_zh=f"{indicator.name}-{unit.name}-{year}学年-{label or part}",
+                filename_zh=f"{indicator.name}-{unit.name}-{year}学年-{label}",
                 columns=columns,
                 rows=rows,
-                sheet_title=label or "明细",
+                sheet_title=label,
             )
-        page = Paginator(records, 50).get_page(request.GET.get("page"))
+        page = Paginator(drill.rows, 50).get_page(request.GET.get("page"))
         context = self.get_context_data(
             indicator=indicator,
             unit=unit,
             year=year,
             part=part,
             label=label,
-            headers=headers,
+            parts=parts,
+            drill=drill,
+            total=drill.total(),
+            amount_header=drill.headers[drill.amount] if drill.amount is not None else "",
+            headers=drill.headers,
             page_obj=page,
-            rows=[render(r) for r in page.object_list],
+            rows=[drill.render(r) for r in page.object_list],
             query_string=request.GET.copy().urlencode(),
         )
         if request.htmx:
