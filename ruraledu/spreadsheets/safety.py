@@ -77,17 +77,21 @@ def check_upload(data: bytes, filename: str) -> None:
     except (zipfile.BadZipFile, OSError, ValueError):
         raise UploadRefused(NOT_XLSX) from None
     _check_members(members)
+    # zipfile never inflates past a member's declared size, so the small parts read safely.
+    sheet_names = _sheet_names(archive)
     found: list[tuple[str, str]] = []  # (worksheet part, cell reference)
     extents: dict[str, SheetExtent] = {}
     for member in members:
-        is_sheet = member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml")
-        extent = extents[member.filename] = SheetExtent() if is_sheet else None
+        name = member.filename
+        # A reader follows the workbook's relations, wherever they point.
+        is_sheet = name in sheet_names or (
+            name.startswith("xl/worksheets/") and name.endswith(".xml")
+        )
+        extent = extents[name] = SheetExtent() if is_sheet else None
         refs = _inflate_and_scan(data, member, extent=extent)
-        found.extend((member.filename, ref) for ref in refs)
+        found.extend((name, ref) for ref in refs)
         if len(found) >= FORMULAS_SHOWN:
             break
-    # zipfile never inflates past a member's declared size, so the small parts read safely.
-    sheet_names = _sheet_names(archive)
     if found:
         raise UploadRefused(_formula_message(found[:FORMULAS_SHOWN], sheet_names))
     for part, extent in extents.items():

@@ -272,6 +272,8 @@ def import_jobs_fail_stale(*, jobs: models.QuerySet | None = None) -> int:
         models.Q(heartbeat_at__lt=cutoff)
         | models.Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
     )
+    if not stale.exists():  # pages call this on every load: read first, write rarely
+        return 0
     return stale.update(
         status=ImportJobStatus.FAILED,
         finished_at=timezone.now(),
@@ -338,27 +340,36 @@ def _enqueue(job_id: int) -> None:
 
 
 def _reject(job: ImportJob, data: bytes, errors: list[CellError]) -> None:
-    try:
-        marked = error_copy(data, errors, get_importer(job.kind).spec)
+    spec = get_importer(job.kind).spec
+    try:  # openpyxl holds every cell in memory: in a child too, so it cannot sink the worker
+        marked = run_isolated(error_copy, data, errors, spec, on_wait=_Heartbeat(job))
     except Exception:
         # openpyxl cannot open every file calamine can; the error list still shows.
         logger.exception("Error copy of import job %s failed", job.pk)
         marked = None
     if marked is not None:
         job.error_copy.save("marked-errors.xlsx", ContentFile(marked), save=False)
-    _finish(
+    copy = job.error_copy.name or ""
+    ended = _finish(
         job,
         ImportJobStatus.REJECTED,
         errors=[asdict(e) for e in errors[:MAX_STORED_ERRORS]],
         error_count=len(errors),
-        error_copy=job.error_copy.name or "",
+        error_copy=copy,
         message=f"共发现 {len(errors)} 处错误。请改正后重新上传整个文件。",
     )
+    if not ended and copy:  # declared dead meanwhile: keep no stray copy
+        job.error_copy.storage.delete(copy)
 
 
-def _finish(job: ImportJob, status: str, **fields) -> None:
+def _finish(job: ImportJob, status: str, **fields) -> bool:
+    """End a job still running (not one declared dead meanwhile); True if it was."""
     changes = {"status": status, "progress": 100, "finished_at": timezone.now(), **fields}
-    ImportJob.objects.filter(pk=job.pk, status__in=RUNNING_STATUSES).update(**changes)
+    ended = ImportJob.objects.filter(pk=job.pk, status__in=RUNNING_STATUSES).update(**changes)
+    if not ended:
+        job.refresh_from_db()
+        return False
     for name, value in changes.items():
         if name != "error_copy":
             setattr(job, name, value)
+    return True

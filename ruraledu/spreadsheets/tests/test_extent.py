@@ -57,6 +57,12 @@ def test_it_refuses_a_far_cell_written_in_an_unusual_form():
     assert "数据区域 A1:ZZ900000 远超实际数据（共 2 个单元格）" in refusal(raw_workbook(sheet))
 
 
+def test_a_sheet_stored_outside_the_worksheets_folder_is_measured_too():
+    sheet = '<sheetData><row r="1"><c r="XFD900000"><v>1</v></c></row></sheetData>'
+    data = raw_workbook(sheet, part="xl/elsewhere/data.xml")
+    assert "数据区域 A1:XFD900000 远超实际数据（共 1 个单元格）" in refusal(data)
+
+
 def test_it_refuses_cells_without_a_position():
     sheet = '<sheetData><row r="1"><c><v>1</v></c><c r="B1"><v>2</v></c></row></sheetData>'
     assert "缺少位置（如 A1）的单元格" in refusal(raw_workbook(sheet))

@@ -125,6 +125,27 @@ def test_a_worker_declared_dead_stops_at_its_next_step(
     assert Department.objects.count() == 0
 
 
+def test_a_job_declared_dead_while_rejecting_keeps_no_marked_copy(
+    district_admin, monkeypatch, media_root, django_capture_on_commit_callbacks
+):
+    from ruraledu.spreadsheets.base import CellError
+
+    from .importer import DepartmentImporter
+
+    def validate_and_die(self, rows, *, year, user):
+        ImportJob.objects.update(status=ImportJobStatus.FAILED, message=STALE_MESSAGE)
+        return [CellError(SPEC.title, 2, "部门代码", "x", "不对")]
+
+    monkeypatch.setattr(DepartmentImporter, "validate", validate_and_die)
+    job = create_job(from_template([row()]), district_admin, django_capture_on_commit_callbacks)
+    assert (job.status, job.message, job.error_copy.name) == (
+        ImportJobStatus.FAILED,
+        STALE_MESSAGE,
+        "",
+    )
+    assert list((Path(media_root) / "imports").rglob("*errors*")) == []
+
+
 def test_a_write_commits_only_while_its_job_is_alive(district_admin):
     # the write transaction ends by refreshing the heartbeat of a job still writing
     job = running_job(district_admin, heartbeat=ago(hours=1), status=ImportJobStatus.WRITING)

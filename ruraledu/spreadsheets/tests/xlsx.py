@@ -75,7 +75,9 @@ def rezip(data: bytes, *, add: dict[str, bytes] | None = None, replace=None) -> 
     return out.getvalue()
 
 
-def raw_workbook(sheet_xml: str, *, title: str = SPEC.title) -> bytes:
+def raw_workbook(
+    sheet_xml: str, *, title: str = SPEC.title, part: str = "xl/worksheets/sheet1.xml"
+) -> bytes:
     """A minimal package around one worksheet's XML, written by hand (no library would
     write the hostile sheets the safety tests need)."""
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -89,7 +91,7 @@ def raw_workbook(sheet_xml: str, *, title: str = SPEC.title) -> bytes:
             '<Default Extension="xml" ContentType="application/xml"/>'
             '<Override PartName="/xl/workbook.xml" ContentType="application/'
             'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+            f'<Override PartName="/{part}" ContentType="application/'
             'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
         ),
         "_rels/.rels": (
@@ -103,10 +105,10 @@ def raw_workbook(sheet_xml: str, *, title: str = SPEC.title) -> bytes:
         ),
         "xl/_rels/workbook.xml.rels": (
             f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{package}/relationships">'
-            f'<Relationship Id="rId1" Type="{rels}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId1" Type="{rels}/worksheet" Target="/{part}"/>'
             "</Relationships>"
         ),
-        "xl/worksheets/sheet1.xml": (
+        part: (
             f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{main}">{sheet_xml}</worksheet>'
         ),
     }
