@@ -3,7 +3,7 @@
 import re
 from dataclasses import dataclass, field
 
-from .docimport_read import PlanDocError, SpannedCell
+from .docimport_read import MergedCell, PlanDocError, SpannedCell
 
 COLUMN_LABELS = {
     "number": "序号",
@@ -56,8 +56,10 @@ class Header:
     def usable(self) -> bool:
         return not self.problems
 
-    def same_as(self, other: "Header") -> bool:
-        return self.columns == other.columns
+    def repeats(self, other: "Header") -> bool:
+        """Every column named here sits where `other` has it (a header repeated on a later
+        page, or one row of a two-row header)."""
+        return all(other.columns.get(key) == index for key, index in self.columns.items())
 
 
 def column_key(header: str) -> str | tuple[str, ...] | None:
@@ -115,18 +117,20 @@ def looks_like_header(row: list[str]) -> bool:
 
 
 def find_header(tables: list[list[list[str]]]) -> tuple[int, int, Header]:
-    """(table index, header row index, header) of the first usable key-project table.
-
-    A table whose header is incomplete or unclear is refused with its problems named,
-    unless a later table is usable."""
+    """(table index, index of the first row after the header, header) of the first usable
+    key-project table. A table whose header is incomplete or unclear is refused with its
+    problems named, unless a later table is usable."""
     refused: list[Header] = []
     for t, table in enumerate(tables):
         for h, row in enumerate(table[:3]):
             if not looks_like_header(row):
                 continue
+            below = table[h + 1] if h + 1 < len(table) else []
+            if _is_lower_header(row, below):
+                row, h = _join_header_rows(row, below), h + 1
             header = read_header(row)
             if header.usable:
-                return t, h, header
+                return t, h + 1, header
             refused.append(header)
             break
     if refused:
@@ -135,6 +139,26 @@ def find_header(tables: list[list[list[str]]]) -> tuple[int, int, Header]:
         "未找到重点项目清单表格：需要一张表头包含“序号、项目名称、主要任务、工作目标、牵头部门”"
         "（可含“参与部门”）的表格。请检查文件是否为方案原文。"
     )
+
+
+def _is_lower_header(upper: list[str], lower: list[str]) -> bool:
+    """The row under a header names sub-columns (责任单位 over 牵头单位 | 配合单位): its own
+    cells are all short header words, at least one of them a column name."""
+    own = [c for c in lower if c.strip() and not isinstance(c, (MergedCell, SpannedCell))]
+    return (
+        len(lower) == len(upper)
+        and any(isinstance(column_key(c), str) for c in own)
+        and all(column_key(c) is not None for c in own)
+    )
+
+
+def _join_header_rows(upper: list[str], lower: list[str]) -> list[str]:
+    """Per column, the lower row's own text, else the upper row's (merged down over it)."""
+    joined = []
+    for top, bottom in zip(upper, lower, strict=True):
+        own = bottom.strip() and not isinstance(bottom, MergedCell)
+        joined.append(str(bottom) if own else str(top))
+    return joined
 
 
 def _labels(keys: tuple[str, ...]) -> str:

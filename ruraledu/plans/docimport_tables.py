@@ -5,7 +5,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .docimport_columns import Header, find_header, looks_like_header, read_header
+from .docimport_columns import Header, column_key, find_header, looks_like_header, read_header
 from .docimport_read import MergedCell, PlanDocError
 
 CATEGORY_RE = re.compile(
@@ -15,7 +15,7 @@ CATEGORY_RE = re.compile(
 
 @dataclass
 class TableProject:
-    line: int  # row in the table, the header being row 1
+    line: int  # row in the table, counting from 1 (continued after a page break)
     number: int
     cells: dict[str, str]
     category: int | None  # index into ProjectTable.categories
@@ -29,10 +29,10 @@ class ProjectTable:
 
 
 def read_project_table(tables: list[list[list[str]]]) -> ProjectTable:
-    t, h, header = find_header(tables)
-    width = len(tables[t][h])
-    rows = tables[t][h + 1 :] + _continuation_rows(tables[t + 1 :], header, width)
-    return _read_rows(rows, header)
+    t, first_row, header = find_header(tables)
+    width = len(tables[t][first_row - 1])
+    rows = tables[t][first_row:] + _continuation_rows(tables[t + 1 :], header, width)
+    return _read_rows(rows, header, first_line=first_row + 1)
 
 
 def category_title(text: str) -> str:
@@ -46,11 +46,7 @@ def _continuation_rows(tables, header: Header, width: int) -> list[list[str]]:
     for table in tables:
         if not table or len(table[0]) != width:
             break
-        first = table[0]
-        if looks_like_header(first):
-            if not read_header(first).same_as(header):
-                break
-        elif not _continues(first, header):
+        if not (_repeats_header(table[0], header) or _continues(table[0], header)):
             break
         rows += table
     return rows
@@ -64,11 +60,11 @@ def _continues(row: list[str], header: Header) -> bool:
     return _project_number(number) is not None or _category(row, index) is not None
 
 
-def _read_rows(rows: list[list[str]], header: Header) -> ProjectTable:
+def _read_rows(rows: list[list[str]], header: Header, first_line: int) -> ProjectTable:
     table = ProjectTable(ignored=header.ignored)
     index = header.columns["number"]
     current: TableProject | None = None
-    for line, row in enumerate(rows, start=2):
+    for line, row in enumerate(rows, start=first_line):
         number = _cell(row, index)
         if not any(cell.strip() for cell in row) or _repeats_header(row, header):
             continue
@@ -130,7 +126,12 @@ def _category(row: list[str], number_index: int) -> str | None:
 
 
 def _repeats_header(row: list[str], header: Header) -> bool:
-    return looks_like_header(row) and read_header(row).same_as(header)
+    number = _cell(row, header.columns["number"])
+    return (
+        column_key(number) == "number"
+        and looks_like_header(row)
+        and read_header(row).repeats(header)
+    )
 
 
 def _project_number(text: str) -> int | None:

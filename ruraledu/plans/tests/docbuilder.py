@@ -20,11 +20,12 @@ PAGE_BREAK = object()
 @dataclass
 class Table:
     """Rows of cell texts; a row given as one string is merged across the whole table
-    (a category row). `merge_down` holds (first_row, last_row, column): those cells are
-    merged vertically and keep the first row's text."""
+    (a category row). `merge_down` holds (first_row, last_row, column) and `merge_across`
+    (row, first_column, last_column): those cells are merged and keep the first one's text."""
 
     rows: list
     merge_down: list[tuple[int, int, int]] = field(default_factory=list)
+    merge_across: list[tuple[int, int, int]] = field(default_factory=list)
 
 
 def project(number, name, lead="区教体局", partners="", tasks=None, goals=None):
@@ -63,7 +64,12 @@ def _add_table(document, spec: Table):
             continue
         for c, value in enumerate(row):
             table.cell(r, c).text = value
+    for row, first, last in spec.merge_across:
+        _merge(table.cell(row, first), table.cell(row, last))
     for first, last, column in spec.merge_down:
-        text = table.cell(first, column).text
-        merged = table.cell(first, column).merge(table.cell(last, column))
-        merged.text = text
+        _merge(table.cell(first, column), table.cell(last, column))
+
+
+def _merge(first, last):
+    text = first.text
+    first.merge(last).text = text

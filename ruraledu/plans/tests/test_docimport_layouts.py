@@ -6,6 +6,7 @@ from django.core.management import ManagementUtility, call_command
 from django.core.management.base import CommandError
 
 from ruraledu.orgunits.departments import DepartmentMatcher
+from ruraledu.orgunits.models import Department
 from ruraledu.plans.docimport import PlanDocError, build_draft, read_document
 from ruraledu.plans.loader import load_plan
 from ruraledu.plans.models import Project
@@ -16,8 +17,16 @@ APPENDIX_TITLE = "测试区推进乡村教育振兴工作重点项目清单"
 
 
 @pytest.fixture
-def matcher(zichuan_plan):
-    return DepartmentMatcher.from_database()
+def matcher():
+    """The departments these documents name, as the Zichuan plan file defines them."""
+    return DepartmentMatcher(
+        [
+            Department(code="education", name="区教体局", aliases=["区教育局"]),
+            Department(code="health", name="区卫生健康局", aliases=["区卫健局"]),
+            Department(code="women-federation", name="区妇联"),
+            Department(code="disabled-federation", name="区残联"),
+        ]
+    )
 
 
 def draft_of(path, matcher):
@@ -155,9 +164,7 @@ def test_a_missing_column_is_named(matcher, tmp_path):
     assert "缺少“工作目标”列" in str(excinfo.value)
 
 
-def test_command_exits_non_zero_on_an_ambiguous_header_and_writes_nothing(
-    zichuan_plan, tmp_path, capsys
-):
+def test_command_exits_non_zero_on_an_ambiguous_header_and_writes_nothing(db, tmp_path, capsys):
     header = ["序号", "项目名称", "主要任务", "工作目标", "牵头部门", "单位"]
     path = build(tmp_path / "plan.docx", *BODY, Table([header, project(1, "甲项目")]))
     output = tmp_path / "draft.yaml"
@@ -247,6 +254,30 @@ def test_vertically_merged_cells(matcher, tmp_path):
         ["区教体局"],
         ["区教体局"],
     ]
+
+
+TWO_ROW_HEADER = [
+    ["序号", "项目名称", "主要任务", "工作目标", "责任单位", ""],
+    ["", "", "", "", "牵头单位", "配合单位"],
+]
+TWO_ROW_MERGES = {
+    "merge_across": [(0, 4, 5)],
+    "merge_down": [(0, 1, column) for column in range(4)],
+}
+
+
+def test_a_two_row_header_with_merged_cells(matcher, tmp_path):
+    # given 责任单位 merged over 牵头单位 and 配合单位, the other headers merged down two rows,
+    # and the same header repeated on the next page
+    first = Table([*TWO_ROW_HEADER, project(1, "甲项目", "区妇联", "区残联")], **TWO_ROW_MERGES)
+    second = Table([*TWO_ROW_HEADER, project(2, "乙项目", "区教育局")], **TWO_ROW_MERGES)
+    path = build(tmp_path / "plan.docx", *BODY, first, PAGE_BREAK, second)
+    # when it is read
+    projects = by_number(draft_of(path, matcher))
+    # then the lower header row names the department columns
+    assert sorted(projects) == [1, 2]
+    assert (projects[1]["lead"], projects[1]["partners"]) == (["区妇联"], ["区残联"])
+    assert (projects[2]["lead"], projects[2]["partners"]) == (["区教体局"], [])
 
 
 # ---------------------------------------------------------------- category rows
