@@ -185,6 +185,11 @@ def report_get(*, user, pk: int) -> ProgressReport:
         raise Http404("没有这份报告，或不在您的权限范围内。") from exc
 
 
+def report_authored(*, user, report: ProgressReport) -> bool:
+    """Whether `user` may write `report` (its unit's reporter)."""
+    return ProgressReport.objects.authored_by(user).filter(pk=report.pk).exists()
+
+
 def report_detail(*, user, report: ProgressReport) -> dict:
     """Lines with each target's current state (the indicator's value beside the reporter's
     figure), evidence, the workflow log and what the user may do."""
@@ -201,7 +206,7 @@ def report_detail(*, user, report: ProgressReport) -> dict:
         line.state = states.get(line.target_id)
         line.evidence_files = by_target.get(line.target_id, [])
         line.is_milestone = line.target.kind == TargetKind.MILESTONE
-    can_author = ProgressReport.objects.authored_by(user).filter(pk=report.pk).exists()
+    can_author = report_authored(user=user, report=report)
     can_review = ProgressReport.objects.for_user(user, Action.REVIEW).filter(pk=report.pk).exists()
     return {
         "lines": lines,

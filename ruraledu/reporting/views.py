@@ -327,8 +327,22 @@ class EvidenceUploadView(LoginRequiredMixin, View):
 
 
 class EvidenceDeleteView(LoginRequiredMixin, View):
+    """Deleting evidence takes two steps: the link opens a confirmation page (no script needed)
+    whose form posts `confirm=yes`; a post without it only shows that page again."""
+
+    template_name = "reporting/evidence_delete.html"
+
+    def get(self, request, pk: int):
+        evidence = selectors.evidence_get(user=request.user, pk=pk)
+        refused = self._refused(request, evidence)
+        if refused is not None:
+            return refused
+        return TemplateResponse(request, self.template_name, {"evidence": evidence})
+
     def post(self, request, pk: int):
         evidence = selectors.evidence_get(user=request.user, pk=pk)
+        if request.POST.get("confirm") != "yes":
+            return self.get(request, pk)
         try:
             services.evidence_remove(
                 evidence=evidence, actor=request.user, address=request_address(request)
@@ -340,6 +354,15 @@ class EvidenceDeleteView(LoginRequiredMixin, View):
         else:
             messages.success(request, f"已删除佐证材料“{evidence.original_name}”。")
         return redirect("reporting:report_edit", pk=evidence.report_id)
+
+    def _refused(self, request, evidence):
+        report = evidence.report
+        if not selectors.report_authored(user=request.user, report=report):
+            return denied(request, services.NOT_AUTHOR)
+        if not report.is_editable:
+            messages.info(request, "报告已提交或已锁定，不能删除佐证材料。")
+            return redirect("reporting:report_detail", pk=report.pk)
+        return None
 
 
 class EvidenceDownloadView(LoginRequiredMixin, View):
