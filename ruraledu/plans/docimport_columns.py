@@ -134,7 +134,7 @@ def find_header(tables: list[list[list[str]]]) -> tuple[int, int, Header]:
             refused.append(header)
             break
     if refused:
-        raise PlanDocError("重点项目清单表头无法识别：" + "；".join(refused[0].problems))
+        raise PlanDocError("重点项目清单表头无法识别：" + "；".join(refused[0].problems) + "。")
     raise PlanDocError(
         "未找到重点项目清单表格：需要一张表头包含“序号、项目名称、主要任务、工作目标、牵头部门”"
         "（可含“参与部门”）的表格。请检查文件是否为方案原文。"

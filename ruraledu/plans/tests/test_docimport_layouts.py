@@ -384,3 +384,23 @@ def test_a_text_export_with_an_ambiguous_header_is_refused(matcher, tmp_path):
     with pytest.raises(PlanDocError) as excinfo:
         draft_of(source, matcher)
     assert "第 5 列“单位”" in str(excinfo.value)
+
+
+# ---------------------------------------------------------------- cells
+
+
+@pytest.mark.parametrize("written", ["1.", "1、"])
+def test_project_numbers_written_with_a_trailing_mark(matcher, tmp_path, written):
+    row = project(1, "甲项目")
+    row[0] = written
+    path = build(tmp_path / "plan.docx", *BODY, Table([HEADER, row]))
+    assert sorted(by_number(draft_of(path, matcher))) == [1]
+
+
+def test_an_empty_required_cell_is_named_in_chinese(matcher, tmp_path):
+    row = project(1, "甲项目")
+    row[3] = ""
+    path = build(tmp_path / "plan.docx", *BODY, Table([HEADER, row]))
+    with pytest.raises(PlanDocError) as excinfo:
+        draft_of(path, matcher)
+    assert str(excinfo.value) == "重点项目清单第 2 行（序号 1）：缺少工作目标。"
