@@ -53,10 +53,12 @@ def _continuation_rows(tables, header: Header, width: int) -> list[list[str]]:
 
 
 def _continues(row: list[str], header: Header) -> bool:
-    number = _cell(row, header.columns["number"])
+    """The first row of a table reads as a row of the project table: a project, a category,
+    or the rest of a row cut by the page break (no 序号)."""
+    index = header.columns["number"]
+    number = _cell(row, index)
     if isinstance(number, MergedCell) or not number.strip():
         return True
-    index = header.columns["number"]
     return _project_number(number) is not None or _category(row, index) is not None
 
 
