@@ -105,6 +105,37 @@ def test_every_indicator_drills_down_to_records_that_give_the_stored_figures(
     assert checked > 150  # numerators, denominators, shortfalls and tables of ~90 indicators
 
 
+def test_a_towns_drill_downs_give_the_towns_stored_figures(bureau):
+    # given: the town with the most schools
+    from django.db.models import Count
+
+    user, district = bureau
+    town = (
+        OrgUnit.objects.filter(parent=district)
+        .annotate(n=Count("children"))
+        .order_by("-n", "code")
+        .first()
+    )
+    stored = {v.code: v for v in IndicatorValue.objects.filter(unit=town, year=2025)}
+    mismatches = []
+
+    # when
+    for code, value in sorted(stored.items()):
+        indicator = REGISTRY[code]
+        for part in drill_parts(indicator):
+            expected = stored_figure(value, part)
+            if expected is None:
+                continue
+            drill = drill_records(indicator=indicator, part=part, unit=town, year=2025, user=user)
+            listed = listed_figure(indicator, part, drill)
+            if listed is None or not close(listed, expected):
+                mismatches.append((code, part, listed, expected))
+
+    # then
+    assert len(stored) > 50
+    assert mismatches == []
+
+
 def test_staff_of_the_teaching_points_are_in_the_drill_down(bureau):
     # given: the generated 教学点 campuses of rural schools, with their staff
     from ruraledu.orgunits.choices import CampusType
