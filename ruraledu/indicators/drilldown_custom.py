@@ -130,7 +130,7 @@ class Coefficient(Adapter):
             if unit_id in units and weight and value is not None:
                 school = units[unit_id]
                 stage = SchoolStage(row["stage"]).label
-                rows.append([school.name, town_of(school), stage, value, weight])
+                rows.append([school.name, town_of(school), stage, value, round(weight)])
         rows.sort(key=lambda r: (r[1], r[0]))
         cv = quality.weighted_cv([(r[3], r[4]) for r in rows])
         note = f"按上表以在校生数加权重算的差异系数：{cv:.4f}" if cv is not None else ""
@@ -269,7 +269,7 @@ class QualityUnmet(Unmet):
     def more_rows(self, verdict, unit, year, user):
         compliance = _stored(quality.ComplianceRate.code, year, unit, user, (SCHOOL,))
         return [
-            [f"逐校标准：{v.unit.name}（{town_of(v.unit)}）", v.value, "100%", "未达标"]
+            [f"逐校标准：{v.unit.name}（{town_of(v.unit)}）", "", "达到逐校标准", "未达标"]
             for v in compliance.values()
             if v.denominator and (v.numerator or 0) < v.denominator
         ]
