@@ -44,6 +44,19 @@ def read_sheet(spec: SheetSpec, data: bytes, filename: str) -> tuple[list[Row], 
         return SheetParser(spec, sheet_name).parse(grid)
 
 
+def probe_sheet(spec: SheetSpec, data: bytes) -> tuple[int, int]:
+    """Parse the sheet `read_sheet` would read, keep nothing, return its (height, width).
+    Import jobs run this in a child process first (`sandbox`): should the parser abort its
+    process, only the child goes down. Python objects are not built: the grid they would
+    fill is bounded by `check_upload`."""
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet = workbook.get_sheet_by_name(_pick_sheet(workbook, spec))
+    except CalamineError:
+        return 0, 0  # read_sheet says so
+    return sheet.height, sheet.width
+
+
 def sheet_title(spec: SheetSpec, data: bytes) -> str:
     """The title of the sheet `read_sheet` reads in this file (for importers' errors)."""
     try:

@@ -18,7 +18,7 @@ from ruraledu.core.bulk import collector_paused
 from .base import CellError, ImportResult, SheetSpec, get_importer
 from .choices import RUNNING_STATUSES, ImportJobStatus
 from .models import ImportJob
-from .reader import read_sheet, sheet_title
+from .reader import probe_sheet, read_sheet, sheet_title
 from .report import error_copy
 from .safety import UploadRefused, check_upload
 from .sandbox import DEFAULT_SECONDS, ParseAborted, run_isolated
@@ -89,11 +89,9 @@ def _import(
     step(ImportJobStatus.VALIDATING, 5)
     check_upload(data, filename)
     step(ImportJobStatus.VALIDATING, 15)
-    if isolate:
-        beat = _Heartbeat(job)
-        rows, errors = run_isolated(read_sheet, importer.spec, data, filename, on_wait=beat)
-    else:
-        rows, errors = read_sheet(importer.spec, data, filename)
+    if isolate:  # the parser meets the file in a child first (sending rows back costs more)
+        run_isolated(probe_sheet, importer.spec, data, on_wait=_Heartbeat(job))
+    rows, errors = read_sheet(importer.spec, data, filename)
     step(ImportJobStatus.VALIDATING, 40, total_rows=len(rows))
     rows_with_errors = {e.row for e in errors}
     parsed = [row for row in rows if row.number not in rows_with_errors] if errors else rows
