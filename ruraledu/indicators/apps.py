@@ -6,10 +6,15 @@ class IndicatorsConfig(AppConfig):
     verbose_name = "指标与目标"
 
     def ready(self):
+        from ruraledu.plans.catalogue import register_indicator_catalogue
         from ruraledu.spreadsheets.signals import import_committed
 
         from . import definitions  # noqa: F401  (registers every indicator)
+        from .engine import PENDING, REGISTRY
         from .jobs import recompute_after_import
+
+        # a plan's targets may name what is computed, or what is declared and awaiting its data
+        register_indicator_catalogue(lambda: set(REGISTRY) | set(PENDING))
 
         # derived values are refreshed after each import: the one use of a signal here
         import_committed.connect(recompute_after_import, dispatch_uid="recompute_after_import")

@@ -18,7 +18,7 @@ from ruraledu.plans.models import Target
 
 from .choices import TargetStatus
 from .compare import above, at_least, at_most, equal
-from .engine import REGISTRY
+from .engine import PENDING, REGISTRY
 from .models import IndicatorValue, TargetState, TargetStatusChange
 
 
@@ -115,7 +115,7 @@ def evaluate_target(
             None,
             None,
             None,
-            f"指标 {target.indicator_code} 所需的个案数据尚未纳入平台",
+            PENDING.get(target.indicator_code, f"平台没有指标 {target.indicator_code}"),
         )
     series = (
         list(

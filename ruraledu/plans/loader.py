@@ -12,6 +12,7 @@ from ruraledu.core.upsert import upsert
 from ruraledu.orgunits.departments import DepartmentMatcher
 from ruraledu.orgunits.models import Department
 
+from .catalogue import known_indicator_codes
 from .choices import ResponsibilityRole, TargetKind
 from .models import Plan, Project, Responsibility, Section, Target, Task
 from .schema import PlanFile
@@ -173,7 +174,13 @@ def _check_references(plan_file: PlanFile, root) -> list[str]:
                 f"第 {_line(root, 'projects', i, 'section')} 行，字段 projects.{i}.section："
                 f"不存在的条目序号 {project.section}"
             )
+    known = known_indicator_codes()
     for i, target in enumerate(plan_file.targets):
+        if known is not None and target.indicator and target.indicator not in known:
+            problems.append(
+                f"第 {_line(root, 'targets', i, 'indicator')} 行，字段 targets.{i}.indicator："
+                f"平台没有指标“{target.indicator}”（请核对指标代码，可在“指标”页面查到全部代码）"
+            )
         if target.project is not None and target.project not in projects:
             problems.append(
                 f"第 {_line(root, 'targets', i, 'project')} 行，字段 targets.{i}.project："

@@ -107,6 +107,6 @@ class StudentIdRevealView(LoginRequiredMixin, View):
             user=request.user,
             subject=f"students.studentperson:{pk}",
             purpose="view",
-            address=request.META.get("REMOTE_ADDR"),
+            address=request_address(request),
         )
         return HttpResponse(person.id_number())

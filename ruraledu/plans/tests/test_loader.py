@@ -115,7 +115,7 @@ targets:
     text: 目标一
     kind: measured
     due: 2025-12-31
-    indicator: some_rate
+    indicator: rural_sanitary_toilet_rate
     comparator: gte
     threshold: 100
 """
@@ -144,6 +144,11 @@ def test_a_minimal_file_loads_and_resolves_aliases(db, tmp_path):
             "    section: 1\n",
             "    section: 9\n",
             "第 16 行，字段 projects.0.section：不存在的条目序号 9",
+        ),
+        (
+            "    indicator: rural_sanitary_toilet_rate\n",
+            "    indicator: rural_sanitary_toliet_rate\n",
+            "第 27 行，字段 targets.0.indicator：平台没有指标“rural_sanitary_toliet_rate”",
         ),
         (
             "  start_year: 2023\n",
