@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from ruraledu.audit.admin_mixins import AuditedModelAdmin
+
 from .models import Department, EducationGroup, OrgUnit, Pairing, School, SchoolDistrict
 
 
@@ -9,7 +11,7 @@ class SchoolInline(admin.StackedInline):
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(admin.ModelAdmin):
+class OrgUnitAdmin(AuditedModelAdmin):
     list_display = ("name", "code", "kind", "parent", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "code")
@@ -18,7 +20,7 @@ class OrgUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(School)
-class SchoolAdmin(admin.ModelAdmin):
+class SchoolAdmin(AuditedModelAdmin):
     list_display = ("org_unit", "stage", "ownership", "urban_rural_code", "is_town_seat")
     list_filter = ("stage", "ownership", "urban_rural_code", "is_town_seat")
     search_fields = ("org_unit__name", "org_unit__code")
@@ -26,11 +28,12 @@ class SchoolAdmin(admin.ModelAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(AuditedModelAdmin):
     list_display = ("name", "code", "full_name", "sort_order")
     search_fields = ("name", "full_name", "code")
 
 
-admin.site.register(SchoolDistrict)
-admin.site.register(EducationGroup)
-admin.site.register(Pairing)
+# the org tree is official data: every admin change is audited with before and after
+admin.site.register(SchoolDistrict, AuditedModelAdmin)
+admin.site.register(EducationGroup, AuditedModelAdmin)
+admin.site.register(Pairing, AuditedModelAdmin)
