@@ -2,7 +2,13 @@
 lives at this place of the org tree? Reads, writes and personal data are all decided here, per
 record, by the role the user holds where the record lives (never by a role held elsewhere)."""
 
+from .choices import Action
 from .scoping import scope_paths
+
+
+def is_root_path(path: str) -> bool:
+    """The path of a root of the org tree (the district)."""
+    return path.count("/") == 1
 
 
 class Reach:
@@ -19,7 +25,7 @@ class Reach:
             () if self.everywhere or not active else tuple(scope_paths(user, action))
         )
         # a role on a root unit reaches every record: importers then skip per-record checks
-        self.whole_tree = self.everywhere or any(p.count("/") == 1 for p in self.paths)
+        self.whole_tree = self.everywhere or any(map(is_root_path, self.paths))
 
     def covers(self, path: str | None) -> bool:
         return self.everywhere or bool(path and path.startswith(self.paths))
@@ -29,3 +35,10 @@ class Reach:
 
     def __bool__(self) -> bool:
         return self.everywhere or bool(self.paths)
+
+
+def is_bureau(user) -> bool:
+    """The district bureau (区教体局): superusers and the reviewers of the whole tree. It alone
+    starts and confirms school years, edits standards, reviews reports and reads the audit
+    trail; every such decision asks this one function."""
+    return Reach(user, Action.REVIEW).whole_tree

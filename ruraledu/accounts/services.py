@@ -6,11 +6,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from ruraledu.audit.choices import AuditAction
-from ruraledu.audit.permissions import is_bureau
 from ruraledu.audit.services import audit_record, audit_summary
 
 from .lockout import account_locks
 from .models import User
+from .policy import is_bureau
 
 
 @transaction.atomic

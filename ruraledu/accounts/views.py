@@ -35,7 +35,7 @@ class BureauOnlyMixin(LoginRequiredMixin):
     """Pages for bureau administrators; anyone else gets 404."""
 
     def dispatch(self, request, *args, **kwargs):
-        from ruraledu.audit.permissions import is_bureau
+        from .policy import is_bureau
 
         if request.user.is_authenticated and not is_bureau(request.user):
             raise Http404("页面不存在。")

@@ -7,12 +7,11 @@ from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from ruraledu.accounts.policy import is_bureau
 from ruraledu.core import crypto
 from ruraledu.core.importing import pks_by_id_number
 from ruraledu.core.models import PersonalDataAccess
 from ruraledu.students.models import StudentPerson
-
-from .permissions import is_bureau
 
 STUDENT_SUBJECT = "students.studentperson"
 PURPOSES = {"view": "查看证件号", "export": "导出名册（含证件号）"}

@@ -7,9 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
 
+from ruraledu.accounts.policy import is_bureau
+
 from .choices import AuditAction
 from .models import AuditEvent
-from .permissions import is_bureau
 
 
 def audit_event_list(

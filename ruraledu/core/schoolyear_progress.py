@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from ruraledu.accounts.choices import Action
-from ruraledu.accounts.policy import Reach
+from ruraledu.accounts.policy import Reach, is_bureau
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, snapshot
 
@@ -17,8 +17,7 @@ from .models import SchoolYear, SchoolYearCheck, SchoolYearState
 
 
 def may_manage_years(user) -> bool:
-    """Starting and confirming years is the bureau's (the whole tree, with change rights)."""
-    return Reach(user, Action.CHANGE).whole_tree
+    return is_bureau(user)
 
 
 def roll_preview(year: int) -> list[tuple[str, int]]:

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from ruraledu.accounts.choices import Action
-from ruraledu.accounts.policy import Reach
+from ruraledu.accounts.policy import is_bureau
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, snapshot
 
@@ -39,7 +38,7 @@ class StandardRow:
 
 
 def may_edit_standards(user) -> bool:
-    return Reach(user, Action.CHANGE).whole_tree
+    return is_bureau(user)
 
 
 def standard_rows() -> list[StandardRow]:
