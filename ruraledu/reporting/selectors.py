@@ -14,7 +14,7 @@ from ruraledu.indicators.models import TargetState
 from ruraledu.plans.choices import TargetKind
 from ruraledu.plans.models import Plan, Project, Target
 
-from .choices import HANDED_IN_STATUSES, WAITING_STATUSES, ReportStatus
+from .choices import HANDED_IN_STATUSES, WAITING_STATUSES, ReportEventKind, ReportStatus
 from .models import (
     EvidenceFile,
     Notification,
@@ -166,6 +166,49 @@ def review_queue(*, user, today: dt.date | None = None) -> dict:
     }
 
 
+@dataclass
+class EvidenceGroup:
+    """The evidence files of one report line (`key` is the target's code), or of the whole
+    report (`key` is 其他佐证材料)."""
+
+    key: str
+    label: str
+    files: list
+
+    GENERAL = "其他佐证材料"
+
+
+SUBMISSION_KINDS = (ReportEventKind.SUBMITTED, ReportEventKind.RESUBMITTED)
+
+
+def submission_number(events) -> int:
+    """The version users speak of: how many times the report was handed in (submitted or
+    resubmitted). Counted from the workflow log, which every submission writes in the same
+    transaction, so reports handed in before this rule existed are counted right too.
+    `ProgressReport.version` is the optimistic-lock counter and grows on every write."""
+    return sum(1 for event in events if event.kind in SUBMISSION_KINDS)
+
+
+def evidence_groups(lines, evidence) -> list[EvidenceGroup]:
+    """Every evidence file under the line it was attached to, in line order; a file on a
+    target that has no line in this report (added to the project later) under that target;
+    files of the whole report last. Lines without files are left out."""
+    by_target = defaultdict(list)
+    for item in evidence:
+        by_target[item.target_id].append(item)
+    groups = []
+    for line in lines:
+        files = by_target.pop(line.target_id, [])
+        if files:
+            groups.append(EvidenceGroup(line.target.code, line.target.text, files))
+    general = by_target.pop(None, [])
+    for files in sorted(by_target.values(), key=lambda f: f[0].target.code):
+        groups.append(EvidenceGroup(files[0].target.code, files[0].target.text, files))
+    if general:
+        groups.append(EvidenceGroup(EvidenceGroup.GENERAL, "整份报告", general))
+    return groups
+
+
 def report_get(*, user, pk: int) -> ProgressReport:
     """A report within the user's view scope; 404 outside it."""
     try:
@@ -208,13 +251,18 @@ def report_detail(*, user, report: ProgressReport) -> dict:
         line.is_milestone = line.target.kind == TargetKind.MILESTONE
     can_author = report_authored(user=user, report=report)
     can_review = ProgressReport.objects.for_user(user, Action.REVIEW).filter(pk=report.pk).exists()
+    events = list(report.events.select_related("actor"))
+    milestone_lines = [line for line in lines if line.is_milestone]
+    measured_lines = [line for line in lines if not line.is_milestone]
     return {
         "lines": lines,
-        "milestone_lines": [line for line in lines if line.is_milestone],
-        "measured_lines": [line for line in lines if not line.is_milestone],
+        "milestone_lines": milestone_lines,
+        "measured_lines": measured_lines,
         "evidence": evidence,
         "general_evidence": by_target.get(None, []),
-        "events": list(report.events.select_related("actor")),
+        "evidence_groups": evidence_groups([*milestone_lines, *measured_lines], evidence),
+        "events": events,
+        "submission_number": submission_number(events),
         "can_edit": can_author and report.is_editable,
         "can_submit": can_author and report.status == ReportStatus.DRAFT,
         "can_resubmit": can_author and report.status == ReportStatus.RETURNED,
