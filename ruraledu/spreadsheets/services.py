@@ -73,7 +73,8 @@ def import_run(
     Raises `UploadRefused` for an unsafe or unreadable file and `ImportRejected` with every
     cell and row error (the reader's and the importer's together); in both cases nothing
     is written. `job` and `progress` (percent, Chinese stage) are told how far it got.
-    `isolate`: parse in a child process (`sandbox`), so a parser crash is `ParseAborted`.
+    `isolate`: let the parser meet the file in a child process first (`sandbox`), so a
+    parser crash is `ParseAborted` rather than the end of this process.
     """
     if not can(user, Action.CHANGE):
         raise PermissionDenied("您没有导入数据的权限")
