@@ -10,7 +10,7 @@ from ruraledu.indicators.choices import STATUS_SEVERITY, TargetStatus
 from ruraledu.indicators.engine import REGISTRY
 from ruraledu.indicators.evaluation import plan_root_unit
 from ruraledu.indicators.models import IndicatorValue, TargetState, TargetStatusChange
-from ruraledu.plans.choices import ResponsibilityRole
+from ruraledu.plans.choices import YEAR_ON_YEAR, ResponsibilityRole
 from ruraledu.plans.models import Plan, Responsibility, Target
 
 HEADLINES = [
@@ -25,6 +25,55 @@ HEADLINES = [
 def worst(statuses) -> str | None:
     statuses = [s for s in statuses if s]
     return min(statuses, key=lambda s: STATUS_SEVERITY.get(s, 9)) if statuses else None
+
+
+def unit_pages_open(user, unit_code: str | None = None) -> bool:
+    """Whether the pages that find their unit with `unit_for_user` (an indicator, 优质均衡, a
+    unit's profile) open for `user` instead of answering 404: the one rule for showing a link
+    to them. A department account, for one, has no unit of its own.
+
+    Without a unit code the page starts at `home_unit`, which exists exactly when the user is a
+    superuser or holds a role on some unit (an assignment's unit always exists), so that case
+    is answered from the cached role assignments, without a query: the navigation asks it on
+    every page.
+    """
+    from django.http import Http404
+
+    from ruraledu.accounts.scoping import scope_paths
+    from ruraledu.indicators.selectors import unit_for_user
+
+    if not user.is_authenticated:
+        return False
+    if not unit_code:
+        return user.is_superuser or bool(scope_paths(user, "view"))
+    try:
+        unit_for_user(user, unit_code)
+    except Http404:
+        return False
+    return True
+
+
+def root_figures(pairs) -> dict[tuple[str, int], IndicatorValue]:
+    """The district's stored values for (indicator code, year) pairs, with numerator and
+    denominator, so that a figure can be shown with its gap to the threshold."""
+    pairs = {(code, year) for code, year in pairs if code and year}
+    root = plan_root_unit()
+    if not pairs or root is None:
+        return {}
+    values = IndicatorValue.objects.filter(
+        unit=root, code__in={c for c, _ in pairs}, year__in={y for _, y in pairs}
+    )
+    return {(v.code, v.year): v for v in values if (v.code, v.year) in pairs}
+
+
+def state_figure(target: Target, figures: dict):
+    """The stored value behind a target's state when it is the same figure, else the state."""
+    from ruraledu.core.templatetags.figures import backing_value
+
+    state = getattr(target, "state", None)
+    if state is None:
+        return None
+    return backing_value(state, figures.get((target.indicator_code, state.value_year)))
 
 
 def dashboard_cockpit(*, plan: Plan, today: dt.date | None = None) -> dict:
@@ -57,6 +106,8 @@ def dashboard_cockpit(*, plan: Plan, today: dt.date | None = None) -> dict:
         if status_of[t.pk] in (TargetStatus.OVERDUE, TargetStatus.AT_RISK)
     ]
     watch.sort(key=lambda pair: (STATUS_SEVERITY[status_of[pair[0].pk]], pair[0].due_date))
+    figures = root_figures((t.indicator_code, t.state.value_year) for t, _ in watch)
+    watch = [(t, leads, state_figure(t, figures)) for t, leads in watch]
     since = timezone.now() - dt.timedelta(days=30)
     moved = list(
         TargetStatusChange.objects.filter(target__plan=plan, changed_at__gte=since)
@@ -78,35 +129,60 @@ def dashboard_cockpit(*, plan: Plan, today: dt.date | None = None) -> dict:
             (c, STATUS_SEVERITY.get(c.status, 9) < STATUS_SEVERITY.get(c.previous, 9))
             for c in moved
         ],
-        "headlines": headline_figures(),
+        "headlines": headline_figures(targets),
     }
 
 
-def headline_figures() -> list[dict]:
+YZJH_COUNT = "county_yzjh_resource_unmet_count"
+YZJH_COMPLIANCE = "yzjh_school_compliance_rate"
+
+
+def headline_figures(targets: list[Target]) -> list[dict]:
+    """The headline indicators of the district: latest value, trend, and the target they are
+    judged against (the earliest one with a threshold)."""
     root = plan_root_unit()
     codes = [code for code, _, _ in HEADLINES]
-    series = defaultdict(list)
+    series, latest = defaultdict(list), {}
     if root:
-        for code, year, value in (
-            IndicatorValue.objects.filter(code__in=codes, unit=root)
-            .order_by("year")
-            .values_list("code", "year", "value")
-        ):
-            series[code].append((year, value))
+        for value in IndicatorValue.objects.filter(
+            code__in=[*codes, YZJH_COMPLIANCE], unit=root
+        ).order_by("year"):
+            if value.value is not None:
+                series[value.code].append((value.year, value.value))
+                latest[value.code] = value
+    judged_by = {}
+    for t in targets:
+        if t.indicator_code in codes and t.threshold is not None:
+            judged_by.setdefault(t.indicator_code, t)
     figures = []
     for code, label, goal in HEADLINES:
         points = series.get(code, [])
-        figures.append(
-            {
-                "code": code,
-                "label": label,
-                "goal": goal,
-                "unit": REGISTRY[code].unit if code in REGISTRY else "",
-                "latest": points[-1] if points else None,
-                "points": points,
-            }
-        )
+        target = judged_by.get(code)
+        figure = {
+            "code": code,
+            "label": label,
+            "goal": target.threshold_label if target else goal,
+            "target": target,
+            "unit": REGISTRY[code].unit if code in REGISTRY else "",
+            "latest": latest.get(code),
+            "points": points,
+        }
+        if code == YZJH_COUNT:
+            figure.update(yzjh_headline(latest.get(code), latest.get(YZJH_COMPLIANCE)))
+        figures.append(figure)
     return figures
+
+
+def yzjh_headline(count: IndicatorValue | None, compliance: IndicatorValue | None) -> dict:
+    """What the 优质均衡 count is made of, in words, and how many schools fail the per-school
+    rule (from the compliance rate of the same year, whatever the count's own definition)."""
+    indicator = REGISTRY.get(YZJH_COUNT)
+    extra = {"counts_what": indicator.definition if indicator else "", "links_to_yzjh": True}
+    if compliance is not None and compliance.denominator:
+        extra["failing_schools"] = round(compliance.denominator - (compliance.numerator or 0))
+        extra["schools"] = round(compliance.denominator)
+        extra["schools_year"] = compliance.year
+    return extra
 
 
 def target_states_by_code(codes) -> dict[str, TargetState]:
@@ -136,7 +212,7 @@ def _value_series(codes, unit) -> dict[str, list[tuple[int, float]]]:
 def meets_threshold(target: Target, value: float | None) -> bool | None:
     from ruraledu.indicators.evaluation import meets
 
-    if value is None or target.comparator in ("", "increase"):
+    if value is None or not target.comparator or target.comparator in YEAR_ON_YEAR:
         return None
     return bool(meets(target, value))
 
@@ -148,6 +224,9 @@ def dashboard_project(*, project, user) -> dict:
     targets = list(project.targets.select_related("state").order_by("due_date", "code"))
     codes = {t.indicator_code for t in targets if t.indicator_code}
     series = _value_series(codes, plan_root_unit())
+    figures = root_figures(
+        (t.indicator_code, t.state.value_year) for t in targets if getattr(t, "state", None)
+    )
     latest_year = {code: points[-1][0] for code, points in series.items() if points}
     visible = OrgUnit.objects.for_user(user).filter(
         kind__in=("town", "subdistrict", "zone", "school")
@@ -159,7 +238,7 @@ def dashboard_project(*, project, user) -> dict:
     by_target = {
         t.indicator_code: t
         for t in targets
-        if t.indicator_code and t.comparator not in ("", "increase")
+        if t.indicator_code and t.comparator and t.comparator not in YEAR_ON_YEAR
     }
     for value in values:
         target = by_target.get(value.code)
@@ -178,6 +257,7 @@ def dashboard_project(*, project, user) -> dict:
             {
                 "target": t,
                 "state": state,
+                "figure": state_figure(t, figures),
                 "points": series.get(t.indicator_code, []),
                 "towns": [v for v in units if v.unit.kind != "school"][:10],
                 "schools": [v for v in units if v.unit.kind == "school"][:10],
@@ -266,10 +346,13 @@ def dashboard_yzjh(*, user, unit, year: int | None = None) -> dict:
                 (
                     v,
                     threshold,
-                    "pass"
-                    if ratio is not None and ratio >= 1
+                    # "none": no value or no standard to judge it by (counts as not met)
+                    "none"
+                    if ratio is None
+                    else "pass"
+                    if ratio >= 1
                     else "near"
-                    if ratio is not None and ratio >= partial
+                    if ratio >= partial
                     else "fail",
                 )
             )
@@ -295,4 +378,5 @@ def dashboard_yzjh(*, user, unit, year: int | None = None) -> dict:
         "coefficients": coefficients,
         "labels": [RESOURCES[k][0] for k in YZJH_KEYS],
         "partial": partial,
+        "failing": sum(1 for _, _, verdict in rows if not verdict),
     }

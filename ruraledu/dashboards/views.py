@@ -11,8 +11,9 @@ from . import selectors
 
 
 class CockpitView(LoginRequiredMixin, TemplateView):
-    """The same for every user until the figures change: the body is rendered once per data
-    version and served from the cache (no model objects to rebuild per request)."""
+    """The same for every user until the figures change, except for the links to pages the user
+    may not open: the body is rendered once per data version and per answer to "do the unit
+    pages open for this user", and served from the cache."""
 
     template_name = "dashboards/cockpit.html"
 
@@ -20,10 +21,12 @@ class CockpitView(LoginRequiredMixin, TemplateView):
         from ruraledu.indicators.versions import data_version
 
         plan = plan_get_current()
-        key = f"cockpit-html:{plan.pk}:{data_version()}"
+        unit_links = selectors.unit_pages_open(self.request.user)
+        key = f"cockpit-html:{plan.pk}:{data_version()}:{int(unit_links)}"
         body = cache.get(key)
         if body is None:
             data = selectors.dashboard_cockpit(plan=plan)
+            data["unit_links"] = unit_links
             for figure in data["headlines"]:
                 figure["chart"] = sparkline(points=figure["points"])
                 figure["spark_id"] = f"spark-{figure['code']}"
