@@ -5,46 +5,61 @@ from .scoping import can, scope_paths, user_departments
 
 
 def navigation(request):
-    """Menu entries that fit the user's roles."""
+    """Menu entries that fit the user's roles, grouped so that the bar fits on one line.
+
+    `nav_groups` is a list of (label, entries): a group with a label is a drop-down menu, a
+    group without one is a single top-level link. Only the daily work queues (my reports, the
+    review queue) and the cockpit stay on the bar itself.
+    """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
-    items = [
-        ("驾驶舱", reverse("dashboards:cockpit")),
-        ("工作方案", reverse("plans:plan_detail")),
-        ("指标", reverse("indicators:indicator_list")),
-        ("优质均衡", reverse("dashboards:yzjh")),
-    ]
+        return {"nav_groups": [], "nav_items": []}
+    from ruraledu.dashboards.selectors import unit_pages_open
+
+    plan = [("工作方案", reverse("plans:plan_detail"))]
     for department in user_departments(user):
-        items.append(
+        plan.append(
             (
                 f"本部门：{department.name}",
                 reverse("plans:department_detail", args=[department.code]),
             )
         )
-    items.append(("责任部门", reverse("plans:department_list")))
+    plan.append(("责任部门", reverse("plans:department_list")))
+    plan.append(("节点任务", reverse("reporting:milestone_list")))
+
+    data = [("指标", reverse("indicators:indicator_list"))]
+    if unit_pages_open(user):  # the 优质均衡 page answers 404 to users without a unit
+        data.append(("优质均衡", reverse("dashboards:yzjh")))
     if user.is_superuser or scope_paths(user, Action.VIEW):
-        items.append(("学校与镇街", reverse("orgunits:unit_home")))
+        data.append(("学校与镇街", reverse("orgunits:unit_home")))
     if can(user, Action.CHANGE):
-        items.append(("数据导入", reverse("spreadsheets:job_list")))
-    items.extend(_reporting_items(user))
-    items.append(("学年", reverse("core:schoolyear_list")))
-    return {"nav_items": items, "can_admin": user.is_staff and can(user, Action.CHANGE)}
+        data.append(("数据导入", reverse("spreadsheets:job_list")))
+    data.append(("学年", reverse("core:schoolyear_list")))
+
+    work, manage = _reporting_items(user)
+    if user.is_staff and can(user, Action.CHANGE):
+        manage.append(("管理后台", reverse("admin:index")))
+
+    groups = [(None, [("驾驶舱", reverse("dashboards:cockpit"))])]
+    groups.append(("方案与部门", plan))
+    groups.append(("监测数据", data))
+    groups.extend((None, [item]) for item in work)
+    if manage:
+        groups.append(("管理", manage))
+    items = [item for _, entries in groups for item in entries]
+    return {"nav_groups": groups, "nav_items": items}
 
 
-def _reporting_items(user) -> list[tuple[str, str]]:
-    """Progress reports and the audit trail (no query beyond the cached role assignments)."""
+def _reporting_items(user) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Work queues for the bar, and the audit trail for the management menu (no query beyond
+    the cached role assignments)."""
     from ruraledu.audit.permissions import is_bureau
     from ruraledu.reporting.querysets import authoring_paths
 
-    items = []
+    work, manage = [], []
     if user_departments(user) or authoring_paths(user):
-        items.append(("我的报告", reverse("reporting:my_reports")))
-    bureau = is_bureau(user)
-    if bureau:
-        items.append(("审核队列", reverse("reporting:review_queue")))
-    items.append(("节点任务", reverse("reporting:milestone_list")))
-    if bureau:
-        items.append(("审计记录", reverse("audit:event_list")))
-    items.append(("通知", reverse("reporting:notification_list")))
-    return items
+        work.append(("我的报告", reverse("reporting:my_reports")))
+    if is_bureau(user):
+        work.append(("审核队列", reverse("reporting:review_queue")))
+        manage.append(("审计记录", reverse("audit:event_list")))
+    return work, manage
