@@ -1,7 +1,8 @@
 """Screenshots of the main pages on the demo district, for the README (`make screenshots`).
 
 Serves the demo database on a free local port, logs in as the demo roles in Debian's Chromium
-and saves PNGs under docs/screenshots/.
+and saves PNGs under docs/screenshots/: the main pages at 1366 px, and the cockpit, the 优质均衡
+page and a school's student list also at 390 px (a phone) as full pages.
 """
 
 import os
@@ -24,6 +25,7 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# (user, path, file, viewport width, whole page?)
 SHOTS = [
     ("leader", "/", "cockpit.png"),
     ("leader", "/plan/projects/11/", "project.png"),
@@ -32,7 +34,28 @@ SHOTS = [
     ("town", "/org/", "town.png"),
     ("clerk", "/org/", "school.png"),
     ("dept", "/plan/departments/human-resources/", "department.png"),
+    ("admin", "/", "cockpit-1366.png"),
+    ("admin", "/yzjh/", "yzjh-1366.png"),
+    ("clerk", "/students/schools/{school}/", "students-1366.png"),
 ]
+PHONE = [
+    ("admin", "/", "cockpit-390.png"),
+    ("admin", "/yzjh/", "yzjh-390.png"),
+    ("clerk", "/students/schools/{school}/", "students-390.png"),
+]
+DESKTOP, PHONE_WIDTH = 1366, 390
+
+
+def clerk_school() -> str:
+    """The code of the demo clerk's school, for its student list."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    sys.path.insert(0, str(ROOT))
+    django.setup()
+    from ruraledu.accounts.models import RoleAssignment
+
+    return RoleAssignment.objects.filter(user__username="clerk").first().org_unit.code
 
 
 def free_port() -> int:
@@ -59,24 +82,32 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.5)
+        school = clerk_school()
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-            for username in dict.fromkeys(user for user, _, _ in SHOTS):
-                page = browser.new_context(
-                    viewport={"width": 1366, "height": 900}, locale="zh-CN"
-                ).new_page()
-                page.goto(f"{base}/accounts/login/")
-                page.fill("#id_username", username)
-                page.fill("#id_password", "Demo@2026")
-                page.click("button[type=submit]")
-                page.wait_for_load_state("networkidle")
-                for user, path, name in SHOTS:
-                    if user == username:
-                        page.goto(base + path)
-                        page.wait_for_load_state("networkidle")
-                        page.wait_for_timeout(600)  # let the charts draw
-                        page.screenshot(path=str(OUT / name), full_page=False)
-                        print(f"saved docs/screenshots/{name}")
+            for width, shots, full_page in ((DESKTOP, SHOTS, False), (PHONE_WIDTH, PHONE, True)):
+                for username in dict.fromkeys(user for user, _, _ in shots):
+                    page = browser.new_context(
+                        viewport={"width": width, "height": 900 if width == DESKTOP else 844},
+                        locale="zh-CN",
+                    ).new_page()
+                    page.goto(f"{base}/accounts/login/")
+                    page.fill("#id_username", username)
+                    page.fill("#id_password", "Demo@2026")
+                    page.click("button[type=submit]")
+                    page.wait_for_load_state("networkidle")
+                    for user, path, name in shots:
+                        if user == username:
+                            page.goto(base + path.format(school=school))
+                            page.wait_for_load_state("networkidle")
+                            page.wait_for_timeout(600)  # let the charts draw
+                            clip = None
+                            if full_page:  # the whole width, down to a readable length
+                                height = page.evaluate("document.scrollingElement.scrollHeight")
+                                clip = {"x": 0, "y": 0, "width": width, "height": min(height, 2400)}
+                            page.screenshot(path=str(OUT / name), full_page=full_page, clip=clip)
+                            print(f"saved docs/screenshots/{name}")
+                    page.context.close()
             browser.close()
     finally:
         server.terminate()
