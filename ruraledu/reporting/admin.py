@@ -8,6 +8,7 @@ from .models import (
     ReportEvent,
     ReportingPeriod,
     ReportingSchedule,
+    ReportUrge,
 )
 
 
@@ -53,6 +54,11 @@ class ProgressReportAdmin(ReadOnlyAdmin):
 @admin.register(ReportEvent)
 class ReportEventAdmin(ReadOnlyAdmin):
     list_display = ("report", "kind", "actor", "at")
+
+
+@admin.register(ReportUrge)
+class ReportUrgeAdmin(ReadOnlyAdmin):
+    list_display = ("__str__", "urged_by", "urged_at", "recipients")
 
 
 @admin.register(EvidenceFile)

@@ -32,6 +32,7 @@ class ReportEventKind(models.TextChoices):
     RESUBMITTED = "resubmitted", "重新提交"
     APPROVED = "approved", "审核通过"
     MILESTONE_DONE = "milestone_done", "确认节点任务已完成"
+    URGED = "urged", "催办"
 
 
 class CalendarDayKind(models.TextChoices):
@@ -51,6 +52,7 @@ class NotificationKind(models.TextChoices):
     SUBMITTED = "submitted", "报告待审核"
     RETURNED = "returned", "报告被退回"
     APPROVED = "approved", "报告已通过"
+    URGED = "urged", "催办"
 
 
 class EmailStatus(models.TextChoices):

@@ -354,6 +354,75 @@ class ReportEvent(models.Model):
         return f"{self.report_id} {self.get_kind_display()}"
 
 
+class ReportUrge(models.Model):
+    """A reminder (催办) sent by the bureau to the reporters of an overdue report: the report
+    is named by its period and unit, since a unit that never started it has no report row.
+    At most one per report and calendar day, which the unique constraints enforce even for
+    two clicks at the same moment."""
+
+    period = models.ForeignKey(
+        ReportingPeriod, verbose_name="报告期", on_delete=models.PROTECT, related_name="urges"
+    )
+    department = models.ForeignKey(
+        "orgunits.Department",
+        verbose_name="填报部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    org_unit = models.ForeignKey(
+        "orgunits.OrgUnit",
+        verbose_name="填报单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    report = models.ForeignKey(
+        ProgressReport,
+        verbose_name="报告",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="urges",
+    )
+    urged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="催办人", on_delete=models.PROTECT, related_name="+"
+    )
+    urged_at = models.DateTimeField("催办时间", default=timezone.now)
+    urged_on = models.DateField("催办日期")
+    recipients = models.PositiveIntegerField("通知人数", default=0)
+
+    class Meta:
+        verbose_name = "催办记录"
+        verbose_name_plural = "催办记录"
+        ordering = ["-urged_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(department__isnull=True) ^ Q(org_unit__isnull=True),
+                name="report_urge_department_xor_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["period", "department", "urged_on"],
+                condition=Q(department__isnull=False),
+                name="report_urge_once_a_day_department",
+            ),
+            models.UniqueConstraint(
+                fields=["period", "org_unit", "urged_on"],
+                condition=Q(org_unit__isnull=False),
+                name="report_urge_once_a_day_unit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"催办 {self.department or self.org_unit} · {self.period} · {self.urged_on:%Y-%m-%d}"
+
+    @property
+    def unit_key(self) -> str:
+        return f"d{self.department_id}" if self.department_id else f"u{self.org_unit_id}"
+
+
 class Notification(models.Model):
     """An in-app message, copied by e-mail when the user has an address. `dedupe_key` makes
     a reminder idempotent: the same key is never created twice for a recipient."""

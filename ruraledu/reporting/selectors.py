@@ -22,6 +22,7 @@ from .models import (
     ReportingPeriod,
     ReportingSchedule,
     ReportTargetLine,
+    ReportUrge,
 )
 from .querysets import authoring_paths
 from .workdays import missing_years
@@ -34,6 +35,7 @@ class ExpectedReport:
     period: ReportingPeriod
     unit: object  # Department or OrgUnit
     report: ProgressReport | None
+    last_urge: ReportUrge | None = None  # the latest 催办, where the page reads it
 
     @property
     def unit_key(self) -> str:
@@ -155,11 +157,13 @@ def review_queue(*, user, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
     rows = expected_reports(today=today)
     open_rows = [r for r in rows if not r.handed_in and r.period.ends_on < today]
+    overdue = [r for r in open_rows if r.is_overdue(today)]
+    _attach_last_urges(overdue)
     plan = Plan.objects.order_by("-start_year", "-pk").first()
     last_year = max(today.year + 1, plan.end_year if plan else today.year)
     return {
         "waiting": list(waiting_reports(user=user)),
-        "overdue": [r for r in open_rows if r.is_overdue(today)],
+        "overdue": overdue,
         "not_yet": [r for r in open_rows if not r.is_overdue(today)],
         "missing_holiday_years": missing_years(range(today.year, last_year + 1)),
         "today": today,
@@ -207,6 +211,18 @@ def evidence_groups(lines, evidence) -> list[EvidenceGroup]:
     if general:
         groups.append(EvidenceGroup(EvidenceGroup.GENERAL, "整份报告", general))
     return groups
+
+
+def _attach_last_urges(rows: list[ExpectedReport]) -> None:
+    """Set each row's latest 催办 (one query for all rows)."""
+    latest: dict[tuple, ReportUrge] = {}
+    urges = ReportUrge.objects.filter(period__in={r.period.pk for r in rows}).select_related(
+        "urged_by"
+    )
+    for urge in urges.order_by("urged_at", "pk"):
+        latest[(urge.period_id, urge.unit_key)] = urge
+    for row in rows:
+        row.last_urge = latest.get((row.period.pk, row.unit_key))
 
 
 def report_get(*, user, pk: int) -> ProgressReport:

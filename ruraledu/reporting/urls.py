@@ -23,6 +23,7 @@ urlpatterns = [
     path("my/", views.MyReportsView.as_view(), name="my_reports"),
     path("review/", views.ReviewQueueView.as_view(), name="review_queue"),
     path("periods/<int:period_pk>/start/", views.ReportStartView.as_view(), name="report_start"),
+    path("periods/<int:period_pk>/urge/", views.ReportUrgeView.as_view(), name="report_urge"),
     path("progress-reports/<int:pk>/", views.ReportDetailView.as_view(), name="report_detail"),
     path("progress-reports/<int:pk>/edit/", views.ReportEditView.as_view(), name="report_edit"),
     path(

@@ -23,7 +23,7 @@ from ruraledu.plans.choices import MilestoneStatus, TargetKind
 from ruraledu.plans.models import Target
 from ruraledu.plans.selectors import plan_get_current, project_get
 
-from . import selectors, services
+from . import selectors, services, urging
 from .choices import CalendarDayKind
 from .forms import (
     ApproveForm,
@@ -394,6 +394,44 @@ class ReviewQueueView(BureauMixin, TemplateView):
     def get_context_data(self, **kwargs):
         services.periods_ensure_current()
         return super().get_context_data(**selectors.review_queue(user=self.request.user), **kwargs)
+
+
+def unit_from_key(key: str) -> tuple[Department | None, OrgUnit | None]:
+    """The department (`d<pk>`) or org unit (`u<pk>`) a form names; 404 otherwise."""
+    if key.startswith("d") and key[1:].isdigit():
+        return get_object_or_404(Department, pk=int(key[1:])), None
+    if key.startswith("u") and key[1:].isdigit():
+        return None, get_object_or_404(OrgUnit, pk=int(key[1:]))
+    raise Http404("没有这个填报单位。")
+
+
+class ReportUrgeView(BureauMixin, View):
+    """催办 from the review queue: one overdue report (a period and a unit), once a day."""
+
+    denied_message = urging.NOT_URGER
+
+    def post(self, request, period_pk: int):
+        period = get_object_or_404(ReportingPeriod.objects.select_related("project"), pk=period_pk)
+        department, org_unit = unit_from_key(request.POST.get("unit", ""))
+        try:
+            urge = urging.report_urge(
+                period=period,
+                actor=request.user,
+                department=department,
+                org_unit=org_unit,
+                address=request_address(request),
+            )
+        except PermissionDenied as exc:
+            return denied(request, str(exc))
+        except ValidationError as exc:
+            messages.error(request, refusal_text(exc))
+        else:
+            messages.success(
+                request,
+                f"已向{department or org_unit}的 {urge.recipients} 位填报人员发送催办通知"
+                f"（{period.project.name}{period.label}）。",
+            )
+        return redirect(f"{reverse('reporting:review_queue')}#overdue-h")
 
 
 class ProjectReportsView(LoginRequiredMixin, TemplateView):

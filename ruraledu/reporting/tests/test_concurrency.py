@@ -112,3 +112,26 @@ def test_two_editors_saving_the_same_version_one_is_refused(
     draft.refresh_from_db()
     winner = "甲的修改" if results["first"][0] == "ok" else "乙的修改"
     assert (draft.work_done, draft.version) == (winner, 2)
+
+
+def test_two_reviewers_urging_the_same_report_at_once_one_is_told(
+    monkeypatch, draft, department, department_reporter, district_admin, second_admin
+):
+    from ruraledu.reporting import urging
+    from ruraledu.reporting.models import Notification, ReportUrge
+
+    from .conftest import TODAY
+
+    def urge(actor):
+        return lambda: urging.report_urge(
+            period=draft.period, actor=actor, department=department, today=TODAY
+        )
+
+    results = race(monkeypatch, first=urge(district_admin), second=urge(second_admin))
+    outcomes = [outcome for outcome, _ in results.values()]
+    refused = [o for o in outcomes if o != "ok"]
+    assert outcomes.count("ok") == 1 and len(refused) == 1
+    assert "同一份报告每天只能催办一次" in refused[0]
+    assert ReportUrge.objects.count() == 1
+    assert Notification.objects.filter(recipient=department_reporter, kind="urged").count() == 1
+    assert draft.events.filter(kind=ReportEventKind.URGED).count() == 1
