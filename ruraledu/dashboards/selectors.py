@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from ruraledu.core.schoolyear import collecting_years, judged_school_year
 from ruraledu.indicators.choices import STATUS_SEVERITY, TargetStatus
 from ruraledu.indicators.engine import REGISTRY
 from ruraledu.indicators.evaluation import plan_root_unit
@@ -130,6 +131,24 @@ def dashboard_cockpit(*, plan: Plan, today: dt.date | None = None) -> dict:
             for c in moved
         ],
         "headlines": headline_figures(targets),
+        "collecting": collecting_summary(),
+    }
+
+
+def collecting_summary() -> dict | None:
+    """The year being collected, shown apart from the judged figures: how many schools have
+    checked their data."""
+    from ruraledu.core.models import SchoolYear, SchoolYearState
+    from ruraledu.orgunits.models import School
+
+    school_year = SchoolYear.objects.filter(state=SchoolYearState.COLLECTING).first()
+    if school_year is None:
+        return None
+    return {
+        "year": school_year,
+        "judged_year": judged_school_year(),
+        "checked": school_year.checks.count(),
+        "schools": School.objects.filter(org_unit__kind="school", org_unit__is_active=True).count(),
     }
 
 
@@ -144,9 +163,11 @@ def headline_figures(targets: list[Target]) -> list[dict]:
     codes = [code for code, _, _ in HEADLINES]
     series, latest = defaultdict(list), {}
     if root:
-        for value in IndicatorValue.objects.filter(
-            code__in=[*codes, YZJH_COMPLIANCE], unit=root
-        ).order_by("year"):
+        for value in (
+            IndicatorValue.objects.filter(code__in=[*codes, YZJH_COMPLIANCE], unit=root)
+            .exclude(year__in=collecting_years())  # a year being collected is no headline
+            .order_by("year")
+        ):
             if value.value is not None:
                 series[value.code].append((value.year, value.value))
                 latest[value.code] = value
@@ -201,12 +222,21 @@ def prefetch_states():
 def _value_series(codes, unit) -> dict[str, list[tuple[int, float]]]:
     series = defaultdict(list)
     if unit is not None:
-        rows = IndicatorValue.objects.filter(
-            code__in=codes, unit=unit, value__isnull=False
-        ).order_by("year")
+        rows = (
+            IndicatorValue.objects.filter(code__in=codes, unit=unit, value__isnull=False)
+            .exclude(year__in=collecting_years())
+            .order_by("year")
+        )
         for code, year, value in rows.values_list("code", "year", "value"):
             series[code].append((year, value))
     return series
+
+
+def judges_unit(value: IndicatorValue, root) -> bool:
+    """A target is judged at its own scope. Below the district only a rate or a per-unit figure
+    (stored with a denominator) carries a verdict; a district total (书香校园数, 实习支教 30 人
+    左右, 未达标项数) is the district's to meet, and a town or school only contributes to it."""
+    return (root is not None and value.unit_id == root.pk) or value.denominator is not None
 
 
 def meets_threshold(target: Target, value: float | None) -> bool | None:
@@ -240,11 +270,12 @@ def dashboard_project(*, project, user) -> dict:
         for t in targets
         if t.indicator_code and t.comparator and t.comparator not in YEAR_ON_YEAR
     }
+    root = plan_root_unit()
     for value in values:
         target = by_target.get(value.code)
         if target is None or value.year != latest_year.get(value.code):
             continue
-        if meets_threshold(target, value.value) is False:
+        if judges_unit(value, root) and meets_threshold(target, value.value) is False:
             lagging[value.code].append(value)
     for code, rows in lagging.items():
         indicator = REGISTRY.get(code)
@@ -283,19 +314,22 @@ def dashboard_unit_profile(*, unit, year: int | None = None) -> dict:
         unit=unit, code__in=[*targets, *(f"yzjh_{k}" for k in YZJH_KEYS)]
     )
     years = sorted({v.year for v in values})
-    year = year if year in years else (years[-1] if years else None)
+    year = year if year in years else judged_school_year(years)
     current = {v.code: v for v in values if v.year == year}
+    root = plan_root_unit()
     rows, gaps = [], []
     for code, target in targets.items():
         value = current.get(code)
         if value is None or value.value is None:
             continue
-        passed = meets_threshold(target, value.value)
+        judged = judges_unit(value, root)
+        passed = meets_threshold(target, value.value) if judged else None
         rows.append(
             {
                 "target": target,
                 "value": value,
                 "passed": passed,
+                "contribution": not judged,  # counts toward the district's figure
                 "name": REGISTRY[code].name if code in REGISTRY else "",
             }
         )
@@ -328,7 +362,7 @@ def dashboard_yzjh(*, user, unit, year: int | None = None) -> dict:
     years = sorted(
         IndicatorValue.objects.filter(code="yzjh_r1", unit=unit).values_list("year", flat=True)
     )
-    year = year if year in years else (years[-1] if years else None)
+    year = year if year in years else judged_school_year(years)
     table = defaultdict(dict)
     for v in IndicatorValue.objects.filter(
         code__in=codes, year=year, unit__in=schools
