@@ -79,6 +79,7 @@ class IndicatorDetailView(LoginRequiredMixin, TemplateView):
             children=children,
             threshold=threshold,
             drillable=drill_measure(indicator, "numerator") is not None,
+            drill_links=drill_parts(indicator),  # every figure drills down, CVs included
             trend_chart=charts.trend_chart(
                 title=indicator.name,
                 years=[v.year for v in trend],
