@@ -213,7 +213,12 @@ TASKS = {
 
 # Uploaded and generated files (error reports, evidence) live outside the web root.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "files")))
-IMPORT_MAX_UPLOAD_BYTES = int(env("IMPORT_MAX_UPLOAD_BYTES", str(30 * 1024 * 1024)))
+IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 30 * 1024 * 1024, minimum=1)
+# A file is first opened in a child process with these limits, so a parser that runs away
+# fails the job, not the worker; a running job silent this long lost its worker.
+IMPORT_PARSE_MEMORY_BYTES = env_int("IMPORT_PARSE_MEMORY_BYTES", 2 * 1024**3, minimum=64 * 1024**2)
+IMPORT_PARSE_SECONDS = env_int("IMPORT_PARSE_SECONDS", 600, minimum=10)
+IMPORT_JOB_STALE_SECONDS = env_int("IMPORT_JOB_STALE_SECONDS", 600, minimum=60)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -14,6 +14,7 @@ from django.views.generic import DetailView, FormView, ListView
 
 from ruraledu.accounts.choices import Action
 from ruraledu.accounts.scoping import can
+from ruraledu.audit.utils import request_address
 
 from . import services
 from .base import IMPORTERS, Importer, get_importer
@@ -195,7 +196,7 @@ class ExportView(LoginRequiredMixin, View):
                 user=request.user,
                 subject=f"export:{kind}:{year}:{school or '全部'}"[:50],
                 purpose="export",
-                address=request.META.get("REMOTE_ADDR"),
+                address=request_address(request),
             )
         title = importer.spec.title
         return export_response(
