@@ -61,7 +61,11 @@ def report_urge(
     unit = department or org_unit
     unit_filter = {"department": department} if department else {"org_unit": org_unit}
     # Serialises urges of one period, so the "already today" check below sees the other's row.
-    period = ReportingPeriod.objects.select_for_update().select_related("project").get(pk=period.pk)
+    period = (
+        ReportingPeriod.objects.select_for_update(of=("self",))
+        .select_related("project")
+        .get(pk=period.pk)
+    )
     key = f"{'d' if department else 'u'}{unit.pk}"
     row = next(
         (
