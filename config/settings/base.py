@@ -14,11 +14,24 @@ def env(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
 def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
+    """An unset or empty variable gives `default`; a value neither true nor false is refused
+    (a mistyped `DEBUG=flase` must not silently mean something)."""
+    value = os.environ.get(name, "").strip()
+    if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value.lower() in TRUE_WORDS:
+        return True
+    if value.lower() in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"环境变量 {name} 的值“{value}”无法识别：开启请设为 {'、'.join(TRUE_WORDS)}，"
+        f"关闭请设为 {'、'.join(FALSE_WORDS)}（不区分大小写）。"
+    )
 
 
 def env_int(name: str, default: int, minimum: int = 0) -> int:

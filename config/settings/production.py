@@ -1,15 +1,22 @@
-"""Production: refuses to start with debug on or the default secret."""
+"""Production: refuses to start with debug on, the default secret or no personal-data key."""
+
+import os
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DEFAULT_SECRET_KEY, SECRET_KEY, env_bool
+from .base import DATA_KEY_FILE, DEFAULT_SECRET_KEY, SECRET_KEY, env_bool
 
 DEBUG = env_bool("DEBUG", False)
 if DEBUG:
     raise ImproperlyConfigured("生产环境不得开启 DEBUG（请设置 DEBUG=0）。")
 if not SECRET_KEY or SECRET_KEY == DEFAULT_SECRET_KEY or len(SECRET_KEY) < 32:
     raise ImproperlyConfigured("生产环境必须通过 SECRET_KEY 环境变量设置至少 32 位的随机密钥。")
+# Checked here, not at the first ID number: a server without its key must not start at all.
+if not os.environ.get("DATA_KEY", "").strip() and not DATA_KEY_FILE.is_file():
+    raise ImproperlyConfigured(
+        "生产环境必须设置个人信息加密密钥：DATA_KEY 环境变量，或 DATA_KEY_FILE 指向的密钥文件。"
+    )
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
