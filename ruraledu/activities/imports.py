@@ -10,7 +10,7 @@ from ruraledu.core.schoolyear import school_year_label, school_year_of
 from ruraledu.orgunits.choices import TOWN_LEVEL_KINDS
 from ruraledu.orgunits.lookups import SchoolLookup
 from ruraledu.orgunits.models import OrgUnit, School, SchoolDistrict
-from ruraledu.spreadsheets.base import Column, Importer, SheetSpec, register
+from ruraledu.spreadsheets.base import Column, ErrorSink, Importer, SheetSpec, register
 from ruraledu.students.models import Enrolment, StudentPerson
 from ruraledu.workforce.lookups import StaffLookup
 from ruraledu.workforce.models import StaffPerson
@@ -547,21 +547,9 @@ class TripParticipantImporter(ActivityImporter):
         errors = []
         ctx = self.context(user)
         students = self._students(rows, year)
+        sink = ErrorSink(self.spec, errors)
         for row in rows:
-
-            def bad(key, message, row=row):
-                from ruraledu.spreadsheets.base import CellError
-
-                errors.append(
-                    CellError(
-                        self.spec.title,
-                        row.number,
-                        self.spec.column(key).header,
-                        row.raw.get(key, ""),
-                        message,
-                    )
-                )
-
+            bad = sink.at(row)
             self.in_year(row, bad)
             school = self.school(row, ctx, bad)
             number = crypto.normalise_id(row.values.get("student") or "")

@@ -166,22 +166,14 @@ class RecordImporter:
         raise NotImplementedError
 
     def _collect(self, rows, user, year, errors=None):
-        from ruraledu.spreadsheets.base import CellError
+        from ruraledu.spreadsheets.base import ErrorSink
 
         ctx = self.context(user)
         seen = DuplicateTracker()
+        sink = ErrorSink(self.spec, errors)
         collected = []
         for row in rows:
-
-            def bad(key, message, row=row):
-                if errors is not None:
-                    header = self.spec.column(key).header if key else ""
-                    errors.append(
-                        CellError(
-                            self.spec.title, row.number, header, row.raw.get(key, ""), message
-                        )
-                    )
-
+            bad = sink.at(row)
             values = self.row_values(row, ctx, bad)
             if values is None:
                 continue

@@ -7,8 +7,8 @@ from ruraledu.accounts.policy import Reach
 from ruraledu.audit.services import audit_bulk, entry_of_write
 from ruraledu.core.idnumbers import credit_code_problem
 from ruraledu.spreadsheets.base import (
-    CellError,
     Column,
+    ErrorSink,
     Importer,
     ImportResult,
     SheetSpec,
@@ -79,21 +79,11 @@ class SchoolListImporter(Importer):
         mover = Reach(user, Action.MOVE)
         in_file = {r.values.get("code"): r for r in rows}
         errors, seen = [], {}
+        sink = ErrorSink(SPEC, errors)
         districts = set(SchoolDistrict.objects.values_list("name", flat=True))
         for row in rows:
             v = row.values
-
-            def bad(key, message, row=row):
-                errors.append(
-                    CellError(
-                        SPEC.title,
-                        row.number,
-                        SPEC.column(key).header,
-                        row.raw.get(key, ""),
-                        message,
-                    )
-                )
-
+            bad = sink.at(row)
             code, parent = v.get("code"), v.get("parent")
             if code and code in seen:
                 bad("code", f"学校代码与第 {seen[code]} 行重复")

@@ -5,7 +5,9 @@ subclasses `Importer`; the spreadsheets app does the rest: templates with dropdo
 cell parsing, upload safety, all-or-nothing runs, error reports and exports.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import ClassVar
 
 
@@ -46,6 +48,30 @@ class CellError:
             where += f"“{self.column}”列"
         shown = f"（值：{self.value}）" if self.value not in ("", None) else ""
         return f"{where}{shown}：{self.message}"
+
+
+class ErrorSink:
+    """Where an importer's checks put their findings about its rows.
+
+    `bad(row, key, message)` records a `CellError` naming the row, the column of `key` (""
+    for a whole-row problem) and the cell's text as typed; `at(row)` is the same bound to one
+    row, `bad(key, message)`. Without an `errors` list the findings are dropped: a `write()`
+    that reruns the checks only to collect values has nothing to report.
+    """
+
+    def __init__(self, spec: SheetSpec, errors: list[CellError] | None) -> None:
+        self.spec, self.errors = spec, errors
+
+    def bad(self, row: "Row", key: str, message: str) -> None:
+        if self.errors is None:
+            return
+        header = self.spec.column(key).header if key else ""
+        self.errors.append(
+            CellError(self.spec.title, row.number, header, row.raw.get(key, ""), message)
+        )
+
+    def at(self, row: "Row") -> Callable[[str, str], None]:
+        return partial(self.bad, row)
 
 
 @dataclass

@@ -26,6 +26,7 @@ from ruraledu.orgunits.lookups import SchoolLookup, VillageLookup
 from ruraledu.spreadsheets.base import (
     CellError,
     Column,
+    ErrorSink,
     Importer,
     ImportResult,
     SheetSpec,
@@ -148,9 +149,7 @@ class StudentImporter(Importer):
         )
         checked = {}  # school code -> (problem, school): a roster repeats few codes
 
-        def bad(row, key, message):
-            header = SPEC.column(key).header
-            errors.append(CellError(SPEC.title, row.number, header, row.raw.get(key, ""), message))
+        bad = ErrorSink(SPEC, errors).bad
 
         for row, number, kind, birth, code, campus, grade, village, *flags_and_mentor in cells:
             placement, disability, lunch_needed, lunch_served, mentor = flags_and_mentor

@@ -20,6 +20,7 @@ from ruraledu.orgunits.lookups import SchoolLookup
 from ruraledu.spreadsheets.base import (
     CellError,
     Column,
+    ErrorSink,
     Importer,
     ImportResult,
     SheetSpec,
@@ -107,22 +108,12 @@ class StaffImporter(Importer):
 
     def validate(self, rows, *, year, user):
         errors: list[CellError] = []
+        sink = ErrorSink(SPEC, errors)
         schools = SchoolLookup(user)
         seen = DuplicateTracker()
         for row in rows:
             v = row.values
-
-            def bad(key, message, row=row):
-                errors.append(
-                    CellError(
-                        SPEC.title,
-                        row.number,
-                        SPEC.column(key).header,
-                        row.raw.get(key, ""),
-                        message,
-                    )
-                )
-
+            bad = sink.at(row)
             number = crypto.normalise_id(v.get("id_number") or "")
             if number and (problem := id_problem(number)):
                 bad("id_number", problem)
@@ -218,7 +209,8 @@ def _placed_elsewhere(rows, reach: Reach, year: int) -> list[CellError]:
             "pk", "name", "sex", "birth_date"
         )
     }
-    errors = []
+    errors: list[CellError] = []
+    sink = ErrorSink(SPEC, errors)
     for row, number in zip(rows, numbers, strict=True):
         paths = places.get(found.get(number), ())
         if reach.covers_all(paths):
@@ -237,6 +229,5 @@ def _placed_elsewhere(rows, reach: Reach, year: int) -> list[CellError]:
             )
         else:
             continue
-        header = SPEC.column(key).header
-        errors.append(CellError(SPEC.title, row.number, header, row.raw.get(key, ""), message))
+        sink.bad(row, key, message)
     return errors
