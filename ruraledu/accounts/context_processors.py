@@ -53,8 +53,9 @@ def navigation(request):
 def _reporting_items(user) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """Work queues for the bar, and the audit trail for the management menu (no query beyond
     the cached role assignments)."""
-    from ruraledu.audit.permissions import is_bureau
     from ruraledu.reporting.querysets import authoring_paths
+
+    from .policy import is_bureau
 
     work, manage = [], []
     if user_departments(user) or authoring_paths(user):

@@ -42,3 +42,18 @@ def is_bureau(user) -> bool:
     starts and confirms school years, edits standards, reviews reports and reads the audit
     trail; every such decision asks this one function."""
     return Reach(user, Action.REVIEW).whole_tree
+
+
+def bureau_users():
+    """The active users `is_bureau` says yes to who hold a role (superusers without a role
+    are technicians, not the bureau's staff): reviewers and recipients of the bureau's notices."""
+    from django.contrib.auth import get_user_model
+
+    from .choices import ROLE_ACTIONS
+    from .models import RoleAssignment
+
+    roles = [r for r, actions in ROLE_ACTIONS.items() if Action.REVIEW in actions]
+    ids = RoleAssignment.objects.filter(role__in=roles, org_unit__parent__isnull=True).values(
+        "user_id"
+    )
+    return get_user_model().objects.filter(pk__in=ids, is_active=True)

@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
+from ruraledu.accounts.policy import is_bureau
 from ruraledu.plans.models import Target
 from ruraledu.spreadsheets.base import Column
 from ruraledu.spreadsheets.export import export_response
@@ -195,9 +196,7 @@ class RecomputeView(LoginRequiredMixin, TemplateView):
     template_name = "indicators/recompute.html"
 
     def dispatch(self, request, *args, **kwargs):
-        from ruraledu.core.schoolyear_views import can_start_year
-
-        if request.user.is_authenticated and not can_start_year(request.user):
+        if request.user.is_authenticated and not is_bureau(request.user):
             raise Http404("无权操作。")
         return super().dispatch(request, *args, **kwargs)
 

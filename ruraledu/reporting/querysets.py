@@ -10,8 +10,8 @@ from django.db import models
 from django.db.models import Q
 
 from ruraledu.accounts.choices import ROLE_ACTIONS, Action, Role
+from ruraledu.accounts.policy import is_root_path
 from ruraledu.accounts.scoping import scope_paths, user_departments
-from ruraledu.audit.permissions import is_root_path
 
 from .choices import ReportStatus
 

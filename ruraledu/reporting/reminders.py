@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from ruraledu.accounts.choices import ROLE_ACTIONS, Action, Role
 from ruraledu.accounts.models import RoleAssignment
+from ruraledu.accounts.policy import bureau_users
 
 from .choices import EmailStatus, NotificationKind
 from .models import Notification, ProgressReport
@@ -118,12 +119,8 @@ def reporters_of(unit) -> list:
 
 
 def reviewers() -> list:
-    """District admins assigned on the root of the tree."""
-    User = get_user_model()
-    ids = RoleAssignment.objects.filter(
-        role=Role.DISTRICT_ADMIN, org_unit__parent__isnull=True
-    ).values("user_id")
-    return list(User.objects.filter(pk__in=ids, is_active=True))
+    """The bureau's staff (the policy's `bureau_users`)."""
+    return list(bureau_users())
 
 
 # ------------------------------------------------------------------ workflow notices

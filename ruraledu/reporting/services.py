@@ -14,9 +14,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from ruraledu.accounts.policy import is_bureau
 from ruraledu.accounts.scoping import user_departments
 from ruraledu.audit.choices import AuditAction
-from ruraledu.audit.permissions import is_bureau
 from ruraledu.audit.services import AuditEntry, audit_bulk, audit_record, snapshot
 from ruraledu.indicators.evaluation import evaluate_targets
 from ruraledu.orgunits.models import Department, OrgUnit

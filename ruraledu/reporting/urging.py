@@ -11,8 +11,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from ruraledu.accounts.policy import is_bureau
 from ruraledu.audit.choices import AuditAction
-from ruraledu.audit.permissions import is_bureau
 from ruraledu.audit.services import audit_record, snapshot
 from ruraledu.orgunits.models import Department, OrgUnit
 

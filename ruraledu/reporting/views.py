@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import TemplateView
 
-from ruraledu.audit.permissions import is_bureau
+from ruraledu.accounts.policy import is_bureau
 from ruraledu.audit.utils import request_address
 from ruraledu.core.schoolyear import year_from_request
 from ruraledu.orgunits.models import Department, OrgUnit
