@@ -1,6 +1,7 @@
 from django import forms
 
 from .models import FacilityRecord
+from .rules import facility_problems
 
 
 class FacilityForm(forms.ModelForm):
@@ -22,8 +23,7 @@ class FacilityForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        classrooms = data.get("classrooms") or 0
-        for part in ("classrooms_lighting_ok", "classrooms_100mbps"):
-            if (data.get(part) or 0) > classrooms:
-                self.add_error(part, "不能超过教室间数。")
+        stage = self.instance.school.stage if self.instance.school_id else None
+        for field, message in facility_problems(data, stage):
+            self.add_error(field, f"{message}。")
         return data

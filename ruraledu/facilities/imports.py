@@ -10,6 +10,7 @@ from ruraledu.spreadsheets.base import Column, Importer, SheetSpec, register
 
 from .choices import KindergartenGrade, KindergartenLevel, MealService, TitleKind, TitleLevel
 from .models import FacilityRecord, KindergartenClass, TitleAward, VillageRecord
+from .rules import facility_problems
 
 SCHOOL = Column("school", "学校代码", required=True, note="校区单独统计时填校区代码")
 
@@ -108,19 +109,9 @@ class FacilityImporter(SchoolRecordImporter):
             kindergarten_grade=v.get("kindergarten_grade") or "",
             notes=v.get("notes") or "",
         )
-        for part in ("classrooms_lighting_ok", "classrooms_100mbps"):
-            if values[part] > values["classrooms"]:
-                bad(part, "不能超过教室间数")
-        if values["teacher_dorm_provided"] > values["teacher_dorm_needed"]:
-            bad("teacher_dorm_provided", "不能超过需周转宿舍教师数")
-        if values["boarding_condition_ok"] and not values["boarding"]:
-            bad("boarding_condition_ok", "非寄宿制学校不应填写寄宿条件达标")
-        if (
-            values["kindergarten_grade"]
-            and school
-            and schools.by_code[v["school"]].stage != SchoolStage.KINDERGARTEN
-        ):
-            bad("kindergarten_grade", "只有幼儿园填写幼儿园等级")
+        stage = schools.by_code[v["school"]].stage if school else None
+        for field, message in facility_problems(values, stage):
+            bad(field, message)
         if school is None:
             return None
         return {"school_id": school, **values}

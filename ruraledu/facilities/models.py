@@ -97,6 +97,19 @@ class FacilityRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.school} {self.year}"
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from .rules import facility_problems
+
+        values = {f.name: getattr(self, f.name) for f in self._meta.concrete_fields}
+        stage = self.school.stage if self.school_id else None
+        errors: dict[str, list[str]] = {}
+        for field, message in facility_problems(values, stage):
+            errors.setdefault(field, []).append(f"{message}。")
+        if errors:
+            raise ValidationError(errors)
+
 
 class TitleAward(models.Model):
     """A title a school holds (文明校园, 绿色校园 …) from the year awarded until revoked."""

@@ -1,16 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import TemplateView
 
-from ruraledu.audit.services import audit_record, snapshot
 from ruraledu.audit.utils import request_address
 from ruraledu.orgunits.registry import registry_context, school_for_page
 
 from .forms import FacilityForm
 from .models import FacilityRecord, TitleAward
+from .services import facility_record_save
 
 
 class FacilityDetailView(LoginRequiredMixin, TemplateView):
@@ -58,21 +57,16 @@ class FacilityEditView(LoginRequiredMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         record = self.record or FacilityRecord(school=self.school, year=self.context["year"])
-        before = snapshot(record) if record.pk else {}
         form = FacilityForm(request.POST, instance=record)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
-        with transaction.atomic():
-            saved = form.save()
-            audit_record(
-                actor=request.user,
-                instance=saved,
-                action="update" if before else "create",
-                before=before,
-                after=snapshot(saved),
-                address=request_address(request),
-                summary="在页面上填报办学条件",
-            )
+        facility_record_save(
+            school=self.school,
+            year=self.context["year"],
+            values={name: form.cleaned_data[name] for name in form.fields},
+            actor=request.user,
+            address=request_address(request),
+        )
         messages.success(request, "办学条件已保存。")
         url = reverse("facilities:facility_detail", args=[self.school.org_unit.code])
         return redirect(f"{url}?year={self.context['year']}")
