@@ -1,6 +1,7 @@
 import sqlite3
 
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 
 
 class CoreConfig(AppConfig):
@@ -12,3 +13,5 @@ class CoreConfig(AppConfig):
         # adapter search, two failed attribute look-ups each: a fifth of the time of a
         # 100,000-row roster insert with ten flags per row. Found here, a bool costs half.
         sqlite3.register_adapter(bool, int)
+        # Each app's kinds.py declares its yearly data kinds (core.kinds.declare).
+        autodiscover_modules("kinds")

@@ -14,20 +14,11 @@ from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, snapshot
 
 from .models import SchoolYear, SchoolYearCheck, SchoolYearState
+from .rollforward import roll_preview  # noqa: F401  (the start page's preview)
 
 
 def may_manage_years(user) -> bool:
     return is_bureau(user)
-
-
-def roll_preview(year: int) -> list[tuple[str, int]]:
-    """(kind, records of `year - 1`) that starting `year` would copy forward."""
-    from .rollforward import roll_steps
-
-    return [
-        (str(step.model._meta.verbose_name), step.model.objects.filter(year=year - 1).count())
-        for step in roll_steps()
-    ]
 
 
 @dataclass

@@ -36,6 +36,12 @@ class Source:
     label: str = ""  # Chinese name of a record, e.g. "学生"
     base: QFactory | None = None  # records that exist in a year, for sources without a year field
 
+    @classmethod
+    def of_kind(cls, key: str, kind, *, unit: str = "school_id", **options) -> "Source":
+        """The source reading a declared yearly kind (`core.kinds`), named by its label."""
+        options.setdefault("label", kind.name)
+        return cls(key, kind.model, unit, **options)
+
     def records(self, year: int):
         queryset = self.model._default_manager.all()
         if self.year:

@@ -8,6 +8,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ruraledu.core.bulk import insert_rows, update_rows
+from ruraledu.core.kinds import yearly_kinds
+from ruraledu.core.models import SchoolYear
 
 from .engine import REGISTRY, Tree, YearContext
 from .models import IndicatorValue
@@ -30,14 +32,12 @@ class RecomputeStats:
 
 
 def years_with_data() -> list[int]:
-    from ruraledu.core.models import SchoolYear
-    from ruraledu.facilities.models import FacilityRecord
-    from ruraledu.students.models import Enrolment
-    from ruraledu.workforce.models import Post
-
+    """The school years on file and the years holding records of a kind that marks its year."""
     years = set(SchoolYear.objects.values_list("year", flat=True))
-    for model in (FacilityRecord, Enrolment, Post):
-        years.update(model.objects.order_by().values_list("year", flat=True).distinct())
+    for kind in yearly_kinds():
+        if kind.marks_year:
+            manager = kind.model._default_manager
+            years.update(manager.order_by().values_list("year", flat=True).distinct())
     return sorted(years)
 
 

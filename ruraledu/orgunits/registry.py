@@ -1,7 +1,10 @@
 """The school a registry page is about, found within the user's scope (404 outside it)."""
 
 from django.http import Http404
+from django.urls import reverse
 
+from ruraledu.core.kinds import registry_tabs
+from ruraledu.core.models import SchoolYear
 from ruraledu.core.schoolyear import year_from_request
 
 from .models import School
@@ -19,8 +22,6 @@ def school_for_page(request, code: str, action: str = "view") -> School:
 
 
 def registry_context(request, school: School) -> dict:
-    from ruraledu.core.models import SchoolYear
-
     year = year_from_request(request)
     years = sorted({year, *SchoolYear.objects.values_list("year", flat=True)}, reverse=True)
     can_change = School.objects.for_user(request.user, "change").filter(pk=school.pk).exists()
@@ -30,4 +31,9 @@ def registry_context(request, school: School) -> dict:
         "year": year,
         "years": years,
         "can_change": can_change,
+        # the declared yearly kinds shown as tabs: (key, label, link without the year)
+        "registry_tabs": [
+            (tab.key, tab.label, reverse(tab.url_name, args=[school.org_unit.code]))
+            for _kind, tab in registry_tabs()
+        ],
     }

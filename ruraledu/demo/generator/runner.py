@@ -19,20 +19,16 @@ from django.db.utils import IntegrityError
 
 from ruraledu.activities.models import (
     CityTrip,
-    DistrictRoleAssignment,
-    FeatureCourse,
-    InternPlacement,
     LessonObservation,
-    Nomination,
     PublicLesson,
-    SchoolLink,
     Studio,
     TownPilot,
     Training,
     UniversityBase,
 )
+from ruraledu.core.kinds import yearly_kinds
 from ruraledu.core.models import SchoolYear
-from ruraledu.facilities.models import FacilityRecord, KindergartenClass, TitleAward, VillageRecord
+from ruraledu.facilities.models import FacilityRecord, TitleAward
 from ruraledu.orgunits.choices import TOWN_LEVEL_KINDS, OrgUnitKind
 from ruraledu.orgunits.models import EducationGroup, OrgUnit, Pairing, School, SchoolDistrict
 from ruraledu.orgunits.services import orgunits_load
@@ -167,6 +163,8 @@ def demo_wipe(codes: list[str]) -> int:
     students = Enrolment.objects.filter(school__in=schools).values("person")
     generated_districts = OrgUnit.objects.filter(parent=None, code__in=codes, name__contains=MARK)
     towns = OrgUnit.objects.filter(_paths(codes), kind__in=TOWN_LEVEL_KINDS)
+    # the places whose yearly records go: the generated units and the district's towns
+    places = OrgUnit.objects.filter(Q(pk__in=units.values("pk")) | Q(pk__in=towns.values("pk")))
     trips = CityTrip.objects.filter(school__in=schools).values("pk")
     through = CityTrip.participants.through
     deleted = 0
@@ -176,24 +174,14 @@ def demo_wipe(codes: list[str]) -> int:
         LessonObservation.objects.filter(Q(school__in=schools) | Q(observer__in=staff)),
         PublicLesson.objects.filter(Q(school__in=schools) | Q(teacher__in=staff)),
         Training.objects.filter(person__in=staff),
-        Nomination.objects.filter(person__in=staff),
-        SchoolLink.objects.filter(Q(school__in=schools) | Q(person__in=staff)),
-        DistrictRoleAssignment.objects.filter(
-            Q(person__in=staff) | Q(school_district__town__in=towns.values("pk"))
-        ),
         Studio.objects.filter(Q(host__in=staff) | Q(school__in=schools)),
         UniversityBase.objects.filter(school__in=schools),
-        InternPlacement.objects.filter(school__in=schools),
-        FeatureCourse.objects.filter(school__in=schools),
-        FacilityRecord.objects.filter(school__in=schools),
         TitleAward.objects.filter(school__in=schools),
-        KindergartenClass.objects.filter(school__in=schools),
-        VillageRecord.objects.filter(village__in=units.values("pk")),
         Pairing.objects.filter(Q(partner__in=schools) | Q(school__in=schools)),
         StaffPerson.objects.filter(pk__in=staff),
         StudentPerson.objects.filter(pk__in=students),
-        Enrolment.objects.filter(Q(school__in=schools) | Q(campus__in=schools)),
-        Post.objects.filter(school__in=schools),
+        # the yearly kinds last, latest declared first: the people's rosters go at the end
+        *(kind.records_at(places.values("pk")) for kind in reversed(yearly_kinds())),
     ):
         deleted += _raw_delete(queryset)
     try:

@@ -2,13 +2,16 @@
 
 from django.db.models import Q
 
-from ruraledu.activities.models import FeatureCourse, InternPlacement, Nomination
-from ruraledu.facilities.models import FacilityRecord, KindergartenClass, TitleAward, VillageRecord
+from ruraledu.activities.kinds import FEATURE_COURSES
+from ruraledu.activities.kinds import INTERNS as INTERNS_KIND
+from ruraledu.activities.kinds import NOMINATIONS as NOMINATIONS_KIND
+from ruraledu.facilities.kinds import FACILITY_RECORDS, KINDERGARTEN_CLASSES, VILLAGE_RECORDS
+from ruraledu.facilities.models import FacilityRecord, TitleAward
 from ruraledu.orgunits.choices import COMPULSORY_STAGES, OrgUnitKind, Ownership, SchoolStage
 from ruraledu.orgunits.models import OrgUnit, School
 from ruraledu.orgunits.rural import rural_codes
-from ruraledu.students.models import Enrolment
-from ruraledu.workforce.models import Post
+from ruraledu.students.kinds import ENROLMENTS
+from ruraledu.workforce.kinds import POSTS as POSTS_KIND
 
 from ..engine import Scope, Source
 
@@ -30,18 +33,18 @@ TOWNS = Source(
     label="镇",
     base=lambda year: Q(is_active=True, kind=OrgUnitKind.TOWN),
 )
-FACILITY = Source("facility", FacilityRecord, unit="school_id", label="办学条件")
-ENROLMENT = Source("enrolment", Enrolment, unit="school_id", label="学籍")
-POSTS = Source("posts", Post, unit="school_id", label="教职工任职")
-VILLAGES = Source("villages", VillageRecord, unit="village_id", label="村居情况")
-KG_CLASSES = Source("kg_classes", KindergartenClass, unit="school_id", label="幼儿园班级")
-INTERNS = Source("interns", InternPlacement, unit="school_id", label="实习支教")
-COURSES = Source("courses", FeatureCourse, unit="school_id", label="特色课程")
-NOMINATIONS = Source(
+# registry sources name the yearly kind they read (declared in the kind's app)
+FACILITY = Source.of_kind("facility", FACILITY_RECORDS)
+ENROLMENT = Source.of_kind("enrolment", ENROLMENTS)
+POSTS = Source.of_kind("posts", POSTS_KIND, label="教职工任职")
+VILLAGES = Source.of_kind("villages", VILLAGE_RECORDS, unit="village_id")
+KG_CLASSES = Source.of_kind("kg_classes", KINDERGARTEN_CLASSES)
+INTERNS = Source.of_kind("interns", INTERNS_KIND)
+COURSES = Source.of_kind("courses", FEATURE_COURSES, label="特色课程")
+NOMINATIONS = Source.of_kind(
     "nominations",
-    Nomination,
+    NOMINATIONS_KIND,
     unit="person__posts__school_id",
-    label="推荐遴选",
     base=lambda year: Q(person__posts__year=year),
 )
 
