@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "ruraledu.spreadsheets",
     "ruraledu.audit",
     "ruraledu.reporting",
+    "ruraledu.care",
 ]
 
 MIDDLEWARE = [

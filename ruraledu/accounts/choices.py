@@ -9,6 +9,8 @@ class Role(models.TextChoices):
     SCHOOL_CLERK = "school_clerk", "学校填报员"
     INSPECTOR = "inspector", "责任督学"
     RESEARCHER = "researcher", "教研员"
+    # the school's 控辍保学 / 资助 officer: works its school's care cases, nothing else
+    SCHOOL_CARE_OFFICER = "school_care_officer", "学校控辍保学/资助专干"
 
 
 class Action(models.TextChoices):
@@ -20,19 +22,34 @@ class Action(models.TextChoices):
     REVIEW = "review", "审核"
     # Moving things between places: re-parenting a unit, moving a person between schools.
     MOVE = "move", "调整隶属关系、办理转学"
+    # Working care cases (控辍保学 一人一案): opening, following up, escalating
+    CARE = "care", "办理关爱个案"
 
 
 # What each role may do within the part of the tree (or department) it is assigned on.
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.DISTRICT_ADMIN: frozenset(
-        {Action.VIEW, Action.CHANGE, Action.VIEW_PERSONAL, Action.REVIEW, Action.MOVE}
+        {
+            Action.VIEW,
+            Action.CHANGE,
+            Action.VIEW_PERSONAL,
+            Action.REVIEW,
+            Action.MOVE,
+            Action.CARE,
+        }
     ),
     Role.DISTRICT_LEADER: frozenset({Action.VIEW}),
     Role.DEPARTMENT_REPORTER: frozenset({Action.VIEW, Action.CHANGE}),
-    Role.TOWN_OFFICER: frozenset({Action.VIEW, Action.CHANGE}),
-    Role.SCHOOL_CLERK: frozenset({Action.VIEW, Action.CHANGE, Action.VIEW_PERSONAL}),
+    Role.TOWN_OFFICER: frozenset({Action.VIEW, Action.CHANGE, Action.CARE}),
+    Role.SCHOOL_CLERK: frozenset(
+        {Action.VIEW, Action.CHANGE, Action.VIEW_PERSONAL, Action.CARE}
+    ),
     Role.INSPECTOR: frozenset({Action.VIEW}),
     Role.RESEARCHER: frozenset({Action.VIEW}),
+    Role.SCHOOL_CARE_OFFICER: frozenset({Action.VIEW, Action.VIEW_PERSONAL, Action.CARE}),
 }
+
+# roles held on a single school only
+SCHOOL_ONLY_ROLES = frozenset({Role.SCHOOL_CARE_OFFICER})
 
 DEPARTMENT_ROLES = frozenset({Role.DEPARTMENT_REPORTER})

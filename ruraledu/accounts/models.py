@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from .choices import DEPARTMENT_ROLES, Role
+from .choices import DEPARTMENT_ROLES, SCHOOL_ONLY_ROLES, Role
 
 
 class User(AbstractUser):
@@ -65,3 +65,5 @@ class RoleAssignment(models.Model):
                 raise ValidationError("部门填报员必须分配在部门上。")
         elif not self.org_unit_id or self.department_id:
             raise ValidationError("该角色必须分配在组织机构上。")
+        elif self.role in SCHOOL_ONLY_ROLES and self.org_unit.kind != "school":
+            raise ValidationError("学校控辍保学/资助专干只能分配在一所学校上。")

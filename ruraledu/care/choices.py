@@ -1,0 +1,60 @@
+from django.db import models
+
+
+class CaseCategory(models.TextChoices):
+    SUSPECTED_OUT = "suspected_out", "疑似失学"
+    SUSPECTED_DROPOUT = "suspected_dropout", "疑似辍学"
+
+
+class CaseSource(models.TextChoices):
+    CROSS_CHECK = "cross_check", "四查三比对"
+    SCHOOL = "school", "学校发现（连续缺课）"
+    TOWN = "town", "镇街排查"
+    REPORT = "report", "群众反映"
+    OTHER = "other", "其他"
+
+
+class CaseStatus(models.TextChoices):
+    FOUND = "found", "已发现，待指定责任人"
+    ASSIGNED = "assigned", "已指定责任人，待劝返"
+    CONTACTING = "contacting", "劝返中"
+    RETURNED = "returned", "已返校"
+    PLACED = "placed", "已转入特教或送教"
+    SICK_LEAVE = "sick_leave", "因病休学"
+    ESCALATED_TOWN = "escalated_town", "已报镇街（限期返校）"
+    ESCALATED_DISTRICT = "escalated_district", "已报区教体局（行政或司法程序）"
+    CLOSED = "closed", "已结案"
+
+
+OUTCOME_STATUSES = (CaseStatus.RETURNED, CaseStatus.PLACED, CaseStatus.SICK_LEAVE)
+ESCALATED_STATUSES = (CaseStatus.ESCALATED_TOWN, CaseStatus.ESCALATED_DISTRICT)
+WORKING_STATUSES = (CaseStatus.ASSIGNED, CaseStatus.CONTACTING, *ESCALATED_STATUSES)
+# a case is open until it is closed; an outcome (返校 …) still waits for its closure
+OPEN_STATUSES = tuple(s for s in CaseStatus if s != CaseStatus.CLOSED)
+
+
+class ContactKind(models.TextChoices):
+    HOME_VISIT = "home_visit", "家访"
+    PHONE = "phone", "电话"
+    PERSUASION = "persuasion", "劝返谈话"
+
+
+class CaseEventKind(models.TextChoices):
+    OPENED = "opened", "发现并建档"
+    ASSIGNED = "assigned", "指定责任人"
+    PLAN = "plan", "制定或修改劝返方案"
+    CONTACT = "contact", "联系记录"
+    RESOLVED = "resolved", "劝返结果"
+    ESCALATED_TOWN = "escalated_town", "报镇街，发出限期返校通知书"
+    ESCALATED_DISTRICT = "escalated_district", "报区教体局，依法处理"
+    CLOSED = "closed", "结案"
+
+
+class CloseReason(models.TextChoices):
+    RETURNED = "returned", "已返校就读并稳定"
+    PLACED = "placed", "已转入特教学校或送教上门"
+    SICK_LEAVE = "sick_leave", "因病休学，手续齐全"
+    MOVED_AWAY = "moved_away", "已迁出本区，已转交迁入地"
+    STUDYING_ELSEWHERE = "studying_elsewhere", "在外地就读，已核实"
+    LEGAL = "legal", "经行政或司法程序处理完毕"
+    MISTAKEN = "mistaken", "核实为误报"

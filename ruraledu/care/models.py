@@ -1,0 +1,205 @@
+"""控辍保学 一人一案: a case per child who is out of school, its contacts, the town's numbered
+限期返校通知书 and a dated log of every step."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from ruraledu.core.querysets import ScopedQuerySet
+
+from .choices import (
+    OPEN_STATUSES,
+    CaseCategory,
+    CaseEventKind,
+    CaseSource,
+    CaseStatus,
+    CloseReason,
+    ContactKind,
+)
+
+
+class DropoutCaseQuerySet(ScopedQuerySet):
+    scope_path_field = "unit__path"
+
+    def open(self):
+        return self.exclude(status=CaseStatus.CLOSED)
+
+
+class DropoutCase(models.Model):
+    """One child's 控辍保学 case. It lives at the school the child last attended (or, for a
+    child never enrolled, at the town), fixed when the case is opened: the school and the
+    town of that day stay the case's even when the child later moves."""
+
+    person = models.ForeignKey(
+        "students.StudentPerson",
+        verbose_name="学生",
+        on_delete=models.PROTECT,
+        related_name="dropout_cases",
+    )
+    school = models.ForeignKey(
+        "orgunits.School",
+        verbose_name="学校",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dropout_cases",
+    )
+    town = models.ForeignKey(
+        "orgunits.OrgUnit", verbose_name="镇街", on_delete=models.PROTECT, related_name="+"
+    )
+    # the school's org unit, or the town for a child with no school: what scoping reads
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit", verbose_name="所在单位", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("学年")
+    grade = models.PositiveSmallIntegerField("年级", null=True, blank=True)
+    category = models.CharField("类别", max_length=20, choices=CaseCategory.choices)
+    source = models.CharField("来源", max_length=16, choices=CaseSource.choices)
+    status = models.CharField(
+        "状态", max_length=20, choices=CaseStatus.choices, default=CaseStatus.FOUND
+    )
+    opened_on = models.DateField("发现日期")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="建档人", on_delete=models.PROTECT, related_name="+"
+    )
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="班主任（账号）",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    teacher_name = models.CharField("班主任", max_length=50, blank=True, default="")
+    village_cadre = models.CharField("包村干部", max_length=100, blank=True, default="")
+    plan = models.TextField("劝返方案", blank=True, default="")
+    plan_written_on = models.DateField("方案制定日期", null=True, blank=True)
+    last_contact_on = models.DateField("最近联系日期", null=True, blank=True)
+    deadline = models.DateField("办理时限", null=True, blank=True)
+    deadline_provisional = models.BooleanField("时限暂定", default=False)
+    outcome_on = models.DateField("结果日期", null=True, blank=True)
+    certificate_number = models.CharField("诊断证明编号", max_length=50, blank=True, default="")
+    certificate_issuer = models.CharField("出具医院", max_length=100, blank=True, default="")
+    placement_note = models.CharField("安置去向", max_length=200, blank=True, default="")
+    legal_procedure = models.TextField("行政或司法程序", blank=True, default="")
+    close_reason = models.CharField(
+        "结案原因", max_length=20, choices=CloseReason.choices, blank=True, default=""
+    )
+    close_note = models.CharField("结案说明", max_length=300, blank=True, default="")
+    closed_on = models.DateField("结案日期", null=True, blank=True)
+    # raised on every change: a form carries the version it was read at, a stale one is refused
+    version = models.PositiveIntegerField("版本", default=1)
+    created_at = models.DateTimeField("建档时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = DropoutCaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "控辍保学个案"
+        verbose_name_plural = "控辍保学个案"
+        ordering = ["opened_on", "pk"]
+        constraints = [
+            # one open case per child: finding the child again links to it
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="dropout_case_one_open_per_child",
+            )
+        ]
+        indexes = [models.Index(fields=["unit", "status"])]
+
+    def __str__(self) -> str:
+        return f"控辍保学个案 #{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != CaseStatus.CLOSED
+
+
+class CaseContact(models.Model):
+    """A home visit, call or persuasion talk: when, who went, what came of it, what next."""
+
+    case = models.ForeignKey(
+        DropoutCase, verbose_name="个案", on_delete=models.CASCADE, related_name="contacts"
+    )
+    kind = models.CharField("方式", max_length=16, choices=ContactKind.choices)
+    on = models.DateField("日期")
+    who = models.CharField("参与人员", max_length=200)
+    outcome = models.TextField("情况与结果")
+    next_step = models.CharField("下一步", max_length=300, blank=True, default="")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "劝返联系记录"
+        verbose_name_plural = "劝返联系记录"
+        ordering = ["-on", "-pk"]
+        indexes = [models.Index(fields=["case", "on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.on}"
+
+
+class ReturnNotice(models.Model):
+    """The town's 限期返校通知书: numbered per town and year (〔2025〕3号)."""
+
+    case = models.ForeignKey(
+        DropoutCase, verbose_name="个案", on_delete=models.PROTECT, related_name="notices"
+    )
+    town = models.ForeignKey(
+        "orgunits.OrgUnit", verbose_name="镇街", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("年份")
+    number = models.PositiveIntegerField("序号")
+    issued_on = models.DateField("发出日期")
+    return_by = models.DateField("限期返校日期")
+    return_by_provisional = models.BooleanField("日期暂定", default=False)
+    guardian = models.CharField("监护人", max_length=50)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="签发人", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "限期返校通知书"
+        verbose_name_plural = "限期返校通知书"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["town", "year", "number"], name="return_notice_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.town.name}限期返校通知书〔{self.year}〕{self.number}号"
+
+    @property
+    def label(self) -> str:
+        return f"〔{self.year}〕{self.number}号"
+
+
+class CaseEvent(models.Model):
+    """One dated step of a case, in the same transaction as the change; never edited."""
+
+    case = models.ForeignKey(
+        DropoutCase, verbose_name="个案", on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField("事项", max_length=20, choices=CaseEventKind.choices)
+    on = models.DateField("日期")
+    at = models.DateTimeField("记录时间", auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+"
+    )
+    from_status = models.CharField(
+        "原状态", max_length=20, choices=CaseStatus.choices, blank=True, default=""
+    )
+    to_status = models.CharField("新状态", max_length=20, choices=CaseStatus.choices)
+    note = models.TextField("说明", blank=True, default="")
+
+    class Meta:
+        verbose_name = "个案办理记录"
+        verbose_name_plural = "个案办理记录"
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.on}"

@@ -1,0 +1,41 @@
+"""Who may do what on a care case, decided by `accounts.policy` at the case's place.
+
+- working a case (assign, plan, contact, outcome, ordinary closure): a care role whose reach
+  covers the case's school (the school's officer and clerk, its town's office, the bureau);
+- escalating to the town and on to the district: a care role covering the case's town;
+- closing an escalated case: the bureau only;
+- names in clear: a role with personal-data rights at the case's school, or the town office
+  once the case is escalated to it (the notice names the child);
+- read-only roles (leader, inspector, researcher) hold no care right: counts only.
+"""
+
+from django.http import Http404
+
+from ruraledu.accounts.choices import Action
+from ruraledu.accounts.policy import Reach, is_bureau
+
+from .choices import ESCALATED_STATUSES
+
+
+def may_work(user, case) -> bool:
+    return Reach(user, Action.CARE).covers(case.unit.path)
+
+
+def may_escalate(user, case) -> bool:
+    return Reach(user, Action.CARE).covers(case.town.path)
+
+
+def may_close_escalated(user) -> bool:
+    return is_bureau(user)
+
+
+def clear_names(user, case) -> bool:
+    if Reach(user, Action.VIEW_PERSONAL).covers(case.unit.path):
+        return True
+    return case.status in ESCALATED_STATUSES and may_escalate(user, case)
+
+
+def ensure_visible(user, case) -> None:
+    """Out of reach is not found: the case's existence is not disclosed."""
+    if not may_work(user, case) and not may_escalate(user, case):
+        raise Http404("没有找到该个案。")

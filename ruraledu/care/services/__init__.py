@@ -1,0 +1,15 @@
+"""Every write to a care case: each transition checks the policy, refuses an illegal step in
+Chinese, locks the row and checks the version, and writes an event and an audit row."""
+
+from .cases import case_assign, case_contact_add, case_open, case_plan_set
+from .outcomes import case_close, case_escalate, case_resolve
+
+__all__ = [
+    "case_assign",
+    "case_close",
+    "case_contact_add",
+    "case_escalate",
+    "case_open",
+    "case_plan_set",
+    "case_resolve",
+]

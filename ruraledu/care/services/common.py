@@ -1,0 +1,89 @@
+"""What every case transition shares: the locked, version-checked read, the event row, the
+audit row and the next working-day deadline."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from ruraledu.audit.choices import AuditAction
+from ruraledu.audit.services import audit_record, changed, snapshot
+
+from ..choices import OUTCOME_STATUSES, CaseStatus
+from ..deadlines import step_deadline
+from ..models import CaseEvent, DropoutCase
+
+
+def lock(case: DropoutCase, version: int | None) -> DropoutCase:
+    """The case re-read under a row lock. `version` is what the officer's form was read at:
+    when someone changed the case since, the change is refused rather than merged."""
+    locked = DropoutCase.objects.select_for_update().select_related("unit", "town").get(pk=case.pk)
+    if version is not None and locked.version != version:
+        raise ValidationError(
+            "该个案已被其他人更新（您看到的是第 %(seen)s 版，现在是第 %(now)s 版），"
+            "您的修改没有保存。请刷新页面，核对最新情况后再操作。",
+            params={"seen": version, "now": locked.version},
+            code="stale",
+        )
+    return locked
+
+
+def require(allowed: bool, message: str = "您无权办理该个案的这一步。") -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def refuse_unless(case: DropoutCase, statuses, action: str) -> None:
+    if case.status not in statuses:
+        raise ValidationError(
+            f"个案当前状态为“{case.get_status_display()}”，不能{action}。", code="illegal"
+        )
+
+
+def not_future(on: dt.date, today: dt.date, what: str = "日期") -> None:
+    if on > today:
+        raise ValidationError(f"{what}不能晚于今天。")
+
+
+def record(
+    *,
+    case: DropoutCase,
+    before: dict,
+    from_status: str,
+    kind: str,
+    on: dt.date,
+    actor,
+    note: str = "",
+    address: str | None = None,
+    fields: list[str],
+) -> DropoutCase:
+    """Save the changed fields with a raised version, set the next deadline when the status
+    moved, and write the event and the audit row in the caller's transaction."""
+    if case.status != from_status:
+        if case.status in (CaseStatus.CLOSED, *OUTCOME_STATUSES):
+            case.deadline, case.deadline_provisional = None, False
+        else:
+            case.deadline, case.deadline_provisional = step_deadline(case.status, on)
+        fields += ["status", "deadline", "deadline_provisional"]
+    case.version += 1
+    case.full_clean(exclude=["person", "school", "town", "unit", "opened_by", "teacher"])
+    case.save(update_fields=[*dict.fromkeys(fields), "version", "updated_at"])
+    CaseEvent.objects.create(
+        case=case,
+        kind=kind,
+        on=on,
+        actor=actor,
+        from_status=from_status,
+        to_status=case.status,
+        note=note,
+    )
+    old, new = changed(before, snapshot(case))
+    audit_record(
+        actor=actor,
+        instance=case,
+        action=AuditAction.TRANSITION if case.status != from_status else AuditAction.UPDATE,
+        before=old,
+        after=new,
+        summary=f"控辍保学个案：{CaseEvent(kind=kind).get_kind_display()}",
+        address=address,
+    )
+    return case
