@@ -5,12 +5,12 @@ from ruraledu.accounts.policy import Reach
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import AuditEntry, audit_bulk, entry_of_write
 from ruraledu.core import crypto
-from ruraledu.core.importing import RecordImporter, id_problem, pks_by_id_number
 from ruraledu.core.schoolyear import school_year_label, school_year_of
 from ruraledu.orgunits.choices import TOWN_LEVEL_KINDS
 from ruraledu.orgunits.lookups import SchoolLookup
 from ruraledu.orgunits.models import OrgUnit, School, SchoolDistrict
 from ruraledu.spreadsheets.base import Column, ErrorSink, Importer, SheetSpec, register
+from ruraledu.spreadsheets.importing import RecordImporter, id_problem, pks_by_id_number
 from ruraledu.students.models import Enrolment, StudentPerson
 from ruraledu.workforce.lookups import StaffLookup
 from ruraledu.workforce.models import StaffPerson

@@ -9,8 +9,8 @@ from django.http import Http404
 
 from ruraledu.accounts.policy import is_bureau
 from ruraledu.core import crypto
-from ruraledu.core.importing import pks_by_id_number
 from ruraledu.core.models import PersonalDataAccess
+from ruraledu.spreadsheets.importing import pks_by_id_number
 from ruraledu.students.models import StudentPerson
 
 STUDENT_SUBJECT = "students.studentperson"

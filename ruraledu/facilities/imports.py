@@ -2,11 +2,11 @@
 
 from decimal import Decimal
 
-from ruraledu.core.importing import RecordImporter
 from ruraledu.orgunits.choices import OrgUnitKind, SchoolStage
 from ruraledu.orgunits.lookups import SchoolLookup, VillageLookup
 from ruraledu.orgunits.models import OrgUnit
 from ruraledu.spreadsheets.base import Column, Importer, SheetSpec, register
+from ruraledu.spreadsheets.importing import RecordImporter
 
 from .choices import KindergartenGrade, KindergartenLevel, MealService, TitleKind, TitleLevel
 from .models import FacilityRecord, KindergartenClass, TitleAward, VillageRecord

@@ -177,9 +177,9 @@ class ExportView(LoginRequiredMixin, View):
     (and to one school when asked); an export carrying clear ID numbers is logged."""
 
     def get(self, request, kind: str):
-        from ruraledu.core.importing import can_view_personal
         from ruraledu.core.models import PersonalDataAccess
         from ruraledu.core.schoolyear import year_from_request
+        from ruraledu.spreadsheets.importing import can_view_personal
 
         from .export import export_response
 

@@ -70,7 +70,7 @@ class TransferRequestForm(forms.Form):
 
     def clean_id_number(self):
         from ruraledu.core import crypto
-        from ruraledu.core.importing import id_problem
+        from ruraledu.spreadsheets.importing import id_problem
 
         number = crypto.normalise_id(self.cleaned_data["id_number"])
         kind = "student_no" if len(number) == 19 else "ric"

@@ -10,16 +10,6 @@ from ruraledu.audit.services import audit_bulk
 from ruraledu.core import crypto
 from ruraledu.core.bulk import select_in
 from ruraledu.core.idnumbers import birth_date_from_id
-from ruraledu.core.importing import (
-    STUDENT_ELSEWHERE,
-    DuplicateTracker,
-    PeopleUpsert,
-    db_decimal,
-    id_problem,
-    pks_by_id_number,
-    places_of,
-    write_year_rows,
-)
 from ruraledu.core.models import Sex
 from ruraledu.orgunits.choices import GRADE_RANGES
 from ruraledu.orgunits.lookups import SchoolLookup, VillageLookup
@@ -32,6 +22,16 @@ from ruraledu.spreadsheets.base import (
     SheetSpec,
     column,
     register,
+)
+from ruraledu.spreadsheets.importing import (
+    STUDENT_ELSEWHERE,
+    DuplicateTracker,
+    PeopleUpsert,
+    db_decimal,
+    id_problem,
+    pks_by_id_number,
+    places_of,
+    write_year_rows,
 )
 from ruraledu.workforce.lookups import staff_in_reach
 from ruraledu.workforce.models import StaffPerson

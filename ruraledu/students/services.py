@@ -9,8 +9,8 @@ from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import Reach
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, snapshot
-from ruraledu.core.importing import pks_by_id_number
 from ruraledu.orgunits.choices import GRADE_RANGES
+from ruraledu.spreadsheets.importing import pks_by_id_number
 
 from .choices import TransferStatus
 from .models import Enrolment, StudentPerson, Transfer

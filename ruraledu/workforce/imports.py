@@ -6,15 +6,6 @@ from ruraledu.audit.services import audit_bulk
 from ruraledu.core import crypto
 from ruraledu.core.bulk import chunked
 from ruraledu.core.idnumbers import birth_date_from_id
-from ruraledu.core.importing import (
-    STAFF_ELSEWHERE,
-    DuplicateTracker,
-    PeopleUpsert,
-    id_problem,
-    pks_by_id_number,
-    places_of,
-    write_year_rows,
-)
 from ruraledu.core.models import Sex
 from ruraledu.orgunits.lookups import SchoolLookup
 from ruraledu.spreadsheets.base import (
@@ -25,6 +16,15 @@ from ruraledu.spreadsheets.base import (
     ImportResult,
     SheetSpec,
     register,
+)
+from ruraledu.spreadsheets.importing import (
+    STAFF_ELSEWHERE,
+    DuplicateTracker,
+    PeopleUpsert,
+    id_problem,
+    pks_by_id_number,
+    places_of,
+    write_year_rows,
 )
 
 from .choices import BackboneLevel, Degree, Honour, Position, Subject, Title

@@ -1,7 +1,7 @@
 """Resolving staff ID numbers typed in spreadsheets to people, within the uploader's scope."""
 
 from ruraledu.core import crypto
-from ruraledu.core.importing import id_problem, pks_by_id_number, places_of
+from ruraledu.spreadsheets.importing import id_problem, pks_by_id_number, places_of
 
 from .models import Post, StaffPerson
 

@@ -6,8 +6,8 @@ from django.contrib.contenttypes.models import ContentType
 from ruraledu.activities import imports as _registers  # noqa: F401
 from ruraledu.activities.models import CityTrip, PublicLesson, Training
 from ruraledu.audit.models import AuditEvent
-from ruraledu.core.testing import new_id, rows
 from ruraledu.spreadsheets.base import get_importer
+from ruraledu.spreadsheets.testing import new_id, rows
 from ruraledu.students.models import Enrolment, StudentPerson
 from ruraledu.workforce.models import Post, StaffPerson
 

@@ -8,10 +8,10 @@ from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.models import AuditEvent
 from ruraledu.audit.selectors import audit_record_history
 from ruraledu.audit.services import id_ranges
-from ruraledu.core.testing import rows
 from ruraledu.facilities import imports as _facilities  # noqa: F401
 from ruraledu.facilities.models import FacilityRecord
 from ruraledu.spreadsheets.base import get_importer
+from ruraledu.spreadsheets.testing import rows
 from ruraledu.students.models import Enrolment, StudentPerson
 from ruraledu.students.tests.test_roster_file import pupil, roster
 from ruraledu.students.tests.test_roster_file import run as import_roster

@@ -12,12 +12,12 @@ from django.core.exceptions import PermissionDenied
 
 from ruraledu.accounts.choices import Role
 from ruraledu.accounts.tests.factories import RoleAssignmentFactory, UserFactory
-from ruraledu.core.testing import new_id
 from ruraledu.orgunits.choices import OrgUnitKind, SchoolStage
 from ruraledu.orgunits.models import SchoolDistrict
 from ruraledu.orgunits.tests.factories import OrgUnitFactory, SchoolFactory
 from ruraledu.spreadsheets.base import IMPORTERS
 from ruraledu.spreadsheets.services import ImportRejected, import_run
+from ruraledu.spreadsheets.testing import new_id
 from ruraledu.spreadsheets.xlsx_template import write_template
 from ruraledu.students.models import Enrolment, StudentPerson
 from ruraledu.workforce.models import Post, StaffPerson

@@ -2,9 +2,9 @@ from django.core.management import call_command
 
 from ruraledu.core.models import SchoolYear
 from ruraledu.core.rollforward import school_year_start
-from ruraledu.core.testing import new_id
 from ruraledu.facilities.models import FacilityRecord
 from ruraledu.orgunits.tests.factories import SchoolFactory
+from ruraledu.spreadsheets.testing import new_id
 from ruraledu.students.models import Enrolment, StudentPerson
 from ruraledu.workforce.models import Post, StaffPerson
 

@@ -3,9 +3,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse, reverse_lazy
 
-from ruraledu.core.testing import new_id
 from ruraledu.facilities.models import FacilityRecord
 from ruraledu.indicators.services import recompute
+from ruraledu.spreadsheets.testing import new_id
 from ruraledu.students.models import Enrolment, StudentPerson
 from ruraledu.workforce.models import Post, StaffPerson
 

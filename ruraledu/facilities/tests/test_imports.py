@@ -2,10 +2,10 @@ from decimal import Decimal
 
 import pytest
 
-from ruraledu.core.testing import rows
 from ruraledu.facilities import imports as _registers  # noqa: F401
 from ruraledu.facilities.models import FacilityRecord, TitleAward
 from ruraledu.spreadsheets.base import get_importer
+from ruraledu.spreadsheets.testing import rows
 
 YEAR = 2024
 

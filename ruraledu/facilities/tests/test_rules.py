@@ -5,10 +5,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from ruraledu.core.testing import rows
 from ruraledu.facilities.models import FacilityRecord
 from ruraledu.facilities.services import facility_record_save
 from ruraledu.spreadsheets.base import get_importer
+from ruraledu.spreadsheets.testing import rows
 
 NUMBERS = {
     f.name: 0

@@ -6,13 +6,13 @@ expected numbers can be worked out by hand from the test alone.
 
 from ruraledu.activities.choices import DistrictRole
 from ruraledu.activities.models import DistrictRoleAssignment
-from ruraledu.core.testing import new_id
 from ruraledu.facilities.choices import KindergartenLevel
 from ruraledu.facilities.models import FacilityRecord, KindergartenClass, TitleAward, VillageRecord
 from ruraledu.indicators.engine import REGISTRY, Tree
 from ruraledu.indicators.services import compute_year
 from ruraledu.orgunits.choices import CampusType, OrgUnitKind, Ownership, SchoolStage
 from ruraledu.orgunits.models import OrgUnit, School, SchoolDistrict
+from ruraledu.spreadsheets.testing import new_id
 from ruraledu.workforce.choices import Degree
 from ruraledu.workforce.models import Post, StaffPerson
 

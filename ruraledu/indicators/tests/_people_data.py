@@ -10,13 +10,13 @@ import itertools
 import pytest
 
 from ruraledu.core.idnumbers import make_resident_id
-from ruraledu.core.testing import new_id
 from ruraledu.facilities.models import FacilityRecord
 from ruraledu.indicators.engine import REGISTRY, Tree, YearContext
 from ruraledu.indicators.services import compute_year
 from ruraledu.orgunits.choices import CampusType, OrgUnitKind, Ownership, SchoolStage
 from ruraledu.orgunits.models import School
 from ruraledu.orgunits.tests.factories import OrgUnitFactory, SchoolFactory
+from ruraledu.spreadsheets.testing import new_id
 from ruraledu.students.models import Enrolment, StudentPerson
 from ruraledu.workforce.choices import Degree
 from ruraledu.workforce.models import Post, StaffPerson

@@ -1139,10 +1139,10 @@ def test_town_seat_famous_teacher_lesson_rate_counts_lessons_up_to_the_year(dist
     import datetime as dt
 
     from ruraledu.activities.models import PublicLesson
-    from ruraledu.core.testing import new_id
     from ruraledu.indicators.engine import REGISTRY, Tree
     from ruraledu.indicators.services import compute_year
     from ruraledu.orgunits.tests.factories import SchoolFactory
+    from ruraledu.spreadsheets.testing import new_id
     from ruraledu.workforce.models import StaffPerson
 
     # given three town-seat schools: one had a 名师课堂 last year, one only a 公开课, one a 名师课堂 next year

@@ -3,13 +3,13 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ruraledu.core.testing import new_id
 from ruraledu.facilities.models import FacilityRecord
 from ruraledu.indicators.engine import REGISTRY, Tree
 from ruraledu.indicators.models import IndicatorValue
 from ruraledu.indicators.services import compute_year, recompute
 from ruraledu.orgunits.choices import OrgUnitKind
 from ruraledu.orgunits.tests.factories import OrgUnitFactory, SchoolFactory
+from ruraledu.spreadsheets.testing import new_id
 from ruraledu.students.models import Enrolment, StudentPerson
 
 

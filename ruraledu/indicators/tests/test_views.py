@@ -5,10 +5,10 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from ruraledu.core.testing import new_id
 from ruraledu.facilities.models import FacilityRecord
 from ruraledu.indicators.services import recompute
 from ruraledu.plans.models import Plan, Target
+from ruraledu.spreadsheets.testing import new_id
 from ruraledu.students.models import Enrolment, StudentPerson
 
 

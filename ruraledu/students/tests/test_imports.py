@@ -3,10 +3,10 @@ from decimal import Decimal
 
 import pytest
 
-from ruraledu.core.testing import new_id, rows
 from ruraledu.orgunits.choices import OrgUnitKind
 from ruraledu.orgunits.tests.factories import OrgUnitFactory, SchoolFactory
 from ruraledu.spreadsheets.base import get_importer
+from ruraledu.spreadsheets.testing import new_id, rows
 from ruraledu.students import imports as _registers  # noqa: F401
 from ruraledu.students.models import Enrolment, StudentPerson
 from ruraledu.workforce.models import StaffPerson

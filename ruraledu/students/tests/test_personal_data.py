@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from ruraledu.accounts.choices import Role
 from ruraledu.accounts.tests.factories import RoleAssignmentFactory, UserFactory
-from ruraledu.core.testing import new_id
 from ruraledu.indicators.services import recompute
+from ruraledu.spreadsheets.testing import new_id
 from ruraledu.students.models import Enrolment, StudentPerson
 
 YEAR = 2024

@@ -5,8 +5,8 @@ import io
 import openpyxl
 import pytest
 
-from ruraledu.core.testing import new_id
 from ruraledu.spreadsheets.services import ImportRejected, import_run
+from ruraledu.spreadsheets.testing import new_id
 from ruraledu.spreadsheets.xlsx_template import write_template
 from ruraledu.students.imports import SPEC
 from ruraledu.students.models import Enrolment, StudentPerson

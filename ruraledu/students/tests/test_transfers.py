@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from ruraledu.audit.models import AuditEvent
 from ruraledu.core.models import SchoolYear
-from ruraledu.core.testing import new_id
+from ruraledu.spreadsheets.testing import new_id
 from ruraledu.students.models import Enrolment, StudentPerson, Transfer
 
 YEAR = 2024

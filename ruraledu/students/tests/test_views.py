@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from ruraledu.core.models import PersonalDataAccess
-from ruraledu.core.testing import new_id
+from ruraledu.spreadsheets.testing import new_id
 from ruraledu.students.models import Enrolment, StudentPerson
 
 

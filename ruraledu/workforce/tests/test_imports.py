@@ -2,9 +2,9 @@ import datetime as dt
 
 import pytest
 
-from ruraledu.core.testing import new_id, rows
 from ruraledu.orgunits.tests.factories import SchoolFactory
 from ruraledu.spreadsheets.base import get_importer
+from ruraledu.spreadsheets.testing import new_id, rows
 from ruraledu.workforce import imports as _registers  # noqa: F401
 from ruraledu.workforce.models import Post, StaffPerson
 

@@ -6,10 +6,11 @@ from ruraledu.accounts.choices import Action
 from ruraledu.accounts.scoping import scope_paths
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import AuditEntry, audit_bulk, entry_of_write
+from ruraledu.core import crypto
+from ruraledu.core.bulk import chunked, insert_returning, select_in, update_rows
+from ruraledu.core.idnumbers import resident_id_problem, student_no_problem
 
-from . import crypto
-from .bulk import chunked, insert_returning, select_in, update_rows
-from .idnumbers import resident_id_problem, student_no_problem
+from .base import ErrorSink, ImportResult
 
 TENTH = Decimal("0.1")
 
@@ -166,8 +167,6 @@ class RecordImporter:
         raise NotImplementedError
 
     def _collect(self, rows, user, year, errors=None):
-        from ruraledu.spreadsheets.base import ErrorSink
-
         ctx = self.context(user)
         seen = DuplicateTracker()
         sink = ErrorSink(self.spec, errors)
@@ -192,8 +191,6 @@ class RecordImporter:
         return errors
 
     def write(self, rows, *, year, user):
-        from ruraledu.spreadsheets.base import ImportResult
-
         collected = self._collect(rows, user, year)
         queryset = self.model.objects.all()
         if self.year_field:
