@@ -10,11 +10,11 @@ from django.db import transaction
 
 from ruraledu.accounts.choices import Role
 from ruraledu.accounts.models import RoleAssignment, User
+from ruraledu.demo.reporting import reporting_demo_setup
 from ruraledu.orgunits.choices import OrgUnitKind, SchoolStage
 from ruraledu.orgunits.models import Department, OrgUnit, School
 from ruraledu.orgunits.services import orgunits_load
 from ruraledu.plans.loader import load_plan
-from ruraledu.reporting.services import reporting_demo_setup
 
 from .generator.district import ZICHUAN
 from .generator.runner import ORG_FILE, demo_complete, demo_generate, parse_years

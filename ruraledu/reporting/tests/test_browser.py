@@ -10,10 +10,10 @@ from django.utils import timezone
 from conftest import axe_violations, browser_login
 from ruraledu.accounts.choices import Role
 from ruraledu.accounts.tests.factories import PASSWORD, RoleAssignmentFactory, UserFactory
+from ruraledu.demo.reporting import reporting_demo_setup
 from ruraledu.orgunits.models import Department
 from ruraledu.plans.models import Target
 from ruraledu.reporting.models import ProgressReport, ReportingPeriod
-from ruraledu.reporting.services import reporting_demo_setup
 
 from .conftest import PDF
 
