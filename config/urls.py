@@ -16,6 +16,7 @@ urlpatterns = [
     path("indicators/", include("ruraledu.indicators.urls")),
     path("spreadsheets/", include("ruraledu.spreadsheets.urls")),
     path("reporting/", include("ruraledu.reporting.urls")),
+    path("care/", include("ruraledu.care.urls")),
     path("audit/", include("ruraledu.audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -35,6 +35,8 @@ def navigation(request):
     if can(user, Action.CHANGE):
         data.append(("数据导入", reverse("spreadsheets:job_list")))
     data.append(("学年", reverse("core:schoolyear_list")))
+    if user.is_superuser or scope_paths(user, Action.VIEW):  # counts only without care rights
+        data.append(("控辍保学", reverse("care:overview")))
 
     work, manage = _reporting_items(user)
     if user.is_staff and can(user, Action.CHANGE):

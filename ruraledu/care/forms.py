@@ -1,0 +1,77 @@
+"""Shape checks of the case forms; every rule about the case itself is in the services."""
+
+from django import forms
+from django.utils import timezone
+
+from .choices import OUTCOME_STATUSES, CaseCategory, CaseSource, CloseReason, ContactKind
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class CareForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+
+class VersionedForm(CareForm):
+    """Carries the version of the case the officer read; the service refuses a stale one."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    on = forms.DateField(label="日期", widget=DATE, initial=timezone.localdate)
+
+
+class CaseOpenForm(CareForm):
+    id_number = forms.CharField(label="身份证号", max_length=18, min_length=15)
+    name = forms.CharField(label="姓名", max_length=50)
+    category = forms.ChoiceField(label="类别", choices=CaseCategory.choices)
+    source = forms.ChoiceField(label="来源", choices=CaseSource.choices)
+    opened_on = forms.DateField(label="发现日期", widget=DATE, initial=timezone.localdate)
+
+
+class AssignForm(VersionedForm):
+    teacher_name = forms.CharField(label="班主任", max_length=50)
+    village_cadre = forms.CharField(label="包村干部（姓名、职务、电话）", max_length=100)
+
+
+class PlanForm(VersionedForm):
+    plan = forms.CharField(
+        label="劝返方案（措施、责任人、时间）", widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class ContactForm(VersionedForm):
+    kind = forms.ChoiceField(label="方式", choices=ContactKind.choices)
+    who = forms.CharField(label="参与人员", max_length=200)
+    outcome = forms.CharField(label="情况与结果", widget=forms.Textarea(attrs={"rows": 3}))
+    next_step = forms.CharField(label="下一步", max_length=300, required=False)
+
+
+class ResolveForm(VersionedForm):
+    outcome = forms.ChoiceField(
+        label="劝返结果", choices=[(s.value, s.label) for s in OUTCOME_STATUSES]
+    )
+    placement_note = forms.CharField(label="安置去向（转入特教或送教时填写）", required=False)
+    certificate_number = forms.CharField(
+        label="诊断证明编号（因病休学时填写）", max_length=50, required=False
+    )
+    certificate_issuer = forms.CharField(
+        label="出具医院（因病休学时填写）", max_length=100, required=False
+    )
+    note = forms.CharField(label="说明", max_length=300, required=False)
+
+
+class EscalateForm(VersionedForm):
+    guardian = forms.CharField(label="监护人（通知书送达对象）", max_length=50, required=False)
+    procedure = forms.CharField(
+        label="启动的行政或司法程序",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+
+class CloseForm(VersionedForm):
+    reason = forms.ChoiceField(label="结案原因", choices=CloseReason.choices)
+    note = forms.CharField(label="结案依据或核实情况", max_length=300, required=False)

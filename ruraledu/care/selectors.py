@@ -1,0 +1,95 @@
+"""Reads of care cases, always through the user's scope: the overview's counts (any role that
+sees the unit) and the lists with names (care roles only)."""
+
+import datetime as dt
+
+from django.db.models import BooleanField, Case, Count, ExpressionWrapper, Min, Q, Sum, Value, When
+from django.utils import timezone
+
+from ruraledu.accounts.choices import Action
+
+from .choices import CaseStatus
+from .deadlines import NEGLECT_DAYS
+from .models import DropoutCase
+
+AGE_BANDS = ((30, "30天以内"), (90, "31–90天"), (None, "90天以上"))
+
+
+def neglected_condition(today: dt.date) -> Q:
+    """An open case without a written plan, or without a contact in the last 30 days."""
+    since = today - dt.timedelta(days=NEGLECT_DAYS)
+    return Q(plan="") | Q(last_contact_on__isnull=True) | Q(last_contact_on__lt=since)
+
+
+def case_list(*, user, today: dt.date | None = None):
+    """The cases a care role works or oversees, with `neglected` and `overdue` flags."""
+    today = today or timezone.localdate()
+    open_case = ~Q(status=CaseStatus.CLOSED)
+    return (
+        DropoutCase.objects.for_user(user, Action.CARE)
+        .select_related("person", "unit", "town", "school__org_unit")
+        .annotate(
+            neglected=ExpressionWrapper(
+                open_case & neglected_condition(today), output_field=BooleanField()
+            ),
+            overdue=ExpressionWrapper(
+                open_case & Q(deadline__lt=today), output_field=BooleanField()
+            ),
+        )
+    )
+
+
+def case_get(*, user, pk: int):
+    return case_list(user=user).filter(pk=pk).first()
+
+
+def dashboard_open_cases(*, user, today: dt.date | None = None) -> dict:
+    """常态清零 as a live figure: open cases per town with their ages, counts only (no names),
+    for every role that sees the town."""
+    today = today or timezone.localdate()
+    cases = DropoutCase.objects.for_user(user, Action.VIEW).open()
+    bands = {}
+    lower = None
+    for index, (days, _) in enumerate(AGE_BANDS):
+        after = today - dt.timedelta(days=days) if days else None
+        condition = Q()
+        if after:
+            condition &= Q(opened_on__gte=after)
+        if lower:
+            condition &= Q(opened_on__lt=lower)
+        bands[f"band{index}"] = Count("pk", filter=condition)
+        lower = after
+    one = Value(1)
+    rows = (
+        cases.values("town_id", "town__name", "town__path")
+        .order_by("town__path")
+        .annotate(
+            total=Count("pk"),
+            oldest=Min("opened_on"),
+            neglected=Sum(Case(When(neglected_condition(today), then=one), default=Value(0))),
+            escalated=Count(
+                "pk",
+                filter=Q(status__in=[CaseStatus.ESCALATED_TOWN, CaseStatus.ESCALATED_DISTRICT]),
+            ),
+            overdue=Count("pk", filter=Q(deadline__lt=today)),
+            **bands,
+        )
+    )
+    towns = []
+    for row in rows:
+        row["oldest_days"] = (today - row["oldest"]).days if row["oldest"] else None
+        row["bands"] = [row[f"band{i}"] for i in range(len(AGE_BANDS))]
+        towns.append(row)
+    totals = {
+        key: sum(t[key] for t in towns) for key in ("total", "neglected", "escalated", "overdue")
+    }
+    totals["bands"] = [sum(t["bands"][i] for t in towns) for i in range(len(AGE_BANDS))]
+    ages = [t["oldest_days"] for t in towns if t["oldest_days"] is not None]
+    totals["oldest_days"] = max(ages) if ages else None
+    closed = DropoutCase.objects.for_user(user, Action.VIEW).filter(status=CaseStatus.CLOSED)
+    return {
+        "towns": towns,
+        "totals": totals,
+        "bands": [label for _, label in AGE_BANDS],
+        "closed_this_year": closed.filter(closed_on__year=today.year).count(),
+    }

@@ -1,0 +1,140 @@
+"""Case pages: who sees names, who sees counts only, what is a 404, and that every read of a
+case or of a list with names is logged with the reader's address."""
+
+import pytest
+from django.urls import reverse
+
+from ruraledu.core.models import PersonalDataAccess
+
+from ..choices import CaseStatus
+from ..models import DropoutCase
+from .conftest import FOUND_ON, make_pupil, open_case, walk
+
+
+@pytest.fixture
+def case(pupil, care_officer):
+    return walk(open_case(pupil, care_officer), care_officer, CaseStatus.CONTACTING)
+
+
+def test_reading_a_case_shows_the_name_and_logs_the_read(client, case, care_officer):
+    client.force_login(care_officer)
+    response = client.get(reverse("care:case_detail", args=[case.pk]), REMOTE_ADDR="10.1.2.3")
+    assert response.status_code == 200
+    assert "王小明" in response.content.decode()
+    access = PersonalDataAccess.objects.get()
+    assert (access.user, access.subject, access.purpose, access.address) == (
+        care_officer,
+        f"care.dropoutcase:{case.pk}",
+        "case_view",
+        "10.1.2.3",
+    )
+
+
+def test_the_list_logs_one_read_per_child_shown_by_name(client, case, school_a, care_officer):
+    other = walk(
+        open_case(make_pupil(school_a, name="刘小刚"), care_officer),
+        care_officer,
+        CaseStatus.ASSIGNED,
+    )
+    client.force_login(care_officer)
+    body = client.get(reverse("care:case_list")).content.decode()
+    assert "王小明" in body and "刘小刚" in body
+    assert set(PersonalDataAccess.objects.values_list("subject", "purpose")) == {
+        (f"care.dropoutcase:{case.pk}", "case_list"),
+        (f"care.dropoutcase:{other.pk}", "case_list"),
+    }
+
+
+def test_the_town_office_sees_its_towns_cases_with_masked_names_until_escalated(
+    client, case, town_officer
+):
+    client.force_login(town_officer)
+    body = client.get(reverse("care:case_list")).content.decode()
+    assert "王*明" in body and "王小明" not in body
+    assert not PersonalDataAccess.objects.exists()  # no name shown, nothing to log
+
+
+@pytest.mark.parametrize("persona", ["district_leader", "inspector"])
+def test_read_only_roles_see_counts_and_never_names(client, case, persona, request):
+    user = request.getfixturevalue(persona)
+    client.force_login(user)
+    overview = client.get(reverse("care:overview"))
+    body = overview.content.decode()
+    assert overview.status_code == 200
+    assert "甲镇" in body and "王" not in body.split("care-towns")[1]
+    for url in (
+        reverse("care:case_list"),
+        reverse("care:case_detail", args=[case.pk]),
+        reverse("care:case_open"),
+    ):
+        assert client.get(url).status_code == 404
+    assert not PersonalDataAccess.objects.exists()
+
+
+def test_a_case_of_another_school_is_a_404_and_its_steps_change_nothing(client, case, outsider):
+    client.force_login(outsider)
+    assert client.get(reverse("care:case_detail", args=[case.pk])).status_code == 404
+    response = client.post(
+        reverse("care:case_step", args=[case.pk, "contact"]),
+        {
+            "contact-version": case.version,
+            "contact-on": FOUND_ON,
+            "contact-kind": "phone",
+            "contact-who": "外校",
+            "contact-outcome": "无",
+        },
+    )
+    assert response.status_code == 404
+    assert DropoutCase.objects.get(pk=case.pk).version == case.version
+    assert client.get(reverse("care:overview")).content.decode().count("甲镇") == 0
+
+
+def test_a_stale_form_gets_a_clear_refusal_on_the_page(client, case, care_officer):
+    client.force_login(care_officer)
+    data = {
+        "plan-version": case.version - 1,
+        "plan-on": FOUND_ON,
+        "plan-plan": "每周家访一次，联系父母共同劝返",
+    }
+    response = client.post(reverse("care:case_step", args=[case.pk, "plan"]), data)
+    assert response.status_code == 400
+    assert "已被其他人更新" in response.content.decode()
+    assert DropoutCase.objects.get(pk=case.pk).plan == ""
+
+
+def test_an_officer_opens_a_case_by_id_number_and_a_second_time_gets_the_same_case(
+    client, school_a, care_officer
+):
+    from ruraledu.spreadsheets.testing import new_id
+    from ruraledu.students.models import Enrolment, StudentPerson
+
+    number = new_id()
+    person = StudentPerson(name="孙小雨", sex="2")
+    person.set_id_number(number)
+    person.save()
+    Enrolment.objects.create(person=person, school=school_a, year=2025, grade=8)
+    client.force_login(care_officer)
+    data = {
+        "id_number": number,
+        "name": "孙小雨",
+        "category": "suspected_dropout",
+        "source": "school",
+        "opened_on": FOUND_ON,
+    }
+    first = client.post(reverse("care:case_open"), data)
+    second = client.post(reverse("care:case_open"), data)
+    case = DropoutCase.objects.get()
+    assert first.url == second.url == reverse("care:case_detail", args=[case.pk])
+    # a wrong name is refused with the same words as an unknown child
+    refused = client.post(reverse("care:case_open"), {**data, "name": "孙小云"})
+    assert "不存在或不在您的范围内" in refused.content.decode()
+
+
+def test_the_town_prints_a_numbered_notice(client, case, town_officer, care_officer):
+    case = walk(case, care_officer, CaseStatus.ESCALATED_TOWN, town_actor=town_officer)
+    notice = case.notices.get()
+    client.force_login(town_officer)
+    body = client.get(reverse("care:notice_print", args=[notice.pk])).content.decode()
+    assert "甲镇教育办〔2025〕1号" in body and "王小明" in body and "size: A4" in body
+    client.force_login(care_officer)  # the school does not issue the town's notice
+    assert client.get(reverse("care:notice_print", args=[notice.pk])).status_code == 404

@@ -1,0 +1,319 @@
+"""Care case pages: the overview (counts only), the list and a case's page (names, each read
+logged), the step forms (each calls one service) and the printable 限期返校通知书."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views import View
+
+from ruraledu.accounts.choices import Action
+from ruraledu.accounts.scoping import can
+from ruraledu.audit.utils import request_address
+from ruraledu.core import crypto
+from ruraledu.core.models import PersonalDataAccess
+from ruraledu.core.schoolyear import current_school_year
+from ruraledu.students.models import StudentPerson
+
+from . import forms, selectors, services
+from .choices import (
+    ESCALATED_STATUSES,
+    OUTCOME_STATUSES,
+    WORKING_STATUSES,
+    CaseStatus,
+)
+from .models import ReturnNotice
+from .permissions import clear_names, ensure_visible, may_close_escalated, may_escalate, may_work
+
+
+def log_reads(request, cases, purpose: str) -> None:
+    """One access row per child whose name (or case) was shown: the bureau reads them per
+    child."""
+    address = request_address(request)
+    PersonalDataAccess.objects.bulk_create(
+        PersonalDataAccess(
+            user=request.user,
+            subject=f"care.dropoutcase:{case.pk}",
+            purpose=purpose,
+            address=address,
+        )
+        for case in cases
+    )
+
+
+def _require_care(user) -> None:
+    if not can(user, Action.CARE):
+        raise Http404("没有找到该页面。")
+
+
+class CaseOverviewView(LoginRequiredMixin, View):
+    """常态清零: open cases per town with their ages; counts only, for every role in scope."""
+
+    def get(self, request):
+        context = selectors.dashboard_open_cases(user=request.user)
+        context["works_cases"] = can(request.user, Action.CARE)
+        return render(request, "care/case_overview.html", context)
+
+
+STATUS_FILTERS = {
+    "": ("未结个案", lambda qs: qs.exclude(status=CaseStatus.CLOSED)),
+    "neglected": ("疏于跟进", lambda qs: qs.filter(neglected=True)),
+    "overdue": ("已逾期", lambda qs: qs.filter(overdue=True)),
+    "escalated": ("已升级", lambda qs: qs.filter(status__in=ESCALATED_STATUSES)),
+    "closed": ("已结案", lambda qs: qs.filter(status=CaseStatus.CLOSED)),
+}
+
+
+class CaseListView(LoginRequiredMixin, View):
+    def get(self, request):
+        _require_care(request.user)
+        show = request.GET.get("show", "")
+        if show not in STATUS_FILTERS:
+            show = ""
+        cases = STATUS_FILTERS[show][1](selectors.case_list(user=request.user))
+        page = Paginator(cases.order_by("opened_on", "pk"), 50).get_page(request.GET.get("page"))
+        shown = []
+        for case in page.object_list:
+            case.clear = clear_names(request.user, case)
+            if case.clear:
+                shown.append(case)
+        log_reads(request, shown, "case_list")
+        return render(
+            request,
+            "care/case_list.html",
+            {
+                "page_obj": page,
+                "show": show,
+                "filters": {k: label for k, (label, _) in STATUS_FILTERS.items()},
+            },
+        )
+
+
+class CaseOpenView(LoginRequiredMixin, View):
+    """Open a case for a pupil found by ID number and name (the roster's blind index)."""
+
+    def get(self, request):
+        _require_care(request.user)
+        return render(request, "care/case_open.html", {"form": forms.CaseOpenForm()})
+
+    def post(self, request):
+        _require_care(request.user)
+        form = forms.CaseOpenForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            person = StudentPerson.objects.filter(
+                id_index=crypto.blind_index(data["id_number"]), name=data["name"].strip()
+            ).first()
+            try:
+                if person is None:
+                    raise PermissionDenied
+                case, created = services.case_open(
+                    person=person,
+                    category=data["category"],
+                    source=data["source"],
+                    opened_on=data["opened_on"],
+                    actor=request.user,
+                    year=current_school_year(),
+                    address=request_address(request),
+                )
+            except PermissionDenied:
+                # the same words whether the child is unknown or another school's
+                form.add_error(None, "该学生不存在或不在您的范围内：请核对身份证号和姓名。")
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if created:
+                    messages.success(request, "已建档，请尽快指定班主任和包村干部。")
+                else:
+                    messages.info(request, "该学生已有未结个案，已为您打开该个案，没有重复建档。")
+                return redirect("care:case_detail", pk=case.pk)
+        return render(request, "care/case_open.html", {"form": form})
+
+
+def _visible_case(request, pk: int):
+    case = selectors.case_list(user=request.user).filter(pk=pk).first()
+    if case is None:
+        raise Http404("没有找到该个案。")
+    ensure_visible(request.user, case)
+    return case
+
+
+def _step_forms(user, case) -> dict:
+    """The forms of the steps this user may take on the case now, prefilled."""
+    initial = {"version": case.version}
+    steps = {}
+    works = may_work(user, case)
+    if works and case.status in (CaseStatus.FOUND, *WORKING_STATUSES):
+        steps["assign"] = forms.AssignForm(
+            initial={
+                **initial,
+                "teacher_name": case.teacher_name,
+                "village_cadre": case.village_cadre,
+            },
+            prefix="assign",
+        )
+        steps["plan"] = forms.PlanForm(initial={**initial, "plan": case.plan}, prefix="plan")
+    if works and case.status in WORKING_STATUSES:
+        steps["contact"] = forms.ContactForm(initial=initial, prefix="contact")
+    resolvable = case.status == CaseStatus.CONTACTING or (
+        case.status in ESCALATED_STATUSES and may_escalate(user, case)
+    )
+    if works and resolvable:
+        steps["resolve"] = forms.ResolveForm(initial=initial, prefix="resolve")
+    if may_escalate(user, case) and case.status in (
+        CaseStatus.CONTACTING,
+        CaseStatus.ESCALATED_TOWN,
+    ):
+        steps["escalate"] = forms.EscalateForm(initial=initial, prefix="escalate")
+    closable = (
+        may_close_escalated(user)
+        if case.status in ESCALATED_STATUSES
+        else works and case.status != CaseStatus.CLOSED
+    )
+    if closable:
+        reason = {
+            CaseStatus.RETURNED: "returned",
+            CaseStatus.PLACED: "placed",
+            CaseStatus.SICK_LEAVE: "sick_leave",
+        }.get(case.status, "")
+        steps["close"] = forms.CloseForm(initial={**initial, "reason": reason}, prefix="close")
+    return steps
+
+
+STEP_LABELS = {
+    "assign": "指定责任人",
+    "plan": "劝返方案",
+    "contact": "记录家访、电话或劝返",
+    "resolve": "登记劝返结果",
+    "escalate": "上报升级",
+    "close": "结案",
+}
+
+
+class CaseDetailView(LoginRequiredMixin, View):
+    def get(self, request, pk: int):
+        case = _visible_case(request, pk)
+        return self.render_case(request, case, _step_forms(request.user, case))
+
+    @staticmethod
+    def render_case(request, case, steps, status=200):
+        case.clear = clear_names(request.user, case)
+        log_reads(request, [case], "case_view")
+        enrolment = case.person.enrolments.order_by("-year").first()
+        return render(
+            request,
+            "care/case_detail.html",
+            {
+                "case": case,
+                "enrolment": enrolment,
+                "events": case.events.select_related("actor"),
+                "contacts": case.contacts.all(),
+                "notices": case.notices.all(),
+                "steps": [(key, STEP_LABELS[key], form) for key, form in steps.items()],
+                "outcome_statuses": OUTCOME_STATUSES,
+            },
+            status=status,
+        )
+
+
+def _run(step: str, case, user, data: dict, address):
+    common = {
+        "case": case,
+        "actor": user,
+        "version": data["version"],
+        "on": data["on"],
+        "address": address,
+    }
+    if step == "assign":
+        return services.case_assign(
+            **common, teacher_name=data["teacher_name"], village_cadre=data["village_cadre"]
+        )
+    if step == "plan":
+        return services.case_plan_set(**common, plan=data["plan"])
+    if step == "contact":
+        return services.case_contact_add(
+            **common,
+            kind=data["kind"],
+            who=data["who"],
+            outcome=data["outcome"],
+            next_step=data["next_step"],
+        )
+    if step == "resolve":
+        return services.case_resolve(
+            **common,
+            outcome=data["outcome"],
+            placement_note=data["placement_note"],
+            certificate_number=data["certificate_number"],
+            certificate_issuer=data["certificate_issuer"],
+            note=data["note"],
+        )
+    if step == "escalate":
+        return services.case_escalate(
+            **common, guardian=data["guardian"], procedure=data["procedure"]
+        )
+    return services.case_close(**common, reason=data["reason"], note=data["note"])
+
+
+FORMS = {
+    "assign": forms.AssignForm,
+    "plan": forms.PlanForm,
+    "contact": forms.ContactForm,
+    "resolve": forms.ResolveForm,
+    "escalate": forms.EscalateForm,
+    "close": forms.CloseForm,
+}
+DONE = {
+    "assign": "已指定责任人。",
+    "plan": "劝返方案已保存。",
+    "contact": "联系记录已保存。",
+    "resolve": "劝返结果已登记，请核实后结案。",
+    "escalate": "已上报升级。",
+    "close": "个案已结案。",
+}
+
+
+class CaseStepView(LoginRequiredMixin, View):
+    """One step of a case (POST only): the form's shape, then the service decides."""
+
+    def post(self, request, pk: int, step: str):
+        if step not in FORMS:
+            raise Http404
+        case = _visible_case(request, pk)
+        form = FORMS[step](request.POST, prefix=step)
+        if form.is_valid():
+            try:
+                _run(step, case, request.user, form.cleaned_data, request_address(request))
+            except PermissionDenied as error:
+                raise Http404("没有找到该个案。") from error
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, DONE[step])
+                return redirect("care:case_detail", pk=case.pk)
+        steps = _step_forms(request.user, case)
+        steps[step] = form
+        return CaseDetailView.render_case(request, case, steps, status=400)
+
+
+class NoticePrintView(LoginRequiredMixin, View):
+    """The town's 限期返校通知书 laid out for A4, with the child's name in clear: a care role of
+    the town (or the bureau) only; each print is logged."""
+
+    def get(self, request, pk: int):
+        notice = get_object_or_404(
+            ReturnNotice.objects.select_related("case__person", "case__town", "case__unit"),
+            pk=pk,
+        )
+        case = notice.case
+        if not may_escalate(request.user, case):
+            raise Http404("没有找到该通知书。")
+        log_reads(request, [case], "notice_print")
+        school = case.school.org_unit.name if case.school_id else ""
+        return render(
+            request,
+            "care/notice_print.html",
+            {"notice": notice, "case": case, "school": school},
+        )
