@@ -1,8 +1,7 @@
 from django import forms
 
-from ruraledu.orgunits.choices import GRADE_RANGES
-
 from .models import Enrolment
+from .rules import enrolment_problems
 
 
 class EnrolmentForm(forms.ModelForm):
@@ -36,18 +35,10 @@ class EnrolmentForm(forms.ModelForm):
                 "form-check-input" if checkbox else "form-select" if select else "form-control"
             )
 
-    def clean_grade(self):
-        grade = self.cleaned_data["grade"]
-        if grade not in GRADE_RANGES.get(self.instance.school.stage, range(0)):
-            raise forms.ValidationError("年级与学校类型不符。")
-        return grade
-
     def clean(self):
         data = super().clean()
-        if data.get("placement") and not data.get("disability"):
-            self.add_error("placement", "只有残疾学生才填写安置方式。")
-        if data.get("lunch_served") and not data.get("lunch_needed"):
-            self.add_error("lunch_served", "无午餐需求的学生不应标记为午餐已保障。")
+        for field, message in enrolment_problems(data, self.instance.school.stage):
+            self.add_error(field, f"{message}。")
         return data
 
 

@@ -11,7 +11,6 @@ from ruraledu.core import crypto
 from ruraledu.core.bulk import select_in
 from ruraledu.core.idnumbers import birth_date_from_id
 from ruraledu.core.models import Sex
-from ruraledu.orgunits.choices import GRADE_RANGES
 from ruraledu.orgunits.lookups import SchoolLookup, VillageLookup
 from ruraledu.spreadsheets.base import (
     CellError,
@@ -38,6 +37,7 @@ from ruraledu.workforce.models import StaffPerson
 
 from .choices import FamilyStatus, IdKind, Placement, Transport
 from .models import Enrolment, StudentPerson
+from .rules import enrolment_problems
 
 
 def _flag(key: str, header: str) -> Column:
@@ -161,7 +161,7 @@ class StudentImporter(Importer):
                     bad(row, "id_number", f"同一学生在文件中出现两次（{problem}）")
                 elif birth and birth != birth_date_from_id(number):
                     bad(row, "birth_date", "出生日期与证件号不符")
-            school = None
+            school = stage = name = None
             if code:
                 if code not in checked:
                     checked[code] = (schools.problem(code), schools.by_code.get(code))
@@ -171,18 +171,23 @@ class StudentImporter(Importer):
                     school = None
                 elif school.is_campus:
                     bad(row, "school", "此处应填学校（法人）代码，校区请填在“校区代码”列")
-                elif grade and grade not in GRADE_RANGES.get(school.stage, ()):
-                    bad(row, "grade", f"{grade} 年级与学校类型不符（{school.name}）")
+                else:
+                    stage, name = school.stage, school.name
             if campus and school:
                 ref = schools.by_code.get(campus)
                 if ref is None or not ref.is_campus or ref.parent_pk != school.pk:
                     bad(row, "campus", "校区代码不存在或不属于该学校")
             if village and (problem := villages.problem(village)):
                 bad(row, "village", problem)
-            if placement and not disability:
-                bad(row, "placement", "只有残疾学生才填写安置方式")
-            if lunch_served and not lunch_needed:
-                bad(row, "lunch_served", "无午餐需求的学生不应标记为午餐已保障")
+            flags = {
+                "grade": grade,
+                "placement": placement,
+                "disability": disability,
+                "lunch_needed": lunch_needed,
+                "lunch_served": lunch_served,
+            }
+            for field, message in enrolment_problems(flags, stage, name or ""):
+                bad(row, field, message)
             if mentor:
                 if problem := id_problem(mentor):
                     bad(row, "mentor", problem)

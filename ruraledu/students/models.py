@@ -123,8 +123,15 @@ class Enrolment(models.Model):
         return f"{self.person} {self.year} {self.grade}年级"
 
     def clean(self):
-        if self.placement and not self.disability:
-            raise ValidationError({"placement": "只有残疾学生才需要填写安置方式。"})
+        from .rules import enrolment_problems
+
+        values = {f.name: getattr(self, f.name) for f in self._meta.concrete_fields}
+        stage = self.school.stage if self.school_id else None
+        errors: dict[str, list[str]] = {}
+        for field, message in enrolment_problems(values, stage):
+            errors.setdefault(field, []).append(f"{message}。")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_priority(self) -> bool:

@@ -149,3 +149,33 @@ def transfer_cancel(*, transfer: Transfer, actor) -> Transfer:
     if not may_cancel(actor, transfer):
         raise PermissionDenied("只有转入学校可以撤回待处理的申请")
     return _close(transfer, actor=actor, status=TransferStatus.CANCELLED, summary="撤回转学申请")
+
+
+@transaction.atomic
+def enrolment_update(*, enrolment: Enrolment, values: dict, actor, address=None) -> Enrolment:
+    """A page edit of one enrolment: scope, the shared rules (the model's clean), the save and
+    its audit row in one place. The school and the person are not edited here (transfers are)."""
+    if not Reach(actor, Action.CHANGE).covers(enrolment.school.org_unit.path):
+        raise PermissionDenied("无权修改该学生的学籍")
+    enrolment = (
+        Enrolment.objects.select_for_update()
+        .select_related("school__org_unit")
+        .get(pk=enrolment.pk)
+    )
+    before = snapshot(enrolment)
+    for field, value in values.items():
+        if field in ("person", "school", "year"):
+            raise ValidationError("学校、学年和学生本人不能在此修改，转学请走转学申请")
+        setattr(enrolment, field, value)
+    enrolment.full_clean()
+    enrolment.save()
+    audit_record(
+        actor=actor,
+        instance=enrolment,
+        action=AuditAction.UPDATE,
+        before=before,
+        after=snapshot(enrolment),
+        address=address,
+        summary="在页面上修改学籍信息",
+    )
+    return enrolment

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -9,13 +8,13 @@ from django.views.generic import UpdateView
 
 from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import Reach
-from ruraledu.audit.services import audit_record, snapshot
 from ruraledu.audit.utils import request_address
 from ruraledu.core.models import PersonalDataAccess
-from ruraledu.core.views import SchoolRecordListView
+from ruraledu.orgunits.registry import SchoolRecordListView
 
 from .forms import EnrolmentForm
 from .models import Enrolment, StudentPerson
+from .services import enrolment_update
 
 CARE_FILTERS = {
     "left_behind": "留守儿童",
@@ -76,18 +75,12 @@ class EnrolmentEditView(LoginRequiredMixin, UpdateView):
         )
 
     def form_valid(self, form):
-        before = snapshot(Enrolment.objects.get(pk=self.object.pk))
-        with transaction.atomic():
-            saved = form.save()
-            audit_record(
-                actor=self.request.user,
-                instance=saved,
-                action="update",
-                before=before,
-                after=snapshot(saved),
-                address=request_address(self.request),
-                summary="在页面上修改学籍信息",
-            )
+        enrolment_update(
+            enrolment=self.object,
+            values={name: form.cleaned_data[name] for name in form.fields},
+            actor=self.request.user,
+            address=request_address(self.request),
+        )
         messages.success(self.request, "学籍信息已保存。")
         url = reverse("students:enrolment_list", args=[self.object.school.org_unit.code])
         return redirect(f"{url}?year={self.object.year}")
