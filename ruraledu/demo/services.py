@@ -10,6 +10,7 @@ from django.db import transaction
 
 from ruraledu.accounts.choices import Role
 from ruraledu.accounts.models import RoleAssignment, User
+from ruraledu.demo.care import care_demo_setup
 from ruraledu.demo.reporting import reporting_demo_setup
 from ruraledu.orgunits.choices import OrgUnitKind, SchoolStage
 from ruraledu.orgunits.models import Department, OrgUnit, School
@@ -93,7 +94,7 @@ def demo_setup(*, scale: str = "district", years: list[int] | None = None) -> li
         for stage in (SchoolStage.PRIMARY, SchoolStage.JUNIOR)
     ]
     department = Department.objects.get(code="human-resources")
-    _account(
+    admin = _account(
         "admin", "区教体局管理员（示例）", Role.DISTRICT_ADMIN, units=[district], superuser=True
     )
     _account("leader", "区领导（示例）", Role.DISTRICT_LEADER, units=[district])
@@ -102,7 +103,11 @@ def demo_setup(*, scale: str = "district", years: list[int] | None = None) -> li
     _account("clerk", "昆仑镇中心小学填报员（示例）", Role.SCHOOL_CLERK, units=[clerk_school])
     _account("inspector", "责任督学（示例）", Role.INSPECTOR, units=inspected)
     _account("researcher", "教研员（示例）", Role.RESEARCHER, units=researched)
+    _account(
+        "care", "昆仑镇中心小学控辍保学专干（示例）", Role.SCHOOL_CARE_OFFICER, units=[clerk_school]
+    )
     reporting_demo_setup()  # holidays and quarterly reporting schedules, never overwritten
+    care_demo_setup(actor=admin, clerk_school=clerk_school)  # once: cases keep their history
 
     return [
         DemoLogin("admin", Role.DISTRICT_ADMIN.label, "淄川区（可进入管理后台）"),
@@ -110,6 +115,7 @@ def demo_setup(*, scale: str = "district", years: list[int] | None = None) -> li
         DemoLogin("dept", Role.DEPARTMENT_REPORTER.label, department.name),
         DemoLogin("town", Role.TOWN_OFFICER.label, "昆仑镇"),
         DemoLogin("clerk", Role.SCHOOL_CLERK.label, clerk_school.name),
+        DemoLogin("care", Role.SCHOOL_CARE_OFFICER.label, clerk_school.name),
         DemoLogin("inspector", Role.INSPECTOR.label, "、".join(u.name for u in inspected)),
         DemoLogin("researcher", Role.RESEARCHER.label, "、".join(u.name for u in researched)),
     ]

@@ -6,9 +6,10 @@ from django.db.models import Case, F, FloatField, Q, Value, When
 
 from ruraledu.orgunits.choices import OrgUnitKind, SchoolStage
 
-from .definitions import preschool, quality, special
+from .definitions import care, preschool, quality, special
 from .definitions.common import FACILITY, KG_CLASSES, POSTS, RURAL_SCHOOLS
 from .drilldown import SHORT_LABEL, Drill, measure_drill, scope_units, short_drill, town_of
+from .drilldown_care import CaseDrill
 from .engine import Measure
 from .models import IndicatorValue
 
@@ -408,6 +409,8 @@ class FamousNominees(Adapter):
 
 
 ADAPTERS = {
+    care.PoorFamilyDropoutOpen: CaseDrill(),
+    care.DropoutCasePlanRate: CaseDrill(),
     quality.ResourceIndicator: Resources(),
     quality.DifferenceCoefficient: Coefficient(),
     quality.ComplianceRate: SchoolRule(),

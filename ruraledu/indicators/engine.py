@@ -161,9 +161,7 @@ REGISTRY: dict[str, Indicator] = {}
 # Indicators the plan names whose records the platform does not hold yet: code -> what is
 # missing, shown as the target's 缺少数据 note. A code moves to REGISTRY once it is computed.
 PENDING: dict[str, str] = {
-    "poor_family_dropout_open_count": "控辍保学个案（一人一案）数据尚未纳入平台",
     "rural_struggling_student_record_rate": "学困生成长档案与帮扶计划数据尚未纳入平台",
-    "dropout_case_plan_rate": "控辍保学个案（一人一案）及劝返跟进记录尚未纳入平台",
 }
 
 

@@ -10,7 +10,7 @@ from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import Reach
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, snapshot
-from ruraledu.orgunits.choices import OrgUnitKind
+from ruraledu.orgunits.choices import TOWN_LEVEL_KINDS
 from ruraledu.students.models import Enrolment
 
 from ..choices import WORKING_STATUSES, CaseCategory, CaseEventKind, CaseStatus
@@ -32,7 +32,7 @@ def _place(person, year: int):
         return None, None, None
     school_unit = enrolment.school.org_unit
     town = school_unit.parent
-    while town is not None and town.kind not in (OrgUnitKind.TOWN, OrgUnitKind.SUBDISTRICT):
+    while town is not None and town.kind not in TOWN_LEVEL_KINDS:
         town = town.parent
     return enrolment.school, town, enrolment.grade
 
@@ -58,6 +58,8 @@ def case_open(
     not_future(opened_on, timezone.localdate(), "发现日期")
     school, school_town, grade = _place(person, year)
     if school is not None:
+        if school_town is None:
+            raise ValidationError("该学生的学校不属于任何镇街（街道、开发区），无法建档。")
         town, unit = school_town, school.org_unit
     elif town is None:
         raise ValidationError("该学生没有学籍记录，请选择其户籍所在的镇街。")

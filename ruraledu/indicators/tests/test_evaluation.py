@@ -111,7 +111,7 @@ def test_statuses_are_stored_and_every_change_is_recorded(plan, district):
         comparator="eq",
         threshold=0,
         due_date=dt.date(2030, 12, 31),
-        indicator_code="poor_family_dropout_open_count",
+        indicator_code="rural_struggling_student_record_rate",
     )
     # given no values yet
     evaluate_targets(TODAY)

@@ -1,0 +1,34 @@
+"""The demo district's cases: plausible states, the school's accounts have some to work, and
+setting the demo up again adds none."""
+
+from collections import Counter
+
+from django.core.management import call_command
+
+from ruraledu.accounts.choices import Action
+from ruraledu.demo.care import STORIES
+
+from ..models import CaseEvent, DropoutCase
+
+
+def test_the_demo_has_cases_at_plausible_states_and_a_second_run_adds_none(db, capsys):
+    call_command("setup_demo", scale="tiny")
+    assert "care" in capsys.readouterr().out
+    statuses = Counter(DropoutCase.objects.values_list("status", flat=True))
+    assert sum(statuses.values()) == len(STORIES) == 37
+    assert statuses == {
+        "closed": 23,
+        "returned": 2,
+        "contacting": 6,
+        "assigned": 2,
+        "found": 1,
+        "escalated_town": 2,
+        "escalated_district": 1,
+    }
+    assert CaseEvent.objects.filter(kind="escalated_town").count() == 3
+    from ruraledu.accounts.models import User
+
+    officer = User.objects.get(username="care")
+    assert DropoutCase.objects.for_user(officer, Action.CARE).open().count() == 2
+    call_command("setup_demo", scale="tiny")
+    assert DropoutCase.objects.count() == 37
