@@ -4,6 +4,7 @@ import pytest
 import yaml
 from django.core.management import ManagementUtility, call_command
 from django.core.management.base import CommandError
+from django.db import connections
 
 from ruraledu.orgunits.departments import DepartmentMatcher
 from ruraledu.orgunits.models import Department
@@ -164,11 +165,15 @@ def test_a_missing_column_is_named(matcher, tmp_path):
     assert "缺少“工作目标”列" in str(excinfo.value)
 
 
-def test_command_exits_non_zero_on_an_ambiguous_header_and_writes_nothing(db, tmp_path, capsys):
+def test_command_exits_non_zero_on_an_ambiguous_header_and_writes_nothing(
+    db, tmp_path, capsys, monkeypatch
+):
     header = ["序号", "项目名称", "主要任务", "工作目标", "牵头部门", "单位"]
     path = build(tmp_path / "plan.docx", *BODY, Table([header, project(1, "甲项目")]))
     output = tmp_path / "draft.yaml"
-    # when run as from the shell
+    # when run as from the shell (whose exit closes the database connections; the test's
+    # transaction must outlive it on PostgreSQL)
+    monkeypatch.setattr(connections, "close_all", lambda: None)
     with pytest.raises(SystemExit) as excinfo:
         ManagementUtility(["manage.py", "import_plan_doc", str(path), "-o", str(output)]).execute()
     # then it fails with the column named and no draft is written
