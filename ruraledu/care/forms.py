@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from .choices import OUTCOME_STATUSES, CaseCategory, CaseSource, CloseReason, ContactKind
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 class CareForm(forms.Form):
