@@ -1,7 +1,10 @@
-"""The school a registry page is about, found within the user's scope (404 outside it)."""
+"""A school's registry pages: the school a page is about, found within the user's scope (404
+outside it), the page's year and tabs, and the base view of a school's yearly records."""
 
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.urls import reverse
+from django.views.generic import ListView
 
 from ruraledu.core.kinds import registry_tabs
 from ruraledu.core.models import SchoolYear
@@ -37,3 +40,30 @@ def registry_context(request, school: School) -> dict:
             for _kind, tab in registry_tabs()
         ],
     }
+
+
+class SchoolRecordListView(ListView):
+    """A school's records for one school year: scoped, filtered, paginated; htmx gets the table."""
+
+    paginate_by = 50
+    partial_template_name = ""
+    tab = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        self.school = school_for_page(request, kwargs["code"])
+        self.registry = registry_context(request, self.school)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_template_names(self):
+        if self.request.htmx and self.partial_template_name:
+            return [self.partial_template_name]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        return super().get_context_data(
+            tab=self.tab, query_string=params.urlencode(), **self.registry, **kwargs
+        )

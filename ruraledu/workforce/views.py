@@ -1,4 +1,4 @@
-from ruraledu.core.views import SchoolRecordListView
+from ruraledu.orgunits.registry import SchoolRecordListView
 
 from .choices import Position
 from .models import Post
