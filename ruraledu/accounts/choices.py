@@ -24,6 +24,10 @@ class Action(models.TextChoices):
     MOVE = "move", "调整隶属关系、办理转学"
     # Working care cases (控辍保学 一人一案): opening, following up, escalating
     CARE = "care", "办理关爱个案"
+    # 责任督学: recording visits, raising findings, issuing and verifying 整改 at their schools
+    SUPERVISE = "supervise", "督导检查与整改"
+    # 教研员: recording 听课 at their linked (包校/定点联系) schools
+    OBSERVE = "observe", "听课记录"
 
 
 # What each role may do within the part of the tree (or department) it is assigned on.
@@ -36,6 +40,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.REVIEW,
             Action.MOVE,
             Action.CARE,
+            Action.SUPERVISE,
+            Action.OBSERVE,
         }
     ),
     Role.DISTRICT_LEADER: frozenset({Action.VIEW}),
@@ -44,8 +50,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.SCHOOL_CLERK: frozenset(
         {Action.VIEW, Action.CHANGE, Action.VIEW_PERSONAL, Action.CARE}
     ),
-    Role.INSPECTOR: frozenset({Action.VIEW}),
-    Role.RESEARCHER: frozenset({Action.VIEW}),
+    Role.INSPECTOR: frozenset({Action.VIEW, Action.SUPERVISE}),
+    Role.RESEARCHER: frozenset({Action.VIEW, Action.OBSERVE}),
     Role.SCHOOL_CARE_OFFICER: frozenset({Action.VIEW, Action.VIEW_PERSONAL, Action.CARE}),
 }
 

@@ -41,3 +41,17 @@ class PilotLevel(models.TextChoices):
     PROVINCE = "province", "省级"
     CITY = "city", "市级"
     COUNTY = "county", "区级"
+
+
+class ObservationSource(models.TextChoices):
+    """How a 听课 record came in: both land in the same table and count the same."""
+
+    IMPORT = "import", "Excel 导入"
+    PLATFORM = "platform", "平台录入"
+
+
+class ObservationRating(models.TextChoices):
+    EXCELLENT = "excellent", "优秀"
+    GOOD = "good", "良好"
+    FAIR = "fair", "合格"
+    POOR = "poor", "待改进"

@@ -1,12 +1,23 @@
 """Dated activities and programmes: lessons, observations, trips, training, studios, bases,
 interns, nominations, courses and clubs, 学区 roles, links to rural schools, pilots."""
 
+from django.conf import settings
 from django.db import models
 
 from ruraledu.core.querysets import ScopedQuerySet
 from ruraledu.core.schoolyear import semester_of
 
-from .choices import BaseKind, DistrictRole, LessonKind, Level, PilotLevel, Programme, TrainingKind
+from .choices import (
+    BaseKind,
+    DistrictRole,
+    LessonKind,
+    Level,
+    ObservationRating,
+    ObservationSource,
+    PilotLevel,
+    Programme,
+    TrainingKind,
+)
 
 
 class AtSchoolQuerySet(ScopedQuerySet):
@@ -39,6 +50,27 @@ class LessonObservation(DatedAtSchool):
     observer = models.ForeignKey(
         "workforce.StaffPerson", verbose_name="教研员", on_delete=models.PROTECT, related_name="+"
     )
+    # an Excel import or a researcher's phone: both count the same in every indicator
+    source = models.CharField(
+        "来源", max_length=10, choices=ObservationSource.choices, default=ObservationSource.IMPORT
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="录入账号",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    class_name = models.CharField("班级", max_length=30, blank=True, default="")
+    subject = models.CharField("学科", max_length=20, blank=True, default="")
+    teacher_name = models.CharField("授课教师", max_length=50, blank=True, default="")
+    title = models.CharField("课题", max_length=100, blank=True, default="")
+    rating = models.CharField(
+        "评价", max_length=10, choices=ObservationRating.choices, blank=True, default=""
+    )
+    comments = models.TextField("评课意见", blank=True, default="")
+    follow_up = models.CharField("跟进措施", max_length=300, blank=True, default="")
 
     class Meta:
         verbose_name = "听课记录"

@@ -1,0 +1,49 @@
+"""Every supervision write: each checks the policy, refuses an illegal step in Chinese, locks
+the row and checks the version where people compete, and writes the audit row."""
+
+from .checklists import checklist_current, checklist_draft_save, checklist_publish, visit_kind_save
+from .escalation import items_escalate
+from .numbering import notice_number_next
+from .observations import observation_record
+from .rectification import item_answer, item_close, item_create, item_return, notice_issue
+from .visits import (
+    finding_add,
+    photo_add,
+    visit_correct,
+    visit_create,
+    visit_sign_off,
+    visit_update,
+)
+from .zones import (
+    inspector_assign,
+    inspector_unassign,
+    school_link_assign,
+    staff_account_link,
+    zone_save,
+)
+
+__all__ = [
+    "checklist_current",
+    "checklist_draft_save",
+    "checklist_publish",
+    "finding_add",
+    "inspector_assign",
+    "inspector_unassign",
+    "item_answer",
+    "item_close",
+    "item_create",
+    "item_return",
+    "items_escalate",
+    "notice_issue",
+    "notice_number_next",
+    "observation_record",
+    "photo_add",
+    "school_link_assign",
+    "staff_account_link",
+    "visit_correct",
+    "visit_create",
+    "visit_kind_save",
+    "visit_sign_off",
+    "visit_update",
+    "zone_save",
+]

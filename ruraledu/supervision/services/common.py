@@ -1,0 +1,54 @@
+"""What every supervision write shares: the locked, version-checked read and the audit row."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from ruraledu.audit.services import audit_record, changed, snapshot
+
+
+def lock(model, obj, version: int | None, what: str):
+    """`obj` re-read under a row lock. `version` is what the user's form was read at: when
+    someone changed the record since, the change is refused rather than merged."""
+    locked = model.objects.select_for_update().select_related("school__org_unit").get(pk=obj.pk)
+    if version is not None and locked.version != version:
+        raise ValidationError(
+            "该%(what)s已被其他人更新（您看到的是第 %(seen)s 版，现在是第 %(now)s 版），"
+            "您的修改没有保存。请刷新页面，核对最新情况后再操作。",
+            params={"what": what, "seen": version, "now": locked.version},
+            code="stale",
+        )
+    return locked
+
+
+def not_future(on: dt.date, what: str = "日期") -> None:
+    if on > timezone.localdate():
+        raise ValidationError(f"{what}不能晚于今天。")
+
+
+def save_audited(
+    *,
+    obj,
+    before: dict,
+    fields: list[str],
+    actor,
+    action: str,
+    summary: str,
+    address: str | None = None,
+    exclude: list[str] | None = None,
+) -> None:
+    """Raise the version, validate, save the fields and append the audit row."""
+    obj.version += 1
+    obj.full_clean(exclude=exclude)
+    obj.save(update_fields=[*dict.fromkeys(fields), "version", "updated_at"])
+    old, new = changed(before, snapshot(obj))
+    audit_record(
+        actor=actor,
+        instance=obj,
+        action=action,
+        before=old,
+        after=new,
+        summary=summary,
+        address=address,
+    )

@@ -1,0 +1,161 @@
+"""Zones, 挂牌 inspectors and researchers' 包校 links: the bureau's assignments. An assignment
+also gives (or takes back) the role on the school, so the one permission policy decides what
+an inspector or researcher may do and where."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from ruraledu.accounts.choices import Role
+from ruraledu.accounts.models import RoleAssignment
+from ruraledu.activities.models import SchoolLink
+from ruraledu.audit.choices import AuditAction
+from ruraledu.audit.services import audit_record, snapshot
+
+from ..models import InspectorAssignment, StaffAccount, Zone
+from ..permissions import may_configure, require
+
+BUREAU_ONLY = "只有区教体局可以调整督导责任区和人员安排。"
+
+
+@transaction.atomic
+def zone_save(*, actor, name: str, schools, town=None, zone: Zone | None = None) -> Zone:
+    """Create or change a 督导责任区 and its schools."""
+    require(may_configure(actor), BUREAU_ONLY)
+    before = snapshot(zone) if zone else {}
+    zone = zone or Zone()
+    zone.name, zone.town = name.strip(), town
+    zone.full_clean()
+    zone.save()
+    zone.schools.set(schools)
+    after = {**snapshot(zone), "schools": sorted(s.org_unit.code for s in zone.schools.all())}
+    audit_record(
+        actor=actor,
+        instance=zone,
+        action=AuditAction.UPDATE if before else AuditAction.CREATE,
+        before=before,
+        after=after,
+        summary=f"督导责任区：{zone.name}",
+    )
+    return zone
+
+
+def _grant(user, role: str, unit) -> None:
+    RoleAssignment.objects.get_or_create(user=user, role=role, org_unit=unit)
+
+
+@transaction.atomic
+def inspector_assign(
+    *,
+    actor,
+    school,
+    inspector,
+    year: int,
+    started_on: dt.date,
+    zone: Zone | None = None,
+    work_phone: str = "",
+    duties: str = "",
+) -> InspectorAssignment:
+    """Make `inspector` the school's 挂牌 责任督学 for `year`; the previous one's assignment
+    ends that day (kept as history) and their role on the school goes with it."""
+    require(may_configure(actor), BUREAU_ONLY)
+    current = (
+        InspectorAssignment.objects.select_for_update()
+        .filter(school=school, year=year, ended_on__isnull=True)
+        .first()
+    )
+    if current is not None:
+        if current.inspector_id == inspector.pk:
+            raise ValidationError("该督学已是这所学校本学年的挂牌责任督学。")
+        inspector_unassign(actor=actor, assignment=current, ended_on=started_on)
+    assignment = InspectorAssignment(
+        school=school,
+        inspector=inspector,
+        zone=zone,
+        year=year,
+        started_on=started_on,
+        work_phone=work_phone,
+        duties=duties,
+    )
+    assignment.full_clean()
+    assignment.save()
+    _grant(inspector, Role.INSPECTOR, school.org_unit)
+    audit_record(
+        actor=actor,
+        instance=assignment,
+        action=AuditAction.CREATE,
+        after=snapshot(assignment),
+        summary=f"挂牌督学：{inspector} 负责 {school}",
+    )
+    return assignment
+
+
+@transaction.atomic
+def inspector_unassign(
+    *, actor, assignment: InspectorAssignment, ended_on: dt.date
+) -> InspectorAssignment:
+    """End an assignment (the row stays) and take back the inspector's role on the school."""
+    require(may_configure(actor), BUREAU_ONLY)
+    if assignment.ended_on is not None:
+        raise ValidationError("该挂牌安排已经结束。")
+    if ended_on < assignment.started_on:
+        raise ValidationError("结束日期不能早于开始日期。")
+    before = snapshot(assignment)
+    assignment.ended_on = ended_on
+    assignment.full_clean(validate_constraints=False)
+    assignment.save(update_fields=["ended_on"])
+    RoleAssignment.objects.filter(
+        user=assignment.inspector, role=Role.INSPECTOR, org_unit=assignment.school.org_unit
+    ).delete()
+    audit_record(
+        actor=actor,
+        instance=assignment,
+        action=AuditAction.UPDATE,
+        before=before,
+        after=snapshot(assignment),
+        summary=f"挂牌督学：{assignment.inspector} 不再负责 {assignment.school}",
+    )
+    return assignment
+
+
+@transaction.atomic
+def staff_account_link(*, actor, user, person) -> StaffAccount:
+    """Say which staff record an account acts as (a 教研员's 听课 are recorded under it)."""
+    require(may_configure(actor), BUREAU_ONLY)
+    link = StaffAccount(user=user, person=person)
+    link.full_clean()
+    link.save()
+    audit_record(
+        actor=actor,
+        instance=link,
+        action=AuditAction.CREATE,
+        after=snapshot(link),
+        summary=f"账号 {user} 对应教职工 {person}",
+    )
+    return link
+
+
+@transaction.atomic
+def school_link_assign(*, actor, researcher, school, year: int) -> SchoolLink:
+    """包校/定点联系: link a researcher to a school for a year. The link is the same
+    activities.SchoolLink row the Excel import writes (indicators read it); the researcher
+    gets the role on the school that lets them record 听课 there."""
+    require(may_configure(actor), BUREAU_ONLY)
+    account = StaffAccount.objects.filter(user=researcher).select_related("person").first()
+    if account is None:
+        raise ValidationError("该账号还没有对应的教职工记录，请先关联教职工。")
+    link, created = SchoolLink.objects.get_or_create(
+        person=account.person, school=school, year=year
+    )
+    if not created:
+        raise ValidationError("该教研员本学年已联系这所学校。")
+    _grant(researcher, Role.RESEARCHER, school.org_unit)
+    audit_record(
+        actor=actor,
+        instance=link,
+        action=AuditAction.CREATE,
+        after=snapshot(link),
+        summary=f"包校联系：{account.person} 联系 {school}（{year}学年）",
+    )
+    return link

@@ -1,0 +1,62 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from ruraledu.activities.choices import ObservationSource
+from ruraledu.activities.models import LessonObservation
+
+from .. import services
+from ..selectors import observation_progress
+from .conftest import YEAR
+
+
+def test_a_researcher_records_into_the_import_table_with_its_source(researcher, school_a):
+    # when
+    services.observation_record(
+        actor=researcher,
+        school=school_a,
+        held_on=dt.date(2025, 10, 9),
+        class_name="三年级一班",
+        subject="数学",
+        teacher_name="刘老师",
+        title="两位数乘法",
+        rating="good",
+        comments="节奏好",
+    )
+    # then
+    row = LessonObservation.objects.get()
+    assert (row.observer, row.school, row.year, row.semester) == (
+        researcher.staff_account.person,
+        school_a,
+        YEAR,
+        1,
+    )
+    assert row.source == ObservationSource.PLATFORM and row.recorded_by == researcher
+
+
+def test_one_record_per_school_and_day(researcher, school_a):
+    services.observation_record(actor=researcher, school=school_a, held_on=dt.date(2025, 10, 9))
+    with pytest.raises(ValidationError, match="这一天已有"):
+        services.observation_record(actor=researcher, school=school_a, held_on=dt.date(2025, 10, 9))
+    assert LessonObservation.objects.count() == 1
+
+
+def test_a_researcher_cannot_record_at_an_unlinked_school(
+    researcher, school_b, inspector, school_a
+):
+    for actor, school in ((researcher, school_b), (inspector, school_a)):
+        with pytest.raises(PermissionDenied):
+            services.observation_record(actor=actor, school=school, held_on=dt.date(2025, 10, 9))
+    assert not LessonObservation.objects.exists()
+
+
+def test_progress_counts_both_sources_against_eight(researcher, school_a):
+    person = researcher.staff_account.person
+    LessonObservation.objects.create(observer=person, school=school_a, held_on=dt.date(2025, 9, 10))
+    for day in (11, 12, 13):
+        services.observation_record(
+            actor=researcher, school=school_a, held_on=dt.date(2025, 10, day)
+        )
+    (row,) = observation_progress(user=researcher, year=YEAR, semester=1)
+    assert (row["school"], row["count"], row["required"], row["percent"]) == (school_a, 4, 8, 50)

@@ -1,0 +1,89 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from ruraledu.accounts.choices import Action, Role
+from ruraledu.accounts.models import RoleAssignment
+from ruraledu.accounts.policy import Reach
+from ruraledu.accounts.tests.factories import UserFactory
+from ruraledu.activities.models import SchoolLink
+from ruraledu.audit.models import AuditEvent
+
+from .. import services
+from ..models import InspectorAssignment, Zone
+from .conftest import YEAR
+
+
+def fresh(user):
+    return type(user).objects.get(pk=user.pk)  # drops the cached role assignments
+
+
+def test_an_assigned_inspector_may_supervise_their_school_only(inspector, school_a, school_b):
+    # given the inspector of school A
+    reach = Reach(fresh(inspector), Action.SUPERVISE)
+    # then
+    assert reach.covers(school_a.org_unit.path)
+    assert not reach.covers(school_b.org_unit.path)
+    assert not Reach(fresh(inspector), Action.CHANGE).covers(school_a.org_unit.path)
+
+
+def test_a_new_inspector_ends_the_old_assignment_and_keeps_its_history(
+    inspector, district_admin, school_a
+):
+    # given a second inspector for school A
+    successor = UserFactory(username="successor")
+    # when
+    services.inspector_assign(
+        actor=district_admin,
+        school=school_a,
+        inspector=successor,
+        year=YEAR,
+        started_on=dt.date(2026, 3, 1),
+    )
+    # then the first assignment is ended, not deleted, and its role is gone
+    old = InspectorAssignment.objects.get(inspector=inspector)
+    assert old.ended_on == dt.date(2026, 3, 1)
+    assert InspectorAssignment.objects.current().get(school=school_a).inspector == successor
+    assert not RoleAssignment.objects.filter(user=inspector, role=Role.INSPECTOR).exists()
+    assert not Reach(fresh(inspector), Action.SUPERVISE).covers(school_a.org_unit.path)
+    assert Reach(fresh(successor), Action.SUPERVISE).covers(school_a.org_unit.path)
+
+
+def test_only_the_bureau_assigns_inspectors(town_officer, school_a):
+    with pytest.raises(PermissionDenied):
+        services.inspector_assign(
+            actor=town_officer,
+            school=school_a,
+            inspector=UserFactory(),
+            year=YEAR,
+            started_on=dt.date(2025, 9, 1),
+        )
+    assert not InspectorAssignment.objects.exists()
+
+
+def test_a_researcher_link_is_the_same_school_link_the_import_writes(researcher, school_a):
+    link = SchoolLink.objects.get()
+    assert (link.person, link.school, link.year) == (
+        researcher.staff_account.person,
+        school_a,
+        YEAR,
+    )
+    assert Reach(fresh(researcher), Action.OBSERVE).covers(school_a.org_unit.path)
+    assert not Reach(fresh(researcher), Action.SUPERVISE).covers(school_a.org_unit.path)
+
+
+def test_a_researcher_without_a_staff_record_cannot_be_linked(district_admin, school_a):
+    with pytest.raises(ValidationError, match="对应的教职工"):
+        services.school_link_assign(
+            actor=district_admin, researcher=UserFactory(), school=school_a, year=YEAR
+        )
+    assert not SchoolLink.objects.exists()
+
+
+def test_a_zone_is_a_set_of_schools_and_is_audited(district_admin, town_a, school_a, school_b):
+    zone = services.zone_save(
+        actor=district_admin, name="第一督导责任区", town=town_a, schools=[school_a, school_b]
+    )
+    assert set(Zone.objects.get().schools.all()) == {school_a, school_b}
+    assert AuditEvent.objects.filter(object_id=str(zone.pk), summary__contains="第一督导责任区")
