@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "ruraledu.accounts"
     verbose_name = "账号与角色"
+
+    def ready(self) -> None:
+        # every scoped queryset asks this app's rule for the subtrees a user reaches
+        from ruraledu.core.querysets import use_scope_paths
+
+        from .scoping import scope_paths
+
+        use_scope_paths(scope_paths)

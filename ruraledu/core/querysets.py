@@ -1,7 +1,22 @@
-"""Row-level scoping: every queryset that serves a user goes through `for_user`."""
+"""Row-level scoping: every queryset that serves a user goes through `for_user`.
 
+Which subtrees a user reaches is the accounts app's rule (roles assigned on org units); it
+hands that rule in at start-up with `use_scope_paths`, so this module knows no role."""
+
+from collections.abc import Callable
+
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Q
+
+# (user, action) -> the org-tree paths the user reaches for that action
+_scope_paths: Callable[[object, str], list[str]] | None = None
+
+
+def use_scope_paths(rule: Callable[[object, str], list[str]]) -> None:
+    """Set the rule `for_user` asks (called once, by the accounts app when it is ready)."""
+    global _scope_paths
+    _scope_paths = rule
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -17,13 +32,13 @@ class ScopedQuerySet(models.QuerySet):
     scope_path_fields: tuple[str, ...] = ()
 
     def for_user(self, user, action: str = "view"):
-        from ruraledu.accounts.scoping import scope_paths
-
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser:
             return self
-        paths = scope_paths(user, action)
+        if _scope_paths is None:
+            raise ImproperlyConfigured("No scope rule: the accounts app is not installed.")
+        paths = _scope_paths(user, action)
         if not paths:
             return self.none()
         condition = Q()
