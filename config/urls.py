@@ -12,7 +12,7 @@ urlpatterns = [
     path("facilities/", include("ruraledu.facilities.urls")),
     path("staff/", include("ruraledu.workforce.urls")),
     path("students/", include("ruraledu.students.urls")),
-    path("school-years/", include("ruraledu.core.urls")),
+    path("school-years/", include("ruraledu.schoolyears.urls")),
     path("indicators/", include("ruraledu.indicators.urls")),
     path("spreadsheets/", include("ruraledu.spreadsheets.urls")),
     path("reporting/", include("ruraledu.reporting.urls")),

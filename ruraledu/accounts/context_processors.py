@@ -34,7 +34,7 @@ def navigation(request):
         data.append(("学校与镇街", reverse("orgunits:unit_home")))
     if can(user, Action.CHANGE):
         data.append(("数据导入", reverse("spreadsheets:job_list")))
-    data.append(("学年", reverse("core:schoolyear_list")))
+    data.append(("学年", reverse("schoolyears:schoolyear_list")))
     if user.is_superuser or scope_paths(user, Action.VIEW):  # counts only without care rights
         data.append(("控辍保学", reverse("care:overview")))
 

@@ -1,11 +1,15 @@
+import hashlib
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.views.generic import TemplateView
 
+from ruraledu.accounts.scoping import scope_paths
 from ruraledu.core.schoolyear import year_param
 from ruraledu.indicators.charts import sparkline
-from ruraledu.plans.selectors import plan_get_current
+from ruraledu.indicators.versions import data_version
+from ruraledu.plans.selectors import plan_get_current, project_get, user_project_numbers
 
 from . import selectors
 
@@ -18,8 +22,6 @@ class CockpitView(LoginRequiredMixin, TemplateView):
     template_name = "dashboards/cockpit.html"
 
     def get_context_data(self, **kwargs):
-        from ruraledu.indicators.versions import data_version
-
         plan = plan_get_current()
         unit_links = selectors.unit_pages_open(self.request.user)
         key = f"cockpit-html:{plan.pk}:{data_version()}:{int(unit_links)}"
@@ -47,7 +49,6 @@ class UnitProfileView(LoginRequiredMixin, TemplateView):
         from ruraledu.indicators.charts import radar_chart
         from ruraledu.indicators.definitions.quality import RESOURCES
         from ruraledu.indicators.selectors import unit_for_user
-        from ruraledu.indicators.versions import data_version
 
         unit = unit_for_user(self.request.user, self.kwargs["code"])
         year = year_param(self.request.GET.get("year"))
@@ -82,3 +83,36 @@ class YzjhView(LoginRequiredMixin, TemplateView):
             user=self.request.user, unit=unit, year=year_param(self.request.GET.get("year"))
         )
         return super().get_context_data(unit=unit, **data, **kwargs)
+
+
+class ProjectDetailView(LoginRequiredMixin, TemplateView):
+    """A key project of the plan with its targets' figures and charts. Rendered once per data version and per view of the tree (the lagging towns and schools
+    depend on what the user may see), then served from the cache."""
+
+    template_name = "dashboards/project_detail.html"
+
+    def get_context_data(self, **kwargs):
+        plan = plan_get_current()
+        number = self.kwargs["number"]
+        user = self.request.user
+        ours = user_project_numbers(user=user, plan=plan)
+
+        def build():
+            project = project_get(plan=plan, number=number)
+            status = selectors.dashboard_project(project=project, user=user)
+            for row in status["rows"]:
+                row["chart"] = sparkline(points=row["points"])
+                row["chart_id"] = f"spark-{row['target'].code}"
+            context = {"plan": plan, "project": project, "is_ours": number in ours, **status}
+            return f"{project.number}. {project.name}", render_to_string(
+                "dashboards/_project_body.html", context, request=self.request
+            )
+
+        scope = "superuser" if user.is_superuser else "|".join(scope_paths(user, "view"))
+        key = f"project-html:{plan.pk}:{number}:{number in ours}:{data_version()}:{_digest(scope)}"
+        title, body = cache.get_or_set(key, build)
+        return super().get_context_data(title=title, body=body, **kwargs)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()[:16]

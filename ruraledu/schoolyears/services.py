@@ -1,5 +1,6 @@
-"""A school year's life: starting it (what will be copied), each school's progress while it is
-being collected, the schools' checks and the bureau's confirmation."""
+"""A school year's life above the registry: each school's progress while a year is being
+collected, the schools' checks and the bureau's confirmation (which re-judges the targets).
+Starting a year copies the declared yearly kinds (`core.rollforward`)."""
 
 from dataclasses import dataclass
 
@@ -12,9 +13,13 @@ from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import Reach, is_bureau
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, snapshot
-
-from .models import SchoolYear, SchoolYearCheck, SchoolYearState
-from .rollforward import roll_preview  # noqa: F401  (the start page's preview)
+from ruraledu.core.models import SchoolYear, SchoolYearCheck, SchoolYearState
+from ruraledu.facilities.models import FacilityRecord
+from ruraledu.indicators.evaluation import evaluate_targets
+from ruraledu.orgunits.choices import OrgUnitKind
+from ruraledu.orgunits.models import School
+from ruraledu.students.models import Enrolment
+from ruraledu.workforce.models import Post
 
 
 def may_manage_years(user) -> bool:
@@ -45,12 +50,6 @@ class SchoolProgress:
 
 def school_progress(*, year: int, user) -> list[SchoolProgress]:
     """Each school the user sees: records this year against last year, and its check."""
-    from ruraledu.facilities.models import FacilityRecord
-    from ruraledu.orgunits.choices import OrgUnitKind
-    from ruraledu.orgunits.models import School
-    from ruraledu.students.models import Enrolment
-    from ruraledu.workforce.models import Post
-
     schools = list(
         School.objects.for_user(user)
         .filter(org_unit__kind=OrgUnitKind.SCHOOL)
@@ -126,8 +125,6 @@ def school_check_set(*, year: int, unit, actor, checked: bool) -> None:
 def school_year_confirm(*, year: int, actor) -> int:
     """The bureau confirms a collected year: from now on it is judged and shown as the
     headline. Returns how many targets changed status on that account."""
-    from ruraledu.indicators.evaluation import evaluate_targets
-
     if not may_manage_years(actor):
         raise PermissionDenied("只有区教体局可以确认学年数据")
     school_year = _collecting(year)

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from . import schoolyear_views
+from . import views
 
-app_name = "core"
+app_name = "schoolyears"
 urlpatterns = [
-    path("", schoolyear_views.SchoolYearListView.as_view(), name="schoolyear_list"),
+    path("", views.SchoolYearListView.as_view(), name="schoolyear_list"),
 ]

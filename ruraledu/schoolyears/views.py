@@ -5,27 +5,26 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
-from .models import SchoolYear, SchoolYearState
-from .rollforward import school_year_start
-from .schoolyear import current_school_year, judged_school_year, school_year_label, year_param
-from .schoolyear_progress import (
-    may_manage_years,
-    roll_preview,
-    school_check_set,
-    school_progress,
-    school_year_confirm,
+from ruraledu.core.models import SchoolYear, SchoolYearState
+from ruraledu.core.rollforward import roll_preview, school_year_start
+from ruraledu.core.schoolyear import (
+    current_school_year,
+    judged_school_year,
+    school_year_label,
+    year_param,
 )
+from ruraledu.orgunits.models import OrgUnit
+
+from .services import may_manage_years, school_check_set, school_progress, school_year_confirm
 
 
 class SchoolYearListView(LoginRequiredMixin, TemplateView):
     """The years, the one being collected with each school's progress, and the bureau's
     actions: start the next year (after saying what will happen), confirm a collected one."""
 
-    template_name = "core/schoolyear_list.html"
+    template_name = "schoolyears/schoolyear_list.html"
 
     def get_context_data(self, **kwargs):
-        from ruraledu.orgunits.models import OrgUnit
-
         current = current_school_year()
         user = self.request.user
         years = list(SchoolYear.objects.all())
@@ -49,7 +48,7 @@ class SchoolYearListView(LoginRequiredMixin, TemplateView):
         year = year_param(request.POST.get("year"))
         if year is None:
             messages.error(request, "请选择学年。")
-            return redirect("core:schoolyear_list")
+            return redirect("schoolyears:schoolyear_list")
         try:
             if action == "start":
                 return self._start(request, year)
@@ -61,8 +60,6 @@ class SchoolYearListView(LoginRequiredMixin, TemplateView):
                     f"{changed} 个目标的状态随之变化。",
                 )
             elif action in ("check", "uncheck"):
-                from ruraledu.orgunits.models import OrgUnit
-
                 unit = OrgUnit.objects.filter(code=request.POST.get("unit", "")).first()
                 if unit is None:
                     raise Http404("学校不存在")
@@ -72,14 +69,14 @@ class SchoolYearListView(LoginRequiredMixin, TemplateView):
                 messages.success(request, f"已更新{unit.name}的核对状态。")
         except ValidationError as error:
             messages.error(request, "；".join(error.messages))
-        return redirect("core:schoolyear_list")
+        return redirect("schoolyears:schoolyear_list")
 
     def _start(self, request, year: int):
         if not may_manage_years(request.user):
             raise PermissionDenied("只有区教体局管理员可以开始新学年。")
         if year != current_school_year() + 1:
             messages.error(request, "只能开始紧接当前学年的下一学年。")
-            return redirect("core:schoolyear_list")
+            return redirect("schoolyears:schoolyear_list")
         if request.POST.get("confirmed") != "yes":
             # say what will happen, and ask again
             return self.render_to_response(
@@ -96,7 +93,4 @@ class SchoolYearListView(LoginRequiredMixin, TemplateView):
             f"已开始{school_year_label(year)}（填报中），结转：{detail}。请各校导入有变化的数据并核对；"
             "区教体局确认该学年前，驾驶舱和目标评估仍按已确认的学年。",
         )
-        return redirect("core:schoolyear_list")
-
-
-can_start_year = may_manage_years  # the recompute page's rule: the bureau's
+        return redirect("schoolyears:schoolyear_list")

@@ -15,11 +15,14 @@ from django.views.generic import DetailView, FormView, ListView
 from ruraledu.accounts.choices import Action
 from ruraledu.accounts.scoping import can
 from ruraledu.audit.utils import request_address
+from ruraledu.core.models import PersonalDataAccess
+from ruraledu.core.schoolyear import year_from_request
 
 from . import services
 from .base import IMPORTERS, Importer, get_importer
-from .export import xlsx_response
+from .export import export_response, xlsx_response
 from .forms import ImportUploadForm
+from .importing import can_view_personal
 from .models import ImportJob
 from .xlsx_template import write_template
 
@@ -177,12 +180,6 @@ class ExportView(LoginRequiredMixin, View):
     (and to one school when asked); an export carrying clear ID numbers is logged."""
 
     def get(self, request, kind: str):
-        from ruraledu.core.models import PersonalDataAccess
-        from ruraledu.core.schoolyear import year_from_request
-        from ruraledu.spreadsheets.importing import can_view_personal
-
-        from .export import export_response
-
         importer = importer_or_404(kind)
         year = year_from_request(request)
         rows = importer.export_rows(year=year, user=request.user)

@@ -46,7 +46,7 @@ def test_every_bureau_decision_agrees_for_the_role(
         "reviewers' notices": user in reviewers(),
         "recompute": opens(client, reverse("indicators:recompute")),
         "school-year start": "开始2026—2027学年"
-        in client.get(reverse("core:schoolyear_list")).content.decode(),
+        in client.get(reverse("schoolyears:schoolyear_list")).content.decode(),
         "standards": opens(
             client, reverse("indicators:standard_edit", args=["yzjh_r1", "primary"])
         ),

@@ -2,6 +2,8 @@
 
 from django import template
 
+from ruraledu.dashboards.selectors import unit_pages_open
+
 register = template.Library()
 
 
@@ -9,6 +11,4 @@ register = template.Library()
 def opens_unit_pages(user, unit_code: str | None = None) -> bool:
     """Whether the indicator, 优质均衡 and unit profile pages (for `unit_code`, or the user's own
     unit) open for `user`; the rule itself lives with the dashboards' reads."""
-    from ruraledu.dashboards.selectors import unit_pages_open
-
     return unit_pages_open(user, unit_code or None)

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from ruraledu.core.templatetags.figures import counter_word, vs
+from ruraledu.indicators.templatetags.figures import counter_word, vs
 from ruraledu.indicators.models import IndicatorValue, TargetState
 from ruraledu.plans.models import Target
 
@@ -91,7 +91,7 @@ def test_the_cockpit_shows_the_gap_of_an_overdue_target(client, district_leader,
 def test_project_target_and_indicator_pages_show_the_gap(client, district_leader, narrowly_missed):
     client.force_login(district_leader)
     pages = [
-        reverse("plans:project_detail", args=[1]),
+        reverse("dashboards:project_detail", args=[1]),
         reverse("indicators:target_detail", args=["P01-4"]),
         reverse("indicators:indicator_detail", args=["rural_student_mentor_rate"]),
     ]

@@ -77,7 +77,7 @@ def test_yzjh_page_colours_each_school_and_shows_the_coefficients(client, distri
 
 def test_project_page_shows_status_and_where_it_lags(client, district_leader, schools):
     client.force_login(district_leader)
-    body = client.get(reverse("plans:project_detail", args=[13])).content.decode()
+    body = client.get(reverse("dashboards:project_detail", args=[13])).content.decode()
     targets = body.split('data-testid="project-targets"')[1].split("</table>")[0]
     assert "已逾期" in targets
     assert "乙镇中心小学" in targets and "甲镇中心小学" not in targets
@@ -86,7 +86,7 @@ def test_project_page_shows_status_and_where_it_lags(client, district_leader, sc
 @pytest.mark.parametrize(
     "url",
     [
-        reverse_lazy("plans:project_detail", args=[13]),
+        reverse_lazy("dashboards:project_detail", args=[13]),
         reverse_lazy("dashboards:unit_profile", args=["TA"]),
         reverse_lazy("dashboards:yzjh"),
     ],

@@ -52,7 +52,7 @@ def test_facility_page_and_edit(client, school_clerk, district_leader, school_a,
 def test_only_the_bureau_starts_a_school_year(client, district_admin, district_leader, school_a):
     SchoolYear.objects.create(year=2024, is_current=True)
     FacilityRecord.objects.create(school=school_a, year=2024, classrooms=3)
-    url = reverse("core:schoolyear_list")
+    url = reverse("schoolyears:schoolyear_list")
     client.force_login(district_leader)
     assert client.post(url, {"year": 2025}).status_code == 403
     assert not FacilityRecord.objects.filter(year=2025).exists()

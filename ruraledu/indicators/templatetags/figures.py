@@ -16,6 +16,8 @@ from decimal import Decimal
 from django import template
 from django.utils.html import format_html
 
+from ruraledu.indicators.engine import REGISTRY
+
 register = template.Library()
 
 TOLERANCE = 1e-9  # the same slack the target evaluation allows
@@ -130,8 +132,6 @@ def _number(value):
 def vs(subject, reference=None) -> str:
     """A value with its unit, in enough digits, and its gap to the threshold when failing (the
     gap in a <small>, so that it reads as a note on the figure)."""
-    from ruraledu.indicators.engine import REGISTRY
-
     value = _number(subject)
     numerator = denominator = code = None
     if value is None and subject is not None:

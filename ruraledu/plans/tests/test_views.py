@@ -67,10 +67,10 @@ def test_department_page_lists_lead_and_partner_work(client, zichuan_plan, distr
 
 def test_project_page(client, zichuan_plan, district_leader):
     client.force_login(district_leader)
-    page = client.get(reverse("plans:project_detail", args=[23])).content.decode()
+    page = client.get(reverse("dashboards:project_detail", args=[23])).content.decode()
     assert "大学生实习支教计划" in page
     assert "27–33人" in page
-    assert client.get(reverse("plans:project_detail", args=[99])).status_code == 404
+    assert client.get(reverse("dashboards:project_detail", args=[99])).status_code == 404
     assert client.get(reverse("plans:department_detail", args=["nope"])).status_code == 404
 
 

@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from ruraledu.core.models import SchoolYear, SchoolYearCheck
 from ruraledu.core.rollforward import school_year_start
-from ruraledu.core.schoolyear_progress import school_year_confirm
 from ruraledu.indicators.evaluation import evaluate_targets
 from ruraledu.indicators.models import IndicatorValue, TargetState, TargetStatusChange
 from ruraledu.plans.models import Plan, Target
+from ruraledu.schoolyears.services import school_year_confirm
 from ruraledu.spreadsheets.forms import ImportUploadForm
 
 TODAY = dt.date(2026, 11, 29)
@@ -75,7 +75,7 @@ def test_the_confirmed_year_is_judged(judged, district, district_admin):
 
 def test_only_the_bureau_confirms_a_year(client, judged, school_clerk, district_admin):
     school_year_start(year=2026)
-    url = reverse("core:schoolyear_list")
+    url = reverse("schoolyears:schoolyear_list")
     client.force_login(school_clerk)
     client.post(url, {"action": "confirm", "year": 2026})
     assert SchoolYear.objects.get(year=2026).state == "collecting"
@@ -86,7 +86,7 @@ def test_only_the_bureau_confirms_a_year(client, judged, school_clerk, district_
 
 def test_a_clerk_checks_their_school_and_only_theirs(client, judged, school_clerk, school_b):
     school_year_start(year=2026)
-    url = reverse("core:schoolyear_list")
+    url = reverse("schoolyears:schoolyear_list")
     client.force_login(school_clerk)
     page = client.get(url).content.decode()
     assert "甲镇中心小学" in page and "乙镇中心小学" not in page  # scoped progress

@@ -191,7 +191,9 @@ def attempt(kind: str, row: dict, user) -> list[str]:
 
 
 def test_the_matrix_covers_every_registered_importer():
-    assert set(out_of_scope_rows()) == set(IMPORTERS)
+    # the apps' importers; this package's tests register a throwaway one of their own
+    apps = {kind for kind, cls in IMPORTERS.items() if ".tests." not in cls.__module__}
+    assert set(out_of_scope_rows()) == apps
 
 
 @pytest.mark.parametrize("kind", sorted(in_scope_rows()))

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SchoolYearsConfig(AppConfig):
+    name = "ruraledu.schoolyears"
+    verbose_name = "学年"
