@@ -69,7 +69,7 @@ def root_figures(pairs) -> dict[tuple[str, int], IndicatorValue]:
 
 def state_figure(target: Target, figures: dict):
     """The stored value behind a target's state when it is the same figure, else the state."""
-    from ruraledu.core.templatetags.figures import backing_value
+    from ruraledu.indicators.templatetags.figures import backing_value
 
     state = getattr(target, "state", None)
     if state is None:
