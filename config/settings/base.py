@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "ruraledu.activities",
     "ruraledu.indicators",
     "ruraledu.dashboards",
+    "ruraledu.schoolyears",
     "ruraledu.demo",
     "ruraledu.spreadsheets",
     "ruraledu.audit",
