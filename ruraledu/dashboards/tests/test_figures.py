@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from ruraledu.indicators.templatetags.figures import counter_word, vs
 from ruraledu.indicators.models import IndicatorValue, TargetState
+from ruraledu.indicators.templatetags.figures import counter_word, vs
 from ruraledu.plans.models import Target
 
 
