@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "ruraledu.indicators",
     "ruraledu.dashboards",
     "ruraledu.schoolyears",
+    "ruraledu.supervision",
     "ruraledu.demo",
     "ruraledu.spreadsheets",
     "ruraledu.audit",

@@ -1,0 +1,44 @@
+// Keeps the visit form's unsaved entries in this browser (localStorage) so a dropped
+// connection loses nothing: restored on the next load, cleared once the server saved them.
+(function () {
+  "use strict";
+  var form = document.getElementById("visit-form");
+  if (!form || !window.localStorage) { return; }
+  var key = "supervision-draft-" + form.dataset.draftKey;
+  var status = document.getElementById("draft-status");
+  function fields() { return form.querySelectorAll("select[name], input[name]:not([type=hidden]), textarea[name]"); }
+  function save() {
+    var data = {};
+    fields().forEach(function (el) { data[el.name] = el.value; });
+    try { localStorage.setItem(key, JSON.stringify(data)); } catch (e) { return; }
+    if (status) { status.textContent = "草稿已保存在本机（" + new Date().toLocaleTimeString() + "）"; }
+  }
+  var saved = localStorage.getItem(key);
+  if (saved) {
+    try {
+      var data = JSON.parse(saved);
+      fields().forEach(function (el) { if (el.name in data) { el.value = data[el.name]; } });
+      if (status) { status.textContent = "已恢复本机保存的草稿，请核对后点“保存”。"; }
+    } catch (e) { localStorage.removeItem(key); }
+  }
+  form.addEventListener("input", save);
+  form.addEventListener("change", save);
+  form.addEventListener("submit", function (event) {
+    if (!navigator.onLine) {
+      event.preventDefault();
+      save();
+      if (status) { status.textContent = "网络已断开：草稿已保存在本机，联网后再点“保存”。"; }
+      return;
+    }
+    // the version in the key changes once the server saved, so the old draft is dropped
+    localStorage.removeItem(key);
+  });
+  // photos: a key per chosen file, so a photo re-sent after a dropped connection is stored once
+  var photoForm = document.getElementById("photo-form");
+  if (photoForm) {
+    photoForm.addEventListener("submit", function () {
+      var file = photoForm.querySelector("input[type=file]").files[0];
+      if (file) { photoForm.client_key.value = [file.name, file.size, file.lastModified].join("-").slice(0, 64); }
+    });
+  }
+})();

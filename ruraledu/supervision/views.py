@@ -1,0 +1,365 @@
+"""Supervision pages: each parses input, calls one service or selector, and renders. Out of
+reach is a 404 (ensure_visible); a refused step shows its Chinese reason."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views import View
+
+from ruraledu.audit.utils import request_address
+from ruraledu.core.schoolyear import semester_of
+from ruraledu.orgunits.models import School
+from ruraledu.spreadsheets.base import Column
+from ruraledu.spreadsheets.export import export_response
+
+from . import selectors, services
+from .choices import ItemStatus, Verdict
+from .models import Finding, RectificationItem, RectificationNotice, Visit, VisitKind, VisitPhoto
+from .permissions import ensure_visible, may_answer, may_observe, may_supervise
+
+
+def _date(value: str, default: dt.date | None = None) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        if default is not None:
+            return default
+        raise ValidationError("请填写有效的日期。") from None
+
+
+def _version(request) -> int | None:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return None
+
+
+def _refused(request, exc) -> None:
+    text = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+    messages.error(request, text or "您无权办理这一步。")
+
+
+class SupervisionHomeView(LoginRequiredMixin, View):
+    """My schools' visits, open items and (for researchers) 听课 progress this semester."""
+
+    def get(self, request):
+        year, semester = semester_of(timezone.localdate())
+        schools = School.objects.for_user(request.user, "supervise").select_related("org_unit")
+        observe = School.objects.for_user(request.user, "observe").select_related("org_unit")
+        return render(
+            request,
+            "supervision/home.html",
+            {
+                "visits": selectors.visit_list(user=request.user)[:20],
+                "items": selectors.item_list(user=request.user, status="open")[:50],
+                "supervised": schools,
+                "observed": observe,
+                "kinds": VisitKind.objects.filter(active=True),
+                "progress": selectors.observation_progress(
+                    user=request.user, year=year, semester=semester
+                ),
+                "today": timezone.localdate().isoformat(),
+            },
+        )
+
+
+class VisitCreateView(LoginRequiredMixin, View):
+    def post(self, request):
+        school = get_object_or_404(School, pk=request.POST.get("school"))
+        ensure_visible(request.user, school)
+        kind = get_object_or_404(VisitKind, pk=request.POST.get("kind"))
+        try:
+            visit = services.visit_create(
+                actor=request.user,
+                school=school,
+                kind=kind,
+                visited_on=_date(request.POST.get("visited_on")),
+                team=request.POST.get("team", ""),
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            _refused(request, exc)
+            return redirect("supervision:home")
+        return redirect("supervision:visit_detail", pk=visit.pk)
+
+
+def _visit(request, pk) -> Visit:
+    visit = get_object_or_404(Visit.objects.select_related("school__org_unit", "checklist"), pk=pk)
+    ensure_visible(request.user, visit.school)
+    return visit
+
+
+class VisitDetailView(LoginRequiredMixin, View):
+    """The visit form on a phone: verdicts, findings, photos, sign-off; items and notice."""
+
+    def get(self, request, pk):
+        visit = _visit(request, pk)
+        verdicts = {v.item_id: v for v in visit.verdicts.all()}
+        rows = [(item, verdicts.get(item.pk)) for item in visit.checklist.items.all()]
+        return render(
+            request,
+            "supervision/visit_detail.html",
+            {
+                "visit": visit,
+                "rows": rows,
+                "verdict_choices": Verdict.choices,
+                "findings": visit.findings.select_related("item").all(),
+                "photos": visit.photos.all(),
+                "editable": not visit.is_locked and may_supervise(request.user, visit.school),
+                "supervises": may_supervise(request.user, visit.school),
+                "today": timezone.localdate().isoformat(),
+            },
+        )
+
+
+class VisitStepView(LoginRequiredMixin, View):
+    """One POST per step, each calling one service."""
+
+    def post(self, request, pk, step):
+        visit = _visit(request, pk)
+        user, post, address = request.user, request.POST, request_address(request)
+        try:
+            if step == "save":
+                verdicts = {
+                    item.pk: (post.get(f"verdict_{item.pk}", ""), post.get(f"note_{item.pk}", ""))
+                    for item in visit.checklist.items.all()
+                }
+                services.visit_update(
+                    actor=user,
+                    visit=visit,
+                    version=_version(request),
+                    summary=post.get("summary", ""),
+                    team=post.get("team", ""),
+                    verdicts=verdicts,
+                    address=address,
+                )
+                messages.success(request, "已保存。")
+            elif step == "finding":
+                services.finding_add(
+                    actor=user, visit=visit, area=post.get("area", ""), text=post.get("text", "")
+                )
+            elif step == "photo":
+                upload = request.FILES.get("photo")
+                if upload is None:
+                    raise ValidationError("请选择照片。")
+                services.photo_add(
+                    actor=user,
+                    visit=visit,
+                    data=upload.read(),
+                    filename=upload.name,
+                    caption=post.get("caption", ""),
+                    client_key=post.get("client_key", ""),
+                    address=address,
+                )
+            elif step == "sign-off":
+                services.visit_sign_off(
+                    actor=user,
+                    visit=visit,
+                    version=_version(request),
+                    principal_name=post.get("principal_name", ""),
+                    acknowledged=post.get("acknowledged") == "on",
+                    address=address,
+                )
+                messages.success(request, "督导记录已签字确认并锁定。")
+            elif step == "item":
+                finding = get_object_or_404(Finding, pk=post.get("finding"), visit=visit)
+                services.item_create(
+                    actor=user,
+                    finding=finding,
+                    description=post.get("description", ""),
+                    deadline=_date(post.get("deadline")),
+                    responsible=post.get("responsible", ""),
+                    rule=post.get("rule", ""),
+                )
+            elif step == "notice":
+                items = list(
+                    RectificationItem.objects.filter(
+                        finding__visit=visit, pk__in=post.getlist("items")
+                    )
+                )
+                notice = services.notice_issue(
+                    actor=user,
+                    items=items,
+                    issued_on=_date(post.get("issued_on"), timezone.localdate()),
+                    address=address,
+                )
+                messages.success(request, f"已下发整改通知书 {notice.label}。")
+                return redirect("supervision:notice_print", pk=notice.pk)
+            else:
+                raise Http404("没有找到该页面。")
+        except (ValidationError, PermissionDenied) as exc:
+            _refused(request, exc)
+        return redirect("supervision:visit_detail", pk=visit.pk)
+
+
+class PhotoView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        photo = get_object_or_404(
+            VisitPhoto.objects.select_related("visit__school__org_unit"), pk=pk
+        )
+        ensure_visible(request.user, photo.visit.school)
+        return FileResponse(photo.file.open("rb"), content_type="image/jpeg")
+
+
+class NoticePrintView(LoginRequiredMixin, View):
+    """The 整改通知书, laid out for A4."""
+
+    def get(self, request, pk):
+        notice = get_object_or_404(
+            RectificationNotice.objects.select_related("school__org_unit", "visit"), pk=pk
+        )
+        ensure_visible(request.user, notice.school)
+        return render(
+            request,
+            "supervision/notice_print.html",
+            {"notice": notice, "items": notice.items.order_by("pk")},
+        )
+
+
+class ItemDetailView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        item = get_object_or_404(
+            RectificationItem.objects.select_related("school__org_unit", "notice"), pk=pk
+        )
+        ensure_visible(request.user, item.school)
+        return render(
+            request,
+            "supervision/item_detail.html",
+            {
+                "item": item,
+                "answers": item.answers.prefetch_related("evidence"),
+                "events": item.events.select_related("actor"),
+                "answers_here": may_answer(request.user, item.school),
+                "verifies": may_supervise(request.user, item.school),
+                "today": timezone.localdate().isoformat(),
+            },
+        )
+
+    def post(self, request, pk):
+        item = get_object_or_404(
+            RectificationItem.objects.select_related("school__org_unit"), pk=pk
+        )
+        ensure_visible(request.user, item.school)
+        step, post, address = request.POST.get("step"), request.POST, request_address(request)
+        try:
+            if step == "answer":
+                files = [(f.read(), f.name) for f in request.FILES.getlist("evidence")]
+                services.item_answer(
+                    actor=request.user,
+                    item=item,
+                    version=_version(request),
+                    text=post.get("text", ""),
+                    files=files,
+                    address=address,
+                )
+            elif step == "close":
+                services.item_close(
+                    actor=request.user,
+                    item=item,
+                    version=_version(request),
+                    on=_date(post.get("on"), timezone.localdate()),
+                    note=post.get("note", ""),
+                    address=address,
+                )
+            elif step == "return":
+                services.item_return(
+                    actor=request.user,
+                    item=item,
+                    version=_version(request),
+                    reason=post.get("reason", ""),
+                    address=address,
+                )
+            else:
+                raise Http404("没有找到该页面。")
+            messages.success(request, "已保存。")
+        except (ValidationError, PermissionDenied) as exc:
+            _refused(request, exc)
+        return redirect("supervision:item_detail", pk=item.pk)
+
+
+LEDGER_COLUMNS = (
+    Column("town", "镇街"),
+    Column("school", "学校", width=24),
+    Column("area", "领域"),
+    Column("description", "整改事项", width=40),
+    Column("notice", "整改通知书", width=22),
+    Column("deadline", "整改期限", kind="date"),
+    Column("status", "状态", kind="choice", choices=tuple(ItemStatus.choices)),
+    Column("age", "已过天数", kind="int"),
+    Column("escalation", "升级情况"),
+)
+
+
+def _ledger_rows(items):
+    today = timezone.localdate()
+    for item in items:
+        yield {
+            "town": item.school.org_unit.parent.name if item.school.org_unit.parent else "",
+            "school": item.school.org_unit.name,
+            "area": item.area,
+            "description": item.description,
+            "notice": item.notice.label if item.notice else "",
+            "deadline": item.deadline,
+            "status": item.status,
+            "age": (today - item.created_at.date()).days,
+            "escalation": item.get_escalation_display(),
+        }
+
+
+class LedgerView(LoginRequiredMixin, View):
+    """问题台账: every item in the user's reach by school, area, state and age; Excel export."""
+
+    def get(self, request):
+        status = request.GET.get("status", "")
+        items = selectors.item_list(user=request.user, status=status)
+        if request.GET.get("format") == "xlsx":
+            return export_response(
+                filename_zh="问题台账",
+                columns=LEDGER_COLUMNS,
+                rows=_ledger_rows(items),
+                sheet_title="问题台账",
+            )
+        return render(
+            request,
+            "supervision/ledger.html",
+            {
+                "rows": list(_ledger_rows(items)),
+                "items": items,
+                "status": status,
+                "statuses": ItemStatus.choices,
+            },
+        )
+
+
+class ObservationCreateView(LoginRequiredMixin, View):
+    """听课 on a phone, at one of the researcher's linked schools."""
+
+    def post(self, request):
+        school = get_object_or_404(
+            School.objects.select_related("org_unit"), pk=request.POST.get("school")
+        )
+        if not may_observe(request.user, school):
+            raise Http404("没有找到该学校。")
+        post = request.POST
+        try:
+            services.observation_record(
+                actor=request.user,
+                school=school,
+                held_on=_date(post.get("held_on")),
+                class_name=post.get("class_name", ""),
+                subject=post.get("subject", ""),
+                teacher_name=post.get("teacher_name", ""),
+                title=post.get("title", ""),
+                rating=post.get("rating", ""),
+                comments=post.get("comments", ""),
+                follow_up=post.get("follow_up", ""),
+                address=request_address(request),
+            )
+            messages.success(request, "听课记录已保存。")
+        except (ValidationError, PermissionDenied) as exc:
+            _refused(request, exc)
+        return redirect("supervision:home")
