@@ -2,8 +2,11 @@
 
 from functools import partial
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+
+from ruraledu.accounts.policy import is_bureau
 
 from .models import RecomputeJob
 from .services import recompute
@@ -18,6 +21,13 @@ def recompute_request(
     job = RecomputeJob.objects.create(requested_by=user, reason=reason, years=years or [])
     transaction.on_commit(partial(run_recompute_job.enqueue, job_id=job.pk))
     return job
+
+
+def recompute_start(*, actor) -> RecomputeJob:
+    """The bureau's recompute button: only the bureau starts a full recompute by hand."""
+    if not is_bureau(actor):
+        raise PermissionDenied("只有区教体局可以发起重新计算")
+    return recompute_request(user=actor, reason="手动")
 
 
 def recompute_after_import(*, kind, year, user, result, **kwargs) -> None:

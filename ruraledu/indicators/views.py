@@ -214,7 +214,7 @@ class RecomputeView(LoginRequiredMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         from django.shortcuts import redirect
 
-        from .jobs import recompute_request
+        from .jobs import recompute_start
 
-        recompute_request(user=request.user, reason="手动")
+        recompute_start(actor=request.user)
         return redirect("indicators:recompute")

@@ -31,3 +31,19 @@ def test_a_department_account_gets_no_links_to_pages_that_would_not_open(
     detail = reverse("indicators:indicator_detail", args=["rural_sanitary_toilet_rate"])
     assert "乡村学校卫生厕所改造完成率" in page and detail not in page
     assert client.get(detail).status_code == 404
+
+
+def test_only_the_bureau_starts_a_recompute_through_the_service(
+    district_admin, town_officer, district
+):
+    import pytest
+    from django.core.exceptions import PermissionDenied
+
+    from ruraledu.indicators.jobs import recompute_start
+    from ruraledu.indicators.models import RecomputeJob
+
+    with pytest.raises(PermissionDenied):
+        recompute_start(actor=town_officer)
+    assert not RecomputeJob.objects.exists()
+    job = recompute_start(actor=district_admin)
+    assert (job.reason, job.requested_by) == ("手动", district_admin)
