@@ -351,10 +351,15 @@ def dashboard_unit_profile(*, unit, year: int | None = None) -> dict:
     return {"year": year, "years": years, "rows": rows, "gaps": gaps, "radar": radar}
 
 
+# a stored mark -> the page's cell class (yz-pass, yz-near, yz-fail; yz-none without a mark)
+YZJH_CELL = {"pass": "pass", "partial": "near", "fail": "fail"}
+
+
 def dashboard_yzjh(*, user, unit, year: int | None = None) -> dict:
-    """优质均衡: the seven indicators per school, the verdict, and the 差异系数 under `unit`."""
+    """优质均衡: the seven indicators per school, the verdict, and the 差异系数 under `unit`,
+    all as the engine stored them (marks, verdicts, standards and limits): the page applies
+    no rule of its own."""
     from ruraledu.indicators.definitions.quality import RESOURCES
-    from ruraledu.indicators.standards import standard
     from ruraledu.orgunits.models import OrgUnit
 
     schools = OrgUnit.objects.for_user(user).filter(path__startswith=unit.path, kind="school")
@@ -363,48 +368,47 @@ def dashboard_yzjh(*, user, unit, year: int | None = None) -> dict:
         IndicatorValue.objects.filter(code="yzjh_r1", unit=unit).values_list("year", flat=True)
     )
     year = year if year in years else judged_school_year(years)
-    table = defaultdict(dict)
+    table, verdicts = defaultdict(dict), {}
     for v in IndicatorValue.objects.filter(
-        code__in=codes, year=year, unit__in=schools
+        code__in=[*codes, YZJH_COMPLIANCE], year=year, unit__in=schools
     ).select_related("unit"):
-        table[v.unit][v.code[5:]] = v
-    partial = standard("yzjh_partial")[0]
+        if v.code == YZJH_COMPLIANCE:
+            verdicts[v.unit_id] = bool(v.details.get("verdict", v.numerator))
+        else:
+            table[v.unit][v.code[5:]] = v
     rows = []
     for school, cells in sorted(table.items(), key=lambda item: item[0].path):
         marks = []
         for key in YZJH_KEYS:
             v = cells.get(key)
-            threshold = v.details.get("threshold") if v else None
-            ratio = v.value / threshold if v and v.value is not None and threshold else None
-            marks.append(
-                (
-                    v,
-                    threshold,
-                    # "none": no value or no standard to judge it by (counts as not met)
-                    "none"
-                    if ratio is None
-                    else "pass"
-                    if ratio >= 1
-                    else "near"
-                    if ratio >= partial
-                    else "fail",
-                )
-            )
-        below = [m for m in marks if m[2] != "pass"]
-        verdict = len(below) <= 1 and all(m[2] == "near" for m in below)
-        rows.append((school, marks, verdict))
+            details = v.details if v else {}
+            # "none": no value, or stored before marks were (shown without a symbol)
+            marks.append((v, details.get("threshold"), YZJH_CELL.get(details.get("mark"), "none")))
+        rows.append((school, marks, verdicts.get(school.pk, False)))
     cv_codes = [f"yzjh_cv_{k}_{p}" for k in YZJH_KEYS for p in ("primary", "junior")]
-    cvs = {
-        v.code: v for v in IndicatorValue.objects.filter(code__in=cv_codes, year=year, unit=unit)
+    stored = {
+        v.code: v
+        for v in IndicatorValue.objects.filter(
+            code__in=[*cv_codes, YZJH_COMPLIANCE], year=year, unit=unit
+        )
     }
     coefficients = []
     for key in YZJH_KEYS:
         row = [RESOURCES[key][0]]
         for part in ("primary", "junior"):
-            v = cvs.get(f"yzjh_cv_{key}_{part}")
-            limit = standard("yzjh_cv_limit", part)[0]
-            row.append((v.value if v else None, limit, v is not None and v.value <= limit))
+            v = stored.get(f"yzjh_cv_{key}_{part}")
+            details = v.details if v else {}
+            # passed: True, False, or None for a value stored before its mark was
+            passed = {"pass": True, "fail": False}.get(details.get("mark"))
+            row.append((v.value if v else None, details.get("limit"), passed))
         coefficients.append(row)
+    compliance = stored.get(YZJH_COMPLIANCE)
+    if compliance is not None and "partial" in compliance.details:
+        partial = compliance.details["partial"]
+    else:  # nothing judged under the unit this year: the legend states the bureau's figure
+        from ruraledu.indicators.standards import standard
+
+        partial = standard("yzjh_partial")[0]
     return {
         "year": year,
         "years": years,

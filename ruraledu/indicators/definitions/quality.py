@@ -6,6 +6,10 @@ students. A 九年一贯制 school is split into its primary and junior parts by
 are not recorded per part, so both parts carry the school's per-student value (each part weighs
 by its own enrolment in the 差异系数). A 完全中学 or 十二年一贯制 school weighs in the junior
 差异系数 by its junior enrolment only, not by its senior-high students.
+
+The per-school rule is judged here once per year and stored with the values: each of the seven
+carries its standard and mark (pass / partial = at least 85 % / fail), the compliance rate at a
+school its verdict and shortfalls, each 差异系数 its limit and mark. Pages read these.
 """
 
 import math
@@ -127,14 +131,57 @@ def school_threshold(row: dict, key: str, prefix: str = "yzjh") -> float:
     )
 
 
+PASS, PARTIAL, FAIL = "pass", "partial", "fail"
+
+
+def resource_mark(value: float, threshold: float, partial: float) -> str:
+    """pass at the standard; partial under it but at least `partial` of it; else fail.
+    A standard of 0 is met by any value."""
+    if not threshold:
+        return PASS
+    ratio = value / threshold
+    if not below(ratio, 1):
+        return PASS
+    return PARTIAL if at_least(ratio, partial) else FAIL
+
+
+def school_verdict(marks: dict[str, str]) -> tuple[bool, list[str]]:
+    """At least 6 of 7 at the standard, and the remaining one at least 85 % of it:
+    (complies, keys under the standard)."""
+    short = [key for key, mark in marks.items() if mark != PASS]
+    return len(short) <= 1 and all(marks[key] == PARTIAL for key in short), short
+
+
+def judge_school(row: dict, partial: float) -> dict:
+    """One school with students: each indicator's threshold and mark, the verdict, the keys
+    under the standard."""
+    thresholds = {key: school_threshold(row, key) for key in RESOURCES}
+    marks = {
+        key: resource_mark(resource_value(row, key), thresholds[key], partial) for key in RESOURCES
+    }
+    verdict, short = school_verdict(marks)
+    return {"thresholds": thresholds, "marks": marks, "verdict": verdict, "short": short}
+
+
+def school_judgements(ctx) -> dict[int, dict]:
+    """`judge_school` for every school with students, once per year: the seven values, the
+    compliance rate and G-1 all take the rule's outcome from here, and store it."""
+    if "yzjh_judgements" not in ctx.cache:
+        partial = standard("yzjh_partial")[0]
+        ctx.cache["yzjh_partial"] = partial
+        ctx.cache["yzjh_judgements"] = {
+            unit: judge_school(row, partial)
+            for unit, row in school_table(ctx).items()
+            if row["students"]
+        }
+    return ctx.cache["yzjh_judgements"]
+
+
 def school_complies(row: dict) -> bool | None:
-    """At least 6 of 7 at the standard, and the remaining one at least 85 % of it."""
+    """The per-school rule for one row of `school_table`."""
     if not row["students"]:
         return None
-    partial = standard("yzjh_partial")[0]
-    ratios = [resource_value(row, key) / school_threshold(row, key) for key in RESOURCES]
-    short = [r for r in ratios if below(r, 1)]
-    return len(short) <= 1 and all(at_least(r, partial) for r in short)
+    return judge_school(row, standard("yzjh_partial")[0])["verdict"]
 
 
 def weighted_cv(points: list[tuple[float, float]]) -> float | None:
@@ -173,6 +220,7 @@ class ResourceIndicator(Indicator):
 
     def values(self, ctx):
         table = school_table(ctx)
+        judgements = school_judgements(ctx)
         # a school without students has no per-student value, and its resources must not
         # inflate its town's and the district's figures
         base = {
@@ -188,8 +236,10 @@ class ResourceIndicator(Indicator):
                 else None
             )
             details = {}
-            if unit in table:
-                details["threshold"] = round(school_threshold(table[unit], self.key), 4)
+            if unit in judgements:
+                judged = judgements[unit]
+                details["threshold"] = round(judged["thresholds"][self.key], 4)
+                details["mark"] = judged["marks"][self.key]
             result[unit] = (value, sums["numerator"], sums["denominator"], details)
         return result
 
@@ -225,15 +275,17 @@ class DifferenceCoefficient(Indicator):
                 continue
             for ancestor in ctx.tree.chain(unit)[:-1]:
                 points_by_unit.setdefault(ancestor, []).append((value, weight))
+        limit = standard("yzjh_cv_limit", self.part)[0]
         result = {}
         for unit, points in points_by_unit.items():
             cv = weighted_cv(points)
             if cv is not None:
+                mark = FAIL if above(cv, limit) else PASS
                 result[unit] = (
                     cv,
                     None,
                     None,
-                    {"schools": len(points), "limit": standard("yzjh_cv_limit", self.part)[0]},
+                    {"schools": len(points), "limit": limit, "mark": mark},
                 )
         return result
 
@@ -252,21 +304,22 @@ class ComplianceRate(Indicator):
         return dict(MEASURES)
 
     def values(self, ctx):
-        table = school_table(ctx)
-        base = {}
-        for unit, row in table.items():
-            verdict = school_complies(row)
-            if verdict is not None:
-                base[unit] = {"numerator": float(verdict), "denominator": 1.0}
-        return {
-            u: (
-                s["numerator"] / s["denominator"] * 100 if s["denominator"] else None,
-                s["numerator"],
-                s["denominator"],
-                {},
-            )
-            for u, s in ctx.roll_up(base).items()
+        judgements = school_judgements(ctx)
+        base = {
+            unit: {"numerator": float(judged["verdict"]), "denominator": 1.0}
+            for unit, judged in judgements.items()
         }
+        # every unit carries the 85 % it was judged by; a school also its verdict and the
+        # indicators under the standard, so that pages read the rule's outcome, not redo it
+        partial = {"partial": ctx.cache["yzjh_partial"]}
+        result = {}
+        for unit, sums in ctx.roll_up(base).items():
+            details = dict(partial)
+            if unit in judgements:
+                details.update(verdict=judgements[unit]["verdict"], short=judgements[unit]["short"])
+            value = sums["numerator"] / sums["denominator"] * 100 if sums["denominator"] else None
+            result[unit] = (value, sums["numerator"], sums["denominator"], details)
+        return result
 
 
 class UnmetCriteria(Indicator):
@@ -302,7 +355,7 @@ class UnmetCriteria(Indicator):
             over = [
                 f"{k}_{p}"
                 for (k, p), values in coefficients.items()
-                if unit in values and above(values[unit][0], standard("yzjh_cv_limit", p)[0])
+                if unit in values and values[unit][3]["mark"] == FAIL
             ]
             _, complying, schools, _ = compliance.get(unit, (None, 0, 0, {}))
             failing = int(schools - complying)

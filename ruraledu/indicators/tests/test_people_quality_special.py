@@ -730,7 +730,7 @@ def test_primary_cv_of_three_schools_through_the_engine(district, town_a, town_b
     value, numerator, denominator, info = values[district.pk]
     assert value == pytest.approx(math.sqrt(2.61) / 6.7, rel=1e-9)  # 0.2411268…
     assert (numerator, denominator) == (None, None)
-    assert info == {"schools": 3, "limit": 0.5}
+    assert info == {"schools": 3, "limit": 0.5, "mark": "pass"}
     # TA: P = 100, 300, X = 4, 5 → X̄ = 1900/400 = 4.75; S² = 0.25·0.75² + 0.75·0.25² = 0.1875;
     # CV = √0.1875/4.75 = 0.0911606…
     assert values[town_a.pk][0] == pytest.approx(math.sqrt(0.1875) / 4.75, rel=1e-9)
@@ -761,8 +761,8 @@ def test_nine_year_school_counts_in_each_part_with_that_parts_enrolment(district
     primary, junior = raw("yzjh_cv_r4_primary"), raw("yzjh_cv_r4_junior")
     assert primary[district.pk][0] == pytest.approx(math.sqrt(3) / 5, rel=1e-9)
     assert junior[district.pk][0] == pytest.approx(math.sqrt(2.16) / 6.8, rel=1e-9)
-    assert primary[district.pk][3] == {"schools": 2, "limit": 0.5}
-    assert junior[district.pk][3] == {"schools": 2, "limit": 0.45}
+    assert primary[district.pk][3] == {"schools": 2, "limit": 0.5, "mark": "pass"}
+    assert junior[district.pk][3] == {"schools": 2, "limit": 0.45, "mark": "pass"}
     # weighing N by all its 40 students would be another figure
     assert primary[district.pk][0] != pytest.approx(weighted_cv([(4, 30), (8, 40)]), rel=1e-3)
     assert junior[district.pk][0] != pytest.approx(weighted_cv([(5, 20), (8, 40)]), rel=1e-3)
@@ -771,7 +771,7 @@ def test_nine_year_school_counts_in_each_part_with_that_parts_enrolment(district
     # N's own standard is the enrolment-weighted mix of both: (4.5·10 + 5.8·30)/40 = 5.475
     rows = compute("yzjh_r4")
     check(rows, "yzjh_r4", n, 8.0, 320, 40)
-    assert details(rows, "yzjh_r4", n) == {"threshold": 5.475}
+    assert details(rows, "yzjh_r4", n) == {"threshold": 5.475, "mark": "pass"}
 
 
 def test_complete_secondary_school_weighs_by_its_junior_enrolment(district, town_a, town_b):
@@ -788,7 +788,7 @@ def test_complete_secondary_school_weighs_by_its_junior_enrolment(district, town
     assert raw("yzjh_cv_r4_primary") == {}
     rows = compute("yzjh_r4")
     check(rows, "yzjh_r4", w, 8.0, 640, 80)
-    assert details(rows, "yzjh_r4", w) == {"threshold": 5.8}
+    assert details(rows, "yzjh_r4", w) == {"threshold": 5.8, "mark": "pass"}
 
 
 # ============================================================================ quality.py: R1–R7
@@ -966,6 +966,14 @@ THRESHOLDS = {
     "j": [5.3, 1.0, 0.9, 5.8, 10.2, 2500, 2.4],
     "n": [5.025, 1.0, 0.9, 5.475, 9.525, 2375, 2.375],
 }
+# each school's mark per indicator, value ÷ standard from the tables above: at least 1 → pass,
+# at least 85 % → partial, else fail. J: R5 10.0/10.2 = 98 %, R6 2000/2500 = 80 %;
+# N: R1 2.5/5.025 ≈ 50 %, R2 0/1.0, R4 5.0/5.475 ≈ 91 %
+MARKS = {
+    "p": ["pass"] * 7,
+    "j": ["pass", "pass", "pass", "pass", "partial", "fail", "pass"],
+    "n": ["fail", "fail", "pass", "partial", "pass", "pass", "pass"],
+}
 
 
 @pytest.mark.parametrize("code", sorted(RESOURCE_EXPECTED))
@@ -975,7 +983,12 @@ def test_resource_indicator_at_schools_towns_and_district(resources, code):
         check(rows, code, getattr(resources, unit), value, numerator, denominator)
     index = int(code[-1]) - 1
     for unit, thresholds in THRESHOLDS.items():
-        assert details(rows, code, getattr(resources, unit)) == {"threshold": thresholds[index]}
+        assert details(rows, code, getattr(resources, unit)) == {
+            "threshold": thresholds[index],
+            "mark": MARKS[unit][index],
+        }
+    # a town and the district hold no standard and no mark
+    assert details(rows, code, resources.ta) == details(rows, code, resources.d) == {}
     # the school without students and the special school are left out entirely
     assert absent(rows, code, resources.e) and absent(rows, code, resources.sp)
 
@@ -1024,7 +1037,12 @@ def test_difference_coefficient_of_every_indicator(resources, key, part):
     value, numerator, denominator, info = values[resources.d.pk]
     assert value == pytest.approx(math.sqrt(variance) / mean, rel=1e-9, abs=1e-12)
     assert (numerator, denominator) == (None, None)
-    assert info == {"schools": 2, "limit": 0.5 if part == "primary" else 0.45}
+    # over the limit: R1, R2 and R3 in both parts (see test_unmet_criteria_in_the_resource_world)
+    assert info == {
+        "schools": 2,
+        "limit": 0.5 if part == "primary" else 0.45,
+        "mark": "fail" if key in ("r1", "r2", "r3") else "pass",
+    }
     rows = compute(code)
     check(rows, code, resources.d, math.sqrt(variance) / mean, None, None)
 
@@ -1068,6 +1086,21 @@ def test_school_compliance_rate(resources):
     check(rows, code, resources.tb, 0.0, 0, 1)
     check(rows, code, resources.d, 100 / 3, 1, 3)
     assert absent(rows, code, resources.e) and absent(rows, code, resources.sp)
+    # each school's verdict and the indicators under the standard (MARKS), and everywhere the
+    # share of the standard the one shortfall may fall to
+    assert details(rows, code, resources.p) == {"partial": 0.85, "verdict": True, "short": []}
+    assert details(rows, code, resources.j) == {
+        "partial": 0.85,
+        "verdict": False,
+        "short": ["r5", "r6"],
+    }
+    assert details(rows, code, resources.n) == {
+        "partial": 0.85,
+        "verdict": False,
+        "short": ["r1", "r2", "r4"],
+    }
+    for unit in (resources.ta, resources.tb, resources.d):
+        assert details(rows, code, unit) == {"partial": 0.85}
 
 
 def rule_school(parent, code: str, *, equipment=20000, teaching_area=45):
@@ -1103,6 +1136,11 @@ def test_six_of_seven_at_standard_and_the_seventh_at_85_percent(district, town_a
     rows = compute(code)
     for s, passes in ((ok, 1), (r84, 0), (r85, 1), (r86, 1), (two, 0)):
         check(rows, code, s, 100.0 * passes, passes, 1)
+        assert details(rows, code, s)["verdict"] is bool(passes)
+    assert details(rows, code, r84)["short"] == details(rows, code, r85)["short"] == ["r6"]
+    assert details(rows, code, two)["short"] == ["r4", "r6"]
+    assert details(compute("yzjh_r6"), "yzjh_r6", r85)["mark"] == "partial"
+    assert details(compute("yzjh_r6"), "yzjh_r6", r84)["mark"] == "fail"
     check(rows, code, town_a, 60.0, 3, 5)
     check(rows, code, district, 60.0, 3, 5)
     # the 85 % is the bureau's figure: at 80 % the 84 % school passes as well
