@@ -238,6 +238,25 @@ IMPORT_JOB_STALE_SECONDS = env_int("IMPORT_JOB_STALE_SECONDS", 600, minimum=60)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Supervision (督导): the 整改通知书 number pattern ({year}, {number}), working days past an
+# item's deadline before it is reported to the town office and then to the bureau's 督导室,
+# 听课 required of a 包校 researcher per linked school and semester, the photo size limit, and
+# the 督学热线 printed on each school's 挂牌 card (empty: not printed).
+SUPERVISION_NOTICE_PATTERN = env("SUPERVISION_NOTICE_PATTERN", "川教督整〔{year}〕{number}号")
+SUPERVISION_ESCALATE_TOWN_DAYS = env_int("SUPERVISION_ESCALATE_TOWN_DAYS", 5, minimum=1)
+SUPERVISION_ESCALATE_BUREAU_DAYS = env_int("SUPERVISION_ESCALATE_BUREAU_DAYS", 10, minimum=1)
+if SUPERVISION_ESCALATE_BUREAU_DAYS < SUPERVISION_ESCALATE_TOWN_DAYS:
+    raise ImproperlyConfigured(
+        "SUPERVISION_ESCALATE_BUREAU_DAYS 不能小于 SUPERVISION_ESCALATE_TOWN_DAYS：逾期事项先报镇街，再报区教体局。"
+    )
+SUPERVISION_OBSERVATIONS_PER_SEMESTER = env_int(
+    "SUPERVISION_OBSERVATIONS_PER_SEMESTER", 8, minimum=1
+)
+SUPERVISION_PHOTO_MAX_BYTES = env_int(
+    "SUPERVISION_PHOTO_MAX_BYTES", 10 * 1024 * 1024, minimum=100 * 1024
+)
+SUPERVISION_HOTLINE = env("SUPERVISION_HOTLINE", "")
+
 # Key for personal ID numbers at rest (see ruraledu/core/crypto.py). Production sets DATA_KEY.
 DATA_KEY_FILE = Path(env("DATA_KEY_FILE", str(BASE_DIR / "var" / "keys" / "data.key")))
 DATA_KEY_AUTOCREATE = True

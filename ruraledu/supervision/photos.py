@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import PurePosixPath
 
-from django.conf import settings
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ruraledu.reporting.evidence import EvidenceRefused, check_evidence, clean_name, megabytes
 
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+from .conf import photo_max_bytes
+
 MAX_PIXELS = 40_000_000  # a 40-megapixel camera; more is a decompression bomb
 LONG_SIDE = 2560  # stored photos are scaled down to this; enough to read a notice board
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png")
@@ -28,14 +28,10 @@ class CheckedPhoto:
     sha256: str
 
 
-def max_bytes() -> int:
-    return int(getattr(settings, "SUPERVISION_PHOTO_MAX_BYTES", DEFAULT_MAX_BYTES))
-
-
 def check_photo(data: bytes, filename: str) -> CheckedPhoto:
     """Raise `EvidenceRefused` unless `data` is a real photo; return it cleaned."""
     name = clean_name(filename)
-    limit = max_bytes()
+    limit = photo_max_bytes()
     if len(data) > limit:
         raise EvidenceRefused(
             f"照片过大（{megabytes(len(data))}），每张不能超过 {megabytes(limit)}。"
