@@ -1,7 +1,7 @@
 from django.urls import reverse
 
-from .choices import Action
-from .scoping import can, scope_paths, user_departments
+from .choices import Action, Role
+from .scoping import can, scope_paths, user_departments, user_roles
 
 
 def navigation(request):
@@ -45,11 +45,39 @@ def navigation(request):
     groups = [(None, [("驾驶舱", reverse("dashboards:cockpit"))])]
     groups.append(("方案与部门", plan))
     groups.append(("监测数据", data))
+    supervision = _supervision_items(user)
+    if supervision:
+        groups.append(("督导", supervision))
     groups.extend((None, [item]) for item in work)
     if manage:
         groups.append(("管理", manage))
     items = [item for _, entries in groups for item in entries]
     return {"nav_groups": groups, "nav_items": items}
+
+
+# roles whose work includes supervision: they read visits and items (town, leader) or answer
+# them (school); inspectors and researchers record, the bureau sets it up
+SUPERVISION_READERS = frozenset({Role.DISTRICT_LEADER, Role.TOWN_OFFICER, Role.SCHOOL_CLERK})
+
+
+def _supervision_items(user) -> list[tuple[str, str]]:
+    from .policy import is_bureau
+
+    bureau = is_bureau(user)
+    if not (
+        bureau
+        or can(user, Action.SUPERVISE)
+        or can(user, Action.OBSERVE)
+        or user_roles(user) & SUPERVISION_READERS
+    ):
+        return []
+    items = [
+        ("督导工作台", reverse("supervision:home")),
+        ("问题台账", reverse("supervision:ledger")),
+    ]
+    if bureau:
+        items.append(("督导设置", reverse("supervision:setup")))
+    return items
 
 
 def _reporting_items(user) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:

@@ -19,7 +19,15 @@ from ruraledu.spreadsheets.export import export_response
 
 from . import selectors, services
 from .choices import ItemStatus, Verdict
-from .models import Finding, RectificationItem, RectificationNotice, Visit, VisitKind, VisitPhoto
+from .models import (
+    AnswerEvidence,
+    Finding,
+    RectificationItem,
+    RectificationNotice,
+    Visit,
+    VisitKind,
+    VisitPhoto,
+)
 from .permissions import ensure_visible, may_answer, may_observe, may_supervise
 
 
@@ -363,3 +371,26 @@ class ObservationCreateView(LoginRequiredMixin, View):
         except (ValidationError, PermissionDenied) as exc:
             _refused(request, exc)
         return redirect("supervision:home")
+
+
+class EvidenceDownloadView(LoginRequiredMixin, View):
+    """A school's evidence file goes out only here, scoped like its item, as an attachment."""
+
+    def get(self, request, pk):
+        evidence = get_object_or_404(
+            AnswerEvidence.objects.select_related("answer__item__school__org_unit"), pk=pk
+        )
+        ensure_visible(request.user, evidence.answer.item.school)
+        try:
+            handle = evidence.file.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404("文件已不存在。") from exc
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=evidence.original_name,
+            content_type=evidence.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "sandbox"
+        return response

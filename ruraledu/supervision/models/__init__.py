@@ -8,7 +8,7 @@ from .rectification import (
     RectificationNotice,
 )
 from .visits import Finding, Visit, VisitPhoto, VisitVerdict
-from .zones import InspectorAssignment, StaffAccount, Zone
+from .zones import InspectorAssignment, InspectorPhoto, StaffAccount, Zone
 
 __all__ = [
     "AnswerEvidence",
@@ -16,6 +16,7 @@ __all__ = [
     "ChecklistItem",
     "Finding",
     "InspectorAssignment",
+    "InspectorPhoto",
     "ItemAnswer",
     "ItemEvent",
     "NoticeCounter",

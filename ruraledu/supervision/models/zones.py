@@ -1,6 +1,8 @@
 """督导责任区 (a set of schools), the 挂牌 inspector of each school by school year, and the
 staff record a 教研员's account acts as (its 包校/定点联系 links are activities.SchoolLink)."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -109,3 +111,29 @@ class StaffAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.person}"
+
+
+def inspector_photo_path(instance, filename: str) -> str:
+    """Stored name under MEDIA_ROOT (outside the web root); never the user's file name."""
+    return f"supervision/inspectors/{uuid.uuid4().hex}.jpg"
+
+
+class InspectorPhoto(models.Model):
+    """The inspector's photo on the 挂牌 card, re-encoded without metadata like visit photos."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="督学",
+        on_delete=models.CASCADE,
+        related_name="inspector_photo",
+    )
+    file = models.FileField("照片", upload_to=inspector_photo_path, max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_at = models.DateTimeField("上传时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "督学照片"
+        verbose_name_plural = "督学照片"
+
+    def __str__(self) -> str:
+        return f"{self.user} 的照片"

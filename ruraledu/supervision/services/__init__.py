@@ -15,7 +15,9 @@ from .visits import (
     visit_update,
 )
 from .zones import (
+    assignment_update,
     inspector_assign,
+    inspector_photo_set,
     inspector_unassign,
     school_link_assign,
     staff_account_link,
@@ -23,6 +25,8 @@ from .zones import (
 )
 
 __all__ = [
+    "assignment_update",
+    "inspector_photo_set",
     "checklist_current",
     "checklist_draft_save",
     "checklist_publish",

@@ -5,6 +5,7 @@ an inspector or researcher may do and where."""
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from ruraledu.accounts.choices import Role
@@ -12,9 +13,11 @@ from ruraledu.accounts.models import RoleAssignment
 from ruraledu.activities.models import SchoolLink
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, snapshot
+from ruraledu.reporting.evidence import EvidenceRefused
 
-from ..models import InspectorAssignment, StaffAccount, Zone
+from ..models import InspectorAssignment, InspectorPhoto, StaffAccount, Zone
 from ..permissions import may_configure, require
+from ..photos import check_photo
 
 BUREAU_ONLY = "只有区教体局可以调整督导责任区和人员安排。"
 
@@ -159,3 +162,60 @@ def school_link_assign(*, actor, researcher, school, year: int) -> SchoolLink:
         summary=f"包校联系：{account.person} 联系 {school}（{year}学年）",
     )
     return link
+
+
+@transaction.atomic
+def assignment_update(
+    *, actor, assignment: InspectorAssignment, work_phone: str, duties: str
+) -> InspectorAssignment:
+    """Change what the 挂牌 card shows of a current assignment: work phone and duties."""
+    require(may_configure(actor), BUREAU_ONLY)
+    assignment = InspectorAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.ended_on is not None:
+        raise ValidationError("该挂牌安排已经结束，不能修改。")
+    before = snapshot(assignment)
+    assignment.work_phone, assignment.duties = work_phone.strip(), duties.strip()
+    assignment.full_clean(validate_constraints=False)
+    assignment.save(update_fields=["work_phone", "duties"])
+    audit_record(
+        actor=actor,
+        instance=assignment,
+        action=AuditAction.UPDATE,
+        before=before,
+        after=snapshot(assignment),
+        summary=f"挂牌督学：{assignment.inspector} 的电话与职责",
+    )
+    return assignment
+
+
+@transaction.atomic
+def inspector_photo_set(*, actor, inspector, data: bytes, filename: str) -> InspectorPhoto:
+    """Store (or replace) the inspector's photo for the 挂牌 card, checked and stripped of
+    metadata like a visit photo."""
+    require(may_configure(actor), BUREAU_ONLY)
+    try:
+        checked = check_photo(data, filename)
+    except EvidenceRefused as exc:
+        raise ValidationError(exc.message) from exc
+    photo = InspectorPhoto.objects.select_for_update().filter(user=inspector).first()
+    old = photo.file.name if photo else None
+    photo = photo or InspectorPhoto(user=inspector)
+    photo.sha256 = checked.sha256
+    photo.file.save("photo.jpg", ContentFile(checked.data), save=False)
+    stored, storage = photo.file.name, photo.file.storage
+    try:
+        photo.full_clean()
+        photo.save()
+    except ValidationError:
+        storage.delete(stored)
+        raise
+    if old:
+        transaction.on_commit(lambda: storage.delete(old))
+    audit_record(
+        actor=actor,
+        instance=photo,
+        action=AuditAction.UPLOAD,
+        after={"inspector": str(inspector), "size": checked.size, "sha256": checked.sha256},
+        summary=f"督学照片：{inspector}",
+    )
+    return photo

@@ -1,0 +1,178 @@
+"""The bureau's supervision set-up pages: zones, kinds of visit and their checklists. Every
+page answers 404 to anyone but the bureau; each POST calls one service."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views import View
+
+from ruraledu.orgunits.choices import OrgUnitKind
+from ruraledu.orgunits.models import OrgUnit, School
+
+from . import services
+from .models import Checklist, VisitKind, Zone
+from .permissions import may_configure
+from .views import _refused
+
+
+class BureauOnlyMixin(LoginRequiredMixin):
+    """The set-up pages exist only for the bureau: anyone else gets 404."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not may_configure(request.user):
+            raise Http404("没有找到该页面。")
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _int(value, default: int = 0) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+class SetupView(BureauOnlyMixin, View):
+    """The bureau's overview: zones, kinds with their checklist versions, links onward."""
+
+    def get(self, request):
+        return render(
+            request,
+            "supervision/setup.html",
+            {
+                "zones": Zone.objects.select_related("town").annotate(n=Count("schools")),
+                "kinds": VisitKind.objects.prefetch_related("checklists"),
+            },
+        )
+
+
+def _schools_by_town():
+    schools = School.objects.select_related("org_unit__parent").order_by(
+        "org_unit__parent__code", "org_unit__code"
+    )
+    groups: dict = {}
+    for school in schools:
+        groups.setdefault(school.org_unit.parent, []).append(school)
+    return list(groups.items())
+
+
+class ZoneEditView(BureauOnlyMixin, View):
+    """A 督导责任区: name, town and its schools (ticked by town)."""
+
+    def _zone(self, pk):
+        return get_object_or_404(Zone, pk=pk) if pk else None
+
+    def get(self, request, pk=None):
+        zone = self._zone(pk)
+        return render(
+            request,
+            "supervision/zone_form.html",
+            {
+                "zone": zone,
+                "chosen": set(zone.schools.values_list("pk", flat=True)) if zone else set(),
+                "towns": OrgUnit.objects.filter(parent__parent__isnull=True)
+                .exclude(kind__in=[OrgUnitKind.SCHOOL, OrgUnitKind.DISTRICT])
+                .order_by("code"),
+                "groups": _schools_by_town(),
+            },
+        )
+
+    def post(self, request, pk=None):
+        zone = self._zone(pk)
+        town = OrgUnit.objects.filter(pk=_int(request.POST.get("town"))).first()
+        schools = School.objects.filter(pk__in=request.POST.getlist("schools"))
+        try:
+            zone = services.zone_save(
+                actor=request.user,
+                name=request.POST.get("name", ""),
+                schools=list(schools),
+                town=town,
+                zone=zone,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            _refused(request, exc)
+            return self.get(request, pk)
+        messages.success(request, f"已保存督导责任区“{zone.name}”。")
+        return redirect("supervision:setup")
+
+
+class KindEditView(BureauOnlyMixin, View):
+    """A kind of visit and how often each school should get one."""
+
+    def get(self, request, pk=None):
+        kind = get_object_or_404(VisitKind, pk=pk) if pk else None
+        return render(request, "supervision/kind_form.html", {"kind": kind})
+
+    def post(self, request, pk=None):
+        kind = get_object_or_404(VisitKind, pk=pk) if pk else None
+        try:
+            kind = services.visit_kind_save(
+                actor=request.user,
+                kind=kind,
+                name=request.POST.get("name", ""),
+                visits_per_month=_int(request.POST.get("visits_per_month")),
+                order=_int(request.POST.get("order")),
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            _refused(request, exc)
+            return self.get(request, pk)
+        messages.success(request, f"已保存督导类型“{kind.name}”。")
+        return redirect("supervision:setup")
+
+
+def _lines(checklist: Checklist) -> str:
+    return "\n".join(f"{i.area}：{i.text}" for i in checklist.items.all())
+
+
+class ChecklistEditView(BureauOnlyMixin, View):
+    """A checklist version: a draft is edited and published; a published or retired one is
+    shown read-only and can be revised into a new draft version."""
+
+    def get(self, request, pk=None):
+        if pk:
+            checklist = get_object_or_404(Checklist.objects.select_related("kind"), pk=pk)
+            kind, title, lines = checklist.kind, checklist.title, _lines(checklist)
+        else:
+            checklist = None
+            kind = get_object_or_404(VisitKind, pk=_int(request.GET.get("kind")))
+            base = Checklist.objects.filter(pk=_int(request.GET.get("from"))).first()
+            title = base.title if base else f"{kind.name}检查表"
+            lines = _lines(base) if base else ""
+        return render(
+            request,
+            "supervision/checklist_form.html",
+            {
+                "checklist": checklist,
+                "kind": kind,
+                "title": request.POST.get("title", title),
+                "lines": request.POST.get("lines", lines),
+                "versions": kind.checklists.all(),
+            },
+        )
+
+    def post(self, request, pk=None):
+        checklist = get_object_or_404(Checklist, pk=pk) if pk else None
+        kind = (
+            checklist.kind
+            if checklist
+            else get_object_or_404(VisitKind, pk=_int(request.GET.get("kind")))
+        )
+        try:
+            if request.POST.get("step") == "publish" and checklist is not None:
+                services.checklist_publish(actor=request.user, checklist=checklist)
+                messages.success(request, f"已发布{checklist}，此后的{kind.name}使用该版本。")
+                return redirect("supervision:checklist_edit", pk=checklist.pk)
+            checklist = services.checklist_draft_save(
+                actor=request.user,
+                kind=kind,
+                title=request.POST.get("title", ""),
+                lines=request.POST.get("lines", ""),
+                checklist=checklist,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            _refused(request, exc)
+            return self.get(request, pk)
+        messages.success(request, f"已保存草稿：{checklist}。")
+        return redirect("supervision:checklist_edit", pk=checklist.pk)
