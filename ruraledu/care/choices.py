@@ -58,3 +58,41 @@ class CloseReason(models.TextChoices):
     STUDYING_ELSEWHERE = "studying_elsewhere", "在外地就读，已核实"
     LEGAL = "legal", "经行政或司法程序处理完毕"
     MISTAKEN = "mistaken", "核实为误报"
+
+
+class ListKind(models.TextChoices):
+    """The partner lists of 四查三比对; the household register is the base population, the
+    others name children in a priority category."""
+
+    HOUSEHOLD = "household", "户籍适龄儿童名单"
+    DISABLED = "disabled", "残疾儿童名单"
+    POVERTY = "poverty", "脱贫/防返贫监测户儿童名单"
+    ORPHAN = "orphan", "孤儿名单"
+    UNATTENDED = "unattended", "事实无人抚养儿童名单"
+    HARDSHIP = "hardship", "困境儿童名单"
+
+
+PRIORITY_LISTS = tuple(k for k in ListKind if k != ListKind.HOUSEHOLD)
+
+
+class FindingKind(models.TextChoices):
+    """The working lists a cross-check produces."""
+
+    NOT_ENROLLED = "not_enrolled", "疑似失学"
+    DROPOUT = "dropout", "疑似辍学"
+    PRIORITY = "priority", "重点类别儿童"
+    MULTI_LIST = "multi_list", "在多个名单中"
+
+
+class ClearReason(models.TextChoices):
+    MOVED_AWAY = "moved_away", "已迁出本区"
+    STUDYING_ELSEWHERE = "studying_elsewhere", "在外地或区外学校就读"
+    DECEASED = "deceased", "已死亡"
+    OTHER = "other", "其他"
+
+
+class CrossCheckStatus(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "比对中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from ruraledu.core import crypto
+from ruraledu.core.models import PersonBase
 from ruraledu.core.querysets import ScopedQuerySet
 
 from .choices import (
@@ -13,8 +15,12 @@ from .choices import (
     CaseEventKind,
     CaseSource,
     CaseStatus,
+    ClearReason,
     CloseReason,
     ContactKind,
+    CrossCheckStatus,
+    FindingKind,
+    ListKind,
 )
 
 
@@ -203,3 +209,172 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.on}"
+
+
+class ListEntry(PersonBase):
+    """A child on a partner department's list for a school year (户籍人口 from 公安, 残联's
+    残疾儿童, the 脱贫/防返贫监测 households, 民政's 孤儿, 事实无人抚养 and 困境儿童). The ID
+    number is kept like the roster's: ciphertext, blind index (matched against the roster's),
+    hint. One entry per child, list and year; a re-import updates it."""
+
+    # not unique here: the same child is on several lists and in several years
+    id_index = models.CharField("证件号索引", max_length=32, editable=False)
+    kind = models.CharField("名单", max_length=16, choices=ListKind.choices)
+    year = models.PositiveSmallIntegerField("学年")
+    village = models.ForeignKey(
+        "orgunits.OrgUnit", verbose_name="户籍村居", on_delete=models.PROTECT, related_name="+"
+    )
+    town = models.ForeignKey(
+        "orgunits.OrgUnit", verbose_name="镇街", on_delete=models.PROTECT, related_name="+"
+    )
+    # what the list says beyond the person: 残疾类别和等级, 脱贫户或监测户
+    detail = models.CharField("类别说明", max_length=100, blank=True, default="")
+
+    class Meta:
+        verbose_name = "部门名单儿童"
+        verbose_name_plural = "部门名单儿童"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "year", "id_index"], name="list_entry_kind_year_child"
+            )
+        ]
+        indexes = [models.Index(fields=["year", "kind"])]
+
+
+class CrossCheckRun(models.Model):
+    """One run of the cross-check for a school year, run by the task worker with progress."""
+
+    year = models.PositiveSmallIntegerField("学年")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="发起人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        "状态", max_length=10, choices=CrossCheckStatus.choices, default=CrossCheckStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField("进度", default=0)
+    message = models.CharField("结果", max_length=300, blank=True, default="")
+    counts = models.JSONField("各名单人数", default=dict, blank=True)
+    created_at = models.DateTimeField("发起时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "四查三比对任务"
+        verbose_name_plural = "四查三比对任务"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.year}学年比对 {self.get_status_display()} {self.progress}%"
+
+
+class FindingQuerySet(ScopedQuerySet):
+    scope_path_field = "unit__path"
+
+
+class Finding(models.Model):
+    """A child on one of the cross-check's working lists for a school year. A later run
+    updates the row (never a second one); a child the check no longer finds is kept with
+    `present` off. A cleared child stays cleared while `basis` (the facts that put the child
+    on the list) is what it was when cleared."""
+
+    year = models.PositiveSmallIntegerField("学年")
+    kind = models.CharField("名单", max_length=16, choices=FindingKind.choices)
+    id_index = models.CharField("证件号索引", max_length=32, editable=False)
+    id_hint = models.CharField("证件号提示", max_length=12, editable=False, default="")
+    name = models.CharField("姓名", max_length=50)
+    birth_date = models.DateField("出生日期", null=True, blank=True)
+    student = models.ForeignKey(
+        "students.StudentPerson",
+        verbose_name="学生",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # the list entry the child was found through (the household entry when there is one)
+    entry = models.ForeignKey(
+        ListEntry,
+        verbose_name="名单记录",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    school = models.ForeignKey(
+        "orgunits.School",
+        verbose_name="学校",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    town = models.ForeignKey(
+        "orgunits.OrgUnit", verbose_name="镇街", on_delete=models.PROTECT, related_name="+"
+    )
+    # the school's unit, or the town for a child with no school: what scoping reads
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit", verbose_name="所在单位", on_delete=models.PROTECT, related_name="+"
+    )
+    lists = models.CharField("所在名单", max_length=100, blank=True, default="")
+    note = models.CharField("情况", max_length=200, blank=True, default="")
+    basis = models.CharField("比对依据", max_length=200, blank=True, default="")
+    present = models.BooleanField("本次比对仍在名单中", default=True)
+    found_run = models.ForeignKey(
+        CrossCheckRun, verbose_name="首次发现", on_delete=models.PROTECT, related_name="+"
+    )
+    seen_run = models.ForeignKey(
+        CrossCheckRun, verbose_name="最近比对", on_delete=models.PROTECT, related_name="+"
+    )
+    case = models.ForeignKey(
+        DropoutCase,
+        verbose_name="个案",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    clear_reason = models.CharField(
+        "核销原因", max_length=20, choices=ClearReason.choices, blank=True, default=""
+    )
+    clear_evidence = models.CharField("核实情况与佐证", max_length=300, blank=True, default="")
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="核销人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    cleared_at = models.DateTimeField("核销时间", null=True, blank=True)
+    cleared_basis = models.CharField("核销时的比对依据", max_length=200, blank=True, default="")
+
+    objects = FindingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "比对发现"
+        verbose_name_plural = "比对发现"
+        ordering = ["unit__path", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "kind", "id_index"], name="finding_year_kind_child"
+            )
+        ]
+        indexes = [models.Index(fields=["year", "kind", "unit"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.year} #{self.pk}"
+
+    @property
+    def is_cleared(self) -> bool:
+        return bool(self.clear_reason)
+
+    @property
+    def masked_id(self) -> str:
+        return crypto.masked(self.id_hint)
+
+    def list_labels(self) -> list[str]:
+        return [ListKind(k).label for k in self.lists.split(",") if k]

@@ -2,6 +2,7 @@
 Chinese, locks the row and checks the version, and writes an event and an audit row."""
 
 from .cases import case_assign, case_contact_add, case_open, case_plan_set
+from .findings import finding_case_open, finding_clear
 from .outcomes import case_close, case_escalate, case_resolve
 
 __all__ = [
@@ -12,4 +13,6 @@ __all__ = [
     "case_open",
     "case_plan_set",
     "case_resolve",
+    "finding_case_open",
+    "finding_clear",
 ]
