@@ -3,7 +3,14 @@
 from django import forms
 from django.utils import timezone
 
-from .choices import OUTCOME_STATUSES, CaseCategory, CaseSource, CloseReason, ContactKind
+from .choices import (
+    OUTCOME_STATUSES,
+    CaseCategory,
+    CaseSource,
+    ClearReason,
+    CloseReason,
+    ContactKind,
+)
 
 DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
@@ -75,3 +82,12 @@ class EscalateForm(VersionedForm):
 class CloseForm(VersionedForm):
     reason = forms.ChoiceField(label="结案原因", choices=CloseReason.choices)
     note = forms.CharField(label="结案依据或核实情况", max_length=300, required=False)
+
+
+class FindingClearForm(CareForm):
+    reason = forms.ChoiceField(label="核销原因", choices=ClearReason.choices)
+    evidence = forms.CharField(
+        label="核实情况与佐证（迁入地或就读学校、证明材料编号、核实人和方式）",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

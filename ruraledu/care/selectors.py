@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from ruraledu.accounts.choices import Action
 
-from .choices import CaseStatus
+from .choices import CaseStatus, FindingKind
 from .deadlines import NEGLECT_DAYS
-from .models import DropoutCase
+from .models import DropoutCase, Finding
 
 AGE_BANDS = ((30, "30天以内"), (90, "31–90天"), (None, "90天以上"))
 
@@ -93,3 +93,39 @@ def dashboard_open_cases(*, user, today: dt.date | None = None) -> dict:
         "bands": [label for _, label in AGE_BANDS],
         "closed_this_year": closed.filter(closed_on__year=today.year).count(),
     }
+
+
+def finding_list(*, user, year: int, kind: str, unit_id: int | None = None, cleared=False):
+    """A working list of the cross-check, as a care role in scope works it: the children the
+    last run still finds, not cleared (or, with `cleared`, the cleared ones)."""
+    findings = (
+        Finding.objects.for_user(user, Action.CARE)
+        .filter(year=year, kind=kind, present=True)
+        .select_related("unit", "town", "school__org_unit", "case")
+    )
+    findings = findings.exclude(clear_reason="") if cleared else findings.filter(clear_reason="")
+    if unit_id:
+        findings = findings.filter(Q(unit_id=unit_id) | Q(town_id=unit_id))
+    return findings.order_by("unit__path", "name", "pk")
+
+
+def finding_get(*, user, pk: int):
+    return (
+        Finding.objects.for_user(user, Action.CARE)
+        .select_related("unit", "town", "school__org_unit", "case", "entry", "student")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def dashboard_findings(*, user, year: int) -> list[dict]:
+    """Counts of each working list per town and per school (or town office), for every
+    role that sees the unit: numbers only, no names."""
+    rows = (
+        Finding.objects.for_user(user, Action.VIEW)
+        .filter(year=year, present=True, clear_reason="")
+        .values("town_id", "town__name", "town__path", "unit_id", "unit__name", "unit__path")
+        .annotate(**{kind: Count("pk", filter=Q(kind=kind)) for kind in FindingKind.values})
+        .order_by("town__path", "unit__path")
+    )
+    return list(rows)

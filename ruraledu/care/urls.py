@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import finding_views, views
 
 app_name = "care"
 urlpatterns = [
@@ -10,4 +10,26 @@ urlpatterns = [
     path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="case_detail"),
     path("cases/<int:pk>/<str:step>/", views.CaseStepView.as_view(), name="case_step"),
     path("notices/<int:pk>/", views.NoticePrintView.as_view(), name="notice_print"),
+    path("lists/", finding_views.FindingOverviewView.as_view(), name="finding_overview"),
+    path("lists/<str:kind>/", finding_views.FindingListView.as_view(), name="finding_list"),
+    path(
+        "findings/<int:pk>/clear/",
+        finding_views.FindingClearView.as_view(),
+        name="finding_clear",
+    ),
+    path(
+        "findings/<int:pk>/open-case/",
+        finding_views.FindingOpenCaseView.as_view(),
+        name="finding_open_case",
+    ),
+    path(
+        "cross-checks/",
+        finding_views.CrossCheckStartView.as_view(),
+        name="cross_check_start",
+    ),
+    path(
+        "cross-checks/<int:pk>/",
+        finding_views.CrossCheckDetailView.as_view(),
+        name="cross_check_detail",
+    ),
 ]
