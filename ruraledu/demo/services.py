@@ -12,6 +12,7 @@ from ruraledu.accounts.choices import Role
 from ruraledu.accounts.models import RoleAssignment, User
 from ruraledu.demo.care import care_demo_setup
 from ruraledu.demo.reporting import reporting_demo_setup
+from ruraledu.demo.supervision import supervision_demo_setup, supervision_demo_wipe
 from ruraledu.orgunits.choices import OrgUnitKind, SchoolStage
 from ruraledu.orgunits.models import Department, OrgUnit, School
 from ruraledu.orgunits.services import orgunits_load
@@ -79,6 +80,11 @@ def demo_setup(*, scale: str = "district", years: list[int] | None = None) -> li
     orgunits_load(ORG_FILE)
     years = years or parse_years(None, scale)
     if not demo_complete(ZICHUAN, years):
+        supervision_demo_wipe(
+            School.objects.filter(
+                org_unit__path__startswith=f"{ZICHUAN}/", org_unit__name__contains="示例"
+            )
+        )
         # Replaces leftovers of an older or partial demo (only rows the generator marks 示例).
         demo_generate(scale=scale, years=years, seed=DEMO_SEED, replace=True)
     district = OrgUnit.objects.get(parent=None, code=ZICHUAN)
@@ -101,13 +107,20 @@ def demo_setup(*, scale: str = "district", years: list[int] | None = None) -> li
     _account("dept", "区人社局填报员（示例）", Role.DEPARTMENT_REPORTER, department=department)
     _account("town", "昆仑镇教育办（示例）", Role.TOWN_OFFICER, units=[kunlun])
     _account("clerk", "昆仑镇中心小学填报员（示例）", Role.SCHOOL_CLERK, units=[clerk_school])
-    _account("inspector", "责任督学（示例）", Role.INSPECTOR, units=inspected)
-    _account("researcher", "教研员（示例）", Role.RESEARCHER, units=researched)
+    inspector = _account("inspector", "责任督学（示例）", Role.INSPECTOR, units=inspected)
+    researcher = _account("researcher", "教研员（示例）", Role.RESEARCHER, units=researched)
     _account(
         "care", "昆仑镇中心小学控辍保学专干（示例）", Role.SCHOOL_CARE_OFFICER, units=[clerk_school]
     )
     reporting_demo_setup()  # holidays and quarterly reporting schedules, never overwritten
     care_demo_setup(actor=admin, clerk_school=clerk_school)  # once: cases keep their history
+    supervision_demo_setup(  # zones, assignments, a year of visits and 听课; adds nothing twice
+        admin=admin,
+        inspector=inspector,
+        inspected=inspected,
+        researcher=researcher,
+        researched=researched,
+    )
 
     return [
         DemoLogin("admin", Role.DISTRICT_ADMIN.label, "淄川区（可进入管理后台）"),
