@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from ruraledu.reporting import services
+from ruraledu.reporting import services, urging
 from ruraledu.reporting.choices import ReportEventKind, ReportStatus
 
 pytestmark = [
@@ -32,7 +32,10 @@ def race(monkeypatch, **actions) -> dict:
         time.sleep(HOLD_SECONDS)
         return event
 
-    monkeypatch.setattr(services, "report_event_create", slow_event)
+    # every module of the services package that looks the name up gets the slow one
+    for module in (services, services.reports, services.attachments, urging):
+        if hasattr(module, "report_event_create"):
+            monkeypatch.setattr(module, "report_event_create", slow_event)
     barrier = threading.Barrier(len(actions))
     results = {}
 
