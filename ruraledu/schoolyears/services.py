@@ -141,3 +141,26 @@ def school_year_confirm(*, year: int, actor) -> int:
         summary=f"确认{school_year}数据",
     )
     return evaluate_targets()
+
+
+@transaction.atomic
+def school_year_open(*, year: int, actor) -> dict[str, int]:
+    """The bureau opens the year after the current one (填报中), copying last year's yearly
+    records forward; the opening is audited. Returns the records copied per kind."""
+    from ruraledu.core.rollforward import school_year_start
+    from ruraledu.core.schoolyear import current_school_year, school_year_label
+
+    if not may_manage_years(actor):
+        raise PermissionDenied("只有区教体局管理员可以开始新学年。")
+    if year != current_school_year() + 1:
+        raise ValidationError("只能开始紧接当前学年的下一学年。")
+    copied = school_year_start(year=year, actor=actor)
+    school_year = SchoolYear.objects.get(year=year)
+    audit_record(
+        actor=actor,
+        instance=school_year,
+        action=AuditAction.CREATE,
+        after={**snapshot(school_year), "copied": copied},
+        summary=f"开始{school_year_label(year)}",
+    )
+    return copied

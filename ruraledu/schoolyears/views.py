@@ -1,12 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError  # noqa: F401
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
 from ruraledu.core.models import SchoolYear, SchoolYearState
-from ruraledu.core.rollforward import roll_preview, school_year_start
+from ruraledu.core.rollforward import roll_preview
 from ruraledu.core.schoolyear import (
     current_school_year,
     judged_school_year,
@@ -15,7 +15,13 @@ from ruraledu.core.schoolyear import (
 )
 from ruraledu.orgunits.models import OrgUnit
 
-from .services import may_manage_years, school_check_set, school_progress, school_year_confirm
+from .services import (
+    may_manage_years,
+    school_check_set,
+    school_progress,
+    school_year_confirm,
+    school_year_open,
+)
 
 
 class SchoolYearListView(LoginRequiredMixin, TemplateView):
@@ -74,9 +80,6 @@ class SchoolYearListView(LoginRequiredMixin, TemplateView):
     def _start(self, request, year: int):
         if not may_manage_years(request.user):
             raise PermissionDenied("只有区教体局管理员可以开始新学年。")
-        if year != current_school_year() + 1:
-            messages.error(request, "只能开始紧接当前学年的下一学年。")
-            return redirect("schoolyears:schoolyear_list")
         if request.POST.get("confirmed") != "yes":
             # say what will happen, and ask again
             return self.render_to_response(
@@ -86,7 +89,7 @@ class SchoolYearListView(LoginRequiredMixin, TemplateView):
                     preview_label=school_year_label(year),
                 )
             )
-        copied = school_year_start(year=year, actor=request.user)
+        copied = school_year_open(year=year, actor=request.user)
         detail = "，".join(f"{name} {n} 条" for name, n in copied.items())
         messages.success(
             request,

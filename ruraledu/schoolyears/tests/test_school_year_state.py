@@ -102,3 +102,20 @@ def test_uploads_default_to_the_year_being_collected_and_say_so(judged):
     form = ImportUploadForm()
     assert form.fields["year"].initial == 2026
     assert "正在填报的2026—2027学年" in form.fields["year"].help_text
+
+
+def test_opening_a_year_is_the_bureaus_service_and_is_audited(judged, district_admin, town_officer):
+    import pytest
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from ruraledu.audit.models import AuditEvent
+    from ruraledu.schoolyears.services import school_year_open
+
+    with pytest.raises(PermissionDenied):
+        school_year_open(year=2026, actor=town_officer)
+    with pytest.raises(ValidationError):
+        school_year_open(year=2027, actor=district_admin)  # not the next year
+    assert not SchoolYear.objects.filter(year__in=(2026, 2027)).exists()
+    school_year_open(year=2026, actor=district_admin)
+    event = AuditEvent.objects.get(summary="开始2026—2027学年")
+    assert (event.actor, event.after["state"]) == (district_admin, "collecting")
