@@ -8,14 +8,16 @@ from django.utils import timezone
 from ruraledu.activities.choices import ObservationSource
 from ruraledu.activities.models import LessonObservation, SchoolLink
 from ruraledu.core.schoolyear import current_school_year
+from ruraledu.demo.supervision import supervision_demo_wipe
 from ruraledu.orgunits.choices import TOWN_LEVEL_KINDS
-from ruraledu.orgunits.models import OrgUnit
+from ruraledu.orgunits.models import OrgUnit, School
 from ruraledu.supervision.choices import PENDING_STATUSES, ItemStatus, VisitStatus
 from ruraledu.supervision.models import (
     InspectorAssignment,
     ItemEvent,
     RectificationItem,
     RectificationNotice,
+    StaffAccount,
     Visit,
     Zone,
 )
@@ -77,3 +79,16 @@ def test_setting_up_the_demo_twice_adds_no_supervision_rows(db):
     before = _snapshot()
     call_command("setup_demo", scale="tiny")
     assert _snapshot() == before
+
+
+def test_the_wipe_before_a_regeneration_lets_go_of_every_demo_school_and_person(db):
+    # given a demo with its supervision work
+    call_command("setup_demo", scale="tiny")
+    schools = School.objects.filter(org_unit__name__contains="示例")
+    # when the rows that would hold on to the demo schools and staff are removed
+    supervision_demo_wipe(schools)
+    # then none is left (the generator can then replace the schools and people)
+    assert not Visit.objects.exists() and not RectificationItem.objects.exists()
+    assert not RectificationNotice.objects.exists() and not InspectorAssignment.objects.exists()
+    assert not Zone.schools.through.objects.exists()
+    assert not StaffAccount.objects.exists()
