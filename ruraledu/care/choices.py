@@ -66,7 +66,7 @@ class ListKind(models.TextChoices):
 
     HOUSEHOLD = "household", "户籍适龄儿童名单"
     DISABLED = "disabled", "残疾儿童名单"
-    POVERTY = "poverty", "脱贫/防返贫监测户儿童名单"
+    POVERTY = "poverty", "脱贫与防返贫监测户儿童名单"
     ORPHAN = "orphan", "孤儿名单"
     UNATTENDED = "unattended", "事实无人抚养儿童名单"
     HARDSHIP = "hardship", "困境儿童名单"

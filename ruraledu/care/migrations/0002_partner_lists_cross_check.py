@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
                 ('sex', models.CharField(choices=[('1', '男'), ('2', '女')], max_length=1, verbose_name='性别')),
                 ('birth_date', models.DateField(blank=True, null=True, verbose_name='出生日期')),
                 ('id_index', models.CharField(editable=False, max_length=32, verbose_name='证件号索引')),
-                ('kind', models.CharField(choices=[('household', '户籍适龄儿童名单'), ('disabled', '残疾儿童名单'), ('poverty', '脱贫/防返贫监测户儿童名单'), ('orphan', '孤儿名单'), ('unattended', '事实无人抚养儿童名单'), ('hardship', '困境儿童名单')], max_length=16, verbose_name='名单')),
+                ('kind', models.CharField(choices=[('household', '户籍适龄儿童名单'), ('disabled', '残疾儿童名单'), ('poverty', '脱贫与防返贫监测户儿童名单'), ('orphan', '孤儿名单'), ('unattended', '事实无人抚养儿童名单'), ('hardship', '困境儿童名单')], max_length=16, verbose_name='名单')),
                 ('year', models.PositiveSmallIntegerField(verbose_name='学年')),
                 ('detail', models.CharField(blank=True, default='', max_length=100, verbose_name='类别说明')),
                 ('town', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgunits.orgunit', verbose_name='镇街')),

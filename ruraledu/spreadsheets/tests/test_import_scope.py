@@ -90,6 +90,17 @@ def kind_rows(*, person, pupil, school, town, village, zone, unit) -> dict[str, 
         },
         "pilots": {"town": town, "level": "county", "started_year": 2024},
         "trips": {"school": "SA", "held_on": DAY, "title": "研学", "student": pupil},
+        # the partner lists of 四查三比对: the bureau and the supplying department only
+        **{
+            f"care_{kind}": {"id_number": pupil, "name": "儿童", "village": village}
+            for kind in ("household", "disabled", "orphan", "unattended", "hardship")
+        },
+        "care_poverty": {
+            "id_number": pupil,
+            "name": "儿童",
+            "village": village,
+            "family": "脱贫享受政策家庭",
+        },
     }
 
 
@@ -107,8 +118,9 @@ def out_of_scope_rows(person: str = OUTSIDE_TEACHER) -> dict[str, dict]:
 
 
 def in_scope_rows() -> dict[str, dict]:
-    """The same rows within town A: a town A officer may import every one of them."""
-    return kind_rows(
+    """The same rows within town A: a town A officer may import every one of them, except
+    the partner lists, which no town office imports."""
+    rows = kind_rows(
         person=INSIDE_TEACHER,
         pupil=INSIDE_PUPIL,
         school="SA",
@@ -117,6 +129,7 @@ def in_scope_rows() -> dict[str, dict]:
         zone="甲学区",
         unit="SA9",
     )
+    return {kind: row for kind, row in rows.items() if not kind.startswith("care_")}
 
 
 def workbook(kind: str, row: dict) -> bytes:
