@@ -28,7 +28,7 @@ from .models import (
     VisitKind,
     VisitPhoto,
 )
-from .permissions import ensure_visible, may_answer, may_observe, may_supervise
+from .permissions import ensure_visible, may_answer, may_configure, may_observe, may_supervise
 
 
 def _date(value: str, default: dt.date | None = None) -> dt.date:
@@ -68,6 +68,7 @@ class SupervisionHomeView(LoginRequiredMixin, View):
                 "supervised": schools,
                 "observed": observe,
                 "kinds": VisitKind.objects.filter(active=True),
+                "configures": may_configure(request.user),
                 "progress": selectors.observation_progress(
                     user=request.user, year=year, semester=semester
                 ),

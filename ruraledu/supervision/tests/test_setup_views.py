@@ -197,3 +197,14 @@ def test_the_menu_offers_supervision_to_roles_with_supervision_work(
     client.force_login(request.getfixturevalue(persona))
     groups = dict(client.get(reverse("supervision:home")).context["nav_groups"])
     assert [label for label, _ in groups.get("督导", [])] == shown
+
+
+def test_the_home_page_leads_the_bureau_to_set_up_and_the_inspector_to_cards(
+    client, district_admin, inspector, school_a
+):
+    client.force_login(district_admin)
+    assert reverse("supervision:setup") in client.get(reverse("supervision:home")).content.decode()
+    client.force_login(inspector)
+    page = client.get(reverse("supervision:home")).content.decode()
+    assert reverse("supervision:card", args=[school_a.pk]) in page
+    assert reverse("supervision:setup") not in page
