@@ -8,6 +8,7 @@ them."""
 import datetime as dt
 import random
 
+from django.db.models import Q
 from django.utils import timezone
 
 from ruraledu.care import services
@@ -157,4 +158,22 @@ def _play(rng, enrolment, story, found, today, actor, year) -> None:
         step(services.case_close, on=later(25), reason=reason, note="返校后跟踪一个月，稳定就读。")
 
 
-__all__ = ["care_demo_setup"]
+def care_demo_wipe(schools) -> None:
+    """Remove the care rows of demo schools and their pupils before the generator replaces them
+    (cases, notices and findings hold on to the schools and children it deletes)."""
+    from ruraledu.care.models import CaseContact, CaseEvent, DropoutCase, Finding, ReturnNotice
+    from ruraledu.students.models import Enrolment
+
+    pupils = Enrolment.objects.filter(school__in=schools).values("person")
+    cases = DropoutCase.objects.filter(Q(school__in=schools) | Q(person__in=pupils))
+    for queryset in (
+        CaseEvent.objects.filter(case__in=cases),
+        CaseContact.objects.filter(case__in=cases),
+        ReturnNotice.objects.filter(case__in=cases),
+        Finding.objects.filter(Q(school__in=schools) | Q(student__in=pupils) | Q(case__in=cases)),
+        cases,
+    ):
+        queryset.delete()
+
+
+__all__ = ["care_demo_setup", "care_demo_wipe"]

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from ruraledu.accounts.choices import Role
 from ruraledu.accounts.models import RoleAssignment, User
-from ruraledu.demo.care import care_demo_setup
+from ruraledu.demo.care import care_demo_setup, care_demo_wipe
 from ruraledu.demo.reporting import reporting_demo_setup
 from ruraledu.demo.supervision import supervision_demo_setup, supervision_demo_wipe
 from ruraledu.orgunits.choices import OrgUnitKind, SchoolStage
@@ -80,11 +80,11 @@ def demo_setup(*, scale: str = "district", years: list[int] | None = None) -> li
     orgunits_load(ORG_FILE)
     years = years or parse_years(None, scale)
     if not demo_complete(ZICHUAN, years):
-        supervision_demo_wipe(
-            School.objects.filter(
-                org_unit__path__startswith=f"{ZICHUAN}/", org_unit__name__contains="示例"
-            )
+        demo_schools = School.objects.filter(
+            org_unit__path__startswith=f"{ZICHUAN}/", org_unit__name__contains="示例"
         )
+        supervision_demo_wipe(demo_schools)
+        care_demo_wipe(demo_schools)
         # Replaces leftovers of an older or partial demo (only rows the generator marks 示例).
         demo_generate(scale=scale, years=years, seed=DEMO_SEED, replace=True)
     district = OrgUnit.objects.get(parent=None, code=ZICHUAN)

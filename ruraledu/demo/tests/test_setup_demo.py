@@ -71,3 +71,18 @@ def test_demo_clerk_cannot_open_another_school(client, db):
     other = School.objects.exclude(org_unit=own).exclude(org_unit__parent=own).first().org_unit
     assert client.get(reverse("orgunits:unit_detail", args=[own.code])).status_code == 200
     assert client.get(reverse("orgunits:unit_detail", args=[other.code])).status_code == 404
+
+
+def test_the_demo_is_regenerated_over_its_cases_and_visits(db):
+    # given a demo with care cases and supervision visits on its schools and pupils
+    from ruraledu.care.models import DropoutCase
+    from ruraledu.demo.services import demo_setup
+    from ruraledu.supervision.models import Visit
+
+    demo_setup(scale="tiny", years=[2024, 2025])
+    assert DropoutCase.objects.exists() and Visit.objects.exists()
+    # when the demo is asked for other years, the generator replaces the district
+    demo_setup(scale="tiny", years=[2023, 2024, 2025])
+    # then it is rebuilt whole, with its cases and visits set up again
+    assert DropoutCase.objects.exists() and Visit.objects.exists()
+    assert School.objects.filter(org_unit__name__contains="示例").exists()
