@@ -96,3 +96,35 @@ class CrossCheckStatus(models.TextChoices):
     RUNNING = "running", "比对中"
     DONE = "done", "已完成"
     FAILED = "failed", "失败"
+
+
+class GrowthFileStatus(models.TextChoices):
+    """A 学困生成长档案: assessed, then supported under a plan, until the child catches up."""
+
+    ASSESSED = "assessed", "已认定，待制定帮扶计划"
+    SUPPORTED = "supported", "帮扶中"
+    EXITED = "exited", "已转出（赶上进度）"
+
+
+class GrowthProgress(models.TextChoices):
+    IMPROVED = "improved", "明显进步"
+    SOME = "some", "略有进步"
+    STEADY = "steady", "没有变化"
+    DECLINED = "declined", "退步"
+
+
+class GrowthExitReason(models.TextChoices):
+    CAUGHT_UP = "caught_up", "学业达到年级要求"
+    REASSESSED = "reassessed", "复评不再认定为学困生"
+    GRADUATED = "graduated", "毕业"
+    TRANSFERRED = "transferred", "转学，档案转交转入学校"
+
+
+class GrowthState(models.TextChoices):
+    """What the school's list shows for a flagged pupil (computed, not stored)."""
+
+    NO_FILE = "no_file", "未建档"
+    NO_PLAN = "no_plan", "已建档，无帮扶计划"
+    PLAN = "plan", "有帮扶计划，本学期未评估"
+    REVIEWED = "reviewed", "本学期已评估"
+    EXITED = "exited", "已转出"

@@ -20,6 +20,9 @@ from .choices import (
     ContactKind,
     CrossCheckStatus,
     FindingKind,
+    GrowthExitReason,
+    GrowthFileStatus,
+    GrowthProgress,
     ListKind,
 )
 
@@ -378,3 +381,108 @@ class Finding(models.Model):
 
     def list_labels(self) -> list[str]:
         return [ListKind(k).label for k in self.lists.split(",") if k]
+
+
+class GrowthFileQuerySet(ScopedQuerySet):
+    scope_path_field = "unit__path"
+
+    def open(self):
+        return self.exclude(status=GrowthFileStatus.EXITED)
+
+
+class GrowthFile(models.Model):
+    """A 学困生成长档案: the assessment that flagged the pupil (when, in which subjects, by whom,
+    what was found), the support plan (who helps, how, how often), the reviews each term, and
+    the exit once the child has caught up. It lives at the school that opened it."""
+
+    person = models.ForeignKey(
+        "students.StudentPerson",
+        verbose_name="学生",
+        on_delete=models.PROTECT,
+        related_name="growth_files",
+    )
+    school = models.ForeignKey(
+        "orgunits.School", verbose_name="学校", on_delete=models.PROTECT, related_name="+"
+    )
+    # the school's org unit: what scoping reads
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit", verbose_name="所在单位", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("建档学年")
+    grade = models.PositiveSmallIntegerField("建档时年级")
+    status = models.CharField(
+        "状态",
+        max_length=12,
+        choices=GrowthFileStatus.choices,
+        default=GrowthFileStatus.ASSESSED,
+    )
+    assessed_on = models.DateField("认定日期")
+    subjects = models.CharField("学困学科", max_length=100)
+    assessed_by = models.CharField("认定人", max_length=100)
+    assessment = models.TextField("认定情况")
+    supporter = models.CharField("帮扶责任人", max_length=100, blank=True, default="")
+    support = models.TextField("帮扶措施", blank=True, default="")
+    frequency = models.CharField("帮扶频次", max_length=50, blank=True, default="")
+    plan_set_on = models.DateField("计划制定日期", null=True, blank=True)
+    last_review_on = models.DateField("最近评估日期", null=True, blank=True)
+    exited_on = models.DateField("转出日期", null=True, blank=True)
+    exit_reason = models.CharField(
+        "转出原因", max_length=12, choices=GrowthExitReason.choices, blank=True, default=""
+    )
+    exit_note = models.CharField("转出说明", max_length=300, blank=True, default="")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="建档人", on_delete=models.PROTECT, related_name="+"
+    )
+    # raised on every change: a form carries the version it was read at, a stale one is refused
+    version = models.PositiveIntegerField("版本", default=1)
+    created_at = models.DateTimeField("建档时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = GrowthFileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "学困生成长档案"
+        verbose_name_plural = "学困生成长档案"
+        ordering = ["assessed_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=~Q(status="exited"),
+                name="growth_file_one_open_per_child",
+            )
+        ]
+        indexes = [models.Index(fields=["unit", "status"])]
+
+    def __str__(self) -> str:
+        return f"学困生成长档案 #{self.pk}"
+
+    @property
+    def has_plan(self) -> bool:
+        return self.plan_set_on is not None
+
+
+class GrowthReview(models.Model):
+    """A term's review of a growth file: when, by whom, how the child progressed."""
+
+    file = models.ForeignKey(
+        GrowthFile, verbose_name="成长档案", on_delete=models.CASCADE, related_name="reviews"
+    )
+    year = models.PositiveSmallIntegerField("学年")
+    semester = models.PositiveSmallIntegerField("学期")
+    on = models.DateField("评估日期")
+    reviewer = models.CharField("评估人", max_length=100)
+    progress = models.CharField("进步情况", max_length=12, choices=GrowthProgress.choices)
+    note = models.TextField("评估说明")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "学困生阶段评估"
+        verbose_name_plural = "学困生阶段评估"
+        ordering = ["-on", "-pk"]
+        indexes = [models.Index(fields=["year", "semester"])]
+
+    def __str__(self) -> str:
+        return f"{self.year}学年第{self.semester}学期评估 {self.on}"

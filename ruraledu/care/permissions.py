@@ -39,3 +39,17 @@ def ensure_visible(user, case) -> None:
     """Out of reach is not found: the case's existence is not disclosed."""
     if not may_work(user, case) and not may_escalate(user, case):
         raise Http404("没有找到该个案。")
+
+
+# 学困生成长档案: the same care reach as a case, at the school holding the file (a school's
+# officer and clerk, its town's office, the bureau); names in clear with personal-data rights
+# there. Read-only roles hold no care right: they see the indicator's counts only.
+
+
+def growth_clear_names(user, file) -> bool:
+    return Reach(user, Action.VIEW_PERSONAL).covers(file.unit.path)
+
+
+def ensure_growth_visible(user, file) -> None:
+    if not may_work(user, file):
+        raise Http404("没有找到该成长档案。")

@@ -3,6 +3,7 @@ Chinese, locks the row and checks the version, and writes an event and an audit 
 
 from .cases import case_assign, case_contact_add, case_open, case_plan_set
 from .findings import finding_case_open, finding_clear
+from .growth import growth_file_exit, growth_file_open, growth_plan_set, growth_review_add
 from .outcomes import case_close, case_escalate, case_resolve
 
 __all__ = [
@@ -15,4 +16,8 @@ __all__ = [
     "case_resolve",
     "finding_case_open",
     "finding_clear",
+    "growth_file_exit",
+    "growth_file_open",
+    "growth_plan_set",
+    "growth_review_add",
 ]

@@ -1,0 +1,239 @@
+"""学困生成长档案: opening a pupil's file from the assessment that flagged them, the support
+plan, a review each term and the exit once the child has caught up. Each write checks the
+care reach at the file's school, locks the row and checks the version, and leaves an audit
+row."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ruraledu.accounts.choices import Action
+from ruraledu.accounts.policy import Reach
+from ruraledu.audit.choices import AuditAction
+from ruraledu.audit.services import audit_record, changed, snapshot
+from ruraledu.core.schoolyear import semester_of
+from ruraledu.students.models import Enrolment
+
+from ..choices import GrowthExitReason, GrowthFileStatus, GrowthProgress
+from ..models import GrowthFile, GrowthReview
+from ..permissions import may_work
+from .common import not_future, require
+
+NOT_FOUND = "该学生不存在或不在您的范围内。"
+
+
+def _lock(file: GrowthFile, version: int | None) -> GrowthFile:
+    """The file re-read under a row lock; a form read at an older version is refused."""
+    locked = GrowthFile.objects.select_for_update().select_related("unit").get(pk=file.pk)
+    if version is not None and locked.version != version:
+        raise ValidationError(
+            "该成长档案已被其他人更新（您看到的是第 %(seen)s 版，现在是第 %(now)s 版），"
+            "您的修改没有保存。请刷新页面，核对最新情况后再操作。",
+            params={"seen": version, "now": locked.version},
+            code="stale",
+        )
+    return locked
+
+
+def _open_only(file: GrowthFile, action: str) -> None:
+    if file.status == GrowthFileStatus.EXITED:
+        raise ValidationError(f"该成长档案已转出，不能{action}。", code="illegal")
+
+
+def _save(
+    *, file: GrowthFile, before: dict, actor, fields: list[str], summary: str, address
+) -> GrowthFile:
+    file.version += 1
+    file.full_clean(exclude=["person", "school", "unit", "opened_by"])
+    file.save(update_fields=[*dict.fromkeys(fields), "version", "updated_at"])
+    old, new = changed(before, snapshot(file))
+    audit_record(
+        actor=actor,
+        instance=file,
+        action=AuditAction.TRANSITION if "status" in old else AuditAction.UPDATE,
+        before=old,
+        after=new,
+        summary=f"学困生成长档案：{summary}",
+        address=address,
+    )
+    return file
+
+
+def _text(value: str, what: str, minimum: int = 1) -> str:
+    value = (value or "").strip()
+    if len(value) < minimum:
+        raise ValidationError(
+            f"请填写{what}。" if minimum == 1 else f"{what}过短（至少 {minimum} 个字）。"
+        )
+    return value
+
+
+@transaction.atomic
+def growth_file_open(
+    *,
+    enrolment: Enrolment,
+    actor,
+    assessed_on: dt.date,
+    subjects: str,
+    assessed_by: str,
+    assessment: str,
+    address: str | None = None,
+) -> GrowthFile:
+    """Open the growth file of a pupil flagged 学困生 on `enrolment`, with the assessment that
+    put them there. A pupil with an open file keeps it: opening another is refused."""
+    school_unit = enrolment.school.org_unit
+    if not Reach(actor, Action.CARE).covers(school_unit.path):
+        raise PermissionDenied(NOT_FOUND)
+    if not enrolment.struggling:
+        raise ValidationError("该学生的学籍没有标记为学困生，不能建立学困生成长档案。")
+    not_future(assessed_on, timezone.localdate(), "认定日期")
+    if GrowthFile.objects.open().filter(person_id=enrolment.person_id).exists():
+        raise ValidationError("该学生已有成长档案，请在原档案中继续记录。", code="exists")
+    file = GrowthFile(
+        person_id=enrolment.person_id,
+        school=enrolment.school,
+        unit=school_unit,
+        year=enrolment.year,
+        grade=enrolment.grade,
+        assessed_on=assessed_on,
+        subjects=_text(subjects, "学困学科"),
+        assessed_by=_text(assessed_by, "认定人"),
+        assessment=_text(assessment, "认定情况", 10),
+        opened_by=actor,
+    )
+    file.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            file.save()
+    except IntegrityError as error:  # opened by someone else a moment ago
+        raise ValidationError(
+            "该学生已有成长档案，请在原档案中继续记录。", code="exists"
+        ) from error
+    audit_record(
+        actor=actor,
+        instance=file,
+        action=AuditAction.CREATE,
+        after=snapshot(file),
+        summary="学困生成长档案：认定并建档",
+        address=address,
+    )
+    return file
+
+
+@transaction.atomic
+def growth_plan_set(
+    *,
+    file: GrowthFile,
+    actor,
+    version: int | None,
+    on: dt.date,
+    supporter: str,
+    support: str,
+    frequency: str,
+    address: str | None = None,
+) -> GrowthFile:
+    """Write or revise the support plan: who helps, what they do, how often."""
+    file = _lock(file, version)
+    require(may_work(actor, file), "您无权办理该成长档案。")
+    _open_only(file, "修改帮扶计划")
+    not_future(on, timezone.localdate(), "计划制定日期")
+    if on < file.assessed_on:
+        raise ValidationError("计划制定日期不能早于认定日期。")
+    before = snapshot(file)
+    file.supporter = _text(supporter, "帮扶责任人")
+    file.support = _text(support, "帮扶措施", 10)
+    file.frequency = _text(frequency, "帮扶频次")
+    file.plan_set_on = on
+    fields = ["supporter", "support", "frequency", "plan_set_on"]
+    if file.status == GrowthFileStatus.ASSESSED:
+        file.status = GrowthFileStatus.SUPPORTED
+        fields.append("status")
+    return _save(
+        file=file, before=before, actor=actor, fields=fields, summary="帮扶计划", address=address
+    )
+
+
+@transaction.atomic
+def growth_review_add(
+    *,
+    file: GrowthFile,
+    actor,
+    version: int | None,
+    on: dt.date,
+    reviewer: str,
+    progress: str,
+    note: str,
+    address: str | None = None,
+) -> GrowthReview:
+    """Record a term's review of the child's progress under the plan."""
+    file = _lock(file, version)
+    require(may_work(actor, file), "您无权办理该成长档案。")
+    _open_only(file, "记录阶段评估")
+    if file.plan_set_on is None:
+        raise ValidationError("请先制定帮扶计划，再记录阶段评估。", code="illegal")
+    not_future(on, timezone.localdate(), "评估日期")
+    if on < file.plan_set_on:
+        raise ValidationError("评估日期不能早于帮扶计划制定日期。")
+    if progress not in GrowthProgress.values:
+        raise ValidationError("请选择进步情况。")
+    year, semester = semester_of(on)
+    review = GrowthReview(
+        file=file,
+        year=year,
+        semester=semester,
+        on=on,
+        reviewer=_text(reviewer, "评估人"),
+        progress=progress,
+        note=_text(note, "评估说明"),
+        recorded_by=actor,
+    )
+    review.full_clean(exclude=["file", "recorded_by"])
+    review.save()
+    before = snapshot(file)
+    file.last_review_on = max(filter(None, [file.last_review_on, on]))
+    _save(
+        file=file,
+        before=before,
+        actor=actor,
+        fields=["last_review_on"],
+        summary=f"{year}学年第{semester}学期评估（{review.get_progress_display()}）",
+        address=address,
+    )
+    return review
+
+
+@transaction.atomic
+def growth_file_exit(
+    *,
+    file: GrowthFile,
+    actor,
+    version: int | None,
+    on: dt.date,
+    reason: str,
+    note: str = "",
+    address: str | None = None,
+) -> GrowthFile:
+    """Close the file when the child has caught up (or left), with the reason."""
+    file = _lock(file, version)
+    require(may_work(actor, file), "您无权办理该成长档案。")
+    _open_only(file, "再次转出")
+    not_future(on, timezone.localdate(), "转出日期")
+    if on < file.assessed_on:
+        raise ValidationError("转出日期不能早于认定日期。")
+    if reason not in GrowthExitReason.values:
+        raise ValidationError("请选择转出原因。")
+    if reason == GrowthExitReason.CAUGHT_UP and file.last_review_on is None:
+        raise ValidationError("请先记录一次阶段评估，说明学业已达到年级要求，再转出。")
+    before = snapshot(file)
+    file.status = GrowthFileStatus.EXITED
+    file.exited_on, file.exit_reason, file.exit_note = on, reason, (note or "").strip()
+    return _save(
+        file=file,
+        before=before,
+        actor=actor,
+        fields=["status", "exited_on", "exit_reason", "exit_note"],
+        summary=f"转出（{file.get_exit_reason_display()}）",
+        address=address,
+    )
