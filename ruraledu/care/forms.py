@@ -10,6 +10,8 @@ from .choices import (
     ClearReason,
     CloseReason,
     ContactKind,
+    GrowthExitReason,
+    GrowthProgress,
 )
 
 DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
@@ -91,3 +93,33 @@ class FindingClearForm(CareForm):
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class GrowthOpenForm(CareForm):
+    assessed_on = forms.DateField(label="认定日期", widget=DATE, initial=timezone.localdate)
+    subjects = forms.CharField(label="学困学科（如 语文、数学）", max_length=100)
+    assessed_by = forms.CharField(label="认定人（教师或教研组）", max_length=100)
+    assessment = forms.CharField(
+        label="认定情况（测试成绩、主要困难）", widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class GrowthPlanForm(VersionedForm):
+    supporter = forms.CharField(label="帮扶责任人", max_length=100)
+    support = forms.CharField(
+        label="帮扶措施（做什么、怎么做）", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    frequency = forms.CharField(label="帮扶频次（如 每周 2 次）", max_length=50)
+
+
+class GrowthReviewForm(VersionedForm):
+    reviewer = forms.CharField(label="评估人", max_length=100)
+    progress = forms.ChoiceField(label="进步情况", choices=GrowthProgress.choices)
+    note = forms.CharField(
+        label="评估说明（成绩、表现、下阶段调整）", widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class GrowthExitForm(VersionedForm):
+    reason = forms.ChoiceField(label="转出原因", choices=GrowthExitReason.choices)
+    note = forms.CharField(label="转出说明", max_length=300, required=False)

@@ -129,3 +129,61 @@ def dashboard_findings(*, user, year: int) -> list[dict]:
         .order_by("town__path", "unit__path")
     )
     return list(rows)
+
+
+def growth_state(file, today: dt.date) -> str:
+    """The list's state of a flagged pupil's latest file (none, no plan, plan, reviewed this
+    term, exited)."""
+    from ruraledu.core.schoolyear import semester_of
+
+    from .choices import GrowthFileStatus, GrowthState
+
+    if file is None:
+        return GrowthState.NO_FILE
+    if file.status == GrowthFileStatus.EXITED:
+        return GrowthState.EXITED
+    if file.plan_set_on is None:
+        return GrowthState.NO_PLAN
+    if file.last_review_on and semester_of(file.last_review_on) == semester_of(today):
+        return GrowthState.REVIEWED
+    return GrowthState.PLAN
+
+
+def growth_pupil_list(*, user, year: int, unit_id: int | None = None):
+    """The pupils flagged 学困生 in `year` at the schools where the user works care cases."""
+    from ruraledu.students.models import Enrolment
+
+    enrolments = (
+        Enrolment.objects.for_user(user, Action.CARE)
+        .filter(year=year, struggling=True)
+        .select_related("person", "school__org_unit")
+    )
+    if unit_id:
+        enrolments = enrolments.filter(
+            Q(school__org_unit_id=unit_id) | Q(school__org_unit__parent_id=unit_id)
+        )
+    return enrolments.order_by("school__org_unit__path", "grade", "class_name", "pk")
+
+
+def growth_files_of(person_ids) -> dict:
+    """Each person's open file, else their latest exited one."""
+    from .models import GrowthFile
+
+    latest: dict = {}
+    files = GrowthFile.objects.filter(person_id__in=list(person_ids)).order_by("assessed_on", "pk")
+    for file in files:
+        current = latest.get(file.person_id)
+        if current is None or current.status == "exited":
+            latest[file.person_id] = file
+    return latest
+
+
+def growth_file_get(*, user, pk: int):
+    from .models import GrowthFile
+
+    return (
+        GrowthFile.objects.for_user(user, Action.CARE)
+        .select_related("person", "unit", "school")
+        .filter(pk=pk)
+        .first()
+    )

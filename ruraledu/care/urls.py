@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import finding_views, views
+from . import finding_views, growth_views, views
 
 app_name = "care"
 urlpatterns = [
@@ -21,6 +21,18 @@ urlpatterns = [
         "findings/<int:pk>/open-case/",
         finding_views.FindingOpenCaseView.as_view(),
         name="finding_open_case",
+    ),
+    path("growth/", growth_views.GrowthListView.as_view(), name="growth_list"),
+    path(
+        "growth/pupils/<int:pk>/open/",
+        growth_views.GrowthOpenView.as_view(),
+        name="growth_open",
+    ),
+    path("growth/<int:pk>/", growth_views.GrowthDetailView.as_view(), name="growth_detail"),
+    path(
+        "growth/<int:pk>/<str:step>/",
+        growth_views.GrowthStepView.as_view(),
+        name="growth_step",
     ),
     path(
         "cross-checks/",

@@ -155,9 +155,7 @@ def test_a_pupil_not_flagged_gets_no_file(school_a, school_clerk):
     assert not GrowthFile.objects.exists()
 
 
-def test_a_second_open_file_is_refused_but_a_new_one_after_exit_is_allowed(
-    enrolment, school_clerk
-):
+def test_a_second_open_file_is_refused_but_a_new_one_after_exit_is_allowed(enrolment, school_clerk):
     file = open_file(enrolment, school_clerk)
     with pytest.raises(ValidationError, match="已有成长档案"):
         open_file(enrolment, school_clerk)

@@ -1,0 +1,246 @@
+"""学困生成长档案 pages: the school's list of flagged pupils with each file's state, opening a
+file from the assessment, and a file's page with the plan, review and exit forms (each calls
+one service). Care roles only; every pupil shown by name is logged as a personal-data read."""
+
+from collections import Counter
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views import View
+
+from ruraledu.accounts.choices import Action
+from ruraledu.accounts.policy import Reach
+from ruraledu.audit.utils import request_address
+from ruraledu.core.models import PersonalDataAccess
+from ruraledu.core.schoolyear import current_school_year, year_param
+from ruraledu.students.models import Enrolment
+
+from . import forms, selectors, services
+from .choices import GrowthFileStatus, GrowthState
+from .permissions import ensure_growth_visible, growth_clear_names
+from .views import _require_care
+
+
+def log_pupil_reads(request, person_ids, purpose: str) -> None:
+    """One access row per child shown by name, under the child's own subject (the bureau's
+    per-child page reads it)."""
+    address = request_address(request)
+    PersonalDataAccess.objects.bulk_create(
+        PersonalDataAccess(
+            user=request.user,
+            subject=f"students.studentperson:{pk}",
+            purpose=purpose,
+            address=address,
+        )
+        for pk in person_ids
+    )
+
+
+class GrowthListView(LoginRequiredMixin, View):
+    """The flagged pupils of the user's schools with the state of each one's file."""
+
+    def get(self, request):
+        _require_care(request.user)
+        today = timezone.localdate()
+        year = year_param(request.GET.get("year")) or current_school_year()
+        unit = request.GET.get("unit", "")
+        unit_id = int(unit) if unit.isdigit() and len(unit) < 10 else None
+        show = request.GET.get("state", "")
+        enrolments = selectors.growth_pupil_list(user=request.user, year=year, unit_id=unit_id)
+        files = selectors.growth_files_of(enrolments.values_list("person_id", flat=True))
+        states = {pid: selectors.growth_state(f, today) for pid, f in files.items()}
+        rows = []
+        counts: Counter = Counter()
+        personal = Reach(request.user, Action.VIEW_PERSONAL)
+        for enrolment in enrolments:
+            state = states.get(enrolment.person_id, GrowthState.NO_FILE)
+            counts[state] += 1
+            if show and state != show:
+                continue
+            enrolment.file = files.get(enrolment.person_id)
+            enrolment.state = GrowthState(state)
+            enrolment.clear = personal.covers(enrolment.school.org_unit.path)
+            rows.append(enrolment)
+        page = Paginator(rows, 50).get_page(request.GET.get("page"))
+        log_pupil_reads(request, [e.person_id for e in page.object_list if e.clear], "growth_list")
+        return render(
+            request,
+            "care/growth_list.html",
+            {
+                "page_obj": page,
+                "year": year,
+                "unit": unit_id or "",
+                "show": show,
+                "total": sum(counts.values()),
+                "counts": [(s.value, s.label, counts[s.value]) for s in GrowthState],
+            },
+        )
+
+
+def _flagged_enrolment(request, pk: int) -> Enrolment:
+    enrolment = (
+        Enrolment.objects.for_user(request.user, Action.CARE)
+        .select_related("person", "school__org_unit")
+        .filter(pk=pk, struggling=True)
+        .first()
+    )
+    if enrolment is None:
+        raise Http404("没有找到该学生。")
+    return enrolment
+
+
+class GrowthOpenView(LoginRequiredMixin, View):
+    """Open a flagged pupil's file with the assessment that put them on the list."""
+
+    def get(self, request, pk: int):
+        _require_care(request.user)
+        enrolment = _flagged_enrolment(request, pk)
+        return self.show(request, enrolment, forms.GrowthOpenForm())
+
+    def post(self, request, pk: int):
+        _require_care(request.user)
+        enrolment = _flagged_enrolment(request, pk)
+        form = forms.GrowthOpenForm(request.POST)
+        if form.is_valid():
+            try:
+                file = services.growth_file_open(
+                    enrolment=enrolment,
+                    actor=request.user,
+                    address=request_address(request),
+                    **form.cleaned_data,
+                )
+            except PermissionDenied as error:
+                raise Http404("没有找到该学生。") from error
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, "已建立成长档案，请制定帮扶计划。")
+                return redirect("care:growth_detail", pk=file.pk)
+        return self.show(request, enrolment, form, status=400)
+
+    @staticmethod
+    def show(request, enrolment, form, status=200):
+        clear = Reach(request.user, Action.VIEW_PERSONAL).covers(enrolment.school.org_unit.path)
+        if clear:
+            log_pupil_reads(request, [enrolment.person_id], "growth_view")
+        return render(
+            request,
+            "care/growth_open.html",
+            {"enrolment": enrolment, "clear": clear, "form": form},
+            status=status,
+        )
+
+
+def _visible_file(request, pk: int):
+    _require_care(request.user)
+    file = selectors.growth_file_get(user=request.user, pk=pk)
+    if file is None:
+        raise Http404("没有找到该成长档案。")
+    ensure_growth_visible(request.user, file)
+    return file
+
+
+STEPS = {
+    "plan": ("帮扶计划（谁帮扶、做什么、多久一次）", forms.GrowthPlanForm),
+    "review": ("本学期阶段评估", forms.GrowthReviewForm),
+    "exit": ("转出（学业赶上或不再认定）", forms.GrowthExitForm),
+}
+DONE = {"plan": "帮扶计划已保存。", "review": "阶段评估已保存。", "exit": "成长档案已转出。"}
+
+
+def _step_forms(file) -> dict:
+    if file.status == GrowthFileStatus.EXITED:
+        return {}
+    initial = {"version": file.version}
+    steps = {
+        "plan": forms.GrowthPlanForm(
+            initial={
+                **initial,
+                "supporter": file.supporter,
+                "support": file.support,
+                "frequency": file.frequency,
+            },
+            prefix="plan",
+        )
+    }
+    if file.plan_set_on:
+        steps["review"] = forms.GrowthReviewForm(
+            initial={**initial, "reviewer": file.supporter}, prefix="review"
+        )
+    steps["exit"] = forms.GrowthExitForm(initial=initial, prefix="exit")
+    return steps
+
+
+def _render_file(request, file, steps, status=200):
+    file.clear = growth_clear_names(request.user, file)
+    if file.clear:
+        log_pupil_reads(request, [file.person_id], "growth_view")
+    return render(
+        request,
+        "care/growth_detail.html",
+        {
+            "file": file,
+            "state": GrowthState(selectors.growth_state(file, timezone.localdate())),
+            "reviews": file.reviews.all(),
+            "steps": [(key, STEPS[key][0], form) for key, form in steps.items()],
+        },
+        status=status,
+    )
+
+
+class GrowthDetailView(LoginRequiredMixin, View):
+    def get(self, request, pk: int):
+        file = _visible_file(request, pk)
+        return _render_file(request, file, _step_forms(file))
+
+
+def _run(step: str, file, user, data: dict, address):
+    common = {
+        "file": file,
+        "actor": user,
+        "version": data["version"],
+        "on": data["on"],
+        "address": address,
+    }
+    if step == "plan":
+        return services.growth_plan_set(
+            **common,
+            supporter=data["supporter"],
+            support=data["support"],
+            frequency=data["frequency"],
+        )
+    if step == "review":
+        return services.growth_review_add(
+            **common, reviewer=data["reviewer"], progress=data["progress"], note=data["note"]
+        )
+    return services.growth_file_exit(**common, reason=data["reason"], note=data["note"])
+
+
+class GrowthStepView(LoginRequiredMixin, View):
+    """One step of a file (POST only): the form's shape, then the service decides."""
+
+    def post(self, request, pk: int, step: str):
+        if step not in STEPS:
+            raise Http404
+        file = _visible_file(request, pk)
+        form = STEPS[step][1](request.POST, prefix=step)
+        if form.is_valid():
+            try:
+                _run(step, file, request.user, form.cleaned_data, request_address(request))
+            except PermissionDenied as error:
+                raise Http404("没有找到该成长档案。") from error
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, DONE[step])
+                return redirect("care:growth_detail", pk=file.pk)
+        steps = _step_forms(file)
+        steps[step] = form
+        return _render_file(request, file, steps, status=400)
