@@ -19,5 +19,6 @@ urlpatterns = [
     path("care/", include("ruraledu.care.urls")),
     path("supervision/", include("ruraledu.supervision.urls")),
     path("audit/", include("ruraledu.audit.urls")),
+    path("documents/", include("ruraledu.documents.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.views.generic import TemplateView
 
+from ruraledu.accounts.policy import is_bureau
 from ruraledu.accounts.scoping import scope_paths
 from ruraledu.core.schoolyear import year_param
 from ruraledu.indicators.charts import sparkline
@@ -24,11 +25,13 @@ class CockpitView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         plan = plan_get_current()
         unit_links = selectors.unit_pages_open(self.request.user)
-        key = f"cockpit-html:{plan.pk}:{data_version()}:{int(unit_links)}"
+        bureau = is_bureau(self.request.user)  # the bureau alone generates the progress report
+        key = f"cockpit-html:{plan.pk}:{data_version()}:{int(unit_links)}:{int(bureau)}"
         body = cache.get(key)
         if body is None:
             data = selectors.dashboard_cockpit(plan=plan)
             data["unit_links"] = unit_links
+            data["bureau"] = bureau
             for figure in data["headlines"]:
                 figure["chart"] = sparkline(points=figure["points"])
                 figure["spark_id"] = f"spark-{figure['code']}"

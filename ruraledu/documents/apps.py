@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DocumentsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "ruraledu.documents"
+    verbose_name = "公文与报告"

@@ -1,0 +1,203 @@
+"""The plan's quarterly or annual progress report (进展情况报告): context builder and body."""
+
+import datetime as dt
+import html
+from collections import Counter, defaultdict
+
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+from ruraledu.dashboards.selectors import dashboard_project
+from ruraledu.indicators.choices import TargetStatus
+from ruraledu.indicators.models import TargetStatusChange
+from ruraledu.indicators.templatetags.figures import vs
+from ruraledu.plans.models import Plan, Target, chinese_number
+from ruraledu.reporting.choices import ReportStatus
+from ruraledu.reporting.models import ProgressReport
+from ruraledu.reporting.selectors import expected_reports
+
+from .gongwen import add_table
+from .periods import Period
+
+
+def plain_figure(figure, target) -> str:
+    """A figure as the pages show it against its target (`vs`), as plain text."""
+    return html.unescape(strip_tags(vs(figure, target)))
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def build_context(*, plan: Plan, period: Period, user, now: dt.datetime | None = None) -> dict:
+    """Everything the report states, read from the stored values, states and reports."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    targets = list(Target.objects.filter(plan=plan).select_related("state"))
+    statuses = [t.state.status for t in targets if getattr(t, "state", None)]
+    counts = Counter(statuses)
+    changes = list(
+        TargetStatusChange.objects.filter(
+            target__plan=plan, changed_at__gte=_start_of(period.start), changed_at__lte=now
+        )
+        .exclude(previous="")
+        .select_related("target")
+        .order_by("changed_at", "pk")
+    )
+    sections = []
+    for section in plan.sections.order_by("number").prefetch_related("projects"):
+        projects = []
+        for project in sorted(section.projects.all(), key=lambda p: p.number):
+            rows = dashboard_project(project=project, user=user)["rows"]
+            projects.append((project, rows))
+        sections.append((section, projects))
+    approved = list(
+        ProgressReport.objects.filter(
+            period__project__plan=plan,
+            status=ReportStatus.APPROVED,
+            reviewed_at__gte=_start_of(period.start),
+            reviewed_at__lt=_start_of(period.end + dt.timedelta(days=1)),
+        )
+        .select_related("period__project", "department", "org_unit")
+        .order_by("period__project__number", "reviewed_at", "pk")
+    )
+    overdue = defaultdict(list)
+    for row in expected_reports(today=today):
+        if row.period.project.plan_id == plan.pk and row.period.starts_on <= period.end:
+            if row.is_overdue(today):
+                overdue[str(row.unit)].append(row)
+    return {
+        "title": f"{plan.title}{period.label}进展情况报告",
+        "plan": plan,
+        "period": period,
+        "generated_at": timezone.localtime(now),
+        "total": len(targets),
+        "counts": [(s, TargetStatus(s).label, counts[s]) for s in TargetStatus.values if counts[s]],
+        "changes": changes,
+        "sections": sections,
+        "approved": approved,
+        "overdue": sorted(overdue.items(), key=lambda item: (-len(item[1]), item[0])),
+    }
+
+
+def _where(values, target) -> str:
+    return "；".join(f"{v.unit.name} {v.value:g}{target.unit}" for v in values)
+
+
+def write_body(document, context: dict) -> None:
+    period = context["period"]
+    document.add_paragraph(context["title"], style="Title")
+    stamp = document.add_paragraph(
+        f"（数据版本：{context['data_version']}；生成时间："
+        f"{context['generated_at']:%Y年%m月%d日 %H:%M}）",
+        style="公文表格",
+    )
+    stamp.alignment = 1
+    document.add_paragraph(
+        f"本报告反映{period.label}（{period.start:%Y年%m月%d日}至{period.end:%Y年%m月%d日}）"
+        f"《{context['plan'].title}》的推进情况，全部数字取自平台同一数据版本的计算结果。"
+    )
+
+    document.add_heading("一、总体情况", level=1)
+    counts = "，".join(f"{label} {n} 个" for _, label, n in context["counts"]) or "尚无评估结果"
+    document.add_paragraph(f"方案共有目标 {context['total']} 个：{counts}。")
+    changes = context["changes"]
+    document.add_paragraph(
+        f"报告期开始以来共有 {len(changes)} 个目标状态发生变化。"
+        if changes
+        else "报告期开始以来没有目标状态发生变化。"
+    )
+    if changes:
+        add_table(
+            document,
+            ["目标", "原状态", "新状态", "值", "时间"],
+            [
+                [
+                    c.target.code,
+                    c.get_previous_display(),
+                    c.get_status_display(),
+                    "—" if c.value is None else f"{c.value:g}",
+                    f"{timezone.localtime(c.changed_at):%Y-%m-%d}",
+                ]
+                for c in changes
+            ],
+        )
+
+    document.add_heading("二、各项重点任务进展", level=1)
+    for section, projects in context["sections"]:
+        document.add_heading(f"（{chinese_number(section.number)}）{section.title}", level=2)
+        if not projects:
+            document.add_paragraph("本条目无重点项目。")
+        for project, rows in projects:
+            document.add_heading(f"{project.number}. {project.name}", level=3)
+            if not rows:
+                document.add_paragraph("本项目无目标。")
+                continue
+            add_table(
+                document,
+                ["代码", "目标", "完成时限", "最新值", "目标值", "状态"],
+                [
+                    [
+                        row["target"].code,
+                        row["target"].text,
+                        f"{row['target'].due_date:%Y-%m-%d}",
+                        plain_figure(row["figure"], row["target"]) if row["state"] else "—",
+                        row["target"].threshold_label,
+                        row["state"].get_status_display() if row["state"] else "未评估",
+                    ]
+                    for row in rows
+                ],
+                widths_mm=[16, 62, 22, 20, 20, 16],
+            )
+            for row in rows:
+                if row["towns"] or row["schools"]:
+                    lines = [f"{row['target'].code} 未达到目标值的"]
+                    if row["towns"]:
+                        lines.append(f"镇街：{_where(row['towns'], row['target'])}")
+                    if row["schools"]:
+                        lines.append(f"学校：{_where(row['schools'], row['target'])}")
+                    document.add_paragraph("，".join(lines[1:]).join([lines[0], "。"]))
+
+    document.add_heading("三、报告期内审核通过的进展报告", level=1)
+    approved = context["approved"]
+    if approved:
+        add_table(
+            document,
+            ["重点项目", "填报单位", "报告期", "本期工作完成情况", "下步工作打算"],
+            [
+                [
+                    f"{r.period.project.number}. {r.period.project.name}",
+                    r.reporter_name,
+                    r.period.label,
+                    r.work_done or "—",
+                    r.next_steps or "—",
+                ]
+                for r in approved
+            ],
+            widths_mm=[30, 26, 24, 38, 38],
+        )
+    else:
+        document.add_paragraph("报告期内没有审核通过的进展报告。")
+
+    document.add_heading("四、逾期未报的单位", level=1)
+    overdue = context["overdue"]
+    if overdue:
+        add_table(
+            document,
+            ["单位", "逾期份数", "逾期的报告"],
+            [
+                [
+                    unit,
+                    str(len(rows)),
+                    "；".join(
+                        f"{r.period.project.number}. {r.period.project.name}（{r.period.label}，"
+                        f"{r.period.deadline:%Y-%m-%d}截止）"
+                        for r in rows
+                    ),
+                ]
+                for unit, rows in overdue
+            ],
+            widths_mm=[36, 18, 102],
+        )
+    else:
+        document.add_paragraph("没有逾期未报的单位。")
