@@ -49,3 +49,72 @@ class CaseDrill:
         headers = ["个案", "学生", "所在单位", "镇街", "状态", "发现日期", "已办理天数"]
         headers += ["劝返方案", "最近联系"]
         return Drill(headers, records, render, note=f"按 {day:%Y-%m-%d} 计")
+
+
+class GrowthDrill(CaseDrill):
+    """学困生成长档案 figures: the pupils (or files) behind a figure with the state of the file,
+    the name masked for a care role over the school and a dash for everyone else."""
+
+    def drill(self, indicator, part, unit, year, user) -> Drill:
+        from django.db.models import OuterRef, Subquery
+
+        from ruraledu.care.models import GrowthFile
+
+        units = scope_units(indicator.scope, unit, year, user)
+        if part == "short":
+            counted = indicator.numerator.records(year).values("pk")
+            records = indicator.denominator.records(year).exclude(pk__in=counted)
+        else:
+            records = indicator.measures()[part].records(year)
+        care = Reach(user, Action.CARE)
+        day = as_of(year)
+        if records.model is GrowthFile:
+            records = (
+                records.filter(unit__in=units)
+                .select_related("person", "unit")
+                .order_by("unit__path", "assessed_on", "pk")
+            )
+
+            def render(file):
+                who = mask_name(file.person.name) if care.covers(file.unit.path) else "—"
+                review = file.last_review_on.isoformat() if file.last_review_on else "无"
+                return [
+                    f"#{file.pk}",
+                    who,
+                    file.unit.name,
+                    file.assessed_on.isoformat(),
+                    file.plan_set_on.isoformat(),
+                    review,
+                ]
+
+            headers = ["档案", "学生", "学校", "认定日期", "计划制定日期", "最近评估"]
+            return Drill(headers, records, render, note=f"按 {day:%Y-%m-%d} 计")
+        latest = GrowthFile.objects.filter(
+            person_id=OuterRef("person_id"), assessed_on__lte=day
+        ).order_by("-assessed_on", "-pk")
+        records = (
+            records.filter(school__org_unit__in=units)
+            .select_related("person", "school__org_unit")
+            .annotate(
+                file_pk=Subquery(latest.values("pk")[:1]),
+                file_plan=Subquery(latest.values("plan_set_on")[:1]),
+                file_exit=Subquery(latest.values("exited_on")[:1]),
+            )
+            .order_by("school__org_unit__path", "grade", "pk")
+        )
+
+        def render_pupil(enrolment):
+            school = enrolment.school.org_unit
+            who = mask_name(enrolment.person.name) if care.covers(school.path) else "—"
+            plan = enrolment.file_plan
+            return [
+                who,
+                school.name,
+                enrolment.grade,
+                f"#{enrolment.file_pk}" if enrolment.file_pk else "未建档",
+                plan.isoformat() if plan and plan <= day else "无",
+                enrolment.file_exit.isoformat() if enrolment.file_exit else "",
+            ]
+
+        headers = ["学生", "学校", "年级", "成长档案", "帮扶计划", "转出日期"]
+        return Drill(headers, records, render_pupil, note=f"按 {day:%Y-%m-%d} 计")

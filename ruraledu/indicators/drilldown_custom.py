@@ -9,7 +9,7 @@ from ruraledu.orgunits.choices import OrgUnitKind, SchoolStage
 from .definitions import care, preschool, quality, special
 from .definitions.common import FACILITY, KG_CLASSES, POSTS, RURAL_SCHOOLS
 from .drilldown import SHORT_LABEL, Drill, measure_drill, scope_units, short_drill, town_of
-from .drilldown_care import CaseDrill
+from .drilldown_care import CaseDrill, GrowthDrill
 from .engine import Measure
 from .models import IndicatorValue
 
@@ -411,6 +411,8 @@ class FamousNominees(Adapter):
 ADAPTERS = {
     care.PoorFamilyDropoutOpen: CaseDrill(),
     care.DropoutCasePlanRate: CaseDrill(),
+    care.StrugglingStudentRecordRate: GrowthDrill(),
+    care.GrowthFileReviewRate: GrowthDrill(),
     quality.ResourceIndicator: Resources(),
     quality.DifferenceCoefficient: Coefficient(),
     quality.ComplianceRate: SchoolRule(),

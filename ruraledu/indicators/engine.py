@@ -160,9 +160,7 @@ REGISTRY: dict[str, Indicator] = {}
 
 # Indicators the plan names whose records the platform does not hold yet: code -> what is
 # missing, shown as the target's 缺少数据 note. A code moves to REGISTRY once it is computed.
-PENDING: dict[str, str] = {
-    "rural_struggling_student_record_rate": "学困生成长档案与帮扶计划数据尚未纳入平台",
-}
+PENDING: dict[str, str] = {}
 
 
 def register(cls):

@@ -1,4 +1,5 @@
-"""控辍保学 一人一案: indicators computed from the care cases (P39-3, G-13).
+"""控辍保学 一人一案: indicators computed from the care cases (P39-3, G-13); 学困生成长档案:
+G-12 and the term's reviews, computed from the growth files.
 
 A case counts for a school year when it is open at the year's end, or today while the year
 runs: opened on or before that day and not closed by then. It counts at the unit it lives at
@@ -9,13 +10,13 @@ import datetime as dt
 from django.db.models import Q
 from django.utils import timezone
 
-from ruraledu.care.models import CaseContact, DropoutCase
-from ruraledu.core.schoolyear import school_year_bounds
+from ruraledu.care.models import CaseContact, DropoutCase, GrowthFile, GrowthReview
+from ruraledu.core.schoolyear import school_year_bounds, semester_of
 from ruraledu.orgunits.choices import TOWN_LEVEL_KINDS, OrgUnitKind
 from ruraledu.students.models import Enrolment
 
 from ..engine import Indicator, Scope, Source, count, register
-from .common import ENROLMENT
+from .common import ALL_SCHOOLS, ENROLMENT, RURAL_SCHOOLS
 
 RECENT_DAYS = 30
 
@@ -90,3 +91,88 @@ class DropoutCasePlanRate(CaseIndicator):
     denominator = count(CASES)
     numerator_label = "有方案且近30天有联系的个案"
     denominator_label = "未结个案"
+
+
+# ---------------------------------------------------------------- 学困生成长档案 (G-12)
+
+
+def files_in_force(year: int):
+    """Growth files that stand for `year`: assessed by the day the figure describes and not
+    exited before the year began (a file closed in an earlier year does not cover a child
+    flagged again)."""
+    start = school_year_bounds(year)[0]
+    return GrowthFile.objects.filter(assessed_on__lte=as_of(year)).exclude(exited_on__lt=start)
+
+
+def has_support_plan(year: int) -> Q:
+    """The pupil has a growth file in force with a support plan written by the day."""
+    files = files_in_force(year).filter(plan_set_on__lte=as_of(year))
+    return Q(person_id__in=files.values("person_id"))
+
+
+def term_start(day: dt.date) -> dt.date:
+    """The first day of the semester holding `day` (September, or February)."""
+    year, semester = semester_of(day)
+    return dt.date(year, 9, 1) if semester == 1 else dt.date(year + 1, 2, 1)
+
+
+def _files_under_plan(year: int) -> Q:
+    """Files open on the day with a support plan written by then."""
+    day = as_of(year)
+    return (
+        Q(plan_set_on__lte=day)
+        & Q(assessed_on__lte=day)
+        & (Q(exited_on__isnull=True) | Q(exited_on__gt=day))
+    )
+
+
+def reviewed_this_term(year: int) -> Q:
+    day = as_of(year)
+    reviews = GrowthReview.objects.filter(on__gte=term_start(day), on__lte=day)
+    return Q(pk__in=reviews.values("file_id"))
+
+
+GROWTH_FILES = Source(
+    "care_growth_files",
+    GrowthFile,
+    unit="unit_id",
+    year=None,
+    label="学困生成长档案",
+    base=_files_under_plan,
+)
+
+
+class GrowthIndicator(Indicator):
+    """Summable over the org tree; drilled into as masked pupils (indicators.drilldown_care)."""
+
+    requires = (ENROLMENT,)
+
+
+@register
+class StrugglingStudentRecordRate(GrowthIndicator):
+    code = "rural_struggling_student_record_rate"
+    name = "乡村学困生成长档案和帮扶计划建立率"
+    definition = (
+        "乡村学校本学年学籍标记为“学困生”的学生中，建立了学困生成长档案并制定了帮扶计划的人数 ÷ "
+        "标记为学困生的人数；档案和计划按学年末（当前学年为今天）计，本学年开始前已转出的档案不计。"
+    )
+    scope = RURAL_SCHOOLS
+    numerator = count(ENROLMENT, lambda year: Q(struggling=True) & has_support_plan(year))
+    denominator = count(ENROLMENT, Q(struggling=True))
+    numerator_label = "已建档并有帮扶计划的学困生"
+    denominator_label = "学困生"
+
+
+@register
+class GrowthFileReviewRate(GrowthIndicator):
+    code = "growth_file_term_review_rate"
+    name = "学困生成长档案本学期评估率"
+    definition = (
+        "学年末（当前学年为今天）在帮扶中的学困生成长档案（有帮扶计划、未转出）中，本学期内有阶段评估"
+        "记录的份数 ÷ 在帮扶中的档案份数；计入建档学校。"
+    )
+    scope = ALL_SCHOOLS
+    numerator = count(GROWTH_FILES, reviewed_this_term)
+    denominator = count(GROWTH_FILES)
+    numerator_label = "本学期已评估的档案"
+    denominator_label = "帮扶中的档案"
