@@ -159,9 +159,16 @@ def _play(rng, enrolment, story, found, today, actor, year) -> None:
 
 
 def care_demo_wipe(schools) -> None:
-    """Remove the care rows of demo schools and their pupils before the generator replaces them
+    """Remove the care rows of demo schools (cases, findings, growth files) and their pupils before the generator replaces them
     (cases, notices and findings hold on to the schools and children it deletes)."""
-    from ruraledu.care.models import CaseContact, CaseEvent, DropoutCase, Finding, ReturnNotice
+    from ruraledu.care.models import (
+        CaseContact,
+        CaseEvent,
+        DropoutCase,
+        Finding,
+        GrowthFile,
+        ReturnNotice,
+    )
     from ruraledu.students.models import Enrolment
 
     pupils = Enrolment.objects.filter(school__in=schools).values("person")
@@ -172,8 +179,115 @@ def care_demo_wipe(schools) -> None:
         ReturnNotice.objects.filter(case__in=cases),
         Finding.objects.filter(Q(school__in=schools) | Q(student__in=pupils) | Q(case__in=cases)),
         cases,
+        # growth files (their reviews go with them)
+        GrowthFile.objects.filter(Q(school__in=schools) | Q(person__in=pupils)),
     ):
         queryset.delete()
 
 
-__all__ = ["care_demo_setup", "care_demo_wipe"]
+# 学困生成长档案 at the clerk's school: the flagged pupils, in roster order, take these stories in
+# turn (a school with few flagged pupils still shows files in work): reviewed this term, under a
+# plan not yet reviewed this term, assessed without a plan, caught up and exited, no file yet
+GROWTH_SEED = 21
+GROWTH_STORIES = (
+    "reviewed",
+    "planned",
+    "assessed",
+    "reviewed",
+    "exited",
+    "planned",
+    "none",
+    "reviewed",
+    "planned",
+    "assessed",
+)
+SUBJECTS = ["语文", "数学", "英语", "语文、数学", "数学、英语"]
+SUPPORT = [
+    "课后一对一辅导，每次 30 分钟，先补基础知识再做同步练习",
+    "安排学习小组长结对互助，教师每周检查作业并面批",
+    "分层布置作业，每周一次家校沟通，指导家长督促复习",
+]
+
+
+def growth_demo_setup(*, actor, school) -> int:
+    """Growth files for the pupils flagged 学困生 at `school` this year, by a fixed seed and
+    through the care services; dates count back from today. Runs once per school."""
+    from ruraledu.care.choices import GrowthExitReason, GrowthProgress
+    from ruraledu.care.models import GrowthFile
+    from ruraledu.indicators.definitions.care import term_start
+
+    if school is None or GrowthFile.objects.filter(unit_id=school.pk).exists():
+        return 0
+    rng = random.Random(GROWTH_SEED)
+    today = timezone.localdate()
+    year = current_school_year()
+    pupils = list(
+        Enrolment.objects.filter(year=year, school_id=school.pk, struggling=True)
+        .select_related("school__org_unit")
+        .order_by("pk")
+    )
+    created = 0
+    for index, enrolment in enumerate(pupils):
+        story = GROWTH_STORIES[index % len(GROWTH_STORIES)]
+        if story == "none":
+            continue
+        assessed = today - dt.timedelta(days=rng.randint(120, 200))
+        teacher = rng.choice(SURNAMES) + "老师"
+        file = services.growth_file_open(
+            enrolment=enrolment,
+            actor=actor,
+            assessed_on=assessed,
+            subjects=rng.choice(SUBJECTS),
+            assessed_by=f"{enrolment.grade}年级教研组 {teacher}",
+            assessment=rng.choice(
+                [
+                    "期初测试成绩低于年级平均 30 分以上，基础知识掌握不牢。",
+                    "连续两次单元测试不及格，课堂跟不上，作业完成困难。",
+                    "阅读理解和计算能力明显落后，学习信心不足。",
+                ]
+            ),
+        )
+        created += 1
+        if story == "assessed":
+            continue
+
+        def step(fn, file=file, **kwargs):
+            file.refresh_from_db()
+            return fn(file=file, actor=actor, version=file.version, **kwargs)
+
+        planned = assessed + dt.timedelta(days=rng.randint(3, 10))
+        step(
+            services.growth_plan_set,
+            on=planned,
+            supporter=f"班主任 {teacher}",
+            support=rng.choice(SUPPORT),
+            frequency=rng.choice(["每周 1 次", "每周 2 次", "每周 3 次"]),
+        )
+        # a "planned" file was last reviewed before this term began (or never)
+        reviewed = min(
+            planned + dt.timedelta(days=rng.randint(40, 60)),
+            term_start(today) - dt.timedelta(days=1),
+        )
+        if story in ("reviewed", "exited"):
+            reviewed = max(term_start(today), today - dt.timedelta(days=rng.randint(3, 20)))
+        if planned <= reviewed <= today:
+            step(
+                services.growth_review_add,
+                on=reviewed,
+                reviewer=teacher,
+                progress=GrowthProgress.IMPROVED
+                if story == "exited"
+                else rng.choice(list(GrowthProgress)),
+                note=rng.choice(["期中成绩提高 10 分", "作业完成率提高", "课堂发言增多"]),
+            )
+        if story == "exited":
+            step(
+                services.growth_file_exit,
+                on=today,
+                reason=GrowthExitReason.CAUGHT_UP,
+                note="期末复评达到年级要求",
+            )
+    return created
+
+
+__all__ = ["care_demo_setup", "care_demo_wipe", "growth_demo_setup"]

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from ruraledu.accounts.choices import Role
 from ruraledu.accounts.models import RoleAssignment, User
-from ruraledu.demo.care import care_demo_setup, care_demo_wipe
+from ruraledu.demo.care import care_demo_setup, care_demo_wipe, growth_demo_setup
 from ruraledu.demo.reporting import reporting_demo_setup
 from ruraledu.demo.supervision import supervision_demo_setup, supervision_demo_wipe
 from ruraledu.orgunits.choices import OrgUnitKind, SchoolStage
@@ -114,6 +114,7 @@ def demo_setup(*, scale: str = "district", years: list[int] | None = None) -> li
     )
     reporting_demo_setup()  # holidays and quarterly reporting schedules, never overwritten
     care_demo_setup(actor=admin, clerk_school=clerk_school)  # once: cases keep their history
+    growth_demo_setup(actor=admin, school=clerk_school)  # 学困生成长档案, once per school
     supervision_demo_setup(  # zones, assignments, a year of visits and 听课; adds nothing twice
         admin=admin,
         inspector=inspector,
