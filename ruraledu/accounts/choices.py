@@ -47,9 +47,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.DISTRICT_LEADER: frozenset({Action.VIEW}),
     Role.DEPARTMENT_REPORTER: frozenset({Action.VIEW, Action.CHANGE}),
     Role.TOWN_OFFICER: frozenset({Action.VIEW, Action.CHANGE, Action.CARE}),
-    Role.SCHOOL_CLERK: frozenset(
-        {Action.VIEW, Action.CHANGE, Action.VIEW_PERSONAL, Action.CARE}
-    ),
+    Role.SCHOOL_CLERK: frozenset({Action.VIEW, Action.CHANGE, Action.VIEW_PERSONAL, Action.CARE}),
     Role.INSPECTOR: frozenset({Action.VIEW, Action.SUPERVISE}),
     Role.RESEARCHER: frozenset({Action.VIEW, Action.OBSERVE}),
     Role.SCHOOL_CARE_OFFICER: frozenset({Action.VIEW, Action.VIEW_PERSONAL, Action.CARE}),

@@ -37,4 +37,3 @@ def facility_record_save(
         summary="在页面上填报办学条件",
     )
     return record
-
