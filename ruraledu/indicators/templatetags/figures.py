@@ -16,11 +16,12 @@ from decimal import Decimal
 from django import template
 from django.utils.html import format_html
 
+from ruraledu.indicators.compare import at_least, at_most, equal
 from ruraledu.indicators.engine import REGISTRY
 
 register = template.Library()
 
-TOLERANCE = 1e-9  # the same slack the target evaluation allows
+TOLERANCE = 1e-9  # slack for rounding noise when counting a gap
 MAX_DIGITS = 6
 
 
@@ -37,18 +38,19 @@ def counter_word(denominator_label: str) -> str:
 
 
 def passes(value: float, comparator: str, low: float | None, high: float | None = None):
-    """Whether `value` meets the threshold (None when the comparator has no threshold)."""
+    """Whether `value` meets the threshold, with the slack the target evaluation allows
+    (None when the comparator has no threshold)."""
     if low is None:
         return None
     match comparator:
         case "gte":
-            return value >= low - TOLERANCE
+            return at_least(value, low)
         case "lte":
-            return value <= low + TOLERANCE
+            return at_most(value, low)
         case "eq":
-            return abs(value - low) <= TOLERANCE
+            return equal(value, low)
         case "between":
-            return high is not None and low - TOLERANCE <= value <= high + TOLERANCE
+            return high is not None and at_least(value, low) and at_most(value, high)
     return None
 
 
