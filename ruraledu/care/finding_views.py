@@ -16,7 +16,6 @@ from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import Reach, is_bureau
 from ruraledu.accounts.scoping import can
 from ruraledu.audit.utils import request_address
-from ruraledu.core.models import PersonalDataAccess
 from ruraledu.core.schoolyear import current_school_year
 
 from . import forms, selectors, services
@@ -24,6 +23,7 @@ from .choices import FindingKind, ListKind
 from .imports import IMPORTERS
 from .jobs import cross_check_start
 from .models import CrossCheckRun
+from .views import log_subject_reads
 
 OPENS_CASES = (FindingKind.NOT_ENROLLED, FindingKind.DROPOUT)
 
@@ -38,13 +38,7 @@ def finding_clear_names(user, finding) -> bool:
 
 
 def log_finding_reads(request, findings, purpose: str) -> None:
-    address = request_address(request)
-    PersonalDataAccess.objects.bulk_create(
-        PersonalDataAccess(
-            user=request.user, subject=f"care.finding:{f.pk}", purpose=purpose, address=address
-        )
-        for f in findings
-    )
+    log_subject_reads(request, (f"care.finding:{f.pk}" for f in findings), purpose)
 
 
 def _year(request) -> int:

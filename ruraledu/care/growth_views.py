@@ -16,29 +16,19 @@ from django.views import View
 from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import Reach
 from ruraledu.audit.utils import request_address
-from ruraledu.core.models import PersonalDataAccess
 from ruraledu.core.schoolyear import current_school_year, year_param
 from ruraledu.students.models import Enrolment
 
 from . import forms, selectors, services
 from .choices import GrowthFileStatus, GrowthState
 from .permissions import ensure_growth_visible, growth_clear_names
-from .views import _require_care
+from .views import _require_care, log_subject_reads
 
 
 def log_pupil_reads(request, person_ids, purpose: str) -> None:
     """One access row per child shown by name, under the child's own subject (the bureau's
     per-child page reads it)."""
-    address = request_address(request)
-    PersonalDataAccess.objects.bulk_create(
-        PersonalDataAccess(
-            user=request.user,
-            subject=f"students.studentperson:{pk}",
-            purpose=purpose,
-            address=address,
-        )
-        for pk in person_ids
-    )
+    log_subject_reads(request, (f"students.studentperson:{pk}" for pk in person_ids), purpose)
 
 
 class GrowthListView(LoginRequiredMixin, View):

@@ -28,19 +28,19 @@ from .models import ReturnNotice
 from .permissions import clear_names, ensure_visible, may_close_escalated, may_escalate, may_work
 
 
-def log_reads(request, cases, purpose: str) -> None:
-    """One access row per child whose name (or case) was shown: the bureau reads them per
-    child."""
+def log_subject_reads(request, subjects, purpose: str) -> None:
+    """One access row per subject (e.g. "care.dropoutcase:7") whose name was shown: the
+    bureau reads them per subject."""
     address = request_address(request)
     PersonalDataAccess.objects.bulk_create(
-        PersonalDataAccess(
-            user=request.user,
-            subject=f"care.dropoutcase:{case.pk}",
-            purpose=purpose,
-            address=address,
-        )
-        for case in cases
+        PersonalDataAccess(user=request.user, subject=subject, purpose=purpose, address=address)
+        for subject in subjects
     )
+
+
+def log_reads(request, cases, purpose: str) -> None:
+    """One access row per case whose child's name was shown."""
+    log_subject_reads(request, (f"care.dropoutcase:{case.pk}" for case in cases), purpose)
 
 
 def _require_care(user) -> None:
