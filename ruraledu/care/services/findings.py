@@ -7,8 +7,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from ruraledu.accounts.choices import Action
-from ruraledu.accounts.policy import Reach
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record
 from ruraledu.students.choices import IdKind
@@ -16,6 +14,7 @@ from ruraledu.students.models import StudentPerson
 
 from ..choices import CaseCategory, CaseSource, ClearReason, FindingKind
 from ..models import DropoutCase, Finding
+from ..permissions import may_work
 from .cases import case_open
 
 CASE_CATEGORY = {
@@ -25,13 +24,9 @@ CASE_CATEGORY = {
 NOT_FOUND = "没有找到该儿童，或不在您的范围内。"
 
 
-def may_work_finding(user, finding: Finding) -> bool:
-    return Reach(user, Action.CARE).covers(finding.unit.path)
-
-
 def _locked(finding: Finding, actor) -> Finding:
     locked = Finding.objects.select_for_update().select_related("unit").get(pk=finding.pk)
-    if not may_work_finding(actor, locked):
+    if not may_work(actor, locked):
         raise PermissionDenied(NOT_FOUND)
     return locked
 
