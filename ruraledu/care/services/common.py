@@ -13,18 +13,24 @@ from ..deadlines import step_deadline
 from ..models import CaseEvent, DropoutCase
 
 
-def lock(case: DropoutCase, version: int | None) -> DropoutCase:
-    """The case re-read under a row lock. `version` is what the officer's form was read at:
-    when someone changed the case since, the change is refused rather than merged."""
-    locked = DropoutCase.objects.select_for_update().select_related("unit", "town").get(pk=case.pk)
+def lock_version(queryset, pk: int, version: int | None, what: str):
+    """The record re-read under a row lock. `version` is what the officer's form was read at:
+    when someone changed the record since, the change is refused rather than merged."""
+    locked = queryset.select_for_update().get(pk=pk)
     if version is not None and locked.version != version:
         raise ValidationError(
-            "该个案已被其他人更新（您看到的是第 %(seen)s 版，现在是第 %(now)s 版），"
+            f"该{what}已被其他人更新（您看到的是第 %(seen)s 版，现在是第 %(now)s 版），"
             "您的修改没有保存。请刷新页面，核对最新情况后再操作。",
             params={"seen": version, "now": locked.version},
             code="stale",
         )
     return locked
+
+
+def lock(case: DropoutCase, version: int | None) -> DropoutCase:
+    return lock_version(
+        DropoutCase.objects.select_related("unit", "town"), case.pk, version, "个案"
+    )
 
 
 def require(allowed: bool, message: str = "您无权办理该个案的这一步。") -> None:

@@ -19,22 +19,13 @@ from ruraledu.students.models import Enrolment
 from ..choices import GrowthExitReason, GrowthFileStatus, GrowthProgress
 from ..models import GrowthFile, GrowthReview
 from ..permissions import may_work
-from .common import not_future, require
+from .common import lock_version, not_future, require
 
 NOT_FOUND = "该学生不存在或不在您的范围内。"
 
 
 def _lock(file: GrowthFile, version: int | None) -> GrowthFile:
-    """The file re-read under a row lock; a form read at an older version is refused."""
-    locked = GrowthFile.objects.select_for_update().select_related("unit").get(pk=file.pk)
-    if version is not None and locked.version != version:
-        raise ValidationError(
-            "该成长档案已被其他人更新（您看到的是第 %(seen)s 版，现在是第 %(now)s 版），"
-            "您的修改没有保存。请刷新页面，核对最新情况后再操作。",
-            params={"seen": version, "now": locked.version},
-            code="stale",
-        )
-    return locked
+    return lock_version(GrowthFile.objects.select_related("unit"), file.pk, version, "成长档案")
 
 
 def _open_only(file: GrowthFile, action: str) -> None:
