@@ -2,6 +2,7 @@
 then to the bureau's 督导室. Run daily (escalate_rectification); running twice changes nothing."""
 
 import datetime as dt
+from functools import cache
 
 from django.db import transaction
 
@@ -19,12 +20,12 @@ from ..models import RectificationItem
 from .rectification import _step
 
 
-def _town_officers(school):
+def _town_officers(town_id):
     from django.contrib.auth import get_user_model
 
-    ids = RoleAssignment.objects.filter(
-        role=Role.TOWN_OFFICER, org_unit=school.org_unit.parent
-    ).values("user_id")
+    ids = RoleAssignment.objects.filter(role=Role.TOWN_OFFICER, org_unit_id=town_id).values(
+        "user_id"
+    )
     return list(get_user_model().objects.filter(pk__in=ids, is_active=True))
 
 
@@ -48,6 +49,9 @@ def items_escalate(*, today: dt.date) -> int:
         .exclude(escalation=Escalation.BUREAU)
     )
     calendar = WorkingCalendar.load(range(today.year - 1, today.year + 1))
+    # recipients are read once per town (and once for the bureau), not once per item
+    town_officers = cache(_town_officers)
+    bureau = cache(lambda: list(bureau_users()))
     raised = 0
     for item in candidates:
         level = level_due(item.deadline, today, calendar)
@@ -65,10 +69,13 @@ def items_escalate(*, today: dt.date) -> int:
             note=f"逾期未整改，{label}",
             fields=["escalation", "escalated_on"],
         )
-        recipients = _town_officers(item.school) if level == Escalation.TOWN else bureau_users()
+        if level == Escalation.TOWN:
+            recipients = town_officers(item.school.org_unit.parent_id)
+        else:
+            recipients = bureau()
         title = f"整改逾期：{item.school} {item.area}（期限 {item.deadline}）"
         transaction.on_commit(
-            lambda r=list(recipients), t=title, pk=item.pk, lv=level: notify(
+            lambda r=recipients, t=title, pk=item.pk, lv=level: notify(
                 recipients=r,
                 kind=NotificationKind.OVERDUE,
                 title=t,
