@@ -26,6 +26,7 @@ from .choices import (
 )
 from .models import ReturnNotice
 from .permissions import clear_names, ensure_visible, may_close_escalated, may_escalate, may_work
+from .services.outcomes import OUTCOME_REASON
 
 
 def log_subject_reads(request, subjects, purpose: str) -> None:
@@ -173,11 +174,7 @@ def _step_forms(user, case) -> dict:
         else works and case.status != CaseStatus.CLOSED
     )
     if closable:
-        reason = {
-            CaseStatus.RETURNED: "returned",
-            CaseStatus.PLACED: "placed",
-            CaseStatus.SICK_LEAVE: "sick_leave",
-        }.get(case.status, "")
+        reason = OUTCOME_REASON.get(case.status, "")
         steps["close"] = forms.CloseForm(initial={**initial, "reason": reason}, prefix="close")
     return steps
 
