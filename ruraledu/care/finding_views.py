@@ -16,7 +16,7 @@ from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import Reach, is_bureau
 from ruraledu.accounts.scoping import can
 from ruraledu.audit.utils import request_address
-from ruraledu.core.schoolyear import current_school_year
+from ruraledu.core.schoolyear import current_school_year, year_from_request, year_param
 
 from . import forms, selectors, services
 from .choices import FindingKind, ListKind
@@ -41,11 +41,6 @@ def log_finding_reads(request, findings, purpose: str) -> None:
     log_subject_reads(request, (f"care.finding:{f.pk}" for f in findings), purpose)
 
 
-def _year(request) -> int:
-    value = request.GET.get("year", "")
-    return int(value) if value.isdigit() else current_school_year()
-
-
 class FindingOverviewView(LoginRequiredMixin, View):
     """Counts of each working list per town and school (numbers only, any role in scope);
     the bureau starts a run here."""
@@ -53,7 +48,7 @@ class FindingOverviewView(LoginRequiredMixin, View):
     def get(self, request):
         if not can(request.user, Action.VIEW):
             raise Http404("没有找到该页面。")
-        year = _year(request)
+        year = year_from_request(request)
         return render(
             request,
             "care/finding_overview.html",
@@ -75,7 +70,7 @@ class FindingListView(LoginRequiredMixin, View):
     def get(self, request, kind: str):
         if kind not in FindingKind.values or not can(request.user, Action.CARE):
             raise Http404("没有找到该页面。")
-        year = _year(request)
+        year = year_from_request(request)
         unit = request.GET.get("unit", "")
         cleared = request.GET.get("cleared") == "1"
         findings = selectors.finding_list(
@@ -189,10 +184,9 @@ class CrossCheckStartView(LoginRequiredMixin, View):
     def post(self, request):
         if not is_bureau(request.user):
             raise Http404("没有找到该页面。")
-        year = request.POST.get("year", "")
         run = cross_check_start(
             actor=request.user,
-            year=int(year) if year.isdigit() else current_school_year(),
+            year=year_param(request.POST.get("year")) or current_school_year(),
             address=request_address(request),
         )
         return redirect("care:cross_check_detail", pk=run.pk)
