@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import PurePosixPath
 
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ruraledu.reporting.evidence import EvidenceRefused, check_evidence, clean_name, megabytes
@@ -65,3 +68,17 @@ def check_photo(data: bytes, filename: str) -> CheckedPhoto:
     return CheckedPhoto(
         name=name, data=cleaned, size=len(cleaned), sha256=hashlib.sha256(cleaned).hexdigest()
     )
+
+
+def save_with_photo(obj, checked: CheckedPhoto) -> None:
+    """Write the cleaned photo into `obj.file`, then save the row. The file is written before
+    the row: a row refused (validation or a concurrent duplicate) must not leave it behind."""
+    obj.file.save("photo.jpg", ContentFile(checked.data), save=False)
+    stored, storage = obj.file.name, obj.file.storage
+    try:
+        obj.full_clean()
+        with transaction.atomic():
+            obj.save()
+    except (ValidationError, IntegrityError):
+        storage.delete(stored)
+        raise

@@ -4,8 +4,7 @@ and a correction is a new visit linked to it."""
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from ruraledu.audit.choices import AuditAction
@@ -15,7 +14,7 @@ from ruraledu.reporting.evidence import EvidenceRefused
 from ..choices import Verdict, VisitStatus
 from ..models import Finding, Visit, VisitPhoto, VisitVerdict
 from ..permissions import may_supervise, require
-from ..photos import check_photo
+from ..photos import check_photo, save_with_photo
 from .checklists import checklist_current
 from .common import lock, not_future, save_audited
 
@@ -134,16 +133,7 @@ def photo_add(
         client_key=client_key,
         uploaded_by=actor,
     )
-    photo.file.save("photo.jpg", ContentFile(checked.data), save=False)
-    # the file is written before the row: a refused row must not leave it behind
-    stored, storage = photo.file.name, photo.file.storage
-    try:
-        photo.full_clean()
-        with transaction.atomic():
-            photo.save()
-    except (ValidationError, IntegrityError):
-        storage.delete(stored)
-        raise
+    save_with_photo(photo, checked)
     audit_record(
         actor=actor,
         instance=visit,

@@ -5,7 +5,6 @@ an inspector or researcher may do and where."""
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 
 from ruraledu.accounts.choices import Role
@@ -17,7 +16,7 @@ from ruraledu.reporting.evidence import EvidenceRefused
 
 from ..models import InspectorAssignment, InspectorPhoto, StaffAccount, Zone
 from ..permissions import may_configure, require
-from ..photos import check_photo
+from ..photos import check_photo, save_with_photo
 
 BUREAU_ONLY = "只有区教体局可以调整督导责任区和人员安排。"
 
@@ -201,15 +200,9 @@ def inspector_photo_set(*, actor, inspector, data: bytes, filename: str) -> Insp
     old = photo.file.name if photo else None
     photo = photo or InspectorPhoto(user=inspector)
     photo.sha256 = checked.sha256
-    photo.file.save("photo.jpg", ContentFile(checked.data), save=False)
-    stored, storage = photo.file.name, photo.file.storage
-    try:
-        photo.full_clean()
-        photo.save()
-    except ValidationError:
-        storage.delete(stored)
-        raise
+    save_with_photo(photo, checked)
     if old:
+        storage = photo.file.storage
         transaction.on_commit(lambda: storage.delete(old))
     audit_record(
         actor=actor,
