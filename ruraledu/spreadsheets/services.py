@@ -140,9 +140,7 @@ def _step(
     **fields,
 ) -> None:
     if job is not None:
-        changes = {"status": status, "progress": percent, "heartbeat_at": timezone.now(), **fields}
-        if not ImportJob.objects.filter(pk=job.pk, status__in=RUNNING_STATUSES).update(**changes):
-            raise JobAbandoned
+        changes = _beat(job, status=status, progress=percent, **fields)
         for name, value in changes.items():
             setattr(job, name, value)
     if progress is not None:
@@ -161,17 +159,22 @@ class _Heartbeat:
         if self.job is None or (now - self.last).total_seconds() < HEARTBEAT_SECONDS:
             return
         self.last = now
-        running = ImportJob.objects.filter(pk=self.job.pk, status__in=RUNNING_STATUSES)
-        if not running.update(heartbeat_at=now):
-            raise JobAbandoned
+        _beat(self.job)
 
 
 def _hold_job(job: ImportJob) -> None:
     """Inside the write transaction: refresh the heartbeat, which also locks the job's row
     until commit, so it cannot be declared dead meanwhile; if it already was, roll back."""
-    running = ImportJob.objects.filter(pk=job.pk, status=ImportJobStatus.WRITING)
-    if not running.update(heartbeat_at=timezone.now()):
+    _beat(job, statuses=(ImportJobStatus.WRITING,))
+
+
+def _beat(job: ImportJob, *, statuses=RUNNING_STATUSES, **changes) -> dict:
+    """Write `changes` and a fresh heartbeat to `job` while it is still in `statuses`; raise
+    `JobAbandoned` when it was declared dead meanwhile. Returns what was written."""
+    changes["heartbeat_at"] = timezone.now()
+    if not ImportJob.objects.filter(pk=job.pk, status__in=statuses).update(**changes):
         raise JobAbandoned
+    return changes
 
 
 def import_job_create(*, kind: str, data: bytes, filename: str, year: int, user) -> ImportJob:
