@@ -95,10 +95,12 @@ def check_upload(data: bytes, filename: str) -> None:
     if found:
         raise UploadRefused(_formula_message(found[:FORMULAS_SHOWN], sheet_names))
     for part, extent in extents.items():
-        if extent is not None and extent.problem():
-            sheet = sheet_names.get(part, PurePosixPath(part).stem)
-            cells = _count_cells(data, archive.getinfo(part))
-            raise UploadRefused(_extent_message(filename, sheet, extent, cells))
+        problem = extent.problem() if extent is not None else None
+        if problem:
+            where = f"文件“{filename}”的工作表“{sheet_names.get(part, PurePosixPath(part).stem)}”"
+            raise UploadRefused(
+                _extent_message(where, problem, extent, data, archive.getinfo(part))
+            )
 
 
 def _formula_message(found: list[tuple[str, str]], sheet_names: dict[str, str]) -> str:
@@ -110,15 +112,19 @@ def _formula_message(found: list[tuple[str, str]], sheet_names: dict[str, str]) 
     return f"{where}{more}单元格含有公式，请复制后“粘贴为数值”再导入"
 
 
-def _extent_message(filename: str, sheet: str, extent: SheetExtent, cells: int) -> str:
-    where = f"文件“{filename}”的工作表“{sheet}”"
+def _extent_message(
+    where: str, problem: str, extent: SheetExtent, data: bytes, member: zipfile.ZipInfo
+) -> str:
+    """The message for the sheet `member` breaking the rule `problem`; the sheet is inflated
+    again to count its cells only for the messages that show the count."""
     fix = "请将数据复制到新的导入模板后再上传"
-    problem = extent.problem()
     if problem == "refless":
         return f"{where}中有缺少位置（如 A1）的单元格，文件结构异常。请在 Excel 中打开后另存为 .xlsx 再导入"
     if problem == "declared":
+        cells = _count_cells(data, member)
         return f"{where}声明的范围 {extent.declared} 远超实际数据（共 {cells} 个单元格），{fix}"
     if problem == "sparse":
+        cells = _count_cells(data, member)
         return (
             f"{where}的数据区域 {extent.used} 远超实际数据（共 {cells} 个单元格），"
             f"多半是远处的单元格中有内容或空格，{fix}"
