@@ -32,6 +32,11 @@ def lock_delay(failures: int) -> dt.timedelta:
     return dt.timedelta(minutes=min(minutes, settings.LOGIN_LOCK_MAX_MINUTES))
 
 
+def whole_minutes(delta: dt.timedelta) -> int:
+    """`delta` in minutes, rounded up, at least 1 (for "about N minutes" on the pages)."""
+    return max(1, -(-int(delta.total_seconds()) // 60))
+
+
 @dataclass(frozen=True)
 class AccountLock:
     """The failures remembered for one username and the lock they cause."""
@@ -114,9 +119,8 @@ def lockout_response(request, original_response=None, credentials=None):
     username = get_client_username(request, credentials)
     locks = account_locks(username=username) if username else []
     remaining = locks[0].remaining(timezone.now()) if locks else settings.LOGIN_ADDRESS_WINDOW
-    minutes = max(1, -(-int(remaining.total_seconds()) // 60))
     context = {
-        "minutes": minutes,
+        "minutes": whole_minutes(remaining),
         "max_minutes": settings.LOGIN_LOCK_MAX_MINUTES,
         "by_address": not locks,
     }

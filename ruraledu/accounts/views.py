@@ -10,8 +10,9 @@ from django.views.generic import TemplateView
 
 from ruraledu.audit.utils import request_address
 
-from .lockout import account_locks, throttled_addresses
+from .lockout import account_locks, throttled_addresses, whole_minutes
 from .models import User
+from .policy import is_bureau
 from .services import login_lock_release
 
 
@@ -35,8 +36,6 @@ class BureauOnlyMixin(LoginRequiredMixin):
     """Pages for bureau administrators; anyone else gets 404."""
 
     def dispatch(self, request, *args, **kwargs):
-        from .policy import is_bureau
-
         if request.user.is_authenticated and not is_bureau(request.user):
             raise Http404("页面不存在。")
         return super().dispatch(request, *args, **kwargs)
@@ -60,7 +59,7 @@ class LoginLockListView(BureauOnlyMixin, TemplateView):
                 "lock": x,
                 "known": x.username in names,
                 "full_name": names.get(x.username, ""),
-                "minutes": max(1, -(-int(x.remaining(now).total_seconds()) // 60)),
+                "minutes": whole_minutes(x.remaining(now)),
             }
             for x in locks
         ]
