@@ -46,7 +46,7 @@ def student_by_id_number(id_number: str) -> StudentPerson | None:
     if not number:
         return None
     pk = pks_by_id_number(StudentPerson, [number]).get(number)
-    return StudentPerson.objects.filter(pk=pk).only("name", "id_hint").first() if pk else None
+    return child_get(pk) if pk else None
 
 
 @dataclass(frozen=True)
