@@ -1,7 +1,6 @@
 from django import forms
 
 from .models import FacilityRecord
-from .rules import facility_problems
 
 
 class FacilityForm(forms.ModelForm):
@@ -20,10 +19,3 @@ class FacilityForm(forms.ModelForm):
                 else "form-control"
             )
             field.widget.attrs["class"] = css
-
-    def clean(self):
-        data = super().clean()
-        stage = self.instance.school.stage if self.instance.school_id else None
-        for field, message in facility_problems(data, stage):
-            self.add_error(field, f"{message}。")
-        return data

@@ -5,8 +5,10 @@ from django.db import models
 from django.db.models import Q
 
 from ruraledu.core.querysets import ScopedQuerySet
+from ruraledu.core.rules import rules_error
 
 from .choices import KindergartenGrade, KindergartenLevel, MealService, TitleKind, TitleLevel
+from .rules import facility_problems
 
 
 class SchoolScopedQuerySet(ScopedQuerySet):
@@ -98,17 +100,11 @@ class FacilityRecord(models.Model):
         return f"{self.school} {self.year}"
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
-        from .rules import facility_problems
-
+        # the importer applies the same rules; a ModelForm shows these on its fields
         values = {f.name: getattr(self, f.name) for f in self._meta.concrete_fields}
         stage = self.school.stage if self.school_id else None
-        errors: dict[str, list[str]] = {}
-        for field, message in facility_problems(values, stage):
-            errors.setdefault(field, []).append(f"{message}。")
-        if errors:
-            raise ValidationError(errors)
+        if error := rules_error(facility_problems(values, stage)):
+            raise error
 
 
 class TitleAward(models.Model):

@@ -1,7 +1,6 @@
 from django import forms
 
 from .models import Enrolment
-from .rules import enrolment_problems
 
 
 class EnrolmentForm(forms.ModelForm):
@@ -34,12 +33,6 @@ class EnrolmentForm(forms.ModelForm):
             field.widget.attrs["class"] = (
                 "form-check-input" if checkbox else "form-select" if select else "form-control"
             )
-
-    def clean(self):
-        data = super().clean()
-        for field, message in enrolment_problems(data, self.instance.school.stage):
-            self.add_error(field, f"{message}。")
-        return data
 
 
 class TransferRequestForm(forms.Form):

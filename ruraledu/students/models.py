@@ -1,13 +1,14 @@
 """Students: a person (ID number or 学籍号 encrypted) and an enrolment per school year."""
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
 from ruraledu.core.models import PersonBase
 from ruraledu.core.querysets import ScopedQuerySet
+from ruraledu.core.rules import rules_error
 
 from .choices import FamilyStatus, IdKind, Placement, TransferStatus, Transport
+from .rules import enrolment_problems
 
 
 class StudentPerson(PersonBase):
@@ -123,15 +124,11 @@ class Enrolment(models.Model):
         return f"{self.person} {self.year} {self.grade}年级"
 
     def clean(self):
-        from .rules import enrolment_problems
-
+        # the roster importer applies the same rules; a ModelForm shows these on its fields
         values = {f.name: getattr(self, f.name) for f in self._meta.concrete_fields}
         stage = self.school.stage if self.school_id else None
-        errors: dict[str, list[str]] = {}
-        for field, message in enrolment_problems(values, stage):
-            errors.setdefault(field, []).append(f"{message}。")
-        if errors:
-            raise ValidationError(errors)
+        if error := rules_error(enrolment_problems(values, stage)):
+            raise error
 
     @property
     def is_priority(self) -> bool:
