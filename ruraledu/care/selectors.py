@@ -7,10 +7,12 @@ from django.db.models import BooleanField, Case, Count, ExpressionWrapper, Min, 
 from django.utils import timezone
 
 from ruraledu.accounts.choices import Action
+from ruraledu.core.schoolyear import semester_of
+from ruraledu.students.models import Enrolment
 
-from .choices import CaseStatus, FindingKind
+from .choices import CaseStatus, FindingKind, GrowthFileStatus, GrowthState
 from .deadlines import NEGLECT_DAYS
-from .models import DropoutCase, Finding
+from .models import DropoutCase, Finding, GrowthFile
 
 AGE_BANDS = ((30, "30天以内"), (90, "31–90天"), (None, "90天以上"))
 
@@ -134,10 +136,6 @@ def dashboard_findings(*, user, year: int) -> list[dict]:
 def growth_state(file, today: dt.date) -> str:
     """The list's state of a flagged pupil's latest file (none, no plan, plan, reviewed this
     term, exited)."""
-    from ruraledu.core.schoolyear import semester_of
-
-    from .choices import GrowthFileStatus, GrowthState
-
     if file is None:
         return GrowthState.NO_FILE
     if file.status == GrowthFileStatus.EXITED:
@@ -151,8 +149,6 @@ def growth_state(file, today: dt.date) -> str:
 
 def growth_pupil_list(*, user, year: int, unit_id: int | None = None):
     """The pupils flagged 学困生 in `year` at the schools where the user works care cases."""
-    from ruraledu.students.models import Enrolment
-
     enrolments = (
         Enrolment.objects.for_user(user, Action.CARE)
         .filter(year=year, struggling=True)
@@ -167,20 +163,16 @@ def growth_pupil_list(*, user, year: int, unit_id: int | None = None):
 
 def growth_files_of(person_ids) -> dict:
     """Each person's open file, else their latest exited one."""
-    from .models import GrowthFile
-
     latest: dict = {}
     files = GrowthFile.objects.filter(person_id__in=list(person_ids)).order_by("assessed_on", "pk")
     for file in files:
         current = latest.get(file.person_id)
-        if current is None or current.status == "exited":
+        if current is None or current.status == GrowthFileStatus.EXITED:
             latest[file.person_id] = file
     return latest
 
 
 def growth_file_get(*, user, pk: int):
-    from .models import GrowthFile
-
     return (
         GrowthFile.objects.for_user(user, Action.CARE)
         .select_related("person", "unit", "school")
