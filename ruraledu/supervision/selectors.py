@@ -1,7 +1,7 @@
 """Reads for the supervision pages; each takes the user and applies the scope."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from ruraledu.activities.models import LessonObservation, SchoolLink
 from ruraledu.orgunits.models import School
@@ -54,7 +54,7 @@ def item_list(*, user, status: str = ""):
     if status == "open":
         items = items.filter(status__in=OPEN_STATUSES)
     elif status:
-        items = items.filter(Q(status=status))
+        items = items.filter(status=status)
     return items.order_by("school__org_unit__code", "deadline", "pk")
 
 

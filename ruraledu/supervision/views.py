@@ -97,7 +97,9 @@ class VisitCreateView(LoginRequiredMixin, View):
 
 
 def _visit(request, pk) -> Visit:
-    visit = get_object_or_404(Visit.objects.select_related("school__org_unit", "checklist"), pk=pk)
+    visit = get_object_or_404(
+        Visit.objects.select_related("school__org_unit", "checklist", "kind"), pk=pk
+    )
     ensure_visible(request.user, visit.school)
     return visit
 
@@ -337,7 +339,6 @@ class LedgerView(LoginRequiredMixin, View):
             "supervision/ledger.html",
             {
                 "rows": list(_ledger_rows(items)),
-                "items": items,
                 "status": status,
                 "statuses": ItemStatus.choices,
             },

@@ -166,8 +166,7 @@ def item_answer(
 ) -> ItemAnswer:
     """The school says what it did, with evidence; the item waits for the inspector."""
     item = lock(RectificationItem, item, version, "整改事项")
-    if not may_answer(actor, item.school):
-        require(False, "只有该校可以反馈整改情况。")
+    require(may_answer(actor, item.school), "只有该校可以反馈整改情况。")
     _refuse_unless(item, PENDING_STATUSES, "反馈整改情况")
     if len(text.strip()) < 5:
         raise ValidationError("请写明整改措施和结果（至少 5 个字）。")
