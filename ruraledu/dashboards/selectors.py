@@ -54,11 +54,12 @@ def unit_pages_open(user, unit_code: str | None = None) -> bool:
     return True
 
 
-def root_figures(pairs) -> dict[tuple[str, int], IndicatorValue]:
-    """The district's stored values for (indicator code, year) pairs, with numerator and
-    denominator, so that a figure can be shown with its gap to the threshold."""
+def root_figures(pairs, root=None) -> dict[tuple[str, int], IndicatorValue]:
+    """The district's (`root`, else the plan's root unit) stored values for (indicator code,
+    year) pairs, with numerator and denominator, so that a figure can be shown with its gap to
+    the threshold."""
     pairs = {(code, year) for code, year in pairs if code and year}
-    root = plan_root_unit()
+    root = root or plan_root_unit()
     if not pairs or root is None:
         return {}
     values = IndicatorValue.objects.filter(
@@ -253,24 +254,29 @@ def dashboard_project(*, project, user) -> dict:
 
     targets = list(project.targets.select_related("state").order_by("due_date", "code"))
     codes = {t.indicator_code for t in targets if t.indicator_code}
-    series = _value_series(codes, plan_root_unit())
+    root = plan_root_unit()
+    series = _value_series(codes, root)
     figures = root_figures(
-        (t.indicator_code, t.state.value_year) for t in targets if getattr(t, "state", None)
+        ((t.indicator_code, t.state.value_year) for t in targets if getattr(t, "state", None)),
+        root,
     )
     latest_year = {code: points[-1][0] for code, points in series.items() if points}
     visible = OrgUnit.objects.for_user(user).filter(
         kind__in=("town", "subdistrict", "zone", "school")
     )
     lagging = defaultdict(list)
-    values = IndicatorValue.objects.filter(
-        code__in=codes, unit__in=visible, value__isnull=False
-    ).select_related("unit")
     by_target = {
         t.indicator_code: t
         for t in targets
         if t.indicator_code and t.comparator and t.comparator not in YEAR_ON_YEAR
     }
-    root = plan_root_unit()
+    # only the latest judged year of each judged indicator is read (the loop skips the rest)
+    values = IndicatorValue.objects.filter(
+        code__in=set(by_target) & set(latest_year),
+        year__in=set(latest_year.values()),
+        unit__in=visible,
+        value__isnull=False,
+    ).select_related("unit")
     for value in values:
         target = by_target.get(value.code)
         if target is None or value.year != latest_year.get(value.code):
