@@ -2,11 +2,23 @@
 full. A care role that works the case sees the masked name (张*明); other roles see the case
 number only (counts, not children)."""
 
+from django.db.models import OuterRef, Subquery
+
 from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import Reach
+from ruraledu.care.models import GrowthFile
 
 from .definitions.care import as_of
 from .drilldown import SHORT_LABEL, Drill, mask_name, scope_units
+
+
+def _part_records(indicator, part: str, year: int):
+    """The records behind one part of a figure; "short" is the denominator's records the
+    numerator does not count."""
+    if part == "short":
+        counted = indicator.numerator.records(year).values("pk")
+        return indicator.denominator.records(year).exclude(pk__in=counted)
+    return indicator.measures()[part].records(year)
 
 
 class CaseDrill:
@@ -19,11 +31,7 @@ class CaseDrill:
 
     def drill(self, indicator, part, unit, year, user) -> Drill:
         units = scope_units(indicator.scope, unit, year, user)
-        if part == "short":
-            counted = indicator.numerator.records(year).values("pk")
-            records = indicator.denominator.records(year).exclude(pk__in=counted)
-        else:
-            records = indicator.measures()[part].records(year)
+        records = _part_records(indicator, part, year)
         records = (
             records.filter(unit__in=units)
             .select_related("person", "unit", "town")
@@ -56,16 +64,8 @@ class GrowthDrill(CaseDrill):
     the name masked for a care role over the school and a dash for everyone else."""
 
     def drill(self, indicator, part, unit, year, user) -> Drill:
-        from django.db.models import OuterRef, Subquery
-
-        from ruraledu.care.models import GrowthFile
-
         units = scope_units(indicator.scope, unit, year, user)
-        if part == "short":
-            counted = indicator.numerator.records(year).values("pk")
-            records = indicator.denominator.records(year).exclude(pk__in=counted)
-        else:
-            records = indicator.measures()[part].records(year)
+        records = _part_records(indicator, part, year)
         care = Reach(user, Action.CARE)
         day = as_of(year)
         if records.model is GrowthFile:
