@@ -22,10 +22,6 @@ from ruraledu.students.models import Enrolment
 from ruraledu.workforce.models import Post
 
 
-def may_manage_years(user) -> bool:
-    return is_bureau(user)
-
-
 @dataclass
 class SchoolProgress:
     unit: object
@@ -125,7 +121,7 @@ def school_check_set(*, year: int, unit, actor, checked: bool) -> None:
 def school_year_confirm(*, year: int, actor) -> int:
     """The bureau confirms a collected year: from now on it is judged and shown as the
     headline. Returns how many targets changed status on that account."""
-    if not may_manage_years(actor):
+    if not is_bureau(actor):
         raise PermissionDenied("只有区教体局可以确认学年数据")
     school_year = _collecting(year)
     before = snapshot(school_year)
@@ -150,7 +146,7 @@ def school_year_open(*, year: int, actor) -> dict[str, int]:
     from ruraledu.core.rollforward import school_year_start
     from ruraledu.core.schoolyear import current_school_year, school_year_label
 
-    if not may_manage_years(actor):
+    if not is_bureau(actor):
         raise PermissionDenied("只有区教体局管理员可以开始新学年。")
     if year != current_school_year() + 1:
         raise ValidationError("只能开始紧接当前学年的下一学年。")

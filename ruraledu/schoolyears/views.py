@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
+from ruraledu.accounts.policy import is_bureau
 from ruraledu.core.models import SchoolYear, SchoolYearState
 from ruraledu.core.rollforward import roll_preview
 from ruraledu.core.schoolyear import (
@@ -16,7 +17,6 @@ from ruraledu.core.schoolyear import (
 from ruraledu.orgunits.models import OrgUnit
 
 from .services import (
-    may_manage_years,
     school_check_set,
     school_progress,
     school_year_confirm,
@@ -45,7 +45,7 @@ class SchoolYearListView(LoginRequiredMixin, TemplateView):
             judged_year=judged_school_year(),
             next_year=current + 1,
             next_label=school_year_label(current + 1),
-            can_start=may_manage_years(self.request.user),
+            can_start=is_bureau(self.request.user),
             **kwargs,
         )
 
@@ -78,7 +78,7 @@ class SchoolYearListView(LoginRequiredMixin, TemplateView):
         return redirect("schoolyears:schoolyear_list")
 
     def _start(self, request, year: int):
-        if not may_manage_years(request.user):
+        if not is_bureau(request.user):
             raise PermissionDenied("只有区教体局管理员可以开始新学年。")
         if request.POST.get("confirmed") != "yes":
             # say what will happen, and ask again
