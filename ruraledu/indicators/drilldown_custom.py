@@ -154,12 +154,19 @@ class SchoolRule(Adapter):
 
     def drill(self, indicator, part, unit, year, user):
         keys = list(quality.RESOURCES) if indicator.code.startswith("yzjh") else ["r4", "r5", "r6"]
-        resources = {key: _stored(f"yzjh_{key}", year, unit, user, (SCHOOL,)) for key in keys}
+        resources = {
+            (v.code[5:], v.unit_id): v  # yzjh_<key>: one query for the keys shown
+            for v in IndicatorValue.objects.filter(
+                code__in=[f"yzjh_{key}" for key in keys],
+                year=year,
+                unit__in=_visible(unit, user, (SCHOOL,)),
+            )
+        }
 
         def columns(school, stored):
             cells = []
             for key in keys:
-                value = resources[key].get(school.pk)
+                value = resources.get((key, school.pk))
                 if value is None or value.value is None:
                     cells.append("")
                     continue
