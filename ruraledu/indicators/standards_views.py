@@ -58,9 +58,9 @@ class StandardEditView(LoginRequiredMixin, FormView):
 
     def get_context_data(self, **kwargs):
         history = (
-            AuditEvent.objects.filter(
+            AuditEvent.objects.for_record(
                 content_type=ContentType.objects.get_for_model(Standard),
-                object_id=str(self.row.stored.pk),
+                object_id=self.row.stored.pk,
             ).order_by("-at")
             if self.row.stored
             else AuditEvent.objects.none()
