@@ -28,9 +28,7 @@ def read_sheet(spec: SheetSpec, data: bytes, filename: str) -> tuple[list[Row], 
     missing headers, bad cells and empty required cells, in sheet order.
     """
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet_name = _pick_sheet(workbook, spec)
-        sheet = workbook.get_sheet_by_name(sheet_name)
+        sheet_name, sheet = _open_sheet(spec, data)
     except CalamineError:
         message = f"无法读取文件“{filename}”，请在 Excel 中打开后另存为 .xlsx 再导入"
         return [], [CellError(spec.title, 0, "", "", message)]
@@ -50,11 +48,17 @@ def probe_sheet(spec: SheetSpec, data: bytes) -> tuple[int, int]:
     process, only the child goes down. Python objects are not built: the grid they would
     fill is bounded by `check_upload`."""
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = workbook.get_sheet_by_name(_pick_sheet(workbook, spec))
+        _, sheet = _open_sheet(spec, data)
     except CalamineError:
         return 0, 0  # read_sheet says so
     return sheet.height, sheet.width
+
+
+def _open_sheet(spec: SheetSpec, data: bytes):
+    """(title, sheet) of the sheet the spec reads in this file; raises `CalamineError`."""
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    name = _pick_sheet(workbook, spec)
+    return name, workbook.get_sheet_by_name(name)
 
 
 def sheet_title(spec: SheetSpec, data: bytes) -> str:
