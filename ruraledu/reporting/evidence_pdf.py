@@ -46,13 +46,13 @@ class PdfUninspectable(Exception):
     """A part of the file cannot be read here, so it cannot be shown to be harmless."""
 
 
-def name_text(raw: bytes) -> str:
-    return _ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), raw).decode("latin-1")
+def _unescape(name: re.Match) -> bytes:
+    return b"/" + _ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), name.group(1))
 
 
 def decode_names(data: bytes) -> bytes:
     """`data` with every name's `#xx` escapes decoded, so that plain patterns match."""
-    return _NAME.sub(lambda m: b"/" + name_text(m.group(1)).encode("latin-1"), data)
+    return _NAME.sub(_unescape, data)
 
 
 def forbidden_in(
