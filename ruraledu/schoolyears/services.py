@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from ruraledu.accounts.choices import Action
@@ -14,10 +14,10 @@ from ruraledu.accounts.policy import Reach, is_bureau
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, snapshot
 from ruraledu.core.models import SchoolYear, SchoolYearCheck, SchoolYearState
-from ruraledu.facilities.models import FacilityRecord
+from ruraledu.facilities.models import FacilityRecord, KindergartenClass
 from ruraledu.indicators.evaluation import evaluate_targets
 from ruraledu.orgunits.choices import OrgUnitKind
-from ruraledu.orgunits.models import School
+from ruraledu.orgunits.models import OrgUnit, School
 from ruraledu.students.models import Enrolment
 from ruraledu.workforce.models import Post
 
@@ -52,16 +52,31 @@ def school_progress(*, year: int, user) -> list[SchoolProgress]:
         .select_related("org_unit__parent")
         .order_by("org_unit__path")
     )
-    ids = [s.pk for s in schools]
+    # records kept at a campus (教学点, 分园) count for its school
+    school_of = {s.pk: s.pk for s in schools}
+    school_of.update(
+        OrgUnit.objects.filter(parent_id__in=list(school_of), kind=OrgUnitKind.CAMPUS).values_list(
+            "pk", "parent_id"
+        )
+    )
+    ids = list(school_of)
 
-    def counts(model, y):
+    def counts(model, y, total=None):
         rows = model.objects.filter(year=y, school_id__in=ids).values("school_id")
-        return dict(rows.annotate(n=Count("pk")).values_list("school_id", "n"))
+        found: dict[int, int] = {}
+        for unit, n in rows.annotate(n=total or Count("pk")).values_list("school_id", "n"):
+            found[school_of[unit]] = found.get(school_of[unit], 0) + (n or 0)
+        return found
 
-    students, students_before = counts(Enrolment, year), counts(Enrolment, year - 1)
+    # a kindergarten's children are counted in its classes, not on the pupil roster
+    children = Sum("children")
+    students, students_before = (
+        {**counts(KindergartenClass, y, children), **counts(Enrolment, y)} for y in (year, year - 1)
+    )
     staff, staff_before = counts(Post, year), counts(Post, year - 1)
     facility = set(
-        FacilityRecord.objects.filter(year=year, school_id__in=ids).values_list(
+        school_of[unit]
+        for unit in FacilityRecord.objects.filter(year=year, school_id__in=ids).values_list(
             "school_id", flat=True
         )
     )

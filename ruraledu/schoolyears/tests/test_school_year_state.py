@@ -119,3 +119,33 @@ def test_opening_a_year_is_the_bureaus_service_and_is_audited(judged, district_a
     school_year_open(year=2026, actor=district_admin)
     event = AuditEvent.objects.get(summary="开始2026—2027学年")
     assert (event.actor, event.after["state"]) == (district_admin, "collecting")
+
+
+def test_progress_counts_kindergarten_classes_and_campus_records(district_admin, town_a):
+    from ruraledu.facilities.models import KindergartenClass
+    from ruraledu.orgunits.choices import OrgUnitKind
+    from ruraledu.orgunits.tests.factories import SchoolFactory
+    from ruraledu.schoolyears.services import school_progress
+    from ruraledu.spreadsheets.testing import new_id
+    from ruraledu.workforce.models import Post, StaffPerson
+
+    kindergarten = SchoolFactory(org_unit__code="K1", org_unit__parent=town_a, stage="111")
+    branch = SchoolFactory(
+        org_unit__code="K1B",
+        org_unit__parent=kindergarten.org_unit,
+        org_unit__kind=OrgUnitKind.CAMPUS,
+        stage="111",
+        campus_type="kg_branch",
+    )
+    KindergartenClass.objects.create(
+        school=kindergarten, year=2026, level="small", classes=1, children=25
+    )
+    KindergartenClass.objects.create(school=branch, year=2026, level="large", classes=1, children=5)
+    teacher = StaffPerson(name="园丁", sex="2")
+    teacher.set_id_number(new_id())
+    teacher.save()
+    Post.objects.create(person=teacher, school=branch, year=2026, degree="2")
+    SchoolYear.objects.create(year=2026, state="collecting")
+    row = next(p for p in school_progress(year=2026, user=district_admin) if p.unit.code == "K1")
+    assert (row.students, row.staff) == (30, 1)
+    assert "无学生" not in row.problems and "无教职工" not in row.problems
