@@ -316,6 +316,7 @@ def _ledger_rows(items):
             "notice": item.notice.label if item.notice else "",
             "deadline": item.deadline,
             "status": item.status,
+            "status_label": item.get_status_display(),  # the page's; the export maps the code
             "age": (today - item.created_at.date()).days,
             "escalation": item.get_escalation_display(),
         }

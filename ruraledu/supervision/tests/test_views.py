@@ -131,7 +131,9 @@ def test_the_ledger_exports_only_items_in_scope(
     client.force_login(outsider)
     assert "甲镇中心小学" not in client.get(reverse("supervision:ledger")).content.decode()
     client.force_login(district_leader)
-    assert "甲镇中心小学" in client.get(reverse("supervision:ledger")).content.decode()
+    page = client.get(reverse("supervision:ledger")).content.decode()
+    assert "甲镇中心小学" in page
+    assert "<td>待下发</td>" in page  # the state in words, not its code
     response = client.get(reverse("supervision:ledger") + "?format=xlsx")
     assert response.status_code == 200 and response["Content-Type"].startswith(
         "application/vnd.openxml"
