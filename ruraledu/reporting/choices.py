@@ -33,6 +33,11 @@ class ReportEventKind(models.TextChoices):
     APPROVED = "approved", "审核通过"
     MILESTONE_DONE = "milestone_done", "确认节点任务已完成"
     URGED = "urged", "催办"
+    # kinds the care, supervision and hotline work send; declared here so the inbox knows them
+    TASK = "task", "待办提醒"
+    ESCALATED = "escalated", "逾期升级"
+    COMPLAINT = "complaint", "热线工单"
+    ACCOUNTABILITY = "accountability", "问责"
 
 
 class CalendarDayKind(models.TextChoices):
@@ -53,6 +58,11 @@ class NotificationKind(models.TextChoices):
     RETURNED = "returned", "报告被退回"
     APPROVED = "approved", "报告已通过"
     URGED = "urged", "催办"
+    # kinds the care, supervision and hotline work send; declared here so the inbox knows them
+    TASK = "task", "待办提醒"
+    ESCALATED = "escalated", "逾期升级"
+    COMPLAINT = "complaint", "热线工单"
+    ACCOUNTABILITY = "accountability", "问责"
 
 
 class EmailStatus(models.TextChoices):

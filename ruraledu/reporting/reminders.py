@@ -22,10 +22,8 @@ from .models import Notification, ProgressReport
 
 logger = logging.getLogger(__name__)
 
-DUE_SOON_WORKING_DAYS = 3
-RETRY_FAILED_FOR = dt.timedelta(
-    days=3
-)  # a failed e-mail is tried again by later runs  # remind when the deadline is this many working days away or fewer
+DUE_SOON_WORKING_DAYS = 3  # remind when the deadline is this many working days away or fewer
+RETRY_FAILED_FOR = dt.timedelta(days=3)  # a failed e-mail is tried again by later runs
 
 
 def _link(path: str) -> str:
