@@ -30,12 +30,17 @@ run: demo
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-# Browser tests drive Debian's Chromium; install it (and CJK fonts for screenshots) when missing.
+# Browser tests drive Debian's Chromium; PDF documents need LibreOffice and poppler; install them
+# (and CJK fonts) when missing.
 browser-deps:
 	@test -x /usr/bin/chromium || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	  else echo "浏览器测试需要 Debian 的 chromium：sudo apt-get install chromium fonts-noto-cjk"; exit 1; fi; }
+	@command -v soffice >/dev/null && command -v pdftotext >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui fonts-noto-cjk fonts-noto-cjk-extra poppler-utils >/dev/null; \
+	  else echo "PDF 文档需要 LibreOffice 与 poppler：sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk fonts-noto-cjk-extra poppler-utils"; exit 1; fi; }
 
 test: $(STAMP) browser-deps
 	$(PY) -m ruff check .
