@@ -30,10 +30,15 @@ def neutralize(value: str) -> str:
 
 
 def export_xlsx(
-    columns: Sequence[Column], rows: Iterable[dict], stream: BinaryIO, sheet_title: str
+    columns: Sequence[Column],
+    rows: Iterable[dict],
+    stream: BinaryIO,
+    sheet_title: str,
+    watermark: str = "",
 ) -> int:
     """Write `rows` (dicts keyed by `Column.key`) under Chinese headers; returns the row count.
-    Choices show their labels, booleans 是/否, dates YYYY-MM-DD."""
+    Choices show their labels, booleans 是/否, dates YYYY-MM-DD. A `watermark` (who exported
+    it, when) goes in the printed header and footer and in the file's properties."""
     workbook = xlsxwriter.Workbook(
         stream,
         {
@@ -44,6 +49,12 @@ def export_xlsx(
         },
     )
     sheet = workbook.add_worksheet(sheet_title[:31])
+    if watermark:
+        text = watermark.replace("&", "&&")
+        sheet.set_header(f"&L{text}")
+        sheet.set_footer(f"&L{text}&R第 &P 页，共 &N 页")
+        workbook.set_properties({"comments": watermark, "keywords": watermark})
+        workbook.set_custom_property("导出水印", watermark)
     header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
     int_format = workbook.add_format({"num_format": "0"})
@@ -113,10 +124,15 @@ def xlsx_response(filename_zh: str, content: bytes | BinaryIO) -> FileResponse:
 
 
 def export_response(
-    *, filename_zh: str, columns: Sequence[Column], rows: Iterable[dict], sheet_title: str
+    *,
+    filename_zh: str,
+    columns: Sequence[Column],
+    rows: Iterable[dict],
+    sheet_title: str,
+    watermark: str = "",
 ) -> FileResponse:
     """Export `rows` and answer with the file; the rows must come from a scoped selector."""
     stream = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES)
-    export_xlsx(columns, rows, stream, sheet_title)
+    export_xlsx(columns, rows, stream, sheet_title, watermark)
     stream.seek(0)
     return xlsx_response(filename_zh, stream)
