@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "ruraledu.audit",
     "ruraledu.reporting",
     "ruraledu.care",
+    "ruraledu.leftbehind",
     "ruraledu.inclusion",
     "ruraledu.documents",
 ]
