@@ -37,6 +37,7 @@ def navigation(request):
     data.append(("学年", reverse("schoolyears:schoolyear_list")))
     if user.is_superuser or scope_paths(user, Action.VIEW):  # counts only without care rights
         data.append(("控辍保学", reverse("care:overview")))
+        data.append(("留守儿童关爱", reverse("leftbehind:overview")))
 
     work, manage = _reporting_items(user)
     if user.is_staff and can(user, Action.CHANGE):
