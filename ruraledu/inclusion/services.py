@@ -1,0 +1,175 @@
+"""Every write: the policy checks the actor's care reach at the child's place (out of reach is
+PermissionDenied, shown as 404), the model's rules give the Chinese messages, and each change
+leaves an audit row in the same transaction."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from ruraledu.accounts.choices import Action
+from ruraledu.accounts.policy import Reach, is_bureau
+from ruraledu.audit.choices import AuditAction
+from ruraledu.audit.services import audit_record, snapshot
+from ruraledu.care.services.common import lock_version
+from ruraledu.core.schoolyear import school_year_bounds
+from ruraledu.orgunits.models import School
+
+from .choices import NEEDS_SCHOOL, DecisionKind, PlacementState
+from .models import HomeVisit, PlacementDecision, VisitRule
+from .reconcile import home_children, reconcile
+
+# a placement the registry already holds cannot be overridden by a decision
+DECIDABLE = (PlacementState.UNPLACED, *DecisionKind.values)
+
+
+def _within_year(year: int, on: dt.date, what: str) -> None:
+    first, last = school_year_bounds(year)
+    if not first <= on <= last:
+        raise ValidationError(f"{what}须在{year}学年内（{first:%Y-%m-%d} 至 {last:%Y-%m-%d}）。")
+    if on > timezone.localdate():
+        raise ValidationError(f"{what}不能晚于今天。")
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    actor,
+    year: int,
+    entry_id: int,
+    kind: str,
+    decided_on: dt.date,
+    school: School | None = None,
+    place_note: str = "",
+    reason: str = "",
+    evidence: str = "",
+    version: int | None = None,
+    address: str | None = None,
+) -> PlacementDecision:
+    """Record (or change) the year's placement of a child of the 残联 list who has no
+    enrolment placing them."""
+    row = next((r for r in reconcile(year) if r.entry.pk == entry_id), None)
+    care = Reach(actor, Action.CARE)
+    if row is None or not care.covers(row.unit_path):
+        raise PermissionDenied("该儿童不存在或不在您的范围内。")
+    if row.state not in DECIDABLE:
+        raise ValidationError(
+            f"该儿童本学年已有学籍（{row.state_label}，{row.school_name}），安置以学籍为准，"
+            "不能另行登记安置决定；如需调整请办理学籍变更。"
+        )
+    if kind not in NEEDS_SCHOOL and kind != DecisionKind.SPECIAL_SCHOOL:
+        school = None
+    unit = school.org_unit if school is not None else row.entry.town
+    if not care.covers(unit.path):
+        raise PermissionDenied("所选学校不在您的范围内。")
+    _within_year(year, decided_on, "决定日期")
+    if row.decision is not None:
+        decision = lock_version(
+            PlacementDecision.objects.all(), row.decision.pk, version, "安置决定"
+        )
+        before, action = snapshot(decision), AuditAction.UPDATE
+        decision.version += 1
+    else:
+        decision = PlacementDecision(
+            year=year, id_index=row.entry.id_index, entry=row.entry, decided_by=actor
+        )
+        before, action = {}, AuditAction.CREATE
+    decision.kind = kind
+    decision.school = school
+    decision.place_note = place_note.strip()
+    decision.reason = reason.strip()
+    decision.evidence = evidence.strip()
+    decision.decided_on = decided_on
+    decision.town = row.entry.town
+    decision.unit = unit
+    decision.decided_by = actor
+    decision.full_clean(exclude=["entry", "town", "unit", "decided_by", "school"])
+    decision.save()
+    audit_record(
+        actor=actor,
+        instance=decision,
+        action=action,
+        before=before,
+        after=snapshot(decision),
+        summary=f"残疾儿童安置决定：{decision.get_kind_display()}",
+        address=address,
+    )
+    return decision
+
+
+@transaction.atomic
+def visit_add(
+    *,
+    actor,
+    year: int,
+    key: str,
+    on: dt.date,
+    teachers: str,
+    content: str,
+    hours: Decimal,
+    address: str | None = None,
+) -> HomeVisit:
+    """Log a 送教上门 visit of the child `key` ("p…"/"d…") by the school teaching the child."""
+    row = next((h for h in home_children(year, timezone.localdate()) if h.key == key), None)
+    if row is None or not Reach(actor, Action.CARE).covers(row.unit_path):
+        raise PermissionDenied("该儿童不存在或不在您的范围内。")
+    _within_year(year, on, "送教日期")
+    if on < row.since:
+        raise ValidationError(f"送教日期不能早于安置送教上门的日期（{row.since:%Y-%m-%d}）。")
+    teachers, content = teachers.strip(), content.strip()
+    if HomeVisit.objects.filter(
+        year=year, id_index=row.id_index, on=on, teachers=teachers
+    ).exists():
+        raise ValidationError(f"{on:%Y-%m-%d} 这几位教师的送教已经记录过，没有重复保存。")
+    school = School.objects.select_related("org_unit").get(pk=row.school_id)
+    visit = HomeVisit(
+        year=year,
+        id_index=row.id_index,
+        school=school,
+        unit=school.org_unit,
+        on=on,
+        teachers=teachers,
+        content=content,
+        hours=hours,
+        recorded_by=actor,
+    )
+    visit.full_clean(exclude=["school", "unit", "recorded_by"])
+    visit.save()
+    audit_record(
+        actor=actor,
+        instance=visit,
+        action=AuditAction.CREATE,
+        after=snapshot(visit),
+        summary="送教上门记录",
+        address=address,
+    )
+    return visit
+
+
+@transaction.atomic
+def rule_set(
+    *, actor, year: int, visits_per_month: int, term_months: str, address: str | None = None
+) -> VisitRule:
+    """The bureau sets the year's 送教上门 frequency."""
+    if not is_bureau(actor):
+        raise PermissionDenied("只有区教体局可以设置送教上门频次。")
+    rule = VisitRule.objects.select_for_update().filter(year=year).first()
+    before = snapshot(rule) if rule else {}
+    rule = rule or VisitRule(year=year)
+    rule.visits_per_month = visits_per_month
+    rule.term_months = term_months.replace("，", ",").replace(" ", "")
+    rule.updated_by = actor
+    rule.full_clean(exclude=["updated_by"])
+    rule.save()
+    audit_record(
+        actor=actor,
+        instance=rule,
+        action=AuditAction.UPDATE if before else AuditAction.CREATE,
+        before=before,
+        after=snapshot(rule),
+        summary="送教上门频次",
+        address=address,
+    )
+    return rule
