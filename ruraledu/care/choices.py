@@ -48,6 +48,23 @@ class CaseEventKind(models.TextChoices):
     ESCALATED_TOWN = "escalated_town", "报镇街，发出限期返校通知书"
     ESCALATED_DISTRICT = "escalated_district", "报区教体局，依法处理"
     CLOSED = "closed", "结案"
+    AUTO_ESCALATED = "auto_escalated", "逾期自动升级"
+    FILE = "file", "上传证明或佐证材料"
+    ERASED = "erased", "保存期满，清除个人信息"
+
+
+class CaseEscalation(models.IntegerChoices):
+    """Who oversees a case now: raised by hand (the town's notice, the district's procedure)
+    or by the daily job when a step is overdue."""
+
+    SCHOOL = 0, "学校办理"
+    TOWN = 1, "已报镇街教育办"
+    DISTRICT = 2, "已报区教体局"
+
+
+class CaseFileKind(models.TextChoices):
+    CERTIFICATE = "certificate", "医院诊断证明（因病休学）"
+    CLOSURE = "closure", "结案佐证材料"
 
 
 class CloseReason(models.TextChoices):

@@ -30,3 +30,10 @@ def step_deadline(status: str, start: dt.date) -> tuple[dt.date | None, bool]:
     if days is None:
         return None, False
     return working_deadline(start, days)
+
+
+# the daily job: a step overdue by this many working days goes to the town, then the district
+ESCALATE_TOWN_LATE = 1
+ESCALATE_DISTRICT_LATE = 10
+# remind whoever must act when the deadline is this many working days away or fewer
+REMIND_WORKING_DAYS = 1

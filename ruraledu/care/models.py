@@ -1,9 +1,12 @@
 """控辍保学 一人一案: a case per child who is out of school, its contacts, the town's numbered
 限期返校通知书 and a dated log of every step."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from ruraledu.core import crypto
 from ruraledu.core.models import PersonBase
@@ -12,7 +15,9 @@ from ruraledu.core.querysets import ScopedQuerySet
 from .choices import (
     OPEN_STATUSES,
     CaseCategory,
+    CaseEscalation,
     CaseEventKind,
+    CaseFileKind,
     CaseSource,
     CaseStatus,
     ClearReason,
@@ -96,6 +101,12 @@ class DropoutCase(models.Model):
     )
     close_note = models.CharField("结案说明", max_length=300, blank=True, default="")
     closed_on = models.DateField("结案日期", null=True, blank=True)
+    escalation = models.PositiveSmallIntegerField(
+        "督办层级", choices=CaseEscalation.choices, default=CaseEscalation.SCHOOL
+    )
+    escalated_on = models.DateField("升级日期", null=True, blank=True)
+    # set when the retention period ran out and the personal fields were erased
+    erased_on = models.DateField("个人信息清除日期", null=True, blank=True)
     # raised on every change: a form carries the version it was read at, a stale one is refused
     version = models.PositiveIntegerField("版本", default=1)
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
@@ -196,8 +207,14 @@ class CaseEvent(models.Model):
     kind = models.CharField("事项", max_length=20, choices=CaseEventKind.choices)
     on = models.DateField("日期")
     at = models.DateTimeField("记录时间", auto_now_add=True)
+    # empty for the daily job's steps (reminders, automatic escalation, erasure)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     from_status = models.CharField(
         "原状态", max_length=20, choices=CaseStatus.choices, blank=True, default=""
@@ -212,6 +229,57 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.on}"
+
+
+def case_file_path(instance, filename: str) -> str:
+    """Stored name under MEDIA_ROOT (outside the web root); never the user's file name."""
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return timezone.now().strftime(f"care/cases/%Y/%m/{uuid.uuid4().hex}.{suffix}")
+
+
+class CaseFile(models.Model):
+    """A 因病休学 certificate or a closing evidence file of a case, checked by content like
+    report evidence and served only to those who may see the case."""
+
+    case = models.ForeignKey(
+        DropoutCase, verbose_name="个案", on_delete=models.CASCADE, related_name="files"
+    )
+    kind = models.CharField("材料类别", max_length=12, choices=CaseFileKind.choices)
+    file = models.FileField("文件", upload_to=case_file_path, max_length=255)
+    original_name = models.CharField("文件名", max_length=255)
+    content_type = models.CharField("文件类型", max_length=100)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "个案证明材料"
+        verbose_name_plural = "个案证明材料"
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class CareRetention(models.Model):
+    """The bureau's retention period for closed cases (one row): after it, a case's personal
+    fields are erased while the case itself, and so every count, stays."""
+
+    years = models.PositiveSmallIntegerField("结案后保存年限")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="设定人", on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField("设定时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "个案保存期限"
+        verbose_name_plural = "个案保存期限"
+
+    def __str__(self) -> str:
+        return f"结案后保存 {self.years} 年"
 
 
 class ListEntry(PersonBase):

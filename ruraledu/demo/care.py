@@ -12,13 +12,24 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ruraledu.care import services
-from ruraledu.care.choices import CaseCategory, CaseSource, CaseStatus, CloseReason, ContactKind
+from ruraledu.care.choices import (
+    CaseCategory,
+    CaseFileKind,
+    CaseSource,
+    CaseStatus,
+    CloseReason,
+    ContactKind,
+)
 from ruraledu.care.models import DropoutCase
 from ruraledu.core.schoolyear import current_school_year
 from ruraledu.orgunits.choices import COMPULSORY_STAGES
 from ruraledu.students.models import Enrolment
 
 SEED = 12
+# stands for the scanned certificate of the demo's sick-leave case
+CERTIFICATE_PDF = (
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+)
 SURNAMES = "王李张刘陈杨赵黄周吴孙马朱胡郭何高林"
 CADRES = ["村党支部书记", "村委会主任", "包村干部", "网格员"]
 
@@ -150,6 +161,13 @@ def _play(rng, enrolment, story, found, today, actor, year) -> None:
         certificate_number=f"ZB{rng.randint(10000, 99999)}" if outcome == "sick_leave" else "",
         certificate_issuer="区人民医院" if outcome == CaseStatus.SICK_LEAVE else "",
     )
+    if outcome == CaseStatus.SICK_LEAVE:
+        step(
+            services.case_file_add,
+            kind=CaseFileKind.CERTIFICATE,
+            data=CERTIFICATE_PDF,
+            filename="区人民医院诊断证明.pdf",
+        )
     if story.startswith("closed"):
         reason = {
             CaseStatus.PLACED: CloseReason.PLACED,

@@ -13,6 +13,7 @@ from ruraledu.audit.services import snapshot
 from ..choices import (
     ESCALATED_STATUSES,
     OUTCOME_STATUSES,
+    CaseEscalation,
     CaseEventKind,
     CaseStatus,
     CloseReason,
@@ -21,6 +22,7 @@ from ..deadlines import NOTICE_DAYS, working_deadline
 from ..models import DropoutCase, ReturnNotice
 from ..permissions import may_close_escalated, may_escalate, may_work
 from .common import lock, not_future, record, refuse_unless, require
+from .files import has_certificate
 
 # an outcome needs at least one contact first; an escalated case can end the same ways
 RESOLVABLE = (CaseStatus.CONTACTING, *ESCALATED_STATUSES)
@@ -126,6 +128,7 @@ def case_escalate(
         before, from_status = snapshot(case), case.status
         case.status = CaseStatus.ESCALATED_DISTRICT
         case.legal_procedure = procedure.strip()
+        case.escalation, case.escalated_on = CaseEscalation.DISTRICT, on
         return record(
             case=case,
             before=before,
@@ -135,7 +138,7 @@ def case_escalate(
             actor=actor,
             note=procedure.strip()[:200],
             address=address,
-            fields=["legal_procedure"],
+            fields=["legal_procedure", "escalation", "escalated_on"],
         )
     if case.status == CaseStatus.ASSIGNED:
         raise ValidationError("还没有任何劝返记录，不能报镇街：请先家访劝返。", code="illegal")
@@ -156,6 +159,8 @@ def case_escalate(
     )
     before, from_status = snapshot(case), case.status
     case.status = CaseStatus.ESCALATED_TOWN
+    if case.escalation < CaseEscalation.TOWN:
+        case.escalation, case.escalated_on = CaseEscalation.TOWN, on
     # the next deadline, 15 working days on, is the notice's return date
     return record(
         case=case,
@@ -166,7 +171,7 @@ def case_escalate(
         actor=actor,
         note=f"限期返校通知书{notice.label}，限 {return_by:%Y年%m月%d日} 前返校",
         address=address,
-        fields=[],
+        fields=["escalation", "escalated_on"],
     )
 
 
@@ -206,6 +211,8 @@ def case_close(
             raise ValidationError("尚未登记劝返结果：只能以“已迁出”“在外地就读”或“误报”结案。")
         if len(note.strip()) < 4:
             raise ValidationError("请写明核实情况（如迁入地学校、核实人和方式）。")
+    if reason == CloseReason.SICK_LEAVE and not has_certificate(case):
+        raise ValidationError("因病休学结案前，请先上传医院诊断证明（PDF 或图片）。")
     if on < case.opened_on:
         raise ValidationError("结案日期不能早于发现日期。")
     before, from_status = snapshot(case), case.status

@@ -14,9 +14,13 @@ from ruraledu.spreadsheets.testing import new_id
 from ruraledu.students.models import Enrolment, StudentPerson
 
 from .. import services
-from ..choices import CaseCategory, CaseSource, CaseStatus, ContactKind
+from ..choices import CaseCategory, CaseFileKind, CaseSource, CaseStatus, ContactKind
 
 YEAR = 2025
+# a plain PDF the evidence checks accept: stands for a scanned hospital certificate
+CERTIFICATE_PDF = (
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+)
 FOUND_ON = dt.date(2025, 9, 22)  # a Monday
 
 
@@ -133,4 +137,20 @@ def walk(case, actor, to: str, town_actor=None):
             placement_note="区特殊教育学校",
         )
         case.refresh_from_db()
+    if to == CaseStatus.SICK_LEAVE:
+        upload_certificate(case, actor)
+    return case
+
+
+def upload_certificate(case, actor):
+    case.refresh_from_db()
+    services.case_file_add(
+        case=case,
+        actor=actor,
+        version=case.version,
+        kind=CaseFileKind.CERTIFICATE,
+        data=CERTIFICATE_PDF,
+        filename="诊断证明.pdf",
+    )
+    case.refresh_from_db()
     return case
