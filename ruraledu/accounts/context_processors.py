@@ -38,6 +38,7 @@ def navigation(request):
     if user.is_superuser or scope_paths(user, Action.VIEW):  # counts only without care rights
         data.append(("控辍保学", reverse("care:overview")))
         data.append(("留守儿童关爱", reverse("leftbehind:overview")))
+        data.append(("残疾儿童安置", reverse("inclusion:overview")))
 
     work, manage = _reporting_items(user)
     if user.is_staff and can(user, Action.CHANGE):
