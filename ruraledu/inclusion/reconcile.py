@@ -45,6 +45,13 @@ class ChildRow:
     note: str = ""
 
     @property
+    def subject(self) -> str:
+        """What a read of the child's name is logged against (the student when enrolled)."""
+        if self.person_id:
+            return f"students.studentperson:{self.person_id}"
+        return f"care.listentry:{self.entry.pk}"
+
+    @property
     def state_label(self) -> str:
         return PlacementState(self.state).label
 
@@ -162,6 +169,7 @@ class HomeRow:
     done: int = 0
     hours: float = 0.0
     months: list = field(default_factory=list)  # [(label, visits, required or None)]
+    subject: str = ""  # what a read of the name is logged against
 
     @property
     def behind(self) -> bool:
@@ -197,6 +205,7 @@ def home_children(year: int, day: dt.date, units: dict | None = None) -> list[Ho
             path,
             school,
             start,
+            subject=f"students.studentperson:{person.pk}",
         )
     for decision in PlacementDecision.objects.filter(
         year=year, kind=DecisionKind.HOME
@@ -213,6 +222,7 @@ def home_children(year: int, day: dt.date, units: dict | None = None) -> list[Ho
             path,
             school,
             max(start, decision.decided_on),
+            subject=f"care.listentry:{decision.entry_id}",
         )
     per_month, months = visit_rule(year)
     periods = term_months(year, months)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "inclusion"
+urlpatterns = [
+    path("", views.OverviewView.as_view(), name="overview"),
+    path("rule/", views.RuleView.as_view(), name="rule"),
+    path("children/", views.ChildListView.as_view(), name="child_list"),
+    path("children/<int:pk>/decide/", views.DecideView.as_view(), name="decide"),
+    path("unplaced/", views.UnplacedView.as_view(), name="unplaced"),
+    path("home/", views.HomeListView.as_view(), name="home_list"),
+    path("home/<str:key>/", views.HomeDetailView.as_view(), name="home_detail"),
+]
