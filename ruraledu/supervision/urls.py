@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_people, views_setup
+from . import views, views_overview, views_people, views_setup
 
 app_name = "supervision"
 urlpatterns = [
@@ -11,6 +11,13 @@ urlpatterns = [
     path("photos/<int:pk>/", views.PhotoView.as_view(), name="photo"),
     path("notices/<int:pk>/", views.NoticePrintView.as_view(), name="notice_print"),
     path("items/", views.LedgerView.as_view(), name="ledger"),
+    path("overview/", views_overview.OverviewView.as_view(), name="overview"),
+    path("zones/<int:pk>/", views_overview.ZoneDetailView.as_view(), name="zone_detail"),
+    path(
+        "inspectors/<int:pk>/",
+        views_overview.InspectorDetailView.as_view(),
+        name="inspector_detail",
+    ),
     path("items/<int:pk>/", views.ItemDetailView.as_view(), name="item_detail"),
     path("observations/new/", views.ObservationCreateView.as_view(), name="observation_create"),
     path("evidence/<int:pk>/", views.EvidenceDownloadView.as_view(), name="evidence_download"),
