@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "ruraledu.care",
     "ruraledu.leftbehind",
     "ruraledu.inclusion",
+    "ruraledu.aid",
     "ruraledu.documents",
 ]
 
