@@ -17,6 +17,7 @@ urlpatterns = [
     path("spreadsheets/", include("ruraledu.spreadsheets.urls")),
     path("reporting/", include("ruraledu.reporting.urls")),
     path("care/", include("ruraledu.care.urls")),
+    path("aid/", include("ruraledu.aid.urls")),
     path("inclusion/", include("ruraledu.inclusion.urls")),
     path("leftbehind/", include("ruraledu.leftbehind.urls")),
     path("supervision/", include("ruraledu.supervision.urls")),
