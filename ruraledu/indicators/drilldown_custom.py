@@ -6,10 +6,11 @@ from django.db.models import Case, F, FloatField, Q, Value, When
 
 from ruraledu.orgunits.choices import OrgUnitKind, SchoolStage
 
-from .definitions import care, preschool, quality, special
+from .definitions import care, inclusion, preschool, quality, special
 from .definitions.common import FACILITY, KG_CLASSES, POSTS, RURAL_SCHOOLS
 from .drilldown import SHORT_LABEL, Drill, measure_drill, scope_units, short_drill, town_of
 from .drilldown_care import CaseDrill, GrowthDrill
+from .drilldown_inclusion import HomeVisitDrill, UnplacedDrill
 from .engine import Measure
 from .models import IndicatorValue
 
@@ -420,6 +421,8 @@ ADAPTERS = {
     care.DropoutCasePlanRate: CaseDrill(),
     care.StrugglingStudentRecordRate: GrowthDrill(),
     care.GrowthFileReviewRate: GrowthDrill(),
+    inclusion.UnplacedDisabled: UnplacedDrill(),
+    inclusion.HomeVisitRate: HomeVisitDrill(),
     quality.ResourceIndicator: Resources(),
     quality.DifferenceCoefficient: Coefficient(),
     quality.ComplianceRate: SchoolRule(),

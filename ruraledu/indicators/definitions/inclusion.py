@@ -1,0 +1,91 @@
+"""残疾儿童入学安置与送教上门: computed from the 残联 list reconciled with the roster and the
+placement decisions, and from the 送教上门 visits against the bureau's frequency
+(`ruraledu.inclusion.reconcile`, a few queries for the whole district). Both sum up the org
+tree; the drill-downs list the children, masked (indicators.drilldown_inclusion)."""
+
+from django.db.models import Q
+
+from ruraledu.care.choices import ListKind
+from ruraledu.care.models import ListEntry
+from ruraledu.inclusion.choices import PlacementState
+from ruraledu.inclusion.reconcile import home_children, reconcile
+from ruraledu.orgunits.choices import TOWN_LEVEL_KINDS
+
+from ..engine import Indicator, Scope, register
+from .care import as_of
+from .common import ALL_SCHOOLS, ENROLMENT
+
+TOWNS = Scope("towns_inclusion", "镇街", lambda y: Q(kind__in=TOWN_LEVEL_KINDS))
+
+
+def unplaced_rows(ctx) -> list:
+    """The year's unplaced school-age children of the 残联 list (shared by the engine's year)."""
+    key = ("inclusion_unplaced", ctx.year)
+    if key not in ctx.cache:
+        ctx.cache[key] = [r for r in reconcile(ctx.year) if r.state == PlacementState.UNPLACED]
+    return ctx.cache[key]
+
+
+class UnplacedDisabled(Indicator):
+    code = "disabled_child_unplaced_count"
+    name = "未安置的适龄残疾儿童数"
+    definition = (
+        "本学年区残联残疾儿童名单中义务教育年龄段（8 月 31 日满 6 周岁不满 15 周岁）的儿童，本学年"
+        "在全区学籍中没有登记、也没有登记安置决定（随班就读、特教学校、送教上门、暂缓入学、不适宜入学、"
+        "区外就读）的人数；计入名单所载户籍村居所在的镇街。应为 0。未导入名单的学年不计算。"
+    )
+    unit = "人"
+    higher_is_better = False
+    scope = TOWNS
+    requires = (ENROLMENT,)
+    numerator_label = "未安置的适龄残疾儿童"
+
+    def values(self, ctx):
+        if not ListEntry.objects.filter(year=ctx.year, kind=ListKind.DISABLED).exists():
+            return {}
+        base = {u: {"n": 0.0} for u in ctx.scope_units(self.scope)}
+        for row in unplaced_rows(ctx):
+            base.setdefault(row.entry.town_id, {"n": 0.0})["n"] += 1
+        return {
+            u: (s["n"], s["n"], None, {})
+            for u, s in ctx.roll_up(base).items()
+            if ctx.has_data(u, self.requires)
+        }
+
+
+class HomeVisitRate(Indicator):
+    code = "home_teaching_on_schedule_rate"
+    name = "送教上门儿童按规定频次送教比例"
+    definition = (
+        "本学年送教上门的儿童（学籍登记为送教上门，或登记了送教上门安置决定）中，到学年末（当前学年为"
+        "今天）送教次数不少于“已结束的教学月数 × 区教体局规定的每月次数”的人数 ÷ 已有应送次数的送教上门"
+        "儿童数；教学月从安置送教之后的第一个整月算起，少送的可以补送；计入送教学校。"
+    )
+    scope = ALL_SCHOOLS
+    requires = (ENROLMENT,)
+    numerator_label = "按频次送教的儿童"
+    denominator_label = "应送教的送教上门儿童"
+
+    def values(self, ctx):
+        base: dict[int, dict[str, float]] = {}
+        for row in home_rows(ctx):
+            if row.due:
+                parts = base.setdefault(row.school_id, {"num": 0.0, "den": 0.0})
+                parts["den"] += 1
+                parts["num"] += not row.behind
+        return {
+            u: (s["num"] / s["den"] * self.scale, s["num"], s["den"], {})
+            for u, s in ctx.roll_up(base).items()
+            if s["den"] and ctx.has_data(u, self.requires)
+        }
+
+
+def home_rows(ctx) -> list:
+    key = ("inclusion_home", ctx.year)
+    if key not in ctx.cache:
+        ctx.cache[key] = home_children(ctx.year, as_of(ctx.year))
+    return ctx.cache[key]
+
+
+for _cls in (UnplacedDisabled, HomeVisitRate):
+    register(_cls)
