@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HotlineConfig(AppConfig):
+    name = "ruraledu.hotline"
+    verbose_name = "督学热线"
