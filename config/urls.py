@@ -21,6 +21,8 @@ urlpatterns = [
     path("inclusion/", include("ruraledu.inclusion.urls")),
     path("leftbehind/", include("ruraledu.leftbehind.urls")),
     path("supervision/", include("ruraledu.supervision.urls")),
+    path("hotline/", include("ruraledu.hotline.urls")),
+    path("accountability/", include("ruraledu.accountability.urls")),
     path("audit/", include("ruraledu.audit.urls")),
     path("documents/", include("ruraledu.documents.urls")),
     path("admin/", admin.site.urls),

@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "ruraledu.inclusion",
     "ruraledu.aid",
     "ruraledu.documents",
+    "ruraledu.hotline",
+    "ruraledu.accountability",
 ]
 
 MIDDLEWARE = [
@@ -260,6 +262,12 @@ SUPERVISION_PHOTO_MAX_BYTES = env_int(
     "SUPERVISION_PHOTO_MAX_BYTES", 10 * 1024 * 1024, minimum=100 * 1024
 )
 SUPERVISION_HOTLINE = env("SUPERVISION_HOTLINE", "")
+# 督学热线: working days after assignment to answer, and when to remind; 问责: working days a
+# lead department's report or a school's rectification item may be overdue before it is listed.
+HOTLINE_ANSWER_WORKING_DAYS = env_int("HOTLINE_ANSWER_WORKING_DAYS", 10, minimum=1)
+HOTLINE_DUE_SOON_WORKING_DAYS = env_int("HOTLINE_DUE_SOON_WORKING_DAYS", 2, minimum=0)
+ACCOUNTABILITY_REPORT_OVERDUE_DAYS = env_int("ACCOUNTABILITY_REPORT_OVERDUE_DAYS", 10, minimum=1)
+ACCOUNTABILITY_ITEM_OVERDUE_DAYS = env_int("ACCOUNTABILITY_ITEM_OVERDUE_DAYS", 15, minimum=1)
 
 # Key for personal ID numbers at rest (see ruraledu/core/crypto.py). Production sets DATA_KEY.
 DATA_KEY_FILE = Path(env("DATA_KEY_FILE", str(BASE_DIR / "var" / "keys" / "data.key")))
