@@ -19,7 +19,7 @@ from ruraledu.workforce.models import Post
 
 from .choices import ContactKind, cared_for
 from .models import CareContact, RoomActivity
-from .terms import term_start
+from .terms import as_of, term_start
 
 SEED = 14
 MENTORED = 0.85
@@ -54,8 +54,9 @@ def leftbehind_demo_setup(*, actor) -> int:
     if CareContact.objects.filter(year=year).exists():
         return 0
     rng = random.Random(SEED)
-    today = timezone.localdate()
-    start = min(term_start(today), today)
+    # the term the year's list describes: today's, or the year's last once it has ended
+    today = as_of(year, timezone.localdate())
+    start = term_start(today)
     children = list(
         Enrolment.objects.filter(cared_for(), year=year)
         .select_related("person", "school__org_unit")

@@ -134,7 +134,8 @@ def _render_child(request, child, mentor_form=None, contact_form=None, status=20
             ),
             "mentor_form": mentor_form
             or forms.MentorForm(staff=staff, initial={"mentor": child.mentor_id}),
-            "contact_form": contact_form or forms.ContactForm(),
+            # a contact belongs to the enrolment's year: once it has ended, its last day
+            "contact_form": contact_form or forms.ContactForm(initial={"on": as_of(child.year)}),
             "contacts": selectors.contacts_of(user=request.user, person_id=child.person_id),
             "term": term_label(as_of(child.year)),
         },
@@ -240,7 +241,9 @@ class ActivityListView(LoginRequiredMixin, View):
         )
         page = Paginator(activities, 50).get_page(request.GET.get("page"))
         if form is None and can(request.user, Action.CARE):
-            form = forms.ActivityForm(schools=_care_schools(request.user))
+            form = forms.ActivityForm(
+                schools=_care_schools(request.user), initial={"on": as_of(year)}
+            )
         return render(
             request,
             "leftbehind/activity_list.html",
