@@ -1,0 +1,36 @@
+from django import forms
+
+from .choices import ReviewVerdict
+
+
+class FigureForm(forms.Form):
+    value = forms.FloatField(label="数值")
+    second_value = forms.FloatField(label="第二数值", required=False)
+    source = forms.FileField(label="来源文件", required=True)
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label="佐证材料")
+
+
+class ReviewForm(forms.Form):
+    verdict = forms.ChoiceField(label="评审结论", choices=ReviewVerdict.choices)
+    comment = forms.CharField(
+        label="评审意见", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ThresholdForm(forms.Form):
+    threshold = forms.FloatField(label="标准值")
+    second_threshold = forms.FloatField(label="第二标准值", required=False)
+    provisional = forms.BooleanField(label="待核定", required=False)
+
+
+class SurveySettingsForm(forms.Form):
+    is_open = forms.BooleanField(label="开放作答", required=False)
+    min_sample = forms.IntegerField(label="最低有效样本数", min_value=1)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="答卷文件（.xlsx）")

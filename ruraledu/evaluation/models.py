@@ -1,0 +1,251 @@
+"""The two national evaluation frameworks as data, one evaluation per framework and year, the
+yearly figures and evidence behind its items, expert reviews and the 社会认可度 survey."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+
+from ruraledu.reporting.models import evidence_path
+
+from .choices import Answer, Comparator, Framework, ItemKind, RespondentGroup, ReviewVerdict
+
+
+class EvaluationItem(models.Model):
+    """One indicator of a framework, loaded from the reference files; its thresholds are
+    defaults the bureau may edit (`edited` keeps a refresh from overwriting them)."""
+
+    framework = models.CharField("评估办法", max_length=8, choices=Framework.choices)
+    code = models.CharField("编号", max_length=8)
+    part = models.CharField("部分", max_length=20)
+    name = models.CharField("指标", max_length=300)
+    kind = models.CharField("认定方式", max_length=10, choices=ItemKind.choices)
+    threshold_text = models.CharField("标准（原文）", max_length=100, blank=True, default="")
+    value_label = models.CharField("数值名称", max_length=60, blank=True, default="")
+    unit = models.CharField("单位", max_length=8, blank=True, default="")
+    comparator = models.CharField(
+        "比较", max_length=8, choices=Comparator.choices, default=Comparator.JUDGED
+    )
+    threshold = models.FloatField("标准值", null=True, blank=True)
+    second_label = models.CharField("第二数值名称", max_length=60, blank=True, default="")
+    second_comparator = models.CharField(
+        "第二数值比较", max_length=8, choices=Comparator.choices, blank=True, default=""
+    )
+    second_threshold = models.FloatField("第二标准值", null=True, blank=True)
+    indicator_code = models.CharField("指标引擎代码", max_length=64, blank=True, default="")
+    second_indicator_code = models.CharField(
+        "第二指标引擎代码", max_length=64, blank=True, default=""
+    )
+    provisional = models.BooleanField("待核定", default=False)
+    edited = models.BooleanField("区教体局已修改", default=False)
+    source = models.CharField("依据", max_length=200, blank=True, default="")
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = "评估指标"
+        verbose_name_plural = "评估指标"
+        ordering = ["framework", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="evaluation_item_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name[:40]}"
+
+    @property
+    def has_second(self) -> bool:
+        return bool(self.second_comparator)
+
+
+class Evaluation(models.Model):
+    """One framework's evaluation of the district for a school year."""
+
+    framework = models.CharField("评估办法", max_length=8, choices=Framework.choices)
+    year = models.PositiveSmallIntegerField("学年")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "督导评估"
+        verbose_name_plural = "督导评估"
+        ordering = ["-year", "framework"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "year"], name="evaluation_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}学年{self.get_framework_display()}督导评估"
+
+
+class AnnualFigure(models.Model):
+    """A yearly figure the registry does not hold, entered once with its source document."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="figures")
+    item = models.ForeignKey(EvaluationItem, on_delete=models.PROTECT, related_name="+")
+    value = models.FloatField("数值")
+    second_value = models.FloatField("第二数值", null=True, blank=True)
+    source = models.ForeignKey(
+        "ItemEvidence", verbose_name="来源文件", on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField("说明", max_length=200, blank=True, default="")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="填报人", on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField("填报时间")
+
+    class Meta:
+        verbose_name = "年度数值"
+        verbose_name_plural = "年度数值"
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "item"], name="annual_figure_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item.code} = {self.value}"
+
+
+class ItemEvidence(models.Model):
+    """A document behind an item (for the district, or for one school), checked by content
+    like every evidence file and served only through a scoped view."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="evidence")
+    item = models.ForeignKey(EvaluationItem, on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey(
+        "orgunits.OrgUnit",
+        verbose_name="学校",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    file = models.FileField("文件", upload_to=evidence_path, max_length=255)
+    original_name = models.CharField("文件名", max_length=255)
+    content_type = models.CharField("文件类型", max_length=100)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "评估佐证材料"
+        verbose_name_plural = "评估佐证材料"
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ExpertReview(models.Model):
+    """An expert's verdict on a judged item. Rows are only added: the latest is the item's
+    verdict, the earlier ones its history."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="reviews")
+    item = models.ForeignKey(EvaluationItem, on_delete=models.PROTECT, related_name="+")
+    verdict = models.CharField("评审结论", max_length=8, choices=ReviewVerdict.choices)
+    comment = models.TextField("评审意见", max_length=2000)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="评审专家",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField("评审时间")
+
+    class Meta:
+        verbose_name = "专家评审意见"
+        verbose_name_plural = "专家评审意见"
+        ordering = ["-reviewed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.item.code} {self.get_verdict_display()}"
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class Survey(models.Model):
+    """The 社会认可度 survey of an evaluation: questionnaires per respondent group, answered
+    anonymously through a public link."""
+
+    evaluation = models.OneToOneField(Evaluation, on_delete=models.CASCADE, related_name="survey")
+    token = models.CharField("链接标识", max_length=32, unique=True, default=new_token)
+    is_open = models.BooleanField("开放作答", default=True)
+    min_sample = models.PositiveIntegerField("最低有效样本数", default=100)
+
+    class Meta:
+        verbose_name = "社会认可度调查"
+        verbose_name_plural = "社会认可度调查"
+
+    def __str__(self) -> str:
+        return f"{self.evaluation} 社会认可度调查"
+
+
+class SurveyGroup(models.Model):
+    """A respondent group of a survey with its weight and its planned minimum sample."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="groups")
+    group = models.CharField("调查对象", max_length=10, choices=RespondentGroup.choices)
+    weight = models.FloatField("权重")
+    min_sample = models.PositiveIntegerField("最低样本数", default=10)
+
+    class Meta:
+        verbose_name = "调查对象"
+        verbose_name_plural = "调查对象"
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "group"], name="survey_group_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_group_display()
+
+
+class SurveyQuestion(models.Model):
+    """One question of a group's questionnaire (answered 满意 … 不满意)."""
+
+    group = models.ForeignKey(SurveyGroup, on_delete=models.CASCADE, related_name="questions")
+    number = models.PositiveSmallIntegerField("题号")
+    text = models.CharField("题目", max_length=200)
+
+    class Meta:
+        verbose_name = "问卷题目"
+        verbose_name_plural = "问卷题目"
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "number"], name="survey_question_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.text}"
+
+
+class SurveyResponse(models.Model):
+    """One anonymous questionnaire: no account, address or time of day is kept."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    group = models.CharField("调查对象", max_length=10, choices=RespondentGroup.choices)
+    school = models.ForeignKey(
+        "orgunits.OrgUnit",
+        verbose_name="学校",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answers = models.JSONField("答案")  # question number (str) -> Answer value
+    satisfied = models.PositiveSmallIntegerField("认可的答案数")
+    answered = models.PositiveSmallIntegerField("作答题数")
+    imported = models.BooleanField("由 Excel 导入", default=False)
+    answered_on = models.DateField("作答日期")
+
+    class Meta:
+        verbose_name = "问卷答卷"
+        verbose_name_plural = "问卷答卷"
+        indexes = [models.Index(fields=["survey", "group"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_group_display()} {self.satisfied}/{self.answered}"
+
+
+ANSWER_VALUES = frozenset(Answer.values)

@@ -1,0 +1,229 @@
+"""Reads of the evaluation: the verdict sheet of a framework and year (district-wide: the
+bureau and read-only district roles), and each school's diagnosis (its own users and those
+above it). Out of scope is a 404."""
+
+from django.http import Http404
+
+from ruraledu.accounts.choices import Action
+from ruraledu.accounts.policy import Reach
+from ruraledu.indicators.definitions.quality import RESOURCES
+from ruraledu.indicators.evaluation import plan_root_unit
+from ruraledu.indicators.models import IndicatorValue
+from ruraledu.orgunits.models import OrgUnit
+
+from .choices import Framework, ItemKind, Verdict
+from .models import AnnualFigure, Evaluation, EvaluationItem, ExpertReview, ItemEvidence
+from .survey import survey_result
+from .verdicts import ItemResult, measured_verdict, overall, parts
+
+
+def may_view_evaluation(user) -> bool:
+    """The district's evaluation is read by roles that see the whole district."""
+    return Reach(user, Action.VIEW).whole_tree
+
+
+def evaluation_get(*, user, framework: str, year: int) -> Evaluation:
+    if not may_view_evaluation(user) or framework not in Framework.values:
+        raise Http404("没有这项评估，或不在您的权限范围内。")
+    from .services import evaluation_get_or_create
+
+    return evaluation_get_or_create(framework=framework, year=year)
+
+
+def item_get(*, evaluation: Evaluation, code: str) -> EvaluationItem:
+    try:
+        return EvaluationItem.objects.get(framework=evaluation.framework, code=code)
+    except EvaluationItem.DoesNotExist as exc:
+        raise Http404("没有这项指标。") from exc
+
+
+def evaluation_sheet(evaluation: Evaluation) -> dict:
+    """Every item with its value or judgement and verdict, the parts and the overall verdict;
+    a fixed number of queries whatever the number of items."""
+    items = list(EvaluationItem.objects.filter(framework=evaluation.framework))
+    root = plan_root_unit()
+    codes = {c for i in items for c in (i.indicator_code, i.second_indicator_code) if c}
+    stored = {
+        v.code: v
+        for v in IndicatorValue.objects.filter(code__in=codes, unit=root, year=evaluation.year)
+    }
+    figures = {
+        f.item_id: f
+        for f in AnnualFigure.objects.filter(evaluation=evaluation).select_related("source")
+    }
+    reviews: dict[int, list] = {}
+    for review in ExpertReview.objects.filter(evaluation=evaluation).select_related("reviewer"):
+        reviews.setdefault(review.item_id, []).append(review)  # newest first
+    evidence: dict[int, list] = {}
+    for file in ItemEvidence.objects.filter(evaluation=evaluation, school=None):
+        evidence.setdefault(file.item_id, []).append(file)
+    survey = getattr(evaluation, "survey", None) if _has_survey(evaluation) else None
+    result_of_survey = survey_result(survey) if survey else None
+    results = []
+    for item in items:
+        result = _item_result(item, stored, figures, reviews.get(item.pk, []), result_of_survey)
+        result.evidence = evidence.get(item.pk, [])
+        results.append(result)
+    return {
+        "results": results,
+        "parts": parts(results),
+        "overall": overall(results),
+        "survey": survey,
+        "survey_result": result_of_survey,
+    }
+
+
+def _has_survey(evaluation: Evaluation) -> bool:
+    from .models import Survey
+
+    return Survey.objects.filter(evaluation=evaluation).exists()
+
+
+def _item_result(item, stored, figures, history, survey) -> ItemResult:
+    if item.kind in (ItemKind.EVIDENCE, ItemKind.VETO):
+        latest = history[0] if history else None
+        verdict = latest.verdict if latest else Verdict.PENDING
+        basis = "专家评审" if latest else "待专家评审"
+        return ItemResult(item, verdict, basis=basis, review=latest, history=history)
+    if item.kind == ItemKind.SURVEY:
+        if survey is None or survey.rate is None:
+            return ItemResult(item, Verdict.PENDING, basis="尚无问卷答卷")
+        if not survey.sample_ok:
+            return ItemResult(item, Verdict.PENDING, survey.rate, basis="有效样本不足")
+        return ItemResult(
+            item, measured_verdict(item, survey.rate, None), survey.rate, basis="问卷调查"
+        )
+    if item.indicator_code:
+        first = stored.get(item.indicator_code)
+        second = stored.get(item.second_indicator_code)
+        value = first.value if first else None
+        second_value = second.value if second else None
+        basis = "由登记数据计算" if first else "登记数据不足，暂无计算值"
+        return ItemResult(
+            item, measured_verdict(item, value, second_value), value, second_value, basis
+        )
+    figure = figures.get(item.pk)
+    if figure is None:
+        return ItemResult(item, Verdict.PENDING, basis="待填报年度数值及来源文件")
+    return ItemResult(
+        item,
+        measured_verdict(item, figure.value, figure.second_value),
+        figure.value,
+        figure.second_value,
+        "年度填报数值",
+        figure=figure,
+    )
+
+
+def evidence_get(*, user, pk: int) -> ItemEvidence:
+    """A file is served to whoever sees the district's evaluation, or, for a school's own
+    file, to the users whose view reaches the school."""
+    file = ItemEvidence.objects.select_related("school").filter(pk=pk).first()
+    reach = Reach(user, Action.VIEW)
+    if file is None or not (
+        reach.whole_tree or (file.school is not None and reach.covers(file.school.path))
+    ):
+        raise Http404("没有这份材料，或不在您的权限范围内。")
+    return file
+
+
+# ------------------------------------------------------------------ diagnosis
+
+SCHOOL_CODES = {
+    **{f"yzjh_{k}": label for k, (label, _, _) in RESOURCES.items()},
+    "evaluation_school_size_rate": "学校规模",
+    "evaluation_class_size_rate": "班额",
+}
+
+
+def school_get(*, user, code: str) -> OrgUnit:
+    try:
+        return OrgUnit.objects.for_user(user).get(code=code, kind="school")
+    except OrgUnit.DoesNotExist as exc:
+        raise Http404("没有这所学校，或不在您的权限范围内。") from exc
+
+
+def school_diagnosis(*, school: OrgUnit, year: int | None) -> dict:
+    """What a school meets and lacks, read from the marks the indicator engine stored."""
+    years = sorted(
+        set(
+            IndicatorValue.objects.filter(unit=school, code__in=SCHOOL_CODES).values_list(
+                "year", flat=True
+            )
+        )
+    )
+    year = year if year in years else (years[-1] if years else None)
+    values = {
+        v.code: v
+        for v in IndicatorValue.objects.filter(
+            unit=school, year=year, code__in=[*SCHOOL_CODES, "yzjh_school_compliance_rate"]
+        )
+    }
+    rows = []
+    for code, label in SCHOOL_CODES.items():
+        v = values.get(code)
+        rows.append(_diagnosis_row(code, label, v))
+    compliance = values.get("yzjh_school_compliance_rate")
+    files = ItemEvidence.objects.filter(school=school, evaluation__year=year).select_related("item")
+    return {
+        "year": year,
+        "years": years,
+        "rows": rows,
+        "lacking": [r for r in rows if r["verdict"] == Verdict.FAIL],
+        "resource_verdict": (compliance.details.get("verdict") if compliance else None),
+        "evidence": list(files),
+    }
+
+
+def _diagnosis_row(code: str, label: str, v) -> dict:
+    if v is None or v.value is None:
+        return {"label": label, "value": None, "standard": "", "verdict": Verdict.PENDING}
+    details = v.details or {}
+    if code == "evaluation_school_size_rate":
+        return {
+            "label": label,
+            "value": f"{details.get('students')} 人",
+            "standard": f"不超过 {details.get('limit')} 人",
+            "verdict": Verdict.PASS if details.get("mark") == "pass" else Verdict.FAIL,
+        }
+    if code == "evaluation_class_size_rate":
+        oversized = details.get("oversized", 0)
+        return {
+            "label": label,
+            "value": f"{int(v.denominator or 0)} 个班，超额 {oversized} 个",
+            "standard": "小学不超过 45 人、初中不超过 50 人",
+            "verdict": Verdict.FAIL if oversized else Verdict.PASS,
+        }
+    mark = details.get("mark")
+    threshold = details.get("threshold")
+    return {
+        "label": label,
+        "value": f"{v.value:.2f}",
+        "standard": f"不低于 {threshold:.2f}" if threshold is not None else "",
+        # partial (at least 85 % of the standard) is short of it: the school lacks it
+        "verdict": {"pass": Verdict.PASS}.get(mark, Verdict.FAIL if mark else Verdict.PENDING),
+    }
+
+
+def unit_diagnoses(*, user, unit: OrgUnit, year: int | None) -> list[dict]:
+    """Each school under `unit` in the user's view with the items it lacks (stored marks)."""
+    schools = list(
+        OrgUnit.objects.for_user(user)
+        .filter(path__startswith=unit.path, kind="school", school__stage__in=_compulsory())
+        .order_by("path")
+    )
+    values: dict[int, list] = {}
+    for v in IndicatorValue.objects.filter(unit__in=schools, year=year, code__in=SCHOOL_CODES):
+        values.setdefault(v.unit_id, []).append(v)
+    result = []
+    for school in schools:
+        rows = [_diagnosis_row(v.code, SCHOOL_CODES[v.code], v) for v in values.get(school.pk, [])]
+        lacking = [r["label"] for r in rows if r["verdict"] == Verdict.FAIL]
+        result.append({"school": school, "lacking": lacking, "judged": bool(rows)})
+    return result
+
+
+def _compulsory():
+    from ruraledu.orgunits.choices import COMPULSORY_STAGES
+
+    return COMPULSORY_STAGES

@@ -1,0 +1,200 @@
+"""Writes of the evaluation: thresholds, yearly figures, evidence and expert reviews. The bureau
+alone changes the district's evaluation; a school's own evidence may also come from the units
+whose change scope covers it. Every write is audited."""
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from ruraledu.accounts.choices import Action
+from ruraledu.accounts.policy import Reach, is_bureau
+from ruraledu.audit.choices import AuditAction
+from ruraledu.audit.services import audit_record, snapshot
+from ruraledu.reporting.evidence import EvidenceRefused, check_evidence
+
+from .choices import Comparator, ItemKind
+from .models import AnnualFigure, Evaluation, EvaluationItem, ExpertReview, ItemEvidence
+
+NOT_BUREAU = "只有区教体局可以修改督导评估。"
+
+
+def _ensure_bureau(actor) -> None:
+    # outside the bureau the evaluation does not exist for the user: 404, as for any scope
+    if not is_bureau(actor):
+        raise Http404(NOT_BUREAU)
+
+
+def evaluation_get_or_create(*, framework: str, year: int) -> Evaluation:
+    """The evaluation of a framework and year (created on first use; it holds no figures)."""
+    evaluation, _ = Evaluation.objects.get_or_create(framework=framework, year=year)
+    return evaluation
+
+
+@transaction.atomic
+def item_threshold_set(
+    *,
+    item: EvaluationItem,
+    actor,
+    threshold: float | None,
+    second_threshold: float | None = None,
+    provisional: bool,
+) -> EvaluationItem:
+    """The bureau sets an item's threshold(s); a later refresh of the frameworks keeps them."""
+    _ensure_bureau(actor)
+    if item.comparator == Comparator.JUDGED:
+        raise ValidationError("该指标由评审认定，没有标准值。")
+    if threshold is None or (item.has_second and second_threshold is None):
+        raise ValidationError("请填写标准值。")
+    before = snapshot(item)
+    item.threshold = threshold
+    if item.has_second:
+        item.second_threshold = second_threshold
+    item.provisional, item.edited = provisional, True
+    item.full_clean()
+    item.save()
+    audit_record(
+        actor=actor,
+        instance=item,
+        action=AuditAction.UPDATE,
+        before=before,
+        after=snapshot(item),
+        summary=f"修改评估指标标准值：{item.code}",
+    )
+    return item
+
+
+def _store_file(*, evaluation, item, actor, data: bytes, filename: str, school=None):
+    try:
+        checked = check_evidence(data, filename)
+    except EvidenceRefused as exc:
+        raise ValidationError(exc.message) from exc
+    evidence = ItemEvidence(
+        evaluation=evaluation,
+        item=item,
+        school=school,
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=actor,
+    )
+    evidence.file.save(f"upload{checked.suffix}", ContentFile(data), save=False)
+    stored = evidence.file.name
+    try:
+        evidence.full_clean()
+        evidence.save()
+        audit_record(
+            actor=actor,
+            instance=evidence,
+            action=AuditAction.UPLOAD,
+            after={
+                "item": item.code,
+                "school": school.name if school else "",
+                "file": checked.name,
+                "sha256": checked.sha256,
+            },
+            summary=f"上传评估佐证材料：{item.code} {checked.name}",
+        )
+    except Exception:
+        evidence.file.storage.delete(stored)
+        raise
+    return evidence
+
+
+@transaction.atomic
+def evidence_add(
+    *, evaluation: Evaluation, item: EvaluationItem, actor, data: bytes, filename: str, school=None
+) -> ItemEvidence:
+    """Store a document behind an item: the district's (bureau) or one school's (whoever may
+    change that school's data)."""
+    if school is None:
+        _ensure_bureau(actor)
+    elif not Reach(actor, Action.CHANGE).covers(school.path):
+        raise Http404("没有这所学校，或不在您的权限范围内。")
+    return _store_file(
+        evaluation=evaluation, item=item, actor=actor, data=data, filename=filename, school=school
+    )
+
+
+@transaction.atomic
+def figure_set(
+    *,
+    evaluation: Evaluation,
+    item: EvaluationItem,
+    actor,
+    value: float,
+    second_value: float | None = None,
+    data: bytes | None,
+    filename: str = "",
+    note: str = "",
+) -> AnnualFigure:
+    """Enter (or correct) the year's figure of a measured item, with its source document."""
+    _ensure_bureau(actor)
+    if item.kind != ItemKind.MEASURED or item.indicator_code:
+        raise ValidationError("该指标不需要填报年度数值。")
+    if not data:
+        raise ValidationError(
+            "请上传数值的来源文件（如统计报表、文件正文），没有来源文件的数值不予保存。"
+        )
+    if item.has_second and second_value is None:
+        raise ValidationError(f"请填写“{item.second_label}”。")
+    source = _store_file(
+        evaluation=evaluation, item=item, actor=actor, data=data, filename=filename
+    )
+    figure = AnnualFigure.objects.filter(evaluation=evaluation, item=item).first()
+    before = snapshot(figure) if figure else {}
+    if figure is None:
+        figure = AnnualFigure(evaluation=evaluation, item=item)
+    figure.value, figure.second_value = value, second_value if item.has_second else None
+    figure.source, figure.note = source, note
+    figure.entered_by, figure.entered_at = actor, timezone.now()
+    figure.full_clean()
+    figure.save()
+    audit_record(
+        actor=actor,
+        instance=figure,
+        action=AuditAction.UPDATE if before else AuditAction.CREATE,
+        before=before,
+        after=snapshot(figure),
+        summary=f"填报{evaluation.year}学年评估数值：{item.code} {item.value_label}",
+    )
+    return figure
+
+
+@transaction.atomic
+def review_add(
+    *, evaluation: Evaluation, item: EvaluationItem, actor, verdict: str, comment: str
+) -> ExpertReview:
+    """An expert's verdict with comment; earlier verdicts stay as the item's history."""
+    _ensure_bureau(actor)
+    if item.kind not in (ItemKind.EVIDENCE, ItemKind.VETO):
+        raise ValidationError("该指标由数据或问卷认定，不需要专家评审。")
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError("请填写评审意见。")
+    previous = (
+        ExpertReview.objects.filter(evaluation=evaluation, item=item)
+        .order_by("-reviewed_at", "-pk")
+        .first()
+    )
+    review = ExpertReview(
+        evaluation=evaluation,
+        item=item,
+        verdict=verdict,
+        comment=comment,
+        reviewer=actor,
+        reviewed_at=timezone.now(),
+    )
+    review.full_clean()
+    review.save()
+    audit_record(
+        actor=actor,
+        instance=review,
+        action=AuditAction.CREATE,
+        before={"verdict": previous.verdict} if previous else {},
+        after=snapshot(review),
+        summary=f"专家评审：{item.code} {review.get_verdict_display()}",
+    )
+    return review

@@ -1,0 +1,366 @@
+"""Pages of the evaluation: parse input, call a selector or a service, render."""
+
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views import View
+from django.views.generic import TemplateView
+
+from ruraledu.accounts.policy import is_bureau
+from ruraledu.audit.utils import request_address
+from ruraledu.core.schoolyear import current_school_year, year_param
+from ruraledu.indicators.models import IndicatorValue
+from ruraledu.indicators.selectors import unit_for_user
+from ruraledu.orgunits.models import OrgUnit
+from ruraledu.spreadsheets.safety import UploadRefused
+from ruraledu.spreadsheets.services import ImportRejected
+
+from . import selectors, services, survey
+from .choices import Answer, Framework, RespondentGroup
+from .forms import (
+    EvidenceForm,
+    FigureForm,
+    ImportForm,
+    ReviewForm,
+    SurveySettingsForm,
+    ThresholdForm,
+)
+from .models import Survey
+from .survey_import import responses_import, template_bytes
+
+# a device or address may send this many questionnaires per hour (a flood is refused)
+ANSWERS_PER_HOUR = 30
+
+
+def _text(exc: ValidationError) -> str:
+    return "；".join(exc.messages)
+
+
+class EvaluationIndexView(LoginRequiredMixin, TemplateView):
+    template_name = "evaluation/evaluation_index.html"
+
+    def get_context_data(self, **kwargs):
+        if not selectors.may_view_evaluation(self.request.user):
+            raise Http404("没有这项评估，或不在您的权限范围内。")
+        years = sorted(
+            set(IndicatorValue.objects.values_list("year", flat=True).distinct()), reverse=True
+        ) or [current_school_year()]
+        return super().get_context_data(years=years, frameworks=Framework.choices, **kwargs)
+
+
+class EvaluationMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.evaluation = selectors.evaluation_get(
+                user=request.user, framework=kwargs["framework"], year=kwargs["year"]
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def back(self, code: str = ""):
+        e = self.evaluation
+        if code:
+            return redirect("evaluation:item_detail", e.framework, e.year, code)
+        return redirect("evaluation:evaluation_detail", e.framework, e.year)
+
+
+class EvaluationDetailView(EvaluationMixin, TemplateView):
+    template_name = "evaluation/evaluation_detail.html"
+
+    def get_context_data(self, **kwargs):
+        sheet = selectors.evaluation_sheet(self.evaluation)
+        return super().get_context_data(
+            evaluation=self.evaluation, is_bureau=is_bureau(self.request.user), **sheet, **kwargs
+        )
+
+
+class ItemDetailView(EvaluationMixin, TemplateView):
+    template_name = "evaluation/item_detail.html"
+
+    def get_context_data(self, **kwargs):
+        item = selectors.item_get(evaluation=self.evaluation, code=kwargs["code"])
+        sheet = selectors.evaluation_sheet(self.evaluation)
+        result = next(r for r in sheet["results"] if r.item.pk == item.pk)
+        bureau = is_bureau(self.request.user)
+        return super().get_context_data(
+            evaluation=self.evaluation,
+            item=item,
+            result=result,
+            is_bureau=bureau,
+            figure_form=FigureForm(),
+            evidence_form=EvidenceForm(),
+            review_form=ReviewForm(),
+            threshold_form=ThresholdForm(
+                initial={
+                    "threshold": item.threshold,
+                    "second_threshold": item.second_threshold,
+                    "provisional": item.provisional,
+                }
+            ),
+            **kwargs,
+        )
+
+
+class ItemActionView(EvaluationMixin, View):
+    """POST only; a refusal comes back as a message on the item's page."""
+
+    form_class = None
+
+    def post(self, request, framework, year, code):
+        item = selectors.item_get(evaluation=self.evaluation, code=code)
+        form = self.form_class(request.POST, request.FILES)
+        if not form.is_valid():
+            errors = "；".join(e for errs in form.errors.values() for e in errs)
+            messages.error(request, f"未保存：{errors}")
+            return self.back(code)
+        try:
+            self.act(item, form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, f"未保存：{_text(exc)}")
+        else:
+            messages.success(request, "已保存。")
+        return self.back(code)
+
+
+class ItemFigureView(ItemActionView):
+    form_class = FigureForm
+
+    def act(self, item, data):
+        upload = data["source"]
+        services.figure_set(
+            evaluation=self.evaluation,
+            item=item,
+            actor=self.request.user,
+            value=data["value"],
+            second_value=data["second_value"],
+            data=upload.read(),
+            filename=upload.name,
+            note=data["note"],
+        )
+
+
+class ItemEvidenceView(ItemActionView):
+    form_class = EvidenceForm
+
+    def act(self, item, data):
+        upload = data["file"]
+        services.evidence_add(
+            evaluation=self.evaluation,
+            item=item,
+            actor=self.request.user,
+            data=upload.read(),
+            filename=upload.name,
+        )
+
+
+class ItemReviewView(ItemActionView):
+    form_class = ReviewForm
+
+    def act(self, item, data):
+        services.review_add(
+            evaluation=self.evaluation,
+            item=item,
+            actor=self.request.user,
+            verdict=data["verdict"],
+            comment=data["comment"],
+        )
+
+
+class ItemThresholdView(ItemActionView):
+    form_class = ThresholdForm
+
+    def act(self, item, data):
+        services.item_threshold_set(
+            item=item,
+            actor=self.request.user,
+            threshold=data["threshold"],
+            second_threshold=data["second_threshold"],
+            provisional=data["provisional"],
+        )
+
+
+class EvidenceDownloadView(LoginRequiredMixin, View):
+    def get(self, request, pk: int):
+        file = selectors.evidence_get(user=request.user, pk=pk)
+        try:
+            handle = file.file.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404("文件已不存在。") from exc
+        response = FileResponse(
+            handle, as_attachment=True, filename=file.original_name, content_type=file.content_type
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "sandbox"
+        return response
+
+
+# ------------------------------------------------------------------ survey
+
+
+class SurveyManageView(EvaluationMixin, TemplateView):
+    template_name = "evaluation/survey_manage.html"
+
+    def get_context_data(self, **kwargs):
+        s = survey.survey_ensure(evaluation=self.evaluation)
+        links = [
+            (
+                label,
+                self.request.build_absolute_uri(
+                    reverse("evaluation:survey_answer", args=[s.token, g])
+                ),
+            )
+            for g, label in RespondentGroup.choices
+        ]
+        return super().get_context_data(
+            evaluation=self.evaluation,
+            survey=s,
+            result=survey.survey_result(s),
+            links=links,
+            is_bureau=is_bureau(self.request.user),
+            settings_form=SurveySettingsForm(
+                initial={"is_open": s.is_open, "min_sample": s.min_sample}
+            ),
+            import_form=ImportForm(),
+            **kwargs,
+        )
+
+
+class SurveySettingsView(EvaluationMixin, View):
+    def post(self, request, framework, year):
+        s = survey.survey_ensure(evaluation=self.evaluation)
+        form = SurveySettingsForm(request.POST)
+        if form.is_valid():
+            try:
+                survey.survey_settings_set(survey=s, actor=request.user, **form.cleaned_data)
+                messages.success(request, "已保存。")
+            except ValidationError as exc:
+                messages.error(request, _text(exc))
+        else:
+            messages.error(request, "最低有效样本数须为正整数。")
+        return redirect("evaluation:survey_manage", framework, year)
+
+
+class SurveyImportView(EvaluationMixin, View):
+    def post(self, request, framework, year):
+        s = survey.survey_ensure(evaluation=self.evaluation)
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "请选择答卷文件。")
+            return redirect("evaluation:survey_manage", framework, year)
+        try:
+            added = responses_import(
+                survey=s, actor=request.user, data=upload.read(), filename=upload.name
+            )
+        except UploadRefused as exc:
+            messages.error(request, exc.message)
+        except ImportRejected as exc:
+            for error in exc.errors[:50]:
+                messages.error(request, str(error))
+            messages.error(request, f"导入被拒绝：共 {len(exc.errors)} 处错误，未写入任何答卷。")
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"已导入答卷 {added} 份。")
+        return redirect("evaluation:survey_manage", framework, year)
+
+
+class SurveyTemplateView(EvaluationMixin, View):
+    def get(self, request, framework, year):
+        response = HttpResponse(
+            template_bytes(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = "attachment; filename*=UTF-8''survey-responses.xlsx"
+        return response
+
+
+class SurveyAnswerView(TemplateView):
+    """The public questionnaire: no login, nothing about the person kept. The address is used
+    only, hashed and for an hour, to refuse floods."""
+
+    template_name = "evaluation/survey_answer.html"
+
+    def dispatch(self, request, token, group):
+        self.survey = get_object_or_404(Survey.objects.select_related("evaluation"), token=token)
+        if group not in RespondentGroup.values:
+            raise Http404("没有这类调查对象。")
+        self.group = group
+        self.school = None
+        if code := request.GET.get("school"):
+            self.school = OrgUnit.objects.filter(code=code, kind="school").first()
+        return super().dispatch(request, token, group)
+
+    def get_context_data(self, **kwargs):
+        group = self.survey.groups.get(group=self.group)
+        return super().get_context_data(
+            survey=self.survey,
+            group=group,
+            questions=list(group.questions.all()),
+            answers=Answer.choices,
+            school=self.school,
+            **kwargs,
+        )
+
+    def post(self, request, token, group):
+        key = (
+            "survey-flood:"
+            + hashlib.sha256(f"{token}:{request_address(request)}".encode()).hexdigest()
+        )
+        sent = cache.get(key, 0)
+        if sent >= ANSWERS_PER_HOUR:
+            return self._again(request, "提交过于频繁，请稍后再试。", status=429)
+        answers = {}
+        for name, value in request.POST.items():
+            if name.startswith("q") and name[1:].isdigit() and value.isdigit():
+                answers[int(name[1:])] = int(value)
+        try:
+            survey.response_submit(
+                survey=self.survey, group=self.group, school=self.school, answers=answers
+            )
+        except PermissionDenied as exc:
+            return self._again(request, str(exc), status=403)
+        except ValidationError as exc:
+            return self._again(request, _text(exc), status=400, chosen=answers)
+        cache.set(key, sent + 1, 3600)
+        return self.render_to_response(self.get_context_data(done=True))
+
+    def _again(self, request, message: str, *, status: int, chosen=None):
+        context = self.get_context_data(error=message, chosen=chosen or {})
+        return self.render_to_response(context, status=status)
+
+
+# ------------------------------------------------------------------ diagnosis
+
+
+class SchoolDiagnosisView(LoginRequiredMixin, TemplateView):
+    template_name = "evaluation/school_diagnosis.html"
+
+    def get_context_data(self, **kwargs):
+        school = selectors.school_get(user=self.request.user, code=kwargs["code"])
+        data = selectors.school_diagnosis(
+            school=school, year=year_param(self.request.GET.get("year"))
+        )
+        return super().get_context_data(school=school, **data, **kwargs)
+
+
+class UnitDiagnosisView(LoginRequiredMixin, TemplateView):
+    template_name = "evaluation/unit_diagnosis.html"
+
+    def get_context_data(self, **kwargs):
+        unit = unit_for_user(self.request.user, self.request.GET.get("unit"))
+        years = sorted(
+            set(
+                IndicatorValue.objects.filter(
+                    code="evaluation_school_size_rate", unit=unit
+                ).values_list("year", flat=True)
+            )
+        )
+        year = year_param(self.request.GET.get("year"))
+        year = year if year in years else (years[-1] if years else None)
+        rows = selectors.unit_diagnoses(user=self.request.user, unit=unit, year=year)
+        return super().get_context_data(unit=unit, year=year, years=years, rows=rows, **kwargs)
