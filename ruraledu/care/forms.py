@@ -6,6 +6,7 @@ from django.utils import timezone
 from .choices import (
     OUTCOME_STATUSES,
     CaseCategory,
+    CaseFileKind,
     CaseSource,
     ClearReason,
     CloseReason,
@@ -123,3 +124,13 @@ class GrowthReviewForm(VersionedForm):
 class GrowthExitForm(VersionedForm):
     reason = forms.ChoiceField(label="转出原因", choices=GrowthExitReason.choices)
     note = forms.CharField(label="转出说明", max_length=300, required=False)
+
+
+class CaseFileForm(CareForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    kind = forms.ChoiceField(label="材料类别", choices=CaseFileKind.choices)
+    file = forms.FileField(label="文件（PDF、Word、Excel 或图片）")
+
+
+class RetentionForm(CareForm):
+    years = forms.IntegerField(label="结案后保存年限（年）", min_value=1, max_value=30)

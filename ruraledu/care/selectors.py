@@ -4,9 +4,12 @@ sees the unit) and the lists with names (care roles only)."""
 import datetime as dt
 
 from django.db.models import BooleanField, Case, Count, ExpressionWrapper, Min, Q, Sum, Value, When
+from django.http import Http404
 from django.utils import timezone
 
 from ruraledu.accounts.choices import Action
+from ruraledu.accounts.policy import is_bureau
+from ruraledu.core.models import PersonalDataAccess
 from ruraledu.core.schoolyear import semester_of
 from ruraledu.students.models import Enrolment
 
@@ -71,7 +74,8 @@ def dashboard_open_cases(*, user, today: dt.date | None = None) -> dict:
             neglected=Sum(Case(When(neglected_condition(today), then=one), default=Value(0))),
             escalated=Count(
                 "pk",
-                filter=Q(status__in=[CaseStatus.ESCALATED_TOWN, CaseStatus.ESCALATED_DISTRICT]),
+                filter=Q(status__in=[CaseStatus.ESCALATED_TOWN, CaseStatus.ESCALATED_DISTRICT])
+                | Q(escalation__gt=0),
             ),
             overdue=Count("pk", filter=Q(deadline__lt=today)),
             **bands,
@@ -178,4 +182,32 @@ def growth_file_get(*, user, pk: int):
         .select_related("person", "unit", "school")
         .filter(pk=pk)
         .first()
+    )
+
+
+def neglected_cases(*, user, today: dt.date | None = None):
+    """The open cases without a plan or a recent contact, oldest first, for the town's page."""
+    return case_list(user=user, today=today).filter(neglected=True).order_by("opened_on", "pk")
+
+
+def child_subjects(person) -> list[str]:
+    """Every access-log subject that names this child: the roster's person, the child's
+    cases and the cross-check rows that found the child."""
+    cases = DropoutCase.objects.filter(person=person).values_list("pk", flat=True)
+    findings = Finding.objects.filter(Q(student=person) | Q(id_index=person.id_index))
+    return [
+        f"students.studentperson:{person.pk}",
+        *(f"care.dropoutcase:{pk}" for pk in cases),
+        *(f"care.finding:{pk}" for pk in findings.values_list("pk", flat=True)),
+    ]
+
+
+def child_access_log(*, user, person):
+    """Who read this child's name or case, when and through what (the bureau only)."""
+    if not is_bureau(user):
+        raise Http404("页面不存在。")
+    return (
+        PersonalDataAccess.objects.filter(subject__in=child_subjects(person))
+        .select_related("user")
+        .order_by("-at", "-pk")
     )

@@ -1,17 +1,31 @@
 from django.urls import path
 
-from . import finding_views, growth_views, views
+from . import file_views, finding_views, growth_views, privacy_views, views
 
 app_name = "care"
 urlpatterns = [
     path("", views.CaseOverviewView.as_view(), name="overview"),
     path("cases/", views.CaseListView.as_view(), name="case_list"),
     path("cases/new/", views.CaseOpenView.as_view(), name="case_open"),
+    path("cases/export/", privacy_views.CaseExportView.as_view(), name="case_export"),
+    path("cases/<int:pk>/files/", file_views.CaseFileUploadView.as_view(), name="case_file_add"),
+    path("case-files/<int:pk>/", file_views.CaseFileDownloadView.as_view(), name="case_file"),
+    path(
+        "children/<int:pk>/access-log/",
+        privacy_views.ChildAccessLogView.as_view(),
+        name="child_access_log",
+    ),
+    path("retention/", privacy_views.RetentionView.as_view(), name="retention"),
     path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="case_detail"),
     path("cases/<int:pk>/<str:step>/", views.CaseStepView.as_view(), name="case_step"),
     path("notices/<int:pk>/", views.NoticePrintView.as_view(), name="notice_print"),
     path("lists/", finding_views.FindingOverviewView.as_view(), name="finding_overview"),
     path("lists/<str:kind>/", finding_views.FindingListView.as_view(), name="finding_list"),
+    path(
+        "lists/<str:kind>/export/",
+        privacy_views.FindingExportView.as_view(),
+        name="finding_export",
+    ),
     path(
         "findings/<int:pk>/clear/",
         finding_views.FindingClearView.as_view(),

@@ -5,11 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
 from ruraledu.accounts.choices import Action
+from ruraledu.accounts.policy import is_bureau
 from ruraledu.accounts.scoping import can
 from ruraledu.audit.utils import request_address
 from ruraledu.core import crypto
@@ -55,6 +57,9 @@ class CaseOverviewView(LoginRequiredMixin, View):
     def get(self, request):
         context = selectors.dashboard_open_cases(user=request.user)
         context["works_cases"] = can(request.user, Action.CARE)
+        if context["works_cases"]:
+            context["neglected"] = selectors.neglected_cases(user=request.user)[:100]
+        context["bureau"] = is_bureau(request.user)
         return render(request, "care/case_overview.html", context)
 
 
@@ -62,7 +67,12 @@ STATUS_FILTERS = {
     "": ("未结个案", lambda qs: qs.exclude(status=CaseStatus.CLOSED)),
     "neglected": ("疏于跟进", lambda qs: qs.filter(neglected=True)),
     "overdue": ("已逾期", lambda qs: qs.filter(overdue=True)),
-    "escalated": ("已升级", lambda qs: qs.filter(status__in=ESCALATED_STATUSES)),
+    "escalated": (
+        "已升级",
+        lambda qs: qs.filter(Q(status__in=ESCALATED_STATUSES) | Q(escalation__gt=0)).exclude(
+            status=CaseStatus.CLOSED
+        ),
+    ),
     "closed": ("已结案", lambda qs: qs.filter(status=CaseStatus.CLOSED)),
 }
 
@@ -208,6 +218,12 @@ class CaseDetailView(LoginRequiredMixin, View):
                 "events": case.events.select_related("actor"),
                 "contacts": case.contacts.all(),
                 "notices": case.notices.all(),
+                "files": case.files.select_related("uploaded_by"),
+                "file_form": forms.CaseFileForm(initial={"version": case.version})
+                if case.is_open
+                and (may_work(request.user, case) or may_escalate(request.user, case))
+                else None,
+                "bureau": is_bureau(request.user),
                 "steps": [(key, STEP_LABELS[key], form) for key, form in steps.items()],
                 "outcome_statuses": OUTCOME_STATUSES,
             },

@@ -1,0 +1,66 @@
+"""A case's files: uploaded through the case page (the service checks content and scope) and
+served only to those who may see the case, as an attachment."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.views import View
+
+from ruraledu.audit.utils import request_address
+
+from . import forms, services
+from .models import CaseFile
+from .views import _visible_case, log_reads
+
+
+class CaseFileUploadView(LoginRequiredMixin, View):
+    def post(self, request, pk: int):
+        case = _visible_case(request, pk)
+        form = forms.CaseFileForm(request.POST, request.FILES)
+        if not form.is_valid():
+            messages.error(request, "请选择材料类别和文件。")
+            return redirect("care:case_detail", pk=case.pk)
+        upload = form.cleaned_data["file"]
+        try:
+            services.case_file_add(
+                case=case,
+                actor=request.user,
+                version=form.cleaned_data["version"],
+                kind=form.cleaned_data["kind"],
+                data=upload.read(),
+                filename=upload.name,
+                address=request_address(request),
+            )
+        except PermissionDenied as error:
+            raise Http404("没有找到该个案。") from error
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, "材料已上传。")
+        return redirect("care:case_detail", pk=case.pk)
+
+
+class CaseFileDownloadView(LoginRequiredMixin, View):
+    def get(self, request, pk: int):
+        case_file = CaseFile.objects.filter(pk=pk).only("case_id").first()
+        if case_file is None:
+            raise Http404("没有找到该文件。")
+        case = _visible_case(request, case_file.case_id)
+        case_file = case.files.get(pk=pk)
+        log_reads(request, [case], "case_file")
+        try:
+            handle = case_file.file.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404("文件已不存在。") from exc
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=case_file.original_name,
+            content_type=case_file.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "sandbox"
+        return response
