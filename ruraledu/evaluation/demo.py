@@ -1,0 +1,109 @@
+"""Demo evaluation of the latest school year: figures with source documents for most measured
+items, expert reviews of the judged items, and a survey with a few hundred answers. Fixed seed;
+each part is added only when missing, so running it again adds nothing."""
+
+import random
+
+from django.db import transaction
+
+from ruraledu.indicators.models import IndicatorValue
+
+from .choices import Answer, Framework, ItemKind, RespondentGroup, ReviewVerdict
+from .frameworks import frameworks_load
+from .models import AnnualFigure, EvaluationItem, ExpertReview, SurveyResponse
+from .services import evaluation_get_or_create, figure_set, review_add
+from .survey import _response, survey_ensure
+
+SEED = 2025
+# a PDF without scripts: the evidence checks accept it like any scanned document
+DEMO_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+# (value, second value) of the year's figures, as the bureau would receive them
+FIGURES = {
+    Framework.YZJH: {
+        "G03": (92.0, None),  # a few schools still lack a music or art room
+        "G06": (100.0, None),
+        "G07": (101.3, None),
+        "G08": (97.5, None),
+        "G10": (12.4, 21.7),
+        "G11": (100.0, None),
+        "G12": (100.0, 96.2),
+        "G13": (55.0, None),
+        "G14": (91.0, None),
+        "Q01": (97.8, None),
+        "Q02": (96.1, None),
+        "Q04": (100.0, None),
+        # Q09 left for the 质量监测 report still to come
+    },
+    Framework.XQPJPH: {
+        "G3": (600.0, None),
+        "G4": (78.0, None),
+        "Q3": (100.0, None),
+        # Q4 left: the 园舍 survey of the year is not in
+    },
+}
+FAILING_REVIEWS = {"Q08": "抽查两所学校作业量超出规定，需整改后复核。"}
+# answer mix per group: the chance of 满意, 比较满意, 不太满意, 不满意
+MIX = (0.55, 0.33, 0.08, 0.04)
+SIZES = {
+    RespondentGroup.STUDENT: 80,
+    RespondentGroup.PARENT: 100,
+    RespondentGroup.TEACHER: 60,
+    RespondentGroup.PRINCIPAL: 20,
+    RespondentGroup.DEPUTY: 15,
+    RespondentGroup.PUBLIC: 25,
+}
+
+
+def demo_year() -> int | None:
+    years = IndicatorValue.objects.values_list("year", flat=True).order_by("-year")[:1]
+    return years[0] if years else None
+
+
+@transaction.atomic
+def evaluation_demo_setup(*, actor, year: int | None = None) -> None:
+    frameworks_load()
+    year = year or demo_year()
+    if year is None:
+        return
+    rng = random.Random(SEED)
+    for framework in Framework.values:
+        evaluation = evaluation_get_or_create(framework=framework, year=year)
+        items = {i.code: i for i in EvaluationItem.objects.filter(framework=framework)}
+        done = set(
+            AnnualFigure.objects.filter(evaluation=evaluation).values_list("item__code", flat=True)
+        )
+        for code, (value, second) in FIGURES[framework].items():
+            if code not in done:
+                figure_set(
+                    evaluation=evaluation,
+                    item=items[code],
+                    actor=actor,
+                    value=value,
+                    second_value=second,
+                    data=DEMO_PDF,
+                    filename=f"{year}年{code}统计表.pdf",
+                    note="示例数据",
+                )
+        if not ExpertReview.objects.filter(evaluation=evaluation).exists():
+            for item in items.values():
+                if item.kind not in (ItemKind.EVIDENCE, ItemKind.VETO):
+                    continue
+                failing = FAILING_REVIEWS.get(item.code) if framework == Framework.YZJH else None
+                review_add(
+                    evaluation=evaluation,
+                    item=item,
+                    actor=actor,
+                    verdict=ReviewVerdict.FAIL if failing else ReviewVerdict.PASS,
+                    comment=failing or "查阅佐证材料并实地抽查，符合要求。（示例）",
+                )
+        survey = survey_ensure(evaluation=evaluation)
+        if not SurveyResponse.objects.filter(survey=survey).exists():
+            rows = []
+            for group in survey.groups.all():
+                numbers = [q.number for q in group.questions.all()]
+                for _ in range(SIZES[group.group]):
+                    answers = {
+                        n: rng.choices(list(Answer.values), weights=MIX)[0] for n in numbers
+                    }
+                    rows.append(_response(survey, group.group, None, answers, imported=True))
+            SurveyResponse.objects.bulk_create(rows)
