@@ -25,5 +25,6 @@ urlpatterns = [
     path("accountability/", include("ruraledu.accountability.urls")),
     path("audit/", include("ruraledu.audit.urls")),
     path("documents/", include("ruraledu.documents.urls")),
+    path("evaluation/", include("ruraledu.evaluation.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "ruraledu.documents",
     "ruraledu.hotline",
     "ruraledu.accountability",
+    "ruraledu.evaluation",
 ]
 
 MIDDLEWARE = [
