@@ -56,6 +56,12 @@ class ChildRow:
         return PlacementState(self.state).label
 
     @property
+    def decidable(self) -> bool:
+        """A decision may be recorded: the registry does not place the child this year, and
+        the child is of compulsory-school age."""
+        return self.source != "学籍" and self.state != PlacementState.OUT_OF_AGE
+
+    @property
     def placed(self) -> bool:
         return self.state not in (PlacementState.UNPLACED, PlacementState.OUT_OF_AGE)
 

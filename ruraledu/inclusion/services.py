@@ -17,12 +17,9 @@ from ruraledu.care.services.common import lock_version
 from ruraledu.core.schoolyear import school_year_bounds
 from ruraledu.orgunits.models import School
 
-from .choices import NEEDS_SCHOOL, DecisionKind, PlacementState
+from .choices import NEEDS_SCHOOL, DecisionKind
 from .models import HomeVisit, PlacementDecision, VisitRule
 from .reconcile import home_children, reconcile
-
-# a placement the registry already holds cannot be overridden by a decision
-DECIDABLE = (PlacementState.UNPLACED, *DecisionKind.values)
 
 
 def _within_year(year: int, on: dt.date, what: str) -> None:
@@ -54,11 +51,13 @@ def decision_record(
     care = Reach(actor, Action.CARE)
     if row is None or not care.covers(row.unit_path):
         raise PermissionDenied("该儿童不存在或不在您的范围内。")
-    if row.state not in DECIDABLE:
+    if row.source == "学籍":
         raise ValidationError(
             f"该儿童本学年已有学籍（{row.state_label}，{row.school_name}），安置以学籍为准，"
             "不能另行登记安置决定；如需调整请办理学籍变更。"
         )
+    if not row.decidable:
+        raise ValidationError("该儿童不在义务教育年龄段，不需要登记安置决定。")
     if kind not in NEEDS_SCHOOL and kind != DecisionKind.SPECIAL_SCHOOL:
         school = None
     unit = school.org_unit if school is not None else row.entry.town

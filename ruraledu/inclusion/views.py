@@ -22,7 +22,6 @@ from . import forms, selectors, services
 from .choices import PlacementState
 from .models import HomeVisit, VisitRule
 from .reconcile import visit_rule
-from .services import DECIDABLE
 
 
 def _require_care(user) -> None:
@@ -106,7 +105,6 @@ class ChildListView(LoginRequiredMixin, View):
                 "year": year,
                 "state": state,
                 "filters": FILTERS,
-                "decidable": DECIDABLE,
             },
         )
 
@@ -191,7 +189,7 @@ class DecideView(LoginRequiredMixin, View):
         return render(
             request,
             "inclusion/decide.html",
-            {"row": row, "form": form, "year": year, "decidable": row.state in DECIDABLE},
+            {"row": row, "form": form, "year": year, "decidable": row.decidable},
             status=status,
         )
 
