@@ -22,9 +22,7 @@ def _calendar(db):
         CalendarDay.objects.create(
             date=dt.date(2025, 10, day), kind=CalendarDayKind.HOLIDAY, name="国庆节、中秋节"
         )
-    CalendarDay.objects.create(
-        date=dt.date(2026, 1, 1), kind=CalendarDayKind.HOLIDAY, name="元旦"
-    )
+    CalendarDay.objects.create(date=dt.date(2026, 1, 1), kind=CalendarDayKind.HOLIDAY, name="元旦")
     for day in (dt.date(2025, 9, 28), dt.date(2025, 10, 11)):
         CalendarDay.objects.create(date=day, kind=CalendarDayKind.WORKDAY, name="国庆调休")
 

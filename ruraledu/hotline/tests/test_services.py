@@ -50,7 +50,9 @@ def test_the_answer_is_due_ten_working_days_after_assignment_over_national_day(
     assert done.status == ComplaintStatus.ASSIGNED
 
 
-def test_a_year_without_holidays_makes_the_deadline_provisional(complaint, district_admin, school_a):
+def test_a_year_without_holidays_makes_the_deadline_provisional(
+    complaint, district_admin, school_a
+):
     # given: the table holds no holiday of 2026, which the deadline counts through
     CalendarDay.objects.filter(date__year=2026).delete()
     # when
@@ -60,7 +62,9 @@ def test_a_year_without_holidays_makes_the_deadline_provisional(complaint, distr
     assert done.due_provisional is True
 
 
-def test_it_walks_logged_assigned_answered_closed(complaint, district_admin, school_clerk, school_a):
+def test_it_walks_logged_assigned_answered_closed(
+    complaint, district_admin, school_clerk, school_a
+):
     # given
     assign(complaint, district_admin, unit=school_a.org_unit)
     # when

@@ -1,0 +1,133 @@
+"""Pages, export, admin and drill-down: the caller only for the 督导室, scope by assignment."""
+
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from ruraledu.accounts.tests.factories import UserFactory
+from ruraledu.core.models import PersonalDataAccess
+
+from ..choices import ComplaintStatus
+from ..models import Complaint
+from ..permissions import HIDDEN
+from .conftest import CALLER, assign
+
+
+def detail(client, user, complaint):
+    client.force_login(user)
+    return client.get(reverse("hotline:complaint_detail", args=[complaint.pk]))
+
+
+def test_the_bureau_sees_the_caller_and_the_read_is_logged(client, district_admin, complaint):
+    response = detail(client, district_admin, complaint)
+    assert response.status_code == 200
+    assert CALLER[0] in response.text and CALLER[1] in response.text
+    access = PersonalDataAccess.objects.get()
+    assert (access.user, access.subject) == (district_admin, f"hotline.complaint:{complaint.pk}")
+
+
+@pytest.mark.parametrize("persona", ["district_leader", "town_officer", "school_clerk"])
+def test_everyone_else_sees_the_complaint_without_the_caller(
+    persona, request, client, district_admin, complaint, school_a
+):
+    assign(complaint, district_admin, unit=school_a.org_unit)
+    user = request.getfixturevalue(persona)
+    response = detail(client, user, complaint)
+    assert response.status_code == 200
+    assert "资料费" in response.text
+    assert CALLER[0] not in response.text and CALLER[1] not in response.text
+    assert HIDDEN in response.text
+    assert not PersonalDataAccess.objects.exists()
+
+
+def test_a_technician_superuser_does_not_see_the_caller(client, complaint):
+    admin = UserFactory(username="root", is_superuser=True, is_staff=True)
+    response = detail(client, admin, complaint)
+    assert response.status_code == 200
+    assert CALLER[0] not in response.text and HIDDEN in response.text
+
+
+def test_the_admin_never_shows_the_caller(client, complaint):
+    admin = UserFactory(username="root", is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    page = client.get(reverse("admin:hotline_complaint_change", args=[complaint.pk]))
+    listing = client.get(reverse("admin:hotline_complaint_changelist"))
+    assert page.status_code == 200 and listing.status_code == 200
+    for text in (page.text, listing.text):
+        assert CALLER[0] not in text and CALLER[1] not in text
+    assert HIDDEN in page.text
+
+
+def test_the_export_holds_no_caller_even_for_the_bureau(client, district_admin, complaint):
+    client.force_login(district_admin)
+    response = client.get(reverse("hotline:complaint_list") + "?format=xlsx")
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    cells = [str(c) for row in book.active.iter_rows(values_only=True) for c in row if c]
+    assert "学校向学生收取资料费每人两百元" in cells
+    assert not any(CALLER[0] in c or CALLER[1] in c for c in cells)
+
+
+def test_scope_follows_the_assignment(
+    client, district_admin, complaint, school_clerk, outsider, town_officer, school_a
+):
+    # given: not yet assigned, only the bureau (and leaders) see it
+    for user in (school_clerk, town_officer):
+        assert detail(client, user, complaint).status_code == 404
+    # when
+    assign(complaint, district_admin, unit=school_a.org_unit)
+    # then
+    assert detail(client, school_clerk, complaint).status_code == 200
+    assert detail(client, town_officer, complaint).status_code == 200
+    assert detail(client, outsider, complaint).status_code == 404
+    client.force_login(outsider)
+    listing = client.get(reverse("hotline:complaint_list"))
+    assert "资料费" not in listing.text
+
+
+def test_a_department_sees_only_what_is_assigned_to_it(
+    client, district_admin, complaint, department, department_reporter
+):
+    assert detail(client, department_reporter, complaint).status_code == 404
+    assign(complaint, district_admin, department=department)
+    assert detail(client, department_reporter, complaint).status_code == 200
+
+
+def test_an_out_of_scope_answer_changes_nothing(
+    client, district_admin, complaint, outsider, school_a
+):
+    assign(complaint, district_admin, unit=school_a.org_unit)
+    client.force_login(outsider)
+    url = reverse("hotline:complaint_detail", args=[complaint.pk])
+    response = client.post(
+        url, {"step": "answer", "text": "已经处理完毕了", "answered_on": "2025-10-10"}
+    )
+    assert response.status_code == 404
+    assert Complaint.objects.get().status == ComplaintStatus.ASSIGNED
+
+
+def test_only_the_bureau_logs_calls(client, school_clerk, school_a):
+    client.force_login(school_clerk)
+    response = client.post(
+        reverse("hotline:complaint_list"),
+        {
+            "channel": "phone",
+            "received_on": "2025-10-10",
+            "unit": school_a.org_unit.pk,
+            "topic": "乱收费",
+            "question": "收取资料费两百元",
+        },
+    )
+    assert response.status_code == 404
+    assert not Complaint.objects.exists()
+
+
+def test_the_list_filters_overdue(client, district_admin, complaint, school_a):
+    assign(complaint, district_admin, unit=school_a.org_unit)
+    client.force_login(district_admin)
+    response = client.get(reverse("hotline:complaint_list") + "?overdue=1")
+    assert f"#{complaint.pk}" in response.text  # due 2025-10-20, long past
+    response = client.get(reverse("hotline:complaint_list") + "?status=closed")
+    assert f"#{complaint.pk}" not in response.text
