@@ -1,25 +1,40 @@
-"""The document engine: a kind of document is one .docx template (styles, page set-up, the
-公文 look; under templates/documents/) and one context builder plus the body it writes. Adding
-a kind is adding an entry to KINDS.
+"""The document engine: a kind of document is one .docx template with placeholders (the bureau
+may upload its own; templates/documents/ holds the default) and one context builder plus the
+body it writes. Adding a kind is adding an entry to KINDS (see kinds.py).
 
-Every figure of a document comes from one data version: the version is read before and after
-the context is built, and the build is repeated when a recomputation landed in between."""
+Rendering: docxtpl fills the template's placeholders ({{ title }}, {{ stamp }}, ...); the
+paragraph holding {{ body }} is then replaced by the body python-docx writes (headings, real
+Word tables, charts), and the 公文 styles are applied. Every figure of a document comes from
+one data version: the version is read before and after the context is built, and the build is
+repeated when a recomputation landed in between."""
 
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from docx import Document
+from docxtpl import DocxTemplate
 
-from ruraledu.accounts.policy import is_bureau
 from ruraledu.indicators.versions import data_version
 
-from . import progress_report
 from .gongwen import apply_gongwen
 
 VERSION_ATTEMPTS = 3
+BODY_MARKER = "〔正文由平台生成〕"
+
+# the placeholders every template may use, and what they hold (shown on the template page)
+COMMON_PLACEHOLDERS = {
+    "title": "文档标题",
+    "stamp": "数据版本与生成时间（如“（数据版本：…；生成时间：…）”）",
+    "data_version": "数据版本",
+    "generated_at": "生成时间（如“2026年12月04日 10:30”）",
+    "date": "成文日期（如“2026年12月4日”）",
+    "issuer": "发文机关（区教体局名称）",
+    "body": "正文（须单独成段，由平台按数据生成）",
+}
+REQUIRED_PLACEHOLDERS = ("title", "body")
 
 
 class DataVersionMoved(Exception):
@@ -29,48 +44,113 @@ class DataVersionMoved(Exception):
 @dataclass(frozen=True)
 class Kind:
     code: str
+    label: str
     template: str  # file name under templates/documents/
     build_context: Callable[..., dict]
     write_body: Callable[[object, dict], None]
     allowed: Callable[[object], bool]
+    # kind-specific placeholders: name -> (description, context -> text)
+    placeholders: dict[str, tuple[str, Callable[[dict], str]]] = field(default_factory=dict)
+    versioned: bool = True  # its figures come from stored indicator values
 
-
-KINDS: dict[str, Kind] = {
-    "progress_report": Kind(
-        code="progress_report",
-        template="progress_report.docx",
-        build_context=progress_report.build_context,
-        write_body=progress_report.write_body,
-        allowed=is_bureau,
-    ),
-}
+    def placeholder_help(self) -> dict[str, str]:
+        return {**COMMON_PLACEHOLDERS, **{k: v[0] for k, v in self.placeholders.items()}}
 
 
 def template_path(kind: Kind) -> Path:
     return Path(settings.BASE_DIR) / "templates" / "documents" / kind.template
 
 
-def render(kind: Kind, **params) -> tuple[bytes, dict]:
-    """The .docx bytes of a document of `kind` and the context it was made from (which holds
-    `data_version` and `generated_at`)."""
+def issuer() -> str:
+    return getattr(settings, "DOCUMENT_ISSUER", "") or "区教育和体育局"
+
+
+def placeholder_values(kind: Kind, context: dict) -> dict[str, str]:
+    generated_at = context["generated_at"]
+    version = context.get("data_version", "")
+    stamp = f"（生成时间：{generated_at:%Y年%m月%d日 %H:%M}）"
+    if version:
+        stamp = f"（数据版本：{version}；生成时间：{generated_at:%Y年%m月%d日 %H:%M}）"
+    values = {
+        "title": context["title"],
+        "stamp": stamp,
+        "data_version": version,
+        "generated_at": f"{generated_at:%Y年%m月%d日 %H:%M}",
+        "date": f"{generated_at.year}年{generated_at.month}月{generated_at.day}日",
+        "issuer": issuer(),
+        "body": BODY_MARKER,
+    }
+    for name, (_, value_of) in kind.placeholders.items():
+        values[name] = value_of(context)
+    return values
+
+
+def fill(template: bytes, values: dict[str, str]):
+    """The template with its placeholders filled (text escaped), as a python-docx Document."""
+    filled = DocxTemplate(io.BytesIO(template))
+    filled.render(values, autoescape=True)
+    buffer = io.BytesIO()
+    filled.save(buffer)
+    return Document(io.BytesIO(buffer.getvalue()))
+
+
+def body_paragraph(document):
+    for paragraph in document.paragraphs:
+        if paragraph.text.strip() == BODY_MARKER:
+            return paragraph
+    return None
+
+
+def write_at_marker(document, write: Callable[[object], None]) -> None:
+    """Let `write` append to the document, then move what it wrote to where {{ body }} stood."""
+    marker = body_paragraph(document)
+    body = document.element.body
+    # lxml keeps one proxy per node while it is referenced, so ids tell old from new
+    old = list(body)
+    old_ids = {id(element) for element in old}
+    write(document)
+    if marker is None:
+        return
+    for element in [e for e in body if id(e) not in old_ids]:
+        marker._p.addprevious(element)
+    marker._p.getparent().remove(marker._p)
+
+
+def build(kind: Kind, **params) -> dict:
+    """The context of a document: built again when the data moved while it was read."""
+    if not kind.versioned:
+        return kind.build_context(**params)
     for _ in range(VERSION_ATTEMPTS):
         version = data_version()
         context = kind.build_context(**params)
         if data_version() == version:
-            break
-    else:
-        raise DataVersionMoved("数据正在重新计算，请稍后再生成。")
-    context["data_version"] = version
-    document = Document(str(template_path(kind)))
+            context["data_version"] = version
+            return context
+    raise DataVersionMoved("数据正在重新计算，请稍后再生成。")
+
+
+def render(kind: Kind, *, template: bytes | None = None, **params) -> tuple[bytes, dict]:
+    """The .docx bytes of a document of `kind` and the context it was made from (which holds
+    `data_version` and `generated_at`). `template`: the template in use (default file when
+    None)."""
+    context = build(kind, **params)
+    return render_context(kind, context, template=template), context
+
+
+def render_context(kind: Kind, context: dict, *, template: bytes | None = None) -> bytes:
+    if template is None:
+        template = template_path(kind).read_bytes()
+    document = fill(template, placeholder_values(kind, context))
     apply_gongwen(document)
-    kind.write_body(document, context)
+    write_at_marker(document, lambda d: kind.write_body(d, context))
     properties = document.core_properties
     properties.title = context["title"]
-    properties.subject = f"数据版本 {version}"
+    version = context.get("data_version", "")
+    properties.subject = f"数据版本 {version}" if version else kind.label
     properties.comments = (
         f"data_version={version}; generated_at={context['generated_at']:%Y-%m-%dT%H:%M:%S%z}"
     )
     properties.author = "乡村教育振兴监测督导平台"
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue(), context
+    return buffer.getvalue()

@@ -41,6 +41,8 @@ STYLES = {
     "Heading 2": (SUBHEADING_FONT, SIZE_3, False, False),
     "Heading 3": (BODY_FONT, SIZE_3, True, False),
     "公文表格": (BODY_FONT, SIZE_TABLE, False, False),
+    "NoIndent": (BODY_FONT, SIZE_3, False, False),  # 主送机关
+    "Signature": (BODY_FONT, SIZE_3, False, False),  # 落款
 }
 
 
@@ -54,6 +56,15 @@ def set_fonts(rpr_owner, east_asian: str) -> None:
     # theme fonts would override the names above in Word
     for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
         fonts.attrib.pop(qn(attribute), None)
+
+
+def set_language(rpr) -> None:
+    """Chinese (PRC) as the East Asian language, so the PDF converter picks the SC glyphs."""
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:eastAsia"), "zh-CN")
 
 
 def apply_gongwen(document) -> None:
@@ -76,9 +87,11 @@ def apply_gongwen(document) -> None:
         style.font.italic = False
         style.font.color.rgb = None
         set_fonts(style.element, east_asian)
+        set_language(style.element.get_or_add_rPr())
         fmt = style.paragraph_format
         if name == "公文表格":
-            fmt.first_line_indent, fmt.line_spacing = None, 1.0
+            # an explicit zero: None would inherit Normal's two-character indent
+            fmt.first_line_indent, fmt.line_spacing = Pt(0), 1.0
             fmt.space_before = fmt.space_after = Pt(0)
         elif name == "Title":
             fmt.space_before, fmt.space_after = Pt(0), Pt(16)
@@ -86,7 +99,7 @@ def apply_gongwen(document) -> None:
         else:
             fmt.line_spacing = Pt(28)  # 28.95 pt per GB/T 9704 (22 lines a page)
             fmt.space_before = fmt.space_after = Pt(0)
-            fmt.first_line_indent = Pt(32) if name == "Normal" else None
+            fmt.first_line_indent = Pt(32) if name == "Normal" else Pt(0)
         if centred:
             fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
         if name == "Title":  # the default template draws a rule under the title
@@ -113,6 +126,7 @@ def _page_number_footer(section) -> None:
         if text is not None:
             run.text = text
             continue
+        # the cached result "1" sits between separate and end, or it prints beside the number
         for kind, value in (("begin", None), (None, " PAGE "), ("separate", None), ("end", None)):
             if kind:
                 element = OxmlElement("w:fldChar")
@@ -122,7 +136,8 @@ def _page_number_footer(section) -> None:
                 element.set(qn("xml:space"), "preserve")
                 element.text = value
             run._r.append(element)
-        run._r.append(_text("1"))
+            if kind == "separate":
+                run._r.append(_text("1"))
     section.start_type = WD_SECTION.NEW_PAGE
 
 
@@ -170,11 +185,34 @@ def add_table(document, header: list[str], rows: list[list[str]], widths_mm=None
         cells = table.add_row().cells
         for cell, text in zip(cells, row, strict=True):
             _cell_text(cell, text)
-    if widths_mm:
-        for row in table.rows:
-            for cell, width in zip(row.cells, widths_mm, strict=True):
-                cell.width = Mm(width)
+    widths_mm = widths_mm or [TEXT_WIDTH_MM / len(header)] * len(header)
+    _fixed_widths(table, widths_mm)
     return table
+
+
+TEXT_WIDTH_MM = 210 - 28 - 26
+
+
+def _fixed_widths(table, widths_mm) -> None:
+    """Column widths in the grid, the cells and the table, with a fixed layout: Word reads the
+    cells, LibreOffice the grid; both then keep the widths instead of fitting the text."""
+    scale = min(1.0, TEXT_WIDTH_MM / sum(widths_mm))
+    widths = [Mm(w * scale) for w in widths_mm]
+    for column, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
+        column.w = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+    properties = table._tbl.tblPr
+    table_width = properties.find(qn("w:tblW"))
+    if table_width is None:
+        table_width = OxmlElement("w:tblW")
+        properties.append(table_width)
+    table_width.set(qn("w:type"), "dxa")
+    table_width.set(qn("w:w"), str(sum(int(w.twips) for w in widths)))
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    properties.append(layout)
 
 
 def _repeat_header(row) -> None:

@@ -7,24 +7,37 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from .choices import DocumentKind, PeriodKind
+from .choices import DocumentKind, DocumentStatus, PeriodKind
 
 
-def document_path(instance: "GeneratedDocument", filename: str) -> str:
-    """Stored name under MEDIA_ROOT; never a user's file name."""
-    return timezone.now().strftime(f"documents/%Y/%m/{uuid.uuid4().hex}.docx")
+def document_path(instance, filename: str) -> str:
+    """Stored name under MEDIA_ROOT (the extension of `filename` kept); never a user's name."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return timezone.now().strftime(f"documents/%Y/%m/{uuid.uuid4().hex}.{extension}")
 
 
 class GeneratedDocumentQuerySet(models.QuerySet):
     def for_user(self, user, action: str = "view") -> "GeneratedDocumentQuerySet":
-        """The documents of the kinds `user` may generate (the progress report is the
-        bureau's): anyone else sees none."""
-        from .engine import KINDS
+        """The documents of the kinds `user` may generate, about units within the user's
+        reach (a district-wide document has no unit and is the bureau's): others see none."""
+        from django.db.models import Q
+
+        from ruraledu.accounts.policy import Reach
+
+        from .kinds import KINDS
 
         if not (user and user.is_authenticated and user.is_active):
             return self.none()
         kinds = [code for code, kind in KINDS.items() if kind.allowed(user)]
-        return self.filter(kind__in=kinds)
+        reach = Reach(user, action)
+        if reach.whole_tree:
+            return self.filter(kind__in=kinds)
+        within = Q()
+        for path in reach.paths:
+            within |= Q(org_unit__path__startswith=path)
+        if not reach.paths:
+            return self.none()
+        return self.filter(within, kind__in=kinds, org_unit__isnull=False)
 
 
 class GeneratedDocument(models.Model):
@@ -35,18 +48,52 @@ class GeneratedDocument(models.Model):
     kind = models.CharField("类型", max_length=32, choices=DocumentKind.choices)
     title = models.CharField("标题", max_length=200)
     plan = models.ForeignKey(
-        "plans.Plan", verbose_name="方案", on_delete=models.PROTECT, related_name="documents"
+        "plans.Plan",
+        verbose_name="方案",
+        on_delete=models.PROTECT,
+        related_name="documents",
+        null=True,
+        blank=True,
     )
-    period_kind = models.CharField("报告期类型", max_length=16, choices=PeriodKind.choices)
-    period_start = models.DateField("报告期开始")
-    period_end = models.DateField("报告期结束")
-    period_label = models.CharField("报告期", max_length=50)
-    data_version = models.CharField("数据版本", max_length=100)
+    org_unit = models.ForeignKey(
+        "orgunits.OrgUnit",
+        verbose_name="单位",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text="文档所涉及的单位（学校、镇街）；全区性文档为空",
+    )
+    period_kind = models.CharField(
+        "报告期类型", max_length=16, choices=PeriodKind.choices, blank=True, default=""
+    )
+    period_start = models.DateField("报告期开始", null=True, blank=True)
+    period_end = models.DateField("报告期结束", null=True, blank=True)
+    period_label = models.CharField("报告期", max_length=50, blank=True, default="")
+    parameters = models.JSONField("参数", default=dict, blank=True)
+    data_version = models.CharField("数据版本", max_length=100, blank=True, default="")
     generated_at = models.DateTimeField("生成时间")
     generated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="生成人", on_delete=models.PROTECT, related_name="+"
     )
-    file = models.FileField("文件", upload_to=document_path, max_length=255)
+    template = models.ForeignKey(
+        "documents.DocumentTemplate",
+        verbose_name="所用模板",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    status = models.CharField(
+        "状态", max_length=16, choices=DocumentStatus.choices, default=DocumentStatus.DONE
+    )
+    progress = models.PositiveSmallIntegerField("进度", default=0)
+    message = models.CharField("说明", max_length=300, blank=True, default="")
+    file = models.FileField("文件", upload_to=document_path, max_length=255, blank=True)
+    pdf_status = models.CharField(
+        "PDF 状态", max_length=16, choices=DocumentStatus.choices, blank=True, default=""
+    )
+    pdf_file = models.FileField("PDF", upload_to=document_path, max_length=255, blank=True)
     final_file = models.FileField(
         "定稿", upload_to=document_path, max_length=255, blank=True, default=""
     )
@@ -72,5 +119,46 @@ class GeneratedDocument(models.Model):
         return self.title
 
     @property
+    def pending(self) -> bool:
+        """Still being made in the background (the list page refreshes itself)."""
+        busy = (DocumentStatus.QUEUED, DocumentStatus.RUNNING)
+        return self.status in busy or self.pdf_status in busy
+
+    @property
+    def extension(self) -> str:
+        return self.file.name.rsplit(".", 1)[-1] if self.file else "docx"
+
+    @property
     def download_name(self) -> str:
-        return f"{self.title}（{self.generated_at:%Y%m%d%H%M}生成）.docx"
+        return f"{self.title}（{self.generated_at:%Y%m%d%H%M}生成）.{self.extension}"
+
+    @property
+    def pdf_download_name(self) -> str:
+        return f"{self.title}（{self.generated_at:%Y%m%d%H%M}生成）.pdf"
+
+
+class DocumentTemplate(models.Model):
+    """A .docx template of a document kind uploaded by the bureau: placeholders checked on
+    upload; every upload is a new version and the newest of a kind is the one in use (the
+    file under templates/documents/ when there is none)."""
+
+    kind = models.CharField("类型", max_length=32, choices=DocumentKind.choices)
+    version = models.PositiveIntegerField("版本")
+    file = models.FileField("模板文件", upload_to=document_path, max_length=255)
+    original_name = models.CharField("原文件名", max_length=255)
+    placeholders = models.JSONField("占位符", default=list)
+    uploaded_at = models.DateTimeField("上传时间")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "文档模板"
+        verbose_name_plural = "文档模板"
+        ordering = ["kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "version"], name="document_template_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}模板 第{self.version}版"

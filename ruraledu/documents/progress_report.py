@@ -86,13 +86,6 @@ def _where(values, target) -> str:
 
 def write_body(document, context: dict) -> None:
     period = context["period"]
-    document.add_paragraph(context["title"], style="Title")
-    stamp = document.add_paragraph(
-        f"（数据版本：{context['data_version']}；生成时间："
-        f"{context['generated_at']:%Y年%m月%d日 %H:%M}）",
-        style="公文表格",
-    )
-    stamp.alignment = 1
     document.add_paragraph(
         f"本报告反映{period.label}（{period.start:%Y年%m月%d日}至{period.end:%Y年%m月%d日}）"
         f"《{context['plan'].title}》的推进情况，全部数字取自平台同一数据版本的计算结果。"

@@ -1,43 +1,92 @@
-"""Writes: generating a document and keeping it; uploading the final version beside it."""
+"""Writes: generating a document and keeping it (the PDF follows in the background); uploading
+the final version beside it; uploading a new template version."""
+
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Max
 from django.http import Http404
 from django.utils import timezone
 
+from ruraledu.accounts.policy import is_bureau
+from ruraledu.audit.choices import AuditAction
+from ruraledu.audit.services import audit_record
 from ruraledu.plans.models import Plan
 from ruraledu.reporting.evidence import EvidenceRefused, check_evidence
 
 from . import engine
-from .models import GeneratedDocument
+from .choices import DocumentStatus
+from .kinds import KINDS
+from .models import DocumentTemplate, GeneratedDocument
 from .periods import Period
+from .templates import template_check
+
+
+def template_in_use(kind_code: str) -> DocumentTemplate | None:
+    """The newest uploaded template of a kind; None means the default file."""
+    return DocumentTemplate.objects.filter(kind=kind_code).order_by("-version").first()
+
+
+def template_bytes(template: DocumentTemplate | None) -> bytes | None:
+    if template is None:
+        return None
+    with template.file.open("rb") as handle:
+        return handle.read()
+
+
+def document_keep(
+    *, kind: engine.Kind, data: bytes, context: dict, actor, template, pdf: bool = True, **fields
+) -> GeneratedDocument:
+    """Store a rendered .docx and queue its PDF (made after commit by the task worker)."""
+    document = GeneratedDocument(
+        kind=kind.code,
+        title=context["title"],
+        data_version=context.get("data_version", ""),
+        generated_at=context["generated_at"],
+        generated_by=actor,
+        template=template,
+        pdf_status=DocumentStatus.QUEUED if pdf else "",
+        **fields,
+    )
+    document.file.save(f"{kind.code}.docx", ContentFile(data), save=False)
+    document.full_clean()
+    document.save()
+    if pdf:
+        pdf_request(document=document)
+    return document
+
+
+def pdf_request(*, document: GeneratedDocument) -> None:
+    from .tasks import render_document_pdf
+
+    transaction.on_commit(partial(render_document_pdf.enqueue, document_id=document.pk))
 
 
 @transaction.atomic
 def progress_report_generate(*, plan: Plan, period: Period, actor) -> GeneratedDocument:
     """Render the plan's progress report for `period` from the stored figures and keep the
     file. Only the bureau may (anyone else gets 404, and nothing is created)."""
-    kind = engine.KINDS["progress_report"]
+    kind = KINDS["progress_report"]
     if not kind.allowed(actor):
         raise Http404
-    data, context = engine.render(kind, plan=plan, period=period, user=actor)
-    document = GeneratedDocument(
-        kind=kind.code,
-        title=context["title"],
+    template = template_in_use(kind.code)
+    data, context = engine.render(
+        kind, template=template_bytes(template), plan=plan, period=period, user=actor
+    )
+    return document_keep(
+        kind=kind,
+        data=data,
+        context=context,
+        actor=actor,
+        template=template,
         plan=plan,
         period_kind=period.kind,
         period_start=period.start,
         period_end=period.end,
         period_label=period.label,
-        data_version=context["data_version"],
-        generated_at=context["generated_at"],
-        generated_by=actor,
     )
-    document.file.save(f"{kind.code}.docx", ContentFile(data), save=False)
-    document.full_clean()
-    document.save()
-    return document
 
 
 @transaction.atomic
@@ -63,7 +112,53 @@ def document_final_upload(
     document.save(
         update_fields=["final_file", "final_name", "final_uploaded_at", "final_uploaded_by"]
     )
+    audit_record(
+        actor=actor,
+        instance=document,
+        action=AuditAction.UPLOAD,
+        after={"final_name": checked.name},
+        summary=f"上传定稿“{checked.name}”",
+    )
     if old:
         storage = document.final_file.storage
         transaction.on_commit(lambda: storage.delete(old))
     return document
+
+
+@transaction.atomic
+def document_template_upload(
+    *, kind_code: str, actor, data: bytes, filename: str
+) -> DocumentTemplate:
+    """A new version of a kind's template, in use from the next document on. Only the bureau;
+    a refused file (ValidationError naming the problem) leaves the template in use as it was."""
+    kind = KINDS.get(kind_code)
+    if kind is None or not is_bureau(actor):
+        raise Http404
+    placeholders = template_check(kind, data, filename)
+    # the kind's row lock keeps two uploads from taking the same version number
+    list(DocumentTemplate.objects.select_for_update().filter(kind=kind.code))
+    latest = DocumentTemplate.objects.filter(kind=kind.code).aggregate(v=Max("version"))["v"]
+    template = DocumentTemplate(
+        kind=kind.code,
+        version=(latest or 0) + 1,
+        original_name=filename[:255],
+        placeholders=placeholders,
+        uploaded_at=timezone.now(),
+        uploaded_by=actor,
+    )
+    template.file.save("template.docx", ContentFile(data), save=False)
+    template.full_clean()
+    template.save()
+    audit_record(
+        actor=actor,
+        instance=template,
+        action=AuditAction.UPLOAD,
+        after={
+            "kind": kind.code,
+            "version": template.version,
+            "original_name": template.original_name,
+            "placeholders": placeholders,
+        },
+        summary=f"上传{kind.label}模板第{template.version}版“{template.original_name}”",
+    )
+    return template

@@ -12,10 +12,22 @@ urlpatterns = [
         name="progress_report_generate",
     ),
     path("<int:pk>/download/", views.DocumentDownloadView.as_view(), name="document_download"),
+    path("<int:pk>/pdf/", views.DocumentPdfDownloadView.as_view(), name="document_pdf"),
     path("<int:pk>/final/", views.DocumentFinalDownloadView.as_view(), name="document_final"),
     path(
         "<int:pk>/final/upload/",
         views.DocumentFinalUploadView.as_view(),
         name="document_final_upload",
+    ),
+    path("templates/", views.TemplateListView.as_view(), name="template_list"),
+    path(
+        "templates/<str:kind>/upload/",
+        views.TemplateUploadView.as_view(),
+        name="template_upload",
+    ),
+    path(
+        "templates/<str:kind>/<int:version>/download/",
+        views.TemplateDownloadView.as_view(),
+        name="template_download",
     ),
 ]

@@ -1,20 +1,25 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from ruraledu.accounts.policy import is_bureau
 from ruraledu.plans.selectors import plan_get_current
 
-from . import engine, selectors, services
+from . import selectors, services
 from .engine import DataVersionMoved
+from .kinds import KINDS
+from .models import DocumentTemplate
 from .periods import period_choices, period_default, period_parse
+from .templates import default_template
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+CONTENT_TYPES = {"docx": DOCX, "zip": "application/zip", "pdf": "application/pdf"}
 MAX_UPLOAD = 20 * 1024 * 1024
 
 
@@ -25,19 +30,21 @@ class DocumentListView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
-        may_generate = engine.KINDS["progress_report"].allowed(self.request.user)
+        may_generate = KINDS["progress_report"].allowed(self.request.user)
+        documents = list(selectors.document_list(user=self.request.user))
         return super().get_context_data(
-            documents=selectors.document_list(user=self.request.user),
+            documents=documents,
             may_generate=may_generate,
             periods=period_choices(today) if may_generate else [],
             default_period=period_default(today).key,
+            pending=any(d.pending for d in documents),
             **kwargs,
         )
 
 
 class ProgressReportGenerateView(LoginRequiredMixin, View):
     def post(self, request):
-        if not engine.KINDS["progress_report"].allowed(request.user):
+        if not KINDS["progress_report"].allowed(request.user):
             raise Http404
         period = period_parse(request.POST.get("period", ""))
         if period is None:
@@ -50,19 +57,34 @@ class ProgressReportGenerateView(LoginRequiredMixin, View):
         except DataVersionMoved as moved:
             messages.error(request, str(moved))
             return redirect("documents:document_list")
-        messages.success(request, f"已生成《{document.title}》。")
+        messages.success(request, f"已生成《{document.title}》，PDF 随后生成。")
         return redirect(f"{reverse('documents:document_list')}#doc-{document.pk}")
+
+
+def _file_response(field, filename: str):
+    extension = field.name.rsplit(".", 1)[-1].lower()
+    return FileResponse(
+        field.open("rb"),
+        as_attachment=True,
+        filename=filename,
+        content_type=CONTENT_TYPES.get(extension, "application/octet-stream"),
+    )
 
 
 class DocumentDownloadView(LoginRequiredMixin, View):
     def get(self, request, pk: int):
         document = selectors.document_get(user=request.user, pk=pk)
-        return FileResponse(
-            document.file.open("rb"),
-            as_attachment=True,
-            filename=document.download_name,
-            content_type=DOCX,
-        )
+        if not document.file:
+            raise Http404
+        return _file_response(document.file, document.download_name)
+
+
+class DocumentPdfDownloadView(LoginRequiredMixin, View):
+    def get(self, request, pk: int):
+        document = selectors.document_get(user=request.user, pk=pk)
+        if not document.pdf_file:
+            raise Http404
+        return _file_response(document.pdf_file, document.pdf_download_name)
 
 
 class DocumentFinalDownloadView(LoginRequiredMixin, View):
@@ -70,12 +92,7 @@ class DocumentFinalDownloadView(LoginRequiredMixin, View):
         document = selectors.document_get(user=request.user, pk=pk)
         if not document.final_file:
             raise Http404
-        return FileResponse(
-            document.final_file.open("rb"),
-            as_attachment=True,
-            filename=document.final_name,
-            content_type=DOCX,
-        )
+        return _file_response(document.final_file, document.final_name)
 
 
 class DocumentFinalUploadView(LoginRequiredMixin, View):
@@ -96,3 +113,69 @@ class DocumentFinalUploadView(LoginRequiredMixin, View):
             else:
                 messages.success(request, "定稿已上传。")
         return redirect("documents:document_list")
+
+
+class BureauOnlyMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not is_bureau(request.user):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class TemplateListView(BureauOnlyMixin, TemplateView):
+    """Each kind's template in use, its versions, its placeholders and the upload form."""
+
+    template_name = "documents/template_list.html"
+
+    def get_context_data(self, **kwargs):
+        versions = {}
+        for template in DocumentTemplate.objects.select_related("uploaded_by"):
+            versions.setdefault(template.kind, []).append(template)
+        kinds = [
+            (kind, versions.get(code, []), kind.placeholder_help()) for code, kind in KINDS.items()
+        ]
+        return super().get_context_data(kinds=kinds, **kwargs)
+
+
+class TemplateUploadView(BureauOnlyMixin, View):
+    def post(self, request, kind: str):
+        if kind not in KINDS:
+            raise Http404
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "请选择模板文件（.docx）。")
+        elif upload.size > MAX_UPLOAD:
+            messages.error(request, f"“{upload.name}”过大，模板不能超过 20 MB。")
+        else:
+            try:
+                template = services.document_template_upload(
+                    kind_code=kind, actor=request.user, data=upload.read(), filename=upload.name
+                )
+            except ValidationError as refused:
+                messages.error(request, "模板未更换：" + "；".join(refused.messages))
+            else:
+                messages.success(request, f"已启用{template}，之后生成的文档使用此模板。")
+        return redirect(f"{reverse('documents:template_list')}#kind-{kind}")
+
+
+class TemplateDownloadView(BureauOnlyMixin, View):
+    """The template in use (a version's file, or the default when `version` is 0)."""
+
+    def get(self, request, kind: str, version: int):
+        if kind not in KINDS:
+            raise Http404
+        if version == 0:
+            response = HttpResponse(default_template(KINDS[kind]), content_type=DOCX)
+            name = f"{KINDS[kind].label}默认模板.docx"
+            response["Content-Disposition"] = _attachment(name)
+            return response
+        template = DocumentTemplate.objects.filter(kind=kind, version=version).first()
+        if template is None:
+            raise Http404
+        return _file_response(template.file, f"{KINDS[kind].label}模板第{version}版.docx")
+
+
+def _attachment(name: str) -> str:
+    from urllib.parse import quote
+
+    return f"attachment; filename*=UTF-8''{quote(name)}"
