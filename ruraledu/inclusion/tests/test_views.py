@@ -1,0 +1,118 @@
+"""Pages: counts for every role in scope, names for care roles (each read logged), disability
+details only with personal-data rights, out of scope a 404."""
+
+import pytest
+from django.urls import reverse
+
+from ruraledu.core.models import PersonalDataAccess
+
+from ..choices import DecisionKind
+from ..models import HomeVisit, PlacementDecision
+from .conftest import YEAR, enrol, listed
+
+
+@pytest.fixture
+def town_children(village_a, village_b, school_a):
+    """Town A: 孙小云 unplaced (limb, grade 2), 周小雨 送教上门 at school A; town B: 吴小风 unplaced."""
+    unplaced, _ = listed("孙小云", village_a, detail="肢体残疾二级")
+    home, number = listed("周小雨", village_a, detail="智力残疾一级")
+    enrolment = enrol(number, "周小雨", school_a, placement="home")
+    other, _ = listed("吴小风", village_b)
+    return unplaced, enrolment, other
+
+
+def url(name, *args):
+    return f"{reverse(f'inclusion:{name}', args=args)}?year={YEAR}"
+
+
+def test_the_town_office_sees_its_unplaced_children_by_name_without_disability_details(
+    client, town_children, town_officer
+):
+    client.force_login(town_officer)
+    body = client.get(url("unplaced")).content.decode()
+    assert "孙小云" in body and "吴小风" not in body
+    assert "肢体残疾" not in body  # details are for the bureau and the child's own school
+    unplaced = town_children[0]
+    logged = PersonalDataAccess.objects.get(user=town_officer)
+    assert (logged.subject, logged.purpose) == (
+        f"care.listentry:{unplaced.pk}",
+        "inclusion_unplaced",
+    )
+
+
+def test_the_bureau_sees_the_details(client, town_children, district_admin):
+    client.force_login(district_admin)
+    body = client.get(url("unplaced")).content.decode()
+    assert "肢体残疾二级" in body and "吴小风" in body
+
+
+def test_read_only_roles_see_counts_and_never_names(client, town_children, district_leader):
+    client.force_login(district_leader)
+    overview = client.get(url("overview"))
+    assert overview.status_code == 200
+    body = overview.content.decode()
+    assert "孙小云" not in body and 'data-testid="total-unplaced">2 人' in body
+    for name in ("unplaced", "child_list", "home_list"):
+        assert client.get(url(name)).status_code == 404
+    assert not PersonalDataAccess.objects.exists()
+
+
+def test_another_school_gets_a_404_for_a_child_and_changes_nothing(client, town_children, outsider):
+    unplaced, enrolment, _ = town_children
+    client.force_login(outsider)
+    key = f"p{enrolment.person_id}"
+    assert client.get(url("home_detail", key)).status_code == 404
+    response = client.post(
+        url("home_detail", key),
+        {"on": "2025-10-10", "teachers": "王老师", "content": "识字", "hours": "2"},
+    )
+    assert response.status_code == 404
+    assert client.get(url("decide", unplaced.pk)).status_code == 404
+    assert not HomeVisit.objects.exists()
+
+
+def test_the_school_logs_a_visit_and_sees_the_count_rise(client, town_children, school_clerk):
+    _, enrolment, _ = town_children
+    key = f"p{enrolment.person_id}"
+    client.force_login(school_clerk)
+    page = client.get(url("home_detail", key)).content.decode()
+    assert 'data-testid="home-done">0<' in page
+    response = client.post(
+        url("home_detail", key),
+        {"on": "2025-10-10", "teachers": "王老师", "content": "识字", "hours": "2"},
+    )
+    assert response.status_code == 302
+    page = client.get(url("home_detail", key)).content.decode()
+    assert 'data-testid="home-done">1<' in page and "识字" in page
+    refused = client.post(
+        url("home_detail", key),
+        {"on": "2025-10-11", "teachers": "王老师", "content": "识字", "hours": "12"},
+    )
+    assert refused.status_code == 400 and "8" in refused.content.decode()
+
+
+def test_the_town_records_a_decision_and_the_child_leaves_the_unplaced_list(
+    client, town_children, town_officer, school_a
+):
+    unplaced = town_children[0]
+    client.force_login(town_officer)
+    refused = client.post(
+        url("decide", unplaced.pk),
+        {"kind": DecisionKind.DEFERRED, "decided_on": "2025-10-08", "reason": "术后康复"},
+    )
+    assert refused.status_code == 400
+    assert "须注明依据材料" in refused.content.decode()
+    response = client.post(
+        url("decide", unplaced.pk),
+        {"kind": DecisionKind.MAINSTREAM, "decided_on": "2025-10-08", "school": school_a.pk},
+    )
+    assert response.status_code == 302
+    assert PlacementDecision.objects.get().school == school_a
+    assert "孙小云" not in client.get(url("unplaced")).content.decode()
+
+
+def test_the_behind_list_names_the_children_short_of_visits(client, town_children, care_officer):
+    client.force_login(care_officer)
+    body = client.get(url("home_list") + "&behind=1").content.decode()
+    # the school year 2025 has ended: 9 term months × 2 visits due, none made
+    assert "周小雨" in body and "差 18 次" in body
