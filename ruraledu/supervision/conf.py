@@ -29,3 +29,8 @@ def photo_max_bytes() -> int:
 
 def hotline() -> str:
     return settings.SUPERVISION_HOTLINE
+
+
+def remind_days() -> int:
+    """Working days before an item's deadline when the school and its inspector are reminded."""
+    return settings.SUPERVISION_REMIND_DAYS

@@ -6,6 +6,7 @@ from .escalation import items_escalate
 from .numbering import notice_number_next
 from .observations import observation_record
 from .rectification import item_answer, item_close, item_create, item_return, notice_issue
+from .reminders import items_remind
 from .visits import (
     finding_add,
     photo_add,
@@ -38,6 +39,7 @@ __all__ = [
     "item_create",
     "item_return",
     "items_escalate",
+    "items_remind",
     "notice_issue",
     "notice_number_next",
     "observation_record",
