@@ -44,7 +44,9 @@ def watermark(user) -> str:
     """Who exported the file and when: printed on every page and kept in its properties."""
     who = f"{user.full_name}（{user.username}）" if user.full_name else user.username
     at = timezone.localtime()
-    return f"{who} 导出于 {at:%Y-%m-%d %H:%M}，含未成年人个人信息，仅限工作使用，不得外传"
+    return (
+        f"导出人：{who}，导出时间：{at:%Y-%m-%d %H:%M}，含未成年人个人信息，仅限工作使用，不得外传"
+    )
 
 
 def case_rows(cases):

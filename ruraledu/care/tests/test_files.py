@@ -1,0 +1,128 @@
+"""Certificates and closing evidence: checked like report evidence, stored, served only to
+those who may see the case; no 因病休学 closure without the certificate."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from ruraledu.audit.models import AuditEvent
+from ruraledu.core.models import PersonalDataAccess
+
+from .. import services
+from ..choices import CaseFileKind, CaseStatus, CloseReason
+from ..models import CaseFile, DropoutCase
+from .conftest import CERTIFICATE_PDF, FOUND_ON, open_case, upload_certificate, walk
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def sick(pupil, care_officer):
+    """A case resolved as 因病休学, without its certificate yet."""
+    case = walk(open_case(pupil, care_officer), care_officer, CaseStatus.CONTACTING)
+    services.case_resolve(
+        case=case,
+        actor=care_officer,
+        version=case.version,
+        outcome=CaseStatus.SICK_LEAVE,
+        on=FOUND_ON,
+        certificate_number="ZB-2025-001",
+        certificate_issuer="区人民医院",
+    )
+    case.refresh_from_db()
+    return case
+
+
+def _close(case, actor):
+    case.refresh_from_db()
+    return services.case_close(
+        case=case, actor=actor, version=case.version, reason=CloseReason.SICK_LEAVE, on=FOUND_ON
+    )
+
+
+def test_a_sick_leave_case_cannot_close_without_its_certificate(sick, care_officer):
+    with pytest.raises(ValidationError) as refused:
+        _close(sick, care_officer)
+    assert refused.value.messages == ["因病休学结案前，请先上传医院诊断证明（PDF 或图片）。"]
+    assert DropoutCase.objects.get(pk=sick.pk).status == CaseStatus.SICK_LEAVE
+
+
+def test_with_the_certificate_uploaded_it_closes(sick, care_officer):
+    # when the officer uploads the certificate
+    upload_certificate(sick, care_officer)
+    # then it is stored with its checks' facts, logged and audited, and the case closes
+    stored = CaseFile.objects.get(case=sick)
+    assert (stored.kind, stored.original_name, stored.size) == (
+        CaseFileKind.CERTIFICATE,
+        "诊断证明.pdf",
+        len(CERTIFICATE_PDF),
+    )
+    with stored.file.open("rb") as handle:
+        assert handle.read() == CERTIFICATE_PDF
+    assert (
+        AuditEvent.objects.filter(summary="控辍保学个案：上传医院诊断证明（因病休学）").count() == 1
+    )
+    assert _close(sick, care_officer).status == CaseStatus.CLOSED
+
+
+def test_a_disguised_file_is_refused_and_nothing_is_stored(sick, care_officer):
+    with pytest.raises(ValidationError) as refused:
+        services.case_file_add(
+            case=sick,
+            actor=care_officer,
+            version=sick.version,
+            kind=CaseFileKind.CERTIFICATE,
+            data=b"MZ\x90\x00 program",
+            filename="诊断证明.pdf",
+        )
+    assert refused.value.messages == [
+        "文件“诊断证明.pdf”的内容是Windows 可执行程序，不是PDF 文件，已拒绝上传。请上传真实的PDF 文件。"
+    ]
+    assert not CaseFile.objects.exists()
+
+
+def test_the_upload_page_stores_the_file_and_only_those_who_see_the_case_download_it(
+    client, sick, care_officer, outsider, district_leader, district_admin
+):
+    # when the officer uploads through the case page
+    client.force_login(care_officer)
+    response = client.post(
+        reverse("care:case_file_add", args=[sick.pk]),
+        {
+            "version": sick.version,
+            "kind": CaseFileKind.CERTIFICATE,
+            "file": SimpleUploadedFile("证明.pdf", CERTIFICATE_PDF, "application/pdf"),
+        },
+    )
+    assert response.status_code == 302
+    stored = CaseFile.objects.get(case=sick)
+    url = reverse("care:case_file", args=[stored.pk])
+    assert "证明.pdf" in client.get(reverse("care:case_detail", args=[sick.pk])).content.decode()
+    # then the officer and the bureau download it, each download logged
+    for user in (care_officer, district_admin):
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == CERTIFICATE_PDF
+        assert response["Content-Disposition"].startswith("attachment")
+    assert PersonalDataAccess.objects.filter(purpose="case_file").count() == 2
+    # and another school's clerk and the read-only leader get 404
+    for user in (outsider, district_leader):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+        assert (
+            client.post(
+                reverse("care:case_file_add", args=[sick.pk]),
+                {
+                    "version": sick.version,
+                    "kind": CaseFileKind.CLOSURE,
+                    "file": SimpleUploadedFile("x.pdf", CERTIFICATE_PDF, "application/pdf"),
+                },
+            ).status_code
+            == 404
+        )
+    assert CaseFile.objects.count() == 1

@@ -1,0 +1,144 @@
+"""The daily follow-up: reminders to whoever must act before a deadline, overdue cases moved
+up by themselves (school → town → bureau) counted in working days over the National Day
+holiday, the step logged, and a second run that sends and raises nothing."""
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+
+from ruraledu.audit.models import AuditEvent
+from ruraledu.reporting.models import Notification
+
+from ..choices import CaseEscalation, CaseEventKind, CaseStatus
+from ..models import CaseEvent, DropoutCase
+from ..services.escalation import cases_follow_up
+from .conftest import FOUND_ON, open_case, walk
+
+D = dt.date
+
+
+@pytest.fixture
+def found(pupil, care_officer):
+    # found Monday 22 September 2025: the 班主任 is due two working days on, 24 September
+    case = open_case(pupil, care_officer)
+    assert case.deadline == D(2025, 9, 24)
+    return case
+
+
+def _run(capture, today):
+    with capture(execute=True):
+        return cases_follow_up(today=today)
+
+
+def _notices(user, kind=None):
+    rows = Notification.objects.filter(recipient=user)
+    return rows.filter(kind=kind) if kind else rows
+
+
+def test_the_school_is_reminded_the_day_before_and_only_once(
+    django_capture_on_commit_callbacks, found, care_officer, town_officer
+):
+    # when the job runs the day before the deadline, twice
+    first = _run(django_capture_on_commit_callbacks, D(2025, 9, 23))
+    second = _run(django_capture_on_commit_callbacks, D(2025, 9, 23))
+    # then the school's officer has one 待办 (without the child's name), the town nothing
+    notice = _notices(care_officer).get()
+    assert (notice.kind, notice.url) == ("task", f"/care/cases/{found.pk}/")
+    assert "王小明" not in notice.title + notice.body
+    assert "2025年09月24日" in notice.body
+    assert (first.reminders, second.reminders) == (1, 0)
+    assert not _notices(town_officer).exists()
+
+
+def test_the_teacher_with_an_account_is_reminded_too(
+    django_capture_on_commit_callbacks, found, care_officer, school_clerk
+):
+    # given the case assigned to a teacher's account, its next step (a contact) due 29 September
+    from .. import services
+
+    services.case_assign(
+        case=found,
+        actor=care_officer,
+        version=found.version,
+        on=FOUND_ON,
+        teacher=school_clerk,
+        village_cadre="村支书 张三",
+    )
+    found.refresh_from_db()
+    assert found.deadline == D(2025, 9, 25)
+    # when the job runs the day before
+    _run(django_capture_on_commit_callbacks, D(2025, 9, 24))
+    # then both the officer and the teacher (the school's clerk here) are reminded, once each
+    assert _notices(school_clerk, "task").count() == 1
+    assert _notices(care_officer, "task").count() == 1
+
+
+def test_an_overdue_case_goes_to_the_town_then_the_bureau_counting_working_days(
+    django_capture_on_commit_callbacks, found, town_officer, district_admin
+):
+    # when the deadline (24 September) has passed by a working day
+    stats = _run(django_capture_on_commit_callbacks, D(2025, 9, 25))
+    case = DropoutCase.objects.get(pk=found.pk)
+    # then the case goes to the town by itself, its status untouched, the step logged
+    assert (case.escalation, case.escalated_on, case.status) == (
+        CaseEscalation.TOWN,
+        D(2025, 9, 25),
+        CaseStatus.FOUND,
+    )
+    event = CaseEvent.objects.get(case=case, kind=CaseEventKind.AUTO_ESCALATED)
+    assert event.actor is None
+    assert "已报镇街教育办" in event.note
+    assert (
+        AuditEvent.objects.filter(summary="控辍保学个案：逾期自动升级（已报镇街教育办）").count()
+        == 1
+    )
+    assert stats.escalated == 1
+    assert _notices(town_officer, "escalated").count() == 1
+    assert not _notices(district_admin).exists()
+    # when it runs again that day, and on 9 October: 6 working days late (1–8 October are
+    # holidays, 28 September a worked Sunday), not yet the 10 that take it to the bureau
+    assert _run(django_capture_on_commit_callbacks, D(2025, 9, 25)).escalated == 0
+    assert _run(django_capture_on_commit_callbacks, D(2025, 10, 9)).escalated == 0
+    assert DropoutCase.objects.get(pk=found.pk).escalation == CaseEscalation.TOWN
+    # when it runs on 15 October: 11 working days late (11 October a worked Saturday)
+    assert _run(django_capture_on_commit_callbacks, D(2025, 10, 15)).escalated == 1
+    # then the bureau is told, once; the town's notice is not sent again
+    assert DropoutCase.objects.get(pk=found.pk).escalation == CaseEscalation.DISTRICT
+    assert _notices(district_admin, "escalated").count() == 1
+    assert _notices(town_officer, "escalated").count() == 1
+    assert CaseEvent.objects.filter(case=found, kind=CaseEventKind.AUTO_ESCALATED).count() == 2
+    assert _run(django_capture_on_commit_callbacks, D(2025, 10, 16)).escalated == 0
+
+
+def test_a_town_notice_past_its_return_date_goes_to_the_bureau(
+    django_capture_on_commit_callbacks, pupil, care_officer, town_officer, district_admin
+):
+    # given a case the town escalated with a notice (return date 15 working days on)
+    case = walk(
+        open_case(pupil, care_officer), care_officer, CaseStatus.ESCALATED_TOWN, town_officer
+    )
+    assert case.escalation == CaseEscalation.TOWN
+    # when the job runs the day after the return date
+    stats = _run(django_capture_on_commit_callbacks, case.deadline + dt.timedelta(days=1))
+    # then the bureau takes it over and is told
+    case.refresh_from_db()
+    assert (stats.escalated, case.escalation) == (1, CaseEscalation.DISTRICT)
+    assert _notices(district_admin, "escalated").count() == 1
+
+
+def test_cases_with_an_outcome_or_closed_are_left_alone(
+    django_capture_on_commit_callbacks, pupil, care_officer, town_officer
+):
+    # given a case back at school long ago
+    walk(open_case(pupil, care_officer), care_officer, CaseStatus.RETURNED)
+    # when the job runs months later
+    stats = _run(django_capture_on_commit_callbacks, D(2026, 3, 2))
+    # then nothing is raised or sent
+    assert (stats.escalated, stats.reminders) == (0, 0)
+    assert not Notification.objects.exists()
+
+
+def test_the_command_prints_what_it_did(found, capsys):
+    call_command("follow_up_cases", "--today", "2025-09-25")
+    assert capsys.readouterr().out.strip() == "升级 1 个个案；发送待办提醒 0 条。"

@@ -1,0 +1,213 @@
+"""Retention: the bureau sets the period; past it, a closed case loses its personal fields
+(names, contacts' words, notes, files) while the case, its dates and every figure stay."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.urls import reverse
+
+from ruraledu.audit.models import AuditEvent
+from ruraledu.indicators.definitions import care as definitions
+from ruraledu.indicators.engine import REGISTRY, Tree
+from ruraledu.indicators.services import compute_year
+from ruraledu.students.models import StudentPerson
+
+from .. import services
+from ..choices import (
+    CaseCategory,
+    CaseEventKind,
+    CaseFileKind,
+    CaseSource,
+    CaseStatus,
+    CloseReason,
+    ContactKind,
+)
+from ..models import CareRetention, CaseContact, CaseEvent, CaseFile, DropoutCase, ReturnNotice
+from ..services.retention import ERASED, cases_erase_expired, retention_set
+from .conftest import CERTIFICATE_PDF, make_pupil
+
+D = dt.date
+CODES = ["poor_family_dropout_open_count", "dropout_case_plan_rate"]
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def _step(fn, case, **kwargs):
+    case.refresh_from_db()
+    fn(case=case, version=case.version, **kwargs)
+    case.refresh_from_db()
+    return case
+
+
+@pytest.fixture
+def closed(school_a, town_a, care_officer, town_officer, district_admin):
+    """Two closed cases. E1: a pupil of school A from a 脱贫 family, found 1 April 2026, plan
+    1 June, visit 10 June, escalated with a notice, back at school and closed 10 July 2026 (so
+    open on the 2025 year's day, 30 June). E2: a child never enrolled, found 1 March, closed as
+    moved away 20 March 2026."""
+    pupil = make_pupil(school_a, name="甲一", family_status="lifted")
+    e1, _ = services.case_open(
+        person=pupil,
+        category=CaseCategory.SUSPECTED_DROPOUT,
+        source=CaseSource.SCHOOL,
+        opened_on=D(2026, 4, 1),
+        actor=care_officer,
+        year=2025,
+    )
+    _step(
+        services.case_assign,
+        e1,
+        actor=care_officer,
+        on=D(2026, 4, 1),
+        teacher_name="李老师",
+        village_cadre="村支书 张三 13800000000",
+    )
+    _step(
+        services.case_plan_set,
+        e1,
+        actor=care_officer,
+        on=D(2026, 6, 1),
+        plan="李老师每周家访，张三联系在外务工的父亲",
+    )
+    _step(
+        services.case_contact_add,
+        e1,
+        actor=care_officer,
+        kind=ContactKind.HOME_VISIT,
+        on=D(2026, 6, 10),
+        who="李老师、张三",
+        outcome="母亲王某同意劝说",
+        next_step="再访",
+    )
+    _step(services.case_escalate, e1, actor=town_officer, on=D(2026, 6, 12), guardian="王大山")
+    _step(
+        services.case_resolve, e1, actor=town_officer, outcome=CaseStatus.RETURNED, on=D(2026, 7, 5)
+    )
+    _step(
+        services.case_file_add,
+        e1,
+        actor=care_officer,
+        kind=CaseFileKind.CLOSURE,
+        data=CERTIFICATE_PDF,
+        filename="返校证明.pdf",
+    )
+    _step(
+        services.case_close,
+        e1,
+        actor=district_admin,
+        reason=CloseReason.RETURNED,
+        on=D(2026, 7, 10),
+        note="返校后稳定就读一个月",
+    )
+    child = StudentPerson(name="乙二", sex="2", birth_date=D(2015, 3, 1))
+    child.set_id_number("370302201503010024")
+    child.save()
+    e2, _ = services.case_open(
+        person=child,
+        category=CaseCategory.SUSPECTED_OUT,
+        source=CaseSource.CROSS_CHECK,
+        opened_on=D(2026, 3, 1),
+        actor=town_officer,
+        year=2025,
+        town=town_a,
+    )
+    _step(
+        services.case_close,
+        e2,
+        actor=town_officer,
+        reason=CloseReason.MOVED_AWAY,
+        on=D(2026, 3, 20),
+        note="随父母迁往青岛，已核实在读证明",
+    )
+    return e1, e2
+
+
+def _figures(monkeypatch):
+    monkeypatch.setattr(definitions, "as_of", lambda year: D(2026, 6, 30))
+    return compute_year(2025, [REGISTRY[c] for c in CODES], Tree())
+
+
+def test_past_the_period_personal_fields_go_and_the_figures_stay(
+    monkeypatch, django_capture_on_commit_callbacks, closed, district_admin, district, school_a
+):
+    e1, e2 = closed
+    before = _figures(monkeypatch)
+    assert before[("dropout_case_plan_rate", school_a.pk)][:3] == (100.0, 1, 1)
+    assert before[("poor_family_dropout_open_count", district.pk)][0] == 1
+    stored = CaseFile.objects.get(case=e1).file
+    retention_set(actor=district_admin, years=1)
+    # when the job runs a day short of a year after E1's closure: only E2 is due
+    assert cases_erase_expired(today=D(2027, 7, 10)) == 1
+    assert DropoutCase.objects.get(pk=e1.pk).erased_on is None
+    # when it runs a year and a day after
+    with django_capture_on_commit_callbacks(execute=True):
+        assert cases_erase_expired(today=D(2027, 7, 11)) == 1
+    case = DropoutCase.objects.get(pk=e1.pk)
+    # then the words that named people are gone, the dates and statuses stay
+    assert (case.teacher_name, case.village_cadre, case.plan, case.close_note) == (ERASED,) * 4
+    assert (case.status, case.opened_on, case.plan_written_on, case.last_contact_on) == (
+        CaseStatus.CLOSED,
+        D(2026, 4, 1),
+        D(2026, 6, 1),
+        D(2026, 6, 10),
+    )
+    contact = CaseContact.objects.get(case=case)
+    assert (contact.who, contact.outcome, contact.next_step, contact.on) == (
+        ERASED,
+        ERASED,
+        ERASED,
+        D(2026, 6, 10),
+    )
+    assert ReturnNotice.objects.get(case=case).guardian == ERASED
+    assert not CaseFile.objects.filter(case=case).exists()
+    assert not stored.storage.exists(stored.name)
+    notes = set(
+        CaseEvent.objects.filter(case=case)
+        .exclude(kind=CaseEventKind.ERASED)
+        .values_list("note", flat=True)
+    )
+    assert notes == {ERASED}
+    assert CaseEvent.objects.filter(case=case, kind=CaseEventKind.ERASED).count() == 1
+    # the enrolled pupil keeps the roster's name; the child known only by the case loses it
+    assert StudentPerson.objects.get(pk=e1.person_id).name == "甲一"
+    assert StudentPerson.objects.get(pk=e2.person_id).name == ERASED
+    assert AuditEvent.objects.filter(summary__contains="保存期满").count() == 2
+    # and every figure is what it was
+    after = _figures(monkeypatch)
+    assert {k: v[:3] for k, v in after.items()} == {k: v[:3] for k, v in before.items()}
+    # a second run erases nothing more
+    assert cases_erase_expired(today=D(2027, 7, 11)) == 0
+
+
+def test_nothing_is_erased_before_the_bureau_sets_a_period(closed, capsys):
+    assert cases_erase_expired(today=D(2040, 1, 1)) == 0
+    call_command("erase_expired_cases", "--today", "2040-01-01")
+    assert capsys.readouterr().out.strip() == "区教体局尚未设定保存期限，未清除任何个案。"
+
+
+def test_only_the_bureau_sets_the_period_within_bounds(district_admin, town_officer):
+    with pytest.raises(PermissionDenied):
+        retention_set(actor=town_officer, years=3)
+    with pytest.raises(ValidationError):
+        retention_set(actor=district_admin, years=0)
+    retention_set(actor=district_admin, years=3)
+    retention_set(actor=district_admin, years=5)
+    assert CareRetention.objects.get().years == 5
+    assert AuditEvent.objects.filter(summary__startswith="控辍保学个案保存期限").count() == 2
+
+
+def test_the_retention_page_is_the_bureaus(client, district_admin, town_officer, care_officer):
+    client.force_login(district_admin)
+    assert client.get(reverse("care:retention")).status_code == 200
+    assert client.post(reverse("care:retention"), {"years": "4"}).status_code == 302
+    assert CareRetention.objects.get().years == 4
+    for user in (town_officer, care_officer):
+        client.force_login(user)
+        assert client.get(reverse("care:retention")).status_code == 404
+        assert client.post(reverse("care:retention"), {"years": "1"}).status_code == 404
+    assert CareRetention.objects.get().years == 4
