@@ -228,3 +228,20 @@ def _cell_text(cell, text: str, bold: bool = False) -> None:
     run = paragraph.add_run(text)
     if bold:
         run.bold = True
+
+
+def add_figure(document, png: bytes, caption: str, description: str, width_mm: float = 150):
+    """A chart centred at `width_mm`, its caption below; `description` (the figures drawn, in
+    words) is the picture's alternative text, so the values stay readable in the file."""
+    import io
+
+    paragraph = document.add_paragraph(style="公文表格")
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = paragraph.add_run()
+    shape = run.add_picture(io.BytesIO(png), width=Mm(width_mm))
+    properties = shape._inline.docPr
+    properties.set("descr", description)
+    properties.set("title", caption)
+    label = document.add_paragraph(caption, style="公文表格")
+    label.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    return shape

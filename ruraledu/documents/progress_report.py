@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from ruraledu.dashboards.selectors import dashboard_project
+from ruraledu.dashboards.selectors import dashboard_project, headline_figures
 from ruraledu.indicators.choices import TargetStatus
 from ruraledu.indicators.models import TargetStatusChange
 from ruraledu.indicators.templatetags.figures import vs
@@ -16,7 +16,8 @@ from ruraledu.reporting.choices import ReportStatus
 from ruraledu.reporting.models import ProgressReport
 from ruraledu.reporting.selectors import expected_reports
 
-from .gongwen import add_table
+from . import charts
+from .gongwen import add_figure, add_table
 from .periods import Period
 
 
@@ -77,7 +78,37 @@ def build_context(*, plan: Plan, period: Period, user, now: dt.datetime | None =
         "sections": sections,
         "approved": approved,
         "overdue": sorted(overdue.items(), key=lambda item: (-len(item[1]), item[0])),
+        # the cockpit's headline figures: the same stored district values its charts show
+        "headlines": headline_figures(targets),
     }
+
+
+def chart_stamp(context: dict) -> str:
+    return f"数据版本 {context['data_version']} · 生成于 {context['generated_at']:%Y-%m-%d %H:%M}"
+
+
+def write_charts(document, context: dict) -> None:
+    stamp = chart_stamp(context)
+    counts = context["counts"]
+    if counts:
+        add_figure(
+            document,
+            charts.status_bars(counts=counts, stamp=stamp),
+            f"图1 目标状态分布（{stamp}）",
+            "；".join(f"{label} {n} 个" for _, label, n in counts),
+        )
+    panels = [(f["label"], f["unit"], f["points"]) for f in context["headlines"] if f["points"]]
+    if panels:
+        add_figure(
+            document,
+            charts.small_multiples(panels=panels, stamp=stamp),
+            f"图2 主要指标逐年变化（全区，{stamp}）",
+            "；".join(
+                f"{title}：" + "，".join(f"{year}学年 {value:g}{unit}" for year, value in points)
+                for title, unit, points in panels
+            ),
+            width_mm=156,
+        )
 
 
 def _where(values, target) -> str:
@@ -95,6 +126,7 @@ def write_body(document, context: dict) -> None:
     counts = "，".join(f"{label} {n} 个" for _, label, n in context["counts"]) or "尚无评估结果"
     document.add_paragraph(f"方案共有目标 {context['total']} 个：{counts}。")
     changes = context["changes"]
+    write_charts(document, context)
     document.add_paragraph(
         f"报告期开始以来共有 {len(changes)} 个目标状态发生变化。"
         if changes
