@@ -51,7 +51,7 @@ def enrol(number, name, school, placement="", disability=True, year=YEAR, grade=
     person = StudentPerson.objects.filter(name=name).first()
     if person is None:
         person = StudentPerson(name=name, sex="1", birth_date=dt.date(2015, 6, 1))
-        person.set_id_number(number)
+        person.set_id_number(number or new_id())
         person.save()
     return Enrolment.objects.create(
         person=person,
