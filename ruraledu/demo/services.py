@@ -13,6 +13,7 @@ from ruraledu.accounts.models import RoleAssignment, User
 from ruraledu.demo.care import care_demo_setup, care_demo_wipe, growth_demo_setup
 from ruraledu.demo.reporting import reporting_demo_setup
 from ruraledu.demo.supervision import supervision_demo_setup, supervision_demo_wipe
+from ruraledu.evaluation.demo import evaluation_demo_setup
 from ruraledu.leftbehind.demo import leftbehind_demo_setup, leftbehind_demo_wipe
 from ruraledu.orgunits.choices import OrgUnitKind, SchoolStage
 from ruraledu.orgunits.models import Department, OrgUnit, School
@@ -118,6 +119,7 @@ def demo_setup(*, scale: str = "district", years: list[int] | None = None) -> li
     care_demo_setup(actor=admin, clerk_school=clerk_school)  # once: cases keep their history
     growth_demo_setup(actor=admin, school=clerk_school)  # 学困生成长档案, once per school
     leftbehind_demo_setup(actor=admin)  # mentors, a term of contacts, 关爱室; once a year
+    evaluation_demo_setup(actor=admin, year=max(years))  # 优质均衡/普及普惠 evaluation, once
     supervision_demo_setup(  # zones, assignments, a year of visits and 听课; adds nothing twice
         admin=admin,
         inspector=inspector,
