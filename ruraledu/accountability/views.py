@@ -79,6 +79,22 @@ class StepListView(LoginRequiredMixin, View):
         )
 
 
+COCKPIT_LIMIT = 8
+
+
+class RecentStepsView(LoginRequiredMixin, View):
+    """The cockpit's 近期问责 panel, fetched after the page so that the cockpit's own queries
+    and cache stay as they are."""
+
+    def get(self, request):
+        steps = list(selectors.step_list(user=request.user)[:COCKPIT_LIMIT])
+        return render(
+            request,
+            "accountability/_steps.html",
+            {"steps": steps, "title": "近期问责", "show_subject": True, "more": True},
+        )
+
+
 class StepDetailView(LoginRequiredMixin, View):
     def get(self, request, pk):
         step = selectors.step_get(user=request.user, pk=pk)

@@ -1,13 +1,11 @@
-"""Small includes other pages show: a department's steps (department page) and the latest
-steps (cockpit), each read within the viewer's scope."""
+"""The department page's include of its steps, read within the viewer's scope (the cockpit
+loads its latest steps by htmx from `accountability:recent`, outside its cached body)."""
 
 from django import template
 
 from .. import selectors
 
 register = template.Library()
-
-COCKPIT_LIMIT = 8
 
 
 @register.inclusion_tag("accountability/_steps.html", takes_context=True)
@@ -17,15 +15,4 @@ def accountability_for_department(context, department):
         "steps": selectors.steps_for_department(user=user, department=department),
         "title": "问责记录",
         "show_subject": False,
-    }
-
-
-@register.inclusion_tag("accountability/_steps.html", takes_context=True)
-def accountability_recent(context):
-    user = context["request"].user
-    return {
-        "steps": list(selectors.step_list(user=user)[:COCKPIT_LIMIT]),
-        "title": "近期问责",
-        "show_subject": True,
-        "more": True,
     }

@@ -111,7 +111,9 @@ def test_the_department_page_and_the_cockpit_show_the_steps(
     assert "问责记录" in page.text and "约谈" in page.text
     client.force_login(district_leader)
     cockpit = client.get(reverse("dashboards:cockpit"))
-    assert "近期问责" in cockpit.text and department.name in cockpit.text
+    assert reverse("accountability:recent") in cockpit.text  # the panel loads after the page
+    panel = client.get(reverse("accountability:recent"))
+    assert "近期问责" in panel.text and department.name in panel.text
 
 
 def test_the_candidate_page_is_the_bureaus(client, schedule, district_admin, district_leader):
