@@ -50,6 +50,10 @@ def navigation(request):
     supervision = _supervision_items(user)
     if supervision:
         groups.append(("督导", supervision))
+    from ruraledu.hotline.navigation import hotline_items
+
+    if hotline := hotline_items(user):
+        groups.append(("热线与问责", hotline))
     groups.extend((None, [item]) for item in work)
     if manage:
         groups.append(("管理", manage))
