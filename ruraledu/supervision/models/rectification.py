@@ -105,6 +105,8 @@ class RectificationItem(models.Model):
     )
     escalated_on = models.DateField("升级日期", null=True, blank=True)
     closed_on = models.DateField("销号日期", null=True, blank=True)
+    # days from the notice to closing, kept at closing for the average-days indicator
+    days_to_close = models.PositiveIntegerField("销号用时（天）", null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="提出人", on_delete=models.PROTECT, related_name="+"
     )

@@ -226,8 +226,11 @@ def item_close(
     require(may_supervise(actor, item.school), NOT_YOURS)
     _refuse_unless(item, (ItemStatus.ANSWERED,), "销号")
     not_future(on, "核查日期")
+    if on < item.notice.issued_on:
+        raise ValidationError("核查日期不能早于整改通知书下发日期。")
     before = snapshot(item)
     item.status, item.closed_on = ItemStatus.CLOSED, on
+    item.days_to_close = (on - item.notice.issued_on).days
     _step(
         item,
         before=before,
@@ -235,7 +238,7 @@ def item_close(
         kind=ItemEventKind.CLOSED,
         actor=actor,
         note=note.strip(),
-        fields=["closed_on"],
+        fields=["closed_on", "days_to_close"],
         address=address,
     )
     return item
