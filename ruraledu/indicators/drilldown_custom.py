@@ -11,6 +11,7 @@ from .definitions.common import FACILITY, KG_CLASSES, POSTS, RURAL_SCHOOLS
 from .drilldown import SHORT_LABEL, Drill, measure_drill, scope_units, short_drill, town_of
 from .drilldown_care import CaseDrill, GrowthDrill
 from .drilldown_inclusion import HomeVisitDrill, UnplacedDrill
+from .drilldown_supervision import ADAPTERS as SUPERVISION_ADAPTERS
 from .engine import Measure
 from .models import IndicatorValue
 
@@ -435,4 +436,5 @@ ADAPTERS = {
     special.BachelorRatio: BachelorSides(),
     special.SmallSchoolIncrease: SmallSchools(),
     special.FamousShare: FamousNominees(),
+    **SUPERVISION_ADAPTERS,
 }
