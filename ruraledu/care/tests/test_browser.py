@@ -1,5 +1,6 @@
-"""A school officer on a phone (390 px wide) walks a case from the list to 返校 and closure;
-the page never scrolls sideways."""
+"""On a phone (390 px wide), the page never scrolling sideways: a school officer walks a case
+from the list to 返校 and closure; a town officer escalates one with a numbered notice. A
+read-only role sees counts and no names; another school's clerk gets a 404."""
 
 import pytest
 from django.utils import timezone
@@ -7,8 +8,9 @@ from django.utils import timezone
 from conftest import browser_login
 from ruraledu.accounts.tests.factories import PASSWORD
 
-from ..models import DropoutCase
-from .conftest import open_case
+from ..choices import CaseStatus
+from ..models import DropoutCase, ReturnNotice
+from .conftest import open_case, walk
 
 pytestmark = pytest.mark.browser
 
@@ -58,3 +60,56 @@ def test_a_school_officer_takes_a_case_to_school_and_closes_it_on_a_phone(
     assert page.get_by_test_id("case-status").inner_text() == "已结案"
     assert page.get_by_test_id("case-events").locator("li").count() == 6
     assert DropoutCase.objects.get(pk=case.pk).close_reason == "returned"
+
+
+def test_a_town_officer_escalates_a_case_and_prints_the_numbered_notice(
+    page, pupil, care_officer, town_officer
+):
+    # given a case of a school in the town, persuaded without result since today
+    today = timezone.localdate()
+    case = walk(open_case(pupil, care_officer, on=today), care_officer, CaseStatus.CONTACTING)
+    page.set_viewport_size({"width": 390, "height": 844})
+    browser_login(page, town_officer.username, PASSWORD)
+    # when the town officer opens it from the list: the name is masked until it is escalated
+    page.goto(f"{page.base}/care/cases/")
+    page.get_by_role("link", name="王*明").click()
+    assert page.get_by_test_id("case-status").inner_text() == "劝返中"
+    section = page.get_by_test_id("step-escalate")
+    section.locator("summary").click()
+    section.locator("[name=escalate-guardian]").fill("王大山")
+    section.get_by_role("button").click()
+    page.wait_for_load_state("networkidle")
+    _no_sideways_scroll(page)
+    # then the case is with the town, the child named, and the notice numbered 1 for the year
+    assert page.get_by_test_id("case-status").inner_text() == "已报镇街（限期返校）"
+    assert page.get_by_test_id("case-escalation").inner_text() == "已报镇街教育办"
+    assert page.get_by_test_id("case-name").inner_text() == "王小明"
+    link = page.get_by_role("link", name=f"打印限期返校通知书 〔{today.year}〕1号")
+    page.goto(page.base + link.get_attribute("href"))
+    body = page.locator("body").inner_text()
+    assert f"〔{today.year}〕1号" in body
+    assert "王大山（王小明的监护人）" in body
+    notice = ReturnNotice.objects.get(case=case)
+    assert (notice.number, notice.guardian, notice.issued_by) == (1, "王大山", town_officer)
+    # and the escalation is in the case's log
+    assert DropoutCase.objects.get(pk=case.pk).status == CaseStatus.ESCALATED_TOWN
+
+
+def test_a_read_only_role_sees_counts_only_and_another_school_gets_a_404(
+    page, pupil, care_officer, district_leader, outsider
+):
+    # given a case at school A
+    case = walk(open_case(pupil, care_officer), care_officer, CaseStatus.CONTACTING)
+    # when the district leader looks
+    browser_login(page, district_leader.username, PASSWORD)
+    page.goto(f"{page.base}/care/")
+    # then the totals show one open case and no name anywhere
+    assert "1 人" in page.get_by_test_id("care-totals").inner_text()
+    assert "王" not in page.locator("main").inner_text()
+    assert page.goto(f"{page.base}/care/cases/").status == 404
+    assert page.goto(f"{page.base}/care/cases/{case.pk}/").status == 404
+    # and another school's clerk gets a 404 for the case
+    page.context.clear_cookies()
+    browser_login(page, outsider.username, PASSWORD)
+    assert page.goto(f"{page.base}/care/cases/{case.pk}/").status == 404
+    assert "王小明" not in page.content()
