@@ -6,8 +6,6 @@ import random
 
 from django.db import transaction
 
-from ruraledu.indicators.models import IndicatorValue
-
 from .choices import Answer, Framework, ItemKind, RespondentGroup, ReviewVerdict
 from .frameworks import frameworks_load
 from .models import AnnualFigure, EvaluationItem, ExpertReview, SurveyResponse
@@ -54,17 +52,9 @@ SIZES = {
 }
 
 
-def demo_year() -> int | None:
-    years = IndicatorValue.objects.values_list("year", flat=True).order_by("-year")[:1]
-    return years[0] if years else None
-
-
 @transaction.atomic
-def evaluation_demo_setup(*, actor, year: int | None = None) -> None:
+def evaluation_demo_setup(*, actor, year: int) -> None:
     frameworks_load()
-    year = year or demo_year()
-    if year is None:
-        return
     rng = random.Random(SEED)
     for framework in Framework.values:
         evaluation = evaluation_get_or_create(framework=framework, year=year)
@@ -102,8 +92,6 @@ def evaluation_demo_setup(*, actor, year: int | None = None) -> None:
             for group in survey.groups.all():
                 numbers = [q.number for q in group.questions.all()]
                 for _ in range(SIZES[group.group]):
-                    answers = {
-                        n: rng.choices(list(Answer.values), weights=MIX)[0] for n in numbers
-                    }
+                    answers = {n: rng.choices(list(Answer.values), weights=MIX)[0] for n in numbers}
                     rows.append(_response(survey, group.group, None, answers, imported=True))
             SurveyResponse.objects.bulk_create(rows)

@@ -205,6 +205,17 @@ def _diagnosis_row(code: str, label: str, v) -> dict:
     }
 
 
+def diagnosis_years(unit: OrgUnit) -> list[int]:
+    """Years with a stored per-school mark under `unit`."""
+    return sorted(
+        set(
+            IndicatorValue.objects.filter(
+                code="yzjh_r1", unit__path__startswith=unit.path
+            ).values_list("year", flat=True)
+        )
+    )
+
+
 def unit_diagnoses(*, user, unit: OrgUnit, year: int | None) -> list[dict]:
     """Each school under `unit` in the user's view with the items it lacks (stored marks)."""
     schools = list(
@@ -212,12 +223,17 @@ def unit_diagnoses(*, user, unit: OrgUnit, year: int | None) -> list[dict]:
         .filter(path__startswith=unit.path, kind="school", school__stage__in=_compulsory())
         .order_by("path")
     )
-    values: dict[int, list] = {}
+    values: dict[int, dict] = {}
     for v in IndicatorValue.objects.filter(unit__in=schools, year=year, code__in=SCHOOL_CODES):
-        values.setdefault(v.unit_id, []).append(v)
+        values.setdefault(v.unit_id, {})[v.code] = v
     result = []
     for school in schools:
-        rows = [_diagnosis_row(v.code, SCHOOL_CODES[v.code], v) for v in values.get(school.pk, [])]
+        stored = values.get(school.pk, {})
+        rows = [
+            _diagnosis_row(code, label, stored[code])
+            for code, label in SCHOOL_CODES.items()
+            if code in stored
+        ]
         lacking = [r["label"] for r in rows if r["verdict"] == Verdict.FAIL]
         result.append({"school": school, "lacking": lacking, "judged": bool(rows)})
     return result

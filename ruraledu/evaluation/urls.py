@@ -6,6 +6,11 @@ app_name = "evaluation"
 E = "<str:framework>/<int:year>/"
 urlpatterns = [
     path("", views.EvaluationIndexView.as_view(), name="evaluation_index"),
+    # fixed prefixes first: they would otherwise match <framework>/<year>/
+    path("evidence/<int:pk>/", views.EvidenceDownloadView.as_view(), name="evidence_download"),
+    path("s/<str:token>/<str:group>/", views.SurveyAnswerView.as_view(), name="survey_answer"),
+    path("diagnosis/", views.UnitDiagnosisView.as_view(), name="unit_diagnosis"),
+    path("diagnosis/<str:code>/", views.SchoolDiagnosisView.as_view(), name="school_diagnosis"),
     path(E, views.EvaluationDetailView.as_view(), name="evaluation_detail"),
     path(f"{E}items/<str:code>/", views.ItemDetailView.as_view(), name="item_detail"),
     path(f"{E}items/<str:code>/figure/", views.ItemFigureView.as_view(), name="item_figure"),
@@ -18,8 +23,4 @@ urlpatterns = [
     path(f"{E}survey/settings/", views.SurveySettingsView.as_view(), name="survey_settings"),
     path(f"{E}survey/import/", views.SurveyImportView.as_view(), name="survey_import"),
     path(f"{E}survey/template/", views.SurveyTemplateView.as_view(), name="survey_template"),
-    path("evidence/<int:pk>/", views.EvidenceDownloadView.as_view(), name="evidence_download"),
-    path("s/<str:token>/<str:group>/", views.SurveyAnswerView.as_view(), name="survey_answer"),
-    path("diagnosis/", views.UnitDiagnosisView.as_view(), name="unit_diagnosis"),
-    path("diagnosis/<str:code>/", views.SchoolDiagnosisView.as_view(), name="school_diagnosis"),
 ]

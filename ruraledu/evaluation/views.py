@@ -353,13 +353,7 @@ class UnitDiagnosisView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         unit = unit_for_user(self.request.user, self.request.GET.get("unit"))
-        years = sorted(
-            set(
-                IndicatorValue.objects.filter(
-                    code="evaluation_school_size_rate", unit=unit
-                ).values_list("year", flat=True)
-            )
-        )
+        years = selectors.diagnosis_years(unit)
         year = year_param(self.request.GET.get("year"))
         year = year if year in years else (years[-1] if years else None)
         rows = selectors.unit_diagnoses(user=self.request.user, unit=unit, year=year)

@@ -44,7 +44,9 @@ def test_it_adds_nothing_when_loaded_again(db):
     assert EvaluationItem.objects.count() == 46
 
 
-def test_a_threshold_the_bureau_edited_survives_a_refresh_and_is_audited(frameworks, district_admin):
+def test_a_threshold_the_bureau_edited_survives_a_refresh_and_is_audited(
+    frameworks, district_admin
+):
     # given
     g13 = item(Framework.YZJH, "G13")
     # when

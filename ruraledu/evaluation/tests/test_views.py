@@ -1,0 +1,156 @@
+"""Who sees and changes what: the district's evaluation is read by district-wide roles and
+changed by the bureau only; a school's diagnosis is read within the school's scope; everything
+else is a 404 and changes nothing."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from ruraledu.evaluation.choices import Framework
+from ruraledu.evaluation.models import AnnualFigure, ExpertReview, ItemEvidence
+from ruraledu.evaluation.services import evidence_add
+from ruraledu.indicators.models import IndicatorValue
+
+from .conftest import PDF, YEAR, item
+
+
+def _page(framework=Framework.YZJH):
+    return reverse("evaluation:evaluation_detail", args=[framework, YEAR])
+
+
+def _review_url(code="G01"):
+    return reverse("evaluation:item_review", args=[Framework.YZJH, YEAR, code])
+
+
+def test_the_evaluation_page_is_a_404_outside_the_district_roles(
+    client, yzjh, town_officer, school_clerk
+):
+    for user in (town_officer, school_clerk):
+        client.force_login(user)
+        assert client.get(_page()).status_code == 404
+        assert client.get(reverse("evaluation:evaluation_index")).status_code == 404
+    client.logout()
+    assert client.get(_page()).status_code == 302  # anonymous: to the login page
+
+
+def test_the_read_only_leader_sees_the_page_without_forms_and_cannot_review(
+    client, yzjh, district_leader
+):
+    # given
+    client.force_login(district_leader)
+    # when
+    page = client.get(_page())
+    item_page = client.get(reverse("evaluation:item_detail", args=[Framework.YZJH, YEAR, "G01"]))
+    posted = client.post(_review_url(), {"verdict": "pass", "comment": "好"})
+    # then
+    assert page.status_code == 200
+    assert "尚不能认定" in page.content.decode()
+    assert "提交评审意见" not in item_page.content.decode()
+    assert posted.status_code == 404
+    assert not ExpertReview.objects.exists()
+
+
+def test_the_bureau_reviews_and_a_changed_verdict_keeps_its_history(client, yzjh, district_admin):
+    # given
+    client.force_login(district_admin)
+    # when
+    client.post(_review_url(), {"verdict": "fail", "comment": "规划未经审批。"})
+    client.post(_review_url(), {"verdict": "pass", "comment": "已补充审批文件。"})
+    # then
+    reviews = list(ExpertReview.objects.filter(item__code="G01").order_by("pk"))
+    assert [(r.verdict, r.comment) for r in reviews] == [
+        ("fail", "规划未经审批。"),
+        ("pass", "已补充审批文件。"),
+    ]
+    page = client.get(_page()).content.decode()
+    assert 'data-testid="verdict-G01"><span class="badge status-achieved">达标' in page
+    detail = client.get(
+        reverse("evaluation:item_detail", args=[Framework.YZJH, YEAR, "G01"])
+    ).content.decode()
+    assert "已被后来的意见取代" in detail
+
+
+def test_a_figure_without_its_source_document_is_refused(client, yzjh, district_admin):
+    client.force_login(district_admin)
+    url = reverse("evaluation:item_figure", args=[Framework.YZJH, YEAR, "G13"])
+    response = client.post(url, {"value": "55"}, follow=True)
+    assert "来源文件" in response.content.decode()
+    assert not AnnualFigure.objects.exists()
+    # with the document it is stored, and the item passes
+    client.post(url, {"value": "55", "source": SimpleUploadedFile("名额.pdf", PDF)})
+    figure = AnnualFigure.objects.get()
+    assert (figure.value, figure.source.original_name) == (55.0, "名额.pdf")
+    page = client.get(_page()).content.decode()
+    assert 'data-testid="verdict-G13"><span class="badge status-achieved">' in page
+
+
+def test_a_district_file_is_a_404_for_a_town_and_a_school_file_is_served_in_scope(
+    client, yzjh, district_admin, town_officer, outsider, school_a
+):
+    # given a district document and one of school A
+    g01 = item(Framework.YZJH, "G01")
+    district_file = evidence_add(
+        evaluation=yzjh, item=g01, actor=district_admin, data=PDF, filename="规划.pdf"
+    )
+    school_file = evidence_add(
+        evaluation=yzjh,
+        item=item(Framework.YZJH, "Q03"),
+        actor=town_officer,
+        data=PDF,
+        filename="章程.pdf",
+        school=school_a.org_unit,
+    )
+
+    def get(pk):
+        return client.get(reverse("evaluation:evidence_download", args=[pk])).status_code
+
+    # then
+    client.force_login(town_officer)
+    assert (get(district_file.pk), get(school_file.pk)) == (404, 200)
+    client.force_login(outsider)
+    assert (get(district_file.pk), get(school_file.pk)) == (404, 404)
+    assert ItemEvidence.objects.count() == 2
+
+
+def test_a_school_diagnosis_lists_what_the_school_lacks_in_its_scope_only(
+    client, yzjh, school_a, school_clerk, town_officer, outsider
+):
+    # given the engine's stored marks for school A
+    now = timezone.now()
+    unit = school_a.org_unit
+    IndicatorValue.objects.create(
+        code="yzjh_r5",
+        unit=unit,
+        year=YEAR,
+        value=6.5,
+        computed_at=now,
+        details={"threshold": 7.5, "mark": "partial"},
+    )
+    IndicatorValue.objects.create(
+        code="yzjh_r1",
+        unit=unit,
+        year=YEAR,
+        value=5.0,
+        computed_at=now,
+        details={"threshold": 4.2, "mark": "pass"},
+    )
+    IndicatorValue.objects.create(
+        code="evaluation_school_size_rate",
+        unit=unit,
+        year=YEAR,
+        value=0.0,
+        numerator=0,
+        denominator=1,
+        computed_at=now,
+        details={"students": 2100, "limit": 2000, "mark": "fail"},
+    )
+    url = reverse("evaluation:school_diagnosis", args=[unit.code])
+    # then
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+    client.force_login(school_clerk)
+    page = client.get(url).content.decode()
+    assert "尚未达到：<strong>生均体育运动场馆面积、学校规模</strong>" in page
+    client.force_login(town_officer)
+    listing = client.get(reverse("evaluation:unit_diagnosis")).content.decode()
+    assert "生均体育运动场馆面积、学校规模" in listing
