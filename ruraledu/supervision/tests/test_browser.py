@@ -63,6 +63,7 @@ def test_a_visit_goes_from_the_phone_to_a_notice_answers_verification_and_escala
         "#photo", {"name": "IMG_0001.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}
     )
     _submit(page, "上传照片")
+    page.locator("img[alt='IMG_0001.jpg']").wait_for()  # uploaded through the phone's queue
     for text in ("消防通道堆放杂物", "食堂留样记录不全"):
         page.get_by_label("问题领域").fill("安全管理")
         page.get_by_label("问题描述").fill(text)
