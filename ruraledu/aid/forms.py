@@ -14,9 +14,11 @@ class PublishForm(forms.Form):
     school = forms.ModelChoiceField(label="学校", queryset=School.objects.none())
     semester = forms.TypedChoiceField(label="学期", choices=Semester.choices, coerce=int)
     starts_on = forms.DateField(
-        label="公示开始日期", widget=forms.DateInput(attrs={"type": "date"})
+        label="公示开始日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    ends_on = forms.DateField(label="公示截止日期", widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(
+        label="公示截止日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
