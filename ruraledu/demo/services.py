@@ -11,6 +11,7 @@ from django.db import transaction
 from ruraledu.accounts.choices import Role
 from ruraledu.accounts.models import RoleAssignment, User
 from ruraledu.demo.care import care_demo_setup, care_demo_wipe, growth_demo_setup
+from ruraledu.demo.hotline import hotline_demo_setup, hotline_demo_wipe
 from ruraledu.demo.reporting import reporting_demo_setup
 from ruraledu.demo.supervision import supervision_demo_setup, supervision_demo_wipe
 from ruraledu.evaluation.demo import evaluation_demo_setup
@@ -85,6 +86,7 @@ def demo_setup(*, scale: str = "district", years: list[int] | None = None) -> li
         demo_schools = School.objects.filter(
             org_unit__path__startswith=f"{ZICHUAN}/", org_unit__name__contains="示例"
         )
+        hotline_demo_wipe(demo_schools)  # first: its 问责 steps hold supervision items
         supervision_demo_wipe(demo_schools)
         care_demo_wipe(demo_schools)
         leftbehind_demo_wipe(demo_schools)
@@ -127,6 +129,7 @@ def demo_setup(*, scale: str = "district", years: list[int] | None = None) -> li
         researcher=researcher,
         researched=researched,
     )
+    hotline_demo_setup(actor=admin, school=clerk_school)  # a year of calls; 问责 steps
 
     return [
         DemoLogin("admin", Role.DISTRICT_ADMIN.label, "淄川区（可进入管理后台）"),
