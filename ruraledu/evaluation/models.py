@@ -249,3 +249,20 @@ class SurveyResponse(models.Model):
 
 
 ANSWER_VALUES = frozenset(Answer.values)
+
+
+class AnswerCounter(models.Model):
+    """Questionnaires sent from one address to one survey within the current hour, under a
+    keyed hash of (survey, address, hour): the address itself is never stored, and rows of
+    past hours are deleted."""
+
+    key = models.CharField("键", max_length=64, unique=True)
+    hour = models.DateTimeField("小时", db_index=True)
+    count = models.PositiveIntegerField("份数", default=0)
+
+    class Meta:
+        verbose_name = "作答频率计数"
+        verbose_name_plural = "作答频率计数"
+
+    def __str__(self) -> str:
+        return f"{self.hour:%Y-%m-%d %H}时 {self.count}"

@@ -210,3 +210,35 @@ def survey_result(survey: Survey, *, school_paths: tuple[str, ...] | None = None
 
 
 ANSWER_LABELS = dict(Answer.choices)
+
+
+# a device or address may send this many questionnaires to a survey per hour
+ANSWERS_PER_HOUR = 30
+
+
+class Flooded(PermissionDenied):
+    pass
+
+
+def flood_check(*, survey: Survey, address: str | None) -> None:
+    """Count one questionnaire from `address`; refuse past the hourly limit. The key is an
+    HMAC of survey, address and hour, so counts cannot be joined to a person or across hours."""
+    import hashlib
+    import hmac
+
+    from django.conf import settings
+    from django.db.models import F
+
+    from .models import AnswerCounter
+
+    hour = timezone.now().replace(minute=0, second=0, microsecond=0)
+    message = f"{survey.pk}:{address or '-'}:{hour.isoformat()}".encode()
+    key = hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+    with transaction.atomic():
+        AnswerCounter.objects.filter(hour__lt=hour).delete()
+        counter, _ = AnswerCounter.objects.select_for_update().get_or_create(
+            key=key, defaults={"hour": hour}
+        )
+        if counter.count >= ANSWERS_PER_HOUR:
+            raise Flooded("提交过于频繁，请稍后再试。")
+        AnswerCounter.objects.filter(pk=counter.pk).update(count=F("count") + 1)

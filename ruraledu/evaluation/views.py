@@ -1,11 +1,9 @@
 """Pages of the evaluation: parse input, call a selector or a service, render."""
 
-import hashlib
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -33,9 +31,6 @@ from .forms import (
 )
 from .models import Survey
 from .survey_import import responses_import, template_bytes
-
-# a device or address may send this many questionnaires per hour (a flood is refused)
-ANSWERS_PER_HOUR = 30
 
 
 def _text(exc: ValidationError) -> str:
@@ -307,26 +302,23 @@ class SurveyAnswerView(TemplateView):
         )
 
     def post(self, request, token, group):
-        key = (
-            "survey-flood:"
-            + hashlib.sha256(f"{token}:{request_address(request)}".encode()).hexdigest()
-        )
-        sent = cache.get(key, 0)
-        if sent >= ANSWERS_PER_HOUR:
-            return self._again(request, "提交过于频繁，请稍后再试。", status=429)
         answers = {}
         for name, value in request.POST.items():
             if name.startswith("q") and name[1:].isdigit() and value.isdigit():
                 answers[int(name[1:])] = int(value)
         try:
-            survey.response_submit(
-                survey=self.survey, group=self.group, school=self.school, answers=answers
-            )
-        except PermissionDenied as exc:
-            return self._again(request, str(exc), status=403)
+            # one transaction: a refused questionnaire does not count towards the limit
+            with transaction.atomic():
+                survey.flood_check(survey=self.survey, address=request_address(request))
+                survey.response_submit(
+                    survey=self.survey, group=self.group, school=self.school, answers=answers
+                )
+        except survey.Flooded as exc:
+            return self._again(request, str(exc), status=429)
         except ValidationError as exc:
             return self._again(request, _text(exc), status=400, chosen=answers)
-        cache.set(key, sent + 1, 3600)
+        except PermissionDenied as exc:
+            return self._again(request, str(exc), status=403)
         return self.render_to_response(self.get_context_data(done=True))
 
     def _again(self, request, message: str, *, status: int, chosen=None):
