@@ -98,25 +98,7 @@ define(
     denominator_label="毕业年级学生数",
 )
 
-PRIORITY = (
-    Q(orphan=True)
-    | Q(unattended=True)
-    | Q(hardship=True)
-    | Q(disability=True)
-    | Q(left_behind=True)
-    | ~Q(family_status="")
-)
-define(
-    "priority_student_aid_rate",
-    "重点关注学生资助覆盖率",
-    "孤儿、事实无人抚养、困境、残疾、留守及脱贫/监测家庭学生中已获资助的人数 ÷ 上述学生数（全区）。",
-    ALL_SCHOOLS,
-    count(ENROLMENT, PRIORITY & Q(aid_received=True)),
-    count(ENROLMENT, PRIORITY),
-    requires=(ENROLMENT,),
-    numerator_label="已获资助学生数",
-    denominator_label="重点关注学生数",
-)
+# priority_student_aid_rate (资助 应助尽助) is defined with the aid rules in aid.py
 
 # ---------------------------------------------------------------- staff
 
