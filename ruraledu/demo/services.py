@@ -10,6 +10,7 @@ from django.db import transaction
 
 from ruraledu.accounts.choices import Role
 from ruraledu.accounts.models import RoleAssignment, User
+from ruraledu.aid.demo import aid_demo_setup, aid_demo_wipe
 from ruraledu.demo.care import care_demo_setup, care_demo_wipe, growth_demo_setup
 from ruraledu.demo.hotline import hotline_demo_setup, hotline_demo_wipe
 from ruraledu.demo.reporting import reporting_demo_setup
@@ -89,6 +90,7 @@ def demo_setup(*, scale: str = "district", years: list[int] | None = None) -> li
         hotline_demo_wipe(demo_schools)  # first: its 问责 steps hold supervision items
         supervision_demo_wipe(demo_schools)
         care_demo_wipe(demo_schools)
+        aid_demo_wipe(demo_schools)
         leftbehind_demo_wipe(demo_schools)
         # Replaces leftovers of an older or partial demo (only rows the generator marks 示例).
         demo_generate(scale=scale, years=years, seed=DEMO_SEED, replace=True)
@@ -121,6 +123,7 @@ def demo_setup(*, scale: str = "district", years: list[int] | None = None) -> li
     care_demo_setup(actor=admin, clerk_school=clerk_school)  # once: cases keep their history
     growth_demo_setup(actor=admin, school=clerk_school)  # 学困生成长档案, once per school
     leftbehind_demo_setup(actor=admin)  # mentors, a term of contacts, 关爱室; once a year
+    aid_demo_setup(actor=admin, school=clerk_school)  # a term of grants with gaps; once a year
     evaluation_demo_setup(actor=admin, year=max(years))  # 优质均衡/普及普惠 evaluation, once
     supervision_demo_setup(  # zones, assignments, a year of visits and 听课; adds nothing twice
         admin=admin,
