@@ -39,6 +39,7 @@ def navigation(request):
         data.append(("控辍保学", reverse("care:overview")))
         data.append(("留守儿童关爱", reverse("leftbehind:overview")))
         data.append(("残疾儿童安置", reverse("inclusion:overview")))
+        data.append(("精准资助", reverse("aid:gap_list")))
 
     work, manage = _reporting_items(user)
     if user.is_staff and can(user, Action.CHANGE):
