@@ -16,6 +16,7 @@ from ruraledu.demo.hotline import hotline_demo_setup, hotline_demo_wipe
 from ruraledu.demo.reporting import reporting_demo_setup
 from ruraledu.demo.supervision import supervision_demo_setup, supervision_demo_wipe
 from ruraledu.evaluation.demo import evaluation_demo_setup
+from ruraledu.inclusion.demo import inclusion_demo_setup, inclusion_demo_wipe
 from ruraledu.leftbehind.demo import leftbehind_demo_setup, leftbehind_demo_wipe
 from ruraledu.orgunits.choices import OrgUnitKind, SchoolStage
 from ruraledu.orgunits.models import Department, OrgUnit, School
@@ -89,6 +90,7 @@ def demo_setup(*, scale: str = "district", years: list[int] | None = None) -> li
         )
         hotline_demo_wipe(demo_schools)  # first: its 问责 steps hold supervision items
         supervision_demo_wipe(demo_schools)
+        inclusion_demo_wipe(demo_schools)  # before care's: decisions hold list entries
         care_demo_wipe(demo_schools)
         aid_demo_wipe(demo_schools)
         leftbehind_demo_wipe(demo_schools)
@@ -122,6 +124,7 @@ def demo_setup(*, scale: str = "district", years: list[int] | None = None) -> li
     reporting_demo_setup()  # holidays and quarterly reporting schedules, never overwritten
     care_demo_setup(actor=admin, clerk_school=clerk_school)  # once: cases keep their history
     growth_demo_setup(actor=admin, school=clerk_school)  # 学困生成长档案, once per school
+    inclusion_demo_setup(actor=admin, clerk_school=clerk_school)  # 残联名单, 送教; once a year
     leftbehind_demo_setup(actor=admin)  # mentors, a term of contacts, 关爱室; once a year
     aid_demo_setup(actor=admin, school=clerk_school)  # a term of grants with gaps; once a year
     evaluation_demo_setup(actor=admin, year=max(years))  # 优质均衡/普及普惠 evaluation, once
