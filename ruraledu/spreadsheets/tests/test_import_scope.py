@@ -101,6 +101,14 @@ def kind_rows(*, person, pupil, school, town, village, zone, unit) -> dict[str, 
             "village": village,
             "family": "脱贫享受政策家庭",
         },
+        "aid_grants": {
+            "id_number": pupil,
+            "name": "甲镇学生",
+            "school": school,
+            "aid_kind": "living",
+            "semester": "第一学期（秋季）",
+            "amount": 500,
+        },
     }
 
 
@@ -149,7 +157,7 @@ def workbook(kind: str, row: dict) -> bytes:
 
 def stored_state() -> dict:
     """Every row of every registry table, to prove an import changed nothing."""
-    labels = ("orgunits", "facilities", "workforce", "students", "activities")
+    labels = ("orgunits", "facilities", "workforce", "students", "activities", "aid")
     return {
         model._meta.label: sorted(map(repr, model.objects.values_list()))
         for label in labels
