@@ -83,12 +83,29 @@ class PeopleUpsert:
     and completes `pks` (blind index -> pk) with the new persons.
     """
 
-    def __init__(self, model, fields: tuple[str, ...], people: dict[str, tuple[str, tuple]]):
+    def __init__(
+        self,
+        model,
+        fields: tuple[str, ...],
+        people: dict[str, tuple[str, tuple]],
+        where: dict | None = None,
+    ):
+        # `where`: columns fixed for the whole upsert (a list's kind and year), for a model
+        # whose blind index is unique only together with them
         self.model, self.fields, self.people = model, fields, people
+        self.where = where or {}
         self.pks: dict[str, int] = {}
         self.changed: list[tuple[int, tuple, tuple]] = []  # (pk, stored values, new values)
         self.created: list[int] = []
-        found = select_in(model, ("pk", "id_index", *fields), "id_index", list(people))
+        extra = "".join(f" AND {model._meta.get_field(f).column} = %s" for f in self.where)
+        found = select_in(
+            model,
+            ("pk", "id_index", *fields),
+            "id_index",
+            list(people),
+            extra,
+            list(self.where.values()),
+        )
         for pk, key, *stored in found:
             self.pks[key] = pk
             if tuple(stored) != people[key][1]:
@@ -102,10 +119,11 @@ class PeopleUpsert:
         entries = list(map(self.people.__getitem__, self.new))
         numbers = [number for number, _ in entries]
         sealed = zip(crypto.encrypt_many(numbers), self.new, crypto.hints(numbers), strict=True)
+        fixed = tuple(self.where.values())
         inserted = insert_returning(
             self.model,
-            (*self.fields, "id_cipher", "id_index", "id_hint"),
-            map(tuple.__add__, (values for _, values in entries), sealed),
+            (*self.fields, *self.where, "id_cipher", "id_index", "id_hint"),
+            (values + fixed + seal for (_, values), seal in zip(entries, sealed, strict=True)),
             returning=("id_index", "pk"),
         )
         self.pks.update(inserted)
