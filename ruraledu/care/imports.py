@@ -18,7 +18,7 @@ from ruraledu.accounts.policy import is_bureau
 from ruraledu.accounts.scoping import user_departments
 from ruraledu.audit.services import audit_bulk
 from ruraledu.core import crypto
-from ruraledu.core.bulk import insert_returning, select_in, update_rows
+from ruraledu.core.bulk import select_in
 from ruraledu.core.idnumbers import birth_date_from_id
 from ruraledu.core.models import Sex
 from ruraledu.orgunits.choices import OrgUnitKind
@@ -33,7 +33,7 @@ from ruraledu.spreadsheets.base import (
     column,
     register,
 )
-from ruraledu.spreadsheets.importing import DuplicateTracker, update_entry
+from ruraledu.spreadsheets.importing import DuplicateTracker, PeopleUpsert
 from ruraledu.students.choices import FamilyStatus
 
 from .choices import ListKind
@@ -200,45 +200,18 @@ class ListImporter(Importer):
                     _detail(self.list_kind, details),
                 ),
             )
-        stored = {}
-        for pk, key, *values in select_in(
-            ListEntry,
-            ("pk", "id_index", *FIELDS),
-            "id_index",
-            sorted(wanted),
-            "AND kind = %s AND year = %s",
-            [self.list_kind, year],
-        ):
-            stored[key] = (pk, tuple(values))
-        result = ImportResult()
-        changes = []
-        new = []
-        for key, (number, values) in wanted.items():
-            if key not in stored:
-                new.append((key, number, values))
-            elif stored[key][1] != values:
-                changes.append((stored[key][0], stored[key][1], values))
-            else:
-                result.unchanged += 1
-        update_rows(ListEntry, FIELDS, [(*after, pk) for pk, _, after in changes])
-        new_numbers = [number for _, number, _ in new]
-        sealed = zip(crypto.encrypt_many(new_numbers), crypto.hints(new_numbers), strict=True)
-        inserted = insert_returning(
-            ListEntry,
-            (*FIELDS, "kind", "year", "id_index", "id_cipher", "id_hint"),
-            (
-                (*values, self.list_kind, year, key, cipher, hint)
-                for (key, _, values), (cipher, hint) in zip(new, sealed, strict=True)
-            ),
-            returning=("pk",),
+        people = PeopleUpsert(
+            ListEntry, FIELDS, wanted, where={"kind": self.list_kind, "year": year}
         )
-        result.created = len(inserted)
-        result.updated = len(changes)
-        result.created_ids[ListEntry._meta.label] = [pk for (pk,) in inserted]
+        people.write()
+        result = ImportResult()
+        result.created, result.updated = len(people.created), len(people.changed)
+        result.unchanged = len(wanted) - result.created - result.updated
+        result.created_ids[ListEntry._meta.label] = people.created
         audit_bulk(
             actor=user,
             summary=f"导入{self.spec.title}（{year}学年）",
-            entries=[update_entry(ListEntry, FIELDS, *change) for change in changes],
+            entries=people.audit_entries(),
         )
         return result
 
