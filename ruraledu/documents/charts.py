@@ -56,7 +56,8 @@ def _figure(width_mm: float, height_mm: float) -> Figure:
 def _png(figure: Figure, stamp: str) -> bytes:
     figure.text(0.99, 0.005, stamp, ha="right", va="bottom", fontsize=5.5, color="#555555")
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI)
+    # light compression: a batch of school reports spends its time here otherwise
+    figure.savefig(buffer, format="png", dpi=DPI, pil_kwargs={"compress_level": 1})
     plt.close("all")
     return buffer.getvalue()
 
@@ -150,7 +151,9 @@ def radar(*, labels: list[str], shares: list[float | None], stamp: str) -> bytes
     import math
 
     matplotlib.rc("font", **_style())
-    figure = _figure(110, 90)
+    figure = Figure(figsize=(110 / 25.4, 90 / 25.4), dpi=DPI)
+    # fixed margins: a layout engine would draw the polar axes twice
+    figure.subplots_adjust(left=0.2, right=0.8, top=0.85, bottom=0.15)
     axes = figure.add_subplot(projection="polar")
     count = len(labels)
     angles = [2 * math.pi * i / count for i in range(count)]

@@ -177,14 +177,15 @@ def add_table(document, header: list[str], rows: list[list[str]], widths_mm=None
     table = document.add_table(rows=1, cols=len(header))
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    style_id = document.styles["公文表格"].style_id
     head = table.rows[0]
     _repeat_header(head)
     for cell, text in zip(head.cells, header, strict=True):
-        _cell_text(cell, text, bold=True)
+        _cell_text(cell, text, bold=True, style_id=style_id)
     for row in rows:
         cells = table.add_row().cells
         for cell, text in zip(cells, row, strict=True):
-            _cell_text(cell, text)
+            _cell_text(cell, text, style_id=style_id)
     widths_mm = widths_mm or [TEXT_WIDTH_MM / len(header)] * len(header)
     _fixed_widths(table, widths_mm)
     return table
@@ -222,9 +223,10 @@ def _repeat_header(row) -> None:
     properties.append(element)
 
 
-def _cell_text(cell, text: str, bold: bool = False) -> None:
+def _cell_text(cell, text: str, bold: bool = False, style_id: str = "") -> None:
     paragraph = cell.paragraphs[0]
-    paragraph.style = "公文表格"
+    # by id: python-docx looks a style name up through every style, for every cell
+    paragraph._p.get_or_add_pPr().style = style_id or "公文表格"
     run = paragraph.add_run(text)
     if bold:
         run.bold = True

@@ -1,9 +1,17 @@
 """The document kinds: one template and one context builder each."""
 
-from ruraledu.accounts.policy import is_bureau
+from ruraledu.accounts.choices import Action
+from ruraledu.accounts.policy import Reach, is_bureau
 
-from . import progress_report
+from . import diagnosis, progress_report
 from .engine import Kind
+
+
+def reaches_units(user) -> bool:
+    """Any role on the org tree (bureau, town, school, inspector ...): the unit is checked
+    against the user's reach when the document is made and when it is read."""
+    return bool(Reach(user, Action.VIEW))
+
 
 KINDS: dict[str, Kind] = {
     "progress_report": Kind(
@@ -16,6 +24,19 @@ KINDS: dict[str, Kind] = {
         placeholders={
             "plan": ("方案名称", lambda c: c["plan"].title),
             "period": ("报告期（如“2026年第一季度”）", lambda c: c["period"].label),
+        },
+    ),
+    "school_diagnosis": Kind(
+        code="school_diagnosis",
+        label="学校诊断报告",
+        template="school_diagnosis.docx",
+        build_context=diagnosis.build_context,
+        write_body=diagnosis.write_body,
+        allowed=reaches_units,
+        placeholders={
+            "school": ("学校名称", lambda c: c["school"].name),
+            "town": ("所属镇街", lambda c: c["town"].name if c["town"] else ""),
+            "year": ("学年（如“2025”）", lambda c: str(c["year"] or "")),
         },
     ),
 }

@@ -162,3 +162,68 @@ def document_template_upload(
         summary=f"上传{kind.label}模板第{template.version}版“{template.original_name}”",
     )
     return template
+
+
+def unit_in_reach(*, unit, actor):
+    """`unit` as the actor may see it, else 404 (as for a unit that does not exist)."""
+    from ruraledu.orgunits.models import OrgUnit
+
+    found = OrgUnit.objects.for_user(actor).filter(pk=unit.pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@transaction.atomic
+def school_diagnosis_generate(*, school, actor, year: int | None = None) -> GeneratedDocument:
+    """One school's diagnosis report, now (the PDF follows in the background)."""
+    kind = KINDS["school_diagnosis"]
+    if not kind.allowed(actor) or school.kind != "school":
+        raise Http404
+    unit_in_reach(unit=school, actor=actor)
+    template = template_in_use(kind.code)
+    data, context = engine.render(
+        kind, template=template_bytes(template), school=school, user=actor, year=year
+    )
+    return document_keep(
+        kind=kind,
+        data=data,
+        context=context,
+        actor=actor,
+        template=template,
+        org_unit=school,
+        period_label=f"{context['year']}学年" if context["year"] else "",
+        parameters={"year": context["year"]},
+    )
+
+
+@transaction.atomic
+def school_diagnosis_batch_start(*, unit, actor, year: int | None = None) -> GeneratedDocument:
+    """The diagnosis reports of every school under `unit` (a town, or the district) in the
+    actor's reach, as one zip of PDFs made in the background with progress."""
+    from ruraledu.orgunits.models import OrgUnit
+
+    from .tasks import render_document_batch
+
+    kind = KINDS["school_diagnosis"]
+    if not kind.allowed(actor) or unit.kind == "school":
+        raise Http404
+    unit_in_reach(unit=unit, actor=actor)
+    schools = OrgUnit.objects.for_user(actor).filter(path__startswith=unit.path, kind="school")
+    if not schools.exists():
+        raise ValidationError(f"{unit.name}没有可生成诊断报告的学校。")
+    document = GeneratedDocument(
+        kind=kind.code,
+        title=f"{unit.name}各校诊断报告",
+        org_unit=unit,
+        generated_at=timezone.now(),
+        generated_by=actor,
+        template=template_in_use(kind.code),
+        status=DocumentStatus.QUEUED,
+        parameters={"year": year, "batch": True},
+        period_label=f"{year}学年" if year else "",
+    )
+    document.full_clean()
+    document.save()
+    transaction.on_commit(partial(render_document_batch.enqueue, document_id=document.pk))
+    return document

@@ -19,6 +19,11 @@ urlpatterns = [
         views.DocumentFinalUploadView.as_view(),
         name="document_final_upload",
     ),
+    path(
+        "diagnosis/<str:code>/generate/",
+        views.DiagnosisGenerateView.as_view(),
+        name="diagnosis_generate",
+    ),
     path("templates/", views.TemplateListView.as_view(), name="template_list"),
     path(
         "templates/<str:kind>/upload/",

@@ -179,3 +179,32 @@ def _attachment(name: str) -> str:
     from urllib.parse import quote
 
     return f"attachment; filename*=UTF-8''{quote(name)}"
+
+
+class DiagnosisGenerateView(LoginRequiredMixin, View):
+    """生成诊断报告 on a school's page (that school, now) or a town's (all its schools, as a
+    zip of PDFs in the background). A unit outside the user's reach is a 404."""
+
+    def post(self, request, code: str):
+        from ruraledu.core.schoolyear import year_param
+        from ruraledu.indicators.selectors import unit_for_user
+
+        unit = unit_for_user(request.user, code)
+        year = year_param(request.POST.get("year"))
+        try:
+            if unit.kind == "school":
+                document = services.school_diagnosis_generate(
+                    school=unit, actor=request.user, year=year
+                )
+                messages.success(request, f"已生成《{document.title}》，PDF 随后生成。")
+            else:
+                document = services.school_diagnosis_batch_start(
+                    unit=unit, actor=request.user, year=year
+                )
+                messages.success(
+                    request, f"已开始生成《{document.title}》，完成后可下载压缩包（PDF 与 Word）。"
+                )
+        except (DataVersionMoved, ValidationError) as refused:
+            messages.error(request, "；".join(getattr(refused, "messages", [str(refused)])))
+            return redirect("documents:document_list")
+        return redirect(f"{reverse('documents:document_list')}#doc-{document.pk}")
