@@ -64,9 +64,10 @@ def mentor_assign(
 ) -> Enrolment:
     """Assign (or, with None, withdraw) the child's mentor (成长导师) for the enrolment's year:
     a member of the school's staff that year."""
+    # only the enrolment's row is locked (PostgreSQL locks no outer-joined row)
     enrolment = (
-        Enrolment.objects.select_for_update()
-        .select_related("school__org_unit", "mentor")
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("school__org_unit")
         .get(pk=enrolment.pk)
     )
     _require_reach(actor, enrolment.school.org_unit.path)
