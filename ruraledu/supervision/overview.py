@@ -15,7 +15,7 @@ from ruraledu.workforce.models import Post
 from .choices import PENDING_STATUSES, ItemStatus, VisitStatus
 from .conf import observations_per_semester
 from .models import InspectorAssignment, RectificationItem, Visit, Zone
-from .plan import Progress, plan_progress, term_months
+from .plan import Progress, months_between, plan_progress, term_months
 
 
 @dataclass
@@ -63,7 +63,7 @@ def school_rows(*, schools, today: dt.date, inspector=None) -> tuple[list[School
     """One row per school of the queryset `schools` (already scoped by the caller)."""
     schools = list(schools.select_related("org_unit__parent").order_by("org_unit__code"))
     ids = [s.pk for s in schools]
-    month = plan_progress(schools=ids, months=term_months(today)[-1:], inspector=inspector)
+    month = plan_progress(schools=ids, months=months_between(today, today), inspector=inspector)
     term = plan_progress(schools=ids, months=term_months(today), inspector=inspector)
     inspectors = {
         a.school_id: a.inspector

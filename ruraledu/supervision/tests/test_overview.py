@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from ruraledu.audit.models import AuditEvent
 from ruraledu.core.schoolyear import semester_of
 
 from .. import services
@@ -137,3 +138,29 @@ def test_the_school_profile_shows_the_panel_to_those_who_see_the_school(
     # an outsider does not reach the profile at all
     client.force_login(outsider)
     assert client.get(url).status_code == 404
+
+
+def test_the_bureau_sets_the_frequency_on_its_page_audited_and_the_plan_follows(
+    client, district_admin, inspector, worked, kind, town_officer
+):
+    # given a town officer trying first: not found, nothing changed
+    url = reverse("supervision:kind_edit", args=[kind.pk])
+    client.force_login(town_officer)
+    assert client.post(url, {"name": kind.name, "visits_per_month": "3"}).status_code == 404
+    kind.refresh_from_db()
+    assert kind.visits_per_month == 1
+
+    # when the bureau raises 经常性督导 to twice a month
+    client.force_login(district_admin)
+    client.post(url, {"name": kind.name, "visits_per_month": "2", "order": "0"})
+
+    # then it is audited with before and after
+    event = AuditEvent.objects.filter(object_id=str(kind.pk), summary__contains="督导类型").latest(
+        "pk"
+    )
+    assert (event.before["visits_per_month"], event.after["visits_per_month"]) == (1, 2)
+    # and the inspector's page expects two visits this month
+    client.force_login(inspector)
+    response = client.get(reverse("supervision:inspector_detail", args=[inspector.pk]))
+    row = _rows(response)["SA"]
+    assert (row.month.done, row.month.expected) == (1, 2)
