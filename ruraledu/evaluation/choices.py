@@ -26,8 +26,8 @@ class Verdict(models.TextChoices):
 
 
 class ReviewVerdict(models.TextChoices):
-    PASS = "pass", "达标（未发生否决情形）"
-    FAIL = "fail", "未达标（发生否决情形）"
+    PASS = "pass", "达标"
+    FAIL = "fail", "未达标"
 
 
 class RespondentGroup(models.TextChoices):

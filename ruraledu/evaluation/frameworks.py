@@ -105,6 +105,15 @@ XQPJPH_RULES: dict[str, Rule] = {
     "S1": _share("社会认可度", 85.0),
 }
 
+# the files' shorthand for judged thresholds, as the page says it
+JUDGED_TEXT = {
+    "yes": "经评审认定符合要求",
+    "yes/no": "经评审认定符合要求",
+    "all schools": "所有学校均符合要求",
+    "all classes": "所有班级均符合要求",
+    "none": "未发生所列情形",
+}
+
 XQPJPH_KINDS = {"G1": ItemKind.EVIDENCE, "G2": ItemKind.EVIDENCE, "S1": ItemKind.SURVEY}
 XQPJPH_PARTS = {"政府保障": "政府保障情况", "保教质量": "保教质量保障情况"}
 
@@ -161,7 +170,7 @@ def _item(framework: str, row: dict, rules: dict, kind: str, source: str) -> dic
         "part": row["part"],
         "name": row["name_zh"],
         "kind": rule.kind or kind,
-        "threshold_text": row["threshold"][:100],
+        "threshold_text": JUDGED_TEXT.get(row["threshold"], row["threshold"])[:100],
         "value_label": rule.label,
         "unit": rule.unit if rule.comparator != JUDGED else "",
         "comparator": rule.comparator,
