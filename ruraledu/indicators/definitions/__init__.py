@@ -2,3 +2,4 @@
 
 from . import aid, care, coverage, hotline, inclusion, leftbehind, people, preschool, quality, special, towns  # noqa: F401
 from . import evaluation  # noqa: F401
+from . import supervision  # noqa: F401
