@@ -46,7 +46,7 @@ def _not_future(on: dt.date, what: str) -> None:
 
 def _lock(complaint: Complaint, version: int | None) -> Complaint:
     locked = (
-        Complaint.objects.select_for_update()
+        Complaint.objects.select_for_update(of=("self",))
         .select_related("assigned_unit", "assigned_department", "unit")
         .get(pk=complaint.pk)
     )
