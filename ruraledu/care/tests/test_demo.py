@@ -1,5 +1,6 @@
-"""The demo district's cases: plausible states, the school's accounts have some to work, and
-setting the demo up again adds none."""
+"""The demo district's cases: plausible states, the school's accounts have some to work, the
+sick-leave case has its certificate; partner lists and a cross-check give the working lists
+children to show; setting the demo up again adds none."""
 
 from collections import Counter
 
@@ -8,7 +9,7 @@ from django.core.management import call_command
 from ruraledu.accounts.choices import Action
 from ruraledu.demo.care import STORIES
 
-from ..models import CaseEvent, DropoutCase
+from ..models import CaseEvent, CaseFile, CrossCheckRun, DropoutCase, Finding, ListEntry
 
 
 def test_the_demo_has_cases_at_plausible_states_and_a_second_run_adds_none(db, capsys):
@@ -30,5 +31,15 @@ def test_the_demo_has_cases_at_plausible_states_and_a_second_run_adds_none(db, c
 
     officer = User.objects.get(username="care")
     assert DropoutCase.objects.for_user(officer, Action.CARE).open().count() == 2
+    assert CaseFile.objects.filter(kind="certificate").count() == 1
+    # the lists and one finished cross-check: children never enrolled, two of them cleared
+    entries, findings = ListEntry.objects.count(), Finding.objects.count()
+    run = CrossCheckRun.objects.get()
+    assert run.status == "done"
+    assert Finding.objects.filter(kind="not_enrolled").count() == 24
+    assert Finding.objects.exclude(clear_reason="").count() == 2
+    assert Finding.objects.filter(kind="priority").exists()
     call_command("setup_demo", scale="tiny")
     assert DropoutCase.objects.count() == 37
+    assert (ListEntry.objects.count(), Finding.objects.count()) == (entries, findings)
+    assert CrossCheckRun.objects.count() == 1
