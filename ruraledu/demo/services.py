@@ -12,6 +12,7 @@ from ruraledu.accounts.choices import Role
 from ruraledu.accounts.models import RoleAssignment, User
 from ruraledu.aid.demo import aid_demo_setup, aid_demo_wipe
 from ruraledu.demo.care import care_demo_setup, care_demo_wipe, growth_demo_setup
+from ruraledu.demo.care_lists import lists_demo_setup
 from ruraledu.demo.hotline import hotline_demo_setup, hotline_demo_wipe
 from ruraledu.demo.reporting import reporting_demo_setup
 from ruraledu.demo.supervision import supervision_demo_setup, supervision_demo_wipe
@@ -123,6 +124,7 @@ def demo_setup(*, scale: str = "district", years: list[int] | None = None) -> li
     )
     reporting_demo_setup()  # holidays and quarterly reporting schedules, never overwritten
     care_demo_setup(actor=admin, clerk_school=clerk_school)  # once: cases keep their history
+    lists_demo_setup(actor=admin)  # partner lists and a cross-check, once a school year
     growth_demo_setup(actor=admin, school=clerk_school)  # 学困生成长档案, once per school
     leftbehind_demo_setup(actor=admin)  # mentors, a term of contacts, 关爱室; once a year
     aid_demo_setup(actor=admin, school=clerk_school)  # a term of grants with gaps; once a year
