@@ -15,6 +15,7 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_groups": [], "nav_items": []}
     from ruraledu.dashboards.selectors import unit_pages_open
+    from ruraledu.evaluation.navigation import evaluation_item
 
     plan = [("工作方案", reverse("plans:plan_detail"))]
     for department in user_departments(user):
@@ -30,6 +31,7 @@ def navigation(request):
     data = [("指标", reverse("indicators:indicator_list"))]
     if unit_pages_open(user):  # the 优质均衡 page answers 404 to users without a unit
         data.append(("优质均衡", reverse("dashboards:yzjh")))
+        data.append(evaluation_item(user))  # the whole evaluation, or the schools' diagnosis
     if user.is_superuser or scope_paths(user, Action.VIEW):
         data.append(("学校与镇街", reverse("orgunits:unit_home")))
     if can(user, Action.CHANGE):
@@ -37,7 +39,7 @@ def navigation(request):
     data.append(("学年", reverse("schoolyears:schoolyear_list")))
     if user.is_superuser or scope_paths(user, Action.VIEW):  # counts only without care rights
         data.append(("控辍保学", reverse("care:overview")))
-        data.append(("留守儿童关爱", reverse("leftbehind:overview")))
+        data.append(("留守与困境儿童", reverse("leftbehind:overview")))
         data.append(("残疾儿童安置", reverse("inclusion:overview")))
         data.append(("精准资助", reverse("aid:gap_list")))
 
