@@ -6,9 +6,11 @@ Every page that shows names logs one access row per child shown."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views import View
 
 from ruraledu.accounts.choices import Action
@@ -96,12 +98,14 @@ class ChildListView(LoginRequiredMixin, View):
         state = request.GET.get("state", "")
         state = state if state in FILTERS else ""
         rows = selectors.child_rows(user=request.user, year=year, state=state)
-        _log(request, [r for r in rows if r.clear], "inclusion_list")
+        page = Paginator(rows, 50).get_page(request.GET.get("page"))
+        _log(request, [r for r in page.object_list if r.clear], "inclusion_list")
         return render(
             request,
             "inclusion/child_list.html",
             {
-                "rows": rows,
+                "page_obj": page,
+                "query": urlencode({"year": year, "state": state}),
                 "year": year,
                 "state": state,
                 "filters": FILTERS,
@@ -202,12 +206,19 @@ class HomeListView(LoginRequiredMixin, View):
         year = year_from_request(request)
         behind = request.GET.get("behind") == "1"
         rows = selectors.home_rows(user=request.user, year=year, behind=behind)
-        _log(request, rows, "inclusion_home_list")
+        page = Paginator(rows, 50).get_page(request.GET.get("page"))
+        _log(request, page.object_list, "inclusion_home_list")
         per_month, _ = visit_rule(year)
         return render(
             request,
             "inclusion/home_list.html",
-            {"rows": rows, "year": year, "behind": behind, "per_month": per_month},
+            {
+                "page_obj": page,
+                "query": urlencode({"year": year, **({"behind": 1} if behind else {})}),
+                "year": year,
+                "behind": behind,
+                "per_month": per_month,
+            },
         )
 
 

@@ -77,3 +77,25 @@ def test_drill_downs_are_masked_and_read_only_roles_see_no_names(
         indicator=REGISTRY[CODES[1]], part="short", unit=district, year=YEAR, user=district_leader
     )
     assert [short.render(r) for r in short.rows] == [["—", "甲镇中心小学", 6, 2, 4]]
+
+
+def test_the_indicator_pages_show_the_figures_and_the_masked_records(
+    client, monkeypatch, roster, village_a, district_admin, town_a
+):
+    from django.urls import reverse
+
+    from ruraledu.indicators.services import recompute
+
+    monkeypatch.setattr(definitions, "as_of", lambda year: AS_OF)
+    listed("孙小云", village_a)
+    recompute(years=[YEAR])
+    client.force_login(district_admin)
+    code = CODES[0]
+    page = client.get(reverse("indicators:indicator_detail", args=[code]) + f"?year={YEAR}")
+    assert page.status_code == 200 and "未安置的适龄残疾儿童数" in page.content.decode()
+    records = client.get(
+        reverse("indicators:indicator_records", args=[code])
+        + f"?year={YEAR}&unit={town_a.code}&part=numerator"
+    )
+    body = records.content.decode()
+    assert records.status_code == 200 and "孙*云" in body and "孙小云" not in body
