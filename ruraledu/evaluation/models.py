@@ -63,6 +63,17 @@ class Evaluation(models.Model):
     framework = models.CharField("评估办法", max_length=8, choices=Framework.choices)
     year = models.PositiveSmallIntegerField("学年")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    # closing freezes what was submitted: the sheet is then read from `snapshot`
+    closed_at = models.DateTimeField("结束时间", null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="结束人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    snapshot = models.JSONField("结束时的结果", default=dict, blank=True)
 
     class Meta:
         verbose_name = "督导评估"

@@ -2,6 +2,8 @@
 bureau and read-only district roles), and each school's diagnosis (its own users and those
 above it). Out of scope is a 404."""
 
+import copy
+
 from django.http import Http404
 
 from ruraledu.accounts.choices import Action
@@ -59,9 +61,16 @@ def evaluation_sheet(evaluation: Evaluation) -> dict:
         evidence.setdefault(file.item_id, []).append(file)
     survey = getattr(evaluation, "survey", None) if _has_survey(evaluation) else None
     result_of_survey = survey_result(survey) if survey else None
+    frozen = evaluation.snapshot.get("items") if evaluation.closed_at else None
     results = []
     for item in items:
-        result = _item_result(item, stored, figures, reviews.get(item.pk, []), result_of_survey)
+        if frozen is not None and item.code in frozen:
+            result = _frozen_result(item, frozen[item.code])
+            result.history = reviews.get(item.pk, [])
+            result.review = result.history[0] if result.history else None
+            result.figure = figures.get(item.pk)
+        else:
+            result = _item_result(item, stored, figures, reviews.get(item.pk, []), result_of_survey)
         result.evidence = evidence.get(item.pk, [])
         results.append(result)
     return {
@@ -71,6 +80,39 @@ def evaluation_sheet(evaluation: Evaluation) -> dict:
         "survey": survey,
         "survey_result": result_of_survey,
     }
+
+
+FROZEN_FIELDS = ("comparator", "threshold", "second_comparator", "second_threshold")
+
+
+def sheet_snapshot(sheet: dict) -> dict:
+    """What a closed evaluation keeps: each item's value, verdict, basis and thresholds."""
+    return {
+        "items": {
+            r.item.code: {
+                "verdict": r.verdict,
+                "value": r.value,
+                "second_value": r.second_value,
+                "basis": r.basis,
+                **{name: getattr(r.item, name) for name in FROZEN_FIELDS},
+            }
+            for r in sheet["results"]
+        },
+        "overall": sheet["overall"].verdict,
+    }
+
+
+def _frozen_result(item, frozen: dict) -> ItemResult:
+    item = copy.copy(item)  # the thresholds it was judged by, not today's
+    for name in FROZEN_FIELDS:
+        setattr(item, name, frozen[name])
+    return ItemResult(
+        item,
+        frozen["verdict"],
+        frozen["value"],
+        frozen["second_value"],
+        f"{frozen['basis']}（结束时冻结）",
+    )
 
 
 def _has_survey(evaluation: Evaluation) -> bool:

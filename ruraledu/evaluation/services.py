@@ -15,7 +15,7 @@ from ruraledu.audit.services import audit_record, snapshot
 from ruraledu.reporting.evidence import EvidenceRefused, check_evidence
 
 from .choices import Comparator, ItemKind
-from .models import AnnualFigure, Evaluation, EvaluationItem, ExpertReview, ItemEvidence
+from .models import AnnualFigure, Evaluation, EvaluationItem, ExpertReview, ItemEvidence, Survey
 
 NOT_BUREAU = "只有区教体局可以修改督导评估。"
 
@@ -24,6 +24,13 @@ def _ensure_bureau(actor) -> None:
     # outside the bureau the evaluation does not exist for the user: 404, as for any scope
     if not is_bureau(actor):
         raise Http404(NOT_BUREAU)
+
+
+def _ensure_open(evaluation: Evaluation) -> None:
+    if evaluation.closed_at is not None:
+        raise ValidationError(
+            f"{evaluation}已于 {timezone.localtime(evaluation.closed_at):%Y-%m-%d} 结束并冻结，不能再修改。"
+        )
 
 
 def evaluation_get_or_create(*, framework: str, year: int) -> Evaluation:
@@ -109,6 +116,7 @@ def evidence_add(
 ) -> ItemEvidence:
     """Store a document behind an item: the district's (bureau) or one school's (whoever may
     change that school's data)."""
+    _ensure_open(evaluation)
     if school is None:
         _ensure_bureau(actor)
     elif not Reach(actor, Action.CHANGE).covers(school.path):
@@ -132,6 +140,7 @@ def figure_set(
 ) -> AnnualFigure:
     """Enter (or correct) the year's figure of a measured item, with its source document."""
     _ensure_bureau(actor)
+    _ensure_open(evaluation)
     if item.kind != ItemKind.MEASURED or item.indicator_code:
         raise ValidationError("该指标不需要填报年度数值。")
     if not data:
@@ -169,6 +178,7 @@ def review_add(
 ) -> ExpertReview:
     """An expert's verdict with comment; earlier verdicts stay as the item's history."""
     _ensure_bureau(actor)
+    _ensure_open(evaluation)
     if item.kind not in (ItemKind.EVIDENCE, ItemKind.VETO):
         raise ValidationError("该指标由数据或问卷认定，不需要专家评审。")
     comment = (comment or "").strip()
@@ -198,3 +208,26 @@ def review_add(
         summary=f"专家评审：{item.code} {review.get_verdict_display()}",
     )
     return review
+
+
+@transaction.atomic
+def evaluation_close(*, evaluation: Evaluation, actor) -> Evaluation:
+    """Close the evaluation: its sheet as it stands is frozen, its survey stops taking answers,
+    and later edits to the registry, figures or thresholds no longer change it."""
+    from .selectors import evaluation_sheet, sheet_snapshot
+
+    _ensure_bureau(actor)
+    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    _ensure_open(evaluation)
+    evaluation.snapshot = sheet_snapshot(evaluation_sheet(evaluation))
+    evaluation.closed_at, evaluation.closed_by = timezone.now(), actor
+    evaluation.save(update_fields=["snapshot", "closed_at", "closed_by"])
+    Survey.objects.filter(evaluation=evaluation).update(is_open=False)
+    audit_record(
+        actor=actor,
+        instance=evaluation,
+        action=AuditAction.TRANSITION,
+        after={"closed": True, "overall": evaluation.snapshot["overall"]},
+        summary=f"结束并冻结：{evaluation}",
+    )
+    return evaluation

@@ -17,7 +17,7 @@ from ruraledu.audit.services import audit_record, snapshot
 
 from .choices import SATISFIED_ANSWERS, Answer, Framework, RespondentGroup
 from .models import ANSWER_VALUES, Evaluation, Survey, SurveyGroup, SurveyQuestion, SurveyResponse
-from .services import _ensure_bureau
+from .services import _ensure_bureau, _ensure_open
 
 # default weights (待核定: the method names the groups, not their weights)
 WEIGHTS = {
@@ -67,6 +67,7 @@ def survey_ensure(*, evaluation: Evaluation) -> Survey:
 @transaction.atomic
 def survey_settings_set(*, survey: Survey, actor, is_open: bool, min_sample: int) -> Survey:
     _ensure_bureau(actor)
+    _ensure_open(survey.evaluation)
     if min_sample < 1:
         raise ValidationError("最低有效样本数至少为 1。")
     before = snapshot(survey, ["is_open", "min_sample"])

@@ -74,6 +74,17 @@ class EvaluationDetailView(EvaluationMixin, TemplateView):
         )
 
 
+class EvaluationCloseView(EvaluationMixin, View):
+    def post(self, request, framework, year):
+        try:
+            services.evaluation_close(evaluation=self.evaluation, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, _text(exc))
+        else:
+            messages.success(request, "评估已结束，结果已冻结。")
+        return self.back()
+
+
 class ItemDetailView(EvaluationMixin, TemplateView):
     template_name = "evaluation/item_detail.html"
 

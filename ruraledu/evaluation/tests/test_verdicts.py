@@ -172,3 +172,48 @@ def test_an_item_without_review_or_figure_is_undecided(yzjh, district, district_
     assert verdicts["G13"] == Verdict.PENDING  # no figure
     assert verdicts["G04"] == Verdict.PENDING  # nothing computed
     assert evaluation_sheet(yzjh)["overall"].verdict == Verdict.PENDING
+
+
+def test_a_closed_evaluation_keeps_its_figures_when_the_registry_changes(
+    yzjh, district, district_admin
+):
+    # given a passing evaluation, closed
+    from django.core.exceptions import ValidationError
+
+    from ruraledu.evaluation.services import evaluation_close, item_threshold_set
+
+    _all_at_threshold(yzjh, district, district_admin)
+    evaluation_close(evaluation=yzjh, actor=district_admin)
+    # when the registry is recomputed lower, and the bureau raises a threshold
+    IndicatorValue.objects.filter(code="evaluation_class_size_rate").update(value=90.0)
+    item_threshold_set(
+        item=item(Framework.YZJH, "G13"), actor=district_admin, threshold=60.0, provisional=False
+    )
+    # then the closed sheet is what was submitted
+    yzjh.refresh_from_db()
+    sheet = evaluation_sheet(yzjh)
+    g05 = next(r for r in sheet["results"] if r.item.code == "G05")
+    g13 = next(r for r in sheet["results"] if r.item.code == "G13")
+    assert (g05.value, g05.verdict) == (100.0, Verdict.PASS)
+    assert (g13.item.threshold, g13.verdict) == (50.0, Verdict.PASS)
+    assert sheet["overall"].verdict == Verdict.PASS
+    assert yzjh.survey.is_open is False
+    # and no verdict, figure or file can be added any more
+    with pytest.raises(ValidationError, match="结束并冻结"):
+        review_add(
+            evaluation=yzjh,
+            item=item(Framework.YZJH, "G01"),
+            actor=district_admin,
+            verdict="fail",
+            comment="迟到的意见",
+        )
+    with pytest.raises(ValidationError, match="结束并冻结"):
+        figure_set(
+            evaluation=yzjh,
+            item=item(Framework.YZJH, "G13"),
+            actor=district_admin,
+            value=10.0,
+            data=PDF,
+            filename="x.pdf",
+        )
+    assert ExpertReview.objects.filter(item__code="G01").count() == 1
