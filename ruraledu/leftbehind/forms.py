@@ -43,6 +43,11 @@ class ActivityForm(StyledForm):
     participants = forms.IntegerField(label="参加人数", min_value=1, max_value=5000)
     led_by = forms.CharField(label="组织人", max_length=100)
     note = forms.CharField(label="备注", max_length=300, required=False)
+    photo = forms.FileField(
+        label="照片（可选，JPEG 或 PNG）",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
 
     def __init__(self, *args, schools, **kwargs):
         super().__init__(*args, **kwargs)

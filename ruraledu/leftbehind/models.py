@@ -73,6 +73,8 @@ class RoomActivity(models.Model):
     participants = models.PositiveSmallIntegerField("参加人数")
     led_by = models.CharField("组织人", max_length=100)
     note = models.CharField("备注", max_length=300, blank=True, default="")
+    # checked and re-encoded without metadata as the supervision photos are; shown to care roles
+    file = models.FileField("照片", upload_to="leftbehind/rooms/%Y/%m/", blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
     )

@@ -12,7 +12,9 @@ from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, snapshot
 from ruraledu.core.schoolyear import school_year_bounds, school_year_of
 from ruraledu.orgunits.models import School
+from ruraledu.reporting.evidence import EvidenceRefused
 from ruraledu.students.models import Enrolment
+from ruraledu.supervision.photos import check_photo, save_with_photo
 from ruraledu.workforce.models import Post, StaffPerson
 
 from .choices import CARE_FLAGS, ContactKind
@@ -148,9 +150,11 @@ def activity_add(
     participants: int,
     led_by: str,
     note: str = "",
+    photo: tuple[bytes, str] | None = None,
     address: str | None = None,
 ) -> RoomActivity:
-    """Log an activity held in the school's 留守儿童关爱室."""
+    """Log an activity held in the school's 留守儿童关爱室, with an optional photo (data,
+    file name): a real JPEG or PNG, stored re-encoded without its metadata."""
     _require_reach(actor, school.org_unit.path, "该学校不存在或不在您的范围内。")
     year = school_year_of(on)
     _date_in_year(on, year, "活动日期")
@@ -167,8 +171,15 @@ def activity_add(
         note=(note or "").strip(),
         recorded_by=actor,
     )
-    activity.full_clean()
-    activity.save()
+    if photo is None:
+        activity.full_clean()
+        activity.save()
+    else:
+        try:
+            checked = check_photo(*photo)
+        except EvidenceRefused as error:
+            raise ValidationError(error.message) from error
+        save_with_photo(activity, checked)
     audit_record(
         actor=actor,
         instance=activity,

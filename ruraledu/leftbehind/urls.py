@@ -10,4 +10,5 @@ urlpatterns = [
     path("children/<int:pk>/mentor/", views.MentorAssignView.as_view(), name="mentor_assign"),
     path("children/<int:pk>/contacts/", views.ContactAddView.as_view(), name="contact_add"),
     path("room/", views.ActivityListView.as_view(), name="activity_list"),
+    path("room/<int:pk>/photo/", views.ActivityPhotoView.as_view(), name="activity_photo"),
 ]

@@ -6,11 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views import View
 
 from ruraledu.accounts.choices import Action
+from ruraledu.accounts.policy import Reach
 from ruraledu.accounts.scoping import can
 from ruraledu.audit.utils import request_address
 
@@ -22,6 +23,7 @@ from ruraledu.orgunits.models import School
 
 from . import forms, selectors, services
 from .choices import HARDSHIP_FLAGS
+from .models import RoomActivity
 from .permissions import sees_hardship
 from .terms import as_of, term_label
 
@@ -217,11 +219,14 @@ class ActivityListView(LoginRequiredMixin, View):
 
     def post(self, request):
         _require(request.user, Action.CARE)
-        form = forms.ActivityForm(request.POST, schools=_care_schools(request.user))
+        form = forms.ActivityForm(request.POST, request.FILES, schools=_care_schools(request.user))
         if form.is_valid():
+            data = dict(form.cleaned_data)
+            upload = data.pop("photo")
+            photo = (upload.read(), upload.name) if upload else None
             try:
                 services.activity_add(
-                    actor=request.user, address=request_address(request), **form.cleaned_data
+                    actor=request.user, address=request_address(request), photo=photo, **data
                 )
             except PermissionDenied as error:
                 raise Http404("没有找到该学校。") from error
@@ -240,6 +245,9 @@ class ActivityListView(LoginRequiredMixin, View):
             user=request.user, year=year, unit_id=_unit_param(request)
         )
         page = Paginator(activities, 50).get_page(request.GET.get("page"))
+        care = Reach(request.user, Action.CARE)
+        for activity in page.object_list:
+            activity.photo_shown = bool(activity.file) and care.covers(activity.unit.path)
         if form is None and can(request.user, Action.CARE):
             form = forms.ActivityForm(
                 schools=_care_schools(request.user), initial={"on": as_of(year)}
@@ -247,6 +255,25 @@ class ActivityListView(LoginRequiredMixin, View):
         return render(
             request,
             "leftbehind/activity_list.html",
-            {"page_obj": page, "year": year, "form": form},
+            {
+                "page_obj": page,
+                "year": year,
+                "form": form,
+            },
             status=status,
         )
+
+
+class ActivityPhotoView(LoginRequiredMixin, View):
+    """A 关爱室 photo shows children: care roles of the school only, others not found."""
+
+    def get(self, request, pk: int):
+        activity = (
+            RoomActivity.objects.for_user(request.user, Action.CARE)
+            .exclude(file="")
+            .filter(pk=pk)
+            .first()
+        )
+        if activity is None:
+            raise Http404("没有找到该照片。")
+        return FileResponse(activity.file.open("rb"), content_type="image/jpeg")

@@ -216,3 +216,66 @@ def test_the_list_reads_a_fixed_number_of_queries(
     with django_assert_max_num_queries(20):
         response = client.get(reverse("leftbehind:child_list"))
     assert len(response.context["page_obj"].object_list) == 22
+
+
+def _png() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (40, 30), (30, 120, 200)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def _activity_post(client, school, photo):
+    return client.post(
+        reverse("leftbehind:activity_list"),
+        {
+            "school": school.pk,
+            "on": timezone.localdate().isoformat(),
+            "title": "生日会",
+            "participants": "7",
+            "led_by": "王老师",
+            "photo": photo,
+        },
+    )
+
+
+def test_an_activity_photo_is_stored_cleaned_and_shown_to_care_roles_only(
+    client, settings, tmp_path, children, care_officer, district_leader, school_a
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path / "files"
+    # when
+    upload = SimpleUploadedFile("活动.png", _png(), content_type="image/png")
+    response = _activity_post(_login(client, care_officer), school_a, upload)
+    # then: stored as a JPEG without metadata, served to the school's care officer
+    assert response.status_code == 302
+    activity = RoomActivity.objects.get()
+    assert activity.file.name.endswith(".jpg")
+    url = reverse("leftbehind:activity_photo", args=[activity.pk])
+    photo = client.get(url)
+    assert photo.status_code == 200
+    assert photo["Content-Type"] == "image/jpeg"
+    assert b"".join(photo.streaming_content)[:2] == b"\xff\xd8"
+    assert "查看照片" in client.get(reverse("leftbehind:activity_list")).content.decode()
+    # and a read-only role sees the activity, not the photo
+    _login(client, district_leader)
+    assert "查看照片" not in client.get(reverse("leftbehind:activity_list")).content.decode()
+    assert client.get(url).status_code == 404
+
+
+def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_stored(
+    client, settings, tmp_path, children, care_officer, school_a
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path / "files"
+    upload = SimpleUploadedFile("活动.jpg", b"not really a picture", content_type="image/jpeg")
+    response = _activity_post(_login(client, care_officer), school_a, upload)
+    assert response.status_code == 400
+    assert "活动.jpg" in response.content.decode()
+    assert not RoomActivity.objects.exists()
+    assert not list((tmp_path / "files").rglob("*.jpg"))
