@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.views import View
 
 from ruraledu.accounts.choices import Action
-from ruraledu.accounts.policy import is_bureau
 from ruraledu.accounts.scoping import can
 from ruraledu.audit.utils import request_address
 from ruraledu.care.views import log_subject_reads
@@ -117,7 +116,7 @@ class RulesView(LoginRequiredMixin, View):
                 "categories": AidCategory.objects.all(),
                 "table": table,
                 "stages": stages,
-                "may_edit": is_bureau(request.user) and request.user.is_staff,
+                "may_edit": request.user.has_perm("aid.change_aidkind"),
             },
         )
 

@@ -95,3 +95,24 @@ def test_the_rules_page_lists_the_kinds_and_amounts(client, district_leader):
     client.force_login(district_leader)
     html = client.get(reverse("aid:rules")).content.decode()
     assert "义务教育家庭经济困难学生生活补助" in html and "625.00" in html and "默认值" in html
+
+
+def test_the_rules_are_edited_in_the_admin_and_every_change_is_audited(client, district_admin):
+    from ruraledu.audit.models import AuditEvent
+
+    from ..models import AidCategory
+
+    district_admin.is_staff = district_admin.is_superuser = True
+    district_admin.save()
+    client.force_login(district_admin)
+    assert (
+        reverse("admin:aid_aidkind_changelist") in client.get(reverse("aid:rules")).content.decode()
+    )
+    category = AidCategory.objects.get(flag="orphan")
+    response = client.post(
+        reverse("admin:aid_aidcategory_change", args=[category.pk]),
+        {"flag": "orphan", "name": "孤儿（含事实孤儿）", "is_active": "on", "order": 0},
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(content_type__model="aidcategory", object_id=str(category.pk))
+    assert (event.before, event.after) == ({"name": "孤儿"}, {"name": "孤儿（含事实孤儿）"})
