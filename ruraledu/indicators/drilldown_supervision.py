@@ -19,7 +19,8 @@ def _parts(indicator) -> dict[str, str]:
     parts = {"numerator": indicator.numerator_label}
     if indicator.denominator is not None:
         parts["denominator"] = indicator.denominator_label
-        parts["short"] = SHORT_LABEL
+        if indicator.unit == "%":  # a shortfall only of a rate (not of an average)
+            parts["short"] = SHORT_LABEL
     return parts
 
 

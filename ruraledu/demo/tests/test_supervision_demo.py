@@ -8,6 +8,7 @@ from django.utils import timezone
 from ruraledu.activities.choices import ObservationSource
 from ruraledu.activities.models import LessonObservation, SchoolLink
 from ruraledu.core.schoolyear import current_school_year
+from ruraledu.demo.hotline import hotline_demo_wipe
 from ruraledu.demo.supervision import supervision_demo_wipe
 from ruraledu.orgunits.choices import TOWN_LEVEL_KINDS
 from ruraledu.orgunits.models import OrgUnit, School
@@ -21,6 +22,7 @@ from ruraledu.supervision.models import (
     Visit,
     Zone,
 )
+from ruraledu.supervision.plan import months_between, plan_progress
 
 MODELS = (Zone, InspectorAssignment, Visit, RectificationItem, RectificationNotice, ItemEvent)
 
@@ -61,6 +63,13 @@ def test_the_demo_gives_the_inspector_and_researcher_a_year_of_work(db):
     assert items.filter(status=ItemStatus.CLOSED).exists()
     overdue = items.filter(status__in=PENDING_STATUSES, deadline__lt=timezone.localdate())
     assert overdue.exists() and overdue.filter(escalation__gt=0).exists()
+    assert not items.filter(status=ItemStatus.CLOSED, days_to_close__isnull=True).exists()
+    # the plan (one 经常性督导 a month) is partly met at each school over the last year
+    today = timezone.localdate()
+    progress = plan_progress(
+        schools=list(schools), months=months_between(today.replace(year=today.year - 1), today)
+    )
+    assert all(0 < p.done < p.expected for p in progress.values()) and len(progress) == 2
     labels = list(RectificationNotice.objects.values_list("label", flat=True))
     assert len(labels) == len(set(labels)) and all(
         label.startswith("川教督整〔") for label in labels
@@ -85,7 +94,9 @@ def test_the_wipe_before_a_regeneration_lets_go_of_every_demo_school_and_person(
     # given a demo with its supervision work
     call_command("setup_demo", scale="tiny")
     schools = School.objects.filter(org_unit__name__contains="示例")
-    # when the rows that would hold on to the demo schools and staff are removed
+    # when the rows that would hold on to the demo schools and staff are removed (after the
+    # hotline's, whose 问责 steps hold items, as demo_setup does)
+    hotline_demo_wipe(schools)
     supervision_demo_wipe(schools)
     # then none is left (the generator can then replace the schools and people)
     assert not Visit.objects.exists() and not RectificationItem.objects.exists()

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from ruraledu.indicators.definitions import supervision as definitions  # noqa: F401 (registers)
-from ruraledu.indicators.drilldown import drill_records
+from ruraledu.indicators.drilldown import drill_parts, drill_records
 from ruraledu.indicators.engine import REGISTRY
 from ruraledu.indicators.models import IndicatorValue
 from ruraledu.indicators.services import recompute
@@ -149,3 +149,26 @@ def test_a_drill_down_shows_only_the_schools_in_the_users_view(
     assert mine.count() == 2 and theirs.count() == 0
     plan = _drill("supervision_visit_plan_rate", "denominator", district, other_inspector)
     assert [r[0] for r in plan.rows] == ["乙镇中心小学"]
+
+
+def test_every_part_of_every_figure_lists_what_gives_the_stored_value(
+    supervised, observed, district, district_admin
+):
+    # given
+    recompute(years=[YEAR], codes=CODES)
+    stored = {v.code: v for v in IndicatorValue.objects.filter(unit=district, year=YEAR)}
+    checked = []
+
+    for code in CODES:
+        for part in drill_parts(REGISTRY[code]):
+            # when
+            drill = _drill(code, part, district, district_admin)
+            listed = drill.total() if drill.amount is not None else drill.count()
+            value = stored[code]
+            expected = (
+                value.denominator - value.numerator if part == "short" else getattr(value, part)
+            )
+            # then
+            checked.append((code, part, float(listed), float(expected)))
+    assert [c for c in checked if c[2] != c[3]] == []
+    assert len(checked) == 15  # 3 + 1 + 1 + 3 + 2 + 3 + 2 parts
