@@ -30,6 +30,22 @@ def _within_year(year: int, on: dt.date, what: str) -> None:
         raise ValidationError(f"{what}不能晚于今天。")
 
 
+def _check(instance, *, exclude: list[str], field: str, date_rules) -> None:
+    """Every problem of a form at once: the model's rules, then the date's (`date_rules`
+    raises ValidationError), the latter shown on `field`."""
+    problems: dict[str, list[str]] = {}
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as error:
+        problems = error.message_dict
+    try:
+        date_rules()
+    except ValidationError as error:
+        problems.setdefault(field, []).extend(error.messages)
+    if problems:
+        raise ValidationError(problems)
+
+
 @transaction.atomic
 def decision_record(
     *,
@@ -63,7 +79,6 @@ def decision_record(
     unit = school.org_unit if school is not None else row.entry.town
     if not care.covers(unit.path):
         raise PermissionDenied("所选学校不在您的范围内。")
-    _within_year(year, decided_on, "决定日期")
     if row.decision is not None:
         decision = lock_version(
             PlacementDecision.objects.all(), row.decision.pk, version, "安置决定"
@@ -84,7 +99,12 @@ def decision_record(
     decision.town = row.entry.town
     decision.unit = unit
     decision.decided_by = actor
-    decision.full_clean(exclude=["entry", "town", "unit", "decided_by", "school"])
+    _check(
+        decision,
+        exclude=["entry", "town", "unit", "decided_by", "school"],
+        field="decided_on",
+        date_rules=lambda: _within_year(year, decided_on, "决定日期"),
+    )
     decision.save()
     audit_record(
         actor=actor,
@@ -114,14 +134,7 @@ def visit_add(
     row = next((h for h in home_children(year, timezone.localdate()) if h.key == key), None)
     if row is None or not Reach(actor, Action.CARE).covers(row.unit_path):
         raise PermissionDenied("该儿童不存在或不在您的范围内。")
-    _within_year(year, on, "送教日期")
-    if on < row.since:
-        raise ValidationError(f"送教日期不能早于安置送教上门的日期（{row.since:%Y-%m-%d}）。")
     teachers, content = teachers.strip(), content.strip()
-    if HomeVisit.objects.filter(
-        year=year, id_index=row.id_index, on=on, teachers=teachers
-    ).exists():
-        raise ValidationError(f"{on:%Y-%m-%d} 这几位教师的送教已经记录过，没有重复保存。")
     school = School.objects.select_related("org_unit").get(pk=row.school_id)
     visit = HomeVisit(
         year=year,
@@ -134,7 +147,16 @@ def visit_add(
         hours=hours,
         recorded_by=actor,
     )
-    visit.full_clean(exclude=["school", "unit", "recorded_by"])
+
+    def date_rules():
+        _within_year(year, on, "送教日期")
+        if on < row.since:
+            raise ValidationError(f"送教日期不能早于安置送教上门的日期（{row.since:%Y-%m-%d}）。")
+
+    _check(visit, exclude=["school", "unit", "recorded_by"], field="on", date_rules=date_rules)
+    same = HomeVisit.objects.filter(year=year, id_index=row.id_index, on=on, teachers=teachers)
+    if same.exists():
+        raise ValidationError(f"{on:%Y-%m-%d} 这几位教师的送教已经记录过，没有重复保存。")
     visit.save()
     audit_record(
         actor=actor,

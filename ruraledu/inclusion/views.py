@@ -24,6 +24,7 @@ from . import forms, selectors, services
 from .choices import PlacementState
 from .models import HomeVisit, VisitRule
 from .reconcile import visit_rule
+from .selectors import as_of
 
 
 def _require_care(user) -> None:
@@ -140,7 +141,7 @@ class DecideView(LoginRequiredMixin, View):
     def get(self, request, pk: int):
         year, row = self._row(request, pk)
         decision = row.decision
-        initial = {"version": decision.version} if decision else {}
+        initial = {"version": decision.version} if decision else {"decided_on": as_of(year)}
         if decision:
             initial.update(
                 kind=decision.kind,
@@ -235,7 +236,7 @@ class HomeDetailView(LoginRequiredMixin, View):
 
     def get(self, request, key: str):
         year, row = self._row(request, key)
-        return self.render_page(request, year, row, forms.VisitForm())
+        return self.render_page(request, year, row, forms.VisitForm(initial={"on": as_of(year)}))
 
     def post(self, request, key: str):
         year, row = self._row(request, key)

@@ -176,3 +176,17 @@ def test_only_the_bureau_sets_the_frequency(district_admin, town_officer):
         services.rule_set(actor=district_admin, year=YEAR, visits_per_month=3, term_months="13")
     assert VisitRule.objects.get().visits_per_month == 3
     assert audits(VisitRule).count() == 1
+
+
+def test_every_problem_of_a_decision_is_told_at_once(unplaced, town_officer):
+    with pytest.raises(ValidationError) as error:
+        services.decision_record(
+            actor=town_officer,
+            year=YEAR,
+            entry_id=unplaced.pk,
+            kind=DecisionKind.UNSUITABLE,
+            decided_on=D(2025, 8, 1),
+        )
+    problems = error.value.message_dict
+    assert set(problems) == {"reason", "evidence", "decided_on"}
+    assert problems["decided_on"] == ["决定日期须在2025学年内（2025-09-01 至 2026-08-31）。"]
