@@ -21,6 +21,17 @@ FLAG_CONDITIONS: dict[str, Q] = {
     AidFlag.FAMILY_MONITORED: Q(family_status="monitored"),
 }
 
+# how the rules page names the registry field each flag reads
+FLAG_SOURCES: dict[str, str] = {
+    AidFlag.ORPHAN: "“孤儿”",
+    AidFlag.HARDSHIP: "“困境儿童”",
+    AidFlag.UNATTENDED: "“事实无人抚养”",
+    AidFlag.DISABILITY: "“残疾”",
+    AidFlag.LEFT_BEHIND: "“留守儿童”",
+    AidFlag.FAMILY_LIFTED: "“脱贫/监测户”为脱贫享受政策家庭",
+    AidFlag.FAMILY_MONITORED: "“脱贫/监测户”为防止返贫动态监测家庭",
+}
+
 NOTHING = Q(pk__in=[])
 
 # The plan (action 十) names the categories; the kinds and amounts are the usual national and

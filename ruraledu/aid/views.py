@@ -21,6 +21,7 @@ from .choices import AidStage, GapKind, Semester
 from .exports import gap_workbook
 from .forms import PublishForm
 from .models import AidCategory, AidGrant, AidKind
+from .rules import FLAG_SOURCES
 
 SHOWN = 300  # rows of each list on the page; the export holds them all
 
@@ -113,7 +114,7 @@ class RulesView(LoginRequiredMixin, View):
             request,
             "aid/rules.html",
             {
-                "categories": AidCategory.objects.all(),
+                "categories": [(c, FLAG_SOURCES[c.flag]) for c in AidCategory.objects.all()],
                 "table": table,
                 "stages": stages,
                 "may_edit": request.user.has_perm("aid.change_aidkind"),
