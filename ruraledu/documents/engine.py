@@ -1,6 +1,6 @@
 """The document engine: a kind of document is one .docx template with placeholders (the bureau
 may upload its own; templates/documents/ holds the default) and one context builder plus the
-body it writes. Adding a kind is adding an entry to KINDS (see kinds.py).
+body it writes. Adding a kind is adding an entry to KINDS (catalogue.py).
 
 Rendering: docxtpl fills the template's placeholders ({{ title }}, {{ stamp }}, ...); the
 paragraph holding {{ body }} is then replaced by the body python-docx writes (headings, real

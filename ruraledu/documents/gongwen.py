@@ -100,6 +100,9 @@ def apply_gongwen(document) -> None:
             fmt.line_spacing = Pt(28)  # 28.95 pt per GB/T 9704 (22 lines a page)
             fmt.space_before = fmt.space_after = Pt(0)
             fmt.first_line_indent = Pt(32) if name == "Normal" else Pt(0)
+        # LibreOffice carries "keep with next" from a heading into a long table after it and
+        # then starts the table on a page of its own, leaving the page before nearly empty
+        fmt.keep_with_next = False
         if centred:
             fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
         if name == "Title":  # the default template draws a rule under the title

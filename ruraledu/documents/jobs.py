@@ -91,7 +91,7 @@ def _batch_zip(document: GeneratedDocument) -> tuple[bytes, str, int]:
     from ruraledu.orgunits.models import OrgUnit
 
     from . import engine
-    from .kinds import KINDS
+    from .catalogue import KINDS
     from .services import template_bytes
 
     kind = KINDS["school_diagnosis"]

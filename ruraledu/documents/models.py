@@ -24,7 +24,7 @@ class GeneratedDocumentQuerySet(models.QuerySet):
 
         from ruraledu.accounts.policy import Reach
 
-        from .kinds import KINDS
+        from .catalogue import KINDS
 
         if not (user and user.is_authenticated and user.is_active):
             return self.none()

@@ -17,8 +17,8 @@ from ruraledu.plans.models import Plan
 from ruraledu.reporting.evidence import EvidenceRefused, check_evidence
 
 from . import engine
+from .catalogue import KINDS
 from .choices import DocumentStatus
-from .kinds import KINDS
 from .models import DocumentTemplate, GeneratedDocument
 from .periods import Period
 from .templates import template_check
@@ -227,3 +227,26 @@ def school_diagnosis_batch_start(*, unit, actor, year: int | None = None) -> Gen
     document.save()
     transaction.on_commit(partial(render_document_batch.enqueue, document_id=document.pk))
     return document
+
+
+@transaction.atomic
+def self_assessment_generate(*, actor, framework: str, year: int | None = None):
+    """The district's 自评报告 of `framework` (优质均衡 or 普及普惠): the bureau's."""
+    from .self_assessment import TITLES
+
+    kind = KINDS["self_assessment"]
+    if not kind.allowed(actor) or framework not in TITLES:
+        raise Http404
+    template = template_in_use(kind.code)
+    data, context = engine.render(
+        kind, template=template_bytes(template), user=actor, framework=framework, year=year
+    )
+    return document_keep(
+        kind=kind,
+        data=data,
+        context=context,
+        actor=actor,
+        template=template,
+        period_label=f"{context['year']}学年" if context["year"] else "",
+        parameters={"framework": framework, "year": context["year"]},
+    )

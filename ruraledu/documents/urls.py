@@ -24,6 +24,11 @@ urlpatterns = [
         views.DiagnosisGenerateView.as_view(),
         name="diagnosis_generate",
     ),
+    path(
+        "self-assessments/generate/",
+        views.SelfAssessmentGenerateView.as_view(),
+        name="self_assessment_generate",
+    ),
     path("templates/", views.TemplateListView.as_view(), name="template_list"),
     path(
         "templates/<str:kind>/upload/",

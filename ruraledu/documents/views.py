@@ -12,8 +12,8 @@ from ruraledu.accounts.policy import is_bureau
 from ruraledu.plans.selectors import plan_get_current
 
 from . import selectors, services
+from .catalogue import KINDS
 from .engine import DataVersionMoved
-from .kinds import KINDS
 from .models import DocumentTemplate
 from .periods import period_choices, period_default, period_parse
 from .templates import default_template
@@ -207,4 +207,23 @@ class DiagnosisGenerateView(LoginRequiredMixin, View):
         except (DataVersionMoved, ValidationError) as refused:
             messages.error(request, "；".join(getattr(refused, "messages", [str(refused)])))
             return redirect("documents:document_list")
+        return redirect(f"{reverse('documents:document_list')}#doc-{document.pk}")
+
+
+class SelfAssessmentGenerateView(LoginRequiredMixin, View):
+    def post(self, request):
+        from ruraledu.core.schoolyear import year_param
+
+        if not KINDS["self_assessment"].allowed(request.user):
+            raise Http404
+        try:
+            document = services.self_assessment_generate(
+                actor=request.user,
+                framework=request.POST.get("framework") or "yzjh",
+                year=year_param(request.POST.get("year")),
+            )
+        except DataVersionMoved as moved:
+            messages.error(request, str(moved))
+            return redirect("documents:document_list")
+        messages.success(request, f"已生成《{document.title}》，PDF 随后生成。")
         return redirect(f"{reverse('documents:document_list')}#doc-{document.pk}")

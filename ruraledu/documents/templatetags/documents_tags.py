@@ -3,7 +3,7 @@ bodies (a form carries the user's CSRF token)."""
 
 from django import template
 
-from ruraledu.documents.kinds import KINDS
+from ruraledu.documents.catalogue import KINDS
 
 register = template.Library()
 

@@ -4,8 +4,8 @@ restyle or reword it in Word and upload it back on the templates page."""
 
 from django.core.management.base import BaseCommand
 
+from ruraledu.documents.catalogue import KINDS
 from ruraledu.documents.engine import template_path
-from ruraledu.documents.kinds import KINDS
 from ruraledu.documents.templates import default_template
 
 

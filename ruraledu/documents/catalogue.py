@@ -3,7 +3,7 @@
 from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import Reach, is_bureau
 
-from . import diagnosis, progress_report
+from . import diagnosis, progress_report, self_assessment
 from .engine import Kind
 
 
@@ -38,5 +38,14 @@ KINDS: dict[str, Kind] = {
             "town": ("所属镇街", lambda c: c["town"].name if c["town"] else ""),
             "year": ("学年（如“2025”）", lambda c: str(c["year"] or "")),
         },
+    ),
+    "self_assessment": Kind(
+        code="self_assessment",
+        label="优质均衡/普及普惠自评报告",
+        template="self_assessment.docx",
+        build_context=self_assessment.build_context,
+        write_body=self_assessment.write_body,
+        allowed=is_bureau,
+        placeholders={"year": ("学年（如“2025”）", lambda c: str(c["year"] or ""))},
     ),
 }

@@ -1,0 +1,115 @@
+"""优质均衡 自评报告: the per-school resource table and the 差异系数 table equal the stored
+values; problems and measures come from the failing schools and open items; the bureau's."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from ruraledu.documents.models import GeneratedDocument
+from ruraledu.documents.services import self_assessment_generate
+from ruraledu.indicators.models import IndicatorValue
+
+from .helpers import docx_text, read_docx
+
+YEAR = 2025
+# school A: r2 (骨干教师 per 100 pupils) 0.5 against 1.0 with 400 pupils: 2 teachers short
+VALUES = {
+    "r1": (5.0, 4.2, "pass", 20, 400),
+    "r2": (0.5, 1.0, "fail", 2, 400),
+    "r3": (1.0, 0.9, "pass", 4, 400),
+    "r4": (5.0, 4.5, "pass", 2000, 400),
+    "r5": (8.0, 7.5, "pass", 3200, 400),
+    "r6": (2500.0, 2000, "pass", 1000000, 400),
+    "r7": (2.5, 2.3, "pass", 10, 400),
+}
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "files"
+
+
+@pytest.fixture
+def stored(zichuan_plan, school_a, district):
+    now = timezone.now()
+    for key, (value, threshold, mark, numerator, denominator) in VALUES.items():
+        IndicatorValue.objects.create(
+            code=f"yzjh_{key}",
+            unit=school_a.org_unit,
+            year=YEAR,
+            value=value,
+            numerator=numerator,
+            denominator=denominator,
+            details={"threshold": threshold, "mark": mark},
+            computed_at=now,
+        )
+        IndicatorValue.objects.create(
+            code=f"yzjh_cv_{key}_primary",
+            unit=district,
+            year=YEAR,
+            value=0.321,
+            details={"limit": 0.5, "mark": "pass"},
+            computed_at=now,
+        )
+    IndicatorValue.objects.create(
+        code="yzjh_r1", unit=district, year=YEAR, value=5.0, computed_at=now
+    )
+    IndicatorValue.objects.create(
+        code="yzjh_school_compliance_rate",
+        unit=school_a.org_unit,
+        year=YEAR,
+        value=0,
+        numerator=0,
+        denominator=1,
+        details={"verdict": False, "partial": 0.85},
+        computed_at=now,
+    )
+    return school_a
+
+
+def test_it_tables_the_stored_resource_values_and_coefficients(stored, district_admin):
+    document = self_assessment_generate(actor=district_admin, framework="yzjh", year=YEAR)
+    docx = read_docx(document.file)
+    text = docx_text(docx)
+    assert document.title == f"示例区县域义务教育优质均衡发展自评报告（{YEAR}学年）"
+    assert [p.text for p in docx.paragraphs if p.style.name == "Heading 1"] == [
+        "一、基本情况",
+        "二、评估指标达成情况",
+        "三、资源配置（逐校与校际差异系数）",
+        "四、存在的问题",
+        "五、整改措施",
+    ]
+    # the school's row: each stored value with its mark, and the verdict
+    row = next(
+        [c.text for c in r.cells]
+        for t in docx.tables
+        for r in t.rows
+        if r.cells[0].text == "甲镇中心小学"
+    )
+    assert row == ["甲镇中心小学", "5√", "0.5×", "1√", "5√", "8√", "2500√", "2.5√", "未达标"]
+    # the coefficient table: the stored value against its limit
+    coefficients = next(t for t in docx.tables if t.rows[0].cells[0].text == "指标")
+    assert coefficients.rows[1].cells[1].text == "0.321 / 0.5（达标）"
+    # problems and measures from the failing school: 2 teachers short (还需)
+    assert (
+        "1 所学校未达到逐校标准（共 1 所），短板指标：每百名学生拥有县级以上骨干教师数 1 所。"
+        in text
+    )
+    assert "每百名学生拥有县级以上骨干教师数：1 所学校未达标，甲镇中心小学还需 2 人。" in text
+    assert "尚未在平台开展" in text
+
+
+@pytest.mark.parametrize("persona", ["district_leader", "town_officer", "school_clerk"])
+def test_only_the_bureau_generates_it(client, stored, request, persona):
+    client.force_login(request.getfixturevalue(persona))
+    response = client.post(reverse("documents:self_assessment_generate"), {"year": YEAR})
+    assert response.status_code == 404 and GeneratedDocument.objects.count() == 0
+
+
+def test_the_yzjh_page_offers_it_to_the_bureau(client, stored, district_admin):
+    client.force_login(district_admin)
+    page = client.get(reverse("dashboards:yzjh")).content.decode()
+    assert "生成自评报告" in page
+    response = client.post(reverse("documents:self_assessment_generate"), {"year": YEAR})
+    assert response.status_code == 302
+    assert GeneratedDocument.objects.get().kind == "self_assessment"
