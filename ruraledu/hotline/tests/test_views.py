@@ -131,3 +131,31 @@ def test_the_list_filters_overdue(client, district_admin, complaint, school_a):
     assert f"#{complaint.pk}" in response.text  # due 2025-10-20, long past
     response = client.get(reverse("hotline:complaint_list") + "?status=closed")
     assert f"#{complaint.pk}" not in response.text
+
+
+@pytest.mark.parametrize(
+    ("persona", "shown"),
+    [
+        ("district_admin", ["督学热线", "问责"]),
+        ("school_clerk", ["督学热线", "问责"]),
+        ("department_reporter", ["督学热线", "问责"]),
+    ],
+)
+def test_the_menu_offers_the_hotline_and_accountability(client, request, persona, shown):
+    client.force_login(request.getfixturevalue(persona))
+    groups = dict(client.get(reverse("hotline:complaint_list")).context["nav_groups"])
+    assert [label for label, _ in groups["热线与问责"]] == shown
+
+
+def test_the_daily_command_sends_reminders_once(district_admin, complaint, school_a):
+    from django.core.management import call_command
+
+    assign(complaint, district_admin, unit=school_a.org_unit)
+    out = io.StringIO()
+    call_command("hotline_remind", stdout=out)
+    call_command("hotline_remind", stdout=out)
+    # due 2025-10-20, long past: the bureau is told once (the school has no account here)
+    assert out.getvalue().splitlines() == [
+        "即将到期提醒 0 条；逾期提醒 1 条",
+        "即将到期提醒 0 条；逾期提醒 0 条",
+    ]
