@@ -3,7 +3,7 @@
 from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import Reach, is_bureau
 
-from . import diagnosis, progress_report, self_assessment
+from . import diagnosis, notices, progress_report, self_assessment
 from .engine import Kind
 
 
@@ -47,5 +47,50 @@ KINDS: dict[str, Kind] = {
         write_body=self_assessment.write_body,
         allowed=is_bureau,
         placeholders={"year": ("学年（如“2025”）", lambda c: str(c["year"] or ""))},
+    ),
+    "rectification_notice": Kind(
+        code="rectification_notice",
+        label="整改通知书",
+        template="rectification_notice.docx",
+        build_context=notices.rectification_context,
+        write_body=notices.rectification_body,
+        allowed=reaches_units,
+        placeholders={
+            "number": ("文号（如“川教督整〔2026〕12号”）", lambda c: c["notice"].label),
+            "addressee": ("主送单位（学校）", lambda c: c["notice"].school.org_unit.name),
+            "issued_on": (
+                "下发日期",
+                lambda c: "{0.year}年{0.month}月{0.day}日".format(c["notice"].issued_on),
+            ),
+        },
+        versioned=False,
+        issuer=lambda c: "区教体局督导室",
+        dated=lambda c: c["notice"].issued_on,
+    ),
+    "return_notice": Kind(
+        code="return_notice",
+        label="限期返校通知书",
+        template="return_notice.docx",
+        build_context=notices.return_context,
+        write_body=notices.return_body,
+        allowed=reaches_units,
+        placeholders={
+            "number": (
+                "文号（如“昆仑镇教育办〔2025〕3号”）",
+                lambda c: f"{c['notice'].town.name}教育办{c['notice'].label}",
+            ),
+            "addressee": (
+                "监护人",
+                lambda c: f"{c['notice'].guardian}（{c['case'].person.name}的监护人）",
+            ),
+            "issued_on": (
+                "发出日期",
+                lambda c: "{0.year}年{0.month}月{0.day}日".format(c["notice"].issued_on),
+            ),
+        },
+        versioned=False,
+        issuer=lambda c: f"{c['notice'].town.name}人民政府（教育办）",
+        dated=lambda c: c["notice"].issued_on,
+        write_after=notices.return_stub,
     ),
 }

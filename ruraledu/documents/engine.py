@@ -52,6 +52,9 @@ class Kind:
     # kind-specific placeholders: name -> (description, context -> text)
     placeholders: dict[str, tuple[str, Callable[[dict], str]]] = field(default_factory=dict)
     versioned: bool = True  # its figures come from stored indicator values
+    issuer: Callable[[dict], str] | None = None  # 发文机关 when not the bureau
+    dated: Callable[[dict], object] | None = None  # 成文日期 when not the day it is made
+    write_after: Callable[[object, dict], None] | None = None  # after the 落款 (a receipt)
 
     def placeholder_help(self) -> dict[str, str]:
         return {**COMMON_PLACEHOLDERS, **{k: v[0] for k, v in self.placeholders.items()}}
@@ -71,13 +74,14 @@ def placeholder_values(kind: Kind, context: dict) -> dict[str, str]:
     stamp = f"（生成时间：{generated_at:%Y年%m月%d日 %H:%M}）"
     if version:
         stamp = f"（数据版本：{version}；生成时间：{generated_at:%Y年%m月%d日 %H:%M}）"
+    day = kind.dated(context) if kind.dated else generated_at
     values = {
         "title": context["title"],
         "stamp": stamp,
         "data_version": version,
         "generated_at": f"{generated_at:%Y年%m月%d日 %H:%M}",
-        "date": f"{generated_at.year}年{generated_at.month}月{generated_at.day}日",
-        "issuer": issuer(),
+        "date": f"{day.year}年{day.month}月{day.day}日",
+        "issuer": kind.issuer(context) if kind.issuer else issuer(),
         "body": BODY_MARKER,
     }
     for name, (_, value_of) in kind.placeholders.items():
@@ -143,6 +147,8 @@ def render_context(kind: Kind, context: dict, *, template: bytes | None = None) 
     document = fill(template, placeholder_values(kind, context))
     apply_gongwen(document)
     write_at_marker(document, lambda d: kind.write_body(d, context))
+    if kind.write_after:
+        kind.write_after(document, context)
     properties = document.core_properties
     properties.title = context["title"]
     version = context.get("data_version", "")

@@ -250,3 +250,20 @@ def self_assessment_generate(*, actor, framework: str, year: int | None = None):
         period_label=f"{context['year']}学年" if context["year"] else "",
         parameters={"framework": framework, "year": context["year"]},
     )
+
+
+def notice_document(*, kind_code: str, notice, fmt: str, actor) -> tuple[bytes, str]:
+    """A notice as .docx or PDF, rendered now from the record its app keeps (not stored). The
+    caller has checked that the actor may print that notice."""
+    from .pdf import docx_to_pdf
+
+    kind = KINDS[kind_code]
+    if fmt not in ("docx", "pdf") or not kind.allowed(actor):
+        raise Http404
+    template = template_in_use(kind.code)
+    data, context = engine.render(kind, template=template_bytes(template), notice=notice)
+    label = kind.placeholders["number"][1](context)
+    name = f"{kind.label}{label}"
+    if fmt == "pdf":
+        return docx_to_pdf(data), f"{name}.pdf"
+    return data, f"{name}.docx"

@@ -29,6 +29,16 @@ urlpatterns = [
         views.SelfAssessmentGenerateView.as_view(),
         name="self_assessment_generate",
     ),
+    path(
+        "notices/rectification/<int:pk>.<str:fmt>",
+        views.RectificationNoticeDownloadView.as_view(),
+        name="rectification_notice_download",
+    ),
+    path(
+        "notices/return/<int:pk>.<str:fmt>",
+        views.ReturnNoticeDownloadView.as_view(),
+        name="return_notice_download",
+    ),
     path("templates/", views.TemplateListView.as_view(), name="template_list"),
     path(
         "templates/<str:kind>/upload/",

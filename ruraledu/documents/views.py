@@ -227,3 +227,63 @@ class SelfAssessmentGenerateView(LoginRequiredMixin, View):
             return redirect("documents:document_list")
         messages.success(request, f"已生成《{document.title}》，PDF 随后生成。")
         return redirect(f"{reverse('documents:document_list')}#doc-{document.pk}")
+
+
+def _download(data: bytes, name: str) -> HttpResponse:
+    extension = name.rsplit(".", 1)[-1]
+    response = HttpResponse(data, content_type=CONTENT_TYPES[extension])
+    response["Content-Disposition"] = _attachment(name)
+    return response
+
+
+class RectificationNoticeDownloadView(LoginRequiredMixin, View):
+    """整改通知书 as Word or PDF for those who see the school (as its print page)."""
+
+    def get(self, request, pk: int, fmt: str):
+        from django.shortcuts import get_object_or_404
+
+        from ruraledu.accounts.choices import Action
+        from ruraledu.accounts.policy import Reach
+        from ruraledu.supervision.models import RectificationNotice
+
+        notice = get_object_or_404(
+            RectificationNotice.objects.select_related("school__org_unit", "visit__kind"), pk=pk
+        )
+        if not Reach(request.user, Action.VIEW).covers(notice.school.org_unit.path):
+            raise Http404("没有找到该记录。")
+        data, name = services.notice_document(
+            kind_code="rectification_notice", notice=notice, fmt=fmt, actor=request.user
+        )
+        return _download(data, name)
+
+
+class ReturnNoticeDownloadView(LoginRequiredMixin, View):
+    """限期返校通知书 as Word or PDF: it names the child, so only those who may print it (the
+    town's care roles, the bureau); each download is logged like a print."""
+
+    def get(self, request, pk: int, fmt: str):
+        from django.shortcuts import get_object_or_404
+
+        from ruraledu.audit.utils import request_address
+        from ruraledu.care.models import ReturnNotice
+        from ruraledu.care.permissions import may_escalate
+        from ruraledu.core.models import PersonalDataAccess
+
+        notice = get_object_or_404(
+            ReturnNotice.objects.select_related(
+                "case__person", "case__town", "case__school__org_unit", "town"
+            ),
+            pk=pk,
+        )
+        if not may_escalate(request.user, notice.case):
+            raise Http404("没有找到该通知书。")
+        data, name = services.notice_document(
+            kind_code="return_notice", notice=notice, fmt=fmt, actor=request.user
+        )
+        PersonalDataAccess.objects.create(
+            user=request.user,
+            subject=f"care.dropoutcase:{notice.case.pk}",
+            purpose="notice_download",
+            address=request_address(request),
+        )
+        return _download(data, name)
