@@ -11,7 +11,8 @@ from ruraledu.core.models import PersonalDataAccess
 from .choices import ComplaintStatus
 from .models import Complaint
 
-SUBJECT = "hotline.complaint"
+# not an "app.model" label: the access log page resolves those to people (name, masked ID)
+SUBJECT = "热线来电人"
 
 
 def complaint_list(

@@ -25,7 +25,7 @@ def test_the_bureau_sees_the_caller_and_the_read_is_logged(client, district_admi
     assert response.status_code == 200
     assert CALLER[0] in response.text and CALLER[1] in response.text
     access = PersonalDataAccess.objects.get()
-    assert (access.user, access.subject) == (district_admin, f"hotline.complaint:{complaint.pk}")
+    assert (access.user, access.subject) == (district_admin, f"热线来电人:{complaint.pk}")
 
 
 @pytest.mark.parametrize("persona", ["district_leader", "town_officer", "school_clerk"])
@@ -40,6 +40,13 @@ def test_everyone_else_sees_the_complaint_without_the_caller(
     assert CALLER[0] not in response.text and CALLER[1] not in response.text
     assert HIDDEN in response.text
     assert not PersonalDataAccess.objects.exists()
+
+
+def test_the_access_log_page_lists_a_caller_read(client, district_admin, complaint):
+    detail(client, district_admin, complaint)
+    response = client.get(reverse("audit:personal_access_list"))
+    assert response.status_code == 200
+    assert f"热线来电人:{complaint.pk}" in response.text
 
 
 def test_a_technician_superuser_does_not_see_the_caller(client, complaint):
