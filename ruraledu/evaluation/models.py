@@ -162,6 +162,8 @@ class ExpertReview(models.Model):
         related_name="+",
     )
     reviewed_at = models.DateTimeField("评审时间")
+    # the lead expert's or the bureau's: the item's verdict; others are opinions beside it
+    is_final = models.BooleanField("最终结论", default=True)
 
     class Meta:
         verbose_name = "专家评审意见"
@@ -277,3 +279,25 @@ class AnswerCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hour:%Y-%m-%d %H}时 {self.count}"
+
+
+class EvaluationExpert(models.Model):
+    """An expert (评估专家) the bureau assigned to one evaluation: they see that evaluation only
+    and give opinions on its judged items; the lead expert's opinion is the item's verdict."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="experts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="专家", on_delete=models.CASCADE, related_name="+"
+    )
+    is_lead = models.BooleanField("组长", default=False)
+    assigned_at = models.DateTimeField("分派时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "评估专家"
+        verbose_name_plural = "评估专家"
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "user"], name="evaluation_expert_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}{'（组长）' if self.is_lead else ''}"

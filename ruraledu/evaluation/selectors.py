@@ -20,16 +20,27 @@ from .verdicts import ItemResult, measured_verdict, overall, parts
 
 
 def may_view_evaluation(user) -> bool:
-    """The district's evaluation is read by roles that see the whole district."""
+    """The district's evaluations are read by roles that see the whole district."""
     return Reach(user, Action.VIEW).whole_tree
 
 
-def evaluation_get(*, user, framework: str, year: int) -> Evaluation:
-    if not may_view_evaluation(user) or framework not in Framework.values:
-        raise Http404("没有这项评估，或不在您的权限范围内。")
-    from .services import evaluation_get_or_create
+def assigned_evaluations(user):
+    """The evaluations an expert was assigned to (an expert sees no other)."""
+    if not user.is_authenticated:
+        return Evaluation.objects.none()
+    return Evaluation.objects.filter(experts__user=user)
 
-    return evaluation_get_or_create(framework=framework, year=year)
+
+def evaluation_get(*, user, framework: str, year: int) -> Evaluation:
+    if framework in Framework.values:
+        if may_view_evaluation(user):
+            from .services import evaluation_get_or_create
+
+            return evaluation_get_or_create(framework=framework, year=year)
+        found = assigned_evaluations(user).filter(framework=framework, year=year).first()
+        if found is not None:
+            return found
+    raise Http404("没有这项评估，或不在您的权限范围内。")
 
 
 def item_get(*, evaluation: Evaluation, code: str) -> EvaluationItem:
@@ -123,9 +134,14 @@ def _has_survey(evaluation: Evaluation) -> bool:
 
 def _item_result(item, stored, figures, history, survey) -> ItemResult:
     if item.kind in (ItemKind.EVIDENCE, ItemKind.VETO):
-        latest = history[0] if history else None
+        # the latest final verdict decides; experts' opinions after it are shown beside it
+        latest = next((r for r in history if r.is_final), None)
         verdict = latest.verdict if latest else Verdict.PENDING
-        basis = "专家评审" if latest else "待专家评审"
+        opinions = {r.verdict for r in history if not r.is_final}
+        if latest is None:
+            basis = "专家意见待组长认定" if opinions else "待专家评审"
+        else:
+            basis = "专家评审（意见不一致）" if opinions - {latest.verdict} else "专家评审"
         return ItemResult(item, verdict, basis=basis, review=latest, history=history)
     if item.kind == ItemKind.SURVEY:
         if survey is None or survey.rate is None:
@@ -158,12 +174,14 @@ def _item_result(item, stored, figures, history, survey) -> ItemResult:
 
 
 def evidence_get(*, user, pk: int) -> ItemEvidence:
-    """A file is served to whoever sees the district's evaluation, or, for a school's own
-    file, to the users whose view reaches the school."""
+    """A file is served to whoever sees the district's evaluations, to the experts of its
+    evaluation, and, for a school's own file, to the users whose view reaches the school."""
     file = ItemEvidence.objects.select_related("school").filter(pk=pk).first()
     reach = Reach(user, Action.VIEW)
     if file is None or not (
-        reach.whole_tree or (file.school is not None and reach.covers(file.school.path))
+        reach.whole_tree
+        or (file.school is not None and reach.covers(file.school.path))
+        or assigned_evaluations(user).filter(pk=file.evaluation_id).exists()
     ):
         raise Http404("没有这份材料，或不在您的权限范围内。")
     return file

@@ -15,7 +15,15 @@ from ruraledu.audit.services import audit_record, snapshot
 from ruraledu.reporting.evidence import EvidenceRefused, check_evidence
 
 from .choices import Comparator, ItemKind
-from .models import AnnualFigure, Evaluation, EvaluationItem, ExpertReview, ItemEvidence, Survey
+from .models import (
+    AnnualFigure,
+    Evaluation,
+    EvaluationExpert,
+    EvaluationItem,
+    ExpertReview,
+    ItemEvidence,
+    Survey,
+)
 
 NOT_BUREAU = "只有区教体局可以修改督导评估。"
 
@@ -172,12 +180,46 @@ def figure_set(
     return figure
 
 
+def reviewer_role(user, evaluation: Evaluation) -> str | None:
+    """ "final" for the bureau and the lead expert, "opinion" for another assigned expert,
+    None for everyone else."""
+    if is_bureau(user):
+        return "final"
+    expert = EvaluationExpert.objects.filter(evaluation=evaluation, user=user).first()
+    if expert is None:
+        return None
+    return "final" if expert.is_lead else "opinion"
+
+
+@transaction.atomic
+def expert_assign(*, evaluation: Evaluation, actor, user, is_lead: bool) -> EvaluationExpert:
+    """The bureau assigns an expert (or changes who leads); one lead per evaluation."""
+    _ensure_bureau(actor)
+    _ensure_open(evaluation)
+    if is_lead:
+        EvaluationExpert.objects.filter(evaluation=evaluation, is_lead=True).update(is_lead=False)
+    expert, created = EvaluationExpert.objects.update_or_create(
+        evaluation=evaluation, user=user, defaults={"is_lead": is_lead}
+    )
+    audit_record(
+        actor=actor,
+        instance=expert,
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        after={"evaluation": str(evaluation), "user": user.get_username(), "is_lead": is_lead},
+        summary=f"分派评估专家：{evaluation} {user.get_username()}{'（组长）' if is_lead else ''}",
+    )
+    return expert
+
+
 @transaction.atomic
 def review_add(
     *, evaluation: Evaluation, item: EvaluationItem, actor, verdict: str, comment: str
 ) -> ExpertReview:
-    """An expert's verdict with comment; earlier verdicts stay as the item's history."""
-    _ensure_bureau(actor)
+    """An expert's verdict with comment; earlier verdicts stay as the item's history. The
+    bureau's and the lead expert's are final; other assigned experts' stand beside them."""
+    role = reviewer_role(actor, evaluation)
+    if role is None:
+        raise Http404(NOT_BUREAU)
     _ensure_open(evaluation)
     if item.kind not in (ItemKind.EVIDENCE, ItemKind.VETO):
         raise ValidationError("该指标由数据或问卷认定，不需要专家评审。")
@@ -196,6 +238,7 @@ def review_add(
         comment=comment,
         reviewer=actor,
         reviewed_at=timezone.now(),
+        is_final=role == "final",
     )
     review.full_clean()
     review.save()

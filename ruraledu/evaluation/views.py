@@ -41,8 +41,12 @@ class EvaluationIndexView(LoginRequiredMixin, TemplateView):
     template_name = "evaluation/evaluation_index.html"
 
     def get_context_data(self, **kwargs):
-        if not selectors.may_view_evaluation(self.request.user):
-            raise Http404("没有这项评估，或不在您的权限范围内。")
+        user = self.request.user
+        if not selectors.may_view_evaluation(user):
+            assigned = list(selectors.assigned_evaluations(user))
+            if not assigned:
+                raise Http404("没有这项评估，或不在您的权限范围内。")
+            return super().get_context_data(assigned=assigned, **kwargs)
         years = sorted(
             set(IndicatorValue.objects.values_list("year", flat=True).distinct()), reverse=True
         ) or [current_school_year()]
@@ -93,7 +97,9 @@ class ItemDetailView(EvaluationMixin, TemplateView):
         sheet = selectors.evaluation_sheet(self.evaluation)
         result = next(r for r in sheet["results"] if r.item.pk == item.pk)
         bureau = is_bureau(self.request.user)
+        role = services.reviewer_role(self.request.user, self.evaluation)
         return super().get_context_data(
+            may_review=role is not None,
             evaluation=self.evaluation,
             item=item,
             result=result,
@@ -117,7 +123,12 @@ class ItemActionView(EvaluationMixin, View):
 
     form_class = None
 
+    def permitted(self) -> bool:
+        return is_bureau(self.request.user)
+
     def post(self, request, framework, year, code):
+        if not self.permitted():
+            raise Http404(services.NOT_BUREAU)
         item = selectors.item_get(evaluation=self.evaluation, code=code)
         form = self.form_class(request.POST, request.FILES)
         if not form.is_valid():
@@ -166,6 +177,9 @@ class ItemEvidenceView(ItemActionView):
 
 class ItemReviewView(ItemActionView):
     form_class = ReviewForm
+
+    def permitted(self) -> bool:
+        return services.reviewer_role(self.request.user, self.evaluation) is not None
 
     def act(self, item, data):
         services.review_add(

@@ -67,7 +67,7 @@ def test_the_bureau_reviews_and_a_changed_verdict_keeps_its_history(client, yzjh
     detail = client.get(
         reverse("evaluation:item_detail", args=[Framework.YZJH, YEAR, "G01"])
     ).content.decode()
-    assert "已被后来的意见取代" in detail
+    assert "已被后来的结论取代" in detail
 
 
 def test_a_figure_without_its_source_document_is_refused(client, yzjh, district_admin):

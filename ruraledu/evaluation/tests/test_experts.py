@@ -1,0 +1,82 @@
+"""评估专家: the bureau assigns experts to one evaluation; an expert sees that evaluation only;
+an expert's opinion stands beside the item, the lead expert's decides it, and a disagreement
+shows."""
+
+import pytest
+from django.http import Http404
+from django.urls import reverse
+
+from ruraledu.accounts.tests.factories import UserFactory
+from ruraledu.evaluation.choices import Framework, Verdict
+from ruraledu.evaluation.models import AnnualFigure, ExpertReview
+from ruraledu.evaluation.selectors import evaluation_sheet
+from ruraledu.evaluation.services import expert_assign, review_add
+
+from .conftest import YEAR, item
+
+
+@pytest.fixture
+def experts(yzjh, district_admin):
+    member, lead = UserFactory(username="expert"), UserFactory(username="lead")
+    expert_assign(evaluation=yzjh, actor=district_admin, user=member, is_lead=False)
+    expert_assign(evaluation=yzjh, actor=district_admin, user=lead, is_lead=True)
+    return member, lead
+
+
+def _g01(evaluation):
+    return next(r for r in evaluation_sheet(evaluation)["results"] if r.item.code == "G01")
+
+
+def test_an_expert_sees_only_the_evaluation_assigned(client, experts, xqpjph):
+    member, _ = experts
+    client.force_login(member)
+    assert (
+        client.get(reverse("evaluation:evaluation_detail", args=["yzjh", YEAR])).status_code == 200
+    )
+    assert (
+        client.get(reverse("evaluation:evaluation_detail", args=["xqpjph", YEAR])).status_code
+        == 404
+    )
+    assert (
+        client.get(reverse("evaluation:evaluation_detail", args=["yzjh", YEAR - 1])).status_code
+        == 404
+    )
+    index = client.get(reverse("evaluation:evaluation_index")).content.decode()
+    assert "2025学年县域义务教育优质均衡发展督导评估" in index
+    # and cannot enter figures
+    url = reverse("evaluation:item_figure", args=["yzjh", YEAR, "G13"])
+    assert client.post(url, {"value": "60"}).status_code == 404
+    assert not AnnualFigure.objects.exists()
+
+
+def test_an_opinion_waits_for_the_lead_and_a_disagreement_shows(yzjh, experts, xqpjph):
+    member, lead = experts
+    g01 = item(Framework.YZJH, "G01")
+    # when the member expert finds the layout sound
+    review_add(evaluation=yzjh, item=g01, actor=member, verdict="pass", comment="布局合理。")
+    # then it is an opinion: the item waits for the lead
+    result = _g01(yzjh)
+    assert (result.verdict, result.basis) == (Verdict.PENDING, "专家意见待组长认定")
+    # when the lead disagrees
+    review_add(evaluation=yzjh, item=g01, actor=lead, verdict="fail", comment="两所学校选址不当。")
+    # then the lead decides and the disagreement shows
+    result = _g01(yzjh)
+    assert (result.verdict, result.basis) == (Verdict.FAIL, "专家评审（意见不一致）")
+    assert [r.is_final for r in ExpertReview.objects.order_by("pk")] == [False, True]
+    # an expert of one evaluation gives no opinion on another
+    with pytest.raises(Http404):
+        review_add(
+            evaluation=xqpjph,
+            item=item(Framework.XQPJPH, "G1"),
+            actor=lead,
+            verdict="pass",
+            comment="好",
+        )
+
+
+def test_one_lead_per_evaluation(yzjh, experts, district_admin):
+    member, lead = experts
+    expert_assign(evaluation=yzjh, actor=district_admin, user=member, is_lead=True)
+    assert list(yzjh.experts.filter(is_lead=True).values_list("user__username", flat=True)) == [
+        "expert"
+    ]
