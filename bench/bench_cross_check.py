@@ -115,29 +115,41 @@ def main():
     parser.add_argument("--postgres", metavar="URL")
     parser.add_argument("--scale", choices=("district", "city"), default="district")
     parser.add_argument("--districts", type=int, default=None, help="city scale: default 10")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the data of an earlier run (findings emptied)"
+    )
     args = parser.parse_args()
     districts = 1 if args.scale == "district" else (args.districts or 10)
     workdir = tempfile.mkdtemp(prefix="bench-cross-check-")
-    os.environ.setdefault("DATA_KEY_FILE", f"{workdir}/data.key")
+    # a reused database needs the key it was written with
+    os.environ.setdefault("DATA_KEY_FILE", os.environ.get("BENCH_KEY_FILE", f"{workdir}/data.key"))
     django_on(args.postgres)
     from django.db import connection, transaction
+    from django.db.models import Count
 
     from ruraledu.care.crosscheck import cross_check
-    from ruraledu.care.models import CrossCheckRun
+    from ruraledu.care.models import CrossCheckRun, Finding, ListEntry
     from ruraledu.demo.generator import runner
     from ruraledu.students.models import Enrolment
 
     started = time.perf_counter()
-    runner.orgunits_load(runner.ORG_FILE)
-    runner.demo_generate(
-        scale=args.scale,
-        years=[YEAR - 1, YEAR],
-        seed=1,
-        districts=districts if args.scale == "city" else None,
-        progress=lambda *a: None,
-    )
-    counts = build_lists(random.Random(1), REGISTER * districts)
-    print(f"generated in {time.perf_counter() - started:.1f} s (not part of the figures)")
+    if args.reuse and ListEntry.objects.filter(year=YEAR).exists():
+        Finding.objects.all().delete()
+        CrossCheckRun.objects.all().delete()
+        rows = ListEntry.objects.filter(year=YEAR).values("kind").annotate(n=Count("pk"))
+        counts = {row["kind"]: row["n"] for row in rows}
+        print("reusing the data of an earlier run")
+    else:
+        runner.orgunits_load(runner.ORG_FILE)
+        runner.demo_generate(
+            scale=args.scale,
+            years=[YEAR - 1, YEAR],
+            seed=1,
+            districts=districts if args.scale == "city" else None,
+            progress=lambda *a: None,
+        )
+        counts = build_lists(random.Random(1), REGISTER * districts)
+        print(f"generated in {time.perf_counter() - started:.1f} s (not part of the figures)")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

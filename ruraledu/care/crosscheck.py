@@ -21,7 +21,7 @@ case is linked to it.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from ruraledu.core.bulk import chunked, insert_rows, select_in, update_rows
@@ -145,9 +145,12 @@ def cross_check(*, year: int, run: CrossCheckRun, progress: Progress | None = No
     }
     # persons by blind index: the children on the lists and the suspected dropouts
     person_fields = ("id_index", "pk", "name", "id_hint", "birth_date")
+    # a semi-join in the database: hundreds of thousands of keys sent back as IN lists cost
+    # far more than letting the database match the two indexes
+    on_lists = ListEntry.objects.filter(year=year).values("id_index")
     person_of: dict[str, tuple] = {
         row[0]: row
-        for row in select_in(StudentPerson, person_fields, "id_index", sorted(any_entry))
+        for row in StudentPerson.objects.filter(id_index__in=on_lists).values_list(*person_fields)
     }
     missing = set(dropouts) - {row[1] for row in person_of.values()}
     for row in select_in(StudentPerson, person_fields, "id", sorted(missing)):
@@ -265,7 +268,7 @@ def _store(year: int, run: CrossCheckRun, wanted: dict, open_case: dict, stats: 
         if reason and cleared_basis != values[basis_at]:
             reopen.append(pk)
         if old != values or not present or linked_now != linked:
-            changes.append((*values, True, linked_now, pk))
+            changes.append((*values, True, linked_now, run.pk, pk))
             stats.linked += linked_now != linked and linked_now is not None
         else:
             stats.unchanged += 1
@@ -291,8 +294,8 @@ def _store(year: int, run: CrossCheckRun, wanted: dict, open_case: dict, stats: 
         ),
         new,
     )
-    update_rows(Finding, (*VALUES, "present", "case"), changes)
-    update_rows(Finding, ("present",), [(False, pk) for (pk,) in gone])
+    update_rows(Finding, (*VALUES, "present", "case", "seen_run"), changes)
+    update_rows(Finding, ("present", "seen_run"), [(False, run.pk, pk) for (pk,) in gone])
     if reopen:
         for chunk in chunked(reopen):
             Finding.objects.filter(pk__in=chunk).update(
@@ -302,7 +305,6 @@ def _store(year: int, run: CrossCheckRun, wanted: dict, open_case: dict, stats: 
                 cleared_at=None,
                 cleared_basis="",
             )
-    Finding.objects.filter(Q(year=year) & Q(present=True)).update(seen_run=run)
     stats.created, stats.updated, stats.gone = len(new), len(changes), len(gone)
     stats.reopened = len(reopen)
     stats.linked += sum(1 for row in new if row[-4] is not None)

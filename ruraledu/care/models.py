@@ -397,8 +397,10 @@ class Finding(models.Model):
     found_run = models.ForeignKey(
         CrossCheckRun, verbose_name="首次发现", on_delete=models.PROTECT, related_name="+"
     )
+    # the last run that changed the row; an unchanged row is not rewritten (at city scale that
+    # rewrite of every row was most of a repeated run)
     seen_run = models.ForeignKey(
-        CrossCheckRun, verbose_name="最近比对", on_delete=models.PROTECT, related_name="+"
+        CrossCheckRun, verbose_name="最近变化的比对", on_delete=models.PROTECT, related_name="+"
     )
     case = models.ForeignKey(
         DropoutCase,
