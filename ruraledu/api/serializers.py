@@ -1,0 +1,203 @@
+"""Response shapes (read-only model serializers) and request bodies (strict)."""
+
+from rest_framework import serializers
+
+from ruraledu.indicators.models import IndicatorValue, RecomputeJob, TargetState, TargetStatusChange
+from ruraledu.orgunits.models import OrgUnit, School
+from ruraledu.plans.models import Project, Section, Target
+from ruraledu.reporting.models import ProgressReport, ReportingPeriod
+from ruraledu.spreadsheets.models import ImportJob
+
+from .base import StrictSerializer
+
+
+class OrgUnitSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+
+    class Meta:
+        model = OrgUnit
+        fields = ["code", "name", "kind", "parent", "path", "depth", "is_active"]
+
+
+class SchoolSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(source="org_unit.code", read_only=True)
+    name = serializers.CharField(source="org_unit.name", read_only=True)
+    parent = serializers.CharField(source="org_unit.parent.code", read_only=True, allow_null=True)
+
+    class Meta:
+        model = School
+        fields = [
+            "code",
+            "name",
+            "parent",
+            "stage",
+            "ownership",
+            "is_inclusive",
+            "urban_rural_code",
+            "is_town_seat",
+            "campus_type",
+        ]
+
+
+class SectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Section
+        fields = ["id", "number", "kind", "title", "text"]
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    section = serializers.IntegerField(source="section.number", read_only=True)
+
+    class Meta:
+        model = Project
+        fields = ["id", "number", "name", "section", "tasks_text", "goals_text"]
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    project = serializers.IntegerField(source="project.number", read_only=True, allow_null=True)
+    section = serializers.IntegerField(source="section.number", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Target
+        fields = [
+            "id",
+            "code",
+            "text",
+            "kind",
+            "project",
+            "section",
+            "due_date",
+            "recurrence",
+            "scope",
+            "comparator",
+            "threshold",
+            "threshold_max",
+            "unit",
+            "indicator_code",
+        ]
+
+
+class IndicatorDefinitionSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    definition = serializers.CharField()
+    unit = serializers.CharField()
+    higher_is_better = serializers.BooleanField()
+    numerator_label = serializers.CharField()
+    denominator_label = serializers.CharField()
+    has_denominator = serializers.SerializerMethodField()
+
+    def get_has_denominator(self, indicator) -> bool:
+        return indicator.denominator is not None
+
+
+class IndicatorValueSerializer(serializers.ModelSerializer):
+    unit = serializers.CharField(source="unit.code", read_only=True)
+
+    class Meta:
+        model = IndicatorValue
+        fields = ["code", "unit", "year", "value", "numerator", "denominator", "computed_at"]
+
+
+class TargetStateSerializer(serializers.ModelSerializer):
+    target = serializers.CharField(source="target.code", read_only=True)
+
+    class Meta:
+        model = TargetState
+        fields = ["target", "status", "value", "value_year", "projected", "note", "evaluated_at"]
+
+
+class TargetStatusChangeSerializer(serializers.ModelSerializer):
+    target = serializers.CharField(source="target.code", read_only=True)
+
+    class Meta:
+        model = TargetStatusChange
+        fields = ["id", "target", "previous", "status", "value", "changed_at"]
+
+
+class ReportingPeriodSerializer(serializers.ModelSerializer):
+    project = serializers.IntegerField(source="project.number", read_only=True)
+
+    class Meta:
+        model = ReportingPeriod
+        fields = [
+            "id",
+            "project",
+            "frequency",
+            "label",
+            "starts_on",
+            "ends_on",
+            "deadline",
+            "deadline_provisional",
+        ]
+
+
+class ProgressReportSerializer(serializers.ModelSerializer):
+    unit = serializers.CharField(source="org_unit.code", read_only=True, allow_null=True)
+    department = serializers.CharField(source="department.code", read_only=True, allow_null=True)
+
+    class Meta:
+        model = ProgressReport
+        fields = [
+            "id",
+            "period",
+            "unit",
+            "department",
+            "status",
+            "version",
+            "submitted_at",
+            "reviewed_at",
+            "updated_at",
+        ]
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ImportJob
+        fields = [
+            "id",
+            "kind",
+            "year",
+            "filename",
+            "status",
+            "progress",
+            "total_rows",
+            "created_count",
+            "updated_count",
+            "unchanged_count",
+            "error_count",
+            "errors",
+            "message",
+            "created_at",
+        ]
+
+
+class RecomputeJobSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RecomputeJob
+        fields = ["id", "status", "progress", "message", "years", "created_at", "finished_at"]
+
+
+class ImportUploadSerializer(StrictSerializer):
+    kind = serializers.CharField(max_length=32, help_text="数据类型，如 schools、staff")
+    year = serializers.IntegerField(min_value=2000, max_value=2100, help_text="学年（起始年份）")
+    file = serializers.FileField(help_text="按导入模板填写的 .xlsx 文件")
+
+
+class RecomputeSerializer(StrictSerializer):
+    """A recompute of every indicator; the body may be empty."""
+
+
+class DataValueSerializer(StrictSerializer):
+    dataElement = serializers.CharField(max_length=64)
+    period = serializers.RegexField(r"^\d{4}$", help_text="学年的起始年份，如 2024")
+    orgUnit = serializers.CharField(max_length=32)
+    categoryOptionCombo = serializers.ChoiceField(
+        choices=["value", "numerator", "denominator"], required=False, default="value"
+    )
+    value = serializers.CharField(max_length=32, allow_blank=True)
+    comment = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class DataValueSetSerializer(StrictSerializer):
+    dataValues = DataValueSerializer(many=True, allow_empty=False, max_length=200_000)

@@ -1,0 +1,440 @@
+"""The API endpoints. Every queryset goes through the same scoping as the pages: a record the
+user cannot open is missing from lists and a 404 on its own."""
+
+import hashlib
+from pathlib import PurePosixPath
+
+from django.db.models import Count, Max
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ruraledu.audit.choices import AuditAction
+from ruraledu.audit.services import audit_record, snapshot
+from ruraledu.indicators.engine import REGISTRY
+from ruraledu.indicators.jobs import recompute_start
+from ruraledu.indicators.models import IndicatorValue, TargetState, TargetStatusChange
+from ruraledu.orgunits.models import OrgUnit, School
+from ruraledu.plans.models import Project, Section, Target
+from ruraledu.plans.selectors import plan_get_current
+from ruraledu.reporting.models import ProgressReport, ReportingPeriod
+from ruraledu.spreadsheets.base import get_importer
+from ruraledu.spreadsheets.models import ImportJob
+from ruraledu.spreadsheets.safety import UploadRefused, check_upload
+from ruraledu.spreadsheets.services import import_job_create
+
+from . import dhis2
+from . import serializers as s
+from .base import BodyLimitMixin
+
+ERROR = inline_serializer(
+    "Error",
+    {
+        "error": inline_serializer(
+            "ErrorBody",
+            {
+                "code": serializers.CharField(),
+                "message": serializers.CharField(),
+                "fields": serializers.DictField(required=False),
+            },
+        )
+    },
+)
+
+
+def _param(name: str, description: str, type_=str) -> OpenApiParameter:
+    return OpenApiParameter(name, type_, OpenApiParameter.QUERY, description=description)
+
+
+def _year(request) -> int | None:
+    raw = request.query_params.get("year")
+    if raw in (None, ""):
+        return None
+    if not raw.isdigit() or len(raw) != 4:
+        raise serializers.ValidationError({"year": ["学年应为四位数字，如 2024。"]})
+    return int(raw)
+
+
+class ListView(BodyLimitMixin, generics.ListAPIView):
+    pass
+
+
+class DetailView(BodyLimitMixin, generics.RetrieveAPIView):
+    pass
+
+
+# ------------------------------------------------------------------ org tree
+
+
+class UnitList(ListView):
+    """The org units the user may open (their subtree), filtered by parent or kind."""
+
+    serializer_class = s.OrgUnitSerializer
+
+    @extend_schema(
+        parameters=[_param("parent", "上级单位代码"), _param("kind", "单位类型")],
+        responses={200: s.OrgUnitSerializer(many=True)},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        units = OrgUnit.objects.for_user(self.request.user).select_related("parent")
+        if parent := self.request.query_params.get("parent"):
+            units = units.filter(parent__code=parent)
+        if kind := self.request.query_params.get("kind"):
+            units = units.filter(kind=kind)
+        return units.order_by("path")
+
+
+class UnitDetail(DetailView):
+    serializer_class = s.OrgUnitSerializer
+    lookup_field = "code"
+
+    def get_queryset(self):
+        return OrgUnit.objects.for_user(self.request.user).select_related("parent")
+
+
+class SchoolList(ListView):
+    serializer_class = s.SchoolSerializer
+
+    @extend_schema(parameters=[_param("under", "只列该单位（含下级）的学校，单位代码")])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        schools = School.objects.for_user(self.request.user).select_related("org_unit__parent")
+        if under := self.request.query_params.get("under"):
+            unit = OrgUnit.objects.for_user(self.request.user).filter(code=under).first()
+            if unit is None:
+                raise Http404
+            schools = schools.filter(org_unit__path__startswith=unit.path)
+        return schools.order_by("org_unit__path")
+
+
+class SchoolDetail(DetailView):
+    serializer_class = s.SchoolSerializer
+
+    def get_object(self):
+        return get_object_or_404(
+            School.objects.for_user(self.request.user).select_related("org_unit__parent"),
+            org_unit__code=self.kwargs["code"],
+        )
+
+
+# ------------------------------------------------------------------ the plan (every signed-in user)
+
+
+class SectionList(ListView):
+    serializer_class = s.SectionSerializer
+
+    def get_queryset(self):
+        return Section.objects.filter(plan=plan_get_current()).order_by("number")
+
+
+class ProjectList(ListView):
+    serializer_class = s.ProjectSerializer
+
+    def get_queryset(self):
+        return (
+            Project.objects.filter(plan=plan_get_current())
+            .select_related("section")
+            .order_by("number")
+        )
+
+
+class TargetList(ListView):
+    serializer_class = s.TargetSerializer
+
+    @extend_schema(parameters=[_param("project", "重点项目序号", int)])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        targets = Target.objects.filter(plan=plan_get_current()).select_related(
+            "project", "section"
+        )
+        project = self.request.query_params.get("project", "")
+        if project:
+            if not project.isdigit():
+                raise serializers.ValidationError({"project": ["重点项目序号应为整数。"]})
+            targets = targets.filter(project__number=int(project))
+        return targets.order_by("due_date", "code")
+
+
+class TargetStateList(ListView):
+    serializer_class = s.TargetStateSerializer
+
+    def get_queryset(self):
+        return (
+            TargetState.objects.filter(target__plan=plan_get_current())
+            .select_related("target")
+            .order_by("target__due_date", "target__code")
+        )
+
+
+class TargetStatusChangeList(ListView):
+    serializer_class = s.TargetStatusChangeSerializer
+
+    @extend_schema(parameters=[_param("target", "目标代码")])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        changes = TargetStatusChange.objects.filter(target__plan=plan_get_current()).select_related(
+            "target"
+        )
+        if target := self.request.query_params.get("target"):
+            changes = changes.filter(target__code=target)
+        return changes.order_by("-changed_at", "-pk")
+
+
+# ------------------------------------------------------------------ indicators
+
+
+class IndicatorList(BodyLimitMixin, APIView):
+    """The indicator registry: what each code measures (口径), numerator and denominator."""
+
+    @extend_schema(responses={200: s.IndicatorDefinitionSerializer(many=True)})
+    def get(self, request):
+        indicators = sorted(REGISTRY.values(), key=lambda i: i.code)
+        return Response(s.IndicatorDefinitionSerializer(indicators, many=True).data)
+
+
+class IndicatorDetail(BodyLimitMixin, APIView):
+    @extend_schema(responses={200: s.IndicatorDefinitionSerializer, 404: ERROR})
+    def get(self, request, code: str):
+        if code not in REGISTRY:
+            raise Http404
+        return Response(s.IndicatorDefinitionSerializer(REGISTRY[code]).data)
+
+
+VALUE_FILTERS = [
+    _param("code", "指标代码"),
+    _param("unit", "单位代码（只取该单位）"),
+    _param("under", "单位代码（该单位及全部下级）"),
+    _param("year", "学年的起始年份，如 2024", int),
+]
+
+
+def scoped_values(request):
+    """Stored values of the units the user may open, filtered by code, unit, subtree, year."""
+    values = IndicatorValue.objects.filter(
+        unit__in=OrgUnit.objects.for_user(request.user)
+    ).select_related("unit")
+    params = request.query_params
+    if code := params.get("code"):
+        values = values.filter(code=code)
+    if unit := params.get("unit"):
+        values = values.filter(unit__code=unit)
+    if under := params.get("under"):
+        root = OrgUnit.objects.for_user(request.user).filter(code=under).first()
+        if root is None:
+            raise Http404
+        values = values.filter(unit__path__startswith=root.path)
+    if (year := _year(request)) is not None:
+        values = values.filter(year=year)
+    return values
+
+
+def values_etag(request, values) -> str:
+    """Changes whenever a value in the selection is recomputed, added or removed."""
+    summary = values.aggregate(n=Count("pk"), last=Max("computed_at"), top=Max("pk"))
+    seed = f"{request.get_full_path()}|{summary['n']}|{summary['last']}|{summary['top']}"
+    return f'W/"{hashlib.sha256(seed.encode()).hexdigest()[:32]}"'
+
+
+def with_etag(request, values, build) -> Response:
+    etag = values_etag(request, values)
+    if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+        return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+    response = build()
+    response["ETag"] = etag
+    return response
+
+
+class ValueList(ListView):
+    """Stored indicator values with numerator and denominator. Send the ETag back in
+    If-None-Match: 304 (no body) while nothing in the selection has changed."""
+
+    serializer_class = s.IndicatorValueSerializer
+
+    @extend_schema(
+        parameters=VALUE_FILTERS,
+        responses={200: s.IndicatorValueSerializer(many=True), 304: None},
+    )
+    def get(self, request, *args, **kwargs):
+        return with_etag(request, self.get_queryset(), lambda: super(ValueList, self).get(request))
+
+    def get_queryset(self):
+        return scoped_values(self.request).order_by("code", "unit__path", "year")
+
+
+# ------------------------------------------------------------------ reporting
+
+
+class PeriodList(ListView):
+    serializer_class = s.ReportingPeriodSerializer
+
+    def get_queryset(self):
+        return ReportingPeriod.objects.filter(project__plan=plan_get_current()).select_related(
+            "project"
+        )
+
+
+class ReportList(ListView):
+    """Report states of the reports the user may open (as on the reporting pages)."""
+
+    serializer_class = s.ProgressReportSerializer
+
+    @extend_schema(parameters=[_param("period", "报告期编号", int), _param("status", "状态")])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        reports = ProgressReport.objects.for_user(self.request.user).select_related(
+            "org_unit", "department"
+        )
+        period = self.request.query_params.get("period", "")
+        if period:
+            if not period.isdigit():
+                raise serializers.ValidationError({"period": ["报告期编号应为整数。"]})
+            reports = reports.filter(period_id=int(period))
+        if state := self.request.query_params.get("status"):
+            reports = reports.filter(status=state)
+        return reports.order_by("-period__starts_on", "pk")
+
+
+class ReportDetail(DetailView):
+    serializer_class = s.ProgressReportSerializer
+
+    def get_queryset(self):
+        return ProgressReport.objects.for_user(self.request.user).select_related(
+            "org_unit", "department"
+        )
+
+
+# ------------------------------------------------------------------ imports and recompute
+
+
+class ImportJobList(BodyLimitMixin, generics.ListCreateAPIView):
+    """The user's own import jobs and their results; POST uploads a file (multipart) and
+    queues it through the same import machinery, with the same checks, as the upload page."""
+
+    serializer_class = s.ImportJobSerializer
+
+    def get_queryset(self):
+        return ImportJob.objects.for_user(self.request.user).order_by("-created_at", "-pk")
+
+    @extend_schema(
+        request={"multipart/form-data": s.ImportUploadSerializer},
+        responses={202: s.ImportJobSerializer, 400: ERROR, 403: ERROR, 413: ERROR},
+    )
+    def post(self, request):
+        body = s.ImportUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        kind, upload = body.validated_data["kind"], body.validated_data["file"]
+        try:
+            get_importer(kind)
+        except KeyError:
+            raise serializers.ValidationError({"kind": [f"未知的数据类型“{kind}”。"]}) from None
+        data = upload.read()
+        try:
+            check_upload(data, upload.name)
+        except UploadRefused as exc:
+            raise serializers.ValidationError({"file": [exc.message]}) from None
+        job = import_job_create(
+            kind=kind,
+            data=data,
+            filename=PurePosixPath(upload.name).name,
+            year=body.validated_data["year"],
+            user=request.user,
+        )
+        audit_record(
+            actor=request.user,
+            instance=job,
+            action=AuditAction.UPLOAD,
+            after=snapshot(job, ["kind", "year", "filename"]),
+            summary="通过接口上传导入文件",
+            address=request.META.get("REMOTE_ADDR"),
+        )
+        return Response(s.ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ImportJobDetail(DetailView):
+    serializer_class = s.ImportJobSerializer
+
+    def get_queryset(self):
+        return ImportJob.objects.for_user(self.request.user)
+
+
+class Recompute(BodyLimitMixin, APIView):
+    """Start a recompute of every indicator (the bureau only)."""
+
+    @extend_schema(
+        request=s.RecomputeSerializer,
+        responses={202: s.RecomputeJobSerializer, 400: ERROR, 403: ERROR},
+    )
+    def post(self, request):
+        s.RecomputeSerializer(data=request.data or {}).is_valid(raise_exception=True)
+        job = recompute_start(actor=request.user)
+        audit_record(
+            actor=request.user,
+            instance=job,
+            action=AuditAction.CREATE,
+            after=snapshot(job, ["reason", "years"]),
+            summary="通过接口发起重新计算",
+            address=request.META.get("REMOTE_ADDR"),
+        )
+        return Response(s.RecomputeJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+# ------------------------------------------------------------------ DHIS2 data exchange
+
+
+class DataValueSets(BodyLimitMixin, APIView):
+    """DHIS2 dataValueSets: GET exports the stored values the user may open; POST imports
+    values for units the user may change, all or nothing."""
+
+    @extend_schema(
+        operation_id="dhis2_data_value_sets_export",
+        parameters=VALUE_FILTERS,
+        responses={200: OpenApiTypes.OBJECT, 304: None},
+    )
+    def get(self, request):
+        values = scoped_values(request)
+        return with_etag(request, values, lambda: Response(dhis2.export_value_set(values)))
+
+    @extend_schema(
+        operation_id="dhis2_data_value_sets_import",
+        request=s.DataValueSetSerializer,
+        responses={
+            200: inline_serializer(
+                "ImportCount",
+                {
+                    "created": serializers.IntegerField(),
+                    "updated": serializers.IntegerField(),
+                    "unchanged": serializers.IntegerField(),
+                },
+            ),
+            400: OpenApiResponse(ERROR, description="有任何错误都不写入"),
+        },
+    )
+    def post(self, request):
+        body = s.DataValueSetSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        result = dhis2.import_value_set(
+            user=request.user,
+            data_values=body.validated_data["dataValues"],
+            address=request.META.get("REMOTE_ADDR"),
+        )
+        return Response(result)
