@@ -26,5 +26,6 @@ urlpatterns = [
     path("audit/", include("ruraledu.audit.urls")),
     path("documents/", include("ruraledu.documents.urls")),
     path("evaluation/", include("ruraledu.evaluation.urls")),
+    path("api/", include("ruraledu.api.urls")),
     path("admin/", admin.site.urls),
 ]

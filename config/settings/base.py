@@ -87,6 +87,10 @@ INSTALLED_APPS = [
     "ruraledu.hotline",
     "ruraledu.accountability",
     "ruraledu.evaluation",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "ruraledu.api",
 ]
 
 MIDDLEWARE = [
@@ -300,3 +304,5 @@ EMAIL_LINK_BASE_URL = env("EMAIL_LINK_BASE_URL", "http://127.0.0.1:8000")
 # Pages built from computed figures are cached per process, keyed by the data version.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "TIMEOUT": 3600}}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+from ruraledu.api.settings import REST_FRAMEWORK, SPECTACULAR_SETTINGS  # noqa: E402,F401
