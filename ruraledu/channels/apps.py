@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ChannelsConfig(AppConfig):
+    name = "ruraledu.channels"
+    verbose_name = "消息推送渠道"
