@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "ruraledu.api",
+    "ruraledu.channels",
 ]
 
 MIDDLEWARE = [
