@@ -16,6 +16,7 @@ from django.utils import timezone
 from ruraledu.accounts.choices import ROLE_ACTIONS, Action, Role
 from ruraledu.accounts.models import RoleAssignment
 from ruraledu.accounts.policy import bureau_users
+from ruraledu.channels.services import deliveries_queue
 
 from .choices import EmailStatus, NotificationKind
 from .models import Notification, ProgressReport
@@ -58,6 +59,10 @@ def notify(
     ]
     # A concurrent run may have created some in the meantime: the unique key keeps one.
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    # the group robots of the recipients' units get the title and the link only
+    deliveries_queue(
+        user_ids=[r.recipient_id for r in rows], title=title, url=url, dedupe_key=dedupe_key
+    )
     return len(rows)
 
 
