@@ -9,7 +9,7 @@ from django.db import transaction
 from .choices import Answer, Framework, ItemKind, RespondentGroup, ReviewVerdict
 from .frameworks import frameworks_load
 from .models import AnnualFigure, EvaluationItem, ExpertReview, SurveyResponse
-from .services import evaluation_get_or_create, figure_set, review_add
+from .services import evaluation_get_or_create, expert_assign, figure_set, review_add
 from .survey import _response, survey_ensure
 
 SEED = 2025
@@ -86,6 +86,8 @@ def evaluation_demo_setup(*, actor, year: int) -> None:
                     verdict=ReviewVerdict.FAIL if failing else ReviewVerdict.PASS,
                     comment=failing or "查阅佐证材料并实地抽查，符合要求。（示例）",
                 )
+        if framework == Framework.YZJH:
+            _demo_expert(evaluation, actor, items["Q08"])
         survey = survey_ensure(evaluation=evaluation)
         if not SurveyResponse.objects.filter(survey=survey).exists():
             rows = []
@@ -95,3 +97,25 @@ def evaluation_demo_setup(*, actor, year: int) -> None:
                     answers = {n: rng.choices(list(Answer.values), weights=MIX)[0] for n in numbers}
                     rows.append(_response(survey, group.group, None, answers, imported=True))
             SurveyResponse.objects.bulk_create(rows)
+
+
+def _demo_expert(evaluation, actor, item) -> None:
+    """An expert of the 优质均衡 evaluation whose opinion on Q08 differs from the final one."""
+    from ruraledu.accounts.models import User
+    from ruraledu.demo.services import DEMO_PASSWORD
+
+    expert, created = User.objects.get_or_create(
+        username="expert", defaults={"full_name": "评估专家（示例）"}
+    )
+    if created:
+        expert.set_password(DEMO_PASSWORD)
+        expert.save(update_fields=["password"])
+    if not evaluation.experts.filter(user=expert).exists():
+        expert_assign(evaluation=evaluation, actor=actor, user=expert, is_lead=False)
+        review_add(
+            evaluation=evaluation,
+            item=item,
+            actor=expert,
+            verdict=ReviewVerdict.PASS,
+            comment="抽查的三所学校作业量符合规定。（示例）",
+        )

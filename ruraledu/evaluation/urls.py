@@ -12,6 +12,7 @@ urlpatterns = [
     path("diagnosis/", views.UnitDiagnosisView.as_view(), name="unit_diagnosis"),
     path("diagnosis/<str:code>/", views.SchoolDiagnosisView.as_view(), name="school_diagnosis"),
     path(E, views.EvaluationDetailView.as_view(), name="evaluation_detail"),
+    path(f"{E}experts/", views.ExpertAssignView.as_view(), name="expert_assign"),
     path(f"{E}close/", views.EvaluationCloseView.as_view(), name="evaluation_close"),
     path(f"{E}items/<str:code>/", views.ItemDetailView.as_view(), name="item_detail"),
     path(f"{E}items/<str:code>/figure/", views.ItemFigureView.as_view(), name="item_figure"),

@@ -73,8 +73,13 @@ class EvaluationDetailView(EvaluationMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         sheet = selectors.evaluation_sheet(self.evaluation)
+        experts = self.evaluation.experts.select_related("user").order_by("-is_lead", "pk")
         return super().get_context_data(
-            evaluation=self.evaluation, is_bureau=is_bureau(self.request.user), **sheet, **kwargs
+            evaluation=self.evaluation,
+            is_bureau=is_bureau(self.request.user),
+            experts=list(experts),
+            **sheet,
+            **kwargs,
         )
 
 
@@ -86,6 +91,36 @@ class EvaluationCloseView(EvaluationMixin, View):
             messages.error(request, _text(exc))
         else:
             messages.success(request, "评估已结束，结果已冻结。")
+        return self.back()
+
+
+class ExpertAssignView(EvaluationMixin, View):
+    """The bureau assigns an expert by user name."""
+
+    def post(self, request, framework, year):
+        from django.contrib.auth import get_user_model
+
+        if not is_bureau(request.user):
+            raise Http404(services.NOT_BUREAU)
+        user = (
+            get_user_model()
+            .objects.filter(username=request.POST.get("username", "").strip(), is_active=True)
+            .first()
+        )
+        if user is None:
+            messages.error(request, "没有这个用户名的有效账号。")
+            return self.back()
+        try:
+            services.expert_assign(
+                evaluation=self.evaluation,
+                actor=request.user,
+                user=user,
+                is_lead=bool(request.POST.get("is_lead")),
+            )
+        except ValidationError as exc:
+            messages.error(request, _text(exc))
+        else:
+            messages.success(request, f"已分派评估专家：{user}。")
         return self.back()
 
 

@@ -80,3 +80,18 @@ def test_one_lead_per_evaluation(yzjh, experts, district_admin):
     assert list(yzjh.experts.filter(is_lead=True).values_list("user__username", flat=True)) == [
         "expert"
     ]
+
+
+def test_the_bureau_assigns_an_expert_on_the_page_and_the_leader_cannot(
+    client, yzjh, district_admin, district_leader
+):
+    UserFactory(username="newcomer")
+    url = reverse("evaluation:expert_assign", args=["yzjh", YEAR])
+    client.force_login(district_leader)
+    assert client.post(url, {"username": "newcomer"}).status_code == 404
+    assert not yzjh.experts.exists()
+    client.force_login(district_admin)
+    client.post(url, {"username": "newcomer", "is_lead": "on"})
+    assert list(yzjh.experts.values_list("user__username", "is_lead")) == [("newcomer", True)]
+    page = client.get(reverse("evaluation:evaluation_detail", args=["yzjh", YEAR]))
+    assert "（组长）" in page.content.decode()
