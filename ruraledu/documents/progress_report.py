@@ -30,8 +30,16 @@ def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def build_context(*, plan: Plan, period: Period, user, now: dt.datetime | None = None) -> dict:
-    """Everything the report states, read from the stored values, states and reports."""
+def build_context(
+    *,
+    plan: Plan,
+    period: Period,
+    user,
+    now: dt.datetime | None = None,
+    project_number: int | None = None,
+) -> dict:
+    """Everything the report states, read from the stored values, states and reports; with
+    `project_number` the second part covers that key project only."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     targets = list(Target.objects.filter(plan=plan).select_related("state"))
@@ -49,9 +57,12 @@ def build_context(*, plan: Plan, period: Period, user, now: dt.datetime | None =
     for section in plan.sections.order_by("number").prefetch_related("projects"):
         projects = []
         for project in sorted(section.projects.all(), key=lambda p: p.number):
+            if project_number is not None and project.number != project_number:
+                continue
             rows = dashboard_project(project=project, user=user)["rows"]
             projects.append((project, rows))
-        sections.append((section, projects))
+        if project_number is None or projects:
+            sections.append((section, projects))
     approved = list(
         ProgressReport.objects.filter(
             period__project__plan=plan,
@@ -67,8 +78,11 @@ def build_context(*, plan: Plan, period: Period, user, now: dt.datetime | None =
         if row.period.project.plan_id == plan.pk and row.period.starts_on <= period.end:
             if row.is_overdue(today):
                 overdue[str(row.unit)].append(row)
+    title = f"{plan.title}{period.label}进展情况报告"
+    if project_number is not None:
+        title += f"（重点项目{project_number}）"
     return {
-        "title": f"{plan.title}{period.label}进展情况报告",
+        "title": title,
         "plan": plan,
         "period": period,
         "generated_at": timezone.localtime(now),

@@ -65,15 +65,28 @@ def pdf_request(*, document: GeneratedDocument) -> None:
 
 
 @transaction.atomic
-def progress_report_generate(*, plan: Plan, period: Period, actor) -> GeneratedDocument:
-    """Render the plan's progress report for `period` from the stored figures and keep the
-    file. Only the bureau may (anyone else gets 404, and nothing is created)."""
+def progress_report_generate(
+    *, plan: Plan, period: Period, actor, project_number: int | None = None
+) -> GeneratedDocument:
+    """Render the plan's progress report for `period` (of one key project with
+    `project_number`) from the stored figures and keep the file. Only the bureau may (anyone
+    else gets 404, and nothing is created)."""
     kind = KINDS["progress_report"]
     if not kind.allowed(actor):
         raise Http404
+    if (
+        project_number is not None
+        and not plan.sections.filter(projects__number=project_number).exists()
+    ):
+        raise Http404
     template = template_in_use(kind.code)
     data, context = engine.render(
-        kind, template=template_bytes(template), plan=plan, period=period, user=actor
+        kind,
+        template=template_bytes(template),
+        plan=plan,
+        period=period,
+        user=actor,
+        project_number=project_number,
     )
     return document_keep(
         kind=kind,
@@ -86,6 +99,7 @@ def progress_report_generate(*, plan: Plan, period: Period, actor) -> GeneratedD
         period_start=period.start,
         period_end=period.end,
         period_label=period.label,
+        parameters={"project": project_number} if project_number is not None else {},
     )
 
 

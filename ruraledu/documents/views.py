@@ -50,9 +50,13 @@ class ProgressReportGenerateView(LoginRequiredMixin, View):
         if period is None:
             messages.error(request, "请选择报告期。")
             return redirect("documents:document_list")
+        project = request.POST.get("project", "")
         try:
             document = services.progress_report_generate(
-                plan=plan_get_current(), period=period, actor=request.user
+                plan=plan_get_current(),
+                period=period,
+                actor=request.user,
+                project_number=int(project) if project.isdigit() else None,
             )
         except DataVersionMoved as moved:
             messages.error(request, str(moved))

@@ -259,4 +259,21 @@ def test_the_cockpit_shows_the_button_to_the_bureau_only(
     )
     client.force_login(district_admin)
     body = client.get(reverse("dashboards:cockpit")).content.decode()
-    assert "生成进展报告（Word）" in body and reverse("documents:document_list") in body
+    assert "生成报告（Word、PDF）" in body and reverse("documents:document_list") in body
+
+
+def test_a_key_project_page_generates_that_project_s_report(client, world, district_admin):
+    client.force_login(district_admin)
+    page = client.get(reverse("dashboards:project_detail", args=[16])).content.decode()
+    assert "项目进展报告" in page and 'name="project" value="16"' in page
+    client.post(
+        reverse("documents:progress_report_generate"), {"period": "2024-Y", "project": "16"}
+    )
+    document = GeneratedDocument.objects.get()
+    docx = read(document)
+    assert document.title == f"{world.title}2024年度进展情况报告（重点项目16）"
+    assert [p.text for p in docx.paragraphs if p.style.name == "Heading 3"] == [
+        f"16. {world.sections.get(projects__number=16).projects.get(number=16).name}"
+    ]
+    assert row_of(docx, "P16-1")[0] == "P16-1"
+    assert document.parameters == {"project": 16}
