@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from ruraledu.audit.admin_mixins import AuditedModelAdmin
 
@@ -13,7 +14,7 @@ class WebhookChannelAdmin(AuditedModelAdmin):
     list_display = ("name", "kind", "org_unit", "department", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name",)
-    autocomplete_fields = ()
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     audit_exclude = ("url", "secret")
 
 
