@@ -4,7 +4,7 @@ user cannot open is missing from lists and a 404 on its own."""
 import hashlib
 from pathlib import PurePosixPath
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -248,8 +248,16 @@ def scoped_values(request):
 
 def values_etag(request, values) -> str:
     """Changes whenever a value in the selection is recomputed, added or removed."""
-    summary = values.aggregate(n=Count("pk"), last=Max("computed_at"), top=Max("pk"))
-    seed = f"{request.get_full_path()}|{summary['n']}|{summary['last']}|{summary['top']}"
+    # the sums catch a value written without a new computed_at (an edit in the admin)
+    summary = values.aggregate(
+        n=Count("pk"),
+        last=Max("computed_at"),
+        top=Max("pk"),
+        v=Sum("value"),
+        num=Sum("numerator"),
+        den=Sum("denominator"),
+    )
+    seed = "|".join([request.get_full_path(), *(str(summary[k]) for k in sorted(summary))])
     return f'W/"{hashlib.sha256(seed.encode()).hexdigest()[:32]}"'
 
 
