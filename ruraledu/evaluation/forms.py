@@ -15,9 +15,15 @@ class EvidenceForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    verdict = forms.ChoiceField(label="评审结论", choices=ReviewVerdict.choices)
+    verdict = forms.ChoiceField(
+        label="评审结论",
+        choices=ReviewVerdict.choices,
+        widget=forms.Select(attrs={"class": "form-select w-auto"}),
+    )
     comment = forms.CharField(
-        label="评审意见", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label="评审意见",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
     )
 
 

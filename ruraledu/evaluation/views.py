@@ -409,4 +409,15 @@ class UnitDiagnosisView(LoginRequiredMixin, TemplateView):
         year = year_param(self.request.GET.get("year"))
         year = year if year in years else (years[-1] if years else None)
         rows = selectors.unit_diagnoses(user=self.request.user, unit=unit, year=year)
-        return super().get_context_data(unit=unit, year=year, years=years, rows=rows, **kwargs)
+        gaps: dict[str, int] = {}
+        for row in rows:
+            for label in row["lacking"]:
+                gaps[label] = gaps.get(label, 0) + 1
+        return super().get_context_data(
+            gaps=sorted(gaps.items(), key=lambda g: -g[1]),
+            unit=unit,
+            year=year,
+            years=years,
+            rows=rows,
+            **kwargs,
+        )

@@ -154,3 +154,4 @@ def test_a_school_diagnosis_lists_what_the_school_lacks_in_its_scope_only(
     client.force_login(town_officer)
     listing = client.get(reverse("evaluation:unit_diagnosis")).content.decode()
     assert "生均体育运动场馆面积、学校规模" in listing
+    assert "还差 <strong>1</strong> 所学校的生均体育运动场馆面积" in listing
