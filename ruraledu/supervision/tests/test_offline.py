@@ -65,3 +65,27 @@ def test_a_dropped_connection_loses_neither_the_draft_nor_the_photo(
     assert Visit.objects.get().summary == "断网时填写的总体情况"
     assert VisitVerdict.objects.filter(visit=visit, verdict=Verdict.MET).count() == len(items)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_a_save_lost_on_the_way_leaves_the_draft_on_the_phone(page, inspector, school_a, kind):
+    # given the phone believes it is online but the save request never reaches the server
+    visit = services.visit_create(
+        actor=inspector, school=school_a, kind=kind, visited_on=timezone.localdate()
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    browser_login(page, inspector.username, PASSWORD)
+    url = f"{page.base}/supervision/visits/{visit.pk}/"
+    page.goto(url)
+    page.fill("#summary", "信号不好时填写")
+    page.route("**/save/", lambda route: route.abort("internetdisconnected"))
+
+    # when the inspector presses 保存 and later opens the visit again
+    page.get_by_role("button", name="保存", exact=True).click()
+    page.wait_for_timeout(500)
+    page.unroute("**/save/")
+    page.goto(url)
+
+    # then nothing was saved, and the draft is back in the form
+    assert Visit.objects.get().summary == ""
+    assert page.input_value("#summary") == "信号不好时填写"
+    page.get_by_text("已恢复本机保存的草稿").wait_for()

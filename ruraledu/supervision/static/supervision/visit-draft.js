@@ -1,5 +1,5 @@
 // Keeps the visit form's unsaved entries in this browser (localStorage) so a dropped
-// connection loses nothing: restored on the next load, cleared once the server saved them.
+// connection loses nothing: restored on the next load, dropped once the server saved them.
 (function () {
   "use strict";
   var form = document.getElementById("visit-form");
@@ -12,6 +12,12 @@
     fields().forEach(function (el) { data[el.name] = el.value; });
     try { localStorage.setItem(key, JSON.stringify(data)); } catch (e) { return; }
     if (status) { status.textContent = "草稿已保存在本机（" + new Date().toLocaleTimeString() + "）"; }
+  }
+  // drafts of this visit at an older version were saved by the server since: drop them
+  var prefix = key.replace(/-v\d+$/, "-v");
+  for (var i = localStorage.length - 1; i >= 0; i--) {
+    var other = localStorage.key(i);
+    if (other && other.indexOf(prefix) === 0 && other !== key) { localStorage.removeItem(other); }
   }
   var saved = localStorage.getItem(key);
   if (saved) {
@@ -30,8 +36,9 @@
       if (status) { status.textContent = "网络已断开：草稿已保存在本机，联网后再点“保存”。"; }
       return;
     }
-    // the version in the key changes once the server saved, so the old draft is dropped
-    localStorage.removeItem(key);
+    // kept until the server saved it (the next page has a new version in its key): a save
+    // refused (someone else changed the visit meanwhile) still finds the draft here
+    save();
   });
   // photos: a key per chosen file, so a photo re-sent after a dropped connection is stored once
   var photoForm = document.getElementById("photo-form");
