@@ -74,3 +74,20 @@ def test_the_admin_downloads_the_quarterly_report_in_word_and_pdf_from_the_cockp
     assert re.sub(r"\s+", "", title) in flat
     assert "方案共有目标74个：" in flat and f"已逾期{overdue}个" in flat
     assert "NotoSerifCJK" in pdf_fonts(data)
+
+
+def test_a_page_prints_without_navigation_and_its_charts_fit(page, district_admin, district_data):
+    browser_login(page, "district_admin", PASSWORD)
+    page.goto(f"{page.base}{reverse('dashboards:cockpit')}")
+    page.emulate_media(media="print")
+    assert page.locator("nav.site-nav").is_hidden()
+    assert page.get_by_test_id("progress-report-button").is_hidden()
+    data = page.pdf(format="A4")
+    text = pdf_text(data)
+    assert "驾驶舱" in text
+    assert "乡村教育振兴监测督导平台" not in text  # the navigation's brand
+    width = page.evaluate("document.documentElement.clientWidth")
+    for box in page.locator("[data-chart]").evaluate_all(
+        "els => els.map(e => e.getBoundingClientRect().right)"
+    ):
+        assert box <= width
