@@ -90,13 +90,34 @@ def evaluation_demo_setup(*, actor, year: int) -> None:
             _demo_expert(evaluation, actor, items["Q08"])
         survey = survey_ensure(evaluation=evaluation)
         if not SurveyResponse.objects.filter(survey=survey).exists():
+            schools = list(_schools(framework))
             rows = []
             for group in survey.groups.all():
                 numbers = [q.number for q in group.questions.all()]
                 for _ in range(SIZES[group.group]):
                     answers = {n: rng.choices(list(Answer.values), weights=MIX)[0] for n in numbers}
-                    rows.append(_response(survey, group.group, None, answers, imported=True))
+                    # people close to a school answer through its link; the others not
+                    at = rng.choice(schools) if group.group in AT_SCHOOL and schools else None
+                    rows.append(_response(survey, group.group, at, answers, imported=True))
             SurveyResponse.objects.bulk_create(rows)
+
+
+AT_SCHOOL = {
+    RespondentGroup.STUDENT,
+    RespondentGroup.PARENT,
+    RespondentGroup.TEACHER,
+    RespondentGroup.PRINCIPAL,
+}
+
+
+def _schools(framework: str):
+    from ruraledu.orgunits.choices import COMPULSORY_STAGES, SchoolStage
+    from ruraledu.orgunits.models import OrgUnit
+
+    stages = COMPULSORY_STAGES if framework == Framework.YZJH else (SchoolStage.KINDERGARTEN,)
+    return OrgUnit.objects.filter(kind="school", is_active=True, school__stage__in=stages).order_by(
+        "path"
+    )
 
 
 def _demo_expert(evaluation, actor, item) -> None:

@@ -243,3 +243,29 @@ def flood_check(*, survey: Survey, address: str | None) -> None:
         if counter.count >= ANSWERS_PER_HOUR:
             raise Flooded("提交过于频繁，请稍后再试。")
         AnswerCounter.objects.filter(pk=counter.pk).update(count=F("count") + 1)
+
+
+def survey_by_town(survey: Survey) -> list[tuple[str, int, float | None]]:
+    """(town, questionnaires, weighted rate) for the answers given through a school's link,
+    in one grouped query; answers without a school are not counted here."""
+    from django.db.models import Count, Sum
+
+    weights = {
+        g.group: (g.weight, g.get_group_display(), g.min_sample) for g in survey.groups.all()
+    }
+    towns: dict[str, list[GroupResult]] = {}
+    rows = (
+        SurveyResponse.objects.filter(survey=survey, school__isnull=False)
+        .values("school__parent__name", "group")
+        .order_by()
+        .annotate(n=Count("pk"), s=Sum("satisfied"), a=Sum("answered"))
+    )
+    for row in rows:
+        weight, label, minimum = weights[row["group"]]
+        towns.setdefault(row["school__parent__name"], []).append(
+            GroupResult(row["group"], label, weight, row["n"], row["s"], row["a"], minimum)
+        )
+    return [
+        (town, sum(g.responses for g in groups), weighted_rate(groups))
+        for town, groups in sorted(towns.items())
+    ]

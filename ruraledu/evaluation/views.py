@@ -275,6 +275,7 @@ class SurveyManageView(EvaluationMixin, TemplateView):
             evaluation=self.evaluation,
             survey=s,
             result=survey.survey_result(s),
+            towns=survey.survey_by_town(s),
             links=links,
             is_bureau=is_bureau(self.request.user),
             settings_form=SurveySettingsForm(

@@ -129,3 +129,15 @@ def test_a_good_import_adds_every_row_once_per_run(survey, district_admin, schoo
     stored = SurveyResponse.objects.get(group="parent")
     assert (stored.satisfied, stored.answered, stored.imported) == (3, 5, True)
     assert AuditEvent.objects.filter(summary="导入问卷答卷 2 份：a.xlsx").count() == 1
+
+
+def test_results_by_town_weigh_the_answers_given_through_a_school_link(survey, school_a, school_b):
+    from ruraledu.evaluation.survey import survey_by_town
+
+    # 甲镇: a parent (0.3) 100 %, a student (0.2) 0 % → (30 + 0) / 0.5 = 60 %; 乙镇: a teacher 100 %
+    response_submit(survey=survey, group="parent", school=school_a.org_unit, answers=_all(1))
+    response_submit(survey=survey, group="student", school=school_a.org_unit, answers=_all(4))
+    response_submit(survey=survey, group="teacher", school=school_b.org_unit, answers=_all(2))
+    response_submit(survey=survey, group="public", answers=_all(1))  # no school: not by town
+    towns = survey_by_town(survey)
+    assert [(t, n, round(r, 6)) for t, n, r in towns] == [("乙镇", 1, 100.0), ("甲镇", 2, 60.0)]
