@@ -83,6 +83,7 @@ def _supervision_items(user) -> list[tuple[str, str]]:
     items = [
         ("督导工作台", reverse("supervision:home")),
         ("问题台账", reverse("supervision:ledger")),
+        ("责任区与督学", reverse("supervision:overview")),
     ]
     if bureau:
         items.append(("督导设置", reverse("supervision:setup")))
