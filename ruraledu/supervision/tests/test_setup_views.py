@@ -185,9 +185,9 @@ def test_the_bureau_links_an_account_to_staff_and_a_researcher_to_a_school(
 @pytest.mark.parametrize(
     ("persona", "shown"),
     [
-        ("district_admin", ["督导工作台", "问题台账", "督导设置"]),
-        ("inspector", ["督导工作台", "问题台账"]),
-        ("school_clerk", ["督导工作台", "问题台账"]),
+        ("district_admin", ["督导工作台", "问题台账", "责任区与督学", "督导设置"]),
+        ("inspector", ["督导工作台", "问题台账", "责任区与督学"]),
+        ("school_clerk", ["督导工作台", "问题台账", "责任区与督学"]),
         ("department_reporter", []),
     ],
 )
