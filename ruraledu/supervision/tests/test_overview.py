@@ -7,12 +7,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from ruraledu.accounts.tests.factories import UserFactory
 from ruraledu.audit.models import AuditEvent
 from ruraledu.core.schoolyear import semester_of
 
 from .. import services
 from ..plan import term_months
-from .conftest import items_of, signed_visit_with_findings
+from .conftest import YEAR, items_of, signed_visit_with_findings
 from .test_plan import signed_visit
 
 
@@ -164,3 +165,36 @@ def test_the_bureau_sets_the_frequency_on_its_page_audited_and_the_plan_follows(
     response = client.get(reverse("supervision:inspector_detail", args=[inspector.pk]))
     row = _rows(response)["SA"]
     assert (row.month.done, row.month.expected) == (1, 2)
+
+
+def test_the_zone_page_reads_the_same_number_of_queries_whatever_its_schools(
+    client, district_admin, district_leader, worked, zone, town_a
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ruraledu.orgunits.tests.factories import SchoolFactory
+
+    url = reverse("supervision:zone_detail", args=[zone.pk])
+    client.force_login(district_leader)
+    client.get(url)  # warm the session and role caches
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    # given four more schools in the zone, two with an inspector
+    more = [SchoolFactory(org_unit__parent=town_a) for _ in range(4)]
+    for school in more[:2]:
+        services.inspector_assign(
+            actor=district_admin,
+            school=school,
+            inspector=UserFactory(),
+            year=YEAR,
+            started_on=dt.date(2025, 9, 1),
+        )
+    services.zone_save(
+        actor=district_admin, name=zone.name, schools=[*zone.schools.all(), *more], zone=zone
+    )
+    # when / then
+    with CaptureQueriesContext(connection) as after:
+        response = client.get(url)
+    assert len(response.context["rows"]) == 6
+    assert len(after) == len(before)
