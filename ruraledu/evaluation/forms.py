@@ -36,6 +36,11 @@ class ThresholdForm(forms.Form):
 class SurveySettingsForm(forms.Form):
     is_open = forms.BooleanField(label="开放作答", required=False)
     min_sample = forms.IntegerField(label="最低有效样本数", min_value=1)
+    requires_code = forms.BooleanField(label="凭一次性作答码作答", required=False)
+
+
+class CodesForm(forms.Form):
+    count = forms.IntegerField(label="生成数量", min_value=1, max_value=5000)
 
 
 class ImportForm(forms.Form):

@@ -186,6 +186,7 @@ class Survey(models.Model):
     token = models.CharField("链接标识", max_length=32, unique=True, default=new_token)
     is_open = models.BooleanField("开放作答", default=True)
     min_sample = models.PositiveIntegerField("最低有效样本数", default=100)
+    requires_code = models.BooleanField("凭一次性作答码作答", default=False)
 
     class Meta:
         verbose_name = "社会认可度调查"
@@ -301,3 +302,19 @@ class EvaluationExpert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}{'（组长）' if self.is_lead else ''}"
+
+
+class SurveyCode(models.Model):
+    """A one-time code handed out on paper: it lets one questionnaire in. Only its keyed hash
+    is stored, and a used code is not linked to the answer it let in."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField("散列", max_length=64, unique=True)
+    used = models.BooleanField("已使用", default=False)
+
+    class Meta:
+        verbose_name = "一次性作答码"
+        verbose_name_plural = "一次性作答码"
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} {'已使用' if self.used else '未使用'}"

@@ -65,20 +65,23 @@ def survey_ensure(*, evaluation: Evaluation) -> Survey:
 
 
 @transaction.atomic
-def survey_settings_set(*, survey: Survey, actor, is_open: bool, min_sample: int) -> Survey:
+def survey_settings_set(
+    *, survey: Survey, actor, is_open: bool, min_sample: int, requires_code: bool = False
+) -> Survey:
     _ensure_bureau(actor)
     _ensure_open(survey.evaluation)
     if min_sample < 1:
         raise ValidationError("最低有效样本数至少为 1。")
-    before = snapshot(survey, ["is_open", "min_sample"])
-    survey.is_open, survey.min_sample = is_open, min_sample
-    survey.save(update_fields=["is_open", "min_sample"])
+    fields = ["is_open", "min_sample", "requires_code"]
+    before = snapshot(survey, fields)
+    survey.is_open, survey.min_sample, survey.requires_code = is_open, min_sample, requires_code
+    survey.save(update_fields=fields)
     audit_record(
         actor=actor,
         instance=survey,
         action=AuditAction.UPDATE,
         before=before,
-        after=snapshot(survey, ["is_open", "min_sample"]),
+        after=snapshot(survey, fields),
         summary=f"修改社会认可度调查设置：{survey}",
     )
     return survey
@@ -109,8 +112,59 @@ def _response(survey, group, school, answers: dict, *, imported: bool) -> Survey
     )
 
 
+def code_digest(survey: Survey, code: str) -> str:
+    import hashlib
+    import hmac
+
+    from django.conf import settings
+
+    message = f"{survey.pk}:{code.strip().upper()}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off paper
+
+
 @transaction.atomic
-def response_submit(*, survey: Survey, group: str, school=None, answers: dict) -> SurveyResponse:
+def codes_issue(*, survey: Survey, actor, count: int) -> list[str]:
+    """New one-time codes, returned once in clear (to print); only their hashes are kept."""
+    import secrets
+
+    from .models import SurveyCode
+
+    _ensure_bureau(actor)
+    _ensure_open(survey.evaluation)
+    if not 1 <= count <= 5000:
+        raise ValidationError("一次可生成 1 至 5000 个作答码。")
+    codes = ["".join(secrets.choice(CODE_ALPHABET) for _ in range(8)) for _ in range(count)]
+    SurveyCode.objects.bulk_create(
+        SurveyCode(survey=survey, digest=code_digest(survey, c)) for c in codes
+    )
+    audit_record(
+        actor=actor,
+        instance=survey,
+        action=AuditAction.CREATE,
+        after={"codes": count},
+        summary=f"生成一次性作答码 {count} 个：{survey}",
+    )
+    return codes
+
+
+def code_use(*, survey: Survey, code: str) -> None:
+    """Spend a one-time code (inside the questionnaire's transaction)."""
+    from .models import SurveyCode
+
+    spent = SurveyCode.objects.filter(
+        survey=survey, digest=code_digest(survey, code or ""), used=False
+    ).update(used=True)
+    if not spent:
+        raise ValidationError("作答码无效或已使用，每个作答码只能提交一份问卷。")
+
+
+@transaction.atomic
+def response_submit(
+    *, survey: Survey, group: str, school=None, answers: dict, code: str = ""
+) -> SurveyResponse:
     """One anonymous questionnaire from the public link; nothing about the person is kept."""
     if not survey.is_open:
         raise PermissionDenied("本次调查已结束，不再接收答卷。")
@@ -119,6 +173,8 @@ def response_submit(*, survey: Survey, group: str, school=None, answers: dict) -
     if problems:
         numbers = "、".join(f"第 {n} 题" for n in sorted(problems))
         raise ValidationError(f"请回答全部题目：{numbers}未作答或答案无效。")
+    if survey.requires_code:
+        code_use(survey=survey, code=code)
     known = {q.number for q in questions}
     response = _response(
         survey, group, school, {n: v for n, v in answers.items() if n in known}, imported=False

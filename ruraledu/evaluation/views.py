@@ -22,6 +22,7 @@ from ruraledu.spreadsheets.services import ImportRejected
 from . import selectors, services, survey
 from .choices import Answer, Framework, RespondentGroup
 from .forms import (
+    CodesForm,
     EvidenceForm,
     FigureForm,
     ImportForm,
@@ -278,9 +279,7 @@ class SurveyManageView(EvaluationMixin, TemplateView):
             towns=survey.survey_by_town(s),
             links=links,
             is_bureau=is_bureau(self.request.user),
-            settings_form=SurveySettingsForm(
-                initial={"is_open": s.is_open, "min_sample": s.min_sample}
-            ),
+            codes_left=s.codes.filter(used=False).count(),
             import_form=ImportForm(),
             **kwargs,
         )
@@ -299,6 +298,27 @@ class SurveySettingsView(EvaluationMixin, View):
         else:
             messages.error(request, "最低有效样本数须为正整数。")
         return redirect("evaluation:survey_manage", framework, year)
+
+
+class SurveyCodesView(EvaluationMixin, View):
+    """New one-time codes, as a text file to print; they are not shown again."""
+
+    def post(self, request, framework, year):
+        s = survey.survey_ensure(evaluation=self.evaluation)
+        form = CodesForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "生成数量须为 1 至 5000。")
+            return redirect("evaluation:survey_manage", framework, year)
+        try:
+            codes = survey.codes_issue(
+                survey=s, actor=request.user, count=form.cleaned_data["count"]
+            )
+        except ValidationError as exc:
+            messages.error(request, _text(exc))
+            return redirect("evaluation:survey_manage", framework, year)
+        response = HttpResponse("\n".join(codes) + "\n", content_type="text/plain; charset=utf-8")
+        response["Content-Disposition"] = "attachment; filename*=UTF-8''survey-codes.txt"
+        return response
 
 
 class SurveyImportView(EvaluationMixin, View):
@@ -372,7 +392,11 @@ class SurveyAnswerView(TemplateView):
             with transaction.atomic():
                 survey.flood_check(survey=self.survey, address=request_address(request))
                 survey.response_submit(
-                    survey=self.survey, group=self.group, school=self.school, answers=answers
+                    survey=self.survey,
+                    group=self.group,
+                    school=self.school,
+                    answers=answers,
+                    code=request.POST.get("code", ""),
                 )
         except survey.Flooded as exc:
             return self._again(request, str(exc), status=429)

@@ -141,3 +141,29 @@ def test_results_by_town_weigh_the_answers_given_through_a_school_link(survey, s
     response_submit(survey=survey, group="public", answers=_all(1))  # no school: not by town
     towns = survey_by_town(survey)
     assert [(t, n, round(r, 6)) for t, n, r in towns] == [("乙镇", 1, 100.0), ("甲镇", 2, 60.0)]
+
+
+def test_a_one_time_code_lets_one_questionnaire_in(survey, district_admin):
+    from ruraledu.evaluation.models import SurveyCode
+    from ruraledu.evaluation.survey import codes_issue
+
+    # given the bureau asks for codes
+    survey.requires_code = True
+    survey.save()
+    first, second = codes_issue(survey=survey, actor=district_admin, count=2)
+    assert len(first) == 8 and first != second
+    assert not SurveyCode.objects.filter(digest__in=[first, second]).exists()  # hashes only
+    # when a questionnaire comes without a code, or with a wrong one: refused
+    for code in ("", "WRONG123"):
+        with pytest.raises(ValidationError, match="作答码无效或已使用"):
+            response_submit(survey=survey, group="parent", answers=_all(1), code=code)
+    # an incomplete questionnaire does not spend its code
+    with pytest.raises(ValidationError):
+        response_submit(survey=survey, group="parent", answers={1: 1}, code=first)
+    response_submit(survey=survey, group="parent", answers=_all(1), code=first.lower())
+    # then the same code again is refused, the other still works
+    with pytest.raises(ValidationError, match="作答码无效或已使用"):
+        response_submit(survey=survey, group="parent", answers=_all(1), code=first)
+    response_submit(survey=survey, group="teacher", answers=_all(2), code=second)
+    assert SurveyResponse.objects.count() == 2
+    assert SurveyCode.objects.filter(used=True).count() == 2
