@@ -34,21 +34,28 @@ def error_body(code: str, message: str, fields: dict | None = None) -> dict:
     return {"error": body}
 
 
+def _join(key, sub) -> str:
+    if sub == "non_field_errors":
+        return str(key)
+    return f"{key}{sub}" if sub.startswith("[") else f"{key}.{sub}"
+
+
 def _flatten(detail) -> dict:
-    """DRF's nested error detail as {field: [messages]} (nested paths joined by dots)."""
-    if isinstance(detail, list):
+    """DRF's nested error detail as {"dataValues[0].value": [messages]}."""
+    if isinstance(detail, list) and not any(isinstance(v, dict | list) for v in detail):
         return {"non_field_errors": [str(m) for m in detail]}
+    if isinstance(detail, list):  # a list body's errors, one entry per item
+        detail = {index: value for index, value in enumerate(detail) if value}
     out: dict = {}
     for key, value in detail.items():
-        if isinstance(value, dict):
+        name = f"[{key}]" if isinstance(key, int) else str(key)
+        if isinstance(value, dict) or (
+            isinstance(value, list) and any(isinstance(v, dict | list) for v in value)
+        ):
             for sub, messages in _flatten(value).items():
-                out[f"{key}.{sub}"] = messages
-        elif isinstance(value, list) and value and isinstance(value[0], dict):
-            for index, item in enumerate(value):
-                for sub, messages in _flatten(item).items():
-                    out[f"{key}[{index}].{sub}"] = messages
+                out[_join(name, sub)] = messages
         else:
-            out[key] = [str(m) for m in (value if isinstance(value, list) else [value])]
+            out[name] = [str(m) for m in (value if isinstance(value, list) else [value])]
     return out
 
 
