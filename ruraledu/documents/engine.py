@@ -16,6 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from docx import Document
 from docxtpl import DocxTemplate
+from jinja2.sandbox import SandboxedEnvironment
 
 from ruraledu.indicators.versions import data_version
 
@@ -92,7 +93,8 @@ def placeholder_values(kind: Kind, context: dict) -> dict[str, str]:
 def fill(template: bytes, values: dict[str, str]):
     """The template with its placeholders filled (text escaped), as a python-docx Document."""
     filled = DocxTemplate(io.BytesIO(template))
-    filled.render(values, autoescape=True)
+    # the bureau uploads templates: a sandbox keeps their expressions away from Python internals
+    filled.render(values, jinja_env=SandboxedEnvironment(autoescape=True))
     buffer = io.BytesIO()
     filled.save(buffer)
     return Document(io.BytesIO(buffer.getvalue()))

@@ -9,6 +9,8 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docxtpl import DocxTemplate
 from jinja2 import TemplateSyntaxError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 
 from ruraledu.reporting.evidence import EvidenceRefused, check_evidence
 
@@ -63,7 +65,7 @@ def template_check(kind: engine.Kind, data: bytes, filename: str) -> list[str]:
         raise ValidationError(refused.message) from refused
     try:
         template = DocxTemplate(io.BytesIO(data))
-        used = set(template.get_undeclared_template_variables())
+        used = set(template.get_undeclared_template_variables(jinja_env=SandboxedEnvironment()))
     except TemplateSyntaxError as error:
         raise ValidationError(
             f"“{name}”中的占位符写法有误（第 {error.lineno} 处附近：{error.message}）。"
@@ -94,6 +96,10 @@ def _check_body_alone(kind: engine.Kind, data: bytes, name: str) -> None:
     values["body"] = engine.BODY_MARKER
     try:
         document = engine.fill(data, values)
+    except SecurityError as error:
+        raise ValidationError(
+            f"“{name}”中的占位符使用了不允许的写法，占位符只能写作 {{{{ 名称 }}}}。"
+        ) from error
     except Exception as error:
         raise ValidationError(f"“{name}”无法按占位符填写：{error}") from error
     if engine.body_paragraph(document) is None:

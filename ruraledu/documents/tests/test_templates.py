@@ -128,6 +128,11 @@ def _macro_docx() -> bytes:
         ),
         ("语法.docx", docx_bytes("{{ title }}", "{{ body }", ""), "“语法.docx”中的占位符写法有误"),
         ("报告.pdf", b"%PDF-1.4", "“报告.pdf”不是 Word 文档（.docx）"),
+        (
+            "越权.docx",
+            docx_bytes("{{ title.__class__.__mro__ }}", "{{ body }}"),
+            "“越权.docx”中的占位符使用了不允许的写法",
+        ),
     ],
 )
 def test_a_broken_template_is_refused_and_the_one_in_use_stays(
