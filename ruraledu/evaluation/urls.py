@@ -23,6 +23,7 @@ urlpatterns = [
     ),
     path(f"{E}survey/", views.SurveyManageView.as_view(), name="survey_manage"),
     path(f"{E}survey/settings/", views.SurveySettingsView.as_view(), name="survey_settings"),
+    path(f"{E}survey/qr/", views.SurveyQrView.as_view(), name="survey_qr"),
     path(f"{E}survey/codes/", views.SurveyCodesView.as_view(), name="survey_codes"),
     path(f"{E}survey/import/", views.SurveyImportView.as_view(), name="survey_import"),
     path(f"{E}survey/template/", views.SurveyTemplateView.as_view(), name="survey_template"),

@@ -1,5 +1,7 @@
 """Pages of the evaluation: parse input, call a selector or a service, render."""
 
+from io import BytesIO
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -263,13 +265,9 @@ class SurveyManageView(EvaluationMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         s = survey.survey_ensure(evaluation=self.evaluation)
+        school = _school_of(self.request.GET.get("school"))
         links = [
-            (
-                label,
-                self.request.build_absolute_uri(
-                    reverse("evaluation:survey_answer", args=[s.token, g])
-                ),
-            )
+            (label, g, _answer_link(self.request, s, g, school))
             for g, label in RespondentGroup.choices
         ]
         return super().get_context_data(
@@ -278,11 +276,41 @@ class SurveyManageView(EvaluationMixin, TemplateView):
             result=survey.survey_result(s),
             towns=survey.survey_by_town(s),
             links=links,
+            school=school,
             is_bureau=is_bureau(self.request.user),
             codes_left=s.codes.filter(used=False).count(),
             import_form=ImportForm(),
             **kwargs,
         )
+
+
+def _school_of(code: str | None):
+    if not code:
+        return None
+    return OrgUnit.objects.filter(code=code, kind="school").first()
+
+
+def _answer_link(request, s, group: str, school) -> str:
+    url = reverse("evaluation:survey_answer", args=[s.token, group])
+    if school is not None:
+        url += f"?school={school.code}"
+    return request.build_absolute_uri(url)
+
+
+class SurveyQrView(EvaluationMixin, View):
+    """The QR code (SVG) of a group's link, for a school when ?school= names one."""
+
+    def get(self, request, framework, year):
+        import segno
+
+        group = request.GET.get("group")
+        if group not in RespondentGroup.values:
+            raise Http404("没有这类调查对象。")
+        s = survey.survey_ensure(evaluation=self.evaluation)
+        link = _answer_link(request, s, group, _school_of(request.GET.get("school")))
+        out = BytesIO()
+        segno.make(link, error="m").save(out, kind="svg", scale=4, border=2)
+        return HttpResponse(out.getvalue(), content_type="image/svg+xml")
 
 
 class SurveySettingsView(EvaluationMixin, View):
