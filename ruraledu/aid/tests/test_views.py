@@ -116,3 +116,13 @@ def test_the_rules_are_edited_in_the_admin_and_every_change_is_audited(client, d
     assert response.status_code == 302
     event = AuditEvent.objects.get(content_type__model="aidcategory", object_id=str(category.pk))
     assert (event.before, event.after) == ({"name": "孤儿"}, {"name": "孤儿（含事实孤儿）"})
+
+
+def test_the_page_narrows_to_a_town_and_ignores_units_out_of_reach(
+    client, district_admin, town_officer, world, town_a, town_b
+):
+    html = page(client, district_admin, f"?year=2025&semester=1&unit={town_b.pk}")
+    assert "乙镇中心小学" in html and "甲镇中心小学" not in html
+    # town A's office asking for town B sees its own town, not town B
+    html = page(client, town_officer, f"?year=2025&semester=1&unit={town_b.pk}")
+    assert "甲镇中心小学" in html and "乙镇中心小学" not in html and "孤*己" not in html
