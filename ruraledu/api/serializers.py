@@ -197,6 +197,10 @@ class DataValueSerializer(StrictSerializer):
     )
     value = serializers.CharField(max_length=32, allow_blank=True)
     comment = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    # DHIS2's bookkeeping fields are accepted (an export goes back in as it is) and not stored
+    lastUpdated = serializers.DateTimeField(required=False)
+    created = serializers.DateTimeField(required=False)
+    storedBy = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
 
 class DataValueSetSerializer(StrictSerializer):
