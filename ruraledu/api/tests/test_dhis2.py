@@ -93,7 +93,11 @@ def test_unknown_codes_and_units_out_of_reach_are_refused_by_name_and_nothing_is
 
 
 def test_a_read_only_role_cannot_import(values, district_leader):
-    body = {"dataValues": [{"dataElement": code_of_rate(), "period": str(YEAR), "orgUnit": "SA", "value": "1"}]}
+    body = {
+        "dataValues": [
+            {"dataElement": code_of_rate(), "period": str(YEAR), "orgUnit": "SA", "value": "1"}
+        ]
+    }
     response = token_client(district_leader).post(URL, body, format="json")
     assert response.status_code == 400
     assert "不在您的修改范围内：SA" in response.json()["error"]["fields"]["dataValues"][0]
