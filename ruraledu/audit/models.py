@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import models, router, transaction
 
 from .choices import AuditAction
 
@@ -28,6 +28,18 @@ class AuditEventQuerySet(models.QuerySet):
 
     def bulk_update(self, objs, fields, batch_size=None):
         raise AuditImmutableError(IMMUTABLE_MESSAGE)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        """Chained like single rows (see chain.py); conflicts may not be skipped (a skipped
+        row would leave a gap in the chain)."""
+        from . import chain
+
+        if kwargs.get("ignore_conflicts") or kwargs.get("update_conflicts"):
+            raise AuditImmutableError(IMMUTABLE_MESSAGE)
+        objs = list(objs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            chain.seal(objs, model=self.model, using=self.db)
+            return super().bulk_create(objs, *args, **kwargs)
 
     def for_record(self, *, content_type: ContentType, object_id: str) -> "AuditEventQuerySet":
         return self.filter(content_type=content_type, object_id=str(object_id))
@@ -66,6 +78,11 @@ class AuditEvent(models.Model):
     before = models.JSONField("修改前", default=dict, blank=True, encoder=DjangoJSONEncoder)
     after = models.JSONField("修改后", default=dict, blank=True, encoder=DjangoJSONEncoder)
     batch = models.UUIDField("批次", null=True, blank=True, db_index=True)
+    # the hash chain (chain.py): the previous row's hash and this row's own
+    prev_hash = models.CharField(
+        "前一条哈希", max_length=64, default="", blank=True, editable=False
+    )
+    row_hash = models.CharField("本条哈希", max_length=64, default="", blank=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -81,9 +98,14 @@ class AuditEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.object_repr}"
 
     def save(self, *args, **kwargs):
+        from . import chain
+
         if not self._state.adding:
             raise AuditImmutableError(IMMUTABLE_MESSAGE)
-        super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using, savepoint=False):
+            chain.seal([self], model=type(self), using=using)
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise AuditImmutableError(IMMUTABLE_MESSAGE)

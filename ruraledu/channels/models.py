@@ -41,11 +41,11 @@ class WebhookChannel(models.Model):
         on_delete=models.CASCADE,
         related_name="webhook_channels",
     )
-    url = models.URLField("Webhook 地址", max_length=500)
+    url = models.URLField("机器人地址", max_length=500)
     secret = models.CharField(
         "加签密钥", max_length=200, blank=True, default="", help_text="钉钉机器人“加签”的密钥"
     )
-    markdown = models.BooleanField("以 Markdown 发送", default=True)
+    markdown = models.BooleanField("以富文本格式发送", default=True)
     is_active = models.BooleanField("启用", default=True)
 
     class Meta:
@@ -67,7 +67,7 @@ class WebhookChannel(models.Model):
         if bool(self.org_unit_id) == bool(self.department_id):
             raise ValidationError("请在“组织机构”和“部门”中选择且只选择一项。")
         if not self.url.startswith(("https://", "http://")):
-            raise ValidationError({"url": "Webhook 地址须以 https:// 开头。"})
+            raise ValidationError({"url": "机器人地址须以 https:// 开头。"})
         if self.kind == ChannelKind.DINGTALK and not self.secret:
             raise ValidationError({"secret": "钉钉机器人须启用“加签”并填写密钥。"})
 
