@@ -2,7 +2,6 @@
 schemathesis walks every operation (a few examples each) without a 5xx or a response that
 breaks the schema."""
 
-import pytest
 import schemathesis
 from django.core.management import call_command
 from django.core.wsgi import get_wsgi_application
