@@ -10,13 +10,26 @@ from .tokens import MAX_DAYS, TokenRefused, token_create, token_revoke, tokens_o
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label="名称", max_length=100, help_text="用途，如“市局数据交换”")
-    days = forms.IntegerField(label="有效天数", min_value=1, max_value=MAX_DAYS, initial=90)
+    name = forms.CharField(
+        label="名称",
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"class": "form-control", "placeholder": "用途，如市局数据交换"}
+        ),
+    )
+    days = forms.IntegerField(
+        label="有效天数",
+        min_value=1,
+        max_value=MAX_DAYS,
+        initial=90,
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+    )
     can_write = forms.TypedChoiceField(
         label="权限",
         choices=[("0", "只读"), ("1", "读写（导入、重算）")],
         coerce=lambda v: v == "1",
         initial="0",
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
 
