@@ -196,6 +196,15 @@ SCHOOL_CODES = {
 }
 
 
+def school_evidence_items() -> list[EvaluationItem]:
+    """Judged items every school must meet: each school files its own evidence for them."""
+    return list(
+        EvaluationItem.objects.filter(
+            kind=ItemKind.EVIDENCE, threshold_text="所有学校均符合要求"
+        ).order_by("framework", "order")
+    )
+
+
 def school_get(*, user, code: str) -> OrgUnit:
     try:
         return OrgUnit.objects.for_user(user).get(code=code, kind="school")

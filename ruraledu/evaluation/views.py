@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
-from ruraledu.accounts.policy import is_bureau
+from ruraledu.accounts.choices import Action
+from ruraledu.accounts.policy import Reach, is_bureau
 from ruraledu.audit.utils import request_address
 from ruraledu.core.schoolyear import current_school_year, year_param
 from ruraledu.indicators.models import IndicatorValue
@@ -446,11 +447,45 @@ class SchoolDiagnosisView(LoginRequiredMixin, TemplateView):
     template_name = "evaluation/school_diagnosis.html"
 
     def get_context_data(self, **kwargs):
-        school = selectors.school_get(user=self.request.user, code=kwargs["code"])
+        user = self.request.user
+        school = selectors.school_get(user=user, code=kwargs["code"])
         data = selectors.school_diagnosis(
             school=school, year=year_param(self.request.GET.get("year"))
         )
-        return super().get_context_data(school=school, **data, **kwargs)
+        may_upload = Reach(user, Action.CHANGE).covers(school.path)
+        return super().get_context_data(
+            school=school,
+            may_upload=may_upload,
+            school_items=selectors.school_evidence_items() if may_upload else [],
+            **data,
+            **kwargs,
+        )
+
+    def post(self, request, code):
+        """A school's own evidence for an item judged school by school."""
+        school = selectors.school_get(user=request.user, code=code)
+        year = year_param(request.POST.get("year"))
+        items = {i.pk: i for i in selectors.school_evidence_items()}
+        item = items.get(int(request.POST.get("item", 0) or 0))
+        upload = request.FILES.get("file")
+        if year is None or item is None or upload is None:
+            messages.error(request, "请选择学年、指标和文件。")
+            return redirect("evaluation:school_diagnosis", code)
+        evaluation = services.evaluation_get_or_create(framework=item.framework, year=year)
+        try:
+            services.evidence_add(
+                evaluation=evaluation,
+                item=item,
+                actor=request.user,
+                data=upload.read(),
+                filename=upload.name,
+                school=school,
+            )
+        except ValidationError as exc:
+            messages.error(request, f"未保存：{_text(exc)}")
+        else:
+            messages.success(request, "已上传。")
+        return redirect(f"{reverse('evaluation:school_diagnosis', args=[code])}?year={year}")
 
 
 class UnitDiagnosisView(LoginRequiredMixin, TemplateView):

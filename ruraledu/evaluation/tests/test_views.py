@@ -155,3 +155,36 @@ def test_a_school_diagnosis_lists_what_the_school_lacks_in_its_scope_only(
     listing = client.get(reverse("evaluation:unit_diagnosis")).content.decode()
     assert "生均体育运动场馆面积、学校规模" in listing
     assert "还差 <strong>1</strong> 所学校的生均体育运动场馆面积" in listing
+
+
+def test_a_school_files_its_own_evidence_and_a_school_outside_cannot(
+    client, frameworks, district, school_a, school_clerk, outsider
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    now = timezone.now()
+    IndicatorValue.objects.create(
+        code="yzjh_r1",
+        unit=school_a.org_unit,
+        year=YEAR,
+        value=5.0,
+        computed_at=now,
+        details={"threshold": 4.2, "mark": "pass"},
+    )
+    q07 = item(Framework.YZJH, "Q07")
+    url = reverse("evaluation:school_diagnosis", args=[school_a.org_unit.code])
+    data = {"year": str(YEAR), "item": str(q07.pk)}
+    client.force_login(outsider)
+    assert (
+        client.post(url, {**data, "file": SimpleUploadedFile("课表.pdf", PDF)}).status_code == 404
+    )
+    assert not ItemEvidence.objects.exists()
+    client.force_login(school_clerk)
+    client.post(url, {**data, "file": SimpleUploadedFile("课表.pdf", PDF)})
+    stored = ItemEvidence.objects.get()
+    assert (stored.item.code, stored.school_id, stored.evaluation.year) == (
+        "Q07",
+        school_a.pk,
+        YEAR,
+    )
+    assert "课表.pdf" in client.get(url).content.decode()
