@@ -185,8 +185,10 @@ def care_demo_wipe(schools) -> None:
         DropoutCase,
         Finding,
         GrowthFile,
+        ListEntry,
         ReturnNotice,
     )
+    from ruraledu.orgunits.choices import OrgUnitKind
     from ruraledu.students.models import Enrolment
 
     pupils = Enrolment.objects.filter(school__in=schools).values("person")
@@ -199,6 +201,8 @@ def care_demo_wipe(schools) -> None:
         cases,
         # growth files (their reviews go with them)
         GrowthFile.objects.filter(Q(school__in=schools) | Q(person__in=pupils)),
+        # the demo's partner lists hold on to the demo villages the generator replaces
+        ListEntry.objects.filter(village__kind=OrgUnitKind.VILLAGE, village__name__contains="示例"),
     ):
         queryset.delete()
 
