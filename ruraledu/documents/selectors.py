@@ -7,7 +7,7 @@ from .models import GeneratedDocument
 
 def document_list(*, user):
     return GeneratedDocument.objects.for_user(user).select_related(
-        "generated_by", "final_uploaded_by"
+        "generated_by", "final_uploaded_by", "template"
     )
 
 
