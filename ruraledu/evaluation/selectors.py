@@ -14,7 +14,14 @@ from ruraledu.indicators.models import IndicatorValue
 from ruraledu.orgunits.models import OrgUnit
 
 from .choices import Framework, ItemKind, Verdict
-from .models import AnnualFigure, Evaluation, EvaluationItem, ExpertReview, ItemEvidence
+from .models import (
+    AnnualFigure,
+    Evaluation,
+    EvaluationItem,
+    ExpertReview,
+    ItemEvidence,
+    Survey,
+)
 from .survey import survey_result
 from .verdicts import ItemResult, measured_verdict, overall, parts
 
@@ -70,7 +77,7 @@ def evaluation_sheet(evaluation: Evaluation) -> dict:
     evidence: dict[int, list] = {}
     for file in ItemEvidence.objects.filter(evaluation=evaluation, school=None):
         evidence.setdefault(file.item_id, []).append(file)
-    survey = getattr(evaluation, "survey", None) if _has_survey(evaluation) else None
+    survey = Survey.objects.filter(evaluation=evaluation).first()
     result_of_survey = survey_result(survey) if survey else None
     frozen = evaluation.snapshot.get("items") if evaluation.closed_at else None
     results = []
@@ -124,12 +131,6 @@ def _frozen_result(item, frozen: dict) -> ItemResult:
         frozen["second_value"],
         f"{frozen['basis']}（结束时冻结）",
     )
-
-
-def _has_survey(evaluation: Evaluation) -> bool:
-    from .models import Survey
-
-    return Survey.objects.filter(evaluation=evaluation).exists()
 
 
 def _item_result(item, stored, figures, history, survey) -> ItemResult:

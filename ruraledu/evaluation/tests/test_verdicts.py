@@ -217,3 +217,17 @@ def test_a_closed_evaluation_keeps_its_figures_when_the_registry_changes(
             filename="x.pdf",
         )
     assert ExpertReview.objects.filter(item__code="G01").count() == 1
+
+
+def test_the_sheet_costs_the_same_queries_whatever_it_holds(yzjh, district, district_admin):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    survey_ensure(evaluation=yzjh)
+    with CaptureQueriesContext(connection) as empty:
+        evaluation_sheet(yzjh)
+    _all_at_threshold(yzjh, district, district_admin)
+    yzjh.refresh_from_db()
+    with CaptureQueriesContext(connection) as full:
+        evaluation_sheet(yzjh)
+    assert len(full) == len(empty) == 10
