@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "ruraledu.hotline",
     "ruraledu.accountability",
     "ruraledu.evaluation",
+    "ruraledu.planning",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
