@@ -1,0 +1,82 @@
+"""The bureau's inputs of a scenario, checked before they are stored or solved."""
+
+from django.core.exceptions import ValidationError
+
+COSTS = {
+    "r1": "高于规定学历教师（每名每年，元）",
+    "r2": "骨干教师（每名每年，元）",
+    "r3": "体育、艺术教师（每名每年，元）",
+    "r4": "教学及辅助用房（每㎡，元）",
+    "r5": "体育运动场馆（每㎡，元）",
+    "r6": "教学仪器设备（每元设备值，元）",
+    "r7": "网络多媒体教室（每间，元）",
+}
+DEFAULTS = {
+    "costs": {
+        "r1": 120000,
+        "r2": 150000,
+        "r3": 120000,
+        "r4": 3000,
+        "r5": 1200,
+        "r6": 1,
+        "r7": 80000,
+    },
+    "max_area": 3000,
+    "max_posts": 10,
+    "limits": {},
+    "budget": None,
+    "time_limit": 10,
+}
+
+
+def _number(value, label: str, *, required: bool = True) -> float | None:
+    if value in (None, ""):
+        if required:
+            raise ValidationError(f"{label}不能为空。")
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValidationError(f"{label}必须是数字，收到“{value}”。") from None
+    if number != number or number < 0:
+        raise ValidationError(f"{label}不能为负数，收到“{value}”。")
+    return number
+
+
+def parse_limits(text: str) -> dict[str, dict[str, float]]:
+    """Lines “学校代码,最大新增面积,最大新增编制”: the land or posts a school can take."""
+    limits = {}
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.replace("，", ",").split(",")]
+        if len(parts) != 3 or not parts[0]:
+            raise ValidationError(
+                f"每校限额第 {number} 行“{line}”格式不对：应为“学校代码,最大新增面积,最大新增编制”。"
+            )
+        limits[parts[0]] = {
+            "area": _number(parts[1], f"每校限额第 {number} 行的最大新增面积"),
+            "posts": _number(parts[2], f"每校限额第 {number} 行的最大新增编制"),
+        }
+    return limits
+
+
+def inputs_clean(raw: dict) -> dict:
+    """Costs required and not negative; limits, budget and time limit checked."""
+    costs = {
+        k: _number(raw.get("costs", {}).get(k), f"单位费用“{label}”") for k, label in COSTS.items()
+    }
+    limits = raw.get("limits") or {}
+    if isinstance(limits, str):
+        limits = parse_limits(limits)
+    time_limit = _number(raw.get("time_limit", 10), "求解时限（秒）")
+    if not 1 <= time_limit <= 600:
+        raise ValidationError("求解时限应在 1 至 600 秒之间。")
+    return {
+        "costs": costs,
+        "max_area": _number(raw.get("max_area"), "每校最大新增面积（㎡）"),
+        "max_posts": _number(raw.get("max_posts"), "每校最大新增编制（名）"),
+        "limits": limits,
+        "budget": _number(raw.get("budget"), "预算（元）", required=False),
+        "time_limit": time_limit,
+    }

@@ -1,0 +1,31 @@
+"""Scenarios of the least-cost plan: inputs and results live here, apart from the registry;
+solving one never writes official data."""
+
+from django.conf import settings
+from django.db import models
+
+from .choices import ScenarioStatus
+
+
+class Scenario(models.Model):
+    name = models.CharField("方案名称", max_length=100)
+    year = models.PositiveIntegerField("学年")
+    inputs = models.JSONField("输入", default=dict)
+    status = models.CharField(
+        "状态", max_length=10, choices=ScenarioStatus.choices, default=ScenarioStatus.DRAFT
+    )
+    result = models.JSONField("结果", null=True, blank=True)
+    gap = models.FloatField("求解间隙", null=True, blank=True)
+    message = models.CharField("说明", max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="创建人"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = verbose_name_plural = "达标最低成本方案"
+
+    def __str__(self) -> str:
+        return self.name

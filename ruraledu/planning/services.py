@@ -1,0 +1,171 @@
+"""Writes of planning: scenarios only (the registry is read, never written), each audited."""
+
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from ruraledu.accounts.policy import is_bureau
+from ruraledu.audit.choices import AuditAction
+from ruraledu.audit.services import audit_record, snapshot
+
+from .checker import plan_check, rules
+from .choices import ScenarioStatus
+from .inputs import inputs_clean
+from .models import Scenario
+from .selectors import district_schools
+from .solver import naive_plan, plan_cost, solve
+
+
+def _ensure_bureau(actor) -> None:
+    if not is_bureau(actor):
+        raise Http404("方案不存在")
+
+
+@transaction.atomic
+def scenario_create(*, actor, name: str, year: int, inputs: dict) -> Scenario:
+    _ensure_bureau(actor)
+    if not name.strip():
+        raise ValidationError("方案名称不能为空。")
+    scenario = Scenario(name=name.strip(), year=year, inputs=inputs_clean(inputs), created_by=actor)
+    scenario.full_clean()
+    scenario.save()
+    audit_record(
+        actor=actor,
+        instance=scenario,
+        action=AuditAction.CREATE,
+        after=snapshot(scenario),
+        summary=f"新建达标最低成本方案“{scenario.name}”",
+    )
+    return scenario
+
+
+@transaction.atomic
+def scenario_update(*, actor, scenario: Scenario, name: str, year: int, inputs: dict) -> Scenario:
+    _ensure_bureau(actor)
+    before = snapshot(scenario)
+    scenario.name, scenario.year, scenario.inputs = name.strip(), year, inputs_clean(inputs)
+    scenario.status, scenario.result, scenario.gap = ScenarioStatus.DRAFT, None, None
+    scenario.message = ""
+    scenario.full_clean()
+    scenario.save()
+    audit_record(
+        actor=actor,
+        instance=scenario,
+        action=AuditAction.UPDATE,
+        before=before,
+        after=snapshot(scenario),
+        summary=f"修改达标最低成本方案“{scenario.name}”的输入",
+    )
+    return scenario
+
+
+@transaction.atomic
+def scenario_run_request(*, actor, scenario: Scenario) -> Scenario:
+    """Queue the solve in the background once the transaction commits."""
+    from .tasks import run_scenario
+
+    _ensure_bureau(actor)
+    scenario.status, scenario.message = ScenarioStatus.QUEUED, ""
+    scenario.save(update_fields=["status", "message"])
+    audit_record(
+        actor=actor,
+        instance=scenario,
+        action=AuditAction.UPDATE,
+        after={"status": scenario.status},
+        summary=f"开始求解方案“{scenario.name}”",
+    )
+    transaction.on_commit(partial(run_scenario.enqueue, scenario_id=scenario.pk))
+    return scenario
+
+
+def scenario_solve(*, scenario_id: int) -> Scenario:
+    """The job: read the registry, solve, check exactly, compare with the naive plan, store."""
+    scenario = Scenario.objects.get(pk=scenario_id)
+    Scenario.objects.filter(pk=scenario.pk).update(status=ScenarioStatus.RUNNING)
+    try:
+        result = plan_result(year=scenario.year, inputs=scenario.inputs)
+    except Exception as exc:  # the scenario records the failure; the worker logs the traceback
+        Scenario.objects.filter(pk=scenario.pk).update(
+            status=ScenarioStatus.FAILED,
+            message=f"求解失败：{exc}"[:300],
+            finished_at=timezone.now(),
+        )
+        raise
+    Scenario.objects.filter(pk=scenario.pk).update(
+        status=ScenarioStatus.DONE if result["schools"] else ScenarioStatus.FAILED,
+        result=result,
+        gap=result.get("gap"),
+        message=result["message"][:300],
+        finished_at=timezone.now(),
+    )
+    scenario.refresh_from_db()
+    return scenario
+
+
+def plan_result(*, year: int, inputs: dict) -> dict:
+    """Everything the pages show, as plain JSON."""
+    schools = district_schools(year)
+    if not schools:
+        return {
+            "schools": [],
+            "message": f"{year} 学年没有参评学校的数据（在校生、设施、教师），无法求解。",
+        }
+    partial_share, limits = rules()
+    solved = solve(schools, inputs, partial=partial_share, cv_limits=limits)
+    before = plan_check(schools, {})
+    checked = plan_check(schools, solved["plan"])
+    failing = {u for u, j in before["schools"].items() if not j["verdict"]}
+    naive = naive_plan(schools, failing=failing)
+    naive_cost = plan_cost(naive, inputs["costs"])
+    naive_checked = plan_check(schools, naive)
+    rows = []
+    for school in schools:
+        unit = school["unit"]
+        rows.append(
+            {
+                "unit": unit,
+                "code": school["code"],
+                "name": school["name"],
+                "students": school["students"],
+                "thresholds": school["thresholds"],
+                "adds": solved["plan"].get(unit, {}),
+                "cost": plan_cost({unit: solved["plan"].get(unit, {})}, inputs["costs"]),
+                "before": before["schools"][unit],
+                "after": checked["schools"][unit],
+            }
+        )
+    still = [r["name"] for r in rows if not r["after"]["verdict"]]
+    if checked["passes"]:
+        message = "方案经逐项核验：全部学校达到逐校标准，差异系数均在限值内。"
+    elif solved["mode"] == "partial":
+        message = (
+            "预算或每校限额不足以使全部学校达标；下面是限额内达标学校最多的方案，"
+            f"仍有 {len(still)} 所学校未达标。"
+        )
+    else:
+        message = "方案未通过逐项核验（见差异系数或学校结论），不能视为达标方案。"
+    if solved["timed_out"]:
+        message += "已达求解时限，以下为目前找到的最好方案。"
+    return {
+        "schools": rows,
+        "passes": checked["passes"],
+        "mode": solved["mode"],
+        "cost": solved["cost"],
+        "naive_cost": naive_cost,
+        "naive_passes": naive_checked["passes"],
+        "saving": naive_cost - solved["cost"],
+        "gap": solved["gap"],
+        "rounds": solved["rounds"],
+        "floors": solved["floors"],
+        "timed_out": solved["timed_out"],
+        "seconds": solved["seconds"],
+        "budget": inputs.get("budget"),
+        "coefficients_before": before["coefficients"],
+        "coefficients": checked["coefficients"],
+        "failing_before": len(failing),
+        "still_failing": still,
+        "message": message,
+    }
