@@ -78,8 +78,8 @@ def _program(schools, inputs, partial, floors, *, pass_all, budget, min_passes, 
     c = np.zeros(count)
     lower, upper = np.zeros(count), np.full(count, np.inf)
     integrality = np.ones(count)
-    rows, lo, hi = [], [], []
-    matrix = lil_matrix((n * 12 + 2, count))
+    lo, hi = [], []
+    matrix = lil_matrix((n * (10 + len(floors)) + 2, count))
     row = 0
 
     def add_row(entries, low, high):
@@ -108,8 +108,7 @@ def _program(schools, inputs, partial, floors, *, pass_all, budget, min_passes, 
         add_row([(x[k], 1) for k in TEACHER_KEYS], -np.inf, max_posts)
         add_row([(x[k], 1) for k in AREA_KEYS], -np.inf, max_area)
         for k in KEYS:
-            need = _required(school, k, school["thresholds"][k])
-            # effect_k ≥ need·pass − need_full·(1 − partial)·z   (need_full = threshold level)
+            # effect_k ≥ full·pass − full·(1 − partial)·z − sum_k, full = the standard's total
             full = school["thresholds"][k] * school["students"] / RESOURCES[k][2]
             entries = [(x[k], 1)] + ([(x["r2"], 1), (x["r3"], 1)] if k == "r1" else [])
             entries += [(p, -(full)), (z[k], full * (1 - partial))]
