@@ -1,0 +1,287 @@
+"""Reads: the rosters and births the forecast needs (a few GROUP BY queries for the whole
+district), the scoped rows of a stored run, and the staffing needs derived from it."""
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Max
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from ruraledu.accounts.choices import Action
+from ruraledu.accounts.policy import Reach
+from ruraledu.orgunits.choices import GRADE_RANGES, OrgUnitKind, SchoolStage
+from ruraledu.orgunits.models import OrgUnit, School
+from ruraledu.orgunits.rural import is_rural
+from ruraledu.students.models import Enrolment
+from ruraledu.workforce.models import Post
+
+from .engine import History, SchoolInfo
+from .models import BacktestRow, BirthRecord, ForecastCell, ForecastRun, StaffingRule
+
+JUNIOR_FIRST_GRADE = 7
+
+
+def can_view(user) -> bool:
+    """The forecast is read by the bureau and the towns (each its own schools); a role held
+    only on single schools does not open it."""
+    reach = Reach(user, Action.VIEW)
+    return reach.everywhere or any(p.count("/") <= 2 for p in reach.paths)
+
+
+def require_view(user) -> None:
+    if not can_view(user):
+        raise Http404("没有找到该页面。")
+
+
+def latest_roster_year() -> int | None:
+    return Enrolment.objects.aggregate(y=Max("year"))["y"]
+
+
+def _site_grades(stage: str, seen: set[int]) -> tuple[int, ...]:
+    """Compulsory grades a site teaches: its stage's range, cut to the grades it has had."""
+    grades = [g for g in GRADE_RANGES.get(stage, ()) if g <= 9]
+    if seen:
+        grades = [g for g in grades if min(seen) <= g <= max(seen)]
+    return tuple(grades)
+
+
+def history_load() -> History:
+    """The district's rosters by site (the campus where a pupil attends, else the school),
+    grade-1 entrants by home village, and births by village."""
+    site = Coalesce("campus_id", "school_id")
+    rolls = {
+        (y, s, g): n
+        for y, s, g, n in Enrolment.objects.filter(grade__lte=9)
+        .annotate(site=site)
+        .values("year", "site", "grade")
+        .annotate(n=Count("id"))
+        .values_list("year", "site", "grade", "n")
+    }
+    entrants = {
+        (y, s, v): n
+        for y, s, v, n in Enrolment.objects.filter(grade=1)
+        .annotate(site=site, village=F("person__village_id"))
+        .values("year", "site", "village")
+        .annotate(n=Count("id"))
+        .values_list("year", "site", "village", "n")
+    }
+    births = dict(
+        ((v, y), n)
+        for v, y, n in BirthRecord.objects.values_list("village_id", "birth_year", "births")
+    )
+    seen: dict[int, set[int]] = defaultdict(set)
+    for _, s, g in rolls:
+        seen[s].add(g)
+    towns = dict(
+        OrgUnit.objects.filter(parent__parent__isnull=True, parent__isnull=False).values_list(
+            "code", "pk"
+        )
+    )
+    schools = {}
+    for pk, stage, path in School.objects.filter(pk__in=seen).values_list(
+        "pk", "stage", "org_unit__path"
+    ):
+        grades = _site_grades(stage, seen[pk])
+        town = towns.get(path.split("/")[1])
+        if grades and town:
+            schools[pk] = SchoolInfo(grades, town)
+    return History(rolls, entrants, births, schools)
+
+
+def run_latest() -> ForecastRun | None:
+    return ForecastRun.objects.first()
+
+
+@dataclass
+class SchoolForecast:
+    school: School
+    town: str
+    now: int  # pupils in the base year
+    totals: list[tuple[int, float, float, float]]  # (year, expected, low, high)
+    backtest: BacktestRow | None
+    small_from: int | None  # first forecast year below the small-school line
+
+    @property
+    def is_teaching_point(self) -> bool:
+        return self.school.stage == SchoolStage.TEACHING_POINT
+
+
+def small_line(school: School, rule: StaffingRule) -> int:
+    if school.stage == SchoolStage.TEACHING_POINT:
+        return rule.teaching_point_pupils
+    return rule.small_school_pupils
+
+
+def rule_get() -> StaffingRule:
+    return StaffingRule.objects.first() or StaffingRule()
+
+
+def forecast_schools(*, run: ForecastRun, user, town_code: str | None = None):
+    """The run's schools the user may see, each with totals per year and the backtest."""
+    rule = rule_get()
+    cells = ForecastCell.objects.for_user(user).filter(run=run)
+    if town_code:
+        cells = cells.filter(school__org_unit__path__contains=f"/{town_code}/")
+    sums: dict[int, dict[int, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
+    for s, y, e, lo, hi in cells.values_list("school_id", "year", "expected", "low", "high"):
+        acc = sums[s][y]
+        acc[0] += e
+        acc[1] += lo
+        acc[2] += hi
+    backtests = {
+        b.school_id: b
+        for b in BacktestRow.objects.for_user(user).filter(school_id__in=sums).filter(run=run)
+    }
+    now = dict(
+        Enrolment.objects.filter(year=run.base_year, grade__lte=9)
+        .annotate(site=Coalesce("campus_id", "school_id"))
+        .filter(site__in=list(sums))
+        .values("site")
+        .annotate(n=Count("id"))
+        .values_list("site", "n")
+    )
+    schools = School.objects.filter(pk__in=sums).select_related("org_unit__parent")
+    town_names = dict(OrgUnit.objects.towns().values_list("code", "name"))
+    result = []
+    for school in schools.order_by("org_unit__path"):
+        # the lows and highs of grades are summed: a cautious (wide) interval of the total
+        totals = [(y, *sums[school.pk][y]) for y in sorted(sums[school.pk])]
+        line = small_line(school, rule)
+        small_from = next((y for y, e, _, _ in totals if e < line), None)
+        result.append(
+            SchoolForecast(
+                school=school,
+                town=town_names.get(school.org_unit.path.split("/")[1], ""),
+                now=now.get(school.pk, 0),
+                totals=totals,
+                backtest=backtests.get(school.pk),
+                small_from=small_from,
+            )
+        )
+    return result
+
+
+def school_detail(*, run: ForecastRun, user, pk: int):
+    """One school's cells by grade and year with the classes per grade (404 out of scope)."""
+    school = School.objects.for_user(user).filter(pk=pk).select_related("org_unit").first()
+    if school is None or not can_view(user):
+        raise Http404("没有找到该学校。")
+    rule = rule_get()
+    cells = ForecastCell.objects.filter(run=run, school=school).order_by("grade", "year")
+    grid: dict[int, dict[int, ForecastCell]] = defaultdict(dict)
+    for cell in cells:
+        cell.classes = classes_for(cell.expected, cell.grade, rule)
+        grid[cell.grade][cell.year] = cell
+    years = sorted({c.year for row in grid.values() for c in row.values()})
+    backtest = BacktestRow.objects.filter(run=run, school=school).first()
+    return school, years, [(g, [grid[g].get(y) for y in years]) for g in sorted(grid)], backtest
+
+
+def classes_for(pupils: float, grade: int, rule: StaffingRule) -> int:
+    size = rule.junior_class_size if grade >= JUNIOR_FIRST_GRADE else rule.primary_class_size
+    pupils = round(pupils)
+    return math.ceil(pupils / size) if pupils > 0 else 0
+
+
+@dataclass
+class StaffingLine:
+    school: School
+    town: str
+    pupils: int
+    classes: int
+    by_ratio: int  # posts by 生师比
+    by_class: int  # posts by 班师比 (small schools only, else 0)
+    needed: int
+    held: int
+    small: bool
+
+    @property
+    def gap(self) -> int:
+        """Positive: 缺编; negative: 超编."""
+        return self.needed - self.held
+
+
+def posts_needed(
+    grade_pupils: dict[int, float], rule: StaffingRule, *, small: bool
+) -> tuple[int, int, int, int]:
+    """(classes, posts by 生师比, posts by 班师比, posts needed) for one school's pupils by
+    grade. Rounded up: a fraction of a post is a post the school must be given."""
+    primary = sum(round(n) for g, n in grade_pupils.items() if g < JUNIOR_FIRST_GRADE)
+    junior = sum(round(n) for g, n in grade_pupils.items() if g >= JUNIOR_FIRST_GRADE)
+    by_ratio = math.ceil(
+        primary / float(rule.primary_pupils_per_post)
+        + junior / float(rule.junior_pupils_per_post)
+        - 1e-9
+    )
+    primary_classes = sum(
+        classes_for(n, g, rule) for g, n in grade_pupils.items() if g < JUNIOR_FIRST_GRADE
+    )
+    junior_classes = sum(
+        classes_for(n, g, rule) for g, n in grade_pupils.items() if g >= JUNIOR_FIRST_GRADE
+    )
+    by_class = 0
+    if small:
+        by_class = math.ceil(
+            primary_classes * float(rule.primary_posts_per_class)
+            + junior_classes * float(rule.junior_posts_per_class)
+            - 1e-9
+        )
+    return primary_classes + junior_classes, by_ratio, by_class, max(by_ratio, by_class)
+
+
+def staffing(*, run: ForecastRun, user) -> tuple[int, list[StaffingLine], list[dict]]:
+    """Posts each school in scope needs in the first forecast year against the 在编 posts it
+    holds in the base year; the lines and the sums per town."""
+    rule = rule_get()
+    year = run.base_year + 1
+    pupils: dict[int, dict[int, float]] = defaultdict(dict)
+    for s, g, e in (
+        ForecastCell.objects.for_user(user)
+        .filter(run=run, year=year)
+        .values_list("school_id", "grade", "expected")
+    ):
+        pupils[s][g] = e
+    held = dict(
+        Post.objects.filter(year=run.base_year, school_id__in=list(pupils), is_establishment=True)
+        .values("school_id")
+        .annotate(n=Count("id"))
+        .values_list("school_id", "n")
+    )
+    town_names = dict(OrgUnit.objects.towns().values_list("code", "name"))
+    lines = []
+    for school in School.objects.filter(pk__in=pupils).select_related("org_unit"):
+        total = round(sum(pupils[school.pk].values()))
+        small = is_rural(school.urban_rural_code) and (
+            school.stage == SchoolStage.TEACHING_POINT or total < rule.small_school_pupils
+        )
+        classes, by_ratio, by_class, needed = posts_needed(pupils[school.pk], rule, small=small)
+        lines.append(
+            StaffingLine(
+                school=school,
+                town=town_names.get(school.org_unit.path.split("/")[1], ""),
+                pupils=total,
+                classes=classes,
+                by_ratio=by_ratio,
+                by_class=by_class,
+                needed=needed,
+                held=held.get(school.pk, 0),
+                small=small,
+            )
+        )
+    lines.sort(key=lambda line: line.school.org_unit.path)
+    towns: dict[str, dict] = {}
+    for line in lines:
+        t = towns.setdefault(
+            line.town, {"name": line.town, "needed": 0, "held": 0, "short": 0, "over": 0}
+        )
+        t["needed"] += line.needed
+        t["held"] += line.held
+        t["short"] += max(line.gap, 0)
+        t["over"] += max(-line.gap, 0)
+    return year, lines, list(towns.values())
+
+
+def births_list(user):
+    return BirthRecord.objects.for_user(user).filter(village__kind=OrgUnitKind.VILLAGE)
