@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "ruraledu.hotline",
     "ruraledu.accountability",
     "ruraledu.evaluation",
+    "ruraledu.forecast",
     "ruraledu.planning",
     "rest_framework",
     "drf_spectacular",
