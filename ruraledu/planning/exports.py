@@ -1,0 +1,71 @@
+"""A scenario as an Excel workbook the bureau can hand to the 财政局."""
+
+import io
+
+import xlsxwriter
+
+from ruraledu.indicators.definitions.quality import RESOURCES
+
+from .inputs import COSTS
+from .presenting import coefficient_label, needs_text, verdict_text
+from .solver import ADDITIONS
+
+
+def scenario_workbook(scenario) -> bytes:
+    result = scenario.result or {}
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    bold = book.add_format({"bold": True})
+    summary = book.add_worksheet("概要")
+    lines = [
+        ("方案名称", scenario.name),
+        ("学年", scenario.year),
+        ("结论", result.get("message", "")),
+        ("方案费用（元）", result.get("cost")),
+        ("逐校单独补齐费用（元）", result.get("naive_cost")),
+        ("节省（元）", result.get("saving")),
+        ("求解间隙", result.get("gap")),
+        ("预算（元）", scenario.inputs.get("budget")),
+    ]
+    lines += [(f"单位费用：{label}", scenario.inputs["costs"][k]) for k, label in COSTS.items()]
+    for row, (label, value) in enumerate(lines):
+        summary.write(row, 0, label, bold)
+        summary.write(row, 1, value)
+    summary.set_column(0, 0, 36)
+    summary.set_column(1, 1, 60)
+    sheet = book.add_worksheet("逐校方案")
+    header = ["学校代码", "学校", "在校生"]
+    header += [f"新增{ADDITIONS[k][0]}（{ADDITIONS[k][1]}）" for k in ADDITIONS]
+    header += ["费用（元）", "方案前结论", "方案后结论", "还需"]
+    header += [f"{RESOURCES[k][0]}（前）" for k in RESOURCES]
+    header += [f"{RESOURCES[k][0]}（后）" for k in RESOURCES]
+    sheet.write_row(0, 0, header, bold)
+    for row, school in enumerate(result.get("schools", []), start=1):
+        values = [school["code"], school["name"], school["students"]]
+        values += [school["adds"].get(k, 0) for k in ADDITIONS]
+        values += [
+            school["cost"],
+            verdict_text(school["before"]),
+            verdict_text(school["after"]),
+            needs_text(school["adds"]),
+        ]
+        values += [round(school["before"]["values"][k], 4) for k in RESOURCES]
+        values += [round(school["after"]["values"][k], 4) for k in RESOURCES]
+        sheet.write_row(row, 0, values)
+    cv = book.add_worksheet("差异系数")
+    cv.write_row(0, 0, ["指标", "方案前", "方案后", "限值", "方案后结论"], bold)
+    before = {(c["key"], c["part"]): c["cv"] for c in result.get("coefficients_before", [])}
+    for row, c in enumerate(result.get("coefficients", []), start=1):
+        cv.write_row(
+            row,
+            0,
+            [
+                coefficient_label(c),
+                before.get((c["key"], c["part"])),
+                c["cv"],
+                c["limit"],
+                "在限值内" if c["ok"] else "超过限值",
+            ],
+        )
+    book.close()
+    return buffer.getvalue()

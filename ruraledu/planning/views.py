@@ -1,0 +1,177 @@
+"""Pages of the least-cost plan: bureau-only (anyone else gets a 404)."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+
+from ruraledu.accounts.policy import is_bureau
+
+from .choices import ScenarioStatus
+from .exports import scenario_workbook
+from .forms import ScenarioForm
+from .inputs import DEFAULTS
+from .presenting import coefficient_label, indicator_rows, needs_text, verdict_text
+from .selectors import scenario_get, scenario_list
+from .services import scenario_create, scenario_run_request, scenario_update
+
+
+class BureauMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not is_bureau(request.user):
+            raise Http404("页面不存在")
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _school_rows(result: dict) -> list[dict]:
+    return [
+        {
+            **school,
+            "needs": needs_text(school["adds"]),
+            "verdict_before": verdict_text(school["before"]),
+            "verdict_after": verdict_text(school["after"]),
+            "indicators": indicator_rows(school),
+        }
+        for school in result.get("schools", [])
+    ]
+
+
+def _coefficients(result: dict) -> list[dict]:
+    before = {(c["key"], c["part"]): c["cv"] for c in result.get("coefficients_before", [])}
+    return [
+        {**c, "label": coefficient_label(c), "before": before.get((c["key"], c["part"]))}
+        for c in result.get("coefficients", [])
+    ]
+
+
+class ScenarioListView(BureauMixin, TemplateView):
+    template_name = "planning/scenario_list.html"
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "scenarios": scenario_list(user=self.request.user),
+        }
+
+
+class ScenarioFormView(BureauMixin, View):
+    template_name = "planning/scenario_form.html"
+
+    def _scenario(self, pk):
+        return scenario_get(user=self.request.user, pk=pk) if pk else None
+
+    def get(self, request, pk=None):
+        scenario = self._scenario(pk)
+        if scenario:
+            initial = ScenarioForm.initial_from(scenario.name, scenario.year, scenario.inputs)
+        else:
+            initial = ScenarioForm.initial_from("", timezone.localdate().year - 1, DEFAULTS)
+        return render(
+            request,
+            self.template_name,
+            {"form": ScenarioForm(initial=initial), "scenario": scenario},
+        )
+
+    def post(self, request, pk=None):
+        scenario = self._scenario(pk)
+        form = ScenarioForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if scenario:
+                    scenario = scenario_update(
+                        actor=request.user,
+                        scenario=scenario,
+                        name=data["name"],
+                        year=data["year"],
+                        inputs=data["inputs"],
+                    )
+                else:
+                    scenario = scenario_create(
+                        actor=request.user,
+                        name=data["name"],
+                        year=data["year"],
+                        inputs=data["inputs"],
+                    )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                scenario_run_request(actor=request.user, scenario=scenario)
+                messages.success(request, "方案已保存，正在后台求解。")
+                return redirect("planning:scenario_detail", pk=scenario.pk)
+        return render(request, self.template_name, {"form": form, "scenario": scenario}, status=400)
+
+
+class ScenarioDetailView(BureauMixin, TemplateView):
+    template_name = "planning/scenario_detail.html"
+
+    def get_context_data(self, **kwargs):
+        scenario = scenario_get(user=self.request.user, pk=kwargs["pk"])
+        result = scenario.result or {}
+        return {
+            **super().get_context_data(**kwargs),
+            "scenario": scenario,
+            "result": result,
+            "schools": _school_rows(result),
+            "coefficients": _coefficients(result),
+            "pending": scenario.status in (ScenarioStatus.QUEUED, ScenarioStatus.RUNNING),
+            "others": scenario_list(user=self.request.user).exclude(pk=scenario.pk),
+        }
+
+
+class ScenarioRunView(BureauMixin, View):
+    def post(self, request, pk):
+        scenario = scenario_get(user=request.user, pk=pk)
+        scenario_run_request(actor=request.user, scenario=scenario)
+        messages.success(request, "已开始重新求解。")
+        return redirect("planning:scenario_detail", pk=scenario.pk)
+
+
+class ScenarioExportView(BureauMixin, View):
+    def get(self, request, pk):
+        scenario = scenario_get(user=request.user, pk=pk)
+        if not scenario.result:
+            raise Http404("方案尚未求解")
+        response = HttpResponse(
+            scenario_workbook(scenario),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f"attachment; filename=scenario-{scenario.pk}.xlsx"
+        return response
+
+
+class ScenarioCompareView(BureauMixin, TemplateView):
+    template_name = "planning/scenario_compare.html"
+
+    def get_context_data(self, **kwargs):
+        try:
+            a, b = int(self.request.GET["a"]), int(self.request.GET["b"])
+        except (KeyError, ValueError):
+            raise Http404("请选择两个方案") from None
+        pair = [scenario_get(user=self.request.user, pk=pk) for pk in (a, b)]
+        by_unit = [{s["unit"]: s for s in (x.result or {}).get("schools", [])} for x in pair]
+        units = list(dict.fromkeys([*by_unit[0], *by_unit[1]]))
+        rows = []
+        for unit in units:
+            left, right = by_unit[0].get(unit), by_unit[1].get(unit)
+            if (left and left["adds"]) or (right and right["adds"]):
+                rows.append(
+                    {
+                        "name": (left or right)["name"],
+                        "left": needs_text(left["adds"]) if left else "—",
+                        "right": needs_text(right["adds"]) if right else "—",
+                        "left_cost": left["cost"] if left else None,
+                        "right_cost": right["cost"] if right else None,
+                    }
+                )
+        return {
+            **super().get_context_data(**kwargs),
+            "pair": pair,
+            "rows": rows,
+            "back": reverse("planning:scenario_list"),
+        }
