@@ -26,6 +26,9 @@ urlpatterns = [
     path("audit/", include("ruraledu.audit.urls")),
     path("documents/", include("ruraledu.documents.urls")),
     path("evaluation/", include("ruraledu.evaluation.urls")),
+    path("planning/", include("ruraledu.planning.urls")),
+    path("forecast/", include("ruraledu.forecast.urls")),
     path("api/", include("ruraledu.api.urls")),
+    path("channels/", include("ruraledu.channels.urls")),
     path("admin/", admin.site.urls),
 ]
