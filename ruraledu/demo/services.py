@@ -17,6 +17,7 @@ from ruraledu.demo.hotline import hotline_demo_setup, hotline_demo_wipe
 from ruraledu.demo.reporting import reporting_demo_setup
 from ruraledu.demo.supervision import supervision_demo_setup, supervision_demo_wipe
 from ruraledu.evaluation.demo import evaluation_demo_setup
+from ruraledu.forecast.demo import forecast_demo_setup, forecast_demo_wipe
 from ruraledu.inclusion.demo import inclusion_demo_setup, inclusion_demo_wipe
 from ruraledu.leftbehind.demo import leftbehind_demo_setup, leftbehind_demo_wipe
 from ruraledu.orgunits.choices import OrgUnitKind, SchoolStage
@@ -95,6 +96,7 @@ def demo_setup(*, scale: str = "district", years: list[int] | None = None) -> li
         care_demo_wipe(demo_schools)
         aid_demo_wipe(demo_schools)
         leftbehind_demo_wipe(demo_schools)
+        forecast_demo_wipe()  # births hold on to the demo villages
         # Replaces leftovers of an older or partial demo (only rows the generator marks 示例).
         demo_generate(scale=scale, years=years, seed=DEMO_SEED, replace=True)
     district = OrgUnit.objects.get(parent=None, code=ZICHUAN)
@@ -139,6 +141,7 @@ def demo_setup(*, scale: str = "district", years: list[int] | None = None) -> li
     hotline_demo_setup(actor=admin, school=clerk_school)  # a year of calls; 问责 steps
     # last: adds to the 残联 list the partner-list demo writes (which skips a year with lists)
     inclusion_demo_setup(actor=admin, clerk_school=clerk_school)  # 安置, 送教; once a year
+    forecast_demo_setup(actor=admin)  # a births list and one forecast run; once
 
     return [
         DemoLogin("admin", Role.DISTRICT_ADMIN.label, "淄川区（可进入管理后台）"),
