@@ -103,4 +103,5 @@ def _reporting_items(user) -> tuple[list[tuple[str, str]], list[tuple[str, str]]
     if is_bureau(user):
         work.append(("审核队列", reverse("reporting:review_queue")))
         manage.append(("审计记录", reverse("audit:event_list")))
+        manage.append(("消息推送渠道", reverse("channels:channel_list")))
     return work, manage
