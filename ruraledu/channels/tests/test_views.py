@@ -46,3 +46,12 @@ def test_others_get_a_404(client, persona, request, failed_delivery):
 
 def test_anonymous_is_sent_to_login(client, db):
     assert client.get(URL).status_code == 302
+
+
+def test_the_management_menu_links_the_page_for_the_bureau_only(
+    client, district_admin, school_clerk
+):
+    client.force_login(district_admin)
+    assert 'href="/channels/"' in client.get("/reporting/notifications/").content.decode()
+    client.force_login(school_clerk)
+    assert 'href="/channels/"' not in client.get("/reporting/notifications/").content.decode()
