@@ -23,6 +23,7 @@ from ruraledu.leftbehind.demo import leftbehind_demo_setup, leftbehind_demo_wipe
 from ruraledu.orgunits.choices import OrgUnitKind, SchoolStage
 from ruraledu.orgunits.models import Department, OrgUnit, School
 from ruraledu.orgunits.services import orgunits_load
+from ruraledu.planning.demo import planning_demo_setup
 from ruraledu.plans.loader import load_plan
 
 from .generator.district import ZICHUAN
@@ -142,6 +143,7 @@ def demo_setup(*, scale: str = "district", years: list[int] | None = None) -> li
     # last: adds to the 残联 list the partner-list demo writes (which skips a year with lists)
     inclusion_demo_setup(actor=admin, clerk_school=clerk_school)  # 安置, 送教; once a year
     forecast_demo_setup(actor=admin)  # a births list and one forecast run; once
+    planning_demo_setup(actor=admin, year=max(years))  # one solved least-cost scenario; once
 
     return [
         DemoLogin("admin", Role.DISTRICT_ADMIN.label, "淄川区（可进入管理后台）"),
