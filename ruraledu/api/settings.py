@@ -26,6 +26,8 @@ SPECTACULAR_SETTINGS = {
     "以及 DHIS2 dataValueSets 格式的数据交换。使用个人令牌：请求头 Authorization: Bearer <令牌>。",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # the map of the API is for signed-in users and token holders only
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -22,6 +22,10 @@ def test_schema_validates_without_warnings(tmp_path):
     assert "personalToken" in text
 
 
+def test_schema_is_for_signed_in_users_only(client):
+    assert client.get("/api/schema/").status_code == 401
+
+
 def test_docs_page_uses_local_assets_only(client, district_leader):
     client.force_login(district_leader)
     page = client.get("/api/docs/").content.decode()
@@ -38,7 +42,11 @@ def test_fuzz_every_operation(values, reports, district_admin):
     from hypothesis import given
 
     _, secret = token_create(user=district_admin, name="fuzz", days=1, can_write=True)
-    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
+    schema = schemathesis.openapi.from_wsgi(
+        "/api/schema/?format=json",
+        get_wsgi_application(),
+        headers={"Authorization": f"Bearer {secret}"},
+    )
     walked, statuses = [], []
     for result in schema.get_all_operations():
         operation = result.ok()
