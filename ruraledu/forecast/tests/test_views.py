@@ -1,0 +1,64 @@
+"""Who sees the forecast: the bureau everything, a town its own schools, others a 404."""
+
+import pytest
+from django.urls import reverse
+
+from ruraledu.forecast.models import ForecastRun
+from ruraledu.forecast.services import forecast_run_create
+
+OVERVIEW = reverse("forecast:overview")
+STAFFING = reverse("forecast:staffing")
+
+
+@pytest.fixture
+def run(rosters, district_admin):
+    return forecast_run_create(actor=district_admin)
+
+
+def test_the_bureau_sees_every_school_and_the_backtest_error(client, run, district_admin):
+    client.force_login(district_admin)
+    page = client.get(OVERVIEW).content.decode()
+    assert "甲镇中心小学" in page and "乙镇中心小学" in page
+    assert 'data-testid="model-error">0.0<' in page
+    assert "将成为小规模学校的学校（2 所）" in page
+
+
+def test_a_town_sees_only_its_schools(client, run, town_officer, school_b):
+    client.force_login(town_officer)
+    page = client.get(OVERVIEW).content.decode()
+    assert "甲镇中心小学" in page and "乙镇中心小学" not in page
+    staffing = client.get(STAFFING).content.decode()
+    assert "甲镇中心小学" in staffing and "乙镇中心小学" not in staffing
+    other = client.get(reverse("forecast:school_detail", args=[school_b.pk]))
+    assert other.status_code == 404
+
+
+def test_a_town_opens_its_school(client, run, town_officer, school_a):
+    client.force_login(town_officer)
+    page = client.get(reverse("forecast:school_detail", args=[school_a.pk])).content.decode()
+    assert "1年级" in page and "1 个班" in page
+
+
+@pytest.mark.parametrize("url", [OVERVIEW, STAFFING])
+def test_a_school_clerk_gets_a_404(client, run, school_clerk, url):
+    client.force_login(school_clerk)
+    assert client.get(url).status_code == 404
+
+
+def test_anonymous_is_sent_to_login(client, run):
+    assert client.get(OVERVIEW).status_code == 302
+
+
+def test_a_town_cannot_rerun_or_edit_the_rules(client, run, town_officer):
+    client.force_login(town_officer)
+    assert client.post(reverse("forecast:run")).status_code == 404
+    response = client.post(reverse("forecast:staffing_rule"), {"primary_pupils_per_post": "5"})
+    assert response.status_code == 404
+    assert ForecastRun.objects.count() == 1
+
+
+def test_the_bureau_reruns(client, run, district_admin):
+    client.force_login(district_admin)
+    response = client.post(reverse("forecast:run"))
+    assert response.status_code == 302
+    assert ForecastRun.objects.count() == 2
