@@ -42,6 +42,10 @@ def navigation(request):
         data.append(("留守与困境儿童", reverse("leftbehind:overview")))
         data.append(("残疾儿童安置", reverse("inclusion:overview")))
         data.append(("精准资助", reverse("aid:gap_list")))
+    from ruraledu.forecast.selectors import can_view as forecast_open  # bureau and towns
+
+    if forecast_open(user):
+        data.append(("生源预测与编制", reverse("forecast:overview")))
 
     work, manage = _reporting_items(user)
     if user.is_staff and can(user, Action.CHANGE):
