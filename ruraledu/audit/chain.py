@@ -8,9 +8,9 @@ agree even when two requests write at once.
 """
 
 import datetime as dt
+import functools
 import hashlib
 import ipaddress
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -37,10 +37,16 @@ CONTENT_FIELDS = (
 )
 
 
+# one encoder for every row (building one per call cost a third of the time)
+_ENCODER = DjangoJSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+@functools.lru_cache(maxsize=64)  # a bulk write shares one time and one address
 def _at(value) -> str:
     return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
+@functools.lru_cache(maxsize=256)
 def _address(value) -> str:
     # the database may write an address differently (e.g. PostgreSQL's inet): compare canonically
     return str(ipaddress.ip_address(value)) if value else ""
@@ -62,9 +68,7 @@ def content(row) -> bytes:
         row.after,
         str(row.batch) if row.batch else "",
     ]
-    return json.dumps(
-        values, cls=DjangoJSONEncoder, sort_keys=True, ensure_ascii=False, separators=(",", ":")
-    ).encode()
+    return _ENCODER.encode(values).encode()
 
 
 def digest(previous: str, row) -> str:
