@@ -237,3 +237,33 @@ def test_a_channel_change_in_the_admin_is_audited(client, district, robot):
     event = AuditEvent.objects.get(content_type__model="webhookchannel")
     assert event.after["name"] == "区教体局群"
     assert "url" not in event.after
+
+
+def test_a_notice_is_sent_by_the_task_once_committed(
+    school_clerk, school_a, robot, django_capture_on_commit_callbacks
+):
+    # given
+    _channel(school_a.org_unit, robot)
+    # when: the notice's transaction commits (tests run tasks immediately)
+    with django_capture_on_commit_callbacks(execute=True):
+        _notify([school_clerk])
+    # then
+    assert len(robot.requests) == 1
+    assert ChannelDelivery.objects.get().status == DeliveryStatus.SENT
+
+
+def test_a_retry_is_scheduled_on_a_backend_that_defers(school_clerk, school_a, robot, settings):
+    # given: the database worker's backend, which runs tasks later
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    from django_tasks_db.models import DBTaskResult
+
+    _channel(school_a.org_unit, robot)
+    robot.statuses = [500]
+    _notify([school_clerk])
+    # when
+    now = timezone.now()
+    deliveries_send_due(now=now)
+    # then: one run waits for the back-off
+    task = DBTaskResult.objects.get()
+    assert task.run_after == ChannelDelivery.objects.get().next_attempt_at
+    assert task.task_path.endswith("send_due_deliveries")
