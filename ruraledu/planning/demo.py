@@ -1,17 +1,27 @@
-"""The demo's solved scenario: one least-cost plan for the latest year, created once."""
+"""The demo's solved scenarios for the latest year, created once: the least-cost plan with
+room for enough posts, and the same under a budget too small, to compare side by side."""
 
 from .inputs import DEFAULTS
 from .models import Scenario
 from .services import scenario_create, scenario_solve
 
-DEMO_NAME = "示例：按优质均衡标准补齐的最低成本方案"
+DEMO = [
+    ("示例：按优质均衡标准补齐的最低成本方案", {**DEFAULTS, "max_posts": 20, "max_area": 5000}),
+    (
+        "示例：预算 1000 万元",
+        {**DEFAULTS, "max_posts": 20, "max_area": 5000, "budget": 10_000_000},
+    ),
+]
 
 
-def planning_demo_setup(*, actor, year: int) -> Scenario:
-    """Idempotent: a second run finds the scenario by name and year and adds nothing."""
-    scenario = Scenario.objects.filter(name=DEMO_NAME, year=year).first()
-    if scenario is None:
-        scenario = scenario_create(actor=actor, name=DEMO_NAME, year=year, inputs=DEFAULTS)
-    if scenario.result is None:
-        scenario = scenario_solve(scenario_id=scenario.pk)
-    return scenario
+def planning_demo_setup(*, actor, year: int) -> list[Scenario]:
+    """Idempotent: a second run finds each scenario by name and year and adds nothing."""
+    scenarios = []
+    for name, inputs in DEMO:
+        scenario = Scenario.objects.filter(name=name, year=year).first()
+        if scenario is None:
+            scenario = scenario_create(actor=actor, name=name, year=year, inputs=inputs)
+        if scenario.result is None:
+            scenario = scenario_solve(scenario_id=scenario.pk)
+        scenarios.append(scenario)
+    return scenarios
