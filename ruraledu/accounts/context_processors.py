@@ -1,6 +1,7 @@
 from django.urls import reverse
 
 from .choices import Action, Role
+from .policy import is_bureau as _is_bureau
 from .scoping import can, scope_paths, user_departments, user_roles
 
 
@@ -46,6 +47,8 @@ def navigation(request):
 
     if forecast_open(user):
         data.append(("生源预测与编制", reverse("forecast:overview")))
+    if _is_bureau(user):
+        data.append(("达标最低成本方案", reverse("planning:scenario_list")))
 
     work, manage = _reporting_items(user)
     if user.is_staff and can(user, Action.CHANGE):
