@@ -135,6 +135,18 @@ class ForecastRun(models.Model):
     def __str__(self) -> str:
         return f"{self.base_year}学年起生源预测"
 
+    @staticmethod
+    def _percent(value: float | None) -> str:
+        return "—" if value is None else f"{value:.1%}"
+
+    @property
+    def model_error(self) -> str:
+        return self._percent(self.backtest_mape)
+
+    @property
+    def naive_error(self) -> str:
+        return self._percent(self.naive_mape)
+
 
 class ForecastCellQuerySet(ScopedQuerySet):
     scope_path_field = "school__org_unit__path"

@@ -20,7 +20,9 @@ def test_a_town_officer_reads_the_forecast_on_a_phone(page, rosters, district_ad
     browser_login(page, town_officer.username, PASSWORD)
     page.goto(f"{page.base}/forecast/")
     _no_sideways_scroll(page)
-    assert "本模型平均误差 0.0" in page.get_by_test_id("backtest").inner_text()
+    assert (
+        "本模型平均误差 0.0%，照搬上年平均误差 0.0%" in page.get_by_test_id("backtest").inner_text()
+    )
     assert "甲镇中心小学" in page.get_by_test_id("small-schools").inner_text()
     page.get_by_test_id("forecast-table").get_by_role("link", name="甲镇中心小学").click()
     page.wait_for_load_state("networkidle")

@@ -19,7 +19,7 @@ def test_the_bureau_sees_every_school_and_the_backtest_error(client, run, distri
     client.force_login(district_admin)
     page = client.get(OVERVIEW).content.decode()
     assert "甲镇中心小学" in page and "乙镇中心小学" in page
-    assert 'data-testid="model-error">0.0<' in page
+    assert 'data-testid="model-error">0.0%<' in page
     assert "将成为小规模学校的学校（2 所）" in page
 
 
