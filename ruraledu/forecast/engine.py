@@ -123,6 +123,13 @@ class Model:
                 taken[(s, v)] += n
             else:
                 rest[(s, y)] += n
+        by_village: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for (v, y), n in births.items():
+            by_village[v].append((y, n))
+        self.recent_births = {
+            v: sum(n for _, n in sorted(rows)[-3:]) / len(sorted(rows)[-3:])
+            for v, rows in by_village.items()
+        }
         villages_of: dict[int, set[int]] = defaultdict(set)
         for s, v in taken:
             villages_of[s].add(v)
@@ -153,8 +160,7 @@ class Model:
             share = self.shares.get((s, v), 0.0)
             b = births.get((v, year - ENTRY_AGE))
             if b is None:  # no births on file for that year: the village's recent mean
-                known = [n for (vv, _), n in births.items() if vv == v]
-                b = sum(known[-3:]) / len(known[-3:]) if known else 0
+                b = self.recent_births.get(v, 0.0)
             total += share * b
         return total
 

@@ -118,12 +118,10 @@ def rule_get() -> StaffingRule:
     return StaffingRule.objects.first() or StaffingRule()
 
 
-def forecast_schools(*, run: ForecastRun, user, town_code: str | None = None):
+def forecast_schools(*, run: ForecastRun, user):
     """The run's schools the user may see, each with totals per year and the backtest."""
     rule = rule_get()
     cells = ForecastCell.objects.for_user(user).filter(run=run)
-    if town_code:
-        cells = cells.filter(school__org_unit__path__contains=f"/{town_code}/")
     sums: dict[int, dict[int, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
     for s, y, e, lo, hi in cells.values_list("school_id", "year", "expected", "low", "high"):
         acc = sums[s][y]

@@ -97,3 +97,15 @@ def test_the_backtest_compares_the_model_with_last_year():
 def test_there_is_no_backtest_without_the_year_before():
     history = History({(2021, PRIMARY, 1): 10}, {}, {}, {PRIMARY: SchoolInfo((1,), TOWN)})
     assert backtest(history, 2021) is None
+
+
+def test_a_year_without_births_uses_the_villages_latest_three_years():
+    # given births stop after 2017 (2015: 125, 2016: 125, 2017: 150)
+    history = steady_history()
+    del history.births[(VILLAGE, 2018)]
+
+    # when
+    cell = forecast(history, 2022, horizon=2).cells[(2024, PRIMARY, 1)]
+
+    # then 2024 (born 2018) takes the mean of 2015–2017 births × 0.8, + 10
+    assert cell.expected == pytest.approx((125 + 125 + 150) / 3 * 0.8 + 10)
