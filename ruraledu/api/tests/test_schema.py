@@ -2,9 +2,12 @@
 schemathesis walks every operation (a few examples each) without a 5xx or a response that
 breaks the schema."""
 
+import pytest
 import schemathesis
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
@@ -36,7 +39,18 @@ def test_docs_page_uses_local_assets_only(client, district_leader):
     assert asset.status_code == 200
 
 
-def test_fuzz_every_operation(values, reports, district_admin):
+@pytest.fixture
+def keep_connection():
+    """Requests go through the real WSGI handler, whose request signals would close the test's
+    database connection (PostgreSQL); Django's own test client unhooks them the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_fuzz_every_operation(values, reports, district_admin, keep_connection):
     """Each operation of the served schema gets a few generated requests (the bureau's
     read-write token, real data in the database); none may answer 5xx or break the schema."""
     from hypothesis import given
