@@ -79,6 +79,13 @@ def inspector(school_a):
 
 
 @pytest.fixture
+def researcher(town_a):
+    user = UserFactory(username="researcher")
+    RoleAssignmentFactory(user=user, role=Role.RESEARCHER, org_unit=town_a)
+    return user
+
+
+@pytest.fixture
 def care_officer(school_a):
     user = UserFactory(username="care_officer")
     RoleAssignmentFactory(user=user, role=Role.SCHOOL_CARE_OFFICER, org_unit=school_a.org_unit)

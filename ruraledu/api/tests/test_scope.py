@@ -18,6 +18,7 @@ VISIBLE = {
     "town_officer": {"TA", "SA"},
     "school_clerk": {"SA"},
     "inspector": {"SA"},
+    "researcher": {"TA", "SA"},
     "care_officer": {"SA"},
     "outsider": {"SB"},
     "department_reporter": set(),
