@@ -135,9 +135,10 @@ def lists_demo_setup(*, actor) -> int:
 def _clear_a_few(actor, year: int) -> None:
     """Two children the town found elsewhere: cleared with the evidence, kept on the list."""
     found = list(
-        Finding.objects.filter(year=year, kind=FindingKind.NOT_ENROLLED, case=None).order_by(
-            "id_index"
-        )[:2]
+        # not yet cleared: a regenerated demo keeps the town's findings of earlier runs
+        Finding.objects.filter(
+            year=year, kind=FindingKind.NOT_ENROLLED, case=None, clear_reason=""
+        ).order_by("id_index")[:2]
     )
     evidence = [
         (ClearReason.MOVED_AWAY, "随父母迁往青岛市黄岛区，已电话核实迁入地派出所户籍登记。"),

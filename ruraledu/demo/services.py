@@ -16,7 +16,7 @@ from ruraledu.demo.care_lists import lists_demo_setup
 from ruraledu.demo.hotline import hotline_demo_setup, hotline_demo_wipe
 from ruraledu.demo.reporting import reporting_demo_setup
 from ruraledu.demo.supervision import supervision_demo_setup, supervision_demo_wipe
-from ruraledu.evaluation.demo import evaluation_demo_setup
+from ruraledu.evaluation.demo import evaluation_demo_setup, evaluation_demo_wipe
 from ruraledu.forecast.demo import forecast_demo_setup, forecast_demo_wipe
 from ruraledu.inclusion.demo import inclusion_demo_setup, inclusion_demo_wipe
 from ruraledu.leftbehind.demo import leftbehind_demo_setup, leftbehind_demo_wipe
@@ -98,6 +98,7 @@ def demo_setup(*, scale: str = "district", years: list[int] | None = None) -> li
         aid_demo_wipe(demo_schools)
         leftbehind_demo_wipe(demo_schools)
         forecast_demo_wipe()  # births hold on to the demo villages
+        evaluation_demo_wipe(demo_schools)  # survey answers and evidence hold on to schools
         # Replaces leftovers of an older or partial demo (only rows the generator marks 示例).
         demo_generate(scale=scale, years=years, seed=DEMO_SEED, replace=True)
     district = OrgUnit.objects.get(parent=None, code=ZICHUAN)

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from .choices import Answer, Framework, ItemKind, RespondentGroup, ReviewVerdict
 from .frameworks import frameworks_load
-from .models import AnnualFigure, EvaluationItem, ExpertReview, SurveyResponse
+from .models import AnnualFigure, EvaluationItem, ExpertReview, ItemEvidence, SurveyResponse
 from .services import evaluation_get_or_create, expert_assign, figure_set, review_add
 from .survey import _response, survey_ensure
 
@@ -140,3 +140,13 @@ def _demo_expert(evaluation, actor, item) -> None:
             verdict=ReviewVerdict.PASS,
             comment="抽查的三所学校作业量符合规定。（示例）",
         )
+
+
+def evaluation_demo_wipe(schools) -> None:
+    """Before the generator replaces the demo schools: the demo surveys' answers (all of a survey
+    that has any at a demo school, so the next setup writes a whole sample again) and evidence
+    filed for those schools hold on to the units it deletes."""
+    units = schools.values("org_unit")
+    surveys = SurveyResponse.objects.filter(school__in=units).values("survey")
+    SurveyResponse.objects.filter(survey__in=surveys).delete()
+    ItemEvidence.objects.filter(school__in=units).delete()
