@@ -135,6 +135,8 @@ def _program(schools, inputs, partial, floors, *, pass_all, budget, min_passes, 
         options={"time_limit": max(time_limit, 0.5), "mip_rel_gap": 1e-4},
     )
     if result.x is None:
+        if result.status == 1:  # the time limit came before any plan: nothing to show
+            return {"plan": {}, "passes": 0, "gap": None, "timed_out": True}
         return None
     values = np.round(result.x).astype(int)
     plan = {}
