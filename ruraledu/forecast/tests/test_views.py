@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from ruraledu.forecast.models import ForecastRun
+from ruraledu.forecast.models import ForecastRun, StaffingRule
 from ruraledu.forecast.services import forecast_run_create
 
 OVERVIEW = reverse("forecast:overview")
@@ -62,3 +62,25 @@ def test_the_bureau_reruns(client, run, district_admin):
     response = client.post(reverse("forecast:run"))
     assert response.status_code == 302
     assert ForecastRun.objects.count() == 2
+
+
+def test_the_bureau_edits_the_rules_on_the_page(client, run, district_admin):
+    client.force_login(district_admin)
+    rule_url = reverse("forecast:staffing_rule")
+    fields = {
+        "primary_pupils_per_post": "19",
+        "junior_pupils_per_post": "13.5",
+        "primary_posts_per_class": "1.7",
+        "junior_posts_per_class": "2.5",
+        "small_school_pupils": "100",
+        "teaching_point_pupils": "50",
+        "primary_class_size": "45",
+        "junior_class_size": "50",
+    }
+    # a negative ratio is refused with the field named; nothing is stored
+    page = client.post(rule_url, {**fields, "primary_pupils_per_post": "-1"}, follow=True)
+    assert "小学生师比（学生数:1）：确保该值大于或等于1。" in page.content.decode()
+    assert not StaffingRule.objects.exists()
+    # a valid change is stored
+    client.post(rule_url, {**fields, "primary_pupils_per_post": "15"})
+    assert StaffingRule.objects.get().primary_pupils_per_post == 15
