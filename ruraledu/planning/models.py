@@ -29,3 +29,25 @@ class Scenario(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class TravelScenario(models.Model):
+    """A 走教 assignment for one 学区 (or town): inputs, locks and the solved assignment."""
+
+    name = models.CharField("方案名称", max_length=100)
+    year = models.PositiveIntegerField("学年")
+    area = models.CharField("片区", max_length=20)
+    area_name = models.CharField("片区名称", max_length=100)
+    inputs = models.JSONField("输入", default=dict)
+    result = models.JSONField("结果", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="创建人"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = verbose_name_plural = "走教方案"
+
+    def __str__(self) -> str:
+        return self.name
