@@ -69,3 +69,70 @@ def scenario_workbook(scenario) -> bytes:
         )
     book.close()
     return buffer.getvalue()
+
+
+def travel_workbook(scenario) -> bytes:
+    """A 走教 scenario: the assignment per teacher and what stays uncovered."""
+    from .travel_data import SCARCE
+
+    labels = {str(k): v for k, v in SCARCE.items()}
+    result = scenario.result or {}
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    bold = book.add_format({"bold": True})
+    summary = book.add_worksheet("概要")
+    lines = [
+        ("方案名称", scenario.name),
+        ("学年", scenario.year),
+        ("片区", scenario.area_name),
+        ("结论", result.get("message", "")),
+        ("需走教课时（节/周）", result.get("need")),
+        ("已安排课时（节/周）", result.get("covered")),
+        ("总行程（公里/周）", result.get("km")),
+        ("每名教师每周行程上限（公里）", scenario.inputs.get("km_cap")),
+    ]
+    for row, (label, value) in enumerate(lines):
+        summary.write(row, 0, label, bold)
+        summary.write(row, 1, value)
+    summary.set_column(0, 1, 30)
+    sheet = book.add_worksheet("走教安排")
+    sheet.write_row(
+        0,
+        0,
+        [
+            "教师",
+            "学科",
+            "任职学校",
+            "走教学校",
+            "课时（节/周）",
+            "到校次数",
+            "行程（公里/周）",
+            "锁定",
+        ],
+        bold,
+    )
+    for row, a in enumerate(result.get("assignments", []), start=1):
+        sheet.write_row(
+            row,
+            0,
+            [
+                a["teacher_name"],
+                labels.get(a["subject"], a["subject"]),
+                a["home_name"],
+                a["school_name"],
+                a["lessons"],
+                a["visits"],
+                a["km"],
+                "是" if a["locked"] else "",
+            ],
+        )
+    left = book.add_worksheet("未覆盖")
+    left.write_row(0, 0, ["学校", "学科", "需要课时（节/周）", "未覆盖课时（节/周）"], bold)
+    for row, u in enumerate(result.get("uncovered", []), start=1):
+        left.write_row(
+            row,
+            0,
+            [u["school_name"], labels.get(u["subject"], u["subject"]), u["need"], u["lessons"]],
+        )
+    book.close()
+    return buffer.getvalue()

@@ -51,3 +51,43 @@ class TravelScenario(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RotationDecision(models.Model):
+    """The bureau's decision on one teacher's 交流轮岗 for a year; the registry is not changed."""
+
+    class Decision(models.TextChoices):
+        ROTATE = "rotate", "同意轮岗"
+        DEFER = "defer", "暂缓"
+        DECLINE = "decline", "不轮岗"
+
+    year = models.PositiveIntegerField("学年")
+    person = models.ForeignKey(
+        "workforce.StaffPerson", on_delete=models.PROTECT, related_name="+", verbose_name="教师"
+    )
+    from_school = models.ForeignKey(
+        "orgunits.School", on_delete=models.PROTECT, related_name="+", verbose_name="现任职学校"
+    )
+    to_school = models.ForeignKey(
+        "orgunits.School",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name="轮岗至",
+    )
+    decision = models.CharField("决定", max_length=10, choices=Decision.choices)
+    note = models.CharField("说明", max_length=200, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="决定人"
+    )
+    decided_at = models.DateTimeField("决定时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "交流轮岗决定"
+        constraints = [
+            models.UniqueConstraint(fields=["year", "person"], name="rotation_year_person_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.year}"

@@ -99,3 +99,41 @@ def travel_lock(*, actor, scenario: TravelScenario, locks: list) -> TravelScenar
         summary=f"锁定走教安排并重新求解“{scenario.name}”",
     )
     return scenario
+
+
+@transaction.atomic
+def rotation_decide(
+    *, actor, year: int, person_id: int, decision: str, to_school_id: int | None, note: str = ""
+):
+    """Record (or change) the bureau's decision on one teacher; never touches the posts."""
+    from ruraledu.orgunits.models import School
+    from ruraledu.workforce.models import Post
+
+    from .models import RotationDecision
+
+    _ensure_bureau(actor)
+    post = Post.objects.filter(year=year, person_id=person_id).order_by("pk").first()
+    if post is None:
+        raise ValidationError(f"{year} 学年没有该教师的任职记录。")
+    if decision not in RotationDecision.Decision.values:
+        raise ValidationError("请选择决定：同意轮岗、暂缓或不轮岗。")
+    to_school = None
+    if decision == RotationDecision.Decision.ROTATE:
+        to_school = School.objects.filter(pk=to_school_id).first() if to_school_id else None
+        if to_school is None or to_school.pk == post.school_id:
+            raise ValidationError("同意轮岗须选择一所其他学校作为轮岗学校。")
+    row = RotationDecision.objects.filter(year=year, person_id=person_id).first()
+    before = snapshot(row) if row else None
+    row = row or RotationDecision(year=year, person_id=person_id, decided_by=actor)
+    row.from_school_id, row.to_school, row.decision = post.school_id, to_school, decision
+    row.note, row.decided_by = note.strip()[:200], actor
+    row.save()
+    audit_record(
+        actor=actor,
+        instance=row,
+        action=AuditAction.UPDATE if before else AuditAction.CREATE,
+        before=before,
+        after=snapshot(row),
+        summary=f"交流轮岗决定：{post.person.name}，{row.get_decision_display()}",
+    )
+    return row

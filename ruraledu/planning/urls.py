@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import rotation_views, travel_views, views
 
 app_name = "planning"
 urlpatterns = [
@@ -11,4 +11,11 @@ urlpatterns = [
     path("<int:pk>/edit/", views.ScenarioFormView.as_view(), name="scenario_edit"),
     path("<int:pk>/run/", views.ScenarioRunView.as_view(), name="scenario_run"),
     path("<int:pk>/export/", views.ScenarioExportView.as_view(), name="scenario_export"),
+    path("travel/", travel_views.TravelListView.as_view(), name="travel_list"),
+    path("travel/new/", travel_views.TravelCreateView.as_view(), name="travel_create"),
+    path("travel/<int:pk>/", travel_views.TravelDetailView.as_view(), name="travel_detail"),
+    path("travel/<int:pk>/lock/", travel_views.TravelLockView.as_view(), name="travel_lock"),
+    path("travel/<int:pk>/export/", travel_views.TravelExportView.as_view(), name="travel_export"),
+    path("rotation/", rotation_views.RotationView.as_view(), name="rotation"),
+    path("rotation/decide/", rotation_views.RotationDecideView.as_view(), name="rotation_decide"),
 ]

@@ -1,0 +1,136 @@
+"""交流轮岗: teachers eligible by years at the same school, the shares that must rotate, and a
+suggested list moving them toward schools that need them. Reads the registry only."""
+
+import math
+from collections import defaultdict
+
+from ruraledu.workforce.choices import Honour, Position, Subject
+from ruraledu.workforce.models import Post
+
+from .choices import ScenarioStatus
+from .models import Scenario
+
+RULES = {"min_years": 6, "share": 0.10, "backbone_share": 0.20}
+PE_ART = {Subject.PE, Subject.MUSIC, Subject.ART}
+
+
+def years_at_school(year: int) -> dict[int, tuple]:
+    """person -> (post of `year`, years at that school, counted from 入职年份). The chain of
+    yearly posts at the same school counts back; where it reaches the first year on record the
+    teacher has been there since at least then, and 入职年份 (if earlier) stands in."""
+    posts = list(
+        Post.objects.filter(
+            year=year, position=Position.TEACHER, is_full_time_teacher=True
+        ).select_related("person", "school__org_unit")
+    )
+    history = defaultdict(set)
+    for person, school, y in Post.objects.filter(
+        person__in=[p.person_id for p in posts], year__lte=year
+    ).values_list("person_id", "school_id", "year"):
+        history[(person, school)].add(y)
+    first = min((y for ys in history.values() for y in ys), default=year)
+    result = {}
+    for post in posts:
+        years = history[(post.person_id, post.school_id)]
+        start = year
+        while start - 1 in years:
+            start -= 1
+        inferred = start == first and post.hired_year and post.hired_year < start
+        if inferred:
+            start = post.hired_year
+        result[post.person_id] = (post, year - start + 1, bool(inferred))
+    return result
+
+
+def needing_schools(year: int) -> dict[str, list[int]]:
+    """Schools the latest solved least-cost plan of the year adds 骨干 (r2) or 体育艺术 (r3)
+    teachers to, each as often as it adds them."""
+    scenario = (
+        Scenario.objects.filter(year=year, status=ScenarioStatus.DONE).order_by("-pk").first()
+    )
+    needs = {"r2": [], "r3": []}
+    for school in (scenario.result or {}).get("schools", []) if scenario else []:
+        for key in needs:
+            needs[key] += [school["unit"]] * int(school["adds"].get(key, 0))
+    return needs
+
+
+def suggest(year: int, rules: dict) -> dict:
+    chains = years_at_school(year)
+    eligible = [
+        (post, years, inferred)
+        for post, years, inferred in chains.values()
+        if years >= rules["min_years"]
+    ]
+    eligible.sort(key=lambda e: (-e[1], e[0].school.org_unit.code, e[0].person.name))
+    required = math.ceil(rules["share"] * len(eligible) - 1e-9)
+    backbone_required = math.ceil(rules["backbone_share"] * required - 1e-9)
+    backbone = [e for e in eligible if e[0].honour != Honour.NONE]
+    others = [e for e in eligible if e[0].honour == Honour.NONE]
+    chosen = backbone[:backbone_required]
+    rest = [e for e in eligible if e not in chosen]
+    # prefer those whose school keeps another teacher of their subject
+    per_subject = defaultdict(int)
+    for post, _, _ in chains.values():
+        per_subject[(post.school_id, post.subject)] += 1
+    rest.sort(key=lambda e: per_subject[(e[0].school_id, e[0].subject)] < 2)
+    chosen += rest[: max(0, required - len(chosen))]
+    needs = needing_schools(year)
+    lacking = _schools_lacking(chains)
+    rows = []
+    for post, years, inferred in chosen:
+        target, reason = _target(post, needs, lacking)
+        rows.append(
+            {
+                "post": post,
+                "years": years,
+                "inferred": inferred,
+                "backbone": post.honour != Honour.NONE,
+                "target": target,
+                "reason": reason,
+            }
+        )
+    return {
+        "eligible": eligible,
+        "eligible_count": len(eligible),
+        "backbone_eligible": len(backbone),
+        "others_eligible": len(others),
+        "required": required,
+        "backbone_required": backbone_required,
+        "backbone_chosen": sum(1 for r in rows if r["backbone"]),
+        "rows": rows,
+        "short": backbone_required > len(backbone),
+    }
+
+
+def _schools_lacking(chains) -> dict[str, list[int]]:
+    have = defaultdict(set)
+    schools = set()
+    for post, _, _ in chains.values():
+        have[post.subject].add(post.school_id)
+        schools.add(post.school_id)
+    return {subject: sorted(schools - units) for subject, units in have.items()}
+
+
+def _take(units: list[int], home: int) -> int | None:
+    """Remove and return the first school in `units` other than `home`."""
+    for i, unit in enumerate(units):
+        if unit != home:
+            return units.pop(i)
+    return None
+
+
+def _target(post, needs: dict, lacking: dict) -> tuple[int | None, str]:
+    """The first school that needs this kind of teacher and is not the teacher's own."""
+    if post.honour != Honour.NONE:
+        unit = _take(needs["r2"], post.school_id)
+        if unit is not None:
+            return unit, "最低成本方案需要骨干教师"
+    if post.subject in PE_ART:
+        unit = _take(needs["r3"], post.school_id)
+        if unit is not None:
+            return unit, "最低成本方案需要体育、艺术教师"
+    unit = _take(lacking.get(post.subject, []), post.school_id)
+    if unit is not None:
+        return unit, "该校没有本学科教师"
+    return None, ""

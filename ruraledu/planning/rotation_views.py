@@ -1,0 +1,97 @@
+"""交流轮岗 page: the suggested list under editable rules, and the bureau's decisions."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.generic import TemplateView
+
+from ruraledu.orgunits.models import School
+
+from .models import RotationDecision
+from .rotation import RULES, suggest
+from .travel_services import rotation_decide
+from .views import BureauMixin
+
+
+def _rules(params) -> tuple[dict, list[str]]:
+    rules, errors = dict(RULES), []
+    for key, label, scale in (
+        ("min_years", "同校任教年限下限（年）", 1),
+        ("share", "轮岗比例（%）", 100),
+        ("backbone_share", "骨干教师占轮岗人数比例（%）", 100),
+    ):
+        raw = params.get(key)
+        if raw in (None, ""):
+            continue
+        try:
+            value = float(raw)
+            if value < 0 or (scale == 100 and value > 100):
+                raise ValueError
+        except ValueError:
+            errors.append(f"{label}“{raw}”无效：应为 0 以上的数（比例不超过 100）。")
+            continue
+        rules[key] = value / scale
+    return rules, errors
+
+
+class RotationView(BureauMixin, TemplateView):
+    template_name = "planning/rotation.html"
+
+    def get_context_data(self, **kwargs):
+        params = self.request.GET
+        try:
+            year = int(params.get("year") or timezone.localdate().year - 1)
+        except ValueError:
+            year = timezone.localdate().year - 1
+        rules, errors = _rules(params)
+        result = suggest(year, rules)
+        decisions = {
+            d.person_id: d
+            for d in RotationDecision.objects.filter(year=year).select_related(
+                "to_school__org_unit", "person"
+            )
+        }
+        for row in result["rows"]:
+            row["decision"] = decisions.get(row["post"].person_id)
+        schools = School.objects.filter(org_unit__kind="school").select_related("org_unit")
+        return {
+            **super().get_context_data(**kwargs),
+            "year": year,
+            "rules": rules,
+            "share_pct": round(rules["share"] * 100, 2),
+            "backbone_pct": round(rules["backbone_share"] * 100, 2),
+            "errors": errors,
+            "result": result,
+            "decisions": decisions.values(),
+            "schools": schools.order_by("org_unit__code"),
+            "choices": RotationDecision.Decision.choices,
+        }
+
+
+class RotationDecideView(BureauMixin, View):
+    def post(self, request):
+        data = request.POST
+        try:
+            year, person = int(data["year"]), int(data["person"])
+            to_school = int(data["to_school"]) if data.get("to_school") else None
+            rotation_decide(
+                actor=request.user,
+                year=year,
+                person_id=person,
+                decision=data.get("decision", ""),
+                to_school_id=to_school,
+                note=data.get("note", ""),
+            )
+        except (KeyError, ValueError):
+            messages.error(request, "提交的数据不完整，请在页面上重新选择。")
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, "已记录交流轮岗决定（不改动教师任职登记）。")
+        back = data.get("back", "")
+        safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
+        return redirect(back if safe else reverse("planning:rotation"))
