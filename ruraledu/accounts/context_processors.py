@@ -49,6 +49,7 @@ def navigation(request):
         data.append(("生源预测与编制", reverse("forecast:overview")))
     if _is_bureau(user):
         data.append(("达标最低成本方案", reverse("planning:scenario_list")))
+        data.append(("走教与交流轮岗", reverse("planning:travel_list")))
 
     work, manage = _reporting_items(user)
     if user.is_staff and can(user, Action.CHANGE):
