@@ -113,3 +113,13 @@ def area_problem(area: str, year: int, hours: dict, weekly_max: int) -> tuple[li
         for s in sorted(schools, key=lambda s: s.org_unit.code)
     ]
     return rows, teachers
+
+
+def largest_area() -> tuple[str, str] | None:
+    """The area with the most compulsory schools (ties: the first listed)."""
+    best, size = None, 0
+    for key, name in areas():
+        count = area_schools(key).count()
+        if count > size:
+            best, size = (key, name), count
+    return best
