@@ -14,3 +14,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
 # The test runner empties the database between transactional tests with `flush`.
 AUDIT_TRAIL_FLUSHABLE = True
+
+# Tests log in with force_login; the accounts tests turn these on to prove the enforcement.
+OTP_REQUIRED = False
+PASSWORD_CHANGE_FIRST_LOGIN = False

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ruraledu.audit.admin_mixins import AuditedAdminMixin
 from ruraledu.audit.choices import AuditAction
@@ -9,6 +10,10 @@ from ruraledu.audit.services import AuditEntry, audit_bulk
 from ruraledu.audit.utils import request_address
 
 from .models import RoleAssignment, User
+
+# authenticators are reset on the audited 重置两步验证 page; their keys never show in admin
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
 
 
 class RoleAssignmentInline(admin.TabularInline):
@@ -21,7 +26,11 @@ class RoleAssignmentInline(admin.TabularInline):
 class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
     """Accounts and their roles; every change audited (never the password hash)."""
 
-    fieldsets = (*BaseUserAdmin.fieldsets, ("单位信息", {"fields": ("full_name", "phone")}))
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        ("单位信息", {"fields": ("full_name", "phone")}),
+        ("账号安全", {"fields": ("must_change_password",)}),
+    )
     list_display = ("username", "full_name", "is_active", "is_staff", "last_login")
     search_fields = ("username", "full_name", "phone")
     inlines = [RoleAssignmentInline]

@@ -9,6 +9,8 @@ from .choices import DEPARTMENT_ROLES, SCHOOL_ONLY_ROLES, Role
 class User(AbstractUser):
     full_name = models.CharField("姓名", max_length=50, blank=True, default="")
     phone = models.CharField("手机号", max_length=20, blank=True, default="")
+    # set on accounts made by setup commands: the gate sends them to the password page first
+    must_change_password = models.BooleanField("首次登录须修改密码", default=False)
 
     class Meta:
         verbose_name = "用户"

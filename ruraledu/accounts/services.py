@@ -1,4 +1,4 @@
-"""Account writes that matter: lifting a login lock."""
+"""Account writes that matter: login locks, two-factor devices, passwords."""
 
 from axes.models import AccessAttempt
 from django.core.exceptions import PermissionDenied
@@ -46,3 +46,67 @@ def login_lock_release(*, actor, username: str, address: str | None = None) -> i
             address=address,
         )
     return failures
+
+
+@transaction.atomic
+def two_factor_confirm(*, user, device, token: str, address: str | None = None) -> bool:
+    """Confirm `user`'s pending TOTP device with a code from the phone; audited. False when
+    the code is wrong (django-otp slows repeated failures)."""
+    if device.user_id != user.pk or device.confirmed:
+        raise PermissionDenied("这不是待确认的验证器。")
+    if not device.verify_token(token):
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    audit_record(
+        actor=user,
+        instance=user,
+        action=AuditAction.UPDATE,
+        before={"两步验证": "未绑定"},
+        after={"两步验证": "已绑定"},
+        summary="绑定两步验证器",
+        address=address,
+    )
+    return True
+
+
+@transaction.atomic
+def two_factor_reset(*, actor, user, address: str | None = None) -> int:
+    """Remove every TOTP device of `user` (a lost phone): at the next login they enrol again.
+    Bureau only; audited. Returns the number of devices removed."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if not is_bureau(actor):
+        raise PermissionDenied("只有区教体局管理员可以重置两步验证。")
+    devices = TOTPDevice.objects.select_for_update().filter(user=user)
+    confirmed = devices.filter(confirmed=True).count()
+    removed, _ = devices.delete()
+    audit_record(
+        actor=actor,
+        instance=user,
+        action=AuditAction.UPDATE,
+        before={"两步验证": "已绑定" if confirmed else "未绑定"},
+        after={"两步验证": "已重置，下次登录重新绑定"},
+        summary="重置两步验证",
+        address=address,
+    )
+    return removed
+
+
+@transaction.atomic
+def password_changed(*, user, address: str | None = None) -> None:
+    """After the user set a password of their own: lift the first-login requirement; audited
+    (never the hash)."""
+    before = {"password": "（原密码）", "首次登录须修改密码": user.must_change_password}
+    if user.must_change_password:
+        user.must_change_password = False
+        user.save(update_fields=["must_change_password"])
+    audit_record(
+        actor=user,
+        instance=user,
+        action=AuditAction.UPDATE,
+        before=before,
+        after={"password": "（已修改）", "首次登录须修改密码": False},
+        summary="本人修改密码",
+        address=address,
+    )

@@ -9,8 +9,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change.html",
+        views.PasswordChangeView.as_view(
             success_url=reverse_lazy("accounts:password_change_done"),
         ),
         name="password_change",
@@ -25,4 +24,7 @@ urlpatterns = [
     path("me/", views.ProfileView.as_view(), name="profile"),
     path("login-locks/", views.LoginLockListView.as_view(), name="lock_list"),
     path("login-locks/release/", views.LoginLockReleaseView.as_view(), name="lock_release"),
+    path("two-factor/", views.TwoFactorVerifyView.as_view(), name="two_factor_verify"),
+    path("two-factor/enrol/", views.TwoFactorEnrolView.as_view(), name="two_factor_enrol"),
+    path("two-factor/reset/", views.TwoFactorResetView.as_view(), name="two_factor_reset"),
 ]
