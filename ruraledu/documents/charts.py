@@ -148,6 +148,12 @@ def small_multiples(*, panels: list[tuple[str, str, list[tuple[int, float]]]], s
 def radar(*, labels: list[str], shares: list[float | None], stamp: str) -> bytes:
     """The seven resource indicators as a share of their standard (100 = the standard), as
     the school page's radar chart."""
+    return _radar(tuple(labels), tuple(shares), stamp)
+
+
+@functools.lru_cache(maxsize=32)
+def _radar(labels: tuple[str, ...], shares: tuple[float | None, ...], stamp: str) -> bytes:
+    """Drawn once per distinct input: in a batch, schools with the same figures share it."""
     import math
 
     matplotlib.rc("font", **_style())

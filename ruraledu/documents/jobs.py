@@ -6,7 +6,7 @@ from django.core.files.base import ContentFile
 
 from .choices import DocumentStatus
 from .models import GeneratedDocument
-from .pdf import PdfUnavailable, docx_to_pdf, docx_to_pdf_many
+from .pdf import PdfUnavailable, docx_to_pdf, docx_to_pdf_each
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +34,22 @@ def pdf_job_run(*, document_id: int) -> GeneratedDocument | None:
     return document
 
 
-PDF_CHUNK = 12  # documents per LibreOffice run: progress between runs, bounded temp space
+# documents per LibreOffice run: starting it costs as much as converting six reports, so runs
+# are large; small enough that each worker gets about three (progress, the tail of the batch)
+PDF_CHUNK_MIN, PDF_CHUNK_MAX = 4, 24
+
+
+def pdf_chunk(total: int) -> int:
+    return max(PDF_CHUNK_MIN, min(PDF_CHUNK_MAX, -(-total // (3 * pdf_workers()))))
+
+
+def pdfs_or_failed(documents: list[bytes]) -> list[bytes | None]:
+    """One LibreOffice run; a run that failed as a whole fails each of its documents."""
+    try:
+        return docx_to_pdf_each(documents)
+    except PdfUnavailable as failure:
+        logger.warning("PDF run of %s documents failed: %s", len(documents), failure)
+        return [None] * len(documents)
 
 
 def pdf_workers() -> int:
@@ -63,7 +78,7 @@ def batch_job_run(*, document_id: int) -> GeneratedDocument | None:
         return document
     started = time.monotonic()
     try:
-        data, version, count = _batch_zip(document)
+        data, version, count, failed = _batch_zip(document)
     except Exception as failure:  # the job records the failure; the worker logs the traceback
         GeneratedDocument.objects.filter(pk=document.pk).update(
             status=DocumentStatus.FAILED, message=f"生成失败：{failure}"[:300]
@@ -74,11 +89,17 @@ def batch_job_run(*, document_id: int) -> GeneratedDocument | None:
     document.progress = 100
     document.data_version = version
     document.message = f"共 {count} 所学校，用时 {time.monotonic() - started:.0f} 秒"
+    if failed:
+        names = "、".join(failed)
+        document.message += (
+            f"；{len(failed)} 所学校的 PDF 未能生成（压缩包中有其 Word 文件）：{names}"
+        )
+    document.message = document.message[:300]
     document.save(update_fields=["file", "status", "progress", "data_version", "message"])
     return document
 
 
-def _batch_zip(document: GeneratedDocument) -> tuple[bytes, str, int]:
+def _batch_zip(document: GeneratedDocument) -> tuple[bytes, str, int, list[str]]:
     """Word files are written here while LibreOffice converts the ones already written in
     other threads (the subprocesses use the other core)."""
     import io
@@ -106,6 +127,7 @@ def _batch_zip(document: GeneratedDocument) -> tuple[bytes, str, int]:
     template = template_bytes(document.template)
     year = document.parameters.get("year")
     now = timezone.now()
+    chunk = pdf_chunk(total)
 
     def report(words: int, futures) -> None:
         converted = sum(len(chunk) for chunk, f in futures if f.done())
@@ -125,13 +147,13 @@ def _batch_zip(document: GeneratedDocument) -> tuple[bytes, str, int]:
                 data = engine.render_context(kind, context, template=template)
                 words.append((school, data))
                 pending.append(data)
-                if len(pending) == PDF_CHUNK:
-                    futures.append((pending, pool.submit(docx_to_pdf_many, pending)))
+                if len(pending) == chunk:
+                    futures.append((pending, pool.submit(pdfs_or_failed, pending)))
                     pending = []
                 if len(words) % 5 == 0:
                     report(len(words), futures)
             if pending:
-                futures.append((pending, pool.submit(docx_to_pdf_many, pending)))
+                futures.append((pending, pool.submit(pdfs_or_failed, pending)))
             if data_version() == version:
                 break
             wait([f for _, f in futures])  # a moved version: start again from the new one
@@ -143,10 +165,13 @@ def _batch_zip(document: GeneratedDocument) -> tuple[bytes, str, int]:
             report(total, futures)
             remaining = list(not_done)
         pdfs = [pdf for _, future in futures for pdf in future.result()]
-    buffer = io.BytesIO()
+    buffer, failed = io.BytesIO(), []
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for (school, word), pdf in zip(words, pdfs, strict=True):
             name = f"{school.code}-{school.name}诊断报告"
-            archive.writestr(f"{name}.pdf", pdf)
+            if pdf is None:  # one school's failure is reported, the others are delivered
+                failed.append(school.name)
+            else:
+                archive.writestr(f"{name}.pdf", pdf)
             archive.writestr(f"Word/{name}.docx", word)
-    return buffer.getvalue(), version, total
+    return buffer.getvalue(), version, total, failed

@@ -33,7 +33,16 @@ def docx_to_pdf(data: bytes) -> bytes:
 
 
 def docx_to_pdf_many(documents: list[bytes], *, timeout: int | None = None) -> list[bytes]:
-    """Convert several .docx files in one LibreOffice run (starting it is most of the cost)."""
+    """Convert several .docx files in one LibreOffice run; any file that failed fails all."""
+    results = docx_to_pdf_each(documents, timeout=timeout)
+    if any(result is None for result in results):
+        raise PdfUnavailable("LibreOffice 未能把文档转换为 PDF。")
+    return results
+
+
+def docx_to_pdf_each(documents: list[bytes], *, timeout: int | None = None) -> list[bytes | None]:
+    """Convert several .docx files in one LibreOffice run (starting it is most of the cost);
+    a file LibreOffice could not convert is None, the others are kept."""
     if not documents:
         return []
     timeout = timeout or getattr(settings, "DOCUMENT_PDF_SECONDS", 600)
@@ -67,10 +76,5 @@ def docx_to_pdf_many(documents: list[bytes], *, timeout: int | None = None) -> l
             )
         except subprocess.TimeoutExpired as expired:
             raise PdfUnavailable("生成 PDF 超时。") from expired
-        results = []
-        for source in sources:
-            target = out_dir / f"{source.stem}.pdf"
-            if not target.exists():
-                raise PdfUnavailable("LibreOffice 未能把文档转换为 PDF。")
-            results.append(target.read_bytes())
-        return results
+        targets = [out_dir / f"{source.stem}.pdf" for source in sources]
+        return [target.read_bytes() if target.exists() else None for target in targets]

@@ -141,3 +141,62 @@ def test_the_school_page_button_generates_in_scope_only(
 def test_anonymous_is_sent_to_login(world, client):
     response = client.post(reverse("documents:diagnosis_generate", args=["SA"]))
     assert response.status_code == 302 and GeneratedDocument.objects.count() == 0
+
+
+def zip_of(document) -> zipfile.ZipFile:
+    with document.file.open("rb") as handle:
+        return zipfile.ZipFile(io.BytesIO(handle.read()))
+
+
+def page_text(pdf: bytes) -> str:
+    """The PDF's text without layout spaces and with the minute of generation blanked out
+    (the two runs may straddle a minute)."""
+    flat = re.sub(r"\s+", "", pdf_text(pdf))
+    return re.sub(r"生成时间：\d{4}年\d{2}月\d{2}日\d{2}:\d{2}", "生成时间：…", flat)
+
+
+def test_the_batch_pdf_of_a_school_is_the_single_school_report(
+    world, school_a, town_officer, django_capture_on_commit_callbacks
+):
+    # when the town office generates school A alone and then its town's batch
+    with django_capture_on_commit_callbacks(execute=True):
+        single = school_diagnosis_generate(school=school_a.org_unit, actor=town_officer)
+        batch = school_diagnosis_batch_start(unit=school_a.org_unit.parent, actor=town_officer)
+    single = GeneratedDocument.objects.get(pk=single.pk)
+    batch = GeneratedDocument.objects.get(pk=batch.pk)
+    assert single.pdf_status == DocumentStatus.DONE and batch.status == DocumentStatus.DONE
+    assert single.data_version == batch.data_version
+    with single.pdf_file.open("rb") as handle:
+        alone = page_text(handle.read())
+    in_batch = page_text(zip_of(batch).read("SA-甲镇中心小学诊断报告.pdf"))
+    # then the two PDFs say the same, word for word
+    assert "七、关爱工作" in alone and "本学年控辍保学个案1人" in alone
+    assert in_batch == alone
+
+
+def test_one_school_failing_to_convert_does_not_fail_the_batch(
+    world, school_a, school_b, district_admin, monkeypatch, django_capture_on_commit_callbacks
+):
+    from ruraledu.documents import jobs, pdf
+
+    def first_fails(documents, **options):
+        # LibreOffice converts every file of the run but school A's (the first by path)
+        return [None, *pdf.docx_to_pdf_each(documents[1:], **options)]
+
+    monkeypatch.setattr(jobs, "docx_to_pdf_each", first_fails)
+    with django_capture_on_commit_callbacks(execute=True):
+        started = school_diagnosis_batch_start(
+            unit=school_a.org_unit.parent.parent, actor=district_admin
+        )
+    document = GeneratedDocument.objects.get(pk=started.pk)
+    # then the batch is done, names the school without a PDF and still holds its Word file
+    assert document.status == DocumentStatus.DONE and document.progress == 100
+    assert document.message.startswith("共 2 所学校")
+    assert "1 所学校的 PDF 未能生成（压缩包中有其 Word 文件）：甲镇中心小学" in document.message
+    archive = zip_of(document)
+    assert sorted(archive.namelist()) == [
+        "SB-乙镇中心小学诊断报告.pdf",
+        "Word/SA-甲镇中心小学诊断报告.docx",
+        "Word/SB-乙镇中心小学诊断报告.docx",
+    ]
+    assert "乙镇中心小学" in pdf_text(archive.read("SB-乙镇中心小学诊断报告.pdf"))
