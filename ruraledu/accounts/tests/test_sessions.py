@@ -1,0 +1,73 @@
+"""Sessions end after SESSION_IDLE_MINUTES without a request; each request moves the end."""
+
+import datetime as dt
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+PROFILE = "/accounts/me/"
+
+
+def _session(client) -> Session:
+    return Session.objects.get(session_key=client.session.session_key)
+
+
+def test_the_idle_time_is_thirty_minutes_by_default_and_every_request_saves():
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+
+
+def test_the_idle_time_comes_from_the_environment():
+    code = "from django.conf import settings; print(settings.SESSION_COOKIE_AGE)"
+    env = {
+        **os.environ,
+        "SESSION_IDLE_MINUTES": "5",
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+    }
+    out = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip() == "300"
+    env["SESSION_IDLE_MINUTES"] = "0"
+    refused = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert refused.returncode != 0
+    assert "SESSION_IDLE_MINUTES" in refused.stderr
+
+
+def test_each_request_moves_the_end_of_the_session(client, district_leader):
+    # given a session that would end in a minute
+    client.force_login(district_leader)
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() + dt.timedelta(minutes=1)
+    )
+    # when the user opens a page
+    assert client.get(PROFILE).status_code == 200
+    # then the session ends the idle time after this request
+    left = _session(client).expire_date - timezone.now()
+    assert dt.timedelta(minutes=29) < left <= dt.timedelta(minutes=30)
+
+
+def test_an_idle_session_has_ended(client, district_leader):
+    # given a session idle for longer than the idle time
+    client.force_login(district_leader)
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() - dt.timedelta(seconds=1)
+    )
+    # when the user comes back
+    response = client.get(PROFILE)
+    # then they must log in again
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
