@@ -10,7 +10,7 @@ import segno
 from django.conf import settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .choices import ROLE_ACTIONS, Action
+from .choices import ROLE_ACTIONS, Action, Role
 
 # actions that reach a child's personal data
 PERSONAL_ACTIONS = frozenset({Action.VIEW_PERSONAL, Action.CARE})
@@ -55,3 +55,11 @@ def spaced_secret(device: TOTPDevice) -> str:
     """The key in base32 in groups of four, for typing in when a camera is not at hand."""
     secret = b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def two_factor_note() -> str:
+    """One line for printed account lists: whether these logins will ask for a phone code."""
+    if not settings.OTP_REQUIRED:
+        return "（两步验证未开启：OTP_REQUIRED=0，以上账号仅凭密码即可登录。）"
+    names = "、".join(sorted(Role(r).label for r in two_factor_roles()))
+    return f"（两步验证已开启：{names}及超级用户首次登录时须用手机验证器扫码绑定。）"

@@ -207,3 +207,13 @@ def test_the_admin_site_does_not_show_authenticator_keys(admin_client):
     from django.contrib import admin
 
     assert not admin.site.is_registered(TOTPDevice)
+
+
+def test_the_printed_demo_logins_say_whether_a_phone_is_needed(settings):
+    from ruraledu.accounts.twofactor import two_factor_note
+
+    assert "区教体局管理员" in two_factor_note()
+    assert "学校控辍保学/资助专干" in two_factor_note()
+    assert "区领导" not in two_factor_note()
+    settings.OTP_REQUIRED = False
+    assert two_factor_note() == "（两步验证未开启：OTP_REQUIRED=0，以上账号仅凭密码即可登录。）"
