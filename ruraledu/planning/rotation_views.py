@@ -55,9 +55,17 @@ class RotationView(BureauMixin, TemplateView):
                 "to_school__org_unit", "person"
             )
         }
+        schools = list(
+            School.objects.filter(org_unit__kind="school")
+            .select_related("org_unit")
+            .order_by("org_unit__code")
+        )
+        by_pk = {s.pk: s for s in schools}
         for row in result["rows"]:
             row["decision"] = decisions.get(row["post"].person_id)
-        schools = School.objects.filter(org_unit__kind="school").select_related("org_unit")
+            target = by_pk.get(row["target"])
+            row["target_code"] = target.org_unit.code if target else ""
+            row["target_name"] = target.org_unit.name if target else ""
         return {
             **super().get_context_data(**kwargs),
             "year": year,
@@ -67,7 +75,7 @@ class RotationView(BureauMixin, TemplateView):
             "errors": errors,
             "result": result,
             "decisions": decisions.values(),
-            "schools": schools.order_by("org_unit__code"),
+            "schools": schools,
             "choices": RotationDecision.Decision.choices,
         }
 
@@ -77,7 +85,11 @@ class RotationDecideView(BureauMixin, View):
         data = request.POST
         try:
             year, person = int(data["year"]), int(data["person"])
-            to_school = int(data["to_school"]) if data.get("to_school") else None
+            code = data.get("to_school", "").strip()
+            school = School.objects.filter(org_unit__code=code).first() if code else None
+            if code and school is None:
+                raise ValidationError(f"学校代码“{code}”不存在。")
+            to_school = school.pk if school else None
             rotation_decide(
                 actor=request.user,
                 year=year,

@@ -144,7 +144,11 @@ def test_decision_is_recorded_and_audited_without_touching_posts(client, distric
     data = {"year": YEAR, "person": person.pk, "decision": "rotate", "to_school": ""}
     response = client.post(reverse("planning:rotation_decide"), data, follow=True)
     assert "同意轮岗须选择一所其他学校" in response.content.decode()
-    client.post(reverse("planning:rotation_decide"), {**data, "to_school": p2.pk})
+    response = client.post(
+        reverse("planning:rotation_decide"), {**data, "to_school": "X9"}, follow=True
+    )
+    assert "学校代码“X9”不存在" in response.content.decode()
+    client.post(reverse("planning:rotation_decide"), {**data, "to_school": "P2"})
     decision = RotationDecision.objects.get()
     assert (decision.from_school_id, decision.to_school_id) == (p1.pk, p2.pk)
     client.post(reverse("planning:rotation_decide"), {**data, "decision": "defer"})
