@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
     "ruraledu.core",
@@ -105,6 +107,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # two-factor and first-login password change before any page (ruraledu/accounts/gate.py)
+    "ruraledu.accounts.gate.AccountGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -159,11 +164,23 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # 等保三级: at least 8 characters of at least three kinds (ruraledu/accounts/passwords.py)
+    {"NAME": "ruraledu.accounts.passwords.ComplexityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
+
+# Two-factor login (TOTP) for the bureau and every role that sees or exports children's
+# personal data (ruraledu/accounts/twofactor.py); the embedded demo turns it off.
+OTP_REQUIRED = env_bool("OTP_REQUIRED", True)
+OTP_TOTP_ISSUER = "乡村教育振兴监测督导平台"
+# Accounts made by setup commands must change their password at the first login.
+PASSWORD_CHANGE_FIRST_LOGIN = env_bool("PASSWORD_CHANGE_FIRST_LOGIN", True)
+# Sessions end after this many idle minutes (each request moves the end forward).
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
 LOGIN_REDIRECT_URL = "dashboards:cockpit"
 LOGOUT_REDIRECT_URL = "accounts:login"
 

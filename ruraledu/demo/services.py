@@ -55,7 +55,13 @@ def _account(
     """A demo user holding exactly these assignments (earlier demo assignments are dropped)."""
     user, created = User.objects.get_or_create(
         username=username,
-        defaults={"full_name": full_name, "is_staff": superuser, "is_superuser": superuser},
+        defaults={
+            "full_name": full_name,
+            "is_staff": superuser,
+            "is_superuser": superuser,
+            # in production a set-up account's printed password is changed at the first login
+            "must_change_password": settings.PASSWORD_CHANGE_FIRST_LOGIN,
+        },
     )
     if created:
         user.set_password(DEMO_PASSWORD)

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from ruraledu.accounts.twofactor import two_factor_note
 from ruraledu.demo.generator.runner import SCALES, parse_years
 from ruraledu.demo.generator.writer import GeneratorError
 from ruraledu.demo.services import DEMO_PASSWORD, demo_setup
@@ -32,4 +33,5 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"示例账号（初始密码均为 {DEMO_PASSWORD}）："))
         for login in logins:
             self.stdout.write(f"  {login.username:<11} {login.role}  —  {login.where}")
+        self.stdout.write(two_factor_note())
         self.stdout.write("")
