@@ -100,6 +100,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # policy in config/settings/csp.py
     "ruraledu.core.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -326,3 +327,5 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 from ruraledu.api.settings import REST_FRAMEWORK, SPECTACULAR_SETTINGS  # noqa: E402,F401
+
+from .csp import CONTENT_SECURITY_POLICY  # noqa: E402,F401
