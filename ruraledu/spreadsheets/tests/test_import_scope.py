@@ -109,6 +109,7 @@ def kind_rows(*, person, pupil, school, town, village, zone, unit) -> dict[str, 
             "semester": "第一学期（秋季）",
             "amount": 500,
         },
+        "births": {"village": village, "birth_year": 2018, "births": 12},
     }
 
 
@@ -157,7 +158,7 @@ def workbook(kind: str, row: dict) -> bytes:
 
 def stored_state() -> dict:
     """Every row of every registry table, to prove an import changed nothing."""
-    labels = ("orgunits", "facilities", "workforce", "students", "activities", "aid")
+    labels = ("orgunits", "facilities", "workforce", "students", "activities", "aid", "forecast")
     return {
         model._meta.label: sorted(map(repr, model.objects.values_list()))
         for label in labels
