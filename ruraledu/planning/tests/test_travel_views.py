@@ -176,3 +176,12 @@ def test_others_get_404(client, persona, request, district_admin, town_a, area):
     assert client.post(reverse("planning:travel_lock", args=[pk]), {}).status_code == 404
     assert client.post(reverse("planning:rotation_decide"), {}).status_code == 404
     assert TravelScenario.objects.count() == 1
+
+
+def test_demo_solves_one_scenario_for_the_largest_area_once(district_admin, town_a, area):
+    from ruraledu.planning.demo import travel_demo_setup
+
+    first = travel_demo_setup(actor=district_admin, year=YEAR)
+    again = travel_demo_setup(actor=district_admin, year=YEAR)
+    assert first.pk == again.pk and TravelScenario.objects.count() == 1
+    assert first.area_name == "甲镇" and first.result["covered"] == 4
