@@ -71,3 +71,30 @@ def test_an_idle_session_has_ended(client, district_leader):
     # then they must log in again
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def _settings_of(module: str, **env) -> list[str]:
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.OTP_REQUIRED, s.PASSWORD_CHANGE_FIRST_LOGIN, s.SESSION_COOKIE_AGE)"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in ("OTP_REQUIRED", "DEBUG")}
+    out = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code],
+        env={**clean, "DJANGO_SETTINGS_MODULE": module, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return out.stdout.split()
+
+
+def test_production_requires_two_factor_and_the_demo_does_not(tmp_path):
+    key = tmp_path / "data.key"
+    key.write_text("x")
+    production = _settings_of(
+        "config.settings.production", SECRET_KEY="s" * 40, DATA_KEY_FILE=str(key)
+    )
+    assert production == ["True", "True", "1800"]
+    assert _settings_of("config.settings.local") == ["False", "False", "1800"]
+    assert _settings_of("config.settings.local", OTP_REQUIRED="1")[0] == "True"
