@@ -21,6 +21,12 @@ class TravelForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    needs = forms.CharField(
+        label="个别学校另定的走教课时（每行：学校代码,学科,每周课时）",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = areas()
@@ -54,9 +60,30 @@ class TravelForm(forms.Form):
             rows.append([parts[0], parts[1], km])
         return rows
 
+    def clean_needs(self):
+        by_label = {label: str(key) for key, label in SCARCE.items()}
+        rows = []
+        for number, line in enumerate(self.cleaned_data["needs"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.replace("，", ",").split(",")]
+            try:
+                if len(parts) != 3 or parts[1] not in by_label or int(parts[2]) < 0:
+                    raise ValueError
+            except ValueError:
+                raise ValidationError(
+                    f"个别学校课时第 {number} 行“{line.strip()}”格式不对：应为“学校代码,学科,每周课时”，"
+                    f"学科为{'、'.join(by_label)}之一，课时为不小于 0 的整数。"
+                ) from None
+            rows.append([parts[0], by_label[parts[1]], int(parts[2])])
+        return rows
+
     def inputs(self) -> dict:
         data = self.cleaned_data
         return {
-            **{k: data[k] for k in ("weekly_max", "per_day", "km_cap", "default_km", "distances")},
+            **{
+                k: data[k]
+                for k in ("weekly_max", "per_day", "km_cap", "default_km", "distances", "needs")
+            },
             "hours": {str(s): data[f"hours_{s}"] for s in SCARCE},
         }

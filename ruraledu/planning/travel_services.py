@@ -18,6 +18,7 @@ DEFAULTS = {
     "km_cap": 120,  # kilometres of travel per teacher per week
     "default_km": 8,  # between two schools of an area when no distance is given
     "distances": [],  # [code a, code b, km]
+    "needs": [],  # [code, subject, lessons]: the bureau's own figure for a school
     "locks": [],  # [teacher id, school unit, lessons]; 0 lessons forbids the pair
     "time_limit": 20,
 }
@@ -31,6 +32,10 @@ def travel_result(scenario: TravelScenario) -> dict:
     if not schools:
         return {**travel_solve([], [], {}), "message": "该片区没有义务教育学校，无法测算走教。"}
     code_to_unit = {s["code"]: s["unit"] for s in schools}
+    by_code = {s["code"]: s for s in schools}
+    for code, subject, lessons in inputs.get("needs", []):
+        if code in by_code:
+            by_code[code]["needs"][subject] = lessons
     distances = {}
     for a, b, km in inputs["distances"]:
         if a in code_to_unit and b in code_to_unit:

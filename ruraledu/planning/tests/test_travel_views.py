@@ -98,6 +98,15 @@ def test_infeasible_lock_and_bad_distance_get_chinese_messages(
     assert "无可行的走教安排" in page and "取消全部锁定并重新求解" in page
 
 
+def test_a_school_need_set_by_hand_overrides_the_roster(client, district_admin, town_a, area):
+    client.force_login(district_admin)
+    response = client.post(reverse("planning:travel_create"), _form(town_a, needs="P2,钢琴,3"))
+    assert "个别学校课时第 1 行“P2,钢琴,3”格式不对" in response.content.decode()
+    client.post(reverse("planning:travel_create"), _form(town_a, needs="P2,音乐,6"))
+    result = TravelScenario.objects.get().result
+    assert (result["need"], result["covered"]) == (6, 6)
+
+
 def test_nothing_to_do_says_so(client, district_admin, town_a, area):
     client.force_login(district_admin)
     client.post(reverse("planning:travel_create"), _form(town_a, hours_music=0))
