@@ -105,6 +105,14 @@ def test_the_main_pages_run_with_no_violation(page, transactional_db):
     _open(page, "/")
     assert page.locator("[data-chart][data-drawn]").count() > 0
     assert page.locator("[data-chart] svg").count() > 0
+    # the district page: typing in the search box filters the list through htmx
+    _open(page, reverse("orgunits:unit_detail", args=["370302"]))
+    with page.expect_response(lambda r: "q=" in r.url and r.status == 200):
+        page.fill("#id_q", "昆仑")
+    page.wait_for_function("location.search.includes('q=')")  # hx-push-url
+    rows = page.locator("#unit-children tbody tr")
+    assert rows.count() > 0
+    assert all("昆仑" in text for text in rows.all_inner_texts())
     # an indicator page: choosing a year submits the form (data-autosubmit, no inline handler)
     code = IndicatorValue.objects.filter(year=2024).values_list("code", flat=True).first()
     _open(page, reverse("indicators:indicator_detail", args=[code]) + "?year=2025")
@@ -138,15 +146,17 @@ def test_the_main_pages_run_with_no_violation(page, transactional_db):
     assert page.evaluate("window.__printed") == 1
     assert page.evaluate("window.__violations") == []
 
-    # the public survey page, without logging in
+    # the public survey page on a phone, without logging in
     page.context.clear_cookies()
+    page.set_viewport_size({"width": 390, "height": 844})
     survey = Survey.objects.filter(is_open=True).first()
     group = survey.groups.first().group
     _open(page, reverse("evaluation:survey_answer", args=[survey.token, group]))
     assert page.locator("input[type=radio]").count() > 0
     assert page.evaluate("getComputedStyle(document.querySelector('button')).color") == (
         "rgb(255, 255, 255)"
-    )  # the stylesheet that replaced the inline <style> applies
+    )  # the stylesheet that replaced the inline style element applies
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
     # then no page broke the policy
     assert page.evaluate("window.__violations") == []
