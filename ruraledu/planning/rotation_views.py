@@ -51,9 +51,9 @@ class RotationView(BureauMixin, TemplateView):
         result = suggest(year, rules)
         decisions = {
             d.person_id: d
-            for d in RotationDecision.objects.filter(year=year).select_related(
-                "to_school__org_unit", "person"
-            )
+            for d in RotationDecision.objects.filter(year=year)
+            .select_related("to_school__org_unit", "from_school__org_unit", "person", "decided_by")
+            .order_by("from_school__org_unit__code", "person__name")
         }
         schools = list(
             School.objects.filter(org_unit__kind="school")
@@ -74,7 +74,7 @@ class RotationView(BureauMixin, TemplateView):
             "backbone_pct": round(rules["backbone_share"] * 100, 2),
             "errors": errors,
             "result": result,
-            "decisions": decisions.values(),
+            "decisions": list(decisions.values()),
             "schools": schools,
             "choices": RotationDecision.Decision.choices,
         }

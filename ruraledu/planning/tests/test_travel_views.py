@@ -164,6 +164,8 @@ def test_decision_is_recorded_and_audited_without_touching_posts(client, distric
     decision.refresh_from_db()
     assert decision.decision == "defer" and RotationDecision.objects.count() == 1
     assert AuditEvent.objects.filter(object_id=str(decision.pk)).count() == 2
+    page = client.get(reverse("planning:rotation"), {"year": YEAR}).content.decode()
+    assert "已记录的决定（1）" in page and "暂缓" in page
     assert list(Post.objects.values_list("pk", "school_id", "year").order_by("pk")) == posts_before
 
 
