@@ -175,7 +175,13 @@ def test_the_batch_pdf_of_a_school_is_the_single_school_report(
 
 
 def test_one_school_failing_to_convert_does_not_fail_the_batch(
-    world, school_a, school_b, district_admin, monkeypatch, django_capture_on_commit_callbacks
+    world,
+    school_a,
+    school_b,
+    district_admin,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+    client,
 ):
     from ruraledu.documents import jobs, pdf
 
@@ -200,3 +206,7 @@ def test_one_school_failing_to_convert_does_not_fail_the_batch(
         "Word/SB-乙镇中心小学诊断报告.docx",
     ]
     assert "乙镇中心小学" in pdf_text(archive.read("SB-乙镇中心小学诊断报告.pdf"))
+    # and the list of documents says so
+    client.force_login(district_admin)
+    page = client.get(reverse("documents:document_list")).content.decode()
+    assert "PDF 未能生成（压缩包中有其 Word 文件）：甲镇中心小学" in page
