@@ -18,3 +18,6 @@ AUDIT_TRAIL_FLUSHABLE = True
 # Tests log in with force_login; the accounts tests turn these on to prove the enforcement.
 OTP_REQUIRED = False
 PASSWORD_CHANGE_FIRST_LOGIN = False
+# Pinned query counts leave out the session's save on each request (the idle-time refresh);
+# the accounts tests turn it back on.
+SESSION_SAVE_EVERY_REQUEST = False
