@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -41,6 +42,11 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
             response = super().user_change_password(request, id, form_url)
             if request.method == "POST" and response.status_code == 302:
                 user = self.get_object(request, unquote(id))
+                before, after = {"password": "（原密码）"}, {"password": "（已重设）"}
+                if settings.PASSWORD_CHANGE_FIRST_LOGIN and not user.must_change_password:
+                    # the administrator knows this password: its owner replaces it at login
+                    User.objects.filter(pk=user.pk).update(must_change_password=True)
+                    before["首次登录须修改密码"], after["首次登录须修改密码"] = False, True
                 audit_bulk(
                     actor=request.user,
                     entries=[
@@ -49,8 +55,8 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
                             object_id=user.pk,
                             action=AuditAction.UPDATE,
                             object_repr=str(user),
-                            before={"password": "（原密码）"},
-                            after={"password": "（已重设）"},
+                            before=before,
+                            after=after,
                         )
                     ],
                     summary="在管理后台重设密码",

@@ -66,3 +66,19 @@ def test_a_password_reset_in_the_admin_is_audited_without_the_hash(admin_client,
     event = trail(User, school_clerk.pk).get()
     assert (event.summary, event.after) == ("在管理后台重设密码", {"password": "（已重设）"})
     assert school_clerk.password not in str(event.before) + str(event.after)
+
+
+def test_in_production_a_password_set_in_the_admin_must_be_changed_at_login(
+    admin_client, school_clerk, settings
+):
+    # given production's first-login rule
+    settings.PASSWORD_CHANGE_FIRST_LOGIN = True
+    # when an administrator sets the clerk's password
+    admin_client.post(
+        reverse("admin:auth_user_password_change", args=[school_clerk.pk]),
+        {"password1": "Brand-New-Secret-91", "password2": "Brand-New-Secret-91"},
+    )
+    # then the clerk must replace it at the next login, and the trail says so
+    assert User.objects.get(pk=school_clerk.pk).must_change_password is True
+    event = trail(User, school_clerk.pk).get()
+    assert event.after == {"password": "（已重设）", "首次登录须修改密码": True}
