@@ -135,6 +135,6 @@ def test_the_town_prints_a_numbered_notice(client, case, town_officer, care_offi
     notice = case.notices.get()
     client.force_login(town_officer)
     body = client.get(reverse("care:notice_print", args=[notice.pk])).content.decode()
-    assert "甲镇教育办〔2025〕1号" in body and "王小明" in body and "size: A4" in body
+    assert "甲镇教育办〔2025〕1号" in body and "王小明" in body and "css/care-notice.css" in body
     client.force_login(care_officer)  # the school does not issue the town's notice
     assert client.get(reverse("care:notice_print", args=[notice.pk])).status_code == 404
