@@ -122,11 +122,18 @@ def _schools(framework: str):
 
 def _demo_expert(evaluation, actor, item) -> None:
     """An expert of the 优质均衡 evaluation whose opinion on Q08 differs from the final one."""
+    from django.conf import settings
+
     from ruraledu.accounts.models import User
     from ruraledu.demo.services import DEMO_PASSWORD
 
     expert, created = User.objects.get_or_create(
-        username="expert", defaults={"full_name": "评估专家（示例）"}
+        username="expert",
+        defaults={
+            "full_name": "评估专家（示例）",
+            # as every set-up account: in production the printed password is changed first
+            "must_change_password": settings.PASSWORD_CHANGE_FIRST_LOGIN,
+        },
     )
     if created:
         expert.set_password(DEMO_PASSWORD)
