@@ -44,7 +44,7 @@ class PilotLevel(models.TextChoices):
 
 
 class ObservationSource(models.TextChoices):
-    """How a 听课 record came in: both land in the same table and count the same."""
+    """How a 听课 or 公开课 record came in: both land in the same table and count the same."""
 
     IMPORT = "import", "Excel 导入"
     PLATFORM = "platform", "平台录入"

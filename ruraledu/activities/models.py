@@ -94,6 +94,18 @@ class PublicLesson(DatedAtSchool):
     )
     kind = models.CharField("类型", max_length=16, choices=LessonKind.choices)
     topic = models.CharField("课题", max_length=100, blank=True, default="")
+    # the way the record first came in; a later import of the same lesson keeps it
+    source = models.CharField(
+        "来源", max_length=10, choices=ObservationSource.choices, default=ObservationSource.IMPORT
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="录入账号",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "公开课/示范课"

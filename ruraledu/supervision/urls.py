@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_overview, views_people, views_setup
+from . import views, views_lessons, views_overview, views_people, views_setup
 
 app_name = "supervision"
 urlpatterns = [
@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("items/<int:pk>/", views.ItemDetailView.as_view(), name="item_detail"),
     path("observations/new/", views.ObservationCreateView.as_view(), name="observation_create"),
+    path("lessons/", views_lessons.LessonRecordView.as_view(), name="lesson_record"),
     path("evidence/<int:pk>/", views.EvidenceDownloadView.as_view(), name="evidence_download"),
     path("schools/<int:pk>/card/", views_people.CardView.as_view(), name="card"),
     path("schools/<int:pk>/card/photo/", views_people.CardPhotoView.as_view(), name="card_photo"),

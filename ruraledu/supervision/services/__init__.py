@@ -3,6 +3,13 @@ the row and checks the version where people compete, and writes the audit row.""
 
 from .checklists import checklist_current, checklist_draft_save, checklist_publish, visit_kind_save
 from .escalation import items_escalate
+from .lessons import (
+    lesson_record,
+    lesson_schools,
+    lesson_teachers,
+    lessons_recorded_by,
+    may_record_lesson,
+)
 from .numbering import notice_number_next
 from .observations import observation_record
 from .rectification import item_answer, item_close, item_create, item_return, notice_issue
@@ -40,6 +47,11 @@ __all__ = [
     "item_return",
     "items_escalate",
     "items_remind",
+    "lesson_record",
+    "lesson_schools",
+    "lesson_teachers",
+    "lessons_recorded_by",
+    "may_record_lesson",
     "notice_issue",
     "notice_number_next",
     "observation_record",

@@ -1,0 +1,74 @@
+"""名师课堂 / 送教送研 / 公开课 / 示范课 on a phone: pick the school, then the teacher posted there."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+
+from ruraledu.activities.choices import LessonKind
+from ruraledu.audit.utils import request_address
+from ruraledu.core.schoolyear import school_year_of
+from ruraledu.orgunits.models import School
+
+from . import services
+from .views import _date, _refused
+
+
+def _school(request, value):
+    """The chosen school, or a 404 when it is not one the user may record at."""
+    if not value:
+        return None
+    try:
+        pk = int(value)
+    except ValueError:
+        raise Http404("没有找到该学校。") from None
+    school = School.objects.select_related("org_unit").filter(pk=pk).first()
+    if school is None or not services.may_record_lesson(request.user, school):
+        raise Http404("没有找到该学校。")
+    return school
+
+
+class LessonRecordView(LoginRequiredMixin, View):
+    def get(self, request):
+        schools = services.lesson_schools(request.user).select_related("org_unit")
+        school = _school(request, request.GET.get("school"))
+        if school is None and len(schools) == 1:
+            school = schools[0]
+        today = timezone.localdate()
+        teachers = services.lesson_teachers(school, school_year_of(today)) if school else []
+        return render(
+            request,
+            "supervision/lessons.html",
+            {
+                "schools": schools.order_by("org_unit__path"),
+                "school": school,
+                "teachers": teachers,
+                "kinds": LessonKind.choices,
+                "today": today.isoformat(),
+                "recent": services.lessons_recorded_by(request.user),
+            },
+        )
+
+    def post(self, request):
+        school = _school(request, request.POST.get("school"))
+        if school is None:
+            raise Http404("没有找到该学校。")
+        post = request.POST
+        try:
+            services.lesson_record(
+                actor=request.user,
+                school=school,
+                held_on=_date(post.get("held_on")),
+                teacher_id=post.get("teacher") or None,
+                kind=post.get("kind", ""),
+                title=post.get("title", ""),
+                address=request_address(request),
+            )
+            messages.success(request, "课堂记录已保存。")
+        except (ValidationError, PermissionDenied) as exc:
+            _refused(request, exc)
+        return redirect(f"{reverse('supervision:lesson_record')}?school={school.pk}")
