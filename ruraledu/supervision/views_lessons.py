@@ -11,7 +11,7 @@ from django.views import View
 
 from ruraledu.activities.choices import LessonKind
 from ruraledu.audit.utils import request_address
-from ruraledu.core.schoolyear import school_year_of
+from ruraledu.core.schoolyear import current_school_year, school_year_bounds
 from ruraledu.orgunits.models import School
 
 from . import services
@@ -38,8 +38,10 @@ class LessonRecordView(LoginRequiredMixin, View):
         school = _school(request, request.GET.get("school"))
         if school is None and len(schools) == 1:
             school = schools[0]
-        today = timezone.localdate()
-        teachers = services.lesson_teachers(school, school_year_of(today)) if school else []
+        # the roster of the platform's current school year; the date defaults inside it
+        year = current_school_year()
+        day = min(timezone.localdate(), school_year_bounds(year)[1])
+        teachers = services.lesson_teachers(school, year) if school else []
         return render(
             request,
             "supervision/lessons.html",
@@ -48,7 +50,7 @@ class LessonRecordView(LoginRequiredMixin, View):
                 "school": school,
                 "teachers": teachers,
                 "kinds": LessonKind.choices,
-                "today": today.isoformat(),
+                "today": day.isoformat(),
                 "recent": services.lessons_recorded_by(request.user),
             },
         )

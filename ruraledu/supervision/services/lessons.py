@@ -14,7 +14,7 @@ from ruraledu.activities.choices import LessonKind, ObservationSource
 from ruraledu.activities.models import PublicLesson
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, snapshot
-from ruraledu.core.schoolyear import school_year_of
+from ruraledu.core.schoolyear import school_year_label, school_year_of
 from ruraledu.orgunits.models import School
 from ruraledu.workforce.models import Post, StaffPerson
 
@@ -56,11 +56,11 @@ def lesson_record(
         teacher_id = int(teacher_id)
     except (TypeError, ValueError):
         raise ValidationError("请选择该校本学年在岗的授课教师。") from None
-    posted = Post.objects.filter(
-        person_id=teacher_id, school=school, year=school_year_of(held_on)
-    ).exists()
-    if not posted:
-        raise ValidationError("请选择该校本学年在岗的授课教师。")
+    year = school_year_of(held_on)
+    if not Post.objects.filter(person_id=teacher_id, school=school, year=year).exists():
+        raise ValidationError(
+            f"该校{school_year_label(year)}的教职工名册中没有这位授课教师，请核对日期和教师。"
+        )
     if PublicLesson.objects.filter(
         teacher_id=teacher_id, school=school, held_on=held_on, kind=kind
     ).exists():

@@ -160,10 +160,11 @@ def test_out_of_scope_and_bad_input_are_refused(
                 actor=actor, school=school, held_on=DAY, teacher_id=person.pk, kind="famous"
             )
     bad = (
-        ({"teacher_id": other.pk}, "在岗的授课教师"),  # posted at another school
+        ({"teacher_id": other.pk}, "名册中没有这位授课教师"),  # posted at another school
         ({"teacher_id": "x"}, "在岗的授课教师"),
         ({"kind": "lecture"}, "有效的课堂类型"),
         ({"held_on": dt.date(2099, 1, 1)}, "不能晚于今天"),
+        ({"held_on": dt.date(2024, 10, 9)}, "2024—2025学年的教职工名册中没有"),  # a year off
     )
     for change, message in bad:
         values = {"held_on": DAY, "teacher_id": teacher.pk, "kind": "famous", **change}

@@ -8,7 +8,7 @@ from conftest import browser_login
 from ruraledu.accounts.tests.factories import PASSWORD, UserFactory
 from ruraledu.activities.choices import ObservationSource
 from ruraledu.activities.models import PublicLesson
-from ruraledu.core.schoolyear import school_year_of
+from ruraledu.core.schoolyear import current_school_year, school_year_bounds
 from ruraledu.indicators.models import IndicatorValue
 from ruraledu.indicators.services import recompute
 from ruraledu.workforce.models import Post
@@ -27,8 +27,8 @@ def _value(unit, year):
 
 def test_a_researcher_records_a_famous_teacher_lesson_on_a_phone(page, district_admin, school_a):
     # given a town-seat school, a teacher posted there this year and its linked researcher
-    today = timezone.localdate()
-    year = school_year_of(today)
+    year = current_school_year()
+    day = min(timezone.localdate(), school_year_bounds(year)[1])  # the form's default date
     school_a.is_town_seat = True
     school_a.save()
     teacher = staff("刘名师")
@@ -46,7 +46,7 @@ def test_a_researcher_records_a_famous_teacher_lesson_on_a_phone(page, district_
     page.get_by_role("link", name="记录名师课堂、送教送研").click()
     page.select_option("#l-pick", str(school_a.pk))
     page.get_by_role("button", name="选择学校").click()
-    page.fill("#l-date", today.isoformat())
+    assert page.input_value("#l-date") == day.isoformat()
     page.select_option("#l-kind", "famous")
     page.select_option("#l-teacher", label="刘名师")
     page.fill("#l-title", "《观潮》")
@@ -62,7 +62,7 @@ def test_a_researcher_records_a_famous_teacher_lesson_on_a_phone(page, district_
     assert (lesson.teacher, lesson.school, lesson.held_on, lesson.kind, lesson.topic) == (
         teacher,
         school_a,
-        today,
+        day,
         "famous",
         "《观潮》",
     )
