@@ -324,6 +324,14 @@ EMAIL_LINK_BASE_URL = env("EMAIL_LINK_BASE_URL", "http://127.0.0.1:8000")
 
 # Pages built from computed figures are cached per process, keyed by the data version.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "TIMEOUT": 3600}}
+# API request counts per token, shared by every worker process: a table in the database (the
+# api app's migration creates it), so no extra service is needed.
+API_THROTTLE_CACHE = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "api_throttle_cache",
+    "TIMEOUT": 3600,
+}
+CACHES["api_throttle"] = API_THROTTLE_CACHE
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 from ruraledu.api.settings import REST_FRAMEWORK, SPECTACULAR_SETTINGS  # noqa: E402,F401

@@ -10,7 +10,10 @@ WHITENOISE_AUTOREFRESH = True
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # Each test has its own data; a process-wide page cache would leak between them.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    "api_throttle": API_THROTTLE_CACHE,  # noqa: F405
+}
 
 # The test runner empties the database between transactional tests with `flush`.
 AUDIT_TRAIL_FLUSHABLE = True
