@@ -1,6 +1,8 @@
 """Per school (or campus) and school year: buildings, equipment, network, living conditions,
 the rooms and bodies the plan asks for; titles held; kindergarten classes; villages."""
 
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import Q
 
@@ -17,6 +19,13 @@ class SchoolScopedQuerySet(ScopedQuerySet):
 
 def _area(label: str):
     return models.DecimalField(label, max_digits=12, decimal_places=2, default=0)
+
+
+def _money(label: str):
+    """An amount (area or yuan) added after the first release: defaulted in the database too."""
+    return models.DecimalField(
+        label, max_digits=14, decimal_places=2, default=0, db_default=Decimal(0)
+    )
 
 
 def _count(label: str):
@@ -76,6 +85,15 @@ class FacilityRecord(models.Model):
     parent_school = _flag("家长学校（课堂）")
     moral_plan_on_file = _flag("全环境立德树人实施方案已备案")
     establishment_posts = _count("核定编制数")
+    # 优质均衡 G03 (专用教室), G06 (公用经费核定), Q04 (培训经费); db defaults keep bulk writers
+    # that do not name these columns working
+    music_rooms = models.PositiveIntegerField("音乐专用教室间数", default=0, db_default=0)
+    music_room_area = _money("音乐专用教室面积（㎡）")
+    art_rooms = models.PositiveIntegerField("美术专用教室间数", default=0, db_default=0)
+    art_room_area = _money("美术专用教室面积（㎡）")
+    public_funds = _money("公用经费（元）")
+    funded_pupils = models.PositiveIntegerField("公用经费核定学生数", default=0, db_default=0)
+    training_funds = _money("教师培训经费（元）")
     kindergarten_grade = models.CharField(
         "幼儿园等级", max_length=1, choices=KindergartenGrade.choices, blank=True, default=""
     )

@@ -88,6 +88,9 @@ class Enrolment(models.Model):
     )
     struggling = models.BooleanField("学困生", default=False)
     aid_received = models.BooleanField("已获资助", default=False)
+    # 优质均衡 G12 and G14; db defaults keep bulk writers (COPY) that omit them working
+    nearby_admission = models.BooleanField("就近划片入学", default=False, db_default=False)
+    migrant = models.BooleanField("随迁子女", default=False, db_default=False)
     mentor = models.ForeignKey(
         "workforce.StaffPerson",
         verbose_name="成长导师",

@@ -51,6 +51,10 @@ class Post(models.Model):
     health_check = models.BooleanField("本年度已健康体检", default=False)
     town_allowance_eligible = models.BooleanField("符合乡镇工作补贴条件", default=False)
     town_allowance_received = models.BooleanField("已发放乡镇工作补贴", default=False)
+    # 优质均衡 G08, G10, G11 and 普及普惠 Q3; db defaults keep bulk writers working
+    has_certificate = models.BooleanField("持有教师资格证", default=False, db_default=False)
+    training_hours_5y = models.PositiveIntegerField("近五年培训学时", default=0, db_default=0)
+    rotated = models.BooleanField("本学年交流轮岗到岗", default=False, db_default=False)
 
     objects = PostQuerySet.as_manager()
 
