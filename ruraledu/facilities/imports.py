@@ -30,6 +30,10 @@ FACILITY_NUMBERS = (
     "sports_ground_area",
     "outdoor_play_area",
     "equipment_value",
+    "music_room_area",
+    "art_room_area",
+    "public_funds",
+    "training_funds",
 )
 FACILITY_COUNTS = (
     "books",
@@ -42,6 +46,9 @@ FACILITY_COUNTS = (
     "teacher_dorm_needed",
     "teacher_dorm_provided",
     "establishment_posts",
+    "music_rooms",
+    "art_rooms",
+    "funded_pupils",
 )
 FACILITY_FLAGS = (
     "water_passed",

@@ -79,6 +79,8 @@ SPEC = SheetSpec(
         _flag("struggling", "学困生"),
         _flag("aid_received", "已获资助"),
         Column("mentor", "成长导师证件号", kind="id_number", width=22),
+        _flag("nearby_admission", "就近划片入学"),
+        _flag("migrant", "随迁子女"),
     ),
 )
 
@@ -93,6 +95,8 @@ FLAGS = (
     "hardship",
     "struggling",
     "aid_received",
+    "nearby_admission",
+    "migrant",
 )
 ENROLMENT_FIELDS = (
     "school",

@@ -61,6 +61,9 @@ SPEC = SheetSpec(
         _flag("health_check", "本年度已健康体检"),
         _flag("town_allowance_eligible", "符合乡镇工作补贴条件"),
         _flag("town_allowance_received", "已发放乡镇工作补贴"),
+        _flag("has_certificate", "持有教师资格证"),
+        Column("training_hours_5y", "近五年培训学时", kind="int", min_value=0, max_value=5000),
+        _flag("rotated", "本学年交流轮岗到岗"),
     ),
 )
 
@@ -75,6 +78,8 @@ FLAGS = (
     "health_check",
     "town_allowance_eligible",
     "town_allowance_received",
+    "has_certificate",
+    "rotated",
 )
 POST_FIELDS = (
     "position",
@@ -84,6 +89,7 @@ POST_FIELDS = (
     "honour",
     "honour_level",
     "hired_year",
+    "training_hours_5y",
     *FLAGS,
 )
 
@@ -98,6 +104,7 @@ def _post_values(v: dict) -> tuple:
         honour=v.get("honour") or "",
         honour_level=v.get("honour_level") or "",
         hired_year=v.get("hired_year"),
+        training_hours_5y=v.get("training_hours_5y") or 0,
     )
     return tuple(values[f] for f in POST_FIELDS)
 
