@@ -1,6 +1,6 @@
 """Bearer-token authentication, the read-only/read-write check and the per-token throttle."""
 
-from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache import caches
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions, permissions, throttling
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
@@ -53,14 +53,18 @@ class TokenScopePermission(permissions.BasePermission):
         return not isinstance(token, ApiToken) or token.can_write
 
 
-# Counts live in this process (the test settings' default cache keeps nothing); with several
-# workers each counts on its own, so the effective limit is the rate times the workers.
-_counts = LocMemCache("ruraledu-api-throttle", {"TIMEOUT": 3600})
+THROTTLE_CACHE = "api_throttle"
 
 
 class PerTokenThrottle(throttling.SimpleRateThrottle):
+    """Counts per token in a cache every worker process shares (a database table, see the
+    settings), so the rate holds for the token whatever worker answers."""
+
     scope = "api_token"
-    cache = _counts
+
+    @property
+    def cache(self):
+        return caches[THROTTLE_CACHE]
 
     def get_cache_key(self, request, view):
         if isinstance(request.auth, ApiToken):

@@ -2,7 +2,10 @@
 last use recorded) and the one Chinese error format for every refusal."""
 
 import datetime as dt
+import time
 
+from django.core.cache.backends.db import DatabaseCache
+from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -102,6 +105,26 @@ def test_requests_beyond_the_rate_are_throttled_per_token(school_clerk, monkeypa
     assert int(last["Retry-After"]) > 0
     # another token of the same user has its own count
     assert second.get("/api/v1/units/").status_code == 200
+
+
+def test_the_count_lives_in_the_database_where_every_worker_reads_it(school_clerk, monkeypatch):
+    # given a token used twice under a rate of 3 a minute
+    monkeypatch.setattr(auth.PerTokenThrottle, "THROTTLE_RATES", {"api_token": "3/min"})
+    client = token_client(school_clerk)
+    assert [client.get("/api/v1/units/").status_code for _ in range(2)] == [200, 200]
+    token = ApiToken.objects.get(user=school_clerk)
+    key = f"throttle_api_token_token-{token.pk}"
+    # then another worker's cache (a new object, nothing shared in memory) reads the same count
+    other_worker = DatabaseCache("api_throttle_cache", {})
+    assert len(other_worker.get(key)) == 2
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM api_throttle_cache")
+        assert cursor.fetchone()[0] == 1
+    # and a third request counted by that worker leaves this one refusing the fourth
+    other_worker.set(key, [time.time(), *other_worker.get(key)], 60)
+    refused = client.get("/api/v1/units/")
+    assert refused.status_code == 429
+    assert refused.json()["error"]["code"] == "throttled"
 
 
 def test_malformed_json_wrong_types_unknown_fields_and_oversized_bodies(district_admin, values):
