@@ -6,7 +6,7 @@ from ruraledu.indicators.compare import above
 from ruraledu.indicators.definitions.quality import RESOURCES, judge_school, weighted_cv
 from ruraledu.indicators.standards import standard
 
-from .solver import effects, per_student
+from .solver import deltas, per_student
 
 PARTS = {"primary": "小学", "junior": "初中"}
 
@@ -16,29 +16,32 @@ def rules() -> tuple[float, dict[str, float]]:
     return standard("yzjh_partial")[0], {p: standard("yzjh_cv_limit", p)[0] for p in PARTS}
 
 
-def after(school: dict, adds: dict | None) -> dict:
-    extra = effects(adds or {})
-    return {**school, "sums": {k: school["sums"][k] + extra[k] for k in RESOURCES}}
+def after(school: dict, delta: dict | None) -> dict:
+    delta = delta or {}
+    return {**school, "sums": {k: school["sums"][k] + delta.get(k, 0) for k in RESOURCES}}
 
 
-def plan_check(schools: list[dict], plan: dict) -> dict:
-    """Per school its judgement after the plan; per (indicator, part) the CV and its mark."""
+def plan_check(schools: list[dict], plan: dict, moves=()) -> dict:
+    """Per school its judgement after the plan (hires and teachers moved); per (indicator,
+    part) the CV and its mark."""
     partial, limits = rules()
+    change = deltas(schools, plan, moves)
     judged = {}
     for school in schools:
         if not school["students"]:
             continue
-        result = judge_school(after(school, plan.get(school["unit"])), partial)
+        delta = change.get(school["unit"])
+        result = judge_school(after(school, delta), partial)
         judged[school["unit"]] = {
             "verdict": result["verdict"],
             "short": result["short"],
-            "values": {k: per_student(school, k, plan.get(school["unit"])) for k in RESOURCES},
+            "values": {k: per_student(school, k, delta) for k in RESOURCES},
         }
     coefficients = []
     for part, limit in limits.items():
         for k in RESOURCES:
             points = [
-                (per_student(s, k, plan.get(s["unit"])), s["weights"].get(part, 0))
+                (per_student(s, k, change.get(s["unit"])), s["weights"].get(part, 0))
                 for s in schools
                 if s["students"] and s["weights"].get(part)
             ]

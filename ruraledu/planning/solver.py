@@ -6,6 +6,11 @@ assumed to hold 规定学历 or above, so it also counts for r1. The 差异系�
 solve its exact value is computed; where it is over the limit, a floor on the per-student value
 of the schools of that part is raised (raising a value under the mean always lowers the CV) and
 the program is solved again. Floors only rise, so the loop ends; the checker has the last word.
+
+Teachers the bureau lets move are binaries (teacher, school): a move adds to the school what
+the teacher counts for there and takes it from the home school, at its cost. Over several years
+the additions are split by year: a post is paid every year from the year it is added, a building
+once, and the yearly budget holds in every year.
 """
 
 import math
@@ -13,9 +18,9 @@ import time
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import lil_matrix
+from scipy.sparse import coo_matrix
 
-from ruraledu.indicators.definitions.quality import RESOURCES, weighted_cv
+from ruraledu.indicators.definitions.quality import PRIMARY_STAGES, RESOURCES, weighted_cv
 
 KEYS = list(RESOURCES)
 TEACHER_KEYS = ("r1", "r2", "r3")
@@ -40,8 +45,28 @@ def effects(adds: dict[str, int]) -> dict[str, float]:
     return out
 
 
-def per_student(school: dict, key: str, adds: dict | None = None) -> float:
-    extra = effects(adds or {})[key]
+def mover_counts(mover: dict, stage: str | None) -> dict[str, int]:
+    """What one teacher counts for at a school of `stage`, as the indicators count: 规定学历 is
+    专科 for a primary school or teaching point and 本科 for every other stage."""
+    r1 = mover["r1_college"] if stage in PRIMARY_STAGES else mover["r1_bachelor"]
+    return {"r1": int(r1), "r2": int(mover["r2"]), "r3": int(mover["r3"])}
+
+
+def deltas(schools: list[dict], plan: dict, moves=()) -> dict[int, dict[str, float]]:
+    """Per school, the change of each of the seven sums: hires (with their cross-counting),
+    teachers moved in, teachers moved out."""
+    stage = {s["unit"]: s["stage"] for s in schools}
+    out = {unit: effects(adds) for unit, adds in plan.items()}
+    for move in moves:
+        for unit, sign in ((move["to"], 1), (move["home"], -1)):
+            change = out.setdefault(unit, effects({}))
+            for k, v in mover_counts(move, stage.get(unit)).items():
+                change[k] += sign * v
+    return out
+
+
+def per_student(school: dict, key: str, delta: dict | None = None) -> float:
+    extra = (delta or {}).get(key, 0.0)
     return (school["sums"][key] + extra) / school["students"] * RESOURCES[key][2]
 
 
@@ -50,9 +75,9 @@ def _required(school: dict, key: str, level: float) -> float:
     return level * school["students"] / RESOURCES[key][2] - school["sums"][key]
 
 
-def _part_points(schools, plan, key, part):
+def _part_points(schools, change, key, part):
     return [
-        (per_student(s, key, plan.get(s["unit"])), s["weights"].get(part, 0))
+        (per_student(s, key, change.get(s["unit"])), s["weights"].get(part, 0))
         for s in schools
         if s["weights"].get(part)
     ]
@@ -69,26 +94,93 @@ def _floor_for(points: list[tuple[float, float]], limit: float) -> float:
     return high
 
 
+def destinations(schools: list[dict], mover: dict) -> list[int]:
+    """Schools a movable teacher may go to: any other school under the standard on something
+    the teacher counts for (moving elsewhere cannot help the per-school rule)."""
+    found = []
+    for school in schools:
+        if school["unit"] == mover["home"]:
+            continue
+        counts = mover_counts(mover, school["stage"])
+        if any(
+            counts[k] and per_student(school, k) < school["thresholds"][k] for k in TEACHER_KEYS
+        ):
+            found.append(school["unit"])
+    return found
+
+
+def year_cost(key: str, cost: float, added_in: int, years: int) -> float:
+    """A teacher post is paid every year from the year it is added to the target year; a
+    building, equipment or room is paid once."""
+    return cost * (years - added_in) if key in TEACHER_KEYS else cost
+
+
+class _Rows:
+    """Sparse constraint rows collected as triplets."""
+
+    def __init__(self):
+        self.rows, self.cols, self.vals, self.lo, self.hi = [], [], [], [], []
+
+    def add(self, entries, low, high):
+        row = len(self.lo)
+        for col, value in entries:
+            self.rows.append(row)
+            self.cols.append(col)
+            self.vals.append(value)
+        self.lo.append(low)
+        self.hi.append(high)
+
+    def constraint(self, width):
+        matrix = coo_matrix((self.vals, (self.rows, self.cols)), shape=(len(self.lo), width))
+        return LinearConstraint(matrix.tocsr(), np.array(self.lo), np.array(self.hi))
+
+
 def _program(schools, inputs, partial, floors, *, pass_all, budget, min_passes, time_limit):
-    """Build and solve one program. Variables per school: x (7), z (7), pass (1)."""
+    """Build and solve one program. Per school: x (7 additions by the target year), z (7),
+    pass (1); over several years, the additions of each year (7 per year); then one binary per
+    movable teacher and school it may go to."""
     n = len(schools)
     width = 15
     costs = inputs["costs"]
-    count = n * width
+    years = int(inputs.get("years") or 1)
+    yearly = years > 1
+    year_base = n * width
+    movers = inputs.get("movers") or []
+    unit_index = {s["unit"]: i for i, s in enumerate(schools)}
+    move_cols = []  # (column, mover, destination unit)
+    col = year_base + (n * 7 * years if yearly else 0)
+    for mover in movers:
+        for unit in destinations(schools, mover):
+            move_cols.append((col, mover, unit))
+            col += 1
+    count = col
     c = np.zeros(count)
     lower, upper = np.zeros(count), np.full(count, np.inf)
     integrality = np.ones(count)
-    lo, hi = [], []
-    matrix = lil_matrix((n * (10 + len(floors)) + 2, count))
-    row = 0
+    rows = _Rows()
 
-    def add_row(entries, low, high):
-        nonlocal row
-        for col, value in entries:
-            matrix[row, col] = value
-        lo.append(low)
-        hi.append(high)
-        row += 1
+    def ycol(i, j, t):
+        return year_base + (i * 7 + j) * years + t
+
+    # teachers moving in and out of each school, by what they count for there
+    moving = {i: {k: [] for k in TEACHER_KEYS} for i in range(n)}
+    for column, mover, unit in move_cols:
+        c[column] = mover["cost"]
+        upper[column] = 1
+        i = unit_index[unit]
+        for k, v in mover_counts(mover, schools[i]["stage"]).items():
+            if v:
+                moving[i][k].append((column, 1))
+        home = unit_index.get(mover["home"])
+        if home is not None:
+            for k, v in mover_counts(mover, schools[home]["stage"]).items():
+                if v:
+                    moving[home][k].append((column, -1))
+    by_mover = {}
+    for column, mover, _ in move_cols:
+        by_mover.setdefault(id(mover), []).append((column, 1))
+    for entries in by_mover.values():
+        rows.add(entries, -np.inf, 1)
 
     for i, school in enumerate(schools):
         base = i * width
@@ -98,59 +190,113 @@ def _program(schools, inputs, partial, floors, *, pass_all, budget, min_passes, 
         limits = inputs["limits"].get(school["code"], {})
         max_posts = limits.get("posts", inputs["max_posts"])
         max_area = limits.get("area", inputs["max_area"])
-        for k in KEYS:
-            c[x[k]] = costs[k]
+        for j, k in enumerate(KEYS):
             upper[z[k]] = 1
+            if yearly:
+                for t in range(years):
+                    c[ycol(i, j, t)] = year_cost(k, costs[k], t, years)
+                rows.add([(x[k], 1)] + [(ycol(i, j, t), -1) for t in range(years)], 0, 0)
+            else:
+                c[x[k]] = costs[k]
         upper[p] = 1
         if pass_all:
             lower[p] = 1
-        add_row([(z[k], 1) for k in KEYS], -np.inf, 1)
-        add_row([(x[k], 1) for k in TEACHER_KEYS], -np.inf, max_posts)
-        add_row([(x[k], 1) for k in AREA_KEYS], -np.inf, max_area)
+        rows.add([(z[k], 1) for k in KEYS], -np.inf, 1)
+        rows.add([(x[k], 1) for k in TEACHER_KEYS], -np.inf, max_posts)
+        rows.add([(x[k], 1) for k in AREA_KEYS], -np.inf, max_area)
         for k in KEYS:
             # effect_k ≥ full·pass − full·(1 − partial)·z − sum_k, full = the standard's total
             full = school["thresholds"][k] * school["students"] / RESOURCES[k][2]
             entries = [(x[k], 1)] + ([(x["r2"], 1), (x["r3"], 1)] if k == "r1" else [])
+            entries += moving[i].get(k, [])
             entries += [(p, -(full)), (z[k], full * (1 - partial))]
-            add_row(entries, -school["sums"][k], np.inf)
+            rows.add(entries, -school["sums"][k], np.inf)
         for (k, part), floor in floors.items():
             if school["weights"].get(part):
                 entries = [(x[k], 1)] + ([(x["r2"], 1), (x["r3"], 1)] if k == "r1" else [])
-                add_row(entries, _required(school, k, floor), np.inf)
+                entries += moving[i].get(k, [])
+                rows.add(entries, _required(school, k, floor), np.inf)
+    moves_cost = [(column, c[column]) for column, _, _ in move_cols]
     if budget is not None:
-        add_row([(col, c[col]) for col in range(count) if c[col]], -np.inf, budget)
+        if not yearly:
+            rows.add([(j, c[j]) for j in range(count) if c[j]], -np.inf, budget)
+        for t in range(years if yearly else 0):
+            # the year's spending: posts added so far, one-off items of the year; moves are
+            # made for the target year
+            entries = []
+            for i in range(n):
+                for j, k in enumerate(KEYS):
+                    if k in TEACHER_KEYS:
+                        entries += [(ycol(i, j, s), costs[k]) for s in range(t + 1)]
+                    else:
+                        entries.append((ycol(i, j, t), costs[k]))
+            if t == years - 1:
+                entries += moves_cost
+            rows.add([e for e in entries if e[1]], -np.inf, budget)
     if min_passes is not None:
-        add_row([(i * width + 14, 1) for i in range(n)], min_passes, np.inf)
-    objective = (
-        c
-        if min_passes is not None or pass_all
-        else -np.array([1.0 if col % width == 14 else 0.0 for col in range(count)])
-    )
-    constraints = LinearConstraint(matrix[:row].tocsr(), np.array(lo), np.array(hi))
+        rows.add([(i * width + 14, 1) for i in range(n)], min_passes, np.inf)
+    if min_passes is not None or pass_all:
+        objective = c
+    else:
+        objective = np.zeros(count)
+        objective[[i * width + 14 for i in range(n)]] = -1.0
     result = milp(
         objective,
-        constraints=constraints,
+        constraints=rows.constraint(count),
         integrality=integrality,
         bounds=Bounds(lower, upper),
         options={"time_limit": max(time_limit, 0.5), "mip_rel_gap": 1e-4},
     )
     if result.x is None:
         if result.status == 1:  # the time limit came before any plan: nothing to show
-            return {"plan": {}, "passes": 0, "gap": None, "timed_out": True}
+            return {**EMPTY, "timed_out": True}
         return None
     values = np.round(result.x).astype(int)
-    plan = {}
+    plan, by_year = {}, {}
     for i, school in enumerate(schools):
         adds = {k: int(values[i * width + j]) for j, k in enumerate(KEYS) if values[i * width + j]}
         if adds:
             plan[school["unit"]] = adds
+            if yearly:
+                by_year[school["unit"]] = [
+                    {
+                        k: int(values[ycol(i, j, t)])
+                        for j, k in enumerate(KEYS)
+                        if values[ycol(i, j, t)]
+                    }
+                    for t in range(years)
+                ]
+            else:
+                by_year[school["unit"]] = [adds]
+    moves = [{**mover, "to": unit} for column, mover, unit in move_cols if values[column]]
     passes = int(sum(values[i * width + 14] for i in range(n)))
     return {
         "plan": plan,
+        "by_year": by_year,
+        "moves": moves,
+        "year_costs": spending(by_year, moves, costs, years),
         "passes": passes,
         "gap": float(getattr(result, "mip_gap", 0.0) or 0.0),
         "timed_out": result.status == 1,
     }
+
+
+EMPTY = {"plan": {}, "by_year": {}, "moves": [], "year_costs": [], "passes": 0, "gap": None}
+
+
+def spending(by_year: dict, moves: list, costs: dict, years: int) -> list[float]:
+    """What the plan costs in each of its years (posts paid every year once added)."""
+    out = [0.0] * years
+    for plan_years in by_year.values():
+        for t, adds in enumerate(plan_years):
+            for k, v in adds.items():
+                if k in TEACHER_KEYS:
+                    for s in range(t, years):
+                        out[s] += costs[k] * v
+                else:
+                    out[t] += costs[k] * v
+    out[-1] += sum(m["cost"] for m in moves)
+    return out
 
 
 def plan_cost(plan: dict, costs: dict) -> float:
@@ -158,11 +304,13 @@ def plan_cost(plan: dict, costs: dict) -> float:
 
 
 def solve(schools, inputs, *, partial: float, cv_limits: dict[str, float]) -> dict:
-    """The least-cost plan meeting the per-school rule and the CV limits; if the budget or the
-    limits do not allow it, the plan passing the most schools within them at least cost."""
+    """The least-cost plan meeting the per-school rule and the CV limits within the yearly
+    budget; if the budget or the limits do not allow it, the plan passing the most schools
+    within them at least cost."""
     started = time.monotonic()
     deadline = started + inputs.get("time_limit", 10)
     schools = [s for s in schools if s["students"]]
+    budget = inputs.get("budget")
     floors: dict[tuple[str, str], float] = {}
     rounds = 0
     outcome = None
@@ -175,17 +323,18 @@ def solve(schools, inputs, *, partial: float, cv_limits: dict[str, float]) -> di
             partial,
             floors,
             pass_all=True,
-            budget=None,
+            budget=budget,
             min_passes=None,
             time_limit=deadline - time.monotonic(),
         )
         if outcome is None:
             break
         timed_out = timed_out or outcome["timed_out"]
+        change = deltas(schools, outcome["plan"], outcome["moves"])
         over = []
         for part, limit in cv_limits.items():
             for k in KEYS:
-                points = _part_points(schools, outcome["plan"], k, part)
+                points = _part_points(schools, change, k, part)
                 cv = weighted_cv(points)
                 if cv is not None and cv > limit * (1 - 1e-6):
                     over.append((k, part, points, limit))
@@ -193,12 +342,8 @@ def solve(schools, inputs, *, partial: float, cv_limits: dict[str, float]) -> di
             break
         for k, part, points, limit in over:
             floors[(k, part)] = max(floors.get((k, part), 0.0), _floor_for(points, limit))
-    budget = inputs.get("budget")
-    complete = outcome is not None and (
-        budget is None or plan_cost(outcome["plan"], inputs["costs"]) <= budget
-    )
     mode = "full"
-    if not complete:
+    if outcome is None:
         # the best partial plan: most passing schools within the budget and limits, then cheapest
         mode = "partial"
         best = _program(
@@ -224,13 +369,16 @@ def solve(schools, inputs, *, partial: float, cv_limits: dict[str, float]) -> di
                 time_limit=max(deadline - time.monotonic(), 2),
             )
             or best
-            or {"plan": {}, "gap": None, "timed_out": False}
+            or {**EMPTY, "timed_out": False}
         )
         timed_out = timed_out or outcome["timed_out"]
     return {
         "mode": mode,
         "plan": outcome["plan"],
-        "cost": plan_cost(outcome["plan"], inputs["costs"]),
+        "by_year": outcome["by_year"],
+        "moves": outcome["moves"],
+        "year_costs": outcome["year_costs"],
+        "cost": float(sum(outcome["year_costs"])),
         "gap": outcome["gap"],
         "rounds": rounds,
         "floors": {f"{k}_{p}": v for (k, p), v in floors.items()},
