@@ -19,6 +19,8 @@ FACILITY_FIELDS = (
     "boarding", "boarding_condition_ok", "teacher_dorm_needed", "teacher_dorm_provided",
     "resource_room", "special_ed_centre", "left_behind_room", "labour_site", "parent_committee",
     "parent_school", "moral_plan_on_file", "establishment_posts", "kindergarten_grade",
+    "music_rooms", "music_room_area", "art_rooms", "art_room_area", "public_funds",
+    "funded_pupils", "training_funds",
 )  # fmt: skip
 
 # 优质均衡 per-student thresholds (reference/yzjh_resource_indicators_2017.csv), the stand-in
@@ -99,6 +101,7 @@ class FacilitiesMixin:
             students = by_site[site.index]
             rural = site.rural
             frng = random.Random(f"{self.seed}/{site.code}/{year}")
+            classes = 0  # kindergartens: no 专用教室
             if site.kindergarten:
                 areas = self._kindergarten_areas(site, n, year, frng)
                 classrooms = max(3, round(n / 28))
@@ -178,7 +181,34 @@ class FacilitiesMixin:
                 parent_bodies or frng.random() < 0.5, parent_bodies,
                 self.has("moral_plan", site, year), posts,
                 self.kg_grade.get(site.index, {}).get(year, "") if site.kindergarten else "",
+                *self._evaluation_facility(site, n, classes, year),
             ))  # fmt: skip
+
+    def _evaluation_facility(self, site, n: int, classes: int, year: int) -> tuple:
+        """音乐/美术 rooms (one each per 12 classes, some rural schools short), 公用经费 per pupil
+        (small schools funded as 100 pupils, a few not), 培训经费 (5 % of it, a few less). Drawn
+        from a stream of their own so the other figures stay as they were."""
+        erng = random.Random(f"{self.seed}/{site.code}/{year}/evaluation")
+        music = art = 0
+        music_area = art_area = 0.0
+        if classes and site.role not in (shape.TEACHING_POINT, shape.SPECIAL):
+            needed = max(1, math.ceil(classes / 12))
+            short = site.rural and erng.random() < max(0.08, 0.35 - 0.06 * (year - 2021))
+            music = needed - (1 if short and erng.random() < 0.6 else 0)
+            art = needed - (1 if short and erng.random() < 0.6 else 0)
+            music_area = sum(erng.uniform(92, 130) for _ in range(music))
+            art_area = sum(erng.uniform(86, 120) for _ in range(art))
+        per_pupil = {True: 600.0, False: 720.0 if site.grade_high <= 6 else 940.0}[
+            bool(site.kindergarten)
+        ]
+        if site.role == shape.SPECIAL:
+            per_pupil = erng.uniform(6000, 7200)
+        funded = n
+        if n < 100 and not site.kindergarten and site.role != shape.SPECIAL:
+            funded = 100 if erng.random() < 0.9 else n
+        funds = round(per_pupil * funded, 2) if n else 0.0
+        training = round(funds * (erng.uniform(0.05, 0.08) if erng.random() < 0.9 else 0.03), 2)
+        return music, round(music_area, 2), art, round(art_area, 2), funds, funded, training
 
     @staticmethod
     def _boards(s: Student) -> bool:

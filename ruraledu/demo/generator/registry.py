@@ -33,12 +33,14 @@ POST_FIELDS = (
     "id", "person", "school", "year", "position", "is_establishment", "is_full_time_teacher",
     "subject", "degree", "title", "honour", "honour_level", "is_researcher", "hired_year",
     "bound_appointment", "peripatetic", "needs_dormitory", "has_dormitory", "health_check",
-    "town_allowance_eligible", "town_allowance_received",
+    "town_allowance_eligible", "town_allowance_received", "has_certificate", "training_hours_5y",
+    "rotated",
 )  # fmt: skip
 ENROLMENT_FIELDS = (
     "id", "person", "school", "campus", "year", "grade", "class_name", "boarding", "distance_km",
     "transport", "lunch_needed", "lunch_served", "left_behind", "disability", "placement",
     "orphan", "unattended", "hardship", "family_status", "struggling", "aid_received", "mentor",
+    "nearby_admission", "migrant",
 )  # fmt: skip
 
 PRIMARY_SUBJECTS = (
@@ -52,6 +54,11 @@ JUNIOR_SUBJECTS = (
     (Subject.POLITICS, 7), (Subject.PE, 8), (Subject.MUSIC, 3), (Subject.ART, 3),
     (Subject.IT, 4), (Subject.PSYCHOLOGY, 2), (Subject.LABOUR, 1), (Subject.OTHER, 3),
 )  # fmt: skip
+
+
+def _stable(pk: int, salt: int = 1) -> float:
+    """A draw in [0, 1) fixed by a record's key: new fields leave the seeded stream alone."""
+    return (pk * 2654435761 + salt * 40503) % 1000003 / 1000003
 
 
 class DistrictSimulation(StructureMixin, FacilitiesMixin, ActivitiesMixin):
@@ -625,15 +632,36 @@ class DistrictSimulation(StructureMixin, FacilitiesMixin, ActivitiesMixin):
                 and site.role in CENTRAL_ROLES
             )
             eligible = rural and site.ownership == "public"
+            certificate, hours, rotated = self._evaluation_post(p, year)
             t.add((
                 self.writer.next_pk(Post), p.pk, site.pk, year, p.position, p.establishment,
                 full_time, p.subject, p.degree, p.title, p.honour, p.honour_level, p.researcher,
                 p.hired_year, p.bound, p.peripatetic, p.needs_dorm,
                 p.needs_dorm and p.u_dorm < dormitory,
                 rng.random() < (health_rural if rural else health_urban),
-                eligible, eligible and rng.random() < allowance,
+                eligible, eligible and rng.random() < allowance, certificate, hours, rotated,
             ))  # fmt: skip
         return teachers
+
+    def _evaluation_post(self, p: Staff, year: int) -> tuple[bool, int, bool]:
+        """教师资格, 5-year training hours and 交流轮岗, from stable per-person draws (the
+        simulation's own random stream is left untouched): a teacher who changed school since
+        last year moved by 交流轮岗."""
+        u = _stable(p.pk)
+        certificate = u < (0.9 if p.site.kindergarten else 0.985)
+        behind = max(0.05, 0.2 - 0.035 * (year - 2021))  # share short of 360 hours
+        hours = 200 + int(_stable(p.pk, 7) * 150) if u < behind else 360 + int(u * 120)
+        sites = self.__dict__.setdefault("_post_sites", {})
+        moved = sites.get(p.pk, p.site.index) != p.site.index
+        sites[p.pk] = p.site.index
+        return certificate, hours, moved and p.position == Position.TEACHER
+
+    @staticmethod
+    def _evaluation_enrolment(s: Student, site) -> tuple[bool, bool]:
+        """就近划片 (all primary entrants, most junior ones) and 随迁子女 (more in town)."""
+        nearby = s.grade <= 6 or _stable(s.pk, 3) < 0.97
+        migrant = _stable(s.pk, 5) < (0.015 if site.rural else 0.06)
+        return nearby, migrant
 
     def _town_rank(self, feature: str, town: shape.Town) -> float:
         towns = [t for t in self.plan.towns if t.is_town]
@@ -706,5 +734,5 @@ class DistrictSimulation(StructureMixin, FacilitiesMixin, ActivitiesMixin):
                     self.writer.next_pk(Enrolment), s.pk, legal_pk, campus_pk, year, grade, class_name,
                     boarding, distance, transport, lunch_needed, lunch_served, s.left_behind,
                     s.disability, s.placement, s.orphan, s.unattended, s.hardship, s.family_status,
-                    s.struggling, aid, s.mentor,
+                    s.struggling, aid, s.mentor, *self._evaluation_enrolment(s, site),
                 ))  # fmt: skip
