@@ -11,6 +11,7 @@ import gc
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from itertools import chain, islice
 
 from django.db import connection, transaction
@@ -49,8 +50,15 @@ def _execute(cursor, sql: str, params: list) -> None:
     if connection.vendor != "sqlite":
         cursor.execute(sql, params)
         return
-    with connection.wrap_database_errors:
+
+    def direct(sql, params, many, context):
         sqlite3.Cursor.execute(cursor.cursor, sql.replace("%s", "?"), params)
+
+    # the connection's execute wrappers still see the statement (change tracking)
+    for wrapper in reversed(connection.execute_wrappers):
+        direct = partial(wrapper, direct)
+    with connection.wrap_database_errors:
+        direct(sql, params, False, {"connection": connection, "cursor": cursor})
 
 
 def max_params() -> int:
