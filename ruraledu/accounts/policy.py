@@ -3,11 +3,15 @@ lives at this place of the org tree? Reads, writes and personal data are all dec
 record, by the role the user holds where the record lives (never by a role held elsewhere)."""
 
 from .choices import Action
-from .scoping import scope_paths
+from .scoping import bureau_units, scope_paths, tree_root_count
+
+__all__ = ["Reach", "bureau_units", "bureau_users", "is_bureau", "is_root_path"]
 
 
 def is_root_path(path: str) -> bool:
-    """The path of a root of the org tree (the district)."""
+    """The path of a root of the org tree: the district of a single-district install, the city
+    or province above many districts. A role there reaches the whole tree only if the tree
+    has no other root: ask `Reach(...).whole_tree`, never this, to decide that."""
     return path.count("/") == 1
 
 
@@ -24,8 +28,10 @@ class Reach:
         self.paths: tuple[str, ...] = (
             () if self.everywhere or not active else tuple(scope_paths(user, action))
         )
-        # a role on a root unit reaches every record: importers then skip per-record checks
-        self.whole_tree = self.everywhere or any(map(is_root_path, self.paths))
+        # a role on the root reaches every record (importers then skip per-record checks);
+        # where the tree has several roots (districts side by side), only a role on each
+        roots = sum(map(is_root_path, self.paths))
+        self.whole_tree = self.everywhere or bool(roots and roots >= tree_root_count(user))
 
     def covers(self, path: str | None) -> bool:
         return self.everywhere or bool(path and path.startswith(self.paths))
@@ -38,9 +44,13 @@ class Reach:
 
 
 def is_bureau(user) -> bool:
-    """The district bureau (区教体局): superusers and the reviewers of the whole tree. It alone
-    starts and confirms school years, edits standards, reviews reports and reads the audit
-    trail; every such decision asks this one function."""
+    """The install's bureau: superusers and the reviewers of the whole tree — the 区教体局 of a
+    single-district install, the city (province) bureau above many districts. It alone starts
+    and confirms school years, edits standards, reviews reports and reads the audit trail,
+    which are held for the whole install; every such decision asks this one function.
+
+    The bureau of one district among many is `bureau_units(user)`: its reviewers on the
+    district unit, reaching that district's records (and its own plan) and nothing else."""
     return Reach(user, Action.REVIEW).whole_tree
 
 
@@ -48,12 +58,21 @@ def bureau_users():
     """The active users `is_bureau` says yes to who hold a role (superusers without a role
     are technicians, not the bureau's staff): reviewers and recipients of the bureau's notices."""
     from django.contrib.auth import get_user_model
+    from django.db.models import Count
+
+    from ruraledu.orgunits.models import OrgUnit
 
     from .choices import ROLE_ACTIONS
     from .models import RoleAssignment
 
     roles = [r for r, actions in ROLE_ACTIONS.items() if Action.REVIEW in actions]
-    ids = RoleAssignment.objects.filter(role__in=roles, org_unit__parent__isnull=True).values(
-        "user_id"
+    # reviewers on every root of the tree (`is_bureau`'s whole tree); one root in practice
+    roots = OrgUnit.objects.filter(parent__isnull=True).count()
+    ids = (
+        RoleAssignment.objects.filter(role__in=roles, org_unit__parent__isnull=True)
+        .values("user_id")
+        .annotate(n=Count("org_unit", distinct=True))
+        .filter(n__gte=roots)
+        .values("user_id")
     )
     return get_user_model().objects.filter(pk__in=ids, is_active=True)

@@ -6,9 +6,49 @@ from .choices import ROLE_ACTIONS, Role
 def _assignments(user) -> list:
     cached = getattr(user, "_role_assignment_cache", None)
     if cached is None:
-        cached = list(user.role_assignments.select_related("org_unit", "department"))
+        from django.db.models import Count, Subquery
+
+        from ruraledu.orgunits.models import OrgUnit
+
+        # how many roots the tree has, read in the same query: a role on a root reaches the
+        # whole tree only when it is the only root (or the user holds a role on every root)
+        roots = (
+            OrgUnit.objects.filter(parent__isnull=True)
+            .order_by()
+            .values("parent")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        cached = list(
+            user.role_assignments.select_related("org_unit", "department").annotate(
+                tree_roots=Subquery(roots[:1])
+            )
+        )
         user._role_assignment_cache = cached
     return cached
+
+
+def tree_root_count(user) -> int:
+    """How many roots the org tree has (0 for a user without roles), without a query."""
+    assignments = _assignments(user)
+    return (assignments[0].tree_roots or 0) if assignments else 0
+
+
+def bureau_units(user, action: str = "review") -> list:
+    """The province, city and district units on which `user` may do `action`: the bureau of
+    a district is its reviewers there, wherever the district sits in the tree."""
+    from ruraledu.orgunits.choices import BUREAU_KINDS
+
+    return sorted(
+        {
+            a.org_unit
+            for a in _assignments(user)
+            if a.org_unit_id
+            and a.org_unit.kind in BUREAU_KINDS
+            and action in ROLE_ACTIONS.get(a.role, ())
+        },
+        key=lambda unit: unit.path,
+    )
 
 
 def scope_paths(user, action: str) -> list[str]:
@@ -40,10 +80,14 @@ def can(user, action: str) -> bool:
 
 
 def is_district_wide(user) -> bool:
+    """Whether an administrator's or leader's role reaches the whole tree (every root)."""
     if user.is_superuser:
         return True
-    return any(
-        a.org_unit_id and a.org_unit.parent_id is None
+    roots = {
+        a.org_unit_id
         for a in _assignments(user)
-        if a.role in (Role.DISTRICT_ADMIN, Role.DISTRICT_LEADER)
-    )
+        if a.org_unit_id
+        and a.org_unit.parent_id is None
+        and a.role in (Role.DISTRICT_ADMIN, Role.DISTRICT_LEADER)
+    }
+    return bool(roots) and len(roots) >= tree_root_count(user)

@@ -2,6 +2,8 @@ from django.db import models
 
 
 class OrgUnitKind(models.TextChoices):
+    PROVINCE = "province", "省"
+    CITY = "city", "市"
     DISTRICT = "district", "区县"
     TOWN = "town", "镇"
     SUBDISTRICT = "subdistrict", "街道"
@@ -12,6 +14,9 @@ class OrgUnitKind(models.TextChoices):
 
 
 TOWN_LEVEL_KINDS = (OrgUnitKind.TOWN, OrgUnitKind.SUBDISTRICT, OrgUnitKind.ZONE)
+# The kinds whose reviewers are an education bureau (省教育厅, 市教育局, 区教体局): a bureau's
+# role on its unit reaches every district below it, and each district keeps its own plan.
+BUREAU_KINDS = (OrgUnitKind.PROVINCE, OrgUnitKind.CITY, OrgUnitKind.DISTRICT)
 
 
 class SchoolStage(models.TextChoices):

@@ -1,4 +1,5 @@
-"""The org tree (district > town > school > campus; villages under towns) and departments."""
+"""The org tree ([province >] [city >] district > town > school > campus; villages under towns)
+and departments."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -16,9 +17,13 @@ from .choices import (
     UrbanRuralCode,
 )
 
-# Which kinds may sit under which: the tree's shape in one place.
+# Which kinds may sit under which: the tree's shape in one place. A district is the root of a
+# single-district install, or sits under a city (and a city under a province) when one
+# instance serves many districts.
 ALLOWED_PARENTS = {
-    OrgUnitKind.DISTRICT: (None,),
+    OrgUnitKind.PROVINCE: (None,),
+    OrgUnitKind.CITY: (None, OrgUnitKind.PROVINCE),
+    OrgUnitKind.DISTRICT: (None, OrgUnitKind.CITY),
     OrgUnitKind.TOWN: (OrgUnitKind.DISTRICT,),
     OrgUnitKind.SUBDISTRICT: (OrgUnitKind.DISTRICT,),
     OrgUnitKind.ZONE: (OrgUnitKind.DISTRICT,),
@@ -242,10 +247,21 @@ class Pairing(models.Model):
 
 
 class Department(models.Model):
-    """A government department named by the plan (lead or partner). Not part of the org tree."""
+    """A government department named by the plan (lead or partner). Not part of the org tree,
+    but owned by the district (or city) whose plan names it when one instance serves many
+    districts: Zichuan's 区人社局 and Zhangdian's are two departments. Without an owner it
+    belongs to the install's only plan."""
 
-    code = models.SlugField("代码", max_length=32, unique=True)
-    name = models.CharField("简称", max_length=100, unique=True)
+    code = models.SlugField("代码", max_length=48, unique=True)
+    name = models.CharField("简称", max_length=100)
+    org_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name="所属单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="departments",
+    )
     full_name = models.CharField("全称", max_length=200, blank=True, default="")
     aliases = models.JSONField("别名", default=list, blank=True)
     sort_order = models.PositiveIntegerField("排序", default=0)
@@ -254,6 +270,14 @@ class Department(models.Model):
         verbose_name = "部门"
         verbose_name_plural = "部门"
         ordering = ["sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(org_unit__isnull=True), name="department_name_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["org_unit", "name"], name="department_name_unique_in_unit"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

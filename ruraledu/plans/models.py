@@ -17,7 +17,19 @@ from .choices import (
 
 
 class Plan(models.Model):
-    code = models.SlugField("代码", max_length=50, unique=True)
+    """A plan of the district (or city) that issued it. Without an owning unit it is the plan
+    of the install's root, as on a single-district install."""
+
+    code = models.SlugField("代码", max_length=50)
+    org_unit = models.ForeignKey(
+        "orgunits.OrgUnit",
+        verbose_name="所属单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plans",
+        help_text="制定方案的区县或市；为空时为本平台最高层级单位的方案",
+    )
     title = models.CharField("名称", max_length=200)
     document_number = models.CharField("文号", max_length=100, blank=True, default="")
     issuer = models.CharField("印发单位", max_length=100, blank=True, default="")
@@ -30,6 +42,12 @@ class Plan(models.Model):
     class Meta:
         verbose_name = "工作方案"
         verbose_name_plural = "工作方案"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(org_unit__isnull=True), name="plan_code_unique"
+            ),
+            models.UniqueConstraint(fields=["org_unit", "code"], name="plan_code_unique_in_unit"),
+        ]
 
     def __str__(self) -> str:
         return self.title
