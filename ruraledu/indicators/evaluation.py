@@ -14,7 +14,7 @@ from ruraledu.plans.choices import (
     Recurrence,
     TargetKind,
 )
-from ruraledu.plans.models import Target
+from ruraledu.plans.models import Plan, Target
 
 from .choices import TargetStatus
 from .compare import above, at_least, at_most, equal
@@ -95,6 +95,12 @@ def plan_root_unit():
     )
 
 
+def plan_unit(plan):
+    """The unit whose stored values judge a plan's targets: the district (or city) that owns
+    the plan — a city's values are its districts' rolled up the tree — else the install's root."""
+    return plan.org_unit if plan.org_unit_id else plan_root_unit()
+
+
 def evaluate_target(
     target: Target, root, today: dt.date, collecting: tuple[int, ...] = ()
 ) -> tuple[str, float | None, int | None, float | None, str]:
@@ -140,11 +146,12 @@ def evaluate_targets(today: dt.date | None = None) -> int:
     """Evaluate every target; returns how many changed status."""
     today = today or timezone.localdate()
     now = timezone.now()
-    root = plan_root_unit()
+    units = {plan.pk: plan_unit(plan) for plan in Plan.objects.select_related("org_unit")}
     collecting = tuple(collecting_years())
     states = {s.target_id: s for s in TargetState.objects.all()}
     changes = 0
     for target in Target.objects.all():
+        root = units[target.plan_id]
         status, value, year, projected, note = evaluate_target(target, root, today, collecting)
         state = states.get(target.pk)
         if state is None:
