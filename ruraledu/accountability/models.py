@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ruraledu.accounts.choices import Action
-from ruraledu.accounts.policy import is_root_path
+from ruraledu.accounts.policy import Reach
 from ruraledu.accounts.scoping import scope_paths, user_departments
 
 from .choices import StepKind
@@ -18,15 +18,15 @@ from .choices import StepKind
 
 class StepQuerySet(models.QuerySet):
     def for_user(self, user, action: str = Action.VIEW) -> "StepQuerySet":
-        """Steps `user` may see: the district root reaches all; a town or school role the
+        """Steps `user` may see: a role reaching the whole tree sees all; a town or school role the
         steps against schools in its subtree; a department's reporters their department's."""
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser:
             return self
-        paths = scope_paths(user, action)
-        if any(is_root_path(p) for p in paths):
+        if Reach(user, action).whole_tree:
             return self
+        paths = scope_paths(user, action)
         condition = Q(pk__in=[])
         for path in paths:
             condition |= Q(school__path__startswith=path)

@@ -11,7 +11,7 @@ from django.http import Http404
 
 from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import Reach
-from ruraledu.orgunits.choices import GRADE_RANGES, OrgUnitKind, SchoolStage
+from ruraledu.orgunits.choices import GRADE_RANGES, TOWN_LEVEL_KINDS, OrgUnitKind, SchoolStage
 from ruraledu.orgunits.models import OrgUnit, School
 from ruraledu.orgunits.rural import is_rural
 from ruraledu.students.models import Enrolment
@@ -74,24 +74,30 @@ def history_load() -> History:
     seen: dict[int, set[int]] = defaultdict(set)
     for _, s, g in rolls:
         seen[s].add(g)
-    towns = dict(
-        OrgUnit.objects.filter(parent__parent__isnull=True, parent__isnull=False).values_list(
-            "code", "pk"
-        )
-    )
+    towns = dict(OrgUnit.objects.filter(kind__in=TOWN_LEVEL_KINDS).values_list("code", "pk"))
     schools = {}
     for pk, stage, path in School.objects.filter(pk__in=seen).values_list(
         "pk", "stage", "org_unit__path"
     ):
         grades = _site_grades(stage, seen[pk])
-        town = towns.get(path.split("/")[1])
+        # the town is wherever it sits on the path (below a district, a city, a province)
+        town = next((towns[c] for c in path.split("/") if c in towns), None)
         if grades and town:
             schools[pk] = SchoolInfo(grades, town)
     return History(rolls, entrants, births, schools)
 
 
 def run_latest() -> ForecastRun | None:
-    return ForecastRun.objects.first()
+    return ForecastRun.objects.filter(status=ForecastRun.Status.DONE).first()
+
+
+def run_pending() -> ForecastRun | None:
+    """The newest run not finished yet, or failed after the latest finished one."""
+    latest = run_latest()
+    newer = ForecastRun.objects.exclude(status=ForecastRun.Status.DONE)
+    if latest:
+        newer = newer.filter(pk__gt=latest.pk)
+    return newer.first()
 
 
 @dataclass

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from ruraledu.accounts.choices import Action
-from ruraledu.accounts.policy import is_root_path
+from ruraledu.accounts.policy import Reach
 from ruraledu.accounts.scoping import scope_paths, user_departments
 from ruraledu.core import crypto
 
@@ -18,7 +18,7 @@ from .choices import Channel, ComplaintEventKind, ComplaintStatus
 
 class ComplaintQuerySet(models.QuerySet):
     def for_user(self, user, action: str = Action.VIEW) -> "ComplaintQuerySet":
-        """Complaints `user` may see: a role on the district root reaches all of them; a
+        """Complaints `user` may see: a role reaching the whole tree reaches all of them; a
         role on a town or school reaches those assigned in its subtree; a department's
         reporters reach those assigned to the department. Unassigned ones stay with the
         bureau."""
@@ -26,9 +26,9 @@ class ComplaintQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self
-        paths = scope_paths(user, action)
-        if any(is_root_path(p) for p in paths):
+        if Reach(user, action).whole_tree:
             return self
+        paths = scope_paths(user, action)
         condition = Q(pk__in=[])
         for path in paths:
             condition |= Q(assigned_unit__path__startswith=path)

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 
 from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import Reach, is_bureau, is_root_path
-from ruraledu.accounts.scoping import scope_paths, user_departments
+from ruraledu.accounts.scoping import scope_paths, tree_root_count, user_departments
 
 HIDDEN = "来电人信息仅督导室可见"
 
@@ -21,7 +21,9 @@ HIDDEN = "来电人信息仅督导室可见"
 def sees_caller(user) -> bool:
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    return any(is_root_path(p) for p in scope_paths(user, Action.REVIEW))
+    # a reviewer role on the root, covering the whole tree (a superuser's reach does not count)
+    roots = sum(map(is_root_path, scope_paths(user, Action.REVIEW)))
+    return bool(roots) and roots >= tree_root_count(user)
 
 
 def may_manage(user) -> bool:

@@ -5,7 +5,7 @@ Each lists exactly what the figure counted, within the user's view."""
 from django.db.models import Subquery
 from django.db.models.functions import Coalesce
 
-from ruraledu.orgunits.choices import OrgUnitKind
+from ruraledu.orgunits.choices import BUREAU_KINDS
 from ruraledu.orgunits.models import School
 from ruraledu.supervision.conf import observations_per_semester
 from ruraledu.supervision.plan import plan_progress, year_months
@@ -81,7 +81,7 @@ class ItemDrill:
             return [
                 f"#{item.pk}",
                 org_unit.name,
-                town_of(org_unit) if org_unit.kind != OrgUnitKind.DISTRICT else "",
+                town_of(org_unit) if org_unit.kind not in BUREAU_KINDS else "",
                 item.area,
                 item.description,
                 item.notice.label if item.notice_id else "",

@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from ruraledu.accounts.choices import ROLE_ACTIONS, Action, Role
 from ruraledu.accounts.policy import is_root_path
-from ruraledu.accounts.scoping import scope_paths, user_departments
+from ruraledu.accounts.scoping import bureau_units, scope_paths, user_departments
 
 from .choices import ReportStatus
 
@@ -23,8 +23,8 @@ def _usable(user) -> bool:
 class ProgressReportQuerySet(models.QuerySet):
     def for_user(self, user, action: str = Action.VIEW) -> "ProgressReportQuerySet":
         """Reports `user` may see (`view`) or review (`review`): a role on a unit reaches the
-        reports of its subtree; a role on the district root also reaches every department's
-        reports; a department reporter reaches its department's reports. Drafts are seen only
+        reports of its subtree and of the departments its district (or city) owns; a role on
+        the root also reaches the departments without an owner; a department reporter reaches its department's reports. Drafts are seen only
         by their authors (see `authored_by`) and their reviewers."""
         if not _usable(user):
             return self.none()
@@ -65,8 +65,11 @@ def _combine(*conditions: Q | None) -> Q | None:
 def _scope_condition(user, action: str) -> Q | None:
     paths = scope_paths(user, action)
     parts = [Q(org_unit__path__startswith=path) for path in paths]
+    # a department belongs to the district (or city) whose plan names it; one without an
+    # owner to the install's root (a single-district install's departments)
+    parts += [Q(department__org_unit__path__startswith=path) for path in paths]
     if any(is_root_path(p) for p in paths):
-        parts.append(Q(department__isnull=False))
+        parts.append(Q(department__isnull=False, department__org_unit__isnull=True))
     departments = _departments(user, action)
     if departments:
         parts.append(Q(department__in=departments))
@@ -88,5 +91,7 @@ def _departments(user, action: str) -> list:
 
 
 def authoring_paths(user) -> list[str]:
-    """Change-scope paths below the district root (towns, schools)."""
-    return [p for p in scope_paths(user, Action.CHANGE) if not is_root_path(p)]
+    """Change-scope paths below the bureaus (towns, schools): a role on a district, city or
+    province unit reviews, wherever that unit sits in the tree."""
+    bureaus = {unit.path for unit in bureau_units(user, Action.CHANGE)}
+    return [p for p in scope_paths(user, Action.CHANGE) if p not in bureaus]

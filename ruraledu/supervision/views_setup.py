@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
-from ruraledu.orgunits.choices import OrgUnitKind
+from ruraledu.orgunits.choices import TOWN_LEVEL_KINDS
 from ruraledu.orgunits.models import OrgUnit, School
 
 from . import services
@@ -72,9 +72,7 @@ class ZoneEditView(BureauOnlyMixin, View):
             {
                 "zone": zone,
                 "chosen": set(zone.schools.values_list("pk", flat=True)) if zone else set(),
-                "towns": OrgUnit.objects.filter(parent__parent__isnull=True)
-                .exclude(kind__in=[OrgUnitKind.SCHOOL, OrgUnitKind.DISTRICT])
-                .order_by("code"),
+                "towns": OrgUnit.objects.filter(kind__in=TOWN_LEVEL_KINDS).order_by("code"),
                 "groups": _schools_by_town(),
             },
         )

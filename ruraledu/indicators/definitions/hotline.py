@@ -8,7 +8,7 @@ from django.db.models import F, Q
 
 from ruraledu.core.schoolyear import school_year_bounds
 from ruraledu.hotline.models import Complaint
-from ruraledu.orgunits.choices import TOWN_LEVEL_KINDS, OrgUnitKind
+from ruraledu.orgunits.choices import BUREAU_KINDS, TOWN_LEVEL_KINDS, OrgUnitKind
 
 from ..drilldown import COLUMNS, town_of
 from ..engine import Indicator, Scope, Source, count, register
@@ -33,14 +33,14 @@ COMPLAINTS = Source(
 COMPLAINT_UNITS = Scope(
     "hotline_units",
     "区县、镇街和学校（工单涉及的单位）",
-    lambda y: Q(kind__in=[OrgUnitKind.DISTRICT, OrgUnitKind.SCHOOL, *TOWN_LEVEL_KINDS]),
+    lambda y: Q(kind__in=[*BUREAU_KINDS, OrgUnitKind.SCHOOL, *TOWN_LEVEL_KINDS]),
 )
 
 
 def _town(unit) -> str:
     if unit.kind in TOWN_LEVEL_KINDS:
         return unit.name
-    return "" if unit.kind == OrgUnitKind.DISTRICT else town_of(unit)
+    return "" if unit.kind in BUREAU_KINDS else town_of(unit)
 
 
 # the drill-down lists the complaints behind a figure: when, where and by whom answered; neither the

@@ -3,7 +3,7 @@
 from django.db.models import Min, Q
 
 from ruraledu.activities.choices import Level, Programme
-from ruraledu.orgunits.choices import OrgUnitKind, SchoolStage
+from ruraledu.orgunits.choices import BUREAU_KINDS, OrgUnitKind, SchoolStage
 
 from ..engine import Indicator, count, register, total
 from ..standards import standard
@@ -183,7 +183,7 @@ class FamousShare(Indicator):
         total_by_unit = ctx.roll_up({u: {"n": v} for u, v in everyone.items()})
         result = {}
         for unit, sums in total_by_unit.items():
-            if ctx.tree.kind.get(unit) not in (OrgUnitKind.DISTRICT,) or not sums["n"]:
+            if ctx.tree.kind.get(unit) not in BUREAU_KINDS or not sums["n"]:
                 continue
             share = rural.get(unit, {}).get("n", 0) / sums["n"]
             result[unit] = (
