@@ -1,5 +1,8 @@
-"""四查三比对: the partner lists matched to the roster by blind index, set-based (a few
-queries for the whole district, never one per child), into the working lists (`Finding`).
+"""四查三比对: the partner lists matched to the roster by blind index, set-based, into the
+working lists (`Finding`). The whole check is a fixed number of SQL statements, whatever the
+number of children: the lists are staged per child in a temporary table, matched with joins
+on the blind index, the wanted findings staged in a second one, and the stored findings
+brought up to date from it with one insert and a few updates.
 
 For school year Y:
 - 疑似失学: a child on Y's household register with no enrolment in Y, who is neither a
@@ -21,26 +24,28 @@ case is linked to it.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from ruraledu.core.bulk import chunked, insert_rows, select_in, update_rows
 from ruraledu.orgunits.choices import GRADE_RANGES, TOWN_LEVEL_KINDS
 from ruraledu.orgunits.models import OrgUnit, School
 from ruraledu.students.choices import TransferStatus
 from ruraledu.students.models import Enrolment, StudentPerson, Transfer
 
-from .choices import FindingKind, ListKind
+from .choices import CaseStatus, FindingKind, ListKind
 from .models import CrossCheckRun, DropoutCase, Finding, ListEntry
 
-# the roster flag that says the same as each priority list
+# the roster flag that says the same as each priority list, as SQL testing it is unset
 ROSTER_FLAGS = {
-    ListKind.DISABLED: ("disability", "残疾"),
-    ListKind.POVERTY: ("family_status", "脱贫/监测户"),
-    ListKind.ORPHAN: ("orphan", "孤儿"),
-    ListKind.UNATTENDED: ("unattended", "事实无人抚养"),
-    ListKind.HARDSHIP: ("hardship", "困境儿童"),
+    ListKind.DISABLED: ("NOT n.disability", "残疾"),
+    ListKind.POVERTY: ("n.family_status = ''", "脱贫/监测户"),
+    ListKind.ORPHAN: ("NOT n.orphan", "孤儿"),
+    ListKind.UNATTENDED: ("NOT n.unattended", "事实无人抚养"),
+    ListKind.HARDSHIP: ("NOT n.hardship", "困境儿童"),
 }
+# priority lists in the order their names are joined (sorted by code, as stored before)
+KINDS = sorted(ROSTER_FLAGS)
 # what a run writes of each finding; compared with what is stored to decide an update
 VALUES = (
     "name",
@@ -55,6 +60,7 @@ VALUES = (
     "note",
     "basis",
 )
+COLUMNS = [f"{f}_id" if f in ("student", "entry", "school", "town", "unit") else f for f in VALUES]
 Progress = Callable[[int], None]
 
 
@@ -79,157 +85,287 @@ def graduated(stage: str, grade: int) -> bool:
     return grade == grades.stop - 1
 
 
-def _towns_of_schools() -> tuple[dict[int, tuple[int, str, str]], dict[int, int]]:
-    """school pk -> (stage, name, …) and school pk -> its town's pk."""
-    towns = dict(OrgUnit.objects.filter(kind__in=TOWN_LEVEL_KINDS).values_list("path", "pk"))
-    schools, town_of = {}, {}
-    for pk, stage, name, path in School.objects.values_list(
-        "org_unit_id", "stage", "org_unit__name", "org_unit__path"
-    ):
-        schools[pk] = (stage, name)
-        parts = path.split("/")
-        for depth in range(len(parts) - 1, 0, -1):
-            town = towns.get("/".join(parts[:depth]) + "/")
-            if town is not None:
-                town_of[pk] = town
-                break
-    return schools, town_of
+def text(value: str) -> str:
+    """A constant of this module as an SQL string literal."""
+    return "'" + str(value).replace("'", "''") + "'"
 
 
+def _sql(template: str, **tables) -> str:
+    return template.format(**tables)
+
+
+def _tables() -> dict[str, str]:
+    quote = connection.ops.quote_name
+    return {
+        "entry": quote(ListEntry._meta.db_table),
+        "person": quote(StudentPerson._meta.db_table),
+        "enrolment": quote(Enrolment._meta.db_table),
+        "transfer": quote(Transfer._meta.db_table),
+        "school": quote(School._meta.db_table),
+        "unit": quote(OrgUnit._meta.db_table),
+        "case": quote(DropoutCase._meta.db_table),
+        "finding": quote(Finding._meta.db_table),
+    }
+
+
+STAGING = ("care_cc_school", "care_cc_child", "care_cc_wanted")
+
+CREATE = [
+    # per school: the last grade of its stage, its name and its town
+    "CREATE TEMPORARY TABLE care_cc_school (school_id integer PRIMARY KEY, last_grade integer,"
+    " name varchar(200), town_id integer)",
+    # per child on any list of the year: the household entry, the first entry, each list
+    "CREATE TEMPORARY TABLE care_cc_child (id_index varchar(32) PRIMARY KEY,"
+    " household_id integer, first_id integer, "
+    + ", ".join(f"k_{kind} integer" for kind in KINDS)
+    + ", kinds integer)",
+    # the findings the run wants, as they are to be stored
+    "CREATE TEMPORARY TABLE care_cc_wanted (kind varchar(16), id_index varchar(32),"
+    " name varchar(50), id_hint varchar(12), birth_date date, student_id integer,"
+    " entry_id integer, school_id integer, town_id integer, unit_id integer,"
+    " lists varchar(100), note varchar(200), basis varchar(200), case_id integer,"
+    " PRIMARY KEY (kind, id_index))",
+]
+
+
+def _schools_sql() -> str:
+    last = " ".join(
+        f"WHEN {text(stage)} THEN {grades.stop - 1}" for stage, grades in GRADE_RANGES.items()
+    )
+    towns = ", ".join(text(kind) for kind in TOWN_LEVEL_KINDS)
+    return (
+        "INSERT INTO care_cc_school (school_id, last_grade, name, town_id) "
+        f"SELECT s.org_unit_id, CASE s.stage {last} ELSE 9 END, u.name, "
+        "(SELECT t.id FROM {unit} t WHERE t.kind IN (" + towns + ")"
+        " AND SUBSTR(u.path, 1, LENGTH(t.path)) = t.path"
+        " ORDER BY LENGTH(t.path) DESC LIMIT 1) "
+        "FROM {school} s JOIN {unit} u ON u.id = s.org_unit_id"
+    )
+
+
+def _children_sql(year: int) -> str:
+    flags = ", ".join(f"MAX(CASE WHEN kind = {text(kind)} THEN 1 ELSE 0 END)" for kind in KINDS)
+    priority = ", ".join(text(kind) for kind in KINDS)
+    return (
+        "INSERT INTO care_cc_child (id_index, household_id, first_id, "
+        + ", ".join(f"k_{kind}" for kind in KINDS)
+        + ", kinds) "
+        f"SELECT id_index, MAX(CASE WHEN kind = {text(ListKind.HOUSEHOLD)} THEN id END),"
+        f" MIN(id), {flags}, COUNT(CASE WHEN kind IN ({priority}) THEN 1 END) "
+        f"FROM {{entry}} WHERE year = {int(year)} GROUP BY id_index"
+    )
+
+
+def _joined(parts: list[tuple[str, str]], separator: str) -> str:
+    """SQL joining, with a one-character `separator`, the labels whose condition holds."""
+    pieces = " || ".join(
+        f"CASE WHEN {condition} THEN {text(separator + label)} ELSE '' END"
+        for condition, label in parts
+    )
+    return f"SUBSTR({pieces}, 2)"
+
+
+def _lists_expr() -> str:
+    """The child's lists, household first then the priority lists by code (as `lists`)."""
+    parts = [("c.household_id IS NOT NULL", ListKind.HOUSEHOLD.value)]
+    parts += [(f"c.k_{kind} = 1", kind) for kind in KINDS]
+    return "COALESCE(" + _joined(parts, ",") + ", '')"
+
+
+def _kinds_expr() -> str:
+    return _joined([(f"c.k_{kind} = 1", kind) for kind in KINDS], ",")
+
+
+WANTED = "INSERT INTO care_cc_wanted (kind, id_index, " + ", ".join(COLUMNS) + ") "
+
+
+def _dropouts_sql(year: int) -> str:
+    before = int(year) - 1
+    return WANTED + (
+        f"SELECT {text(FindingKind.DROPOUT)}, p.id_index, p.name, p.id_hint, p.birth_date, p.id,"
+        " c.household_id, e.school_id, s.town_id, e.school_id, " + _lists_expr() + ","
+        f" {text(f'{before}学年')} || CAST(e.grade AS TEXT) ||"
+        f" {text('年级，本学年未见学籍，也没有已确认的转学')},"
+        " 's' || CAST(e.school_id AS TEXT) || '|g' || CAST(e.grade AS TEXT) "
+        "FROM {enrolment} e JOIN care_cc_school s ON s.school_id = e.school_id"
+        " JOIN {person} p ON p.id = e.person_id"
+        " LEFT JOIN care_cc_child c ON c.id_index = p.id_index "
+        f"WHERE e.year = {before} AND e.grade < 9 AND e.grade <> s.last_grade"
+        f" AND NOT EXISTS (SELECT 1 FROM {{enrolment}} n WHERE n.person_id = e.person_id"
+        f" AND n.year = {int(year)})"
+        " AND NOT EXISTS (SELECT 1 FROM {transfer} t WHERE t.person_id = e.person_id"
+        f" AND t.status = {text(TransferStatus.CONFIRMED)} AND t.year IN ({before}, {int(year)}))"
+    )
+
+
+def _not_enrolled_sql(year: int) -> str:
+    before = int(year) - 1
+    return WANTED + (
+        f"SELECT {text(FindingKind.NOT_ENROLLED)}, c.id_index, COALESCE(p.name, h.name),"
+        " COALESCE(p.id_hint, h.id_hint),"
+        " CASE WHEN p.id IS NULL THEN h.birth_date ELSE p.birth_date END, p.id,"
+        " c.household_id, NULL, h.town_id, h.town_id, " + _lists_expr() + ","
+        f" CASE WHEN b.id IS NULL THEN {text('本学年在全区学籍中未见登记')}"
+        f" ELSE {text(f'{before}学年在')} || bs.name || CAST(b.grade AS TEXT) ||"
+        f" {text('年级，本学年未见学籍')} END,"
+        " 'v' || CAST(h.village_id AS TEXT) || '|' || COALESCE(CAST(b.school_id AS TEXT), '')"
+        " || '-' || COALESCE(CAST(b.grade AS TEXT), '') "
+        "FROM care_cc_child c JOIN {entry} h ON h.id = c.household_id"
+        " LEFT JOIN {person} p ON p.id_index = c.id_index"
+        f" LEFT JOIN {{enrolment}} b ON b.person_id = p.id AND b.year = {before}"
+        " LEFT JOIN care_cc_school bs ON bs.school_id = b.school_id "
+        "WHERE NOT EXISTS (SELECT 1 FROM {enrolment} n WHERE n.person_id = p.id"
+        f" AND n.year = {int(year)})"
+        " AND NOT EXISTS (SELECT 1 FROM {transfer} t WHERE t.person_id = p.id"
+        f" AND t.status = {text(TransferStatus.CONFIRMED)} AND t.year IN ({before}, {int(year)}))"
+        # a pupil of last year who left without graduating is a dropout, found above
+        " AND (b.id IS NULL OR b.grade >= 9 OR b.grade = bs.last_grade)"
+    )
+
+
+def _priority_sql(year: int) -> str:
+    missing = _joined(
+        [(f"c.k_{kind} = 1 AND {ROSTER_FLAGS[kind][0]}", ROSTER_FLAGS[kind][1]) for kind in KINDS],
+        "、",
+    )
+    return WANTED + (
+        f"SELECT {text(FindingKind.PRIORITY)}, c.id_index, COALESCE(p.name, src.name),"
+        " COALESCE(p.id_hint, src.id_hint),"
+        " CASE WHEN p.id IS NULL THEN src.birth_date ELSE p.birth_date END, p.id, src.id,"
+        " n.school_id, CASE WHEN n.id IS NULL THEN src.town_id ELSE ns.town_id END,"
+        " COALESCE(n.school_id, src.town_id), " + _lists_expr() + ","
+        f" CASE WHEN n.id IS NULL THEN {text('本学年未见学籍')}"
+        f" ELSE ns.name || CAST(n.grade AS TEXT) || {text('年级')} ||"
+        f" CASE WHEN {missing} = '' THEN ''"
+        f" ELSE {text('；学生名册未标记：')} || {missing} END END,"
+        f" {_kinds_expr()} || '|' || CAST(COALESCE(n.school_id, src.town_id) AS TEXT) "
+        "FROM care_cc_child c JOIN {entry} src ON src.id = COALESCE(c.household_id, c.first_id)"
+        " LEFT JOIN {person} p ON p.id_index = c.id_index"
+        f" LEFT JOIN {{enrolment}} n ON n.person_id = p.id AND n.year = {int(year)}"
+        " LEFT JOIN care_cc_school ns ON ns.school_id = n.school_id "
+        "WHERE c.kinds > 0"
+    )
+
+
+def _multi_sql() -> str:
+    labels = _joined([(f"c.k_{kind} = 1", ListKind(kind).label) for kind in KINDS], "、")
+    columns = ", ".join(f"w.{column}" for column in COLUMNS if column != "note")
+    return (
+        "INSERT INTO care_cc_wanted (kind, id_index, "
+        + ", ".join(c for c in COLUMNS if c != "note")
+        + ", note) "
+        f"SELECT {text(FindingKind.MULTI_LIST)}, w.id_index, {columns},"
+        f" {text('同时在：')} || {labels} "
+        "FROM care_cc_wanted w JOIN care_cc_child c ON c.id_index = w.id_index "
+        f"WHERE w.kind = {text(FindingKind.PRIORITY)} AND c.kinds > 1"
+    )
+
+
+def _cases_sql() -> str:
+    # the open case of the child, if any (the newest when, unusually, there are two)
+    return (
+        "UPDATE care_cc_wanted SET case_id = (SELECT MAX(d.id) FROM {case} d"
+        " WHERE d.person_id = care_cc_wanted.student_id"
+        f" AND d.status <> {text(CaseStatus.CLOSED)}) "
+        "WHERE student_id IN (SELECT person_id FROM {case}"
+        f" WHERE status <> {text(CaseStatus.CLOSED)})"
+    )
+
+
+def _differs(a: str, b: str) -> str:
+    operator = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    return f"{a} {operator} {b}"
+
+
+def _store(cursor, year: int, run_id: int, stats: CheckStats) -> None:
+    """Insert the new findings, update the changed, mark the ones no longer found: a few
+    statements over the staged findings, whatever their number."""
+    year, run_id = int(year), int(run_id)
+    f, tables = "{finding}", _tables()
+    same = f"w.kind = {f}.kind AND w.id_index = {f}.id_index AND {f}.year = {year}"
+
+    def run(sql: str) -> int:
+        cursor.execute(_sql(sql, **tables))
+        return cursor.rowcount
+
+    def count(sql: str) -> int:
+        cursor.execute(_sql(sql, **tables))
+        return cursor.fetchone()[0]
+
+    stats.linked = count(
+        f"SELECT COUNT(*) FROM care_cc_wanted w JOIN {f} ON {same} "
+        f"WHERE w.case_id IS NOT NULL AND {_differs('w.case_id', f + '.case_id')}"
+    )
+    stats.reopened = run(
+        f"UPDATE {f} SET clear_reason = '', clear_evidence = '', cleared_by_id = NULL,"
+        " cleared_at = NULL, cleared_basis = '' "
+        f"WHERE {f}.year = {year} AND {f}.clear_reason <> '' AND EXISTS (SELECT 1 FROM"
+        f" care_cc_wanted w WHERE {same} AND w.basis <> {f}.cleared_basis)"
+    )
+    changed = " OR ".join(_differs(f"w.{c}", f"{f}.{c}") for c in COLUMNS)
+    assignments = ", ".join(f"{c} = w.{c}" for c in COLUMNS)
+    stats.updated = run(
+        f"UPDATE {f} SET {assignments}, present = TRUE, seen_run_id = {run_id},"
+        f" case_id = COALESCE(w.case_id, {f}.case_id) "
+        f"FROM care_cc_wanted w WHERE {same} AND ({changed} OR NOT {f}.present"
+        f" OR (w.case_id IS NOT NULL AND {_differs('w.case_id', f + '.case_id')}))"
+    )
+    stats.gone = run(
+        f"UPDATE {f} SET present = FALSE, seen_run_id = {run_id} "
+        f"WHERE {f}.year = {year} AND {f}.present AND NOT EXISTS (SELECT 1 FROM"
+        f" care_cc_wanted w WHERE {same})"
+    )
+    names = ", ".join(COLUMNS)
+    stats.created = run(
+        f"INSERT INTO {f} (year, kind, id_index, {names}, present, found_run_id, seen_run_id,"
+        " case_id, clear_reason, clear_evidence, cleared_basis) "
+        f"SELECT {year}, w.kind, w.id_index, {', '.join('w.' + c for c in COLUMNS)}, TRUE,"
+        f" {run_id}, {run_id}, w.case_id, '', '', '' FROM care_cc_wanted w "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {f} WHERE {same})"
+    )
+    stats.linked += count(
+        f"SELECT COUNT(*) FROM {f} WHERE year = {year} AND found_run_id = {run_id}"
+        " AND case_id IS NOT NULL"
+    )
+    wanted = count("SELECT COUNT(*) FROM care_cc_wanted")
+    stats.unchanged = wanted - stats.created - stats.updated
+
+
+def _drop(cursor) -> None:
+    for table in STAGING:
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+@transaction.atomic
 def cross_check(*, year: int, run: CrossCheckRun, progress: Progress | None = None) -> CheckStats:
     """Bring the year's findings up to date with the lists and the roster (see the module)."""
     started = timezone.now()
     step = progress or (lambda percent: None)
     stats = CheckStats()
-
-    # the lists: per child, the household entry and the priority lists the child is on
-    household: dict[str, tuple] = {}
-    any_entry: dict[str, tuple] = {}
-    lists_of: dict[str, set[str]] = {}
-    for row in ListEntry.objects.filter(year=year).values_list(
-        "id_index", "kind", "pk", "name", "id_hint", "birth_date", "village_id", "town_id"
-    ):
-        key, kind = row[0], row[1]
-        if kind == ListKind.HOUSEHOLD:
-            household[key] = row
-        else:
-            lists_of.setdefault(key, set()).add(kind)
-        any_entry.setdefault(key, row)
-    step(15)
-
-    # the roster: enrolments of the year and the one before, transfers, open cases
-    schools, town_of = _towns_of_schools()
-    now: dict[int, tuple] = {}
-    before: dict[int, tuple] = {}
-    flag_fields = [f for f, _ in ROSTER_FLAGS.values()]
-    for person, enrolled_year, school, grade, *flags in Enrolment.objects.filter(
-        year__in=(year - 1, year)
-    ).values_list("person_id", "year", "school_id", "grade", *flag_fields):
-        if enrolled_year == year:
-            now[person] = (school, grade, flags)
-        else:
-            before[person] = (school, grade)
-    transferred = set(
-        Transfer.objects.filter(
-            status=TransferStatus.CONFIRMED, year__in=(year - 1, year)
-        ).values_list("person_id", flat=True)
-    )
-    step(40)
-    dropouts = {
-        person: place
-        for person, place in before.items()
-        if person not in now
-        and person not in transferred
-        and place[1] <= 9
-        and not graduated(schools[place[0]][0], place[1])
-    }
-    # persons by blind index: the children on the lists and the suspected dropouts
-    person_fields = ("id_index", "pk", "name", "id_hint", "birth_date")
-    # a semi-join in the database: hundreds of thousands of keys sent back as IN lists cost
-    # far more than letting the database match the two indexes
-    on_lists = ListEntry.objects.filter(year=year).values("id_index")
-    person_of: dict[str, tuple] = {
-        row[0]: row
-        for row in StudentPerson.objects.filter(id_index__in=on_lists).values_list(*person_fields)
-    }
-    missing = set(dropouts) - {row[1] for row in person_of.values()}
-    for row in select_in(StudentPerson, person_fields, "id", sorted(missing)):
-        person_of[row[0]] = row
-    open_case = dict(DropoutCase.objects.open().values_list("person_id", "pk"))
-    step(55)
-
-    wanted: dict[tuple[str, str], tuple] = {}
-
-    def lists_text(key: str) -> str:
-        kinds = sorted(lists_of.get(key, ()))
-        return ",".join(([ListKind.HOUSEHOLD] if key in household else []) + kinds)
-
-    def person_values(key: str, student, entry, school, town, unit, note, basis):
-        source = person_of.get(key) or any_entry[key]
-        name, hint, birth = (
-            (source[2], source[3], source[4])
-            if key in person_of
-            else (
-                source[3],
-                source[4],
-                source[5],
-            )
-        )
-        return (name, hint, birth, student, entry, school, town, unit, lists_text(key), note, basis)
-
-    for key, (_, _, entry, *_rest, village, town) in household.items():
-        person = person_of.get(key)
-        pk = person[1] if person else None
-        if pk in now or pk in dropouts or pk in transferred:
-            continue
-        last = before.get(pk)
-        if last:
-            note = f"{year - 1}学年在{schools[last[0]][1]}{last[1]}年级，本学年未见学籍"
-        else:
-            note = "本学年在全区学籍中未见登记"
-        basis = f"v{village}|{last[0] if last else ''}-{last[1] if last else ''}"
-        wanted[(FindingKind.NOT_ENROLLED, key)] = person_values(
-            key, pk, entry, None, town, town, note, basis
-        )
-    for key, (_, pk, *_rest) in person_of.items():
-        if pk not in dropouts:
-            continue
-        school, grade = dropouts[pk]
-        entry = household.get(key, (None, None, None))[2]
-        note = f"{year - 1}学年{grade}年级，本学年未见学籍，也没有已确认的转学"
-        wanted[(FindingKind.DROPOUT, key)] = person_values(
-            key, pk, entry, school, town_of.get(school), school, note, f"s{school}|g{grade}"
-        )
-    for key, kinds in lists_of.items():
-        person = person_of.get(key)
-        pk = person[1] if person else None
-        source = household.get(key) or any_entry[key]
-        place = now.get(pk)
-        if place:
-            school, town, unit = place[0], town_of.get(place[0]), place[0]
-            missing_flags = [
-                label
-                for kind in sorted(kinds)
-                for flag, label in [ROSTER_FLAGS[kind]]
-                if not place[2][flag_fields.index(flag)]
-            ]
-            note = f"{schools[school][1]}{place[1]}年级"
-            if missing_flags:
-                note += "；学生名册未标记：" + "、".join(missing_flags)
-        else:
-            school, town, unit = None, source[7], source[7]
-            note = "本学年未见学籍"
-        labels = "、".join(ListKind(k).label for k in sorted(kinds))
-        basis = f"{','.join(sorted(kinds))}|{unit}"
-        wanted[(FindingKind.PRIORITY, key)] = person_values(
-            key, pk, source[2], school, town, unit, note, basis
-        )
-        if len(kinds) > 1:
-            wanted[(FindingKind.MULTI_LIST, key)] = person_values(
-                key, pk, source[2], school, town, unit, f"同时在：{labels}", basis
-            )
-    step(70)
-    _store(year, run, wanted, open_case, stats)
+    tables = _tables()
+    analyse = connection.vendor == "postgresql"  # temporary tables get no statistics otherwise
+    with connection.cursor() as cursor:
+        _drop(cursor)
+        for statement in CREATE:
+            cursor.execute(statement)
+        cursor.execute(_sql(_schools_sql(), **tables))
+        cursor.execute(_sql(_children_sql(year), **tables))
+        if analyse:
+            cursor.execute("ANALYZE care_cc_school")
+            cursor.execute("ANALYZE care_cc_child")
+        step(15)
+        cursor.execute(_sql(_dropouts_sql(year), **tables))
+        step(35)
+        cursor.execute(_sql(_not_enrolled_sql(year), **tables))
+        step(50)
+        cursor.execute(_sql(_priority_sql(year), **tables))
+        cursor.execute(_sql(_multi_sql(), **tables))
+        cursor.execute(_sql(_cases_sql(), **tables))
+        if analyse:
+            cursor.execute("ANALYZE care_cc_wanted")
+        step(70)
+        _store(cursor, year, run.pk, stats)
+        _drop(cursor)
     step(95)
     stats.counts = {
         row["kind"]: row["n"]
@@ -240,71 +376,3 @@ def cross_check(*, year: int, run: CrossCheckRun, progress: Progress | None = No
     }
     stats.seconds = (timezone.now() - started).total_seconds()
     return stats
-
-
-def _store(year: int, run: CrossCheckRun, wanted: dict, open_case: dict, stats: CheckStats):
-    """Insert the new findings, update the changed, mark the ones no longer found: a few
-    bulk statements whatever the number of children."""
-    student_at = VALUES.index("student")
-    basis_at = VALUES.index("basis")
-    columns = [
-        f"{f}_id" if f in ("student", "entry", "school", "town", "unit") else f for f in VALUES
-    ]
-    stored = {}
-    for pk, kind, key, present, reason, cleared_basis, case, *values in Finding.objects.filter(
-        year=year
-    ).values_list(
-        "pk", "kind", "id_index", "present", "clear_reason", "cleared_basis", "case_id", *columns
-    ):
-        stored[(kind, key)] = (pk, present, reason, cleared_basis, case, tuple(values))
-    new, changes, reopen = [], [], []
-    for (kind, key), values in wanted.items():
-        case = open_case.get(values[student_at])
-        if (kind, key) not in stored:
-            new.append((year, kind, key, *values, True, run.pk, run.pk, case, "", "", ""))
-            continue
-        pk, present, reason, cleared_basis, linked, old = stored[(kind, key)]
-        linked_now = case or linked
-        if reason and cleared_basis != values[basis_at]:
-            reopen.append(pk)
-        if old != values or not present or linked_now != linked:
-            changes.append((*values, True, linked_now, run.pk, pk))
-            stats.linked += linked_now != linked and linked_now is not None
-        else:
-            stats.unchanged += 1
-    gone = [
-        (pk,)
-        for (kind, key), (pk, present, *_rest) in stored.items()
-        if present and (kind, key) not in wanted
-    ]
-    insert_rows(
-        Finding,
-        (
-            "year",
-            "kind",
-            "id_index",
-            *VALUES,
-            "present",
-            "found_run",
-            "seen_run",
-            "case",
-            "clear_reason",
-            "clear_evidence",
-            "cleared_basis",
-        ),
-        new,
-    )
-    update_rows(Finding, (*VALUES, "present", "case", "seen_run"), changes)
-    update_rows(Finding, ("present", "seen_run"), [(False, run.pk, pk) for (pk,) in gone])
-    if reopen:
-        for chunk in chunked(reopen):
-            Finding.objects.filter(pk__in=chunk).update(
-                clear_reason="",
-                clear_evidence="",
-                cleared_by=None,
-                cleared_at=None,
-                cleared_basis="",
-            )
-    stats.created, stats.updated, stats.gone = len(new), len(changes), len(gone)
-    stats.reopened = len(reopen)
-    stats.linked += sum(1 for row in new if row[-4] is not None)
