@@ -2,6 +2,7 @@
 queued for them. Messages hold a title and a link only: see privacy.py."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -9,6 +10,7 @@ from django.utils import timezone
 from ruraledu.orgunits.choices import OrgUnitKind
 
 from .choices import ChannelKind, DeliveryStatus
+from .fields import EncryptedTextField
 
 CHANNEL_UNIT_KINDS = (
     OrgUnitKind.DISTRICT,
@@ -41,8 +43,11 @@ class WebhookChannel(models.Model):
         on_delete=models.CASCADE,
         related_name="webhook_channels",
     )
-    url = models.URLField("机器人地址", max_length=500)
-    secret = models.CharField(
+    # both are secrets (the address carries the robot's key): encrypted at rest
+    url = EncryptedTextField(
+        "机器人地址", max_length=500, validators=[URLValidator(schemes=["http", "https"])]
+    )
+    secret = EncryptedTextField(
         "加签密钥", max_length=200, blank=True, default="", help_text="钉钉机器人“加签”的密钥"
     )
     markdown = models.BooleanField("以富文本格式发送", default=True)
