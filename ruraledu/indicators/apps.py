@@ -9,7 +9,7 @@ class IndicatorsConfig(AppConfig):
         from ruraledu.plans.catalogue import register_indicator_catalogue
         from ruraledu.spreadsheets.signals import import_committed
 
-        from . import definitions  # noqa: F401  (registers every indicator)
+        from . import changes, definitions  # noqa: F401  (registers every indicator)
         from .engine import PENDING, REGISTRY
         from .jobs import recompute_after_import
 
@@ -18,3 +18,5 @@ class IndicatorsConfig(AppConfig):
 
         # derived values are refreshed after each import: the one use of a signal here
         import_committed.connect(recompute_after_import, dispatch_uid="recompute_after_import")
+        # every write to registry data is recorded, for the incremental recompute
+        changes.connect()

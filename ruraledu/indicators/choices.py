@@ -23,3 +23,8 @@ STATUS_SEVERITY = {
     TargetStatus.ACHIEVED: 6,
     TargetStatus.DONE: 6,
 }
+
+
+class ValueOrigin(models.TextChoices):
+    COMPUTED = "computed", "本平台计算"
+    IMPORTED = "imported", "数据交换导入"

@@ -168,10 +168,68 @@ def register(cls):
     return cls
 
 
-class YearContext:
-    """Everything computed once per year and shared by all indicators."""
+def source_plan(indicators: list[Indicator]) -> dict[str, tuple[Source, list[Measure]]]:
+    """Source key -> (source, the distinct measures these indicators read from it), in the
+    order the indicators declare them: a scan's columns follow this order."""
+    by_source: dict[str, tuple[Source, list[Measure]]] = {}
+    for indicator in indicators:
+        for source in indicator.requires:  # scanned for presence even without measures
+            by_source.setdefault(source.key, (source, []))
+        for measure in indicator.measures().values():
+            entry = by_source.setdefault(measure.source.key, (measure.source, []))
+            if measure not in entry[1]:
+                entry[1].append(measure)
+    return by_source
 
-    def __init__(self, year: int, indicators: list[Indicator], tree: "Tree"):
+
+def scan_rows(source: Source, measures: list[Measure], year: int, units=None) -> list[list]:
+    """One grouped query: [unit, records, measure 0, measure 1 …] per unit, sorted by unit
+    (so that sums over units add up in the same order however the rows were obtained).
+    `units`: only the records of these units."""
+    aliases = {f"m{i}": m.aggregate(year) for i, m in enumerate(measures)}
+    # every scan also counts its records per unit: that is the unit's data presence
+    aliases["present"] = Count("pk")
+    records = source.records(year)
+    if units is not None:
+        records = records.filter(**{f"{source.unit}__in": list(units)})
+    rows = [
+        [
+            row[source.unit],
+            row["present"],
+            *(float(row[f"m{i}"]) if row[f"m{i}"] else 0 for i in range(len(measures))),
+        ]
+        for row in records.values(source.unit).order_by().annotate(**aliases)
+    ]
+    rows.sort(key=_unit_order)
+    return rows
+
+
+def _unit_order(row):
+    return (row[0] is not None, row[0] or 0)
+
+
+def merge_rows(rows: list[list], fresh: list[list], units) -> list[list]:
+    """`rows` with the rows of `units` replaced by `fresh` (the units' rows scanned again)."""
+    units = set(units)
+    kept = [row for row in rows if row[0] not in units]
+    return sorted(kept + fresh, key=_unit_order)
+
+
+class YearContext:
+    """Everything computed once per year and shared by all indicators.
+
+    `scans`: source key -> rows of `scan_rows` already read (by an earlier recompute, patched
+    where records changed) in the column order of `plan`; sources not given are scanned."""
+
+    def __init__(
+        self,
+        year: int,
+        indicators: list[Indicator],
+        tree: "Tree",
+        *,
+        plan: dict | None = None,
+        scans: dict[str, list[list]] | None = None,
+    ):
         from .standards import reset_cache
 
         reset_cache()
@@ -181,9 +239,15 @@ class YearContext:
         self._aggregates: dict[Measure, dict[int, float]] = {}
         self._present: dict[str, frozenset[int]] = {}
         self.cache: dict = {}  # for indicator families that share intermediate tables
-        self._run_scans(indicators)
+        self.plan = plan if plan is not None else source_plan(indicators)
+        self.rows: dict[str, list[list]] = dict(scans or {})
+        missing = {k: v for k, v in self.plan.items() if k not in self.rows}
+        if missing:
+            self._run_scans(missing)
+        for key, (_, measures) in self.plan.items():
+            self._load(key, measures, self.rows[key])
 
-    def _run_scans(self, indicators: list[Indicator]) -> None:
+    def _run_scans(self, plan: dict) -> None:
         from django.db import connection
 
         if connection.vendor == "postgresql":
@@ -192,38 +256,26 @@ class YearContext:
             with connection.cursor() as cursor:
                 cursor.execute("SET work_mem = '256MB'")
         try:
-            self._scan(indicators)
+            for key, (source, measures) in plan.items():
+                self.rows[key] = scan_rows(source, measures, self.year)
         finally:
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("RESET work_mem")
 
-    def _scan(self, indicators: list[Indicator]) -> None:
-        by_source: dict[str, tuple[Source, list[Measure]]] = {}
-        for indicator in indicators:
-            for source in indicator.requires:  # scanned for presence even without measures
-                by_source.setdefault(source.key, (source, []))
-            for measure in indicator.measures().values():
-                entry = by_source.setdefault(measure.source.key, (measure.source, []))
-                if measure not in entry[1]:
-                    entry[1].append(measure)
-        for source, measures in by_source.values():
-            aliases = {f"m{i}": m.aggregate(self.year) for i, m in enumerate(measures)}
-            # every scan also counts its records per unit: that is the unit's data presence
-            aliases["present"] = Count("pk")
-            rows = source.records(self.year).values(source.unit).order_by().annotate(**aliases)
-            columns = {alias: {} for alias in aliases}
-            present = set()
-            for row in rows:
-                unit = row[source.unit]
-                if row["present"]:
-                    present.update(self.tree.chain(unit))
-                for alias in aliases:
-                    if row[alias]:
-                        columns[alias][unit] = float(row[alias])
-            for i, measure in enumerate(measures):
-                self._aggregates[measure] = columns[f"m{i}"]
-            self._present[source.key] = frozenset(present)
+    def _load(self, key: str, measures: list[Measure], rows: list[list]) -> None:
+        columns = [{} for _ in measures]
+        present = set()
+        chain = self.tree.chain
+        for unit, records, *values in rows:
+            if records:
+                present.update(chain(unit))
+            for column, value in zip(columns, values, strict=True):
+                if value:
+                    column[unit] = float(value)
+        for measure, column in zip(measures, columns, strict=True):
+            self._aggregates[measure] = column
+        self._present[key] = frozenset(present)
 
     def has_data(self, unit: int, sources: tuple) -> bool:
         return all(unit in self._presence(source) for source in sources)

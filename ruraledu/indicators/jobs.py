@@ -9,16 +9,19 @@ from django.utils import timezone
 from ruraledu.accounts.policy import is_bureau
 
 from .models import RecomputeJob
-from .services import recompute
+from .services import recompute, recompute_changes
 
 
 def recompute_request(
-    *, years: list[int] | None = None, user=None, reason: str = "手动"
+    *, years: list[int] | None = None, user=None, reason: str = "手动", incremental: bool = False
 ) -> RecomputeJob:
-    """Queue a recompute once the current transaction commits (an import's data must be visible)."""
+    """Queue a recompute once the current transaction commits (an import's data must be visible).
+    `incremental`: only what the recorded changes touch (`recompute_changes`)."""
     from .tasks import run_recompute_job
 
-    job = RecomputeJob.objects.create(requested_by=user, reason=reason, years=years or [])
+    job = RecomputeJob.objects.create(
+        requested_by=user, reason=reason, years=years or [], incremental=incremental
+    )
     transaction.on_commit(partial(run_recompute_job.enqueue, job_id=job.pk))
     return job
 
@@ -33,7 +36,10 @@ def recompute_start(*, actor) -> RecomputeJob:
 def recompute_after_import(*, kind, year, user, result, **kwargs) -> None:
     from ruraledu.spreadsheets.base import get_importer
 
-    recompute_request(years=[year], user=user, reason=f"导入{get_importer(kind).spec.title}")
+    # the import's writes were recorded as changes (changes.py): recompute only those
+    recompute_request(
+        years=[year], user=user, reason=f"导入{get_importer(kind).spec.title}", incremental=True
+    )
 
 
 def recompute_job_run(*, job_id: int) -> RecomputeJob:
@@ -45,7 +51,10 @@ def recompute_job_run(*, job_id: int) -> RecomputeJob:
         RecomputeJob.objects.filter(pk=job.pk).update(progress=int(done / total * 100))
 
     try:
-        stats = recompute(years=job.years or None, progress=progress)
+        if job.incremental:
+            stats = recompute_changes(progress=progress)
+        else:
+            stats = recompute(years=job.years or None, progress=progress)
     except Exception as exc:  # the job records the failure; the worker logs the traceback
         RecomputeJob.objects.filter(pk=job.pk).update(
             status=RecomputeJob.Status.FAILED,

@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from .choices import TargetStatus
+from .choices import TargetStatus, ValueOrigin
 
 
 class IndicatorValue(models.Model):
@@ -16,6 +16,10 @@ class IndicatorValue(models.Model):
     denominator = models.FloatField("分母", null=True)
     details = models.JSONField("明细", default=dict, blank=True)
     computed_at = models.DateTimeField("计算时间")
+    # values received from another instance (DHIS2 dataValueSets) are never recomputed here
+    origin = models.CharField(
+        "来源", max_length=10, choices=ValueOrigin.choices, default=ValueOrigin.COMPUTED
+    )
 
     class Meta:
         verbose_name = "指标值"
@@ -108,6 +112,8 @@ class RecomputeJob(models.Model):
     )
     reason = models.CharField("原因", max_length=100, default="手动")
     years = models.JSONField("学年", default=list, blank=True)
+    # only what changed since the last recompute (see ChangeMark), not every value
+    incremental = models.BooleanField("只算变动", default=False)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField("进度", default=0)
     message = models.CharField("结果", max_length=300, blank=True, default="")
@@ -121,3 +127,54 @@ class RecomputeJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reason} {self.get_status_display()} {self.progress}%"
+
+
+class ChangeMark(models.Model):
+    """Registry data written since the last recompute: a table, and where known the school
+    year and the org unit (any org-unit column of the changed record). Blank year: every
+    year; blank unit: every unit. Written by `changes.py` only; consumed by the recompute."""
+
+    table = models.CharField("数据表", max_length=100)
+    year = models.PositiveSmallIntegerField("学年", null=True)
+    unit_id = models.IntegerField("单位", null=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "数据变动"
+        verbose_name_plural = "数据变动"
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.year} {self.unit_id}"
+
+
+class ScanCache(models.Model):
+    """One source's grouped scan of a year, as the last recompute read it: rows of
+    [unit, records, measure 0, measure 1 …] in the order `layout` names the measures.
+    An incremental recompute re-reads only the changed units and patches these rows."""
+
+    source = models.CharField("数据源", max_length=64)
+    year = models.PositiveSmallIntegerField("学年")
+    layout = models.JSONField("度量", default=list)
+    rows = models.JSONField("分组结果", default=list)
+
+    class Meta:
+        verbose_name = "分组扫描缓存"
+        verbose_name_plural = "分组扫描缓存"
+        constraints = [models.UniqueConstraint(fields=["source", "year"], name="scan_cache_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.year}"
+
+
+class IndicatorReads(models.Model):
+    """The tables an indicator with its own computation read last time it was computed."""
+
+    code = models.CharField("指标代码", max_length=64, unique=True)
+    tables = models.JSONField("数据表", default=list)
+
+    class Meta:
+        verbose_name = "指标读取的数据表"
+        verbose_name_plural = "指标读取的数据表"
+
+    def __str__(self) -> str:
+        return self.code
