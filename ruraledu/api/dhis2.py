@@ -15,6 +15,7 @@ from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import Reach
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import AuditEntry, audit_bulk
+from ruraledu.indicators.choices import ValueOrigin
 from ruraledu.indicators.engine import REGISTRY
 from ruraledu.indicators.models import IndicatorValue
 from ruraledu.orgunits.models import OrgUnit
@@ -98,7 +99,12 @@ def _write(*, user, figures: dict, units: dict, address: str | None) -> dict:
         row = existing.get(key)
         if row is None:
             row = IndicatorValue(
-                code=key[0], unit=units[key[1]], year=key[2], computed_at=now, details={}
+                code=key[0],
+                unit=units[key[1]],
+                year=key[2],
+                computed_at=now,
+                details={},
+                origin=ValueOrigin.IMPORTED,  # a recompute leaves it alone
             )
             for part in PARTS:
                 setattr(row, part, parts.get(part))
@@ -108,14 +114,15 @@ def _write(*, user, figures: dict, units: dict, address: str | None) -> dict:
         for part, number in parts.items():
             setattr(row, part, number)
         after = {part: getattr(row, part) for part in PARTS}
-        if after != before:
+        if after != before or row.origin != ValueOrigin.IMPORTED:
             row.computed_at = now
+            row.origin = ValueOrigin.IMPORTED
             changed.append(row)
             entries.append(
                 AuditEntry(IndicatorValue, row.pk, AuditAction.UPDATE, str(row), before, after)
             )
     IndicatorValue.objects.bulk_create(created, batch_size=2000)
-    IndicatorValue.objects.bulk_update(changed, [*PARTS, "computed_at"], batch_size=2000)
+    IndicatorValue.objects.bulk_update(changed, [*PARTS, "computed_at", "origin"], batch_size=2000)
     # bulk_create returns keys on PostgreSQL and SQLite; read them back to be sure
     if created and created[0].pk is None:
         created = list(
