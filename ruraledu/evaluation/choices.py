@@ -48,3 +48,17 @@ class Answer(models.IntegerChoices):
 
 # answers counted as recognition (认可)
 SATISFIED_ANSWERS = frozenset({Answer.SATISFIED, Answer.RATHER_SATISFIED})
+
+
+class MonitoringLevel(models.IntegerChoices):
+    """学业表现水平 of the 国家义务教育质量监测 report (Ⅳ highest)."""
+
+    I = 1, "Ⅰ级"  # noqa: E741
+    II = 2, "Ⅱ级"
+    III = 3, "Ⅲ级"
+    IV = 4, "Ⅳ级"
+
+
+class MonitoringGrade(models.IntegerChoices):
+    FOURTH = 4, "四年级"
+    EIGHTH = 8, "八年级"

@@ -8,7 +8,16 @@ from django.db import models
 
 from ruraledu.reporting.models import evidence_path
 
-from .choices import Answer, Comparator, Framework, ItemKind, RespondentGroup, ReviewVerdict
+from .choices import (
+    Answer,
+    Comparator,
+    Framework,
+    ItemKind,
+    MonitoringGrade,
+    MonitoringLevel,
+    RespondentGroup,
+    ReviewVerdict,
+)
 
 
 class EvaluationItem(models.Model):
@@ -39,6 +48,7 @@ class EvaluationItem(models.Model):
     provisional = models.BooleanField("待核定", default=False)
     edited = models.BooleanField("区教体局已修改", default=False)
     source = models.CharField("依据", max_length=200, blank=True, default="")
+    responsible = models.CharField("责任单位", max_length=100, blank=True, default="")
     order = models.PositiveSmallIntegerField("顺序", default=0)
 
     class Meta:
@@ -318,3 +328,32 @@ class SurveyCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey_id} {'已使用' if self.used else '未使用'}"
+
+
+class MonitoringResult(models.Model):
+    """One subject of the 国家义务教育质量监测 report the district receives: the district's
+    学业表现水平 and the between-school difference (校际差异率) of that subject and grade."""
+
+    year = models.PositiveSmallIntegerField("监测学年")
+    grade = models.PositiveSmallIntegerField("年级", choices=MonitoringGrade.choices)
+    subject = models.CharField("学科", max_length=20)
+    level = models.PositiveSmallIntegerField("学业表现水平", choices=MonitoringLevel.choices)
+    school_gap = models.FloatField("校际差异率")
+    source_name = models.CharField("来源文件", max_length=255)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="导入人", on_delete=models.PROTECT, related_name="+"
+    )
+    imported_at = models.DateTimeField("导入时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "质量监测结果"
+        verbose_name_plural = "质量监测结果"
+        ordering = ["-year", "grade", "subject"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "grade", "subject"], name="monitoring_result_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_grade_display()}{self.subject} {self.get_level_display()}"
