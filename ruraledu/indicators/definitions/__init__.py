@@ -5,6 +5,8 @@ from . import (  # noqa: F401
     care,
     coverage,
     evaluation,
+    evaluation_schools,
+    evaluation_staff,
     hotline,
     inclusion,
     leftbehind,
