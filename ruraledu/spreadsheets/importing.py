@@ -7,10 +7,11 @@ from ruraledu.accounts.scoping import scope_paths
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import AuditEntry, audit_bulk, entry_of_write
 from ruraledu.core import crypto
-from ruraledu.core.bulk import chunked, insert_returning, select_in, update_rows
+from ruraledu.core.bulk import chunked
 from ruraledu.core.idnumbers import resident_id_problem, student_no_problem
 
 from .base import ErrorSink, ImportResult
+from .staging import insert_returning, select_in, update_rows
 
 TENTH = Decimal("0.1")
 

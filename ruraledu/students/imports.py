@@ -8,7 +8,6 @@ from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import Reach
 from ruraledu.audit.services import audit_bulk
 from ruraledu.core import crypto
-from ruraledu.core.bulk import select_in
 from ruraledu.core.idnumbers import birth_date_from_id
 from ruraledu.core.models import Sex
 from ruraledu.orgunits.lookups import SchoolLookup, VillageLookup
@@ -32,6 +31,7 @@ from ruraledu.spreadsheets.importing import (
     places_of,
     write_year_rows,
 )
+from ruraledu.spreadsheets.staging import select_in
 from ruraledu.workforce.lookups import staff_in_reach
 from ruraledu.workforce.models import StaffPerson
 
