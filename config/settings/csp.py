@@ -22,5 +22,7 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [SELF],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
+        # browsers post violations here (stored for the bureau: ruraledu/audit/csp_reports.py)
+        "report-uri": "/audit/csp-report/",
     }
 }
