@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AuditEvent
+from .models import AuditEvent, CspReport
 
 
 @admin.register(AuditEvent)
@@ -21,4 +21,21 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CspReport)
+class CspReportAdmin(admin.ModelAdmin):
+    """Read-only: what browsers reported; the table is written by the report endpoint only."""
+
+    list_display = ("last_seen", "document", "directive", "blocked", "count")
+    list_filter = ("directive",)
+    search_fields = ("document", "blocked", "source")
+    readonly_fields = [f.name for f in CspReport._meta.fields]
+    actions = None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -115,3 +115,29 @@ class AuditEvent(models.Model):
         """(field, before, after) for display, in a stable order."""
         keys = list(dict.fromkeys([*self.before.keys(), *self.after.keys()]))
         return [(key, self.before.get(key), self.after.get(key)) for key in keys]
+
+
+class CspReport(models.Model):
+    """A content-security-policy violation a browser reported, counted once per kind: the same
+    page, directive, blocked resource and source line add to `count`. Addresses are stripped of
+    their query strings (they can carry search text) and the reporter's address is not kept."""
+
+    fingerprint = models.CharField("特征", max_length=64, unique=True, editable=False)
+    document = models.CharField("页面", max_length=300)
+    directive = models.CharField("违反的指令", max_length=100)
+    blocked = models.CharField("被拦截的内容", max_length=300, blank=True, default="")
+    source = models.CharField("来源文件", max_length=300, blank=True, default="")
+    line = models.PositiveIntegerField("行号", null=True, blank=True)
+    sample = models.CharField("代码片段", max_length=100, blank=True, default="")
+    disposition = models.CharField("处置", max_length=10, blank=True, default="")
+    count = models.PositiveIntegerField("次数", default=1)
+    first_seen = models.DateTimeField("首次报告", auto_now_add=True)
+    last_seen = models.DateTimeField("最近报告", db_index=True)
+
+    class Meta:
+        verbose_name = "内容安全策略违规报告"
+        verbose_name_plural = "内容安全策略违规报告"
+        ordering = ["-last_seen", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.directive} {self.blocked or 'inline'} @ {self.document}"

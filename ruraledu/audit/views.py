@@ -1,13 +1,22 @@
-"""The bureau's audit pages: a search over the whole trail, the history of one record, and
-the personal-data access log."""
+"""The bureau's audit pages: a search over the whole trail, the history of one record, the
+personal-data access log and the browsers' policy-violation reports (and their endpoint)."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
 
+from ruraledu.accounts.policy import is_bureau
+
 from . import personal_access, selectors
+from .csp_reports import MAX_BODY, ReportRefused, csp_report_receive
 from .forms import AuditSearchForm, ChildLookupForm, PersonalAccessFilterForm
+from .models import CspReport
+from .utils import request_address
 
 
 class AuditEventListView(LoginRequiredMixin, TemplateView):
@@ -104,3 +113,38 @@ class PersonalAccessListView(LoginRequiredMixin, TemplateView):
             without_child=without_child.urlencode(),
             **kwargs,
         )
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class CspReportView(View):
+    """Where browsers send policy violations: no sign-in (a browser reports on any page), no
+    CSRF token (browsers send none); capped, rate-limited, answered with an empty 204."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        try:
+            if length > MAX_BODY:
+                raise ReportRefused(413, f"报告过大，上限为 {MAX_BODY} 字节。")
+            csp_report_receive(body=request.read(MAX_BODY + 1), address=request_address(request))
+        except ReportRefused as refused:
+            return HttpResponse(
+                refused.message, status=refused.status, content_type="text/plain; charset=utf-8"
+            )
+        return HttpResponse(status=204)
+
+
+class CspReportListView(LoginRequiredMixin, TemplateView):
+    """The violations browsers reported, most recent first (the bureau only)."""
+
+    template_name = "audit/cspreport_list.html"
+
+    def get_context_data(self, **kwargs):
+        if not is_bureau(self.request.user):
+            raise Http404("页面不存在。")
+        page = Paginator(CspReport.objects.all(), 50).get_page(self.request.GET.get("page"))
+        return super().get_context_data(page_obj=page, reports=page.object_list, **kwargs)
