@@ -255,3 +255,40 @@ def test_only_the_bureau_starts_a_check(town_officer):
     with pytest.raises(PermissionDenied):
         cross_check_start(actor=town_officer, year=YEAR)
     assert not CrossCheckRun.objects.exists()
+
+
+def _children_of_every_kind(school, village, care_officer, count):
+    """`count` children for each working list: never enrolled, dropped out (the first in an
+    open case), and enrolled while on two priority lists (priority and multi-list)."""
+    for n in range(count):
+        put_on(ListKind.HOUSEHOLD, new_id(), f"未入学{n}", village)
+        dropout = make_pupil(school, name=f"辍学{n}", year=YEAR - 1, grade=4)
+        if n == 0:
+            open_case(dropout, care_officer)
+        pupil = make_pupil(school, name=f"多名单{n}")
+        for kind in (ListKind.HOUSEHOLD, ListKind.ORPHAN, ListKind.POVERTY):
+            put_on(kind, pupil.id_number(), f"多名单{n}", village)
+
+
+def test_the_number_of_queries_does_not_grow_with_the_number_of_children(
+    school_a, village_a, care_officer
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def statements(count):
+        Finding.objects.all().delete()
+        _children_of_every_kind(school_a, village_a, care_officer, count)
+        with CaptureQueriesContext(connection) as first:
+            created = run().created
+        with CaptureQueriesContext(connection) as again:
+            unchanged = run().unchanged
+        return len(first), len(again), created, unchanged
+
+    # given 1, then 25 children of each kind (the second set on top of the first)
+    few = statements(1)
+    many = statements(24)
+    # then the same statements ran for both, and every child was found once per list
+    assert few[:2] == many[:2]
+    assert (few[2:], many[2:]) == ((4, 4), (100, 100))
+    assert Finding.objects.filter(case__isnull=False).count() == DropoutCase.objects.count() == 2
