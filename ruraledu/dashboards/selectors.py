@@ -9,7 +9,7 @@ from django.utils import timezone
 from ruraledu.core.schoolyear import collecting_years, judged_school_year
 from ruraledu.indicators.choices import STATUS_SEVERITY, TargetStatus
 from ruraledu.indicators.engine import REGISTRY
-from ruraledu.indicators.evaluation import plan_root_unit
+from ruraledu.indicators.evaluation import plan_root_unit, plan_unit
 from ruraledu.indicators.models import IndicatorValue, TargetState, TargetStatusChange
 from ruraledu.plans.choices import YEAR_ON_YEAR, ResponsibilityRole
 from ruraledu.plans.models import Plan, Responsibility, Target
@@ -108,7 +108,8 @@ def dashboard_cockpit(*, plan: Plan, today: dt.date | None = None) -> dict:
         if status_of[t.pk] in (TargetStatus.OVERDUE, TargetStatus.AT_RISK)
     ]
     watch.sort(key=lambda pair: (STATUS_SEVERITY[status_of[pair[0].pk]], pair[0].due_date))
-    figures = root_figures((t.indicator_code, t.state.value_year) for t, _ in watch)
+    root = plan_unit(plan)
+    figures = root_figures(((t.indicator_code, t.state.value_year) for t, _ in watch), root)
     watch = [(t, leads, state_figure(t, figures)) for t, leads in watch]
     since = timezone.now() - dt.timedelta(days=30)
     moved = list(
@@ -131,7 +132,7 @@ def dashboard_cockpit(*, plan: Plan, today: dt.date | None = None) -> dict:
             (c, STATUS_SEVERITY.get(c.status, 9) < STATUS_SEVERITY.get(c.previous, 9))
             for c in moved
         ],
-        "headlines": headline_figures(targets),
+        "headlines": headline_figures(targets, root),
         "collecting": collecting_summary(),
     }
 
@@ -157,10 +158,10 @@ YZJH_COUNT = "county_yzjh_resource_unmet_count"
 YZJH_COMPLIANCE = "yzjh_school_compliance_rate"
 
 
-def headline_figures(targets: list[Target]) -> list[dict]:
-    """The headline indicators of the district: latest value, trend, and the target they are
-    judged against (the earliest one with a threshold)."""
-    root = plan_root_unit()
+def headline_figures(targets: list[Target], root=None) -> list[dict]:
+    """The headline indicators of the plan's district (or city): latest value, trend, and the
+    target they are judged against (the earliest one with a threshold)."""
+    root = root or plan_root_unit()
     codes = [code for code, _, _ in HEADLINES]
     series, latest = defaultdict(list), {}
     if root:
@@ -254,7 +255,7 @@ def dashboard_project(*, project, user) -> dict:
 
     targets = list(project.targets.select_related("state").order_by("due_date", "code"))
     codes = {t.indicator_code for t in targets if t.indicator_code}
-    root = plan_root_unit()
+    root = plan_unit(project.plan)
     series = _value_series(codes, root)
     figures = root_figures(
         ((t.indicator_code, t.state.value_year) for t in targets if getattr(t, "state", None)),
@@ -310,9 +311,13 @@ def dashboard_unit_profile(*, unit, year: int | None = None) -> dict:
     """Every target figure of one unit against its threshold, and what the unit still lacks."""
     import math
 
+    from ruraledu.plans.selectors import plan_of_unit
+
+    plan = plan_of_unit(unit)  # the unit's own district's (or city's) plan
     targets = {
         t.indicator_code: t
-        for t in Target.objects.exclude(indicator_code="")
+        for t in Target.objects.filter(plan=plan)
+        .exclude(indicator_code="")
         .exclude(comparator="")
         .order_by("due_date")
     }
@@ -322,7 +327,7 @@ def dashboard_unit_profile(*, unit, year: int | None = None) -> dict:
     years = sorted({v.year for v in values})
     year = year if year in years else judged_school_year(years)
     current = {v.code: v for v in values if v.year == year}
-    root = plan_root_unit()
+    root = plan_unit(plan) if plan else None
     rows, gaps = [], []
     for code, target in targets.items():
         value = current.get(code)

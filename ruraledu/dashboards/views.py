@@ -23,7 +23,7 @@ class CockpitView(LoginRequiredMixin, TemplateView):
     template_name = "dashboards/cockpit.html"
 
     def get_context_data(self, **kwargs):
-        plan = plan_get_current()
+        plan = plan_get_current(self.request.user)
         unit_links = selectors.unit_pages_open(self.request.user)
         bureau = is_bureau(self.request.user)  # the bureau alone generates the progress report
         key = f"cockpit-html:{plan.pk}:{data_version()}:{int(unit_links)}:{int(bureau)}"
@@ -95,7 +95,7 @@ class ProjectDetailView(LoginRequiredMixin, TemplateView):
     template_name = "dashboards/project_detail.html"
 
     def get_context_data(self, **kwargs):
-        plan = plan_get_current()
+        plan = plan_get_current(self.request.user)
         number = self.kwargs["number"]
         user = self.request.user
         ours = user_project_numbers(user=user, plan=plan)
@@ -119,3 +119,24 @@ class ProjectDetailView(LoginRequiredMixin, TemplateView):
 
 def _digest(text: str) -> str:
     return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
+class CityView(LoginRequiredMixin, TemplateView):
+    """A city's (or province's) districts side by side: one indicator across them and each
+    district's target status, with the city's own plan. A district account sees its own row."""
+
+    template_name = "dashboards/city.html"
+
+    def get_context_data(self, **kwargs):
+        from ruraledu.indicators.selectors import unit_for_user
+
+        from .city import city_page
+
+        unit = unit_for_user(self.request.user, self.request.GET.get("unit"))
+        data = city_page(
+            user=self.request.user,
+            unit=unit,
+            code=self.request.GET.get("code") or None,
+            year=year_param(self.request.GET.get("year")),
+        )
+        return super().get_context_data(unit=unit, **data, **kwargs)

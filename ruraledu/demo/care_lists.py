@@ -19,6 +19,7 @@ from ruraledu.core import crypto
 from ruraledu.core.bulk import insert_rows
 from ruraledu.core.idnumbers import make_resident_id
 from ruraledu.core.schoolyear import current_school_year
+from ruraledu.demo.generator.district import ZICHUAN
 from ruraledu.orgunits.models import OrgUnit
 from ruraledu.students.models import Enrolment
 
@@ -72,7 +73,7 @@ def lists_demo_setup(*, actor) -> int:
     if ListEntry.objects.filter(year=year).exists():
         return 0
     rng = random.Random(f"{SEED}/{year}")
-    towns = list(OrgUnit.objects.filter(parent__parent=None, name__in=TOWNS))
+    towns = list(OrgUnit.objects.filter(parent__code=ZICHUAN, name__in=TOWNS))
     village_town = dict(
         OrgUnit.objects.filter(parent__in=towns, kind="village")
         .order_by("code")

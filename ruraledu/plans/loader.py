@@ -9,6 +9,7 @@ from django.db import transaction
 from pydantic import ValidationError as SchemaError
 
 from ruraledu.core.upsert import upsert
+from ruraledu.orgunits.choices import BUREAU_KINDS
 from ruraledu.orgunits.departments import DepartmentMatcher
 from ruraledu.orgunits.models import Department
 
@@ -95,7 +96,9 @@ def _message_zh(error: dict) -> str:
     return error["msg"].removeprefix("Value error, ")
 
 
-def parse_plan_file(path: str | Path) -> PlanFile:
+def parse_plan_file(path: str | Path, unit=None) -> PlanFile:
+    """Read and check a plan file; departments are matched among those of `unit` (the
+    district or city loading it; None for the install's own)."""
     path = str(path)
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -123,7 +126,7 @@ def parse_plan_file(path: str | Path) -> PlanFile:
             message = _message_zh(error)
             problems.append(f"第 {node.start_mark.line + 1} 行，字段 {field_name}：{message}")
         raise PlanFileError(path, problems) from exc
-    problems = _check_references(plan_file, root)
+    problems = _check_references(plan_file, root, unit)
     if problems:
         raise PlanFileError(path, problems)
     return plan_file
@@ -133,7 +136,7 @@ def _line(root, *loc) -> int:
     return _node_at(root, loc).start_mark.line + 1
 
 
-def _check_references(plan_file: PlanFile, root) -> list[str]:
+def _check_references(plan_file: PlanFile, root, unit=None) -> list[str]:
     problems = []
 
     def unique(items, attr, key):
@@ -156,7 +159,9 @@ def _check_references(plan_file: PlanFile, root) -> list[str]:
             f"第 {_line(root, 'plan', 'end_year')} 行，字段 plan.end_year：目标年份早于起始年份"
         )
 
-    matcher = DepartmentMatcher([*_file_departments(plan_file), *Department.objects.all()])
+    matcher = DepartmentMatcher(
+        [*_file_departments(plan_file), *Department.objects.filter(org_unit=unit)]
+    )
     sections = {s.number for s in plan_file.sections}
     projects = {p.number for p in plan_file.projects}
     for key, items in (("sections", plan_file.sections), ("projects", plan_file.projects)):
@@ -220,25 +225,38 @@ class _Writer:
         stale.delete()
 
 
+def department_code(code: str, unit=None) -> str:
+    """A department's code on the platform: the file's, prefixed by the owning unit's code when
+    a district or city loads its own plan (every district's plan names a 区教体局)."""
+    return f"{unit.code}-{code}" if unit is not None else code
+
+
 @transaction.atomic
-def load_plan(path: str | Path) -> LoadStats:
-    plan_file = parse_plan_file(path)
+def load_plan(path: str | Path, unit=None) -> LoadStats:
+    """Load a plan file as the plan of `unit` (a district or city; None: the install's own
+    plan, as on a single-district install). Its departments are that unit's."""
+    if unit is not None and unit.kind not in BUREAU_KINDS:
+        raise PlanFileError(str(path), [f"“{unit.name}”不是区县、市或省，不能制定工作方案"])
+    plan_file = parse_plan_file(path, unit)
     w = _Writer()
     header = plan_file.plan
-    plan = w.upsert(Plan, {"code": header.code}, header.model_dump(exclude={"code"}))
+    plan = w.upsert(
+        Plan, {"org_unit": unit, "code": header.code}, header.model_dump(exclude={"code"})
+    )
 
     for order, entry in enumerate(plan_file.departments):
         w.upsert(
             Department,
-            {"code": entry.code},
+            {"code": department_code(entry.code, unit)},
             {
                 "name": entry.name,
                 "full_name": entry.full_name,
                 "aliases": entry.aliases,
                 "sort_order": order,
+                "org_unit": unit,
             },
         )
-    matcher = DepartmentMatcher.from_database()
+    matcher = DepartmentMatcher(Department.objects.filter(org_unit=unit))
 
     sections = {}
     for entry in plan_file.sections:

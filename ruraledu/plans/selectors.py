@@ -14,11 +14,51 @@ from .choices import ResponsibilityRole
 from .models import Plan, Project, Responsibility, Section, Target
 
 
-def plan_get_current() -> Plan:
-    plan = Plan.objects.order_by("-start_year", "-pk").first()
-    if plan is None:
+def plan_get_current(user=None) -> Plan:
+    """The plan a user works under: that of the nearest district (or city) above the places the
+    user holds roles on (a department's owner for its reporters); for a user above every plan
+    (a city leader without a city plan), the highest plan below. Without a user, a superuser
+    or a user of no place: the install's own plan (one without an owner, else the root's)."""
+    plans = list(Plan.objects.select_related("org_unit").order_by("-start_year", "-pk"))
+    if not plans:
         raise Http404("尚未导入工作方案。")
-    return plan
+    places = _places(user)
+    best, best_rank = None, None
+    for plan in plans:
+        owner = plan.org_unit.path if plan.org_unit_id else ""
+        if any(place.startswith(owner) for place in places):
+            rank = (1, len(owner))  # the user is inside: the nearest owner wins
+        elif any(owner.startswith(place) for place in places):
+            rank = (0, -len(owner))  # the owner is inside the user's reach: the highest wins
+        else:
+            continue
+        if best_rank is None or rank > best_rank:
+            best, best_rank = plan, rank
+    if best is not None:
+        return best
+    return next(
+        (p for p in plans if p.org_unit_id is None),
+        next((p for p in plans if p.org_unit.parent_id is None), plans[0]),
+    )
+
+
+def plan_of_unit(unit) -> Plan | None:
+    """The plan of the nearest district (or city) at or above `unit`, else the install's own."""
+    plans = list(Plan.objects.select_related("org_unit").order_by("-start_year", "-pk"))
+    inside = [p for p in plans if p.org_unit_id and unit.path.startswith(p.org_unit.path)]
+    if inside:
+        return max(inside, key=lambda p: len(p.org_unit.path))
+    return next((p for p in plans if p.org_unit_id is None), None)
+
+
+def _places(user) -> list[str]:
+    from ruraledu.accounts.scoping import scope_paths
+
+    if user is None or not user.is_authenticated or user.is_superuser:
+        return []
+    places = list(scope_paths(user, "view"))
+    places += [d.org_unit.path if d.org_unit_id else "" for d in user_departments(user)]
+    return places
 
 
 def _responsibilities():
@@ -82,12 +122,16 @@ def user_project_numbers(*, user, plan: Plan) -> set[int]:
 
 
 def department_list(*, plan: Plan) -> list[Department]:
-    return list(Department.objects.all())
+    """The departments of the plan's district (or city)."""
+    return list(Department.objects.filter(org_unit=plan.org_unit_id))
 
 
-def department_get(*, code: str) -> Department:
+def department_get(*, code: str, plan: Plan | None = None) -> Department:
+    departments = Department.objects.all()
+    if plan is not None:  # another district's department is not one of this plan's
+        departments = departments.filter(org_unit=plan.org_unit_id)
     try:
-        return Department.objects.get(code=code)
+        return departments.get(code=code)
     except Department.DoesNotExist as exc:
         raise Http404("没有这个部门。") from exc
 

@@ -10,7 +10,7 @@ class PlanDetailView(LoginRequiredMixin, TemplateView):
     template_name = "plans/plan_detail.html"
 
     def get_context_data(self, **kwargs):
-        plan = selectors.plan_get_current()
+        plan = selectors.plan_get_current(self.request.user)
         return super().get_context_data(
             plan=plan,
             sections=selectors.plan_sections(plan=plan),
@@ -24,7 +24,7 @@ class DepartmentListView(LoginRequiredMixin, TemplateView):
     template_name = "plans/department_list.html"
 
     def get_context_data(self, **kwargs):
-        plan = selectors.plan_get_current()
+        plan = selectors.plan_get_current(self.request.user)
         return super().get_context_data(
             plan=plan, departments=selectors.department_list(plan=plan), **kwargs
         )
@@ -34,8 +34,8 @@ class DepartmentDetailView(LoginRequiredMixin, TemplateView):
     template_name = "plans/department_detail.html"
 
     def get_context_data(self, **kwargs):
-        plan = selectors.plan_get_current()
-        department = selectors.department_get(code=self.kwargs["code"])
+        plan = selectors.plan_get_current(self.request.user)
+        department = selectors.department_get(code=self.kwargs["code"], plan=plan)
         return super().get_context_data(
             plan=plan,
             department=department,

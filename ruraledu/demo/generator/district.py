@@ -152,6 +152,8 @@ class DistrictPlan:
     existing: bool  # the district and its towns are already in the database
     pk: int = 0
     schools: list[SchoolPlan] = field(default_factory=list)
+    above: str = ""  # the path of the city above the district ("" at the root)
+    parent_pk: int | None = None  # the city's org unit id
 
     def sites(self) -> list[SchoolPlan]:
         return self.schools
@@ -165,6 +167,8 @@ class DistrictSpec:
     towns: list[tuple[str, str, str]]  # (code, name, kind)
     existing: bool
     pks: dict[str, int] = field(default_factory=dict)  # org unit ids of existing rows
+    above: str = ""  # the path of the city above the district ("" at the root)
+    parent_pk: int | None = None
 
 
 def generated_spec(
@@ -205,6 +209,8 @@ def build_district(spec: DistrictSpec, rng: random.Random, size: float = 1.0) ->
         towns,
         spec.existing,
         spec.pks.get(spec.code, 0),
+        above=spec.above,
+        parent_pk=spec.parent_pk,
     )
     for town in towns:
         _villages(town, rng)

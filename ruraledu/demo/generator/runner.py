@@ -53,13 +53,16 @@ class Scale:
     towns: float  # town-count multiple of generated districts
     one_year: bool = False  # default to the last year only
     postgres_only: bool = False
+    city: bool = False  # the districts sit under a city (淄博市) instead of side by side
 
 
 SCALES = {
     # Zichuan's tree with a few students per school: for tests and quick looks.
     "tiny": Scale("微型", 1, 0.03, 1.0),
     "district": Scale("区县", 1, 1.0, 1.0),
-    "city": Scale("地市", 8, 1.0, 1.0),
+    "city": Scale("地市", 8, 1.0, 1.0, city=True),
+    # a city of three small districts: for tests of one instance serving many districts
+    "tiny-city": Scale("微型地市", 3, 0.03, 0.5, city=True),
     "province": Scale("省", len(shape.SHANDONG_COUNTIES), 1.0, 1.8, True, True),
 }
 
@@ -99,7 +102,7 @@ def parse_years(text: str | None, scale: str = "district") -> list[int]:
 def district_specs(scale: str, seed: int, count: int | None = None) -> list[shape.DistrictSpec]:
     """Zichuan (from the database) first, then generated districts on real county codes."""
     spec = SCALES[scale]
-    zichuan = OrgUnit.objects.filter(parent=None, code=shape.ZICHUAN).first()
+    zichuan = OrgUnit.objects.filter(kind=OrgUnitKind.DISTRICT, code=shape.ZICHUAN).first()
     if zichuan is None:
         raise GeneratorError("未找到淄川区组织机构，请先导入 data/zichuan/orgunits.yaml。")
     towns = list(zichuan.children.filter(kind__in=TOWN_LEVEL_KINDS).order_by("sort_order", "code"))
@@ -111,33 +114,53 @@ def district_specs(scale: str, seed: int, count: int | None = None) -> list[shap
             [(t.code, t.name, t.kind) for t in towns],
             existing=True,
             pks={zichuan.code: zichuan.pk} | {t.code: t.pk for t in towns},
+            above=zichuan.parent.path if zichuan.parent_id else "",
+            parent_pk=zichuan.parent_id,
         )
     ]
     wanted = count or spec.districts
+    parent = zichuan.parent if spec.city else None
     for code, city, county in shape.SHANDONG_COUNTIES[1:wanted]:
         rng = random.Random(f"{seed}/{code}/shape")
-        specs.append(shape.generated_spec(code, city, county, rng, spec.towns))
+        generated = shape.generated_spec(code, city, county, rng, spec.towns)
+        if parent is not None:
+            generated.above, generated.parent_pk = parent.path, parent.pk
+        specs.append(generated)
     return specs
 
 
-def _paths(codes: list[str]) -> Q:
+CITY = ("3703", "淄博市")
+
+
+def demo_city() -> OrgUnit:
+    """淄博市 as the root, with Zichuan under it (moved there, paths and all, if it was the root)."""
+    from ruraledu.orgunits.services import orgunit_upsert
+
+    city, _, _ = orgunit_upsert(code=CITY[0], name=CITY[1], kind=OrgUnitKind.CITY, parent=None)
+    orgunits_load(ORG_FILE, parent=city)
+    return city
+
+
+def _paths(codes: list[str], field: str = "path") -> Q:
+    """The subtrees of these districts, at the root or under a city."""
     condition = Q()
     for code in codes:
-        condition |= Q(path__startswith=f"{code}/")
+        condition |= Q(**{f"{field}__startswith": f"{code}/"})
+        condition |= Q(**{f"{field}__contains": f"/{code}/"})
     return condition
 
 
 def demo_present(codes: list[str]) -> bool:
     """Whether generated demo rows exist in any of these districts."""
     units = OrgUnit.objects.filter(_paths(codes), name__contains=MARK)
-    return units.exclude(kind__in=TOWN_LEVEL_KINDS).exists() or units.filter(parent=None).exists()
+    return units.exclude(kind__in=TOWN_LEVEL_KINDS).exists()
 
 
 def demo_complete(code: str, years: list[int]) -> bool:
     """Whether a district already holds a generated demo for every one of these years."""
     have = set(
         FacilityRecord.objects.filter(
-            school__org_unit__path__startswith=f"{code}/",
+            _paths([code], "school__org_unit__path"),
             school__org_unit__name__contains=MARK,
             year__in=years,
         )
@@ -161,7 +184,9 @@ def demo_wipe(codes: list[str]) -> int:
     schools = School.objects.filter(org_unit__in=units.values("pk")).values("pk")
     staff = Post.objects.filter(school__in=schools).values("person")
     students = Enrolment.objects.filter(school__in=schools).values("person")
-    generated_districts = OrgUnit.objects.filter(parent=None, code__in=codes, name__contains=MARK)
+    generated_districts = OrgUnit.objects.filter(
+        kind=OrgUnitKind.DISTRICT, code__in=codes, name__contains=MARK
+    )
     towns = OrgUnit.objects.filter(_paths(codes), kind__in=TOWN_LEVEL_KINDS)
     # the places whose yearly records go: the generated units and the district's towns
     places = OrgUnit.objects.filter(Q(pk__in=units.values("pk")) | Q(pk__in=towns.values("pk")))
@@ -254,7 +279,10 @@ def demo_generate(
     say = progress or (lambda _text: None)
     started = time.perf_counter()
     report = GenerationReport(scale, years, seed, [])
-    orgunits_load(ORG_FILE)
+    if spec.city:
+        demo_city()
+    else:
+        orgunits_load(ORG_FILE)
     specs = district_specs(scale, seed, districts)
     codes = [s.code for s in specs]
     report.districts = [s.name for s in specs]

@@ -24,6 +24,8 @@ class StructureMixin:
             OrgUnit,
             ("id", "code", "name", "kind", "parent", "path", "depth", "sort_order", "is_active"),
         )
+        # a district at the root, or under a city (one level deeper)
+        top, d = f"{plan.above}{plan.code}/", plan.above.count("/")
         if not plan.existing:
             plan.pk = writer.next_pk(OrgUnit)
             units.add(
@@ -32,35 +34,45 @@ class StructureMixin:
                     plan.code,
                     plan.name,
                     OrgUnitKind.DISTRICT,
-                    None,
-                    f"{plan.code}/",
-                    0,
+                    plan.parent_pk,
+                    top,
+                    d,
                     0,
                     True,
                 )
             )
             for town in plan.towns:
                 town.pk = writer.next_pk(OrgUnit)
-                path = f"{plan.code}/{town.code}/"
+                path = f"{top}{town.code}/"
                 units.add(
-                    (town.pk, town.code, town.name, town.kind, plan.pk, path, 1, town.order, True)
+                    (
+                        town.pk,
+                        town.code,
+                        town.name,
+                        town.kind,
+                        plan.pk,
+                        path,
+                        d + 1,
+                        town.order,
+                        True,
+                    )
                 )
         for town in plan.towns:
-            base = f"{plan.code}/{town.code}/"
+            base = f"{top}{town.code}/"
             for order, village in enumerate(town.villages):
                 village.pk = writer.next_pk(OrgUnit)
                 units.add((village.pk, village.code, village.name, OrgUnitKind.VILLAGE, town.pk,
-                           f"{base}{village.code}/", 2, 100 + order, True))  # fmt: skip
+                           f"{base}{village.code}/", d + 2, 100 + order, True))  # fmt: skip
             for order, school in enumerate(town.schools):
                 school.pk = writer.next_pk(OrgUnit)
                 if school.is_campus:
-                    parent_pk, depth = school.parent.pk, 3
+                    parent_pk, depth = school.parent.pk, d + 3
                     path = f"{base}{school.parent.code}/{school.code}/"
                     kind = OrgUnitKind.CAMPUS
                 else:
                     parent_pk, depth, path, kind = (
                         town.pk,
-                        2,
+                        d + 2,
                         f"{base}{school.code}/",
                         OrgUnitKind.SCHOOL,
                     )

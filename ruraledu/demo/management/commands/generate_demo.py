@@ -16,7 +16,7 @@ class Command(BaseCommand):
             "--scale",
             choices=list(SCALES),
             default="district",
-            help="规模：district（淄川区，约150所学校/校区）、city（约8个区县）、"
+            help="规模：district（淄川区，约150所学校/校区）、city（淄博市及其下8个区县）、"
             "province（约3万所学校，仅限 PostgreSQL）；tiny 为测试用微型规模。",
         )
         parser.add_argument(

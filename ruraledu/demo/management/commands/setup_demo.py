@@ -15,14 +15,21 @@ class Command(BaseCommand):
             "--scale",
             choices=[name for name, scale in SCALES.items() if not scale.postgres_only],
             default="district",
-            help="示例数据规模（默认 district；tiny 供测试使用）。",
+            help="示例数据规模（默认 district；city 为淄博市及其下 8 个区县，每个区县一份方案，"
+            "默认 2024–2025 两个学年；tiny、tiny-city 供测试使用）。",
         )
         parser.add_argument("--years", default=None, help="学年范围（默认 2021-2025）。")
 
     def handle(self, *args, **options):
         try:
             years = parse_years(options["years"], options["scale"])
-            logins = demo_setup(scale=options["scale"], years=years)
+            if SCALES[options["scale"]].city:  # a city with several districts, each its plan
+                from ruraledu.demo.city import CITY_YEARS, city_demo_setup
+
+                years = years if options["years"] else CITY_YEARS
+                logins = city_demo_setup(scale=options["scale"], years=years)
+            else:
+                logins = demo_setup(scale=options["scale"], years=years)
         except GeneratorError as exc:
             raise CommandError(str(exc)) from exc
         stats = recompute()
