@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from ruraledu.accounts.choices import Role
 from ruraledu.accounts.models import RoleAssignment, User
@@ -24,7 +25,7 @@ from ruraledu.orgunits.choices import OrgUnitKind, SchoolStage
 from ruraledu.orgunits.models import Department, OrgUnit, School
 from ruraledu.orgunits.services import orgunits_load
 from ruraledu.planning.demo import planning_demo_setup
-from ruraledu.plans.loader import load_plan
+from ruraledu.plans.loader import department_code, load_plan
 
 from .generator.district import ZICHUAN
 from .generator.runner import ORG_FILE, demo_complete, demo_generate, parse_years
@@ -90,12 +91,16 @@ def _schools(town: OrgUnit, **filters) -> list[OrgUnit]:
 @transaction.atomic
 def demo_setup(*, scale: str = "district", years: list[int] | None = None) -> list[DemoLogin]:
     """Load the plan and org tree, generate the demo district if missing, create the accounts."""
-    load_plan(PLAN_FILE)
+    # under a city (the city demo) Zichuan's plan and departments are Zichuan's own
+    zichuan = OrgUnit.objects.filter(code=ZICHUAN, parent__isnull=False).first()
+    load_plan(PLAN_FILE, zichuan)
     orgunits_load(ORG_FILE)
     years = years or parse_years(None, scale)
     if not demo_complete(ZICHUAN, years):
         demo_schools = School.objects.filter(
-            org_unit__path__startswith=f"{ZICHUAN}/", org_unit__name__contains="示例"
+            Q(org_unit__path__startswith=f"{ZICHUAN}/")
+            | Q(org_unit__path__contains=f"/{ZICHUAN}/"),
+            org_unit__name__contains="示例",
         )
         hotline_demo_wipe(demo_schools)  # first: its 问责 steps hold supervision items
         supervision_demo_wipe(demo_schools)
@@ -107,7 +112,7 @@ def demo_setup(*, scale: str = "district", years: list[int] | None = None) -> li
         evaluation_demo_wipe(demo_schools)  # survey answers and evidence hold on to schools
         # Replaces leftovers of an older or partial demo (only rows the generator marks 示例).
         demo_generate(scale=scale, years=years, seed=DEMO_SEED, replace=True)
-    district = OrgUnit.objects.get(parent=None, code=ZICHUAN)
+    district = OrgUnit.objects.get(code=ZICHUAN)
     kunlun = district.children.get(name="昆仑镇")
     shuangyang = district.children.get(name="双杨镇")
     clerk_school = _schools(kunlun, stage=SchoolStage.PRIMARY, is_town_seat=True)[0]
@@ -119,7 +124,7 @@ def demo_setup(*, scale: str = "district", years: list[int] | None = None) -> li
         _schools(shuangyang, stage=stage, is_town_seat=True)[0]
         for stage in (SchoolStage.PRIMARY, SchoolStage.JUNIOR)
     ]
-    department = Department.objects.get(code="human-resources")
+    department = Department.objects.get(code=department_code("human-resources", zichuan))
     admin = _account(
         "admin", "区教体局管理员（示例）", Role.DISTRICT_ADMIN, units=[district], superuser=True
     )
