@@ -78,9 +78,9 @@ def _ready() -> bool:
 
 
 @contextmanager
-def changing(*tables, year: int | None, units: Iterable[int] | None):
-    """Writes to `tables` inside the block are the records of `year` at `units` (and only
-    those): one mark per unit instead of the whole table."""
+def covering(*tables):
+    """Writes to `tables` inside the block are accounted for by the writer's own marks
+    (or change no indicator: new persons with no record yet at any school)."""
     names = {_table(t) for t in tables}
     covered = _covered()
     covered.update({name: covered.get(name, 0) + 1 for name in names})
@@ -91,9 +91,38 @@ def changing(*tables, year: int | None, units: Iterable[int] | None):
             covered[name] -= 1
             if not covered[name]:
                 del covered[name]
+
+
+@contextmanager
+def changing(*tables, year: int | None, units: Iterable[int] | None):
+    """Writes to `tables` inside the block are the records of `year` at `units` (and only
+    those): one mark per unit instead of the whole table."""
+    with covering(*tables):
+        yield
     units = None if units is None else set(units)
-    for name in names:
-        mark_changed(name, year, units)
+    for table in tables:
+        mark_changed(table, year, units)
+
+
+def units_written(model, columns, inserted, fields, changes) -> set[int] | None:
+    """The org units named by rows written in bulk: `inserted` rows in `columns` order and
+    `changes` (pk, values before, values after) in `fields` order. None when the model has
+    no org-unit column (the whole table is then marked)."""
+    unit_columns = {
+        f.attname
+        for f in model._meta.concrete_fields
+        if f.is_relation and f.related_model and _is_unit(f.related_model)
+    }
+    if not unit_columns:
+        return None
+    at = [i for i, c in enumerate(columns) if c in unit_columns or f"{c}_id" in unit_columns]
+    moved = [i for i, c in enumerate(fields) if c in unit_columns or f"{c}_id" in unit_columns]
+    units = {row[i] for row in inserted for i in at}
+    units.update(values[i] for _, *both in changes for values in both for i in moved)
+    if (changes and not moved) or (inserted and not at):
+        return None  # the records written do not name their unit here
+    units.discard(None)
+    return units
 
 
 def _covered() -> dict[str, int]:

@@ -39,15 +39,28 @@ class SourceReads:
 
 
 def _source_reads(source: Source, measures, year: int) -> SourceReads:
-    from django.db.models import Count
+    """Each measure's query on its own (an empty IN-list makes a query compile to nothing);
+    queries run while the conditions are built (a list read in Python) count too."""
+    from django.core.exceptions import EmptyResultSet
 
-    aliases = {f"m{i}": m.aggregate(year) for i, m in enumerate(measures)}
-    aliases["present"] = Count("pk")
-    queryset = source.records(year).values(source.unit).order_by().annotate(**aliases)
-    found = tables_of(queryset)
+    capture = ReadCapture()
+    capture.current = set()
     table = source.model._meta.db_table
-    direct = bool(source.year) and "__" not in source.unit and found.count(table) == 1
-    wide = {t for t in found if t != table or not direct}
+    found, most = set(), 0
+    with connection.execute_wrapper(capture):
+        records = source.records(year).values(source.unit).order_by()
+        queries = [records] + [
+            records.filter(m.condition(year)).annotate(v=m.aggregate(year)) for m in measures
+        ]
+        for queryset in queries:
+            try:
+                tables = tables_of(queryset)
+            except EmptyResultSet:
+                continue
+            found.update(tables)
+            most = max(most, tables.count(table))
+    direct = bool(source.year) and "__" not in source.unit and most == 1
+    wide = (found | capture.current) - ({table} if direct else set())
     return SourceReads(table, direct, frozenset(wide))
 
 
