@@ -17,6 +17,7 @@ from ruraledu.activities.models import (
 )
 from ruraledu.orgunits.rural import rural_codes
 from ruraledu.students.choices import SERVED_TRANSPORT
+from ruraledu.supervision.conf import observations_per_semester
 from ruraledu.workforce.choices import LEADER_POSITIONS, Degree, Honour
 
 from ..engine import count, define
@@ -317,7 +318,9 @@ def _observed_enough(year: int) -> Q:
             .values("n")[:1]
         )
 
-    first = Q(GreaterThanOrEqual(Coalesce(Subquery(observations(1)), 0), 8))
+    # the plan's 每学期至少听课8次, one setting shared with the supervision pages
+    least = observations_per_semester()
+    first = Q(GreaterThanOrEqual(Coalesce(Subquery(observations(1)), 0), least))
     if dt.date.today() <= dt.date(year + 1, 2, 28):
         return first  # the second semester has not yet had time
-    return first & Q(GreaterThanOrEqual(Coalesce(Subquery(observations(2)), 0), 8))
+    return first & Q(GreaterThanOrEqual(Coalesce(Subquery(observations(2)), 0), least))

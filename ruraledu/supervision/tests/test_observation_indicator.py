@@ -85,3 +85,29 @@ def test_a_researchers_phone_observation_moves_the_project_33_indicator(
     assert (phone.held_on, phone.recorded_by, phone.teacher_name) == (today, user, "刘老师")
     assert before == ((0.0, 0.0, 1.0), (0.0, 0.0, 1.0))
     assert (_value(school_a.org_unit), _value(town_a)) == ((100.0, 1.0, 1.0), (100.0, 1.0, 1.0))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("required", "expected"), [(3, 100.0), (4, 0.0)])
+def test_the_indicator_counts_against_the_bureaus_observation_setting(
+    settings, district_admin, town_a, school_a, required, expected
+):
+    # 3 听课 in each semester so far: enough when the bureau asks for 3, not for 4
+    settings.SUPERVISION_OBSERVATIONS_PER_SEMESTER = required
+    today = timezone.localdate()
+    year, semester = semester_of(today)
+    TownPilot.objects.create(town=town_a, level=PilotLevel.CITY, started_year=year - 1)
+    person = staff("李教研")
+    Post.objects.create(
+        person=person, school=school_a, year=year, is_researcher=True, degree=Degree.BACHELOR
+    )
+    user = UserFactory(username="li", full_name="李教研")
+    services.staff_account_link(actor=district_admin, user=user, person=person)
+    services.school_link_assign(actor=district_admin, researcher=user, school=school_a, year=year)
+    days = [dt.date(year, 9, day) for day in (1, 2, 3)]
+    if semester == 2:
+        days += [dt.date(year + 1, 3, day) for day in (2, 3, 4)]
+    for day in days:
+        LessonObservation.objects.create(observer=person, school=school_a, held_on=day)
+    recompute(years=[year], codes=[CODE])
+    assert _value(school_a.org_unit)[0] == expected
