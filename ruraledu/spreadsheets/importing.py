@@ -9,6 +9,7 @@ from ruraledu.audit.services import AuditEntry, audit_bulk, entry_of_write
 from ruraledu.core import crypto
 from ruraledu.core.bulk import chunked
 from ruraledu.core.idnumbers import resident_id_problem, student_no_problem
+from ruraledu.indicators.changes import changing, covering, units_written
 
 from .base import ErrorSink, ImportResult
 from .staging import insert_returning, select_in, update_rows
@@ -121,12 +122,13 @@ class PeopleUpsert:
         numbers = [number for number, _ in entries]
         sealed = zip(crypto.encrypt_many(numbers), self.new, crypto.hints(numbers), strict=True)
         fixed = tuple(self.where.values())
-        inserted = insert_returning(
-            self.model,
-            (*self.fields, *self.where, "id_cipher", "id_index", "id_hint"),
-            (values + fixed + seal for (_, values), seal in zip(entries, sealed, strict=True)),
-            returning=("id_index", "pk"),
-        )
+        with covering(self.model):  # a new person changes no indicator until enrolled
+            inserted = insert_returning(
+                self.model,
+                (*self.fields, *self.where, "id_cipher", "id_index", "id_hint"),
+                (values + fixed + seal for (_, values), seal in zip(entries, sealed, strict=True)),
+                returning=("id_index", "pk"),
+            )
         self.pks.update(inserted)
         self.created = [pk for _, pk in inserted]
 
@@ -159,10 +161,14 @@ def write_year_rows(model, key_fields, fields, year: int, stored: dict, wanted: 
             changes.append((stored[key][0], stored[key][1], values))
         else:
             result.unchanged += 1
-    created = insert_returning(model, (*key_fields, "year", *fields), to_insert, ("pk",))
+    columns = (*key_fields, "year", *fields)
+    # the indicators' change record: this year's records at these units only
+    units = units_written(model, columns, to_insert, fields, changes)
+    with changing(model, year=year, units=units):
+        created = insert_returning(model, columns, to_insert, ("pk",))
+        result.updated = update_rows(model, fields, [(*new, pk) for pk, _, new in changes])
     result.created = len(created)
     result.created_ids[model._meta.label] = [pk for (pk,) in created]
-    result.updated = update_rows(model, fields, [(*new, pk) for pk, _, new in changes])
     return [update_entry(model, fields, *change) for change in changes]
 
 
