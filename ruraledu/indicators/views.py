@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
 from ruraledu.accounts.policy import is_bureau
+from ruraledu.audit.personal_access import ChildReads
 from ruraledu.plans.models import Target
 from ruraledu.spreadsheets.base import Column
 from ruraledu.spreadsheets.export import export_response
@@ -128,14 +129,20 @@ class IndicatorRecordsView(LoginRequiredMixin, TemplateView):
                 if hasattr(drill.rows, "iterator")
                 else iter(drill.rows)
             )
-            rows = ({f"c{i}": v for i, v in enumerate(drill.render(r))} for r in records)
-            return export_response(
+            reads = ChildReads(request, "drilldown_export")  # pupils named in full are logged
+            rows = (
+                {f"c{i}": v for i, v in enumerate(drill.render(r))} for r in reads.through(records)
+            )
+            response = export_response(
                 filename_zh=f"{indicator.name}-{unit.name}-{year}学年-{label}",
                 columns=columns,
                 rows=rows,
                 sheet_title=label,
             )
+            reads.save()
+            return response
         page = Paginator(drill.rows, 50).get_page(request.GET.get("page"))
+        ChildReads(request, "drilldown").save(page.object_list)
         context = self.get_context_data(
             indicator=indicator,
             unit=unit,
