@@ -2,11 +2,14 @@
 
 from rest_framework import serializers
 
+from ruraledu.core.templatetags.privacy import person_name
 from ruraledu.indicators.models import IndicatorValue, RecomputeJob, TargetState, TargetStatusChange
 from ruraledu.orgunits.models import OrgUnit, School
 from ruraledu.plans.models import Project, Section, Target
 from ruraledu.reporting.models import ProgressReport, ReportingPeriod
 from ruraledu.spreadsheets.models import ImportJob
+from ruraledu.students.models import Enrolment
+from ruraledu.workforce.models import Post
 
 from .base import StrictSerializer
 
@@ -37,6 +40,86 @@ class SchoolSerializer(serializers.ModelSerializer):
             "is_town_seat",
             "campus_type",
         ]
+
+
+class PostSerializer(serializers.ModelSerializer):
+    """A staff member's post in a school year, as the school's staff page shows it: name, ID
+    number masked."""
+
+    person = serializers.IntegerField(source="person_id", read_only=True)
+    name = serializers.CharField(source="person.name", read_only=True)
+    id_number_masked = serializers.CharField(source="person.masked_id", read_only=True)
+    school = serializers.CharField(source="school.org_unit.code", read_only=True)
+
+    class Meta:
+        model = Post
+        fields = [
+            "id",
+            "person",
+            "name",
+            "id_number_masked",
+            "school",
+            "year",
+            "position",
+            "is_establishment",
+            "is_full_time_teacher",
+            "subject",
+            "degree",
+            "title",
+            "honour",
+            "honour_level",
+            "is_researcher",
+        ]
+
+
+class EnrolmentSerializer(serializers.ModelSerializer):
+    """A pupil's enrolment, as the school's student page shows it: the name in full only where
+    the user's role there may see personal data (else 张*明), the ID number always masked.
+    The view puts `personal` (accounts.policy.Reach for VIEW_PERSONAL) in the context."""
+
+    person = serializers.IntegerField(source="person_id", read_only=True)
+    name = serializers.SerializerMethodField()
+    name_masked = serializers.SerializerMethodField()
+    id_number_masked = serializers.CharField(source="person.masked_id", read_only=True)
+    school = serializers.CharField(source="school.org_unit.code", read_only=True)
+    campus = serializers.CharField(source="campus.org_unit.code", read_only=True, allow_null=True)
+    difficult = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Enrolment
+        fields = [
+            "id",
+            "person",
+            "name",
+            "name_masked",
+            "id_number_masked",
+            "school",
+            "campus",
+            "year",
+            "grade",
+            "class_name",
+            "boarding",
+            "distance_km",
+            "transport",
+            "left_behind",
+            "disability",
+            "placement",
+            "struggling",
+            "difficult",
+        ]
+
+    def _clear(self, enrolment) -> bool:
+        return self.context["personal"].covers(enrolment.school.org_unit.path)
+
+    def get_name(self, enrolment) -> str:
+        return person_name(enrolment.person.name, self._clear(enrolment))
+
+    def get_name_masked(self, enrolment) -> bool:
+        return not self._clear(enrolment)
+
+    def get_difficult(self, enrolment) -> bool:
+        """困境 on the page: orphan, without carer, or in hardship."""
+        return enrolment.orphan or enrolment.unattended or enrolment.hardship
 
 
 class SectionSerializer(serializers.ModelSerializer):

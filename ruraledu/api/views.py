@@ -18,8 +18,12 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ruraledu.accounts.choices import Action
+from ruraledu.accounts.policy import Reach
 from ruraledu.audit.choices import AuditAction
+from ruraledu.audit.personal_access import access_log, student_subject
 from ruraledu.audit.services import audit_record, snapshot
+from ruraledu.audit.utils import request_address
 from ruraledu.indicators.engine import REGISTRY
 from ruraledu.indicators.jobs import recompute_start
 from ruraledu.indicators.models import IndicatorValue, TargetState, TargetStatusChange
@@ -31,6 +35,8 @@ from ruraledu.spreadsheets.base import get_importer
 from ruraledu.spreadsheets.models import ImportJob
 from ruraledu.spreadsheets.safety import UploadRefused, check_upload
 from ruraledu.spreadsheets.services import import_job_create
+from ruraledu.students.models import Enrolment
+from ruraledu.workforce.models import Post
 
 from . import dhis2
 from . import serializers as s
@@ -129,6 +135,107 @@ class SchoolDetail(DetailView):
             School.objects.for_user(self.request.user).select_related("org_unit__parent"),
             org_unit__code=self.kwargs["code"],
         )
+
+
+# ------------------------------------------------------------------ registry: staff and pupils
+
+
+REGISTRY_FILTERS = [
+    _param("school", "学校代码（只列该校）"),
+    _param("year", "学年的起始年份，如 2024", int),
+]
+
+
+def registry_rows(request, queryset):
+    """A school's yearly records as its registry page lists them: the same scope (a school the
+    user cannot open is a 404), filtered by school and year."""
+    rows = queryset.for_user(request.user)
+    if code := request.query_params.get("school"):
+        school = School.objects.for_user(request.user).filter(org_unit__code=code).first()
+        if school is None:
+            raise Http404
+        rows = rows.filter(school=school)
+    if (year := _year(request)) is not None:
+        rows = rows.filter(year=year)
+    return rows
+
+
+class StaffMixin:
+    serializer_class = s.PostSerializer
+
+    def get_queryset(self):
+        return registry_rows(
+            self.request, Post.objects.select_related("person", "school__org_unit")
+        ).order_by("school__org_unit__path", "year", "position", "person__name", "pk")
+
+
+class StaffList(StaffMixin, ListView):
+    """Staff posts of the schools the user may open, as the schools' staff pages show them."""
+
+    @extend_schema(parameters=REGISTRY_FILTERS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class StaffDetail(StaffMixin, DetailView):
+    pass
+
+
+class PupilMixin:
+    """Pupils as the schools' student pages show them: names in full only where the user's
+    role there may see personal data, ID numbers masked; each name shown in full is logged."""
+
+    serializer_class = s.EnrolmentSerializer
+
+    def get_queryset(self):
+        rows = registry_rows(
+            self.request,
+            Enrolment.objects.select_related("person", "school__org_unit", "campus__org_unit"),
+        )
+        if (grade := self.request.query_params.get("grade", "")) != "":
+            if not grade.isdigit():
+                raise serializers.ValidationError({"grade": ["年级应为 1 到 12 的整数。"]})
+            rows = rows.filter(grade=int(grade))
+        return rows.order_by("school__org_unit__path", "year", "grade", "class_name", "pk")
+
+    def get_serializer_context(self):
+        return {
+            **super().get_serializer_context(),
+            "personal": Reach(self.request.user, Action.VIEW_PERSONAL),
+        }
+
+    def log_clear(self, enrolments) -> None:
+        personal = Reach(self.request.user, Action.VIEW_PERSONAL)
+        access_log(
+            user=self.request.user,
+            subjects=[
+                student_subject(e.person_id)
+                for e in enrolments
+                if personal.covers(e.school.org_unit.path)
+            ],
+            purpose="api",
+            address=request_address(self.request),
+        )
+
+
+class PupilList(PupilMixin, ListView):
+    @extend_schema(
+        parameters=[*REGISTRY_FILTERS, _param("grade", "年级（1–12）", int)],
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        self.log_clear(page)
+        return page
+
+
+class PupilDetail(PupilMixin, DetailView):
+    def get_object(self):
+        enrolment = super().get_object()
+        self.log_clear([enrolment])
+        return enrolment
 
 
 # ------------------------------------------------------------------ the plan (every signed-in user)

@@ -1,6 +1,7 @@
 from django import forms
 
 from .choices import AuditAction
+from .personal_access import PURPOSES
 
 
 class AuditSearchForm(forms.Form):
@@ -32,9 +33,13 @@ class PersonalAccessFilterForm(forms.Form):
     purpose = forms.ChoiceField(
         label="用途",
         required=False,
-        choices=[("", "全部"), ("view", "查看证件号"), ("export", "导出名册")],
+        choices=(),
     )
     child = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["purpose"].choices = [("", "全部"), *PURPOSES.items()]
 
 
 class ChildLookupForm(forms.Form):

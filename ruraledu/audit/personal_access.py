@@ -1,20 +1,106 @@
-"""Reads of the personal-data access log (who saw or exported clear ID numbers); the bureau
-only. Children are found by their ID number through the blind index, never by clear text."""
+"""The personal-data access log: one way to write it (`access_log`, called wherever a child's
+name or ID number is shown in clear: pages, exports, drill-downs, the API) and the bureau's
+reads of it, per user and per child. Children are found by their ID number through the blind
+index, never by clear text."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from ruraledu.accounts.policy import is_bureau
+from ruraledu.accounts.choices import Action
+from ruraledu.accounts.policy import Reach, is_bureau
 from ruraledu.core import crypto
 from ruraledu.core.models import PersonalDataAccess
 from ruraledu.spreadsheets.importing import pks_by_id_number
-from ruraledu.students.models import StudentPerson
+from ruraledu.students.models import Enrolment, StudentPerson
+
+from .utils import request_address
 
 STUDENT_SUBJECT = "students.studentperson"
-PURPOSES = {"view": "查看证件号", "export": "导出名册（含证件号）"}
+# every purpose written to the log, as the bureau's page names it
+PURPOSES = {
+    "view": "查看证件号",
+    "export": "导出名单",
+    "roster_list": "学生名单页面",
+    "drilldown": "指标明细",
+    "drilldown_export": "导出指标明细",
+    "api": "接口读取",
+    "case_list": "个案名单",
+    "case_view": "查看个案",
+    "case_export": "导出个案名单",
+    "case_file": "下载个案材料",
+    "notice_print": "打印限期返校通知书",
+    "notice_download": "下载限期返校通知书",
+    "finding_list": "比对名单",
+    "finding_view": "查看比对记录",
+    "finding_export": "导出比对名单",
+    "growth_list": "学困生名单",
+    "growth_view": "查看成长档案",
+    "aid_gap_list": "资助比对名单",
+}
+# what a subject's label names, for the page
+SUBJECT_KINDS = {
+    STUDENT_SUBJECT: "学生信息",
+    "care.dropoutcase": "控辍保学个案",
+    "care.finding": "比对记录",
+    "care.listentry": "名单记录",
+}
+
+
+def student_subject(person_pk: int) -> str:
+    return f"{STUDENT_SUBJECT}:{person_pk}"
+
+
+def access_log(*, user, subjects: Iterable[str], purpose: str, address: str | None) -> int:
+    """One row per subject (e.g. "students.studentperson:42") whose personal data `user` was
+    shown in clear, in one insert; returns the number of rows."""
+    rows = [
+        PersonalDataAccess(user=user, subject=subject[:50], purpose=purpose[:20], address=address)
+        for subject in dict.fromkeys(subjects)
+    ]
+    PersonalDataAccess.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+# an export row's key naming the child it shows (ignored by the writer, read by the log)
+ACCESS_SUBJECT = "_access_subject"
+
+
+class ChildReads:
+    """Collects the pupils whose names a list or an export shows in full, then logs them in
+    one insert: `through()` passes records (enrolments) or export rows along as they stream."""
+
+    def __init__(self, request, purpose: str):
+        self.request, self.purpose, self.subjects = request, purpose, []
+        self.personal = Reach(request.user, Action.VIEW_PERSONAL)
+
+    def note(self, record) -> None:
+        if isinstance(record, dict):
+            if subject := record.get(ACCESS_SUBJECT):
+                self.subjects.append(subject)
+        elif isinstance(record, Enrolment):
+            # the drill-down's rule: a path reached through a relation, else the school's
+            path = getattr(record, "drill_path", None) or record.school.org_unit.path
+            if self.personal.covers(path):
+                self.subjects.append(student_subject(record.person_id))
+
+    def through(self, records):
+        for record in records:
+            self.note(record)
+            yield record
+
+    def save(self, records=()) -> int:
+        for record in records:
+            self.note(record)
+        return access_log(
+            user=self.request.user,
+            subjects=self.subjects,
+            purpose=self.purpose,
+            address=request_address(self.request),
+        )
 
 
 def personal_access_list(
@@ -30,10 +116,19 @@ def personal_access_list(
             Q(user__username__iexact=actor) | Q(user__full_name__icontains=actor)
         )
     if child is not None:
-        entries = entries.filter(subject=f"{STUDENT_SUBJECT}:{child}")
+        entries = entries.filter(subject__in=child_subjects(child))
     if purpose:
         entries = entries.filter(purpose=purpose)
     return entries.order_by("-at", "-pk")
+
+
+def child_subjects(child: int) -> list[str]:
+    """Every subject that names this child: the roster's person, and the care records about the
+    child (cases, cross-check rows, list entries)."""
+    from ruraledu.care import selectors as care
+
+    person = child_get(child)
+    return care.child_subjects(person) if person else [student_subject(child)]
 
 
 def child_get(pk: int) -> StudentPerson | None:
@@ -65,30 +160,46 @@ def _export_text(subject: str) -> str:
     return f"导出：{kind}，{year}学年，{school or '全部'}".rstrip("，")
 
 
+# subject label -> (model, the field naming the child) for records about a child
+CHILD_FIELDS = {
+    STUDENT_SUBJECT: ("students.StudentPerson", "pk"),
+    "care.dropoutcase": ("care.DropoutCase", "person_id"),
+    "care.finding": ("care.Finding", "student_id"),
+}
+
+
 def describe_subjects(entries) -> dict[int, Subject]:
-    """entry pk -> Subject; one query per kind of person on the page."""
+    """entry pk -> Subject: the child a record is about (name, masked ID, link to the child's
+    entries) whatever the record; a few queries per page."""
     wanted: dict[str, set[int]] = {}
     for entry in entries:
         label, _, key = entry.subject.partition(":")
-        if not entry.subject.startswith("export:") and key.isdigit():
+        if label in CHILD_FIELDS and key.isdigit():
             wanted.setdefault(label, set()).add(int(key))
-    people: dict[tuple[str, int], object] = {}
+    child_of: dict[tuple[str, int], int | None] = {}
     for label, pks in wanted.items():
-        try:
-            model = apps.get_model(label)
-        except (LookupError, ValueError):
-            continue
-        for person in model._default_manager.filter(pk__in=pks).only("name", "id_hint"):
-            people[(label, person.pk)] = person
+        model_label, field = CHILD_FIELDS[label]
+        model = apps.get_model(model_label)
+        for pk, child in model._default_manager.filter(pk__in=pks).values_list("pk", field):
+            child_of[(label, pk)] = child
+    people = {
+        p.pk: p
+        for p in StudentPerson.objects.filter(pk__in={c for c in child_of.values() if c}).only(
+            "name", "id_hint"
+        )
+    }
     described = {}
     for entry in entries:
         label, _, key = entry.subject.partition(":")
-        person = people.get((label, int(key))) if key.isdigit() else None
+        kind = SUBJECT_KINDS.get(label, "")
+        person = people.get(child_of.get((label, int(key)))) if key.isdigit() else None
         if entry.subject.startswith("export:"):
             described[entry.pk] = Subject(_export_text(entry.subject))
         elif person is not None:
-            child = person.pk if label == STUDENT_SUBJECT else None
-            described[entry.pk] = Subject(person.name, person.masked_id, child)
+            text = person.name if label == STUDENT_SUBJECT else f"{person.name}（{kind} #{key}）"
+            described[entry.pk] = Subject(text, person.masked_id, person.pk)
+        elif kind:
+            described[entry.pk] = Subject(f"{kind} #{key}（记录已不存在）")
         else:
-            described[entry.pk] = Subject(f"{entry.subject}（记录已不存在）")
+            described[entry.pk] = Subject(entry.subject)
     return described

@@ -4,9 +4,9 @@ refused to roles without care rights), the access log of one child, and the rete
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
@@ -24,21 +24,6 @@ from .finding_views import finding_clear_names
 from .permissions import clear_names
 from .services.retention import expired_cases, retention_set, retention_years
 from .views import STATUS_FILTERS, log_subject_reads
-
-PURPOSES = {
-    "case_list": "个案名单",
-    "case_view": "查看个案",
-    "case_export": "导出个案名单",
-    "case_file": "下载个案材料",
-    "notice_print": "打印限期返校通知书",
-    "finding_list": "比对名单",
-    "finding_view": "查看比对记录",
-    "finding_export": "导出比对名单",
-    "growth_list": "学困生名单",
-    "growth_view": "查看成长档案",
-    "view": "查看证件号",
-    "export": "导出名册（含证件号）",
-}
 
 
 def _require_care(user) -> None:
@@ -107,31 +92,13 @@ class FindingExportView(LoginRequiredMixin, View):
 
 
 class ChildAccessLogView(LoginRequiredMixin, View):
-    """Every read of one child's name, case or cross-check row: who, when, through what."""
+    """A child's entries in the one personal-data access log (the audit pages), for the bureau."""
 
     def get(self, request, pk: int):
         if not is_bureau(request.user):
             raise Http404("页面不存在。")
-        person = get_object_or_404(StudentPerson.objects.only("name", "id_hint"), pk=pk)
-        entries = selectors.child_access_log(user=request.user, person=person)
-        page = Paginator(entries, 50).get_page(request.GET.get("page"))
-        for entry in page.object_list:
-            entry.purpose_label = PURPOSES.get(entry.purpose, entry.purpose)
-            entry.what = _what(entry.subject)
-        return render(
-            request,
-            "care/child_access_log.html",
-            {"person": person, "page_obj": page},
-        )
-
-
-def _what(subject: str) -> str:
-    label, _, key = subject.partition(":")
-    return {
-        "care.dropoutcase": f"控辍保学个案 #{key}",
-        "care.finding": f"比对记录 #{key}",
-        "students.studentperson": "学生信息",
-    }.get(label, subject)
+        person = get_object_or_404(StudentPerson.objects.only("pk"), pk=pk)
+        return redirect(f"{reverse('audit:personal_access_list')}?child={person.pk}")
 
 
 class RetentionView(LoginRequiredMixin, View):

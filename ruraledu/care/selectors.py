@@ -4,18 +4,15 @@ sees the unit) and the lists with names (care roles only)."""
 import datetime as dt
 
 from django.db.models import BooleanField, Case, Count, ExpressionWrapper, Min, Q, Sum, Value, When
-from django.http import Http404
 from django.utils import timezone
 
 from ruraledu.accounts.choices import Action
-from ruraledu.accounts.policy import is_bureau
-from ruraledu.core.models import PersonalDataAccess
 from ruraledu.core.schoolyear import semester_of
 from ruraledu.students.models import Enrolment
 
 from .choices import CaseStatus, FindingKind, GrowthFileStatus, GrowthState
 from .deadlines import NEGLECT_DAYS
-from .models import DropoutCase, Finding, GrowthFile
+from .models import DropoutCase, Finding, GrowthFile, ListEntry
 
 AGE_BANDS = ((30, "30天以内"), (90, "31–90天"), (None, "90天以上"))
 
@@ -192,22 +189,13 @@ def neglected_cases(*, user, today: dt.date | None = None):
 
 def child_subjects(person) -> list[str]:
     """Every access-log subject that names this child: the roster's person, the child's
-    cases and the cross-check rows that found the child."""
+    cases, the cross-check rows that found the child and the partner lists' entries."""
     cases = DropoutCase.objects.filter(person=person).values_list("pk", flat=True)
     findings = Finding.objects.filter(Q(student=person) | Q(id_index=person.id_index))
+    entries = ListEntry.objects.filter(id_index=person.id_index).values_list("pk", flat=True)
     return [
         f"students.studentperson:{person.pk}",
         *(f"care.dropoutcase:{pk}" for pk in cases),
         *(f"care.finding:{pk}" for pk in findings.values_list("pk", flat=True)),
+        *(f"care.listentry:{pk}" for pk in entries),
     ]
-
-
-def child_access_log(*, user, person):
-    """Who read this child's name or case, when and through what (the bureau only)."""
-    if not is_bureau(user):
-        raise Http404("页面不存在。")
-    return (
-        PersonalDataAccess.objects.filter(subject__in=child_subjects(person))
-        .select_related("user")
-        .order_by("-at", "-pk")
-    )

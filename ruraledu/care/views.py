@@ -13,9 +13,9 @@ from django.views import View
 from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import is_bureau
 from ruraledu.accounts.scoping import can
+from ruraledu.audit.personal_access import access_log
 from ruraledu.audit.utils import request_address
 from ruraledu.core import crypto
-from ruraledu.core.models import PersonalDataAccess
 from ruraledu.core.schoolyear import current_school_year
 from ruraledu.students.models import StudentPerson
 
@@ -34,10 +34,8 @@ from .services.outcomes import OUTCOME_REASON
 def log_subject_reads(request, subjects, purpose: str) -> None:
     """One access row per subject (e.g. "care.dropoutcase:7") whose name was shown: the
     bureau reads them per subject."""
-    address = request_address(request)
-    PersonalDataAccess.objects.bulk_create(
-        PersonalDataAccess(user=request.user, subject=subject, purpose=purpose, address=address)
-        for subject in subjects
+    access_log(
+        user=request.user, subjects=subjects, purpose=purpose, address=request_address(request)
     )
 
 

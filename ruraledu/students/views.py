@@ -8,8 +8,8 @@ from django.views.generic import UpdateView
 
 from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import Reach
+from ruraledu.audit.personal_access import access_log, student_subject
 from ruraledu.audit.utils import request_address
-from ruraledu.core.models import PersonalDataAccess
 from ruraledu.orgunits.registry import SchoolRecordListView
 
 from .forms import EnrolmentForm
@@ -54,15 +54,19 @@ class EnrolmentListView(SchoolRecordListView):
         return rows
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            care_filters=CARE_FILTERS,
-            grades=range(1, 13),
-            # decided by the role held at this school, not by one held elsewhere
-            clear_names=Reach(self.request.user, Action.VIEW_PERSONAL).covers(
-                self.school.org_unit.path
-            ),
-            **kwargs,
+        # decided by the role held at this school, not by one held elsewhere
+        clear = Reach(self.request.user, Action.VIEW_PERSONAL).covers(self.school.org_unit.path)
+        context = super().get_context_data(
+            care_filters=CARE_FILTERS, grades=range(1, 13), clear_names=clear, **kwargs
         )
+        if clear:  # the page's names are shown in full: each child's read is logged
+            access_log(
+                user=self.request.user,
+                subjects=(student_subject(e.person_id) for e in context["object_list"]),
+                purpose="roster_list",
+                address=request_address(self.request),
+            )
+        return context
 
 
 class EnrolmentEditView(LoginRequiredMixin, UpdateView):
@@ -96,9 +100,9 @@ class StudentIdRevealView(LoginRequiredMixin, View):
         if not allowed.exists():
             raise Http404("无权查看。")
         person = get_object_or_404(StudentPerson, pk=pk)
-        PersonalDataAccess.objects.create(
+        access_log(
             user=request.user,
-            subject=f"students.studentperson:{pk}",
+            subjects=[student_subject(pk)],
             purpose="view",
             address=request_address(request),
         )

@@ -1,13 +1,18 @@
 """Every endpoint walked as each persona against records inside and outside its reach: what
 the pages would not show is missing from lists and a 404 on its own."""
 
+import datetime as dt
 import json
 import re
 
 import pytest
 from stdnum.cn import ric
 
+from ruraledu.core.models import PersonalDataAccess
 from ruraledu.reporting.models import ProgressReport
+from ruraledu.spreadsheets.testing import new_id
+from ruraledu.students.models import Enrolment, StudentPerson
+from ruraledu.workforce.models import Post, StaffPerson
 
 from .conftest import YEAR, code_of_rate, import_job, token_client
 
@@ -24,6 +29,15 @@ VISIBLE = {
     "department_reporter": set(),
 }
 SCHOOLS = {"SA", "SB"}
+# where each persona's role may see personal data (pupils' names in full), as on the pages
+CLEAR = {
+    "district_admin": SCHOOLS,
+    "school_clerk": {"SA"},
+    "care_officer": {"SA"},
+    "outsider": {"SB"},
+}
+NAMES = {"SA": "张小明", "SB": "李小红"}
+MASKED = {"SA": "张*明", "SB": "李*红"}
 # a valid 18-digit ID number, put where only the bureau's own import job holds it
 ID_BODY = "37030220100101123"
 ID_NUMBER = ID_BODY + ric.calc_check_digit(ID_BODY + "0")
@@ -34,12 +48,32 @@ def clear_ids(body: str) -> list[str]:
     return [m for m in ID_PATTERN.findall(body) if ric.is_valid(m)]
 
 
+def pupil(school, name: str) -> Enrolment:
+    person = StudentPerson(name=name, sex="1")
+    person.set_id_number(new_id())
+    person.save()
+    return Enrolment.objects.create(person=person, school=school, year=YEAR, grade=3)
+
+
+def teacher(school, name: str) -> Post:
+    person = StaffPerson(name=name, sex="2")
+    person.set_id_number(new_id(dt.date(1985, 3, 1)))
+    person.save()
+    return Post.objects.create(person=person, school=school, year=YEAR, degree="2")
+
+
 @pytest.fixture
-def world(values, reports, district_admin):
+def world(values, reports, district_admin, school_a, school_b):
     job = import_job(district_admin)
     job.errors = [{"row": 3, "column": "身份证号", "value": ID_NUMBER, "message": "重复"}]
     job.save()
-    return {"job": job, "reports": reports}
+    schools = {"SA": school_a, "SB": school_b}
+    return {
+        "job": job,
+        "reports": reports,
+        "pupils": {code: pupil(school, NAMES[code]) for code, school in schools.items()},
+        "staff": {code: teacher(school, f"{code}老师") for code, school in schools.items()},
+    }
 
 
 def _get(client, url, **params):
@@ -110,6 +144,30 @@ def test_every_endpoint_is_scoped(request, world, persona):
     assert code_of_rate() in {d["code"] for d in definitions}
     assert ok(f"/api/v1/indicators/{code_of_rate()}/")["code"] == code_of_rate()
 
+    # staff and pupils: the schools the persona's pages open, pupils' names masked as there
+    staff = ok("/api/v1/staff/", page_size=1000)
+    assert {(p["school"], p["name"]) for p in staff["results"]} == {
+        (code, f"{code}老师") for code in seen & SCHOOLS
+    }
+    pupils = ok("/api/v1/students/", page_size=1000)
+    clear = CLEAR.get(persona, set())
+    expected = {c: NAMES[c] if c in clear else MASKED[c] for c in seen & SCHOOLS}
+    assert {p["school"]: p["name"] for p in pupils["results"]} == expected
+    assert all(p["id_number_masked"].count("*") == 10 for p in pupils["results"])
+    for kind, records in (("staff", world["staff"]), ("students", world["pupils"])):
+        for code, record in records.items():
+            response, body = _get(client, f"/api/v1/{kind}/{record.pk}/")
+            bodies.append(body)
+            assert response.status_code == (200 if code in seen else 404), (kind, code)
+        for code in SCHOOLS - seen:
+            response, _ = _get(client, f"/api/v1/{kind}/", school=code)
+            assert response.status_code == 404
+    # every name read in full through the API is in the access log, and only those
+    logged = PersonalDataAccess.objects.filter(user=user, purpose="api")
+    assert set(logged.values_list("subject", flat=True)) == {
+        f"students.studentperson:{world['pupils'][c].person_id}" for c in clear & seen
+    }
+
     leaked = [ids for body in bodies for ids in clear_ids(body)]
     assert leaked == ([ID_NUMBER] if mine else []), leaked
 
@@ -164,3 +222,20 @@ def test_pagination_and_filters(values, district_admin):
     bad = client.get("/api/v1/values/", {"year": "20x4"})
     assert bad.status_code == 400
     assert json.loads(bad.content)["error"]["fields"]["year"]
+
+
+def test_pupils_filter_by_school_year_and_grade_and_page(world, district_admin):
+    client = token_client(district_admin, can_write=False)
+    extra = pupil(world["pupils"]["SA"].school, "王小刚")
+    extra.grade = 5
+    extra.save()
+    assert client.get("/api/v1/students/", {"school": "SA"}).json()["count"] == 2
+    assert client.get("/api/v1/students/", {"grade": 5}).json()["results"][0]["id"] == extra.pk
+    assert client.get("/api/v1/students/", {"year": YEAR + 1}).json()["count"] == 0
+    page = client.get("/api/v1/students/", {"page_size": 1}).json()
+    assert (page["count"], len(page["results"]), bool(page["next"])) == (3, 1, True)
+    bad = client.get("/api/v1/students/", {"grade": "三"})
+    assert bad.status_code == 400
+    assert bad.json()["error"]["fields"]["grade"] == ["年级应为 1 到 12 的整数。"]
+    # one page of one pupil logs that pupil only
+    assert PersonalDataAccess.objects.filter(purpose="api").count() == 3 + 1 + 1
