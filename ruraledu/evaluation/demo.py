@@ -1,5 +1,5 @@
-"""Demo evaluation of the latest school year: figures with source documents for most measured
-items, expert reviews of the judged items, and a survey with a few hundred answers. Fixed seed;
+"""Demo evaluation of the latest school year: figures with source documents for the measured
+items the registry does not answer, the 质量监测 results, expert reviews of the judged items, and a survey with a few hundred answers. Fixed seed;
 each part is added only when missing, so running it again adds nothing."""
 
 import random
@@ -18,27 +18,23 @@ DEMO_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0
 # (value, second value) of the year's figures, as the bureau would receive them
 FIGURES = {
     Framework.YZJH: {
-        "G03": (92.0, None),  # a few schools still lack a music or art room
-        "G06": (100.0, None),
         "G07": (101.3, None),
-        "G08": (97.5, None),
-        "G10": (12.4, 21.7),
-        "G11": (100.0, None),
-        "G12": (100.0, 96.2),
         "G13": (55.0, None),
-        "G14": (91.0, None),
-        "Q01": (97.8, None),
         "Q02": (96.1, None),
-        "Q04": (100.0, None),
-        # Q09 left for the 质量监测 report still to come
+        # the other measured items are computed from the registry
     },
     Framework.XQPJPH: {
-        "G3": (600.0, None),
         "G4": (78.0, None),
-        "Q3": (100.0, None),
         # Q4 left: the 园舍 survey of the year is not in
     },
 }
+# the 质量监测 report of the year (grade, subject, level, 校际差异率): one subject short of Ⅲ级
+MONITORING = (
+    ("四年级", "数学", "Ⅲ级", 0.11),
+    ("四年级", "体育与健康", "Ⅳ级", 0.08),
+    ("八年级", "科学", "Ⅲ级", 0.13),
+    ("八年级", "艺术", "Ⅱ级", 0.12),
+)
 FAILING_REVIEWS = {"Q08": "抽查两所学校作业量超出规定，需整改后复核。"}
 # answer mix per group: the chance of 满意, 比较满意, 不太满意, 不满意
 MIX = (0.55, 0.33, 0.08, 0.04)
@@ -88,6 +84,7 @@ def evaluation_demo_setup(*, actor, year: int) -> None:
                 )
         if framework == Framework.YZJH:
             _demo_expert(evaluation, actor, items["Q08"])
+            _demo_monitoring(actor, year)
         survey = survey_ensure(evaluation=evaluation)
         if not SurveyResponse.objects.filter(survey=survey).exists():
             schools = list(_schools(framework))
@@ -117,6 +114,33 @@ def _schools(framework: str):
     stages = COMPULSORY_STAGES if framework == Framework.YZJH else (SchoolStage.KINDERGARTEN,)
     return OrgUnit.objects.filter(kind="school", is_active=True, school__stage__in=stages).order_by(
         "path"
+    )
+
+
+def _demo_monitoring(actor, year: int) -> None:
+    """The year's 质量监测 results, through the bureau's import (once)."""
+    from io import BytesIO
+
+    import openpyxl
+
+    from .models import MonitoringResult
+    from .monitoring_import import SPEC, results_import, template_bytes
+
+    if MonitoringResult.objects.filter(year=year).exists():
+        return
+    book = openpyxl.load_workbook(BytesIO(template_bytes()))
+    sheet = book[SPEC.title]
+    for offset, row in enumerate(MONITORING):
+        for column, value in enumerate(row, start=1):
+            sheet.cell(row=3 + offset, column=column, value=value)
+    out = BytesIO()
+    book.save(out)
+    results_import(
+        year=year,
+        actor=actor,
+        data=out.getvalue(),
+        filename=f"{year}年国家义务教育质量监测结果.xlsx",
+        recompute=False,
     )
 
 

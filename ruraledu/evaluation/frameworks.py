@@ -61,28 +61,48 @@ YZJH_RULES: dict[str, Rule] = {
         )
         for n, key in enumerate(RESOURCE_KEYS, start=1)
     },
-    "G03": _share("音乐、美术专用教室达标的学校比例"),
+    "G03": _share("音乐、美术专用教室达标的学校比例", indicator="evaluation_music_art_rooms_rate"),
     "G04": _share("规模不超标的学校比例", indicator="evaluation_school_size_rate"),
     "G05": _share("班额不超标的班级比例", indicator="evaluation_class_size_rate"),
-    "G06": _share("按规定核定公用经费的学校比例"),
+    "G06": _share("按规定核定公用经费的学校比例", indicator="evaluation_public_funds_rate"),
     # the file judges it from documents; the bureau receives it as a figure each year
     "G07": _share("教师平均工资收入 ÷ 当地公务员平均工资收入", kind=ItemKind.MEASURED),
-    "G08": _share("教师 5 年 360 学时培训完成率"),
+    "G08": _share("教师 5 年 360 学时培训完成率", indicator="evaluation_training_hours_rate"),
     "G10": Rule(
-        GE, 10.0, "交流轮岗教师占符合条件教师比例", second=("骨干教师占交流轮岗教师比例", GE, 20.0)
+        GE,
+        10.0,
+        "交流轮岗教师占符合条件教师比例",
+        second=("骨干教师占交流轮岗教师比例", GE, 20.0),
+        indicator="evaluation_rotation_rate",
+        second_indicator="evaluation_rotation_backbone_rate",
     ),
-    "G11": _share("专任教师持证上岗率"),
-    "G12": Rule(GE, 100.0, "小学就近划片入学比例", second=("初中就近划片入学比例", GE, 95.0)),
+    "G11": _share("专任教师持证上岗率", indicator="evaluation_certificate_rate"),
+    "G12": Rule(
+        GE,
+        100.0,
+        "小学就近划片入学比例",
+        second=("初中就近划片入学比例", GE, 95.0),
+        indicator="evaluation_nearby_primary_rate",
+        second_indicator="evaluation_nearby_junior_rate",
+    ),
     "G13": _share("优质高中招生名额分配到初中的比例", 50.0),
-    "G14": _share("随迁子女在公办及购买服务民办学校就读比例", 85.0),
-    "Q01": _share("初中三年巩固率", 95.0),
+    "G14": _share(
+        "随迁子女在公办及购买服务民办学校就读比例",
+        85.0,
+        indicator="evaluation_migrant_public_rate",
+    ),
+    "Q01": _share("初中三年巩固率", 95.0, indicator="evaluation_junior_retention_rate"),
     "Q02": _share("残疾儿童少年入学率", 95.0),
-    "Q04": _share("按公用经费 5% 安排教师培训经费的学校比例"),
+    "Q04": _share(
+        "按公用经费 5% 安排教师培训经费的学校比例", indicator="evaluation_training_funds_rate"
+    ),
     "Q09": Rule(
         GE,
         100.0,
         "学业水平达到Ⅲ级以上的科目比例",
         second=("校际差异率", LE, 0.15),
+        indicator="evaluation_monitoring_level_rate",
+        second_indicator="evaluation_monitoring_school_gap",
     ),
     "S01": _share("社会认可度", 85.0),
 }
@@ -91,11 +111,18 @@ XQPJPH_RULES: dict[str, Rule] = {
     "P1": _share("学前三年毛入园率", 85.0, indicator="xqpjph_p1"),
     "P2": _share("普惠性幼儿园覆盖率", 80.0, indicator="xqpjph_p2"),
     "P3": _share("公办园在园幼儿占比", 50.0, indicator="xqpjph_p3"),
-    "G3": Rule(GE, 500.0, "公办园生均公用经费（元/年）", unit="元", provisional=True),
+    "G3": Rule(
+        GE,
+        500.0,
+        "公办园生均公用经费（元/年）",
+        unit="元",
+        indicator="xqpjph_g3",
+        provisional=True,
+    ),
     "G4": _share("公办园非在编教师平均工资 ÷ 在编教师平均工资", 75.0, provisional=True),
     "Q1": _share("班额达标率", 85.0, indicator="xqpjph_q1", provisional=True),
     "Q2": Rule(LE, 15.0, "在园幼儿数 ÷ 专任教师数", unit="", indicator="xqpjph_q2"),
-    "Q3": _share("园长、专任教师持证上岗率"),
+    "Q3": _share("园长、专任教师持证上岗率", indicator="xqpjph_q3"),
     "Q4": Rule(
         GE,
         100.0,
@@ -104,6 +131,18 @@ XQPJPH_RULES: dict[str, Rule] = {
         provisional=True,
     ),
     "S1": _share("社会认可度", 85.0),
+}
+
+# the department answerable for each item (the plan's department names); the bureau otherwise
+BUREAU = "区教体局"
+RESPONSIBLE = {
+    "yzjh": {
+        "G06": "区财政局",
+        "G07": "区人力资源社会保障局",
+        "G09": "区委编办",
+        "G15": "区民政局",
+    },
+    "xqpjph": {"G2": "区住建局", "G3": "区财政局", "G4": "区人力资源社会保障局"},
 }
 
 # the files' shorthand for judged thresholds, as the page says it
@@ -195,6 +234,7 @@ def _item(framework: str, row: dict, rules: dict, kind: str, source: str) -> dic
         "second_indicator_code": rule.second_indicator,
         "provisional": rule.provisional,
         "source": source,
+        "responsible": RESPONSIBLE[framework].get(row["code"], BUREAU),
     }
 
 

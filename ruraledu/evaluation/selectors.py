@@ -22,6 +22,7 @@ from .models import (
     ItemEvidence,
     Survey,
 )
+from .similar import peer_figures, similar_schools, trend
 from .survey import survey_result
 from .verdicts import ItemResult, measured_verdict, overall, parts
 
@@ -194,6 +195,7 @@ SCHOOL_CODES = {
     **{f"yzjh_{k}": label for k, (label, _, _) in RESOURCES.items()},
     "evaluation_school_size_rate": "学校规模",
     "evaluation_class_size_rate": "班额",
+    "evaluation_music_art_rooms_rate": "音乐、美术专用教室",
 }
 
 
@@ -235,20 +237,69 @@ def school_diagnosis(*, school: OrgUnit, year: int | None) -> dict:
         rows.append(_diagnosis_row(code, label, v))
     compliance = values.get("yzjh_school_compliance_rate")
     files = ItemEvidence.objects.filter(school=school, evaluation__year=year).select_related("item")
+    band, peers = similar_schools(school, year) if year else ("", [])
+    _compare(rows, peer_figures(SCHOOL_CODES, peers, year) if peers else {})
+    trend_years, history = trend(school, SCHOOL_CODES)
+    for row in rows:
+        row["trend"] = [
+            _diagnosis_row(row["code"], row["label"], history.get(row["code"], {}).get(y))
+            for y in trend_years
+        ]
     return {
         "year": year,
         "years": years,
         "rows": rows,
+        "band": band,
+        "peers": len(peers),
+        "trend_years": trend_years,
+        "weakest": _weakest(values),
         "lacking": [r for r in rows if r["verdict"] == Verdict.FAIL],
         "resource_verdict": (compliance.details.get("verdict") if compliance else None),
         "evidence": list(files),
     }
 
 
+def _compare(rows: list[dict], figures: dict) -> None:
+    """Each row's figure for similar schools: their mean value (7 项资源) and share meeting it."""
+    for row in rows:
+        f = figures.get(row["code"])
+        if not f:
+            row["peer"] = ""
+            continue
+        met = f"达标 {f['met']}%" if f["met"] is not None else ""
+        mean = f"均值 {f['mean']:.2f}" if row["code"].startswith("yzjh_") and f["mean"] else ""
+        row["peer"] = "，".join(t for t in (mean, met) if t)
+
+
+def _weakest(values: dict) -> list[str]:
+    """The three resources furthest below (or least above) their standard."""
+    ratios = []
+    for key, (label, _, _) in RESOURCES.items():
+        v = values.get(f"yzjh_{key}")
+        threshold = (v.details or {}).get("threshold") if v is not None else None
+        if v is not None and v.value is not None and threshold:
+            ratios.append((v.value / threshold, label))
+    return [f"{label}（达到标准的 {ratio:.0%}）" for ratio, label in sorted(ratios)[:3]]
+
+
 def _diagnosis_row(code: str, label: str, v) -> dict:
+    row = _diagnosis_cell(code, label, v)
+    row["code"] = code
+    return row
+
+
+def _diagnosis_cell(code: str, label: str, v) -> dict:
     if v is None or v.value is None:
         return {"label": label, "value": None, "standard": "", "verdict": Verdict.PENDING}
     details = v.details or {}
+    if code == "evaluation_music_art_rooms_rate":
+        return {
+            "label": label,
+            "value": f"音乐 {details.get('music')} 间、美术 {details.get('art')} 间",
+            "standard": f"各 {details.get('needed')} 间（{details.get('classes')} 个班），"
+            "面积 96㎡、90㎡ 以上",
+            "verdict": Verdict.PASS if details.get("mark") == "pass" else Verdict.FAIL,
+        }
     if code == "evaluation_school_size_rate":
         return {
             "label": label,

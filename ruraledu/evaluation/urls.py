@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import monitoring_views, views
 
 app_name = "evaluation"
 E = "<str:framework>/<int:year>/"
@@ -20,6 +20,14 @@ urlpatterns = [
     path(f"{E}items/<str:code>/review/", views.ItemReviewView.as_view(), name="item_review"),
     path(
         f"{E}items/<str:code>/threshold/", views.ItemThresholdView.as_view(), name="item_threshold"
+    ),
+    path(
+        f"{E}monitoring/", monitoring_views.MonitoringImportView.as_view(), name="monitoring_import"
+    ),
+    path(
+        f"{E}monitoring/template/",
+        monitoring_views.MonitoringTemplateView.as_view(),
+        name="monitoring_template",
     ),
     path(f"{E}survey/", views.SurveyManageView.as_view(), name="survey_manage"),
     path(f"{E}survey/settings/", views.SurveySettingsView.as_view(), name="survey_settings"),

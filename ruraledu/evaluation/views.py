@@ -16,6 +16,7 @@ from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import Reach, is_bureau
 from ruraledu.audit.utils import request_address
 from ruraledu.core.schoolyear import current_school_year, year_param
+from ruraledu.indicators.evaluation import plan_root_unit
 from ruraledu.indicators.models import IndicatorValue
 from ruraledu.indicators.selectors import unit_for_user
 from ruraledu.orgunits.models import OrgUnit
@@ -33,7 +34,8 @@ from .forms import (
     SurveySettingsForm,
     ThresholdForm,
 )
-from .models import Survey
+from .gaps import responsible_gaps
+from .models import MonitoringResult, Survey
 from .survey_import import responses_import, template_bytes
 
 
@@ -78,8 +80,12 @@ class EvaluationDetailView(EvaluationMixin, TemplateView):
     def get_context_data(self, **kwargs):
         sheet = selectors.evaluation_sheet(self.evaluation)
         experts = self.evaluation.experts.select_related("user").order_by("-is_lead", "pk")
+        root = plan_root_unit()
+        gaps = responsible_gaps(sheet["results"], self.evaluation.year, root)
         return super().get_context_data(
             evaluation=self.evaluation,
+            gaps=gaps,
+            root=root,
             is_bureau=is_bureau(self.request.user),
             experts=list(experts),
             **sheet,
@@ -141,6 +147,11 @@ class ItemDetailView(EvaluationMixin, TemplateView):
             may_review=role is not None,
             evaluation=self.evaluation,
             item=item,
+            monitoring=(
+                list(MonitoringResult.objects.filter(year=self.evaluation.year))
+                if item.code == "Q09" and bureau
+                else None
+            ),
             result=result,
             is_bureau=bureau,
             figure_form=FigureForm(),
