@@ -146,7 +146,7 @@ def clear_import() -> None:
     tables = [model._meta.db_table for model in (Enrolment, StudentPerson)]
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # empty files, as before the first run
-            cursor.execute(f"TRUNCATE {', '.join(tables)}")
+            cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
         else:
             for table in tables:
                 cursor.execute(f'DELETE FROM "{table}"')
