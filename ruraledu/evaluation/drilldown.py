@@ -15,14 +15,13 @@ from ruraledu.indicators.definitions.evaluation_staff import (
     RotationRate,
     rotation_people,
 )
-from ruraledu.indicators.drilldown import COLUMNS, SHORT_LABEL, town_of
+from ruraledu.indicators.drilldown import COLUMNS, SHORT_LABEL, scope_units, town_of
 from ruraledu.indicators.drilldown_custom import (
     SCHOOL,
     Adapter,
     _stored,
     _table,
     _unit_rows,
-    _visible,
 )
 
 
@@ -110,8 +109,10 @@ class Rotation(Adapter):
     def drill(self, indicator, part, unit, year, user):
         from ruraledu.orgunits.choices import OrgUnitKind
         from ruraledu.orgunits.models import OrgUnit
+        from ruraledu.workforce.models import StaffPerson
 
-        visible = set(_visible(unit, user).values_list("pk", flat=True))
+        # the units the figure counted (its scope's schools and their campuses) in the user's view
+        visible = set(scope_units(indicator.scope, unit, year, user).values_list("pk", flat=True))
         wanted = {
             (RotationRate, "numerator"): lambda p: p["rotated"],
             (RotationRate, "denominator"): lambda p: True,
@@ -126,9 +127,14 @@ class Rotation(Adapter):
         ):
             names[pk] = name
             towns[pk] = grandparent if kind == OrgUnitKind.CAMPUS else parent  # as town_of
+        people_names = dict(
+            StaffPerson.objects.filter(pk__in=[p["post"].person_id for p in people]).values_list(
+                "pk", "name"
+            )
+        )
         rows = [
             [
-                p["post"].person.name,
+                people_names.get(p["post"].person_id, ""),
                 names.get(p["unit"], ""),
                 towns.get(p["unit"], ""),
                 p["years"],
