@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from ruraledu.audit.personal_access import PURPOSES
 from ruraledu.core.models import PersonalDataAccess
 
 from ..choices import CaseStatus, FindingKind
@@ -111,12 +112,15 @@ def test_the_bureau_reads_who_saw_a_child(
     client.get(reverse("care:case_export"))
     # when the bureau opens the child's access log
     client.force_login(district_admin)
-    response = client.get(reverse("care:child_access_log", args=[quiet.person_id]))
-    # then it lists the officer's page read and export of this child, newest first
-    rows = [(e.user, e.purpose_label, e.what) for e in response.context["page_obj"].object_list]
+    response = client.get(reverse("care:child_access_log", args=[quiet.person_id]), follow=True)
+    # then the one access log opens on the child, listing the officer's page read and export
+    # of this child's case, newest first
+    assert response.redirect_chain == [(f"/audit/personal-data/?child={quiet.person_id}", 302)]
+    child = f"{quiet.person.name}（控辍保学个案 #{quiet.pk}）"
+    rows = [(e.user, PURPOSES[e.purpose], s.text, s.child) for e, s in response.context["rows"]]
     assert rows == [
-        (care_officer, "导出个案名单", f"控辍保学个案 #{quiet.pk}"),
-        (care_officer, "查看个案", f"控辍保学个案 #{quiet.pk}"),
+        (care_officer, "导出个案名单", child, quiet.person_id),
+        (care_officer, "查看个案", child, quiet.person_id),
     ]
     # and nobody else may open it
     for user in (care_officer, town_officer):
