@@ -27,7 +27,7 @@ def report(label: str, schools: list, inputs: dict) -> None:
     started = time.perf_counter()
     result = solve(schools, inputs, partial=partial, cv_limits=limits)
     seconds = time.perf_counter() - started
-    checked = plan_check(schools, result["plan"])
+    checked = plan_check(schools, result["plan"], result["moves"])
     failing = {u for u, j in plan_check(schools, {})["schools"].items() if not j["verdict"]}
     naive = plan_cost(naive_plan(schools, failing=failing), inputs["costs"])
     gap = "—" if result["gap"] is None else f"{result['gap'] * 100:.3f} %"
@@ -35,7 +35,9 @@ def report(label: str, schools: list, inputs: dict) -> None:
         f"{label}: {len(schools)} schools, {len(failing)} failing before; "
         f"solve {seconds:.2f} s ({result['rounds']} rounds), gap {gap}, "
         f"cost {result['cost']:,.0f} vs naive {naive:,.0f} yuan, "
-        f"checker {'passes' if checked['passes'] else 'FAILS'}, mode {result['mode']}"
+        f"checker {'passes' if checked['passes'] else 'FAILS'}, mode {result['mode']}, "
+        f"{len(inputs.get('movers') or [])} movable teachers, {len(result['moves'])} moved, "
+        f"yearly {', '.join(f'{c:,.0f}' for c in result['year_costs'])}"
         f"{', time limit hit' if result['timed_out'] else ''}"
     )
 
@@ -73,6 +75,28 @@ def main() -> None:
                 }
             )
     report("city (10 districts)", city, inputs)
+    # the 交流轮岗 eligible teachers free to move at 20,000 yuan a move
+    from ruraledu.planning.plan_data import movers, plan_schools
+
+    moving = {**inputs, "movers_source": "rotation", "move_cost": 20000}
+    started = time.perf_counter()
+    offered = movers(year, moving)
+    print(f"movable teachers read {time.perf_counter() - started:.2f} s")
+    report("demo district, eligible teachers may move", schools, {**moving, "movers": offered})
+    # three years to a target on the forecast's pupils, 12 M yuan a year (the demo scenario)
+    from ruraledu.forecast.models import ForecastRun
+
+    run = ForecastRun.objects.filter(status=ForecastRun.Status.DONE).first()
+    if run is not None:
+        from ruraledu.planning.demo import MULTI_YEAR
+
+        multi = {**MULTI_YEAR[1], "time_limit": 60}
+        projected, data_year, _ = plan_schools(run.base_year + 3, multi)
+        report(
+            f"demo district, {run.base_year + 1}–{run.base_year + 3} on projected pupils",
+            projected,
+            {**multi, "movers": movers(data_year, multi)},
+        )
 
 
 if __name__ == "__main__":

@@ -88,6 +88,14 @@ class StaffingRule(models.Model):
     junior_class_size = models.PositiveSmallIntegerField(
         "初中标准班额", default=50, validators=[MinValueValidator(10)]
     )
+    # weekly lessons per subject and grade (empty: the national curriculum's, see subjects.py)
+    lesson_hours = models.JSONField("各学科周课时（按年级）", default=dict, blank=True)
+    primary_weekly_lessons = models.PositiveSmallIntegerField(
+        "小学教师标准周课时量", default=14, validators=[MinValueValidator(1)]
+    )
+    junior_weekly_lessons = models.PositiveSmallIntegerField(
+        "初中教师标准周课时量", default=12, validators=[MinValueValidator(1)]
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="设置人",
@@ -107,8 +115,17 @@ class StaffingRule(models.Model):
 
 
 class ForecastRun(models.Model):
-    """One computation of the forecast from the rosters of `base_year` and earlier."""
+    """One computation of the forecast from the rosters of `base_year` and earlier; the page
+    asks for it and a background task fills it."""
 
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "计算中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DONE)
+    message = models.CharField("失败原因", max_length=300, blank=True, default="")
     base_year = models.PositiveSmallIntegerField("基准学年")
     horizon = models.PositiveSmallIntegerField("预测年数", default=5)
     created_at = models.DateTimeField("测算时间", auto_now_add=True)

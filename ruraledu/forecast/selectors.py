@@ -289,3 +289,45 @@ def staffing(*, run: ForecastRun, user) -> tuple[int, list[StaffingLine], list[d
 
 def births_list(user):
     return BirthRecord.objects.for_user(user).filter(village__kind=OrgUnitKind.VILLAGE)
+
+
+def subject_staffing(*, run: ForecastRun, user) -> tuple[int, list[dict], list[dict]]:
+    """缺编/超编 by subject for each school in scope in the first forecast year, and per town."""
+    from .subjects import gaps_text, school_subjects, town_totals
+
+    rule = rule_get()
+    year = run.base_year + 1
+    classes: dict[int, dict[int, int]] = defaultdict(dict)
+    for s, g, e in (
+        ForecastCell.objects.for_user(user)
+        .filter(run=run, year=year)
+        .values_list("school_id", "grade", "expected")
+    ):
+        classes[s][g] = classes_for(e, g, rule)
+    held: dict[int, dict[str, int]] = defaultdict(dict)
+    for s, subject, n in (
+        Post.objects.filter(
+            year=run.base_year, school_id__in=list(classes), is_full_time_teacher=True
+        )
+        .values("school_id", "subject")
+        .annotate(n=Count("id"))
+        .values_list("school_id", "subject", "n")
+    ):
+        held[s][subject] = n
+    town_names = dict(OrgUnit.objects.towns().values_list("code", "name"))
+    lines = []
+    for school in School.objects.filter(pk__in=classes).select_related("org_unit"):
+        rows = school_subjects(classes[school.pk], held[school.pk], rule)
+        lines.append(
+            {
+                "school": school,
+                "town": town_names.get(school.org_unit.path.split("/")[1], ""),
+                "subjects": rows,
+                "short": gaps_text(rows, "short"),
+                "over": gaps_text(rows, "over"),
+                "short_total": sum(r["short"] for r in rows),
+                "over_total": sum(r["over"] for r in rows),
+            }
+        )
+    lines.sort(key=lambda line: line["school"].org_unit.path)
+    return year, lines, town_totals(lines)

@@ -2,6 +2,7 @@
 staffing rules (audited)."""
 
 import time
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -24,18 +25,66 @@ RULE_FIELDS = (
     "primary_class_size",
     "junior_class_size",
 )
+SUBJECT_FIELDS = ("lesson_hours", "primary_weekly_lessons", "junior_weekly_lessons")
+AUDITED = RULE_FIELDS + SUBJECT_FIELDS
 KEEP_RUNS = 5  # older runs are dropped: they are derived and can be recomputed
 
 
-@transaction.atomic
-def forecast_run_create(*, actor, horizon: int = 5) -> ForecastRun:
-    """Forecast every school of the district `horizon` years past the latest rosters and
-    backtest the latest year from the years before it."""
+def _base_year(actor) -> int:
     if actor is not None and not is_bureau(actor):
         raise PermissionDenied("只有区教体局可以重新测算生源预测。")
     base_year = latest_roster_year()
     if base_year is None:
         raise ValidationError("还没有任何学年的学籍数据，无法预测。")
+    return base_year
+
+
+@transaction.atomic
+def forecast_run_request(*, actor, horizon: int = 5) -> ForecastRun:
+    """The page's request: a queued run, computed by the task worker once this commits (the
+    computation takes over a second on the demo district)."""
+    from .tasks import run_forecast
+
+    base_year = _base_year(actor)
+    pending = ForecastRun.objects.filter(
+        status__in=[ForecastRun.Status.QUEUED, ForecastRun.Status.RUNNING]
+    ).first()
+    if pending:
+        return pending
+    run = ForecastRun.objects.create(
+        base_year=base_year, horizon=horizon, created_by=actor, status=ForecastRun.Status.QUEUED
+    )
+    transaction.on_commit(partial(run_forecast.enqueue, run_id=run.pk))
+    return run
+
+
+def forecast_run_compute(*, run_id: int) -> ForecastRun:
+    """The task: fill a queued run; a failure is recorded on the run for the page."""
+    ForecastRun.objects.filter(pk=run_id).update(status=ForecastRun.Status.RUNNING)
+    try:
+        return _fill(ForecastRun.objects.get(pk=run_id))
+    except Exception as exc:  # the run records the failure; the worker logs the traceback
+        ForecastRun.objects.filter(pk=run_id).update(
+            status=ForecastRun.Status.FAILED, message=f"测算失败：{exc}"[:300]
+        )
+        raise
+
+
+@transaction.atomic
+def forecast_run_create(*, actor, horizon: int = 5) -> ForecastRun:
+    """Forecast at once (demo set-up, benchmarks, tests)."""
+    base_year = _base_year(actor)
+    run = ForecastRun.objects.create(
+        base_year=base_year, horizon=horizon, created_by=actor, status=ForecastRun.Status.RUNNING
+    )
+    return _fill(run)
+
+
+@transaction.atomic
+def _fill(run: ForecastRun) -> ForecastRun:
+    """Forecast every school of the district `horizon` years past the run's base year and
+    backtest that year from the years before it."""
+    base_year, horizon = run.base_year, run.horizon
     started = time.perf_counter()
     history = history_load()
     result = engine.forecast(history, base_year, horizon)
@@ -45,15 +94,10 @@ def forecast_run_create(*, actor, horizon: int = 5) -> ForecastRun:
         notes.append("尚未导入村居出生人口，一年级按近年平均入学人数推算。")
     if check is None:
         notes.append("只有一个学年的学籍数据，无法回测。")
-    run = ForecastRun.objects.create(
-        base_year=base_year,
-        horizon=horizon,
-        created_by=actor,
-        backtest_year=check.year if check else None,
-        backtest_mape=check.model_mape if check else None,
-        naive_mape=check.naive_mape if check else None,
-        notes="\n".join(notes),
-    )
+    run.backtest_year = check.year if check else None
+    run.backtest_mape = check.model_mape if check else None
+    run.naive_mape = check.naive_mape if check else None
+    run.notes = "\n".join(notes)
     ForecastCell.objects.bulk_create(
         (
             ForecastCell(
@@ -82,8 +126,10 @@ def forecast_run_create(*, actor, horizon: int = 5) -> ForecastRun:
             for s, (a, f, n) in check.per_school.items()
         )
     run.seconds = time.perf_counter() - started
-    run.save(update_fields=["seconds"])
-    for old in ForecastRun.objects.all()[KEEP_RUNS:]:
+    run.status = ForecastRun.Status.DONE
+    run.save()
+    done = ForecastRun.objects.filter(status=ForecastRun.Status.DONE)
+    for old in done[KEEP_RUNS:]:
         old.delete()
     return run
 
@@ -94,9 +140,9 @@ def staffing_rule_set(*, actor, address: str | None = None, **values) -> Staffin
     if not is_bureau(actor):
         raise PermissionDenied("只有区教体局可以修改编制核定标准。")
     rule = StaffingRule.objects.select_for_update().first()
-    before = snapshot(rule, RULE_FIELDS) if rule else {}
+    before = snapshot(rule, AUDITED) if rule else {}
     rule = rule or StaffingRule()
-    for field in RULE_FIELDS:
+    for field in AUDITED:
         if field in values:
             setattr(rule, field, values[field])
     rule.updated_by = actor
@@ -107,7 +153,7 @@ def staffing_rule_set(*, actor, address: str | None = None, **values) -> Staffin
         instance=rule,
         action=AuditAction.UPDATE if before else AuditAction.CREATE,
         before=before,
-        after=snapshot(rule, RULE_FIELDS),
+        after=snapshot(rule, AUDITED),
         summary="编制核定标准",
         address=address,
     )

@@ -9,4 +9,7 @@ urlpatterns = [
     path("schools/<int:pk>/", views.SchoolForecastView.as_view(), name="school_detail"),
     path("staffing/", views.StaffingView.as_view(), name="staffing"),
     path("staffing/rule/", views.StaffingRuleView.as_view(), name="staffing_rule"),
+    path("subjects/", views.SubjectStaffingView.as_view(), name="subjects"),
+    path("subjects/export/", views.SubjectExportView.as_view(), name="subjects_export"),
+    path("subjects/rule/", views.SubjectRuleView.as_view(), name="subjects_rule"),
 ]

@@ -7,7 +7,7 @@ import xlsxwriter
 from ruraledu.indicators.definitions.quality import RESOURCES
 
 from .inputs import COSTS
-from .presenting import coefficient_label, needs_text, verdict_text
+from .presenting import coefficient_label, moves_text, needs_text, verdict_text
 from .solver import ADDITIONS
 
 
@@ -36,7 +36,7 @@ def scenario_workbook(scenario) -> bytes:
     sheet = book.add_worksheet("逐校方案")
     header = ["学校代码", "学校", "在校生"]
     header += [f"新增{ADDITIONS[k][0]}（{ADDITIONS[k][1]}）" for k in ADDITIONS]
-    header += ["费用（元）", "方案前结论", "方案后结论", "还需"]
+    header += ["费用（元）", "方案前结论", "方案后结论", "还需", "教师调动"]
     header += [f"{RESOURCES[k][0]}（前）" for k in RESOURCES]
     header += [f"{RESOURCES[k][0]}（后）" for k in RESOURCES]
     sheet.write_row(0, 0, header, bold)
@@ -48,10 +48,25 @@ def scenario_workbook(scenario) -> bytes:
             verdict_text(school["before"]),
             verdict_text(school["after"]),
             needs_text(school["adds"]),
+            moves_text(school),
         ]
         values += [round(school["before"]["values"][k], 4) for k in RESOURCES]
         values += [round(school["after"]["values"][k], 4) for k in RESOURCES]
         sheet.write_row(row, 0, values)
+    yearly = book.add_worksheet("分年方案")
+    yearly.write_row(0, 0, ["学年", "学校代码", "学校", "新增"], bold)
+    row = 1
+    for school in result.get("schools", []):
+        for plan_year in school.get("by_year", []):
+            yearly.write_row(
+                row,
+                0,
+                [plan_year["year"], school["code"], school["name"], needs_text(plan_year["adds"])],
+            )
+            row += 1
+    for plan_year in result.get("year_costs", []):
+        yearly.write_row(row, 0, [plan_year["year"], "", "当年费用（元）", plan_year["cost"]])
+        row += 1
     cv = book.add_worksheet("差异系数")
     cv.write_row(0, 0, ["指标", "方案前", "方案后", "限值", "方案后结论"], bold)
     before = {(c["key"], c["part"]): c["cv"] for c in result.get("coefficients_before", [])}

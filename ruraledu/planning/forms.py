@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .inputs import COSTS, DEFAULTS, inputs_clean
+from .inputs import COSTS, DEFAULTS, ENROLMENT, MOVERS, inputs_clean
 
 
 class ScenarioForm(forms.Form):
@@ -13,8 +13,21 @@ class ScenarioForm(forms.Form):
     max_posts = forms.CharField(label="每校最大新增编制（名）", required=False)
     budget = forms.CharField(label="预算（元，可空）", required=False)
     time_limit = forms.CharField(label="求解时限（秒）", required=False, initial=10)
+    years = forms.CharField(label="分年实施年数（至目标学年，预算按年）", required=False, initial=1)
+    enrolment = forms.ChoiceField(
+        label="在校生口径", choices=list(ENROLMENT.items()), required=False
+    )
     limits = forms.CharField(
         label="个别学校限额（每行：学校代码,最大新增面积,最大新增编制）",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    movers_source = forms.ChoiceField(
+        label="可调动教师", choices=list(MOVERS.items()), required=False
+    )
+    move_cost = forms.CharField(label="每次调动费用（元）", required=False, initial=20000)
+    movers = forms.CharField(
+        label="可调动教师名单（每行：教师姓名,现任学校代码[,调动费用]）",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -29,7 +42,25 @@ class ScenarioForm(forms.Form):
         inputs = {**DEFAULTS, **inputs}
         initial = {"name": name, "year": year}
         initial.update({f"cost_{k}": v for k, v in inputs["costs"].items()})
-        initial.update({k: inputs[k] for k in ("max_area", "max_posts", "budget", "time_limit")})
+        initial.update(
+            {
+                k: inputs[k]
+                for k in (
+                    "max_area",
+                    "max_posts",
+                    "budget",
+                    "time_limit",
+                    "years",
+                    "enrolment",
+                    "movers_source",
+                    "move_cost",
+                )
+            }
+        )
+        initial["movers"] = "\n".join(
+            ",".join([name, code] + ([f"{cost:g}"] if cost is not None else []))
+            for name, code, cost in inputs["movers"]
+        )
         initial["limits"] = "\n".join(
             f"{code},{v['area']:g},{v['posts']:g}" for code, v in inputs["limits"].items()
         )
@@ -39,7 +70,20 @@ class ScenarioForm(forms.Form):
         data = super().clean()
         raw = {
             "costs": {k: data.get(f"cost_{k}") for k in COSTS},
-            **{k: data.get(k) for k in ("max_area", "max_posts", "budget", "limits")},
+            **{
+                k: data.get(k)
+                for k in (
+                    "max_area",
+                    "max_posts",
+                    "budget",
+                    "limits",
+                    "years",
+                    "enrolment",
+                    "movers_source",
+                    "move_cost",
+                    "movers",
+                )
+            },
             "time_limit": data.get("time_limit") or 10,
         }
         try:

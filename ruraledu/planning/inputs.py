@@ -26,6 +26,17 @@ DEFAULTS = {
     "limits": {},
     "budget": None,
     "time_limit": 10,
+    "years": 1,
+    "enrolment": "roster",
+    "movers_source": "none",
+    "move_cost": 20000,
+    "movers": [],
+}
+ENROLMENT = {"roster": "目标学年的在校生（学籍）", "forecast": "生源预测的目标学年预测人数"}
+MOVERS = {
+    "none": "不调动教师",
+    "list": "按下列名单调动",
+    "rotation": "交流轮岗符合条件的教师",
 }
 
 
@@ -61,6 +72,33 @@ def parse_limits(text: str) -> dict[str, dict[str, float]]:
     return limits
 
 
+def parse_movers(text: str) -> list[list]:
+    """Lines “教师姓名,现任学校代码[,调动费用]”: the teachers the bureau lets move."""
+    movers = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.replace("，", ",").split(",")]
+        if len(parts) not in (2, 3) or not parts[0] or not parts[1]:
+            raise ValidationError(
+                f"可调动教师第 {number} 行“{line}”格式不对：应为“教师姓名,现任学校代码[,调动费用]”。"
+            )
+        cost = (
+            _number(parts[2], f"可调动教师第 {number} 行的调动费用", required=False)
+            if len(parts) == 3
+            else None
+        )
+        movers.append([parts[0], parts[1], cost])
+    return movers
+
+
+def _choice(value, choices: dict, label: str, default: str) -> str:
+    value = value or default
+    if value not in choices:
+        raise ValidationError(f"{label}“{value}”无效，应为：{'、'.join(choices.values())}。")
+    return value
+
+
 def inputs_clean(raw: dict) -> dict:
     """Costs required and not negative; limits, budget and time limit checked."""
     costs = {
@@ -72,7 +110,24 @@ def inputs_clean(raw: dict) -> dict:
     time_limit = _number(raw.get("time_limit", 10), "求解时限（秒）")
     if not 1 <= time_limit <= 600:
         raise ValidationError("求解时限应在 1 至 600 秒之间。")
+    years = _number(raw.get("years") or 1, "分年实施年数")
+    if years != int(years) or not 1 <= years <= 10:
+        raise ValidationError(f"分年实施年数应为 1 至 10 的整数，收到“{raw.get('years')}”。")
+    movers = raw.get("movers") or []
+    if isinstance(movers, str):
+        movers = parse_movers(movers)
+    source = _choice(raw.get("movers_source"), MOVERS, "教师调动来源", "none")
+    if source == "list" and not movers:
+        raise ValidationError("选择了“按下列名单调动”，但可调动教师名单为空。")
     return {
+        "years": int(years),
+        "enrolment": _choice(raw.get("enrolment"), ENROLMENT, "在校生口径", "roster"),
+        "movers_source": source,
+        "move_cost": _number(
+            raw.get("move_cost") if raw.get("move_cost") not in (None, "") else 20000,
+            "每次调动费用（元）",
+        ),
+        "movers": movers,
         "costs": costs,
         "max_area": _number(raw.get("max_area"), "每校最大新增面积（㎡）"),
         "max_posts": _number(raw.get("max_posts"), "每校最大新增编制（名）"),

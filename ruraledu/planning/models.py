@@ -1,7 +1,10 @@
 """Scenarios of the least-cost plan: inputs and results live here, apart from the registry;
 solving one never writes official data."""
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from .choices import ScenarioStatus
@@ -91,3 +94,38 @@ class RotationDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.year}"
+
+
+class SchoolLocation(models.Model):
+    """A school's coordinates as a map gives them, kept by the bureau: 走教 distances between
+    schools come from them where no distance is typed in."""
+
+    school = models.OneToOneField(
+        "orgunits.School",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="学校",
+    )
+    latitude = models.DecimalField(
+        "纬度",
+        max_digits=9,
+        decimal_places=6,
+        validators=[MinValueValidator(Decimal("3")), MaxValueValidator(Decimal("54"))],
+    )
+    longitude = models.DecimalField(
+        "经度",
+        max_digits=9,
+        decimal_places=6,
+        validators=[MinValueValidator(Decimal("73")), MaxValueValidator(Decimal("136"))],
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="修改人"
+    )
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "学校坐标"
+
+    def __str__(self) -> str:
+        return f"{self.school} 坐标"

@@ -34,3 +34,25 @@ def indicator_rows(school: dict) -> list[dict]:
         }
         for k in RESOURCES
     ]
+
+
+def moves_text(school: dict) -> str:
+    """“调入：王老师（来自 甲校）；调出：李老师（至 乙校）”."""
+    parts = []
+    if school.get("moves_in"):
+        parts.append(
+            "调入：" + "、".join(f"{m['name']}（来自 {m['from']}）" for m in school["moves_in"])
+        )
+    if school.get("moves_out"):
+        parts.append(
+            "调出：" + "、".join(f"{m['name']}（至 {m['to']}）" for m in school["moves_out"])
+        )
+    return "；".join(parts)
+
+
+def years_text(school: dict) -> list[str]:
+    """Per year of a plan over several years: “2025 学年：骨干教师 1 名”."""
+    return [
+        f"{row['year']} 学年：" + needs_text(row["adds"]).removeprefix("还需：")
+        for row in school.get("by_year", [])
+    ]

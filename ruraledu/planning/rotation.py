@@ -3,6 +3,7 @@ suggested list moving them toward schools that need them. Reads the registry onl
 
 import math
 from collections import defaultdict
+from dataclasses import dataclass
 
 from ruraledu.workforce.choices import Honour, Position, Subject
 from ruraledu.workforce.models import Post
@@ -14,18 +15,43 @@ RULES = {"min_years": 6, "share": 0.10, "backbone_share": 0.20}
 PE_ART = {Subject.PE, Subject.MUSIC, Subject.ART}
 
 
+@dataclass(frozen=True)
+class Teacher:
+    """A teacher's post of the year, as plain values (thousands of them on a district)."""
+
+    person_id: int
+    school_id: int
+    subject: str
+    honour: str
+    hired_year: int | None
+    school_code: str
+    person_name: str
+
+
 def years_at_school(year: int) -> dict[int, tuple]:
-    """person -> (post of `year`, years at that school, counted from 入职年份). The chain of
+    """person -> (Teacher of `year`, years at that school, counted from 入职年份). The chain of
     yearly posts at the same school counts back; where it reaches the first year on record the
-    teacher has been there since at least then, and 入职年份 (if earlier) stands in."""
-    posts = list(
-        Post.objects.filter(
+    teacher has been there since at least then, and 入职年份 (if earlier) stands in. Two
+    queries of plain values."""
+    posts = [
+        Teacher(*row)
+        for row in Post.objects.filter(
             year=year, position=Position.TEACHER, is_full_time_teacher=True
-        ).select_related("person", "school__org_unit")
-    )
+        )
+        .order_by("pk")
+        .values_list(
+            "person_id",
+            "school_id",
+            "subject",
+            "honour",
+            "hired_year",
+            "school__org_unit__code",
+            "person__name",
+        )
+    ]
     history = defaultdict(set)
     for person, school, y in Post.objects.filter(
-        person__in=[p.person_id for p in posts], year__lte=year
+        year__lte=year, person__posts__year=year
     ).values_list("person_id", "school_id", "year"):
         history[(person, school)].add(y)
     first = min((y for ys in history.values() for y in ys), default=year)
@@ -62,13 +88,14 @@ def suggest(year: int, rules: dict) -> dict:
         for post, years, inferred in chains.values()
         if years >= rules["min_years"]
     ]
-    eligible.sort(key=lambda e: (-e[1], e[0].school.org_unit.code, e[0].person.name))
+    eligible.sort(key=lambda e: (-e[1], e[0].school_code, e[0].person_name))
     required = math.ceil(rules["share"] * len(eligible) - 1e-9)
     backbone_required = math.ceil(rules["backbone_share"] * required - 1e-9)
     backbone = [e for e in eligible if e[0].honour != Honour.NONE]
     others = [e for e in eligible if e[0].honour == Honour.NONE]
     chosen = backbone[:backbone_required]
-    rest = [e for e in eligible if e not in chosen]
+    taken = {e[0].person_id for e in chosen}
+    rest = [e for e in eligible if e[0].person_id not in taken]
     # prefer those whose school keeps another teacher of their subject
     per_subject = defaultdict(int)
     for post, _, _ in chains.values():
@@ -77,12 +104,19 @@ def suggest(year: int, rules: dict) -> dict:
     chosen += rest[: max(0, required - len(chosen))]
     needs = needing_schools(year)
     lacking = _schools_lacking(chains)
+    # the page shows the chosen ones' posts: loaded for them alone
+    full = {
+        (p.person_id, p.school_id): p
+        for p in Post.objects.filter(
+            year=year, person_id__in=[e[0].person_id for e in chosen]
+        ).select_related("person", "school__org_unit")
+    }
     rows = []
     for post, years, inferred in chosen:
         target, reason = _target(post, needs, lacking)
         rows.append(
             {
-                "post": post,
+                "post": full[(post.person_id, post.school_id)],
                 "years": years,
                 "inferred": inferred,
                 "backbone": post.honour != Honour.NONE,

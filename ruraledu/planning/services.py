@@ -15,8 +15,8 @@ from .checker import plan_check, rules
 from .choices import ScenarioStatus
 from .inputs import inputs_clean
 from .models import Scenario
-from .selectors import district_schools
-from .solver import naive_plan, plan_cost, solve
+from .plan_data import inputs_check, movers, plan_schools
+from .solver import TEACHER_KEYS, naive_plan, plan_cost, solve
 
 
 def _ensure_bureau(actor) -> None:
@@ -30,6 +30,7 @@ def scenario_create(*, actor, name: str, year: int, inputs: dict) -> Scenario:
     if not name.strip():
         raise ValidationError("方案名称不能为空。")
     scenario = Scenario(name=name.strip(), year=year, inputs=inputs_clean(inputs), created_by=actor)
+    inputs_check(year, scenario.inputs)
     scenario.full_clean()
     scenario.save()
     audit_record(
@@ -47,6 +48,7 @@ def scenario_update(*, actor, scenario: Scenario, name: str, year: int, inputs: 
     _ensure_bureau(actor)
     before = snapshot(scenario)
     scenario.name, scenario.year, scenario.inputs = name.strip(), year, inputs_clean(inputs)
+    inputs_check(year, scenario.inputs)
     scenario.status, scenario.result, scenario.gap = ScenarioStatus.DRAFT, None, None
     scenario.message = ""
     scenario.full_clean()
@@ -87,6 +89,14 @@ def scenario_solve(*, scenario_id: int) -> Scenario:
     Scenario.objects.filter(pk=scenario.pk).update(status=ScenarioStatus.RUNNING)
     try:
         result = plan_result(year=scenario.year, inputs=scenario.inputs)
+    except ValidationError as exc:  # the registry changed since the inputs were saved
+        Scenario.objects.filter(pk=scenario.pk).update(
+            status=ScenarioStatus.FAILED,
+            message="；".join(exc.messages)[:300],
+            finished_at=timezone.now(),
+        )
+        scenario.refresh_from_db()
+        return scenario
     except Exception as exc:  # the scenario records the failure; the worker logs the traceback
         Scenario.objects.filter(pk=scenario.pk).update(
             status=ScenarioStatus.FAILED,
@@ -105,25 +115,46 @@ def scenario_solve(*, scenario_id: int) -> Scenario:
     return scenario
 
 
+def _school_cost(by_year: list[dict], moves_in: list[dict], costs: dict) -> float:
+    years = len(by_year)
+    total = sum(m["cost"] for m in moves_in)
+    for t, adds in enumerate(by_year):
+        for k, v in adds.items():
+            total += costs[k] * v * ((years - t) if k in TEACHER_KEYS else 1)
+    return float(total)
+
+
 def plan_result(*, year: int, inputs: dict) -> dict:
     """Everything the pages show, as plain JSON."""
-    schools = district_schools(year)
+    inputs = {**inputs, "years": inputs.get("years") or 1}
+    schools, data_year, basis = plan_schools(year, inputs)
     if not schools:
         return {
             "schools": [],
             "message": f"{year} 学年没有参评学校的数据（在校生、设施、教师），无法求解。",
         }
+    solve_inputs = {**inputs, "movers": movers(data_year, inputs)}
     partial_share, limits = rules()
-    solved = solve(schools, inputs, partial=partial_share, cv_limits=limits)
+    solved = solve(schools, solve_inputs, partial=partial_share, cv_limits=limits)
+    moves = solved["moves"]
     before = plan_check(schools, {})
-    checked = plan_check(schools, solved["plan"])
+    checked = plan_check(schools, solved["plan"], moves)
     failing = {u for u, j in before["schools"].items() if not j["verdict"]}
     naive = naive_plan(schools, failing=failing)
     naive_cost = plan_cost(naive, inputs["costs"])
     naive_checked = plan_check(schools, naive)
+    names = {s["unit"]: s["name"] for s in schools}
+    years = inputs["years"]
+    plan_years = list(range(year - years + 1, year + 1))
     rows = []
     for school in schools:
         unit = school["unit"]
+        by_year = solved["by_year"].get(unit, [{}] * years)
+        moves_in = [
+            {"name": m["name"], "from": names.get(m["home"], m["home_name"]), "cost": m["cost"]}
+            for m in moves
+            if m["to"] == unit
+        ]
         rows.append(
             {
                 "unit": unit,
@@ -132,7 +163,18 @@ def plan_result(*, year: int, inputs: dict) -> dict:
                 "students": school["students"],
                 "thresholds": school["thresholds"],
                 "adds": solved["plan"].get(unit, {}),
-                "cost": plan_cost({unit: solved["plan"].get(unit, {})}, inputs["costs"]),
+                "by_year": [
+                    {"year": y, "adds": adds}
+                    for y, adds in zip(plan_years, by_year, strict=True)
+                    if adds
+                ],
+                "moves_in": moves_in,
+                "moves_out": [
+                    {"name": m["name"], "to": names.get(m["to"], "")}
+                    for m in moves
+                    if m["home"] == unit
+                ],
+                "cost": _school_cost(by_year, moves_in, inputs["costs"]),
                 "before": before["schools"][unit],
                 "after": checked["schools"][unit],
             }
@@ -154,6 +196,13 @@ def plan_result(*, year: int, inputs: dict) -> dict:
         "passes": checked["passes"],
         "mode": solved["mode"],
         "cost": solved["cost"],
+        "year_costs": [
+            {"year": y, "cost": c}
+            for y, c in zip(plan_years, solved["year_costs"] or [0] * years, strict=True)
+        ],
+        "moves": len(moves),
+        "movers_offered": len(solve_inputs["movers"]),
+        "basis": basis,
         "naive_cost": naive_cost,
         "naive_passes": naive_checked["passes"],
         "saving": naive_cost - solved["cost"],

@@ -109,6 +109,16 @@ def destinations(schools: list[dict], mover: dict) -> list[int]:
     return found
 
 
+def _groups(movers: list[dict]) -> list[list[dict]]:
+    """Movable teachers alike for the program (same home, what they count for, cost) are one
+    integer variable per destination rather than one binary each."""
+    found: dict[tuple, list[dict]] = {}
+    for m in movers:
+        key = (m["home"], m["r1_college"], m["r1_bachelor"], m["r2"], m["r3"], m["cost"])
+        found.setdefault(key, []).append(m)
+    return list(found.values())
+
+
 def year_cost(key: str, cost: float, added_in: int, years: int) -> float:
     """A teacher post is paid every year from the year it is added to the target year; a
     building, equipment or room is paid once."""
@@ -145,13 +155,13 @@ def _program(schools, inputs, partial, floors, *, pass_all, budget, min_passes, 
     years = int(inputs.get("years") or 1)
     yearly = years > 1
     year_base = n * width
-    movers = inputs.get("movers") or []
+    groups = _groups(inputs.get("movers") or [])
     unit_index = {s["unit"]: i for i, s in enumerate(schools)}
-    move_cols = []  # (column, mover, destination unit)
+    move_cols = []  # (column, group, destination unit)
     col = year_base + (n * 7 * years if yearly else 0)
-    for mover in movers:
-        for unit in destinations(schools, mover):
-            move_cols.append((col, mover, unit))
+    for group in groups:
+        for unit in destinations(schools, group[0]):
+            move_cols.append((col, group, unit))
             col += 1
     count = col
     c = np.zeros(count)
@@ -164,9 +174,12 @@ def _program(schools, inputs, partial, floors, *, pass_all, budget, min_passes, 
 
     # teachers moving in and out of each school, by what they count for there
     moving = {i: {k: [] for k in TEACHER_KEYS} for i in range(n)}
-    for column, mover, unit in move_cols:
+    by_group = {}
+    for column, group, unit in move_cols:
+        mover = group[0]
         c[column] = mover["cost"]
-        upper[column] = 1
+        upper[column] = len(group)
+        by_group.setdefault(id(group), []).append((column, 1))
         i = unit_index[unit]
         for k, v in mover_counts(mover, schools[i]["stage"]).items():
             if v:
@@ -176,11 +189,9 @@ def _program(schools, inputs, partial, floors, *, pass_all, budget, min_passes, 
             for k, v in mover_counts(mover, schools[home]["stage"]).items():
                 if v:
                     moving[home][k].append((column, -1))
-    by_mover = {}
-    for column, mover, _ in move_cols:
-        by_mover.setdefault(id(mover), []).append((column, 1))
-    for entries in by_mover.values():
-        rows.add(entries, -np.inf, 1)
+    for _, group, _ in move_cols:
+        if by_group.get(id(group)):
+            rows.add(by_group.pop(id(group)), -np.inf, len(group))
 
     for i, school in enumerate(schools):
         base = i * width
@@ -268,7 +279,12 @@ def _program(schools, inputs, partial, floors, *, pass_all, budget, min_passes, 
                 ]
             else:
                 by_year[school["unit"]] = [adds]
-    moves = [{**mover, "to": unit} for column, mover, unit in move_cols if values[column]]
+    moves, used = [], {}
+    for column, group, unit in move_cols:
+        # a group's teachers are alike: the first not yet moved go
+        start = used.get(id(group), 0)
+        moves += [{**m, "to": unit} for m in group[start : start + values[column]]]
+        used[id(group)] = start + values[column]
     passes = int(sum(values[i * width + 14] for i in range(n)))
     return {
         "plan": plan,

@@ -6,6 +6,7 @@ from django.db import transaction
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, snapshot
 
+from .locations import coordinate_distances
 from .models import TravelScenario
 from .services import _ensure_bureau
 from .travel import travel_solve
@@ -36,7 +37,8 @@ def travel_result(scenario: TravelScenario) -> dict:
     for code, subject, lessons in inputs.get("needs", []):
         if code in by_code:
             by_code[code]["needs"][subject] = lessons
-    distances = {}
+    # typed distances win over those from coordinates; pairs with neither take default_km
+    distances = coordinate_distances([s["unit"] for s in schools])
     for a, b, km in inputs["distances"]:
         if a in code_to_unit and b in code_to_unit:
             distances[tuple(sorted((code_to_unit[a], code_to_unit[b])))] = km

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import rotation_views, travel_views, views
+from . import location_views, rotation_views, travel_views, views
 
 app_name = "planning"
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
     path("travel/<int:pk>/", travel_views.TravelDetailView.as_view(), name="travel_detail"),
     path("travel/<int:pk>/lock/", travel_views.TravelLockView.as_view(), name="travel_lock"),
     path("travel/<int:pk>/export/", travel_views.TravelExportView.as_view(), name="travel_export"),
+    path("travel/locations/", location_views.LocationView.as_view(), name="locations"),
     path("rotation/", rotation_views.RotationView.as_view(), name="rotation"),
     path("rotation/decide/", rotation_views.RotationDecideView.as_view(), name="rotation_decide"),
 ]

@@ -16,7 +16,14 @@ from .choices import ScenarioStatus
 from .exports import scenario_workbook
 from .forms import ScenarioForm
 from .inputs import DEFAULTS
-from .presenting import coefficient_label, indicator_rows, needs_text, verdict_text
+from .presenting import (
+    coefficient_label,
+    indicator_rows,
+    moves_text,
+    needs_text,
+    verdict_text,
+    years_text,
+)
 from .selectors import scenario_get, scenario_list
 from .services import scenario_create, scenario_run_request, scenario_update
 
@@ -33,6 +40,8 @@ def _school_rows(result: dict) -> list[dict]:
         {
             **school,
             "needs": needs_text(school["adds"]),
+            "moves": moves_text(school),
+            "years": years_text(school) if len(result.get("year_costs", [])) > 1 else [],
             "verdict_before": verdict_text(school["before"]),
             "verdict_after": verdict_text(school["after"]),
             "indicators": indicator_rows(school),

@@ -57,11 +57,27 @@ def test_a_town_cannot_rerun_or_edit_the_rules(client, run, town_officer):
     assert ForecastRun.objects.count() == 1
 
 
-def test_the_bureau_reruns(client, run, district_admin):
+def test_the_bureau_reruns_in_the_background(
+    client, run, district_admin, django_capture_on_commit_callbacks
+):
     client.force_login(district_admin)
-    response = client.post(reverse("forecast:run"))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(reverse("forecast:run"))
     assert response.status_code == 302
+    # the request only queues the run: the page still shows the finished one and says so
+    queued = ForecastRun.objects.exclude(pk=run.pk).get()
+    assert queued.status == ForecastRun.Status.QUEUED and not queued.cells.exists()
+    page = client.get(OVERVIEW).content.decode()
+    assert "正在后台测算" in page and 'data-testid="model-error">0.0%<' in page
+    # a second click while it waits queues nothing more
+    client.post(reverse("forecast:run"))
     assert ForecastRun.objects.count() == 2
+    assert len(callbacks) == 1
+    callbacks[0]()  # the task worker (immediate in tests) fills it
+    queued.refresh_from_db()
+    assert queued.status == ForecastRun.Status.DONE
+    assert queued.cells.count() == run.cells.count()
+    assert "正在后台测算" not in client.get(OVERVIEW).content.decode()
 
 
 def test_the_bureau_edits_the_rules_on_the_page(client, run, district_admin):

@@ -5,7 +5,7 @@ import pytest
 
 from conftest import browser_login
 from ruraledu.accounts.tests.factories import PASSWORD
-from ruraledu.planning import services
+from ruraledu.planning import plan_data
 
 from .conftest import school
 
@@ -18,7 +18,7 @@ def _no_sideways_scroll(page):
 
 def test_bureau_enters_inputs_and_reads_the_plan(page, district_admin, monkeypatch):
     schools = [school(1, r1=3.5, r2=0, r5=600), school(2)]
-    monkeypatch.setattr(services, "district_schools", lambda year: schools)
+    monkeypatch.setattr(plan_data, "district_schools", lambda year: schools)
     browser_login(page, district_admin.username, PASSWORD)
     page.goto(f"{page.base}/planning/")
     page.click("text=新建方案")

@@ -3,7 +3,7 @@
 import pytest
 
 from ruraledu.indicators.definitions.quality import weighted_cv
-from ruraledu.planning import services
+from ruraledu.planning import plan_data, services
 from ruraledu.planning.checker import plan_check, rules
 from ruraledu.planning.solver import naive_plan, plan_cost, solve
 
@@ -79,7 +79,7 @@ def test_budget_too_small_gives_the_best_partial_plan(monkeypatch):
     # two failing schools: school 1 needs 45,600 (38 m²), school 2 needs a 骨干 teacher
     # (150,000) and 45,600; a budget of 100,000 can bring only school 1 to the standard
     schools = [school(1, r5=600), school(2, r2=0, r5=600), school(3)]
-    monkeypatch.setattr(services, "district_schools", lambda year: schools)
+    monkeypatch.setattr(plan_data, "district_schools", lambda year: schools)
     result = services.plan_result(year=2025, inputs=inputs(budget=100000))
     assert result["mode"] == "partial"
     assert result["passes"] is False
@@ -97,7 +97,7 @@ def test_budget_too_small_gives_the_best_partial_plan(monkeypatch):
 
 def test_limit_per_school_blocks_the_plan_and_says_so(monkeypatch):
     schools = [school(1, r5=600), school(2, r5=600)]
-    monkeypatch.setattr(services, "district_schools", lambda year: schools)
+    monkeypatch.setattr(plan_data, "district_schools", lambda year: schools)
     result = services.plan_result(year=2025, inputs=inputs(limits={"S2": {"area": 10, "posts": 0}}))
     assert result["mode"] == "partial" and not result["passes"]
     assert result["still_failing"] == ["学校2"]

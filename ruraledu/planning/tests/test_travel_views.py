@@ -135,7 +135,7 @@ def test_eligibility_and_shares_by_hand(district, town_a):
     assert (result["required"], result["backbone_required"]) == (2, 1)  # ⌈1.1⌉, ⌈0.4⌉
     assert result["backbone_chosen"] == 1
     assert result["rows"][0]["post"].honour == Honour.BACKBONE
-    old = next(e for e in result["eligible"] if e[0].person.name == "老教师")
+    old = next(e for e in result["eligible"] if e[0].person_name == "老教师")
     assert old[1:] == (20, True)
     wider = suggest(YEAR, {**RULES, "min_years": 4, "share": 0.25})
     assert (wider["eligible_count"], wider["required"], wider["backbone_required"]) == (16, 4, 1)

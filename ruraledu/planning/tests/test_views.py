@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from ruraledu.audit.models import AuditEvent
-from ruraledu.planning import services
+from ruraledu.planning import plan_data, services
 from ruraledu.planning.choices import ScenarioStatus
 from ruraledu.planning.inputs import DEFAULTS
 from ruraledu.planning.models import Scenario
@@ -20,7 +20,7 @@ SCHOOLS = [school(1, r1=3.5, r2=0, r5=600), school(2)]
 
 @pytest.fixture(autouse=True)
 def hand_made_registry(monkeypatch):
-    monkeypatch.setattr(services, "district_schools", lambda year: SCHOOLS)
+    monkeypatch.setattr(plan_data, "district_schools", lambda year: SCHOOLS)
 
 
 @pytest.fixture
