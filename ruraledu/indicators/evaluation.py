@@ -142,15 +142,19 @@ def evaluate_target(
 
 
 @transaction.atomic
-def evaluate_targets(today: dt.date | None = None) -> int:
-    """Evaluate every target; returns how many changed status."""
+def evaluate_targets(today: dt.date | None = None, codes: set[str] | None = None) -> int:
+    """Evaluate every target (only those of the indicators `codes`, whose stored values
+    changed, after an incremental recompute); returns how many changed status."""
     today = today or timezone.localdate()
     now = timezone.now()
     units = {plan.pk: plan_unit(plan) for plan in Plan.objects.select_related("org_unit")}
     collecting = tuple(collecting_years())
     states = {s.target_id: s for s in TargetState.objects.all()}
     changes = 0
-    for target in Target.objects.all():
+    targets = Target.objects.all()
+    if codes is not None:
+        targets = targets.filter(indicator_code__in=codes)
+    for target in targets:
         root = units[target.plan_id]
         status, value, year, projected, note = evaluate_target(target, root, today, collecting)
         state = states.get(target.pk)
