@@ -216,8 +216,9 @@ def recompute_changes(*, progress=None) -> RecomputeStats:
     marks = list(
         ChangeMark.objects.filter(pk__lte=seen).values_list("table", "year", "unit_id").distinct()
     )
-    years = years_with_data()
-    plan = plan_changes(marks, years)
+    if not marks:  # nothing written since the last recompute
+        return RecomputeStats(seconds=time.perf_counter() - started)
+    plan = plan_changes(marks, years_with_data())
     if plan.everything:
         return recompute(progress=progress)
     stats = RecomputeStats(years=sorted(plan.years))
@@ -247,7 +248,7 @@ def recompute_changes(*, progress=None) -> RecomputeStats:
     save_own_reads(found)
     ChangeMark.objects.filter(pk__lte=seen).delete()
     if changed:
-        evaluate_targets()
+        evaluate_targets(codes=changed)
     stats.seconds = time.perf_counter() - started
     return stats
 
