@@ -5,6 +5,11 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# `make run SCALE=city`: 淄博市 with its districts, each with its plan, in its own database file
+SCALE ?= district
+ifneq ($(SCALE),district)
+export DATABASE_URL ?= sqlite:///$(CURDIR)/db-$(SCALE).sqlite3
+endif
 
 .PHONY: run test lint format demo clean browser-deps screenshots
 
@@ -17,7 +22,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py setup_demo
+	$(PY) manage.py setup_demo --scale $(SCALE)
 
 # The task worker runs in a loop that restarts it whenever it exits; Ctrl-C stops both.
 run: demo
@@ -58,4 +63,4 @@ format: $(STAMP)
 	$(PY) -m ruff check --fix .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm var
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm db-*.sqlite3* var
