@@ -153,6 +153,9 @@ class Importer:
     """Subclass per kind of record and register with @register."""
 
     spec: ClassVar[SheetSpec]
+    # the action the uploader must hold somewhere; each row is still checked against the
+    # importer's own scope (the aid grants take the care officers' CARE, not CHANGE)
+    upload_action: ClassVar[str] = "change"
 
     def validate(self, rows: list[Row], *, year: int, user) -> list[CellError]:
         """Cross-row and database checks (unknown school code, duplicates, scope …).

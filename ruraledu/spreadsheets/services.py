@@ -11,7 +11,6 @@ from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.utils import timezone
 
-from ruraledu.accounts.choices import Action
 from ruraledu.accounts.scoping import can
 from ruraledu.core.bulk import collector_paused
 
@@ -76,7 +75,7 @@ def import_run(
     `isolate`: let the parser meet the file in a child process first (`sandbox`), so a
     parser crash is `ParseAborted` rather than the end of this process.
     """
-    if not can(user, Action.CHANGE):
+    if not can(user, get_importer(kind).upload_action):
         raise PermissionDenied("您没有导入数据的权限")
     step = partial(_step, job=job, progress=progress)
     with collector_paused():
@@ -181,9 +180,9 @@ def import_job_create(*, kind: str, data: bytes, filename: str, year: int, user)
     """Store the upload under MEDIA_ROOT/imports/ and queue its import."""
     from .tasks import run_import_job
 
-    if not can(user, Action.CHANGE):
+    # an unknown kind fails here, not in the worker
+    if not can(user, get_importer(kind).upload_action):
         raise PermissionDenied("您没有导入数据的权限")
-    get_importer(kind)  # an unknown kind fails here, not in the worker
     job = ImportJob(kind=kind, year=year, filename=filename[-255:], created_by=user)
     job.full_clean(exclude=["file"])
     job.file.save("upload.xlsx", ContentFile(data), save=False)
@@ -316,7 +315,7 @@ def import_files_purge(*, days: int) -> Purged:
 def import_job_retry(*, job: ImportJob, user) -> ImportJob:
     """Queue the upload of a failed job again, as a new job; the failed one keeps its
     record. Refused when the upload is gone (the user has to upload it again)."""
-    if not can(user, Action.CHANGE):
+    if not can(user, get_importer(job.kind).upload_action):
         raise PermissionDenied("您没有导入数据的权限")
     import_jobs_fail_stale(jobs=ImportJob.objects.filter(pk=job.pk))
     with transaction.atomic():

@@ -12,7 +12,6 @@ from django.template.response import TemplateResponse
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
-from ruraledu.accounts.choices import Action
 from ruraledu.accounts.scoping import can
 from ruraledu.audit.utils import request_address
 from ruraledu.core.models import PersonalDataAccess
@@ -58,7 +57,8 @@ class ImportJobListView(LoginRequiredMixin, ListView):
             ((c.spec.kind, c.spec.title) for c in IMPORTERS.values()), key=lambda k: k[1]
         )
         context = super().get_context_data(kinds=kinds, **kwargs)
-        context["can_upload"] = can(self.request.user, Action.CHANGE)
+        user = self.request.user
+        context["uploadable"] = {k for k, c in IMPORTERS.items() if can(user, c.upload_action)}
         for job in context["jobs"]:
             job.kind_title = kind_title(job.kind)
         return context
@@ -82,7 +82,7 @@ class ImportJobCreateView(UserPassesTestMixin, FormView):
     permission_denied_message = "您的角色只能查看数据，不能导入。"
 
     def test_func(self) -> bool:
-        return can(self.request.user, Action.CHANGE)
+        return can(self.request.user, self.importer.upload_action)
 
     def handle_no_permission(self):
         if not self.request.user.is_authenticated:
