@@ -129,11 +129,10 @@ def test_a_child_of_another_school_reads_like_an_unknown_id_number(outsider, sch
 def test_roles_without_care_work_may_not_import(district_leader, department_reporter, orphan):
     from django.core.exceptions import PermissionDenied
 
-    with pytest.raises(PermissionDenied):
-        run(district_leader, row(orphan))
-    assert refused(department_reporter, row(orphan)) == [
-        "工作表“资助发放记录”第 0 行：您无权导入资助发放记录：由学校、镇街教育办或区教体局（资助中心）导入"
-    ]
+    # the upload itself needs care work (CARE), which a department's CHANGE is not
+    for user in (district_leader, department_reporter):
+        with pytest.raises(PermissionDenied):
+            run(user, row(orphan))
     assert AidGrant.objects.count() == 0
 
 
@@ -141,3 +140,31 @@ def test_the_bureau_imports_for_every_school(district_admin, orphan, school_b):
     other = enrol(school_b, "赵小军", disability=True)
     result = run(district_admin, row(orphan), row(other, school="SB"))
     assert result.created == 2
+
+
+def test_the_school_aid_officer_imports_its_own_schools_grants(care_officer, orphan, school_b):
+    # when the officer (CARE on school A only, no CHANGE) imports school A's grant
+    result = run(care_officer, row(orphan))
+    # then it is stored
+    assert result.created == 1
+    assert AidGrant.objects.get().person == orphan
+    # but a row of school B is refused and nothing more is written
+    other = enrol(school_b, "赵小军", orphan=True)
+    messages = refused(care_officer, row(orphan), row(other, school="SB"))
+    assert any("“学校代码”列" in m and "不在您的管辖范围内" in m for m in messages)
+    assert AidGrant.objects.count() == 1
+
+
+def test_the_school_aid_officer_may_upload_grants_but_no_other_kind(client, care_officer):
+    from django.core.exceptions import PermissionDenied
+
+    # given
+    client.force_login(care_officer)
+    # then the grant upload page opens and the list offers that upload only
+    assert client.get("/spreadsheets/kinds/aid_grants/upload/").status_code == 200
+    listing = client.get("/spreadsheets/")
+    assert listing.context["uploadable"] == {"aid_grants"}
+    # while a registry import stays closed to the role
+    assert client.get("/spreadsheets/kinds/students/upload/").status_code == 403
+    with pytest.raises(PermissionDenied):
+        import_run(kind="students", data=b"", filename="x.xlsx", year=YEAR, user=care_officer)
