@@ -31,6 +31,7 @@ MULTI_YEAR = (
         "enrolment": "forecast",
         "movers_source": "rotation",
         "move_cost": 20000,
+        "time_limit": 60,
     },
 )
 TRAVEL_DEMO = "示例：走教安排"

@@ -155,8 +155,10 @@ def _program(schools, inputs, partial, floors, *, pass_all, budget, min_passes, 
     years = int(inputs.get("years") or 1)
     yearly = years > 1
     year_base = n * width
-    groups = _groups(inputs.get("movers") or [])
     unit_index = {s["unit"]: i for i, s in enumerate(schools)}
+    # a teacher of a school outside the plan (a kindergarten, a special school) is not moved:
+    # what the move takes from that school would go unchecked
+    groups = _groups([m for m in inputs.get("movers") or [] if m["home"] in unit_index])
     move_cols = []  # (column, group, destination unit)
     col = year_base + (n * 7 * years if yearly else 0)
     for group in groups:
@@ -184,11 +186,10 @@ def _program(schools, inputs, partial, floors, *, pass_all, budget, min_passes, 
         for k, v in mover_counts(mover, schools[i]["stage"]).items():
             if v:
                 moving[i][k].append((column, 1))
-        home = unit_index.get(mover["home"])
-        if home is not None:
-            for k, v in mover_counts(mover, schools[home]["stage"]).items():
-                if v:
-                    moving[home][k].append((column, -1))
+        home = unit_index[mover["home"]]
+        for k, v in mover_counts(mover, schools[home]["stage"]).items():
+            if v:
+                moving[home][k].append((column, -1))
     for _, group, _ in move_cols:
         if by_group.get(id(group)):
             rows.add(by_group.pop(id(group)), -np.inf, len(group))

@@ -1,5 +1,5 @@
 """On a phone (390 px wide) a town officer reads the forecast with its backtest error, opens a
-school and the 编制 page from the menu; the pages never scroll sideways (tables scroll inside)."""
+school, the 编制 page and the 缺编/超编 by subject; the pages never scroll sideways (tables scroll inside)."""
 
 import pytest
 
@@ -32,3 +32,8 @@ def test_a_town_officer_reads_the_forecast_on_a_phone(page, rosters, district_ad
     _no_sideways_scroll(page)
     assert "缺 1" in page.get_by_test_id("staffing-schools").inner_text()
     assert page.get_by_test_id("rule-form").count() == 0
+    page.get_by_role("link", name="分学科缺编超编").click()
+    page.wait_for_load_state("networkidle")
+    _no_sideways_scroll(page)
+    assert "语文 1" in page.get_by_test_id("subject-schools").inner_text()
+    assert page.get_by_test_id("hours-form").count() == 0

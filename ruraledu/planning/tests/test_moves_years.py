@@ -87,3 +87,10 @@ def test_two_years_under_a_yearly_budget_worked_by_hand():
     single = _solve(schools, years=1, budget=150000)
     assert single["mode"] == "partial"
     assert single["cost"] <= 150000
+
+
+def test_a_teacher_of_a_school_outside_the_plan_is_not_moved():
+    # home 9 (a kindergarten, say) is not among the plan's schools: the move is not offered
+    schools = [school(1, stage=PRIMARY, r2=0)]
+    result = _solve(schools, movers=[_backbone(9, 1000)])
+    assert result["moves"] == [] and result["plan"] == {1: {"r2": 1}}

@@ -112,3 +112,22 @@ def test_no_forecast_yet_says_so(district):
     with pytest.raises(ValidationError) as error:
         inputs_check(YEAR + 1, inputs_clean(inputs(enrolment="forecast")))
     assert "还没有完成的生源预测" in error.value.messages[0]
+
+
+def test_the_demo_adds_a_solved_plan_over_three_years_once(two_schools, district_admin):
+    from ruraledu.planning.demo import MULTI_YEAR, planning_demo_setup
+    from ruraledu.planning.models import Scenario
+
+    p1, p2 = two_schools
+    run = ForecastRun.objects.create(base_year=YEAR, horizon=5)
+    for at in (p1, p2):
+        ForecastCell.objects.create(
+            run=run, school=at, year=YEAR + 3, grade=1, expected=100, low=90, high=110
+        )
+    planning_demo_setup(actor=district_admin, year=YEAR)
+    planning_demo_setup(actor=district_admin, year=YEAR)
+    assert Scenario.objects.count() == 3
+    multi = Scenario.objects.get(name=MULTI_YEAR[0])
+    assert multi.year == YEAR + 3 and multi.status == "done"
+    assert [y["year"] for y in multi.result["year_costs"]] == [YEAR + 1, YEAR + 2, YEAR + 3]
+    assert multi.result["passes"] and "预测在校生" in multi.result["basis"]

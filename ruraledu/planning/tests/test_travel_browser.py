@@ -1,5 +1,6 @@
 """In a browser: the bureau solves a 走教 scenario, forbids the chosen teacher and reads the
-re-solved assignment; at 390 px the 走教 and 交流轮岗 pages do not scroll sideways."""
+re-solved assignment; at 390 px the 走教, 交流轮岗 and school coordinates pages do not scroll
+sideways, and a school placed on the map is saved."""
 
 import pytest
 
@@ -49,3 +50,14 @@ def test_bureau_solves_locks_and_reads_on_a_phone(page, district_admin, town_a):
     page.goto(f"{page.base}/planning/rotation/?year={YEAR}")
     assert "符合条件教师 0 名" in page.inner_text("#shares")
     _no_sideways_scroll(page)
+    # the coordinates form at 390 px: a school placed on the map is saved and shown again
+    page.goto(f"{page.base}/planning/travel/")
+    page.click("text=学校坐标")
+    page.select_option("#area", label="甲镇")
+    page.click("text=查看")
+    _no_sideways_scroll(page)
+    page.get_by_label("P1纬度").fill("36.64")
+    page.get_by_label("P1经度").fill("117.97")
+    page.click("text=保存坐标")
+    assert "已保存 1 所学校的坐标" in page.inner_text("main")
+    assert page.get_by_label("P1纬度").input_value() == "36.640000"
