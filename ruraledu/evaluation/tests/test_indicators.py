@@ -2,8 +2,10 @@
 
 D → TA (SA), TB (SB)."""
 
-from ruraledu.indicators.tests._people_data import absent, at, compute, details, pupils, school
+from ruraledu.indicators.tests._people_data import absent, at, details, pupils, school
 from ruraledu.orgunits.choices import SchoolStage
+
+from .test_registry_items import compute
 
 
 def test_school_size_limit_is_2000_for_a_primary_and_2500_for_a_nine_year_school(
