@@ -19,7 +19,7 @@ CODES = ("priority_student_aid_rate", "aid_gap_count")
 def figures(unit_code: str) -> dict:
     from ruraledu.orgunits.models import OrgUnit
 
-    rows = compute_year(YEAR, [REGISTRY[c] for c in CODES], Tree())
+    rows = compute_year(YEAR, [REGISTRY[c] for c in CODES], Tree())[0]
     unit = OrgUnit.objects.get(code=unit_code).pk
     return {code: rows[(code, unit)][:3] for code in CODES if (code, unit) in rows}
 

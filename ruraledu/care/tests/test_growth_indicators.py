@@ -60,7 +60,7 @@ def worked(monkeypatch, school_a, school_b, school_clerk, outsider, district):
     q1 = open_file(flagged(school_b, "乙一"), outsider)
     set_plan(q1, outsider, on=D(2025, 9, 20))
     review(q1, outsider, on=D(2026, 4, 1))
-    return compute_year(2025, [REGISTRY[c] for c in CODES], Tree())
+    return compute_year(2025, [REGISTRY[c] for c in CODES], Tree())[0]
 
 
 def test_g12_is_no_longer_pending():

@@ -90,7 +90,7 @@ def worked(monkeypatch, school_a, school_b, care_officer, outsider, district):
     plan(b1, outsider, D(2026, 6, 1))
     case(school_b, outsider, "乙二", D(2026, 7, 15), "lifted")
     codes = ["poor_family_dropout_open_count", "dropout_case_plan_rate"]
-    return compute_year(2025, [REGISTRY[c] for c in codes], Tree())
+    return compute_year(2025, [REGISTRY[c] for c in codes], Tree())[0]
 
 
 def test_poor_family_open_cases_count_by_hand(worked, school_a, school_b, town_a, district):
@@ -120,7 +120,7 @@ def test_no_open_case_leaves_the_rate_uncomputed_and_the_count_at_zero(
     monkeypatch.setattr(definitions, "as_of", lambda year: AS_OF)
     make_pupil(school_a)
     codes = ["poor_family_dropout_open_count", "dropout_case_plan_rate"]
-    rows = compute_year(2025, [REGISTRY[c] for c in codes], Tree())
+    rows = compute_year(2025, [REGISTRY[c] for c in codes], Tree())[0]
     assert rows[("poor_family_dropout_open_count", district.pk)][0] == 0
     assert rows[("dropout_case_plan_rate", district.pk)][0] is None
 

@@ -129,7 +129,7 @@ def closed(school_a, town_a, care_officer, town_officer, district_admin):
 
 def _figures(monkeypatch):
     monkeypatch.setattr(definitions, "as_of", lambda year: D(2026, 6, 30))
-    return compute_year(2025, [REGISTRY[c] for c in CODES], Tree())
+    return compute_year(2025, [REGISTRY[c] for c in CODES], Tree())[0]
 
 
 def test_past_the_period_personal_fields_go_and_the_figures_stay(

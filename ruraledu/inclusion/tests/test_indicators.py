@@ -47,7 +47,7 @@ def worked(monkeypatch, roster, village_a, village_b, school_a, school_b, distri
     late = decide(three, DecisionKind.HOME, district_admin, school=school_b)
     late.decided_on = dt.date(2025, 11, 10)
     late.save()
-    return compute_year(YEAR, [REGISTRY[c] for c in CODES], Tree())
+    return compute_year(YEAR, [REGISTRY[c] for c in CODES], Tree())[0]
 
 
 def test_unplaced_children_by_town(worked, town_a, town_b, district):
@@ -62,7 +62,7 @@ def test_visited_at_the_set_frequency(worked, school_a, school_b, district):
 
 
 def test_without_the_list_the_count_is_not_computed(roster, district):
-    rows = compute_year(YEAR, [REGISTRY[CODES[0]]], Tree())
+    rows = compute_year(YEAR, [REGISTRY[CODES[0]]], Tree())[0]
     assert (CODES[0], district.pk) not in rows
 
 
