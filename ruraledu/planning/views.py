@@ -50,6 +50,12 @@ def _school_rows(result: dict) -> list[dict]:
     ]
 
 
+def _plan_text(school: dict | None) -> str:
+    if school is None:
+        return "—"
+    return "；".join(t for t in (needs_text(school["adds"]), moves_text(school)) if t)
+
+
 def _coefficients(result: dict) -> list[dict]:
     before = {(c["key"], c["part"]): c["cv"] for c in result.get("coefficients_before", [])}
     return [
@@ -168,12 +174,12 @@ class ScenarioCompareView(BureauMixin, TemplateView):
         rows = []
         for unit in units:
             left, right = by_unit[0].get(unit), by_unit[1].get(unit)
-            if (left and left["adds"]) or (right and right["adds"]):
+            if any(x and (x["adds"] or moves_text(x)) for x in (left, right)):
                 rows.append(
                     {
                         "name": (left or right)["name"],
-                        "left": needs_text(left["adds"]) if left else "—",
-                        "right": needs_text(right["adds"]) if right else "—",
+                        "left": _plan_text(left),
+                        "right": _plan_text(right),
                         "left_cost": left["cost"] if left else None,
                         "right_cost": right["cost"] if right else None,
                     }

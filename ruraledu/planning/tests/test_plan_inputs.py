@@ -131,3 +131,28 @@ def test_the_demo_adds_a_solved_plan_over_three_years_once(two_schools, district
     assert multi.year == YEAR + 3 and multi.status == "done"
     assert [y["year"] for y in multi.result["year_costs"]] == [YEAR + 1, YEAR + 2, YEAR + 3]
     assert multi.result["passes"] and "预测在校生" in multi.result["basis"]
+
+
+def test_the_page_and_the_export_say_who_moves(client, two_schools, district_admin):
+    import io
+
+    import openpyxl
+    from django.urls import reverse
+
+    from ruraledu.planning.services import scenario_create, scenario_solve
+
+    raw = inputs(movers_source="list", movers="王老师,P2", move_cost=20000)
+    scenario = scenario_create(actor=district_admin, name="调动", year=YEAR, inputs=raw)
+    scenario = scenario_solve(scenario_id=scenario.pk)
+    client.force_login(district_admin)
+    page = client.get(reverse("planning:scenario_detail", args=[scenario.pk])).content.decode()
+    assert "调入：王老师（来自 P2）" in page and "调出：王老师（至 P1）" in page
+    assert "可调动教师 1 名，方案调动 1 名" in page
+    export = client.get(reverse("planning:scenario_export", args=[scenario.pk])).content
+    sheet = openpyxl.load_workbook(io.BytesIO(export))["逐校方案"]
+    header = [c.value for c in sheet[1]]
+    moves = {
+        row[1]: row[header.index("教师调动")]
+        for row in sheet.iter_rows(min_row=2, values_only=True)
+    }
+    assert moves["P1"] == "调入：王老师（来自 P2）"
