@@ -26,7 +26,8 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 @admin.register(CspReport)
 class CspReportAdmin(admin.ModelAdmin):
-    """Read-only: what browsers reported; the table is written by the report endpoint only."""
+    """Read-only: what browsers reported; the table is written by the report endpoint only
+    (and stops taking new kinds at its ceiling, so it needs no pruning here)."""
 
     list_display = ("last_seen", "document", "directive", "blocked", "count")
     list_filter = ("directive",)
@@ -38,4 +39,7 @@ class CspReportAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -162,7 +162,6 @@ def _export_text(subject: str) -> str:
 
 # subject label -> (model, the field naming the child) for records about a child
 CHILD_FIELDS = {
-    STUDENT_SUBJECT: ("students.StudentPerson", "pk"),
     "care.dropoutcase": ("care.DropoutCase", "person_id"),
     "care.finding": ("care.Finding", "student_id"),
 }
@@ -174,10 +173,13 @@ def describe_subjects(entries) -> dict[int, Subject]:
     wanted: dict[str, set[int]] = {}
     for entry in entries:
         label, _, key = entry.subject.partition(":")
-        if label in CHILD_FIELDS and key.isdigit():
+        if (label in CHILD_FIELDS or label == STUDENT_SUBJECT) and key.isdigit():
             wanted.setdefault(label, set()).add(int(key))
     child_of: dict[tuple[str, int], int | None] = {}
     for label, pks in wanted.items():
+        if label == STUDENT_SUBJECT:  # the record is the child
+            child_of.update(((label, pk), pk) for pk in pks)
+            continue
         model_label, field = CHILD_FIELDS[label]
         model = apps.get_model(model_label)
         for pk, child in model._default_manager.filter(pk__in=pks).values_list("pk", field):
