@@ -9,6 +9,7 @@ Indicators that do not roll up by summing override `values()`.
 
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, F, FloatField, IntegerField, Q, Sum, Value, When
@@ -204,6 +205,24 @@ def scan_rows(source: Source, measures: list[Measure], year: int, units=None) ->
     return rows
 
 
+@contextmanager
+def scan_memory():
+    """The IN-sets of a scan (who travelled, who was trained …) must fit in memory to be
+    hashed once; with PostgreSQL's default 4 MB it rescans them for every row."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET work_mem = '256MB'")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET work_mem")
+
+
 def _unit_order(row):
     return (row[0] is not None, row[0] or 0)
 
@@ -248,20 +267,9 @@ class YearContext:
             self._load(key, measures, self.rows[key])
 
     def _run_scans(self, plan: dict) -> None:
-        from django.db import connection
-
-        if connection.vendor == "postgresql":
-            # the IN-sets of a scan (who travelled, who was trained …) must fit in memory to be
-            # hashed once; with the default 4 MB PostgreSQL rescans them for every row
-            with connection.cursor() as cursor:
-                cursor.execute("SET work_mem = '256MB'")
-        try:
+        with scan_memory():
             for key, (source, measures) in plan.items():
                 self.rows[key] = scan_rows(source, measures, self.year)
-        finally:
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("RESET work_mem")
 
     def _load(self, key: str, measures: list[Measure], rows: list[list]) -> None:
         columns = [{} for _ in measures]

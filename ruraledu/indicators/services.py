@@ -5,6 +5,8 @@ import time
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from ruraledu.core.bulk import insert_rows, update_rows
@@ -12,7 +14,15 @@ from ruraledu.core.kinds import yearly_kinds
 from ruraledu.core.models import SchoolYear
 
 from .choices import ValueOrigin
-from .engine import REGISTRY, Tree, YearContext, merge_rows, scan_rows, source_plan
+from .engine import (
+    REGISTRY,
+    Tree,
+    YearContext,
+    merge_rows,
+    scan_memory,
+    scan_rows,
+    source_plan,
+)
 from .models import ChangeMark, IndicatorValue, ScanCache
 
 PLACES = 9  # values are rounded before storing so that summation order never shows
@@ -89,12 +99,21 @@ def _store(year: int, rows: dict, codes: list[str], stats: RecomputeStats, units
     if units is not None:
         stored = stored.filter(unit__in=units)
     existing, imported = {}, set()
-    for pk, code, unit, value, numerator, denominator, details, origin in stored.values_list(
-        "pk", "code", "unit_id", "value", "numerator", "denominator", "details", "origin"
+    # details as text: most are empty, and decoding hundreds of thousands costs seconds
+    for pk, code, unit, value, numerator, denominator, text, origin in stored.values_list(
+        "pk",
+        "code",
+        "unit_id",
+        "value",
+        "numerator",
+        "denominator",
+        Cast("details", TextField()),
+        "origin",
     ):
         if origin == ValueOrigin.IMPORTED:
             imported.add((code, unit))
         else:
+            details = {} if text == "{}" else json.loads(text)
             existing[(code, unit)] = (pk, (value, numerator, denominator, details))
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     new, changed, touched = [], [], set()
@@ -272,6 +291,8 @@ def _patched_scans(year: int, indicators, yp) -> dict[str, list[list]]:
         rows = kept[key][1]
         if key in yp.patch:
             units = sorted(yp.patch[key])
-            rows = merge_rows(rows, scan_rows(source, measures, year, units), units)
+            with scan_memory():
+                fresh = scan_rows(source, measures, year, units)
+            rows = merge_rows(rows, fresh, units)
         scans[key] = rows
     return scans
