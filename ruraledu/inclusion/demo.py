@@ -51,6 +51,10 @@ NEW_CHILDREN = [
 ]
 
 
+# a plain one-page PDF the evidence checks accept: stands for the committee's scanned opinion
+EVIDENCE_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
 def inclusion_demo_setup(*, actor, clerk_school) -> int:
     """Create the year's demo list, decisions and visits; returns the visits created."""
     year = current_school_year()
@@ -74,6 +78,7 @@ def inclusion_demo_setup(*, actor, clerk_school) -> int:
             school=school if kind == DecisionKind.HOME else None,
             reason="" if kind == DecisionKind.HOME else "重度残疾，经区残疾人教育专家委员会评估",
             evidence="" if kind == DecisionKind.HOME else f"川残教评〔{year}〕{days}号",
+            evidence_file=None if kind == DecisionKind.HOME else (EVIDENCE_PDF, "评估意见.pdf"),
         )
     return _visits(rng, year, actor, behind=entries[2].id_index)
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from ruraledu.accounts.choices import Action
 from ruraledu.orgunits.choices import OrgUnitKind
 from ruraledu.orgunits.models import School
+from ruraledu.reporting.evidence import ACCEPT_ATTRIBUTE, ALLOWED_LABEL
 
 from .choices import DecisionKind
 
@@ -36,7 +37,13 @@ class DecisionForm(StyledForm):
         required=False,
     )
     evidence = forms.CharField(
-        label="依据材料（诊断证明、专家委员会评估意见的编号等）", max_length=300, required=False
+        label="依据材料编号（诊断证明、专家委员会评估意见的编号）", max_length=300, required=False
+    )
+    evidence_file = forms.FileField(
+        label="依据材料文件（暂缓入学、不适宜入学须上传）",
+        required=False,
+        widget=forms.FileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+        help_text=f"{ALLOWED_LABEL}；已上传过的，不选择则保留原文件。",
     )
     decided_on = forms.DateField(label="决定日期", widget=DATE, initial=timezone.localdate)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

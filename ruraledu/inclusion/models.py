@@ -4,18 +4,26 @@ the 送教上门 visits, and the visit frequency the bureau sets per school year
 A child is known by the blind index of the ID number (as on the 残联 list and the roster),
 so a decision or a visit follows the child when the enrolment arrives later."""
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from ruraledu.core.querysets import ScopedQuerySet
 
 from .choices import NEEDS_EVIDENCE, NEEDS_SCHOOL, DecisionKind
 
 DEFAULT_TERM_MONTHS = "9,10,11,12,1,3,4,5,6"
+
+
+def decision_file_path(instance, filename: str) -> str:
+    """Stored name under MEDIA_ROOT (outside the web root); never the user's file name."""
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return timezone.now().strftime(f"inclusion/decisions/%Y/%m/{uuid.uuid4().hex}.{suffix}")
 
 
 class DecisionQuerySet(ScopedQuerySet):
@@ -46,7 +54,15 @@ class PlacementDecision(models.Model):
     )
     place_note = models.CharField("学校或去向说明", max_length=200, blank=True, default="")
     reason = models.TextField("理由", blank=True, default="")
-    evidence = models.CharField("依据材料", max_length=300, blank=True, default="")
+    evidence = models.CharField("依据材料编号", max_length=300, blank=True, default="")
+    # the document itself (诊断证明, 专家委员会评估意见), checked like report evidence
+    evidence_file = models.FileField(
+        "依据材料文件", upload_to=decision_file_path, max_length=255, blank=True, default=""
+    )
+    evidence_name = models.CharField("依据材料文件名", max_length=255, blank=True, default="")
+    evidence_type = models.CharField("依据材料文件类型", max_length=100, blank=True, default="")
+    evidence_size = models.PositiveBigIntegerField("依据材料大小（字节）", default=0)
+    evidence_sha256 = models.CharField("依据材料 SHA-256", max_length=64, blank=True, default="")
     decided_on = models.DateField("决定日期")
     town = models.ForeignKey(
         "orgunits.OrgUnit", verbose_name="镇街", on_delete=models.PROTECT, related_name="+"
@@ -86,10 +102,10 @@ class PlacementDecision(models.Model):
         if self.kind in NEEDS_EVIDENCE:
             if not self.reason.strip():
                 errors["reason"] = f"{self.get_kind_display()}须写明理由。"
-            if not self.evidence.strip():
-                errors["evidence"] = (
-                    f"{self.get_kind_display()}须注明依据材料（如医院诊断证明、"
-                    "残疾人教育专家委员会评估意见的编号）。"
+            if not self.evidence_file:
+                errors["evidence_file"] = (
+                    f"{self.get_kind_display()}须上传依据材料（医院诊断证明或"
+                    "残疾人教育专家委员会评估意见的扫描件）。"
                 )
         if errors:
             raise ValidationError(errors)

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from ruraledu.audit.services import audit_record, snapshot
 from ruraledu.care.services.common import lock_version
 from ruraledu.core.schoolyear import school_year_bounds
 from ruraledu.orgunits.models import School
+from ruraledu.reporting.evidence import EvidenceRefused, check_evidence
 
 from .choices import NEEDS_SCHOOL, DecisionKind
 from .models import HomeVisit, PlacementDecision, VisitRule
@@ -58,11 +60,20 @@ def decision_record(
     place_note: str = "",
     reason: str = "",
     evidence: str = "",
+    evidence_file: tuple[bytes, str] | None = None,
     version: int | None = None,
     address: str | None = None,
 ) -> PlacementDecision:
     """Record (or change) the year's placement of a child of the 残联 list who has no
-    enrolment placing them."""
+    enrolment placing them. `evidence_file` (content, file name) is the document behind a
+    暂缓入学 or 不适宜入学, checked like report evidence; a change keeps the earlier file
+    unless a new one is given."""
+    checked = None
+    if evidence_file is not None:
+        try:
+            checked = check_evidence(*evidence_file)
+        except EvidenceRefused as exc:
+            raise ValidationError({"evidence_file": [exc.message]}) from exc
     row = next((r for r in reconcile(year) if r.entry.pk == entry_id), None)
     care = Reach(actor, Action.CARE)
     if row is None or not care.covers(row.unit_path):
@@ -99,13 +110,31 @@ def decision_record(
     decision.town = row.entry.town
     decision.unit = unit
     decision.decided_by = actor
-    _check(
-        decision,
-        exclude=["entry", "town", "unit", "decided_by", "school"],
-        field="decided_on",
-        date_rules=lambda: _within_year(year, decided_on, "决定日期"),
-    )
-    decision.save()
+    replaced = decision.evidence_file.name if checked else ""
+    if checked:
+        decision.evidence_name = checked.name
+        decision.evidence_type = checked.content_type
+        decision.evidence_size = checked.size
+        decision.evidence_sha256 = checked.sha256
+        decision.evidence_file.save(
+            f"upload{checked.suffix}", ContentFile(evidence_file[0]), save=False
+        )
+    stored = decision.evidence_file.name if checked else ""
+    try:
+        _check(
+            decision,
+            exclude=["entry", "town", "unit", "decided_by", "school"],
+            field="decided_on",
+            date_rules=lambda: _within_year(year, decided_on, "决定日期"),
+        )
+        decision.save()
+    except Exception:
+        if stored:  # nothing written: the new file goes too
+            decision.evidence_file.storage.delete(stored)
+        raise
+    if replaced:
+        storage = decision.evidence_file.storage
+        transaction.on_commit(lambda: storage.delete(replaced))
     audit_record(
         actor=actor,
         instance=decision,

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -22,7 +22,7 @@ from ruraledu.core.schoolyear import year_from_request, year_param
 
 from . import forms, selectors, services
 from .choices import PlacementState
-from .models import HomeVisit, VisitRule
+from .models import HomeVisit, PlacementDecision, VisitRule
 from .reconcile import visit_rule
 from .selectors import as_of
 
@@ -156,9 +156,10 @@ class DecideView(LoginRequiredMixin, View):
 
     def post(self, request, pk: int):
         year, row = self._row(request, pk)
-        form = forms.DecisionForm(request.POST, user=request.user)
+        form = forms.DecisionForm(request.POST, request.FILES, user=request.user)
         if form.is_valid():
             data = form.cleaned_data
+            upload = data["evidence_file"]
             try:
                 services.decision_record(
                     actor=request.user,
@@ -170,6 +171,7 @@ class DecideView(LoginRequiredMixin, View):
                     place_note=data["place_note"],
                     reason=data["reason"],
                     evidence=data["evidence"],
+                    evidence_file=(upload.read(), upload.name) if upload else None,
                     version=data["version"],
                     address=request_address(request),
                 )
@@ -283,3 +285,31 @@ class HomeDetailView(LoginRequiredMixin, View):
             },
             status=status,
         )
+
+
+class DecisionFileView(LoginRequiredMixin, View):
+    """The document behind a decision, as an attachment, to those who see the child's
+    disability details (the bureau, the child's own school); the read is logged."""
+
+    def get(self, request, pk: int):
+        _require_care(request.user)
+        decision = PlacementDecision.objects.filter(pk=pk).exclude(evidence_file="").first()
+        if decision is None:
+            raise Http404("没有找到该文件。")
+        row = selectors.child_row(user=request.user, year=decision.year, entry_id=decision.entry_id)
+        if row is None or not row.details:
+            raise Http404("没有找到该文件。")
+        _log(request, [row], "inclusion_file")
+        try:
+            handle = decision.evidence_file.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404("文件已不存在。") from exc
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=decision.evidence_name,
+            content_type=decision.evidence_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "sandbox"
+        return response

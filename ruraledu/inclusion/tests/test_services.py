@@ -64,7 +64,7 @@ def test_a_deferral_needs_its_reason_and_evidence(unplaced, town_officer):
             decided_on=D(2025, 10, 8),
             reason="术后康复",
         )
-    assert "暂缓入学须注明依据材料" in str(error.value.message_dict["evidence"])
+    assert "暂缓入学须上传依据材料" in str(error.value.message_dict["evidence_file"])
     assert not audits(PlacementDecision).exists()
 
 
@@ -188,5 +188,5 @@ def test_every_problem_of_a_decision_is_told_at_once(unplaced, town_officer):
             decided_on=D(2025, 8, 1),
         )
     problems = error.value.message_dict
-    assert set(problems) == {"reason", "evidence", "decided_on"}
+    assert set(problems) == {"reason", "evidence_file", "decided_on"}
     assert problems["decided_on"] == ["决定日期须在2025学年内（2025-09-01 至 2026-08-31）。"]

@@ -101,7 +101,7 @@ def test_the_town_records_a_decision_and_the_child_leaves_the_unplaced_list(
         {"kind": DecisionKind.DEFERRED, "decided_on": "2025-10-08", "reason": "术后康复"},
     )
     assert refused.status_code == 400
-    assert "须注明依据材料" in refused.content.decode()
+    assert "须上传依据材料" in refused.content.decode()
     response = client.post(
         url("decide", unplaced.pk),
         {"kind": DecisionKind.MAINSTREAM, "decided_on": "2025-10-08", "school": school_a.pk},
@@ -116,3 +116,50 @@ def test_the_behind_list_names_the_children_short_of_visits(client, town_childre
     body = client.get(url("home_list") + "&behind=1").content.decode()
     # the school year 2025 has ended: 9 term months × 2 visits due, none made
     assert "周小雨" in body and "差 18 次" in body
+
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def test_a_deferral_keeps_its_evidence_as_a_file_seen_only_with_personal_rights(
+    client, town_children, town_officer, district_admin
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    unplaced = town_children[0]
+    client.force_login(town_officer)
+    decide = url("decide", unplaced.pk)
+    fields = {"kind": DecisionKind.DEFERRED, "decided_on": "2025-10-08", "reason": "术后康复"}
+    # a renamed program is refused, naming the problem, and nothing is stored
+    program = SimpleUploadedFile("诊断证明.pdf", b"MZ\x90\x00" + b"\x00" * 64)
+    refused = client.post(decide, {**fields, "evidence_file": program})
+    assert refused.status_code == 400 and "Windows 可执行程序" in refused.content.decode()
+    assert not PlacementDecision.objects.exists()
+    # the scanned certificate is stored through the evidence checks
+    scan = SimpleUploadedFile("区医院诊断证明.pdf", PDF, content_type="application/pdf")
+    assert client.post(decide, {**fields, "evidence_file": scan}).status_code == 302
+    decision = PlacementDecision.objects.get()
+    assert (decision.evidence_name, decision.evidence_type, decision.evidence_size) == (
+        "区医院诊断证明.pdf",
+        "application/pdf",
+        len(PDF),
+    )
+    assert decision.evidence_file.name.startswith("inclusion/decisions/")
+    # a change without a new file keeps it
+    changed = {**fields, "reason": "术后康复，预计下学期入学", "version": decision.version}
+    assert client.post(decide, changed).status_code == 302
+    decision.refresh_from_db()
+    assert decision.evidence_name == "区医院诊断证明.pdf" and decision.version == 2
+    # the town office (no right to disability details) cannot open it
+    file_url = reverse("inclusion:decision_file", args=[decision.pk])
+    assert client.get(file_url).status_code == 404
+    # the bureau can, and the read is logged against the child
+    client.force_login(district_admin)
+    response = client.get(file_url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert response["Content-Disposition"].startswith("attachment")
+    assert (
+        PersonalDataAccess.objects.filter(user=district_admin, purpose="inclusion_file").count()
+        == 1
+    )
