@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from ruraledu.accounts.scoping import can
+from ruraledu.audit.personal_access import ChildReads
 from ruraledu.audit.utils import request_address
 from ruraledu.core.models import PersonalDataAccess
 from ruraledu.core.schoolyear import year_from_request
@@ -196,9 +197,12 @@ class ExportView(LoginRequiredMixin, View):
                 address=request_address(request),
             )
         title = importer.spec.title
-        return export_response(
+        reads = ChildReads(request, "export")  # each child a row names is logged
+        response = export_response(
             filename_zh=f"{title}-{year}学年{'-' + school if school else ''}",
             columns=importer.spec.columns,
-            rows=rows,
+            rows=reads.through(rows),
             sheet_title=title,
         )
+        reads.save()
+        return response

@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import Reach
+from ruraledu.audit.personal_access import ACCESS_SUBJECT, student_subject
 from ruraledu.audit.services import audit_bulk
 from ruraledu.core import crypto
 from ruraledu.core.idnumbers import birth_date_from_id
@@ -322,6 +323,7 @@ class StudentImporter(Importer):
                 if e.mentor
                 else "",
                 **{f: getattr(e, f) for f in FLAGS},
+                ACCESS_SUBJECT: student_subject(p.pk),  # the name is in the file: logged
             }
 
 

@@ -121,10 +121,22 @@ def test_the_list_exports_to_xlsx_within_scope_and_the_export_is_logged(
     assert rows[0][1] == "证件号码"
     assert [r[2] for r in rows[1:]] == ["张小明"]  # the other school's pupil is not there
     assert rows[1][1] == pupil.person.id_number()  # the school's own clerk needs clear numbers
-    assert PersonalDataAccess.objects.get().purpose == "export"
+    # the export as a whole, and each child it names, for the bureau's per-child log
+    assert set(PersonalDataAccess.objects.values_list("subject", "purpose")) == {
+        ("export:students:2024:全部", "export"),
+        (f"students.studentperson:{pupil.person_id}", "export"),
+    }
 
 
 def test_read_only_roles_see_pupils_names_masked(client, district_leader, pupil):
     client.force_login(district_leader)
     body = client.get(list_url("SA")).content.decode()
     assert "张*明" in body and "张小明" not in body
+
+
+def test_the_page_logs_each_pupil_it_names_in_full(client, school_clerk, pupil):
+    client.force_login(school_clerk)
+    client.get(list_url("SA"), REMOTE_ADDR="10.0.0.9")
+    assert list(PersonalDataAccess.objects.values_list("subject", "purpose", "address")) == [
+        (f"students.studentperson:{pupil.person_id}", "roster_list", "10.0.0.9")
+    ]
