@@ -198,6 +198,12 @@ class StudentImporter(Importer):
                     bad(row, "mentor", problem)
                 else:
                     mentors[row] = mentor
+        # SQLite would keep a longer text and PostgreSQL refuse the whole write: say so here
+        for key, model in (("name", StudentPerson), ("class_name", Enrolment)):
+            limit = model._meta.get_field(key).max_length
+            for row, text in zip(rows, col(key), strict=True):
+                if text and len(text) > limit:
+                    bad(row, key, f"不能超过 {limit} 个字")
         reach = Reach(user, Action.CHANGE)
         # the same answer whether a number is unknown or kept by a school out of reach
         known = staff_in_reach(mentors.values(), reach, year)

@@ -134,6 +134,15 @@ def test_bad_rows_are_all_reported_exactly(importer, school_clerk, school_a, sch
     assert "（值：NOPE）" in str(next(e for e in errors if e.row == 4))
 
 
+def test_texts_longer_than_stored_are_refused_naming_the_limit(importer, district_admin, school_a):
+    data = rows(student(name="张" * 51), student(class_name="一" * 21), student(name="张" * 50))
+    errors = importer.validate(data, year=YEAR, user=district_admin)
+    assert [(e.row, e.column, e.message) for e in errors] == [
+        (3, "姓名", "不能超过 50 个字"),
+        (4, "班级", "不能超过 20 个字"),
+    ]
+
+
 def test_a_known_mentor_is_linked(importer, district_admin, school_a):
     mentor_id = new_id(dt.date(1985, 2, 2))
     mentor = StaffPerson(name="王老师", sex="2")
