@@ -73,6 +73,8 @@ def plan_schools(year: int, inputs: dict) -> tuple[list[dict], int, str]:
             schools.append(school)  # no forecast for it: its current pupils stand
             continue
         parts = {p: round(n) for p, n in parts.items()}
+        if not sum(parts.values()):
+            continue  # no pupils left by then: nothing to plan for it
         if school["stage"] in SPLIT_STAGES:
             weights = parts
         else:
