@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views import View
 
@@ -17,10 +18,12 @@ from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import is_bureau
 from ruraledu.accounts.scoping import can
 from ruraledu.audit.utils import request_address
+from ruraledu.care.exports import watermark
 from ruraledu.care.views import log_subject_reads
 from ruraledu.core.schoolyear import year_from_request, year_param
+from ruraledu.spreadsheets.export import export_response
 
-from . import forms, selectors, services
+from . import exports, forms, selectors, services
 from .choices import PlacementState
 from .models import HomeVisit, PlacementDecision, VisitRule
 from .reconcile import visit_rule
@@ -313,3 +316,23 @@ class DecisionFileView(LoginRequiredMixin, View):
         response["X-Content-Type-Options"] = "nosniff"
         response["Content-Security-Policy"] = "sandbox"
         return response
+
+
+class ChildExportView(LoginRequiredMixin, View):
+    """The list as on the page (same filter), as Excel: care roles only, watermarked, every
+    child whose name goes out in clear logged as a read."""
+
+    def get(self, request):
+        _require_care(request.user)
+        year = year_from_request(request)
+        state = request.GET.get("state", "")
+        state = state if state in FILTERS else ""
+        rows = selectors.child_rows(user=request.user, year=year, state=state)
+        _log(request, [r for r in rows if r.clear], "inclusion_export")
+        return export_response(
+            filename_zh=f"残联名单比对（{year}学年）{timezone.localdate():%Y%m%d}",
+            columns=exports.COLUMNS,
+            rows=exports.child_rows(rows),
+            sheet_title="残联名单比对",
+            watermark=watermark(request.user),
+        )

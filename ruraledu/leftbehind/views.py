@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views import View
 
 from ruraledu.accounts.choices import Action
@@ -16,12 +17,14 @@ from ruraledu.accounts.scoping import can
 from ruraledu.audit.utils import request_address
 
 # the care app's access log: one row per child shown by name, read per child by the bureau
+from ruraledu.care.exports import watermark
 from ruraledu.care.growth_views import log_pupil_reads
 from ruraledu.core.schoolyear import current_school_year, year_param
 from ruraledu.orgunits.choices import OrgUnitKind
 from ruraledu.orgunits.models import School
+from ruraledu.spreadsheets.export import export_response
 
-from . import forms, selectors, services
+from . import exports, forms, selectors, services
 from .choices import HARDSHIP_FLAGS
 from .models import RoomActivity
 from .permissions import sees_hardship
@@ -86,15 +89,14 @@ class ChildListView(LoginRequiredMixin, View):
         show = request.GET.get("show", "")
         show = show if show in SHOW else ""
         children = selectors.child_list(user=request.user, year=year, unit_id=unit_id)
+        if request.GET.get("format") == "xlsx":
+            return _export(request, year, _shown(children, show))
         counts = {
             "": children.count(),
             "nocontact": children.filter(last_contact__isnull=True).count(),
             "nomentor": children.filter(mentor__isnull=True).count(),
         }
-        if show == "nocontact":
-            children = children.filter(last_contact__isnull=True)
-        elif show == "nomentor":
-            children = children.filter(mentor__isnull=True)
+        children = _shown(children, show)
         page = Paginator(children, 50).get_page(request.GET.get("page"))
         for child in page.object_list:
             child.categories = _categories(
@@ -113,6 +115,31 @@ class ChildListView(LoginRequiredMixin, View):
                 "term": term_label(as_of(year)),
             },
         )
+
+
+def _shown(children, show: str):
+    if show == "nocontact":
+        return children.filter(last_contact__isnull=True)
+    if show == "nomentor":
+        return children.filter(mentor__isnull=True)
+    return children
+
+
+def _export(request, year: int, children):
+    """The list as filtered on the page, as Excel: watermarked, every child logged as read."""
+    children = list(children)
+    for child in children:
+        child.categories = _categories(
+            child, sees_hardship(request.user, child.school.org_unit.path)
+        )
+    log_pupil_reads(request, [c.person_id for c in children], "leftbehind_export")
+    return export_response(
+        filename_zh=f"留守与困境儿童关爱名单（{year}学年）{timezone.localdate():%Y%m%d}",
+        columns=exports.COLUMNS,
+        rows=exports.child_rows(children),
+        sheet_title="关爱名单",
+        watermark=watermark(request.user),
+    )
 
 
 def _child(request, pk: int):

@@ -163,3 +163,36 @@ def test_a_deferral_keeps_its_evidence_as_a_file_seen_only_with_personal_rights(
         PersonalDataAccess.objects.filter(user=district_admin, purpose="inclusion_file").count()
         == 1
     )
+
+
+def test_the_list_exports_watermarked_masked_where_needed_and_logged(
+    client, town_children, care_officer, town_officer
+):
+    import io
+
+    import openpyxl
+
+    # when the town office exports its town's children (names, no disability details)
+    client.force_login(town_officer)
+    response = client.get(url("child_export"))
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    # then the town's two children, not town B's, and no disability details
+    assert set(rows) == {"孙小云", "周小雨"}
+    assert rows["孙小云"][8] is None and rows["周小雨"][8] is None
+    assert sheet.oddHeader.left.text.startswith("导出人：")
+    assert PersonalDataAccess.objects.filter(purpose="inclusion_export").count() == 2
+    # the school's officer sees its own pupil's details in the export
+    client.force_login(care_officer)
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(b"".join(client.get(url("child_export")).streaming_content))
+    ).active
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["周小雨"][8] == "智力残疾一级"
+
+
+def test_read_only_roles_get_no_export(client, town_children, district_leader):
+    client.force_login(district_leader)
+    assert client.get(url("child_export")).status_code == 404
+    assert not PersonalDataAccess.objects.exists()

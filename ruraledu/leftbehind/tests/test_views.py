@@ -279,3 +279,38 @@ def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_stored(
     assert "活动.jpg" in response.content.decode()
     assert not RoomActivity.objects.exists()
     assert not list((tmp_path / "files").rglob("*.jpg"))
+
+
+def _sheet(response):
+    import io
+
+    import openpyxl
+
+    data = b"".join(response.streaming_content)
+    return openpyxl.load_workbook(io.BytesIO(data)).active
+
+
+def test_the_list_exports_watermarked_with_each_child_logged(client, children, town_officer):
+    # when the town office exports its list (no hardship rights)
+    url = reverse("leftbehind:child_list") + "?format=xlsx"
+    response = _login(client, town_officer).get(url, REMOTE_ADDR="10.2.3.5")
+    # then
+    assert response.status_code == 200
+    sheet = _sheet(response)
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert set(rows) == {"王小留", "王小孤"}
+    assert rows["王小孤"][5] == "困境（详情限学校和区级专干查看）"
+    assert rows["王小留"][6] == "未配"
+    assert sheet.oddHeader.left.text.startswith("导出人：")
+    logged = PersonalDataAccess.objects.filter(purpose="leftbehind_export", address="10.2.3.5")
+    assert set(logged.values_list("subject", flat=True)) == {
+        f"students.studentperson:{children['left'].person_id}",
+        f"students.studentperson:{children['orphan'].person_id}",
+    }
+
+
+@pytest.mark.parametrize("who", ["district_leader", "inspector"])
+def test_read_only_roles_get_no_export(request, client, children, who):
+    url = reverse("leftbehind:child_list") + "?format=xlsx"
+    assert _login(client, request.getfixturevalue(who)).get(url).status_code == 404
+    assert not PersonalDataAccess.objects.exists()
