@@ -74,6 +74,9 @@ def prepare_database(url: str, env: dict, reuse: bool) -> float:
         run([PY, "manage.py", "setup_demo"], local, stdout=subprocess.DEVNULL)
         # the demo's own follow-up tasks (recomputes) run now, not during the measurement
         run([PY, "manage.py", "db_worker", "--batch", "--no-startup-delay"], local)
+    else:  # a kept seed follows the code's migrations
+        local = {**env, "DATABASE_URL": seed_url, "DJANGO_SETTINGS_MODULE": "config.settings.local"}
+        run([PY, "manage.py", "migrate", "-v0"], local)
     sql(
         admin,
         f'DROP DATABASE IF EXISTS "{name}"',
@@ -93,19 +96,18 @@ def wait_until_up(base: str) -> None:
     raise SystemExit("gunicorn did not start")
 
 
-def queue_empty(url: str) -> bool:
+def imports_ended(url: str, expected: int) -> bool:
+    """Every upload's job has ended (the recomputes they asked for may still be queued)."""
     with psycopg.connect(url) as conn:
-        busy = conn.execute(
-            "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status IN ('READY', 'RUNNING')"
-        ).fetchone()[0]
-        queued = conn.execute(
-            "SELECT count(*) FROM spreadsheets_importjob WHERE status IN ('queued', 'validating', 'writing')"
-        ).fetchone()[0]
-    return busy == 0 and queued == 0
+        jobs, running = conn.execute(
+            "SELECT count(*), count(*) FILTER (WHERE status IN ('queued', 'validating', 'writing'))"
+            " FROM spreadsheets_importjob"
+        ).fetchone()
+    return jobs >= expected and running == 0
 
 
 def cpu_seconds(processes: list[subprocess.Popen]) -> float:
-    """CPU time of the servers and their children (gunicorn workers, parse sandboxes) so far."""
+    """CPU time of these processes and their children (gunicorn workers, parse sandboxes)."""
     total = 0.0
     for process in processes:
         try:
@@ -116,6 +118,30 @@ def cpu_seconds(processes: list[subprocess.Popen]) -> float:
         except psutil.NoSuchProcess:
             pass
     return total
+
+
+def database_cpu_seconds(name: str) -> dict[int, float]:
+    """CPU time of each PostgreSQL backend serving database `name` (by process title)."""
+    found = {}
+    for p in psutil.process_iter(["cmdline"]):
+        title = " ".join(p.info["cmdline"] or [])
+        if title.startswith("postgres:") and f" {name} " in title:
+            try:
+                t = p.cpu_times()
+                found[p.pid] = t.user + t.system
+            except psutil.NoSuchProcess:
+                pass
+    return found
+
+
+def connect_ms(url: str, times: int = 30) -> float:
+    """Median time to open a PostgreSQL connection here (what CONN_MAX_AGE saves a request)."""
+    spent = []
+    for _ in range(times):
+        started = time.perf_counter()
+        psycopg.connect(url).close()
+        spent.append((time.perf_counter() - started) * 1000)
+    return percentile(spent, 50)
 
 
 def main() -> None:
@@ -195,7 +221,9 @@ def main() -> None:
     results = folder / "requests.jsonl"
     try:
         wait_until_up(base)
-        cpu_before = cpu_seconds(processes)
+        cpu_before = [cpu_seconds(processes[:1]), cpu_seconds(processes[1:])]
+        db_before = database_cpu_seconds(admin_url(args.postgres)[1])
+        connect = connect_ms(args.postgres)
         load_before = os.getloadavg()[0]
         started = time.perf_counter()
         locust = subprocess.run(
@@ -234,11 +262,14 @@ def main() -> None:
         )
         elapsed = time.perf_counter() - started
         load_after = os.getloadavg()[0]
-        deadline = time.time() + 600  # imports and their recomputes still in the queue
-        while not queue_empty(args.postgres) and time.time() < deadline:
+        deadline = time.time() + 600  # imports still queued or running
+        while not imports_ended(args.postgres, args.schools) and time.time() < deadline:
             time.sleep(2)
         drained = time.perf_counter() - started
-        used = cpu_seconds(processes) - cpu_before
+        web_cpu = cpu_seconds(processes[:1]) - cpu_before[0]
+        task_cpu = cpu_seconds(processes[1:]) - cpu_before[1]
+        db_after = database_cpu_seconds(admin_url(args.postgres)[1])
+        db_cpu = sum(t - db_before.get(pid, 0.0) for pid, t in db_after.items())
     finally:
         for process in processes:
             process.send_signal(signal.SIGTERM)
@@ -256,10 +287,13 @@ def main() -> None:
         ).stdout
     )
     report(args, results, checked, locust, elapsed, drained, setup_seconds)
+    requests = len(results.read_text().splitlines()) if results.exists() else 0
     print(
         f"machine: load average {load_before:.1f} at the start, {load_after:.1f} at the end "
-        f"({os.cpu_count()} cores shared with other work); gunicorn and task workers used "
-        f"{used:.0f} CPU-seconds in {drained:.0f} s = {used / drained:.2f} cores on average"
+        f"({os.cpu_count()} cores shared with other work). CPU used in {drained:.0f} s: gunicorn "
+        f"{web_cpu:.0f} s ({web_cpu * 1000 / max(requests, 1):.0f} ms per request), task workers "
+        f"{task_cpu:.0f} s, PostgreSQL {db_cpu:.0f} s = {(web_cpu + task_cpu + db_cpu) / drained:.2f} "
+        f"cores on average; a new PostgreSQL connection takes {connect:.1f} ms (median)"
     )
     print(f"logs: {folder}")
     admin, name = admin_url(args.postgres)
@@ -280,7 +314,7 @@ def report(args, results: Path, checked: dict, locust, elapsed, drained, setup_s
     for r in pages:
         by_kind[r["name"]].append(r["ms"])
     print(
-        f"set-up (database, not timed) {setup_seconds:.0f} s; run {elapsed:.0f} s, queue empty after {drained:.0f} s"
+        f"set-up (database, not timed) {setup_seconds:.0f} s; run {elapsed:.0f} s, last import ended after {drained:.0f} s"
     )
     print(f"{'page':<10} {'n':>6} {'p50':>7} {'p95':>7} {'p99':>7} {'max':>7}  (ms)")
     for name, ms in sorted(by_kind.items(), key=lambda kv: -percentile(kv[1], 95)):
@@ -304,7 +338,7 @@ def report(args, results: Path, checked: dict, locust, elapsed, drained, setup_s
         f"imports: {checked['uploads']} rosters, {checked['rows']} rows; queue wait (enqueue → start) "
         f"p50 {checked['wait_p50']:.1f} s, p95 {checked['wait_p95']:.1f} s, max {checked['wait_max']:.1f} s; "
         f"upload → committed p50 {checked['span_p50']:.1f} s, p95 {checked['span_p95']:.1f} s; "
-        f"recomputes {checked['recomputes_done']}/{checked['recomputes']} done (median {checked['recompute_median_s']:.1f} s from request)"
+        f"recomputes asked by imports: {checked['recomputes_done']} of {checked['recomputes']} done by then"
     )
     for e in errors[:20]:
         print("error:", e)
