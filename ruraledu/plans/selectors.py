@@ -36,10 +36,9 @@ def plan_get_current(user=None) -> Plan:
             best, best_rank = plan, rank
     if best is not None:
         return best
-    return next(
-        (p for p in plans if p.org_unit_id is None),
-        next((p for p in plans if p.org_unit.parent_id is None), plans[0]),
-    )
+    own = [p for p in plans if p.org_unit_id is None]
+    at_root = [p for p in plans if p.org_unit_id and p.org_unit.parent_id is None]
+    return (own or at_root or plans)[0]
 
 
 def plan_of_unit(unit) -> Plan | None:
