@@ -211,8 +211,8 @@ def recompute(
         if progress:
             progress(done, len(stats.years))
     save_own_reads(found)
-    if every and years is None:
-        ChangeMark.objects.filter(pk__lte=seen).delete()
+    if every and (years is None or set(years) >= set(years_with_data())):
+        ChangeMark.objects.filter(pk__lte=seen).delete()  # every change is in the values now
     evaluate_targets()
     stats.seconds = time.perf_counter() - started
     return stats
