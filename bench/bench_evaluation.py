@@ -72,11 +72,16 @@ def main() -> None:
     from django.db import transaction
 
     from ruraledu.accounts.models import User
+    from ruraledu.evaluation.gaps import responsible_gaps
     from ruraledu.evaluation.models import Evaluation
-    from ruraledu.evaluation.selectors import evaluation_sheet, unit_diagnoses
+    from ruraledu.evaluation.selectors import evaluation_sheet, school_diagnosis, unit_diagnoses
     from ruraledu.evaluation.survey import survey_ensure
     from ruraledu.evaluation.survey_import import responses_import
+    from ruraledu.indicators.engine import REGISTRY, Tree
     from ruraledu.indicators.evaluation import plan_root_unit
+    from ruraledu.indicators.services import compute_year
+    from ruraledu.orgunits.choices import COMPULSORY_STAGES
+    from ruraledu.orgunits.models import OrgUnit
 
     admin = User.objects.get(username="admin")
     for evaluation in Evaluation.objects.order_by("framework"):
@@ -85,6 +90,18 @@ def main() -> None:
         print(f"{evaluation}：{items} 项，{ms:.1f} 毫秒（{args.runs} 次中位数），{queries} 次查询")
     root = plan_root_unit()
     year = Evaluation.objects.order_by("-year").first().year
+    for evaluation in Evaluation.objects.order_by("framework"):
+        results = evaluation_sheet(evaluation)["results"]
+        ms, queries = timed(lambda r=results: responsible_gaps(r, year, root), args.runs)
+        print(f"{evaluation} 按责任单位列缺口：{ms:.1f} 毫秒，{queries} 次查询")
+    school = OrgUnit.objects.filter(kind="school", school__stage__in=COMPULSORY_STAGES).first()
+    ms, queries = timed(lambda: school_diagnosis(school=school, year=year), args.runs)
+    print(f"一所学校的诊断（同类学校对比、历年变化）：{ms:.1f} 毫秒，{queries} 次查询")
+    codes = [c for c in REGISTRY if c.startswith("evaluation_") or c in ("xqpjph_g3", "xqpjph_q3")]
+    started = time.perf_counter()
+    computed, _ = compute_year(year, [REGISTRY[c] for c in codes], Tree())
+    seconds = time.perf_counter() - started
+    print(f"评估指标 {len(codes)} 个 × 全部单位（{len(computed)} 个值）：{seconds:.2f} 秒")
     rows = unit_diagnoses(user=admin, unit=root, year=year)
     ms, queries = timed(lambda: unit_diagnoses(user=admin, unit=root, year=year), args.runs)
     print(f"全区 {len(rows)} 所义务教育学校诊断列表：{ms:.1f} 毫秒，{queries} 次查询")
