@@ -124,6 +124,7 @@ CREATE = [
     " name varchar(50), id_hint varchar(12), birth_date date, student_id integer,"
     " entry_id integer, school_id integer, town_id integer, unit_id integer,"
     " lists varchar(100), note varchar(200), basis varchar(200), case_id integer,"
+    " stored_id integer,"
     " PRIMARY KEY (kind, id_index))",
 ]
 
@@ -279,10 +280,13 @@ def _differs(a: str, b: str) -> str:
 
 def _store(cursor, year: int, run_id: int, stats: CheckStats) -> None:
     """Insert the new findings, update the changed, mark the ones no longer found: a few
-    statements over the staged findings, whatever their number."""
+    statements over the staged findings, whatever their number.
+
+    Each wanted finding is first matched to the stored one (its id kept in the staging table);
+    the writes then join on that id. Testing "not stored yet" inside the insert itself would
+    let PostgreSQL scan the rows the insert is adding, once per row."""
     year, run_id = int(year), int(run_id)
     f, tables = "{finding}", _tables()
-    same = f"w.kind = {f}.kind AND w.id_index = {f}.id_index AND {f}.year = {year}"
 
     def run(sql: str) -> int:
         cursor.execute(_sql(sql, **tables))
@@ -292,6 +296,16 @@ def _store(cursor, year: int, run_id: int, stats: CheckStats) -> None:
         cursor.execute(_sql(sql, **tables))
         return cursor.fetchone()[0]
 
+    if connection.vendor == "postgresql":
+        run(f"ANALYZE {f}")
+    run(
+        f"UPDATE care_cc_wanted SET stored_id = s.id FROM {f} s WHERE s.year = {year}"
+        " AND s.kind = care_cc_wanted.kind AND s.id_index = care_cc_wanted.id_index"
+    )
+    run("CREATE INDEX care_cc_wanted_stored ON care_cc_wanted (stored_id)")
+    if connection.vendor == "postgresql":
+        run("ANALYZE care_cc_wanted")
+    same = f"w.stored_id = {f}.id"
     stats.linked = count(
         f"SELECT COUNT(*) FROM care_cc_wanted w JOIN {f} ON {same} "
         f"WHERE w.case_id IS NOT NULL AND {_differs('w.case_id', f + '.case_id')}"
@@ -299,8 +313,8 @@ def _store(cursor, year: int, run_id: int, stats: CheckStats) -> None:
     stats.reopened = run(
         f"UPDATE {f} SET clear_reason = '', clear_evidence = '', cleared_by_id = NULL,"
         " cleared_at = NULL, cleared_basis = '' "
-        f"WHERE {f}.year = {year} AND {f}.clear_reason <> '' AND EXISTS (SELECT 1 FROM"
-        f" care_cc_wanted w WHERE {same} AND w.basis <> {f}.cleared_basis)"
+        f"FROM care_cc_wanted w WHERE {same} AND {f}.clear_reason <> ''"
+        f" AND w.basis <> {f}.cleared_basis"
     )
     changed = " OR ".join(_differs(f"w.{c}", f"{f}.{c}") for c in COLUMNS)
     assignments = ", ".join(f"{c} = w.{c}" for c in COLUMNS)
@@ -321,11 +335,10 @@ def _store(cursor, year: int, run_id: int, stats: CheckStats) -> None:
         " case_id, clear_reason, clear_evidence, cleared_basis) "
         f"SELECT {year}, w.kind, w.id_index, {', '.join('w.' + c for c in COLUMNS)}, TRUE,"
         f" {run_id}, {run_id}, w.case_id, '', '', '' FROM care_cc_wanted w "
-        f"WHERE NOT EXISTS (SELECT 1 FROM {f} WHERE {same})"
+        "WHERE w.stored_id IS NULL"
     )
     stats.linked += count(
-        f"SELECT COUNT(*) FROM {f} WHERE year = {year} AND found_run_id = {run_id}"
-        " AND case_id IS NOT NULL"
+        "SELECT COUNT(*) FROM care_cc_wanted WHERE stored_id IS NULL AND case_id IS NOT NULL"
     )
     wanted = count("SELECT COUNT(*) FROM care_cc_wanted")
     stats.unchanged = wanted - stats.created - stats.updated
