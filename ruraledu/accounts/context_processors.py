@@ -2,7 +2,7 @@ from django.urls import reverse
 
 from .choices import Action, Role
 from .policy import is_bureau as _is_bureau
-from .scoping import can, scope_paths, user_departments, user_roles
+from .scoping import bureau_units, can, scope_paths, user_departments, user_roles
 
 
 def navigation(request):
@@ -30,6 +30,8 @@ def navigation(request):
     plan.append(("节点任务", reverse("reporting:milestone_list")))
 
     data = [("指标", reverse("indicators:indicator_list"))]
+    if any(unit.kind != "district" for unit in bureau_units(user, Action.VIEW)):
+        data.append(("各区县对比", reverse("dashboards:city")))  # a city's (province's) roles
     if unit_pages_open(user):  # the 优质均衡 page answers 404 to users without a unit
         data.append(("优质均衡", reverse("dashboards:yzjh")))
         data.append(evaluation_item(user))  # the whole evaluation, or the schools' diagnosis

@@ -85,6 +85,7 @@ def test_a_district_account_sees_only_its_district(city):
     assert "city-row-370303" in body and "city-row-370302" not in body
     assert client.get("/city/", {"unit": "3703"}).status_code == 404
     assert client.get("/units/370302/profile/").status_code == 404
+    assert 'href="/city/"' not in body  # a district's roles have no city page in the menu
     cockpit = client.get("/")
     assert cockpit.status_code == 200
     assert cockpit.context["plan"].org_unit.code == "370303"
@@ -107,5 +108,6 @@ def test_the_city_account_sees_every_district_side_by_side(city):
     assert [t.code for t in page.context["own_targets"]] == ["C1-1", "C1-2", "C1-3", "C1-4"]
     body = page.content.decode()
     assert "淄政办字〔2023〕36号" in body
+    assert 'href="/city/"' in body  # the city's roles find the page in the menu
     # the city leader's cockpit is the city's plan
     assert _client("city").get("/").context["plan"].code == "zibo-2023"
