@@ -114,7 +114,9 @@ CREATE = [
     # per school: the last grade of its stage, its name and its town
     "CREATE TEMPORARY TABLE care_cc_school (school_id integer PRIMARY KEY, last_grade integer,"
     " name varchar(200), town_id integer)",
-    # per child on any list of the year: the household entry, the first entry, each list
+    # per child on a priority list of the year: the household entry, the first priority
+    # entry, each list (the household register alone is read in place: most of its children
+    # are on no other list, and staging them cost most of a city-scale run)
     "CREATE TEMPORARY TABLE care_cc_child (id_index varchar(32) PRIMARY KEY,"
     " household_id integer, first_id integer, "
     + ", ".join(f"k_{kind} integer" for kind in KINDS)
@@ -144,16 +146,24 @@ def _schools_sql() -> str:
     )
 
 
+def _household(year: int, alias: str, key: str) -> str:
+    """A LEFT JOIN of the household entry (alias) of the child whose blind index is `key`."""
+    return (
+        f" LEFT JOIN {{entry}} {alias} ON {alias}.year = {int(year)}"
+        f" AND {alias}.kind = {text(ListKind.HOUSEHOLD)} AND {alias}.id_index = {key}"
+    )
+
+
 def _children_sql(year: int) -> str:
-    flags = ", ".join(f"MAX(CASE WHEN kind = {text(kind)} THEN 1 ELSE 0 END)" for kind in KINDS)
+    flags = ", ".join(f"MAX(CASE WHEN l.kind = {text(kind)} THEN 1 ELSE 0 END)" for kind in KINDS)
     priority = ", ".join(text(kind) for kind in KINDS)
     return (
         "INSERT INTO care_cc_child (id_index, household_id, first_id, "
         + ", ".join(f"k_{kind}" for kind in KINDS)
         + ", kinds) "
-        f"SELECT id_index, MAX(CASE WHEN kind = {text(ListKind.HOUSEHOLD)} THEN id END),"
-        f" MIN(id), {flags}, COUNT(CASE WHEN kind IN ({priority}) THEN 1 END) "
-        f"FROM {{entry}} WHERE year = {int(year)} GROUP BY id_index"
+        f"SELECT l.id_index, MAX(h.id), MIN(l.id), {flags}, COUNT(*) "
+        "FROM {entry} l" + _household(year, "h", "l.id_index") + " "
+        f"WHERE l.year = {int(year)} AND l.kind IN ({priority}) GROUP BY l.id_index"
     )
 
 
@@ -166,9 +176,9 @@ def _joined(parts: list[tuple[str, str]], separator: str) -> str:
     return f"SUBSTR({pieces}, 2)"
 
 
-def _lists_expr() -> str:
+def _lists_expr(household: str = "h.id") -> str:
     """The child's lists, household first then the priority lists by code (as `lists`)."""
-    parts = [("c.household_id IS NOT NULL", ListKind.HOUSEHOLD.value)]
+    parts = [(f"{household} IS NOT NULL", ListKind.HOUSEHOLD.value)]
     parts += [(f"c.k_{kind} = 1", kind) for kind in KINDS]
     return "COALESCE(" + _joined(parts, ",") + ", '')"
 
@@ -184,13 +194,15 @@ def _dropouts_sql(year: int) -> str:
     before = int(year) - 1
     return WANTED + (
         f"SELECT {text(FindingKind.DROPOUT)}, p.id_index, p.name, p.id_hint, p.birth_date, p.id,"
-        " c.household_id, e.school_id, s.town_id, e.school_id, " + _lists_expr() + ","
+        " h.id, e.school_id, s.town_id, e.school_id, " + _lists_expr() + ","
         f" {text(f'{before}学年')} || CAST(e.grade AS TEXT) ||"
         f" {text('年级，本学年未见学籍，也没有已确认的转学')},"
         " 's' || CAST(e.school_id AS TEXT) || '|g' || CAST(e.grade AS TEXT) "
         "FROM {enrolment} e JOIN care_cc_school s ON s.school_id = e.school_id"
         " JOIN {person} p ON p.id = e.person_id"
-        " LEFT JOIN care_cc_child c ON c.id_index = p.id_index "
+        " LEFT JOIN care_cc_child c ON c.id_index = p.id_index"
+        + _household(year, "h", "p.id_index")
+        + " "
         f"WHERE e.year = {before} AND e.grade < 9 AND e.grade <> s.last_grade"
         f" AND NOT EXISTS (SELECT 1 FROM {{enrolment}} n WHERE n.person_id = e.person_id"
         f" AND n.year = {int(year)})"
@@ -202,20 +214,21 @@ def _dropouts_sql(year: int) -> str:
 def _not_enrolled_sql(year: int) -> str:
     before = int(year) - 1
     return WANTED + (
-        f"SELECT {text(FindingKind.NOT_ENROLLED)}, c.id_index, COALESCE(p.name, h.name),"
+        f"SELECT {text(FindingKind.NOT_ENROLLED)}, h.id_index, COALESCE(p.name, h.name),"
         " COALESCE(p.id_hint, h.id_hint),"
         " CASE WHEN p.id IS NULL THEN h.birth_date ELSE p.birth_date END, p.id,"
-        " c.household_id, NULL, h.town_id, h.town_id, " + _lists_expr() + ","
+        " h.id, NULL, h.town_id, h.town_id, " + _lists_expr() + ","
         f" CASE WHEN b.id IS NULL THEN {text('本学年在全区学籍中未见登记')}"
         f" ELSE {text(f'{before}学年在')} || bs.name || CAST(b.grade AS TEXT) ||"
         f" {text('年级，本学年未见学籍')} END,"
         " 'v' || CAST(h.village_id AS TEXT) || '|' || COALESCE(CAST(b.school_id AS TEXT), '')"
         " || '-' || COALESCE(CAST(b.grade AS TEXT), '') "
-        "FROM care_cc_child c JOIN {entry} h ON h.id = c.household_id"
-        " LEFT JOIN {person} p ON p.id_index = c.id_index"
+        "FROM {entry} h LEFT JOIN care_cc_child c ON c.id_index = h.id_index"
+        " LEFT JOIN {person} p ON p.id_index = h.id_index"
         f" LEFT JOIN {{enrolment}} b ON b.person_id = p.id AND b.year = {before}"
         " LEFT JOIN care_cc_school bs ON bs.school_id = b.school_id "
-        "WHERE NOT EXISTS (SELECT 1 FROM {enrolment} n WHERE n.person_id = p.id"
+        f"WHERE h.year = {int(year)} AND h.kind = {text(ListKind.HOUSEHOLD)}"
+        " AND NOT EXISTS (SELECT 1 FROM {enrolment} n WHERE n.person_id = p.id"
         f" AND n.year = {int(year)})"
         " AND NOT EXISTS (SELECT 1 FROM {transfer} t WHERE t.person_id = p.id"
         f" AND t.status = {text(TransferStatus.CONFIRMED)} AND t.year IN ({before}, {int(year)}))"
@@ -234,7 +247,7 @@ def _priority_sql(year: int) -> str:
         " COALESCE(p.id_hint, src.id_hint),"
         " CASE WHEN p.id IS NULL THEN src.birth_date ELSE p.birth_date END, p.id, src.id,"
         " n.school_id, CASE WHEN n.id IS NULL THEN src.town_id ELSE ns.town_id END,"
-        " COALESCE(n.school_id, src.town_id), " + _lists_expr() + ","
+        " COALESCE(n.school_id, src.town_id), " + _lists_expr("c.household_id") + ","
         f" CASE WHEN n.id IS NULL THEN {text('本学年未见学籍')}"
         f" ELSE ns.name || CAST(n.grade AS TEXT) || {text('年级')} ||"
         f" CASE WHEN {missing} = '' THEN ''"
