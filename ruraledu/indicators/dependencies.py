@@ -65,9 +65,18 @@ def _source_reads(source: Source, measures, year: int) -> SourceReads:
 
 
 def _scope_tables(scope, year: int) -> frozenset[str]:
+    """Tables the scope's query reads; every registry table when it cannot be written out
+    (an empty IN-list today), so that any change recomputes the indicator in full."""
+    from django.core.exceptions import EmptyResultSet
+
     from ruraledu.orgunits.models import OrgUnit
 
-    return frozenset(tables_of(OrgUnit.objects.filter(Q(is_active=True) & scope.units(year))))
+    from .changes import tracked_tables
+
+    try:
+        return frozenset(tables_of(OrgUnit.objects.filter(Q(is_active=True) & scope.units(year))))
+    except EmptyResultSet:
+        return tracked_tables()
 
 
 def overrides_values(indicator: Indicator) -> bool:

@@ -139,7 +139,7 @@ DIRECTOR, ADVISER = DistrictRole.DIRECTOR, DistrictRole.ADVISER
 
 def computed(code: str, year: int = YEAR) -> dict[str, tuple]:
     """unit code -> (value, numerator, denominator, details) of one indicator in a year."""
-    rows = compute_year(year, [REGISTRY[code]], Tree())
+    rows, _ = compute_year(year, [REGISTRY[code]], Tree())
     codes = dict(OrgUnit.objects.values_list("pk", "code"))
     return {codes[unit]: row for (_, unit), row in rows.items()}
 

@@ -115,7 +115,7 @@ def facility(at, *, year: int = YEAR, **fields) -> FacilityRecord:
 
 
 def compute(*codes: str, year: int = YEAR) -> dict:
-    return compute_year(year, [REGISTRY[c] for c in codes], Tree())
+    return compute_year(year, [REGISTRY[c] for c in codes], Tree())[0]
 
 
 def raw(code: str, year: int = YEAR) -> dict:

@@ -1168,7 +1168,7 @@ def test_town_seat_famous_teacher_lesson_rate_counts_lessons_up_to_the_year(dist
         school=seats[2], teacher=teacher, kind="famous", held_on=dt.date(2025, 10, 1)
     )
     # when 2024 is computed
-    rows = compute_year(2024, [REGISTRY["town_seat_famous_teacher_lesson_rate"]], Tree())
+    rows, _ = compute_year(2024, [REGISTRY["town_seat_famous_teacher_lesson_rate"]], Tree())
     # then 1 of 3 schools counts (the 2025 lesson is in the future)
     value, numerator, denominator, _ = rows[("town_seat_famous_teacher_lesson_rate", town_a.pk)]
     assert (numerator, denominator) == (1, 3)
