@@ -16,7 +16,7 @@ CODE = "hotline_answered_on_time_rate"
 
 
 def results(year=2025):
-    rows = compute_year(year, [REGISTRY[CODE]], Tree())
+    rows, _ = compute_year(year, [REGISTRY[CODE]], Tree())
     codes = dict(OrgUnit.objects.values_list("pk", "code"))
     return {codes[unit]: row[:3] for (_, unit), row in rows.items()}
 
