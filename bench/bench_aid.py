@@ -114,7 +114,7 @@ def main():
     print(f"gap lists with names, whole district: {time.perf_counter() - started:.2f} s ({sizes})")
     indicators = [REGISTRY[c] for c in ("priority_student_aid_rate", "aid_gap_count")]
     started = time.perf_counter()
-    values = compute_year(YEAR, indicators, Tree())
+    values, _ = compute_year(YEAR, indicators, Tree())
     print(
         f"aid indicators, every unit: {time.perf_counter() - started:.2f} s ({len(values)} values)"
     )
