@@ -158,3 +158,17 @@ def test_a_school_is_compared_with_schools_of_its_stage_and_size_band_and_over_t
     assert rows["学校规模"]["peer"] == "达标 100%"
     assert data["trend_years"] == [YEAR - 1, YEAR]
     assert [c["value"] for c in rows["学校规模"]["trend"]] == ["90 人", "150 人"]
+
+
+def test_the_rooms_gap_says_how_many_rooms_are_missing(client, district_admin, yzjh, school_a):
+    # SA: one class, no music or art room → one of each missing; G03 fails under 区教体局
+    pupils(school_a, 1, year=YEAR, grade=1, class_name="1班")
+    facility(school_a, year=YEAR)
+    recompute(years=[YEAR])
+    client.force_login(district_admin)
+    text = client.get(reverse("evaluation:evaluation_detail", args=[Framework.YZJH, YEAR]))
+    text = text.content.decode()
+    bureau = text[text.index('data-unit="区教体局"') :]
+    assert "音乐教室缺 1 间、美术教室缺 1 间（面积不足的计入未达标），还差 1 所学校" in bureau
+    # the sheet's value links to the indicator page, which drills down to the schools
+    assert "/indicators/evaluation_music_art_rooms_rate/?unit=D&year=2025" in text
