@@ -3,7 +3,7 @@ database: the same rows in a copy of the enrolment table as it is and in one par
 year (LIST, one partition per year), then the work the platform does on them timed on both.
 
     .venv/bin/python bench/bench_partition_enrolments.py \\
-        --postgres postgres://user@host:5432/ruraledu_partition_bench [--per-year 600000] [--years 5]
+        --postgres postgres://user@host:5432/ruraledu_partition_bench [--per-year 1000000] [--years 5]
 
 The scratch database (its name must contain "bench") is created afresh and dropped at the end.
 Both tables take their columns and indexes from the migrated enrolment table (LIKE … INCLUDING
@@ -84,7 +84,7 @@ def build(cur, years: list[int], per_year: int) -> tuple[str, list[str]]:
             " (1 + g % 4) || '班', round(((g % 97) / 10.0)::numeric, 1), 'none', '', '', NULL,"
             " g % 10 = 0, true, g % 9 <> 0, g % 12 = 0, g % 150 = 0, false, false,"
             " g % 60 = 0, g % 25 = 0, g % 30 = 0"
-            f" FROM generate_series(1, {per_year}) AS g"
+            f" FROM generate_series(1::bigint, {per_year}) AS g"
         )
         for table in ("enrol_plain", "enrol_part"):
             cur.execute(f"INSERT INTO {table} ({columns}) {fill}")
@@ -112,7 +112,7 @@ def timed(conn, work, repeat: int) -> float:
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--postgres", required=True, help="URL of a scratch PostgreSQL database")
-    parser.add_argument("--per-year", type=int, default=600_000, help="enrolments per year")
+    parser.add_argument("--per-year", type=int, default=1_000_000, help="enrolments per year")
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
