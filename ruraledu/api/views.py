@@ -21,9 +21,8 @@ from rest_framework.views import APIView
 from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import Reach
 from ruraledu.audit.choices import AuditAction
-from ruraledu.audit.personal_access import access_log, student_subject
+from ruraledu.audit.personal_access import ChildReads
 from ruraledu.audit.services import audit_record, snapshot
-from ruraledu.audit.utils import request_address
 from ruraledu.indicators.engine import REGISTRY
 from ruraledu.indicators.jobs import recompute_start
 from ruraledu.indicators.models import IndicatorValue, TargetState, TargetStatusChange
@@ -205,17 +204,7 @@ class PupilMixin:
         }
 
     def log_clear(self, enrolments) -> None:
-        personal = Reach(self.request.user, Action.VIEW_PERSONAL)
-        access_log(
-            user=self.request.user,
-            subjects=[
-                student_subject(e.person_id)
-                for e in enrolments
-                if personal.covers(e.school.org_unit.path)
-            ],
-            purpose="api",
-            address=request_address(self.request),
-        )
+        ChildReads(self.request, "api").save(enrolments)
 
 
 class PupilList(PupilMixin, ListView):
