@@ -49,14 +49,8 @@ def roll_preview(year: int) -> list[tuple[str, int]]:
 @transaction.atomic
 def school_year_start(*, year: int, actor=None) -> dict[str, int]:
     """Open `year` from `year - 1`: copy yearly records; yearly checks (体检, 补贴, 资助) restart."""
-    from ruraledu.indicators.changes import changing
-
     previous = year - 1
-    copied = {}
-    for kind in rolled_kinds():
-        # the indicators' change record: the new year's records only, at any unit
-        with changing(kind.model, year=year, units=None):
-            copied[kind.name] = _copy(kind, previous, year)
+    copied = {kind.name: _copy(kind, previous, year) for kind in rolled_kinds()}
     # a new year is collected until the bureau confirms it; repeating the step keeps the state
     SchoolYear.objects.update_or_create(
         year=year,

@@ -158,14 +158,17 @@ def school_year_confirm(*, year: int, actor) -> int:
 def school_year_open(*, year: int, actor) -> dict[str, int]:
     """The bureau opens the year after the current one (填报中), copying last year's yearly
     records forward; the opening is audited. Returns the records copied per kind."""
-    from ruraledu.core.rollforward import school_year_start
+    from ruraledu.core.rollforward import rolled_kinds, school_year_start
     from ruraledu.core.schoolyear import current_school_year, school_year_label
+    from ruraledu.indicators.changes import changing
 
     if not is_bureau(actor):
         raise PermissionDenied("只有区教体局管理员可以开始新学年。")
     if year != current_school_year() + 1:
         raise ValidationError("只能开始紧接当前学年的下一学年。")
-    copied = school_year_start(year=year, actor=actor)
+    # the indicators' change record: the copies are the new year's records only
+    with changing(*(kind.model for kind in rolled_kinds()), year=year, units=None):
+        copied = school_year_start(year=year, actor=actor)
     school_year = SchoolYear.objects.get(year=year)
     audit_record(
         actor=actor,
