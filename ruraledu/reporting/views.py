@@ -438,7 +438,7 @@ class ProjectReportsView(LoginRequiredMixin, TemplateView):
     template_name = "reporting/project_reports.html"
 
     def get_context_data(self, **kwargs):
-        plan = plan_get_current()
+        plan = plan_get_current(self.request.user)
         project = project_get(plan=plan, number=self.kwargs["number"])
         return super().get_context_data(
             project=project,
@@ -452,7 +452,7 @@ class ScheduleEditView(BureauMixin, View):
     template_name = "reporting/schedule_form.html"
 
     def _project(self, number):
-        return project_get(plan=plan_get_current(), number=number)
+        return project_get(plan=plan_get_current(self.request.user), number=number)
 
     def get(self, request, number: int):
         project = self._project(number)
@@ -515,7 +515,7 @@ class MilestoneListView(LoginRequiredMixin, TemplateView):
     template_name = "reporting/milestone_list.html"
 
     def get_context_data(self, **kwargs):
-        plan = plan_get_current()
+        plan = plan_get_current(self.request.user)
         return super().get_context_data(
             plan=plan,
             targets=selectors.milestone_list(user=self.request.user, plan=plan),
@@ -527,7 +527,7 @@ class MilestoneListView(LoginRequiredMixin, TemplateView):
 
 class MilestoneSetView(BureauMixin, View):
     def post(self, request, code: str):
-        plan = plan_get_current()
+        plan = plan_get_current(self.request.user)
         target = get_object_or_404(Target, plan=plan, code=code, kind=TargetKind.MILESTONE)
         form = MilestoneForm(request.POST)
         if not form.is_valid():
