@@ -95,7 +95,7 @@ def main() -> None:
                 waits.append((run.started_at - run.enqueued_at).total_seconds())
         if job.finished_at:
             spans.append((job.finished_at - job.created_at).total_seconds())
-    after_imports = RecomputeJob.objects.filter(reason__startswith="导入")
+    after_imports = RecomputeJob.objects.filter(requested_by__username__startswith="loadclerk-")
     recomputes = after_imports.values_list("status", flat=True)
     failed = DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).count()
     if failed:

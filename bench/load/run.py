@@ -73,7 +73,11 @@ def prepare_database(url: str, env: dict, reuse: bool) -> float:
         run([PY, "manage.py", "migrate", "-v0"], local)
         run([PY, "manage.py", "setup_demo"], local, stdout=subprocess.DEVNULL)
         # the demo's own follow-up tasks (recomputes) run now, not during the measurement
-        run([PY, "manage.py", "db_worker", "--batch", "--no-startup-delay"], local)
+        run(
+            [PY, "manage.py", "db_worker", "--batch", "--no-startup-delay", "--no-reload"],
+            local,
+            stdout=subprocess.DEVNULL,
+        )
     else:  # a kept seed follows the code's migrations
         local = {**env, "DATABASE_URL": seed_url, "DJANGO_SETTINGS_MODULE": "config.settings.local"}
         run([PY, "manage.py", "migrate", "-v0"], local)
