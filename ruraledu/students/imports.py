@@ -11,6 +11,7 @@ from ruraledu.audit.services import audit_bulk
 from ruraledu.core import crypto
 from ruraledu.core.idnumbers import birth_date_from_id
 from ruraledu.core.models import Sex
+from ruraledu.core.templatetags.privacy import person_name
 from ruraledu.orgunits.lookups import SchoolLookup, VillageLookup
 from ruraledu.spreadsheets.base import (
     CellError,
@@ -313,7 +314,8 @@ class StudentImporter(Importer):
             yield {
                 "id_kind": p.id_kind,
                 "id_number": p.id_number() if clear else p.masked_id,
-                "name": p.name,
+                # masked like the roster page for roles that may not see the child in full
+                "name": person_name(p.name, clear),
                 "sex": p.sex,
                 "birth_date": p.birth_date,
                 "village": p.village.code if p.village else "",
@@ -329,7 +331,8 @@ class StudentImporter(Importer):
                 if e.mentor
                 else "",
                 **{f: getattr(e, f) for f in FLAGS},
-                ACCESS_SUBJECT: student_subject(p.pk),  # the name is in the file: logged
+                # a name in full in the file is a read of the child: logged
+                ACCESS_SUBJECT: student_subject(p.pk) if clear else None,
             }
 
 

@@ -52,8 +52,11 @@ def test_an_export_of_both_schools_is_clear_for_one_and_masked_for_the_other(cli
     client.force_login(two_hats)
     response = client.get(reverse("spreadsheets:export", args=["students"]) + f"?year={YEAR}")
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    numbers = {row[6]: row[1] for row in book.active.iter_rows(min_row=2, values_only=True)}
-    assert numbers["SA"] == A_ID
+    rows = list(book.active.iter_rows(min_row=2, values_only=True))
+    numbers = {row[6]: row[1] for row in rows}
+    names = {row[6]: row[2] for row in rows}
+    assert (numbers["SA"], names["SA"]) == (A_ID, "张小明")
+    assert names["SB"] == "李*红"
     assert numbers["SB"] != B_ID and numbers["SB"].endswith(B_ID[-4:]) and "*" in numbers["SB"]
 
 
