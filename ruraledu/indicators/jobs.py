@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ruraledu.accounts.policy import is_bureau
+from ruraledu.core.locks import exclusive
 
 from .models import RecomputeJob
 from .services import recompute, recompute_changes
@@ -51,10 +52,12 @@ def recompute_job_run(*, job_id: int) -> RecomputeJob:
         RecomputeJob.objects.filter(pk=job.pk).update(progress=int(done / total * 100))
 
     try:
-        if job.incremental:
-            stats = recompute_changes(progress=progress)
-        else:
-            stats = recompute(years=job.years or None, progress=progress)
+        # one recompute at a time: a later job then finds the changes an earlier one stored
+        with exclusive("recompute"):
+            if job.incremental:
+                stats = recompute_changes(progress=progress)
+            else:
+                stats = recompute(years=job.years or None, progress=progress)
     except Exception as exc:  # the job records the failure; the worker logs the traceback
         RecomputeJob.objects.filter(pk=job.pk).update(
             status=RecomputeJob.Status.FAILED,

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from ruraledu.core.locks import exclusive
 from ruraledu.indicators.engine import REGISTRY
 from ruraledu.indicators.services import recompute
 
@@ -21,7 +22,8 @@ class Command(BaseCommand):
         def progress(done, total):
             self.stdout.write(f"  已完成 {done}/{total} 个学年")
 
-        stats = recompute(years=year, codes=code, progress=progress)
+        with exclusive("recompute"):  # never beside a background recompute
+            stats = recompute(years=year, codes=code, progress=progress)
         self.stdout.write(
             f"指标计算完成：学年 {stats.years}，新增 {stats.created}，更新 {stats.updated}，删除 {stats.deleted}，"
             f"未变 {stats.unchanged}，用时 {stats.seconds:.2f} 秒。"
