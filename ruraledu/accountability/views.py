@@ -6,13 +6,14 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
 
 from ruraledu.accounts.policy import is_bureau
 from ruraledu.audit.utils import request_address
+from ruraledu.core.files import attachment
 
 from . import selectors, services
 from .choices import StepKind
@@ -108,16 +109,6 @@ class DocumentDownloadView(LoginRequiredMixin, View):
         step = selectors.step_get(user=request.user, pk=pk)
         if not step.document:
             raise Http404("该记录没有文件。")
-        try:
-            handle = step.document.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404("文件已不存在。") from exc
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=step.document_name,
-            content_type=step.document_type,
+        return attachment(
+            step.document, filename=step.document_name, content_type=step.document_type
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "sandbox"
-        return response

@@ -4,11 +4,12 @@ served only to those who may see the case, as an attachment."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.views import View
 
 from ruraledu.audit.utils import request_address
+from ruraledu.core.files import attachment
 
 from . import forms, services
 from .models import CaseFile
@@ -51,16 +52,6 @@ class CaseFileDownloadView(LoginRequiredMixin, View):
         case = _visible_case(request, case_file.case_id)
         case_file = case.files.get(pk=pk)
         log_reads(request, [case], "case_file")
-        try:
-            handle = case_file.file.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404("文件已不存在。") from exc
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=case_file.original_name,
-            content_type=case_file.content_type,
+        return attachment(
+            case_file.file, filename=case_file.original_name, content_type=case_file.content_type
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "sandbox"
-        return response

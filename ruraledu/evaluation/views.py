@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views import View
@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import Reach, is_bureau
 from ruraledu.audit.utils import request_address
+from ruraledu.core.files import attachment
 from ruraledu.core.schoolyear import current_school_year, year_param
 from ruraledu.indicators.evaluation import plan_root_unit
 from ruraledu.indicators.models import IndicatorValue
@@ -257,16 +258,7 @@ class ItemThresholdView(ItemActionView):
 class EvidenceDownloadView(LoginRequiredMixin, View):
     def get(self, request, pk: int):
         file = selectors.evidence_get(user=request.user, pk=pk)
-        try:
-            handle = file.file.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404("文件已不存在。") from exc
-        response = FileResponse(
-            handle, as_attachment=True, filename=file.original_name, content_type=file.content_type
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "sandbox"
-        return response
+        return attachment(file.file, filename=file.original_name, content_type=file.content_type)
 
 
 # ------------------------------------------------------------------ survey

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from ruraledu.accounts.scoping import can
 from ruraledu.audit.utils import request_address
 from ruraledu.care.exports import watermark
 from ruraledu.care.views import log_subject_reads
+from ruraledu.core.files import attachment
 from ruraledu.core.schoolyear import year_from_request, year_param
 from ruraledu.spreadsheets.export import export_response
 
@@ -303,19 +304,11 @@ class DecisionFileView(LoginRequiredMixin, View):
         if row is None or not row.details:
             raise Http404("没有找到该文件。")
         _log(request, [row], "inclusion_file")
-        try:
-            handle = decision.evidence_file.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404("文件已不存在。") from exc
-        response = FileResponse(
-            handle,
-            as_attachment=True,
+        return attachment(
+            decision.evidence_file,
             filename=decision.evidence_name,
             content_type=decision.evidence_type,
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "sandbox"
-        return response
 
 
 class ChildExportView(LoginRequiredMixin, View):

@@ -6,7 +6,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 
 from ruraledu.accounts.policy import is_bureau
 from ruraledu.audit.utils import request_address
+from ruraledu.core.files import attachment
 from ruraledu.core.schoolyear import year_from_request
 from ruraledu.orgunits.models import Department, OrgUnit
 from ruraledu.plans.choices import MilestoneStatus, TargetKind
@@ -370,19 +371,9 @@ class EvidenceDownloadView(LoginRequiredMixin, View):
 
     def get(self, request, pk: int):
         evidence = selectors.evidence_get(user=request.user, pk=pk)
-        try:
-            handle = evidence.file.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404("文件已不存在。") from exc
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=evidence.original_name,
-            content_type=evidence.content_type,
+        return attachment(
+            evidence.file, filename=evidence.original_name, content_type=evidence.content_type
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "sandbox"
-        return response
 
 
 # ------------------------------------------------------------------ bureau

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views import View
 
 from ruraledu.audit.utils import request_address
+from ruraledu.core.files import attachment
 from ruraledu.core.schoolyear import semester_of
 from ruraledu.orgunits.models import School
 from ruraledu.spreadsheets.base import Column
@@ -384,16 +385,6 @@ class EvidenceDownloadView(LoginRequiredMixin, View):
             AnswerEvidence.objects.select_related("answer__item__school__org_unit"), pk=pk
         )
         ensure_visible(request.user, evidence.answer.item.school)
-        try:
-            handle = evidence.file.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404("文件已不存在。") from exc
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=evidence.original_name,
-            content_type=evidence.content_type,
+        return attachment(
+            evidence.file, filename=evidence.original_name, content_type=evidence.content_type
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "sandbox"
-        return response
