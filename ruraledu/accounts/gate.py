@@ -61,4 +61,6 @@ class AccountGateMiddleware:
         return path.startswith(static) or path in {
             reverse("accounts:logout"),
             reverse("accounts:login"),
+            # a violation seen on the second-factor or password page is reported too
+            reverse("audit:csp_report"),
         }

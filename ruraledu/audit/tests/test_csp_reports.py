@@ -134,3 +134,11 @@ def test_the_bureau_reads_the_reports(client, district_admin):
 def test_others_get_a_404(client, request, persona):
     client.force_login(request.getfixturevalue(persona))
     assert client.get("/audit/csp-reports/").status_code == 404
+
+
+def test_a_report_from_a_user_still_at_the_password_change_step_is_stored(client):
+    from ruraledu.accounts.tests.factories import UserFactory
+
+    client.force_login(UserFactory(must_change_password=True))
+    assert post(client, REPORT_URI).status_code == 204
+    assert CspReport.objects.count() == 1
