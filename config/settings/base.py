@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "ruraledu.core.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "ruraledu.accounts.idle.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -181,7 +182,7 @@ PASSWORD_CHANGE_FIRST_LOGIN = env_bool("PASSWORD_CHANGE_FIRST_LOGIN", True)
 # Sessions end after this many idle minutes (each request moves the end forward).
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False  # ruraledu/accounts/idle.py refreshes it once a minute
 LOGIN_REDIRECT_URL = "dashboards:cockpit"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
