@@ -49,9 +49,17 @@ def _stage(cursor, table: str, selected: str) -> str:
 
 def _copy_in(cursor, stage: str, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
     """COPY rows (tuples in `columns` order) into the staging table; returns the count."""
+    listed = ", ".join(map(_quote, columns))
+    # the column types told once: psycopg then skips choosing a dumper for every value
+    # (half its time per row)
+    cursor.execute(f"SELECT {listed} FROM {stage} LIMIT 0")
+    types = [column.type_code for column in cursor.description]
     written = 0
-    sql = f"COPY {stage} ({', '.join(map(_quote, columns))}) FROM STDIN"
-    with connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
+    with (
+        connection.wrap_database_errors,
+        cursor.cursor.copy(f"COPY {stage} ({listed}) FROM STDIN") as copy,
+    ):
+        copy.set_types(types)
         for row in rows:
             copy.write_row(row)
             written += 1
