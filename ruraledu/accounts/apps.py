@@ -12,3 +12,9 @@ class AccountsConfig(AppConfig):
         from .scoping import scope_paths
 
         use_scope_paths(scope_paths)
+
+        from django.contrib.auth.signals import user_logged_in
+
+        from .idle import seen_at_login
+
+        user_logged_in.connect(seen_at_login, dispatch_uid="ruraledu-session-seen")

@@ -9,6 +9,12 @@ REFRESH_SECONDS = 60
 SEEN = "_seen"
 
 
+def seen_at_login(sender, request, user, **kwargs) -> None:
+    """A login saves the session anyway: the next minute's pages need not write it again."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SEEN] = int(time.time())
+
+
 class IdleSessionMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
