@@ -20,7 +20,6 @@ FIGURES = {
     Framework.YZJH: {
         "G07": (101.3, None),
         "G13": (55.0, None),
-        "Q02": (96.1, None),
         # the other measured items are computed from the registry
     },
     Framework.XQPJPH: {

@@ -92,7 +92,7 @@ YZJH_RULES: dict[str, Rule] = {
         indicator="evaluation_migrant_public_rate",
     ),
     "Q01": _share("初中三年巩固率", 95.0, indicator="evaluation_junior_retention_rate"),
-    "Q02": _share("残疾儿童少年入学率", 95.0),
+    "Q02": _share("残疾儿童少年入学率", 95.0, indicator="disabled_child_enrolment_rate"),
     "Q04": _share(
         "按公用经费 5% 安排教师培训经费的学校比例", indicator="evaluation_training_funds_rate"
     ),

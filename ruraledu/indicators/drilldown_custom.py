@@ -10,7 +10,7 @@ from .definitions import care, inclusion, preschool, quality, special
 from .definitions.common import FACILITY, KG_CLASSES, POSTS, RURAL_SCHOOLS
 from .drilldown import SHORT_LABEL, Drill, measure_drill, scope_units, short_drill, town_of
 from .drilldown_care import CaseDrill, GrowthDrill
-from .drilldown_inclusion import HomeVisitDrill, UnplacedDrill
+from .drilldown_inclusion import EnrolmentDrill, HomeVisitDrill, UnplacedDrill
 from .drilldown_supervision import ADAPTERS as SUPERVISION_ADAPTERS
 from .engine import Measure
 from .models import IndicatorValue
@@ -424,6 +424,7 @@ ADAPTERS = {
     care.GrowthFileReviewRate: GrowthDrill(),
     inclusion.UnplacedDisabled: UnplacedDrill(),
     inclusion.HomeVisitRate: HomeVisitDrill(),
+    inclusion.DisabledEnrolmentRate: EnrolmentDrill(),
     quality.ResourceIndicator: Resources(),
     quality.DifferenceCoefficient: Coefficient(),
     quality.ComplianceRate: SchoolRule(),

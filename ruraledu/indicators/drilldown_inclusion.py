@@ -38,6 +38,33 @@ class UnplacedDrill:
         return Drill(["儿童", "镇街", "户籍村居", "出生年份"], rows, render)
 
 
+class EnrolmentDrill:
+    """The school-age children of the list (the denominator) or those in school (numerator),
+    each with where the reconciliation placed them."""
+
+    def parts(self, indicator) -> dict[str, str]:
+        return {"numerator": indicator.numerator_label, "denominator": indicator.denominator_label}
+
+    def drill(self, indicator, part, unit, year, user) -> Drill:
+        from .definitions.inclusion import ENROLLED_STATES
+
+        inside = _within(unit, user)
+        care = Reach(user, Action.CARE)
+        left_out = (PlacementState.OUT_OF_AGE, PlacementState.UNSUITABLE)
+        rows = [
+            r
+            for r in reconcile(year)
+            if r.state not in left_out and inside(r.entry.town.path)
+            if part == "denominator" or r.state in ENROLLED_STATES
+        ]
+
+        def render(row):
+            who = mask_name(row.entry.name) if care.covers(row.unit_path) else "—"
+            return [who, row.entry.town.name, row.entry.village.name, row.state_label]
+
+        return Drill(["儿童", "镇街", "户籍村居", "安置情况"], rows, render)
+
+
 class HomeVisitDrill:
     def parts(self, indicator) -> dict[str, str]:
         return {

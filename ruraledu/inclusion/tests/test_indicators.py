@@ -17,7 +17,11 @@ from .test_progress import visit
 from .test_reconcile import decide
 
 AS_OF = dt.date(2025, 12, 10)  # Sep, Oct, Nov ended: 6 visits due from the year's start
-CODES = ["disabled_child_unplaced_count", "home_teaching_on_schedule_rate"]
+CODES = [
+    "disabled_child_unplaced_count",
+    "home_teaching_on_schedule_rate",
+    "disabled_child_enrolment_rate",
+]
 
 
 @pytest.fixture
@@ -61,6 +65,13 @@ def test_visited_at_the_set_frequency(worked, school_a, school_b, district):
     assert worked[(CODES[1], district.pk)][:3] == (50.0, 1, 2)
 
 
+def test_enrolment_rate_counts_placed_children_of_school_age(worked, town_a, town_b, district):
+    # town A: 甲四, 送一, 送二 in school of 甲一, 甲二, 甲三 (deferred), 甲四, 送一, 送二;
+    # town B: 送三 (decided 送教上门) of 乙一, 送三 — 乙二 is too young to count
+    rates = {u: worked[(CODES[2], u)][:3] for u in (town_a.pk, town_b.pk, district.pk)}
+    assert rates == {town_a.pk: (50.0, 3, 6), town_b.pk: (50.0, 1, 2), district.pk: (50.0, 4, 8)}
+
+
 def test_without_the_list_the_count_is_not_computed(roster, district):
     rows = compute_year(YEAR, [REGISTRY[CODES[0]]], Tree())[0]
     assert (CODES[0], district.pk) not in rows
@@ -99,3 +110,14 @@ def test_the_indicator_pages_show_the_figures_and_the_masked_records(
     )
     body = records.content.decode()
     assert records.status_code == 200 and "孙*云" in body and "孙小云" not in body
+
+
+def test_enrolment_rate_drill_down_lists_the_children_counted(worked, town_a, town_officer):
+    rate = REGISTRY[CODES[2]]
+    drill = {
+        part: drill_records(indicator=rate, part=part, unit=town_a, year=YEAR, user=town_officer)
+        for part in ("numerator", "denominator")
+    }
+    assert len(drill["numerator"].rows) == 3 and len(drill["denominator"].rows) == 6
+    states = sorted(drill["denominator"].render(r)[3] for r in drill["denominator"].rows)
+    assert states == sorted(["未安置", "未安置", "暂缓入学", "随班就读", "送教上门", "送教上门"])

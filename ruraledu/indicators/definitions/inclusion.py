@@ -18,12 +18,27 @@ from .common import ALL_SCHOOLS, ENROLMENT
 TOWNS = Scope("towns_inclusion", "镇街", lambda y: Q(kind__in=TOWN_LEVEL_KINDS))
 
 
-def unplaced_rows(ctx) -> list:
-    """The year's unplaced school-age children of the 残联 list (shared by the engine's year)."""
-    key = ("inclusion_unplaced", ctx.year)
+def reconciled(ctx) -> list:
+    """The year's 残联 list reconciled with the roster (shared by the engine's year)."""
+    key = ("inclusion_reconciled", ctx.year)
     if key not in ctx.cache:
-        ctx.cache[key] = [r for r in reconcile(ctx.year) if r.state == PlacementState.UNPLACED]
+        ctx.cache[key] = reconcile(ctx.year)
     return ctx.cache[key]
+
+
+def unplaced_rows(ctx) -> list:
+    """The year's unplaced school-age children of the 残联 list."""
+    return [r for r in reconciled(ctx) if r.state == PlacementState.UNPLACED]
+
+
+# in school in some form: the 入学率's numerator
+ENROLLED_STATES = (
+    PlacementState.MAINSTREAM,
+    PlacementState.SPECIAL_SCHOOL,
+    PlacementState.HOME,
+    PlacementState.ENROLLED,
+    PlacementState.ELSEWHERE,
+)
 
 
 class UnplacedDisabled(Indicator):
@@ -50,6 +65,34 @@ class UnplacedDisabled(Indicator):
             u: (s["n"], s["n"], None, {})
             for u, s in ctx.roll_up(base).items()
             if ctx.has_data(u, self.requires)
+        }
+
+
+class DisabledEnrolmentRate(Indicator):
+    code = "disabled_child_enrolment_rate"
+    name = "适龄残疾儿童少年入学率"
+    definition = (
+        "本学年区残联残疾儿童名单中义务教育年龄段的儿童（经评估不适宜入学的除外）中，随班就读、特教学校"
+        "就读、送教上门、在校就读或区外就读的人数 ÷ 上述适龄残疾儿童数（暂缓入学、未安置的计入分母）；"
+        "计入名单所载户籍村居所在的镇街。优质均衡评估 Q02 读此值。未导入名单的学年不计算。"
+    )
+    scope = TOWNS
+    requires = (ENROLMENT,)
+    numerator_label = "已入学（含送教上门）"
+    denominator_label = "适龄残疾儿童少年"
+
+    def values(self, ctx):
+        base: dict[int, dict[str, float]] = {}
+        for row in reconciled(ctx):
+            if row.state in (PlacementState.OUT_OF_AGE, PlacementState.UNSUITABLE):
+                continue
+            parts = base.setdefault(row.entry.town_id, {"num": 0.0, "den": 0.0})
+            parts["den"] += 1
+            parts["num"] += row.state in ENROLLED_STATES
+        return {
+            u: (s["num"] / s["den"] * self.scale, s["num"], s["den"], {})
+            for u, s in ctx.roll_up(base).items()
+            if s["den"] and ctx.has_data(u, self.requires)
         }
 
 
@@ -87,5 +130,5 @@ def home_rows(ctx) -> list:
     return ctx.cache[key]
 
 
-for _cls in (UnplacedDisabled, HomeVisitRate):
+for _cls in (UnplacedDisabled, DisabledEnrolmentRate, HomeVisitRate):
     register(_cls)
