@@ -64,9 +64,9 @@ def main():
     workdir = tempfile.mkdtemp(prefix="bench-incremental-")
     os.environ.setdefault("DATA_KEY_FILE", f"{workdir}/data.key")
     django_on(args.postgres)
+    from bench_recompute import floor_seconds
     from django.db import connection
 
-    from bench_recompute import floor_seconds
     from ruraledu.demo.generator import runner
     from ruraledu.indicators.dependencies import reads
     from ruraledu.indicators.engine import REGISTRY
