@@ -44,7 +44,9 @@ def floor_seconds(year: int) -> list[tuple[str, int, float]]:
     return figures
 
 
-def main():
+def prepare(prefix: str) -> argparse.Namespace:
+    """The recompute benches' common start: options, Django on the chosen database, and the
+    demo data generated at the chosen scale unless --reuse."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--postgres", metavar="URL")
     parser.add_argument(
@@ -54,15 +56,10 @@ def main():
     parser.add_argument("--years")
     parser.add_argument("--reuse", action="store_true", help="use the data already in the database")
     args = parser.parse_args()
-    workdir = tempfile.mkdtemp(prefix="bench-recompute-")
+    workdir = tempfile.mkdtemp(prefix=prefix)
     os.environ.setdefault("DATA_KEY_FILE", f"{workdir}/data.key")
     django_on(args.postgres)
-    from django.db import connection
-
     from ruraledu.demo.generator import runner
-    from ruraledu.indicators.engine import REGISTRY
-    from ruraledu.indicators.services import recompute, years_with_data
-    from ruraledu.students.models import Enrolment
 
     if not args.reuse:
         years = runner.parse_years(args.years, args.scale)
@@ -78,6 +75,17 @@ def main():
         print(
             f"generated {args.scale} data in {time.perf_counter() - started:.1f} s (not part of the figures)"
         )
+    return args
+
+
+def main():
+    args = prepare("bench-recompute-")
+    from django.db import connection
+
+    from ruraledu.indicators.engine import REGISTRY
+    from ruraledu.indicators.services import recompute, years_with_data
+    from ruraledu.students.models import Enrolment
+
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # statistics current, as after any bulk load

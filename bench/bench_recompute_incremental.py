@@ -15,15 +15,11 @@ the schools), toggling 住校 and 留守 for one pupil in ten of each school; af
 recompute must find nothing to change (printed as the check). Generation is not timed.
 """
 
-import argparse
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _setup import django_on  # noqa: E402
 
 
 def change_rosters(year: int, schools: list[int]) -> int:
@@ -52,22 +48,12 @@ def timed(label: str, run):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--postgres", metavar="URL")
-    parser.add_argument(
-        "--scale", default="district", choices=("tiny", "district", "city", "province")
-    )
-    parser.add_argument("--districts", type=int)
-    parser.add_argument("--years")
-    parser.add_argument("--reuse", action="store_true", help="use the data already in the database")
-    args = parser.parse_args()
-    workdir = tempfile.mkdtemp(prefix="bench-incremental-")
-    os.environ.setdefault("DATA_KEY_FILE", f"{workdir}/data.key")
-    django_on(args.postgres)
+    from bench_recompute import prepare
+
+    args = prepare("bench-incremental-")
     from bench_recompute import floor_seconds
     from django.db import connection
 
-    from ruraledu.demo.generator import runner
     from ruraledu.indicators.dependencies import reads
     from ruraledu.indicators.engine import REGISTRY
     from ruraledu.indicators.services import recompute, recompute_changes, years_with_data
@@ -75,18 +61,6 @@ def main():
     from ruraledu.orgunits.models import OrgUnit
     from ruraledu.students.models import Enrolment
 
-    if not args.reuse:
-        years = runner.parse_years(args.years, args.scale)
-        runner.orgunits_load(runner.ORG_FILE)
-        started = time.perf_counter()
-        runner.demo_generate(
-            scale=args.scale,
-            years=years,
-            seed=1,
-            districts=args.districts,
-            progress=lambda *a: None,
-        )
-        print(f"generated {args.scale} data in {time.perf_counter() - started:.1f} s (not timed)")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
