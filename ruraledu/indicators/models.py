@@ -88,11 +88,31 @@ class Standard(models.Model):
     source = models.CharField("依据", max_length=200)
     year = models.PositiveSmallIntegerField("标准年份", null=True, blank=True)
     provisional = models.BooleanField("待核定", default=False)
+    # a district's (or city's) own value for its units; empty: the install's value for every unit
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit",
+        verbose_name="适用单位",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "标准值"
         verbose_name_plural = "标准值"
-        constraints = [models.UniqueConstraint(fields=["code", "stage"], name="standard_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "stage"],
+                condition=models.Q(unit__isnull=True),
+                name="standard_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["code", "stage", "unit"],
+                condition=models.Q(unit__isnull=False),
+                name="standard_unit_unique",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.stage or '通用'}）= {self.value}{'（待核定）' if self.provisional else ''}"

@@ -106,6 +106,7 @@ def standards_seed() -> int:
         _, made = Standard.objects.get_or_create(
             code=code,
             stage=stage,
+            unit=None,
             defaults={
                 "value": value,
                 "name": name,
@@ -118,7 +119,38 @@ def standards_seed() -> int:
     return created
 
 
-_cache: dict[tuple[str, str], tuple[float, bool]] | None = None
+class _Table:
+    """The install's values, and the units (districts, cities) holding values of their own."""
+
+    def __init__(self):
+        from ruraledu.orgunits.models import OrgUnit
+
+        from .models import Standard
+
+        self.values = {(d[0], d[1], None): (d[2], d[6]) for d in DEFAULTS}
+        rows = Standard.objects.values_list("code", "stage", "unit_id", "value", "provisional")
+        self.values.update({(c, s, u): (v, p) for c, s, u, v, p in rows})
+        owners = {u for _, _, u in self.values if u is not None}
+        # deepest first, so that a district's own value wins over its city's
+        self.owners = sorted(
+            OrgUnit.objects.filter(pk__in=owners).values_list("path", "pk"),
+            key=lambda row: -len(row[0]),
+        )
+        self._paths: dict[int, str] = {}
+
+    def owners_of(self, unit: int) -> list[int]:
+        """The units holding own values that are `unit` or above it, nearest first."""
+        if not self.owners:
+            return []
+        if unit not in self._paths:
+            from ruraledu.orgunits.models import OrgUnit
+
+            self._paths.update(OrgUnit.objects.values_list("pk", "path"))
+        path = self._paths.get(unit, "")
+        return [pk for owner_path, pk in self.owners if path.startswith(owner_path)]
+
+
+_cache: _Table | None = None
 
 
 def reset_cache() -> None:
@@ -127,22 +159,18 @@ def reset_cache() -> None:
     _cache = None
 
 
-def standard(code: str, stage: str = "") -> tuple[float, bool]:
-    """(value, provisional) from the bureau's table, falling back to the shipped default."""
+def standard(code: str, stage: str = "", unit: int | None = None) -> tuple[float, bool]:
+    """(value, provisional) that applies at `unit` (an org unit id): the value of the nearest
+    unit at or above it that set its own, else the install's, else the shipped default."""
     global _cache
     if _cache is None:
-        from .models import Standard
-
-        _cache = {(d[0], d[1]): (d[2], d[6]) for d in DEFAULTS}
-        _cache.update(
-            {
-                (c, s): (v, p)
-                for c, s, v, p in Standard.objects.values_list(
-                    "code", "stage", "value", "provisional"
-                )
-            }
-        )
+        _cache = _Table()
+    if unit is not None:
+        for owner in _cache.owners_of(unit):
+            found = _cache.values.get((code, stage, owner))
+            if found is not None:
+                return found
     try:
-        return _cache[(code, stage)]
+        return _cache.values[(code, stage, None)]
     except KeyError:
         raise KeyError(f"no standard {code}/{stage}") from None

@@ -1,12 +1,19 @@
-"""The bureau's standards table: every standard the indicators read (shipped defaults merged
-with the bureau's edits), and the one audited way to change one."""
+"""The standards table: every standard the indicators read (shipped defaults merged with the
+bureau's edits), and the one audited way to change one.
+
+Values are held at two levels. The install's bureau (`is_bureau`) sets the value for every
+unit; on an install serving many districts, each district's (or city's) bureau may set its own
+value for its units, or go back to the value above it. An indicator reads the value that
+applies at each unit it computes (`standards.standard(code, stage, unit)`)."""
 
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from ruraledu.accounts.policy import is_bureau
+from ruraledu.accounts.scoping import bureau_units
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, snapshot
 
@@ -14,6 +21,7 @@ from .models import Standard
 from .standards import DEFAULTS, reset_cache
 
 STAGES = {"": "通用", "primary": "小学", "junior": "初中", "kindergarten": "幼儿园"}
+INSTALL = "全平台"
 
 
 @dataclass
@@ -25,8 +33,10 @@ class StandardRow:
     source: str
     year: int | None
     provisional: bool
-    default: float
-    stored: Standard | None
+    default: float  # what applies without this place's own value
+    stored: Standard | None  # this place's own value
+    inherited_from: str = ""  # where the value comes from when not set here
+    others: tuple = ()  # (unit name, value) of the districts that set their own
 
     @property
     def stage_label(self) -> str:
@@ -37,65 +47,144 @@ class StandardRow:
         return self.stored is not None and self.value != self.default
 
 
-def may_edit_standards(user) -> bool:
-    return is_bureau(user)
+def standard_places(user) -> list:
+    """Where `user` sets standards: None for the install's values (its bureau), and the
+    districts or cities below the root whose bureau the user is."""
+    places = [None] if is_bureau(user) else []
+    places += [unit for unit in bureau_units(user) if unit.parent_id is not None]
+    return places
 
 
-def standard_rows() -> list[StandardRow]:
-    """Every standard in the shipped order, with the bureau's value where it set one."""
-    stored = {(s.code, s.stage): s for s in Standard.objects.all()}
+def may_edit_standards(user, unit=None) -> bool:
+    places = standard_places(user)
+    return unit in places if unit is not None else bool(places)
+
+
+def _ancestors(unit) -> list:
+    """`unit` and every unit above it, nearest first."""
+    from ruraledu.orgunits.models import OrgUnit
+
+    codes = [c for c in unit.path.strip("/").split("/") if c]
+    by_code = {u.code: u for u in OrgUnit.objects.filter(code__in=codes)}
+    return [by_code[c] for c in reversed(codes) if c in by_code]
+
+
+def standard_rows(unit=None) -> list[StandardRow]:
+    """Every standard in the shipped order as it applies at `unit` (None: the install's values,
+    with the districts' own values beside them)."""
+    chain = _ancestors(unit) if unit is not None else []
+    stored = {
+        (s.code, s.stage, s.unit_id): s
+        for s in Standard.objects.filter(Q(unit__isnull=True) | Q(unit__in=chain)).select_related(
+            "unit"
+        )
+    }
+    others: dict = {}
+    if unit is None:
+        for s in Standard.objects.filter(unit__isnull=False).select_related("unit"):
+            others.setdefault((s.code, s.stage), []).append((s.unit.name, s.value))
     rows = []
     for code, stage, value, name, source, year, provisional in DEFAULTS:
-        s = stored.get((code, stage))
+        above = [stored.get((code, stage, u.pk)) for u in chain[1:]] + [
+            stored.get((code, stage, None))
+        ]
+        parent = next((s for s in above if s is not None), None)
+        own = stored.get((code, stage, unit.pk)) if unit is not None else parent
+        base = own or parent
         rows.append(
             StandardRow(
                 code,
                 stage,
-                s.value if s else value,
-                s.name if s else name,
-                s.source if s else source,
-                s.year if s else year,
-                s.provisional if s else provisional,
-                value,
-                s,
+                base.value if base else value,
+                base.name if base else name,
+                base.source if base else source,
+                base.year if base else year,
+                base.provisional if base else provisional,
+                (parent.value if parent and unit is not None else value),
+                own,
+                inherited_from=_label(parent) if unit is not None and own is None else "",
+                others=tuple(sorted(others.get((code, stage), []))),
             )
         )
     return rows
 
 
-def standard_row(code: str, stage: str) -> StandardRow | None:
-    return next((r for r in standard_rows() if (r.code, r.stage) == (code, stage)), None)
+def _label(stored: Standard | None) -> str:
+    if stored is None:
+        return "软件默认值"
+    return stored.unit.name if stored.unit_id else INSTALL
+
+
+def standard_row(code: str, stage: str, unit=None) -> StandardRow | None:
+    return next((r for r in standard_rows(unit) if (r.code, r.stage) == (code, stage)), None)
+
+
+def _check(actor, code: str, stage: str, unit) -> StandardRow:
+    if not may_edit_standards(actor, unit):
+        raise PermissionDenied("只有区教体局可以修改标准值")
+    row = standard_row(code, stage, unit)
+    if row is None:
+        raise ValidationError("没有这项标准")
+    return row
+
+
+def _recompute(actor, reason: str) -> None:
+    from .jobs import recompute_request
+
+    reset_cache()
+    recompute_request(user=actor, reason=reason)
 
 
 @transaction.atomic
 def standard_set(
-    *, actor, code: str, stage: str, value: float, source: str, year: int | None, provisional: bool
+    *,
+    actor,
+    code: str,
+    stage: str,
+    value: float,
+    source: str,
+    year: int | None,
+    provisional: bool,
+    unit=None,
 ) -> Standard:
-    """Set one standard (created from its default on first edit), audited with before and after;
-    the figures are recomputed after commit."""
-    from .jobs import recompute_request
-
-    if not may_edit_standards(actor):
-        raise PermissionDenied("只有区教体局可以修改标准值")
-    row = standard_row(code, stage)
-    if row is None:
-        raise ValidationError("没有这项标准")
+    """Set one standard at `unit` (None: the install's), created on first edit, audited with
+    before and after; the figures are recomputed after commit."""
+    row = _check(actor, code, stage, unit)
     if value < 0:
         raise ValidationError({"value": "标准值不能为负数"})
-    standard = row.stored or Standard(code=code, stage=stage, name=row.name)
+    standard = row.stored or Standard(code=code, stage=stage, name=row.name, unit=unit)
     before = snapshot(standard) if row.stored else {}
     standard.value, standard.source, standard.year = value, source, year
     standard.provisional = provisional
     standard.full_clean()
     standard.save()
+    where = f"{unit.name}" if unit is not None else ""
     audit_record(
         actor=actor,
         instance=standard,
         action=AuditAction.UPDATE if row.stored else AuditAction.CREATE,
         before=before,
         after=snapshot(standard),
-        summary=f"修改标准值：{standard.name}（{row.stage_label}）",
+        summary=f"修改{where}标准值：{standard.name}（{row.stage_label}）",
     )
-    reset_cache()
-    recompute_request(user=actor, reason=f"修改标准值：{standard.name}")
+    _recompute(actor, f"修改{where}标准值：{standard.name}")
     return standard
+
+
+@transaction.atomic
+def standard_clear(*, actor, code: str, stage: str, unit) -> None:
+    """A district's own value removed: the value above it applies again (audited)."""
+    row = _check(actor, code, stage, unit)
+    if unit is None or row.stored is None:
+        raise ValidationError("本单位没有自定这项标准")
+    before = snapshot(row.stored)
+    audit_record(
+        actor=actor,
+        instance=row.stored,
+        action=AuditAction.DELETE,
+        before=before,
+        after={},
+        summary=f"{unit.name}恢复使用上级标准值：{row.name}（{row.stage_label}）",
+    )
+    row.stored.delete()
+    _recompute(actor, f"{unit.name}恢复使用上级标准值：{row.name}")

@@ -7,12 +7,20 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
 from ruraledu.audit.models import AuditEvent
 
 from .models import Standard
-from .standards_edit import may_edit_standards, standard_row, standard_rows, standard_set
+from .standards_edit import (
+    INSTALL,
+    standard_clear,
+    standard_places,
+    standard_row,
+    standard_rows,
+    standard_set,
+)
 
 
 class StandardForm(forms.Form):
@@ -28,12 +36,28 @@ class StandardForm(forms.Form):
             field.widget.attrs["class"] = "form-check-input" if checkbox else "form-control"
 
 
+def _place(request, places: list):
+    """The unit whose values the page shows: `?unit=` among the user's places, else the first
+    of them, else the install's (None)."""
+    wanted = request.GET.get("unit") or request.POST.get("unit")
+    for place in places:
+        if place is not None and str(place.pk) == wanted:
+            return place
+    return places[0] if places else None
+
+
 class StandardListView(LoginRequiredMixin, TemplateView):
     template_name = "indicators/standard_list.html"
 
     def get_context_data(self, **kwargs):
+        places = standard_places(self.request.user)
+        place = _place(self.request, places)
         return super().get_context_data(
-            rows=standard_rows(), can_edit=may_edit_standards(self.request.user), **kwargs
+            rows=standard_rows(place),
+            can_edit=bool(places),
+            place=place,
+            places=[(p, p.name if p else INSTALL) for p in places],
+            **kwargs,
         )
 
 
@@ -47,8 +71,10 @@ class StandardEditView(LoginRequiredMixin, FormView):
         if not request.user.is_authenticated:
             return super().dispatch(request, *args, **kwargs)
         stage = "" if kwargs["stage"] == "all" else kwargs["stage"]
-        self.row = standard_row(kwargs["code"], stage)
-        if self.row is None or not may_edit_standards(request.user):
+        places = standard_places(request.user)
+        self.place = _place(request, places)
+        self.row = standard_row(kwargs["code"], stage, self.place) if places else None
+        if self.row is None:
             raise Http404("没有这项标准")
         return super().dispatch(request, *args, **kwargs)
 
@@ -65,7 +91,23 @@ class StandardEditView(LoginRequiredMixin, FormView):
             if self.row.stored
             else AuditEvent.objects.none()
         )
-        return super().get_context_data(row=self.row, history=history, **kwargs)
+        return super().get_context_data(row=self.row, history=history, place=self.place, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if "clear" not in request.POST:
+            return super().post(request, *args, **kwargs)
+        try:
+            standard_clear(
+                actor=request.user, code=self.row.code, stage=self.row.stage, unit=self.place
+            )
+        except (ValidationError, PermissionDenied):
+            raise Http404("没有这项标准") from None
+        messages.success(request, "已恢复使用上级标准值，指标正在后台重新计算。")
+        return self._back()
+
+    def _back(self):
+        url = reverse("indicators:standard_list")
+        return redirect(f"{url}?unit={self.place.pk}" if self.place else url)
 
     def form_valid(self, form):
         try:
@@ -73,6 +115,7 @@ class StandardEditView(LoginRequiredMixin, FormView):
                 actor=self.request.user,
                 code=self.row.code,
                 stage=self.row.stage,
+                unit=self.place,
                 **form.cleaned_data,
             )
         except ValidationError as error:
@@ -81,4 +124,4 @@ class StandardEditView(LoginRequiredMixin, FormView):
         except PermissionDenied:
             raise Http404("没有这项标准") from None
         messages.success(self.request, "标准值已保存，指标正在后台重新计算。")
-        return redirect("indicators:standard_list")
+        return self._back()

@@ -82,9 +82,21 @@ class TargetEntry(Strict):
         return self
 
 
+class StandardEntry(Strict):
+    """A standard value the plan's unit applies (a code of the platform's standards table)."""
+
+    code: str = Field(min_length=1)
+    stage: Literal["", "primary", "junior", "kindergarten"] = ""
+    value: float = Field(ge=0)
+    source: str = Field(min_length=1)
+    year: int | None = Field(default=None, ge=1990, le=2100)
+    provisional: bool = False
+
+
 class PlanFile(Strict):
     plan: PlanHeader
     departments: list[DepartmentEntry] = []
     sections: list[SectionEntry] = Field(min_length=1)
     projects: list[ProjectEntry] = []
     targets: list[TargetEntry] = []
+    standards: list[StandardEntry] = []

@@ -1,0 +1,159 @@
+"""On an install serving many districts each district's bureau sets its own standard values
+(page or plan file); the value that applies at a unit is its nearest own value, else the
+install's; nobody sets another district's values."""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+
+from ruraledu.accounts.choices import Role
+from ruraledu.accounts.tests.factories import RoleAssignmentFactory, UserFactory
+from ruraledu.audit.models import AuditEvent
+from ruraledu.indicators.models import RecomputeJob, Standard
+from ruraledu.indicators.standards import reset_cache, standard
+from ruraledu.orgunits.choices import OrgUnitKind
+from ruraledu.orgunits.tests.factories import OrgUnitFactory
+from ruraledu.plans.loader import PlanFileError, load_plan
+
+LIST = reverse("indicators:standard_list")
+EDIT = reverse("indicators:standard_edit", args=["small_school_size", "all"])
+
+
+@pytest.fixture
+def city(db):
+    city = OrgUnitFactory(code="C", name="示例市", kind=OrgUnitKind.CITY, parent=None)
+    for code in ("A", "B"):
+        district = OrgUnitFactory(
+            code=code, name=f"{code}区", kind=OrgUnitKind.DISTRICT, parent=city
+        )
+        OrgUnitFactory(
+            code=f"{code}S", name=f"{code}小学", kind=OrgUnitKind.SCHOOL, parent=district
+        )
+    return city
+
+
+def _admin(name, unit):
+    user = UserFactory(username=name)
+    RoleAssignmentFactory(user=user, role=Role.DISTRICT_ADMIN, org_unit=unit)
+    return user
+
+
+def _own(unit, code="small_school_size", value=80.0):
+    return Standard.objects.create(
+        code=code, stage="", unit=unit, value=value, name="小规模学校", source="区文件"
+    )
+
+
+def _at(code: str) -> int:
+    from ruraledu.orgunits.models import OrgUnit
+
+    return OrgUnit.objects.get(code=code).pk
+
+
+def test_the_nearest_own_value_applies_below_it(city):
+    a, b = city.children.order_by("code")
+    _own(a, value=80)
+    reset_cache()
+    assert standard("small_school_size", "", _at("AS"))[0] == 80  # A's school: A's value
+    assert standard("small_school_size", "", _at("A"))[0] == 80
+    assert standard("small_school_size", "", _at("BS"))[0] == 100  # B: the install's
+    assert standard("small_school_size")[0] == 100  # no unit: the install's
+    _own(city, value=120)
+    reset_cache()
+    assert standard("small_school_size", "", _at("BS"))[0] == 120  # the city's, above B
+    assert standard("small_school_size", "", _at("AS"))[0] == 80  # A's own is nearer
+
+
+def test_a_district_bureau_sets_its_own_value_audited_and_recomputed(client, city):
+    a, b = city.children.order_by("code")
+    admin = _admin("a_admin", a)
+    client.force_login(admin)
+    page = client.get(LIST).content.decode()
+    assert "A区" in page and "沿用全平台" in page  # nothing set by A yet
+    response = client.post(EDIT, {"value": "60", "source": "A区教体局文件", "year": "2026"})
+    assert response.status_code == 302 and response.url == f"{LIST}?unit={a.pk}"
+    own = Standard.objects.get(code="small_school_size", unit=a)
+    assert (
+        own.value == 60 and Standard.objects.get(code="small_school_size", unit=None).value == 100
+    )
+    event = AuditEvent.objects.get(
+        content_type=ContentType.objects.get_for_model(Standard), object_id=str(own.pk)
+    )
+    assert (event.action, event.after["value"], event.actor) == ("create", 60.0, admin)
+    assert RecomputeJob.objects.filter(reason__contains="A区").exists()
+    reset_cache()
+    assert standard("small_school_size", "", _at("AS"))[0] == 60
+    assert standard("small_school_size", "", _at("BS"))[0] == 100
+    # back to the value above: the own value goes, audited
+    client.post(f"{EDIT}?unit={a.pk}", {"clear": "1", "unit": a.pk})
+    assert not Standard.objects.filter(unit=a).exists()
+    assert AuditEvent.objects.filter(action="delete", object_id=str(own.pk)).exists()
+
+
+def test_nobody_sets_another_districts_values(client, city):
+    a, b = city.children.order_by("code")
+    client.force_login(_admin("b_admin", b))
+    # asking for A's values falls back to B's own place
+    client.post(f"{EDIT}?unit={a.pk}", {"value": "10", "source": "x", "year": ""})
+    assert not Standard.objects.filter(unit=a).exists()
+    assert Standard.objects.get(code="small_school_size", unit=b).value == 10
+    # a district bureau never edits the install's value; a school clerk edits nothing
+    assert Standard.objects.get(code="small_school_size", unit=None).value == 100
+    clerk = UserFactory(username="clerk")
+    RoleAssignmentFactory(user=clerk, role=Role.SCHOOL_CLERK, org_unit=a.children.get(code="AS"))
+    client.force_login(clerk)
+    assert client.get(EDIT).status_code == 404
+    client.post(f"{EDIT}?unit={a.pk}", {"value": "1", "source": "x"})
+    assert not Standard.objects.filter(unit=a).exists()
+
+
+def test_the_city_bureau_sets_the_install_value_and_sees_the_districts_own(client, city):
+    a, _ = city.children.order_by("code")
+    _own(a, value=80)
+    client.force_login(_admin("c_admin", city))
+    page = client.get(LIST).content.decode()
+    assert "区县自定" in page and "A区 80.0" in page
+    client.post(EDIT, {"value": "90", "source": "市文件", "year": ""})
+    assert Standard.objects.get(code="small_school_size", unit=None).value == 90
+    assert Standard.objects.get(code="small_school_size", unit=a).value == 80
+
+
+PLAN = """\
+plan:
+  code: a-plan
+  title: A区方案
+  start_year: 2023
+  end_year: 2025
+sections:
+- number: 1
+  kind: action
+  title: 行动一
+  text: 正文
+standards:
+- code: small_school_size
+  value: 60
+  source: A区文件
+"""
+
+
+def test_a_plan_file_sets_its_units_values_once(city, tmp_path):
+    a, _ = city.children.order_by("code")
+    path = tmp_path / "a.yaml"
+    path.write_text(PLAN, encoding="utf-8")
+    assert load_plan(path, a).created.get("标准值") == 1
+    assert Standard.objects.get(code="small_school_size", unit=a).value == 60
+    assert load_plan(path, a).changed == 0  # again: nothing
+    # the bureau's later edit stays when the file is loaded again
+    Standard.objects.filter(unit=a).update(value=70)
+    load_plan(path, a)
+    assert Standard.objects.get(code="small_school_size", unit=a).value == 70
+
+
+def test_a_plan_file_naming_an_unknown_standard_is_refused_with_its_line(city, tmp_path):
+    a, _ = city.children.order_by("code")
+    path = tmp_path / "a.yaml"
+    path.write_text(PLAN.replace("small_school_size", "no_such"), encoding="utf-8")
+    with pytest.raises(PlanFileError) as error:
+        load_plan(path, a)
+    assert "第 12 行，字段 standards.0.code：平台没有标准值“no_such”（通用）" in str(error.value)
+    assert not Standard.objects.filter(unit=a).exists()
