@@ -9,3 +9,4 @@ class AuditAction(models.TextChoices):
     UPLOAD = "upload", "上传文件"
     IMPORT = "import", "批量导入"
     UNLOCK = "unlock", "解除登录锁定"
+    REDACT = "redact", "清除个人信息"

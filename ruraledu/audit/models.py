@@ -83,6 +83,17 @@ class AuditEvent(models.Model):
         "前一条哈希", max_length=64, default="", blank=True, editable=False
     )
     row_hash = models.CharField("本条哈希", max_length=64, default="", blank=True, editable=False)
+    # the payload's salted hash (the chain covers it); the salt goes when the payload is redacted
+    payload_hash = models.CharField(
+        "内容哈希", max_length=64, default="", blank=True, editable=False
+    )
+    payload_salt = models.CharField(
+        "内容盐值", max_length=32, default="", blank=True, editable=False
+    )
+    # the row's hash under the first formula, for rows written before the payload hash existed
+    legacy_hash = models.CharField(
+        "升级前哈希", max_length=64, default="", blank=True, editable=False
+    )
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -109,6 +120,11 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditImmutableError(IMMUTABLE_MESSAGE)
+
+    @property
+    def is_redacted(self) -> bool:
+        """The payload was erased through the redaction path (redaction.py)."""
+        return bool(self.pk) and not self.payload_salt
 
     @property
     def changes(self) -> list[tuple[str, object, object]]:

@@ -7,7 +7,7 @@ from ruraledu.audit import guards
 
 
 def create_guards(apps, schema_editor):
-    guards.install(schema_editor.connection)
+    guards.install(schema_editor.connection, redaction=False)
 
 
 def drop_guards(apps, schema_editor):

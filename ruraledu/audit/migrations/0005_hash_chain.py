@@ -24,7 +24,7 @@ def backfill(apps, schema_editor):
             break
         updates = []
         for row in rows:
-            row_hash = chain.digest(previous, row)
+            row_hash = chain.digest_v1(previous, row)
             updates.append((previous, row_hash, row.pk))
             previous = row_hash
         with connection.cursor() as cursor:
@@ -35,7 +35,7 @@ def backfill(apps, schema_editor):
     if connection.vendor == "postgresql":
         schema_editor.execute(f"ALTER TABLE {table} ENABLE TRIGGER audit_event_append_only")
     else:
-        guards.install(connection)
+        guards.install(connection, redaction=False)
 
 
 class Migration(migrations.Migration):

@@ -5,7 +5,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, transaction
 
 from ruraledu.audit import chain, guards
 from ruraledu.audit.choices import AuditAction
@@ -90,10 +90,11 @@ def test_a_row_rehashed_by_the_attacker_breaks_the_next_link(trail):
     # given: the attacker changes a row and recomputes its own hash
     target = AuditEvent.objects.get(pk=trail[1].pk)
     target.summary = "改过"
+    target.payload_hash = chain.payload_digest(target)
     new_hash = chain.digest(target.prev_hash, target)
     _as_attacker(
-        f"UPDATE {TABLE} SET summary = %s, row_hash = %s WHERE id = %s",
-        ["改过", new_hash, target.pk],
+        f"UPDATE {TABLE} SET summary = %s, payload_hash = %s, row_hash = %s WHERE id = %s",
+        ["改过", target.payload_hash, new_hash, target.pk],
     )
     # then: the next row no longer follows
     with pytest.raises(CommandError, match=f"第 3 条记录处断开（记录编号 {trail[2].pk}"):
@@ -115,7 +116,7 @@ def test_a_deleted_tail_is_found_with_the_anchor(trail):
 
 
 def test_the_migration_chains_rows_written_before_it(trail):
-    # given: rows without hashes, as before the migration
+    # given: rows without hashes, as before migration 0005
     _as_attacker(f"UPDATE {TABLE} SET prev_hash = '', row_hash = ''")
     with pytest.raises(CommandError, match="没有哈希"):
         _check()
@@ -124,11 +125,12 @@ def test_the_migration_chains_rows_written_before_it(trail):
     # (a schema editor cannot open inside the test's transaction on SQLite: the two calls used)
     editor = SimpleNamespace(connection=connection, execute=connection.cursor().execute)
     migration.backfill(apps, editor)
-    # then: the same hashes as when written, and the guards are back
-    assert list(AuditEvent.objects.order_by("pk").values_list("row_hash", flat=True)) == [
-        row.row_hash for row in trail
-    ]
-    assert "共 7 条记录" in _check()
+    # then: the hashes of the first formula, which 0007 upgrades; and the guards are back
+    previous, expected = chain.GENESIS, []
+    for row in trail:
+        previous = chain.digest_v1(previous, row)
+        expected.append(previous)
+    assert list(AuditEvent.objects.order_by("pk").values_list("row_hash", flat=True)) == expected
     with pytest.raises(Exception):  # noqa: B017, PT011 (the database's own error)
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"UPDATE {TABLE} SET summary = 'x'")

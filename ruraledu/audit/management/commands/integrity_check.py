@@ -1,6 +1,7 @@
 """Verify the audit trail's hash chain from its first row (see ruraledu/audit/chain.py)."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
 from django.utils import timezone
 
 from ruraledu.audit import chain
@@ -27,9 +28,16 @@ class Command(BaseCommand):
                 f"时间 {timezone.localtime(row.at):%Y-%m-%d %H:%M:%S}，{row.object_repr}）："
                 f"{verdict.broken.reason}。此前 {verdict.rows} 条记录核验无误。"
             )
-        if anchor and not AuditEvent.objects.using(database).filter(row_hash=anchor).exists():
+        # an anchor noted before the payload hash existed is a row's `legacy_hash`
+        anchored = Q(row_hash=anchor) | Q(legacy_hash=anchor)
+        if anchor and not AuditEvent.objects.using(database).filter(anchored).exists():
             raise CommandError(f"核验的锚点哈希 {anchor} 不在审计链中：记录可能被整段删除。")
+        redacted = (
+            f"其中 {verdict.redacted} 条的个人信息已按保存期限清除，均有清除记录。"
+            if verdict.redacted
+            else ""
+        )
         self.stdout.write(
-            f"审计链完整：共 {verdict.rows} 条记录，自第一条起逐条核验无误。"
+            f"审计链完整：共 {verdict.rows} 条记录，自第一条起逐条核验无误。{redacted}"
             f"末条哈希 {verdict.last_hash}（可记录在别处，作下次核验的 --anchor）。"
         )
