@@ -234,7 +234,7 @@ class SectionList(ListView):
     serializer_class = s.SectionSerializer
 
     def get_queryset(self):
-        return Section.objects.filter(plan=plan_get_current()).order_by("number")
+        return Section.objects.filter(plan=plan_get_current(self.request.user)).order_by("number")
 
 
 class ProjectList(ListView):
@@ -242,7 +242,7 @@ class ProjectList(ListView):
 
     def get_queryset(self):
         return (
-            Project.objects.filter(plan=plan_get_current())
+            Project.objects.filter(plan=plan_get_current(self.request.user))
             .select_related("section")
             .order_by("number")
         )
@@ -256,7 +256,7 @@ class TargetList(ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        targets = Target.objects.filter(plan=plan_get_current()).select_related(
+        targets = Target.objects.filter(plan=plan_get_current(self.request.user)).select_related(
             "project", "section"
         )
         project = self.request.query_params.get("project", "")
@@ -272,7 +272,7 @@ class TargetStateList(ListView):
 
     def get_queryset(self):
         return (
-            TargetState.objects.filter(target__plan=plan_get_current())
+            TargetState.objects.filter(target__plan=plan_get_current(self.request.user))
             .select_related("target")
             .order_by("target__due_date", "target__code")
         )
@@ -286,9 +286,9 @@ class TargetStatusChangeList(ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        changes = TargetStatusChange.objects.filter(target__plan=plan_get_current()).select_related(
-            "target"
-        )
+        changes = TargetStatusChange.objects.filter(
+            target__plan=plan_get_current(self.request.user)
+        ).select_related("target")
         if target := self.request.query_params.get("target"):
             changes = changes.filter(target__code=target)
         return changes.order_by("-changed_at", "-pk")
@@ -390,9 +390,9 @@ class PeriodList(ListView):
     serializer_class = s.ReportingPeriodSerializer
 
     def get_queryset(self):
-        return ReportingPeriod.objects.filter(project__plan=plan_get_current()).select_related(
-            "project"
-        )
+        return ReportingPeriod.objects.filter(
+            project__plan=plan_get_current(self.request.user)
+        ).select_related("project")
 
 
 class ReportList(ListView):

@@ -53,7 +53,7 @@ class ProgressReportGenerateView(LoginRequiredMixin, View):
         project = request.POST.get("project", "")
         try:
             document = services.progress_report_generate(
-                plan=plan_get_current(),
+                plan=plan_get_current(request.user),
                 period=period,
                 actor=request.user,
                 project_number=int(project) if project.isdigit() else None,
