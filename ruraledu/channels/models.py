@@ -7,13 +7,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from ruraledu.orgunits.choices import OrgUnitKind
+from ruraledu.orgunits.choices import BUREAU_KINDS, OrgUnitKind
 
 from .choices import ChannelKind, DeliveryStatus
 from .fields import EncryptedTextField
 
 CHANNEL_UNIT_KINDS = (
-    OrgUnitKind.DISTRICT,
+    *BUREAU_KINDS,  # a city's or province's bureau above many districts has its robot too
     OrgUnitKind.TOWN,
     OrgUnitKind.SUBDISTRICT,
     OrgUnitKind.ZONE,

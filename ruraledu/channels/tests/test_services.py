@@ -267,3 +267,20 @@ def test_a_retry_is_scheduled_on_a_backend_that_defers(school_clerk, school_a, r
     task = DBTaskResult.objects.get()
     assert task.run_after == ChannelDelivery.objects.get().next_attempt_at
     assert task.task_path.endswith("send_due_deliveries")
+
+
+def test_a_city_bureau_has_its_robot_for_its_own_users(db, robot):
+    from ruraledu.accounts.choices import Role
+    from ruraledu.accounts.tests.factories import RoleAssignmentFactory, UserFactory
+    from ruraledu.orgunits.choices import OrgUnitKind
+    from ruraledu.orgunits.tests.factories import OrgUnitFactory
+
+    city = OrgUnitFactory(code="C", name="示例市", kind=OrgUnitKind.CITY, parent=None)
+    leader = UserFactory(username="city_leader")
+    RoleAssignmentFactory(user=leader, role=Role.DISTRICT_LEADER, org_unit=city)
+    channel = WebhookChannel(name="市局群", kind=ChannelKind.WECOM, org_unit=city, url=robot.url)
+    channel.full_clean()  # a city is a unit a robot may belong to
+    channel.save()
+    _notify([leader])
+    assert deliveries_send_due() == 1
+    assert ChannelDelivery.objects.get().channel == channel
