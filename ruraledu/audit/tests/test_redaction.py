@@ -2,6 +2,7 @@
 verifies, and any other change to a row (or an erasure outside that path) is still found."""
 
 import importlib
+import json
 from io import StringIO
 from types import SimpleNamespace
 
@@ -36,11 +37,23 @@ def _as_attacker(sql: str, params=()) -> None:
             guards.install(connection)
 
 
+def _readable(value) -> str:
+    """JSON as written, with escaped characters decoded (SQLite stores "\\u674e" for 李)."""
+    if isinstance(value, str) and value[:1] in "{[":
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return value
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
 def _raw_text() -> str:
     """Every value of every audit row as the database holds it."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT * FROM {TABLE}")  # noqa: S608
-        return " ".join(str(value) for row in cursor.fetchall() for value in row)
+        cursor.execute("SELECT * FROM audit_auditevent")
+        return " ".join(_readable(value) for row in cursor.fetchall() for value in row)
 
 
 def _check(**options) -> str:

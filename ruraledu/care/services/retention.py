@@ -1,6 +1,8 @@
 """Retention of closed cases: the bureau sets how many years a closed case keeps its personal
 fields; the daily job then erases them (names, contacts' free text, notes, files) and keeps the
-case's dates, statuses and counts, so every figure computed from cases stays what it was."""
+case's dates, statuses and counts, so every figure computed from cases stays what it was. The
+audit rows of the case and of its contacts, notices, events and files (and of a child known
+only through the case) lose their personal text too, through the audit trail's redaction."""
 
 import datetime as dt
 from functools import partial
@@ -11,7 +13,9 @@ from django.db.models import Q
 
 from ruraledu.accounts.policy import is_bureau
 from ruraledu.audit.choices import AuditAction
+from ruraledu.audit.redaction import audit_redact, events_of
 from ruraledu.audit.services import audit_record
+from ruraledu.students.models import StudentPerson
 
 from ..choices import CaseEventKind, CaseStatus
 from ..models import CareRetention, CaseContact, CaseEvent, CaseFile, DropoutCase, ReturnNotice
@@ -103,13 +107,29 @@ def cases_erase_expired(*, today: dt.date) -> int:
             for field in CONTACT_TEXT:
                 setattr(contact, field, _placeholder(getattr(contact, field)))
         CaseContact.objects.bulk_update(contacts, CONTACT_TEXT)
-        ReturnNotice.objects.filter(case=case).update(guardian=ERASED)
+        notices = ReturnNotice.objects.filter(case=case)
+        audited = {
+            DropoutCase: [case.pk],
+            CaseContact: [c.pk for c in contacts],
+            ReturnNotice: list(notices.values_list("pk", flat=True)),
+            CaseEvent: list(CaseEvent.objects.filter(case=case).values_list("pk", flat=True)),
+        }
+        notices.update(guardian=ERASED)
         # the log keeps its steps and dates, not the words that named people
         CaseEvent.objects.filter(case=case).exclude(note="").update(note=ERASED)
         files = list(CaseFile.objects.filter(case=case))
+        audited[CaseFile] = [f.pk for f in files]
         stored += [(f.file.storage, f.file.name) for f in files]
         CaseFile.objects.filter(case=case).delete()
-        _erase_child_if_case_only(case)
+        if _erase_child_if_case_only(case):
+            audited[StudentPerson] = [case.person_id]
+        redaction = audit_redact(
+            events=events_of(audited),
+            actor=None,
+            instance=case,
+            reason="retention",
+            summary=f"控辍保学个案：保存期满（结案后 {years} 年），清除审计记录中的个人信息",
+        )
         CaseEvent.objects.create(
             case=case,
             kind=CaseEventKind.ERASED,
@@ -123,7 +143,12 @@ def cases_erase_expired(*, today: dt.date) -> int:
             actor=None,
             instance=case,
             action=AuditAction.UPDATE,
-            after={"erased_on": today, "files_removed": len(files), "contacts": len(contacts)},
+            after={
+                "erased_on": today,
+                "files_removed": len(files),
+                "contacts": len(contacts),
+                "audit_rows_redacted": redaction.after["count"] if redaction else 0,
+            },
             summary=f"控辍保学个案：保存期满（结案后 {years} 年），清除个人信息",
         )
     for storage, name in stored:
@@ -131,14 +156,15 @@ def cases_erase_expired(*, today: dt.date) -> int:
     return len(cases)
 
 
-def _erase_child_if_case_only(case: DropoutCase) -> None:
+def _erase_child_if_case_only(case: DropoutCase) -> bool:
     """A child known only through cases (never enrolled, no growth file) loses the name too;
     a child on the roster keeps the roster's record, which the roster's own rules govern."""
     person = case.person
     if person.enrolments.exists() or person.growth_files.exists():
-        return
+        return False
     if person.dropout_cases.filter(Q(erased_on__isnull=True) & ~Q(pk=case.pk)).exists():
-        return
+        return False
     if person.name != ERASED[:50]:
         person.name = ERASED
         person.save(update_fields=["name"])
+    return True

@@ -2,13 +2,18 @@
 (names, contacts' words, notes, files) while the case, its dates and every figure stay."""
 
 import datetime as dt
+import json
+from io import StringIO
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 
+from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.models import AuditEvent
+from ruraledu.audit.services import audit_record, snapshot
 from ruraledu.indicators.definitions import care as definitions
 from ruraledu.indicators.engine import REGISTRY, Tree
 from ruraledu.indicators.services import compute_year
@@ -176,7 +181,10 @@ def test_past_the_period_personal_fields_go_and_the_figures_stay(
     # the enrolled pupil keeps the roster's name; the child known only by the case loses it
     assert StudentPerson.objects.get(pk=e1.person_id).name == "甲一"
     assert StudentPerson.objects.get(pk=e2.person_id).name == ERASED
-    assert AuditEvent.objects.filter(summary__contains="保存期满").count() == 2
+    erasures = AuditEvent.objects.filter(
+        summary__startswith="控辍保学个案：保存期满", action="update"
+    )
+    assert erasures.count() == 2
     # and every figure is what it was
     after = _figures(monkeypatch)
     assert {k: v[:3] for k, v in after.items()} == {k: v[:3] for k, v in before.items()}
@@ -211,3 +219,74 @@ def test_the_retention_page_is_the_bureaus(client, district_admin, town_officer,
         assert client.get(reverse("care:retention")).status_code == 404
         assert client.post(reverse("care:retention"), {"years": "1"}).status_code == 404
     assert CareRetention.objects.get().years == 4
+
+
+def _readable(value) -> str:
+    """JSON as written, with escaped characters decoded (SQLite stores "\\u674e" for 李)."""
+    if isinstance(value, str) and value[:1] in "{[":
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return value
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _raw_audit_text() -> str:
+    """Every value of every audit row as the database holds it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM audit_auditevent")
+        return " ".join(_readable(value) for row in cursor.fetchall() for value in row)
+
+
+def test_erasure_leaves_no_personal_text_in_the_audit_trail(closed, district_admin, town_officer):
+    # given: E2's child entered the trail with name and ID index (as the cross-check writes it)
+    e1, e2 = closed
+    child = StudentPerson.objects.get(pk=e2.person_id)
+    audit_record(
+        actor=town_officer,
+        instance=child,
+        action=AuditAction.CREATE,
+        after=snapshot(child),
+        summary=f"四查三比对：为未登记学籍的儿童建立人员记录（{child.name}）",
+    )
+    personal = [
+        "乙二",
+        child.id_index,
+        child.id_hint,
+        "李老师",
+        "张三",
+        "13800000000",
+        "返校证明.pdf",
+        "返校后稳定就读一个月",
+        "随父母迁往青岛",
+    ]
+    assert [text for text in personal if text not in _raw_audit_text()] == []
+    retention_set(actor=district_admin, years=1)
+    rows_before = AuditEvent.objects.count()
+    # when
+    assert cases_erase_expired(today=D(2040, 1, 1)) == 2
+    # then: none of it is left in any audit row, and no row went
+    assert [text for text in personal if text in _raw_audit_text()] == []
+    assert AuditEvent.objects.count() == rows_before + 4  # per case: a redaction, an erasure
+    redactions = AuditEvent.objects.filter(action=AuditAction.REDACT).order_by("pk")
+    assert {(r.object_id, r.after["reason"]) for r in redactions} == {
+        (str(e1.pk), "retention"),
+        (str(e2.pk), "retention"),
+    }
+    erased = AuditEvent.objects.filter(payload_salt="")
+    assert sum(r.after["count"] for r in redactions) == erased.count()
+    # the case rows keep who did what, when: only their words went
+    assert set(erased.values_list("content_type__model", "object_id")) == {
+        ("dropoutcase", str(e1.pk)),
+        ("dropoutcase", str(e2.pk)),
+        ("studentperson", str(child.pk)),
+    }
+    assert AuditEvent.objects.filter(summary__startswith="控辍保学个案保存期限").count() == 1
+    out = StringIO()
+    call_command("integrity_check", stdout=out)
+    assert f"其中 {erased.count()} 条的个人信息已按保存期限清除" in out.getvalue()
+    # a later run redacts nothing more
+    assert cases_erase_expired(today=D(2040, 1, 2)) == 0
+    assert AuditEvent.objects.filter(action=AuditAction.REDACT).count() == 2
