@@ -1,0 +1,75 @@
+"""On a phone (390 px wide), none of the school clerk's and the school care officer's menu
+pages, nor the field pages they open from them (forms unfolded), scrolls sideways: wide tables
+scroll inside their own box, never the page."""
+
+import pytest
+
+from conftest import browser_login
+from ruraledu.demo.services import DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+# field pages: (a list page, the link on it to follow), the first such link is opened
+FIELD_PAGES = {
+    "clerk": [
+        ("/org/", "main a[href^='/students/schools/']"),
+        ("/supervision/lessons/", None),
+        ("/evaluation/diagnosis/", "main a[href^='/evaluation/diagnosis/']"),
+    ],
+    "care": [
+        ("/care/cases/", "main a.fw-semibold[href^='/care/cases/']"),
+        ("/leftbehind/children/", "[data-testid=child-list] a"),
+        ("/inclusion/home/", "[data-testid=home-list] a"),
+        ("/care/cases/new/", None),
+    ],
+}
+WIDER_THAN_SCREEN = """() => {
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+  const w = window.innerWidth;
+  if (document.documentElement.scrollWidth <= w + 1) return null;
+  const out = [...document.querySelectorAll('main *')]
+    .filter(el => el.getBoundingClientRect().right > w + 1)
+    .map(el => el.tagName + '.' + el.className).slice(0, 3);
+  return document.documentElement.scrollWidth + ' ' + out.join(' ');
+}"""
+
+
+def _open(page, path: str) -> None:
+    response = page.goto(f"{page.base}{path}")
+    assert response.status == 200, path
+    page.wait_for_load_state("networkidle")
+
+
+@pytest.mark.parametrize("username", ["clerk", "care"])
+def test_no_page_of_the_school_roles_scrolls_sideways_on_a_phone(page, transactional_db, username):
+    # given the demo district (small) with its figures computed, on a phone
+    from ruraledu.demo.services import demo_setup
+    from ruraledu.indicators.services import recompute
+
+    demo_setup(scale="tiny", years=[2024, 2025])
+    recompute()
+    page.set_viewport_size({"width": 390, "height": 844})
+    browser_login(page, username, DEMO_PASSWORD)
+    menu = page.evaluate(
+        """() => [...document.querySelectorAll('#nav a.nav-link, #nav a.dropdown-item')]
+        .map(a => a.getAttribute('href')).filter(h => h && h.startsWith('/'))"""
+    )
+    assert len(menu) >= 10
+
+    # when the user opens every page of their menu and the field pages behind it
+    wide = {}
+    for path in menu:
+        _open(page, path)
+        if width := page.evaluate(WIDER_THAN_SCREEN):
+            wide[path] = width
+    for path, link in FIELD_PAGES[username]:
+        _open(page, path)
+        if link:
+            assert page.locator(link).count(), f"{path} 上没有 {link}"
+            path = page.locator(link).first.get_attribute("href")
+            _open(page, path)
+        if width := page.evaluate(WIDER_THAN_SCREEN):
+            wide[path] = width
+
+    # then none is wider than the screen
+    assert wide == {}
