@@ -36,6 +36,8 @@ def city_plans_and_accounts(city) -> list[DemoLogin]:
     for district in districts:
         load_plan(PLAN_FILE, district)
     load_plan(CITY_PLAN_FILE, city)
+    if len(districts) > 1:
+        _own_standard(districts[1])
     _account("city", "市领导（示例）", Role.DISTRICT_LEADER, units=[city])
     _account("cityadmin", "市教育局管理员（示例）", Role.DISTRICT_ADMIN, units=[city])
     logins = [
@@ -50,3 +52,30 @@ def city_plans_and_accounts(city) -> list[DemoLogin]:
         logins.append(DemoLogin(admin, "区教体局管理员", f"{district.name}（只看本区县）"))
         logins.append(DemoLogin(leader, "区领导（只读）", district.name))
     return logins
+
+
+def _own_standard(district) -> None:
+    """One district counts small schools below 80 pupils instead of the install's 100: the
+    standards page shows a district's own value beside the value above it."""
+    from ruraledu.audit.choices import AuditAction
+    from ruraledu.audit.services import audit_record, snapshot
+    from ruraledu.indicators.models import Standard
+
+    standard, created = Standard.objects.get_or_create(
+        code="small_school_size",
+        stage="",
+        unit=district,
+        defaults={
+            "value": 80,
+            "name": "小规模学校在校生人数上限（不含）",
+            "source": f"{district.name}教体局文件（示例）",
+        },
+    )
+    if created:
+        audit_record(
+            actor=None,
+            instance=standard,
+            action=AuditAction.CREATE,
+            after=snapshot(standard),
+            summary=f"示例：{district.name}自定标准值",
+        )

@@ -111,3 +111,15 @@ def test_the_city_account_sees_every_district_side_by_side(city):
     assert 'href="/city/"' in body  # the city's roles find the page in the menu
     # the city leader's cockpit is the city's plan
     assert _client("city").get("/").context["plan"].code == "zibo-2023"
+
+
+def test_one_district_counts_small_schools_by_its_own_standard(city):
+    from ruraledu.indicators.models import Standard
+
+    own = Standard.objects.get(code="small_school_size", unit__isnull=False)
+    assert (own.unit.code, own.value) == ("370303", 80)
+    page = _client("admin370303").get("/indicators/standards/").content.decode()
+    assert "教体局文件（示例）" in page and "上级 100.0" in page
+    # another district's bureau sees the install's value, not 370303's
+    page = _client("admin370304").get("/indicators/standards/").content.decode()
+    assert "教体局文件（示例）" not in page and "沿用全平台" in page
