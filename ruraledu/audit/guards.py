@@ -168,11 +168,11 @@ def redaction_permitted(connection):
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config(%s, 'on', true)", [PG_SETTING])
-        try:
-            yield
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config(%s, 'off', true)", [PG_SETTING])
+        # no `finally`: after an error the transaction (or savepoint) is rolled back, and the
+        # setting with it; a statement here would only hide the error
+        yield
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config(%s, 'off', true)", [PG_SETTING])
     else:
         connection.audit_redaction = True
         try:
