@@ -108,9 +108,11 @@ def _tables() -> dict[str, str]:
     }
 
 
-STAGING = ("care_cc_school", "care_cc_child", "care_cc_wanted")
+STAGING = ("care_cc_town", "care_cc_school", "care_cc_child", "care_cc_wanted")
 
 CREATE = [
+    # the town-level units (a school's town is looked up among these few, not all units)
+    "CREATE TEMPORARY TABLE care_cc_town (id integer PRIMARY KEY, path varchar(255))",
     # per school: the last grade of its stage, its name and its town
     "CREATE TEMPORARY TABLE care_cc_school (school_id integer PRIMARY KEY, last_grade integer,"
     " name varchar(200), town_id integer)",
@@ -131,16 +133,23 @@ CREATE = [
 ]
 
 
+def _towns_sql() -> str:
+    towns = ", ".join(text(kind) for kind in TOWN_LEVEL_KINDS)
+    return (
+        "INSERT INTO care_cc_town (id, path) SELECT id, path FROM {unit} WHERE kind IN ("
+        + towns
+        + ")"
+    )
+
+
 def _schools_sql() -> str:
     last = " ".join(
         f"WHEN {text(stage)} THEN {grades.stop - 1}" for stage, grades in GRADE_RANGES.items()
     )
-    towns = ", ".join(text(kind) for kind in TOWN_LEVEL_KINDS)
     return (
         "INSERT INTO care_cc_school (school_id, last_grade, name, town_id) "
         f"SELECT s.org_unit_id, CASE s.stage {last} ELSE 9 END, u.name, "
-        "(SELECT t.id FROM {unit} t WHERE t.kind IN (" + towns + ")"
-        " AND SUBSTR(u.path, 1, LENGTH(t.path)) = t.path"
+        "(SELECT t.id FROM care_cc_town t WHERE SUBSTR(u.path, 1, LENGTH(t.path)) = t.path"
         " ORDER BY LENGTH(t.path) DESC LIMIT 1) "
         "FROM {school} s JOIN {unit} u ON u.id = s.org_unit_id"
     )
@@ -270,8 +279,11 @@ def _multi_sql() -> str:
         + ", note) "
         f"SELECT {text(FindingKind.MULTI_LIST)}, w.id_index, {columns},"
         f" {text('同时在：')} || {labels} "
-        "FROM care_cc_wanted w JOIN care_cc_child c ON c.id_index = w.id_index "
-        f"WHERE w.kind = {text(FindingKind.PRIORITY)} AND c.kinds > 1"
+        # from the few children on several lists to their priority finding (the staged
+        # findings have no statistics yet to plan the other way round)
+        "FROM care_cc_child c JOIN care_cc_wanted w"
+        f" ON w.kind = {text(FindingKind.PRIORITY)} AND w.id_index = c.id_index "
+        "WHERE c.kinds > 1"
     )
 
 
@@ -371,9 +383,16 @@ def cross_check(*, year: int, run: CrossCheckRun, progress: Progress | None = No
     tables = _tables()
     analyse = connection.vendor == "postgresql"  # temporary tables get no statistics otherwise
     with connection.cursor() as cursor:
+        if analyse:
+            # for this transaction only: the joins over the whole register hash in memory
+            # instead of spilling to disk in batches, and the statements, run once each, are
+            # not compiled (JIT took longer than it saved)
+            cursor.execute("SET LOCAL work_mem = '128MB'")
+            cursor.execute("SET LOCAL jit = off")
         _drop(cursor)
         for statement in CREATE:
             cursor.execute(statement)
+        cursor.execute(_sql(_towns_sql(), **tables))
         cursor.execute(_sql(_schools_sql(), **tables))
         cursor.execute(_sql(_children_sql(year), **tables))
         if analyse:

@@ -358,6 +358,11 @@ class Finding(models.Model):
     id_hint = models.CharField("证件号提示", max_length=12, editable=False, default="")
     name = models.CharField("姓名", max_length=50)
     birth_date = models.DateField("出生日期", null=True, blank=True)
+    # Each run inserts every new finding at once (≈ 200,000 at city scale), and PostgreSQL
+    # checks each database foreign key row by row: only the links whose integrity matters
+    # (the child, the list entry, the case, the clearing user) are checked by the database;
+    # the places and runs, written by the cross-check from the tables it reads, are kept by
+    # Django alone (db_constraint=False) and unindexed where no query filters on them alone.
     student = models.ForeignKey(
         "students.StudentPerson",
         verbose_name="学生",
@@ -365,6 +370,7 @@ class Finding(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     # the list entry the child was found through (the household entry when there is one)
     entry = models.ForeignKey(
@@ -382,25 +388,48 @@ class Finding(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     town = models.ForeignKey(
-        "orgunits.OrgUnit", verbose_name="镇街", on_delete=models.PROTECT, related_name="+"
+        "orgunits.OrgUnit",
+        verbose_name="镇街",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
-    # the school's unit, or the town for a child with no school: what scoping reads
+    # the school's unit, or the town for a child with no school: what scoping reads (through
+    # the index on year, kind and unit)
     unit = models.ForeignKey(
-        "orgunits.OrgUnit", verbose_name="所在单位", on_delete=models.PROTECT, related_name="+"
+        "orgunits.OrgUnit",
+        verbose_name="所在单位",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     lists = models.CharField("所在名单", max_length=100, blank=True, default="")
     note = models.CharField("情况", max_length=200, blank=True, default="")
     basis = models.CharField("比对依据", max_length=200, blank=True, default="")
     present = models.BooleanField("本次比对仍在名单中", default=True)
     found_run = models.ForeignKey(
-        CrossCheckRun, verbose_name="首次发现", on_delete=models.PROTECT, related_name="+"
+        CrossCheckRun,
+        verbose_name="首次发现",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     # the last run that changed the row; an unchanged row is not rewritten (at city scale that
     # rewrite of every row was most of a repeated run)
     seen_run = models.ForeignKey(
-        CrossCheckRun, verbose_name="最近变化的比对", on_delete=models.PROTECT, related_name="+"
+        CrossCheckRun,
+        verbose_name="最近变化的比对",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     case = models.ForeignKey(
         DropoutCase,
@@ -409,6 +438,7 @@ class Finding(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     clear_reason = models.CharField(
         "核销原因", max_length=20, choices=ClearReason.choices, blank=True, default=""
@@ -421,6 +451,7 @@ class Finding(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     cleared_at = models.DateTimeField("核销时间", null=True, blank=True)
     cleared_basis = models.CharField("核销时的比对依据", max_length=200, blank=True, default="")
@@ -436,7 +467,14 @@ class Finding(models.Model):
                 fields=["year", "kind", "id_index"], name="finding_year_kind_child"
             )
         ]
-        indexes = [models.Index(fields=["year", "kind", "unit"])]
+        # the nullable links, mostly empty, indexed where set (what deleting a child, case or
+        # user looks up)
+        indexes = [models.Index(fields=["year", "kind", "unit"])] + [
+            models.Index(
+                fields=[name], condition=Q(**{f"{name}__isnull": False}), name=f"finding_{name}"
+            )
+            for name in ("student", "case", "cleared_by")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.year} #{self.pk}"
