@@ -15,6 +15,7 @@ the schools), toggling 住校 and 留守 for one pupil in ten of each school; af
 recompute must find nothing to change (printed as the check). Generation is not timed.
 """
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -40,10 +41,33 @@ def change_rosters(year: int, schools: list[int]) -> int:
         )
 
 
+def breakdown(stats, top: int = 12) -> str:
+    """The phases and the slowest indicators of a recompute, slowest first."""
+    phases = ("plan", "patch scans", "scans", "store", "evaluate")
+    parts = [f"{k} {stats.timings[k]:.2f}" for k in phases if k in stats.timings]
+    codes = sorted(((s, k) for k, s in stats.timings.items() if k not in phases), reverse=True)[
+        :top
+    ]
+    spent = sum(s for s, _ in codes)
+    indicators = sum(s for k, s in stats.timings.items() if k not in phases)
+    other = stats.seconds - sum(stats.timings.values())
+    lines = [
+        f"    phases (s): {'; '.join(parts)}; all indicators' values() {indicators:.2f}; "
+        f"other {other:.2f}"
+    ]
+    lines.append(f"    slowest {len(codes)} indicators ({spent:.2f} s):")
+    lines += [f"      {s:6.2f} s  {k}" for s, k in codes]
+    return "\n".join(lines)
+
+
+CPU: dict[str, float] = {}  # label -> this process's CPU seconds (the database's not counted)
+
+
 def timed(label: str, run):
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     result = run()
     seconds = time.perf_counter() - started
+    CPU[label] = time.process_time() - cpu
     return result, seconds
 
 
@@ -75,12 +99,17 @@ def main():
         f"full recompute (store as left by earlier runs): {seconds:.2f} s, {first.changed:,} written"
     )
     full, full_seconds = timed("full", lambda: recompute(years=years))
-    print(f"full recompute, nothing changed: {full_seconds:.2f} s ({full.unchanged:,} values)")
+    print(
+        f"full recompute, nothing changed: {full_seconds:.2f} s ({full.unchanged:,} values; "
+        f"Python CPU {CPU['full']:.2f} s)"
+    )
+    print(breakdown(full))
     _, seconds = timed("reads", lambda: reads(last))
     print(f"dependency analysis (once per worker process): {seconds:.2f} s")
 
     nothing, nothing_seconds = timed("nothing", recompute_changes)
     print(f"incremental, nothing changed: {nothing_seconds:.3f} s")
+    print(f"load average (1 min): {os.getloadavg()[0]:.2f}")
 
     if connection.vendor == "sqlite":
         school = Enrolment.objects.filter(year=last).values_list("school_id", flat=True).first()
@@ -97,8 +126,10 @@ def main():
     after, after_seconds = timed("incremental", recompute_changes)
     print(
         f"incremental after {label}, {changed:,} enrolments changed: {after_seconds:.2f} s "
-        f"({after.changed:,} values written, {after.unchanged:,} compared unchanged)"
+        f"({after.changed:,} values written, {after.unchanged:,} compared unchanged; "
+        f"Python CPU {CPU['incremental']:.2f} s)"
     )
+    print(breakdown(after))
     check, _ = timed("check", lambda: recompute(years=years))
     print(f"check: a full recompute afterwards changes {check.changed} values (must be 0)")
 

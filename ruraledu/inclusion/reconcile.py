@@ -186,32 +186,41 @@ class HomeRow:
         return max(0, self.due - self.done)
 
 
-def home_children(year: int, day: dt.date, units: dict | None = None) -> list[HomeRow]:
+def home_enrolled(enrolments) -> list[tuple[int, str, str, str, int]]:
+    """(person pk, ID index, name, ID hint, school) of the enrolments placed 送教上门."""
+    return [
+        (e.person.pk, e.person.id_index, e.person.name, e.person.id_hint, e.school_id)
+        for e in enrolments.filter(placement=Placement.HOME)
+        .select_related("person")
+        .only("school_id", "person__name", "person__id_index", "person__id_hint")
+    ]
+
+
+def home_children(
+    year: int, day: dt.date, units: dict | None = None, enrolled: list | None = None
+) -> list[HomeRow]:
     """The year's 送教上门 children (enrolments placed 送教上门, and decisions of 送教上门 for
     children not enrolled) with their visits up to `day`, against the year's rule: each term
     month that began on or after the child's start and has ended by `day` asks for the set
     number of visits; the visits of the year up to `day` count against the sum (a missed
-    visit can be made up)."""
+    visit can be made up). `enrolled`: the `home_enrolled` rows when already read."""
     units = units if units is not None else _units()
     start = school_year_bounds(year)[0]
     rows: dict[str, HomeRow] = {}
-    for enrolment in (
-        Enrolment.objects.filter(year=year, placement=Placement.HOME)
-        .select_related("person")
-        .only("school_id", "person__name", "person__id_index", "person__id_hint")
-    ):
-        person = enrolment.person
-        path, school = units[enrolment.school_id]
-        rows[person.id_index] = HomeRow(
-            f"p{person.pk}",
-            person.id_index,
-            person.name,
-            person.id_hint,
-            enrolment.school_id,
+    if enrolled is None:
+        enrolled = home_enrolled(Enrolment.objects.filter(year=year))
+    for person_pk, id_index, name, id_hint, school_id in enrolled:
+        path, school = units[school_id]
+        rows[id_index] = HomeRow(
+            f"p{person_pk}",
+            id_index,
+            name,
+            id_hint,
+            school_id,
             path,
             school,
             start,
-            subject=f"students.studentperson:{person.pk}",
+            subject=f"students.studentperson:{person_pk}",
         )
     for decision in PlacementDecision.objects.filter(
         year=year, kind=DecisionKind.HOME

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Q
 
-from .engine import REGISTRY, Indicator, Source, source_plan
+from .engine import REGISTRY, Indicator, Source, UnitQuery, query_plan, source_plan
 
 TABLE = re.compile(r'\b(?:FROM|JOIN)\s+"?(\w+)"?', re.IGNORECASE)
 # the org tree itself: a change moves units between branches and scopes, so everything
@@ -64,6 +64,32 @@ def _source_reads(source: Source, measures, year: int) -> SourceReads:
     return SourceReads(table, direct, frozenset(wide))
 
 
+def _query_reads(query: UnitQuery, year: int) -> SourceReads:
+    """A unit query's statements, run for no unit: its source's table is direct when each
+    statement reads it once (the query's contract groups it by the source's unit column)."""
+    from django.core.exceptions import EmptyResultSet
+
+    capture = ReadCapture()
+    capture.current = set()
+    table = query.source.model._meta.db_table
+    most = 0
+
+    def count_reads(execute, sql, params, many, context):
+        nonlocal most
+        most = max(most, TABLE.findall(sql).count(table))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(capture), connection.execute_wrapper(count_reads):
+        try:
+            query.rows(year, units=[0])
+        except EmptyResultSet:
+            pass
+    source = query.source
+    direct = bool(source.year) and "__" not in source.unit and most == 1
+    wide = capture.current - ({table} if direct else set())
+    return SourceReads(table, direct, frozenset(wide))
+
+
 def _scope_tables(scope, year: int) -> frozenset[str]:
     """Tables the scope's query reads; every registry table when it cannot be written out
     (an empty IN-list today), so that any change recomputes the indicator in full."""
@@ -83,9 +109,15 @@ def overrides_values(indicator: Indicator) -> bool:
     return type(indicator).values is not Indicator.values
 
 
+def is_local(indicator: Indicator) -> bool:
+    """Its value at a unit depends only on records at that unit and below (see Indicator)."""
+    return indicator.local or not overrides_values(indicator)
+
+
 @dataclass
 class Reads:
-    sources: dict[str, SourceReads]  # key -> what its scan reads (every registered source)
+    # key -> what its scan reads (every registered source and unit query)
+    sources: dict[str, SourceReads]
     scopes: dict[str, frozenset[str]]  # indicator code -> tables its scope reads
     own: dict[str, frozenset[str]]  # indicator code -> tables its own computation reads
 
@@ -96,6 +128,8 @@ def reads(year: int) -> Reads:
     if getattr(_cache, "key", None) != key:
         plan = source_plan(list(REGISTRY.values()))
         sources = {k: _source_reads(s, m, year) for k, (s, m) in plan.items()}
+        queries = query_plan(list(REGISTRY.values()))
+        sources.update({k: _query_reads(q, year) for k, q in queries.items()})
         scopes = {i.code: _scope_tables(i.scope, year) for i in REGISTRY.values()}
         _cache.value, _cache.key = (sources, scopes), key
     sources, scopes = _cache.value

@@ -4,9 +4,12 @@ An indicator combines *measures*. A measure is an aggregate over one source tabl
 records, posts, enrolments …) grouped by org unit. For a year, the engine runs ONE grouped query
 per source holding every measure of every indicator that reads it (shared scans), keeps units in
 the indicator's scope, rolls the parts up the org tree by summing, and combines them into values.
-Indicators that do not roll up by summing override `values()`.
+Indicators that do not roll up by summing override `values()`; what they need beyond sums
+they read through *unit queries* (their own grouped query, kept and patched per unit like a
+scan), so that `values()` itself is Python over what the context holds.
 """
 
+import json
 from collections import defaultdict
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -94,6 +97,28 @@ def total(source: Source, field_name: str, condition: Q | QFactory | None = None
 
 
 @dataclass(frozen=True)
+class UnitQuery:
+    """An indicator's own grouped query over a source: `run(records)` returns (unit, value)
+    pairs, one per unit of `source.unit`, each value (JSON: numbers, lists) read from the
+    records at that unit alone. Kept like a scan; after a change only the changed units'
+    records are queried again. An indicator lists it in `queries` and reads `ctx.query(q)`."""
+
+    key: str
+    source: Source
+    run: Callable
+
+    def rows(self, year: int, units=None) -> list[list]:
+        """[unit, value] per unit, sorted by unit; `units`: only the records of these units."""
+        records = self.source.records(year)
+        if units is not None:
+            records = records.filter(**{f"{self.source.unit}__in": list(units)})
+        # as the cache keeps them (tuples become lists), so fresh and kept rows compare equal
+        rows = json.loads(json.dumps([[unit, value] for unit, value in self.run(records)]))
+        rows.sort(key=_unit_order)
+        return rows
+
+
+@dataclass(frozen=True)
 class Scope:
     """Which org units an indicator is computed for, as a filter on OrgUnit."""
 
@@ -116,6 +141,11 @@ class Indicator:
     denominator_label: str = ""
     rolls_up_by_sum: bool = True
     requires: tuple = ()  # sources that must hold records for a unit, else the value is missing
+    queries: tuple = ()  # its own unit queries (UnitQuery), read in values() by ctx.query
+    # an indicator with its own values() whose value at a unit depends only on what its
+    # measures and queries hold at that unit and below (and on tables it reads whole): after
+    # records of some units changed, only those units' ancestors need storing again
+    local: bool = False
 
     def missing_data(self) -> str:
         labels = "、".join(source.label for source in self.requires)
@@ -183,11 +213,25 @@ def source_plan(indicators: list[Indicator]) -> dict[str, tuple[Source, list[Mea
     return by_source
 
 
+def query_plan(indicators: list[Indicator]) -> dict[str, UnitQuery]:
+    """Key -> the unit queries these indicators read."""
+    return {q.key: q for indicator in indicators for q in indicator.queries}
+
+
 def scan_rows(source: Source, measures: list[Measure], year: int, units=None) -> list[list]:
     """One grouped query: [unit, records, measure 0, measure 1 …] per unit, sorted by unit
     (so that sums over units add up in the same order however the rows were obtained).
     `units`: only the records of these units."""
-    aliases = {f"m{i}": m.aggregate(year) for i, m in enumerate(measures)}
+    aliases: dict[str, object] = {}
+    columns = []
+    for measure in measures:
+        # measures declared apart may be the same aggregate: each is computed once
+        expression = measure.aggregate(year)
+        alias = next((a for a, e in aliases.items() if e == expression), None)
+        if alias is None:
+            alias = f"m{len(aliases)}"
+            aliases[alias] = expression
+        columns.append(alias)
     # every scan also counts its records per unit: that is the unit's data presence
     aliases["present"] = Count("pk")
     records = source.records(year)
@@ -197,7 +241,7 @@ def scan_rows(source: Source, measures: list[Measure], year: int, units=None) ->
         [
             row[source.unit],
             row["present"],
-            *(float(row[f"m{i}"]) if row[f"m{i}"] else 0 for i in range(len(measures))),
+            *(float(row[alias]) if row[alias] else 0 for alias in columns),
         ]
         for row in records.values(source.unit).order_by().annotate(**aliases)
     ]
@@ -259,12 +303,20 @@ class YearContext:
         self._present: dict[str, frozenset[int]] = {}
         self.cache: dict = {}  # for indicator families that share intermediate tables
         self.plan = plan if plan is not None else source_plan(indicators)
+        self.queries = query_plan(indicators)
+        if self.queries.keys() & self.plan.keys():
+            raise ValueError("a unit query is named as a source")
         self.rows: dict[str, list[list]] = dict(scans or {})
         missing = {k: v for k, v in self.plan.items() if k not in self.rows}
         if missing:
             self._run_scans(missing)
         for key, (_, measures) in self.plan.items():
             self._load(key, measures, self.rows[key])
+        self._queried: dict[str, dict[int, object]] = {}
+        for key, query in self.queries.items():
+            if key not in self.rows:
+                self.rows[key] = query.rows(year)
+            self._queried[key] = dict(self.rows[key])
 
     def _run_scans(self, plan: dict) -> None:
         with scan_memory():
@@ -295,6 +347,10 @@ class YearContext:
 
     def measure(self, measure: Measure) -> dict[int, float]:
         return self._aggregates[measure]
+
+    def query(self, query: UnitQuery) -> dict[int, object]:
+        """Unit -> value of one of the indicators' unit queries."""
+        return self._queried[query.key]
 
     def scope_units(self, scope: Scope) -> frozenset[int]:
         """Units in the scope, plus the campuses of schools in it: what is recorded at a

@@ -7,15 +7,18 @@ From the ChangeMark rows (see changes.py), per school year:
   cached scans, and its values compared and stored only up the changed branches;
 - a source reading a changed table otherwise (joined, in a condition), or whose changed
   records' units are unknown, is scanned again in full, and its indicators stored in full;
-- an indicator with its own computation (`values()` overridden) reading a changed table is
-  computed and stored in full, and so is one whose scope reads it;
+- unit queries (an indicator's own grouped query kept per unit) are patched and rescanned
+  as sources are;
+- an indicator with its own computation (`values()` overridden) is stored up the changed
+  branches when it declares itself `local`, else in full; one whose own queries or scope
+  read a changed table is computed and stored in full;
 - a change to the org tree, or changes no recompute has seen yet, mean a full recompute.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .dependencies import ANY_TABLE, TREE_TABLES, overrides_values, reads
+from .dependencies import ANY_TABLE, TREE_TABLES, is_local, reads
 from .engine import REGISTRY, source_plan
 
 
@@ -75,7 +78,7 @@ def plan_changes(marks: list[tuple[str, int | None, int | None]], years: list[in
 
     # indicators: through the sources they read, their scope and their own queries
     for code, indicator in REGISTRY.items():
-        sources = source_plan([indicator]).keys()
+        sources = [*source_plan([indicator]), *(q.key for q in indicator.queries)]
         own = known.own.get(code, frozenset())
         wide = known.scopes[code] | own
         if ANY_TABLE in own:
@@ -90,5 +93,5 @@ def plan_changes(marks: list[tuple[str, int | None, int | None]], years: list[in
             if any(key in yp.rescan for key in sources):
                 yp.full.add(code)
             elif any(key in yp.patch for key in sources):
-                (yp.full if overrides_values(indicator) else yp.branch).add(code)
+                (yp.branch if is_local(indicator) else yp.full).add(code)
     return plan

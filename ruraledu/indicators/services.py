@@ -1,11 +1,13 @@
 """Recompute: every indicator for every org unit and year, stored only where it changed."""
 
+import gc
 import json
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import TextField
+from django.db.models import Min, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -19,6 +21,7 @@ from .engine import (
     Tree,
     YearContext,
     merge_rows,
+    query_plan,
     scan_memory,
     scan_rows,
     source_plan,
@@ -36,10 +39,25 @@ class RecomputeStats:
     deleted: int = 0
     unchanged: int = 0
     seconds: float = 0.0
+    # where the time went: "scans", "store", "evaluate", an indicator's code (its values())
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def changed(self) -> int:
         return self.created + self.updated + self.deleted
+
+
+@contextmanager
+def without_gc():
+    """A recompute makes millions of small objects and keeps most of them to its end: the
+    cyclic collector's full passes over them took seconds and freed next to nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def years_with_data() -> list[int]:
@@ -47,9 +65,19 @@ def years_with_data() -> list[int]:
     years = set(SchoolYear.objects.values_list("year", flat=True))
     for kind in yearly_kinds():
         if kind.marks_year:
-            manager = kind.model._default_manager
-            years.update(manager.order_by().values_list("year", flat=True).distinct())
+            years.update(_distinct_years(kind.model._default_manager.all()))
     return sorted(years)
+
+
+def _distinct_years(records) -> set[int]:
+    """The years of a large table, one index probe per year: a DISTINCT read the whole table
+    (seconds for a province's enrolments, at every recompute)."""
+    years: set[int] = set()
+    year = records.aggregate(first=Min("year"))["first"]
+    while year is not None:
+        years.add(year)
+        year = records.filter(year__gt=year).aggregate(first=Min("year"))["first"]
+    return years
 
 
 def _round(value):
@@ -57,17 +85,29 @@ def _round(value):
 
 
 def compute_year(
-    year: int, indicators, tree: Tree, *, scans: dict | None = None, reads: dict | None = None
+    year: int,
+    indicators,
+    tree: Tree,
+    *,
+    scans: dict | None = None,
+    reads: dict | None = None,
+    timings: dict | None = None,
+    keep: dict[str, set[int]] | None = None,
 ) -> tuple[dict[tuple[str, int], tuple], YearContext]:
     """Every value of `indicators` in `year`. `scans`: cached scans to use (see YearContext);
-    `reads`: filled with the tables read by each indicator computing its own values."""
+    `reads`: filled with the tables read by each indicator computing its own values;
+    `timings`: seconds added up per phase and per indicator; `keep`: code -> the only units
+    whose values are wanted."""
     from .dependencies import ReadCapture, SharedCache, overrides_values
 
+    timings = {} if timings is None else timings
+    started = time.perf_counter()
     plan = source_plan(list(REGISTRY.values())) if scans is not None else None
     if plan is not None:  # cached scans hold every registered measure of their source
         wanted = source_plan(indicators).keys()
         plan = {k: v for k, v in plan.items() if k in wanted}
     ctx = YearContext(year, indicators, tree, plan=plan, scans=scans)
+    _add(timings, "scans", started)
     capture = ReadCapture()
     ctx.cache = SharedCache(capture)
     rows = {}
@@ -76,13 +116,18 @@ def compute_year(
             own = overrides_values(indicator)
             if own:
                 capture.current = set()
+            started = time.perf_counter()
             try:
                 values = indicator.values(ctx)
             finally:
                 if own and reads is not None:
                     reads.setdefault(indicator.code, set()).update(capture.current)
                 capture.current = None
+            _add(timings, indicator.code, started)
+            wanted = (keep or {}).get(indicator.code)
             for unit, (value, numerator, denominator, details) in values.items():
+                if wanted is not None and unit not in wanted:
+                    continue
                 rows[(indicator.code, unit)] = (
                     _round(value),
                     _round(numerator),
@@ -90,6 +135,10 @@ def compute_year(
                     details or {},
                 )
     return rows, ctx
+
+
+def _add(timings: dict, key: str, started: float) -> None:
+    timings[key] = timings.get(key, 0.0) + time.perf_counter() - started
 
 
 def _store(year: int, rows: dict, codes: list[str], stats: RecomputeStats, units=None) -> set[str]:
@@ -168,12 +217,16 @@ def _store(year: int, rows: dict, codes: list[str], stats: RecomputeStats, units
 
 
 def _save_scans(year: int, ctx: YearContext, keys) -> None:
-    """Keep the scans of `keys` for the next incremental recompute."""
+    """Keep the scans (and unit queries) of `keys` for the next incremental recompute."""
     layouts = {k: _layout(k, measures) for k, (_, measures) in ctx.plan.items()}
+    layouts.update({k: [QUERY_LAYOUT] for k in ctx.queries})
     ScanCache.objects.filter(year=year, source__in=keys).delete()
     ScanCache.objects.bulk_create(
         ScanCache(source=k, year=year, layout=layouts[k], rows=ctx.rows[k]) for k in keys
     )
+
+
+QUERY_LAYOUT = "query"  # a unit query's kept rows: [unit, value]
 
 
 def _layout(key: str, measures) -> list[str]:
@@ -187,6 +240,7 @@ def _layout(key: str, measures) -> list[str]:
     return [names.get(id(m), "?") for m in measures]
 
 
+@without_gc()
 def recompute(
     *, years: list[int] | None = None, codes: list[str] | None = None, progress=None
 ) -> RecomputeStats:
@@ -203,17 +257,21 @@ def recompute(
     tree = Tree()
     found: dict[str, set[str]] = {}
     for done, year in enumerate(stats.years, start=1):
-        rows, ctx = compute_year(year, indicators, tree, reads=found)
+        rows, ctx = compute_year(year, indicators, tree, reads=found, timings=stats.timings)
+        started_store = time.perf_counter()
         with transaction.atomic():
             _store(year, rows, [i.code for i in indicators], stats)
             if every:
-                _save_scans(year, ctx, list(ctx.plan))
+                _save_scans(year, ctx, [*ctx.plan, *ctx.queries])
+        _add(stats.timings, "store", started_store)
         if progress:
             progress(done, len(stats.years))
     save_own_reads(found)
     if every and (years is None or set(years) >= set(years_with_data())):
         ChangeMark.objects.filter(pk__lte=seen).delete()  # every change is in the values now
+    started_evaluate = time.perf_counter()
     evaluate_targets()
+    _add(stats.timings, "evaluate", started_evaluate)
     stats.seconds = time.perf_counter() - started
     return stats
 
@@ -222,6 +280,7 @@ def _last_mark() -> int:
     return ChangeMark.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
+@without_gc()
 def recompute_changes(*, progress=None) -> RecomputeStats:
     """Recompute what the recorded changes touch (see `incremental.py`); a full recompute
     when the org tree changed. Target status is evaluated again only for indicators whose
@@ -241,6 +300,7 @@ def recompute_changes(*, progress=None) -> RecomputeStats:
     if plan.everything:
         return recompute(progress=progress)
     stats = RecomputeStats(years=sorted(plan.years))
+    _add(stats.timings, "plan", started)
     tree = Tree() if plan.years else None
     found: dict[str, set[str]] = {}
     changed: set[str] = set()
@@ -249,25 +309,40 @@ def recompute_changes(*, progress=None) -> RecomputeStats:
         if not codes:
             continue
         indicators = [i for c, i in REGISTRY.items() if c in codes]
+        started_patch = time.perf_counter()
         scans = _patched_scans(year, indicators, yp)
-        rows, ctx = compute_year(year, indicators, tree, scans=scans, reads=found)
+        _add(stats.timings, "patch scans", started_patch)
         branch = {a for u in yp.units for a in tree.chain(u)}
+        rows, ctx = compute_year(
+            year,
+            indicators,
+            tree,
+            scans=scans,
+            reads=found,
+            timings=stats.timings,
+            keep=dict.fromkeys(yp.branch, branch),
+        )
+        started_store = time.perf_counter()
         with transaction.atomic():
             if yp.full:
                 changed |= _store(
                     year, {k: v for k, v in rows.items() if k[0] in yp.full}, sorted(yp.full), stats
                 )
             if yp.branch:
-                part = {k: v for k, v in rows.items() if k[0] in yp.branch and k[1] in branch}
+                part = {k: v for k, v in rows.items() if k[0] in yp.branch}
                 changed |= _store(year, part, sorted(yp.branch), stats, units=sorted(branch))
-            fresh = set(yp.rescan) | set(yp.patch) | (set(ctx.plan) - set(scans))
-            _save_scans(year, ctx, [k for k in ctx.plan if k in fresh])
+            every_key = [*ctx.plan, *ctx.queries]
+            fresh = set(yp.rescan) | set(yp.patch) | (set(every_key) - set(scans))
+            _save_scans(year, ctx, [k for k in every_key if k in fresh])
+        _add(stats.timings, "store", started_store)
         if progress:
             progress(done, len(plan.years))
     save_own_reads(found)
     ChangeMark.objects.filter(pk__lte=seen).delete()
     if changed:
+        started_evaluate = time.perf_counter()
         evaluate_targets(codes=changed)
+        _add(stats.timings, "evaluate", started_evaluate)
     stats.seconds = time.perf_counter() - started
     return stats
 
@@ -276,7 +351,8 @@ def _patched_scans(year: int, indicators, yp) -> dict[str, list[list]]:
     """The kept scans these indicators read, with the changed units scanned again; a
     source to rescan in full, or kept under another layout, is left out (scanned anew)."""
     plan = source_plan(list(REGISTRY.values()))
-    wanted = source_plan(indicators).keys()
+    queries = query_plan(indicators)
+    wanted = [*source_plan(indicators), *queries]
     kept = {
         source: (layout, rows)
         for source, layout, rows in ScanCache.objects.filter(
@@ -285,14 +361,17 @@ def _patched_scans(year: int, indicators, yp) -> dict[str, list[list]]:
     }
     scans = {}
     for key in wanted:
-        source, measures = plan[key]
-        if key not in kept or kept[key][0] != _layout(key, measures):
+        layout = [QUERY_LAYOUT] if key in queries else _layout(key, plan[key][1])
+        if key not in kept or kept[key][0] != layout:
             continue
         rows = kept[key][1]
         if key in yp.patch:
             units = sorted(yp.patch[key])
-            with scan_memory():
-                fresh = scan_rows(source, measures, year, units)
+            if key in queries:
+                fresh = queries[key].rows(year, units)
+            else:
+                with scan_memory():
+                    fresh = scan_rows(*plan[key], year, units)
             rows = merge_rows(rows, fresh, units)
         scans[key] = rows
     return scans

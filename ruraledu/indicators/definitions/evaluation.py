@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 
 from ruraledu.orgunits.choices import OrgUnitKind, SchoolStage
 
-from ..engine import Indicator, count, register
+from ..engine import Indicator, UnitQuery, count, register
 from .common import COMPULSORY, ENROLMENT
 
 # 小学、初中 ≤ 2000 人; 九年一贯制、十二年一贯制 义务教育阶段 ≤ 2500 人
@@ -45,6 +45,7 @@ class SchoolSizeRate(Indicator):
     requires = (ENROLMENT,)
     numerator_label, denominator_label = "规模达标学校数", "学校数"
     students = count(ENROLMENT, COMPULSORY_GRADES)
+    local = True
 
     def measures(self):
         return {"students": self.students}
@@ -74,6 +75,39 @@ class SchoolSizeRate(Indicator):
         return result
 
 
+def _roster_groups(records):
+    """One pass over the roster grouped by school, campus, grade and class; per school:
+    [classes, classes within the limit, classes counted per campus, [[school or campus,
+    pupils] …]]. A class is a grade and class name of a compulsory grade (at a campus too,
+    for the rooms rule of G03)."""
+    rows = (
+        records.values_list("school_id", "campus_id", "grade", "class_name")
+        .order_by()
+        .annotate(n=Count("pk"))
+    )
+    sizes: dict[int, dict[tuple, int]] = {}
+    by_campus: dict[int, int] = {}
+    pupils: dict[int, dict[int, int]] = {}
+    for school, campus, grade, name, n in rows:
+        at = pupils.setdefault(school, {})
+        at[campus or school] = at.get(campus or school, 0) + n
+        if not name or not 1 <= grade <= 9:
+            continue
+        classes = sizes.setdefault(school, {})
+        classes[(grade, name)] = classes.get((grade, name), 0) + n
+        by_campus[school] = by_campus.get(school, 0) + 1
+    for school, at in pupils.items():
+        classes = sizes.get(school, {})
+        good = sum(
+            n <= (PRIMARY_CLASS_LIMIT if grade <= 6 else JUNIOR_CLASS_LIMIT)
+            for (grade, _), n in classes.items()
+        )
+        yield school, [len(classes), good, by_campus.get(school, 0), sorted(at.items())]
+
+
+ROSTER = UnitQuery("roster_groups", ENROLMENT, _roster_groups)
+
+
 class ClassSizeRate(Indicator):
     code = "evaluation_class_size_rate"
     name = "义务教育学校班额达标率"
@@ -84,27 +118,16 @@ class ClassSizeRate(Indicator):
     scope = COMPULSORY
     requires = (ENROLMENT,)
     numerator_label, denominator_label = "班额达标班级数", "班级数"
+    queries = (ROSTER,)
+    local = True
 
     def values(self, ctx):
         in_scope = ctx.scope_units(self.scope)
-        # one grouped query: the size of every class of the year
-        rows = (
-            ENROLMENT.records(ctx.year)
-            .filter(COMPULSORY_GRADES)
-            .exclude(class_name="")
-            .values("school_id", "grade", "class_name")
-            .order_by()
-            .annotate(n=Count("pk"))
-        )
-        base: dict[int, dict] = {}
-        for row in rows:
-            unit = row["school_id"]
-            if unit not in in_scope:
-                continue
-            limit = PRIMARY_CLASS_LIMIT if row["grade"] <= 6 else JUNIOR_CLASS_LIMIT
-            parts = base.setdefault(unit, {"numerator": 0.0, "denominator": 0.0})
-            parts["denominator"] += 1
-            parts["numerator"] += float(row["n"] <= limit)
+        base = {
+            unit: {"numerator": float(good), "denominator": float(classes)}
+            for unit, (classes, good, *_) in ctx.query(ROSTER).items()
+            if classes and unit in in_scope
+        }
         result = _rolled(ctx, base)
         for _, good, classes, details in result.values():
             details["oversized"] = int(classes - good)

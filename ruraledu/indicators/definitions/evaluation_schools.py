@@ -8,7 +8,7 @@ drill-downs, the school's diagnosis and the gaps listed by responsible unit.
 
 import math
 
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 
 from ruraledu.facilities.models import FacilityRecord
 from ruraledu.orgunits.choices import COMPULSORY_STAGES, OrgUnitKind, Ownership, SchoolStage
@@ -17,7 +17,7 @@ from ruraledu.students.models import Enrolment
 
 from ..engine import Indicator, Scope, Source, count, define, register, total
 from .common import COMPULSORY, ENROLMENT, FACILITY, KG_CLASSES
-from .evaluation import COMPULSORY_GRADES, _rolled
+from .evaluation import COMPULSORY_GRADES, ROSTER, _rolled
 from .preschool import ALL_KG
 
 # ---------------------------------------------------------------- G03 音乐、美术专用教室
@@ -62,6 +62,8 @@ class SpecialRoomsRate(Indicator):
     scope = COMPULSORY
     requires = (FACILITY,)
     numerator_label, denominator_label = "专用教室达标学校数", "学校数"
+    queries = (ROSTER,)
+    local = True
     rooms = {
         "music": total(FACILITY, "music_rooms"),
         "music_area": total(FACILITY, "music_room_area"),
@@ -79,7 +81,7 @@ class SpecialRoomsRate(Indicator):
             for unit in in_scope
         }
         rolled = ctx.roll_up(base)  # a campus's rooms join its school
-        classes = school_classes(ctx.year)
+        classes = {unit: groups[2] for unit, groups in ctx.query(ROSTER).items()}
         marks, parts = {}, {}
         for unit in in_scope:
             if ctx.tree.kind.get(unit) != OrgUnitKind.SCHOOL or not ctx.has_data(unit, (FACILITY,)):
@@ -107,22 +109,6 @@ class SpecialRoomsRate(Indicator):
                 details["music_short"] = int(sums[unit]["music_short"])
                 details["art_short"] = int(sums[unit]["art_short"])
         return result
-
-
-def school_classes(year: int) -> dict[int, int]:
-    """Classes of compulsory grades per school (a campus's classes count for its school)."""
-    rows = (
-        Enrolment.objects.filter(year=year)
-        .filter(COMPULSORY_GRADES)
-        .exclude(class_name="")
-        .values("school_id", "campus_id", "grade", "class_name")
-        .distinct()
-        .order_by()
-    )
-    classes: dict[int, int] = {}
-    for row in rows:
-        classes[row["school_id"]] = classes.get(row["school_id"], 0) + 1
-    return classes
 
 
 register(SpecialRoomsRate)
@@ -178,19 +164,14 @@ class FundsRate(Indicator):
     scope = FUNDS_SCOPE
     requires = (FACILITY,)
     numerator_label, denominator_label = "按规定核定的学校数", "适用的学校数"
+    queries = (ROSTER,)
+    local = True
 
     def values(self, ctx):
         from ruraledu.orgunits.models import School
 
         in_scope = ctx.scope_units(self.scope)
-        pupils: dict[int, int] = {}
-        for school, campus, n in (
-            Enrolment.objects.filter(year=ctx.year)
-            .values_list("school_id", "campus_id")
-            .order_by()
-            .annotate(n=Count("pk"))
-        ):
-            pupils[campus or school] = pupils.get(campus or school, 0) + n
+        pupils = {unit: n for *_, at in ctx.query(ROSTER).values() for unit, n in at}
         records = FacilityRecord.objects.filter(year=ctx.year, school_id__in=in_scope)
         stages = dict(School.objects.filter(pk__in=in_scope).values_list("pk", "stage"))
         marks, base = {}, {}

@@ -10,12 +10,28 @@ from ruraledu.care.models import ListEntry
 from ruraledu.inclusion.choices import PlacementState
 from ruraledu.inclusion.reconcile import home_children, reconcile
 from ruraledu.orgunits.choices import TOWN_LEVEL_KINDS
+from ruraledu.students.choices import Placement
 
-from ..engine import Indicator, Scope, register
+from ..engine import Indicator, Scope, UnitQuery, register
 from .care import as_of
 from .common import ALL_SCHOOLS, ENROLMENT
 
 TOWNS = Scope("towns_inclusion", "镇街", lambda y: Q(kind__in=TOWN_LEVEL_KINDS))
+
+
+def _home_placed(records):
+    """Per school: [[person pk, ID index]] of its pupils placed 送教上门 (no names: the rate
+    counts them, and what is kept for the next recompute holds no child's name)."""
+    children: dict[int, list] = {}
+    for school, person, id_index in records.filter(placement=Placement.HOME).values_list(
+        "school_id", "person_id", "person__id_index"
+    ):
+        children.setdefault(school, []).append([person, id_index])
+    return sorted(children.items())
+
+
+# kept per school, so that a roster import reads its own schools' pupils again, not the year's
+HOME_PLACED = UnitQuery("home_placed", ENROLMENT, _home_placed)
 
 
 def reconciled(ctx) -> list:
@@ -106,6 +122,7 @@ class HomeVisitRate(Indicator):
     )
     scope = ALL_SCHOOLS
     requires = (ENROLMENT,)
+    queries = (HOME_PLACED,)
     numerator_label = "按频次送教的儿童"
     denominator_label = "应送教的送教上门儿童"
 
@@ -126,7 +143,12 @@ class HomeVisitRate(Indicator):
 def home_rows(ctx) -> list:
     key = ("inclusion_home", ctx.year)
     if key not in ctx.cache:
-        ctx.cache[key] = home_children(ctx.year, as_of(ctx.year))
+        enrolled = [
+            (person, id_index, "", "", school)
+            for school, children in ctx.query(HOME_PLACED).items()
+            for person, id_index in children
+        ]
+        ctx.cache[key] = home_children(ctx.year, as_of(ctx.year), enrolled=enrolled)
     return ctx.cache[key]
 
 

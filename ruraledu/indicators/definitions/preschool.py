@@ -117,6 +117,7 @@ class KindergartenStandard(Indicator):
     scope = RURAL_KG
     requires = (FACILITY, KG_CLASSES)
     numerator_label, denominator_label = "达标幼儿园数", "幼儿园数"
+    local = True
     parts = {
         "outdoor": total(FACILITY, "outdoor_play_area"),
         "building": total(FACILITY, "building_area"),
@@ -173,6 +174,7 @@ class Xqpjph(Indicator):
         "population": total(VILLAGES, "preschool_population"),
     }
     requires = (KG_CLASSES,)
+    local = True
 
     def __init__(self, key: str = ""):
         self.key = key

@@ -202,6 +202,7 @@ class ResourceIndicator(Indicator):
 
     scope = COMPULSORY
     requires = (ENROLMENT,)
+    local = True
 
     def __init__(self, key: str):
         label, unit, scale = RESOURCES[key]
@@ -251,6 +252,7 @@ class DifferenceCoefficient(Indicator):
     requires = (ENROLMENT,)
     unit = ""
     higher_is_better = False
+    local = True
 
     def __init__(self, key: str, part: str):
         self.key, self.part = key, part
@@ -266,6 +268,13 @@ class DifferenceCoefficient(Indicator):
         return dict(MEASURES)
 
     def values(self, ctx):
+        # computed once per year: the unmet-criteria count reads all fourteen again
+        key = ("yzjh_cv", self.key, self.part)
+        if key not in ctx.cache:
+            ctx.cache[key] = self.coefficients(ctx)
+        return ctx.cache[key]
+
+    def coefficients(self, ctx):
         table = school_table(ctx)
         points_by_unit: dict[int, list] = {}
         for unit, row in table.items():
@@ -299,6 +308,7 @@ class ComplianceRate(Indicator):
     scope = COMPULSORY
     requires = (ENROLMENT,)
     numerator_label, denominator_label = "达标学校数", "参评学校数"
+    local = True
 
     def measures(self):
         return dict(MEASURES)
@@ -337,6 +347,7 @@ class UnmetCriteria(Indicator):
     scope = COMPULSORY
     requires = (ENROLMENT,)
     higher_is_better = False
+    local = True
 
     def measures(self):
         return dict(MEASURES)
@@ -369,6 +380,7 @@ class Class2Standard(Indicator):
 
     requires = (ENROLMENT,)
     numerator_label, denominator_label = "达标学校数", "学校数"
+    local = True
 
     def __init__(self, code, name, scope):
         self.code, self.name, self.scope = code, name, scope

@@ -30,6 +30,7 @@ class PostVacancies(Indicator):
     higher_is_better = False
     scope = RURAL_SCHOOLS
     requires = (FACILITY, POSTS)
+    local = True
     posts = total(FACILITY, "establishment_posts")
     staffed = count(POSTS, Q(is_establishment=True))
 
@@ -62,6 +63,7 @@ class BachelorRatio(Indicator):
     higher_is_better = False
     scope = COMPULSORY
     requires = (POSTS,)
+    local = True
     bachelor = count(POSTS, Q(is_full_time_teacher=True, degree__in=BACHELOR))
     teachers = count(POSTS, Q(is_full_time_teacher=True))
 
@@ -105,6 +107,7 @@ class SmallSchoolIncrease(Indicator):
     higher_is_better = False
     scope = RURAL_SCHOOLS
     requires = (ENROLMENT,)
+    local = True  # the base year's counts: read through its own queries
 
     def measures(self):
         return {"students": ALL_STUDENTS}
@@ -165,6 +168,7 @@ class FamousShare(Indicator):
     unit = ""
     scope = RURAL_SCHOOLS
     requires = ()
+    local = True
     selected = Q(
         programme__in=(Programme.FAMOUS_TEACHER, Programme.FAMOUS_PRINCIPAL),
         level__in=(Level.CITY, Level.COUNTY),

@@ -1,7 +1,7 @@
 """Incremental recompute stores exactly what a full recompute stores, whatever was edited.
 
-Random edits — inserts, updates (moving a record to another school too) and deletes of
-enrolments, facility records and staff posts, in random schools and years, written the ways
+Random edits — inserts, updates (moving a record to another school or class too) and deletes
+of enrolments, facility records and staff posts, in random schools and years, written the ways
 the platform writes: an import's bulk write with its change record, a single record saved
 (an edit form), a bulk statement nobody described — then the incremental recompute; a full
 recompute afterwards must find nothing to change.
@@ -17,6 +17,7 @@ from ruraledu.indicators.models import ChangeMark, IndicatorValue
 from ruraledu.indicators.services import recompute, recompute_changes
 from ruraledu.orgunits.choices import OrgUnitKind, SchoolStage
 from ruraledu.spreadsheets.testing import new_id
+from ruraledu.students.choices import Placement
 from ruraledu.students.models import Enrolment, StudentPerson
 from ruraledu.workforce.choices import Degree
 from ruraledu.workforce.models import Post
@@ -61,6 +62,7 @@ def build():
             )
             for grade in (1, 3):
                 e = pupil(a1 if s.org_unit.kind == OrgUnitKind.CAMPUS else s, year, grade)
+                e.class_name = "1班"  # classes feed the class-size and rooms rules
                 e.campus = s if s.org_unit.kind == OrgUnitKind.CAMPUS else None
                 e.boarding = grade == 3
                 e.save()
@@ -104,7 +106,13 @@ def apply(schools, source, op, index, year, way, n) -> None:
         write(model, year, [here.pk], way, records.filter(pk=record.pk).delete)
         return
     changes = {
-        "enrolment": {"grade": n, "boarding": n % 2 == 1},
+        "enrolment": {
+            "grade": n,
+            "boarding": n % 2 == 1,
+            "class_name": f"{n % 3}班" if n % 3 else "",
+            # 送教上门 pupils feed the home-teaching rate through its own kept query
+            "placement": Placement.HOME if n > 4 else Placement.NONE,
+        },
         "facility": {"classrooms": n, "sanitary_toilets": n % 2 == 1},
         "post": {"degree": Degree.COLLEGE if n % 2 else Degree.POSTGRADUATE},
     }[source]
@@ -197,6 +205,38 @@ def test_a_roster_import_records_its_year_and_school_and_is_recomputed_alone(
     job = recompute_job_run(job_id=job.pk)
     assert job.status == RecomputeJob.Status.DONE and "学年 [2024]" in job.message
     assert not ChangeMark.objects.exists()
+    before = stored()
+    assert recompute().changed == 0
+    assert stored() == before
+
+
+def test_a_roster_change_patches_the_roster_query_and_stores_its_indicators_up_the_branch(db):
+    from ruraledu.indicators.definitions.evaluation import ROSTER
+    from ruraledu.indicators.incremental import plan_changes
+    from ruraledu.indicators.models import ScanCache
+    from ruraledu.indicators.services import years_with_data
+
+    # given a district recomputed in full, then one class renamed at school A2 by an import
+    schools = build()
+    recompute()
+    a2 = schools[2]
+    enrolment = Enrolment.objects.filter(school=a2, year=2024).first()
+    with changing(Enrolment, year=2024, units=[a2.pk]):
+        Enrolment.objects.filter(pk=enrolment.pk).update(class_name="2班")
+
+    # when the changes are planned and recomputed
+    marks = list(ChangeMark.objects.values_list("table", "year", "unit_id"))
+    plan = plan_changes(marks, years_with_data()).years[2024]
+    recompute_changes()
+
+    # then the roster query is read again for A2 only, the class-size rate (its own
+    # values(), declared local) is stored up A2's branch, and the kept rows are a fresh read
+    assert plan.patch["roster_groups"] == {a2.pk}
+    assert "evaluation_class_size_rate" in plan.branch
+    assert "evaluation_class_size_rate" not in plan.full
+    kept = ScanCache.objects.get(source="roster_groups", year=2024).rows
+    assert kept == ROSTER.rows(2024)
+    assert dict(kept)[a2.pk][:2] == [2, 2]  # two classes at A2 now, both within the limit
     before = stored()
     assert recompute().changed == 0
     assert stored() == before
