@@ -29,6 +29,7 @@ from .models import (
     VisitKind,
     VisitPhoto,
 )
+from .overview import inspector_schools
 from .permissions import ensure_visible, may_answer, may_configure, may_observe, may_supervise
 
 
@@ -57,8 +58,12 @@ class SupervisionHomeView(LoginRequiredMixin, View):
     """My schools' visits, open items and (for researchers) 听课 progress this semester."""
 
     def get(self, request):
-        year, semester = semester_of(timezone.localdate())
+        today = timezone.localdate()
+        year, semester = semester_of(today)
         schools = School.objects.for_user(request.user, "supervise").select_related("org_unit")
+        # "my schools" links to the user's own 挂牌 page, which exists only for an inspector
+        # who holds a current assignment (the bureau may supervise without one)
+        assigned = inspector_schools(user=request.user, inspector=request.user, today=today)
         observe = School.objects.for_user(request.user, "observe").select_related("org_unit")
         return render(
             request,
@@ -67,6 +72,7 @@ class SupervisionHomeView(LoginRequiredMixin, View):
                 "visits": selectors.visit_list(user=request.user)[:20],
                 "items": selectors.item_list(user=request.user, status="open")[:50],
                 "supervised": schools,
+                "assigned": assigned.exists(),
                 "observed": observe,
                 "kinds": VisitKind.objects.filter(active=True),
                 "configures": may_configure(request.user),

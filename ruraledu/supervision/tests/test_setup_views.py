@@ -203,8 +203,16 @@ def test_the_home_page_leads_the_bureau_to_set_up_and_the_inspector_to_cards(
     client, district_admin, inspector, school_a
 ):
     client.force_login(district_admin)
-    assert reverse("supervision:setup") in client.get(reverse("supervision:home")).content.decode()
+    page = client.get(reverse("supervision:home")).content.decode()
+    assert reverse("supervision:setup") in page
+    # the bureau holds no 挂牌 of its own: no "my schools" link (its page would be a 404)
+    mine = reverse("supervision:inspector_detail", args=[district_admin.pk])
+    assert mine not in page
+    assert client.get(mine).status_code == 404
     client.force_login(inspector)
     page = client.get(reverse("supervision:home")).content.decode()
     assert reverse("supervision:card", args=[school_a.pk]) in page
     assert reverse("supervision:setup") not in page
+    mine = reverse("supervision:inspector_detail", args=[inspector.pk])
+    assert mine in page
+    assert client.get(mine).status_code == 200
