@@ -31,6 +31,14 @@ def test_a_department_account_gets_no_links_to_pages_that_would_not_open(
     detail = reverse("indicators:indicator_detail", args=["rural_sanitary_toilet_rate"])
     assert "乡村学校卫生厕所改造完成率" in page and detail not in page
     assert client.get(detail).status_code == 404
+    # and the page says why it shows names only
+    assert 'data-testid="no-unit"' in page and "不显示数值" in page
+
+
+def test_an_account_with_a_unit_gets_no_names_only_note(client, district_admin, district):
+    client.force_login(district_admin)
+    page = client.get(reverse("indicators:indicator_list")).content.decode()
+    assert 'data-testid="no-unit"' not in page
 
 
 def test_only_the_bureau_starts_a_recompute_through_the_service(
