@@ -172,6 +172,7 @@ def _unit_fields(model) -> tuple[list[str], str | None] | None:
         found: dict = {}
         for indicator in REGISTRY.values():
             sources = [m.source for m in indicator.measures().values()] + list(indicator.requires)
+            sources += [q.source for q in indicator.queries]
             for source in sources:
                 entry = found.setdefault(source.model, (set(), source.year))
                 entry[0].update(
