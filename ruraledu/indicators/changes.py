@@ -143,17 +143,21 @@ def capture(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
     if sql[:6].upper() not in ("SELECT", "SAVEPO", "RELEAS"):
         tracked = tracked_tables()
-        written = {t for t in WRITE.findall(sql) if t in tracked}
-        if written:
-            covered, single = _covered(), _single()
-            for table in written:
-                if table in covered:
-                    continue
-                if single.get(table):
-                    single[table] -= 1
-                    continue
-                mark_changed(table, None, None)
+        for table in {t for t in WRITE.findall(sql) if t in tracked}:
+            noted_write(table)
     return result
+
+
+def noted_write(table: str) -> None:
+    """A write to `table` the writer's marks may not cover: marks the whole table unless they
+    do (the wrapper's rule, for writes that pass no wrapper, such as a psycopg COPY)."""
+    if table not in tracked_tables() or table in _covered():
+        return
+    single = _single()
+    if single.get(table):
+        single[table] -= 1
+        return
+    mark_changed(table, None, None)
 
 
 def install(connection, **kwargs) -> None:

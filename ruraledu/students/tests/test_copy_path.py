@@ -202,3 +202,48 @@ def test_scope_checks_hold_on_the_copy_path(district_admin, school_clerk, school
         run(roster([pupil(), pupil(证件号码=elsewhere)]), school_clerk)
     assert [(e.row, e.message) for e in refused.value.errors] == [(4, STUDENT_ELSEWHERE)]
     assert Enrolment.objects.get().school == school_b
+
+
+def _people(count: int) -> list[tuple]:
+    numbers = [new_id() for _ in range(count)]
+    return [
+        (f"学生{i}", "1", "ric", crypto.encrypt(n), crypto.blind_index(n), crypto.hint(n))
+        for i, n in enumerate(numbers)
+    ]
+
+
+PEOPLE = ("name", "sex", "id_kind", "id_cipher", "id_index", "id_hint")
+
+
+@pytest.mark.django_db
+def test_new_rows_are_copied_straight_in_with_ids_in_row_order():
+    from ruraledu.indicators.changes import covering
+    from ruraledu.indicators.models import ChangeMark
+
+    rows = _people(5)
+    with covering(StudentPerson):  # the writer accounts for this write itself
+        inserted = staging.insert_returning(StudentPerson, PEOPLE, rows, ("id_index", "pk"))
+    assert [key for key, _ in inserted] == [row[4] for row in rows]
+    pks = [pk for _, pk in inserted]
+    assert pks == sorted(pks) and len(set(pks)) == 5
+    stored = dict(StudentPerson.objects.filter(pk__in=pks).values_list("id_index", "name"))
+    assert stored == {row[4]: row[0] for row in rows}
+    assert not ChangeMark.objects.filter(table=StudentPerson._meta.db_table).exists()
+
+    # a COPY passes no connection wrapper: one the writer does not cover still marks the table
+    staging.insert_returning(StudentPerson, PEOPLE, _people(2), ("pk",))
+    marks = ChangeMark.objects.filter(table=StudentPerson._meta.db_table)
+    assert list(marks.values_list("year", "unit_id")) == [(None, None)]
+
+
+@pytest.mark.django_db
+def test_the_blind_index_has_no_pattern_index():
+    """Only whole-value look-ups of the hashed ID: no varchar_pattern_ops index to keep up."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = %s",
+            [StudentPerson._meta.db_table],
+        )
+        names = {name for (name,) in cursor.fetchall()}
+    assert "students_studentperson_id_index_key" in names
+    assert not [name for name in names if name.endswith("_like")]
