@@ -419,7 +419,7 @@ def dashboard_yzjh(*, user, unit, year: int | None = None) -> dict:
     else:  # nothing judged under the unit this year: the legend states the bureau's figure
         from ruraledu.indicators.standards import standard
 
-        partial = standard("yzjh_partial")[0]
+        partial = standard("yzjh_partial", "", unit.pk)[0]
     return {
         "year": year,
         "years": years,

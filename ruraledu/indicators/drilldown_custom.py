@@ -324,7 +324,8 @@ class PreschoolUnmet(Unmet):
     def limit(self, key, stored):
         from .standards import standard
 
-        return f"{'≤' if key == 'q2' else '≥'} {standard(f'xqpjph_{key}')[0]:g}"
+        unit = stored.unit_id if stored is not None else None
+        return f"{'≤' if key == 'q2' else '≥'} {standard(f'xqpjph_{key}', '', unit)[0]:g}"
 
 
 # ---------------------------------------------------------------- special roll-ups

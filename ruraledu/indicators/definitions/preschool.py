@@ -129,15 +129,13 @@ class KindergartenStandard(Indicator):
 
     def values(self, ctx):
         columns = {name: ctx.measure(m) for name, m in self.parts.items()}
-        outdoor, building = (
-            standard("kg_outdoor_area", "kindergarten")[0],
-            standard("kg_building_area", "kindergarten")[0],
-        )
         base = {}
         for unit in ctx.scope_units(self.scope):
             children = columns["children"].get(unit, 0)
             if not children or not ctx.has_data(unit, self.requires):
                 continue
+            outdoor = standard("kg_outdoor_area", "kindergarten", unit)[0]
+            building = standard("kg_building_area", "kindergarten", unit)[0]
             meets = (
                 columns["outdoor"].get(unit, 0) / children >= outdoor
                 and columns["building"].get(unit, 0) / children >= building
@@ -249,7 +247,7 @@ class XqpjphUnmet(Xqpjph):
             unmet = []
             for key in ("p1", "p2", "p3", "q1", "q2"):
                 value = self.compute(key, f)[0]
-                limit = standard(f"xqpjph_{key}")[0]
+                limit = standard(f"xqpjph_{key}", "", unit)[0]
                 if value is None or (above if key == "q2" else below)(value, limit):
                     unmet.append(key)
             result[unit] = (float(len(unmet)), None, None, {"unmet": unmet})

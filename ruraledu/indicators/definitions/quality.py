@@ -107,7 +107,13 @@ def school_table(ctx) -> dict[int, dict]:
             }
         else:
             weights = {"primary" if stage in PRIMARY_STAGES else "junior": students}
-        table[unit] = {"stage": stage, "students": students, "sums": sums, "weights": weights}
+        table[unit] = {
+            "unit": unit,
+            "stage": stage,
+            "students": students,
+            "sums": sums,
+            "weights": weights,
+        }
     ctx.cache["yzjh"] = table
     return table
 
@@ -119,15 +125,17 @@ def resource_value(row: dict, key: str) -> float | None:
 
 
 def school_threshold(row: dict, key: str, prefix: str = "yzjh") -> float:
-    """The standard for a school; a split school's is the enrolment-weighted mix of both parts."""
+    """The standard for a school (its district's where that set its own); a split school's is
+    the enrolment-weighted mix of both parts."""
+    unit = row.get("unit")
     weights = {part: w for part, w in row["weights"].items() if w}
     if not weights:
-        return standard(
-            f"{prefix}_{key}", "junior" if row["stage"] in JUNIOR_STAGES else "primary"
-        )[0]
+        part = "junior" if row["stage"] in JUNIOR_STAGES else "primary"
+        return standard(f"{prefix}_{key}", part, unit)[0]
     total_weight = sum(weights.values())
     return (
-        sum(standard(f"{prefix}_{key}", part)[0] * w for part, w in weights.items()) / total_weight
+        sum(standard(f"{prefix}_{key}", part, unit)[0] * w for part, w in weights.items())
+        / total_weight
     )
 
 
@@ -167,10 +175,8 @@ def school_judgements(ctx) -> dict[int, dict]:
     """`judge_school` for every school with students, once per year: the seven values, the
     compliance rate and G-1 all take the rule's outcome from here, and store it."""
     if "yzjh_judgements" not in ctx.cache:
-        partial = standard("yzjh_partial")[0]
-        ctx.cache["yzjh_partial"] = partial
         ctx.cache["yzjh_judgements"] = {
-            unit: judge_school(row, partial)
+            unit: judge_school(row, standard("yzjh_partial", "", unit)[0])
             for unit, row in school_table(ctx).items()
             if row["students"]
         }
@@ -181,7 +187,7 @@ def school_complies(row: dict) -> bool | None:
     """The per-school rule for one row of `school_table`."""
     if not row["students"]:
         return None
-    return judge_school(row, standard("yzjh_partial")[0])["verdict"]
+    return judge_school(row, standard("yzjh_partial", "", row.get("unit"))[0])["verdict"]
 
 
 def weighted_cv(points: list[tuple[float, float]]) -> float | None:
@@ -284,11 +290,11 @@ class DifferenceCoefficient(Indicator):
                 continue
             for ancestor in ctx.tree.chain(unit)[:-1]:
                 points_by_unit.setdefault(ancestor, []).append((value, weight))
-        limit = standard("yzjh_cv_limit", self.part)[0]
         result = {}
         for unit, points in points_by_unit.items():
             cv = weighted_cv(points)
             if cv is not None:
+                limit = standard("yzjh_cv_limit", self.part, unit)[0]
                 mark = FAIL if above(cv, limit) else PASS
                 result[unit] = (
                     cv,
@@ -321,10 +327,9 @@ class ComplianceRate(Indicator):
         }
         # every unit carries the 85 % it was judged by; a school also its verdict and the
         # indicators under the standard, so that pages read the rule's outcome, not redo it
-        partial = {"partial": ctx.cache["yzjh_partial"]}
         result = {}
         for unit, sums in ctx.roll_up(base).items():
-            details = dict(partial)
+            details = {"partial": standard("yzjh_partial", "", unit)[0]}
             if unit in judgements:
                 details.update(verdict=judgements[unit]["verdict"], short=judgements[unit]["short"])
             value = sums["numerator"] / sums["denominator"] * 100 if sums["denominator"] else None

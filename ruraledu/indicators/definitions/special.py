@@ -115,7 +115,6 @@ class SmallSchoolIncrease(Indicator):
     def count_small(self, ctx) -> dict[int, float]:
         from ruraledu.orgunits.models import School
 
-        size = standard("small_school_size")[0]
         students = ctx.measure(ALL_STUDENTS)
         rural = ctx.scope_units(self.scope)
         points = set(
@@ -125,7 +124,10 @@ class SmallSchoolIncrease(Indicator):
                 org_unit__parent_id__in=rural,
             ).values_list("org_unit_id", flat=True)
         )
-        small = {u for u in rural if 0 < students.get(u, 0) < size}
+        # each district may set its own size (the standards table)
+        small = {
+            u for u in rural if 0 < students.get(u, 0) < standard("small_school_size", "", u)[0]
+        }
         base = {u: {"n": 1.0} for u in small | points}
         return {u: s["n"] for u, s in ctx.roll_up(base).items()}
 
@@ -179,7 +181,6 @@ class FamousShare(Indicator):
         return {"all": self.everyone}
 
     def values(self, ctx):
-        province = standard("province_rural_famous_share")[0]
         everyone = ctx.measure(self.everyone)
         rural = ctx.roll_up(
             {u: {"n": v} for u, v in everyone.items() if u in ctx.scope_units(self.scope)}
@@ -190,6 +191,7 @@ class FamousShare(Indicator):
             if ctx.tree.kind.get(unit) not in BUREAU_KINDS or not sums["n"]:
                 continue
             share = rural.get(unit, {}).get("n", 0) / sums["n"]
+            province = standard("province_rural_famous_share", "", unit)[0]
             result[unit] = (
                 share / province,
                 rural.get(unit, {}).get("n", 0),

@@ -647,6 +647,21 @@ def test_small_schools_and_teaching_points_against_the_2020_baseline(world):
     check(rows, code, world.d, 0, 2, 2)
 
 
+def test_small_schools_use_the_size_a_unit_above_them_set_for_itself(world):
+    code = "rural_small_school_increase_since_2020"
+    set_standard("small_school_size", "", 5)  # the install's figure
+    # town B's own figure (as a district among many sets its own): fewer than 3
+    Standard.objects.create(
+        code="small_school_size", stage="", unit=world.tb, value=3, name="小规模", source="文件"
+    )
+    pupils(world.sa, 3)  # under the install's 5: small
+    pupils(world.sb, 3)  # not under B's own 3: not small
+    rows = compute(code)
+    check(rows, code, world.sa, 0, 1, 1)
+    check(rows, code, world.d, 0, 1, 1)
+    assert absent(rows, code, world.sb) and absent(rows, code, world.tb)
+
+
 def test_small_schools_baseline_falls_back_to_the_earliest_year(world):
     code = "rural_small_school_increase_since_2020"
     pupils(world.sa, 3, year=2022)  # no 2020 data: 2022 is the baseline
