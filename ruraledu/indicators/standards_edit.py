@@ -188,3 +188,26 @@ def standard_clear(*, actor, code: str, stage: str, unit) -> None:
     )
     row.stored.delete()
     _recompute(actor, f"{unit.name}恢复使用上级标准值：{row.name}")
+
+
+def standards_load(entries: list[dict], unit, label: str) -> int:
+    """A plan file's standard values written as `unit`'s where it has none yet (the bureau's
+    later edits on the page are never overwritten by loading the file again); audited."""
+    names = {(d[0], d[1]): d[3] for d in DEFAULTS}
+    created = 0
+    for entry in entries:
+        if Standard.objects.filter(code=entry["code"], stage=entry["stage"], unit=unit).exists():
+            continue
+        standard = Standard.objects.create(
+            unit=unit, name=names[(entry["code"], entry["stage"])], **entry
+        )
+        audit_record(
+            actor=None,
+            instance=standard,
+            action=AuditAction.CREATE,
+            after=snapshot(standard),
+            summary=f"{label} 设定标准值：{standard.name}",
+        )
+        created += 1
+    reset_cache()
+    return created

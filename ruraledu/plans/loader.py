@@ -9,12 +9,11 @@ from django.db import transaction
 from pydantic import ValidationError as SchemaError
 
 from ruraledu.core.upsert import upsert
-from ruraledu.indicators.standards import DEFAULTS
 from ruraledu.orgunits.choices import BUREAU_KINDS
 from ruraledu.orgunits.departments import DepartmentMatcher
 from ruraledu.orgunits.models import Department
 
-from .catalogue import known_indicator_codes
+from .catalogue import known_indicator_codes, known_standards, load_standards
 from .choices import ResponsibilityRole, TargetKind
 from .models import Plan, Project, Responsibility, Section, Target, Task
 from .schema import PlanFile
@@ -197,13 +196,13 @@ def _check_references(plan_file: PlanFile, root, unit=None) -> list[str]:
                 f"第 {_line(root, 'targets', i, 'section')} 行，字段 targets.{i}.section："
                 f"不存在的条目序号 {target.section}"
             )
-    defaults = {(d[0], d[1]) for d in DEFAULTS}
+    defaults = known_standards()
     seen = set()
     for i, entry in enumerate(plan_file.standards):
         key = (entry.code, entry.stage)
         where = f"第 {_line(root, 'standards', i, 'code')} 行，字段 standards.{i}.code："
         stage = entry.stage or "通用"
-        if key not in defaults:
+        if defaults is not None and key not in defaults:
             problems.append(f"{where}平台没有标准值“{entry.code}”（{stage}）")
         elif key in seen:
             problems.append(f"{where}重复的标准值“{entry.code}”（{stage}）")
@@ -335,31 +334,11 @@ def load_plan(path: str | Path, unit=None) -> LoadStats:
     w.delete_rest(Target.objects.filter(plan=plan), kept)
     w.delete_rest(Project.objects.filter(plan=plan), {p.pk for p in projects.values()})
     w.delete_rest(Section.objects.filter(plan=plan), {s.pk for s in sections.values()})
-    _load_standards(plan_file, unit, w.stats)
+    created = load_standards(
+        [entry.model_dump() for entry in plan_file.standards],
+        unit,
+        f"方案文件 {plan_file.plan.code}",
+    )
+    if created:
+        w.stats.created["标准值"] = created
     return w.stats
-
-
-def _load_standards(plan_file: PlanFile, unit, stats: LoadStats) -> None:
-    """The file's standard values become the unit's where it has none yet: the bureau's later
-    edits on the standards page are never overwritten by loading the file again."""
-    from ruraledu.audit.choices import AuditAction
-    from ruraledu.audit.services import audit_record, snapshot
-    from ruraledu.indicators.models import Standard
-    from ruraledu.indicators.standards import reset_cache
-
-    names = {(d[0], d[1]): d[3] for d in DEFAULTS}
-    for entry in plan_file.standards:
-        if Standard.objects.filter(code=entry.code, stage=entry.stage, unit=unit).exists():
-            continue
-        standard = Standard.objects.create(
-            unit=unit, name=names[(entry.code, entry.stage)], **entry.model_dump()
-        )
-        audit_record(
-            actor=None,
-            instance=standard,
-            action=AuditAction.CREATE,
-            after=snapshot(standard),
-            summary=f"方案文件 {plan_file.plan.code} 设定标准值：{standard.name}",
-        )
-        stats.count(stats.created, Standard)
-    reset_cache()
