@@ -2,7 +2,6 @@
 verifies, and any other change to a row (or an erasure outside that path) is still found."""
 
 import importlib
-import json
 from io import StringIO
 from types import SimpleNamespace
 
@@ -17,6 +16,7 @@ from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.models import AuditEvent
 from ruraledu.audit.redaction import audit_redact, events_of
 from ruraledu.audit.services import audit_record
+from ruraledu.audit.tests.raw import raw_audit_text
 from ruraledu.orgunits.models import Department
 
 TABLE = guards.TABLE
@@ -35,25 +35,6 @@ def _as_attacker(sql: str, params=()) -> None:
             guards.uninstall(connection)
             cursor.execute(sql, params)
             guards.install(connection)
-
-
-def _readable(value) -> str:
-    """JSON as written, with escaped characters decoded (SQLite stores "\\u674e" for 李)."""
-    if isinstance(value, str) and value[:1] in "{[":
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return value
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
-
-
-def _raw_text() -> str:
-    """Every value of every audit row as the database holds it."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT * FROM audit_auditevent")
-        return " ".join(_readable(value) for row in cursor.fetchall() for value in row)
 
 
 def _check(**options) -> str:
@@ -101,11 +82,11 @@ def _redact(first):
 def test_redaction_erases_the_payload_and_the_chain_still_verifies(trail):
     # given
     first, _, rows = trail
-    assert NAME in _raw_text()
+    assert NAME in raw_audit_text()
     # when
     redaction = _redact(first)
     # then: no trace of the name in the raw table, and the chain holds
-    assert NAME not in _raw_text()
+    assert NAME not in raw_audit_text()
     assert redaction.action == AuditAction.REDACT
     assert redaction.actor_name == "系统"
     assert redaction.after == {
@@ -294,7 +275,7 @@ def test_the_migration_upgrades_rows_written_under_the_first_formula(trail):
     assert "共 4 条记录" in _check(anchor=old_hashes[1])
     # and those rows can be redacted like any other
     _redact(first)
-    assert NAME not in _raw_text()
+    assert NAME not in raw_audit_text()
     assert "共 5 条记录" in _check(anchor=old_hashes[-1])
     # the guards are back
     with pytest.raises(DatabaseError, match="append-only"):

@@ -2,18 +2,17 @@
 (names, contacts' words, notes, files) while the case, its dates and every figure stay."""
 
 import datetime as dt
-import json
 from io import StringIO
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
-from django.db import connection
 from django.urls import reverse
 
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.models import AuditEvent
 from ruraledu.audit.services import audit_record, snapshot
+from ruraledu.audit.tests.raw import raw_audit_text
 from ruraledu.indicators.definitions import care as definitions
 from ruraledu.indicators.engine import REGISTRY, Tree
 from ruraledu.indicators.services import compute_year
@@ -221,25 +220,6 @@ def test_the_retention_page_is_the_bureaus(client, district_admin, town_officer,
     assert CareRetention.objects.get().years == 4
 
 
-def _readable(value) -> str:
-    """JSON as written, with escaped characters decoded (SQLite stores "\\u674e" for 李)."""
-    if isinstance(value, str) and value[:1] in "{[":
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return value
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
-
-
-def _raw_audit_text() -> str:
-    """Every value of every audit row as the database holds it."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT * FROM audit_auditevent")
-        return " ".join(_readable(value) for row in cursor.fetchall() for value in row)
-
-
 def test_erasure_leaves_no_personal_text_in_the_audit_trail(closed, district_admin, town_officer):
     # given: E2's child entered the trail with name and ID index (as the cross-check writes it)
     e1, e2 = closed
@@ -262,13 +242,13 @@ def test_erasure_leaves_no_personal_text_in_the_audit_trail(closed, district_adm
         "返校后稳定就读一个月",
         "随父母迁往青岛",
     ]
-    assert [text for text in personal if text not in _raw_audit_text()] == []
+    assert [text for text in personal if text not in raw_audit_text()] == []
     retention_set(actor=district_admin, years=1)
     rows_before = AuditEvent.objects.count()
     # when
     assert cases_erase_expired(today=D(2040, 1, 1)) == 2
     # then: none of it is left in any audit row, and no row went
-    assert [text for text in personal if text in _raw_audit_text()] == []
+    assert [text for text in personal if text in raw_audit_text()] == []
     assert AuditEvent.objects.count() == rows_before + 4  # per case: a redaction, an erasure
     redactions = AuditEvent.objects.filter(action=AuditAction.REDACT).order_by("pk")
     assert {(r.object_id, r.after["reason"]) for r in redactions} == {
