@@ -1,5 +1,6 @@
 """Shared personas (district admin, town officer, school clerk, outsider, department reporter)."""
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -124,15 +125,63 @@ def chromium():
         browser.close()
 
 
+class _InFlight:
+    """Requests the live server is still answering. A page may have asked for more than its
+    test waited for (a panel loading itself, a chart's data); on a slow machine the server
+    thread answered it during the next test, on the shared in-memory SQLite connection, and
+    broke that test's transaction and every one after it."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.changed = threading.Condition()
+
+    def started(self, **kwargs) -> None:
+        if _test_thread():  # the test client's requests end before it returns
+            return
+        with self.changed:
+            self.count += 1
+
+    def finished(self, **kwargs) -> None:
+        if _test_thread():
+            return
+        with self.changed:
+            self.count = max(0, self.count - 1)
+            self.changed.notify_all()
+
+    def wait_idle(self, seconds: float) -> bool:
+        with self.changed:
+            return self.changed.wait_for(lambda: self.count == 0, timeout=seconds)
+
+
+def _test_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
+
+
+@pytest.fixture(scope="session")
+def _live_requests():
+    from django.core.signals import request_finished, request_started
+
+    in_flight = _InFlight()
+    request_started.connect(in_flight.started, weak=False)
+    request_finished.connect(in_flight.finished, weak=False)
+    yield in_flight
+    request_started.disconnect(in_flight.started)
+    request_finished.disconnect(in_flight.finished)
+
+
 @pytest.fixture
-def page(chromium, live_server):
-    """A fresh browser page; `page.base` is the live server's address."""
+def page(chromium, live_server, _live_requests):
+    """A fresh browser page; `page.base` is the live server's address. When the test is over
+    the page is closed and the server's last answers are awaited, before the database is
+    emptied for the next test."""
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     browser_page = context.new_page()
     browser_page.set_default_timeout(15000)
     browser_page.base = live_server.url
     yield browser_page
     context.close()
+    if not _live_requests.wait_idle(60):
+        pytest.fail("浏览器页面关闭后，测试服务器 60 秒内仍未答完请求")
 
 
 def browser_login(page, username: str, password: str) -> None:
