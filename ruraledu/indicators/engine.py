@@ -15,7 +15,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, F, FloatField, IntegerField, Q, Sum, Value, When
+from django.db.models import Count, F, FloatField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 QFactory = Callable[[int], Q]
@@ -64,25 +64,18 @@ class Measure:
     field: object = None  # a field name or an expression to sum
 
     def aggregate(self, year: int):
-        condition = self.condition(year)
+        # FILTER (WHERE …) where the database has it (Django writes CASE WHEN elsewhere):
+        # a row outside the condition is skipped, not summed as a zero
+        condition = self.condition(year) or None
         if self.field:
             # sums of areas and money keep their fractions: float, never integer
             field = F(self.field) if isinstance(self.field, str) else self.field
-            if condition:
-                field = Case(
-                    When(condition, then=field), default=Value(0), output_field=FloatField()
-                )
             return Coalesce(
-                Sum(field, output_field=FloatField()), Value(0.0), output_field=FloatField()
+                Sum(field, filter=condition, output_field=FloatField()),
+                Value(0.0),
+                output_field=FloatField(),
             )
-        if not condition:
-            return Coalesce(Sum(Value(1)), Value(0), output_field=IntegerField())
-        return Coalesce(
-            Sum(
-                Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
-            ),
-            Value(0),
-        )
+        return Count("pk", filter=condition)
 
     def records(self, year: int):
         return self.source.records(year).filter(self.condition(year))
