@@ -121,6 +121,11 @@ class Enrolment(models.Model):
             models.Index(
                 fields=["mentor"], condition=Q(mentor__isnull=False), name="enrolment_mentor_set"
             ),
+            # the few children with a special-education placement (送教上门 above all) are
+            # read without scanning the whole year's roster
+            models.Index(
+                fields=["year", "placement"], condition=~Q(placement=""), name="enrolment_placed"
+            ),
         ]
 
     def __str__(self) -> str:
