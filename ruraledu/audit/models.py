@@ -128,9 +128,40 @@ class AuditEvent(models.Model):
 
     @property
     def changes(self) -> list[tuple[str, object, object]]:
-        """(field, before, after) for display, in a stable order."""
+        """(field, before, after) for display, in a stable order: a field of the record's
+        model by its Chinese name, a choice by its label; other keys as written."""
         keys = list(dict.fromkeys([*self.before.keys(), *self.after.keys()]))
-        return [(key, self.before.get(key), self.after.get(key)) for key in keys]
+        fields, labels_of_keys = _fields_by_key(self.content_type_id)
+        shown = []
+        for key in keys:
+            before, after = self.before.get(key), self.after.get(key)
+            field = fields.get(key)
+            if field is None:
+                shown.append((labels_of_keys.get(key, key), before, after))
+                continue
+            labels = {str(value): label for value, label in field.flatchoices}
+            shown.append(
+                (
+                    str(field.verbose_name),
+                    labels.get(str(before), before) if before not in (None, "") else before,
+                    labels.get(str(after), after) if after not in (None, "") else after,
+                )
+            )
+        return shown
+
+
+def _fields_by_key(content_type_id: int | None) -> tuple[dict, dict]:
+    """A model's concrete fields by name and by column attribute (`school` and `school_id`),
+    and the Chinese names it gives (`audit_labels`) to keys that are not fields."""
+    model = None
+    if content_type_id is not None:
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+    if model is None:
+        return {}, {}
+    fields = {}
+    for field in model._meta.concrete_fields:
+        fields[field.name] = fields[field.attname] = field
+    return fields, getattr(model, "audit_labels", {})
 
 
 class CspReport(models.Model):

@@ -37,6 +37,8 @@ class Scenario(models.Model):
 class TravelScenario(models.Model):
     """A 走教 assignment for one 学区 (or town): inputs, locks and the solved assignment."""
 
+    audit_labels = {"locks": "锁定的走教安排"}  # how the audit trail names a key of `inputs`
+
     name = models.CharField("方案名称", max_length=100)
     year = models.PositiveIntegerField("学年")
     area = models.CharField("片区", max_length=20)

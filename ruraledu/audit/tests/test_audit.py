@@ -129,3 +129,35 @@ def test_the_client_address_comes_from_the_connection():
     request = RequestFactory().get("/", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="1.2.3.4")
     assert request_address(request) == "203.0.113.9"
     assert request_address(RequestFactory().get("/", REMOTE_ADDR="bad")) is None
+
+
+def test_changes_read_in_chinese_field_names_and_choice_labels(client, town_a, district_admin):
+    # given a change of a unit's kind, its parent (by column) and a key no field has
+    from ruraledu.orgunits.choices import OrgUnitKind
+    from ruraledu.orgunits.models import OrgUnit
+
+    event = audit_record(
+        actor=district_admin,
+        instance=town_a,
+        action=AuditAction.UPDATE,
+        before={"kind": OrgUnitKind.TOWN, "parent_id": 1, "note_key": "甲"},
+        after={"kind": OrgUnitKind.SUBDISTRICT, "parent_id": 2, "note_key": "乙"},
+        summary="调整",
+    )
+    # then each field reads by its name on forms, a choice by its label
+    meta = OrgUnit._meta
+    assert event.changes == [
+        (
+            str(meta.get_field("kind").verbose_name),
+            OrgUnitKind.TOWN.label,
+            OrgUnitKind.SUBDISTRICT.label,
+        ),
+        (str(meta.get_field("parent").verbose_name), 1, 2),
+        ("note_key", "甲", "乙"),
+    ]
+    # and the record's history page shows them so
+    client.force_login(district_admin)
+    page = client.get(reverse("audit:record_history", args=["orgunits", "orgunit", town_a.pk]))
+    body = page.content.decode()
+    assert f"{meta.get_field('kind').verbose_name}</span>：{OrgUnitKind.TOWN.label}" in body
+    assert "<code>kind</code>" not in body

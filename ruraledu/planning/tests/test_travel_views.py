@@ -69,6 +69,8 @@ def test_bureau_solves_locks_and_exports(client, district_admin, town_a, area):
     assert [x["teacher"] for x in taught] != [a["teacher"]] and taught[0]["lessons"] == 4
     assert scenario.inputs["locks"] == [[a["teacher"], p2.pk, 0]]
     assert AuditEvent.objects.filter(object_id=str(scenario.pk)).count() == 2
+    locked = AuditEvent.objects.filter(object_id=str(scenario.pk)).latest("pk")
+    assert [label for label, _, _ in locked.changes] == ["锁定的走教安排"]
     book = openpyxl.load_workbook(
         io.BytesIO(client.get(reverse("planning:travel_export", args=[scenario.pk])).content)
     )
