@@ -1,10 +1,13 @@
 """Recompute: every indicator for every org unit and year, stored only where it changed."""
 
 import gc
+import hashlib
 import json
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 from django.db import connection, transaction
 from django.db.models import Min, TextField
@@ -219,7 +222,7 @@ def _store(year: int, rows: dict, codes: list[str], stats: RecomputeStats, units
 def _save_scans(year: int, ctx: YearContext, keys) -> None:
     """Keep the scans (and unit queries) of `keys` for the next incremental recompute."""
     layouts = {k: _layout(k, measures) for k, (_, measures) in ctx.plan.items()}
-    layouts.update({k: [QUERY_LAYOUT] for k in ctx.queries})
+    layouts.update({k: _query_layout() for k in ctx.queries})
     ScanCache.objects.filter(year=year, source__in=keys).delete()
     ScanCache.objects.bulk_create(
         ScanCache(source=k, year=year, layout=layouts[k], rows=ctx.rows[k]) for k in keys
@@ -229,15 +232,34 @@ def _save_scans(year: int, ctx: YearContext, keys) -> None:
 QUERY_LAYOUT = "query"  # a unit query's kept rows: [unit, value]
 
 
+def _query_layout() -> list[str]:
+    return [QUERY_LAYOUT, f"code {definitions_version()}"]
+
+
 def _layout(key: str, measures) -> list[str]:
     """Names of a source's measures, in scan column order: the indicator and part that
-    declared each first. A scan kept under another layout is not used."""
+    declared each first, then the version of the definitions. A scan kept under another
+    layout is not used."""
     names = {}
     for indicator in REGISTRY.values():
         for part, measure in indicator.measures().items():
             if measure.source.key == key:
                 names.setdefault(id(measure), f"{indicator.code}.{part}")
-    return [names.get(id(m), "?") for m in measures]
+    return [*(names.get(id(m), "?") for m in measures), f"code {definitions_version()}"]
+
+
+@cache
+def definitions_version() -> str:
+    """A digest of the code that shapes kept scans and unit queries (the engine and the
+    indicator definitions): after a deploy that changed a definition, rows kept by the old
+    code are read anew instead of being patched."""
+    from . import definitions, engine
+
+    files = [Path(engine.__file__), *sorted(Path(definitions.__file__).parent.glob("*.py"))]
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @without_gc()
@@ -361,7 +383,7 @@ def _patched_scans(year: int, indicators, yp) -> dict[str, list[list]]:
     }
     scans = {}
     for key in wanted:
-        layout = [QUERY_LAYOUT] if key in queries else _layout(key, plan[key][1])
+        layout = _query_layout() if key in queries else _layout(key, plan[key][1])
         if key not in kept or kept[key][0] != layout:
             continue
         rows = kept[key][1]

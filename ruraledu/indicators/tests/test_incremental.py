@@ -240,3 +240,31 @@ def test_a_roster_change_patches_the_roster_query_and_stores_its_indicators_up_t
     before = stored()
     assert recompute().changed == 0
     assert stored() == before
+
+
+def test_scans_kept_by_other_definitions_code_are_read_anew_not_patched(db, monkeypatch):
+    from ruraledu.indicators import services
+    from ruraledu.indicators.models import ScanCache
+
+    # given a district recomputed in full by an older version of the indicator definitions
+    schools = build()
+    monkeypatch.setattr(services, "definitions_version", lambda: "older")
+    recompute()
+    # whose kept enrolment counts are not what the records say (as if counted otherwise)
+    kept = ScanCache.objects.get(source="enrolment", year=2024)
+    kept.rows = [[row[0], row[1], *([999.0] * (len(row) - 2))] for row in kept.rows]
+    kept.save()
+    monkeypatch.undo()
+
+    # when this version recomputes after one school's roster changed
+    a2 = schools[2]
+    with changing(Enrolment, year=2024, units=[a2.pk]):
+        Enrolment.objects.filter(school=a2, year=2024).update(boarding=True)
+    recompute_changes()
+
+    # then nothing of the older rows was used: a full recompute finds nothing to change
+    before = stored()
+    assert recompute().changed == 0
+    assert stored() == before
+    layout = ScanCache.objects.get(source="enrolment", year=2024).layout
+    assert layout[-1] == f"code {services.definitions_version()}"
