@@ -4,7 +4,7 @@
         demo district on a fresh SQLite file: recompute after one school's roster changed,
         goal < 0.5 s
     .venv/bin/python bench/bench_recompute_incremental.py \
-        --postgres postgres://postgres@127.0.0.1:5432/bench --scale province --districts 30 \
+        --postgres postgres://postgres@127.0.0.1:5432/bench --scale province [--districts N] \
         --years 2025 [--reuse]
         one year at province scale on PostgreSQL: after nothing changed (goal < 2 s), after one
         district's roster changed (goal < 10 s), and the full recompute against one bare
