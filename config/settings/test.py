@@ -1,5 +1,8 @@
 """Test mode: same database selection as base (DATABASE_URL), fast hashing."""
 
+import os
+import tempfile
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -24,3 +27,11 @@ PASSWORD_CHANGE_FIRST_LOGIN = False
 # Pinned query counts leave out the session's save on each request (the idle-time refresh);
 # the accounts tests turn it back on.
 SESSION_SAVE_EVERY_REQUEST = False
+
+# SQLite tests use a file of their own (one per test process), not the shared in-memory
+# database: with that, Django hands the browser tests' live server the test's own connection,
+# and a request still being answered while the test (or the next one) queried broke both.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"ruraledu-test-{os.getpid()}.sqlite3")
+    }
