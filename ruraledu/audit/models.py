@@ -1,9 +1,12 @@
 """The append-only audit trail of changes to official data."""
 
+from functools import cache
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, router, transaction
+from django.utils.functional import cached_property
 
 from .choices import AuditAction
 
@@ -126,42 +129,36 @@ class AuditEvent(models.Model):
         """The payload was erased through the redaction path (redaction.py)."""
         return bool(self.pk) and not self.payload_salt
 
-    @property
+    @cached_property
     def changes(self) -> list[tuple[str, object, object]]:
         """(field, before, after) for display, in a stable order: a field of the record's
         model by its Chinese name, a choice by its label; other keys as written."""
         keys = list(dict.fromkeys([*self.before.keys(), *self.after.keys()]))
-        fields, labels_of_keys = _fields_by_key(self.content_type_id)
+        model = None
+        if self.content_type_id is not None:
+            model = ContentType.objects.get_for_id(self.content_type_id).model_class()
+        names = _display_names(model) if model is not None else {}
         shown = []
         for key in keys:
+            label, choices = names.get(key, (key, {}))
             before, after = self.before.get(key), self.after.get(key)
-            field = fields.get(key)
-            if field is None:
-                shown.append((labels_of_keys.get(key, key), before, after))
-                continue
-            labels = {str(value): label for value, label in field.flatchoices}
-            shown.append(
-                (
-                    str(field.verbose_name),
-                    labels.get(str(before), before) if before not in (None, "") else before,
-                    labels.get(str(after), after) if after not in (None, "") else after,
-                )
-            )
+            shown.append((label, _choice(choices, before), _choice(choices, after)))
         return shown
 
 
-def _fields_by_key(content_type_id: int | None) -> tuple[dict, dict]:
-    """A model's concrete fields by name and by column attribute (`school` and `school_id`),
-    and the Chinese names it gives (`audit_labels`) to keys that are not fields."""
-    model = None
-    if content_type_id is not None:
-        model = ContentType.objects.get_for_id(content_type_id).model_class()
-    if model is None:
-        return {}, {}
-    fields = {}
+@cache
+def _display_names(model) -> dict[str, tuple[str, dict[str, str]]]:
+    """Key -> (Chinese name, choice labels) for a model's concrete fields, by name and by
+    column attribute (`school` and `school_id`), and for the keys it names in `audit_labels`."""
+    names = {key: (label, {}) for key, label in getattr(model, "audit_labels", {}).items()}
     for field in model._meta.concrete_fields:
-        fields[field.name] = fields[field.attname] = field
-    return fields, getattr(model, "audit_labels", {})
+        choices = {str(value): str(label) for value, label in field.flatchoices}
+        names[field.name] = names[field.attname] = (str(field.verbose_name), choices)
+    return names
+
+
+def _choice(choices: dict[str, str], value):
+    return choices.get(str(value), value) if value not in (None, "") else value
 
 
 class CspReport(models.Model):

@@ -233,7 +233,12 @@ QUERY_LAYOUT = "query"  # a unit query's kept rows: [unit, value]
 
 
 def _query_layout() -> list[str]:
-    return [QUERY_LAYOUT, f"code {definitions_version()}"]
+    return [QUERY_LAYOUT, _code_mark()]
+
+
+def _code_mark() -> str:
+    """The last name of every layout: which definitions' code kept the rows."""
+    return f"code {definitions_version()}"
 
 
 def _layout(key: str, measures) -> list[str]:
@@ -245,7 +250,7 @@ def _layout(key: str, measures) -> list[str]:
         for part, measure in indicator.measures().items():
             if measure.source.key == key:
                 names.setdefault(id(measure), f"{indicator.code}.{part}")
-    return [*(names.get(id(m), "?") for m in measures), f"code {definitions_version()}"]
+    return [*(names.get(id(m), "?") for m in measures), _code_mark()]
 
 
 @cache
