@@ -128,8 +128,7 @@ def chromium():
 class _InFlight:
     """Requests the live server is still answering. A page may have asked for more than its
     test waited for (a panel loading itself, a chart's data); on a slow machine the server
-    thread answered it during the next test, on the shared in-memory SQLite connection, and
-    broke that test's transaction and every one after it."""
+    thread went on answering while the database was emptied and the next test began."""
 
     def __init__(self) -> None:
         self.count = 0
