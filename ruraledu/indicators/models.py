@@ -72,6 +72,14 @@ class TargetStatusChange(models.Model):
         return f"{self.target_id} {self.previous}→{self.status}"
 
 
+STANDARD_STAGES = [
+    ("", "通用"),
+    ("primary", "小学"),
+    ("junior", "初中"),
+    ("kindergarten", "幼儿园"),
+]
+
+
 class Standard(models.Model):
     """A figure from a provincial or national standard that the bureau maintains (not in code)."""
 
@@ -81,6 +89,7 @@ class Standard(models.Model):
         max_length=16,
         blank=True,
         default="",
+        choices=STANDARD_STAGES,
         help_text="primary / junior / kindergarten，留空为通用",
     )
     value = models.FloatField("标准值")
@@ -115,7 +124,7 @@ class Standard(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.stage or '通用'}）= {self.value}{'（待核定）' if self.provisional else ''}"
+        return f"{self.name}（{self.get_stage_display()}）= {self.value}{'（待核定）' if self.provisional else ''}"
 
 
 class RecomputeJob(models.Model):

@@ -17,10 +17,10 @@ from ruraledu.accounts.scoping import bureau_units
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, snapshot
 
-from .models import Standard
+from .models import STANDARD_STAGES, Standard
 from .standards import DEFAULTS, reset_cache
 
-STAGES = {"": "通用", "primary": "小学", "junior": "初中", "kindergarten": "幼儿园"}
+STAGES = dict(STANDARD_STAGES)
 INSTALL = "全平台"
 
 

@@ -38,6 +38,7 @@ def test_the_bureau_edits_a_standard_with_history_and_a_recompute(client, distri
         district_admin,
     )
     assert RecomputeJob.objects.filter(reason__contains="修改标准值").exists()
+    assert "（小学）= 1.0" in event.object_repr  # the stage by its label
     # a second edit keeps before and after, and the page lists both changes
     client.post(EDIT, {"value": "0.95", "source": "区教体局文件", "year": "2026"})
     page = client.get(EDIT).content.decode()
