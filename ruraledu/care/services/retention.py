@@ -1,8 +1,8 @@
 """Retention of closed cases: the bureau sets how many years a closed case keeps its personal
 fields; the daily job then erases them (names, contacts' free text, notes, files) and keeps the
 case's dates, statuses and counts, so every figure computed from cases stays what it was. The
-audit rows of the case and of its contacts, notices, events and files (and of a child known
-only through the case) lose their personal text too, through the audit trail's redaction."""
+audit rows of the case and of its contacts, notices, events, files and linked cross-check
+findings (and of a child known only through the case) lose their personal text too, through the audit trail's redaction."""
 
 import datetime as dt
 from functools import partial
@@ -18,7 +18,15 @@ from ruraledu.audit.services import audit_record
 from ruraledu.students.models import StudentPerson
 
 from ..choices import CaseEventKind, CaseStatus
-from ..models import CareRetention, CaseContact, CaseEvent, CaseFile, DropoutCase, ReturnNotice
+from ..models import (
+    CareRetention,
+    CaseContact,
+    CaseEvent,
+    CaseFile,
+    DropoutCase,
+    Finding,
+    ReturnNotice,
+)
 
 ERASED = "（保存期满已清除）"
 MIN_YEARS, MAX_YEARS = 1, 30
@@ -110,6 +118,8 @@ def cases_erase_expired(*, today: dt.date) -> int:
         notices = ReturnNotice.objects.filter(case=case)
         audited = {
             DropoutCase: [case.pk],
+            # the cross-check's rows of the child that led to the case (a clearing's words)
+            Finding: list(Finding.objects.filter(case=case).values_list("pk", flat=True)),
             CaseContact: [c.pk for c in contacts],
             ReturnNotice: list(notices.values_list("pk", flat=True)),
             CaseEvent: list(CaseEvent.objects.filter(case=case).values_list("pk", flat=True)),

@@ -27,8 +27,18 @@ from ..choices import (
     CaseStatus,
     CloseReason,
     ContactKind,
+    FindingKind,
 )
-from ..models import CareRetention, CaseContact, CaseEvent, CaseFile, DropoutCase, ReturnNotice
+from ..models import (
+    CareRetention,
+    CaseContact,
+    CaseEvent,
+    CaseFile,
+    CrossCheckRun,
+    DropoutCase,
+    Finding,
+    ReturnNotice,
+)
 from ..services.retention import ERASED, cases_erase_expired, retention_set
 from .conftest import CERTIFICATE_PDF, make_pupil
 
@@ -231,7 +241,28 @@ def test_erasure_leaves_no_personal_text_in_the_audit_trail(closed, district_adm
         after=snapshot(child),
         summary=f"四查三比对：为未登记学籍的儿童建立人员记录（{child.name}）",
     )
+    # and a cross-check finding of the child, linked to E2, whose clearing named a witness
+    check_run = CrossCheckRun.objects.create(year=2025)
+    finding = Finding.objects.create(
+        year=2025,
+        kind=FindingKind.NOT_ENROLLED,
+        id_index=child.id_index,
+        name=child.name,
+        town=e2.town,
+        unit=e2.town,
+        found_run=check_run,
+        seen_run=check_run,
+        case=e2,
+    )
+    audit_record(
+        actor=town_officer,
+        instance=finding,
+        action=AuditAction.UPDATE,
+        after={"clear_evidence": "经村委会王小明电话核实"},
+        summary="四查三比对：核销",
+    )
     personal = [
+        "王小明",
         "乙二",
         child.id_index,
         child.id_hint,
@@ -262,6 +293,7 @@ def test_erasure_leaves_no_personal_text_in_the_audit_trail(closed, district_adm
         ("dropoutcase", str(e1.pk)),
         ("dropoutcase", str(e2.pk)),
         ("studentperson", str(child.pk)),
+        ("finding", str(finding.pk)),
     }
     assert AuditEvent.objects.filter(summary__startswith="控辍保学个案保存期限").count() == 1
     out = StringIO()
