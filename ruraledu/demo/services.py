@@ -143,7 +143,9 @@ def demo_setup(*, scale: str = "district", years: list[int] | None = None) -> li
     growth_demo_setup(actor=admin, school=clerk_school)  # 学困生成长档案, once per school
     leftbehind_demo_setup(actor=admin)  # mentors, a term of contacts, 关爱室; once a year
     aid_demo_setup(actor=admin, school=clerk_school)  # a term of grants with gaps; once a year
-    evaluation_demo_setup(actor=admin, year=max(years))  # 优质均衡/普及普惠 evaluation, once
+    evaluation_demo_setup(
+        actor=admin, year=max(years), unit=district
+    )  # 优质均衡/普及普惠 evaluation, once
     supervision_demo_setup(  # zones, assignments, a year of visits and 听课; adds nothing twice
         admin=admin,
         inspector=inspector,

@@ -45,7 +45,7 @@ KINDS: dict[str, Kind] = {
         template="self_assessment.docx",
         build_context=self_assessment.build_context,
         write_body=self_assessment.write_body,
-        allowed=is_bureau,
+        allowed=self_assessment.may_assess,
         placeholders={"year": ("学年（如“2025”）", lambda c: str(c["year"] or ""))},
     ),
     "rectification_notice": Kind(

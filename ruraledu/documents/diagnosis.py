@@ -43,7 +43,10 @@ def build_context(*, school: OrgUnit, user, year: int | None = None, now=None) -
     year = profile["year"]
     record = School.objects.select_related("org_unit__parent").get(org_unit=school)
     town = school.parent
-    root = plan_root_unit()
+    from ruraledu.evaluation.units import evaluated_unit_of
+
+    # compared with its own district's figures, on a platform of one district or of many
+    root = evaluated_unit_of(school.path) or plan_root_unit()
     codes = [row["target"].indicator_code for row in profile["rows"]]
     yzjh_codes = [f"yzjh_{k}" for k in YZJH_KEYS]
     compare = defaultdict(dict)

@@ -7,11 +7,11 @@ failing schools still lack). Sections grow with the evaluation data; none is lef
 from collections import Counter
 
 from django.db.models import Count
+from django.http import Http404
 from django.utils import timezone
 
 from ruraledu.dashboards.selectors import YZJH_KEYS, dashboard_yzjh
 from ruraledu.indicators.definitions.quality import RESOURCES
-from ruraledu.indicators.evaluation import plan_root_unit
 from ruraledu.orgunits.models import School
 from ruraledu.supervision.choices import ItemStatus
 from ruraledu.supervision.models import RectificationItem
@@ -29,24 +29,45 @@ TITLES = {
 }
 
 
-def build_context(*, user, framework: str = YZJH, year: int | None = None, now=None):
+def assessed_districts(user) -> list:
+    """The districts whose 自评报告 `user` may make: those whose evaluation they change."""
     # the evaluation app is read when a report is made, not when the platform starts
+    from ruraledu.accounts.choices import Action
+    from ruraledu.evaluation.units import evaluation_units
+
+    return evaluation_units(user, Action.REVIEW)
+
+
+def may_assess(user) -> bool:
+    return bool(assessed_districts(user))
+
+
+def build_context(
+    *, user, framework: str = YZJH, year: int | None = None, unit: str = "", now=None
+):
+    """The report of the district coded `unit` (default: the user's first)."""
     from ruraledu.evaluation.models import Evaluation
     from ruraledu.evaluation.selectors import evaluation_sheet
 
     now = now or timezone.now()
-    root = plan_root_unit()
+    districts = assessed_districts(user)
+    root = next((d for d in districts if d.code == unit), None) if unit else None
+    if root is None and (unit or not districts):
+        raise Http404  # a district out of reach, as one that does not exist
+    root = root or districts[0]
     yzjh = dashboard_yzjh(user=user, unit=root, year=year)
     year = yzjh["year"] if year is None else year
-    evaluation = Evaluation.objects.filter(framework=framework, year=year).first()
+    evaluation = Evaluation.objects.filter(unit=root, framework=framework, year=year).first()
     sheet = evaluation_sheet(evaluation) if evaluation else None
+    inside = {"org_unit__is_active": True, "org_unit__path__startswith": root.path}
     stages = Counter(
-        School.objects.filter(org_unit__is_active=True, org_unit__kind="school")
+        School.objects.filter(org_unit__kind="school", **inside)
         .values_list("stage", flat=True)
         .order_by()
     )
     items = (
         RectificationItem.objects.exclude(status=ItemStatus.CLOSED)
+        .filter(school__org_unit__path__startswith=root.path)
         .values("area")
         .annotate(n=Count("pk"))
         .order_by("-n", "area")

@@ -244,8 +244,9 @@ def school_diagnosis_batch_start(*, unit, actor, year: int | None = None) -> Gen
 
 
 @transaction.atomic
-def self_assessment_generate(*, actor, framework: str, year: int | None = None):
-    """The district's 自评报告 of `framework` (优质均衡 or 普及普惠): the bureau's."""
+def self_assessment_generate(*, actor, framework: str, year: int | None = None, unit: str = ""):
+    """A district's 自评报告 of `framework` (优质均衡 or 普及普惠), by the bureau of the district
+    coded `unit` (default: the actor's first)."""
     from .self_assessment import TITLES
 
     kind = KINDS["self_assessment"]
@@ -253,7 +254,12 @@ def self_assessment_generate(*, actor, framework: str, year: int | None = None):
         raise Http404
     template = template_in_use(kind.code)
     data, context = engine.render(
-        kind, template=template_bytes(template), user=actor, framework=framework, year=year
+        kind,
+        template=template_bytes(template),
+        user=actor,
+        framework=framework,
+        year=year,
+        unit=unit,
     )
     return document_keep(
         kind=kind,
@@ -263,6 +269,7 @@ def self_assessment_generate(*, actor, framework: str, year: int | None = None):
         template=template,
         period_label=f"{context['year']}学年" if context["year"] else "",
         parameters={"framework": framework, "year": context["year"]},
+        org_unit=context["root"],  # read by those who reach the district
     )
 
 

@@ -225,6 +225,7 @@ class SelfAssessmentGenerateView(LoginRequiredMixin, View):
                 actor=request.user,
                 framework=request.POST.get("framework") or "yzjh",
                 year=year_param(request.POST.get("year")),
+                unit=request.POST.get("unit", ""),
             )
         except DataVersionMoved as moved:
             messages.error(request, str(moved))

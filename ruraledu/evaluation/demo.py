@@ -48,11 +48,12 @@ SIZES = {
 
 
 @transaction.atomic
-def evaluation_demo_setup(*, actor, year: int) -> None:
+def evaluation_demo_setup(*, actor, year: int, unit) -> None:
+    """The demo evaluations of the district `unit`."""
     frameworks_load()
     rng = random.Random(SEED)
     for framework in Framework.values:
-        evaluation = evaluation_get_or_create(framework=framework, year=year)
+        evaluation = evaluation_get_or_create(unit=unit, framework=framework, year=year)
         items = {i.code: i for i in EvaluationItem.objects.filter(framework=framework)}
         done = set(
             AnnualFigure.objects.filter(evaluation=evaluation).values_list("item__code", flat=True)
@@ -83,10 +84,10 @@ def evaluation_demo_setup(*, actor, year: int) -> None:
                 )
         if framework == Framework.YZJH:
             _demo_expert(evaluation, actor, items["Q08"])
-            _demo_monitoring(actor, year)
+            _demo_monitoring(actor, year, unit)
         survey = survey_ensure(evaluation=evaluation)
         if not SurveyResponse.objects.filter(survey=survey).exists():
-            schools = list(_schools(framework))
+            schools = list(_schools(framework, unit))
             rows = []
             for group in survey.groups.all():
                 numbers = [q.number for q in group.questions.all()]
@@ -106,17 +107,16 @@ AT_SCHOOL = {
 }
 
 
-def _schools(framework: str):
+def _schools(framework: str, unit):
     from ruraledu.orgunits.choices import COMPULSORY_STAGES, SchoolStage
     from ruraledu.orgunits.models import OrgUnit
 
     stages = COMPULSORY_STAGES if framework == Framework.YZJH else (SchoolStage.KINDERGARTEN,)
-    return OrgUnit.objects.filter(kind="school", is_active=True, school__stage__in=stages).order_by(
-        "path"
-    )
+    schools = OrgUnit.objects.filter(kind="school", is_active=True, school__stage__in=stages)
+    return schools.filter(path__startswith=unit.path).order_by("path")
 
 
-def _demo_monitoring(actor, year: int) -> None:
+def _demo_monitoring(actor, year: int, unit) -> None:
     """The year's 质量监测 results, through the bureau's import (once)."""
     from io import BytesIO
 
@@ -125,7 +125,7 @@ def _demo_monitoring(actor, year: int) -> None:
     from .models import MonitoringResult
     from .monitoring_import import SPEC, results_import, template_bytes
 
-    if MonitoringResult.objects.filter(year=year).exists():
+    if MonitoringResult.objects.filter(unit=unit, year=year).exists():
         return
     book = openpyxl.load_workbook(BytesIO(template_bytes()))
     sheet = book[SPEC.title]
@@ -135,6 +135,7 @@ def _demo_monitoring(actor, year: int) -> None:
     out = BytesIO()
     book.save(out)
     results_import(
+        unit=unit,
         year=year,
         actor=actor,
         data=out.getvalue(),

@@ -68,8 +68,12 @@ class EvaluationItem(models.Model):
 
 
 class Evaluation(models.Model):
-    """One framework's evaluation of the district for a school year."""
+    """One framework's evaluation of a district (县域, what both frameworks assess) for a
+    school year; a platform serving several districts holds one per district."""
 
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit", verbose_name="被评估区县", on_delete=models.PROTECT, related_name="+"
+    )
     framework = models.CharField("评估办法", max_length=8, choices=Framework.choices)
     year = models.PositiveSmallIntegerField("学年")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -90,11 +94,13 @@ class Evaluation(models.Model):
         verbose_name_plural = "督导评估"
         ordering = ["-year", "framework"]
         constraints = [
-            models.UniqueConstraint(fields=["framework", "year"], name="evaluation_unique")
+            models.UniqueConstraint(
+                fields=["unit", "framework", "year"], name="evaluation_unit_unique"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}学年{self.get_framework_display()}督导评估"
+        return f"{self.unit.name}{self.year}学年{self.get_framework_display()}督导评估"
 
 
 class AnnualFigure(models.Model):
@@ -331,9 +337,12 @@ class SurveyCode(models.Model):
 
 
 class MonitoringResult(models.Model):
-    """One subject of the 国家义务教育质量监测 report the district receives: the district's
+    """One subject of the 国家义务教育质量监测 report a district receives: the district's
     学业表现水平 and the between-school difference (校际差异率) of that subject and grade."""
 
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit", verbose_name="区县", on_delete=models.PROTECT, related_name="+"
+    )
     year = models.PositiveSmallIntegerField("监测学年")
     grade = models.PositiveSmallIntegerField("年级", choices=MonitoringGrade.choices)
     subject = models.CharField("学科", max_length=20)
@@ -351,7 +360,7 @@ class MonitoringResult(models.Model):
         ordering = ["-year", "grade", "subject"]
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "grade", "subject"], name="monitoring_result_unique"
+                fields=["unit", "year", "grade", "subject"], name="monitoring_result_unit_unique"
             )
         ]
 

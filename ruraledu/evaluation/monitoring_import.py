@@ -43,12 +43,13 @@ def template_bytes() -> bytes:
 
 
 def results_import(
-    *, year: int, actor, data: bytes, filename: str, recompute: bool = True
+    *, unit, year: int, actor, data: bytes, filename: str, recompute: bool = True
 ) -> tuple[int, int]:
-    """Check the whole file, then write every row in one transaction; (added, updated).
+    """Check the whole file, then write every row as the district `unit`'s results in one
+    transaction; (added, updated).
     Raises UploadRefused or ImportRejected (every error, nothing written). `recompute=False`
     leaves the year's recompute to the caller (the demo recomputes everything after it)."""
-    _ensure_bureau(actor)
+    _ensure_bureau(actor, unit)
     check_upload(data, filename)
     rows, errors = read_sheet(SPEC, data, filename)
     sink = ErrorSink(SPEC, errors)
@@ -70,13 +71,15 @@ def results_import(
         errors.append(CellError(SPEC.title, 0, "", "", f"文件“{filename}”中没有监测结果"))
     if errors:
         raise ImportRejected(sort_errors(errors, SPEC))
-    stored = {(r.grade, r.subject): r for r in MonitoringResult.objects.filter(year=year)}
+    held = MonitoringResult.objects.filter(unit=unit, year=year)
+    stored = {(r.grade, r.subject): r for r in held}
     added = updated = 0
     with transaction.atomic():
         for (grade, subject), values in wanted.items():
             record = stored.get((grade, subject))
             if record is None:
                 record = MonitoringResult.objects.create(
+                    unit=unit,
                     year=year,
                     grade=grade,
                     subject=subject,
@@ -102,7 +105,7 @@ def results_import(
                 action=action,
                 before=before,
                 after=values,
-                summary=f"导入质量监测结果：{year}学年 {record}（{filename}）",
+                summary=f"导入质量监测结果：{unit.name}{year}学年 {record}（{filename}）",
             )
         if recompute and (added or updated):
             from ruraledu.indicators.jobs import recompute_request

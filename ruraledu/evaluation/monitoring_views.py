@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect
 from django.views import View
 
 from ruraledu.spreadsheets.safety import UploadRefused
@@ -15,15 +14,19 @@ ITEM = "Q09"
 
 
 class MonitoringImportView(EvaluationMixin, View):
-    def post(self, request, framework, year):
-        back = redirect("evaluation:item_detail", framework, year, ITEM)
+    def post(self, request, unit, framework, year):
+        back = self.back(ITEM)
         upload = request.FILES.get("file")
         if upload is None:
             messages.error(request, "请选择质量监测结果文件。")
             return back
         try:
             added, updated = results_import(
-                year=year, actor=request.user, data=upload.read(), filename=upload.name
+                unit=self.evaluation.unit,
+                year=year,
+                actor=request.user,
+                data=upload.read(),
+                filename=upload.name,
             )
         except UploadRefused as exc:
             messages.error(request, exc.message)
@@ -40,7 +43,7 @@ class MonitoringImportView(EvaluationMixin, View):
 
 
 class MonitoringTemplateView(EvaluationMixin, View):
-    def get(self, request, framework, year):
+    def get(self, request, unit, framework, year):
         response = HttpResponse(
             template_bytes(),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

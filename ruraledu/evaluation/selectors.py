@@ -1,6 +1,6 @@
-"""Reads of the evaluation: the verdict sheet of a framework and year (district-wide: the
-bureau and read-only district roles), and each school's diagnosis (its own users and those
-above it). Out of scope is a 404."""
+"""Reads of the evaluation: a district's verdict sheet of a framework and year (read by roles
+that cover the whole district: its bureau and read-only roles, the city's above it), and each
+school's diagnosis (its own users and those above it). Out of scope is a 404."""
 
 import copy
 
@@ -9,7 +9,6 @@ from django.http import Http404
 from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import Reach
 from ruraledu.indicators.definitions.quality import RESOURCES
-from ruraledu.indicators.evaluation import plan_root_unit
 from ruraledu.indicators.models import IndicatorValue
 from ruraledu.orgunits.models import OrgUnit
 
@@ -24,28 +23,35 @@ from .models import (
 )
 from .similar import peer_figures, similar_schools, trend
 from .survey import survey_result
+from .units import evaluation_units, may_view
 from .verdicts import ItemResult, measured_verdict, overall, parts
 
 
 def may_view_evaluation(user) -> bool:
-    """The district's evaluations are read by roles that see the whole district."""
-    return Reach(user, Action.VIEW).whole_tree
+    """A district's evaluations are read by roles that see the whole district."""
+    return may_view(user)
 
 
 def assigned_evaluations(user):
     """The evaluations an expert was assigned to (an expert sees no other)."""
     if not user.is_authenticated:
         return Evaluation.objects.none()
-    return Evaluation.objects.filter(experts__user=user)
+    return Evaluation.objects.filter(experts__user=user).select_related("unit")
 
 
-def evaluation_get(*, user, framework: str, year: int) -> Evaluation:
+def evaluation_get(*, user, unit: str, framework: str, year: int) -> Evaluation:
+    """The evaluation of district `unit` (its code); a district out of reach is a 404."""
     if framework in Framework.values:
-        if may_view_evaluation(user):
+        district = next((u for u in evaluation_units(user) if u.code == unit), None)
+        if district is not None:
             from .services import evaluation_get_or_create
 
-            return evaluation_get_or_create(framework=framework, year=year)
-        found = assigned_evaluations(user).filter(framework=framework, year=year).first()
+            return evaluation_get_or_create(unit=district, framework=framework, year=year)
+        found = (
+            assigned_evaluations(user)
+            .filter(unit__code=unit, framework=framework, year=year)
+            .first()
+        )
         if found is not None:
             return found
     raise Http404("没有这项评估，或不在您的权限范围内。")
@@ -62,11 +68,12 @@ def evaluation_sheet(evaluation: Evaluation) -> dict:
     """Every item with its value or judgement and verdict, the parts and the overall verdict;
     a fixed number of queries whatever the number of items."""
     items = list(EvaluationItem.objects.filter(framework=evaluation.framework))
-    root = plan_root_unit()
     codes = {c for i in items for c in (i.indicator_code, i.second_indicator_code) if c}
     stored = {
         v.code: v
-        for v in IndicatorValue.objects.filter(code__in=codes, unit=root, year=evaluation.year)
+        for v in IndicatorValue.objects.filter(
+            code__in=codes, unit=evaluation.unit_id, year=evaluation.year
+        )
     }
     figures = {
         f.item_id: f
@@ -178,10 +185,10 @@ def _item_result(item, stored, figures, history, survey) -> ItemResult:
 def evidence_get(*, user, pk: int) -> ItemEvidence:
     """A file is served to whoever sees the district's evaluations, to the experts of its
     evaluation, and, for a school's own file, to the users whose view reaches the school."""
-    file = ItemEvidence.objects.select_related("school").filter(pk=pk).first()
+    file = ItemEvidence.objects.select_related("school", "evaluation__unit").filter(pk=pk).first()
     reach = Reach(user, Action.VIEW)
     if file is None or not (
-        reach.whole_tree
+        reach.covers(file.evaluation.unit.path)
         or (file.school is not None and reach.covers(file.school.path))
         or assigned_evaluations(user).filter(pk=file.evaluation_id).exists()
     ):

@@ -1,5 +1,6 @@
 """Writes of the evaluation: thresholds, yearly figures, evidence and expert reviews. The bureau
-alone changes the district's evaluation; a school's own evidence may also come from the units
+of the district (or the city's above it) alone changes a district's evaluation; the frameworks'
+thresholds, held for the whole platform, only the platform's bureau; a school's own evidence may also come from the units
 whose change scope covers it. Every write is audited."""
 
 from django.core.exceptions import ValidationError
@@ -24,13 +25,15 @@ from .models import (
     ItemEvidence,
     Survey,
 )
+from .units import may_change
 
 NOT_BUREAU = "只有区教体局可以修改督导评估。"
 
 
-def _ensure_bureau(actor) -> None:
+def _ensure_bureau(actor, unit) -> None:
+    """`unit`: the evaluated district; None for what the whole platform shares (thresholds)."""
     # outside the bureau the evaluation does not exist for the user: 404, as for any scope
-    if not is_bureau(actor):
+    if not (is_bureau(actor) if unit is None else may_change(actor, unit)):
         raise Http404(NOT_BUREAU)
 
 
@@ -41,9 +44,12 @@ def _ensure_open(evaluation: Evaluation) -> None:
         )
 
 
-def evaluation_get_or_create(*, framework: str, year: int) -> Evaluation:
-    """The evaluation of a framework and year (created on first use; it holds no figures)."""
-    evaluation, _ = Evaluation.objects.get_or_create(framework=framework, year=year)
+def evaluation_get_or_create(*, unit, framework: str, year: int) -> Evaluation:
+    """A district's evaluation of a framework and year (created on first use; it holds no
+    figures)."""
+    evaluation, _ = Evaluation.objects.select_related("unit").get_or_create(
+        unit=unit, framework=framework, year=year
+    )
     return evaluation
 
 
@@ -56,8 +62,9 @@ def item_threshold_set(
     second_threshold: float | None = None,
     provisional: bool,
 ) -> EvaluationItem:
-    """The bureau sets an item's threshold(s); a later refresh of the frameworks keeps them."""
-    _ensure_bureau(actor)
+    """The platform's bureau sets an item's threshold(s), for every district; a later refresh
+    of the frameworks keeps them."""
+    _ensure_bureau(actor, None)
     if item.comparator == Comparator.JUDGED:
         raise ValidationError("该指标由评审认定，没有标准值。")
     if threshold is None or (item.has_second and second_threshold is None):
@@ -126,8 +133,11 @@ def evidence_add(
     change that school's data)."""
     _ensure_open(evaluation)
     if school is None:
-        _ensure_bureau(actor)
-    elif not Reach(actor, Action.CHANGE).covers(school.path):
+        _ensure_bureau(actor, evaluation.unit)
+    elif not (
+        Reach(actor, Action.CHANGE).covers(school.path)
+        and school.path.startswith(evaluation.unit.path)
+    ):
         raise Http404("没有这所学校，或不在您的权限范围内。")
     return _store_file(
         evaluation=evaluation, item=item, actor=actor, data=data, filename=filename, school=school
@@ -147,7 +157,7 @@ def figure_set(
     note: str = "",
 ) -> AnnualFigure:
     """Enter (or correct) the year's figure of a measured item, with its source document."""
-    _ensure_bureau(actor)
+    _ensure_bureau(actor, evaluation.unit)
     _ensure_open(evaluation)
     if item.kind != ItemKind.MEASURED or item.indicator_code:
         raise ValidationError("该指标不需要填报年度数值。")
@@ -181,9 +191,9 @@ def figure_set(
 
 
 def reviewer_role(user, evaluation: Evaluation) -> str | None:
-    """ "final" for the bureau and the lead expert, "opinion" for another assigned expert,
-    None for everyone else."""
-    if is_bureau(user):
+    """ "final" for the district's bureau and the lead expert, "opinion" for another assigned
+    expert, None for everyone else."""
+    if may_change(user, evaluation.unit):
         return "final"
     expert = EvaluationExpert.objects.filter(evaluation=evaluation, user=user).first()
     if expert is None:
@@ -194,7 +204,7 @@ def reviewer_role(user, evaluation: Evaluation) -> str | None:
 @transaction.atomic
 def expert_assign(*, evaluation: Evaluation, actor, user, is_lead: bool) -> EvaluationExpert:
     """The bureau assigns an expert (or changes who leads); one lead per evaluation."""
-    _ensure_bureau(actor)
+    _ensure_bureau(actor, evaluation.unit)
     _ensure_open(evaluation)
     if is_lead:
         EvaluationExpert.objects.filter(evaluation=evaluation, is_lead=True).update(is_lead=False)
@@ -259,7 +269,7 @@ def evaluation_close(*, evaluation: Evaluation, actor) -> Evaluation:
     and later edits to the registry, figures or thresholds no longer change it."""
     from .selectors import evaluation_sheet, sheet_snapshot
 
-    _ensure_bureau(actor)
+    _ensure_bureau(actor, evaluation.unit)
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
     _ensure_open(evaluation)
     evaluation.snapshot = sheet_snapshot(evaluation_sheet(evaluation))

@@ -68,7 +68,7 @@ def survey_ensure(*, evaluation: Evaluation) -> Survey:
 def survey_settings_set(
     *, survey: Survey, actor, is_open: bool, min_sample: int, requires_code: bool = False
 ) -> Survey:
-    _ensure_bureau(actor)
+    _ensure_bureau(actor, survey.evaluation.unit)
     _ensure_open(survey.evaluation)
     if min_sample < 1:
         raise ValidationError("最低有效样本数至少为 1。")
@@ -132,7 +132,7 @@ def codes_issue(*, survey: Survey, actor, count: int) -> list[str]:
 
     from .models import SurveyCode
 
-    _ensure_bureau(actor)
+    _ensure_bureau(actor, survey.evaluation.unit)
     _ensure_open(survey.evaluation)
     if not 1 <= count <= 5000:
         raise ValidationError("一次可生成 1 至 5000 个作答码。")

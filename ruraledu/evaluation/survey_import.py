@@ -51,7 +51,7 @@ def template_bytes() -> bytes:
 def responses_import(*, survey: Survey, actor, data: bytes, filename: str) -> int:
     """Check the whole file, then add every questionnaire in one transaction; the number added.
     Raises UploadRefused or ImportRejected (every error, nothing written)."""
-    _ensure_bureau(actor)
+    _ensure_bureau(actor, survey.evaluation.unit)
     if not survey.is_open:
         raise PermissionDenied("本次调查已结束，不再接收答卷。")
     check_upload(data, filename)
@@ -60,7 +60,9 @@ def responses_import(*, survey: Survey, actor, data: bytes, filename: str) -> in
     groups = {g.group: list(g.questions.all()) for g in survey.groups.all()}
     codes = {row.values["school"] for row in rows if row.values["school"]}
     reach = Reach(actor, Action.VIEW)
-    schools = {u.code: u for u in OrgUnit.objects.filter(code__in=codes) if reach.covers(u.path)}
+    # schools of the evaluated district only: its survey says nothing about another's
+    inside = OrgUnit.objects.filter(code__in=codes, path__startswith=survey.evaluation.unit.path)
+    schools = {u.code: u for u in inside if reach.covers(u.path)}
     wanted = []
     for row in rows:
         bad = sink.at(row)

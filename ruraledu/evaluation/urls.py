@@ -3,7 +3,7 @@ from django.urls import path
 from . import monitoring_views, views
 
 app_name = "evaluation"
-E = "<str:framework>/<int:year>/"
+E = "<str:unit>/<str:framework>/<int:year>/"
 urlpatterns = [
     path("", views.EvaluationIndexView.as_view(), name="evaluation_index"),
     # fixed prefixes first: they would otherwise match <framework>/<year>/

@@ -17,7 +17,6 @@ from ruraledu.accounts.policy import Reach, is_bureau
 from ruraledu.audit.utils import request_address
 from ruraledu.core.files import attachment
 from ruraledu.core.schoolyear import current_school_year, year_param
-from ruraledu.indicators.evaluation import plan_root_unit
 from ruraledu.indicators.models import IndicatorValue
 from ruraledu.indicators.selectors import unit_for_user
 from ruraledu.orgunits.models import OrgUnit
@@ -38,6 +37,7 @@ from .forms import (
 from .gaps import responsible_gaps
 from .models import MonitoringResult, Survey
 from .survey_import import responses_import, template_bytes
+from .units import evaluated_unit_of, evaluation_units, may_change
 
 
 def _text(exc: ValidationError) -> str:
@@ -49,7 +49,8 @@ class EvaluationIndexView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        if not selectors.may_view_evaluation(user):
+        units = evaluation_units(user)
+        if not units:
             assigned = list(selectors.assigned_evaluations(user))
             if not assigned:
                 raise Http404("没有这项评估，或不在您的权限范围内。")
@@ -57,22 +58,30 @@ class EvaluationIndexView(LoginRequiredMixin, TemplateView):
         years = sorted(
             set(IndicatorValue.objects.values_list("year", flat=True).distinct()), reverse=True
         ) or [current_school_year()]
-        return super().get_context_data(years=years, frameworks=Framework.choices, **kwargs)
+        return super().get_context_data(
+            units=units, years=years, frameworks=Framework.choices, **kwargs
+        )
 
 
 class EvaluationMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.evaluation = selectors.evaluation_get(
-                user=request.user, framework=kwargs["framework"], year=kwargs["year"]
+                user=request.user,
+                unit=kwargs["unit"],
+                framework=kwargs["framework"],
+                year=kwargs["year"],
             )
         return super().dispatch(request, *args, **kwargs)
 
-    def back(self, code: str = ""):
+    def may_change(self) -> bool:
+        return may_change(self.request.user, self.evaluation.unit)
+
+    def back(self, code: str = "", name: str = ""):
         e = self.evaluation
         if code:
-            return redirect("evaluation:item_detail", e.framework, e.year, code)
-        return redirect("evaluation:evaluation_detail", e.framework, e.year)
+            return redirect("evaluation:item_detail", e.unit.code, e.framework, e.year, code)
+        return redirect(name or "evaluation:evaluation_detail", e.unit.code, e.framework, e.year)
 
 
 class EvaluationDetailView(EvaluationMixin, TemplateView):
@@ -81,13 +90,13 @@ class EvaluationDetailView(EvaluationMixin, TemplateView):
     def get_context_data(self, **kwargs):
         sheet = selectors.evaluation_sheet(self.evaluation)
         experts = self.evaluation.experts.select_related("user").order_by("-is_lead", "pk")
-        root = plan_root_unit()
+        root = self.evaluation.unit
         gaps = responsible_gaps(sheet["results"], self.evaluation.year, root)
         return super().get_context_data(
             evaluation=self.evaluation,
             gaps=gaps,
             root=root,
-            is_bureau=is_bureau(self.request.user),
+            may_change=self.may_change(),
             experts=list(experts),
             **sheet,
             **kwargs,
@@ -95,7 +104,7 @@ class EvaluationDetailView(EvaluationMixin, TemplateView):
 
 
 class EvaluationCloseView(EvaluationMixin, View):
-    def post(self, request, framework, year):
+    def post(self, request, unit, framework, year):
         try:
             services.evaluation_close(evaluation=self.evaluation, actor=request.user)
         except ValidationError as exc:
@@ -108,10 +117,10 @@ class EvaluationCloseView(EvaluationMixin, View):
 class ExpertAssignView(EvaluationMixin, View):
     """The bureau assigns an expert by user name."""
 
-    def post(self, request, framework, year):
+    def post(self, request, unit, framework, year):
         from django.contrib.auth import get_user_model
 
-        if not is_bureau(request.user):
+        if not self.may_change():
             raise Http404(services.NOT_BUREAU)
         user = (
             get_user_model()
@@ -142,19 +151,24 @@ class ItemDetailView(EvaluationMixin, TemplateView):
         item = selectors.item_get(evaluation=self.evaluation, code=kwargs["code"])
         sheet = selectors.evaluation_sheet(self.evaluation)
         result = next(r for r in sheet["results"] if r.item.pk == item.pk)
-        bureau = is_bureau(self.request.user)
+        bureau = self.may_change()
         role = services.reviewer_role(self.request.user, self.evaluation)
         return super().get_context_data(
             may_review=role is not None,
             evaluation=self.evaluation,
             item=item,
             monitoring=(
-                list(MonitoringResult.objects.filter(year=self.evaluation.year))
+                list(
+                    MonitoringResult.objects.filter(
+                        unit=self.evaluation.unit_id, year=self.evaluation.year
+                    )
+                )
                 if item.code == "Q09" and bureau
                 else None
             ),
             result=result,
-            is_bureau=bureau,
+            may_change=bureau,
+            may_set_thresholds=is_bureau(self.request.user),
             figure_form=FigureForm(),
             evidence_form=EvidenceForm(),
             review_form=ReviewForm(),
@@ -175,9 +189,9 @@ class ItemActionView(EvaluationMixin, View):
     form_class = None
 
     def permitted(self) -> bool:
-        return is_bureau(self.request.user)
+        return self.may_change()
 
-    def post(self, request, framework, year, code):
+    def post(self, request, unit, framework, year, code):
         if not self.permitted():
             raise Http404(services.NOT_BUREAU)
         item = selectors.item_get(evaluation=self.evaluation, code=code)
@@ -245,6 +259,9 @@ class ItemReviewView(ItemActionView):
 class ItemThresholdView(ItemActionView):
     form_class = ThresholdForm
 
+    def permitted(self) -> bool:
+        return is_bureau(self.request.user)  # the thresholds hold for every district
+
     def act(self, item, data):
         services.item_threshold_set(
             item=item,
@@ -269,7 +286,7 @@ class SurveyManageView(EvaluationMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         s = survey.survey_ensure(evaluation=self.evaluation)
-        school = _school_of(self.request.GET.get("school"))
+        school = _school_of(self.request.GET.get("school"), self.evaluation.unit)
         links = [
             (label, g, _answer_link(self.request, s, g, school))
             for g, label in RespondentGroup.choices
@@ -281,17 +298,19 @@ class SurveyManageView(EvaluationMixin, TemplateView):
             towns=survey.survey_by_town(s),
             links=links,
             school=school,
-            is_bureau=is_bureau(self.request.user),
+            may_change=self.may_change(),
             codes_left=s.codes.filter(used=False).count(),
             import_form=ImportForm(),
             **kwargs,
         )
 
 
-def _school_of(code: str | None):
+def _school_of(code: str | None, district):
+    """A school of the evaluated district named by ?school= (a link for it)."""
     if not code:
         return None
-    return OrgUnit.objects.filter(code=code, kind="school").first()
+    schools = OrgUnit.objects.filter(code=code, kind="school", path__startswith=district.path)
+    return schools.first()
 
 
 def _answer_link(request, s, group: str, school) -> str:
@@ -304,21 +323,22 @@ def _answer_link(request, s, group: str, school) -> str:
 class SurveyQrView(EvaluationMixin, View):
     """The QR code (SVG) of a group's link, for a school when ?school= names one."""
 
-    def get(self, request, framework, year):
+    def get(self, request, unit, framework, year):
         import segno
 
         group = request.GET.get("group")
         if group not in RespondentGroup.values:
             raise Http404("没有这类调查对象。")
         s = survey.survey_ensure(evaluation=self.evaluation)
-        link = _answer_link(request, s, group, _school_of(request.GET.get("school")))
+        school = _school_of(request.GET.get("school"), self.evaluation.unit)
+        link = _answer_link(request, s, group, school)
         out = BytesIO()
         segno.make(link, error="m").save(out, kind="svg", scale=4, border=2)
         return HttpResponse(out.getvalue(), content_type="image/svg+xml")
 
 
 class SurveySettingsView(EvaluationMixin, View):
-    def post(self, request, framework, year):
+    def post(self, request, unit, framework, year):
         s = survey.survey_ensure(evaluation=self.evaluation)
         form = SurveySettingsForm(request.POST)
         if form.is_valid():
@@ -329,37 +349,37 @@ class SurveySettingsView(EvaluationMixin, View):
                 messages.error(request, _text(exc))
         else:
             messages.error(request, "最低有效样本数须为正整数。")
-        return redirect("evaluation:survey_manage", framework, year)
+        return self.back(name="evaluation:survey_manage")
 
 
 class SurveyCodesView(EvaluationMixin, View):
     """New one-time codes, as a text file to print; they are not shown again."""
 
-    def post(self, request, framework, year):
+    def post(self, request, unit, framework, year):
         s = survey.survey_ensure(evaluation=self.evaluation)
         form = CodesForm(request.POST)
         if not form.is_valid():
             messages.error(request, "生成数量须为 1 至 5000。")
-            return redirect("evaluation:survey_manage", framework, year)
+            return self.back(name="evaluation:survey_manage")
         try:
             codes = survey.codes_issue(
                 survey=s, actor=request.user, count=form.cleaned_data["count"]
             )
         except ValidationError as exc:
             messages.error(request, _text(exc))
-            return redirect("evaluation:survey_manage", framework, year)
+            return self.back(name="evaluation:survey_manage")
         response = HttpResponse("\n".join(codes) + "\n", content_type="text/plain; charset=utf-8")
         response["Content-Disposition"] = "attachment; filename*=UTF-8''survey-codes.txt"
         return response
 
 
 class SurveyImportView(EvaluationMixin, View):
-    def post(self, request, framework, year):
+    def post(self, request, unit, framework, year):
         s = survey.survey_ensure(evaluation=self.evaluation)
         upload = request.FILES.get("file")
         if upload is None:
             messages.error(request, "请选择答卷文件。")
-            return redirect("evaluation:survey_manage", framework, year)
+            return self.back(name="evaluation:survey_manage")
         try:
             added = responses_import(
                 survey=s, actor=request.user, data=upload.read(), filename=upload.name
@@ -374,11 +394,11 @@ class SurveyImportView(EvaluationMixin, View):
             messages.error(request, str(exc))
         else:
             messages.success(request, f"已导入答卷 {added} 份。")
-        return redirect("evaluation:survey_manage", framework, year)
+        return self.back(name="evaluation:survey_manage")
 
 
 class SurveyTemplateView(EvaluationMixin, View):
-    def get(self, request, framework, year):
+    def get(self, request, unit, framework, year):
         response = HttpResponse(
             template_bytes(),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -394,13 +414,13 @@ class SurveyAnswerView(TemplateView):
     template_name = "evaluation/survey_answer.html"
 
     def dispatch(self, request, token, group):
-        self.survey = get_object_or_404(Survey.objects.select_related("evaluation"), token=token)
+        self.survey = get_object_or_404(
+            Survey.objects.select_related("evaluation__unit"), token=token
+        )
         if group not in RespondentGroup.values:
             raise Http404("没有这类调查对象。")
         self.group = group
-        self.school = None
-        if code := request.GET.get("school"):
-            self.school = OrgUnit.objects.filter(code=code, kind="school").first()
+        self.school = _school_of(request.GET.get("school"), self.survey.evaluation.unit)
         return super().dispatch(request, token, group)
 
     def get_context_data(self, **kwargs):
@@ -474,7 +494,12 @@ class SchoolDiagnosisView(LoginRequiredMixin, TemplateView):
         if year is None or item is None or upload is None:
             messages.error(request, "请选择学年、指标和文件。")
             return redirect("evaluation:school_diagnosis", code)
-        evaluation = services.evaluation_get_or_create(framework=item.framework, year=year)
+        district = evaluated_unit_of(school.path)
+        if district is None:
+            raise Http404("这所学校不属于任何区县。")
+        evaluation = services.evaluation_get_or_create(
+            unit=district, framework=item.framework, year=year
+        )
         try:
             services.evidence_add(
                 evaluation=evaluation,

@@ -11,10 +11,11 @@ register = template.Library()
 
 
 @register.inclusion_tag("documents/_generate_buttons.html", takes_context=True)
-def document_buttons(context, unit=None, page: str = "", project_number=None):
+def document_buttons(context, unit=None, page: str = "", project_number=None, district=None):
     """The documents the user may generate here: a unit's diagnosis report(s) (school or
     town/district page), the 优质均衡 self-assessment (bureau, 优质均衡 page), a key project's
-    progress report for the last quarter (bureau, project page)."""
+    progress report for the last quarter (bureau, project page). `district`: the unit the
+    优质均衡 page shows, whose self-assessment the button makes."""
     request = context["request"]
     user = request.user
     year = request.GET.get("year", "")
@@ -24,7 +25,8 @@ def document_buttons(context, unit=None, page: str = "", project_number=None):
         label = "生成诊断报告" if unit.kind == "school" else "生成各校诊断报告（PDF 压缩包）"
         buttons.append(("documents:diagnosis_generate", unit.code, label, {"year": year}))
     if page == "yzjh" and KINDS["self_assessment"].allowed(user):
-        buttons.append(("documents:self_assessment_generate", None, "生成自评报告", {"year": year}))
+        fields = {"year": year, "unit": district.code if district is not None else ""}
+        buttons.append(("documents:self_assessment_generate", None, "生成自评报告", fields))
     if page == "project" and project_number and KINDS["progress_report"].allowed(user):
         period = period_default(timezone.localdate())
         fields = {"project": project_number, "period": period.key}

@@ -113,3 +113,31 @@ def test_the_yzjh_page_offers_it_to_the_bureau(client, stored, district_admin):
     response = client.post(reverse("documents:self_assessment_generate"), {"year": YEAR})
     assert response.status_code == 302
     assert GeneratedDocument.objects.get().kind == "self_assessment"
+
+
+def test_on_a_city_platform_each_district_bureau_reports_on_its_own_district(client, db):
+    from ruraledu.accounts.choices import Role
+    from ruraledu.accounts.tests.factories import RoleAssignmentFactory, UserFactory
+    from ruraledu.orgunits.choices import OrgUnitKind
+    from ruraledu.orgunits.tests.factories import OrgUnitFactory, SchoolFactory
+
+    city = OrgUnitFactory(code="C", name="示例市", kind=OrgUnitKind.CITY, parent=None)
+    for code in ("A", "B"):
+        district = OrgUnitFactory(
+            code=code, name=f"{code}区", kind=OrgUnitKind.DISTRICT, parent=city
+        )
+        SchoolFactory(org_unit__code=f"{code}S", org_unit__parent=district)
+    admin_a = UserFactory(username="admin_a")
+    RoleAssignmentFactory(
+        user=admin_a, role=Role.DISTRICT_ADMIN, org_unit=city.children.get(code="A")
+    )
+    client.force_login(admin_a)
+    url = reverse("documents:self_assessment_generate")
+    refused = client.post(url, {"year": YEAR, "unit": "B"})
+    assert refused.status_code == 404 and not GeneratedDocument.objects.exists()
+    assert client.post(url, {"year": YEAR, "unit": "A"}).status_code == 302
+    document = GeneratedDocument.objects.get()
+    assert document.title == f"A区县域义务教育优质均衡发展自评报告（{YEAR}学年）"
+    assert document.org_unit.code == "A"
+    # its basic facts count the district's own schools
+    assert "现有学校（含幼儿园）1 所" in docx_text(read_docx(document.file))

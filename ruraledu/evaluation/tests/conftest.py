@@ -25,12 +25,12 @@ def frameworks(db):
 
 @pytest.fixture
 def yzjh(frameworks, district):
-    return evaluation_get_or_create(framework=Framework.YZJH, year=YEAR)
+    return evaluation_get_or_create(unit=district, framework=Framework.YZJH, year=YEAR)
 
 
 @pytest.fixture
 def xqpjph(frameworks, district):
-    return evaluation_get_or_create(framework=Framework.XQPJPH, year=YEAR)
+    return evaluation_get_or_create(unit=district, framework=Framework.XQPJPH, year=YEAR)
 
 
 def item(framework: str, code: str) -> EvaluationItem:

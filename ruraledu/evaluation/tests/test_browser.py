@@ -30,7 +30,7 @@ def test_a_parent_answers_on_a_phone_and_the_bureau_sees_the_count_move(
 
     # given the bureau's page shows no answers
     browser_login(page, district_admin.username, PASSWORD)
-    page.goto(f"{page.base}/evaluation/xqpjph/2025/survey/")
+    page.goto(f"{page.base}/evaluation/D/xqpjph/2025/survey/")
     assert page.get_by_test_id("survey-count").inner_text() == "0"
     page.context.clear_cookies()
 
@@ -71,6 +71,6 @@ def test_a_parent_answers_on_a_phone_and_the_bureau_sees_the_count_move(
     stored = SurveyResponse.objects.get()
     assert (stored.group, stored.school_id, stored.satisfied) == ("parent", school_a.pk, 5)
     browser_login(page, district_admin.username, PASSWORD)
-    page.goto(f"{page.base}/evaluation/xqpjph/2025/survey/")
+    page.goto(f"{page.base}/evaluation/D/xqpjph/2025/survey/")
     assert page.get_by_test_id("survey-count").inner_text() == "1"
     assert "100.0%" in page.get_by_test_id("survey-groups").inner_text()

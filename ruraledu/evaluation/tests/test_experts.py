@@ -31,20 +31,23 @@ def test_an_expert_sees_only_the_evaluation_assigned(client, experts, xqpjph):
     member, _ = experts
     client.force_login(member)
     assert (
-        client.get(reverse("evaluation:evaluation_detail", args=["yzjh", YEAR])).status_code == 200
+        client.get(reverse("evaluation:evaluation_detail", args=["D", "yzjh", YEAR])).status_code
+        == 200
     )
     assert (
-        client.get(reverse("evaluation:evaluation_detail", args=["xqpjph", YEAR])).status_code
+        client.get(reverse("evaluation:evaluation_detail", args=["D", "xqpjph", YEAR])).status_code
         == 404
     )
     assert (
-        client.get(reverse("evaluation:evaluation_detail", args=["yzjh", YEAR - 1])).status_code
+        client.get(
+            reverse("evaluation:evaluation_detail", args=["D", "yzjh", YEAR - 1])
+        ).status_code
         == 404
     )
     index = client.get(reverse("evaluation:evaluation_index")).content.decode()
     assert "2025学年县域义务教育优质均衡发展督导评估" in index
     # and cannot enter figures
-    url = reverse("evaluation:item_figure", args=["yzjh", YEAR, "G13"])
+    url = reverse("evaluation:item_figure", args=["D", "yzjh", YEAR, "G13"])
     assert client.post(url, {"value": "60"}).status_code == 404
     assert not AnnualFigure.objects.exists()
 
@@ -86,12 +89,12 @@ def test_the_bureau_assigns_an_expert_on_the_page_and_the_leader_cannot(
     client, yzjh, district_admin, district_leader
 ):
     UserFactory(username="newcomer")
-    url = reverse("evaluation:expert_assign", args=["yzjh", YEAR])
+    url = reverse("evaluation:expert_assign", args=["D", "yzjh", YEAR])
     client.force_login(district_leader)
     assert client.post(url, {"username": "newcomer"}).status_code == 404
     assert not yzjh.experts.exists()
     client.force_login(district_admin)
     client.post(url, {"username": "newcomer", "is_lead": "on"})
     assert list(yzjh.experts.values_list("user__username", "is_lead")) == [("newcomer", True)]
-    page = client.get(reverse("evaluation:evaluation_detail", args=["yzjh", YEAR]))
+    page = client.get(reverse("evaluation:evaluation_detail", args=["D", "yzjh", YEAR]))
     assert "（组长）" in page.content.decode()

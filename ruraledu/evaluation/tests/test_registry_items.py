@@ -260,7 +260,7 @@ def test_public_kindergarten_funds_per_child(district, town_a):
 
 
 @pytest.fixture
-def monitoring_2023(district_admin):
+def monitoring_2023(district, district_admin):
     for grade, subject, level, gap in (
         (4, "数学", 3, 0.11),
         (4, "体育与健康", 4, 0.08),
@@ -268,6 +268,7 @@ def monitoring_2023(district_admin):
         (8, "艺术", 2, 0.12),
     ):
         MonitoringResult.objects.create(
+            unit=district,
             year=2023,
             grade=grade,
             subject=subject,

@@ -33,7 +33,9 @@ def _workbook(*rows) -> bytes:
     return out.getvalue()
 
 
-def test_a_monitoring_file_with_bad_rows_writes_nothing_and_names_each_cell(district_admin):
+def test_a_monitoring_file_with_bad_rows_writes_nothing_and_names_each_cell(
+    district, district_admin
+):
     # row 3 good; row 4 repeats grade and subject of row 3; row 5 a level not on the list;
     # row 6 a 校际差异率 above 1
     data = _workbook(
@@ -43,7 +45,9 @@ def test_a_monitoring_file_with_bad_rows_writes_nothing_and_names_each_cell(dist
         ("八年级", "艺术", "Ⅱ级", 1.5),
     )
     with pytest.raises(ImportRejected) as rejected:
-        results_import(year=YEAR, actor=district_admin, data=data, filename="监测.xlsx")
+        results_import(
+            unit=district, year=YEAR, actor=district_admin, data=data, filename="监测.xlsx"
+        )
     messages = [str(e) for e in rejected.value.errors]
     assert len(messages) == 3
     assert messages[0].startswith("工作表“质量监测结果”第 4 行“学科”列")
@@ -54,19 +58,23 @@ def test_a_monitoring_file_with_bad_rows_writes_nothing_and_names_each_cell(dist
 
 
 def test_a_good_monitoring_file_is_written_audited_and_updated_by_grade_and_subject(
-    district_admin,
+    district, district_admin
 ):
     data = _workbook(("四年级", "数学", "Ⅲ级", 0.11), ("八年级", "科学", "Ⅱ级", 0.2))
-    assert results_import(year=YEAR, actor=district_admin, data=data, filename="a.xlsx") == (2, 0)
+    assert results_import(
+        unit=district, year=YEAR, actor=district_admin, data=data, filename="a.xlsx"
+    ) == (2, 0)
     again = _workbook(("四年级", "数学", "Ⅳ级", 0.11), ("八年级", "科学", "Ⅱ级", 0.2))
-    assert results_import(year=YEAR, actor=district_admin, data=again, filename="b.xlsx") == (0, 1)
+    assert results_import(
+        unit=district, year=YEAR, actor=district_admin, data=again, filename="b.xlsx"
+    ) == (0, 1)
     maths = MonitoringResult.objects.get(subject="数学")
     assert (maths.level, maths.source_name) == (4, "b.xlsx")
     assert AuditEvent.objects.filter(summary__startswith="导入质量监测结果").count() == 3
 
 
 def test_only_the_bureau_imports_monitoring_results(client, yzjh, district_leader, district_admin):
-    url = reverse("evaluation:monitoring_import", args=[Framework.YZJH, YEAR])
+    url = reverse("evaluation:monitoring_import", args=["D", Framework.YZJH, YEAR])
     upload = SimpleUploadedFile("m.xlsx", _workbook(("四年级", "数学", "Ⅲ级", 0.1)))
     client.force_login(district_leader)
     assert client.post(url, {"file": upload}).status_code == 404
@@ -90,7 +98,7 @@ def test_the_verdict_page_lists_the_gaps_by_responsible_unit_with_towns_and_reco
     client, district_admin, failing_funds, school_a
 ):
     client.force_login(district_admin)
-    page = client.get(reverse("evaluation:evaluation_detail", args=[Framework.YZJH, YEAR]))
+    page = client.get(reverse("evaluation:evaluation_detail", args=["D", Framework.YZJH, YEAR]))
     text = page.content.decode()
     finance = text[text.index('data-unit="区财政局"') :]
     finance = finance[: finance.index("</section>")]
@@ -166,7 +174,7 @@ def test_the_rooms_gap_says_how_many_rooms_are_missing(client, district_admin, y
     facility(school_a, year=YEAR)
     recompute(years=[YEAR])
     client.force_login(district_admin)
-    text = client.get(reverse("evaluation:evaluation_detail", args=[Framework.YZJH, YEAR]))
+    text = client.get(reverse("evaluation:evaluation_detail", args=["D", Framework.YZJH, YEAR]))
     text = text.content.decode()
     bureau = text[text.index('data-unit="区教体局"') :]
     assert "音乐教室缺 1 间、美术教室缺 1 间（面积不足的计入未达标），还差 1 所学校" in bureau

@@ -171,14 +171,14 @@ def test_a_one_time_code_lets_one_questionnaire_in(survey, district_admin):
 
 def test_each_group_link_has_a_qr_code_for_a_school(client, survey, district_admin, school_a):
     client.force_login(district_admin)
-    url = reverse("evaluation:survey_qr", args=["xqpjph", 2025])
+    url = reverse("evaluation:survey_qr", args=["D", "xqpjph", 2025])
     response = client.get(url, {"group": "parent", "school": school_a.org_unit.code})
     assert response.status_code == 200
     assert response["Content-Type"] == "image/svg+xml"
     assert b"<svg" in response.content
     assert client.get(url, {"group": "nobody"}).status_code == 404
     page = client.get(
-        reverse("evaluation:survey_manage", args=["xqpjph", 2025]),
+        reverse("evaluation:survey_manage", args=["D", "xqpjph", 2025]),
         {"school": school_a.org_unit.code},
     ).content.decode()
     assert f"/parent/?school={school_a.org_unit.code}" in page

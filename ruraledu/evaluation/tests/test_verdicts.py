@@ -230,4 +230,4 @@ def test_the_sheet_costs_the_same_queries_whatever_it_holds(yzjh, district, dist
     yzjh.refresh_from_db()
     with CaptureQueriesContext(connection) as full:
         evaluation_sheet(yzjh)
-    assert len(full) == len(empty) == 10
+    assert len(full) == len(empty) == 8

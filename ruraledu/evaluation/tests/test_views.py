@@ -15,11 +15,11 @@ from .conftest import PDF, YEAR, item
 
 
 def _page(framework=Framework.YZJH):
-    return reverse("evaluation:evaluation_detail", args=[framework, YEAR])
+    return reverse("evaluation:evaluation_detail", args=["D", framework, YEAR])
 
 
 def _review_url(code="G01"):
-    return reverse("evaluation:item_review", args=[Framework.YZJH, YEAR, code])
+    return reverse("evaluation:item_review", args=["D", Framework.YZJH, YEAR, code])
 
 
 def test_the_evaluation_page_is_a_404_outside_the_district_roles(
@@ -40,7 +40,9 @@ def test_the_read_only_leader_sees_the_page_without_forms_and_cannot_review(
     client.force_login(district_leader)
     # when
     page = client.get(_page())
-    item_page = client.get(reverse("evaluation:item_detail", args=[Framework.YZJH, YEAR, "G01"]))
+    item_page = client.get(
+        reverse("evaluation:item_detail", args=["D", Framework.YZJH, YEAR, "G01"])
+    )
     posted = client.post(_review_url(), {"verdict": "pass", "comment": "好"})
     # then
     assert page.status_code == 200
@@ -65,14 +67,14 @@ def test_the_bureau_reviews_and_a_changed_verdict_keeps_its_history(client, yzjh
     page = client.get(_page()).content.decode()
     assert 'data-testid="verdict-G01"><span class="badge status-achieved">达标' in page
     detail = client.get(
-        reverse("evaluation:item_detail", args=[Framework.YZJH, YEAR, "G01"])
+        reverse("evaluation:item_detail", args=["D", Framework.YZJH, YEAR, "G01"])
     ).content.decode()
     assert "已被后来的结论取代" in detail
 
 
 def test_a_figure_without_its_source_document_is_refused(client, yzjh, district_admin):
     client.force_login(district_admin)
-    url = reverse("evaluation:item_figure", args=[Framework.YZJH, YEAR, "G13"])
+    url = reverse("evaluation:item_figure", args=["D", Framework.YZJH, YEAR, "G13"])
     response = client.post(url, {"value": "55"}, follow=True)
     assert "来源文件" in response.content.decode()
     assert not AnnualFigure.objects.exists()

@@ -312,19 +312,18 @@ define(
 # ---------------------------------------------------------------- Q09 质量监测
 
 
-def monitoring(year: int) -> tuple[int | None, list]:
-    """The latest 质量监测 report received by `year`: (its year, its subjects)."""
+def monitoring(year: int) -> dict[int, tuple[int, list]]:
+    """Each district's latest 质量监测 report received by `year`: unit pk -> (its year, its
+    subjects)."""
     from ruraledu.evaluation.models import MonitoringResult
 
-    latest = (
-        MonitoringResult.objects.filter(year__lte=year)
-        .order_by("-year")
-        .values_list("year", flat=True)
-        .first()
-    )
-    if latest is None:
-        return None, []
-    return latest, list(MonitoringResult.objects.filter(year=latest))
+    received = MonitoringResult.objects.filter(year__lte=year)
+    latest: dict[int, tuple[int, list]] = {}
+    for result in received.order_by("unit_id", "-year", "grade", "subject"):
+        report = latest.setdefault(result.unit_id, (result.year, []))
+        if result.year == report[0]:
+            report[1].append(result)
+    return latest
 
 
 class MonitoringLevelRate(Indicator):
@@ -332,7 +331,7 @@ class MonitoringLevelRate(Indicator):
     name = "质量监测学业水平达到Ⅲ级以上的科目比例"
     definition = (
         "最近一次国家义务教育质量监测结果（本学年及以前收到的）中，全区学业表现达到Ⅲ级以上的学科（按年级和学科"
-        "计）÷ 监测的学科数；只计算全区。"
+        "计）÷ 监测的学科数；只计算区县（各区县收到各自的报告）。"
     )
     scope = COMPULSORY
     numerator_label, denominator_label = "达到Ⅲ级以上的科目", "监测科目"
@@ -341,13 +340,10 @@ class MonitoringLevelRate(Indicator):
         return {}
 
     def values(self, ctx):
-        from ruraledu.indicators.evaluation import plan_root_unit
-
-        received, results = monitoring(ctx.year)
-        root = plan_root_unit()
-        if not results or root is None:
-            return {}
-        return {root.pk: self.value(received, results)}
+        return {
+            unit: self.value(received, results)
+            for unit, (received, results) in monitoring(ctx.year).items()
+        }
 
     def value(self, received: int, results: list) -> tuple:
         good = sum(1 for r in results if r.level >= 3)
@@ -364,7 +360,7 @@ class MonitoringLevelRate(Indicator):
 class MonitoringSchoolGap(MonitoringLevelRate):
     code = "evaluation_monitoring_school_gap"
     name = "质量监测校际差异率（最大值）"
-    definition = "最近一次国家义务教育质量监测结果中各学科校际差异率的最大值（各学科均须低于 0.15）；只计算全区。"
+    definition = "最近一次国家义务教育质量监测结果中各学科校际差异率的最大值（各学科均须低于 0.15）；只计算区县。"
     unit = ""
     higher_is_better = False
     numerator_label = denominator_label = ""

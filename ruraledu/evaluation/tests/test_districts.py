@@ -1,0 +1,216 @@
+"""A platform serving a city of districts evaluates each district on its own: a district's
+bureau sees and changes its own evaluation only, reads it from its own values, and the city's
+bureau sees every district's."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from ruraledu.accounts.choices import Role
+from ruraledu.accounts.tests.factories import RoleAssignmentFactory, UserFactory
+from ruraledu.evaluation.choices import Framework, ItemKind, Verdict
+from ruraledu.evaluation.models import (
+    Evaluation,
+    EvaluationItem,
+    ItemEvidence,
+    MonitoringResult,
+)
+from ruraledu.evaluation.monitoring_import import results_import
+from ruraledu.evaluation.selectors import evaluation_sheet
+from ruraledu.evaluation.services import evaluation_get_or_create, evidence_add
+from ruraledu.indicators.models import IndicatorValue
+from ruraledu.indicators.tests._people_data import check
+from ruraledu.orgunits.choices import OrgUnitKind
+from ruraledu.orgunits.tests.factories import OrgUnitFactory, SchoolFactory
+
+from .conftest import PDF, YEAR, item
+from .test_registry_items import compute
+from .test_registry_pages import _workbook
+
+
+def _user(name, role, unit):
+    user = UserFactory(username=name)
+    RoleAssignmentFactory(user=user, role=role, org_unit=unit)
+    return user
+
+
+@pytest.fixture
+def city(frameworks):
+    city = OrgUnitFactory(code="C", name="示例市", kind=OrgUnitKind.CITY, parent=None)
+    for code in ("A", "B"):
+        district = OrgUnitFactory(
+            code=code, name=f"{code}区", kind=OrgUnitKind.DISTRICT, parent=city
+        )
+        town = OrgUnitFactory(
+            code=f"{code}1", name=f"{code}镇", kind=OrgUnitKind.TOWN, parent=district
+        )
+        SchoolFactory(
+            org_unit__code=f"{code}S", org_unit__name=f"{code}小学", org_unit__parent=town
+        )
+    return city
+
+
+@pytest.fixture
+def a(city):
+    return city.children.get(code="A")
+
+
+@pytest.fixture
+def b(city):
+    return city.children.get(code="B")
+
+
+@pytest.fixture
+def admin_a(a):
+    return _user("admin_a", Role.DISTRICT_ADMIN, a)
+
+
+@pytest.fixture
+def admin_b(b):
+    return _user("admin_b", Role.DISTRICT_ADMIN, b)
+
+
+def _url(name, unit, *rest, framework=Framework.YZJH):
+    return reverse(f"evaluation:{name}", args=[unit.code, framework, YEAR, *rest])
+
+
+def test_a_district_bureau_lists_opens_and_changes_its_own_evaluation_only(client, a, b, admin_a):
+    client.force_login(admin_a)
+    index = client.get(reverse("evaluation:evaluation_index")).content.decode()
+    assert 'href="/evaluation/A/yzjh/' in index and "/evaluation/B/" not in index
+    assert client.get(_url("evaluation_detail", a)).status_code == 200
+    # another district's evaluation does not exist for this bureau: not read, not written
+    assert client.get(_url("evaluation_detail", b)).status_code == 404
+    figure = {"value": "101", "source": _pdf()}
+    assert client.post(_url("item_figure", b, "G07"), figure).status_code == 404
+    assert not Evaluation.objects.filter(unit=b).exists()
+    # its own: written, and held by its district
+    assert (
+        client.post(_url("item_figure", a, "G07"), {"value": "101", "source": _pdf()}).status_code
+        == 302
+    )
+    evaluation = Evaluation.objects.get(unit=a, framework=Framework.YZJH, year=YEAR)
+    assert evaluation.figures.get().value == 101
+    # the frameworks' thresholds hold for every district: not this district's bureau to change
+    threshold = {"threshold": "50", "provisional": ""}
+    assert client.post(_url("item_threshold", a, "G13"), threshold).status_code == 404
+
+
+def test_the_city_bureau_sees_each_district_side_by_side(client, city, a, b):
+    admin = _user("city_admin", Role.DISTRICT_ADMIN, city)
+    client.force_login(admin)
+    index = client.get(reverse("evaluation:evaluation_index")).content.decode()
+    assert 'href="/evaluation/A/yzjh/' in index and 'href="/evaluation/B/yzjh/' in index
+    for district in (a, b):
+        page = client.get(_url("evaluation_detail", district))
+        assert page.status_code == 200
+        assert f"{district.name} {YEAR}学年" in page.content.decode()
+    assert Evaluation.objects.filter(framework=Framework.YZJH, year=YEAR).count() == 2
+
+
+def test_each_district_is_judged_by_its_own_values(a, b):
+    # given a measured item's indicator stored for A only
+    measured = EvaluationItem.objects.filter(
+        framework=Framework.YZJH, kind=ItemKind.MEASURED, second_indicator_code=""
+    ).exclude(indicator_code="")
+    code = measured.order_by("order").first().code
+    IndicatorValue.objects.create(
+        code=item(Framework.YZJH, code).indicator_code,
+        unit=a,
+        year=YEAR,
+        value=100.0,
+        computed_at=timezone.now(),
+    )
+
+    def verdict(unit, code):
+        evaluation = evaluation_get_or_create(unit=unit, framework=Framework.YZJH, year=YEAR)
+        return next(r for r in evaluation_sheet(evaluation)["results"] if r.item.code == code)
+
+    assert verdict(a, code).value == 100.0
+    assert verdict(b, code).value is None and verdict(b, code).verdict == Verdict.PENDING
+
+
+def test_monitoring_results_are_each_districts_own(a, b, admin_a, admin_b):
+    results_import(
+        unit=a,
+        year=YEAR,
+        actor=admin_a,
+        data=_workbook(("四年级", "数学", "Ⅲ级", 0.1), ("八年级", "科学", "Ⅱ级", 0.2)),
+        filename="a.xlsx",
+        recompute=False,
+    )
+    results_import(
+        unit=b,
+        year=YEAR,
+        actor=admin_b,
+        data=_workbook(("四年级", "数学", "Ⅳ级", 0.1)),
+        filename="b.xlsx",
+        recompute=False,
+    )
+    # the same grade and subject in two districts are two results
+    assert MonitoringResult.objects.filter(subject="数学").count() == 2
+    with pytest.raises(Exception) as refused:
+        results_import(
+            unit=b, year=YEAR, actor=admin_a, data=_workbook(), filename="c.xlsx", recompute=False
+        )
+    assert "区教体局" in str(refused.value)
+    rows = compute("evaluation_monitoring_level_rate", year=YEAR)
+    check(rows, "evaluation_monitoring_level_rate", a, 50.0, 1.0, 2.0)
+    check(rows, "evaluation_monitoring_level_rate", b, 100.0, 1.0, 1.0)
+
+
+def test_school_evidence_goes_to_its_own_districts_evaluation(client, a, b, admin_a):
+    school_b = b.children.get().children.get()
+    clerk_b = _user("clerk_b", Role.SCHOOL_CLERK, school_b)
+    q03 = item(Framework.YZJH, "Q03")
+    client.force_login(clerk_b)
+    url = reverse("evaluation:school_diagnosis", args=[school_b.code])
+    upload = _pdf("章程.pdf")
+    response = client.post(url, {"year": YEAR, "item": q03.pk, "file": upload})
+    assert response.status_code == 302
+    file = ItemEvidence.objects.get()
+    assert file.evaluation.unit == b
+    # A's bureau neither downloads B's file nor files one for B's school in A's evaluation
+    client.force_login(admin_a)
+    assert client.get(reverse("evaluation:evidence_download", args=[file.pk])).status_code == 404
+    evaluation_a = evaluation_get_or_create(unit=a, framework=Framework.YZJH, year=YEAR)
+    with pytest.raises(Exception) as refused:
+        evidence_add(
+            evaluation=evaluation_a,
+            item=q03,
+            actor=admin_a,
+            data=PDF,
+            filename="x.pdf",
+            school=school_b,
+        )
+    assert "不在您的权限范围内" in str(refused.value)
+
+
+def test_a_survey_link_names_only_a_school_of_its_district(client, a, b, admin_a):
+    from ruraledu.evaluation.survey import survey_ensure
+
+    evaluation = evaluation_get_or_create(unit=a, framework=Framework.XQPJPH, year=YEAR)
+    survey = survey_ensure(evaluation=evaluation)
+    client.force_login(admin_a)
+    url = reverse("evaluation:survey_answer", args=[survey.token, "parent"])
+    inside = client.get(f"{url}?school=AS").content.decode()
+    outside = client.get(f"{url}?school=BS").content.decode()
+    assert "A小学" in inside and "B小学" not in outside
+
+
+def _pdf(name="统计表.pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def test_the_menu_offers_the_evaluations_to_district_roles_and_diagnosis_to_the_others(a, admin_a):
+    from ruraledu.evaluation.navigation import evaluation_item
+
+    town = _user("town_a", Role.TOWN_OFFICER, a.children.get())
+    leader = _user("leader_a", Role.DISTRICT_LEADER, a)
+    assert [evaluation_item(u)[0] for u in (admin_a, leader, town)] == [
+        "督导评估",
+        "督导评估",
+        "学校诊断",
+    ]
