@@ -78,6 +78,7 @@ def test_a_district_bureau_lists_opens_and_changes_its_own_evaluation_only(clien
     client.force_login(admin_a)
     index = client.get(reverse("evaluation:evaluation_index")).content.decode()
     assert 'href="/evaluation/A/yzjh/' in index and "/evaluation/B/" not in index
+    assert "可在指标页修改" not in index  # the thresholds are the city's to set
     assert client.get(_url("evaluation_detail", a)).status_code == 200
     # another district's evaluation does not exist for this bureau: not read, not written
     assert client.get(_url("evaluation_detail", b)).status_code == 404
@@ -101,6 +102,7 @@ def test_the_city_bureau_sees_each_district_side_by_side(client, city, a, b):
     client.force_login(admin)
     index = client.get(reverse("evaluation:evaluation_index")).content.decode()
     assert 'href="/evaluation/A/yzjh/' in index and 'href="/evaluation/B/yzjh/' in index
+    assert "可在指标页修改（对全部区县有效）" in index
     for district in (a, b):
         page = client.get(_url("evaluation_detail", district))
         assert page.status_code == 200
