@@ -185,6 +185,8 @@ class ScanCache(models.Model):
     year = models.PositiveSmallIntegerField("学年")
     layout = models.JSONField("度量", default=list)
     rows = models.JSONField("分组结果", default=list)
+    # of layout and rows: a full recompute rewrites only the scans whose rows changed
+    digest = models.CharField("摘要", max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = "分组扫描缓存"

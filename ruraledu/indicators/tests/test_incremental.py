@@ -268,3 +268,31 @@ def test_scans_kept_by_other_definitions_code_are_read_anew_not_patched(db, monk
     assert stored() == before
     layout = ScanCache.objects.get(source="enrolment", year=2024).layout
     assert layout[-1] == f"code {services.definitions_version()}"
+
+
+def test_a_full_recompute_rewrites_only_the_kept_scans_whose_rows_changed(db):
+    from ruraledu.indicators.models import ScanCache
+
+    # given a district recomputed in full
+    schools = build()
+    recompute()
+    kept = dict(ScanCache.objects.filter(year=2024).values_list("source", "pk"))
+    assert "enrolment" in kept and len(kept) > 1
+    # when nothing changed, a full recompute leaves every kept scan as it was
+    recompute()
+    assert dict(ScanCache.objects.filter(year=2024).values_list("source", "pk")) == kept
+    # and after a roster change, it rewrites the scans that read the roster, and those only
+    gone = Enrolment.objects.filter(school=schools[2], year=2024).first()
+    Enrolment.objects.filter(pk=gone.pk).delete()
+    recompute()
+    now = dict(ScanCache.objects.filter(year=2024).values_list("source", "pk"))
+    rewritten = {source for source, pk in now.items() if kept[source] != pk}
+    assert "enrolment" in rewritten and rewritten < set(kept)
+    enrolment = ScanCache.objects.get(source="enrolment", year=2024)
+    assert enrolment.digest == services_digest(enrolment.layout, enrolment.rows)
+
+
+def services_digest(layout, rows):
+    from ruraledu.indicators.services import _scan_digest
+
+    return _scan_digest(layout, rows)
