@@ -132,16 +132,20 @@ class AuditEvent(models.Model):
     @cached_property
     def changes(self) -> list[tuple[str, object, object]]:
         """(field, before, after) for display, in a stable order: a field of the record's
-        model by its Chinese name, a choice by its label; other keys as written."""
+        model by its Chinese name, a choice by its label, JSON the model summarises in
+        `audit_summaries` by that summary; other keys as written."""
         keys = list(dict.fromkeys([*self.before.keys(), *self.after.keys()]))
         model = None
         if self.content_type_id is not None:
             model = ContentType.objects.get_for_id(self.content_type_id).model_class()
         names = _display_names(model) if model is not None else {}
+        summaries = getattr(model, "audit_summaries", {})
         shown = []
         for key in keys:
             label, choices = names.get(key, (key, {}))
             before, after = self.before.get(key), self.after.get(key)
+            if key in summaries:  # JSON a model keeps, read as the model says
+                before, after = (_summary(summaries[key], v) for v in (before, after))
             shown.append((label, _choice(choices, before), _choice(choices, after)))
         return shown
 
@@ -155,6 +159,15 @@ def _display_names(model) -> dict[str, tuple[str, dict[str, str]]]:
         choices = {str(value): str(label) for value, label in field.flatchoices}
         names[field.name] = names[field.attname] = (str(field.verbose_name), choices)
     return names
+
+
+def _summary(summarise, value):
+    if value in (None, "", {}, []):
+        return value
+    try:
+        return summarise(value)
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return value  # a row written before the summary's shape: shown as written
 
 
 def _choice(choices: dict[str, str], value):

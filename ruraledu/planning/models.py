@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from . import audit_text
 from .choices import ScenarioStatus
 
 
@@ -38,6 +39,12 @@ class TravelScenario(models.Model):
     """A 走教 assignment for one 学区 (or town): inputs, locks and the solved assignment."""
 
     audit_labels = {"locks": "锁定的走教安排"}  # how the audit trail names a key of `inputs`
+    # how it reads the JSON it keeps (see audit.models.AuditEvent.changes)
+    audit_summaries = {
+        "inputs": audit_text.travel_inputs,
+        "result": audit_text.travel_result,
+        "locks": audit_text.travel_locks,
+    }
 
     name = models.CharField("方案名称", max_length=100)
     year = models.PositiveIntegerField("学年")

@@ -70,7 +70,17 @@ def test_bureau_solves_locks_and_exports(client, district_admin, town_a, area):
     assert scenario.inputs["locks"] == [[a["teacher"], p2.pk, 0]]
     assert AuditEvent.objects.filter(object_id=str(scenario.pk)).count() == 2
     locked = AuditEvent.objects.filter(object_id=str(scenario.pk)).latest("pk")
-    assert [label for label, _, _ in locked.changes] == ["锁定的走教安排"]
+    assert locked.changes == [("锁定的走教安排", [], "锁定的走教安排 0 项、禁止的 1 项")]
+    # the scenario's creation reads as a summary, not as its JSON
+    created = dict(
+        (label, new)
+        for label, _, new in AuditEvent.objects.filter(object_id=str(scenario.pk))
+        .earliest("pk")
+        .changes
+    )
+    assert created["结果"] == "需求 4 节，覆盖 4 节；走教安排 1 项，每周共 10 公里"
+    assert created["输入"].startswith("每班每周课时：音乐 2 节、美术 0 节")
+    assert "hours" not in created["输入"]
     book = openpyxl.load_workbook(
         io.BytesIO(client.get(reverse("planning:travel_export", args=[scenario.pk])).content)
     )
