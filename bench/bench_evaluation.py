@@ -92,7 +92,8 @@ def main() -> None:
     year = Evaluation.objects.order_by("-year").first().year
     for evaluation in Evaluation.objects.order_by("framework"):
         results = evaluation_sheet(evaluation)["results"]
-        ms, queries = timed(lambda r=results: responsible_gaps(r, year, root), args.runs)
+        unit = evaluation.unit  # each district's gaps under its own values
+        ms, queries = timed(lambda r=results, u=unit: responsible_gaps(r, year, u), args.runs)
         print(f"{evaluation} 按责任单位列缺口：{ms:.1f} 毫秒，{queries} 次查询")
     school = OrgUnit.objects.filter(kind="school", school__stage__in=COMPULSORY_STAGES).first()
     ms, queries = timed(lambda: school_diagnosis(school=school, year=year), args.runs)
