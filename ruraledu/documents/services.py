@@ -109,7 +109,8 @@ def document_final_upload(
 ) -> GeneratedDocument:
     """Keep the bureau's edited final version beside the generated one: a real .docx without
     macros or embedded programs (the evidence checks), else ValidationError."""
-    if not GeneratedDocument.objects.for_user(actor).filter(pk=document.pk).exists():
+    # a write: only where the actor may change data (the reader of a district is not its bureau)
+    if not GeneratedDocument.objects.for_user(actor, "change").filter(pk=document.pk).exists():
         raise Http404
     if not (filename or "").lower().endswith(".docx"):
         raise ValidationError("定稿只接受 Word 文档（.docx）。")

@@ -26,6 +26,8 @@ from .survey import survey_result
 from .units import evaluation_units, may_view
 from .verdicts import ItemResult, measured_verdict, overall, parts
 
+MIN_YEAR, MAX_YEAR = 2000, 2100  # school years an address may name
+
 
 def may_view_evaluation(user) -> bool:
     """A district's evaluations are read by roles that see the whole district."""
@@ -41,7 +43,7 @@ def assigned_evaluations(user):
 
 def evaluation_get(*, user, unit: str, framework: str, year: int) -> Evaluation:
     """The evaluation of district `unit` (its code); a district out of reach is a 404."""
-    if framework in Framework.values:
+    if framework in Framework.values and MIN_YEAR <= year <= MAX_YEAR:
         district = next((u for u in evaluation_units(user) if u.code == unit), None)
         if district is not None:
             from .services import evaluation_get_or_create

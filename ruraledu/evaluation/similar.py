@@ -4,6 +4,8 @@ and over the years, read from the stored per-school values (three queries)."""
 from ruraledu.indicators.models import IndicatorValue
 from ruraledu.orgunits.models import School
 
+from .units import evaluated_unit_of
+
 SIZE = "evaluation_school_size_rate"  # stores each school's compulsory-grade pupils
 # (lower bound, upper bound or None, label)
 SIZE_BANDS = (
@@ -24,11 +26,13 @@ def _pupils(value) -> int | None:
 
 
 def similar_schools(school, year: int) -> tuple[str, list[int]]:
-    """(band label, ids of the other schools of the same stage and size band) in `year`."""
-    sizes = {
-        v.unit_id: _pupils(v)
-        for v in IndicatorValue.objects.filter(code=SIZE, year=year, unit__kind="school")
-    }
+    """(band label, ids of the other schools of the same stage and size band) in `year`, in
+    the school's own district."""
+    district = evaluated_unit_of(school.path)
+    values = IndicatorValue.objects.filter(code=SIZE, year=year, unit__kind="school")
+    if district is not None:
+        values = values.filter(unit__path__startswith=district.path)
+    sizes = {v.unit_id: _pupils(v) for v in values}
     own = sizes.get(school.pk)
     if own is None:
         return "", []

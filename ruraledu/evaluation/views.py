@@ -499,8 +499,8 @@ class SchoolDiagnosisView(LoginRequiredMixin, TemplateView):
             messages.error(request, "请选择学年、指标和文件。")
             return redirect("evaluation:school_diagnosis", code)
         district = evaluated_unit_of(school.path)
-        if district is None:
-            raise Http404("这所学校不属于任何区县。")
+        if district is None or not Reach(request.user, Action.CHANGE).covers(school.path):
+            raise Http404("没有这所学校，或不在您的权限范围内。")
         evaluation = services.evaluation_get_or_create(
             unit=district, framework=item.framework, year=year
         )

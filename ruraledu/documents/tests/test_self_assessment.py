@@ -2,6 +2,7 @@
 values; problems and measures come from the failing schools and open items; the bureau's."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -141,3 +142,38 @@ def test_on_a_city_platform_each_district_bureau_reports_on_its_own_district(cli
     assert document.org_unit.code == "A"
     # its basic facts count the district's own schools
     assert "现有学校（含幼儿园）1 所" in docx_text(read_docx(document.file))
+    # a reader of the district (A's bureau is also B's 区领导) reads B's report, but keeps no
+    # final version of it: that is B's bureau's
+    admin_b = UserFactory(username="admin_b")
+    RoleAssignmentFactory(
+        user=admin_b, role=Role.DISTRICT_ADMIN, org_unit=city.children.get(code="B")
+    )
+    client.force_login(admin_b)
+    assert client.post(url, {"year": YEAR, "unit": "B"}).status_code == 302
+    report_b = GeneratedDocument.objects.get(org_unit__code="B")
+    RoleAssignmentFactory(
+        user=admin_a, role=Role.DISTRICT_LEADER, org_unit=city.children.get(code="B")
+    )
+    client.force_login(admin_a)
+    upload = reverse("documents:document_final_upload", args=[report_b.pk])
+    final = SimpleUploadedFile("定稿.docx", report_b.file.open("rb").read())
+    assert client.post(upload, {"file": final}).status_code == 404
+    report_b.refresh_from_db()
+    assert not report_b.final_file
+
+
+def test_the_yzjh_page_offers_the_report_of_the_district_it_shows(client, db):
+    from ruraledu.accounts.choices import Role
+    from ruraledu.accounts.tests.factories import RoleAssignmentFactory, UserFactory
+    from ruraledu.orgunits.choices import OrgUnitKind
+    from ruraledu.orgunits.tests.factories import OrgUnitFactory
+
+    city = OrgUnitFactory(code="C", name="示例市", kind=OrgUnitKind.CITY, parent=None)
+    OrgUnitFactory(code="A", name="A区", kind=OrgUnitKind.DISTRICT, parent=city)
+    admin = UserFactory(username="city_admin")
+    RoleAssignmentFactory(user=admin, role=Role.DISTRICT_ADMIN, org_unit=city)
+    client.force_login(admin)
+    page = reverse("dashboards:yzjh")
+    assert "生成自评报告" not in client.get(page).content.decode()  # the city is no 县域
+    shown = client.get(f"{page}?unit=A").content.decode()
+    assert "生成自评报告" in shown and 'name="unit" value="A"' in shown

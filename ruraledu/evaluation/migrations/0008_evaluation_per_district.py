@@ -1,32 +1,10 @@
 """Evaluations and 质量监测 results belong to a district: a platform serving several districts
-evaluates each on its own. What was stored belongs to the install's plan district (else its
-first district, else its root), the one unit it was computed for."""
+evaluates each on its own. What was stored belongs to the install's plan district (else its only
+district, else its root), the one unit it was computed for; a school's own evidence goes to the
+evaluation of the school's district."""
 
 import django.db.models.deletion
-from django.conf import settings
 from django.db import migrations, models
-
-
-def plan_district(OrgUnit):
-    districts = OrgUnit.objects.filter(kind="district").order_by("path")
-    code = getattr(settings, "PLAN_DISTRICT_CODE", "")
-    return (
-        districts.filter(code=code).first()
-        or districts.first()
-        or OrgUnit.objects.filter(parent=None).order_by("path").first()
-    )
-
-
-def fill_units(apps, schema_editor):
-    OrgUnit = apps.get_model("orgunits", "OrgUnit")
-    held = [apps.get_model("evaluation", name) for name in ("Evaluation", "MonitoringResult")]
-    if not any(model.objects.exists() for model in held):
-        return
-    unit = plan_district(OrgUnit)
-    if unit is None:
-        raise RuntimeError("督导评估数据须归属一个区县，但组织机构中没有任何单位：请先导入组织机构。")
-    for model in held:
-        model.objects.update(unit=unit)
 
 
 class Migration(migrations.Migration):
@@ -60,5 +38,4 @@ class Migration(migrations.Migration):
                 verbose_name="区县",
             ),
         ),
-        migrations.RunPython(fill_units, migrations.RunPython.noop),
     ]

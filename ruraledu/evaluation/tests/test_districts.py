@@ -216,3 +216,43 @@ def test_the_menu_offers_the_evaluations_to_district_roles_and_diagnosis_to_the_
         "督导评估",
         "学校诊断",
     ]
+
+
+def test_not_even_the_city_files_one_districts_school_in_anothers_evaluation(city, a, b):
+    city_admin = _user("city_admin", Role.DISTRICT_ADMIN, city)
+    evaluation_a = evaluation_get_or_create(unit=a, framework=Framework.YZJH, year=YEAR)
+    school_b = b.children.get().children.get()
+    with pytest.raises(Exception) as refused:
+        evidence_add(
+            evaluation=evaluation_a,
+            item=item(Framework.YZJH, "Q03"),
+            actor=city_admin,
+            data=PDF,
+            filename="x.pdf",
+            school=school_b,
+        )
+    assert "不在您的权限范围内" in str(refused.value)
+    assert not ItemEvidence.objects.exists()
+
+
+def test_a_school_is_compared_with_schools_of_its_own_district(a, b):
+    from ruraledu.evaluation.similar import SIZE, similar_schools
+
+    schools = {}
+    for district in (a, b):
+        town = district.children.get()
+        for n in (1, 2):
+            unit = SchoolFactory(
+                org_unit__code=f"{district.code}P{n}", org_unit__parent=town
+            ).org_unit
+            schools[unit.code] = unit
+            IndicatorValue.objects.create(
+                code=SIZE,
+                unit=unit,
+                year=YEAR,
+                value=1.0,
+                computed_at=timezone.now(),
+                details={"students": 300},
+            )
+    _, peers = similar_schools(schools["AP1"], YEAR)
+    assert peers == [schools["AP2"].pk]

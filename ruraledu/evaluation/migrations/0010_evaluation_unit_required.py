@@ -1,12 +1,11 @@
-"""Evaluations and 质量监测 results now always name their district (filled by 0008; a
-separate migration because PostgreSQL alters no table with the fill's checks pending)."""
+"""Evaluations and 质量监测 results now always name their district (filled by 0009)."""
 
 import django.db.models.deletion
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("evaluation", "0008_evaluation_per_district")]
+    dependencies = [("evaluation", "0009_evaluation_units_filled")]
 
     operations = [
         migrations.AlterField(
