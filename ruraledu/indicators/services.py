@@ -83,10 +83,6 @@ def _distinct_years(records) -> set[int]:
     return years
 
 
-def _round(value):
-    return None if value is None else round(float(value), PLACES)
-
-
 def compute_year(
     year: int,
     indicators,
@@ -128,13 +124,15 @@ def compute_year(
                 capture.current = None
             _add(timings, indicator.code, started)
             wanted = (keep or {}).get(indicator.code)
+            code = indicator.code
             for unit, (value, numerator, denominator, details) in values.items():
                 if wanted is not None and unit not in wanted:
                     continue
-                rows[(indicator.code, unit)] = (
-                    _round(value),
-                    _round(numerator),
-                    _round(denominator),
+                # rounded here, inline: 1.6 million values at province scale, three numbers each
+                rows[(code, unit)] = (
+                    None if value is None else round(float(value), PLACES),
+                    None if numerator is None else round(float(numerator), PLACES),
+                    None if denominator is None else round(float(denominator), PLACES),
                     details or {},
                 )
     return rows, ctx
