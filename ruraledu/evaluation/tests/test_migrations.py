@@ -2,21 +2,12 @@
 own evidence to its school's district."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from ruraledu.accounts.tests.factories import UserFactory
+from ruraledu.core.tests.migrating import migrate
 from ruraledu.evaluation.models import Evaluation, ItemEvidence, MonitoringResult
 
 BEFORE = [("evaluation", "0007_monitoring_results_responsible_unit")]
-
-
-def migrate(targets=None):
-    executor = MigrationExecutor(connection)
-    targets = targets or executor.loader.graph.leaf_nodes()
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
 
 
 def _city_with_one_evaluation():

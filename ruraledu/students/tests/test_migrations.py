@@ -3,23 +3,13 @@
 import hmac
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from ruraledu.core import crypto
+from ruraledu.core.tests.migrating import migrate
 from ruraledu.students.models import StudentPerson
 from ruraledu.workforce.models import StaffPerson
 
 BEFORE = [("students", "0002_initial"), ("workforce", "0002_person_year_index")]
-
-
-def migrate(targets=None):
-    """Migrate to `targets` (default: the latest) and return the models as they were there."""
-    executor = MigrationExecutor(connection)
-    targets = targets or executor.loader.graph.leaf_nodes()
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
