@@ -9,7 +9,12 @@ def _subject(key: str) -> str:
 
 
 def travel_inputs(inputs: dict) -> str:
-    hours = "、".join(f"{_subject(k)} {v} 节" for k, v in (inputs.get("hours") or {}).items())
+    from .travel_data import HOURS
+
+    # in the page's order of subjects (PostgreSQL keeps JSON keys in an order of its own)
+    order = {key: n for n, key in enumerate(HOURS)}
+    given = sorted((inputs.get("hours") or {}).items(), key=lambda kv: order.get(kv[0], len(order)))
+    hours = "、".join(f"{_subject(k)} {v} 节" for k, v in given)
     parts = [
         f"每班每周课时：{hours}" if hours else "",
         f"教师每周最多 {inputs['weekly_max']} 节" if "weekly_max" in inputs else "",

@@ -256,3 +256,11 @@ def test_a_school_is_compared_with_schools_of_its_own_district(a, b):
             )
     _, peers = similar_schools(schools["AP1"], YEAR)
     assert peers == [schools["AP2"].pk]
+
+
+def test_a_year_no_school_year_can_be_is_not_found(client, a, admin_a):
+    client.force_login(admin_a)
+    for year in (1999, 2101, 99999):
+        url = reverse("evaluation:evaluation_detail", args=[a.code, Framework.YZJH, year])
+        assert client.get(url).status_code == 404
+    assert not Evaluation.objects.exists()
