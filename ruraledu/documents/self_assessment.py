@@ -51,10 +51,12 @@ def build_context(
 
     now = now or timezone.now()
     districts = assessed_districts(user)
-    root = next((d for d in districts if d.code == unit), None) if unit else None
-    if root is None and (unit or not districts):
+    if unit:
+        root = next((d for d in districts if d.code == unit), None)
+    else:
+        root = districts[0] if districts else None
+    if root is None:
         raise Http404  # a district out of reach, as one that does not exist
-    root = root or districts[0]
     yzjh = dashboard_yzjh(user=user, unit=root, year=year)
     year = yzjh["year"] if year is None else year
     evaluation = Evaluation.objects.filter(unit=root, framework=framework, year=year).first()

@@ -264,3 +264,21 @@ def test_a_year_no_school_year_can_be_is_not_found(client, a, admin_a):
         url = reverse("evaluation:evaluation_detail", args=[a.code, Framework.YZJH, year])
         assert client.get(url).status_code == 404
     assert not Evaluation.objects.exists()
+
+
+def test_the_city_imports_no_answer_given_at_another_districts_school(city, a):
+    from ruraledu.evaluation.survey import survey_ensure
+    from ruraledu.evaluation.survey_import import responses_import
+    from ruraledu.spreadsheets.services import ImportRejected
+
+    from .test_survey import _workbook as answers
+
+    city_admin = _user("city_admin", Role.DISTRICT_ADMIN, city)
+    evaluation = evaluation_get_or_create(unit=a, framework=Framework.XQPJPH, year=YEAR)
+    survey = survey_ensure(evaluation=evaluation)
+    data = answers(("家长", "AS", 1, 1, 1, 1, 1), ("家长", "BS", 1, 1, 1, 1, 1))
+    with pytest.raises(ImportRejected) as rejected:
+        responses_import(survey=survey, actor=city_admin, data=data, filename="答卷.xlsx")
+    assert [e.row for e in rejected.value.errors] == [4]
+    assert "没有这个学校代码" in str(rejected.value.errors[0])
+    assert not survey.responses.exists()
