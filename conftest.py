@@ -4,6 +4,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connections
 
 from ruraledu.accounts.choices import Role
@@ -82,10 +83,33 @@ def department_reporter(department):
     return _persona("department_reporter", Role.DEPARTMENT_REPORTER, department=department)
 
 
+EMPTY_RUN = "没有收集到任何测试：空的测试运行视为失败。"
+
+
 def pytest_collection_finish(session):
     # An empty run must fail loudly, never pass as "nothing broke".
     if not session.items:
-        raise pytest.UsageError("没有收集到任何测试：空的测试运行视为失败。")
+        raise pytest.UsageError(EMPTY_RUN)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    _remove_test_files()
+    # with test workers, the main process collects nothing itself: it says so here (the exit
+    # status already fails)
+    if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(EMPTY_RUN, red=True, bold=True)
+
+
+def _remove_test_files() -> None:
+    """This process's uploads folder (see the test settings)."""
+    import shutil
+    import tempfile
+
+    folder = Path(django_settings.MEDIA_ROOT)
+    if folder.parent == Path(tempfile.gettempdir()) and folder.name.startswith("ruraledu-test-"):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- browser tests
@@ -191,6 +215,14 @@ def browser_login(page, username: str, password: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
+def fits_phone(page) -> bool:
+    """The page, once loaded, needs no sideways scrolling."""
+    # a click that navigates may return before the new document is parsed (not a wait for a
+    # script condition: the site's CSP refuses the evaluation that needs)
+    page.wait_for_load_state("load")
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
 AXE = (
     Path(__file__).parent
     / "ruraledu"
@@ -203,6 +235,8 @@ AXE = (
 
 def axe_violations(page, impacts=("serious", "critical")) -> list[str]:
     """Accessibility problems on the current page (WCAG 2 A/AA rules of axe-core)."""
+    # on the whole page, even right after a click that navigates (see fits_phone)
+    page.wait_for_load_state("load")
     # evaluated through the browser's debugging channel: the site's CSP refuses injected <script> tags
     page.evaluate("() => {" + AXE.read_text(encoding="utf-8") + "\n}")
     result = page.evaluate(

@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
 
@@ -17,6 +18,10 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
     "api_throttle": API_THROTTLE_CACHE,  # noqa: F405
 }
+
+# Uploads and generated files go to a folder of this test process, made by the first file
+# stored and removed when the process ends (conftest), not into the checkout's var/files.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / f"ruraledu-test-files-{os.getpid()}"
 
 # The test runner empties the database between transactional tests with `flush`.
 AUDIT_TRAIL_FLUSHABLE = True

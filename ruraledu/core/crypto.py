@@ -8,6 +8,7 @@ the database or the code. Embedded and test modes create their own key file on f
 import base64
 import hashlib
 import os
+import tempfile
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -30,13 +31,27 @@ def _master_key() -> bytes:
                 raise ImproperlyConfigured(
                     "缺少个人信息加密密钥：请设置 DATA_KEY 或 DATA_KEY_FILE。"
                 )
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(base64.b64encode(os.urandom(32)))
-            path.chmod(0o600)
+            _create_key_file(path)
         key = base64.b64decode(path.read_bytes().strip())
     if len(key) != 32:
         raise ImproperlyConfigured("个人信息加密密钥必须是 32 字节（base64 编码）。")
     return key
+
+
+def _create_key_file(path: Path) -> None:
+    """A new key, written whole under another name and linked into place: of several
+    processes starting at once (test workers, the site and its task worker) the first one's
+    key is kept and none reads a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".data-key-")  # mode 0600
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(base64.b64encode(os.urandom(32)))
+        os.link(temporary, path)
+    except FileExistsError:
+        pass  # another process made it first: theirs is the key
+    finally:
+        os.unlink(temporary)
 
 
 @lru_cache(maxsize=1)

@@ -257,7 +257,10 @@ CHINESE_DIGITS = "零一二三四五六七八九十"
 
 
 def chinese_number(n: int) -> str:
-    """1..99 as Chinese numerals, as the plan numbers its parts: 十一, 二十一 ..."""
+    """1..99 as Chinese numerals, as the plan numbers its parts: 十一, 二十一 ...; other numbers
+    (no plan has them) in Arabic digits rather than an error on the page."""
+    if not 0 <= n < 100:
+        return str(n)
     if n <= 10:
         return CHINESE_DIGITS[n]
     tens, ones = divmod(n, 10)

@@ -3,7 +3,7 @@ and reaches the care page; with the password alone, or a wrong code, they do not
 
 import pytest
 
-from conftest import browser_login
+from conftest import browser_login, fits_phone
 from ruraledu.accounts.choices import Role
 from ruraledu.accounts.tests.factories import PASSWORD, RoleAssignmentFactory, UserFactory
 
@@ -28,7 +28,7 @@ def test_a_care_officer_reaches_the_care_page_with_password_and_phone_code(page,
     browser_login(page, care_officer.username, PASSWORD)
     # then they are asked for the code, not shown the platform
     assert page.url.startswith(f"{page.base}/accounts/two-factor/")
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert fits_phone(page)
     # when they enter the code the phone shows now
     page.fill("#id_token", phone_code(device))
     page.get_by_role("button", name="验证").click()
@@ -68,7 +68,7 @@ def test_a_first_login_binds_the_phone_by_scanning_the_qr_code(page, care_office
     # then enrolment shows a QR code and the key
     assert page.url.startswith(f"{page.base}/accounts/two-factor/enrol/")
     assert page.get_by_test_id("otp-qr").locator("svg").count() == 1
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert fits_phone(page)
     # when they type the code from the authenticator that read it
     device = TOTPDevice.objects.get(user=care_officer)
     page.fill("#id_token", phone_code(device))

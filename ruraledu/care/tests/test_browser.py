@@ -5,7 +5,7 @@ read-only role sees counts and no names; another school's clerk gets a 404."""
 import pytest
 from django.utils import timezone
 
-from conftest import browser_login
+from conftest import browser_login, fits_phone
 from ruraledu.accounts.tests.factories import PASSWORD
 
 from ..choices import CaseStatus
@@ -13,10 +13,6 @@ from ..models import DropoutCase, ReturnNotice
 from .conftest import open_case, walk
 
 pytestmark = pytest.mark.browser
-
-
-def _no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 def test_a_school_officer_takes_a_case_to_school_and_closes_it_on_a_phone(
@@ -28,10 +24,10 @@ def test_a_school_officer_takes_a_case_to_school_and_closes_it_on_a_phone(
     browser_login(page, care_officer.username, PASSWORD)
     # when the officer opens it from the list
     page.goto(f"{page.base}/care/cases/")
-    _no_sideways_scroll(page)
+    assert fits_phone(page)
     page.get_by_role("link", name="王小明").click()
     assert page.get_by_test_id("case-status").inner_text() == "已发现，待指定责任人"
-    _no_sideways_scroll(page)
+    assert fits_phone(page)
 
     def step(key, fields, selects=None):
         section = page.get_by_test_id(f"step-{key}")
@@ -42,7 +38,7 @@ def test_a_school_officer_takes_a_case_to_school_and_closes_it_on_a_phone(
             section.locator(f"[name={key}-{name}]").select_option(value)
         section.get_by_role("button").click()
         page.wait_for_load_state("networkidle")
-        _no_sideways_scroll(page)
+        assert fits_phone(page)
 
     step("assign", {"teacher_name": "李老师", "village_cadre": "村支书 张三 13800000000"})
     assert page.get_by_test_id("case-status").inner_text() == "已指定责任人，待劝返"
@@ -79,7 +75,7 @@ def test_a_town_officer_escalates_a_case_and_prints_the_numbered_notice(
     section.locator("[name=escalate-guardian]").fill("王大山")
     section.get_by_role("button").click()
     page.wait_for_load_state("networkidle")
-    _no_sideways_scroll(page)
+    assert fits_phone(page)
     # then the case is with the town, the child named, and the notice numbered 1 for the year
     assert page.get_by_test_id("case-status").inner_text() == "已报镇街（限期返校）"
     assert page.get_by_test_id("case-escalation").inner_text() == "已报镇街教育办"

@@ -2,9 +2,11 @@
 line from 1280 px, and on a 390 px phone no page-wide scrolling and no text squeezed to a
 character or two a line (issue item 18); the 优质均衡 cells show their colours (item 4)."""
 
+import re
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import axe_violations, browser_login
 from ruraledu.accounts.tests.factories import PASSWORD
@@ -77,7 +79,8 @@ def test_the_bureau_menu_bar_is_one_line(page, bureau, district_data, width):
     # every page of the menu is still there, in its drop-down
     page.get_by_role("button", name="监测数据").click()
     page.get_by_role("link", name="优质均衡").click()
-    assert "优质均衡" in page.title()
+    # the click returns once the new page is on its way: the title is waited for, not read
+    expect(page).to_have_title(re.compile("优质均衡"))
     assert axe_violations(page) == []
 
 

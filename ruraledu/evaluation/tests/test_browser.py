@@ -6,16 +6,12 @@ No page scrolls sideways."""
 
 import pytest
 
-from conftest import browser_login
+from conftest import browser_login, fits_phone
 from ruraledu.accounts.tests.factories import PASSWORD
 from ruraledu.evaluation.models import SurveyResponse
 from ruraledu.evaluation.survey import codes_issue, survey_ensure
 
 pytestmark = pytest.mark.browser
-
-
-def _no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 def test_a_parent_answers_on_a_phone_and_the_bureau_sees_the_count_move(
@@ -37,7 +33,7 @@ def test_a_parent_answers_on_a_phone_and_the_bureau_sees_the_count_move(
     # when a parent, not logged in, leaves question 3 out: the browser's own check stops it,
     # so the form is sent without its required marks to show the server's refusal
     page.goto(link)
-    _no_sideways_scroll(page)
+    assert fits_phone(page)
     assert "甲镇中心小学" in page.content()
     page.get_by_label("请输入发给您的 8 位作答码").fill(code)
     for number in (1, 2, 4, 5):
@@ -54,7 +50,7 @@ def test_a_parent_answers_on_a_phone_and_the_bureau_sees_the_count_move(
         page.get_by_role("group", name=f"{number}.").get_by_label("比较满意").check()
     page.get_by_role("button", name="提交").click()
     page.wait_for_load_state("networkidle")
-    _no_sideways_scroll(page)
+    assert fits_phone(page)
     assert page.get_by_test_id("survey-done").is_visible()
 
     # a second questionnaire with the same code is refused

@@ -3,15 +3,11 @@ school, the 编制 page and the 缺编/超编 by subject; the pages never scroll
 
 import pytest
 
-from conftest import browser_login
+from conftest import browser_login, fits_phone
 from ruraledu.accounts.tests.factories import PASSWORD
 from ruraledu.forecast.services import forecast_run_create
 
 pytestmark = pytest.mark.browser
-
-
-def _no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 def test_a_town_officer_reads_the_forecast_on_a_phone(page, rosters, district_admin, town_officer):
@@ -19,21 +15,21 @@ def test_a_town_officer_reads_the_forecast_on_a_phone(page, rosters, district_ad
     page.set_viewport_size({"width": 390, "height": 844})
     browser_login(page, town_officer.username, PASSWORD)
     page.goto(f"{page.base}/forecast/")
-    _no_sideways_scroll(page)
+    assert fits_phone(page)
     assert (
         "本模型平均误差 0.0%，照搬上年平均误差 0.0%" in page.get_by_test_id("backtest").inner_text()
     )
     assert "甲镇中心小学" in page.get_by_test_id("small-schools").inner_text()
     page.get_by_test_id("forecast-table").get_by_role("link", name="甲镇中心小学").click()
     page.wait_for_load_state("networkidle")
-    _no_sideways_scroll(page)
+    assert fits_phone(page)
     assert "实际 16 人" in page.get_by_test_id("school-backtest").inner_text()
     page.goto(f"{page.base}/forecast/staffing/")
-    _no_sideways_scroll(page)
+    assert fits_phone(page)
     assert "缺 1" in page.get_by_test_id("staffing-schools").inner_text()
     assert page.get_by_test_id("rule-form").count() == 0
     page.get_by_role("link", name="分学科缺编超编").click()
     page.wait_for_load_state("networkidle")
-    _no_sideways_scroll(page)
+    assert fits_phone(page)
     assert "语文 1" in page.get_by_test_id("subject-schools").inner_text()
     assert page.get_by_test_id("hours-form").count() == 0

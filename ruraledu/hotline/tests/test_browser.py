@@ -3,7 +3,7 @@ and the 督导室 closes it. The school never sees who called; no page scrolls s
 
 import pytest
 
-from conftest import browser_login
+from conftest import browser_login, fits_phone
 from ruraledu.accounts.tests.factories import PASSWORD
 
 from ..choices import ComplaintStatus
@@ -11,10 +11,6 @@ from ..models import Complaint
 from ..permissions import HIDDEN
 
 pytestmark = pytest.mark.browser
-
-
-def _no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 def _as(page, user):
@@ -25,7 +21,7 @@ def _as(page, user):
 def _submit(page, button_name):
     page.get_by_role("button", name=button_name, exact=True).click()
     page.wait_for_load_state("networkidle")
-    _no_sideways_scroll(page)
+    assert fits_phone(page)
 
 
 def test_a_call_is_logged_assigned_answered_and_closed(
@@ -36,7 +32,7 @@ def test_a_call_is_logged_assigned_answered_and_closed(
     # given the 督导室 on the hotline page
     _as(page, district_admin)
     page.goto(f"{page.base}/hotline/")
-    _no_sideways_scroll(page)
+    assert fits_phone(page)
 
     # when it logs a call about school A
     page.get_by_text("登记来电或来信").click()
@@ -60,7 +56,7 @@ def test_a_call_is_logged_assigned_answered_and_closed(
     page.goto(f"{page.base}/hotline/")
     page.get_by_role("link", name=f"#{complaint.pk}").click()
     page.wait_for_load_state("networkidle")
-    _no_sideways_scroll(page)
+    assert fits_phone(page)
     assert page.get_by_test_id("caller").inner_text() == HIDDEN
     assert "孙来电" not in page.content() and "13905339999" not in page.content()
     page.fill("#answer-text", "经核实已停止收费并全额退还")

@@ -3,7 +3,7 @@ rises; the town officer finds an unplaced child by town. The pages never scroll 
 
 import pytest
 
-from conftest import browser_login
+from conftest import browser_login, fits_phone
 from ruraledu.accounts.tests.factories import PASSWORD
 
 from ..models import HomeVisit
@@ -12,21 +12,17 @@ from .conftest import YEAR, enrol, listed
 pytestmark = pytest.mark.browser
 
 
-def _no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-
-
 def test_a_school_officer_logs_a_visit_on_a_phone(page, village_a, school_a, care_officer):
     _, number = listed("周小雨", village_a)
     enrol(number, "周小雨", school_a, placement="home")
     page.set_viewport_size({"width": 390, "height": 844})
     browser_login(page, care_officer.username, PASSWORD)
     page.goto(f"{page.base}/inclusion/home/?year={YEAR}")
-    _no_sideways_scroll(page)
+    assert fits_phone(page)
     page.get_by_role("link", name="周小雨").click()
     assert page.get_by_test_id("home-done").inner_text() == "0"
     assert "差 18 次" in page.get_by_test_id("home-state").inner_text()
-    _no_sideways_scroll(page)
+    assert fits_phone(page)
     form = page.get_by_test_id("visit-form")
     form.locator("summary").click()
     form.locator("[name=on]").fill("2025-10-10")
@@ -39,7 +35,7 @@ def test_a_school_officer_logs_a_visit_on_a_phone(page, village_a, school_a, car
     assert page.get_by_test_id("home-done").inner_text() == "1"
     assert "差 17 次" in page.get_by_test_id("home-state").inner_text()
     assert "生活自理训练" in page.get_by_test_id("home-visits").inner_text()
-    _no_sideways_scroll(page)
+    assert fits_phone(page)
     assert HomeVisit.objects.get().recorded_by == care_officer
 
 
@@ -51,9 +47,9 @@ def test_the_town_officer_sees_the_unplaced_children_of_the_town(
     page.set_viewport_size({"width": 390, "height": 844})
     browser_login(page, town_officer.username, PASSWORD)
     page.goto(f"{page.base}/inclusion/?year={YEAR}")
-    _no_sideways_scroll(page)
+    assert fits_phone(page)
     page.get_by_role("link", name="未安置儿童（按镇街）").click()
     assert page.get_by_test_id("unplaced-total").inner_text() == "1"
     items = page.get_by_test_id("unplaced-list")
     assert "孙小云" in items.inner_text() and "吴小风" not in page.content()
-    _no_sideways_scroll(page)
+    assert fits_phone(page)

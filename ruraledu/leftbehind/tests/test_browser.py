@@ -5,7 +5,7 @@ the page never scrolls sideways."""
 import pytest
 from django.utils import timezone
 
-from conftest import browser_login
+from conftest import browser_login, fits_phone
 from ruraledu.accounts.choices import Role
 from ruraledu.accounts.tests.factories import PASSWORD, RoleAssignmentFactory, UserFactory
 from ruraledu.core.models import SchoolYear
@@ -17,10 +17,6 @@ from .conftest import make_child, make_teacher
 
 pytestmark = pytest.mark.browser
 YEAR = school_year_of(timezone.localdate())
-
-
-def _no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 def test_the_care_officer_assigns_a_mentor_and_logs_a_visit_on_a_phone(page, school_a):
@@ -37,11 +33,11 @@ def test_the_care_officer_assigns_a_mentor_and_logs_a_visit_on_a_phone(page, sch
 
     # when the officer opens the no-contact list
     page.goto(f"{page.base}/leftbehind/children/?show=nocontact")
-    _no_sideways_scroll(page)
+    assert fits_phone(page)
     listed = page.get_by_test_id("child-list")
     assert listed.get_by_role("link", name="王小留").count() == 1
     listed.get_by_role("link", name="王小留").click()
-    _no_sideways_scroll(page)
+    assert fits_phone(page)
 
     # and assigns the mentor
     mentor = page.get_by_test_id("mentor-form")
@@ -56,14 +52,14 @@ def test_the_care_officer_assigns_a_mentor_and_logs_a_visit_on_a_phone(page, sch
     contact.locator("[name=who]").fill("李老师")
     contact.locator("[name=content]").fill("到家中看望，奶奶照料，作业按时完成。")
     contact.locator("[name=follow_up]").fill("下月电话回访")
-    _no_sideways_scroll(page)
+    assert fits_phone(page)
     contact.get_by_role("button", name="保存联系记录").click()
     page.wait_for_load_state("networkidle")
     assert "家访" in page.get_by_test_id("contacts").inner_text()
 
     # then the child has left the no-contact list, the other child is still on it
     page.goto(f"{page.base}/leftbehind/children/?show=nocontact")
-    _no_sideways_scroll(page)
+    assert fits_phone(page)
     names = page.get_by_test_id("child-list").inner_text()
     assert "王小留" not in names and "王小孤" in names
     assert Enrolment.objects.get(pk=child.pk).mentor_id == teacher.pk

@@ -3,17 +3,13 @@ reads the solved plan per school; at 390 px no page scrolls sideways."""
 
 import pytest
 
-from conftest import browser_login
+from conftest import browser_login, fits_phone
 from ruraledu.accounts.tests.factories import PASSWORD
 from ruraledu.planning import plan_data
 
 from .conftest import school
 
 pytestmark = pytest.mark.browser
-
-
-def _no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 def test_bureau_enters_inputs_and_reads_the_plan(page, district_admin, monkeypatch):
@@ -34,6 +30,6 @@ def test_bureau_enters_inputs_and_reads_the_plan(page, district_admin, monkeypat
     assert "还需：骨干教师 1 名、体育运动场馆 38 ㎡" in page.inner_text("main")
     assert page.inner_text("#saving").startswith("254,400")
     page.set_viewport_size({"width": 390, "height": 844})
-    _no_sideways_scroll(page)
+    assert fits_phone(page)
     page.goto(f"{page.base}/planning/")
-    _no_sideways_scroll(page)
+    assert fits_phone(page)

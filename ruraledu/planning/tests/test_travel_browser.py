@@ -4,16 +4,12 @@ sideways, and a school placed on the map is saved."""
 
 import pytest
 
-from conftest import browser_login
+from conftest import browser_login, fits_phone
 from ruraledu.accounts.tests.factories import PASSWORD
 from ruraledu.indicators.tests._people_data import YEAR, post, pupils, school, staff
 from ruraledu.workforce.choices import Subject
 
 pytestmark = pytest.mark.browser
-
-
-def _no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 def test_bureau_solves_locks_and_reads_on_a_phone(page, district_admin, town_a):
@@ -46,16 +42,16 @@ def test_bureau_solves_locks_and_reads_on_a_phone(page, district_admin, town_a):
     other = "李老师" if first == "王老师" else "王老师"
     assert other in page.inner_text("main")
     page.set_viewport_size({"width": 390, "height": 844})
-    _no_sideways_scroll(page)
+    assert fits_phone(page)
     page.goto(f"{page.base}/planning/rotation/?year={YEAR}")
     assert "符合条件教师 0 名" in page.inner_text("#shares")
-    _no_sideways_scroll(page)
+    assert fits_phone(page)
     # the coordinates form at 390 px: a school placed on the map is saved and shown again
     page.goto(f"{page.base}/planning/travel/")
     page.click("text=学校坐标")
     page.select_option("#area", label="甲镇")
     page.click("text=查看")
-    _no_sideways_scroll(page)
+    assert fits_phone(page)
     page.get_by_label("P1纬度").fill("36.64")
     page.get_by_label("P1经度").fill("117.97")
     page.click("text=保存坐标")

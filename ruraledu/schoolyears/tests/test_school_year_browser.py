@@ -3,6 +3,7 @@ first, no target changes status (even once the new, nearly empty year is compute
 cockpit keeps the confirmed year's figures while showing the new year apart."""
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import browser_login
 from ruraledu.core.models import SchoolYear
@@ -31,7 +32,7 @@ def test_starting_a_year_changes_no_target_and_keeps_the_cockpit_on_the_confirme
     assert "学生名册" in confirm.inner_text() or "学籍" in confirm.inner_text()
     assert not SchoolYear.objects.filter(year=2026).exists()
     confirm.get_by_role("button", name="确认开始2026—2027学年").click()
-    assert "已开始2026—2027学年（填报中）" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("已开始2026—2027学年（填报中）")
     assert SchoolYear.objects.get(year=2026).state == "collecting"
     # the new year is computed (as after any import): 体检, 补贴, 资助 restart at 0 %
     recompute()

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
-from conftest import browser_login
+from conftest import browser_login, fits_phone
 from ruraledu.accounts.tests.factories import PASSWORD
 from ruraledu.reporting.models import Notification
 
@@ -22,10 +22,6 @@ from .conftest import jpeg
 pytestmark = pytest.mark.browser
 
 
-def _no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-
-
 def _as(page, user):
     page.context.clear_cookies()
     browser_login(page, user.username, PASSWORD)
@@ -34,7 +30,7 @@ def _as(page, user):
 def _submit(page, button_name):
     page.get_by_role("button", name=button_name, exact=True).click()
     page.wait_for_load_state("networkidle")
-    _no_sideways_scroll(page)
+    assert fits_phone(page)
 
 
 def test_a_visit_goes_from_the_phone_to_a_notice_answers_verification_and_escalation(
@@ -47,7 +43,7 @@ def test_a_visit_goes_from_the_phone_to_a_notice_answers_verification_and_escala
     # given the school's 挂牌 inspector on the supervision page
     _as(page, inspector)
     page.goto(f"{page.base}/supervision/")
-    _no_sideways_scroll(page)
+    assert fits_phone(page)
     page.select_option("#v-school", str(school_a.pk))
     page.select_option("#v-kind", str(kind.pk))
     page.fill("#v-date", today.isoformat())
@@ -130,5 +126,5 @@ def test_a_visit_goes_from_the_phone_to_a_notice_answers_verification_and_escala
     )
     _as(page, town_officer)
     page.goto(f"{page.base}/supervision/items/?status=open")
-    _no_sideways_scroll(page)
+    assert fits_phone(page)
     assert page.get_by_text("已报镇街教育办").count() == 1

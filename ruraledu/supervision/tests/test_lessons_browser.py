@@ -4,7 +4,7 @@ on the next recompute, with no import."""
 import pytest
 from django.utils import timezone
 
-from conftest import browser_login
+from conftest import browser_login, fits_phone
 from ruraledu.accounts.tests.factories import PASSWORD, UserFactory
 from ruraledu.activities.choices import ObservationSource
 from ruraledu.activities.models import PublicLesson
@@ -54,7 +54,7 @@ def test_a_researcher_records_a_famous_teacher_lesson_on_a_phone(page, district_
     page.wait_for_load_state("networkidle")
 
     # then the page fits the phone, confirms and lists the record
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert fits_phone(page)
     assert page.get_by_text("课堂记录已保存。").count() == 1
     item = page.locator("ul.list-group li").first
     assert "名师课堂" in item.inner_text() and "刘名师" in item.inner_text()

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from conftest import browser_login
+from conftest import browser_login, fits_phone
 from ruraledu.accounts.tests.factories import PASSWORD, UserFactory
 from ruraledu.activities.choices import ObservationSource, PilotLevel
 from ruraledu.activities.models import LessonObservation, TownPilot
@@ -76,7 +76,7 @@ def test_a_researchers_phone_observation_moves_the_project_33_indicator(
     page.select_option("#o-rating", "good")
     page.get_by_role("button", name="保存听课记录").click()
     page.wait_for_load_state("networkidle")
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert fits_phone(page)
     assert page.get_by_text("8 / 8").count() == 1  # the progress bar is full
     recompute(years=[year], codes=[CODE])
 

@@ -5,7 +5,7 @@ network is back the photo is uploaded by itself and the restored draft is saved.
 import pytest
 from django.utils import timezone
 
-from conftest import browser_login
+from conftest import browser_login, fits_phone
 from ruraledu.accounts.tests.factories import PASSWORD
 
 from .. import services
@@ -64,7 +64,7 @@ def test_a_dropped_connection_loses_neither_the_draft_nor_the_photo(
     page.get_by_text("已保存。").wait_for()
     assert Visit.objects.get().summary == "断网时填写的总体情况"
     assert VisitVerdict.objects.filter(visit=visit, verdict=Verdict.MET).count() == len(items)
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert fits_phone(page)
 
 
 def test_a_save_lost_on_the_way_leaves_the_draft_on_the_phone(page, inspector, school_a, kind):
