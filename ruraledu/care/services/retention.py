@@ -14,7 +14,7 @@ from django.db.models import Q
 from ruraledu.accounts.policy import is_bureau
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.redaction import audit_redact, events_of
-from ruraledu.audit.services import audit_record
+from ruraledu.audit.services import AuditEntry, audit_bulk, audit_record
 from ruraledu.students.models import StudentPerson
 
 from ..choices import CaseEventKind, CaseStatus
@@ -131,8 +131,17 @@ def cases_erase_expired(*, today: dt.date) -> int:
         audited[CaseFile] = [f.pk for f in files]
         stored += [(f.file.storage, f.file.name) for f in files]
         CaseFile.objects.filter(case=case).delete()
+        # the clearing's own words may name people; the checks' generated text stays
+        Finding.objects.filter(case=case).exclude(clear_evidence="").update(clear_evidence=ERASED)
         if _erase_child_if_case_only(case):
             audited[StudentPerson] = [case.person_id]
+            # the cross-checks' copies of the child (through any case, or found by the
+            # child's record) go with the child's own name, birth date and ID hint
+            copies = Finding.objects.filter(
+                Q(student_id=case.person_id) | Q(case__person_id=case.person_id)
+            )
+            audited[Finding] = sorted({*audited[Finding], *copies.values_list("pk", flat=True)})
+            copies.update(name=ERASED, birth_date=None, id_hint="")
         redaction = audit_redact(
             events=events_of(audited),
             actor=None,
@@ -163,7 +172,30 @@ def cases_erase_expired(*, today: dt.date) -> int:
         )
     for storage, name in stored:
         transaction.on_commit(partial(storage.delete, name))
+    _findings_catch_up()
     return len(cases)
+
+
+def _findings_catch_up() -> int:
+    """Findings still holding what an erasure took (of cases erased before findings were
+    erased with them), erased the same way; each change audited without the words."""
+    gone = ERASED[:50]
+    words = Finding.objects.filter(case__erased_on__isnull=False).exclude(
+        clear_evidence__in=("", ERASED)
+    )
+    names = Finding.objects.filter(Q(student__name=gone) | Q(case__person__name=gone)).exclude(
+        name=gone
+    )
+    entries = [
+        AuditEntry(model=Finding, object_id=pk, action=AuditAction.UPDATE, after={field: ERASED})
+        for field, rows in (("clear_evidence", words), ("name", names))
+        for pk in rows.values_list("pk", flat=True)
+    ]
+    words.update(clear_evidence=ERASED)
+    names.update(name=ERASED, birth_date=None, id_hint="")
+    if entries:
+        audit_bulk(actor=None, entries=entries, summary="比对名单：清除已到期个案遗留的个人信息")
+    return len(entries)
 
 
 def _erase_child_if_case_only(case: DropoutCase) -> bool:
@@ -174,7 +206,8 @@ def _erase_child_if_case_only(case: DropoutCase) -> bool:
         return False
     if person.dropout_cases.filter(Q(erased_on__isnull=True) & ~Q(pk=case.pk)).exists():
         return False
-    if person.name != ERASED[:50]:
-        person.name = ERASED
-        person.save(update_fields=["name"])
+    # the birth date and ID hint too: a later cross-check copies them from here
+    if (person.name, person.birth_date, person.id_hint) != (ERASED[:50], None, ""):
+        person.name, person.birth_date, person.id_hint = ERASED, None, ""
+        person.save(update_fields=["name", "birth_date", "id_hint"])
     return True

@@ -141,6 +141,11 @@ def closed(school_a, town_a, care_officer, town_officer, district_admin):
     return e1, e2
 
 
+def _finding(run, town, **fields):
+    """A cross-check row as a run leaves it, in `town`."""
+    return Finding.objects.create(town=town, unit=town, found_run=run, seen_run=run, **fields)
+
+
 def _figures(monkeypatch):
     monkeypatch.setattr(definitions, "as_of", lambda year: D(2026, 6, 30))
     return compute_year(2025, [REGISTRY[c] for c in CODES], Tree())[0]
@@ -243,16 +248,29 @@ def test_erasure_leaves_no_personal_text_in_the_audit_trail(closed, district_adm
     )
     # and a cross-check finding of the child, linked to E2, whose clearing named a witness
     check_run = CrossCheckRun.objects.create(year=2025)
-    finding = Finding.objects.create(
+    the_child = {
+        "kind": FindingKind.NOT_ENROLLED,
+        "id_index": child.id_index,
+        "name": child.name,
+        "id_hint": child.id_hint,
+        "birth_date": child.birth_date,
+    }
+    finding = _finding(
+        check_run, e2.town, year=2025, case=e2, clear_evidence="经村委会王小明电话核实", **the_child
+    )
+    # a later year's finding of the same child, found by the child's record, with no case
+    later = _finding(check_run, e2.town, year=2026, student=child, **the_child)
+    # and a finding of E1's pupil, who stays on the roster: only the clearing's words go
+    pupil = _finding(
+        check_run,
+        e2.town,
         year=2025,
-        kind=FindingKind.NOT_ENROLLED,
-        id_index=child.id_index,
-        name=child.name,
-        town=e2.town,
-        unit=e2.town,
-        found_run=check_run,
-        seen_run=check_run,
-        case=e2,
+        kind=FindingKind.PRIORITY,
+        id_index=e1.person.id_index,
+        name=e1.person.name,
+        student=e1.person,
+        case=e1,
+        clear_evidence="班主任李老师核实",
     )
     audit_record(
         actor=town_officer,
@@ -280,6 +298,17 @@ def test_erasure_leaves_no_personal_text_in_the_audit_trail(closed, district_adm
     assert cases_erase_expired(today=D(2040, 1, 1)) == 2
     # then: none of it is left in any audit row, and no row went
     assert [text for text in personal if text in raw_audit_text()] == []
+    # nor in the cross-check's row of the child, which keeps its list and dates
+    for row in (finding, later):
+        row.refresh_from_db()
+        assert (row.name, row.id_hint, row.birth_date) == (ERASED, "", None)
+    assert finding.clear_evidence == ERASED
+    assert (finding.kind, finding.year, finding.case_id) == (FindingKind.NOT_ENROLLED, 2025, e2.pk)
+    pupil.refresh_from_db()
+    assert (pupil.name, pupil.clear_evidence) == ("甲一", ERASED)
+    # the child's own record keeps no birth date or ID hint for a later check to copy back
+    child.refresh_from_db()
+    assert (child.name, child.birth_date, child.id_hint) == (ERASED, None, "")
     assert AuditEvent.objects.count() == rows_before + 4  # per case: a redaction, an erasure
     redactions = AuditEvent.objects.filter(action=AuditAction.REDACT).order_by("pk")
     assert {(r.object_id, r.after["reason"]) for r in redactions} == {
@@ -302,3 +331,42 @@ def test_erasure_leaves_no_personal_text_in_the_audit_trail(closed, district_adm
     # a later run redacts nothing more
     assert cases_erase_expired(today=D(2040, 1, 2)) == 0
     assert AuditEvent.objects.filter(action=AuditAction.REDACT).count() == 2
+
+
+def test_findings_left_by_an_earlier_erasure_are_erased_once_and_audited(closed, district_admin):
+    # given: E2 erased before findings were erased with their case (as after an upgrade)
+    e1, e2 = closed
+    retention_set(actor=district_admin, years=1)
+    assert cases_erase_expired(today=D(2027, 3, 21)) == 1
+    run = CrossCheckRun.objects.create(year=2026)
+    child = StudentPerson.objects.get(pk=e2.person_id)
+    assert child.name == ERASED
+    left = _finding(
+        run,
+        e2.town,
+        year=2026,
+        kind=FindingKind.NOT_ENROLLED,
+        id_index=child.id_index,
+        name="乙二",
+        id_hint="3703****0024",
+        birth_date=D(2015, 3, 1),
+        student=child,
+        case=e2,
+        clear_evidence="经邻居王小明核实",
+    )
+    rows = AuditEvent.objects.count()
+    # when the daily job runs again, with nothing else due
+    assert cases_erase_expired(today=D(2027, 3, 22)) == 0
+    # then the finding holds nothing of the child, and the change is audited without it
+    left.refresh_from_db()
+    assert (left.name, left.id_hint, left.birth_date, left.clear_evidence) == (
+        ERASED,
+        "",
+        None,
+        ERASED,
+    )
+    assert AuditEvent.objects.count() == rows + 2
+    assert "王小明" not in raw_audit_text() and "乙二" not in raw_audit_text()
+    # and a second run finds nothing more to do
+    assert cases_erase_expired(today=D(2027, 3, 23)) == 0
+    assert AuditEvent.objects.count() == rows + 2
