@@ -43,7 +43,7 @@ def change_rosters(year: int, schools: list[int]) -> int:
 
 def breakdown(stats, top: int = 12) -> str:
     """The phases and the slowest indicators of a recompute, slowest first."""
-    phases = ("plan", "patch scans", "scans", "store", "evaluate")
+    phases = ("plan", "patch scans", "scans", "scan wait", "store", "evaluate")
     parts = [f"{k} {stats.timings[k]:.2f}" for k in phases if k in stats.timings]
     codes = sorted(((s, k) for k, s in stats.timings.items() if k not in phases), reverse=True)[
         :top

@@ -27,7 +27,16 @@ class IndicatorValue(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["code", "unit", "year"], name="indicator_value_unique")
         ]
-        indexes = [models.Index(fields=["code", "year"]), models.Index(fields=["computed_at"])]
+        indexes = [
+            models.Index(fields=["code", "year"]),
+            models.Index(fields=["computed_at"]),
+            # the few imported values, looked up again as a recompute stores (see `_store`)
+            models.Index(
+                fields=["year"],
+                condition=models.Q(origin=ValueOrigin.IMPORTED),
+                name="indicator_value_imported",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.unit_id} {self.year} = {self.value}"

@@ -5,6 +5,8 @@ method's own fixed figures. Both store each school's mark in its details, for th
 diagnosis page.
 """
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Count, Q
 
 from ruraledu.orgunits.choices import OrgUnitKind, SchoolStage
@@ -75,34 +77,54 @@ class SchoolSizeRate(Indicator):
         return result
 
 
+# The roster grouped by school, campus, grade and class, then (in the database: at province
+# scale the groups are half a million rows to carry and add up here) per school and place its
+# pupils (kind 0), and per school its classes (kind 1): a class is a grade of 1-9 and a class
+# name, campuses together; those within the limit; and its groups by campus (for G03's rooms).
+ROSTER_SQL = """
+WITH g AS ({groups})
+SELECT 0, school_id, COALESCE(campus_id, school_id), CAST(SUM(n) AS INTEGER), 0
+FROM g GROUP BY school_id, COALESCE(campus_id, school_id)
+UNION ALL
+SELECT 1, school_id, COUNT(*),
+    SUM(CASE WHEN n <= (CASE WHEN grade <= 6 THEN %s ELSE %s END) THEN 1 ELSE 0 END),
+    CAST(SUM(places) AS INTEGER)
+FROM (
+    SELECT school_id, grade, class_name, SUM(n) AS n, COUNT(*) AS places FROM g
+    WHERE COALESCE(class_name, '') <> '' AND grade BETWEEN 1 AND 9
+    GROUP BY school_id, grade, class_name
+) classes
+GROUP BY school_id
+"""
+
+
 def _roster_groups(records):
-    """One pass over the roster grouped by school, campus, grade and class; per school:
-    [classes, classes within the limit, classes counted per campus, [[school or campus,
-    pupils] …]]. A class is a grade and class name of a compulsory grade (at a campus too,
-    for the rooms rule of G03)."""
-    rows = (
+    """Per school: [classes, classes within the limit, classes counted per campus, [[school or
+    campus, pupils] …]]."""
+    groups = (
         records.values_list("school_id", "campus_id", "grade", "class_name")
         .order_by()
         .annotate(n=Count("pk"))
     )
-    sizes: dict[int, dict[tuple, int]] = {}
-    by_campus: dict[int, int] = {}
-    pupils: dict[int, dict[int, int]] = {}
-    for school, campus, grade, name, n in rows:
-        at = pupils.setdefault(school, {})
-        at[campus or school] = at.get(campus or school, 0) + n
-        if not name or not 1 <= grade <= 9:
-            continue
-        classes = sizes.setdefault(school, {})
-        classes[(grade, name)] = classes.get((grade, name), 0) + n
-        by_campus[school] = by_campus.get(school, 0) + 1
-    for school, at in pupils.items():
-        classes = sizes.get(school, {})
-        good = sum(
-            n <= (PRIMARY_CLASS_LIMIT if grade <= 6 else JUNIOR_CLASS_LIMIT)
-            for (grade, _), n in classes.items()
+    try:
+        sql, params = groups.query.get_compiler(records.db).as_sql()
+    except EmptyResultSet:  # no unit asked for
+        return
+    with connections[records.db].cursor() as cursor:
+        cursor.execute(
+            ROSTER_SQL.format(groups=sql), [*params, PRIMARY_CLASS_LIMIT, JUNIOR_CLASS_LIMIT]
         )
-        yield school, [len(classes), good, by_campus.get(school, 0), sorted(at.items())]
+        rows = cursor.fetchall()
+    pupils: dict[int, list] = {}
+    classes: dict[int, tuple] = {}
+    for kind, school, a, b, c in rows:
+        if kind == 0:
+            pupils.setdefault(school, []).append([a, b])
+        else:
+            classes[school] = (a, b, c)
+    for school, at in pupils.items():
+        counted, good, by_campus = classes.get(school, (0, 0, 0))
+        yield school, [counted, good, by_campus, sorted(at)]
 
 
 ROSTER = UnitQuery("roster_groups", ENROLMENT, _roster_groups)

@@ -43,3 +43,30 @@ def test_recompute_leaves_imported_values_alone(town_a, town_b, district_admin):
     assert (town.value, town.origin) == (50.0, ValueOrigin.COMPUTED)
     # A2 only: the town and the district stay at one school in two
     assert full.changed == 0 and (incremental.updated, incremental.created) == (1, 0)
+
+
+def test_a_value_imported_while_the_recompute_computes_is_left_alone(
+    town_a, district_admin, monkeypatch
+):
+    """The stored values are read before the year is computed (on another connection where
+    it can): a push arriving meanwhile must still win."""
+    from ruraledu.indicators import services
+
+    a1 = school("A1", town_a)
+    FacilityRecord.objects.create(school=a1, year=2024, sanitary_toilets=False)
+    recompute()
+    real = services.compute_year
+
+    def compute_then_push(*args, **kwargs):
+        computed = real(*args, **kwargs)  # 100 % now, 0 % as read before
+        sent = [{"dataElement": CODE, "period": "2024", "orgUnit": "A1", "value": "50"}]
+        import_value_set(user=district_admin, data_values=sent)
+        return computed
+
+    FacilityRecord.objects.filter(school=a1).update(sanitary_toilets=True)
+    monkeypatch.setattr(services, "compute_year", compute_then_push)
+    recompute(years=[2024])
+    value = IndicatorValue.objects.get(code=CODE, unit=a1.org_unit, year=2024)
+    assert (value.value, value.origin) == (50.0, ValueOrigin.IMPORTED)
+    town = IndicatorValue.objects.get(code=CODE, unit=town_a, year=2024)
+    assert (town.value, town.origin) == (100.0, ValueOrigin.COMPUTED)
