@@ -42,13 +42,16 @@ def assigned_evaluations(user):
 
 
 def evaluation_get(*, user, unit: str, framework: str, year: int) -> Evaluation:
-    """The evaluation of district `unit` (its code); a district out of reach is a 404."""
+    """The evaluation of district `unit` (its code); a district out of reach is a 404.
+    One nobody has worked on yet is returned unsaved, holding nothing: reading stores
+    nothing (the first write stores it, `views.EvaluationMixin`)."""
     if framework in Framework.values and MIN_YEAR <= year <= MAX_YEAR:
         district = next((u for u in evaluation_units(user) if u.code == unit), None)
         if district is not None:
-            from .services import evaluation_get_or_create
-
-            return evaluation_get_or_create(unit=district, framework=framework, year=year)
+            found = Evaluation.objects.filter(unit=district, framework=framework, year=year)
+            return found.select_related("unit").first() or Evaluation(
+                unit=district, framework=framework, year=year
+            )
         found = (
             assigned_evaluations(user)
             .filter(unit__code=unit, framework=framework, year=year)
@@ -77,17 +80,15 @@ def evaluation_sheet(evaluation: Evaluation) -> dict:
             code__in=codes, unit=evaluation.unit_id, year=evaluation.year
         )
     }
-    figures = {
-        f.item_id: f
-        for f in AnnualFigure.objects.filter(evaluation=evaluation).select_related("source")
-    }
+    of_it = {"evaluation": evaluation} if evaluation.pk else {"pk__in": []}  # unsaved: none
+    figures = {f.item_id: f for f in AnnualFigure.objects.filter(**of_it).select_related("source")}
     reviews: dict[int, list] = {}
-    for review in ExpertReview.objects.filter(evaluation=evaluation).select_related("reviewer"):
+    for review in ExpertReview.objects.filter(**of_it).select_related("reviewer"):
         reviews.setdefault(review.item_id, []).append(review)  # newest first
     evidence: dict[int, list] = {}
-    for file in ItemEvidence.objects.filter(evaluation=evaluation, school=None):
+    for file in ItemEvidence.objects.filter(**of_it, school=None):
         evidence.setdefault(file.item_id, []).append(file)
-    survey = Survey.objects.filter(evaluation=evaluation).first()
+    survey = Survey.objects.filter(**of_it).first()
     result_of_survey = survey_result(survey) if survey else None
     frozen = evaluation.snapshot.get("items") if evaluation.closed_at else None
     results = []

@@ -195,6 +195,8 @@ def reviewer_role(user, evaluation: Evaluation) -> str | None:
     expert, None for everyone else."""
     if may_change(user, evaluation.unit):
         return "final"
+    if evaluation.pk is None:  # not worked on yet: nobody assigned
+        return None
     expert = EvaluationExpert.objects.filter(evaluation=evaluation, user=user).first()
     if expert is None:
         return None

@@ -76,10 +76,20 @@ class EvaluationMixin(LoginRequiredMixin):
                 framework=kwargs["framework"],
                 year=kwargs["year"],
             )
+            if request.method == "POST" and self.evaluation.pk is None:
+                self.evaluation = self.stored()
         return super().dispatch(request, *args, **kwargs)
 
     def may_change(self) -> bool:
         return may_change(self.request.user, self.evaluation.unit)
+
+    def stored(self):
+        """The evaluation, stored when those who run it first act on it (or set up its
+        survey); nobody else can act on one not started."""
+        if not self.may_change():
+            raise PermissionDenied("该评估尚未开始，只有本区县的区教体局可以开始。")
+        e = self.evaluation
+        return services.evaluation_get_or_create(unit=e.unit, framework=e.framework, year=e.year)
 
     def back(self, code: str = "", name: str = ""):
         e = self.evaluation
@@ -93,7 +103,11 @@ class EvaluationDetailView(EvaluationMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         sheet = selectors.evaluation_sheet(self.evaluation)
-        experts = self.evaluation.experts.select_related("user").order_by("-is_lead", "pk")
+        experts = (
+            self.evaluation.experts.select_related("user").order_by("-is_lead", "pk")
+            if self.evaluation.pk
+            else []
+        )
         root = self.evaluation.unit
         gaps = responsible_gaps(sheet["results"], self.evaluation.year, root)
         return super().get_context_data(
@@ -285,11 +299,26 @@ class EvidenceDownloadView(LoginRequiredMixin, View):
 # ------------------------------------------------------------------ survey
 
 
-class SurveyManageView(EvaluationMixin, TemplateView):
+class SurveyMixin(EvaluationMixin):
+    def the_survey(self):
+        """The evaluation's survey. Those who run the evaluation set it up by opening it; to
+        anyone else one not set up yet is a 404 (reading stores nothing)."""
+        if self.may_change():
+            if self.evaluation.pk is None:
+                self.evaluation = self.stored()
+            return survey.survey_ensure(evaluation=self.evaluation)
+        e = self.evaluation
+        found = Survey.objects.filter(evaluation_id=e.pk).first() if e.pk else None
+        if found is None:
+            raise Http404("该评估尚未开展社会认可度调查。")
+        return found
+
+
+class SurveyManageView(SurveyMixin, TemplateView):
     template_name = "evaluation/survey_manage.html"
 
     def get_context_data(self, **kwargs):
-        s = survey.survey_ensure(evaluation=self.evaluation)
+        s = self.the_survey()
         school = _school_of(self.request.GET.get("school"), self.evaluation.unit)
         links = [
             (label, g, _answer_link(self.request, s, g, school))
@@ -324,7 +353,7 @@ def _answer_link(request, s, group: str, school) -> str:
     return request.build_absolute_uri(url)
 
 
-class SurveyQrView(EvaluationMixin, View):
+class SurveyQrView(SurveyMixin, View):
     """The QR code (SVG) of a group's link, for a school when ?school= names one."""
 
     def get(self, request, unit, framework, year):
@@ -333,7 +362,7 @@ class SurveyQrView(EvaluationMixin, View):
         group = request.GET.get("group")
         if group not in RespondentGroup.values:
             raise Http404("没有这类调查对象。")
-        s = survey.survey_ensure(evaluation=self.evaluation)
+        s = self.the_survey()
         school = _school_of(request.GET.get("school"), self.evaluation.unit)
         link = _answer_link(request, s, group, school)
         out = BytesIO()

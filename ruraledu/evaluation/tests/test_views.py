@@ -190,3 +190,43 @@ def test_a_school_files_its_own_evidence_and_a_school_outside_cannot(
         YEAR,
     )
     assert "课表.pdf" in client.get(url).content.decode()
+
+
+def _at(name, *rest):
+    return reverse(f"evaluation:{name}", args=["D", Framework.YZJH, YEAR, *rest])
+
+
+def test_reading_an_evaluation_nobody_started_stores_nothing(
+    client, frameworks, district, district_leader, district_admin
+):
+    from ruraledu.evaluation.models import Evaluation, Survey
+
+    # a read-only role reads the sheet and an item, stored or not; no survey is set up for it
+    client.force_login(district_leader)
+    assert client.get(_page()).status_code == 200
+    assert client.get(_at("item_detail", "G01")).status_code == 200
+    assert client.get(_at("survey_manage")).status_code == 404
+    assert client.get(_at("survey_qr") + "?group=parent").status_code == 404
+    # nor can it start the evaluation by acting on it
+    assert client.post(_review_url(), {"verdict": "pass", "comment": "好"}).status_code == 403
+    assert not Evaluation.objects.exists() and not Survey.objects.exists()
+    # the bureau reads the same pages without storing anything either
+    client.force_login(district_admin)
+    assert client.get(_page()).status_code == 200
+    assert client.get(_at("item_detail", "G01")).status_code == 200
+    assert not Evaluation.objects.exists()
+    # its first write stores the evaluation, with the write
+    client.post(_review_url(), {"verdict": "fail", "comment": "规划未经审批。"})
+    evaluation = Evaluation.objects.get()
+    assert (evaluation.unit, evaluation.framework, evaluation.year) == (
+        district,
+        Framework.YZJH,
+        YEAR,
+    )
+    assert evaluation.reviews.get().comment == "规划未经审批。"
+    # opening the survey page sets its survey up, and the leader then sees it
+    assert client.get(_at("survey_manage")).status_code == 200
+    assert Survey.objects.get().evaluation == evaluation
+    client.force_login(district_leader)
+    assert client.get(_at("survey_manage")).status_code == 200
+    assert Evaluation.objects.count() == 1 and Survey.objects.count() == 1
