@@ -67,6 +67,7 @@ class Scans:
         self.waited = 0.0
         self._errors: list[BaseException] = []
         self._threads: list[threading.Thread] = []
+        self._busy: dict[int, object] = {}  # helper thread -> its connection, while in a job
         self._active = 0
         width = min(scan_connections(), len(jobs)) if side_by_side else 0
         if not width:
@@ -88,8 +89,10 @@ class Scans:
                         if not self._waiting or self._errors:
                             return
                         key, job = self._waiting.pop()
+                        self._busy[threading.get_ident()] = connection.connection
                     rows = job()
                     with self._changed:
+                        del self._busy[threading.get_ident()]
                         self.results[key] = rows
                         self._changed.notify_all()
         except BaseException as error:  # noqa: BLE001 - raised again in the caller's thread
@@ -133,10 +136,14 @@ class Scans:
         return self.results
 
     def close(self) -> None:
-        """Start no more jobs and wait for those running (after an error elsewhere too)."""
+        """Start no more jobs, stop those still running (nobody reads them after an error
+        elsewhere: it surfaces at once, not after the longest scan) and end the threads."""
         if not self._threads:
             return
         with self._changed:
             self._waiting.clear()
+            running = list(self._busy.values())
+        for server in filter(None, running):
+            server.cancel_safe()  # the job fails with QueryCanceled, kept from the caller
         for thread in self._threads:
             thread.join()

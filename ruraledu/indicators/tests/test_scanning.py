@@ -82,6 +82,33 @@ def test_the_first_error_is_raised_and_stops_the_jobs_not_started(settings):
     assert not scans.running()
 
 
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_an_error_here_stops_the_scans_still_running(settings):
+    """Nobody reads the scans once this thread failed: closing cancels the running ones
+    rather than waiting for them."""
+    settings.RECOMPUTE_SCAN_CONNECTIONS = 2
+    began = threading.Event()
+
+    def long_scan():
+        began.set()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(60)")
+        return []
+
+    scans = Scans({"long": long_scan, "later": lambda: []}, side_by_side=True)
+    assert began.wait(20)
+    started = time.perf_counter()
+    with pytest.raises(RuntimeError, match="指标计算失败"):
+        try:
+            raise RuntimeError("指标计算失败")  # an indicator, while the long scan runs
+        finally:
+            scans.close()
+    assert time.perf_counter() - started < 10
+    assert not scans.running()
+    assert "long" not in scans.results
+
+
 @pytest.mark.django_db
 def test_inside_a_transaction_the_scans_run_here_in_order(settings):
     settings.RECOMPUTE_SCAN_CONNECTIONS = 4
