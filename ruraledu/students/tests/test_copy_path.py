@@ -15,6 +15,7 @@ from ruraledu.spreadsheets.services import ImportRejected, import_run
 from ruraledu.spreadsheets.testing import new_id
 from ruraledu.students.imports import ENROLMENT_FIELDS, PERSON_FIELDS
 from ruraledu.students.models import Enrolment, StudentPerson
+from ruraledu.workforce.models import StaffPerson
 
 from .test_roster_file import pupil, roster
 
@@ -237,13 +238,12 @@ def test_new_rows_are_copied_straight_in_with_ids_in_row_order():
 
 
 @pytest.mark.django_db
-def test_the_blind_index_has_no_pattern_index():
+@pytest.mark.parametrize("model", [StudentPerson, StaffPerson])
+def test_the_blind_index_has_no_pattern_index(model):
     """Only whole-value look-ups of the hashed ID: no varchar_pattern_ops index to keep up."""
+    table = model._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT indexname FROM pg_indexes WHERE tablename = %s",
-            [StudentPerson._meta.db_table],
-        )
-        names = {name for (name,) in cursor.fetchall()}
-    assert "students_studentperson_id_index_key" in names
-    assert not [name for name in names if name.endswith("_like")]
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", [table])
+        indexes = dict(cursor.fetchall())
+    assert f"{table}_id_index_key" in indexes
+    assert not [name for name, sql in indexes.items() if "pattern_ops" in sql]

@@ -95,16 +95,3 @@ def test_staff_copy_path_matches_the_generic_path(importer, district_admin, scho
         ("staffperson", "b"),
         ("post", "a"),
     ]
-
-
-@pytest.mark.django_db
-def test_the_blind_index_has_no_pattern_index():
-    """Only whole-value look-ups of the hashed ID: no varchar_pattern_ops index to keep up."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s",
-            [StaffPerson._meta.db_table],
-        )
-        indexes = dict(cursor.fetchall())
-    assert "workforce_staffperson_id_index_key" in indexes
-    assert not [name for name, sql in indexes.items() if "pattern_ops" in sql]
