@@ -29,7 +29,7 @@ run: demo
 	@echo "服务地址: http://$(HOST):$(PORT)/（后台任务进程随之启动、退出后自动重启，Ctrl-C 一并停止）"
 	( trap 'kill $$pid 2>/dev/null; exit 0' TERM; \
 	  while true; do \
-	    $(PY) manage.py db_worker --interval 1 & pid=$$!; wait $$pid; \
+	    $(PY) manage.py db_worker --queue-name default,recompute --interval 1 & pid=$$!; wait $$pid; \
 	    echo "后台任务进程已退出（状态 $$?），2 秒后重启"; sleep 2 & wait $$!; \
 	  done ) & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

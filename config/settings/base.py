@@ -254,9 +254,13 @@ RURAL_URBAN_RURAL_CODES = tuple(
 
 # Background work (imports, recompute): the django-tasks API with its database worker
 # (`python manage.py db_worker`); tests and commands may run tasks immediately.
+# Recomputes have a queue of their own: they run one at a time (a lock), so a worker taking
+# one while another runs would wait, idle, while imports queue behind it.
+TASK_QUEUES = ["default", "recompute"]
 TASKS = {
     "default": {
         "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": TASK_QUEUES,
     }
 }
 # A recompute on PostgreSQL scans on this many extra connections while it computes (0: it scans
