@@ -1,6 +1,6 @@
 """优质均衡 / 普及普惠 自评报告 from what the platform holds: the district's basic facts, each
-part's indicators with values and verdicts (from the evaluation sheet when the bureau has
-opened that evaluation), the per-school resource table and the 差异系数 table (优质均衡),
+part's indicators with values and verdicts (the evaluation sheet: filled-in values, reviews and
+the survey once the bureau has started that evaluation, the computed indicators before), the per-school resource table and the 差异系数 table (优质均衡),
 problems (failing schools, coefficients, open rectification items) and measures (what the
 failing schools still lack). Sections grow with the evaluation data; none is left blank."""
 
@@ -60,7 +60,9 @@ def build_context(
     yzjh = dashboard_yzjh(user=user, unit=root, year=year)
     year = yzjh["year"] if year is None else year
     evaluation = Evaluation.objects.filter(unit=root, framework=framework, year=year).first()
-    sheet = evaluation_sheet(evaluation) if evaluation else None
+    started = evaluation is not None
+    # one not started yet still has the verdicts of its computed indicators
+    sheet = evaluation_sheet(evaluation or Evaluation(unit=root, framework=framework, year=year))
     inside = {"org_unit__is_active": True, "org_unit__path__startswith": root.path}
     stages = Counter(
         School.objects.filter(org_unit__kind="school", **inside)
@@ -82,6 +84,7 @@ def build_context(
         "generated_at": timezone.localtime(now),
         "yzjh": yzjh if framework == YZJH else None,
         "sheet": sheet,
+        "started": started,
         "stages": stages,
         "open_items": list(items),
     }
@@ -102,12 +105,13 @@ def write_body(document, context: dict) -> None:
     )
 
     document.add_heading("二、评估指标达成情况", level=1)
-    if sheet is None:
+    if not context["started"]:
+        computed = "下列结论只按平台计算的指标得出；" if sheet["results"] else ""
         document.add_paragraph(
-            f"{year}学年的评估尚未在平台开展（“评估”页面），各部分指标的填报值、专家评审和问卷结果"
-            "录入后，本部分逐项列出数值和结论。"
+            f"{year}学年的评估尚未在平台开展（“评估”页面）：{computed}各部分指标的填报值、专家评审和"
+            "问卷结果录入后，本部分逐项列出数值和结论。"
         )
-    else:
+    if sheet["results"]:
         overall = sheet["overall"]
         document.add_paragraph(f"总体结论：{overall.label}。")
         for part in sheet["parts"]:

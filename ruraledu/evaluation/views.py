@@ -1,5 +1,6 @@
 """Pages of the evaluation: parse input, call a selector or a service, render."""
 
+from contextlib import contextmanager
 from io import BytesIO
 
 from django.contrib import messages
@@ -76,8 +77,6 @@ class EvaluationMixin(LoginRequiredMixin):
                 framework=kwargs["framework"],
                 year=kwargs["year"],
             )
-            if request.method == "POST" and self.evaluation.pk is None:
-                self.evaluation = self.stored()
         return super().dispatch(request, *args, **kwargs)
 
     def may_change(self) -> bool:
@@ -87,9 +86,18 @@ class EvaluationMixin(LoginRequiredMixin):
         """The evaluation, stored when those who run it first act on it (or set up its
         survey); nobody else can act on one not started."""
         if not self.may_change():
-            raise PermissionDenied("该评估尚未开始，只有本区县的区教体局可以开始。")
+            raise Http404(services.NOT_BUREAU)
         e = self.evaluation
         return services.evaluation_get_or_create(unit=e.unit, framework=e.framework, year=e.year)
+
+    @contextmanager
+    def writing(self):
+        """A write, with the evaluation stored first if nobody had started it: a write
+        refused inside (ValidationError) leaves neither behind."""
+        with transaction.atomic():
+            if self.evaluation.pk is None:
+                self.evaluation = self.stored()
+            yield
 
     def back(self, code: str = "", name: str = ""):
         e = self.evaluation
@@ -124,7 +132,8 @@ class EvaluationDetailView(EvaluationMixin, TemplateView):
 class EvaluationCloseView(EvaluationMixin, View):
     def post(self, request, unit, framework, year):
         try:
-            services.evaluation_close(evaluation=self.evaluation, actor=request.user)
+            with self.writing():
+                services.evaluation_close(evaluation=self.evaluation, actor=request.user)
         except ValidationError as exc:
             messages.error(request, _text(exc))
         else:
@@ -149,12 +158,13 @@ class ExpertAssignView(EvaluationMixin, View):
             messages.error(request, "没有这个用户名的有效账号。")
             return self.back()
         try:
-            services.expert_assign(
-                evaluation=self.evaluation,
-                actor=request.user,
-                user=user,
-                is_lead=bool(request.POST.get("is_lead")),
-            )
+            with self.writing():
+                services.expert_assign(
+                    evaluation=self.evaluation,
+                    actor=request.user,
+                    user=user,
+                    is_lead=bool(request.POST.get("is_lead")),
+                )
         except ValidationError as exc:
             messages.error(request, _text(exc))
         else:
@@ -205,6 +215,7 @@ class ItemActionView(EvaluationMixin, View):
     """POST only; a refusal comes back as a message on the item's page."""
 
     form_class = None
+    stores_evaluation = True  # the write is the evaluation's (stored with its first one)
 
     def permitted(self) -> bool:
         return self.may_change()
@@ -219,7 +230,11 @@ class ItemActionView(EvaluationMixin, View):
             messages.error(request, f"未保存：{errors}")
             return self.back(code)
         try:
-            self.act(item, form.cleaned_data)
+            if self.stores_evaluation:
+                with self.writing():
+                    self.act(item, form.cleaned_data)
+            else:
+                self.act(item, form.cleaned_data)
         except ValidationError as exc:
             messages.error(request, f"未保存：{_text(exc)}")
         else:
@@ -276,6 +291,7 @@ class ItemReviewView(ItemActionView):
 
 class ItemThresholdView(ItemActionView):
     form_class = ThresholdForm
+    stores_evaluation = False  # a framework's threshold, for every district
 
     def permitted(self) -> bool:
         return is_bureau(self.request.user)  # the thresholds hold for every district
@@ -370,9 +386,9 @@ class SurveyQrView(SurveyMixin, View):
         return HttpResponse(out.getvalue(), content_type="image/svg+xml")
 
 
-class SurveySettingsView(EvaluationMixin, View):
+class SurveySettingsView(SurveyMixin, View):
     def post(self, request, unit, framework, year):
-        s = survey.survey_ensure(evaluation=self.evaluation)
+        s = self.the_survey()
         form = SurveySettingsForm(request.POST)
         if form.is_valid():
             try:
@@ -385,11 +401,11 @@ class SurveySettingsView(EvaluationMixin, View):
         return self.back(name="evaluation:survey_manage")
 
 
-class SurveyCodesView(EvaluationMixin, View):
+class SurveyCodesView(SurveyMixin, View):
     """New one-time codes, as a text file to print; they are not shown again."""
 
     def post(self, request, unit, framework, year):
-        s = survey.survey_ensure(evaluation=self.evaluation)
+        s = self.the_survey()
         form = CodesForm(request.POST)
         if not form.is_valid():
             messages.error(request, "生成数量须为 1 至 5000。")
@@ -406,9 +422,9 @@ class SurveyCodesView(EvaluationMixin, View):
         return response
 
 
-class SurveyImportView(EvaluationMixin, View):
+class SurveyImportView(SurveyMixin, View):
     def post(self, request, unit, framework, year):
-        s = survey.survey_ensure(evaluation=self.evaluation)
+        s = self.the_survey()
         upload = request.FILES.get("file")
         if upload is None:
             messages.error(request, "请选择答卷文件。")

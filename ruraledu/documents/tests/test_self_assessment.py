@@ -177,3 +177,21 @@ def test_the_yzjh_page_offers_the_report_of_the_district_it_shows(client, db):
     assert "生成自评报告" not in client.get(page).content.decode()  # the city is no 县域
     shown = client.get(f"{page}?unit=A").content.decode()
     assert "生成自评报告" in shown and 'name="unit" value="A"' in shown
+
+
+def test_an_evaluation_not_started_still_reports_its_computed_verdicts(stored, district_admin):
+    from ruraledu.evaluation.frameworks import frameworks_load
+    from ruraledu.evaluation.models import Evaluation
+
+    frameworks_load()
+    document = self_assessment_generate(actor=district_admin, framework="yzjh", year=YEAR)
+    docx = read_docx(document.file)
+    text = docx_text(docx)
+    assert not Evaluation.objects.exists()  # generating it starts nothing either
+    assert "尚未在平台开展" in text and "下列结论只按平台计算的指标得出" in text
+    assert "总体结论：" in text
+    headings = [p.text for p in docx.paragraphs if p.style.name == "Heading 2"]
+    parts = [h.split("（")[0] for h in headings if "待认定" in h]
+    assert parts == ["资源配置", "政府保障程度", "教育质量", "社会认可度", "一票否决"]
+    items = next(t for t in docx.tables if t.rows[0].cells[0].text == "编号")
+    assert len(items.rows) > 1

@@ -208,7 +208,7 @@ def test_reading_an_evaluation_nobody_started_stores_nothing(
     assert client.get(_at("survey_manage")).status_code == 404
     assert client.get(_at("survey_qr") + "?group=parent").status_code == 404
     # nor can it start the evaluation by acting on it
-    assert client.post(_review_url(), {"verdict": "pass", "comment": "好"}).status_code == 403
+    assert client.post(_review_url(), {"verdict": "pass", "comment": "好"}).status_code == 404
     assert not Evaluation.objects.exists() and not Survey.objects.exists()
     # the bureau reads the same pages without storing anything either
     client.force_login(district_admin)
@@ -230,3 +230,26 @@ def test_reading_an_evaluation_nobody_started_stores_nothing(
     client.force_login(district_leader)
     assert client.get(_at("survey_manage")).status_code == 200
     assert Evaluation.objects.count() == 1 and Survey.objects.count() == 1
+
+
+def test_a_refused_write_stores_no_evaluation_and_nobody_else_sets_up_its_survey(
+    client, frameworks, district, district_leader, district_admin
+):
+    from ruraledu.evaluation.models import Evaluation, Survey
+
+    # the bureau's writes refused (an item that does not exist, an empty comment) store nothing
+    client.force_login(district_admin)
+    assert client.post(_review_url("NOPE"), {"verdict": "pass", "comment": "好"}).status_code == 404
+    assert client.post(_review_url(), {"verdict": "pass", "comment": ""}).status_code == 302
+    assert not Evaluation.objects.exists()
+    # a framework's threshold is not this evaluation's write
+    threshold = {"threshold": "50", "provisional": ""}
+    assert client.post(_at("item_threshold", "G13"), threshold).status_code == 302
+    assert not Evaluation.objects.exists()
+    # once started, a read-only role's posts to its survey set nothing up
+    client.post(_review_url(), {"verdict": "fail", "comment": "规划未经审批。"})
+    assert Evaluation.objects.count() == 1
+    client.force_login(district_leader)
+    for name, data in (("survey_settings", {"min_sample": "30"}), ("survey_codes", {"count": "5"})):
+        assert client.post(_at(name), data).status_code == 404
+    assert not Survey.objects.exists()
