@@ -8,6 +8,7 @@ its own statement, as it did one after another. Elsewhere (a page, a caller's tr
 other connections would not see its writes —, SQLite) they run here, in order, at once.
 """
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -15,6 +16,8 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import connection, connections
+
+logger = logging.getLogger(__name__)
 
 
 @contextmanager
@@ -90,9 +93,12 @@ class Scans:
                             return
                         key, job = self._waiting.pop()
                         self._busy[threading.get_ident()] = connection.connection
-                    rows = job()
+                    try:
+                        rows = job()
+                    finally:
+                        with self._changed:
+                            del self._busy[threading.get_ident()]
                     with self._changed:
-                        del self._busy[threading.get_ident()]
                         self.results[key] = rows
                         self._changed.notify_all()
         except BaseException as error:  # noqa: BLE001 - raised again in the caller's thread
@@ -144,6 +150,9 @@ class Scans:
             self._waiting.clear()
             running = list(self._busy.values())
         for server in filter(None, running):
-            server.cancel_safe()  # the job fails with QueryCanceled, kept from the caller
+            try:  # the job then fails with QueryCanceled, kept from the caller
+                server.cancel_safe(timeout=5)
+            except Exception:  # noqa: BLE001 - it ended meanwhile: nothing left to stop
+                logger.warning("scan not cancelled, waiting for it to end", exc_info=True)
         for thread in self._threads:
             thread.join()

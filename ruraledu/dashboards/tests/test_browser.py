@@ -1,5 +1,7 @@
 """Real-browser flows (Playwright driving Debian's Chromium)."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -36,13 +38,16 @@ def test_leader_follows_an_overdue_target_down_to_the_schools(page, district_lea
     watch = page.locator("[data-testid=watch-list]")
     row = watch.locator("tr", has_text="P13-1")
     assert "区教体局" in row.inner_text()
-    # each click returns once the next page is on its way: its text is waited for
+    # each click returns once the next page is on its way: the page is waited for
     row.get_by_role("link", name="P13-1").click()
+    expect(page).to_have_title(re.compile("目标 P13-1"))
     expect(page.locator("main")).to_contain_text("已逾期")
     page.get_by_role("link", name="乡村学校卫生厕所改造完成率").click()
+    expect(page).to_have_title(re.compile("乡村学校卫生厕所改造完成率"))
     # the town table shows which town lags
     expect(page.locator("main")).to_contain_text("乙镇")
     page.get_by_role("link", name="1", exact=True).first.click()  # numerator: schools that meet it
+    page.wait_for_url(re.compile("/records/"))
     expect(page.locator("main")).to_contain_text("甲镇中心小学")
     assert "乙镇中心小学" not in page.inner_text("main")
 

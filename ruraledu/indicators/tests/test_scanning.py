@@ -98,6 +98,15 @@ def test_an_error_here_stops_the_scans_still_running(settings):
 
     scans = Scans({"long": long_scan, "later": lambda: []}, side_by_side=True)
     assert began.wait(20)
+    for _ in range(200):  # until the server runs it (a cancel sent before would miss it)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(60)' "
+                "AND state = 'active'"
+            )
+            if cursor.fetchone()[0]:
+                break
+        time.sleep(0.05)
     started = time.perf_counter()
     with pytest.raises(RuntimeError, match="指标计算失败"):
         try:
