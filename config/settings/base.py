@@ -257,6 +257,8 @@ RURAL_URBAN_RURAL_CODES = tuple(
 # Recomputes have a queue of their own: they run one at a time (a lock), so a worker taking
 # one while another runs would wait, idle, while imports queue behind it.
 TASK_QUEUES = ["default", "recompute"]
+# a recompute still queued after this long is shown as a missing recompute worker
+RECOMPUTE_QUEUE_WARN_SECONDS = env_int("RECOMPUTE_QUEUE_WARN_SECONDS", 600)
 TASKS = {
     "default": {
         "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

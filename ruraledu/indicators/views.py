@@ -1,7 +1,11 @@
+import datetime as dt
+
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.views.generic import TemplateView
 
 from ruraledu.accounts.policy import is_bureau
@@ -210,7 +214,17 @@ class RecomputeView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         from .models import RecomputeJob
 
-        return super().get_context_data(jobs=RecomputeJob.objects.all()[:10], **kwargs)
+        # recomputes have a worker of their own: a job left waiting says that worker is missing
+        waited = timezone.now() - dt.timedelta(seconds=settings.RECOMPUTE_QUEUE_WARN_SECONDS)
+        stuck = RecomputeJob.objects.filter(
+            status=RecomputeJob.Status.QUEUED, created_at__lt=waited
+        ).exists()
+        return super().get_context_data(
+            jobs=RecomputeJob.objects.all()[:10],
+            stuck=stuck,
+            stuck_minutes=settings.RECOMPUTE_QUEUE_WARN_SECONDS // 60,
+            **kwargs,
+        )
 
     def get(self, request, *args, **kwargs):
         context = self.get_context_data(**kwargs)
