@@ -72,11 +72,12 @@ def _units() -> dict[int, tuple[str, str]]:
     }
 
 
-def reconcile(year: int, units: dict | None = None) -> list[ChildRow]:
-    """Every child of `year`'s 残疾儿童名单 with its placement state, ordered by town and name."""
+def reconcile(year: int, units: dict | None = None, within: str = "") -> list[ChildRow]:
+    """Every child of `year`'s 残疾儿童名单 with its placement state, ordered by town and name;
+    with `within` (an org-tree path), only the children listed in towns under it."""
     units = units if units is not None else _units()
     entries = list(
-        ListEntry.objects.filter(year=year, kind=ListKind.DISABLED)
+        ListEntry.objects.filter(year=year, kind=ListKind.DISABLED, town__path__startswith=within)
         .select_related("town", "village")
         .order_by("town__path", "name", "pk")
     )

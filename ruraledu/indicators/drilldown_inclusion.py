@@ -26,7 +26,7 @@ class UnplacedDrill:
         care = Reach(user, Action.CARE)
         rows = [
             r
-            for r in reconcile(year)
+            for r in reconcile(year, within=unit.path)  # a town's drill reads its own list
             if r.state == PlacementState.UNPLACED and inside(r.entry.town.path)
         ]
 
@@ -53,7 +53,7 @@ class EnrolmentDrill:
         left_out = (PlacementState.OUT_OF_AGE, PlacementState.UNSUITABLE)
         rows = [
             r
-            for r in reconcile(year)
+            for r in reconcile(year, within=unit.path)  # a town's drill reads its own list
             if r.state not in left_out and inside(r.entry.town.path)
             if part == "denominator" or r.state in ENROLLED_STATES
         ]

@@ -121,3 +121,16 @@ def test_enrolment_rate_drill_down_lists_the_children_counted(worked, town_a, to
     assert len(drill["numerator"].rows) == 3 and len(drill["denominator"].rows) == 6
     states = sorted(drill["denominator"].render(r)[3] for r in drill["denominator"].rows)
     assert states == sorted(["未安置", "未安置", "暂缓入学", "随班就读", "送教上门", "送教上门"])
+
+
+def test_a_towns_reconciliation_reads_its_own_list_only(worked, town_a, town_b, district):
+    from ruraledu.inclusion.reconcile import reconcile
+
+    whole = reconcile(YEAR)
+    for town in (town_a, town_b):
+        own = reconcile(YEAR, within=town.path)
+        assert own and {r.entry.town_id for r in own} == {town.pk}
+        assert [(r.entry.pk, r.state) for r in own] == [
+            (r.entry.pk, r.state) for r in whole if r.entry.town_id == town.pk
+        ]
+    assert len(reconcile(YEAR, within=district.path)) == len(whole)
