@@ -546,18 +546,20 @@ class SchoolDiagnosisView(LoginRequiredMixin, TemplateView):
         district = evaluated_unit_of(school.path)
         if district is None or not Reach(request.user, Action.CHANGE).covers(school.path):
             raise Http404("没有这所学校，或不在您的权限范围内。")
-        evaluation = services.evaluation_get_or_create(
-            unit=district, framework=item.framework, year=year
-        )
         try:
-            services.evidence_add(
-                evaluation=evaluation,
-                item=item,
-                actor=request.user,
-                data=upload.read(),
-                filename=upload.name,
-                school=school,
-            )
+            # the school's evidence is the district evaluation's: stored with the first one kept
+            with transaction.atomic():
+                evaluation = services.evaluation_get_or_create(
+                    unit=district, framework=item.framework, year=year
+                )
+                services.evidence_add(
+                    evaluation=evaluation,
+                    item=item,
+                    actor=request.user,
+                    data=upload.read(),
+                    filename=upload.name,
+                    school=school,
+                )
         except ValidationError as exc:
             messages.error(request, f"未保存：{_text(exc)}")
         else:

@@ -214,15 +214,18 @@ class RecomputeView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         from .models import RecomputeJob
 
-        # recomputes have a worker of their own: a job left waiting says that worker is missing
+        # recomputes have a worker of their own: a job left waiting while none runs says that
+        # worker is missing
         waited = timezone.now() - dt.timedelta(seconds=settings.RECOMPUTE_QUEUE_WARN_SECONDS)
-        stuck = RecomputeJob.objects.filter(
-            status=RecomputeJob.Status.QUEUED, created_at__lt=waited
-        ).exists()
+        jobs = RecomputeJob.objects.all()
+        stuck = (
+            jobs.filter(status=RecomputeJob.Status.QUEUED, created_at__lt=waited).exists()
+            and not jobs.filter(status=RecomputeJob.Status.RUNNING).exists()
+        )
         return super().get_context_data(
-            jobs=RecomputeJob.objects.all()[:10],
+            jobs=jobs[:10],
             stuck=stuck,
-            stuck_minutes=settings.RECOMPUTE_QUEUE_WARN_SECONDS // 60,
+            stuck_minutes=max(1, round(settings.RECOMPUTE_QUEUE_WARN_SECONDS / 60)),
             **kwargs,
         )
 

@@ -182,6 +182,11 @@ def test_a_school_files_its_own_evidence_and_a_school_outside_cannot(
     )
     assert not ItemEvidence.objects.exists()
     client.force_login(school_clerk)
+    # a file refused starts no evaluation either
+    client.post(url, {**data, "file": SimpleUploadedFile("课表.pdf", b"not a pdf")})
+    from ruraledu.evaluation.models import Evaluation
+
+    assert not Evaluation.objects.exists() and not ItemEvidence.objects.exists()
     client.post(url, {**data, "file": SimpleUploadedFile("课表.pdf", PDF)})
     stored = ItemEvidence.objects.get()
     assert (stored.item.code, stored.school_id, stored.evaluation.year) == (
@@ -241,6 +246,10 @@ def test_a_refused_write_stores_no_evaluation_and_nobody_else_sets_up_its_survey
     client.force_login(district_admin)
     assert client.post(_review_url("NOPE"), {"verdict": "pass", "comment": "好"}).status_code == 404
     assert client.post(_review_url(), {"verdict": "pass", "comment": ""}).status_code == 302
+    assert not Evaluation.objects.exists()
+    # a refusal of the service itself (a measured item is not reviewed) rolls it back too
+    measured = {"verdict": "pass", "comment": "好"}
+    assert client.post(_review_url("R0"), measured).status_code == 302
     assert not Evaluation.objects.exists()
     # a framework's threshold is not this evaluation's write
     threshold = {"threshold": "50", "provisional": ""}

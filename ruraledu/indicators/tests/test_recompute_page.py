@@ -25,6 +25,12 @@ def test_a_recompute_left_waiting_points_at_the_missing_worker(client, district_
     stale = _queued(minutes_ago=11)
     page = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert WARNING in page and "ruraledu-recompute" in page
+    # while a long recompute runs, the worker is there: those behind it just wait
+    running = _queued(minutes_ago=30)
+    RecomputeJob.objects.filter(pk=running.pk).update(status=RecomputeJob.Status.RUNNING)
+    assert WARNING not in client.get(url).content.decode()
+    RecomputeJob.objects.filter(pk=running.pk).update(status=RecomputeJob.Status.DONE)
+    assert WARNING in client.get(url).content.decode()
     # once a worker takes it, the warning goes
     RecomputeJob.objects.filter(pk=stale.pk).update(status=RecomputeJob.Status.DONE)
     assert WARNING not in client.get(url).content.decode()

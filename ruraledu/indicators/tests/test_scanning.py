@@ -102,11 +102,14 @@ def test_an_error_here_stops_the_scans_still_running(settings):
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(60)' "
-                "AND state = 'active'"
+                "AND state = 'active' AND datname = current_database() "
+                "AND pid <> pg_backend_pid()"
             )
             if cursor.fetchone()[0]:
                 break
         time.sleep(0.05)
+    else:
+        pytest.fail("the long scan never started on the server")
     started = time.perf_counter()
     with pytest.raises(RuntimeError, match="指标计算失败"):
         try:
