@@ -1,6 +1,6 @@
 """Pages of the evaluation: parse input, call a selector or a service, render."""
 
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from io import BytesIO
 
 from django.contrib import messages
@@ -230,10 +230,7 @@ class ItemActionView(EvaluationMixin, View):
             messages.error(request, f"未保存：{errors}")
             return self.back(code)
         try:
-            if self.stores_evaluation:
-                with self.writing():
-                    self.act(item, form.cleaned_data)
-            else:
+            with self.writing() if self.stores_evaluation else nullcontext():
                 self.act(item, form.cleaned_data)
         except ValidationError as exc:
             messages.error(request, f"未保存：{_text(exc)}")

@@ -479,21 +479,13 @@ class YearContext:
         deepest, each unit's total into its parent once (not each unit into every ancestor:
         at province scale the roll-ups were a third of the indicators' own time)."""
         rolled: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-        depth, parent = self.tree.depth, self.tree.parent
-        levels: dict[int, list[int]] = defaultdict(list)
         for unit, parts in base.items():
             rolled[unit] = defaultdict(float, parts)
-            levels[depth.get(unit, 0)].append(unit)
-        for level in range(max(levels, default=0), 0, -1):
-            for unit in levels[level]:
-                above = parent.get(unit)
-                if above is None:
-                    continue
-                if above not in rolled:
-                    levels[level - 1].append(above)
-                bucket = rolled[above]
-                for name, value in rolled[unit].items():
-                    bucket[name] += value
+        _, _, steps = self._climb(list(base))
+        for unit, above in steps:
+            bucket = rolled[above]
+            for name, value in rolled[unit].items():
+                bucket[name] += value
         return rolled
 
 
