@@ -208,7 +208,9 @@ def test_reading_an_evaluation_nobody_started_stores_nothing(
 
     # a read-only role reads the sheet and an item, stored or not; no survey is set up for it
     client.force_login(district_leader)
-    assert client.get(_page()).status_code == 200
+    page = client.get(_page())
+    assert page.status_code == 200
+    assert _at("survey_manage") not in page.content.decode()  # no link to a 404
     assert client.get(_at("item_detail", "G01")).status_code == 200
     assert client.get(_at("survey_manage")).status_code == 404
     assert client.get(_at("survey_qr") + "?group=parent").status_code == 404
@@ -217,7 +219,7 @@ def test_reading_an_evaluation_nobody_started_stores_nothing(
     assert not Evaluation.objects.exists() and not Survey.objects.exists()
     # the bureau reads the same pages without storing anything either
     client.force_login(district_admin)
-    assert client.get(_page()).status_code == 200
+    assert _at("survey_manage") in client.get(_page()).content.decode()
     assert client.get(_at("item_detail", "G01")).status_code == 200
     assert not Evaluation.objects.exists()
     # its first write stores the evaluation, with the write
@@ -234,6 +236,7 @@ def test_reading_an_evaluation_nobody_started_stores_nothing(
     assert Survey.objects.get().evaluation == evaluation
     client.force_login(district_leader)
     assert client.get(_at("survey_manage")).status_code == 200
+    assert _at("survey_manage") in client.get(_page()).content.decode()
     assert Evaluation.objects.count() == 1 and Survey.objects.count() == 1
 
 
