@@ -34,3 +34,12 @@ def test_a_recompute_left_waiting_points_at_the_missing_worker(client, district_
     # once a worker takes it, the warning goes
     RecomputeJob.objects.filter(pk=stale.pk).update(status=RecomputeJob.Status.DONE)
     assert WARNING not in client.get(url).content.decode()
+
+
+def test_a_queued_recompute_says_so_beside_its_empty_bar(client, district_admin):
+    # the text once sat inside the bar: at 0% the bar has no width and hid it
+    client.force_login(district_admin)
+    _queued(minutes_ago=1)
+    page = client.get(reverse("indicators:recompute")).content.decode()
+    assert '<div data-testid="recompute-status">排队中 0%</div>' in page
+    assert 'style="width: 0%"></div>' in page
