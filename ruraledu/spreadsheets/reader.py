@@ -5,7 +5,10 @@ parsed column by column: each column's cells go through its kind's parser in one
 common cell types never pay for a Python function call per cell.
 """
 
+import datetime as dt
 import io
+from dataclasses import dataclass, field
+from decimal import Decimal
 from itertools import compress, count
 
 from openpyxl.utils import get_column_letter
@@ -27,31 +30,26 @@ def read_sheet(spec: SheetSpec, data: bytes, filename: str) -> tuple[list[Row], 
     Returns every non-empty data row (a bad cell's value is None) and every error found:
     missing headers, bad cells and empty required cells, in sheet order.
     """
+    with collector_paused():
+        return parse_sheet(spec, data, filename).rows()
+
+
+def parse_sheet(spec: SheetSpec, data: bytes, filename: str) -> "ParsedSheet":
+    """`read_sheet`'s findings by column, cheap to send between processes: an import job
+    parses in a child (`sandbox`) and only the parsed columns come back."""
     try:
         sheet_name, sheet = _open_sheet(spec, data)
     except CalamineError:
         message = f"无法读取文件“{filename}”，请在 Excel 中打开后另存为 .xlsx 再导入"
-        return [], [CellError(spec.title, 0, "", "", message)]
+        return ParsedSheet(spec.title, [CellError(spec.title, 0, "", "", message)])
     if sheet.total_height > MAX_DATA_ROWS + FIRST_DATA_ROW:
         message = (
             f"数据行过多（{sheet.total_height} 行），单个文件最多 {MAX_DATA_ROWS} 行，请拆分后导入"
         )
-        return [], [CellError(sheet_name, 0, "", "", message)]
+        return ParsedSheet(sheet_name, [CellError(sheet_name, 0, "", "", message)])
     with collector_paused():
         grid = sheet.to_python(skip_empty_area=False)
         return SheetParser(spec, sheet_name).parse(grid)
-
-
-def probe_sheet(spec: SheetSpec, data: bytes) -> tuple[int, int]:
-    """Parse the sheet `read_sheet` would read, keep nothing, return its (height, width).
-    Import jobs run this in a child process first (`sandbox`): should the parser abort its
-    process, only the child goes down. Python objects are not built: the grid they would
-    fill is bounded by `check_upload`."""
-    try:
-        _, sheet = _open_sheet(spec, data)
-    except CalamineError:
-        return 0, 0  # read_sheet says so
-    return sheet.height, sheet.width
 
 
 def _open_sheet(spec: SheetSpec, data: bytes):
@@ -59,14 +57,6 @@ def _open_sheet(spec: SheetSpec, data: bytes):
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     name = _pick_sheet(workbook, spec)
     return name, workbook.get_sheet_by_name(name)
-
-
-def sheet_title(spec: SheetSpec, data: bytes) -> str:
-    """The title of the sheet `read_sheet` reads in this file (for importers' errors)."""
-    try:
-        return _pick_sheet(CalamineWorkbook.from_filelike(io.BytesIO(data)), spec)
-    except CalamineError:
-        return spec.title
 
 
 def _pick_sheet(workbook: CalamineWorkbook, spec: SheetSpec) -> str:
@@ -100,23 +90,23 @@ class SheetParser:
     def error(self, row: int, column: str, value: str, message: str) -> None:
         self.errors.append(CellError(self.sheet, row, column, value, message))
 
-    def parse(self, grid: list[list]) -> tuple[list[Row], list[CellError]]:
+    def parse(self, grid: list[list]) -> "ParsedSheet":
         header_index = self._find_header_row(grid)
         if header_index is None:
-            return [], self.errors
+            return ParsedSheet(self.sheet, self.errors)
         positions = self._map_columns(grid[header_index], header_index + 1)
         header_broken = bool(self.errors)
         start = header_index + 1
         if start < len(grid) and self._is_notes_row(grid[start], positions):
             start += 1
         # Cells of the columns present are still checked, so one upload shows every error.
-        rows = self._parse_rows(grid, start, positions)
+        parsed = self._parse_rows(grid, start, positions)
         if header_broken:
             # Rows lacking a required column must not reach an importer's validate().
-            return [], self.errors
-        if not rows and not self.errors:
+            return ParsedSheet(self.sheet, self.errors)
+        if not parsed.row_count and not self.errors:
             self.error(start + 1, "", "", "工作表中没有数据行")
-        return rows, self.errors
+        return parsed
 
     def _find_header_row(self, grid: list[list]) -> int | None:
         known = {normalize_header(c.header) for c in self.spec.columns}
@@ -176,7 +166,7 @@ class SheetParser:
                 return True
         return False
 
-    def _parse_rows(self, grid: list[list], start: int, positions: dict[str, int]) -> list[Row]:
+    def _parse_rows(self, grid: list[list], start: int, positions: dict[str, int]) -> "ParsedSheet":
         """Column by column: each column's cells go through its parser in one call. Columns
         right of the template's last one found are never read: a row holding only those
         counts as empty anyway."""
@@ -188,7 +178,7 @@ class SheetParser:
         numbers = list(compress(count(start + 1), filled_rows))
         kept = list(compress(data, filled_rows))
         if not kept:
-            return []
+            return ParsedSheet(self.sheet, self.errors)
         size = len(kept)
         by_column = list(zip(*kept, strict=True))
         blank_values, blank_texts = [None] * size, [""] * size  # shared by blank columns
@@ -233,13 +223,70 @@ class SheetParser:
             filled = list(map(any, zip(*text_columns, strict=True)))
         found.sort(key=lambda item: (item[0], item[1]))
         self.errors.extend(error for i, _, error in found if filled[i])
-        values_by_key = dict(zip(keys, value_columns, strict=True))
-        table = (values_by_key, dict(zip(keys, text_columns, strict=True)))
+        return ParsedSheet(
+            self.sheet,
+            self.errors,
+            numbers,
+            dict(zip(keys, value_columns, strict=True)),
+            dict(zip(keys, text_columns, strict=True)),
+            None if all(filled) else filled,
+            {c.key: c.kind for c in self.spec.columns if c.kind in _PACKED},
+        )
+
+
+# Column kinds sent between processes as plain values: pickling a Decimal or a date costs
+# several times more than the text or the number it is made from.
+_PACKED = {
+    "decimal": (str, Decimal),
+    "date": (dt.date.toordinal, dt.date.fromordinal),
+}
+
+
+@dataclass
+class ParsedSheet:
+    """What the reader found in a sheet, by column: `numbers` (Excel row numbers), `values`
+    and `texts` (key -> one entry per row), `filled` (None when every row holds data, else
+    which ones do) and every error. `rows()` gives `read_sheet`'s rows; pickled, decimal and
+    date columns travel as text and day numbers (`kinds`)."""
+
+    sheet: str
+    errors: list[CellError]
+    numbers: list[int] = field(default_factory=list)
+    values: dict[str, list] = field(default_factory=dict)
+    texts: dict[str, list] = field(default_factory=dict)
+    filled: list[bool] | None = None
+    kinds: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def row_count(self) -> int:
+        return len(self.numbers) if self.filled is None else sum(self.filled)
+
+    def rows(self) -> tuple[list[Row], list[CellError]]:
+        if not self.row_count:
+            return [], self.errors
+        table, filled = (self.values, self.texts), self.filled
+        if filled is None:
+            rows = [Row(number, table=table, index=i) for i, number in enumerate(self.numbers)]
+            return Rows(rows, self.values), self.errors
         rows = [
             Row(number, table=table, index=i)
-            for i, (number, keep) in enumerate(zip(numbers, filled, strict=True))
+            for i, (number, keep) in enumerate(zip(self.numbers, filled, strict=True))
             if keep
         ]
-        if len(rows) < size:
-            values_by_key = {k: list(compress(v, filled)) for k, v in values_by_key.items()}
-        return Rows(rows, values_by_key)
+        columns = {k: list(compress(v, filled)) for k, v in self.values.items()}
+        return Rows(rows, columns), self.errors
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "values": self._packed(0)}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.values = self._packed(1)
+
+    def _packed(self, way: int) -> dict[str, list]:
+        """The values with the `kinds` columns packed (way 0) or unpacked (way 1)."""
+        values = dict(self.values)
+        for key, kind in self.kinds.items():
+            convert = _PACKED[kind][way]
+            values[key] = [None if v is None else convert(v) for v in values[key]]
+        return values

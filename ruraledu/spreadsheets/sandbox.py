@@ -28,9 +28,15 @@ class ParseAborted(Exception):
         self.reason = reason
 
 
-def run_isolated(function: Callable[..., Any], *args: Any, on_wait: Callable | None = None):
+def run_isolated(
+    function: Callable[..., Any],
+    *args: Any,
+    on_wait: Callable | None = None,
+    meanwhile: Callable | None = None,
+):
     """`function(*args)` in a forked child; its return value (or exception) comes back
-    pickled. `on_wait()` is called about once a second while the child works."""
+    pickled. `meanwhile()` runs here once the child has started (should it raise, the
+    child is stopped); `on_wait()` is called about once a second while the child works."""
     memory = getattr(settings, "IMPORT_PARSE_MEMORY_BYTES", DEFAULT_MEMORY_BYTES)
     seconds = getattr(settings, "IMPORT_PARSE_SECONDS", DEFAULT_SECONDS)
     context = multiprocessing.get_context("fork")
@@ -40,6 +46,8 @@ def run_isolated(function: Callable[..., Any], *args: Any, on_wait: Callable | N
     sender.close()
     deadline = time.monotonic() + seconds
     try:
+        if meanwhile is not None:
+            meanwhile()
         while not receiver.poll(POLL_SECONDS):
             if time.monotonic() > deadline:
                 raise ParseAborted("timeout")

@@ -17,7 +17,7 @@ from ruraledu.core.bulk import collector_paused
 from .base import CellError, ImportResult, SheetSpec, get_importer
 from .choices import RUNNING_STATUSES, ImportJobStatus
 from .models import ImportJob
-from .reader import probe_sheet, read_sheet, sheet_title
+from .reader import parse_sheet
 from .report import error_copy
 from .safety import UploadRefused, check_upload
 from .sandbox import DEFAULT_SECONDS, ParseAborted, run_isolated
@@ -87,18 +87,21 @@ def _import(
 ) -> ImportResult:
     importer = get_importer(kind)
     step(ImportJobStatus.VALIDATING, 5)
-    check_upload(data, filename)
-    step(ImportJobStatus.VALIDATING, 15)
-    if isolate:  # the parser meets the file in a child first (sending rows back costs more)
-        run_isolated(probe_sheet, importer.spec, data, on_wait=_Heartbeat(job))
-    rows, errors = read_sheet(importer.spec, data, filename)
+    checked = partial(_checked, data, filename, step)
+    if isolate:  # the parser meets the file in a child; this process checks it meanwhile
+        parse = partial(parse_sheet, importer.spec, data, filename)
+        parsed = run_isolated(parse, on_wait=_Heartbeat(job), meanwhile=checked)
+    else:
+        checked()
+        parsed = parse_sheet(importer.spec, data, filename)
+    rows, errors = parsed.rows()
     step(ImportJobStatus.VALIDATING, 40, total_rows=len(rows))
     rows_with_errors = {e.row for e in errors}
-    parsed = [row for row in rows if row.number not in rows_with_errors] if errors else rows
-    if parsed:
+    valid = [row for row in rows if row.number not in rows_with_errors] if errors else rows
+    if valid:
         # Rows whose cells parsed still get the importer's checks, so one round shows all.
         errors = errors + _on_sheet(
-            importer.validate(parsed, year=year, user=user), importer.spec, data
+            importer.validate(valid, year=year, user=user), importer.spec, parsed.sheet
         )
     if errors:
         raise ImportRejected(sort_errors(errors, importer.spec))
@@ -120,14 +123,18 @@ def _import(
         ) from exc
 
 
-def _on_sheet(errors: list[CellError], spec: SheetSpec, data: bytes) -> list[CellError]:
+def _on_sheet(errors: list[CellError], spec: SheetSpec, actual: str) -> list[CellError]:
     """Importers name the sheet by the spec's title; point their errors at the sheet that
     was actually read (the first sheet, when the user renamed it)."""
     errors = list(errors)
     if not errors:
         return errors
-    actual = sheet_title(spec, data)
     return [replace(e, sheet=actual) if e.sheet == spec.title else e for e in errors]
+
+
+def _checked(data: bytes, filename: str, step) -> None:
+    check_upload(data, filename)
+    step(ImportJobStatus.VALIDATING, 15)
 
 
 def _step(

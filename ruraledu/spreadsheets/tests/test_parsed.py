@@ -1,0 +1,100 @@
+"""An import job parses the upload in a child process only; what comes back is the parsed
+sheet by column, the same rows and errors the reader gives in this process."""
+
+import os
+import pickle
+import time
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from ruraledu.orgunits.models import Department
+from ruraledu.spreadsheets import reader
+from ruraledu.spreadsheets.base import CellError
+from ruraledu.spreadsheets.reader import parse_sheet, read_sheet
+from ruraledu.spreadsheets.safety import UploadRefused
+from ruraledu.spreadsheets.services import ImportRejected, import_run
+
+from .importer import HEADERS, SPEC
+from .xlsx import row, workbook
+
+
+def run(data, user):
+    return import_run(
+        kind=SPEC.kind, data=data, filename="部门.xlsx", year=2025, user=user, isolate=True
+    )
+
+
+def test_the_parsed_sheet_comes_back_from_a_pickle_as_the_reader_reads_it():
+    # given rows with dates and decimals, a bad cell, and a row holding only an unknown column
+    headers = [*HEADERS, "备注"]
+    data = workbook(
+        [
+            [*row(), ""],
+            [*row(code="b", budget=0.1, founded=date(2020, 2, 29)), ""],
+            ["", "", "", "", "", "", "", "", "", "只写了备注"],
+            [*row(code="c", sort_order="三", budget=None), ""],
+        ],
+        headers=headers,
+    )
+    parsed = parse_sheet(SPEC, data, "部门.xlsx")
+    # when it travels as an import job's child sends it
+    state = parsed.__getstate__()
+    back = pickle.loads(pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
+    # then dates and decimals went as day numbers and text (cheaper to pickle)
+    assert state["values"]["budget"][:2] == ["12.5", "0.1"]
+    assert state["values"]["founded"][1] == date(2020, 2, 29).toordinal()
+    # and came back as the reader gives them, rows, values, texts and errors alike
+    rows, errors = back.rows()
+    expected_rows, expected_errors = read_sheet(SPEC, data, "部门.xlsx")
+    assert [(r.number, r.values, r.raw) for r in rows] == [
+        (r.number, r.values, r.raw) for r in expected_rows
+    ]
+    assert [r.number for r in rows] == [2, 3, 5]
+    assert rows[1].values["budget"] == Decimal("0.1")
+    assert rows[1].values["founded"] == date(2020, 2, 29)
+    assert rows[2].values["budget"] is None
+    assert rows.columns["code"] == ["health", "b", "c"]
+    assert errors == expected_errors == [CellError(SPEC.title, 5, "排序", "三", "应填写整数")]
+
+
+def test_a_job_reads_the_upload_only_in_its_child(district_admin, monkeypatch):
+    # the worker's own process must never meet the file: a parser abort would take it down
+    worker = os.getpid()
+    real = reader._open_sheet
+
+    def only_in_a_child(spec, data):
+        if os.getpid() == worker:
+            raise AssertionError("the worker parsed the upload itself")
+        return real(spec, data)
+
+    monkeypatch.setattr(reader, "_open_sheet", only_in_a_child)
+    result = run(workbook([row(), row(code="b", name="乙局")]), district_admin)
+    assert (result.created, Department.objects.count()) == (2, 2)
+
+
+def test_a_job_names_the_sheet_it_read_in_the_importers_errors(district_admin):
+    Department.objects.create(code="health", name="区卫生健康局")
+    data = workbook([row(code="other", name="区卫生健康局")], title="Sheet1")
+    with pytest.raises(ImportRejected) as rejected:
+        run(data, district_admin)
+    assert [(e.sheet, e.row, e.column) for e in rejected.value.errors] == [
+        ("Sheet1", 2, "部门简称")
+    ]
+
+
+def test_a_file_the_check_refuses_stops_the_child_parsing_it(district_admin, monkeypatch):
+    # given a parse that would take a minute (the check runs here while the child parses)
+    def slowly(spec, data):
+        time.sleep(60)
+
+    monkeypatch.setattr(reader, "_open_sheet", slowly)
+    started = time.monotonic()
+    # when the upload holds a formula
+    with pytest.raises(UploadRefused) as refused:
+        run(workbook([row(full_name="=1+1")]), district_admin)
+    # then the check's reason comes back at once: the child was not waited for
+    assert refused.value.message.startswith("工作表“部门名录”C2 单元格含有公式")
+    assert time.monotonic() - started < 10
+    assert Department.objects.count() == 0
