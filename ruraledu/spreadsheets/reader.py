@@ -22,6 +22,13 @@ from .parsers import REQUIRED_MESSAGE, Invalid, column_parser
 
 MAX_DATA_ROWS = 200_000
 HEADER_SEARCH_ROWS = 10  # a title row or two above the headers is tolerated
+# A file this wrong is read no further: millions of errors would only exhaust the memory
+# of the process reading it, and its user needs the template, not the full list.
+MAX_CELL_ERRORS = 10_000
+TOO_MANY_ERRORS = (
+    f"单元格错误超过 {MAX_CELL_ERRORS:,} 处，已停止检查，以下只列出其中一部分。"
+    "请对照导入模板检查各列的填写方式，改正后重新上传"
+)
 
 
 def read_sheet(spec: SheetSpec, data: bytes, filename: str) -> tuple[list[Row], list[CellError]]:
@@ -184,6 +191,7 @@ class SheetParser:
         blank_values, blank_texts = [None] * size, [""] * size  # shared by blank columns
         keys, value_columns, text_columns = [], [], []
         found: list[tuple[int, int, CellError]] = []  # (position, column order, error)
+        errors = 0  # found, and those past MAX_CELL_ERRORS not built
         blanked = False  # a cell holding only spaces reads as blank
         for order, column in enumerate(self.spec.columns):
             keys.append(column.key)
@@ -198,15 +206,17 @@ class SheetParser:
                 values, texts = column_parser(column)(list(cells))
                 blanked = blanked or texts.count("") != cells.count("")
             if Invalid in set(map(type, values)):
-                for i, value in enumerate(values):
-                    if type(value) is Invalid:
-                        error = CellError(
-                            self.sheet, numbers[i], column.header, texts[i], value.message
-                        )
-                        found.append((i, order, error))
+                wrong = [i for i, value in enumerate(values) if type(value) is Invalid]
+                errors += len(wrong)
+                for i in wrong[: max(0, MAX_CELL_ERRORS - len(found))]:
+                    message = values[i].message
+                    error = CellError(self.sheet, numbers[i], column.header, texts[i], message)
+                    found.append((i, order, error))
                 values = [None if type(v) is Invalid else v for v in values]
             if column.required:
-                for i in [i for i, text in enumerate(texts) if not text]:
+                empty = [i for i, text in enumerate(texts) if not text]
+                errors += len(empty)
+                for i in empty[: max(0, MAX_CELL_ERRORS - len(found))]:
                     error = CellError(self.sheet, numbers[i], column.header, "", REQUIRED_MESSAGE)
                     found.append((i, order, error))
             value_columns.append(values)
@@ -223,6 +233,12 @@ class SheetParser:
             filled = list(map(any, zip(*text_columns, strict=True)))
         found.sort(key=lambda item: (item[0], item[1]))
         self.errors.extend(error for i, _, error in found if filled[i])
+        # a row left blank (filled False) counted one error per required column present
+        required = sum(1 for c in self.spec.columns if c.required and c.key in positions)
+        errors -= filled.count(False) * required
+        if errors > MAX_CELL_ERRORS:  # its rows are not worth an importer's checks
+            self.error(0, "", "", TOO_MANY_ERRORS)
+            return ParsedSheet(self.sheet, self.errors)
         return ParsedSheet(
             self.sheet,
             self.errors,

@@ -268,3 +268,34 @@ def test_an_unreadable_file_gets_a_chinese_message():
             )
         ],
     )
+
+
+def test_a_file_with_too_many_bad_cells_is_read_no_further(monkeypatch):
+    # (millions of errors would exhaust the memory of the process reading the file)
+    from ruraledu.spreadsheets import reader
+
+    monkeypatch.setattr(reader, "MAX_CELL_ERRORS", 3)
+    bad = [row(code=f"c{i}", sort_order="三") for i in range(3)]
+    # three bad cells are listed as usual, the rows still read
+    rows, errors = read(workbook(bad))
+    assert [(e.row, e.column) for e in errors] == [(2, "排序"), (3, "排序"), (4, "排序")]
+    assert len(rows) == 3
+    # a fourth: the first three are listed and reading stops there, no row goes on
+    rows, errors = read(workbook([*bad, row(code="d", sort_order="四")]))
+    assert rows == []
+    assert [(e.row, e.column) for e in errors] == [(2, "排序"), (3, "排序"), (4, "排序"), (0, "")]
+    assert errors[-1].message.startswith("单元格错误超过")
+
+
+def test_rows_left_blank_do_not_count_towards_the_error_limit(monkeypatch):
+    from ruraledu.spreadsheets import reader
+
+    monkeypatch.setattr(reader, "MAX_CELL_ERRORS", 1)
+    headers = [*HEADERS, "备注"]
+    blank = [""] * len(HEADERS)
+    data = workbook(
+        [[*row(sort_order="三"), ""], [*blank, "备注一"], [*blank, "备注二"]], headers=headers
+    )
+    rows, errors = read(data)
+    assert [(e.row, e.column) for e in errors] == [(2, "排序")]
+    assert [r.number for r in rows] == [2]
