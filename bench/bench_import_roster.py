@@ -7,8 +7,8 @@ import; PostgreSQL ≥ 30,000 rows/s.
         [--postgres postgres://user@host:5432/ruraledu_bench]
 
 Prints each fresh import, the median, its time by stage, a re-import of the same file, one
-fresh import as an upload job runs it (the parser meets the file in a child process first) and
-the plain import with the speed-up. With --postgres the same runs follow on PostgreSQL (the
+fresh import as an upload job runs it (the file parsed in a sandboxed child process, which sends
+the parsed columns back) and the plain import with the speed-up. With --postgres the same runs follow on PostgreSQL (the
 named database is a scratch one: created afresh, dropped at the end; its name must contain
 "bench") and both medians are printed side by side.
 """
@@ -160,7 +160,7 @@ def timed_import(
     data: bytes, year: int, user, isolate: bool = False
 ) -> tuple[float, dict[str, float], object]:
     """One import end to end; also the time spent in each stage (from the progress calls).
-    `isolate`: as an upload job runs it, the parser meeting the file in a child first."""
+    `isolate`: as an upload job runs it, the file parsed in a sandboxed child."""
     from ruraledu.spreadsheets.services import import_run
 
     marks = [("start", time.perf_counter())]
@@ -219,7 +219,7 @@ def measure(args) -> dict:
     job, _, result = timed_import(data, 2024, admin, isolate=True)
     assert result.created == args.rows, result
     print(
-        f"as an upload job (the parser meets the file in a child process first): {job:.2f} s "
+        f"as an upload job (parsed in a sandboxed child, columns sent back): {job:.2f} s "
         f"= {args.rows / job:,.0f} rows/s"
     )
     assert Enrolment.objects.filter(year=2024).count() == args.rows
