@@ -7,9 +7,10 @@ common cell types never pay for a Python function call per cell.
 
 import datetime as dt
 import io
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import compress, count
+from itertools import accumulate, chain, compress, count
 
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
@@ -25,10 +26,13 @@ HEADER_SEARCH_ROWS = 10  # a title row or two above the headers is tolerated
 # A file this wrong is read no further: millions of errors would only exhaust the memory
 # of the process reading it, and its user needs the template, not the full list.
 MAX_CELL_ERRORS = 10_000
-TOO_MANY_ERRORS = (
-    f"单元格错误超过 {MAX_CELL_ERRORS:,} 处，已停止检查，以下只列出其中一部分。"
-    "请对照导入模板检查各列的填写方式，改正后重新上传"
-)
+
+
+def too_many_errors() -> str:
+    return (
+        f"单元格错误超过 {MAX_CELL_ERRORS:,} 处，已停止检查，以下只列出前面各行的错误。"
+        "请对照导入模板检查各列的填写方式，改正后重新上传"
+    )
 
 
 def read_sheet(spec: SheetSpec, data: bytes, filename: str) -> tuple[list[Row], list[CellError]]:
@@ -190,8 +194,7 @@ class SheetParser:
         by_column = list(zip(*kept, strict=True))
         blank_values, blank_texts = [None] * size, [""] * size  # shared by blank columns
         keys, value_columns, text_columns = [], [], []
-        found: list[tuple[int, int, CellError]] = []  # (position, column order, error)
-        errors = 0  # found, and those past MAX_CELL_ERRORS not built
+        problems = []  # (column order, column, parsed values, texts, bad and blank positions)
         blanked = False  # a cell holding only spaces reads as blank
         for order, column in enumerate(self.spec.columns):
             keys.append(column.key)
@@ -205,20 +208,14 @@ class SheetParser:
             else:
                 values, texts = column_parser(column)(list(cells))
                 blanked = blanked or texts.count("") != cells.count("")
+            wrong, empty, parsed = [], [], values
             if Invalid in set(map(type, values)):
                 wrong = [i for i, value in enumerate(values) if type(value) is Invalid]
-                errors += len(wrong)
-                for i in wrong[: max(0, MAX_CELL_ERRORS - len(found))]:
-                    message = values[i].message
-                    error = CellError(self.sheet, numbers[i], column.header, texts[i], message)
-                    found.append((i, order, error))
                 values = [None if type(v) is Invalid else v for v in values]
             if column.required:
                 empty = [i for i, text in enumerate(texts) if not text]
-                errors += len(empty)
-                for i in empty[: max(0, MAX_CELL_ERRORS - len(found))]:
-                    error = CellError(self.sheet, numbers[i], column.header, "", REQUIRED_MESSAGE)
-                    found.append((i, order, error))
+            if wrong or empty:
+                problems.append((order, column, parsed, texts, wrong, empty))
             value_columns.append(values)
             text_columns.append(texts)
         # A row whose spec columns are all blank (only unknown columns hold anything) is empty;
@@ -231,13 +228,9 @@ class SheetParser:
             filled = [True] * size
         else:
             filled = list(map(any, zip(*text_columns, strict=True)))
-        found.sort(key=lambda item: (item[0], item[1]))
-        self.errors.extend(error for i, _, error in found if filled[i])
-        # a row left blank (filled False) counted one error per required column present
-        required = sum(1 for c in self.spec.columns if c.required and c.key in positions)
-        errors -= filled.count(False) * required
-        if errors > MAX_CELL_ERRORS:  # its rows are not worth an importer's checks
-            self.error(0, "", "", TOO_MANY_ERRORS)
+        # a file with too many errors is not worth an importer's checks: no row goes on
+        if problems and not self._cell_errors(problems, numbers, filled):
+            self.error(0, "", "", too_many_errors())
             return ParsedSheet(self.sheet, self.errors)
         return ParsedSheet(
             self.sheet,
@@ -248,6 +241,35 @@ class SheetParser:
             None if all(filled) else filled,
             {c.key: c.kind for c in self.spec.columns if c.kind in _PACKED},
         )
+
+    def _cell_errors(self, problems, numbers, filled) -> bool:
+        """Add to `self.errors` the errors of the rows holding data, in sheet order; past
+        MAX_CELL_ERRORS only those of the first rows, and return False (not all listed)."""
+        if not all(filled):  # a row left blank has no errors to show
+            problems = [
+                (*head, [i for i in wrong if filled[i]], [i for i in empty if filled[i]])
+                for *head, wrong, empty in problems
+            ]
+        end = len(numbers)  # rows before this position are listed
+        if sum(len(w) + len(e) for *_, w, e in problems) > MAX_CELL_ERRORS:
+            per_row = [0] * end
+            for *_, wrong, empty in problems:
+                for i in chain(wrong, empty):
+                    per_row[i] += 1
+            end = bisect_right(list(accumulate(per_row)), MAX_CELL_ERRORS)
+        found = []  # (position, column order, error)
+        for order, column, values, texts, wrong, empty in problems:
+            for i in wrong[: bisect_left(wrong, end)]:
+                error = CellError(
+                    self.sheet, numbers[i], column.header, texts[i], values[i].message
+                )
+                found.append((i, order, error))
+            for i in empty[: bisect_left(empty, end)]:
+                error = CellError(self.sheet, numbers[i], column.header, "", REQUIRED_MESSAGE)
+                found.append((i, order, error))
+        found.sort(key=lambda item: (item[0], item[1]))
+        self.errors.extend(error for *_, error in found)
+        return end == len(numbers)
 
 
 # Column kinds sent between processes as plain values: pickling a Decimal or a date costs

@@ -10,6 +10,7 @@ import multiprocessing
 import os
 import resource
 import time
+import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -28,15 +29,9 @@ class ParseAborted(Exception):
         self.reason = reason
 
 
-def run_isolated(
-    function: Callable[..., Any],
-    *args: Any,
-    on_wait: Callable | None = None,
-    meanwhile: Callable | None = None,
-):
+def run_isolated(function: Callable[..., Any], *args: Any, on_wait: Callable | None = None):
     """`function(*args)` in a forked child; its return value (or exception) comes back
-    pickled. `meanwhile()` runs here once the child has started (should it raise, the
-    child is stopped); `on_wait()` is called about once a second while the child works."""
+    pickled. `on_wait()` is called about once a second while the child works."""
     memory = getattr(settings, "IMPORT_PARSE_MEMORY_BYTES", DEFAULT_MEMORY_BYTES)
     seconds = getattr(settings, "IMPORT_PARSE_SECONDS", DEFAULT_SECONDS)
     context = multiprocessing.get_context("fork")
@@ -46,8 +41,6 @@ def run_isolated(
     sender.close()
     deadline = time.monotonic() + seconds
     try:
-        if meanwhile is not None:
-            meanwhile()
         while not receiver.poll(POLL_SECONDS):
             if time.monotonic() > deadline:
                 raise ParseAborted("timeout")
@@ -74,9 +67,13 @@ def _child(sender, memory: int, function: Callable, args: tuple) -> None:
     try:
         outcome = (True, function(*args))
     except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
+        if not isinstance(exc, MemoryError):  # its traceback reaches the log from here
+            exc.add_note("In the isolated child:\n" + traceback.format_exc())
         outcome = (False, exc)
     try:
         sender.send(outcome)
+    except MemoryError:  # a result too big to pickle within the limit is the limit's doing
+        sender.send((False, MemoryError()))
     except Exception:  # an unpicklable result or exception
         sender.send((False, RuntimeError("parse result could not be sent back")))
 

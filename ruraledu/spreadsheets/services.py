@@ -72,8 +72,8 @@ def import_run(
     Raises `UploadRefused` for an unsafe or unreadable file and `ImportRejected` with every
     cell and row error (the reader's and the importer's together); in both cases nothing
     is written. `job` and `progress` (percent, Chinese stage) are told how far it got.
-    `isolate`: let the parser meet the file in a child process first (`sandbox`), so a
-    parser crash is `ParseAborted` rather than the end of this process.
+    `isolate`: parse the file in a child process only (`sandbox`), so a parser crash is
+    `ParseAborted` rather than the end of this process.
     """
     if not can(user, get_importer(kind).upload_action):
         raise PermissionDenied("您没有导入数据的权限")
@@ -87,12 +87,12 @@ def _import(
 ) -> ImportResult:
     importer = get_importer(kind)
     step(ImportJobStatus.VALIDATING, 5)
-    checked = partial(_checked, data, filename, step)
-    if isolate:  # the parser meets the file in a child; this process checks it meanwhile
+    check_upload(data, filename)  # before any parser meets the file, in a child or here
+    step(ImportJobStatus.VALIDATING, 15)
+    if isolate:  # only the parsed columns come back: this process never reads the file
         parse = partial(parse_sheet, importer.spec, data, filename)
-        parsed = run_isolated(parse, on_wait=_Heartbeat(job), meanwhile=checked)
+        parsed = run_isolated(parse, on_wait=_Heartbeat(job))
     else:
-        checked()
         parsed = parse_sheet(importer.spec, data, filename)
     rows, errors = parsed.rows()
     step(ImportJobStatus.VALIDATING, 40, total_rows=len(rows))
@@ -130,11 +130,6 @@ def _on_sheet(errors: list[CellError], spec: SheetSpec, actual: str) -> list[Cel
     if not errors:
         return errors
     return [replace(e, sheet=actual) if e.sheet == spec.title else e for e in errors]
-
-
-def _checked(data: bytes, filename: str, step) -> None:
-    check_upload(data, filename)
-    step(ImportJobStatus.VALIDATING, 15)
 
 
 def _step(

@@ -280,22 +280,26 @@ def test_a_file_with_too_many_bad_cells_is_read_no_further(monkeypatch):
     rows, errors = read(workbook(bad))
     assert [(e.row, e.column) for e in errors] == [(2, "排序"), (3, "排序"), (4, "排序")]
     assert len(rows) == 3
-    # a fourth: the first three are listed and reading stops there, no row goes on
-    rows, errors = read(workbook([*bad, row(code="d", sort_order="四")]))
+    # past the limit, the errors of the first rows are listed and no row goes on
+    two_each = [row(code=f"c{i}", sort_order="三", active="也许") for i in range(3)]
+    rows, errors = read(workbook(two_each))
     assert rows == []
-    assert [(e.row, e.column) for e in errors] == [(2, "排序"), (3, "排序"), (4, "排序"), (0, "")]
-    assert errors[-1].message.startswith("单元格错误超过")
+    assert [(e.row, e.column) for e in errors] == [(2, "排序"), (2, "在用"), (0, "")]
+    assert errors[-1].message.startswith("单元格错误超过 3 处，已停止检查")
 
 
-def test_rows_left_blank_do_not_count_towards_the_error_limit(monkeypatch):
+def test_rows_left_blank_neither_count_nor_crowd_out_real_errors(monkeypatch):
     from ruraledu.spreadsheets import reader
 
     monkeypatch.setattr(reader, "MAX_CELL_ERRORS", 1)
-    headers = [*HEADERS, "备注"]
+    # rows holding only a note (a column the template lacks) or spaces read as blank
+    headers = ["备注", *HEADERS]
     blank = [""] * len(HEADERS)
+    spaces = [" ", *blank[1:]]
     data = workbook(
-        [[*row(sort_order="三"), ""], [*blank, "备注一"], [*blank, "备注二"]], headers=headers
+        [["备注一", *blank], ["", *row(sort_order="三")], ["备注二", *blank], ["", *spaces]],
+        headers=headers,
     )
     rows, errors = read(data)
-    assert [(e.row, e.column) for e in errors] == [(2, "排序")]
-    assert [r.number for r in rows] == [2]
+    assert [(e.row, e.column) for e in errors] == [(3, "排序")]
+    assert [r.number for r in rows] == [3]

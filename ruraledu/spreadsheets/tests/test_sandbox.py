@@ -23,6 +23,21 @@ def test_a_child_over_its_memory_limit_is_aborted(settings):
     assert aborted.value.reason == "crashed"
 
 
+def test_a_result_too_big_to_send_within_the_limit_is_a_crash(settings):
+    # the bytes fit under the limit, their pickled copy does not
+    settings.IMPORT_PARSE_MEMORY_BYTES = 300 * 1024**2
+    with pytest.raises(ParseAborted) as aborted:
+        run_isolated(bytearray, 200 * 1024**2)
+    assert aborted.value.reason == "crashed"
+
+
+def test_an_exception_from_the_child_carries_its_traceback_for_the_log():
+    with pytest.raises(ValueError) as raised:
+        run_isolated(int, "三")
+    assert "In the isolated child" in raised.value.__notes__[0]
+    assert "Traceback" in raised.value.__notes__[0]
+
+
 def test_a_child_that_dies_is_aborted():
     with pytest.raises(ParseAborted) as aborted:
         run_isolated(os.abort)
