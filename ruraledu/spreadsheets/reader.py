@@ -300,6 +300,7 @@ class ParsedSheet:
         return len(self.numbers) if self.filled is None else sum(self.filled)
 
     def rows(self) -> tuple[list[Row], list[CellError]]:
+        """`read_sheet`'s answer: `Rows` (with their columns), or [] when none holds data."""
         if not self.row_count:
             return [], self.errors
         table, filled = (self.values, self.texts), self.filled
