@@ -23,7 +23,7 @@ from .parsers import REQUIRED_MESSAGE, Invalid, column_parser
 
 MAX_DATA_ROWS = 200_000
 HEADER_SEARCH_ROWS = 10  # a title row or two above the headers is tolerated
-# A file this wrong is read no further: millions of errors would only exhaust the memory
+# A file this wrong goes no further: millions of errors would only exhaust the memory
 # of the process reading it, and its user needs the template, not the full list.
 MAX_CELL_ERRORS = 10_000
 
@@ -303,16 +303,12 @@ class ParsedSheet:
         """`read_sheet`'s answer: `Rows` (with their columns), or [] when none holds data."""
         if not self.row_count:
             return [], self.errors
-        table, filled = (self.values, self.texts), self.filled
-        if filled is None:
-            rows = [Row(number, table=table, index=i) for i, number in enumerate(self.numbers)]
-            return Rows(rows, self.values), self.errors
-        rows = [
-            Row(number, table=table, index=i)
-            for i, (number, keep) in enumerate(zip(self.numbers, filled, strict=True))
-            if keep
-        ]
-        columns = {k: list(compress(v, filled)) for k, v in self.values.items()}
+        table, filled, numbers = (self.values, self.texts), self.filled, self.numbers
+        kept = range(len(numbers)) if filled is None else compress(count(), filled)
+        rows = [Row(numbers[i], table=table, index=i) for i in kept]
+        columns = self.values
+        if filled is not None:
+            columns = {k: list(compress(v, filled)) for k, v in columns.items()}
         return Rows(rows, columns), self.errors
 
     def __getstate__(self) -> dict:
