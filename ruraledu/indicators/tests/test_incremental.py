@@ -203,8 +203,12 @@ def test_a_roster_import_records_its_year_and_school_and_is_recomputed_alone(
     job = RecomputeJob.objects.get()
     assert job.incremental
     job = recompute_job_run(job_id=job.pk)
-    assert job.status == RecomputeJob.Status.DONE and "学年 [2024]" in job.message
+    assert job.status == RecomputeJob.Status.DONE
+    assert job.message.startswith("2024—2025学年：新增 ")
     assert not ChangeMark.objects.exists()
+    # with nothing changed since, an incremental recompute says so in words
+    again = recompute_job_run(job_id=RecomputeJob.objects.create(incremental=True).pk)
+    assert again.message.startswith("数据未变动，没有需要重新计算的学年：新增 0，更新 0")
     before = stored()
     assert recompute().changed == 0
     assert stored() == before
