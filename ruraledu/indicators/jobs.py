@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from ruraledu.accounts.policy import is_bureau
 from ruraledu.core.locks import exclusive
-from ruraledu.core.schoolyear import school_year_label
 
 from .models import RecomputeJob
 from .services import recompute, recompute_changes
@@ -70,13 +69,7 @@ def recompute_job_run(*, job_id: int) -> RecomputeJob:
         status=RecomputeJob.Status.DONE,
         progress=100,
         finished_at=timezone.now(),
-        message=f"{_years_text(stats.years)}：新增 {stats.created}，更新 {stats.updated}，"
-        f"删除 {stats.deleted}，未变 {stats.unchanged}，用时 {stats.seconds:.1f} 秒",
+        message=stats.summary(),
     )
     job.refresh_from_db()
     return job
-
-
-def _years_text(years) -> str:
-    """The school years a recompute covered, as the pages name them ("[2024]" before)."""
-    return "、".join(map(school_year_label, years)) or "数据未变动，没有需要重新计算的学年"

@@ -19,6 +19,7 @@ from django.utils import timezone
 from ruraledu.core.bulk import insert_rows, update_rows
 from ruraledu.core.kinds import yearly_kinds
 from ruraledu.core.models import SchoolYear
+from ruraledu.core.schoolyear import school_year_label
 
 from .choices import ValueOrigin
 from .engine import (
@@ -52,6 +53,14 @@ class RecomputeStats:
     @property
     def changed(self) -> int:
         return self.created + self.updated + self.deleted
+
+    def summary(self) -> str:
+        """What the recompute did, in words, for its job and the command line."""
+        years = "、".join(map(school_year_label, self.years))
+        return (
+            f"{years or '数据未变动，没有需要重新计算的学年'}：新增 {self.created}，更新 {self.updated}，"
+            f"删除 {self.deleted}，未变 {self.unchanged}，用时 {self.seconds:.1f} 秒"
+        )
 
 
 @contextmanager

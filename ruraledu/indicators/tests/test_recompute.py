@@ -1,3 +1,6 @@
+from io import StringIO
+
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
@@ -155,3 +158,12 @@ def test_towns_add_up_to_the_district(district, schools):
             if denominator is not None:
                 assert sum(p[2] for p in parts) == denominator, code
         transaction.set_rollback(True)
+
+
+def test_the_recompute_command_names_the_school_years_in_words(town_a):
+    add_school(town_a, "A1", students=2, classrooms=2)
+    out = StringIO()
+    call_command("recompute", "--year", "2024", stdout=out)
+    last = out.getvalue().strip().splitlines()[-1]
+    assert last.startswith("指标计算完成：2024—2025学年：新增 ")
+    assert last.endswith(" 秒。") and "[" not in last

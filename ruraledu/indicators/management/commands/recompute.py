@@ -24,7 +24,4 @@ class Command(BaseCommand):
 
         with exclusive("recompute"):  # never beside a background recompute
             stats = recompute(years=year, codes=code, progress=progress)
-        self.stdout.write(
-            f"指标计算完成：学年 {stats.years}，新增 {stats.created}，更新 {stats.updated}，删除 {stats.deleted}，"
-            f"未变 {stats.unchanged}，用时 {stats.seconds:.2f} 秒。"
-        )
+        self.stdout.write(f"指标计算完成：{stats.summary()}。")
