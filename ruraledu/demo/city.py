@@ -3,6 +3,7 @@ the city's own plan, and accounts for the city and for each district. `setup_dem
 (and `make run SCALE=city`) calls `city_demo_setup`; like the district demo it can run again
 without adding anything."""
 
+import tempfile
 from pathlib import Path
 
 from django.conf import settings
@@ -12,11 +13,14 @@ from ruraledu.accounts.choices import Role
 from ruraledu.orgunits.choices import OrgUnitKind
 from ruraledu.plans.loader import load_plan
 
+from .generator.district import ZICHUAN
 from .generator.runner import demo_city
 from .services import PLAN_FILE, DemoLogin, _account, demo_setup
 
 CITY_PLAN_FILE = Path(settings.BASE_DIR) / "plans" / "zibo-2023.yaml"
 CITY_YEARS = [2024, 2025]
+ZICHUAN_TITLE = "淄川区推进乡村教育振兴工作方案"
+ZICHUAN_DOCUMENT = "川政办字〔2023〕28号"
 
 
 @transaction.atomic
@@ -33,8 +37,9 @@ def city_plans_and_accounts(city) -> list[DemoLogin]:
     structure runs in every district), the city's own plan, and the accounts of the city
     (leader, bureau) and of each district (bureau, leader); running it again adds nothing."""
     districts = list(city.children.filter(kind=OrgUnitKind.DISTRICT).order_by("code"))
-    for district in districts:
-        load_plan(PLAN_FILE, district)
+    with tempfile.TemporaryDirectory() as folder:
+        for district in districts:
+            load_plan(_plan_file_for(district, Path(folder)), district)
     load_plan(CITY_PLAN_FILE, city)
     if len(districts) > 1:
         _own_standard(districts[1])
@@ -52,6 +57,22 @@ def city_plans_and_accounts(city) -> list[DemoLogin]:
         logins.append(DemoLogin(admin, "区教体局管理员", f"{district.name}（只看本区县）"))
         logins.append(DemoLogin(leader, "区领导（只读）", district.name))
     return logins
+
+
+def _plan_file_for(district, folder: Path) -> Path:
+    """Zichuan's plan file, or for another district a copy of it in its own name: its
+    leaders must not read 淄川区 on their cockpit. The copy is marked as a demo and carries
+    no document number (Zichuan's would be wrong there)."""
+    if district.code == ZICHUAN:
+        return PLAN_FILE
+    name = district.name.removesuffix("（示例）")
+    text = PLAN_FILE.read_text(encoding="utf-8")
+    text = text.replace(f"document_number: {ZICHUAN_DOCUMENT}", "document_number: ''")
+    text = text.replace(f"title: {ZICHUAN_TITLE}", f"title: {ZICHUAN_TITLE}（示例）", 1)
+    text = text.replace("淄川区", name).replace("淄川", name[:-1])
+    path = folder / f"plan-{district.code}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def _own_standard(district) -> None:

@@ -123,3 +123,30 @@ def test_one_district_counts_small_schools_by_its_own_standard(city):
     # another district's bureau sees the install's value, not 370303's
     page = _client("admin370304").get("/indicators/standards/").content.decode()
     assert "教体局文件（示例）" not in page and "沿用全平台" in page
+
+
+def test_each_district_reads_its_own_name_in_its_plan(city):
+    from ruraledu.plans.models import Section
+
+    zichuan = Plan.objects.get(org_unit__code="370302")
+    assert (zichuan.title, zichuan.document_number) == (
+        "淄川区推进乡村教育振兴工作方案",
+        "川政办字〔2023〕28号",
+    )
+    zhangdian = Plan.objects.get(org_unit__code="370303")
+    assert zhangdian.title == "张店区推进乡村教育振兴工作方案（示例）"
+    assert zhangdian.issuer == "张店区人民政府办公室"
+    assert zhangdian.document_number == ""  # Zichuan's number would be wrong here
+    # nothing of Zichuan's in the copy: not its header, departments or sections
+    texts = [zhangdian.title, zhangdian.issuer, zhangdian.preamble, zhangdian.goal_text]
+    texts += Department.objects.filter(org_unit__code="370303").values_list("full_name", flat=True)
+    texts += Section.objects.filter(plan=zhangdian).values_list("text", flat=True)
+    assert not [text for text in texts if "淄川" in text]
+    assert "学在张店" in zhangdian.goal_text
+    cockpit = _client("leader370303").get("/").content.decode()
+    assert "张店区推进乡村教育振兴工作方案（示例） · 驾驶舱" in cockpit
+    assert "淄川区推进" not in cockpit
+    # running the set-up again changes nothing
+    before = list(Plan.objects.order_by("pk").values())
+    city_plans_and_accounts(city)
+    assert list(Plan.objects.order_by("pk").values()) == before
