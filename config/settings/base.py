@@ -105,7 +105,6 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ruraledu.accounts.idle.IdleSessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -222,7 +221,10 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # too). Only the test settings allow it, for the test runner's cleanup.
 AUDIT_TRAIL_FLUSHABLE = False
 
+# One language for everyone, whatever the browser asks for: an English browser made dates
+# and Django's own messages English in the middle of Chinese pages.
 LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]  # a few admin strings Django ships untranslated
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
