@@ -6,6 +6,7 @@ from ruraledu.orgunits.choices import TOWN_LEVEL_KINDS, OrgUnitKind
 from ruraledu.orgunits.models import Department, OrgUnit
 from ruraledu.plans.choices import MilestoneStatus
 
+from .bounds import value_bounds
 from .choices import CalendarDayKind, Frequency
 from .evidence import ACCEPT_ATTRIBUTE, ALLOWED_LABEL, max_bytes, megabytes
 
@@ -71,11 +72,14 @@ class ProgressReportForm(BootstrapMixin, forms.Form):
                     initial=line.progress,
                 )
             else:
+                low, high = value_bounds(target)
                 self.fields[f"value_{target.pk}"] = forms.DecimalField(
                     label=f"{target.code} 本期填报数值",
                     required=False,
                     max_digits=14,
                     decimal_places=4,
+                    min_value=low,
+                    max_value=high,
                     initial=line.value,
                 )
             self.fields[f"note_{target.pk}"] = forms.CharField(

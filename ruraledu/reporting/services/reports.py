@@ -17,6 +17,7 @@ from ruraledu.orgunits.models import Department, OrgUnit
 from ruraledu.plans.choices import MilestoneStatus, TargetKind
 
 from .. import reminders
+from ..bounds import value_problem
 from ..choices import (
     EDITABLE_STATUSES,
     WAITING_STATUSES,
@@ -184,6 +185,8 @@ def report_update(
         else:
             value = given.get("value")
             line.value = Decimal(value) if value not in (None, "") else None
+            if line.value is not None and (problem := value_problem(line.target, line.value)):
+                raise ValidationError(f"目标“{line.target.code}”的本期填报数值{problem}。")
         line.note = (given.get("note") or "").strip()
         line.full_clean()
         changed_lines.append(line)

@@ -535,3 +535,35 @@ def test_every_step_of_the_workflow_is_audited(
 
 def test_today_fixture_is_in_the_second_quarter():
     assert TODAY.month == 5
+
+
+@pytest.mark.parametrize(
+    ("unit", "value", "problem"),
+    [("%", "-5", "不能小于 0"), ("%", "100.5", "不能大于 100%"), ("人", "-1", "不能小于 0")],
+)
+def test_a_value_no_measure_can_take_is_refused(
+    draft, department_reporter, measured, unit, value, problem
+):
+    measured.unit = unit
+    measured.save()
+    with pytest.raises(ValidationError, match=problem):
+        services.report_update(
+            report=draft,
+            actor=department_reporter,
+            expected_version=1,
+            work_done="x",
+            problems="",
+            next_steps="",
+            lines={measured.pk: {"value": value, "note": ""}},
+        )
+    assert draft.lines.get(target=measured).value is None
+    # a count has no upper bound; a percentage may be 100
+    services.report_update(
+        report=draft,
+        actor=department_reporter,
+        expected_version=1,
+        work_done="x",
+        problems="",
+        next_steps="",
+        lines={measured.pk: {"value": "100" if unit == "%" else "2500", "note": ""}},
+    )

@@ -299,3 +299,21 @@ def test_the_nav_offers_reporting_pages_by_role(client, district_admin, departme
     assert "我的报告" in page and "审核队列" not in page
     page = body(as_user(client, district_admin).get(reverse("reporting:notification_list")))
     assert "审核队列" in page and "审计记录" in page and "我的报告" not in page
+
+
+@pytest.mark.parametrize(("typed", "message"), [("-50", "大于或等于"), ("100000000", "小于或等于")])
+def test_a_percentage_below_0_or_above_100_is_refused_on_the_form(
+    client, draft, department_reporter, measured, typed, message
+):
+    client = as_user(client, department_reporter)
+    response = client.post(
+        reverse("reporting:report_edit", args=[draft.pk]),
+        {"version": 1, "work_done": "已填", f"value_{measured.pk}": typed, "action": "save"},
+    )
+    assert response.status_code == 400
+    page = body(response)
+    assert message in page and typed in page  # the field says why and keeps what was typed
+    line = draft.lines.get(target=measured)
+    assert line.value is None
+    draft.refresh_from_db()
+    assert (draft.work_done, draft.version) == ("", 1)
