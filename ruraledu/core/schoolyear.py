@@ -22,6 +22,27 @@ def school_year_bounds(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 9, 1), dt.date(year + 1, 8, 31)
 
 
+def check_day_in_year(on: dt.date, year: int, what: str) -> None:
+    """Refuse the date of a record kept for school year `year` when it lies ahead or outside
+    that year (ValidationError naming `what`). A date in the year after the current one
+    says why it cannot be entered yet: that year has not been started."""
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    if on > timezone.localdate():
+        raise ValidationError(f"{what}不能晚于今天。")
+    first, last = school_year_bounds(year)
+    if first <= on <= last:
+        return
+    message = f"{what}须在{school_year_label(year)}内（{first:%Y-%m-%d} 至 {last:%Y-%m-%d}）。"
+    if on > last and school_year_of(on) > current_school_year():
+        message += (
+            f"{school_year_label(school_year_of(on))}尚未开始，"
+            "请区教体局在“学年”页面开始新学年后再登记。"
+        )
+    raise ValidationError(message)
+
+
 def current_school_year() -> int:
     """The year marked current, else the latest year holding data, else today's."""
     from .models import SchoolYear

@@ -15,21 +15,13 @@ from ruraledu.accounts.policy import Reach, is_bureau
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, snapshot
 from ruraledu.care.services.common import lock_version
-from ruraledu.core.schoolyear import school_year_bounds
+from ruraledu.core.schoolyear import check_day_in_year
 from ruraledu.orgunits.models import School
 from ruraledu.reporting.evidence import EvidenceRefused, check_evidence
 
 from .choices import NEEDS_SCHOOL, DecisionKind
 from .models import HomeVisit, PlacementDecision, VisitRule
 from .reconcile import home_children, reconcile
-
-
-def _within_year(year: int, on: dt.date, what: str) -> None:
-    first, last = school_year_bounds(year)
-    if not first <= on <= last:
-        raise ValidationError(f"{what}须在{year}学年内（{first:%Y-%m-%d} 至 {last:%Y-%m-%d}）。")
-    if on > timezone.localdate():
-        raise ValidationError(f"{what}不能晚于今天。")
 
 
 def _check(instance, *, exclude: list[str], field: str, date_rules) -> None:
@@ -125,7 +117,7 @@ def decision_record(
             decision,
             exclude=["entry", "town", "unit", "decided_by", "school"],
             field="decided_on",
-            date_rules=lambda: _within_year(year, decided_on, "决定日期"),
+            date_rules=lambda: check_day_in_year(decided_on, year, "决定日期"),
         )
         decision.save()
     except Exception:
@@ -178,7 +170,7 @@ def visit_add(
     )
 
     def date_rules():
-        _within_year(year, on, "送教日期")
+        check_day_in_year(on, year, "送教日期")
         if on < row.since:
             raise ValidationError(f"送教日期不能早于安置送教上门的日期（{row.since:%Y-%m-%d}）。")
 

@@ -6,11 +6,10 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, snapshot
-from ruraledu.core.schoolyear import school_year_bounds, school_year_of
+from ruraledu.core.schoolyear import check_day_in_year, school_year_of
 from ruraledu.orgunits.models import School
 from ruraledu.reporting.evidence import EvidenceRefused
 from ruraledu.students.models import Enrolment
@@ -32,16 +31,6 @@ def _require_reach(actor, path: str, message: str = NOT_FOUND) -> None:
 def _on_the_list(enrolment: Enrolment) -> None:
     if not any(getattr(enrolment, flag) for flag in CARE_FLAGS):
         raise ValidationError("该学生的学籍没有标记为留守儿童或困境儿童，不在关爱名单中。")
-
-
-def _date_in_year(on: dt.date, year: int, what: str) -> None:
-    if on > timezone.localdate():
-        raise ValidationError(f"{what}不能晚于今天。")
-    start, end = school_year_bounds(year)
-    if not start <= on <= end:
-        raise ValidationError(
-            f"{what}须在 {year}—{year + 1} 学年内（{start:%Y-%m-%d} 至 {end:%Y-%m-%d}）。"
-        )
 
 
 def _text(value: str, what: str, minimum: int = 1) -> str:
@@ -112,7 +101,7 @@ def contact_add(
     school_unit = enrolment.school.org_unit
     _require_reach(actor, school_unit.path)
     _on_the_list(enrolment)
-    _date_in_year(on, enrolment.year, "联系日期")
+    check_day_in_year(on, enrolment.year, "联系日期")
     if kind not in ContactKind.values:
         raise ValidationError("请选择联系方式。")
     contact = CareContact(
@@ -157,7 +146,7 @@ def activity_add(
     file name): a real JPEG or PNG, stored re-encoded without its metadata."""
     _require_reach(actor, school.org_unit.path, "该学校不存在或不在您的范围内。")
     year = school_year_of(on)
-    _date_in_year(on, year, "活动日期")
+    check_day_in_year(on, year, "活动日期")
     if participants is None or participants < 1:
         raise ValidationError("参加人数至少为 1 人。")
     activity = RoomActivity(

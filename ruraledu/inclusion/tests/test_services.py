@@ -150,7 +150,7 @@ def test_the_school_logs_a_visit_once(home_child, care_officer):
     ("changes", "message"),
     [
         ({"hours": Decimal("9")}, "8"),
-        ({"on": D(2025, 8, 31)}, "须在2025学年内"),
+        ({"on": D(2025, 8, 31)}, "须在2025—2026学年内"),
         ({"hours": Decimal("0")}, "0.5"),
     ],
 )
@@ -189,4 +189,4 @@ def test_every_problem_of_a_decision_is_told_at_once(unplaced, town_officer):
         )
     problems = error.value.message_dict
     assert set(problems) == {"reason", "evidence_file", "decided_on"}
-    assert problems["decided_on"] == ["决定日期须在2025学年内（2025-09-01 至 2026-08-31）。"]
+    assert problems["decided_on"] == ["决定日期须在2025—2026学年内（2025-09-01 至 2026-08-31）。"]
