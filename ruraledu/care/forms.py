@@ -128,7 +128,8 @@ class GrowthExitForm(VersionedForm):
 
 class CaseFileForm(CareForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    kind = forms.ChoiceField(label="材料类别", choices=CaseFileKind.choices)
+    # chosen by hand: a default would file any upload as a medical certificate
+    kind = forms.ChoiceField(label="材料类别", choices=[("", "请选择"), *CaseFileKind.choices])
     file = forms.FileField(label="文件（PDF、Word、Excel 或图片）")
 
 

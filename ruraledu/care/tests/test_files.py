@@ -126,3 +126,20 @@ def test_the_upload_page_stores_the_file_and_only_those_who_see_the_case_downloa
             == 404
         )
     assert CaseFile.objects.count() == 1
+
+
+def test_an_upload_without_its_kind_is_not_filed_as_a_certificate(client, sick, care_officer):
+    client.force_login(care_officer)
+    page = client.get(reverse("care:case_detail", args=[sick.pk])).content.decode()
+    assert '<option value="" selected>请选择</option>' in page
+    response = client.post(
+        reverse("care:case_file_add", args=[sick.pk]),
+        {
+            "version": sick.version,
+            "kind": "",
+            "file": SimpleUploadedFile("证明.pdf", CERTIFICATE_PDF, "application/pdf"),
+        },
+        follow=True,
+    )
+    assert "请选择材料类别和文件" in response.content.decode()
+    assert not CaseFile.objects.exists()
