@@ -1,10 +1,25 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
+
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico on pages without a <link rel="icon"> (downloads, the
+    public pages). The URL is found per request: the hashed name needs the static manifest."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("img/favicon.svg")
+
 
 admin.site.site_header = "乡村教育振兴监测督导平台 · 管理后台"
 admin.site.site_title = "乡村教育振兴监测督导平台"
 
 urlpatterns = [
+    # browsers ask for it on every page they open without a <link rel="icon">
+    path("favicon.ico", FaviconView.as_view()),
     path("", include("ruraledu.dashboards.urls")),
     path("accounts/", include("ruraledu.accounts.urls")),
     path("plan/", include("ruraledu.plans.urls")),

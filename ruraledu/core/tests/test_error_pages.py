@@ -38,3 +38,14 @@ def test_an_expired_form_explains_itself():
     assert response.status_code == 403
     assert "页面已过期，请重新提交" in text
     assert "Forbidden" not in text
+
+
+def test_the_site_icon_is_served(client):
+    from django.contrib.staticfiles import finders
+
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")
+    assert finders.find("img/favicon.svg")
+    page = client.get("/accounts/login/").content.decode()
+    assert 'rel="icon"' in page and "img/favicon.svg" in page
