@@ -226,8 +226,7 @@ class ItemActionView(EvaluationMixin, View):
         item = selectors.item_get(evaluation=self.evaluation, code=code)
         form = self.form_class(request.POST, request.FILES)
         if not form.is_valid():
-            errors = "；".join(e for errs in form.errors.values() for e in errs)
-            messages.error(request, f"未保存：{errors}")
+            messages.error(request, f"未保存：{_form_errors(form)}")
             return self.back(code)
         try:
             with self.writing() if self.stores_evaluation else nullcontext():
@@ -349,6 +348,16 @@ class SurveyManageView(SurveyMixin, TemplateView):
             import_form=ImportForm(),
             **kwargs,
         )
+
+
+def _form_errors(form) -> str:
+    """Every error of a form in one line, each after its field's label ("该字段是必填项"
+    alone does not say which field)."""
+    return "；".join(
+        f"{form.fields[name].label}：{error}" if name in form.fields else error
+        for name, errors in form.errors.items()
+        for error in errors
+    )
 
 
 def _school_of(code: str | None, district):

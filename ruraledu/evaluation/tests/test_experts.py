@@ -98,3 +98,12 @@ def test_the_bureau_assigns_an_expert_on_the_page_and_the_leader_cannot(
     assert list(yzjh.experts.values_list("user__username", "is_lead")) == [("newcomer", True)]
     page = client.get(reverse("evaluation:evaluation_detail", args=["D", "yzjh", YEAR]))
     assert "（组长）" in page.content.decode()
+
+
+def test_an_opinion_without_its_text_names_the_field(client, experts):
+    member, _ = experts
+    client.force_login(member)
+    url = reverse("evaluation:item_review", args=["D", "yzjh", YEAR, "G01"])
+    page = client.post(url, {"verdict": Verdict.PASS, "comment": ""}, follow=True)
+    assert "未保存：评审意见：" in page.content.decode()
+    assert not ExpertReview.objects.exists()
