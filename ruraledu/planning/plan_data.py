@@ -43,6 +43,14 @@ def inputs_check(year: int, inputs: dict) -> None:
     """What can be checked against the registry when the bureau saves a scenario."""
     if inputs.get("enrolment") == "forecast":
         forecast_for(year)
+    limits = inputs.get("limits") or {}
+    if limits:  # a limit on a school the plan does not cover would go silently unused
+        planned = {school["code"] for school in plan_schools(year, inputs)[0]}
+        if unknown := sorted(set(limits) - planned):
+            raise ValidationError(
+                f"每校限额中的学校代码不在本方案的学校中：{'、'.join(unknown)}"
+                "（应为有在校生的义务教育学校的代码）。"
+            )
     if inputs.get("movers_source") == "list":
         data_year = forecast_for(year).base_year if inputs.get("enrolment") == "forecast" else year
         movers(data_year, inputs)

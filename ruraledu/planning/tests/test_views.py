@@ -77,7 +77,12 @@ def test_missing_and_negative_costs_are_refused_in_chinese(client, district_admi
     assert "不能为负数，收到“-3”" in response.content.decode()
     response = client.post(reverse("planning:scenario_create"), _post(limits="S1,abc"))
     assert "每校限额第 1 行" in response.content.decode()
+    response = client.post(reverse("planning:scenario_create"), _post(limits="999999,100,1"))
+    assert "每校限额中的学校代码不在本方案的学校中：999999" in response.content.decode()
     assert not Scenario.objects.exists()
+    # a school of the plan is taken
+    client.post(reverse("planning:scenario_create"), _post(limits="S1,100,1"))
+    assert Scenario.objects.get().inputs["limits"] == {"S1": {"area": 100.0, "posts": 1.0}}
 
 
 def test_budget_too_small_is_said_on_the_page(client, district_admin):
