@@ -28,7 +28,7 @@ class Rule:
     threshold: float | None = None
     label: str = ""
     unit: str = "%"
-    second: tuple | None = None  # (label, comparator, threshold)
+    second: tuple | None = None  # (label, comparator, threshold[, unit: the first's if left out])
     indicator: str = ""
     second_indicator: str = ""
     kind: str = ""  # overrides the file's kind
@@ -100,7 +100,7 @@ YZJH_RULES: dict[str, Rule] = {
         GE,
         100.0,
         "学业水平达到Ⅲ级以上的科目比例",
-        second=("校际差异率", LE, 0.15),
+        second=("校际差异率", LE, 0.15, ""),
         indicator="evaluation_monitoring_level_rate",
         second_indicator="evaluation_monitoring_school_gap",
     ),
@@ -215,7 +215,7 @@ def _threshold_text(text: str) -> str:
 
 def _item(framework: str, row: dict, rules: dict, kind: str, source: str) -> dict:
     rule = rules.get(row["code"], Rule())
-    second = rule.second or ("", "", None)
+    second = rule.second or ("", "", None, "")
     return {
         "framework": framework,
         "code": row["code"],
@@ -230,6 +230,7 @@ def _item(framework: str, row: dict, rules: dict, kind: str, source: str) -> dic
         "second_label": second[0],
         "second_comparator": second[1],
         "second_threshold": second[2],
+        "second_unit": second[3] if len(second) > 3 else rule.unit,
         "indicator_code": rule.indicator,
         "second_indicator_code": rule.second_indicator,
         "provisional": rule.provisional,

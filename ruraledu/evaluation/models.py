@@ -41,6 +41,7 @@ class EvaluationItem(models.Model):
         "第二数值比较", max_length=8, choices=Comparator.choices, blank=True, default=""
     )
     second_threshold = models.FloatField("第二标准值", null=True, blank=True)
+    second_unit = models.CharField("第二数值单位", max_length=8, blank=True, default="")
     indicator_code = models.CharField("指标引擎代码", max_length=64, blank=True, default="")
     second_indicator_code = models.CharField(
         "第二指标引擎代码", max_length=64, blank=True, default=""

@@ -265,3 +265,24 @@ def test_a_refused_write_stores_no_evaluation_and_nobody_else_sets_up_its_survey
     for name, data in (("survey_settings", {"min_sample": "30"}), ("survey_codes", {"count": "5"})):
         assert client.post(_at(name), data).status_code == 404
     assert not Survey.objects.exists()
+
+
+def test_a_second_value_and_its_standard_carry_their_unit(client, yzjh, district, district_leader):
+    # G10: 12 % of eligible teachers rotated, a third of them backbone teachers
+    for code, value in (
+        ("evaluation_rotation_rate", 12.0),
+        ("evaluation_rotation_backbone_rate", 100 / 3),
+    ):
+        IndicatorValue.objects.create(
+            code=code, unit=district, year=YEAR, value=value, computed_at=timezone.now()
+        )
+    client.force_login(district_leader)
+    page = client.get(_page()).content.decode()
+    assert "骨干教师占交流轮岗教师比例：33.33%" in page
+    assert "骨干教师占交流轮岗教师比例不低于 20%" in page
+    assert "初中就近划片入学比例不低于 95%" in page
+    assert "校际差异率不高于 0.15" in page
+    assert "校际差异率不高于 0.15%" not in page  # a plain number, not a rate
+    xqpjph = client.get(_page(Framework.XQPJPH)).content.decode()
+    assert "既有园园舍达标率不低于 50%" in xqpjph
+
