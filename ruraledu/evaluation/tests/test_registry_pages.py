@@ -6,6 +6,7 @@ from io import BytesIO
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from ruraledu.audit.models import AuditEvent
@@ -15,8 +16,11 @@ from ruraledu.evaluation.monitoring_import import results_import, template_bytes
 from ruraledu.evaluation.selectors import school_diagnosis
 from ruraledu.indicators.drilldown import drill_records
 from ruraledu.indicators.engine import REGISTRY
+from ruraledu.indicators.models import IndicatorValue
 from ruraledu.indicators.services import recompute
 from ruraledu.indicators.tests._people_data import facility, post, pupils, school, staff
+from ruraledu.orgunits.choices import OrgUnitKind
+from ruraledu.orgunits.tests.factories import OrgUnitFactory
 from ruraledu.spreadsheets.services import ImportRejected
 
 from .conftest import YEAR
@@ -180,3 +184,37 @@ def test_the_rooms_gap_says_how_many_rooms_are_missing(client, district_admin, y
     assert "音乐教室缺 1 间、美术教室缺 1 间（面积不足的计入未达标），还差 1 所学校" in bureau
     # the sheet's value links to the indicator page, which drills down to the schools
     assert "/indicators/evaluation_music_art_rooms_rate/?unit=D&year=2025" in text
+
+
+def _stored(code: str, unit, numerator: float, denominator: float, scale: float = 100):
+    IndicatorValue.objects.create(
+        code=code,
+        unit=unit,
+        year=YEAR,
+        value=numerator / denominator * scale,
+        numerator=numerator,
+        denominator=denominator,
+        computed_at=timezone.now(),
+    )
+
+
+def test_a_gap_is_what_the_standard_still_needs_for_the_district_and_each_town_and_street(
+    client, district_admin, xqpjph, district, town_a
+):
+    # P1 ≥ 85 %: the district needs ceil(0.85 × 21297) = 18103 children, has 14509;
+    # 甲镇 needs 8500 of 10000 (has 8000), 城关街道 9603 of 11297 (has 6509)
+    street = OrgUnitFactory(
+        code="SD", name="城关街道", kind=OrgUnitKind.SUBDISTRICT, parent=district
+    )
+    _stored("xqpjph_p1", district, 14509, 21297)
+    _stored("xqpjph_p1", town_a, 8000, 10000)
+    _stored("xqpjph_p1", street, 6509, 11297)
+    _stored("xqpjph_q1", district, 346, 512)  # Q1 ≥ 85 %: ceil(435.2) − 346
+    _stored("xqpjph_q2", district, 320, 20, scale=1)  # Q2 ≤ 15 children a teacher: 22 needed
+    client.force_login(district_admin)
+    page = client.get(reverse("evaluation:evaluation_detail", args=["D", Framework.XQPJPH, YEAR]))
+    gaps = {li.split('"')[0]: li for li in page.content.decode().split('data-gap="')[1:]}
+    assert "还差 3594：分母 21297，达到 14509，达到标准需 18103" in gaps["P1"]
+    assert "按镇街：城关街道 3094、甲镇 500" in gaps["P1"]
+    assert "还差 90：分母 512，达到 346，达到标准需 436" in gaps["Q1"]
+    assert "分母还差 2：现有 20，按分子 320 计至少需 22" in gaps["Q2"]
