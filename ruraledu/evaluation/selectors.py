@@ -23,7 +23,7 @@ from .models import (
 )
 from .similar import peer_figures, similar_schools, trend
 from .survey import survey_result
-from .units import evaluation_units, may_view
+from .units import evaluation_units, may_change, may_view
 from .verdicts import ItemResult, measured_verdict, overall, parts
 
 MIN_YEAR, MAX_YEAR = 2000, 2100  # school years an address may name
@@ -39,6 +39,31 @@ def assigned_evaluations(user):
     if not user.is_authenticated:
         return Evaluation.objects.none()
     return Evaluation.objects.filter(experts__user=user).select_related("unit")
+
+
+def index_tables(user, units: list, years: list[int]) -> list[dict]:
+    """The index's table per district: for each year and framework, whether its survey page
+    opens for `user` (one set up, or a user who sets it up by opening it; else a 404)."""
+    surveyed = set(
+        Survey.objects.filter(evaluation__unit__in=units).values_list(
+            "evaluation__unit_id", "evaluation__framework", "evaluation__year"
+        )
+    )
+    tables = []
+    for unit in units:
+        runs = may_change(user, unit)
+        rows = [
+            (
+                year,
+                [
+                    (value, label, runs or (unit.pk, value, year) in surveyed)
+                    for value, label in Framework.choices
+                ],
+            )
+            for year in years
+        ]
+        tables.append({"unit": unit, "rows": rows})
+    return tables
 
 
 def evaluation_get(*, user, unit: str, framework: str, year: int) -> Evaluation:

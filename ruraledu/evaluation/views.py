@@ -60,8 +60,7 @@ class EvaluationIndexView(LoginRequiredMixin, TemplateView):
             set(IndicatorValue.objects.values_list("year", flat=True).distinct()), reverse=True
         ) or [current_school_year()]
         return super().get_context_data(
-            units=units,
-            years=years,
+            tables=selectors.index_tables(user, units, years),
             frameworks=Framework.choices,
             may_set_thresholds=is_bureau(user),
             **kwargs,

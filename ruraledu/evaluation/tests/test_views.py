@@ -9,6 +9,7 @@ from django.utils import timezone
 from ruraledu.evaluation.choices import Framework
 from ruraledu.evaluation.models import AnnualFigure, ExpertReview, ItemEvidence
 from ruraledu.evaluation.services import evidence_add
+from ruraledu.evaluation.survey import survey_ensure
 from ruraledu.indicators.models import IndicatorValue
 
 from .conftest import PDF, YEAR, item
@@ -286,3 +287,22 @@ def test_a_second_value_and_its_standard_carry_their_unit(client, yzjh, district
     xqpjph = client.get(_page(Framework.XQPJPH)).content.decode()
     assert "既有园园舍达标率不低于 50%" in xqpjph
 
+
+def test_the_index_links_a_survey_only_where_it_opens(
+    client, yzjh, xqpjph, district, district_leader, district_admin
+):
+    survey_ensure(evaluation=xqpjph)
+    IndicatorValue.objects.create(  # the index lists the years that hold figures
+        code="xqpjph_p1", unit=district, year=YEAR, value=90.0, computed_at=timezone.now()
+    )
+    yzjh_url = reverse("evaluation:survey_manage", args=["D", Framework.YZJH, YEAR])
+    xqpjph_url = reverse("evaluation:survey_manage", args=["D", Framework.XQPJPH, YEAR])
+    client.force_login(district_leader)
+    index = client.get(reverse("evaluation:evaluation_index")).content.decode()
+    assert f'href="{xqpjph_url}"' in index and client.get(xqpjph_url).status_code == 200
+    assert f'href="{yzjh_url}"' not in index and client.get(yzjh_url).status_code == 404
+    assert "社会认可度调查未开展" in index
+    # the bureau sets a survey up by opening it
+    client.force_login(district_admin)
+    index = client.get(reverse("evaluation:evaluation_index")).content.decode()
+    assert f'href="{yzjh_url}"' in index and "未开展" not in index
