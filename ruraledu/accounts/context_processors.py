@@ -16,7 +16,7 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_groups": [], "nav_items": []}
     from ruraledu.dashboards.selectors import unit_pages_open
-    from ruraledu.evaluation.navigation import evaluation_item
+    from ruraledu.evaluation.navigation import evaluation_item, expert_item
 
     plan = [("工作方案", reverse("plans:plan_detail"))]
     for department in user_departments(user):
@@ -35,6 +35,8 @@ def navigation(request):
     if unit_pages_open(user):  # the 优质均衡 page answers 404 to users without a unit
         data.append(("优质均衡", reverse("dashboards:yzjh")))
         data.append(evaluation_item(user))  # the whole evaluation, or the schools' diagnosis
+    if expert := expert_item(user):  # one query, only for users who see no evaluation
+        data.append(expert)
     if user.is_superuser or scope_paths(user, Action.VIEW):
         data.append(("学校与镇街", reverse("orgunits:unit_home")))
     if can(user, Action.CHANGE):

@@ -107,3 +107,17 @@ def test_an_opinion_without_its_text_names_the_field(client, experts):
     page = client.post(url, {"verdict": Verdict.PASS, "comment": ""}, follow=True)
     assert "未保存：评审意见：" in page.content.decode()
     assert not ExpertReview.objects.exists()
+
+
+def test_an_outside_expert_finds_the_evaluation_in_the_menu(
+    client, experts, outsider, zichuan_plan
+):
+    member, _ = experts  # no role on any unit
+    index = f'href="{reverse("evaluation:evaluation_index")}"'
+    client.force_login(member)
+    home = client.get("/", follow=True)
+    assert home.status_code == 200
+    assert index in home.content.decode()
+    # a school's user neither assigned nor district-wide has none
+    client.force_login(outsider)
+    assert index not in client.get("/", follow=True).content.decode()
