@@ -17,7 +17,7 @@ from ..choices import WORKING_STATUSES, CaseCategory, CaseEventKind, CaseStatus
 from ..deadlines import step_deadline
 from ..models import CaseContact, CaseEvent, DropoutCase
 from ..permissions import may_work
-from .common import lock, not_future, record, refuse_unless, require
+from .common import lock, not_before_found, not_future, record, refuse_unless, require
 
 
 def _place(person, year: int):
@@ -56,6 +56,8 @@ def case_open(
         require(may_work(actor, existing) or Reach(actor, Action.CARE).covers(existing.town.path))
         return existing, False
     not_future(opened_on, timezone.localdate(), "发现日期")
+    if person.birth_date and opened_on < person.birth_date:
+        raise ValidationError("发现日期不能早于该学生的出生日期。")
     school, school_town, grade = _place(person, year)
     if school is not None:
         if school_town is None:
@@ -125,7 +127,8 @@ def case_assign(
     case = lock(case, version)
     require(may_work(actor, case))
     refuse_unless(case, (CaseStatus.FOUND, *WORKING_STATUSES), "指定责任人")
-    not_future(on, timezone.localdate())
+    not_future(on, timezone.localdate(), "指定日期")
+    not_before_found(on, case, "指定日期")
     teacher_name = (teacher_name or (str(teacher) if teacher else "")).strip()
     if not teacher_name or not village_cadre.strip():
         raise ValidationError("请填写班主任和包村干部。")
@@ -160,7 +163,8 @@ def case_plan_set(
     case = lock(case, version)
     require(may_work(actor, case))
     refuse_unless(case, (CaseStatus.FOUND, *WORKING_STATUSES), "修改劝返方案")
-    not_future(on, timezone.localdate())
+    not_future(on, timezone.localdate(), "方案制定日期")
+    not_before_found(on, case, "方案制定日期")
     if len(plan.strip()) < 10:
         raise ValidationError("劝返方案过短：请写明措施、责任人和时间安排（至少 10 个字）。")
     before = snapshot(case)
@@ -198,8 +202,7 @@ def case_contact_add(
         raise ValidationError("请先指定班主任和包村干部，再记录联系情况。", code="illegal")
     refuse_unless(case, WORKING_STATUSES, "记录联系情况")
     not_future(on, timezone.localdate(), "联系日期")
-    if on < case.opened_on:
-        raise ValidationError("联系日期不能早于发现日期。")
+    not_before_found(on, case, "联系日期")
     contact = CaseContact(
         case=case,
         kind=kind,

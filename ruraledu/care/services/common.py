@@ -50,6 +50,12 @@ def not_future(on: dt.date, today: dt.date, what: str = "日期") -> None:
         raise ValidationError(f"{what}不能晚于今天。")
 
 
+def not_before_found(on: dt.date, case: DropoutCase, what: str) -> None:
+    """No step of a case can come before the child was found."""
+    if on < case.opened_on:
+        raise ValidationError(f"{what}不能早于发现日期（{case.opened_on:%Y-%m-%d}）。")
+
+
 def record(
     *,
     case: DropoutCase,

@@ -21,7 +21,7 @@ from ..choices import (
 from ..deadlines import NOTICE_DAYS, working_deadline
 from ..models import DropoutCase, ReturnNotice
 from ..permissions import may_close_escalated, may_escalate, may_work
-from .common import lock, not_future, record, refuse_unless, require
+from .common import lock, not_before_found, not_future, record, refuse_unless, require
 from .files import has_certificate
 
 # an outcome needs at least one contact first; an escalated case can end the same ways
@@ -66,8 +66,7 @@ def case_resolve(
     if outcome not in OUTCOME_STATUSES:
         raise ValidationError("请选择劝返结果。")
     not_future(on, timezone.localdate(), "结果日期")
-    if on < case.opened_on:
-        raise ValidationError("结果日期不能早于发现日期。")
+    not_before_found(on, case, "结果日期")
     if outcome == CaseStatus.SICK_LEAVE and not (
         certificate_number.strip() and certificate_issuer.strip()
     ):
@@ -119,7 +118,8 @@ def case_escalate(
     to the district: the 行政或司法程序 started is recorded (the platform does not run it)."""
     case = lock(case, version)
     require(may_escalate(actor, case), "只有镇街教育办或区教体局可以上报升级。")
-    not_future(on, timezone.localdate())
+    not_future(on, timezone.localdate(), "上报日期")
+    not_before_found(on, case, "上报日期")
     if case.status == CaseStatus.ESCALATED_TOWN:
         if len(procedure.strip()) < 6:
             raise ValidationError(
@@ -213,8 +213,7 @@ def case_close(
             raise ValidationError("请写明核实情况（如迁入地学校、核实人和方式）。")
     if reason == CloseReason.SICK_LEAVE and not has_certificate(case):
         raise ValidationError("因病休学结案前，请先上传医院诊断证明（PDF 或图片）。")
-    if on < case.opened_on:
-        raise ValidationError("结案日期不能早于发现日期。")
+    not_before_found(on, case, "结案日期")
     before, from_status = snapshot(case), case.status
     case.status, case.close_reason, case.close_note, case.closed_on = (
         CaseStatus.CLOSED,
