@@ -2,11 +2,13 @@
 reach is a 404 (ensure_visible); a refused step shows its Chinese reason."""
 
 import datetime as dt
+from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
@@ -19,7 +21,7 @@ from ruraledu.spreadsheets.base import Column
 from ruraledu.spreadsheets.export import export_response
 
 from . import selectors, services
-from .choices import ItemStatus, Verdict
+from .choices import PENDING_STATUSES, ItemStatus, Verdict
 from .models import (
     AnswerEvidence,
     Finding,
@@ -49,9 +51,33 @@ def _version(request) -> int | None:
         return None
 
 
-def _refused(request, exc) -> None:
+def _reason(exc) -> str:
     text = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-    messages.error(request, text or "您无权办理这一步。")
+    return text or "您无权办理这一步。"
+
+
+def _refused(request, exc) -> None:
+    messages.error(request, _reason(exc))
+
+
+@dataclass
+class StepRefused:
+    """A step the service refused: the page shows the reason on that step's form, with what
+    was typed, so nothing has to be typed again."""
+
+    step: str
+    reason: str
+    typed: QueryDict
+
+    @classmethod
+    def of(cls, step: str, exc, post: QueryDict) -> "StepRefused":
+        return cls(step=step, reason=_reason(exc), typed=post)
+
+    def unless_shown(self, request, shown: bool) -> None:
+        """A step whose form is not on the page (no longer allowed) says why at the top."""
+        if not shown:
+            messages.error(request, self.reason)
+            self.step = ""
 
 
 class SupervisionHomeView(LoginRequiredMixin, View):
@@ -115,9 +141,34 @@ class VisitDetailView(LoginRequiredMixin, View):
     """The visit form on a phone: verdicts, findings, photos, sign-off; items and notice."""
 
     def get(self, request, pk):
-        visit = _visit(request, pk)
+        return self.show(request, _visit(request, pk))
+
+    @staticmethod
+    def show(request, visit, refused: StepRefused | None = None):
+        """The page; after a refused step, with its reason and what was typed into it."""
         verdicts = {v.item_id: v for v in visit.verdicts.all()}
+        editable = not visit.is_locked and may_supervise(request.user, visit.school)
+        if refused and refused.step == "save" and editable:
+            # the refused save's entries, not the stored ones
+            verdicts = {
+                item_id: SimpleNamespace(
+                    verdict=refused.typed.get(f"verdict_{item_id}", ""),
+                    note=refused.typed.get(f"note_{item_id}", ""),
+                )
+                for item_id in visit.checklist.items.values_list("pk", flat=True)
+            }
+            visit.summary = refused.typed.get("summary", "")
+            visit.team = refused.typed.get("team", "")
         rows = [(item, verdicts.get(item.pk)) for item in visit.checklist.items.all()]
+        findings = visit.findings.select_related("item").all()
+        supervises = may_supervise(request.user, visit.school)
+        if refused:
+            shown = {
+                "item": supervises
+                and any(str(f.pk) == refused.typed.get("finding") and not f.item for f in findings),
+                "notice": supervises and visit.is_locked,
+            }
+            refused.unless_shown(request, shown.get(refused.step, editable))
         return render(
             request,
             "supervision/visit_detail.html",
@@ -125,12 +176,14 @@ class VisitDetailView(LoginRequiredMixin, View):
                 "visit": visit,
                 "rows": rows,
                 "verdict_choices": Verdict.choices,
-                "findings": visit.findings.select_related("item").all(),
+                "findings": findings,
                 "photos": visit.photos.all(),
-                "editable": not visit.is_locked and may_supervise(request.user, visit.school),
-                "supervises": may_supervise(request.user, visit.school),
+                "editable": editable,
+                "supervises": supervises,
                 "today": timezone.localdate().isoformat(),
+                "refused": refused,
             },
+            status=400 if refused else 200,
         )
 
 
@@ -210,7 +263,9 @@ class VisitStepView(LoginRequiredMixin, View):
             else:
                 raise Http404("没有找到该页面。")
         except (ValidationError, PermissionDenied) as exc:
-            _refused(request, exc)
+            return VisitDetailView.show(
+                request, _visit(request, pk), StepRefused.of(step, exc, post)
+            )
         return redirect("supervision:visit_detail", pk=visit.pk)
 
 
@@ -240,10 +295,24 @@ class NoticePrintView(LoginRequiredMixin, View):
 
 class ItemDetailView(LoginRequiredMixin, View):
     def get(self, request, pk):
+        return self.show(request, pk)
+
+    @staticmethod
+    def show(request, pk, refused: StepRefused | None = None):
         item = get_object_or_404(
             RectificationItem.objects.select_related("school__org_unit", "notice"), pk=pk
         )
         ensure_visible(request.user, item.school)
+        answers_here = may_answer(request.user, item.school)
+        verifies = may_supervise(request.user, item.school)
+        if refused:
+            answered = verifies and item.status == ItemStatus.ANSWERED
+            refused.unless_shown(
+                request,
+                answers_here and item.status in PENDING_STATUSES
+                if refused.step == "answer"
+                else answered,
+            )
         return render(
             request,
             "supervision/item_detail.html",
@@ -251,10 +320,12 @@ class ItemDetailView(LoginRequiredMixin, View):
                 "item": item,
                 "answers": item.answers.prefetch_related("evidence"),
                 "events": item.events.select_related("actor"),
-                "answers_here": may_answer(request.user, item.school),
-                "verifies": may_supervise(request.user, item.school),
+                "answers_here": answers_here,
+                "verifies": verifies,
                 "today": timezone.localdate().isoformat(),
+                "refused": refused,
             },
+            status=400 if refused else 200,
         )
 
     def post(self, request, pk):
@@ -295,7 +366,7 @@ class ItemDetailView(LoginRequiredMixin, View):
                 raise Http404("没有找到该页面。")
             messages.success(request, "已保存。")
         except (ValidationError, PermissionDenied) as exc:
-            _refused(request, exc)
+            return self.show(request, item.pk, StepRefused.of(step, exc, post))
         return redirect("supervision:item_detail", pk=item.pk)
 
 

@@ -1,0 +1,97 @@
+"""A refused step shows its reason on its own form with what was typed still there: a school's
+整改 reply with a file of the wrong type, a visit's finding without its area."""
+
+import datetime as dt
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from .. import services
+from ..choices import ItemStatus
+from ..models import Finding, ItemAnswer, RectificationItem
+from .conftest import VISITED_ON, items_of, signed_visit_with_findings
+
+REPLY = "已清理消防通道内堆放的杂物，并安排专人每日巡查。"
+
+
+def test_a_reply_with_a_refused_file_keeps_its_text(
+    client, inspector, school_a, kind, school_clerk
+):
+    # given an item notified to the school
+    _, findings = signed_visit_with_findings(school_a, inspector, kind, findings=1)
+    (item,) = items_of(findings, inspector)
+    services.notice_issue(actor=inspector, items=[item], issued_on=dt.date(2025, 9, 23))
+    item.refresh_from_db()
+    client.force_login(school_clerk)
+    # when the school replies with a program as its evidence
+    response = client.post(
+        reverse("supervision:item_detail", args=[item.pk]),
+        {
+            "step": "answer",
+            "version": item.version,
+            "text": REPLY,
+            "evidence": SimpleUploadedFile("整改.exe", b"MZ\x90\x00" * 64),
+        },
+    )
+    # then the page says why, on the reply form, with the reply still typed in
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-testid="step-error"' in body and "不支持“.exe”文件" in body
+    assert f">{REPLY}</textarea>" in body
+    assert not ItemAnswer.objects.exists()
+    assert RectificationItem.objects.get().status == ItemStatus.NOTIFIED
+
+
+def test_a_refused_step_whose_form_is_gone_says_why_at_the_top(
+    client, inspector, school_a, kind, district_leader
+):
+    _, findings = signed_visit_with_findings(school_a, inspector, kind, findings=1)
+    (item,) = items_of(findings, inspector)
+    client.force_login(district_leader)  # reads, never replies
+    response = client.post(
+        reverse("supervision:item_detail", args=[item.pk]),
+        {"step": "answer", "version": item.version, "text": REPLY},
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "只有该校可以反馈整改情况" in body and REPLY not in body
+
+
+def test_a_finding_without_its_area_keeps_its_text(client, inspector, school_a, kind):
+    visit = services.visit_create(
+        actor=inspector, school=school_a, kind=kind, visited_on=VISITED_ON
+    )
+    client.force_login(inspector)
+    response = client.post(
+        reverse("supervision:visit_step", args=[visit.pk, "finding"]),
+        {"area": "", "text": "食堂留样记录缺少九月第三周"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "请填写问题所属领域和问题描述" in body
+    assert ">食堂留样记录缺少九月第三周</textarea>" in body
+    assert not Finding.objects.exists()
+
+
+def test_a_refused_save_keeps_the_summary_and_verdicts(client, inspector, school_a, kind):
+    visit = services.visit_create(
+        actor=inspector, school=school_a, kind=kind, visited_on=VISITED_ON
+    )
+    item = visit.checklist.items.first()
+    client.force_login(inspector)
+    response = client.post(
+        reverse("supervision:visit_step", args=[visit.pk, "save"]),
+        {
+            "version": visit.version - 1,  # someone saved meanwhile
+            "summary": "校园整体整洁，安全台账齐全",
+            f"verdict_{item.pk}": "met",
+            f"note_{item.pk}": "已抽查三本",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-testid="step-error"' in body
+    assert ">校园整体整洁，安全台账齐全</textarea>" in body
+    assert 'value="已抽查三本"' in body and 'value="met" selected' in body
+    visit.refresh_from_db()
+    assert visit.summary == ""
