@@ -378,9 +378,17 @@ LEDGER_COLUMNS = (
     Column("notice", "整改通知书", width=22),
     Column("deadline", "整改期限", kind="date"),
     Column("status", "状态", kind="choice", choices=tuple(ItemStatus.choices)),
-    Column("age", "已过天数", kind="int"),
+    Column("overdue", "逾期天数", kind="int"),
     Column("escalation", "升级情况"),
 )
+
+
+def days_overdue(item, today: dt.date) -> int | None:
+    """Days past the deadline of an item the school still has to work on (as escalation
+    counts it); None when not due yet, answered or closed."""
+    if item.status in PENDING_STATUSES and item.deadline < today:
+        return (today - item.deadline).days
+    return None
 
 
 def _ledger_rows(items):
@@ -395,13 +403,14 @@ def _ledger_rows(items):
             "deadline": item.deadline,
             "status": item.status,
             "status_label": item.get_status_display(),  # the page's; the export maps the code
-            "age": (today - item.created_at.date()).days,
+            "overdue": days_overdue(item, today),
             "escalation": item.get_escalation_display(),
         }
 
 
 class LedgerView(LoginRequiredMixin, View):
-    """问题台账: every item in the user's reach by school, area, state and age; Excel export."""
+    """问题台账: every item in the user's reach by school, area, state and days overdue;
+    Excel export."""
 
     def get(self, request):
         status = request.GET.get("status", "")
