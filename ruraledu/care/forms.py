@@ -16,6 +16,20 @@ from .choices import (
 )
 
 DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+# room for a page of plan or record; beyond that is pasted by mistake (and breaks layouts)
+LONG_TEXT = 2000
+
+
+def long_text(label: str, name: str, rows: int = 3, required: bool = True) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=LONG_TEXT,
+        required=required,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={
+            "max_length": f"{name}最多 {LONG_TEXT} 个字（现在 %(show_value)d 个字），请精简。"
+        },
+    )
 
 
 class CareForm(forms.Form):
@@ -47,15 +61,13 @@ class AssignForm(VersionedForm):
 
 
 class PlanForm(VersionedForm):
-    plan = forms.CharField(
-        label="劝返方案（措施、责任人、时间）", widget=forms.Textarea(attrs={"rows": 4})
-    )
+    plan = long_text("劝返方案（措施、责任人、时间）", "劝返方案", rows=4)
 
 
 class ContactForm(VersionedForm):
     kind = forms.ChoiceField(label="方式", choices=ContactKind.choices)
     who = forms.CharField(label="参与人员", max_length=200)
-    outcome = forms.CharField(label="情况与结果", widget=forms.Textarea(attrs={"rows": 3}))
+    outcome = long_text("情况与结果", "情况与结果")
     next_step = forms.CharField(label="下一步", max_length=300, required=False)
 
 
@@ -63,7 +75,9 @@ class ResolveForm(VersionedForm):
     outcome = forms.ChoiceField(
         label="劝返结果", choices=[(s.value, s.label) for s in OUTCOME_STATUSES]
     )
-    placement_note = forms.CharField(label="安置去向（转入特教或送教时填写）", required=False)
+    placement_note = forms.CharField(
+        label="安置去向（转入特教或送教时填写）", max_length=200, required=False
+    )
     certificate_number = forms.CharField(
         label="诊断证明编号（因病休学时填写）", max_length=50, required=False
     )
@@ -75,11 +89,7 @@ class ResolveForm(VersionedForm):
 
 class EscalateForm(VersionedForm):
     guardian = forms.CharField(label="监护人（通知书送达对象）", max_length=50, required=False)
-    procedure = forms.CharField(
-        label="启动的行政或司法程序",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-    )
+    procedure = long_text("启动的行政或司法程序", "行政或司法程序", required=False)
 
 
 class CloseForm(VersionedForm):
@@ -100,25 +110,19 @@ class GrowthOpenForm(CareForm):
     assessed_on = forms.DateField(label="认定日期", widget=DATE, initial=timezone.localdate)
     subjects = forms.CharField(label="学困学科（如 语文、数学）", max_length=100)
     assessed_by = forms.CharField(label="认定人（教师或教研组）", max_length=100)
-    assessment = forms.CharField(
-        label="认定情况（测试成绩、主要困难）", widget=forms.Textarea(attrs={"rows": 3})
-    )
+    assessment = long_text("认定情况（测试成绩、主要困难）", "认定情况")
 
 
 class GrowthPlanForm(VersionedForm):
     supporter = forms.CharField(label="帮扶责任人", max_length=100)
-    support = forms.CharField(
-        label="帮扶措施（做什么、怎么做）", widget=forms.Textarea(attrs={"rows": 3})
-    )
+    support = long_text("帮扶措施（做什么、怎么做）", "帮扶措施")
     frequency = forms.CharField(label="帮扶频次（如 每周 2 次）", max_length=50)
 
 
 class GrowthReviewForm(VersionedForm):
     reviewer = forms.CharField(label="评估人", max_length=100)
     progress = forms.ChoiceField(label="进步情况", choices=GrowthProgress.choices)
-    note = forms.CharField(
-        label="评估说明（成绩、表现、下阶段调整）", widget=forms.Textarea(attrs={"rows": 3})
-    )
+    note = long_text("评估说明（成绩、表现、下阶段调整）", "评估说明")
 
 
 class GrowthExitForm(VersionedForm):

@@ -109,3 +109,18 @@ def test_a_read_only_role_sees_counts_only_and_another_school_gets_a_404(
     browser_login(page, outsider.username, PASSWORD)
     assert page.goto(f"{page.base}/care/cases/{case.pk}/").status == 404
     assert "王小明" not in page.content()
+
+
+def test_a_case_with_very_long_unbroken_text_fits_a_phone(page, pupil, care_officer):
+    # given a case whose plan, contact and log hold one long run of characters without a break
+    # (as stored before lengths were limited)
+    case = walk(open_case(pupil, care_officer), care_officer, CaseStatus.CONTACTING)
+    run = "劝返" + "x" * 20000
+    DropoutCase.objects.filter(pk=case.pk).update(plan=run, village_cadre="y" * 100)
+    case.contacts.update(outcome=run, who="z" * 200)
+    case.events.update(note=run)
+    page.set_viewport_size({"width": 390, "height": 844})
+    browser_login(page, care_officer.username, PASSWORD)
+    # when the officer opens it, then the page does not scroll sideways
+    page.goto(f"{page.base}/care/cases/{case.pk}/")
+    assert fits_phone(page)
