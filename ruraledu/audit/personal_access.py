@@ -40,6 +40,16 @@ PURPOSES = {
     "growth_list": "学困生名单",
     "growth_view": "查看成长档案",
     "aid_gap_list": "资助比对名单",
+    "inclusion_list": "残联名单比对",
+    "inclusion_unplaced": "未安置残疾儿童名单",
+    "inclusion_decide": "安置决定",
+    "inclusion_home_list": "送教上门名单",
+    "inclusion_home_view": "送教上门进度",
+    "inclusion_file": "下载安置决定材料",
+    "inclusion_export": "导出残联名单比对",
+    "leftbehind_list": "留守与困境儿童关爱名单",
+    "leftbehind_view": "查看关爱记录",
+    "leftbehind_export": "导出关爱名单",
 }
 # what a subject's label names, for the page
 SUBJECT_KINDS = {
@@ -165,6 +175,8 @@ CHILD_FIELDS = {
     "care.dropoutcase": ("care.DropoutCase", "person_id"),
     "care.finding": ("care.Finding", "student_id"),
 }
+# a partner list's entry is a person of its own, the roster's child when the ID matches
+LIST_SUBJECT = "care.listentry"
 
 
 def describe_subjects(entries) -> dict[int, Subject]:
@@ -173,33 +185,43 @@ def describe_subjects(entries) -> dict[int, Subject]:
     wanted: dict[str, set[int]] = {}
     for entry in entries:
         label, _, key = entry.subject.partition(":")
-        if (label in CHILD_FIELDS or label == STUDENT_SUBJECT) and key.isdigit():
+        known = label in CHILD_FIELDS or label in (STUDENT_SUBJECT, LIST_SUBJECT)
+        if known and key.isdigit():
             wanted.setdefault(label, set()).add(int(key))
     child_of: dict[tuple[str, int], int | None] = {}
+    listed = {}
     for label, pks in wanted.items():
         if label == STUDENT_SUBJECT:  # the record is the child
             child_of.update(((label, pk), pk) for pk in pks)
-            continue
-        model_label, field = CHILD_FIELDS[label]
-        model = apps.get_model(model_label)
-        for pk, child in model._default_manager.filter(pk__in=pks).values_list("pk", field):
-            child_of[(label, pk)] = child
-    people = {
-        p.pk: p
-        for p in StudentPerson.objects.filter(pk__in={c for c in child_of.values() if c}).only(
-            "name", "id_hint"
-        )
-    }
+        elif label == LIST_SUBJECT:
+            model = apps.get_model("care.ListEntry")
+            listed = model._default_manager.only("name", "id_hint", "id_index").in_bulk(pks)
+        else:
+            model_label, field = CHILD_FIELDS[label]
+            model = apps.get_model(model_label)
+            for pk, child in model._default_manager.filter(pk__in=pks).values_list("pk", field):
+                child_of[(label, pk)] = child
+    found = StudentPerson.objects.filter(
+        Q(pk__in={c for c in child_of.values() if c})
+        | Q(id_index__in={e.id_index for e in listed.values()})
+    ).only("name", "id_hint", "id_index")
+    people = {p.pk: p for p in found}
+    by_index = {p.id_index: p.pk for p in people.values()}
+    child_of.update(((LIST_SUBJECT, pk), by_index.get(e.id_index)) for pk, e in listed.items())
     described = {}
     for entry in entries:
         label, _, key = entry.subject.partition(":")
         kind = SUBJECT_KINDS.get(label, "")
         person = people.get(child_of.get((label, int(key)))) if key.isdigit() else None
+        listed_entry = listed.get(int(key)) if label == LIST_SUBJECT and key.isdigit() else None
         if entry.subject.startswith("export:"):
             described[entry.pk] = Subject(_export_text(entry.subject))
         elif person is not None:
             text = person.name if label == STUDENT_SUBJECT else f"{person.name}（{kind} #{key}）"
             described[entry.pk] = Subject(text, person.masked_id, person.pk)
+        elif listed_entry is not None:  # a child on a partner's list, not in the roster
+            text = f"{listed_entry.name}（{kind} #{key}）"
+            described[entry.pk] = Subject(text, listed_entry.masked_id)
         elif kind:
             described[entry.pk] = Subject(f"{kind} #{key}（记录已不存在）")
         else:
