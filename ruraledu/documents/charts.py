@@ -15,6 +15,8 @@ from matplotlib import font_manager  # noqa: E402
 from matplotlib import pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from ruraledu.indicators.templatetags.figures import base_digits  # noqa: E402
+
 DPI = 300
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Serif CJK SC", "FandolHei", "FandolSong")
 STATUS_COLOURS = {
@@ -97,7 +99,7 @@ def trend_lines(
         axes.plot(xs, ys, marker="o", color=colour, label=label, linewidth=1.2, markersize=3)
         for x, y in zip(xs, ys, strict=True):
             axes.annotate(
-                f"{y:.4g}",
+                f"{y:.{base_digits(y, unit)}f}",
                 (x, y),
                 textcoords="offset points",
                 xytext=(0, 4),
@@ -130,7 +132,7 @@ def small_multiples(*, panels: list[tuple[str, str, list[tuple[int, float]]]], s
         )
         for x, y in enumerate(values):
             axes.annotate(
-                f"{y:.4g}",
+                f"{y:.{base_digits(y, unit)}f}",
                 (x, y),
                 textcoords="offset points",
                 xytext=(0, 4),

@@ -22,7 +22,7 @@ from ruraledu.supervision.overview import visible_schools
 
 from . import charts
 from .gongwen import add_figure, add_table
-from .progress_report import plain_figure
+from .progress_report import chart_stamp, plain_figure
 
 TREND_YEARS = 5
 MARKS = {"pass": "达标", "partial": "基本达标", "fail": "未达标"}
@@ -139,7 +139,7 @@ def resource_gap(value, key: str) -> str:
 
 def write_body(document, context: dict) -> None:
     school, record, year = context["school"], context["record"], context["year"]
-    stamp = f"数据版本 {context['data_version']} · 生成于 {context['generated_at']:%Y-%m-%d %H:%M}"
+    stamp = chart_stamp(context)
     document.add_heading("一、基本情况", level=1)
     document.add_paragraph(
         f"{school.name}属{context['town'].name if context['town'] else ''}，"

@@ -18,7 +18,7 @@ from docx import Document
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 
-from ruraledu.indicators.versions import data_version
+from ruraledu.indicators.versions import data_version, version_label
 
 from .gongwen import apply_gongwen
 
@@ -71,7 +71,7 @@ def issuer() -> str:
 
 def placeholder_values(kind: Kind, context: dict) -> dict[str, str]:
     generated_at = context["generated_at"]
-    version = context.get("data_version", "")
+    version = version_label(context.get("data_version", ""))
     stamp = f"（生成时间：{generated_at:%Y年%m月%d日 %H:%M}）"
     if version:
         stamp = f"（数据版本：{version}；生成时间：{generated_at:%Y年%m月%d日 %H:%M}）"
@@ -154,7 +154,8 @@ def render_context(kind: Kind, context: dict, *, template: bytes | None = None) 
     properties = document.core_properties
     properties.title = context["title"]
     version = context.get("data_version", "")
-    properties.subject = f"数据版本 {version}" if version else kind.label
+    properties.subject = f"数据版本 {version_label(version)}" if version else kind.label
+    # the raw version stays machine-readable here, for tools that match documents to data
     properties.comments = (
         f"data_version={version}; generated_at={context['generated_at']:%Y-%m-%dT%H:%M:%S%z}"
     )

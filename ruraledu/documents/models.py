@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from ruraledu.indicators.versions import version_label
+
 from .choices import DocumentKind, DocumentStatus, PeriodKind
 
 
@@ -123,6 +125,10 @@ class GeneratedDocument(models.Model):
         """Still being made in the background (the list page refreshes itself)."""
         busy = (DocumentStatus.QUEUED, DocumentStatus.RUNNING)
         return self.status in busy or self.pdf_status in busy
+
+    @property
+    def data_version_label(self) -> str:
+        return version_label(self.data_version)
 
     @property
     def extension(self) -> str:

@@ -3,6 +3,7 @@
 import datetime as dt
 import html
 from collections import Counter, defaultdict
+from types import SimpleNamespace
 
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -11,6 +12,7 @@ from ruraledu.dashboards.selectors import dashboard_project, headline_figures
 from ruraledu.indicators.choices import TargetStatus
 from ruraledu.indicators.models import TargetStatusChange
 from ruraledu.indicators.templatetags.figures import vs
+from ruraledu.indicators.versions import version_label
 from ruraledu.plans.models import Plan, Target, chinese_number
 from ruraledu.reporting.choices import ReportStatus
 from ruraledu.reporting.models import ProgressReport
@@ -98,7 +100,7 @@ def build_context(
 
 
 def chart_stamp(context: dict) -> str:
-    return f"数据版本 {context['data_version']} · 生成于 {context['generated_at']:%Y-%m-%d %H:%M}"
+    return f"数据版本 {version_label(context['data_version'])} · 生成于 {context['generated_at']:%Y-%m-%d %H:%M}"
 
 
 def write_charts(document, context: dict) -> None:
@@ -111,22 +113,30 @@ def write_charts(document, context: dict) -> None:
             f"图1 目标状态分布（{stamp}）",
             "；".join(f"{label} {n} 个" for _, label, n in counts),
         )
-    panels = [(f["label"], f["unit"], f["points"]) for f in context["headlines"] if f["points"]]
-    if panels:
+    headlines = [f for f in context["headlines"] if f["points"]]
+    if headlines:
         add_figure(
             document,
-            charts.small_multiples(panels=panels, stamp=stamp),
+            charts.small_multiples(
+                panels=[(f["label"], f["unit"], f["points"]) for f in headlines], stamp=stamp
+            ),
             f"图2 主要指标逐年变化（全区，{stamp}）",
             "；".join(
-                f"{title}：" + "，".join(f"{year}学年 {value:g}{unit}" for year, value in points)
-                for title, unit, points in panels
+                f"{f['label']}："
+                + "，".join(f"{year}学年 {_headline(f, value)}" for year, value in f["points"])
+                for f in headlines
             ),
             width_mm=156,
         )
 
 
+def _headline(figure: dict, value: float) -> str:
+    # as the tables print it: against the target when there is one, else in the indicator's unit
+    return plain_figure(SimpleNamespace(value=value, code=figure["code"]), figure["target"])
+
+
 def _where(values, target) -> str:
-    return "；".join(f"{v.unit.name} {v.value:g}{target.unit}" for v in values)
+    return "；".join(f"{v.unit.name} {plain_figure(v, target)}" for v in values)
 
 
 def write_body(document, context: dict) -> None:
@@ -155,7 +165,7 @@ def write_body(document, context: dict) -> None:
                     c.target.code,
                     c.get_previous_display(),
                     c.get_status_display(),
-                    "—" if c.value is None else f"{c.value:g}",
+                    "—" if c.value is None else plain_figure(c.value, c.target),
                     f"{timezone.localtime(c.changed_at):%Y-%m-%d}",
                 ]
                 for c in changes

@@ -44,7 +44,9 @@ def test_the_report_charts_the_stored_states_at_print_resolution(
     }
     expected = "；".join(f"{label} {n} 个" for label, n in stored.items() if n)
     assert first.get("descr") == expected
-    stamp = f"数据版本 {document.data_version} · 生成于 {document.generated_at:%Y-%m-%d %H:%M}"
+    stamp = (
+        f"数据版本 {document.data_version_label} · 生成于 {document.generated_at:%Y-%m-%d %H:%M}"
+    )
     assert first.get("title") == f"图1 目标状态分布（{stamp}）"
     captions = [p.text for p in docx.paragraphs if p.text.startswith("图1 ")]
     assert captions == [f"图1 目标状态分布（{stamp}）"]

@@ -16,7 +16,7 @@ from ruraledu.documents.services import progress_report_generate
 from ruraledu.facilities.models import FacilityRecord
 from ruraledu.indicators.models import IndicatorValue, TargetState
 from ruraledu.indicators.services import recompute
-from ruraledu.indicators.versions import data_version
+from ruraledu.indicators.versions import data_version, version_label
 
 
 @pytest.fixture(autouse=True)
@@ -63,9 +63,12 @@ def test_it_states_the_stored_figures_in_a_gongwen_word_file(world, district_adm
     text = "\n".join(p.text for p in docx.paragraphs)
     # then it is stamped with that version and the time
     assert document.data_version == version
-    assert f"数据版本：{version}" in text
+    # (as a reader knows it; the raw version stays in the file's properties only)
+    assert f"数据版本：{version_label(version)}" in text
+    assert version not in text
     assert f"生成时间：{document.generated_at:%Y年%m月%d日 %H:%M}" in text
-    assert docx.core_properties.subject == f"数据版本 {version}"
+    assert docx.core_properties.subject == f"数据版本 {version_label(version)}"
+    assert f"data_version={version};" in docx.core_properties.comments
     # the title, the four parts and the 13 sections of the plan
     assert docx.paragraphs[0].style.name == "Title"
     assert docx.paragraphs[0].text == f"{world.title}2024年度进展情况报告"
@@ -101,11 +104,11 @@ def test_it_states_the_stored_figures_in_a_gongwen_word_file(world, district_adm
     town_value = IndicatorValue.objects.get(
         code=state.target.indicator_code, unit__code="TA", year=2024
     )
-    unit = state.target.unit
+    target = state.target
     slips = [p.text for p in docx.paragraphs if p.text.startswith("P16-1 未达到目标值的")]
     assert slips == [
-        f"P16-1 未达到目标值的镇街：甲镇 {town_value.value:g}{unit}，"
-        f"学校：甲镇中心小学 {school_value.value:g}{unit}。"
+        f"P16-1 未达到目标值的镇街：甲镇 {plain_figure(town_value, target)}，"
+        f"学校：甲镇中心小学 {plain_figure(school_value, target)}。"
     ]
     # real Word tables
     assert len(docx.tables) >= 41
@@ -175,7 +178,7 @@ def test_bureau_generates_lists_and_downloads(client, world, district_admin):
     document = GeneratedDocument.objects.get()
     assert response.status_code == 302
     page = client.get(reverse("documents:document_list")).content.decode()
-    assert document.title in page and document.data_version in page
+    assert document.title in page and document.data_version_label in page
     download = client.get(reverse("documents:document_download", args=[document.pk]))
     assert download.status_code == 200
     body = b"".join(download.streaming_content)
@@ -277,3 +280,21 @@ def test_a_key_project_page_generates_that_project_s_report(client, world, distr
     ]
     assert row_of(docx, "P16-1")[0] == "P16-1"
     assert document.parameters == {"project": 16}
+
+
+def test_every_figure_reads_as_the_tables_print_it(world, district_admin):
+    # given a school whose lighting rate has no short decimal (2 of 3 classrooms, 66.666…%)
+    FacilityRecord.objects.filter(school__org_unit__code="SA").update(
+        classrooms=3, classrooms_lighting_ok=2
+    )
+    recompute(years=[2024])
+    docx = read(
+        progress_report_generate(plan=world, period=period_parse("2024-Y"), actor=district_admin)
+    )
+    cells = [c.text for t in docx.tables for r in t.rows for c in r.cells]
+    captions = [d.get("descr") or "" for d in docx.element.body.iter(qn("wp:docPr"))]
+    everything = [p.text for p in docx.paragraphs] + cells + captions
+    # then no figure anywhere carries more decimals than the tables' two
+    assert [t for t in everything if re.search(r"\d\.\d{3,}", t)] == []
+    slip = next(p.text for p in docx.paragraphs if p.text.startswith("P16-1 未达到目标值的"))
+    assert "甲镇中心小学 66.67%" in slip

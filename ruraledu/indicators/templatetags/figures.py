@@ -126,6 +126,11 @@ def backed_by(state, values):
     return state
 
 
+def base_digits(value: float, unit: str) -> int:
+    """Counts (项, 人, 所) read as whole numbers; rates and ratios with two decimals."""
+    return 0 if unit != "%" and value == int(value) and abs(value) < 1e12 else 2
+
+
 def _number(value):
     return float(value) if isinstance(value, int | float | Decimal) else None
 
@@ -156,8 +161,7 @@ def vs(subject, reference=None) -> str:
         comparator = "gte" if indicator is None or indicator.higher_is_better else "lte"
     if not unit and indicator is not None:
         unit = indicator.unit
-    # counts (项, 人, 所) read as whole numbers; rates and ratios with two decimals
-    base = 0 if unit != "%" and value == int(value) and abs(value) < 1e12 else 2
+    base = base_digits(value, unit)
     text = shown(value, comparator=comparator, low=low, high=high, base_digits=base) + unit
     if passes(value, comparator, low, high) is False:
         noun = counter_word(indicator.denominator_label if indicator else "")
