@@ -1,11 +1,14 @@
 """The append-only audit trail of changes to official data."""
 
+import datetime as dt
 from functools import cache
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, router, transaction
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 from .choices import AuditAction
@@ -132,33 +135,75 @@ class AuditEvent(models.Model):
     @cached_property
     def changes(self) -> list[tuple[str, object, object]]:
         """(field, before, after) for display, in a stable order: a field of the record's
-        model by its Chinese name, a choice by its label, JSON the model summarises in
-        `audit_summaries` by that summary; other keys as written."""
+        model by its Chinese name, a choice by its label, a user by name, a time in local
+        time, JSON the model summarises in `audit_summaries` by that summary; other keys as
+        written."""
         keys = list(dict.fromkeys([*self.before.keys(), *self.after.keys()]))
         model = None
         if self.content_type_id is not None:
             model = ContentType.objects.get_for_id(self.content_type_id).model_class()
         names = _display_names(model) if model is not None else {}
         summaries = getattr(model, "audit_summaries", {})
+        users = _user_names(
+            v
+            for key in keys
+            if names.get(key, ("", {}, ""))[2] == USER
+            for v in (self.before.get(key), self.after.get(key))
+        )
         shown = []
         for key in keys:
-            label, choices = names.get(key, (key, {}))
+            label, choices, kind = names.get(key, (key, {}, ""))
             before, after = self.before.get(key), self.after.get(key)
             if key in summaries:  # JSON a model keeps, read as the model says
                 before, after = (_summary(summaries[key], v) for v in (before, after))
+            elif kind == USER:
+                before, after = (users.get(v, v) for v in (before, after))
+            elif kind == MOMENT:
+                before, after = (_local_time(v) for v in (before, after))
             shown.append((label, _choice(choices, before), _choice(choices, after)))
         return shown
 
 
+USER, MOMENT = "user", "datetime"  # field kinds whose stored value is not for people
+
+
 @cache
-def _display_names(model) -> dict[str, tuple[str, dict[str, str]]]:
-    """Key -> (Chinese name, choice labels) for a model's concrete fields, by name and by
+def _display_names(model) -> dict[str, tuple[str, dict[str, str], str]]:
+    """Key -> (Chinese name, choice labels, kind) for a model's concrete fields, by name and by
     column attribute (`school` and `school_id`), and for the keys it names in `audit_labels`."""
-    names = {key: (label, {}) for key, label in getattr(model, "audit_labels", {}).items()}
+    names = {key: (label, {}, "") for key, label in getattr(model, "audit_labels", {}).items()}
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
     for field in model._meta.concrete_fields:
         choices = {str(value): str(label) for value, label in field.flatchoices}
-        names[field.name] = names[field.attname] = (str(field.verbose_name), choices)
+        kind = ""
+        if field.is_relation and field.related_model is user_model:
+            kind = USER
+        elif isinstance(field, models.DateTimeField):
+            kind = MOMENT
+        names[field.name] = names[field.attname] = (str(field.verbose_name), choices, kind)
     return names
+
+
+def _user_names(pks) -> dict[int, str]:
+    """Stored user ids -> the users' names, in one query (none when no user is named)."""
+    wanted = {pk for pk in pks if type(pk) is int}
+    if not wanted:
+        return {}
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
+    return {user.pk: str(user) for user in user_model._default_manager.filter(pk__in=wanted)}
+
+
+def _local_time(value):
+    """An ISO time as stored (UTC) in local time, as the trail's own time column reads."""
+    if not isinstance(value, str):
+        return value
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return f"{moment:%Y-%m-%d %H:%M:%S}"
 
 
 def _summary(summarise, value):

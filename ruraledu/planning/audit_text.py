@@ -42,3 +42,32 @@ def travel_result(result: dict) -> str:
         f"走教安排 {len(result.get('assignments') or [])} 项，每周共 {float(result.get('km') or 0):g} 公里"
         + ("（求解超时，为当前最好结果）" if result.get("timed_out") else "")
     )
+
+
+def _number(value) -> str:
+    number = float(value)
+    return str(int(number)) if number.is_integer() else f"{number:.2f}".rstrip("0")
+
+
+def scenario_inputs(inputs: dict) -> str:
+    """A 达标最低成本方案's inputs by the names the form and its checks use."""
+    from .inputs import COSTS, ENROLMENT, LABELS, MOVERS
+
+    def shown(key, value) -> str:
+        if key == "costs":
+            return "、".join(f"{COSTS.get(k, k)} {_number(v)}" for k, v in value.items())
+        if key == "enrolment":
+            return ENROLMENT.get(value, value)
+        if key == "movers_source":
+            return MOVERS.get(value, value)
+        if key == "movers":
+            return f"{len(value)} 人"
+        if key == "limits":
+            return f"{len(value)} 所学校"
+        if value is None:
+            return "不限"
+        return _number(value) if isinstance(value, int | float) else str(value)
+
+    order = {key: n for n, key in enumerate(LABELS)}
+    given = sorted(inputs.items(), key=lambda kv: order.get(kv[0], len(order)))
+    return "；".join(f"{LABELS.get(k, k)}：{shown(k, v)}" for k, v in given)

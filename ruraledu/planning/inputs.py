@@ -32,6 +32,20 @@ DEFAULTS = {
     "move_cost": 20000,
     "movers": [],
 }
+# how the error messages and the audit trail name the keys of a scenario's inputs
+LABELS = {
+    "years": "分年实施年数",
+    "enrolment": "在校生口径",
+    "movers_source": "教师调动来源",
+    "move_cost": "每次调动费用（元）",
+    "movers": "可调动教师名单",
+    "costs": "单位费用",
+    "max_area": "每校最大新增面积（㎡）",
+    "max_posts": "每校最大新增编制（名）",
+    "limits": "个别学校限额",
+    "budget": "预算（元）",
+    "time_limit": "求解时限（秒）",
+}
 ENROLMENT = {"roster": "目标学年的在校生（学籍）", "forecast": "生源预测的目标学年预测人数"}
 MOVERS = {
     "none": "不调动教师",
@@ -107,31 +121,31 @@ def inputs_clean(raw: dict) -> dict:
     limits = raw.get("limits") or {}
     if isinstance(limits, str):
         limits = parse_limits(limits)
-    time_limit = _number(raw.get("time_limit", 10), "求解时限（秒）")
+    time_limit = _number(raw.get("time_limit", 10), LABELS["time_limit"])
     if not 1 <= time_limit <= 600:
         raise ValidationError("求解时限应在 1 至 600 秒之间。")
-    years = _number(raw.get("years") or 1, "分年实施年数")
+    years = _number(raw.get("years") or 1, LABELS["years"])
     if years != int(years) or not 1 <= years <= 10:
         raise ValidationError(f"分年实施年数应为 1 至 10 的整数，收到“{raw.get('years')}”。")
     movers = raw.get("movers") or []
     if isinstance(movers, str):
         movers = parse_movers(movers)
-    source = _choice(raw.get("movers_source"), MOVERS, "教师调动来源", "none")
+    source = _choice(raw.get("movers_source"), MOVERS, LABELS["movers_source"], "none")
     if source == "list" and not movers:
         raise ValidationError("选择了“按下列名单调动”，但可调动教师名单为空。")
     return {
         "years": int(years),
-        "enrolment": _choice(raw.get("enrolment"), ENROLMENT, "在校生口径", "roster"),
+        "enrolment": _choice(raw.get("enrolment"), ENROLMENT, LABELS["enrolment"], "roster"),
         "movers_source": source,
         "move_cost": _number(
             raw.get("move_cost") if raw.get("move_cost") not in (None, "") else 20000,
-            "每次调动费用（元）",
+            LABELS["move_cost"],
         ),
         "movers": movers,
         "costs": costs,
-        "max_area": _number(raw.get("max_area"), "每校最大新增面积（㎡）"),
-        "max_posts": _number(raw.get("max_posts"), "每校最大新增编制（名）"),
+        "max_area": _number(raw.get("max_area"), LABELS["max_area"]),
+        "max_posts": _number(raw.get("max_posts"), LABELS["max_posts"]),
         "limits": limits,
-        "budget": _number(raw.get("budget"), "预算（元）", required=False),
+        "budget": _number(raw.get("budget"), LABELS["budget"], required=False),
         "time_limit": time_limit,
     }

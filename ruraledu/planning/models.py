@@ -12,6 +12,9 @@ from .choices import ScenarioStatus
 
 
 class Scenario(models.Model):
+    # how the audit trail reads the inputs it keeps (see audit.models.AuditEvent.changes)
+    audit_summaries = {"inputs": audit_text.scenario_inputs}
+
     name = models.CharField("方案名称", max_length=100)
     year = models.PositiveIntegerField("学年")
     inputs = models.JSONField("输入", default=dict)
