@@ -280,6 +280,10 @@ class StudentImporter(Importer):
         )
         if people.changed:
             result.messages.append(f"更新了 {len(people.changed)} 名学生的基本信息")
+        if cleared := _cleared_flags(changes):
+            result.messages.append(
+                f"按表中留空或填“否”的单元格，取消了 {cleared}。如非本意，请补填后重新导入"
+            )
         return result
 
     @staticmethod
@@ -334,6 +338,17 @@ class StudentImporter(Importer):
                 # a name in full in the file is a read of the child: logged
                 ACCESS_SUBJECT: student_subject(p.pk) if clear else None,
             }
+
+
+def _cleared_flags(changes) -> str:
+    """The flags (留守儿童, 残疾 …) this import turned off, counted in words: a blank cell
+    clears a flag, and a clerk uploading only some columns must see what that took away."""
+    counts = {
+        flag: sum(1 for e in changes if e.before[flag] and not e.after[flag]) for flag in FLAGS
+    }
+    return "、".join(
+        f"{n} 名学生的“{SPEC.column(flag).header}”标记" for flag, n in counts.items() if n
+    )
 
 
 def _placed_elsewhere(rows, reach: Reach, year: int) -> list:

@@ -225,3 +225,17 @@ def test_a_student_number_imports_with_its_kind_and_a_mentor_link(
     assert enrolment.mentor_id == mentor.pk
     # the same row again is recognised by its 学籍号, not added
     assert run(importer, rows(row), district_admin).unchanged == 1
+
+
+def test_a_flag_cleared_by_a_blank_cell_is_said_in_the_result(importer, district_admin, school_a):
+    first, second = student(left_behind=True, boarding=True), student(left_behind=True)
+    run(importer, rows(first, second), district_admin)
+    # a clerk sends the required columns only: the blank cells clear the flags
+    bare = {k: first[k] for k in ("id_number", "name", "sex", "school", "grade")}
+    result = run(importer, rows(bare, second), district_admin)
+    assert (result.updated, result.unchanged) == (1, 1)
+    assert result.messages == [
+        "按表中留空或填“否”的单元格，取消了 1 名学生的“住校”标记、1 名学生的“在校午餐需求”标记、"
+        "1 名学生的“午餐已保障”标记、1 名学生的“留守儿童”标记。如非本意，请补填后重新导入"
+    ]
+    assert not Enrolment.objects.get(person__name="张小明", left_behind=False).boarding
