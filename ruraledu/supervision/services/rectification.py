@@ -2,6 +2,7 @@
 answers with evidence; the inspector closes or returns; overdue items escalate."""
 
 import datetime as dt
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -165,8 +166,14 @@ def item_answer(
     address: str | None = None,
 ) -> ItemAnswer:
     """The school says what it did, with evidence; the item waits for the inspector."""
-    item = lock(RectificationItem, item, version, "整改事项")
-    require(may_answer(actor, item.school), "只有该校可以反馈整改情况。")
+    item = lock(
+        RectificationItem,
+        item,
+        version,
+        "整改事项",
+        allowed=partial(may_answer, actor),
+        refusal="只有该校可以反馈整改情况。",
+    )
     _refuse_unless(item, PENDING_STATUSES, "反馈整改情况")
     if len(text.strip()) < 5:
         raise ValidationError("请写明整改措施和结果（至少 5 个字）。")
@@ -222,8 +229,14 @@ def item_close(
     address: str | None = None,
 ) -> RectificationItem:
     """The inspector verified the rectification: the item is closed (销号) and locked."""
-    item = lock(RectificationItem, item, version, "整改事项")
-    require(may_supervise(actor, item.school), NOT_YOURS)
+    item = lock(
+        RectificationItem,
+        item,
+        version,
+        "整改事项",
+        allowed=partial(may_supervise, actor),
+        refusal=NOT_YOURS,
+    )
     _refuse_unless(item, (ItemStatus.ANSWERED,), "销号")
     not_future(on, "核查日期")
     if on < item.notice.issued_on:
@@ -254,8 +267,14 @@ def item_return(
     address: str | None = None,
 ) -> RectificationItem:
     """The rectification is not done: back to the school with the reason."""
-    item = lock(RectificationItem, item, version, "整改事项")
-    require(may_supervise(actor, item.school), NOT_YOURS)
+    item = lock(
+        RectificationItem,
+        item,
+        version,
+        "整改事项",
+        allowed=partial(may_supervise, actor),
+        refusal=NOT_YOURS,
+    )
     _refuse_unless(item, (ItemStatus.ANSWERED,), "退回")
     if len(reason.strip()) < 5:
         raise ValidationError("请写明退回原因（至少 5 个字）。")

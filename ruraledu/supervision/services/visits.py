@@ -2,6 +2,7 @@
 and a correction is a new visit linked to it."""
 
 import datetime as dt
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -69,8 +70,9 @@ def visit_update(
     address: str | None = None,
 ) -> Visit:
     """Save the verdicts (item pk -> (verdict, note)), the summary and who went."""
-    visit = lock(Visit, visit, version, "督导记录")
-    require(may_supervise(actor, visit.school), NOT_YOURS)
+    visit = lock(
+        Visit, visit, version, "督导记录", allowed=partial(may_supervise, actor), refusal=NOT_YOURS
+    )
     _ensure_open(visit)
     items = {i.pk: i for i in visit.checklist.items.all()}
     unknown = set(verdicts) - set(items)
@@ -112,8 +114,9 @@ def photo_add(
 ) -> tuple[VisitPhoto, bool]:
     """Check and store a photo (metadata stripped). A photo the phone sends again after the
     connection dropped (same client key) is stored once: created False."""
-    visit = lock(Visit, visit, None, "督导记录")
-    require(may_supervise(actor, visit.school), NOT_YOURS)
+    visit = lock(
+        Visit, visit, None, "督导记录", allowed=partial(may_supervise, actor), refusal=NOT_YOURS
+    )
     _ensure_open(visit)
     client_key = client_key.strip()[:64]
     if client_key:
@@ -148,8 +151,9 @@ def photo_add(
 @transaction.atomic
 def finding_add(*, actor, visit: Visit, area: str, text: str) -> Finding:
     """Note a problem found during the visit."""
-    visit = lock(Visit, visit, None, "督导记录")
-    require(may_supervise(actor, visit.school), NOT_YOURS)
+    visit = lock(
+        Visit, visit, None, "督导记录", allowed=partial(may_supervise, actor), refusal=NOT_YOURS
+    )
     _ensure_open(visit)
     finding = Finding(visit=visit, area=area.strip(), text=text.strip())
     if not finding.area or not finding.text:
@@ -177,8 +181,9 @@ def visit_sign_off(
     address: str | None = None,
 ) -> Visit:
     """The principal acknowledges the record and the inspector signs it off: it is locked."""
-    visit = lock(Visit, visit, version, "督导记录")
-    require(may_supervise(actor, visit.school), NOT_YOURS)
+    visit = lock(
+        Visit, visit, version, "督导记录", allowed=partial(may_supervise, actor), refusal=NOT_YOURS
+    )
     _ensure_open(visit)
     missing = visit.checklist.items.exclude(pk__in=visit.verdicts.values("item_id")).count()
     if missing:

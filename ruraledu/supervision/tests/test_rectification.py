@@ -136,6 +136,9 @@ def test_others_cannot_answer_or_verify(
     for actor in (school_clerk, other_inspector, district_leader):
         with pytest.raises(PermissionDenied):
             services.item_close(actor=actor, item=item, version=item.version, on=ISSUED)
+        # with an old copy too they are refused for their rights, not told of versions
+        with pytest.raises(PermissionDenied):
+            services.item_close(actor=actor, item=item, version=item.version - 1, on=ISSUED)
     assert RectificationItem.objects.get(pk=item.pk).status == ItemStatus.ANSWERED
 
 
