@@ -19,3 +19,13 @@ class ScopedDetailView(ScopedMixin, DetailView):
 
 class ScopedListView(ScopedMixin, ListView):
     paginate_by = 50
+
+
+def labelled_errors(form) -> list[str]:
+    """A form's errors, each after its field's label: "该字段是必填项" alone, shown as a
+    message above the page, does not say which field."""
+    return [
+        f"{form.fields[name].label}：{error}" if name in form.fields else error
+        for name, errors in form.errors.items()
+        for error in errors
+    ]

@@ -18,6 +18,7 @@ from ruraledu.accounts.policy import Reach, is_bureau
 from ruraledu.audit.utils import request_address
 from ruraledu.core.files import attachment
 from ruraledu.core.schoolyear import current_school_year, year_param
+from ruraledu.core.views import labelled_errors
 from ruraledu.indicators.models import IndicatorValue
 from ruraledu.indicators.selectors import unit_for_user
 from ruraledu.orgunits.models import OrgUnit
@@ -225,7 +226,7 @@ class ItemActionView(EvaluationMixin, View):
         item = selectors.item_get(evaluation=self.evaluation, code=code)
         form = self.form_class(request.POST, request.FILES)
         if not form.is_valid():
-            messages.error(request, f"未保存：{_form_errors(form)}")
+            messages.error(request, f"未保存：{'；'.join(labelled_errors(form))}")
             return self.back(code)
         try:
             with self.writing() if self.stores_evaluation else nullcontext():
@@ -347,16 +348,6 @@ class SurveyManageView(SurveyMixin, TemplateView):
             import_form=ImportForm(),
             **kwargs,
         )
-
-
-def _form_errors(form) -> str:
-    """Every error of a form in one line, each after its field's label ("该字段是必填项"
-    alone does not say which field)."""
-    return "；".join(
-        f"{form.fields[name].label}：{error}" if name in form.fields else error
-        for name, errors in form.errors.items()
-        for error in errors
-    )
 
 
 def _school_of(code: str | None, district):

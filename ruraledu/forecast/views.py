@@ -11,6 +11,7 @@ from django.views import View
 
 from ruraledu.accounts.policy import is_bureau
 from ruraledu.audit.utils import request_address
+from ruraledu.core.views import labelled_errors
 
 from . import forms, selectors, services, subjects
 from .exports import subjects_workbook
@@ -95,10 +96,8 @@ class StaffingRuleView(LoginRequiredMixin, View):
             else:
                 messages.success(request, "编制核定标准已保存。")
         else:
-            for field, errors in form.errors.items():
-                label = form.fields[field].label if field in form.fields else ""
-                for message in errors:
-                    messages.error(request, f"{label}：{message}" if label else message)
+            for message in labelled_errors(form):
+                messages.error(request, message)
         return redirect("forecast:staffing")
 
 

@@ -11,13 +11,13 @@ from ruraledu.audit.services import audit_record, changed, snapshot
 from ..permissions import require
 
 
-def lock(model, obj, version: int | None, what: str, *, allowed: Callable, refusal: str):
-    """`obj` re-read under a row lock, once `allowed(school)` says the actor may do this step
-    there (else PermissionDenied with `refusal`: someone without the right is not told of
-    versions). `version` is what the user's form was read at: when someone changed the
+def lock(model, obj, version: int | None, what: str, *, actor, may: Callable, refusal: str):
+    """`obj` re-read under a row lock, once `may(actor, school)` says the actor may do this
+    step there (else PermissionDenied with `refusal`: someone without the right is not told
+    of versions). `version` is what the user's form was read at: when someone changed the
     record since, the change is refused rather than merged."""
     locked = model.objects.select_for_update().select_related("school__org_unit").get(pk=obj.pk)
-    require(allowed(locked.school), refusal)
+    require(may(actor, locked.school), refusal)
     if version is not None and locked.version != version:
         raise ValidationError(
             "该%(what)s已被其他人更新（您看到的是第 %(seen)s 版，现在是第 %(now)s 版），"

@@ -2,7 +2,6 @@
 answers with evidence; the inspector closes or returns; overdue items escalate."""
 
 import datetime as dt
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -26,6 +25,11 @@ from .numbering import notice_number_next
 
 NOT_YOURS = "您不是这所学校的责任督学，不能办理整改事项。"
 MAX_EVIDENCE_FILES = 10
+
+
+def _locked(item, version, actor, may=may_supervise, refusal=NOT_YOURS) -> RectificationItem:
+    """The item under a row lock, once `actor` may do the step (the inspector, by default)."""
+    return lock(RectificationItem, item, version, "整改事项", actor=actor, may=may, refusal=refusal)
 
 
 def _refuse_unless(item: RectificationItem, statuses, action: str) -> None:
@@ -166,14 +170,7 @@ def item_answer(
     address: str | None = None,
 ) -> ItemAnswer:
     """The school says what it did, with evidence; the item waits for the inspector."""
-    item = lock(
-        RectificationItem,
-        item,
-        version,
-        "整改事项",
-        allowed=partial(may_answer, actor),
-        refusal="只有该校可以反馈整改情况。",
-    )
+    item = _locked(item, version, actor, may_answer, "只有该校可以反馈整改情况。")
     _refuse_unless(item, PENDING_STATUSES, "反馈整改情况")
     if len(text.strip()) < 5:
         raise ValidationError("请写明整改措施和结果（至少 5 个字）。")
@@ -229,14 +226,7 @@ def item_close(
     address: str | None = None,
 ) -> RectificationItem:
     """The inspector verified the rectification: the item is closed (销号) and locked."""
-    item = lock(
-        RectificationItem,
-        item,
-        version,
-        "整改事项",
-        allowed=partial(may_supervise, actor),
-        refusal=NOT_YOURS,
-    )
+    item = _locked(item, version, actor)
     _refuse_unless(item, (ItemStatus.ANSWERED,), "销号")
     not_future(on, "核查日期")
     if on < item.notice.issued_on:
@@ -267,14 +257,7 @@ def item_return(
     address: str | None = None,
 ) -> RectificationItem:
     """The rectification is not done: back to the school with the reason."""
-    item = lock(
-        RectificationItem,
-        item,
-        version,
-        "整改事项",
-        allowed=partial(may_supervise, actor),
-        refusal=NOT_YOURS,
-    )
+    item = _locked(item, version, actor)
     _refuse_unless(item, (ItemStatus.ANSWERED,), "退回")
     if len(reason.strip()) < 5:
         raise ValidationError("请写明退回原因（至少 5 个字）。")

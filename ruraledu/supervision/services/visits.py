@@ -2,7 +2,6 @@
 and a correction is a new visit linked to it."""
 
 import datetime as dt
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,6 +19,13 @@ from .checklists import checklist_current
 from .common import lock, not_future, save_audited
 
 NOT_YOURS = "您不是这所学校的责任督学，不能记录督导。"
+
+
+def _locked(visit, version, actor) -> Visit:
+    """The visit under a row lock, once `actor` is its school's inspector."""
+    return lock(
+        Visit, visit, version, "督导记录", actor=actor, may=may_supervise, refusal=NOT_YOURS
+    )
 
 
 def _ensure_open(visit: Visit) -> None:
@@ -70,9 +76,7 @@ def visit_update(
     address: str | None = None,
 ) -> Visit:
     """Save the verdicts (item pk -> (verdict, note)), the summary and who went."""
-    visit = lock(
-        Visit, visit, version, "督导记录", allowed=partial(may_supervise, actor), refusal=NOT_YOURS
-    )
+    visit = _locked(visit, version, actor)
     _ensure_open(visit)
     items = {i.pk: i for i in visit.checklist.items.all()}
     unknown = set(verdicts) - set(items)
@@ -114,9 +118,7 @@ def photo_add(
 ) -> tuple[VisitPhoto, bool]:
     """Check and store a photo (metadata stripped). A photo the phone sends again after the
     connection dropped (same client key) is stored once: created False."""
-    visit = lock(
-        Visit, visit, None, "督导记录", allowed=partial(may_supervise, actor), refusal=NOT_YOURS
-    )
+    visit = _locked(visit, None, actor)
     _ensure_open(visit)
     client_key = client_key.strip()[:64]
     if client_key:
@@ -151,9 +153,7 @@ def photo_add(
 @transaction.atomic
 def finding_add(*, actor, visit: Visit, area: str, text: str) -> Finding:
     """Note a problem found during the visit."""
-    visit = lock(
-        Visit, visit, None, "督导记录", allowed=partial(may_supervise, actor), refusal=NOT_YOURS
-    )
+    visit = _locked(visit, None, actor)
     _ensure_open(visit)
     finding = Finding(visit=visit, area=area.strip(), text=text.strip())
     if not finding.area or not finding.text:
@@ -181,9 +181,7 @@ def visit_sign_off(
     address: str | None = None,
 ) -> Visit:
     """The principal acknowledges the record and the inspector signs it off: it is locked."""
-    visit = lock(
-        Visit, visit, version, "督导记录", allowed=partial(may_supervise, actor), refusal=NOT_YOURS
-    )
+    visit = _locked(visit, version, actor)
     _ensure_open(visit)
     missing = visit.checklist.items.exclude(pk__in=visit.verdicts.values("item_id")).count()
     if missing:
