@@ -182,6 +182,27 @@ def test_export_masks_ids_unless_the_role_needs_them(
     assert row["_access_subject"]
 
 
+def test_export_masks_the_mentor_like_the_child_and_keeps_every_column(
+    importer, district_admin, district_leader, school_a
+):
+    mentor_id = new_id(dt.date(1985, 2, 2))
+    mentor = StaffPerson(name="王老师", sex="2")
+    mentor.set_id_number(mentor_id)
+    mentor.save()
+    data = student(mentor=mentor_id, class_name="3班", left_behind=True)
+    run(importer, rows(data), district_admin)
+    [row] = importer.export_rows(year=YEAR, user=district_leader)
+    assert row["mentor"] == mentor_id[:4] + "*" * 10 + mentor_id[-4:]
+    [row] = importer.export_rows(year=YEAR, user=district_admin)
+    assert row["mentor"] == mentor_id
+    assert (row["school"], row["campus"], row["class_name"]) == ("SA", "", "3班")
+    assert (row["left_behind"], row["boarding"], row["distance_km"]) == (
+        True,
+        False,
+        Decimal("2.5"),
+    )
+
+
 def test_export_is_limited_to_the_users_scope(
     importer, district_admin, school_clerk, outsider, school_a, school_b
 ):
