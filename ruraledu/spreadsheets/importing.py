@@ -58,6 +58,27 @@ def places_of(model, person_pks, year: int) -> dict[int, set[str]]:
     return places
 
 
+def last_places(model, person_pks, year: int) -> dict[int, set[str]]:
+    """Person pk -> paths of the schools that last held the person in a year other than
+    `year` (the latest such year on file). A school that does not hold someone may enrol
+    them in a new year (小升初), but who they are is the holder's or the bureau's to change."""
+    latest: dict[int, tuple[int, set[str]]] = {}
+    for chunk in chunked(sorted(set(person_pks))):
+        found = (
+            model.objects.filter(person_id__in=chunk)
+            .exclude(year=year)
+            .values_list("person_id", "year", "school__org_unit__path")
+        )
+        for person, on, path in found:
+            seen, paths = latest.get(person, (on, set()))
+            if on < seen:
+                continue
+            if on > seen:
+                paths = set()
+            latest[person] = (on, paths | {path})
+    return {person: paths for person, (_, paths) in latest.items()}
+
+
 def pks_by_id_number(model, numbers) -> dict[str, int]:
     """ID number -> pk for the people of `model` on file among `numbers` (blanks ignored)."""
     numbers = sorted({crypto.normalise_id(n) for n in numbers if n})

@@ -29,6 +29,7 @@ from ruraledu.spreadsheets.importing import (
     PeopleUpsert,
     db_decimal,
     id_problem,
+    last_places,
     pks_by_id_number,
     places_of,
     write_year_rows,
@@ -217,8 +218,8 @@ class StudentImporter(Importer):
             if mentor not in known:
                 bad(row, "mentor", unknown)
         if not reach.whole_tree:
-            for row in _placed_elsewhere(rows, reach, year):
-                bad(row, "id_number", STUDENT_ELSEWHERE)
+            for row, key, message in _held_elsewhere(rows, reach, year):
+                bad(row, key, message)
         return errors
 
     def write(self, rows, *, year, user):
@@ -389,18 +390,48 @@ def _cleared_flags(changes) -> str:
     )
 
 
-def _placed_elsewhere(rows, reach: Reach, year: int) -> list:
-    """The rows naming a pupil enrolled this year at a school outside `reach`."""
-    numbers = [n for n in column(rows, "id_number") if n]
+def _held_elsewhere(rows, reach: Reach, year: int) -> list[tuple]:
+    """(row, column, message) for rows naming a pupil held by a school outside `reach`:
+    enrolled there this year (refused: a move goes through 学生转学), or last enrolled there
+    (they may be enrolled here in a new year, but who they are must match what is stored)."""
+    numbers = [crypto.normalise_id(n) if n else None for n in column(rows, "id_number")]
     found = pks_by_id_number(StudentPerson, numbers)
-    places = places_of(Enrolment, found.values(), year)
-    return [
-        row
-        for row, number in zip(rows, column(rows, "id_number"), strict=True)
-        if number
-        and (pk := found.get(crypto.normalise_id(number)))
-        and not reach.covers_all(places.get(pk, ()))
-    ]
+    now = places_of(Enrolment, found.values(), year)
+    before = last_places(Enrolment, set(found.values()) - set(now), year)
+    held = [pk for pk, paths in before.items() if not reach.covers_all(paths)]
+    stored = {
+        pk: values
+        for pk, *values in StudentPerson.objects.filter(pk__in=held).values_list(
+            "pk", *PERSON_FIELDS[:-1], "village__code"
+        )
+    }
+    problems = []
+    for row, number in zip(rows, numbers, strict=True):
+        pk = found.get(number)
+        if pk is None:
+            continue
+        if not reach.covers_all(now.get(pk, ())):
+            problems.append((row, "id_number", STUDENT_ELSEWHERE))
+        elif pk in stored:
+            v = row.values
+            given = (
+                v["name"],
+                v["sex"],
+                v.get("birth_date") or birth_date_from_id(number),
+                v.get("id_kind") or IdKind.RESIDENT_ID,
+                v.get("village"),
+            )
+            differ = [
+                SPEC.column(key).header
+                for key, new, old in zip(PERSON_FIELDS, given, stored[pk], strict=True)
+                if new != old
+            ]
+            if differ:
+                problems.append((row, "name", HELD_ELSEWHERE.format("、".join(differ))))
+    return problems
+
+
+HELD_ELSEWHERE = "该学生由其他学校登记，{}与原登记不一致；学生基本信息须由原学校或区教体局修改"
 
 
 def enrolment_search(queryset, text: str):

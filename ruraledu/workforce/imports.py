@@ -22,6 +22,7 @@ from ruraledu.spreadsheets.importing import (
     DuplicateTracker,
     PeopleUpsert,
     id_problem,
+    last_places,
     pks_by_id_number,
     places_of,
     write_year_rows,
@@ -206,32 +207,40 @@ class StaffImporter(Importer):
 def _placed_elsewhere(rows, reach: Reach, year: int) -> list[CellError]:
     """Rows naming someone posted this year at a school outside `reach`. A person who also
     holds a post in reach (走教, two schools) may get a post row, but their name, sex and
-    birth date are then the bureau's to change."""
+    birth date are then the bureau's to change; so are those of someone not posted this year
+    whom a school outside reach posted last."""
     numbers = [crypto.normalise_id(row.values["id_number"]) for row in rows]
     found = pks_by_id_number(StaffPerson, numbers)
     places = places_of(Post, found.values(), year)
+    before = last_places(Post, set(found.values()) - set(places), year)
     stored = {
         pk: (name, sex, birth)
-        for pk, name, sex, birth in StaffPerson.objects.filter(pk__in=list(places)).values_list(
-            "pk", "name", "sex", "birth_date"
-        )
+        for pk, name, sex, birth in StaffPerson.objects.filter(
+            pk__in=[*places, *before]
+        ).values_list("pk", "name", "sex", "birth_date")
     }
     errors: list[CellError] = []
     sink = ErrorSink(SPEC, errors)
     for row, number in zip(rows, numbers, strict=True):
-        paths = places.get(found.get(number), ())
+        pk = found.get(number)
+        paths = places.get(pk)
+        held = paths is None  # not posted this year: held by the school that posted them last
+        if held:
+            paths = before.get(pk, ())
         if reach.covers_all(paths):
             continue
         v = row.values
-        if not any(map(reach.covers, paths)):
+        if not held and not any(map(reach.covers, paths)):
             message, key = STAFF_ELSEWHERE, "id_number"
-        elif stored[found[number]] != (
+        elif stored[pk] != (
             v["name"],
             v["sex"],
             v.get("birth_date") or birth_date_from_id(number),
         ):
             message, key = (
-                "该教职工同时在其他学校任职，姓名、性别、出生日期须由区教体局修改",
+                "该教职工由其他学校登记，姓名、性别、出生日期须由区教体局修改"
+                if held
+                else "该教职工同时在其他学校任职，姓名、性别、出生日期须由区教体局修改",
                 "name",
             )
         else:

@@ -260,3 +260,32 @@ def test_a_flag_cleared_by_a_blank_cell_is_said_in_the_result(importer, district
         "1 名学生的“午餐已保障”标记、1 名学生的“留守儿童”标记。如非本意，请补填后重新导入"
     ]
     assert not Enrolment.objects.get(person__name="张小明", left_behind=False).boarding
+
+
+def test_a_school_may_enrol_a_pupil_another_school_held_last_year_but_not_rename_them(
+    importer, district_admin, school_clerk, school_a, school_b
+):
+    """小升初: a school takes in last year's pupils of another school, but who they are stays
+    as their school registered it; a clerk cannot rename another school's child by
+    importing into a year where the child is not enrolled yet."""
+    number = new_id()
+    run(
+        importer, rows(student(id_number=number, school="SB", name="朱琳", sex="2")), district_admin
+    )
+    renamed = rows(student(id_number=number, name="改名测试", sex="1"))
+    errors = importer.validate(renamed, year=YEAR + 1, user=school_clerk)
+    assert [(e.column, e.message) for e in errors] == [
+        (
+            "姓名",
+            "该学生由其他学校登记，姓名、性别与原登记不一致；学生基本信息须由原学校或区教体局修改",
+        )
+    ]
+    run(importer, rows(student(id_number=number, name="朱琳", sex="2")), school_clerk, YEAR + 1)
+    assert StudentPerson.objects.get().name == "朱琳"
+    assert sorted(Enrolment.objects.values_list("year", "school__org_unit__code")) == [
+        (YEAR, "SB"),
+        (YEAR + 1, "SA"),
+    ]
+    # once the pupil is the clerk's own, the clerk keeps their details
+    run(importer, rows(student(id_number=number, name="朱小琳", sex="2")), school_clerk, YEAR + 1)
+    assert StudentPerson.objects.get().name == "朱小琳"

@@ -73,3 +73,26 @@ def test_staff_errors_are_reported(importer, school_clerk, school_a, school_b):
         (6, "称号级别", "填写称号级别时须同时填写称号"),
         (7, "出生日期", "出生日期与身份证号不符"),
     }
+
+
+def test_a_teacher_another_school_posted_last_year_keeps_their_details(
+    importer, district_admin, school_clerk, school_a, school_b
+):
+    """A school may post a teacher that another school posted last, in a year where no
+    school has posted them yet; renaming them is the bureau's."""
+    number = new_id(dt.date(1976, 6, 16))
+    data = teacher(id_number=number, school="SB", name="李丹悦")
+    importer.write(rows(data), year=YEAR, user=district_admin)
+    renamed = rows({**data, "school": "SA", "name": "改名教师", "sex": "1"})
+    errors = importer.validate(renamed, year=YEAR + 1, user=school_clerk)
+    assert [(e.column, e.message) for e in errors] == [
+        ("姓名", "该教职工由其他学校登记，姓名、性别、出生日期须由区教体局修改")
+    ]
+    moved = rows({**data, "school": "SA"})
+    assert importer.validate(moved, year=YEAR + 1, user=school_clerk) == []
+    importer.write(moved, year=YEAR + 1, user=school_clerk)
+    assert StaffPerson.objects.get().name == "李丹悦"
+    assert sorted(Post.objects.values_list("year", "school__org_unit__code")) == [
+        (YEAR, "SB"),
+        (YEAR + 1, "SA"),
+    ]
