@@ -351,7 +351,8 @@ class StudentImporter(Importer):
                 # masked like the roster page for roles that may not see the child in full
                 "name": person_name(name, clear),
                 "sex": sex,
-                "birth_date": birth,
+                # the date is the masked middle of the ID number: shown only with it in full
+                "birth_date": birth if clear else None,
                 "village": village or "",
                 "school": code,
                 "campus": campus or "",

@@ -198,7 +198,8 @@ class StaffImporter(Importer):
                 "id_number": p.id_number() if clear else p.masked_id,
                 "name": p.name,
                 "sex": p.sex,
-                "birth_date": p.birth_date,
+                # the date is the masked middle of the ID number: shown only with it in full
+                "birth_date": p.birth_date if clear else None,
                 "school": post.school.org_unit.code,
                 **{f: getattr(post, f) for f in POST_FIELDS},
             }

@@ -32,6 +32,8 @@ def test_the_town_office_sees_its_unplaced_children_by_name_without_disability_d
     body = client.get(url("unplaced")).content.decode()
     assert "孙小云" in body and "吴小风" not in body
     assert "肢体残疾" not in body  # details are for the bureau and the child's own school
+    # the year only: with month and day beside the masked ID number, it could be rebuilt
+    assert "2015年出生" in body and "2015年6月" not in body
     unplaced = town_children[0]
     logged = PersonalDataAccess.objects.get(user=town_officer)
     assert (logged.subject, logged.purpose) == (

@@ -96,3 +96,15 @@ def test_a_teacher_another_school_posted_last_year_keeps_their_details(
         (YEAR, "SB"),
         (YEAR + 1, "SA"),
     ]
+
+
+def test_export_masks_the_id_number_and_its_birth_date_unless_the_role_needs_them(
+    importer, district_admin, district_leader, school_a
+):
+    number = new_id(dt.date(1976, 6, 16))
+    importer.write(rows(teacher(id_number=number)), year=YEAR, user=district_admin)
+    [row] = importer.export_rows(year=YEAR, user=district_leader)
+    # with the birth date beside the masked number, the number could be rebuilt
+    assert (row["id_number"], row["birth_date"]) == (number[:4] + "*" * 10 + number[-4:], None)
+    [row] = importer.export_rows(year=YEAR, user=district_admin)
+    assert (row["id_number"], row["birth_date"]) == (number, dt.date(1976, 6, 16))
