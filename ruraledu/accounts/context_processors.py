@@ -73,7 +73,9 @@ def navigation(request):
     if manage:
         groups.append(("管理", manage))
     items = [item for _, entries in groups for item in entries]
-    return {"nav_groups": groups, "nav_items": items}
+    from ruraledu.reporting.selectors import unread_count
+
+    return {"nav_groups": groups, "nav_items": items, "notices_unread": unread_count(user=user)}
 
 
 # roles whose work includes supervision: they read visits and items (town, leader) or answer

@@ -14,7 +14,7 @@ from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, changed, snapshot
 from ruraledu.orgunits.choices import TOWN_LEVEL_KINDS, OrgUnitKind
 from ruraledu.reporting.choices import NotificationKind
-from ruraledu.reporting.reminders import notify, reporters_of, send_pending_emails
+from ruraledu.reporting.reminders import notify, reporters_of, send_pending_emails, settle
 from ruraledu.reporting.workdays import WorkingCalendar
 
 from .choices import ComplaintEventKind, ComplaintStatus
@@ -236,6 +236,7 @@ def complaint_answer(
         address=address,
     )
     key = f"hotline-answered:{complaint.pk}:{complaint.version}"
+    transaction.on_commit(lambda: settle(url=_url(complaint)))
     transaction.on_commit(
         lambda: notify(
             recipients=bureau_users(),
@@ -272,6 +273,7 @@ def complaint_return(
     )
     recipients = _assignee_users(complaint)
     key = f"hotline-returned:{complaint.pk}:{complaint.version}"
+    transaction.on_commit(lambda: settle(url=_url(complaint)))
     transaction.on_commit(
         lambda: notify(
             recipients=recipients,
@@ -314,6 +316,7 @@ def complaint_close(
         note=note.strip(),
         address=address,
     )
+    transaction.on_commit(lambda: settle(url=_url(complaint)))
     return complaint
 
 

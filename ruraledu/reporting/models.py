@@ -452,6 +452,11 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["recipient", "dedupe_key"], name="notification_dedupe")
         ]
+        indexes = [  # settling the notices of a step done (`reminders.settle`) finds them by link
+            models.Index(
+                fields=["url"], condition=Q(read_at__isnull=True), name="notification_unread_url"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.recipient} {self.title}"

@@ -66,6 +66,12 @@ def notify(
     return len(rows)
 
 
+def settle(*, url: str) -> int:
+    """Mark read every unread notice linking to `url`: the step they asked for has been taken
+    (a ticket answered or closed, a report reviewed), so they no longer wait on anyone."""
+    return Notification.objects.filter(url=url, read_at__isnull=True).update(read_at=timezone.now())
+
+
 def send_pending_emails(*, limit: int = 500) -> int:
     """E-mail the notices still pending. Rows are claimed under a lock (skipped when another
     run holds them), so two runs at once never send the same notice twice."""
@@ -133,6 +139,7 @@ def notify_reviewers_of_report(*, report_id: int) -> None:
     report = ProgressReport.objects.select_related("period__project", "department", "org_unit").get(
         pk=report_id
     )
+    settle(url=reverse("reporting:report_detail", args=[report.pk]))
     notify(
         recipients=reviewers(),
         kind=NotificationKind.SUBMITTED,
@@ -156,6 +163,7 @@ def notify_reporters_of_report(*, report_id: int, kind: str) -> None:
         body = "区教体局已审核通过您的进展报告，报告已锁定。" + (
             f"\n审核意见：{report.review_comment}" if report.review_comment else ""
         )
+    settle(url=reverse("reporting:report_detail", args=[report.pk]))
     notify(
         recipients=reporters_of(report.reporter),
         kind=kind,

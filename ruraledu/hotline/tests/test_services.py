@@ -185,6 +185,32 @@ def test_the_school_is_notified_on_assignment(
     assert "2025年10月20日" in notice.title
 
 
+def test_each_step_settles_the_notices_of_the_step_before(
+    complaint, district_admin, school_clerk, school_a, django_capture_on_commit_callbacks
+):
+    """Answered, the school's 交办 notice waits on nobody; closed, nor does the bureau's."""
+
+    def unread(user):
+        return list(
+            Notification.objects.filter(recipient=user, read_at__isnull=True).values_list(
+                "title", flat=True
+            )
+        )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assign(complaint, district_admin, unit=school_a.org_unit)
+    assert len(unread(school_clerk)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        answer(complaint, school_clerk)
+    assert unread(school_clerk) == []
+    assert [t[:10] for t in unread(district_admin)] == ["热线工单已答复，待办"]
+    with django_capture_on_commit_callbacks(execute=True):
+        close(complaint, district_admin)
+    assert unread(district_admin) == []
+    # settled means read, not gone: the list still shows what happened
+    assert Notification.objects.filter(recipient=school_clerk).count() == 1
+
+
 def test_reminders_mark_overdue_once(complaint, district_admin, school_clerk, school_a):
     # given: due 20 October; the 21st is past it
     assign(complaint, district_admin, unit=school_a.org_unit)

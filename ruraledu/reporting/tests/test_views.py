@@ -294,6 +294,35 @@ def test_notifications_are_private_and_marked_read(client, district_admin, depar
     assert notice.read_at is not None
 
 
+def test_the_menu_counts_the_unread_notices(client, district_admin):
+    from ruraledu.reporting.reminders import notify
+
+    for key in ("a", "b"):
+        notify(recipients=[district_admin], kind="submitted", title=key, dedupe_key=key)
+    page = body(as_user(client, district_admin).get(reverse("reporting:my_reports")))
+    assert '通知 <span class="badge rounded-pill text-bg-danger">2<span' in page
+    client.post(reverse("reporting:notification_read_all"))
+    page = body(client.get(reverse("reporting:my_reports")))
+    assert "条未读" not in page
+
+
+def test_a_review_settles_the_reviewers_notices_of_the_report(
+    submitted, district_admin, department_reporter
+):
+    from ruraledu.reporting import reminders
+
+    reminders.notify_reviewers_of_report(report_id=submitted.pk)
+    assert district_admin.notifications.filter(read_at__isnull=True).count() == 1
+    reminders.notify_reporters_of_report(report_id=submitted.pk, kind="returned")
+    assert district_admin.notifications.filter(read_at__isnull=True).count() == 0
+    returned = department_reporter.notifications.get()
+    assert returned.read_at is None
+    # handed in again: the return notice has been acted on
+    reminders.notify_reviewers_of_report(report_id=submitted.pk)
+    returned.refresh_from_db()
+    assert returned.read_at is not None
+
+
 def test_the_nav_offers_reporting_pages_by_role(client, district_admin, department_reporter):
     page = body(as_user(client, department_reporter).get(reverse("reporting:notification_list")))
     assert "我的报告" in page and "审核队列" not in page
