@@ -34,6 +34,9 @@ class SheetSpec:
         return next(c for c in self.columns if c.key == key)
 
 
+SHOWN_VALUE = 60  # characters of a cell's text shown beside its error
+
+
 @dataclass(frozen=True)
 class CellError:
     sheet: str
@@ -41,6 +44,13 @@ class CellError:
     column: str  # Chinese header ("" for a whole-row problem)
     value: str  # the cell's text as the user typed it
     message: str  # the rule broken, in Chinese
+
+    def __post_init__(self) -> None:
+        # enough to find the cell: a 32,767-character cell would fill the error list (and
+        # the stored job) with one value
+        if isinstance(self.value, str) and len(self.value) > SHOWN_VALUE:
+            shown = f"{self.value[:SHOWN_VALUE]}…（共 {len(self.value)} 字）"
+            object.__setattr__(self, "value", shown)
 
     def __str__(self) -> str:
         where = f"工作表“{self.sheet}”第 {self.row} 行"

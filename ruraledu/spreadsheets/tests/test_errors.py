@@ -20,3 +20,12 @@ def test_a_whole_row_problem_names_no_column():
 
 def test_without_a_list_the_findings_are_dropped():
     ErrorSink(SPEC, None).bad(ROW, "code", "代码不存在")  # nothing to append to, no error
+
+
+def test_a_long_cell_is_shown_by_its_start_and_its_length():
+    row = Row(8, {"code": None, "name": "张" * 40_000}, {"code": "", "name": "张" * 40_000})
+    errors = []
+    ErrorSink(SPEC, errors).bad(row, "name", "不能超过 50 个字")
+    [error] = errors
+    assert error.value == "张" * 60 + "…（共 40000 字）"
+    assert len(str(error)) < 120
