@@ -19,6 +19,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from .idnumbers import id_text
+
 
 def _master_key() -> bytes:
     value = os.environ.get("DATA_KEY", "")
@@ -78,7 +80,7 @@ def normalise_id(value: str) -> str:
 
 
 def normalise_ids(values: list[str]) -> list[str]:
-    return [v.strip().upper().replace(" ", "") for v in values]
+    return [id_text(v.strip()) for v in values]
 
 
 def encrypt(value: str) -> bytes:

@@ -13,6 +13,22 @@ from stdnum.cn import uscc
 _CHECK = "10X98765432"
 
 
+# what a typed ID number may carry besides its characters: spaces (also full-width) between
+# groups, full-width digits and letters from a Chinese input method
+_TYPED = {0x3000: None, 0x20: None, 0x09: None, 0xA0: None}
+_TYPED.update({0xFF10 + d: ord("0") + d for d in range(10)})
+_TYPED.update({0xFF21 + i: ord("A") + i for i in range(26)})
+_TYPED.update({0xFF41 + i: ord("A") + i for i in range(26)})
+
+
+def id_text(text: str) -> str:
+    """An ID number as typed, in the form it is checked and stored in: 'G370302 2017…',
+    '３７０３…x' and '370302201704010308' are the same number."""
+    if text.isascii() and " " not in text and "\t" not in text:
+        return text.upper()  # the usual cell: nothing to translate
+    return text.translate(_TYPED).upper()
+
+
 @lru_cache(maxsize=65536)
 def _valid_date(text: str) -> bool:
     try:

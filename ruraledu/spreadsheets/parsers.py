@@ -13,7 +13,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from itertools import repeat
 
-from ruraledu.core.idnumbers import resident_id_problem, student_no_problem
+from ruraledu.core.idnumbers import id_text, resident_id_problem, student_no_problem
 
 from .base import Column
 from .layout import number_text, range_text
@@ -312,7 +312,7 @@ def parse_id_number_cell(value: object) -> tuple[object, str]:
     text = value.strip()
     if not text:
         return None, ""
-    return _id_number_value(text.upper().replace("Ｘ", "X")), text
+    return _id_number_value(id_text(text)), text
 
 
 def _id_number_value(number: str) -> object:
@@ -326,7 +326,7 @@ def id_number_column(column: Column) -> ColumnParser:
     def parse(cells: list) -> tuple[list, list[str]]:
         if _only(cells, str):
             texts = list(map(str.strip, cells))
-            numbers = [t.upper().replace("Ｘ", "X") for t in texts]
+            numbers = list(map(id_text, texts))
             return list(map(_id_number_value, numbers)), texts
         values, texts = [_MISS] * len(cells), [""] * len(cells)
         _fill_misses(values, texts, cells, parse_id_number_cell)

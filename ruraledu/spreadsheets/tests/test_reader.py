@@ -115,6 +115,10 @@ def test_error_text_names_sheet_row_column_and_value():
         ("budget", "1,234.5", Decimal("1234.5")),
         ("budget", 3, Decimal("3")),
         ("head_id", "11010519491231002x", VALID_ID),
+        # spaces between the groups, full-width characters from a Chinese input method
+        ("head_id", "110105 19491231 002X", VALID_ID),
+        ("head_id", "\u3000１１０１０５１９４９１２３１００２ｘ ", VALID_ID),
+        ("head_id", "G110105\t19491231002X", "G" + VALID_ID),
     ],
 )
 def test_it_accepts_the_usual_ways_of_typing_a_value(key, typed, expected):
