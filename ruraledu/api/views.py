@@ -23,6 +23,7 @@ from ruraledu.accounts.policy import Reach
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.personal_access import ChildReads
 from ruraledu.audit.services import audit_record, snapshot
+from ruraledu.audit.utils import request_address
 from ruraledu.indicators.engine import REGISTRY
 from ruraledu.indicators.jobs import recompute_start
 from ruraledu.indicators.models import IndicatorValue, TargetState, TargetStatusChange
@@ -462,14 +463,8 @@ class ImportJobList(BodyLimitMixin, generics.ListCreateAPIView):
             filename=PurePosixPath(upload.name).name,
             year=body.validated_data["year"],
             user=request.user,
-        )
-        audit_record(
-            actor=request.user,
-            instance=job,
-            action=AuditAction.UPLOAD,
-            after=snapshot(job, ["kind", "year", "filename"]),
+            address=request_address(request),
             summary="通过接口上传导入文件",
-            address=request.META.get("REMOTE_ADDR"),
         )
         return Response(s.ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
@@ -497,7 +492,7 @@ class Recompute(BodyLimitMixin, APIView):
             action=AuditAction.CREATE,
             after=snapshot(job, ["reason", "years"]),
             summary="通过接口发起重新计算",
-            address=request.META.get("REMOTE_ADDR"),
+            address=request_address(request),
         )
         return Response(s.RecomputeJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
@@ -539,6 +534,6 @@ class DataValueSets(BodyLimitMixin, APIView):
         result = dhis2.import_value_set(
             user=request.user,
             data_values=body.validated_data["dataValues"],
-            address=request.META.get("REMOTE_ADDR"),
+            address=request_address(request),
         )
         return Response(result)

@@ -12,6 +12,8 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from ruraledu.accounts.scoping import can
+from ruraledu.audit.choices import AuditAction
+from ruraledu.audit.services import audit_record, snapshot
 from ruraledu.core.bulk import collector_paused
 
 from .base import CellError, ImportResult, SheetSpec, get_importer
@@ -178,8 +180,18 @@ def _beat(job: ImportJob, *, statuses=RUNNING_STATUSES, **changes) -> dict:
     return changes
 
 
-def import_job_create(*, kind: str, data: bytes, filename: str, year: int, user) -> ImportJob:
-    """Store the upload under MEDIA_ROOT/imports/ and queue its import."""
+def import_job_create(
+    *,
+    kind: str,
+    data: bytes,
+    filename: str,
+    year: int,
+    user,
+    address: str | None = None,
+    summary: str = "上传导入文件",
+) -> ImportJob:
+    """Store the upload under MEDIA_ROOT/imports/ and queue its import. The upload is audited
+    here, with the uploader's address: the import itself runs later, in a worker."""
     from .tasks import run_import_job
 
     # an unknown kind fails here, not in the worker
@@ -189,6 +201,14 @@ def import_job_create(*, kind: str, data: bytes, filename: str, year: int, user)
     job.full_clean(exclude=["file"])
     job.file.save("upload.xlsx", ContentFile(data), save=False)
     job.save()
+    audit_record(
+        actor=user,
+        instance=job,
+        action=AuditAction.UPLOAD,
+        after=snapshot(job, ["kind", "year", "filename"]),
+        summary=summary,
+        address=address,
+    )
     transaction.on_commit(partial(run_import_job.enqueue, job_id=job.pk))
     return job
 

@@ -113,6 +113,7 @@ class ImportJobCreateView(UserPassesTestMixin, FormView):
             filename=PurePosixPath(form.cleaned_data["file"].name).name,
             year=form.cleaned_data["year"],
             user=self.request.user,
+            address=request_address(self.request),
         )
         return redirect("spreadsheets:job_detail", pk=job.pk)
 

@@ -8,6 +8,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from ruraledu.accounts.tests.factories import UserFactory
+from ruraledu.audit.choices import AuditAction
+from ruraledu.audit.models import AuditEvent
 from ruraledu.orgunits.models import Department
 from ruraledu.spreadsheets.choices import ImportJobStatus
 from ruraledu.spreadsheets.models import ImportJob
@@ -104,6 +106,13 @@ def test_an_admin_upload_creates_a_job_and_imports(
     assert (job.created_by, job.year, job.filename) == (district_admin, 2025, "部门名录.xlsx")
     assert job.status == ImportJobStatus.DONE
     assert Department.objects.get(code="health").name == "区卫生健康局"
+    # the upload is in the audit trail with where it came from, as through the API
+    uploaded = AuditEvent.objects.get(action=AuditAction.UPLOAD)
+    assert (uploaded.object_id, uploaded.address, uploaded.summary) == (
+        str(job.pk),
+        "127.0.0.1",
+        "上传导入文件",
+    )
 
 
 @pytest.mark.parametrize(
