@@ -43,6 +43,16 @@ def check_day_in_year(on: dt.date, year: int, what: str) -> None:
     raise ValidationError(message)
 
 
+def form_day(year: int) -> dt.date | None:
+    """The date a form for school year `year` starts with: today while the year runs, else
+    none, so that a visit made today is never filed silently under the year's last day."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    first, last = school_year_bounds(year)
+    return today if first <= today <= last else None
+
+
 def current_school_year() -> int:
     """The year marked current, else the latest year holding data, else today's."""
     from .models import SchoolYear

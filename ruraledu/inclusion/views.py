@@ -21,14 +21,13 @@ from ruraledu.audit.utils import request_address
 from ruraledu.care.exports import watermark
 from ruraledu.care.views import log_subject_reads
 from ruraledu.core.files import attachment
-from ruraledu.core.schoolyear import year_from_request, year_param
+from ruraledu.core.schoolyear import form_day, year_from_request, year_param
 from ruraledu.spreadsheets.export import export_response
 
 from . import exports, forms, selectors, services
 from .choices import PlacementState
 from .models import HomeVisit, PlacementDecision, VisitRule
 from .reconcile import visit_rule
-from .selectors import as_of
 
 
 def _require_care(user) -> None:
@@ -145,7 +144,7 @@ class DecideView(LoginRequiredMixin, View):
     def get(self, request, pk: int):
         year, row = self._row(request, pk)
         decision = row.decision
-        initial = {"version": decision.version} if decision else {"decided_on": as_of(year)}
+        initial = {"version": decision.version} if decision else {"decided_on": form_day(year)}
         if decision:
             initial.update(
                 kind=decision.kind,
@@ -242,7 +241,7 @@ class HomeDetailView(LoginRequiredMixin, View):
 
     def get(self, request, key: str):
         year, row = self._row(request, key)
-        return self.render_page(request, year, row, forms.VisitForm(initial={"on": as_of(year)}))
+        return self.render_page(request, year, row, forms.VisitForm(initial={"on": form_day(year)}))
 
     def post(self, request, key: str):
         year, row = self._row(request, key)

@@ -19,7 +19,7 @@ from ruraledu.audit.utils import request_address
 # the care app's access log: one row per child shown by name, read per child by the bureau
 from ruraledu.care.exports import watermark
 from ruraledu.care.growth_views import log_pupil_reads
-from ruraledu.core.schoolyear import current_school_year, year_param
+from ruraledu.core.schoolyear import current_school_year, form_day, year_param
 from ruraledu.orgunits.choices import OrgUnitKind
 from ruraledu.orgunits.models import School
 from ruraledu.spreadsheets.export import export_response
@@ -164,7 +164,7 @@ def _render_child(request, child, mentor_form=None, contact_form=None, status=20
             "mentor_form": mentor_form
             or forms.MentorForm(staff=staff, initial={"mentor": child.mentor_id}),
             # a contact belongs to the enrolment's year: once it has ended, its last day
-            "contact_form": contact_form or forms.ContactForm(initial={"on": as_of(child.year)}),
+            "contact_form": contact_form or forms.ContactForm(initial={"on": form_day(child.year)}),
             "contacts": selectors.contacts_of(user=request.user, person_id=child.person_id),
             "term": term_label(as_of(child.year)),
         },
@@ -277,7 +277,7 @@ class ActivityListView(LoginRequiredMixin, View):
             activity.photo_shown = bool(activity.file) and care.covers(activity.unit.path)
         if form is None and can(request.user, Action.CARE):
             form = forms.ActivityForm(
-                schools=_care_schools(request.user), initial={"on": as_of(year)}
+                schools=_care_schools(request.user), initial={"on": form_day(year)}
             )
         return render(
             request,

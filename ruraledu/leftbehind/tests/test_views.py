@@ -1,6 +1,8 @@
 """The pages: a permission matrix (anonymous, read-only, in scope, out of scope), names only to
 care roles, hardship details only with personal-data rights, and every name shown logged."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -314,3 +316,19 @@ def test_read_only_roles_get_no_export(request, client, children, who):
     url = reverse("leftbehind:child_list") + "?format=xlsx"
     assert _login(client, request.getfixturevalue(who)).get(url).status_code == 404
     assert not PersonalDataAccess.objects.exists()
+
+
+def test_the_contact_form_starts_at_today_only_while_the_childs_year_runs(
+    client, school_a, care_officer
+):
+    """A visit made today must not be filed silently under a past year's last day."""
+    running = make_child(school_a, "王小今", YEAR, left_behind=True)
+    past = make_child(school_a, "王小昔", YEAR - 1, left_behind=True)
+    _login(client, care_officer)
+
+    def day_field(child):
+        page = client.get(reverse("leftbehind:child_detail", args=[child.pk])).content.decode()
+        return re.search(r'<input type="date" name="on"[^>]*>', page).group(0)
+
+    assert f'value="{timezone.localdate().isoformat()}"' in day_field(running)
+    assert "value=" not in day_field(past)
