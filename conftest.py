@@ -6,11 +6,20 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.db import connections
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from ruraledu.accounts.choices import Role
 from ruraledu.accounts.tests.factories import RoleAssignmentFactory, UserFactory
 from ruraledu.orgunits.choices import OrgUnitKind
 from ruraledu.orgunits.tests.factories import DepartmentFactory, OrgUnitFactory, SchoolFactory
+
+# A busy machine (two database runs, browsers) slows input generation and single examples;
+# the properties checked are the same, so slowness is no failure.
+hypothesis_settings.register_profile(
+    "suite", suppress_health_check=[HealthCheck.too_slow], deadline=None
+)
+hypothesis_settings.load_profile("suite")
 
 
 @pytest.fixture
