@@ -35,13 +35,13 @@ from .overview import inspector_schools
 from .permissions import ensure_visible, may_answer, may_configure, may_observe, may_supervise
 
 
-def _date(value: str, default: dt.date | None = None) -> dt.date:
+def _date(value: str, default: dt.date | None = None, what: str = "日期") -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except (TypeError, ValueError):
         if default is not None:
             return default
-        raise ValidationError("请填写有效的日期。") from None
+        raise ValidationError(f"请填写有效的{what}。") from None
 
 
 def _version(request) -> int | None:
@@ -137,6 +137,11 @@ def _visit(request, pk) -> Visit:
     return visit
 
 
+def _has_item(finding: Finding) -> bool:
+    # the reverse one-to-one raises, rather than gives None, for a finding not yet an item
+    return hasattr(finding, "item")
+
+
 class VisitDetailView(LoginRequiredMixin, View):
     """The visit form on a phone: verdicts, findings, photos, sign-off; items and notice."""
 
@@ -165,7 +170,9 @@ class VisitDetailView(LoginRequiredMixin, View):
         if refused:
             shown = {
                 "item": supervises
-                and any(str(f.pk) == refused.typed.get("finding") and not f.item for f in findings),
+                and any(
+                    str(f.pk) == refused.typed.get("finding") and not _has_item(f) for f in findings
+                ),
                 "notice": supervises and visit.is_locked,
             }
             refused.unless_shown(request, shown.get(refused.step, editable))
@@ -181,6 +188,8 @@ class VisitDetailView(LoginRequiredMixin, View):
                 "editable": editable,
                 "supervises": supervises,
                 "today": timezone.localdate().isoformat(),
+                # item_create's rule: the deadline falls after the visit
+                "deadline_min": (visit.visited_on + dt.timedelta(days=1)).isoformat(),
                 "refused": refused,
             },
             status=400 if refused else 200,
@@ -242,7 +251,7 @@ class VisitStepView(LoginRequiredMixin, View):
                     actor=user,
                     finding=finding,
                     description=post.get("description", ""),
-                    deadline=_date(post.get("deadline")),
+                    deadline=_date(post.get("deadline"), what="整改期限"),
                     responsible=post.get("responsible", ""),
                     rule=post.get("rule", ""),
                 )

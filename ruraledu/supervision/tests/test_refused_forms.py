@@ -3,6 +3,7 @@
 
 import datetime as dt
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -95,3 +96,39 @@ def test_a_refused_save_keeps_the_summary_and_verdicts(client, inspector, school
     assert 'value="已抽查三本"' in body and 'value="met" selected' in body
     visit.refresh_from_db()
     assert visit.summary == ""
+
+
+@pytest.mark.parametrize(
+    ("deadline", "reason"),
+    [("", "请填写有效的整改期限"), ("2025-09-20", "整改期限必须晚于督导日期")],
+)
+def test_an_item_refused_for_its_deadline_keeps_what_was_typed(
+    client, inspector, school_a, kind, deadline, reason
+):
+    # given a finding not yet made an item
+    visit = services.visit_create(
+        actor=inspector, school=school_a, kind=kind, visited_on=VISITED_ON
+    )
+    finding = services.finding_add(
+        actor=inspector, visit=visit, area="安全管理", text="消防通道堵塞"
+    )
+    client.force_login(inspector)
+    # when it is made an item without a deadline, or with one before the visit
+    response = client.post(
+        reverse("supervision:visit_step", args=[visit.pk, "item"]),
+        {
+            "finding": finding.pk,
+            "description": "清理消防通道",
+            "rule": "《中小学校安全管理办法》",
+            "deadline": deadline,
+            "responsible": "王主任",
+        },
+    )
+    # then that form says why and keeps the entries; the deadline is marked required
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-testid="step-error"' in body and reason in body
+    assert 'value="清理消防通道"' in body and 'value="《中小学校安全管理办法》"' in body
+    assert 'value="王主任"' in body
+    assert f'value="{deadline}" min="2025-09-23" required' in body
+    assert not RectificationItem.objects.exists()
