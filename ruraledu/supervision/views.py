@@ -84,6 +84,11 @@ class SupervisionHomeView(LoginRequiredMixin, View):
     """My schools' visits, open items and (for researchers) 听课 progress this semester."""
 
     def get(self, request):
+        return self.show(request)
+
+    @staticmethod
+    def show(request, refused: StepRefused | None = None):
+        """The page; after a refused new visit or 听课, with its reason and what was typed."""
         today = timezone.localdate()
         year, semester = semester_of(today)
         schools = School.objects.for_user(request.user, "supervise").select_related("org_unit")
@@ -91,6 +96,9 @@ class SupervisionHomeView(LoginRequiredMixin, View):
         # who holds a current assignment (the bureau may supervise without one)
         assigned = inspector_schools(user=request.user, inspector=request.user, today=today)
         observe = School.objects.for_user(request.user, "observe").select_related("org_unit")
+        if refused:
+            shown = {"visit": schools.exists(), "observation": observe.exists()}
+            refused.unless_shown(request, shown.get(refused.step, False))
         return render(
             request,
             "supervision/home.html",
@@ -106,7 +114,9 @@ class SupervisionHomeView(LoginRequiredMixin, View):
                     user=request.user, year=year, semester=semester
                 ),
                 "today": timezone.localdate().isoformat(),
+                "refused": refused,
             },
+            status=400 if refused else 200,
         )
 
 
@@ -124,8 +134,7 @@ class VisitCreateView(LoginRequiredMixin, View):
                 team=request.POST.get("team", ""),
             )
         except (ValidationError, PermissionDenied) as exc:
-            _refused(request, exc)
-            return redirect("supervision:home")
+            return SupervisionHomeView.show(request, StepRefused.of("visit", exc, request.POST))
         return redirect("supervision:visit_detail", pk=visit.pk)
 
 
@@ -468,7 +477,7 @@ class ObservationCreateView(LoginRequiredMixin, View):
             )
             messages.success(request, "听课记录已保存。")
         except (ValidationError, PermissionDenied) as exc:
-            _refused(request, exc)
+            return SupervisionHomeView.show(request, StepRefused.of("observation", exc, post))
         return redirect("supervision:home")
 
 

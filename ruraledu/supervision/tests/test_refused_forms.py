@@ -1,15 +1,19 @@
 """A refused step shows its reason on its own form with what was typed still there: a school's
-整改 reply with a file of the wrong type, a visit's finding without its area."""
+整改 reply with a file of the wrong type, a visit's finding without its area, an item without
+its deadline, a visit or 听课 dated ahead."""
 
 import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
+
+from ruraledu.activities.models import LessonObservation
 
 from .. import services
 from ..choices import ItemStatus
-from ..models import Finding, ItemAnswer, RectificationItem
+from ..models import Finding, ItemAnswer, RectificationItem, Visit
 from .conftest import VISITED_ON, items_of, signed_visit_with_findings
 
 REPLY = "已清理消防通道内堆放的杂物，并安排专人每日巡查。"
@@ -132,3 +136,65 @@ def test_an_item_refused_for_its_deadline_keeps_what_was_typed(
     assert 'value="王主任"' in body
     assert f'value="{deadline}" min="2025-09-23" required' in body
     assert not RectificationItem.objects.exists()
+
+
+def test_a_visit_dated_ahead_comes_back_with_the_school_and_team(
+    client, inspector, school_a, kind, district_admin, school_b
+):
+    # given an inspector who supervises two schools
+    services.inspector_assign(
+        actor=district_admin,
+        school=school_b,
+        inspector=inspector,
+        year=2025,
+        started_on=dt.date(2025, 9, 1),
+    )
+    ahead = timezone.localdate() + dt.timedelta(days=1)
+    client.force_login(inspector)
+    # when a visit to the second school is started with a date ahead
+    response = client.post(
+        reverse("supervision:visit_create"),
+        {
+            "school": school_b.pk,
+            "kind": kind.pk,
+            "visited_on": ahead.isoformat(),
+            "team": "李督学、周督学",
+        },
+    )
+    # then the form says why, the school, date and team still chosen
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-testid="step-error">督导日期不能晚于今天。' in body
+    assert f'<option value="{school_b.pk}" selected>' in body
+    assert f'value="{ahead.isoformat()}"' in body and 'value="李督学、周督学"' in body
+    assert not Visit.objects.exists()
+
+
+def test_a_lesson_observation_dated_ahead_keeps_what_was_typed(client, researcher, school_a):
+    ahead = timezone.localdate() + dt.timedelta(days=1)
+    client.force_login(researcher)
+    typed = {
+        "class_name": "三年级（2）班",
+        "subject": "数学",
+        "teacher_name": "赵老师",
+        "title": "两位数乘法",
+        "follow_up": "下周复听",
+    }
+    response = client.post(
+        reverse("supervision:observation_create"),
+        {
+            "school": school_a.pk,
+            "held_on": ahead.isoformat(),
+            "rating": "good",
+            "comments": "学生参与度高，板书清楚",
+            **typed,
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-testid="step-error">听课日期不能晚于今天。' in body
+    for value in typed.values():
+        assert f'value="{value}"' in body
+    assert '<option value="good" selected>' in body
+    assert ">学生参与度高，板书清楚</textarea>" in body
+    assert not LessonObservation.objects.exists()
