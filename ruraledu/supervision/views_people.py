@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views import View
 
 from ruraledu.core import crypto
-from ruraledu.core.schoolyear import current_school_year, year_param
+from ruraledu.core.schoolyear import current_school_year, school_year_bounds, year_param
 from ruraledu.orgunits.models import School
 from ruraledu.workforce.models import StaffPerson
 
@@ -37,6 +37,12 @@ def _year(request) -> int:
     )
 
 
+def _day_in(year: int):
+    """Today, or the nearest day of `year` when today lies outside it."""
+    first, last = school_year_bounds(year)
+    return min(max(timezone.localdate(), first), last)
+
+
 class AssignmentListView(BureauOnlyMixin, View):
     """Every school with its 挂牌 inspector in a school year (and the year's history)."""
 
@@ -55,6 +61,8 @@ class AssignmentListView(BureauOnlyMixin, View):
                 "zones": Zone.objects.all(),
                 "inspectors": selectors.inspector_accounts(),
                 "today": timezone.localdate().isoformat(),
+                "start_default": _day_in(year).isoformat(),
+                "bounds": school_year_bounds(year),
             },
         )
 
@@ -68,7 +76,7 @@ class AssignmentListView(BureauOnlyMixin, View):
                     school=get_object_or_404(School, pk=_int(post.get("school"))),
                     inspector=_user(post.get("inspector", "")),
                     year=year,
-                    started_on=_date(post.get("started_on"), timezone.localdate()),
+                    started_on=_date(post.get("started_on"), _day_in(year)),
                     zone=Zone.objects.filter(pk=_int(post.get("zone"))).first(),
                     work_phone=post.get("work_phone", ""),
                     duties=post.get("duties", ""),

@@ -12,6 +12,7 @@ from ruraledu.accounts.models import RoleAssignment
 from ruraledu.activities.models import SchoolLink
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, snapshot
+from ruraledu.core.schoolyear import check_day_in_year
 from ruraledu.reporting.evidence import EvidenceRefused
 
 from ..models import InspectorAssignment, InspectorPhoto, StaffAccount, Zone
@@ -62,6 +63,8 @@ def inspector_assign(
     """Make `inspector` the school's 挂牌 责任督学 for `year`; the previous one's assignment
     ends that day (kept as history) and their role on the school goes with it."""
     require(may_configure(actor), BUREAU_ONLY)
+    # an assignment of one year starting in another would be counted in neither's plan
+    check_day_in_year(started_on, year, "开始日期")
     current = (
         InspectorAssignment.objects.select_for_update()
         .filter(school=school, year=year, ended_on__isnull=True)

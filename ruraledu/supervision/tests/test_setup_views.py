@@ -216,3 +216,28 @@ def test_the_home_page_leads_the_bureau_to_set_up_and_the_inspector_to_cards(
     mine = reverse("supervision:inspector_detail", args=[inspector.pk])
     assert mine in page
     assert client.get(mine).status_code == 200
+
+
+def test_an_assignment_starting_outside_its_school_year_is_refused(
+    client, district_admin, school_a
+):
+    # given the bureau on the 2025 page of a year already over
+    client.force_login(district_admin)
+    url = reverse("supervision:assignment_list") + f"?year={YEAR - 1}"
+    # then the start date it offers lies in that year
+    page = client.get(url).content.decode()
+    assert 'name="started_on" value="2025-08-31" min="2024-09-01" max="2025-08-31"' in page
+    # when an assignment of that year is given a start in the next
+    response = client.post(
+        url,
+        {
+            "step": "assign",
+            "school": school_a.pk,
+            "inspector": UserFactory(username="li").username,
+            "started_on": "2025-09-01",
+        },
+        follow=True,
+    )
+    # then it is refused with the year's range named
+    assert "开始日期须在2024—2025学年内（2024-09-01 至 2025-08-31）。" in response.content.decode()
+    assert not InspectorAssignment.objects.exists()
