@@ -6,10 +6,13 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, snapshot
+from ruraledu.reporting.choices import NotificationKind
 from ruraledu.reporting.evidence import EvidenceRefused, check_evidence
+from ruraledu.reporting.reminders import notify
 
 from ..choices import PENDING_STATUSES, ItemEventKind, ItemStatus, VisitStatus
 from ..models import (
@@ -22,6 +25,7 @@ from ..models import (
 from ..permissions import may_answer, may_supervise, require
 from .common import lock, not_future, save_audited
 from .numbering import notice_number_next
+from .recipients import school_clerks, school_inspectors
 
 NOT_YOURS = "您不是这所学校的责任督学，不能办理整改事项。"
 MAX_EVIDENCE_FILES = 10
@@ -37,6 +41,32 @@ def _refuse_unless(item: RectificationItem, statuses, action: str) -> None:
         raise ValidationError(
             f"整改事项当前状态为“{item.get_status_display()}”，不能{action}。", code="illegal"
         )
+
+
+def _tell(recipients, *, title: str, body: str, url: str, dedupe_key: str) -> None:
+    """An in-app notice of a step, sent once the step is committed (a refused step tells no
+    one); the key makes it once per recipient however often the callback runs."""
+    recipients = list(recipients)
+    transaction.on_commit(
+        lambda: notify(
+            recipients=recipients,
+            kind=NotificationKind.TASK,
+            title=title,
+            body=body,
+            url=url,
+            dedupe_key=dedupe_key,
+        )
+    )
+
+
+def _verifiers(item: RectificationItem) -> list:
+    """Who checks the school's answer: its 挂牌 inspector(s), and whoever issued the notice
+    while they may still verify there (the bureau may issue without being 挂牌)."""
+    users = list(school_inspectors(item.school))
+    issuer = item.notice.issued_by if item.notice else None
+    if issuer is not None and issuer.is_active and may_supervise(issuer, item.school):
+        users.append(issuer)
+    return users
 
 
 def _step(item, *, before, from_status, kind, actor, note="", fields, address=None) -> None:
@@ -156,6 +186,13 @@ def notice_issue(
         summary=f"下发整改通知书 {label}",
         address=address,
     )
+    _tell(
+        school_clerks(visit.school),
+        title=f"整改通知书 {label}：{visit.school}，{len(locked)} 项待整改",
+        body="\n".join(f"{i.description}（期限 {i.deadline}）" for i in locked),
+        url=reverse("supervision:notice_print", args=[notice.pk]),
+        dedupe_key=f"supervision-notice-{notice.pk}",
+    )
     return notice
 
 
@@ -212,6 +249,13 @@ def item_answer(
         for f in stored:
             f.storage.delete(f.name)
         raise
+    _tell(
+        _verifiers(item),
+        title=f"整改已反馈，待核查：{item.school} {item.area}",
+        body=answer.text[:200],
+        url=reverse("supervision:item_detail", args=[item.pk]),
+        dedupe_key=f"supervision-item-{item.pk}-answer-{answer.pk}",
+    )
     return answer
 
 
@@ -272,5 +316,13 @@ def item_return(
         note=reason.strip(),
         fields=[],
         address=address,
+    )
+    _tell(
+        school_clerks(item.school),
+        title=f"整改被退回，请重新整改：{item.school} {item.area}（期限 {item.deadline}）",
+        body=f"退回原因：{reason.strip()}",
+        url=reverse("supervision:item_detail", args=[item.pk]),
+        # the item's version is new with each return, so a second return is told again
+        dedupe_key=f"supervision-item-{item.pk}-returned-v{item.version}",
     )
     return item

@@ -5,32 +5,21 @@ item and deadline)."""
 
 import datetime as dt
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
 
-from ruraledu.accounts.choices import Role
-from ruraledu.accounts.models import RoleAssignment
 from ruraledu.reporting.choices import NotificationKind
 from ruraledu.reporting.reminders import notify
 from ruraledu.reporting.workdays import WorkingCalendar
 
 from ..choices import PENDING_STATUSES
 from ..conf import remind_days
-from ..models import InspectorAssignment, RectificationItem
+from ..models import RectificationItem
+from .recipients import school_clerks, school_inspectors
 
 
 def _recipients(item) -> list:
     """The school's clerks and its current 挂牌 inspector(s)."""
-    clerks = RoleAssignment.objects.filter(
-        role=Role.SCHOOL_CLERK, org_unit_id=item.school.org_unit_id
-    ).values("user_id")
-    inspectors = InspectorAssignment.objects.filter(
-        school_id=item.school_id, ended_on__isnull=True
-    ).values("inspector_id")
-    return list(
-        get_user_model().objects.filter(Q(pk__in=clerks) | Q(pk__in=inspectors), is_active=True)
-    )
+    return [*school_clerks(item.school), *school_inspectors(item.school)]
 
 
 def items_remind(*, today: dt.date) -> int:
