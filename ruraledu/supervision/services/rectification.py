@@ -12,7 +12,7 @@ from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, snapshot
 from ruraledu.reporting.choices import NotificationKind
 from ruraledu.reporting.evidence import EvidenceRefused, check_evidence
-from ruraledu.reporting.reminders import notify
+from ruraledu.reporting.reminders import notify, settle
 
 from ..choices import PENDING_STATUSES, ItemEventKind, ItemStatus, VisitStatus
 from ..models import (
@@ -88,6 +88,9 @@ def _step(item, *, before, from_status, kind, actor, note="", fields, address=No
         to_status=item.status,
         note=note,
     )
+    # the notices about the item's last step (and its deadline reminders) are answered now
+    url = reverse("supervision:item_detail", args=[item.pk])
+    transaction.on_commit(lambda: settle(url=url))
 
 
 @transaction.atomic

@@ -112,3 +112,38 @@ def test_a_notice_issued_by_the_bureau_brings_the_answer_to_it_too(
         "inspector",
         "district_admin",
     }
+
+
+def test_each_step_settles_the_items_notices_and_closing_settles_the_rest(
+    capture, items, inspector, school_clerk
+):
+    services.notice_issue(actor=inspector, items=items, issued_on=ISSUED)
+    item = items[0]
+    item_url = f"/supervision/items/{item.pk}/"
+
+    def unread(user):
+        return Notification.objects.filter(recipient=user, url=item_url, read_at__isnull=True)
+
+    item.refresh_from_db()
+    with capture():
+        services.item_answer(
+            actor=school_clerk, item=item, version=item.version, text="已清理杂物。"
+        )
+    assert unread(inspector).count() == 1
+    item.refresh_from_db()
+    with capture():
+        services.item_return(
+            actor=inspector, item=item, version=item.version, reason="通道仍有杂物"
+        )
+    # the answer has been dealt with; the return waits on the school
+    assert (unread(inspector).count(), unread(school_clerk).count()) == (0, 1)
+    item.refresh_from_db()
+    with capture():
+        services.item_answer(
+            actor=school_clerk, item=item, version=item.version, text="已再次清理。"
+        )
+    item.refresh_from_db()
+    with capture():
+        services.item_close(actor=inspector, item=item, version=item.version, on=ISSUED)
+    assert not unread(inspector).exists() and not unread(school_clerk).exists()
+    assert Notification.objects.filter(url=item_url).count() == 3  # read, not gone
