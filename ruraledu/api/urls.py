@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import token_views, views
@@ -34,4 +34,7 @@ urlpatterns = [
     path("v1/import-jobs/<int:pk>/", views.ImportJobDetail.as_view(), name="import_job"),
     path("v1/recompute/", views.Recompute.as_view(), name="recompute"),
     path("v1/dhis2/dataValueSets/", views.DataValueSets.as_view(), name="data_value_sets"),
+    # last: a path ending in "/" that nothing above knows; one without the slash is first
+    # redirected to it (APPEND_SLASH), as a known path missing its slash still is
+    re_path(r"^(?:.*/)?$", views.UnknownPath.as_view(), name="unknown"),
 ]

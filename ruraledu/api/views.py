@@ -14,7 +14,7 @@ from drf_spectacular.utils import (
     extend_schema,
     inline_serializer,
 )
-from rest_framework import generics, serializers, status
+from rest_framework import exceptions, generics, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -537,3 +537,20 @@ class DataValueSets(BodyLimitMixin, APIView):
             address=request_address(request),
         )
         return Response(result)
+
+
+# ------------------------------------------------------------------ unknown paths
+
+
+@extend_schema(exclude=True)
+class UnknownPath(APIView):
+    """Any other path under /api/: the JSON 404 of every API error, not the site's HTML page.
+    Signed-in only, as the schema is: to anyone else every path answers 401 alike, so the
+    API's map cannot be read off the answers."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        raise exceptions.NotFound(f"没有这个接口地址：{request.path}（可用的接口见 /api/docs/）。")
+
+    options = http_method_not_allowed

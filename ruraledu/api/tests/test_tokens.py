@@ -169,3 +169,29 @@ def test_out_of_scope_detail_has_the_same_error_shape(school_clerk, school_b):
     assert response.json() == {
         "error": {"code": "not_found", "message": "没有这个对象，或不在您的权限范围内。"}
     }
+
+
+def test_an_unknown_path_answers_the_json_404_of_every_error(school_clerk):
+    client = token_client(school_clerk)
+    for method in ("get", "post", "put", "delete", "options"):
+        response = getattr(client, method)("/api/v1/nothing/")
+        assert response.status_code == 404, method
+        assert response["Content-Type"] == "application/json"
+        assert response.json() == {
+            "error": {
+                "code": "not_found",
+                "message": "没有这个接口地址：/api/v1/nothing/（可用的接口见 /api/docs/）。",
+            }
+        }
+    assert client.get("/api/").status_code == 404
+    assert client.get("/api/v2/units/").json()["error"]["code"] == "not_found"
+    # without its slash a path is still sent to the slashed one first, known or not
+    assert client.get("/api/v1/nothing")["Location"] == "/api/v1/nothing/"
+    assert client.get("/api/v1/units")["Location"] == "/api/v1/units/"
+
+
+def test_an_unknown_path_tells_anyone_without_a_token_to_sign_in_first(client):
+    # as for the schema: the API's map is not shown to anonymous callers
+    response = client.get("/api/v1/nothing/")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "not_authenticated"
