@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from ruraledu.core.schoolyear import school_year_label, upload_years
 from ruraledu.core.templatetags.privacy import person_name
 from ruraledu.indicators.models import IndicatorValue, RecomputeJob, TargetState, TargetStatusChange
 from ruraledu.orgunits.models import OrgUnit, School
@@ -263,8 +264,20 @@ class RecomputeJobSerializer(serializers.ModelSerializer):
 
 class ImportUploadSerializer(StrictSerializer):
     kind = serializers.CharField(max_length=32, help_text="数据类型，如 schools、staff")
-    year = serializers.IntegerField(min_value=2000, max_value=2100, help_text="学年（起始年份）")
+    year = serializers.IntegerField(
+        help_text="学年（起始年份），与上传页面可选的学年相同："
+        "正在填报的学年（或当前学年）、其下一学年和此前 5 个学年"
+    )
     file = serializers.FileField(help_text="按导入模板填写的 .xlsx 文件")
+
+    def validate_year(self, year: int) -> int:
+        years = upload_years()
+        if year not in years:
+            raise serializers.ValidationError(
+                f"只能导入{school_year_label(years[-1])}至{school_year_label(years[0])}的数据"
+                "（与上传页面可选的学年相同）。"
+            )
+        return year
 
 
 class RecomputeSerializer(StrictSerializer):

@@ -91,6 +91,18 @@ def collecting_school_year() -> int:
     return max(collecting) if collecting else current_school_year()
 
 
+# How far back an upload may go, before the year being collected (or the current one)
+UPLOAD_YEARS_BACK = 5
+
+
+def upload_years() -> list[int]:
+    """The school years data may be uploaded for, newest first: the next year, the year being
+    collected (or the current one) and the five before it. The upload page offers these and
+    the API accepts these, and no others."""
+    current = max(current_school_year(), collecting_school_year())
+    return list(range(current + 1, current - UPLOAD_YEARS_BACK - 1, -1))
+
+
 # Years a page may be asked about; anything else in a query string is treated as absent, so a
 # mistyped or hostile `?year=` falls back to the page's default instead of reaching a date
 # computation (datetime refuses years outside 1..9999).

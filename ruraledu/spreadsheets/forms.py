@@ -1,20 +1,13 @@
 from django import forms
 from django.conf import settings
 
-from ruraledu.core.schoolyear import (
-    collecting_school_year,
-    current_school_year,
-    school_year_label,
-)
+from ruraledu.core.schoolyear import collecting_school_year, school_year_label, upload_years
 
 from .safety import UploadRefused, check_upload
 
-YEARS_BACK = 5
-
 
 def school_year_choices() -> list[tuple[int, str]]:
-    current = max(current_school_year(), collecting_school_year())
-    return [(y, f"{y}—{y + 1} 学年") for y in range(current + 1, current - YEARS_BACK - 1, -1)]
+    return [(y, f"{y}—{y + 1} 学年") for y in upload_years()]
 
 
 class ImportUploadForm(forms.Form):

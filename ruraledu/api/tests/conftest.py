@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from ruraledu.accounts.choices import Role
 from ruraledu.accounts.tests.factories import RoleAssignmentFactory, UserFactory
 from ruraledu.api.tokens import token_create
+from ruraledu.core.models import SchoolYear
 from ruraledu.indicators.engine import REGISTRY
 from ruraledu.indicators.models import IndicatorValue
 from ruraledu.reporting import services as reporting
@@ -37,6 +38,13 @@ def fresh_throttle(django_db_setup, django_db_blocker):
     # the counts' table outlives transactional tests (flush leaves it), so empty it each time
     with django_db_blocker.unblock():
         caches[THROTTLE_CACHE].clear()
+
+
+@pytest.fixture
+def school_year(db):
+    """The install's current school year, the one after YEAR: uploads may then be for YEAR - 4
+    up to YEAR + 2, whatever today's date."""
+    return SchoolYear.objects.create(year=YEAR + 1, is_current=True)
 
 
 def code_of_rate() -> str:

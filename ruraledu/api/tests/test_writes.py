@@ -6,10 +6,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ruraledu.audit.models import AuditEvent
 from ruraledu.indicators.models import RecomputeJob
+from ruraledu.spreadsheets.forms import ImportUploadForm
 from ruraledu.spreadsheets.models import ImportJob
 from ruraledu.spreadsheets.tests.files import template_file
 
 from .conftest import YEAR, token_client
+
+pytestmark = pytest.mark.usefixtures("school_year")
 
 
 def courses(school: str) -> SimpleUploadedFile:
@@ -17,10 +20,10 @@ def courses(school: str) -> SimpleUploadedFile:
     return SimpleUploadedFile("课程.xlsx", data)
 
 
-def upload(client, school: str, **extra):
+def upload(client, school: str, year=YEAR, **extra):
     return client.post(
         "/api/v1/import-jobs/",
-        {"kind": "courses", "year": YEAR, "file": courses(school), **extra},
+        {"kind": "courses", "year": year, "file": courses(school), **extra},
         format="multipart",
     )
 
@@ -72,6 +75,25 @@ def test_bad_uploads_name_the_field_and_write_nothing(school_clerk, school_a, fi
     assert error["code"] == "invalid"
     assert field in error["fields"]
     assert not ImportJob.objects.exists()
+
+
+def test_an_upload_is_for_a_year_the_upload_page_offers(school_clerk, school_a):
+    # given the years the page offers: YEAR + 1 is current, so YEAR + 2 back to YEAR - 4
+    offered = [year for year, _ in ImportUploadForm().fields["year"].choices]
+    assert offered == list(range(YEAR + 2, YEAR - 5, -1))
+    client = token_client(school_clerk)
+    # when a year just outside or far outside them is sent, then it is refused, by name
+    for year in (YEAR + 3, YEAR - 5, 2099, 2000):
+        response = upload(client, "SA", year=year)
+        assert response.status_code == 400, year
+        assert response.json()["error"]["fields"] == {
+            "year": ["只能导入2020—2021学年至2026—2027学年的数据（与上传页面可选的学年相同）。"]
+        }
+    assert not ImportJob.objects.exists()
+    # and the first and last years offered are accepted
+    for year in (offered[0], offered[-1]):
+        assert upload(client, "SA", year=year).status_code == 202, year
+    assert sorted(ImportJob.objects.values_list("year", flat=True)) == [YEAR - 4, YEAR + 2]
 
 
 def test_a_file_that_is_not_a_workbook_is_refused(school_clerk, school_a):
