@@ -141,6 +141,11 @@ class Indicator:
     # measures and queries hold at that unit and below (and on tables it reads whole): after
     # records of some units changed, only those units' ancestors need storing again
     local: bool = False
+    # the range of a value that comes in from outside (DHIS2 import): a rate in % is a part of
+    # its whole, 0 to 100, unless it counts more than its denominator (a gross rate, 毛入园率);
+    # a change against a base year may fall below 0
+    can_exceed_100: bool = False
+    can_be_negative: bool = False
 
     def missing_data(self) -> str:
         labels = "、".join(source.label for source in self.requires)

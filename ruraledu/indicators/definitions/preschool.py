@@ -187,6 +187,8 @@ class Xqpjph(Indicator):
             self.code = f"xqpjph_{key}"
             self.name, self.definition, self.unit = labels[key]
             self.higher_is_better = key != "q2"
+            # children from outside the villages count too: above 100 % is a real figure
+            self.can_exceed_100 = key == "p1"
 
     def measures(self):
         return dict(self.parts)

@@ -105,6 +105,7 @@ class SmallSchoolIncrease(Indicator):
     )
     unit = "个"
     higher_is_better = False
+    can_be_negative = True  # fewer small schools than in the base year
     scope = RURAL_SCHOOLS
     requires = (ENROLMENT,)
     local = True  # the base year's counts: read through its own queries
