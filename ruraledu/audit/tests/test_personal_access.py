@@ -110,7 +110,8 @@ def test_the_query_count_does_not_grow_with_the_entries(
         access(school_clerk, f"students.studentperson:{person.pk}")
     access(school_clerk, "export:students:2025:全部", "export")
     client.force_login(district_admin)
-    # when / then: session, user, roles, count, page, the page's children (one query)
-    with django_assert_num_queries(6):
+    # when / then: session, user, roles, the menu's unread notices, count, page, the page's
+    # children (one query)
+    with django_assert_num_queries(7):
         response = client.get(URL)
     assert len(shown(response)) == 31
