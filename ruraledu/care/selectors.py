@@ -12,15 +12,20 @@ from ruraledu.students.models import Enrolment
 
 from .choices import CaseStatus, FindingKind, GrowthFileStatus, GrowthState
 from .deadlines import NEGLECT_DAYS
-from .models import DropoutCase, Finding, GrowthFile, ListEntry
+from .models import CaseContact, DropoutCase, Finding, GrowthFile, ListEntry
 
 AGE_BANDS = ((30, "30天以内"), (90, "31–90天"), (None, "90天以上"))
 
 
-def neglected_condition(today: dt.date) -> Q:
-    """An open case without a written plan, or without a contact in the last 30 days."""
-    since = today - dt.timedelta(days=NEGLECT_DAYS)
-    return Q(plan="") | Q(last_contact_on__isnull=True) | Q(last_contact_on__lt=since)
+def neglected_condition(day: dt.date) -> Q:
+    """疏于跟进 on `day` (of a case open then): found more than 30 days before, and by `day`
+    still without a written plan or without a contact in the last 30 days. Before that the
+    step deadlines watch the case. The one rule for the lists, the overview and G-13; it
+    reads the contacts up to `day`, so a past year's figure stays what it was."""
+    since = day - dt.timedelta(days=NEGLECT_DAYS)
+    planned = ~Q(plan="") & Q(plan_written_on__lte=day)
+    recent = CaseContact.objects.filter(on__gte=since, on__lte=day).values("case_id")
+    return Q(opened_on__lt=since) & ~(planned & Q(pk__in=recent))
 
 
 def case_list(*, user, today: dt.date | None = None):
@@ -183,7 +188,8 @@ def growth_file_get(*, user, pk: int):
 
 
 def neglected_cases(*, user, today: dt.date | None = None):
-    """The open cases without a plan or a recent contact, oldest first, for the town's page."""
+    """The open cases neglected today (`neglected_condition`), oldest first, for the town's
+    page."""
     return case_list(user=user, today=today).filter(neglected=True).order_by("opened_on", "pk")
 
 

@@ -19,10 +19,11 @@ D = dt.date
 
 @pytest.fixture
 def worked(monkeypatch, school_a, school_b, care_officer, outsider, district):
-    """Five cases, by hand:
+    """Six cases, by hand:
 
     A1 school A, 脱贫 family (last year's roster), open, plan 1 June, visit 10 June: followed up
-    A2 school A, no family mark, open, no plan, no contact: not followed up
+    A2 school A, no family mark, found 20 May, no plan, no contact: neglected
+    A4 school A, found 20 June (10 days before), no plan, no contact: not neglected yet
     A3 school A, 监测 family, closed 1 May: not counted
     B1 school B, 监测 family, open, plan 1 June, last call 1 May (60 days before): not followed
     B2 school B, found 15 July, after the day the figure describes: not counted
@@ -71,8 +72,9 @@ def worked(monkeypatch, school_a, school_b, care_officer, outsider, district):
     assign(a1, care_officer)
     plan(a1, care_officer, D(2026, 6, 1))
     contact(a1, care_officer, D(2026, 6, 10))
-    a2 = case(school_a, care_officer, "甲二", D(2026, 6, 2))
+    a2 = case(school_a, care_officer, "甲二", D(2026, 5, 20))
     assign(a2, care_officer)
+    assign(case(school_a, care_officer, "甲四", D(2026, 6, 20)), care_officer)
     a3 = case(school_a, care_officer, "甲三", D(2026, 4, 1), "monitored")
     assign(a3, care_officer)
     contact(a3, care_officer, D(2026, 4, 2))
@@ -107,11 +109,12 @@ def test_plan_and_recent_contact_rate_by_hand(worked, school_a, school_b, distri
         u: worked[("dropout_case_plan_rate", u)][:3]
         for u in (school_a.pk, school_b.pk, district.pk)
     }
-    # school A: A1 of A1, A2; school B: none of B1 (last contact 60 days before); district 1 of 3
-    assert rate[school_a.pk] == (50.0, 1, 2)
+    # school A: A1 and A4 (inside its first 30 days) of A1, A2, A4; school B: none of B1 (last
+    # contact 60 days before); district 2 of 4
+    assert rate[school_a.pk][1:] == (2, 3)
+    assert round(rate[school_a.pk][0], 2) == 66.67
     assert rate[school_b.pk] == (0.0, 0, 1)
-    assert rate[district.pk][1:] == (1, 3)
-    assert round(rate[district.pk][0], 2) == 33.33
+    assert rate[district.pk] == (50.0, 2, 4)
 
 
 def test_no_open_case_leaves_the_rate_uncomputed_and_the_count_at_zero(
@@ -133,9 +136,9 @@ def test_the_drill_down_lists_cases_masked_and_the_leader_sees_no_names(
         indicator=indicator, part="short", unit=district, year=2025, user=district_admin
     )
     rows = [short.render(r) for r in short.rows]
-    assert [r[1] for r in rows] == ["乙*", "甲*"]  # B1 (found 10 April) before A2 (2 June)
+    assert [r[1] for r in rows] == ["乙*", "甲*"]  # B1 (found 10 April) before A2 (20 May)
     leader = drill_records(
         indicator=indicator, part="denominator", unit=district, year=2025, user=district_leader
     )
-    assert leader.count() == 3
+    assert leader.count() == 4
     assert {leader.render(r)[1] for r in leader.rows} == {"—"}

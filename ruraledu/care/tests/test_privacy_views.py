@@ -2,16 +2,19 @@
 watermarked with the user and time in the header, footer and file properties, refused to
 roles without care rights; the bureau's access log of one child; neglected cases listed."""
 
+import datetime as dt
 import io
 import zipfile
 
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from ruraledu.audit.personal_access import PURPOSES
 from ruraledu.core.models import PersonalDataAccess
 
+from .. import services
 from ..choices import CaseStatus, FindingKind
 from .conftest import YEAR, make_pupil, open_case, walk
 from .test_crosscheck import village_a  # noqa: F401 (fixture)
@@ -138,3 +141,30 @@ def test_the_towns_page_lists_its_neglected_cases(client, cases, town_officer, d
     assert "无劝返方案" in body
     client.force_login(district_leader)
     assert "疏于跟进的个案" not in client.get(reverse("care:overview")).content.decode()
+
+
+def test_a_case_is_neglected_only_once_30_days_have_passed(
+    client, school_a, care_officer, town_officer
+):
+    # given a case found 2 days ago with its plan, and one found 31 days ago without
+    today = timezone.localdate()
+    young = open_case(make_pupil(school_a), care_officer, on=today - dt.timedelta(days=2))
+    services.case_plan_set(
+        case=young,
+        actor=care_officer,
+        version=young.version,
+        on=today,
+        plan="班主任每周家访一次，包村干部做家长工作",
+    )
+    old = open_case(
+        make_pupil(school_a, name="刘小刚"), care_officer, on=today - dt.timedelta(days=31)
+    )
+    # when the town and the school read the overview and the list
+    client.force_login(town_officer)
+    overview = client.get(reverse("care:overview")).context
+    client.force_login(care_officer)
+    listed = client.get(reverse("care:case_list"), {"show": "neglected"}).context
+    # then only the old case counts; the young one is left to its step deadline
+    assert overview["totals"]["neglected"] == 1
+    assert [case.pk for case in overview["neglected"]] == [old.pk]
+    assert [case.pk for case in listed["page_obj"]] == [old.pk]

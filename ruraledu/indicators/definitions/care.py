@@ -10,15 +10,14 @@ import datetime as dt
 from django.db.models import Q
 from django.utils import timezone
 
-from ruraledu.care.models import CaseContact, DropoutCase, GrowthFile, GrowthReview
+from ruraledu.care.models import DropoutCase, GrowthFile, GrowthReview
+from ruraledu.care.selectors import neglected_condition
 from ruraledu.core.schoolyear import school_year_bounds, semester_of
 from ruraledu.orgunits.choices import TOWN_LEVEL_KINDS, OrgUnitKind
 from ruraledu.students.models import Enrolment
 
 from ..engine import Indicator, Scope, Source, count, register
 from .common import ALL_SCHOOLS, ENROLMENT, RURAL_SCHOOLS
-
-RECENT_DAYS = 30
 
 
 def as_of(year: int) -> dt.date:
@@ -49,12 +48,8 @@ def poor_family(year: int) -> Q:
 
 
 def followed_up(year: int) -> Q:
-    """A written plan (方案) by the day, and a contact in the 30 days up to it."""
-    day = as_of(year)
-    recent = CaseContact.objects.filter(
-        on__gte=day - dt.timedelta(days=RECENT_DAYS), on__lte=day
-    ).values("case_id")
-    return ~Q(plan="") & Q(plan_written_on__lte=day) & Q(pk__in=recent)
+    """Not neglected on the day, by the case pages' own rule (疏于跟进)."""
+    return ~neglected_condition(as_of(year))
 
 
 class CaseIndicator(Indicator):
@@ -84,12 +79,13 @@ class DropoutCasePlanRate(CaseIndicator):
     code = "dropout_case_plan_rate"
     name = "控辍保学个案“一人一案”跟进率"
     definition = (
-        "有书面劝返方案且近 30 天内有家访、电话或劝返联系记录的未结个案数 ÷ 未结个案数；"
+        "未结个案中没有“疏于跟进”的个案数 ÷ 未结个案数。疏于跟进指发现已满 30 天，仍没有书面劝返方案，"
+        "或近 30 天内没有家访、电话或劝返联系记录（发现后 30 天内由各步骤的办理时限督办）；"
         "按学年末（当前学年为今天）计。没有未结个案时不计算。"
     )
     numerator = count(CASES, followed_up)
     denominator = count(CASES)
-    numerator_label = "有方案且近30天有联系的个案"
+    numerator_label = "未疏于跟进的个案"
     denominator_label = "未结个案"
 
 
