@@ -17,6 +17,7 @@ from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import Reach
 from ruraledu.audit.utils import request_address
 from ruraledu.core.schoolyear import current_school_year, year_param
+from ruraledu.core.versions import refusal_messages
 from ruraledu.students.models import Enrolment
 
 from . import forms, selectors, services
@@ -226,7 +227,7 @@ class GrowthStepView(LoginRequiredMixin, View):
             except PermissionDenied as error:
                 raise Http404("没有找到该成长档案。") from error
             except ValidationError as error:
-                for message in error.messages:
+                for message in refusal_messages(form, error):
                     form.add_error(None, message)
             else:
                 messages.success(request, DONE[step])

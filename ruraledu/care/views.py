@@ -17,6 +17,7 @@ from ruraledu.audit.personal_access import access_log
 from ruraledu.audit.utils import request_address
 from ruraledu.core import crypto
 from ruraledu.core.schoolyear import current_school_year
+from ruraledu.core.versions import refusal_messages
 from ruraledu.students.models import StudentPerson
 
 from . import forms, selectors, services
@@ -299,7 +300,7 @@ class CaseStepView(LoginRequiredMixin, View):
             except PermissionDenied as error:
                 raise Http404("没有找到该个案。") from error
             except ValidationError as error:
-                for message in error.messages:
+                for message in refusal_messages(form, error):
                     form.add_error(None, message)
             else:
                 messages.success(request, DONE[step])

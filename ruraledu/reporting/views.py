@@ -19,6 +19,7 @@ from ruraledu.accounts.policy import is_bureau
 from ruraledu.audit.utils import request_address
 from ruraledu.core.files import attachment
 from ruraledu.core.schoolyear import year_from_request
+from ruraledu.core.versions import refusal_messages
 from ruraledu.orgunits.models import Department, OrgUnit
 from ruraledu.plans.choices import MilestoneStatus, TargetKind
 from ruraledu.plans.models import Target
@@ -202,7 +203,7 @@ class ReportEditView(LoginRequiredMixin, View):
         except PermissionDenied as exc:
             return denied(request, str(exc))
         except ValidationError as exc:
-            form.add_error(None, refusal_text(exc))
+            form.add_error(None, "；".join(refusal_messages(form, exc)))
             report, detail = self._load(request, pk)
             return TemplateResponse(
                 request, self.template_name, self._context(report, form, detail), status=409

@@ -195,8 +195,10 @@ def case_contact_add(
     next_step: str = "",
     address: str | None = None,
 ) -> CaseContact:
-    """Log a 家访, call or 劝返 talk. The first contact starts the persuasion (劝返中)."""
-    case = lock(case, version)
+    """Log a 家访, call or 劝返 talk. The first contact starts the persuasion (劝返中).
+    `version` is not checked: an added contact overwrites nothing, so a page read before
+    someone else's save may still add one (the status is checked as it is now)."""
+    case = lock(case, None)
     require(may_work(actor, case))
     if case.status == CaseStatus.FOUND:
         raise ValidationError("请先指定班主任和包村干部，再记录联系情况。", code="illegal")

@@ -27,12 +27,13 @@ def case_file_add(
     filename: str,
     address: str | None = None,
 ) -> CaseFile:
-    """Attach a certificate or a closing evidence file to an open case."""
+    """Attach a certificate or a closing evidence file to an open case. `version` is not
+    checked: an added file overwrites nothing (the status is checked as it is now)."""
     try:
         checked = check_evidence(data, filename)
     except EvidenceRefused as exc:
         raise ValidationError(exc.message) from exc
-    case = lock(case, version)
+    case = lock(case, None)
     if case.status in ESCALATED_STATUSES:
         require(may_escalate(actor, case))
     else:

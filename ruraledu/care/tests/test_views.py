@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from ruraledu.core.models import PersonalDataAccess
 
+from .. import services
 from ..choices import CaseStatus
 from ..models import DropoutCase
 from .conftest import FOUND_ON, make_pupil, open_case, walk
@@ -100,6 +101,56 @@ def test_a_stale_form_gets_a_clear_refusal_on_the_page(client, case, care_office
     assert response.status_code == 400
     assert "已被其他人更新" in response.content.decode()
     assert DropoutCase.objects.get(pk=case.pk).plan == ""
+
+
+def test_a_refused_stale_edit_keeps_the_text_and_takes_the_current_version(
+    client, case, care_officer
+):
+    # given the plan was saved by someone else after the officer opened the page
+    seen = case.version
+    services.case_plan_set(
+        case=case, actor=care_officer, version=seen, on=FOUND_ON, plan="第一份方案：每周家访一次"
+    )
+    client.force_login(care_officer)
+    url = reverse("care:case_step", args=[case.pk, "plan"])
+    data = {"plan-version": seen, "plan-on": FOUND_ON, "plan-plan": "第二份方案：联系父母共同劝返"}
+    # when the officer saves the older copy
+    response = client.post(url, data)
+    # then it is refused, the typed plan kept with the current version, and the page says
+    # what saving again does
+    assert response.status_code == 400
+    form = {key: form for key, _, form in response.context["steps"]}["plan"]
+    assert (form["version"].value(), form["plan"].value()) == (seen + 1, data["plan-plan"])
+    assert "再次保存将以您的内容替换对方的修改" in response.content.decode()
+    assert DropoutCase.objects.get(pk=case.pk).plan == "第一份方案：每周家访一次"
+    # and saving it again replaces the other person's plan
+    data["plan-version"] = form["version"].value()
+    assert client.post(url, data).status_code == 302
+    assert DropoutCase.objects.get(pk=case.pk).plan == data["plan-plan"]
+
+
+def test_a_contact_is_added_from_a_page_read_before_another_save(client, case, care_officer):
+    # given someone saved the plan after the officer opened the page
+    seen = case.version
+    services.case_plan_set(
+        case=case, actor=care_officer, version=seen, on=FOUND_ON, plan="第一份方案：每周家访一次"
+    )
+    client.force_login(care_officer)
+    # when the officer adds a contact from that page
+    response = client.post(
+        reverse("care:case_step", args=[case.pk, "contact"]),
+        {
+            "contact-version": seen,
+            "contact-on": FOUND_ON,
+            "contact-kind": "phone",
+            "contact-who": "李老师",
+            "contact-outcome": "家长答应周一送孩子返校",
+        },
+    )
+    # then it is saved: it overwrites nothing
+    assert response.status_code == 302
+    assert case.contacts.filter(outcome="家长答应周一送孩子返校").count() == 1
+    assert DropoutCase.objects.get(pk=case.pk).version == seen + 2
 
 
 def test_an_officer_opens_a_case_by_id_number_and_a_second_time_gets_the_same_case(

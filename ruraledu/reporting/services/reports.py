@@ -12,6 +12,7 @@ from django.utils import timezone
 from ruraledu.accounts.scoping import user_departments
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, snapshot
+from ruraledu.core.versions import stale_refusal
 from ruraledu.indicators.evaluation import evaluate_targets
 from ruraledu.orgunits.models import Department, OrgUnit
 from ruraledu.plans.choices import MilestoneStatus, TargetKind
@@ -135,7 +136,7 @@ def _ensure_editable(report: ProgressReport) -> None:
 
 def _ensure_version(report: ProgressReport, expected_version: int | None) -> None:
     if expected_version is not None and report.version != expected_version:
-        raise ValidationError(STALE)
+        raise stale_refusal(STALE, what="报告", seen=expected_version, now=report.version)
 
 
 def _report_values(report: ProgressReport) -> dict:

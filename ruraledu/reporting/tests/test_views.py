@@ -79,15 +79,24 @@ def test_the_reporter_starts_saves_and_submits_through_the_pages(
     assert "报告已提交" in body(response)
 
 
-def test_a_stale_form_is_refused_with_a_message(client, draft, department_reporter):
+def test_a_stale_form_is_refused_and_comes_back_with_the_text_and_current_version(
+    client, draft, department_reporter
+):
     client = as_user(client, department_reporter)
     url = reverse("reporting:report_edit", args=[draft.pk])
     client.post(url, {"version": 1, "work_done": "新", "action": "save"})
     response = client.post(url, {"version": 1, "work_done": "旧副本", "action": "save"})
     assert response.status_code == 409
-    assert "已被他人修改" in body(response)
+    assert "再次保存将以您的内容替换对方的修改" in body(response)
+    form = response.context["form"]
+    assert (form["version"].value(), form["work_done"].value()) == (2, "旧副本")
     draft.refresh_from_db()
     assert draft.work_done == "新"
+    # saving the kept form again is the reporter's choice to replace the other change
+    again = {"version": form["version"].value(), "work_done": "旧副本", "action": "save"}
+    assert client.post(url, again).status_code == 302
+    draft.refresh_from_db()
+    assert draft.work_done == "旧副本"
 
 
 @pytest.mark.parametrize(("persona", "status"), [("district_leader", 404), ("district_admin", 403)])
