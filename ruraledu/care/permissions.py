@@ -25,6 +25,11 @@ def may_escalate(user, case) -> bool:
     return Reach(user, Action.CARE).covers(case.town.path)
 
 
+def may_print_notice(user, case) -> bool:
+    """The 限期返校通知书 names the child: the town's care roles and the bureau only."""
+    return may_escalate(user, case)
+
+
 def may_close_escalated(user) -> bool:
     return is_bureau(user)
 

@@ -28,7 +28,14 @@ from .choices import (
     CaseStatus,
 )
 from .models import ReturnNotice
-from .permissions import clear_names, ensure_visible, may_close_escalated, may_escalate, may_work
+from .permissions import (
+    clear_names,
+    ensure_visible,
+    may_close_escalated,
+    may_escalate,
+    may_print_notice,
+    may_work,
+)
 from .services.outcomes import OUTCOME_REASON
 
 
@@ -216,7 +223,10 @@ class CaseDetailView(LoginRequiredMixin, View):
                 "enrolment": enrolment,
                 "events": case.events.select_related("actor"),
                 "contacts": case.contacts.all(),
-                "notices": case.notices.all(),
+                # offered only to those the print page opens for (a school gets a 404)
+                "notices": case.notices.select_related("town")
+                if may_print_notice(request.user, case)
+                else [],
                 "files": case.files.select_related("uploaded_by"),
                 "file_form": forms.CaseFileForm(initial={"version": case.version})
                 if case.is_open
@@ -316,11 +326,11 @@ class NoticePrintView(LoginRequiredMixin, View):
 
     def get(self, request, pk: int):
         notice = get_object_or_404(
-            ReturnNotice.objects.select_related("case__person", "case__town", "case__unit"),
+            ReturnNotice.objects.select_related("case__person", "case__town", "case__unit", "town"),
             pk=pk,
         )
         case = notice.case
-        if not may_escalate(request.user, case):
+        if not may_print_notice(request.user, case):
             raise Http404("没有找到该通知书。")
         log_reads(request, [case], "notice_print")
         school = case.school.org_unit.name if case.school_id else ""

@@ -271,7 +271,7 @@ class ReturnNoticeDownloadView(LoginRequiredMixin, View):
 
         from ruraledu.audit.utils import request_address
         from ruraledu.care.models import ReturnNotice
-        from ruraledu.care.permissions import may_escalate
+        from ruraledu.care.permissions import may_print_notice
         from ruraledu.core.models import PersonalDataAccess
 
         notice = get_object_or_404(
@@ -280,7 +280,7 @@ class ReturnNoticeDownloadView(LoginRequiredMixin, View):
             ),
             pk=pk,
         )
-        if not may_escalate(request.user, notice.case):
+        if not may_print_notice(request.user, notice.case):
             raise Http404("没有找到该通知书。")
         data, name = services.notice_document(
             kind_code="return_notice", notice=notice, fmt=fmt, actor=request.user

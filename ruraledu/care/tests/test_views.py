@@ -189,3 +189,24 @@ def test_the_town_prints_a_numbered_notice(client, case, town_officer, care_offi
     assert "甲镇教育办〔2025〕1号" in body and "王小明" in body and "css/care-notice.css" in body
     client.force_login(care_officer)  # the school does not issue the town's notice
     assert client.get(reverse("care:notice_print", args=[notice.pk])).status_code == 404
+
+
+def test_the_notice_is_linked_only_for_those_who_may_open_it(
+    client, pupil, care_officer, school_clerk, town_officer
+):
+    # given a case the town escalated with a numbered notice
+    case = walk(
+        open_case(pupil, care_officer),
+        care_officer,
+        CaseStatus.ESCALATED_TOWN,
+        town_actor=town_officer,
+    )
+    notice_url = reverse("care:notice_print", args=[case.notices.get().pk])
+    for user, opens in ((care_officer, False), (school_clerk, False), (town_officer, True)):
+        client.force_login(user)
+        # when each reads the case page
+        page = client.get(reverse("care:case_detail", args=[case.pk])).content.decode()
+        # then the link is there exactly where the notice opens
+        assert (notice_url in page, client.get(notice_url).status_code) == (
+            (True, 200) if opens else (False, 404)
+        )
