@@ -191,11 +191,13 @@ class ReturnNotice(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.town.name}限期返校通知书〔{self.year}〕{self.number}号"
+        return f"限期返校通知书 {self.label}"
 
     @property
     def label(self) -> str:
-        return f"〔{self.year}〕{self.number}号"
+        """The notice's number as issued (昆仑镇教育办〔2025〕3号): the one form for the page,
+        the receipt, the Word and PDF files and the case's log."""
+        return f"{self.town.name}教育办〔{self.year}〕{self.number}号"
 
 
 class CaseEvent(models.Model):

@@ -77,7 +77,7 @@ KINDS: dict[str, Kind] = {
         placeholders={
             "number": (
                 "文号（如“昆仑镇教育办〔2025〕3号”）",
-                lambda c: f"{c['notice'].town.name}教育办{c['notice'].label}",
+                lambda c: c["notice"].label,
             ),
             "addressee": (
                 "监护人",

@@ -77,7 +77,7 @@ def return_stub(document, context: dict) -> None:
     notice = context["notice"]
     document.add_paragraph("")
     document.add_paragraph(
-        f"送达回执　通知书编号：{notice.town.name}〔{notice.year}〕{notice.number}号",
+        f"送达回执　通知书编号：{notice.label}",
         style="NoIndent",
     )
     document.add_paragraph(

@@ -301,7 +301,7 @@ def test_town_notices_are_numbered_per_town_and_year(school_a, care_officer, tow
         )
         numbers.append(ReturnNotice.objects.get(case=case).label)
     # then they carry 1号 and 2号 of 2025
-    assert numbers == ["〔2025〕1号", "〔2025〕2号"]
+    assert numbers == ["甲镇教育办〔2025〕1号", "甲镇教育办〔2025〕2号"]
 
 
 def test_deadlines_skip_the_national_day_holiday_and_count_the_swapped_saturday(

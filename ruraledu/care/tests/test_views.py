@@ -186,7 +186,12 @@ def test_the_town_prints_a_numbered_notice(client, case, town_officer, care_offi
     notice = case.notices.get()
     client.force_login(town_officer)
     body = client.get(reverse("care:notice_print", args=[notice.pk])).content.decode()
-    assert "甲镇教育办〔2025〕1号" in body and "王小明" in body and "css/care-notice.css" in body
+    assert "王小明" in body and "css/care-notice.css" in body
+    # one number, written the same in the heading, on the receipt and on the case's button
+    assert '<div class="number">甲镇教育办〔2025〕1号</div>' in body
+    assert "通知书编号：甲镇教育办〔2025〕1号" in body
+    page = client.get(reverse("care:case_detail", args=[case.pk])).content.decode()
+    assert "打印限期返校通知书 甲镇教育办〔2025〕1号" in page
     client.force_login(care_officer)  # the school does not issue the town's notice
     assert client.get(reverse("care:notice_print", args=[notice.pk])).status_code == 404
 

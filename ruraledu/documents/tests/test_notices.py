@@ -93,7 +93,10 @@ def test_the_return_notice_names_the_child_to_the_town_and_logs_it(
     assert "王大山（王小明的监护人）：" in text
     due = return_notice.return_by
     assert f"现通知您于{due.year}年{due.month}月{due.day}日前送王小明返校就读" in text
-    assert "甲镇人民政府（教育办）" in text and "送达回执" in text
+    assert "甲镇人民政府（教育办）" in text
+    # the receipt carries the heading's number, not a shorter one
+    number = f"甲镇教育办〔{return_notice.year}〕{return_notice.number}号"
+    assert f"{number}\n" in text and f"送达回执　通知书编号：{number}" in text
     log = PersonalDataAccess.objects.get(purpose="notice_download")
     assert log.user == town_officer and log.subject == f"care.dropoutcase:{return_notice.case_id}"
     pdf = get(client, "return_notice", return_notice.pk, "pdf")
