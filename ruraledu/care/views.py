@@ -213,7 +213,8 @@ class CaseDetailView(LoginRequiredMixin, View):
     @staticmethod
     def render_case(request, case, steps, status=200):
         case.clear = clear_names(request.user, case)
-        log_reads(request, [case], "case_view")
+        # a masked name is not a read of personal data (as on the lists)
+        log_reads(request, [case] if case.clear else [], "case_view")
         enrolment = case.person.enrolments.order_by("-year").first()
         return render(
             request,

@@ -55,6 +55,16 @@ def test_the_town_office_sees_its_towns_cases_with_masked_names_until_escalated(
     assert not PersonalDataAccess.objects.exists()  # no name shown, nothing to log
 
 
+def test_the_town_reading_a_case_with_the_name_masked_logs_no_read(client, case, town_officer):
+    # given a case the town oversees but was not escalated to it
+    client.force_login(town_officer)
+    # when the town opens the case page
+    body = client.get(reverse("care:case_detail", args=[case.pk])).content.decode()
+    # then the name is masked and no named read is logged
+    assert "王*明" in body and "王小明" not in body
+    assert not PersonalDataAccess.objects.exists()
+
+
 @pytest.mark.parametrize("persona", ["district_leader", "inspector"])
 def test_read_only_roles_see_counts_and_never_names(client, case, persona, request):
     user = request.getfixturevalue(persona)
