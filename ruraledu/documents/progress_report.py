@@ -11,6 +11,7 @@ from django.utils.html import strip_tags
 from ruraledu.dashboards.selectors import dashboard_project, headline_figures
 from ruraledu.indicators.choices import TargetStatus
 from ruraledu.indicators.models import TargetStatusChange
+from ruraledu.indicators.selectors import target_statuses_at
 from ruraledu.indicators.templatetags.figures import vs
 from ruraledu.indicators.versions import version_label
 from ruraledu.plans.models import Plan, Target, chinese_number
@@ -41,15 +42,19 @@ def build_context(
     project_number: int | None = None,
 ) -> dict:
     """Everything the report states, read from the stored values, states and reports; with
-    `project_number` the second part covers that key project only."""
+    `project_number` the second part covers that key project only. Target statuses and their
+    changes are as at the period's end (as at `now` while it runs); the project tables and
+    the overdue units are current, and the document says so."""
     now = now or timezone.now()
     today = timezone.localdate(now)
+    # a period not over yet is reported as it stands when the document is made
+    as_at = min(_start_of(period.end + dt.timedelta(days=1)), now)
+    ended = as_at < now
     targets = list(Target.objects.filter(plan=plan).select_related("state"))
-    statuses = [t.state.status for t in targets if getattr(t, "state", None)]
-    counts = Counter(statuses)
+    counts = Counter(target_statuses_at(plan=plan, at=as_at).values())
     changes = list(
         TargetStatusChange.objects.filter(
-            target__plan=plan, changed_at__gte=_start_of(period.start), changed_at__lte=now
+            target__plan=plan, changed_at__gte=_start_of(period.start), changed_at__lt=as_at
         )
         .exclude(previous="")
         .select_related("target")
@@ -65,15 +70,18 @@ def build_context(
             projects.append((project, rows))
         if project_number is None or projects:
             sections.append((section, projects))
+    # reports are due after their period closes: pick them by the period they report on,
+    # approved at any time up to now
     approved = list(
         ProgressReport.objects.filter(
             period__project__plan=plan,
+            period__ends_on__gte=period.start,
+            period__ends_on__lte=period.end,
             status=ReportStatus.APPROVED,
-            reviewed_at__gte=_start_of(period.start),
-            reviewed_at__lt=_start_of(period.end + dt.timedelta(days=1)),
+            reviewed_at__lte=now,
         )
         .select_related("period__project", "department", "org_unit")
-        .order_by("period__project__number", "reviewed_at", "pk")
+        .order_by("period__project__number", "period__starts_on", "pk")
     )
     overdue = defaultdict(list)
     for row in expected_reports(today=today):
@@ -88,6 +96,9 @@ def build_context(
         "plan": plan,
         "period": period,
         "generated_at": timezone.localtime(now),
+        "ended": ended,
+        # the day the target statuses are counted at: the period's last day, or today
+        "as_of": period.end if ended else today,
         "total": len(targets),
         "counts": [(s, TargetStatus(s).label, counts[s]) for s in TargetStatus.values if counts[s]],
         "changes": changes,
@@ -110,7 +121,7 @@ def write_charts(document, context: dict) -> None:
         add_figure(
             document,
             charts.status_bars(counts=counts, stamp=stamp),
-            f"图1 目标状态分布（{stamp}）",
+            f"图1 目标状态分布（截至{context['as_of']:%Y-%m-%d}，{stamp}）",
             "；".join(f"{label} {n} 个" for _, label, n in counts),
         )
     headlines = [f for f in context["headlines"] if f["points"]]
@@ -141,20 +152,31 @@ def _where(values, target) -> str:
 
 def write_body(document, context: dict) -> None:
     period = context["period"]
+    as_of = f"{context['as_of']:%Y年%m月%d日}"
+    today = f"{context['generated_at']:%Y年%m月%d日}"
+    if context["ended"]:
+        # indicator values are kept as last computed, without their history
+        scope = (
+            f"目标状态的统计和变化为截至报告期末（{as_of}）的情况；各项重点任务的最新值、状态、"
+            f"未达标的镇街和学校，主要指标逐年变化图，以及逾期未报的单位，为截至{today}的当前数据"
+        )
+    else:
+        scope = f"报告期尚未结束，全部数字为截至生成日（{today}）的情况"
     document.add_paragraph(
         f"本报告反映{period.label}（{period.start:%Y年%m月%d日}至{period.end:%Y年%m月%d日}）"
-        f"《{context['plan'].title}》的推进情况，全部数字取自平台同一数据版本的计算结果。"
+        f"《{context['plan'].title}》的推进情况。{scope}。"
+        "全部数字取自平台同一数据版本的计算结果。"
     )
 
     document.add_heading("一、总体情况", level=1)
     counts = "，".join(f"{label} {n} 个" for _, label, n in context["counts"]) or "尚无评估结果"
-    document.add_paragraph(f"方案共有目标 {context['total']} 个：{counts}。")
+    document.add_paragraph(f"截至{as_of}，方案共有目标 {context['total']} 个：{counts}。")
     changes = context["changes"]
     write_charts(document, context)
     document.add_paragraph(
-        f"报告期开始以来共有 {len(changes)} 个目标状态发生变化。"
+        f"报告期内共有 {len(changes)} 个目标状态发生变化。"
         if changes
-        else "报告期开始以来没有目标状态发生变化。"
+        else "报告期内没有目标状态发生变化。"
     )
     if changes:
         add_table(
@@ -173,6 +195,8 @@ def write_body(document, context: dict) -> None:
         )
 
     document.add_heading("二、各项重点任务进展", level=1)
+    if context["ended"]:
+        document.add_paragraph(f"本部分的最新值、状态和未达标单位为截至{today}的当前数据。")
     for section, projects in context["sections"]:
         document.add_heading(f"（{chinese_number(section.number)}）{section.title}", level=2)
         if not projects:
@@ -207,7 +231,7 @@ def write_body(document, context: dict) -> None:
                         lines.append(f"学校：{_where(row['schools'], row['target'])}")
                     document.add_paragraph("，".join(lines[1:]).join([lines[0], "。"]))
 
-    document.add_heading("三、报告期内审核通过的进展报告", level=1)
+    document.add_heading("三、本报告期的进展报告（已审核通过）", level=1)
     approved = context["approved"]
     if approved:
         add_table(
@@ -226,11 +250,12 @@ def write_body(document, context: dict) -> None:
             widths_mm=[30, 26, 24, 38, 38],
         )
     else:
-        document.add_paragraph("报告期内没有审核通过的进展报告。")
+        document.add_paragraph(f"截至{today}，本报告期没有审核通过的进展报告。")
 
     document.add_heading("四、逾期未报的单位", level=1)
     overdue = context["overdue"]
     if overdue:
+        document.add_paragraph(f"截至{today}仍逾期未报的单位如下。")
         add_table(
             document,
             ["单位", "逾期份数", "逾期的报告"],
@@ -249,4 +274,4 @@ def write_body(document, context: dict) -> None:
             widths_mm=[36, 18, 102],
         )
     else:
-        document.add_paragraph("没有逾期未报的单位。")
+        document.add_paragraph(f"截至{today}没有逾期未报的单位。")

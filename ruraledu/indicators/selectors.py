@@ -1,5 +1,7 @@
 """Reads for indicator and target pages, scoped to the user."""
 
+import datetime as dt
+
 from django.http import Http404
 
 from ruraledu.accounts.scoping import scope_paths
@@ -7,7 +9,7 @@ from ruraledu.orgunits.models import OrgUnit
 
 from .engine import REGISTRY, Indicator
 from .evaluation import plan_root_unit  # noqa: F401  (re-exported for views)
-from .models import IndicatorValue, TargetState
+from .models import IndicatorValue, TargetState, TargetStatusChange
 
 
 def indicator_get(code: str) -> Indicator:
@@ -67,3 +69,17 @@ def target_states():
     return TargetState.objects.select_related("target__project").order_by(
         "target__due_date", "target__code"
     )
+
+
+def target_statuses_at(*, plan, at: dt.datetime) -> dict[int, str]:
+    """Each target's status as it stood just before `at`, from the status history (every
+    evaluation that changed a status, the first one included); a target not yet evaluated
+    then is left out."""
+    statuses = {}
+    for target_id, status in (
+        TargetStatusChange.objects.filter(target__plan=plan, changed_at__lt=at)
+        .order_by("changed_at", "pk")
+        .values_list("target_id", "status")
+    ):
+        statuses[target_id] = status
+    return statuses

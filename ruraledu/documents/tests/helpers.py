@@ -1,10 +1,14 @@
 """Reading generated documents back: python-docx for Word, pdftotext/pdffonts for PDF."""
 
+import datetime as dt
 import io
 import subprocess
 import tempfile
 
+from django.utils import timezone
 from docx import Document
+
+from ruraledu.indicators.models import TargetStatusChange
 
 
 def read_docx(field):
@@ -52,3 +56,10 @@ def docx_bytes(*paragraphs: str) -> bytes:
         docx.add_paragraph(text)
     docx.save(buffer)
     return buffer.getvalue()
+
+
+def evaluated_on(day: dt.date) -> None:
+    """Date the whole target status history to noon on `day`, as if the targets had been
+    evaluated then: a document counts the statuses as at the end of its period."""
+    at = timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+    TargetStatusChange.objects.update(changed_at=at)

@@ -1,6 +1,7 @@
 """Charts in documents: 300 dpi pictures drawn from the stored values the cockpit shows, with
 the document's data version and time in their captions."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -13,7 +14,7 @@ from ruraledu.indicators.choices import TargetStatus
 from ruraledu.indicators.models import TargetState
 from ruraledu.indicators.services import recompute
 
-from .helpers import read_docx
+from .helpers import evaluated_on, read_docx
 
 
 @pytest.fixture(autouse=True)
@@ -28,6 +29,7 @@ def test_the_report_charts_the_stored_states_at_print_resolution(
         school=school_a, year=2024, sanitary_toilets=True, classrooms=10, classrooms_lighting_ok=4
     )
     recompute(years=[2024])
+    evaluated_on(dt.date(2024, 12, 1))
     document = progress_report_generate(
         plan=zichuan_plan, period=period_parse("2024-Y"), actor=district_admin
     )
@@ -47,9 +49,10 @@ def test_the_report_charts_the_stored_states_at_print_resolution(
     stamp = (
         f"数据版本 {document.data_version_label} · 生成于 {document.generated_at:%Y-%m-%d %H:%M}"
     )
-    assert first.get("title") == f"图1 目标状态分布（{stamp}）"
+    # counted at the year's end, the day the caption names
+    assert first.get("title") == f"图1 目标状态分布（截至2024-12-31，{stamp}）"
     captions = [p.text for p in docx.paragraphs if p.text.startswith("图1 ")]
-    assert captions == [f"图1 目标状态分布（{stamp}）"]
+    assert captions == [f"图1 目标状态分布（截至2024-12-31，{stamp}）"]
     # a PNG at 300 dpi, about 150 mm wide on the page
     blob = docx.part.related_parts[
         shapes[0]._inline.graphic.graphicData.pic.blipFill.blip.embed

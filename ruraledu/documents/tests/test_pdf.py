@@ -1,6 +1,7 @@
 """PDF from the same .docx: made in the background after the Word file is kept, read back
 with pdftotext and pdffonts; a failure leaves the Word file downloadable."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -16,7 +17,7 @@ from ruraledu.facilities.models import FacilityRecord
 from ruraledu.indicators.models import TargetState
 from ruraledu.indicators.services import recompute
 
-from .helpers import pdf_fonts, pdf_pages, pdf_text
+from .helpers import evaluated_on, pdf_fonts, pdf_pages, pdf_text
 
 
 @pytest.fixture(autouse=True)
@@ -30,6 +31,7 @@ def world(zichuan_plan, school_a, school_b):
         school=school_a, year=2024, sanitary_toilets=True, classrooms=10, classrooms_lighting_ok=4
     )
     recompute(years=[2024])
+    evaluated_on(dt.date(2024, 12, 1))  # within the periods these tests report on
     return zichuan_plan
 
 

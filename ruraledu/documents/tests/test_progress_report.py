@@ -1,6 +1,7 @@
 """The progress report read back with python-docx: figures equal the stored values, headings,
 13 sections, East Asian fonts in the styles, the version stamp; permissions and scope."""
 
+import datetime as dt
 import io
 import re
 
@@ -17,6 +18,8 @@ from ruraledu.facilities.models import FacilityRecord
 from ruraledu.indicators.models import IndicatorValue, TargetState
 from ruraledu.indicators.services import recompute
 from ruraledu.indicators.versions import data_version, version_label
+
+from .helpers import evaluated_on
 
 
 @pytest.fixture(autouse=True)
@@ -35,6 +38,7 @@ def world(zichuan_plan, school_a, school_b):
         school=school_b, year=2024, sanitary_toilets=True, classrooms=10, classrooms_lighting_ok=10
     )
     recompute(years=[2024])
+    evaluated_on(dt.date(2024, 12, 1))  # within the periods these tests report on
     return zichuan_plan
 
 
@@ -76,7 +80,7 @@ def test_it_states_the_stored_figures_in_a_gongwen_word_file(world, district_adm
     assert level1 == [
         "一、总体情况",
         "二、各项重点任务进展",
-        "三、报告期内审核通过的进展报告",
+        "三、本报告期的进展报告（已审核通过）",
         "四、逾期未报的单位",
     ]
     assert len([p for p in docx.paragraphs if p.style.name == "Heading 2"]) == 13
