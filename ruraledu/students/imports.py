@@ -363,15 +363,8 @@ class StudentImporter(Importer):
             }
 
 
-EXPORTED = (
-    "grade",
-    "class_name",
-    "distance_km",
-    "transport",
-    "placement",
-    "family_status",
-    *FLAGS,
-)
+# exported as stored; the school, campus and mentor go out by code or (masked) ID number
+EXPORTED = tuple(f for f in ENROLMENT_FIELDS if f not in ("school", "campus", "mentor"))
 
 
 def _mentor_id(cipher, hint: str | None, clear: bool) -> str:
