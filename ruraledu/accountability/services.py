@@ -14,7 +14,7 @@ from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, snapshot
 from ruraledu.reporting.choices import NotificationKind
 from ruraledu.reporting.evidence import EvidenceRefused, check_evidence
-from ruraledu.reporting.reminders import notify, reporters_of
+from ruraledu.reporting.reminders import notify_on_commit, reporters_of
 from ruraledu.supervision.models import RectificationItem
 
 from .choices import DOCUMENT_REQUIRED, StepKind
@@ -94,14 +94,12 @@ def step_record(
     title = f"问责{step.get_kind_display()}：{candidate.what[:120]}"
     body = f"逾期 {candidate.working_days_late} 个工作日。事由：{step.reason}"
     url = reverse("accountability:step_detail", args=[step.pk])
-    transaction.on_commit(
-        lambda: notify(
-            recipients=recipients,
-            kind=NotificationKind.ACCOUNTABILITY,
-            title=title,
-            body=body,
-            url=url,
-            dedupe_key=f"accountability:{step.pk}",
-        )
+    notify_on_commit(
+        recipients=recipients,
+        kind=NotificationKind.ACCOUNTABILITY,
+        title=title,
+        body=body,
+        url=url,
+        dedupe_key=f"accountability:{step.pk}",
     )
     return step

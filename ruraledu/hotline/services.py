@@ -3,6 +3,7 @@ checked against the actor's scope here, writes an event row and an audit row in 
 transaction, and notifies after commit."""
 
 import datetime as dt
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,7 +15,13 @@ from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, changed, snapshot
 from ruraledu.orgunits.choices import TOWN_LEVEL_KINDS, OrgUnitKind
 from ruraledu.reporting.choices import NotificationKind
-from ruraledu.reporting.reminders import notify, reporters_of, send_pending_emails, settle
+from ruraledu.reporting.reminders import (
+    notify,
+    notify_on_commit,
+    reporters_of,
+    send_pending_emails,
+    settle,
+)
 from ruraledu.reporting.workdays import WorkingCalendar
 
 from .choices import ComplaintEventKind, ComplaintStatus
@@ -187,15 +194,13 @@ def complaint_assign(
     recipients = _assignee_users(complaint)
     title = f"热线工单交办：{complaint.topic}（{complaint.due_on:%Y年%m月%d日}前答复）"
     key = f"hotline-assigned:{complaint.pk}:{complaint.version}"
-    transaction.on_commit(
-        lambda: notify(
-            recipients=recipients,
-            kind=NotificationKind.COMPLAINT,
-            title=title,
-            body=f"区教体局督导室交办一件督学热线反映的问题：{complaint.question[:200]}",
-            url=_url(complaint),
-            dedupe_key=key,
-        )
+    notify_on_commit(
+        recipients=recipients,
+        kind=NotificationKind.COMPLAINT,
+        title=title,
+        body=f"区教体局督导室交办一件督学热线反映的问题：{complaint.question[:200]}",
+        url=_url(complaint),
+        dedupe_key=key,
     )
     return complaint
 
@@ -236,15 +241,13 @@ def complaint_answer(
         address=address,
     )
     key = f"hotline-answered:{complaint.pk}:{complaint.version}"
-    transaction.on_commit(lambda: settle(url=_url(complaint)))
-    transaction.on_commit(
-        lambda: notify(
-            recipients=bureau_users(),
-            kind=NotificationKind.COMPLAINT,
-            title=f"热线工单已答复，待办结：{complaint.topic}",
-            url=_url(complaint),
-            dedupe_key=key,
-        )
+    notify_on_commit(
+        settles=True,
+        recipients=bureau_users(),
+        kind=NotificationKind.COMPLAINT,
+        title=f"热线工单已答复，待办结：{complaint.topic}",
+        url=_url(complaint),
+        dedupe_key=key,
     )
     return complaint
 
@@ -273,16 +276,14 @@ def complaint_return(
     )
     recipients = _assignee_users(complaint)
     key = f"hotline-returned:{complaint.pk}:{complaint.version}"
-    transaction.on_commit(lambda: settle(url=_url(complaint)))
-    transaction.on_commit(
-        lambda: notify(
-            recipients=recipients,
-            kind=NotificationKind.COMPLAINT,
-            title=f"热线工单答复被退回：{complaint.topic}",
-            body=f"退回原因：{reason.strip()}",
-            url=_url(complaint),
-            dedupe_key=key,
-        )
+    notify_on_commit(
+        settles=True,
+        recipients=recipients,
+        kind=NotificationKind.COMPLAINT,
+        title=f"热线工单答复被退回：{complaint.topic}",
+        body=f"退回原因：{reason.strip()}",
+        url=_url(complaint),
+        dedupe_key=key,
     )
     return complaint
 
@@ -316,7 +317,7 @@ def complaint_close(
         note=note.strip(),
         address=address,
     )
-    transaction.on_commit(lambda: settle(url=_url(complaint)))
+    transaction.on_commit(partial(settle, url=_url(complaint)))
     return complaint
 
 

@@ -66,6 +66,19 @@ def notify(
     return len(rows)
 
 
+def notify_on_commit(*, settles: bool = False, **notice) -> None:
+    """`notify(**notice)` once the current transaction commits, so a refused (rolled back)
+    step tells no one. `settles`: first mark read the notices of the step before it, which
+    link to the same page."""
+
+    def send() -> None:
+        if settles:
+            settle(url=notice["url"])
+        notify(**notice)
+
+    transaction.on_commit(send)
+
+
 def settle(*, url: str) -> int:
     """Mark read every unread notice linking to `url`: the step they asked for has been taken
     (a ticket answered or closed, a report reviewed), so they no longer wait on anyone."""

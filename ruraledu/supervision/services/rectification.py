@@ -12,7 +12,7 @@ from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, snapshot
 from ruraledu.reporting.choices import NotificationKind
 from ruraledu.reporting.evidence import EvidenceRefused, check_evidence
-from ruraledu.reporting.reminders import notify, settle
+from ruraledu.reporting.reminders import notify_on_commit, settle
 
 from ..choices import PENDING_STATUSES, ItemEventKind, ItemStatus, VisitStatus
 from ..models import (
@@ -46,16 +46,13 @@ def _refuse_unless(item: RectificationItem, statuses, action: str) -> None:
 def _tell(recipients, *, title: str, body: str, url: str, dedupe_key: str) -> None:
     """An in-app notice of a step, sent once the step is committed (a refused step tells no
     one); the key makes it once per recipient however often the callback runs."""
-    recipients = list(recipients)
-    transaction.on_commit(
-        lambda: notify(
-            recipients=recipients,
-            kind=NotificationKind.TASK,
-            title=title,
-            body=body,
-            url=url,
-            dedupe_key=dedupe_key,
-        )
+    notify_on_commit(
+        recipients=list(recipients),
+        kind=NotificationKind.TASK,
+        title=title,
+        body=body,
+        url=url,
+        dedupe_key=dedupe_key,
     )
 
 
