@@ -106,3 +106,25 @@ def test_yzjh_cells_are_coloured_by_their_mark(page, bureau, district_data):
     assert page.locator("[data-testid=yzjh-schools] td.yz-pass").first.evaluate(colour) == (
         "rgb(209, 231, 221)"
     )
+
+
+def test_the_unread_count_shows_on_the_phone_menu_button(page, bureau):
+    from ruraledu.reporting.reminders import notify
+
+    for key in ("a", "b", "c"):
+        notify(recipients=[bureau], kind="submitted", title=key, dedupe_key=key)
+    page.set_viewport_size({"width": 390, "height": 844})
+    browser_login(page, "district_admin", PASSWORD)
+    toggler = page.locator(".navbar-toggler")
+    badge = page.get_by_test_id("nav-toggler-unread")
+    expect(badge).to_be_visible()
+    expect(badge).to_have_text("3")
+    expect(toggler).to_have_attribute("aria-label", "展开菜单（3 条未读通知）")
+    # the badge sits on the button, inside the screen
+    box, button = badge.bounding_box(), toggler.bounding_box()
+    assert box["x"] + box["width"] <= 390
+    assert button["x"] - 1 <= box["x"] + box["width"] / 2 <= button["x"] + button["width"] + 1
+    # at desktop width the button is gone, and the count stays in the menu
+    page.set_viewport_size({"width": 1366, "height": 900})
+    expect(badge).to_be_hidden()
+    expect(page.get_by_test_id("nav-notices")).to_contain_text("3")

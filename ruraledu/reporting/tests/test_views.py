@@ -310,9 +310,12 @@ def test_the_menu_counts_the_unread_notices(client, district_admin):
         notify(recipients=[district_admin], kind="submitted", title=key, dedupe_key=key)
     page = body(as_user(client, district_admin).get(reverse("reporting:my_reports")))
     assert '通知 <span class="badge rounded-pill text-bg-danger">2<span' in page
+    # the collapsed menu's button (phones) carries the count too
+    assert 'aria-label="展开菜单（2 条未读通知）"' in page
+    assert 'data-testid="nav-toggler-unread" aria-hidden="true">2</span>' in page
     client.post(reverse("reporting:notification_read_all"))
     page = body(client.get(reverse("reporting:my_reports")))
-    assert "条未读" not in page
+    assert "条未读" not in page and "nav-toggler-unread" not in page
 
 
 def test_a_review_settles_the_reviewers_notices_of_the_report(
