@@ -150,6 +150,25 @@ def _where(values, target) -> str:
     return "；".join(f"{v.unit.name} {plain_figure(v, target)}" for v in values)
 
 
+def _tally(context: dict) -> str:
+    """Each status's count, and the targets not evaluated by then, so the parts add up."""
+    parts = [f"{label} {n} 个" for _, label, n in context["counts"]]
+    unjudged = context["total"] - sum(n for *_, n in context["counts"])
+    if not parts:
+        return "均尚未评估"
+    return "，".join(parts + ([f"未评估 {unjudged} 个"] if unjudged else []))
+
+
+def _changed(changes: list) -> str:
+    """How many targets changed status; a target may change more than once in a period."""
+    if not changes:
+        return "报告期内没有目标状态发生变化。"
+    targets = len({c.target_id for c in changes})
+    if targets == len(changes):
+        return f"报告期内共有 {targets} 个目标状态发生变化。"
+    return f"报告期内共有 {targets} 个目标状态发生变化，共变化 {len(changes)} 次。"
+
+
 def write_body(document, context: dict) -> None:
     period = context["period"]
     as_of = f"{context['as_of']:%Y年%m月%d日}"
@@ -169,15 +188,10 @@ def write_body(document, context: dict) -> None:
     )
 
     document.add_heading("一、总体情况", level=1)
-    counts = "，".join(f"{label} {n} 个" for _, label, n in context["counts"]) or "尚无评估结果"
-    document.add_paragraph(f"截至{as_of}，方案共有目标 {context['total']} 个：{counts}。")
+    document.add_paragraph(f"截至{as_of}，方案共有目标 {context['total']} 个：{_tally(context)}。")
     changes = context["changes"]
     write_charts(document, context)
-    document.add_paragraph(
-        f"报告期内共有 {len(changes)} 个目标状态发生变化。"
-        if changes
-        else "报告期内没有目标状态发生变化。"
-    )
+    document.add_paragraph(_changed(changes))
     if changes:
         add_table(
             document,

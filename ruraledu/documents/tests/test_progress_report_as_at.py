@@ -101,7 +101,9 @@ def table(docx, first_header: str) -> list[list[str]]:
 def test_a_quarter_counts_the_statuses_at_its_end(reports, district_admin):
     # the second quarter: P16-1 had recovered, P24-1 was on track, P01-1 not yet judged
     text, docx = generate(reports, "2026-Q2", district_admin)
-    assert "截至2026年06月30日，方案共有目标 74 个：已达成 1 个，进展正常 1 个。" in text
+    assert (
+        "截至2026年06月30日，方案共有目标 74 个：已达成 1 个，进展正常 1 个，未评估 72 个。" in text
+    )
     assert "报告期内共有 1 个目标状态发生变化。" in text
     assert table(docx, "目标") == [["P16-1", "存在风险", "已达成", "—", "2026-05-20"]]
     assert "目标状态的统计和变化为截至报告期末（2026年06月30日）的情况" in text
@@ -110,7 +112,7 @@ def test_a_quarter_counts_the_statuses_at_its_end(reports, district_admin):
     # the third quarter: P24-1 slipped; P01-1's first judgement is no change
     text, docx = generate(reports, "2026-Q3", district_admin)
     assert (
-        "截至2026年09月30日，方案共有目标 74 个：已达成 1 个，已逾期 1 个，缺少数据 1 个。"
+        "截至2026年09月30日，方案共有目标 74 个：已达成 1 个，已逾期 1 个，缺少数据 1 个，未评估 71 个。"
     ) in text
     assert table(docx, "目标") == [["P24-1", "进展正常", "已逾期", "—", "2026-08-05"]]
 
@@ -119,7 +121,9 @@ def test_a_quarter_not_over_is_stated_as_at_the_day_it_is_made(reports, district
     text, docx = generate(reports, "2026-Q4", district_admin)
     assert "报告期尚未结束，全部数字为截至生成日（2026年12月06日）的情况" in text
     # the change of 12-07 has not happened yet on 12-06
-    assert "截至2026年12月06日，方案共有目标 74 个：已逾期 2 个，缺少数据 1 个。" in text
+    assert (
+        "截至2026年12月06日，方案共有目标 74 个：已逾期 2 个，缺少数据 1 个，未评估 71 个。" in text
+    )
     assert table(docx, "目标") == [["P16-1", "已达成", "已逾期", "—", "2026-12-01"]]
     assert "本部分的最新值" not in text  # nothing in it is older than the rest
 
@@ -140,3 +144,16 @@ def test_a_quarter_lists_the_reports_on_it_whenever_approved(reports, district_a
     # a year lists the reports on every period ending in it
     _, docx = generate(reports, "2026-Y", district_admin)
     assert [r[2] for r in table(docx, "重点项目")] == ["2026年第1季度", "2026年第2季度"]
+
+
+def test_a_target_changing_twice_counts_once_with_the_changes_said(reports, district_admin):
+    # in 2026 up to the day it is made: P16-1 changed twice, P24-1 once
+    text, docx = generate(reports, "2026-Y", district_admin)
+    assert "报告期内共有 2 个目标状态发生变化，共变化 3 次。" in text
+    assert [r[0] for r in table(docx, "目标")] == ["P16-1", "P24-1", "P16-1"]
+
+
+def test_a_quarter_before_any_evaluation_says_so(zichuan_plan, district_admin):
+    text, _ = generate(zichuan_plan, "2026-Q1", district_admin)
+    assert "截至2026年03月31日，方案共有目标 74 个：均尚未评估。" in text
+    assert "报告期内没有目标状态发生变化。" in text
