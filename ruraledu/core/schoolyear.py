@@ -57,11 +57,25 @@ def current_school_year() -> int:
     """The year marked current, else the latest year holding data, else today's."""
     from .models import SchoolYear
 
-    marked = SchoolYear.objects.filter(is_current=True).values_list("year", flat=True).first()
-    if marked:
-        return marked
-    latest = SchoolYear.objects.values_list("year", flat=True).first()
-    return latest or school_year_of(dt.date.today())
+    # one query: the marked year sorts first, then the latest
+    found = SchoolYear.objects.order_by("-is_current", "-year").values_list("year", flat=True)
+    return found.first() or school_year_of(dt.date.today())
+
+
+def year_not_started() -> dict | None:
+    """When today's school year has begun but the platform's current year is an older one
+    (nobody has started the new year): both years, for the banner that says so; else None.
+    Until then new records are filed under the older year, and pages disagree about "now"."""
+    from django.utils import timezone
+
+    current, due = current_school_year(), school_year_of(timezone.localdate())
+    if due <= current:
+        return None
+    return {
+        "current": school_year_label(current),
+        "due": school_year_label(due),
+        "next": school_year_label(current + 1),
+    }
 
 
 def collecting_years() -> list[int]:

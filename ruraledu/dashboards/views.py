@@ -7,7 +7,7 @@ from django.views.generic import TemplateView
 
 from ruraledu.accounts.policy import is_bureau
 from ruraledu.accounts.scoping import scope_paths
-from ruraledu.core.schoolyear import year_param
+from ruraledu.core.schoolyear import year_not_started, year_param
 from ruraledu.indicators.charts import sparkline
 from ruraledu.indicators.versions import data_version
 from ruraledu.plans.selectors import plan_get_current, project_get, user_project_numbers
@@ -39,7 +39,9 @@ class CockpitView(LoginRequiredMixin, TemplateView):
                 "dashboards/_cockpit_body.html", {"plan": plan, **data}, request=self.request
             )
             cache.set(key, body)
-        return super().get_context_data(plan=plan, body=body, **kwargs)
+        return super().get_context_data(
+            plan=plan, body=body, year_gap=year_not_started(), can_start=bureau, **kwargs
+        )
 
 
 class UnitProfileView(LoginRequiredMixin, TemplateView):

@@ -12,6 +12,7 @@ from ruraledu.core.schoolyear import (
     current_school_year,
     judged_school_year,
     school_year_label,
+    year_not_started,
     year_param,
 )
 from ruraledu.orgunits.models import OrgUnit
@@ -46,6 +47,7 @@ class SchoolYearListView(LoginRequiredMixin, TemplateView):
             next_year=current + 1,
             next_label=school_year_label(current + 1),
             can_start=is_bureau(self.request.user),
+            year_gap=year_not_started(),
             **kwargs,
         )
 
