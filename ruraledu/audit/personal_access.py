@@ -51,6 +51,10 @@ PURPOSES = {
     "leftbehind_view": "查看关爱记录",
     "leftbehind_export": "导出关爱名单",
 }
+# a hotline caller: not a child, and not an "app.model" label the page resolves to a person
+HOTLINE_CALLER = "热线来电人"
+# subjects that name no child, as the page states them (the key filled in)
+NAMED_SUBJECTS = {HOTLINE_CALLER: "热线工单 #{} 的来电人"}
 # what a subject's label names, for the page
 SUBJECT_KINDS = {
     STUDENT_SUBJECT: "学生信息",
@@ -222,6 +226,8 @@ def describe_subjects(entries) -> dict[int, Subject]:
         elif listed_entry is not None:  # a child on a partner's list, not in the roster
             text = f"{listed_entry.name}（{kind} #{key}）"
             described[entry.pk] = Subject(text, listed_entry.masked_id)
+        elif label in NAMED_SUBJECTS:
+            described[entry.pk] = Subject(NAMED_SUBJECTS[label].format(key))
         elif kind:
             described[entry.pk] = Subject(f"{kind} #{key}（记录已不存在）")
         else:

@@ -6,13 +6,11 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
+from ruraledu.audit.personal_access import HOTLINE_CALLER
 from ruraledu.core.models import PersonalDataAccess
 
 from .choices import ComplaintStatus
 from .models import Complaint
-
-# not an "app.model" label: the access log page resolves those to people (name, masked ID)
-SUBJECT = "热线来电人"
 
 
 def complaint_list(
@@ -61,6 +59,6 @@ def caller_read(*, user, complaint: Complaint, address: str | None) -> tuple[str
     """The clear caller for the 督导室 (the caller checks `sees_caller`); each read is logged
     in the personal-data access log."""
     PersonalDataAccess.objects.create(
-        user=user, subject=f"{SUBJECT}:{complaint.pk}", purpose="view", address=address
+        user=user, subject=f"{HOTLINE_CALLER}:{complaint.pk}", purpose="view", address=address
     )
     return complaint.caller()

@@ -46,7 +46,8 @@ def test_the_access_log_page_lists_a_caller_read(client, district_admin, complai
     detail(client, district_admin, complaint)
     response = client.get(reverse("audit:personal_access_list"))
     assert response.status_code == 200
-    assert f"热线来电人:{complaint.pk}" in response.text
+    assert f"热线工单 #{complaint.pk} 的来电人" in response.text
+    assert f"热线来电人:{complaint.pk}" not in response.text
 
 
 def test_a_technician_superuser_does_not_see_the_caller(client, complaint):
