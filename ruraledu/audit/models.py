@@ -144,12 +144,17 @@ class AuditEvent(models.Model):
             model = ContentType.objects.get_for_id(self.content_type_id).model_class()
         names = _display_names(model) if model is not None else {}
         summaries = getattr(model, "audit_summaries", {})
-        users = _user_names(
-            v
-            for key in keys
-            if names.get(key, ("", {}, ""))[2] == USER
-            for v in (self.before.get(key), self.after.get(key))
-        )
+
+        def stored(kind):
+            return (
+                v
+                for key in keys
+                if names.get(key, ("", {}, ""))[2] == kind
+                for v in (self.before.get(key), self.after.get(key))
+            )
+
+        users = _user_names(stored(USER))
+        units = {kind: _unit_names(kind, stored(kind)) for kind in UNITS if any(stored(kind))}
         shown = []
         for key in keys:
             label, choices, kind = names.get(key, (key, {}, ""))
@@ -158,6 +163,8 @@ class AuditEvent(models.Model):
                 before, after = (_summary(summaries[key], v) for v in (before, after))
             elif kind == USER:
                 before, after = (users.get(v, v) for v in (before, after))
+            elif kind in units:
+                before, after = (units[kind].get(v, v) for v in (before, after))
             elif kind == MOMENT:
                 before, after = (_local_time(v) for v in (before, after))
             shown.append((label, _choice(choices, before), _choice(choices, after)))
@@ -165,6 +172,8 @@ class AuditEvent(models.Model):
 
 
 USER, MOMENT = "user", "datetime"  # field kinds whose stored value is not for people
+# units named in the trail by name and code instead of their id (they hold no personal data)
+UNITS = {"orgunits.orgunit": "", "orgunits.school": "org_unit__"}
 
 
 @cache
@@ -178,6 +187,8 @@ def _display_names(model) -> dict[str, tuple[str, dict[str, str], str]]:
         kind = ""
         if field.is_relation and field.related_model is user_model:
             kind = USER
+        elif field.is_relation and field.related_model._meta.label_lower in UNITS:
+            kind = field.related_model._meta.label_lower
         elif isinstance(field, models.DateTimeField):
             kind = MOMENT
         names[field.name] = names[field.attname] = (str(field.verbose_name), choices, kind)
@@ -191,6 +202,19 @@ def _user_names(pks) -> dict[int, str]:
         return {}
     user_model = apps.get_model(settings.AUTH_USER_MODEL)
     return {user.pk: str(user) for user in user_model._default_manager.filter(pk__in=wanted)}
+
+
+def _unit_names(label: str, pks) -> dict[int, str]:
+    """Stored org unit or school ids -> "name（code）", in one query."""
+    wanted = {pk for pk in pks if type(pk) is int}
+    if not wanted:
+        return {}
+    prefix = UNITS[label]
+    rows = apps.get_model(label)._default_manager.filter(pk__in=wanted)
+    return {
+        pk: f"{name}（{code}）"
+        for pk, name, code in rows.values_list("pk", f"{prefix}name", f"{prefix}code")
+    }
 
 
 def _local_time(value):

@@ -140,8 +140,8 @@ def test_changes_read_in_chinese_field_names_and_choice_labels(client, town_a, d
         actor=district_admin,
         instance=town_a,
         action=AuditAction.UPDATE,
-        before={"kind": OrgUnitKind.TOWN, "parent_id": 1, "note_key": "甲"},
-        after={"kind": OrgUnitKind.SUBDISTRICT, "parent_id": 2, "note_key": "乙"},
+        before={"kind": OrgUnitKind.TOWN, "parent_id": 987654, "note_key": "甲"},
+        after={"kind": OrgUnitKind.SUBDISTRICT, "parent_id": town_a.parent_id, "note_key": "乙"},
         summary="调整",
     )
     # then each field reads by its name on forms, a choice by its label
@@ -152,7 +152,12 @@ def test_changes_read_in_chinese_field_names_and_choice_labels(client, town_a, d
             OrgUnitKind.TOWN.label,
             OrgUnitKind.SUBDISTRICT.label,
         ),
-        (str(meta.get_field("parent").verbose_name), 1, 2),
+        # a unit by name and code; one no longer there as stored
+        (
+            str(meta.get_field("parent").verbose_name),
+            987654,
+            f"{town_a.parent.name}（{town_a.parent.code}）",
+        ),
         ("note_key", "甲", "乙"),
     ]
     # and the record's history page shows them so
