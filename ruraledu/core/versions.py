@@ -4,6 +4,7 @@ was typed and takes the current version, so that saving it again is the user's d
 replace the other person's change (and not a refusal forever)."""
 
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 
 STALE = "stale"
 
@@ -20,12 +21,25 @@ def stale_refusal(message: str, *, what: str, seen: int, now: int) -> Validation
     return ValidationError(message, code=STALE, params={"what": what, "seen": seen, "now": now})
 
 
+def check_version(message: str, *, what: str, seen: int | None, now: int) -> None:
+    """Refuse (stale_refusal) a save from version `seen` of a record now at `now`; a save
+    that carries no version (None) is not checked."""
+    if seen is not None and seen != now:
+        raise stale_refusal(message, what=what, seen=seen, now=now)
+
+
+def reoffered(data: QueryDict, error: ValidationError, key: str = "version"):
+    """The messages of a refused save and the posted `data` to show again. A stale refusal
+    sets `key` to the current version in a copy, keeping every typed field."""
+    if getattr(error, "code", None) != STALE:
+        return error.messages, data
+    data = data.copy()
+    data[key] = error.params["now"]
+    return [REOFFERED % error.params], data
+
+
 def refusal_messages(form, error: ValidationError) -> list[str]:
     """The messages of a refused save to show on its form. A stale refusal also moves the
     bound form to the current version, keeping every typed field."""
-    if getattr(error, "code", None) != STALE:
-        return error.messages
-    data = form.data.copy()
-    data[form.add_prefix("version")] = error.params["now"]
-    form.data = data
-    return [REOFFERED % error.params]
+    shown, form.data = reoffered(form.data, error, form.add_prefix("version"))
+    return shown

@@ -1,7 +1,15 @@
-"""Base views: a detail view outside the user's scope answers 404, never 403."""
+"""Base views: a detail view outside the user's scope answers 404, never 403; a refused step
+of a page comes back on its own form."""
 
+from dataclasses import dataclass
+
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.views.generic import DetailView, ListView
+
+from .versions import reoffered
 
 
 class ScopedMixin(LoginRequiredMixin):
@@ -29,3 +37,29 @@ def labelled_errors(form) -> list[str]:
         for name, errors in form.errors.items()
         for error in errors
     ]
+
+
+@dataclass
+class StepRefused:
+    """A step the service refused: the page shows the reason on that step's form, with what
+    was typed, so nothing has to be typed again (a stale save also takes the current
+    version, see core.versions)."""
+
+    step: str
+    reason: str
+    typed: QueryDict
+
+    @classmethod
+    def of(cls, step: str, exc, post: QueryDict) -> "StepRefused":
+        if isinstance(exc, ValidationError):
+            shown, post = reoffered(post, exc)
+            text = "；".join(shown)
+        else:
+            text = str(exc)
+        return cls(step=step, reason=text or "您无权办理这一步。", typed=post)
+
+    def unless_shown(self, request, shown: bool) -> None:
+        """A step whose form is not on the page (no longer allowed) says why at the top."""
+        if not shown:
+            messages.error(request, self.reason)
+            self.step = ""

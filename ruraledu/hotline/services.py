@@ -13,6 +13,7 @@ from django.utils import timezone
 from ruraledu.accounts.policy import bureau_users
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, changed, snapshot
+from ruraledu.core.versions import check_version
 from ruraledu.orgunits.choices import TOWN_LEVEL_KINDS, OrgUnitKind
 from ruraledu.reporting.choices import NotificationKind
 from ruraledu.reporting.reminders import (
@@ -30,6 +31,10 @@ from .models import Complaint, ComplaintEvent
 from .permissions import may_answer, may_manage, require
 
 BUREAU_ONLY = "只有区教体局督导室可以办理这一步。"
+STALE = (
+    "该%(what)s已被其他人更新（您看到的是第 %(seen)s 版，现在是第 %(now)s 版），"
+    "您的操作没有保存。请刷新页面后再办理。"
+)
 ASSIGNABLE_KINDS = (OrgUnitKind.SCHOOL, *TOWN_LEVEL_KINDS)
 # audit rows never carry the caller: the ciphertexts are left out of every snapshot
 AUDIT_EXCLUDE = ("caller_name_cipher", "caller_phone_cipher")
@@ -57,13 +62,7 @@ def _lock(complaint: Complaint, version: int | None) -> Complaint:
         .select_related("assigned_unit", "assigned_department", "unit")
         .get(pk=complaint.pk)
     )
-    if version is not None and locked.version != version:
-        raise ValidationError(
-            "该工单已被其他人更新（您看到的是第 %(seen)s 版，现在是第 %(now)s 版），"
-            "您的操作没有保存。请刷新页面后再办理。",
-            params={"seen": version, "now": locked.version},
-            code="stale",
-        )
+    check_version(STALE, what="工单", seen=version, now=locked.version)
     return locked
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views import View
 
 from ruraledu.audit.utils import request_address
+from ruraledu.core.views import StepRefused
 from ruraledu.orgunits.models import Department, OrgUnit
 from ruraledu.spreadsheets.base import Column
 from ruraledu.spreadsheets.export import export_response
@@ -155,13 +156,33 @@ class ComplaintDetailView(LoginRequiredMixin, View):
     """One complaint: what was asked, its steps, and the form for the step the user may take."""
 
     def get(self, request, pk):
-        complaint = selectors.complaint_get(user=request.user, pk=pk)
+        return self.show(request, selectors.complaint_get(user=request.user, pk=pk))
+
+    @staticmethod
+    def show(request, complaint, refused: StepRefused | None = None):
+        """The page; after a refused step, with its reason on that step's form and what was
+        typed (a stale one at the current version, so that saving again goes through)."""
         caller = None
         if sees_caller(request.user):
             caller = selectors.caller_read(
                 user=request.user, complaint=complaint, address=request_address(request)
             )
         manages = may_manage(request.user)
+        answers = may_answer(request.user, complaint)
+        if refused:
+            status = complaint.status
+            shown = {
+                "assign": manages
+                and status in (ComplaintStatus.RECEIVED, ComplaintStatus.ASSIGNED),
+                "answer": answers and status == ComplaintStatus.ASSIGNED,
+                "close": manages and status == ComplaintStatus.ANSWERED,
+                "return": manages and status == ComplaintStatus.ANSWERED,
+            }
+            refused.unless_shown(request, shown.get(refused.step, False))
+        # the assign form offers the unit asked about, or what a refused assignment chose
+        target = f"u{complaint.unit_id}"
+        if refused and refused.step == "assign":
+            target = refused.typed.get("assignee", "")
         return render(
             request,
             "hotline/complaint_detail.html",
@@ -171,12 +192,15 @@ class ComplaintDetailView(LoginRequiredMixin, View):
                 "hidden": HIDDEN,
                 "events": complaint.events.select_related("actor"),
                 "manages": manages,
-                "answers": may_answer(request.user, complaint),
+                "answers": answers,
                 "units": _units() if manages else (),
                 "departments": Department.objects.all() if manages else (),
                 "today": timezone.localdate(),
                 "overdue": complaint.is_overdue(timezone.localdate()),
+                "assign_to": (target[:1], int(target[1:]) if target[1:].isdigit() else None),
+                "refused": refused,
             },
+            status=400 if refused else 200,
         )
 
     def post(self, request, pk):
@@ -221,5 +245,7 @@ class ComplaintDetailView(LoginRequiredMixin, View):
                     raise Http404("没有找到该页面。")
             messages.success(request, "已保存。")
         except (ValidationError, PermissionDenied) as exc:
-            _refused(request, exc)
+            refused = StepRefused.of(post.get("step"), exc, post)
+            # as it is now: another's step may have moved it on
+            return self.show(request, selectors.complaint_get(user=request.user, pk=pk), refused)
         return redirect("hotline:complaint_detail", pk=complaint.pk)

@@ -2,13 +2,12 @@
 reach is a 404 (ensure_visible); a refused step shows its Chinese reason."""
 
 import datetime as dt
-from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, QueryDict
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
@@ -16,6 +15,7 @@ from django.views import View
 from ruraledu.audit.utils import request_address
 from ruraledu.core.files import attachment
 from ruraledu.core.schoolyear import semester_of
+from ruraledu.core.views import StepRefused
 from ruraledu.orgunits.models import School
 from ruraledu.spreadsheets.base import Column
 from ruraledu.spreadsheets.export import export_response
@@ -58,26 +58,6 @@ def _reason(exc) -> str:
 
 def _refused(request, exc) -> None:
     messages.error(request, _reason(exc))
-
-
-@dataclass
-class StepRefused:
-    """A step the service refused: the page shows the reason on that step's form, with what
-    was typed, so nothing has to be typed again."""
-
-    step: str
-    reason: str
-    typed: QueryDict
-
-    @classmethod
-    def of(cls, step: str, exc, post: QueryDict) -> "StepRefused":
-        return cls(step=step, reason=_reason(exc), typed=post)
-
-    def unless_shown(self, request, shown: bool) -> None:
-        """A step whose form is not on the page (no longer allowed) says why at the top."""
-        if not shown:
-            messages.error(request, self.reason)
-            self.step = ""
 
 
 class SupervisionHomeView(LoginRequiredMixin, View):

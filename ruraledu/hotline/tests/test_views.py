@@ -12,7 +12,7 @@ from ruraledu.core.models import PersonalDataAccess
 from ..choices import ComplaintStatus
 from ..models import Complaint
 from ..permissions import HIDDEN
-from .conftest import CALLER, assign
+from .conftest import ASSIGNED_ON, CALLER, assign
 
 
 def detail(client, user, complaint):
@@ -167,3 +167,58 @@ def test_the_daily_command_sends_reminders_once(district_admin, complaint, schoo
         "即将到期提醒 0 条；逾期提醒 1 条",
         "即将到期提醒 0 条；逾期提醒 0 条",
     ]
+
+
+def test_a_stale_answer_keeps_its_text_at_the_current_version_and_saving_again_works(
+    client, district_admin, complaint, school_clerk, school_a
+):
+    # given the bureau assigned the complaint again after the school's page was read
+    assign(complaint, district_admin, unit=school_a.org_unit)
+    seen = Complaint.objects.get().version
+    assign(complaint, district_admin, unit=school_a.org_unit, on=ASSIGNED_ON)
+    now = Complaint.objects.get().version
+    client.force_login(school_clerk)
+    url = reverse("hotline:complaint_detail", args=[complaint.pk])
+    typed = {
+        "step": "answer",
+        "version": seen,
+        "text": "经核实已停止收费并全额退还",
+        "answered_on": "2025-10-15",
+    }
+    # when the school answers from its older copy
+    response = client.post(url, typed)
+    # then the answer form comes back with the text, the date and the current version, and
+    # says what saving again does
+    assert response.status_code == 400
+    body = response.text
+    assert 'data-testid="step-error">该工单已被其他人更新' in body
+    assert "再次保存将以您的内容替换对方的修改" in body
+    assert f'name="version" value="{now}"' in body
+    assert ">经核实已停止收费并全额退还</textarea>" in body
+    assert 'name="answered_on" value="2025-10-15"' in body
+    assert Complaint.objects.get().status == ComplaintStatus.ASSIGNED
+    # and saving again goes through
+    assert client.post(url, {**typed, "version": now}).status_code == 302
+    answered = Complaint.objects.get()
+    assert (answered.status, answered.answer) == (ComplaintStatus.ANSWERED, typed["text"])
+
+
+def test_a_refused_assignment_keeps_the_chosen_department_and_date(
+    client, district_admin, complaint, department
+):
+    client.force_login(district_admin)
+    response = client.post(
+        reverse("hotline:complaint_detail", args=[complaint.pk]),
+        {
+            "step": "assign",
+            "version": complaint.version,
+            "assignee": f"d{department.pk}",
+            "assigned_on": "2025-09-20",  # before the call came in
+        },
+    )
+    body = response.text
+    assert response.status_code == 400
+    assert 'data-testid="step-error">交办日期不能早于受理日期。' in body
+    assert f'<option value="d{department.pk}" selected>' in body
+    assert 'name="assigned_on" value="2025-09-20"' in body
+    assert Complaint.objects.get().status == ComplaintStatus.RECEIVED

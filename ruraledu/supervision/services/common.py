@@ -7,8 +7,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from ruraledu.audit.services import audit_record, changed, snapshot
+from ruraledu.core.versions import check_version
 
 from ..permissions import require
+
+STALE = (
+    "该%(what)s已被其他人更新（您看到的是第 %(seen)s 版，现在是第 %(now)s 版），"
+    "您的修改没有保存。请刷新页面，核对最新情况后再操作。"
+)
 
 
 def lock(model, obj, version: int | None, what: str, *, actor, may: Callable, refusal: str):
@@ -18,13 +24,7 @@ def lock(model, obj, version: int | None, what: str, *, actor, may: Callable, re
     record since, the change is refused rather than merged."""
     locked = model.objects.select_for_update().select_related("school__org_unit").get(pk=obj.pk)
     require(may(actor, locked.school), refusal)
-    if version is not None and locked.version != version:
-        raise ValidationError(
-            "该%(what)s已被其他人更新（您看到的是第 %(seen)s 版，现在是第 %(now)s 版），"
-            "您的修改没有保存。请刷新页面，核对最新情况后再操作。",
-            params={"what": what, "seen": version, "now": locked.version},
-            code="stale",
-        )
+    check_version(STALE, what=what, seen=version, now=locked.version)
     return locked
 
 

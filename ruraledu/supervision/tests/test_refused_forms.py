@@ -198,3 +198,61 @@ def test_a_lesson_observation_dated_ahead_keeps_what_was_typed(client, researche
     assert '<option value="good" selected>' in body
     assert ">学生参与度高，板书清楚</textarea>" in body
     assert not LessonObservation.objects.exists()
+
+
+def test_a_stale_save_keeps_the_entries_at_the_current_version_and_saving_again_works(
+    client, inspector, school_a, kind
+):
+    # given someone saved the visit after the inspector's page was read
+    visit = services.visit_create(
+        actor=inspector, school=school_a, kind=kind, visited_on=VISITED_ON
+    )
+    seen = visit.version
+    services.visit_update(
+        actor=inspector, visit=visit, version=seen, summary="第一次", team="", verdicts={}
+    )
+    item = visit.checklist.items.first()
+    typed = {
+        "version": seen,
+        "summary": "校园整体整洁，安全台账齐全",
+        "team": "李督学",
+        f"verdict_{item.pk}": "met",
+        f"note_{item.pk}": "已抽查三本",
+    }
+    client.force_login(inspector)
+    url = reverse("supervision:visit_step", args=[visit.pk, "save"])
+    # when the older copy is saved
+    response = client.post(url, typed)
+    # then it is refused with the entries kept, at the current version, saying what saving
+    # again does
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "再次保存将以您的内容替换对方的修改" in body
+    assert f'name="version" value="{seen + 1}"' in body
+    assert ">校园整体整洁，安全台账齐全</textarea>" in body and 'value="已抽查三本"' in body
+    assert Visit.objects.get().summary == "第一次"
+    # and saving again replaces the other save
+    assert client.post(url, {**typed, "version": seen + 1}).status_code == 302
+    assert Visit.objects.get().summary == typed["summary"]
+
+
+def test_a_stale_reply_keeps_its_text_at_the_current_version(
+    client, inspector, school_a, kind, school_clerk
+):
+    # given an item the inspector changed (issued) after the clerk read it
+    _, findings = signed_visit_with_findings(school_a, inspector, kind, findings=1)
+    (item,) = items_of(findings, inspector)
+    seen = item.version
+    services.notice_issue(actor=inspector, items=[item], issued_on=dt.date(2025, 9, 23))
+    now = RectificationItem.objects.get().version
+    client.force_login(school_clerk)
+    url = reverse("supervision:item_detail", args=[item.pk])
+    typed = {"step": "answer", "version": seen, "text": REPLY}
+    response = client.post(url, typed)
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "再次保存将以您的内容替换对方的修改" in body
+    assert f'name="version" value="{now}"' in body and f">{REPLY}</textarea>" in body
+    assert not ItemAnswer.objects.exists()
+    assert client.post(url, {**typed, "version": now}).status_code == 302
+    assert ItemAnswer.objects.get().text == REPLY
