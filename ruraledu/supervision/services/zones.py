@@ -100,12 +100,15 @@ def inspector_assign(
 def inspector_unassign(
     *, actor, assignment: InspectorAssignment, ended_on: dt.date
 ) -> InspectorAssignment:
-    """End an assignment (the row stays) and take back the inspector's role on the school."""
+    """End an assignment (the row stays) and take back the inspector's role on the school.
+    The end lies in the assignment's school year, from its start and not ahead of today."""
     require(may_configure(actor), BUREAU_ONLY)
     if assignment.ended_on is not None:
         raise ValidationError("该挂牌安排已经结束。")
     if ended_on < assignment.started_on:
-        raise ValidationError("结束日期不能早于开始日期。")
+        raise ValidationError(f"结束日期不能早于开始日期（{assignment.started_on:%Y-%m-%d}）。")
+    # as with the start: an end past the year would count the assignment in the next year's plan
+    check_day_in_year(ended_on, assignment.year, "结束日期")
     before = snapshot(assignment)
     assignment.ended_on = ended_on
     assignment.full_clean(validate_constraints=False)

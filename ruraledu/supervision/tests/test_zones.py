@@ -87,3 +87,32 @@ def test_a_zone_is_a_set_of_schools_and_is_audited(district_admin, town_a, schoo
     )
     assert set(Zone.objects.get().schools.all()) == {school_a, school_b}
     assert AuditEvent.objects.filter(object_id=str(zone.pk), summary__contains="第一督导责任区")
+
+
+@pytest.mark.parametrize(
+    ("ended_on", "message"),
+    [
+        (dt.date(2025, 8, 31), "结束日期不能早于开始日期（2025-09-01）。"),
+        (dt.date(2026, 9, 1), "结束日期须在2025—2026学年内（2025-09-01 至 2026-08-31）。"),
+        (dt.date(2099, 1, 1), "结束日期不能晚于今天。"),
+    ],
+)
+def test_an_assignment_ends_only_inside_its_year_from_its_start_and_not_ahead(
+    inspector, district_admin, school_a, ended_on, message
+):
+    assignment = InspectorAssignment.objects.get()
+    with pytest.raises(ValidationError) as refused:
+        services.inspector_unassign(actor=district_admin, assignment=assignment, ended_on=ended_on)
+    (text,) = refused.value.messages
+    assert text.startswith(message)
+    # still current, and the inspector keeps the school
+    assert InspectorAssignment.objects.get().ended_on is None
+    assert Reach(fresh(inspector), Action.SUPERVISE).covers(school_a.org_unit.path)
+
+
+def test_an_assignment_ends_on_the_last_day_of_its_year(inspector, district_admin):
+    assignment = InspectorAssignment.objects.get()
+    services.inspector_unassign(
+        actor=district_admin, assignment=assignment, ended_on=dt.date(2026, 8, 31)
+    )
+    assert InspectorAssignment.objects.get().ended_on == dt.date(2026, 8, 31)
