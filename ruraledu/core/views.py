@@ -39,6 +39,21 @@ def labelled_errors(form) -> list[str]:
     ]
 
 
+def labelled(error, model):
+    """A model's full_clean refusal with each message after its field's label, as
+    labelled_errors does for a form; any other refusal unchanged."""
+    if not hasattr(error, "error_dict"):
+        return error
+    labels = {f.name: f.verbose_name for f in model._meta.fields}
+    return ValidationError(
+        [
+            f"{labels[name]}：{message}" if name in labels else message
+            for name, texts in error.message_dict.items()
+            for message in texts
+        ]
+    )
+
+
 @dataclass
 class StepRefused:
     """A step the service refused: the page shows the reason on that step's form, with what

@@ -51,15 +51,6 @@ def _version(request) -> int | None:
         return None
 
 
-def _reason(exc) -> str:
-    text = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-    return text or "您无权办理这一步。"
-
-
-def _refused(request, exc) -> None:
-    messages.error(request, _reason(exc))
-
-
 class SupervisionHomeView(LoginRequiredMixin, View):
     """My schools' visits, open items and (for researchers) 听课 progress this semester."""
 

@@ -12,10 +12,11 @@ from django.views import View
 from ruraledu.activities.choices import LessonKind
 from ruraledu.audit.utils import request_address
 from ruraledu.core.schoolyear import current_school_year, school_year_bounds
+from ruraledu.core.views import StepRefused
 from ruraledu.orgunits.models import School
 
 from . import services
-from .views import _date, _refused
+from .views import _date
 
 
 def _school(request, value):
@@ -34,14 +35,20 @@ def _school(request, value):
 
 class LessonRecordView(LoginRequiredMixin, View):
     def get(self, request):
+        return self.show(request, _school(request, request.GET.get("school")))
+
+    @staticmethod
+    def show(request, school, refused: StepRefused | None = None):
+        """The page; after a refused record, with its reason and what was typed."""
         schools = services.lesson_schools(request.user).select_related("org_unit")
-        school = _school(request, request.GET.get("school"))
         if school is None and len(schools) == 1:
             school = schools[0]
         # the roster of the platform's current school year; the date defaults inside it
         year = current_school_year()
         day = min(timezone.localdate(), school_year_bounds(year)[1])
         teachers = services.lesson_teachers(school, year) if school else []
+        if refused:
+            refused.unless_shown(request, bool(teachers))
         return render(
             request,
             "supervision/lessons.html",
@@ -52,7 +59,9 @@ class LessonRecordView(LoginRequiredMixin, View):
                 "kinds": LessonKind.choices,
                 "today": day.isoformat(),
                 "recent": services.lessons_recorded_by(request.user),
+                "refused": refused,
             },
+            status=400 if refused else 200,
         )
 
     def post(self, request):
@@ -64,13 +73,13 @@ class LessonRecordView(LoginRequiredMixin, View):
             services.lesson_record(
                 actor=request.user,
                 school=school,
-                held_on=_date(post.get("held_on")),
+                held_on=_date(post.get("held_on"), what="上课日期"),
                 teacher_id=post.get("teacher") or None,
                 kind=post.get("kind", ""),
                 title=post.get("title", ""),
                 address=request_address(request),
             )
-            messages.success(request, "课堂记录已保存。")
         except (ValidationError, PermissionDenied) as exc:
-            _refused(request, exc)
+            return self.show(request, school, StepRefused.of("lesson", exc, post))
+        messages.success(request, "课堂记录已保存。")
         return redirect(f"{reverse('supervision:lesson_record')}?school={school.pk}")

@@ -13,6 +13,7 @@ from django.views import View
 
 from ruraledu.core import crypto
 from ruraledu.core.schoolyear import current_school_year, school_year_bounds, year_param
+from ruraledu.core.views import StepRefused
 from ruraledu.orgunits.models import School
 from ruraledu.workforce.models import StaffPerson
 
@@ -20,7 +21,7 @@ from . import selectors, services
 from .conf import hotline
 from .models import InspectorAssignment, InspectorPhoto, Zone
 from .permissions import ensure_visible
-from .views import _date, _refused
+from .views import _date
 from .views_setup import BureauOnlyMixin, _int
 
 
@@ -47,13 +48,22 @@ class AssignmentListView(BureauOnlyMixin, View):
     """Every school with its 挂牌 inspector in a school year (and the year's history)."""
 
     def get(self, request):
-        year = _year(request)
+        return self.show(request, _year(request))
+
+    @staticmethod
+    def show(request, year: int, refused: StepRefused | None = None):
+        """The page; after a refused step, with its reason on that form and what was typed."""
+        first, last = school_year_bounds(year)
+        rows = selectors.assignment_rows(year=year)
+        if refused and refused.step in ("end", "update"):
+            current = {str(r["assignment"].pk) for r in rows if r["assignment"]}
+            refused.unless_shown(request, refused.typed.get("pk") in current)
         return render(
             request,
             "supervision/assignment_list.html",
             {
                 "year": year,
-                "rows": selectors.assignment_rows(year=year),
+                "rows": rows,
                 "ended": InspectorAssignment.objects.filter(year=year, ended_on__isnull=False)
                 .select_related("school__org_unit", "inspector")
                 .order_by("school__org_unit__code", "started_on"),
@@ -62,14 +72,18 @@ class AssignmentListView(BureauOnlyMixin, View):
                 "inspectors": selectors.inspector_accounts(),
                 "today": timezone.localdate().isoformat(),
                 "start_default": _day_in(year).isoformat(),
-                "bounds": school_year_bounds(year),
+                "bounds": (first, last),
+                # inspector_unassign's rule: the end lies in the year and not ahead
+                "end_max": min(last, timezone.localdate()),
+                "refused": refused,
             },
+            status=400 if refused else 200,
         )
 
     def post(self, request):
         post, actor, year = request.POST, request.user, _year(request)
+        step = post.get("step")
         try:
-            step = post.get("step")
             if step == "assign":
                 services.inspector_assign(
                     actor=actor,
@@ -87,7 +101,7 @@ class AssignmentListView(BureauOnlyMixin, View):
                     services.inspector_unassign(
                         actor=actor,
                         assignment=assignment,
-                        ended_on=_date(post.get("ended_on"), timezone.localdate()),
+                        ended_on=_date(post.get("ended_on"), what="结束日期"),
                     )
                 else:
                     services.assignment_update(
@@ -110,7 +124,7 @@ class AssignmentListView(BureauOnlyMixin, View):
                 raise Http404("没有找到该页面。")
             messages.success(request, "已保存。")
         except (ValidationError, PermissionDenied) as exc:
-            _refused(request, exc)
+            return self.show(request, year, StepRefused.of(step, exc, post))
         return redirect(f"{reverse('supervision:assignment_list')}?year={year}")
 
 
@@ -118,7 +132,10 @@ class LinkListView(BureauOnlyMixin, View):
     """Researchers' 包校/定点联系 links in a school year, and which staff record an account is."""
 
     def get(self, request):
-        year = _year(request)
+        return self.show(request, _year(request))
+
+    @staticmethod
+    def show(request, year: int, refused: StepRefused | None = None):
         return render(
             request,
             "supervision/link_list.html",
@@ -127,13 +144,16 @@ class LinkListView(BureauOnlyMixin, View):
                 "links": selectors.researcher_links(year=year),
                 "accounts": selectors.staff_accounts(),
                 "schools": School.objects.select_related("org_unit").order_by("org_unit__code"),
+                "refused": refused,
             },
+            status=400 if refused else 200,
         )
 
     def post(self, request):
         post, actor, year = request.POST, request.user, _year(request)
+        step = "account" if post.get("step") == "account" else "link"
         try:
-            if post.get("step") == "account":
+            if step == "account":
                 person = StaffPerson.objects.filter(
                     id_index=crypto.blind_index(post.get("id_number", "").strip().upper()),
                     name=post.get("name", "").strip(),
@@ -152,7 +172,7 @@ class LinkListView(BureauOnlyMixin, View):
                 )
             messages.success(request, "已保存。")
         except (ValidationError, PermissionDenied) as exc:
-            _refused(request, exc)
+            return self.show(request, year, StepRefused.of(step, exc, post))
         return redirect(f"{reverse('supervision:link_list')}?year={year}")
 
 

@@ -9,13 +9,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
+from ruraledu.core.views import StepRefused, labelled
 from ruraledu.orgunits.choices import TOWN_LEVEL_KINDS
 from ruraledu.orgunits.models import OrgUnit, School
 
 from . import services
 from .models import Checklist, VisitKind, Zone
 from .permissions import may_configure
-from .views import _refused
 
 
 class BureauOnlyMixin(LoginRequiredMixin):
@@ -65,16 +65,30 @@ class ZoneEditView(BureauOnlyMixin, View):
         return get_object_or_404(Zone, pk=pk) if pk else None
 
     def get(self, request, pk=None):
-        zone = self._zone(pk)
+        return self.show(request, self._zone(pk))
+
+    @staticmethod
+    def show(request, zone, refused: StepRefused | None = None):
+        """The form with the stored zone, or after a refused save with what was ticked."""
+        if refused:
+            name, town_id = refused.typed.get("name", ""), _int(refused.typed.get("town"))
+            chosen = {_int(pk) for pk in refused.typed.getlist("schools")}
+        else:
+            name, town_id = (zone.name, zone.town_id) if zone else ("", None)
+            chosen = set(zone.schools.values_list("pk", flat=True)) if zone else set()
         return render(
             request,
             "supervision/zone_form.html",
             {
                 "zone": zone,
-                "chosen": set(zone.schools.values_list("pk", flat=True)) if zone else set(),
+                "name": name,
+                "town_id": town_id,
+                "chosen": chosen,
                 "towns": OrgUnit.objects.filter(kind__in=TOWN_LEVEL_KINDS).order_by("code"),
                 "groups": _schools_by_town(),
+                "refused": refused,
             },
+            status=400 if refused else 200,
         )
 
     def post(self, request, pk=None):
@@ -82,7 +96,7 @@ class ZoneEditView(BureauOnlyMixin, View):
         town = OrgUnit.objects.filter(pk=_int(request.POST.get("town"))).first()
         schools = School.objects.filter(pk__in=request.POST.getlist("schools"))
         try:
-            zone = services.zone_save(
+            saved = services.zone_save(
                 actor=request.user,
                 name=request.POST.get("name", ""),
                 schools=list(schools),
@@ -90,9 +104,9 @@ class ZoneEditView(BureauOnlyMixin, View):
                 zone=zone,
             )
         except (ValidationError, PermissionDenied) as exc:
-            _refused(request, exc)
-            return self.get(request, pk)
-        messages.success(request, f"已保存督导责任区“{zone.name}”。")
+            refused = StepRefused.of("zone", labelled(exc, Zone), request.POST)
+            return self.show(request, self._zone(pk), refused)
+        messages.success(request, f"已保存督导责任区“{saved.name}”。")
         return redirect("supervision:setup")
 
 
@@ -100,13 +114,28 @@ class KindEditView(BureauOnlyMixin, View):
     """A kind of visit and how often each school should get one."""
 
     def get(self, request, pk=None):
-        kind = get_object_or_404(VisitKind, pk=pk) if pk else None
-        return render(request, "supervision/kind_form.html", {"kind": kind})
+        return self.show(request, get_object_or_404(VisitKind, pk=pk) if pk else None)
+
+    @staticmethod
+    def show(request, kind, refused: StepRefused | None = None):
+        """The form with the stored kind, or after a refused save with what was typed."""
+        fields = ("name", "visits_per_month", "order")
+        if refused:
+            values = {f: refused.typed.get(f, "") for f in fields}
+        else:
+            stored = kind or VisitKind()  # a new kind starts at the model's defaults
+            values = {f: getattr(stored, f) for f in fields}
+        return render(
+            request,
+            "supervision/kind_form.html",
+            {"kind": kind, "values": values, "refused": refused},
+            status=400 if refused else 200,
+        )
 
     def post(self, request, pk=None):
         kind = get_object_or_404(VisitKind, pk=pk) if pk else None
         try:
-            kind = services.visit_kind_save(
+            saved = services.visit_kind_save(
                 actor=request.user,
                 kind=kind,
                 name=request.POST.get("name", ""),
@@ -114,9 +143,11 @@ class KindEditView(BureauOnlyMixin, View):
                 order=_int(request.POST.get("order")),
             )
         except (ValidationError, PermissionDenied) as exc:
-            _refused(request, exc)
-            return self.get(request, pk)
-        messages.success(request, f"已保存督导类型“{kind.name}”。")
+            refused = StepRefused.of("kind", labelled(exc, VisitKind), request.POST)
+            # the stored kind, not the instance the refused save changed
+            kind = get_object_or_404(VisitKind, pk=pk) if pk else None
+            return self.show(request, kind, refused)
+        messages.success(request, f"已保存督导类型“{saved.name}”。")
         return redirect("supervision:setup")
 
 
@@ -129,6 +160,11 @@ class ChecklistEditView(BureauOnlyMixin, View):
     shown read-only and can be revised into a new draft version."""
 
     def get(self, request, pk=None):
+        return self.show(request, pk)
+
+    @staticmethod
+    def show(request, pk=None, refused: StepRefused | None = None):
+        """The checklist; after a refused draft, with what was typed."""
         if pk:
             checklist = get_object_or_404(Checklist.objects.select_related("kind"), pk=pk)
             kind, title, lines = checklist.kind, checklist.title, _lines(checklist)
@@ -138,16 +174,22 @@ class ChecklistEditView(BureauOnlyMixin, View):
             base = Checklist.objects.filter(pk=_int(request.GET.get("from"))).first()
             title = base.title if base else f"{kind.name}检查表"
             lines = _lines(base) if base else ""
+        if refused and refused.step == "draft":
+            title, lines = refused.typed.get("title", ""), refused.typed.get("lines", "")
+        if refused:
+            refused.unless_shown(request, not (checklist and checklist.is_frozen))
         return render(
             request,
             "supervision/checklist_form.html",
             {
                 "checklist": checklist,
                 "kind": kind,
-                "title": request.POST.get("title", title),
-                "lines": request.POST.get("lines", lines),
+                "title": title,
+                "lines": lines,
                 "versions": kind.checklists.all(),
+                "refused": refused,
             },
+            status=400 if refused else 200,
         )
 
     def post(self, request, pk=None):
@@ -157,8 +199,9 @@ class ChecklistEditView(BureauOnlyMixin, View):
             if checklist
             else get_object_or_404(VisitKind, pk=_int(request.GET.get("kind")))
         )
+        step = "publish" if request.POST.get("step") == "publish" and checklist else "draft"
         try:
-            if request.POST.get("step") == "publish" and checklist is not None:
+            if step == "publish":
                 services.checklist_publish(actor=request.user, checklist=checklist)
                 messages.success(request, f"已发布{checklist}，此后的{kind.name}使用该版本。")
                 return redirect("supervision:checklist_edit", pk=checklist.pk)
@@ -170,7 +213,7 @@ class ChecklistEditView(BureauOnlyMixin, View):
                 checklist=checklist,
             )
         except (ValidationError, PermissionDenied) as exc:
-            _refused(request, exc)
-            return self.get(request, pk)
+            refused = StepRefused.of(step, labelled(exc, Checklist), request.POST)
+            return self.show(request, pk, refused)
         messages.success(request, f"已保存草稿：{checklist}。")
         return redirect("supervision:checklist_edit", pk=checklist.pk)
