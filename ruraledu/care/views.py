@@ -234,7 +234,11 @@ class CaseDetailView(LoginRequiredMixin, View):
                 and (may_work(request.user, case) or may_escalate(request.user, case))
                 else None,
                 "bureau": is_bureau(request.user),
-                "steps": [(key, STEP_LABELS[key], form) for key, form in steps.items()],
+                # a step refused for want of the plan says so before anyone fills it in
+                "steps": [
+                    (key, STEP_LABELS[key], form, services.plan_missing(case, key))
+                    for key, form in steps.items()
+                ],
                 "outcome_statuses": OUTCOME_STATUSES,
             },
             status=status,

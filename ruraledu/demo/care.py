@@ -106,12 +106,13 @@ def _play(rng, enrolment, story, found, today, actor, year) -> None:
     teacher = rng.choice(SURNAMES) + "老师"
     cadre = f"{rng.choice(CADRES)} {rng.choice(SURNAMES)}{rng.choice('建国立军明华强平')}"
     step(services.case_assign, on=later(1), teacher_name=teacher, village_cadre=cadre)
-    if story != "contacting_neglected":
-        step(
-            services.case_plan_set,
-            on=later(1),
-            plan=f"{teacher}每周家访一次，{cadre}做家长思想工作；学校安排学业补习，两周内劝返。",
-        )
+    # every case in work has its plan (persuasion needs one); the neglected case is the one
+    # whose last contact is weeks old
+    step(
+        services.case_plan_set,
+        on=later(1),
+        plan=f"{teacher}每周家访一次，{cadre}做家长思想工作；学校安排学业补习，两周内劝返。",
+    )
     if story == "assigned":
         return
     visits = 1 if story == "contacting_neglected" else rng.randint(1, 3)

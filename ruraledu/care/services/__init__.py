@@ -2,6 +2,7 @@
 Chinese, locks the row and checks the version, and writes an event and an audit row."""
 
 from .cases import case_assign, case_contact_add, case_open, case_plan_set
+from .common import plan_missing
 from .escalation import cases_follow_up
 from .files import case_file_add
 from .findings import finding_case_open, finding_clear
@@ -24,4 +25,5 @@ __all__ = [
     "growth_file_open",
     "growth_plan_set",
     "growth_review_add",
+    "plan_missing",
 ]

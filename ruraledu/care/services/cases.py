@@ -17,7 +17,15 @@ from ..choices import WORKING_STATUSES, CaseCategory, CaseEventKind, CaseStatus
 from ..deadlines import step_deadline
 from ..models import CaseContact, CaseEvent, DropoutCase
 from ..permissions import may_work
-from .common import lock, not_before_found, not_future, record, refuse_unless, require
+from .common import (
+    lock,
+    not_before_found,
+    not_future,
+    record,
+    refuse_unless,
+    require,
+    require_plan,
+)
 
 
 def _place(person, year: int):
@@ -195,7 +203,8 @@ def case_contact_add(
     next_step: str = "",
     address: str | None = None,
 ) -> CaseContact:
-    """Log a 家访, call or 劝返 talk. The first contact starts the persuasion (劝返中).
+    """Log a 家访, call or 劝返 talk. The first contact starts the persuasion (劝返中), which
+    needs the written plan.
     `version` is not checked: an added contact overwrites nothing, so a page read before
     someone else's save may still add one (the status is checked as it is now)."""
     case = lock(case, None)
@@ -203,6 +212,7 @@ def case_contact_add(
     if case.status == CaseStatus.FOUND:
         raise ValidationError("请先指定班主任和包村干部，再记录联系情况。", code="illegal")
     refuse_unless(case, WORKING_STATUSES, "记录联系情况")
+    require_plan(case, "contact")
     not_future(on, timezone.localdate(), "联系日期")
     not_before_found(on, case, "联系日期")
     contact = CaseContact(

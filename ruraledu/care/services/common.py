@@ -47,6 +47,27 @@ def refuse_unless(case: DropoutCase, statuses, action: str) -> None:
         )
 
 
+# 一人一案: persuasion and the town's notice work from the case's written plan
+PLAN_FIRST = {
+    "contact": "请先填写劝返方案，再记录联系情况（首次联系即转为“劝返中”）。",
+    "escalate": "请先填写劝返方案，再报镇街。",
+}
+
+
+def plan_missing(case: DropoutCase, step: str) -> str:
+    """Why `step` cannot be taken on the case for want of a written plan ("" when it can):
+    the first contact (to 劝返中) and the escalation to the town need one."""
+    moves = {"contact": CaseStatus.ASSIGNED, "escalate": CaseStatus.CONTACTING}
+    if case.status == moves.get(step) and not case.plan.strip():
+        return PLAN_FIRST[step]
+    return ""
+
+
+def require_plan(case: DropoutCase, step: str) -> None:
+    if message := plan_missing(case, step):
+        raise ValidationError(message, code="illegal")
+
+
 def not_future(on: dt.date, today: dt.date, what: str = "日期") -> None:
     if on > today:
         raise ValidationError(f"{what}不能晚于今天。")

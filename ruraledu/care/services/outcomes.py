@@ -21,7 +21,15 @@ from ..choices import (
 from ..deadlines import NOTICE_DAYS, working_deadline
 from ..models import DropoutCase, ReturnNotice
 from ..permissions import may_close_escalated, may_escalate, may_work
-from .common import lock, not_before_found, not_future, record, refuse_unless, require
+from .common import (
+    lock,
+    not_before_found,
+    not_future,
+    record,
+    refuse_unless,
+    require,
+    require_plan,
+)
 from .files import has_certificate
 
 # an outcome needs at least one contact first; an escalated case can end the same ways
@@ -113,9 +121,10 @@ def case_escalate(
     procedure: str = "",
     address: str | None = None,
 ) -> DropoutCase:
-    """Move a case up one level. From persuasion to the town: the town office issues a
-    numbered 限期返校通知书 to the guardian with a return date in working days. From the town
-    to the district: the 行政或司法程序 started is recorded (the platform does not run it)."""
+    """Move a case up one level. From persuasion to the town (only with the case's written
+    plan): the town office issues a numbered 限期返校通知书 to the guardian with a return date
+    in working days. From the town to the district: the 行政或司法程序 started is recorded (the
+    platform does not run it)."""
     case = lock(case, version)
     require(may_escalate(actor, case), "只有镇街教育办或区教体局可以上报升级。")
     not_future(on, timezone.localdate(), "上报日期")
@@ -143,6 +152,7 @@ def case_escalate(
     if case.status == CaseStatus.ASSIGNED:
         raise ValidationError("还没有任何劝返记录，不能报镇街：请先家访劝返。", code="illegal")
     refuse_unless(case, (CaseStatus.CONTACTING,), "上报升级")
+    require_plan(case, "escalate")
     if not guardian.strip():
         raise ValidationError("请填写限期返校通知书的送达对象（监护人姓名）。")
     return_by, provisional = working_deadline(on, NOTICE_DAYS)

@@ -81,8 +81,12 @@ def open_case(person, actor, on=FOUND_ON):
     return case
 
 
+WALK_PLAN = "李老师每周家访一次，张三做家长思想工作，两周内劝返"
+
+
 def walk(case, actor, to: str, town_actor=None):
-    """Take a found case to `to` by the ordinary steps (town steps by `town_actor`)."""
+    """Take a found case to `to` by the ordinary steps (town steps by `town_actor`); an
+    assigned case has its written plan."""
     order = [
         CaseStatus.ASSIGNED,
         CaseStatus.CONTACTING,
@@ -100,6 +104,11 @@ def walk(case, actor, to: str, town_actor=None):
                 on=on,
                 teacher_name="李老师",
                 village_cadre="村支书 张三",
+            )
+            # the written plan comes before persuasion and the town's notice
+            case.refresh_from_db()
+            services.case_plan_set(
+                case=case, actor=actor, version=case.version, on=on, plan=WALK_PLAN
             )
         elif step == CaseStatus.CONTACTING:
             services.case_contact_add(

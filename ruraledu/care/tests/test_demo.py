@@ -2,14 +2,17 @@
 sick-leave case has its certificate; partner lists and a cross-check give the working lists
 children to show; setting the demo up again adds none."""
 
+import datetime as dt
 from collections import Counter
 
 from django.core.management import call_command
+from django.utils import timezone
 
 from ruraledu.accounts.choices import Action
 from ruraledu.demo.care import STORIES
 
 from ..models import CaseEvent, CaseFile, CrossCheckRun, DropoutCase, Finding, ListEntry
+from ..selectors import neglected_condition
 
 
 def test_the_demo_has_cases_at_plausible_states_and_a_second_run_adds_none(db, capsys):
@@ -27,6 +30,14 @@ def test_the_demo_has_cases_at_plausible_states_and_a_second_run_adds_none(db, c
         "escalated_district": 1,
     }
     assert CaseEvent.objects.filter(kind="escalated_town").count() == 3
+    # persuasion and the town's notice work from the written plan (一人一案)
+    worked = DropoutCase.objects.exclude(status__in=["found", "assigned"])
+    assert worked.count() == 34 and not worked.filter(plan="").exists()
+    # the neglected case is still neglected: its one contact is weeks old
+    neglected = DropoutCase.objects.open().filter(neglected_condition(timezone.localdate()))
+    assert list(neglected.filter(status="contacting").values_list("opened_on", flat=True)) == [
+        timezone.localdate() - dt.timedelta(days=52)
+    ]
     from ruraledu.accounts.models import User
 
     officer = User.objects.get(username="care")

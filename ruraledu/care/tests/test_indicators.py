@@ -25,7 +25,7 @@ def worked(monkeypatch, school_a, school_b, care_officer, outsider, district):
     A2 school A, no family mark, found 20 May, no plan, no contact: neglected
     A4 school A, found 20 June (10 days before), no plan, no contact: not neglected yet
     A3 school A, 监测 family, closed 1 May: not counted
-    B1 school B, 监测 family, open, plan 1 June, last call 1 May (60 days before): not followed
+    B1 school B, 监测 family, open, plan 20 April, last call 1 May (60 days before): not followed
     B2 school B, found 15 July, after the day the figure describes: not counted
     """
     monkeypatch.setattr(definitions, "as_of", lambda year: AS_OF)
@@ -77,6 +77,7 @@ def worked(monkeypatch, school_a, school_b, care_officer, outsider, district):
     assign(case(school_a, care_officer, "甲四", D(2026, 6, 20)), care_officer)
     a3 = case(school_a, care_officer, "甲三", D(2026, 4, 1), "monitored")
     assign(a3, care_officer)
+    plan(a3, care_officer, D(2026, 4, 1))
     contact(a3, care_officer, D(2026, 4, 2))
     step(
         services.case_resolve,
@@ -88,8 +89,8 @@ def worked(monkeypatch, school_a, school_b, care_officer, outsider, district):
     step(services.case_close, a3, actor=care_officer, reason=CloseReason.RETURNED, on=D(2026, 5, 1))
     b1 = case(school_b, outsider, "乙一", D(2026, 4, 10), "monitored")
     assign(b1, outsider)
+    plan(b1, outsider, D(2026, 4, 20))
     contact(b1, outsider, D(2026, 5, 1))
-    plan(b1, outsider, D(2026, 6, 1))
     case(school_b, outsider, "乙二", D(2026, 7, 15), "lifted")
     codes = ["poor_family_dropout_open_count", "dropout_case_plan_rate"]
     return compute_year(2025, [REGISTRY[c] for c in codes], Tree())[0]

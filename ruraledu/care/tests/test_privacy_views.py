@@ -16,7 +16,7 @@ from ruraledu.core.models import PersonalDataAccess
 
 from .. import services
 from ..choices import CaseStatus, FindingKind
-from .conftest import YEAR, make_pupil, open_case, walk
+from .conftest import FOUND_ON, YEAR, make_pupil, open_case, walk
 from .test_crosscheck import village_a  # noqa: F401 (fixture)
 from .test_finding_views import findings  # noqa: F401 (fixture)
 
@@ -136,9 +136,10 @@ def test_the_towns_page_lists_its_neglected_cases(client, cases, town_officer, d
     quiet, loud = cases
     client.force_login(town_officer)
     body = client.get(reverse("care:overview")).content.decode()
-    # neither has a written plan: both are listed, by case number, with the reason
+    # neither was contacted in the last 30 days: both are listed, by case number, with the
+    # reason
     assert f"个案 #{quiet.pk}" in body and f"个案 #{loud.pk}" in body
-    assert "无劝返方案" in body
+    assert body.count(f"最近联系 {FOUND_ON:%Y-%m-%d}") == 2
     client.force_login(district_leader)
     assert "疏于跟进的个案" not in client.get(reverse("care:overview")).content.decode()
 

@@ -11,7 +11,7 @@ from ruraledu.audit.models import AuditEvent
 from .. import services
 from ..choices import CaseStatus, CloseReason, ContactKind
 from ..models import CaseEvent, DropoutCase, ReturnNotice
-from .conftest import FOUND_ON, make_pupil, open_case, walk
+from .conftest import FOUND_ON, WALK_PLAN, make_pupil, open_case, walk
 
 S = CaseStatus
 ALL = list(S)
@@ -226,7 +226,7 @@ def test_a_stale_form_is_refused_and_nothing_is_lost(at, care_officer, school_cl
     # then the second gets a clear refusal and the first officer's contact stays
     assert "已被其他人更新" in str(refused.value)
     after = DropoutCase.objects.get(pk=case.pk)
-    assert (after.status, after.plan, after.contacts.count()) == (S.CONTACTING, "", 1)
+    assert (after.status, after.plan, after.contacts.count()) == (S.CONTACTING, WALK_PLAN, 1)
 
 
 def test_sick_leave_needs_the_certificate_and_placement_its_destination(at, care_officer):
@@ -327,6 +327,65 @@ def test_every_step_is_audited_with_the_actor(at, care_officer):
     assert list(rows.order_by("at", "pk").values_list("action", flat=True)) == [
         "create",
         "transition",
+        "update",
         "transition",
     ]
     assert set(rows.values_list("actor", flat=True)) == {care_officer.pk}
+
+
+def _without_plan(case):
+    # a case that reached its status before the plan was required
+    DropoutCase.objects.filter(pk=case.pk).update(plan="", plan_written_on=None)
+    case.refresh_from_db()
+    return case
+
+
+def test_the_first_contact_needs_the_written_plan(pupil, care_officer):
+    # given an assigned case without a written plan
+    case = open_case(pupil, care_officer)
+    _assign(case, care_officer)
+    case.refresh_from_db()
+    audited = AuditEvent.objects.count()
+    # when a first contact is logged, it is refused and nothing is written
+    with pytest.raises(ValidationError, match="请先填写劝返方案") as refused:
+        _contact(case, care_officer)
+    assert refused.value.code == "illegal"
+    after = DropoutCase.objects.get(pk=case.pk)
+    assert (after.status, after.version, after.contacts.count()) == (S.ASSIGNED, case.version, 0)
+    assert AuditEvent.objects.count() == audited
+    # once the plan is written the contact starts the persuasion
+    services.case_plan_set(
+        case=after, actor=care_officer, version=after.version, on=FOUND_ON, plan=WALK_PLAN
+    )
+    after.refresh_from_db()
+    _contact(after, care_officer)
+    assert DropoutCase.objects.get(pk=case.pk).status == S.CONTACTING
+
+
+def test_a_case_in_persuasion_without_a_plan_still_logs_contacts(at, care_officer):
+    # only the move to 劝返中 needs the plan; a case already there keeps being worked
+    case = _without_plan(at(S.CONTACTING))
+    _contact(case, care_officer)
+    assert DropoutCase.objects.get(pk=case.pk).contacts.count() == 2
+
+
+def test_the_town_escalation_needs_the_written_plan(at, care_officer, town_officer):
+    # given a case in persuasion without a written plan
+    case = _without_plan(at(S.CONTACTING))
+    audited = AuditEvent.objects.count()
+    # when the town escalates it, it is refused: no notice, no step, no audit row
+    with pytest.raises(ValidationError, match="请先填写劝返方案，再报镇街"):
+        _escalate(case, town_officer)
+    after = DropoutCase.objects.get(pk=case.pk)
+    assert (after.status, after.escalation, after.version) == (S.CONTACTING, 0, case.version)
+    assert not ReturnNotice.objects.filter(case=case).exists()
+    assert not CaseEvent.objects.filter(case=case, kind="escalated_town").exists()
+    assert AuditEvent.objects.count() == audited
+    # once the plan is written the notice is issued
+    services.case_plan_set(
+        case=after, actor=care_officer, version=after.version, on=FOUND_ON, plan=WALK_PLAN
+    )
+    after.refresh_from_db()
+    _escalate(after, town_officer)
+    assert DropoutCase.objects.get(pk=case.pk).status == S.ESCALATED_TOWN
+    assert ReturnNotice.objects.filter(case=case).count() == 1

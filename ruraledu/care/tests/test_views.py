@@ -9,7 +9,7 @@ from ruraledu.core.models import PersonalDataAccess
 from .. import services
 from ..choices import CaseStatus
 from ..models import DropoutCase
-from .conftest import FOUND_ON, make_pupil, open_case, walk
+from .conftest import FOUND_ON, WALK_PLAN, make_pupil, open_case, walk
 
 
 @pytest.fixture
@@ -110,7 +110,7 @@ def test_a_stale_form_gets_a_clear_refusal_on_the_page(client, case, care_office
     response = client.post(reverse("care:case_step", args=[case.pk, "plan"]), data)
     assert response.status_code == 400
     assert "已被其他人更新" in response.content.decode()
-    assert DropoutCase.objects.get(pk=case.pk).plan == ""
+    assert DropoutCase.objects.get(pk=case.pk).plan == WALK_PLAN
 
 
 def test_a_refused_stale_edit_keeps_the_text_and_takes_the_current_version(
@@ -129,7 +129,7 @@ def test_a_refused_stale_edit_keeps_the_text_and_takes_the_current_version(
     # then it is refused, the typed plan kept with the current version, and the page says
     # what saving again does
     assert response.status_code == 400
-    form = {key: form for key, _, form in response.context["steps"]}["plan"]
+    form = {key: form for key, _, form, _ in response.context["steps"]}["plan"]
     assert (form["version"].value(), form["plan"].value()) == (seen + 1, data["plan-plan"])
     assert "再次保存将以您的内容替换对方的修改" in response.content.decode()
     assert DropoutCase.objects.get(pk=case.pk).plan == "第一份方案：每周家访一次"
@@ -225,3 +225,50 @@ def test_the_notice_is_linked_only_for_those_who_may_open_it(
         assert (notice_url in page, client.get(notice_url).status_code) == (
             (True, 200) if opens else (False, 404)
         )
+
+
+def test_the_page_says_the_plan_comes_first_and_the_step_is_refused(
+    client, pupil, care_officer, town_officer
+):
+    # given an assigned case without a written plan
+    case = walk(open_case(pupil, care_officer), care_officer, CaseStatus.ASSIGNED)
+    DropoutCase.objects.filter(pk=case.pk).update(plan="", plan_written_on=None)
+    client.force_login(care_officer)
+    url = reverse("care:case_detail", args=[case.pk])
+    # when the officer reads the page, the contact step says why it cannot be taken yet
+    response = client.get(url)
+    steps = {key: note for key, _, _, note in response.context["steps"]}
+    assert steps["contact"] == "请先填写劝返方案，再记录联系情况（首次联系即转为“劝返中”）。"
+    assert (steps["plan"], steps["assign"]) == ("", "")
+    assert 'data-testid="plan-first"' in response.content.decode()
+    # and a contact posted all the same is refused with the reason, nothing saved
+    response = client.post(
+        reverse("care:case_step", args=[case.pk, "contact"]),
+        {
+            "contact-version": case.version,
+            "contact-on": FOUND_ON,
+            "contact-kind": "phone",
+            "contact-who": "李老师",
+            "contact-outcome": "电话联系家长",
+        },
+    )
+    assert response.status_code == 400
+    assert "请先填写劝返方案" in response.content.decode()
+    after = DropoutCase.objects.get(pk=case.pk)
+    assert (after.status, after.contacts.count()) == (CaseStatus.ASSIGNED, 0)
+
+
+def test_the_town_sees_why_it_cannot_escalate_a_case_without_a_plan(client, case, town_officer):
+    DropoutCase.objects.filter(pk=case.pk).update(plan="", plan_written_on=None)
+    client.force_login(town_officer)
+    response = client.get(reverse("care:case_detail", args=[case.pk]))
+    steps = {key: note for key, _, _, note in response.context["steps"]}
+    assert steps["escalate"] == "请先填写劝返方案，再报镇街。"
+    response = client.post(
+        reverse("care:case_step", args=[case.pk, "escalate"]),
+        {"escalate-version": case.version, "escalate-on": FOUND_ON, "escalate-guardian": "王大山"},
+    )
+    assert response.status_code == 400
+    assert "请先填写劝返方案，再报镇街" in response.content.decode()
+    after = DropoutCase.objects.get(pk=case.pk)
+    assert (after.status, after.notices.count()) == (CaseStatus.CONTACTING, 0)
