@@ -1,7 +1,7 @@
 """学困生成长档案: opening a pupil's file from the assessment that flagged them, the support
 plan, a review each term and the exit once the child has caught up. Each write checks the
-care reach at the file's school, locks the row and checks the version, and leaves an audit
-row."""
+care reach at the file's school, locks the row and checks the version (not for an added
+review, which overwrites nothing), and leaves an audit row."""
 
 import datetime as dt
 
@@ -158,8 +158,10 @@ def growth_review_add(
     note: str,
     address: str | None = None,
 ) -> GrowthReview:
-    """Record a term's review of the child's progress under the plan."""
-    file = _lock(file, version)
+    """Record a term's review of the child's progress under the plan. `version` is not
+    checked: an added review overwrites nothing, so a page read before someone else's save
+    may still add one (the plan and status are checked as they are now)."""
+    file = _lock(file, None)
     require(may_work(actor, file), "您无权办理该成长档案。")
     _open_only(file, "记录阶段评估")
     if file.plan_set_on is None:

@@ -189,6 +189,39 @@ def test_a_stale_form_is_refused_and_the_newer_plan_kept(enrolment, school_clerk
     assert GrowthFile.objects.get().supporter == "班主任 王老师"
 
 
+def test_a_review_is_added_from_a_copy_read_before_another_save(
+    enrolment, school_clerk, care_officer
+):
+    # given the clerk read the planned file at version 2, then the officer revised the plan
+    file = open_file(enrolment, school_clerk)
+    set_plan(file, care_officer)
+    set_plan(file, care_officer, on=dt.date(2025, 9, 25))
+    audited = AuditEvent.objects.filter(object_id=str(file.pk)).count()
+    # when the clerk adds a review with the version they read
+    added = services.growth_review_add(
+        file=file,
+        actor=school_clerk,
+        version=2,
+        on=dt.date(2025, 11, 20),
+        reviewer="王老师",
+        progress=GrowthProgress.IMPROVED,
+        note="期中语文 71 分",
+    )
+    # then it is saved next to the officer's plan, and audited
+    after = GrowthFile.objects.get()
+    assert list(GrowthReview.objects.values_list("pk", "recorded_by")) == [
+        (added.pk, school_clerk.pk)
+    ]
+    assert (after.version, after.last_review_on, after.plan_set_on) == (
+        4,
+        dt.date(2025, 11, 20),
+        dt.date(2025, 9, 25),
+    )
+    rows = AuditEvent.objects.filter(object_id=str(file.pk))
+    assert rows.count() == audited + 1
+    assert rows.order_by("-at", "-pk").first().actor == school_clerk
+
+
 def test_reviews_need_a_plan_and_exit_for_catching_up_needs_a_review(enrolment, school_clerk):
     file = open_file(enrolment, school_clerk)
     with pytest.raises(ValidationError, match="请先制定帮扶计划"):

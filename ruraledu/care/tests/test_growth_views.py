@@ -116,6 +116,29 @@ def test_a_stale_form_is_refused_with_the_reason(client, file, school_clerk):
     assert GrowthFile.objects.get().status == "supported"
 
 
+def test_a_review_is_added_from_a_page_read_before_another_save(client, file, school_clerk):
+    # given the page was read with the plan at version 2, then the plan was revised
+    set_plan(file, school_clerk)
+    set_plan(file, school_clerk, on=dt.date(2025, 9, 25))
+    client.force_login(school_clerk)
+    # when the review is posted from that page
+    response = client.post(
+        reverse("care:growth_step", args=[file.pk, "review"]),
+        {
+            "review-version": 2,
+            "review-on": "2025-11-20",
+            "review-reviewer": "王老师",
+            "review-progress": "some",
+            "review-note": "期中语文 65 分",
+        },
+    )
+    # then it is saved: it overwrites nothing
+    assert response.status_code == 302
+    assert list(GrowthReview.objects.values_list("note", flat=True)) == ["期中语文 65 分"]
+    saved = GrowthFile.objects.get()
+    assert (saved.version, saved.last_review_on) == (4, dt.date(2025, 11, 20))
+
+
 def test_another_schools_clerk_gets_404_and_nothing_changes(client, file, outsider):
     client.force_login(outsider)
     assert client.get(reverse("care:growth_detail", args=[file.pk])).status_code == 404
