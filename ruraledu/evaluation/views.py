@@ -325,6 +325,15 @@ class SurveyMixin(EvaluationMixin):
             raise Http404("该评估尚未开展社会认可度调查。")
         return found
 
+    def refuse(self, message: str):
+        """An invalid post sets nothing up (neither the evaluation nor its survey): the
+        message goes back to the survey page. Whoever may not set the survey up still gets
+        the 404 of one not set up."""
+        if not self.may_change():
+            self.the_survey()  # reads only for them
+        messages.error(self.request, message)
+        return self.back(name="evaluation:survey_manage")
+
 
 class SurveyManageView(SurveyMixin, TemplateView):
     template_name = "evaluation/survey_manage.html"
@@ -384,16 +393,18 @@ class SurveyQrView(SurveyMixin, View):
 
 class SurveySettingsView(SurveyMixin, View):
     def post(self, request, unit, framework, year):
-        s = self.the_survey()
         form = SurveySettingsForm(request.POST)
-        if form.is_valid():
-            try:
+        if not form.is_valid():
+            return self.refuse(f"未保存：{'；'.join(labelled_errors(form))}")
+        try:
+            # set up with the write: a refused one leaves no survey behind
+            with self.writing():
+                s = self.the_survey()
                 survey.survey_settings_set(survey=s, actor=request.user, **form.cleaned_data)
-                messages.success(request, "已保存。")
-            except ValidationError as exc:
-                messages.error(request, _text(exc))
+        except ValidationError as exc:
+            messages.error(request, _text(exc))
         else:
-            messages.error(request, "最低有效样本数须为正整数。")
+            messages.success(request, "已保存。")
         return self.back(name="evaluation:survey_manage")
 
 
@@ -401,15 +412,14 @@ class SurveyCodesView(SurveyMixin, View):
     """New one-time codes, as a text file to print; they are not shown again."""
 
     def post(self, request, unit, framework, year):
-        s = self.the_survey()
         form = CodesForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "生成数量须为 1 至 5000。")
-            return self.back(name="evaluation:survey_manage")
+            return self.refuse("生成数量须为 1 至 5000。")
         try:
-            codes = survey.codes_issue(
-                survey=s, actor=request.user, count=form.cleaned_data["count"]
-            )
+            with self.writing():
+                codes = survey.codes_issue(
+                    survey=self.the_survey(), actor=request.user, count=form.cleaned_data["count"]
+                )
         except ValidationError as exc:
             messages.error(request, _text(exc))
             return self.back(name="evaluation:survey_manage")
@@ -420,15 +430,17 @@ class SurveyCodesView(SurveyMixin, View):
 
 class SurveyImportView(SurveyMixin, View):
     def post(self, request, unit, framework, year):
-        s = self.the_survey()
         upload = request.FILES.get("file")
         if upload is None:
-            messages.error(request, "请选择答卷文件。")
-            return self.back(name="evaluation:survey_manage")
+            return self.refuse("请选择答卷文件。")
         try:
-            added = responses_import(
-                survey=s, actor=request.user, data=upload.read(), filename=upload.name
-            )
+            with self.writing():
+                added = responses_import(
+                    survey=self.the_survey(),
+                    actor=request.user,
+                    data=upload.read(),
+                    filename=upload.name,
+                )
         except UploadRefused as exc:
             messages.error(request, exc.message)
         except ImportRejected as exc:

@@ -268,6 +268,40 @@ def test_a_refused_write_stores_no_evaluation_and_nobody_else_sets_up_its_survey
     assert not Survey.objects.exists()
 
 
+def test_an_invalid_survey_post_sets_nothing_up_and_says_why(
+    client, frameworks, district, district_admin, district_leader
+):
+    from ruraledu.audit.models import AuditEvent
+    from ruraledu.evaluation.models import Evaluation, Survey, SurveyGroup
+
+    # given an evaluation nobody has started
+    client.force_login(district_admin)
+    audited = AuditEvent.objects.count()
+    # when the bureau posts a settings form, a codes form or an import that is invalid
+    posts = (
+        ("survey_settings", {"min_sample": "0"}, "未保存：最低有效样本数："),
+        ("survey_codes", {"count": "0"}, "生成数量须为 1 至 5000。"),
+        ("survey_import", {}, "请选择答卷文件。"),
+    )
+    for name, data, said in posts:
+        response = client.post(_at(name), data)
+        # then it goes back to the survey page with the error, and nothing is set up
+        assert response.status_code == 302 and response.url == _at("survey_manage")
+        assert not Evaluation.objects.exists()
+        assert not Survey.objects.exists() and not SurveyGroup.objects.exists()
+        shown = [str(m) for m in response.wsgi_request._messages]
+        assert shown[-1].startswith(said), shown
+    assert AuditEvent.objects.count() == audited
+    # a read-only role's invalid post is the 404 of a survey not set up
+    client.force_login(district_leader)
+    assert client.post(_at("survey_settings"), {"min_sample": "0"}).status_code == 404
+    # and a valid post sets the survey up with its settings
+    client.force_login(district_admin)
+    client.post(_at("survey_settings"), {"min_sample": "40", "is_open": "on"})
+    stored = Survey.objects.get()
+    assert (stored.min_sample, stored.is_open, stored.groups.count()) == (40, True, 6)
+
+
 def test_a_second_value_and_its_standard_carry_their_unit(client, yzjh, district, district_leader):
     # G10: 12 % of eligible teachers rotated, a third of them backbone teachers
     for code, value in (
