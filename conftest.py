@@ -1,4 +1,5 @@
-"""Shared personas (district admin, town officer, school clerk, outsider, department reporter)."""
+"""Shared personas (district admin, town officer, school clerk, outsider, department reporter)
+and the city install of two districts."""
 
 import threading
 from pathlib import Path
@@ -90,6 +91,18 @@ def outsider(school_b):
 @pytest.fixture
 def department_reporter(department):
     return _persona("department_reporter", Role.DEPARTMENT_REPORTER, department=department)
+
+
+@pytest.fixture
+def city(db):
+    """An install serving a city: 示例市 with districts A and B side by side, a town in each."""
+    city = OrgUnitFactory(code="C", name="示例市", kind=OrgUnitKind.CITY, parent=None)
+    for code in ("A", "B"):
+        district = OrgUnitFactory(
+            code=code, name=f"{code}区", kind=OrgUnitKind.DISTRICT, parent=city
+        )
+        OrgUnitFactory(code=f"{code}1", name=f"{code}镇", kind=OrgUnitKind.TOWN, parent=district)
+    return city
 
 
 EMPTY_RUN = "没有收集到任何测试：空的测试运行视为失败。"

@@ -50,6 +50,7 @@ def main() -> None:
     django_on(args.database)
     from django.core.management import call_command
 
+    from ruraledu.evaluation.units import evaluated_units
     from ruraledu.planning.demo import DEMO
     from ruraledu.planning.selectors import district_schools
     from ruraledu.students.models import Enrolment
@@ -59,7 +60,8 @@ def main() -> None:
     year = args.year or Enrolment.objects.order_by("-year").values_list("year", flat=True)[0]
     inputs = {**DEMO[0][1], "time_limit": 60}
     started = time.perf_counter()
-    schools = district_schools(year)
+    district = evaluated_units()[0]
+    schools = district_schools(year, district)
     print(f"year {year}: registry read {time.perf_counter() - started:.2f} s")
     report("demo district", schools, inputs)
     city = []
@@ -80,7 +82,7 @@ def main() -> None:
 
     moving = {**inputs, "movers_source": "rotation", "move_cost": 20000}
     started = time.perf_counter()
-    offered = movers(year, moving)
+    offered = movers(year, moving, district)
     print(f"movable teachers read {time.perf_counter() - started:.2f} s")
     report("demo district, eligible teachers may move", schools, {**moving, "movers": offered})
     # three years to a target on the forecast's pupils, 12 M yuan a year (the demo scenario)
@@ -91,11 +93,11 @@ def main() -> None:
         from ruraledu.planning.demo import MULTI_YEAR
 
         multi = {**MULTI_YEAR[1], "time_limit": 60}
-        projected, data_year, _ = plan_schools(run.base_year + 3, multi)
+        projected, data_year, _ = plan_schools(run.base_year + 3, multi, district)
         report(
             f"demo district, {run.base_year + 1}–{run.base_year + 3} on projected pupils",
             projected,
-            {**multi, "movers": movers(data_year, multi)},
+            {**multi, "movers": movers(data_year, multi, district)},
         )
 
 

@@ -51,8 +51,11 @@ def navigation(request):
 
     if forecast_open(user):
         data.append(("生源预测与编制", reverse("forecast:overview")))
-    if _is_bureau(user):
+    from ruraledu.planning.selectors import may_plan  # each district's bureau plans its own
+
+    if may_plan(user):
         data.append(("达标最低成本方案", reverse("planning:scenario_list")))
+    if _is_bureau(user):
         data.append(("走教与交流轮岗", reverse("planning:travel_list")))
 
     work, manage = _reporting_items(user)

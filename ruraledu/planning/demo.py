@@ -39,17 +39,24 @@ CENTRE = (36.64, 117.97)  # the demo district's schools are placed around here
 
 
 def planning_demo_setup(*, actor, year: int) -> list[Scenario]:
-    """Idempotent: a second run finds each scenario by name and year and adds nothing."""
+    """Idempotent: a second run finds each scenario by name and year and adds nothing. The
+    scenarios are of the actor's first district."""
     scenarios = []
     from ruraledu.forecast.models import ForecastRun
+
+    from .selectors import planning_units
+
+    unit = planning_units(actor)[0]
 
     demo = [(name, year, inputs) for name, inputs in DEMO]
     if ForecastRun.objects.filter(status=ForecastRun.Status.DONE, base_year=year).exists():
         demo.append((MULTI_YEAR[0], year + 3, MULTI_YEAR[1]))
     for name, target, inputs in demo:
-        scenario = Scenario.objects.filter(name=name, year=target).first()
+        scenario = Scenario.objects.filter(unit=unit, name=name, year=target).first()
         if scenario is None:
-            scenario = scenario_create(actor=actor, name=name, year=target, inputs=inputs)
+            scenario = scenario_create(
+                actor=actor, unit=unit, name=name, year=target, inputs=inputs
+            )
         if scenario.result is None:
             scenario = scenario_solve(scenario_id=scenario.pk)
         scenarios.append(scenario)

@@ -32,8 +32,15 @@ class ScenarioForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, units=(), **kwargs):
+        """`units`: the districts to choose among; one (or none, when editing) is no choice."""
         super().__init__(*args, **kwargs)
+        self.units = {unit.code: unit for unit in units}
+        if len(self.units) > 1:
+            self.fields["unit"] = forms.ChoiceField(
+                label="区县", choices=[(u.code, u.name) for u in units]
+            )
+            self.order_fields(["unit"])
         for key, label in COSTS.items():
             self.fields[f"cost_{key}"] = forms.CharField(label=label, required=False)
 
@@ -68,6 +75,8 @@ class ScenarioForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        only = next(iter(self.units.values())) if len(self.units) == 1 else None
+        data["unit"] = self.units.get(data.get("unit")) or only
         raw = {
             "costs": {k: data.get(f"cost_{k}") for k in COSTS},
             **{

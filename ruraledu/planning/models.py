@@ -15,6 +15,10 @@ class Scenario(models.Model):
     # how the audit trail reads the inputs it keeps (see audit.models.AuditEvent.changes)
     audit_summaries = {"inputs": audit_text.scenario_inputs}
 
+    # 优质均衡 is judged per district: a scenario plans one district's schools
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name="区县"
+    )
     name = models.CharField("方案名称", max_length=100)
     year = models.PositiveIntegerField("学年")
     inputs = models.JSONField("输入", default=dict)

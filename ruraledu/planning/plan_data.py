@@ -39,13 +39,14 @@ def forecast_for(year: int):
     return run
 
 
-def inputs_check(year: int, inputs: dict) -> None:
-    """What can be checked against the registry when the bureau saves a scenario."""
+def inputs_check(year: int, inputs: dict, unit) -> None:
+    """What can be checked against the registry when the bureau saves a scenario of the
+    district `unit`."""
     if inputs.get("enrolment") == "forecast":
         forecast_for(year)
     limits = inputs.get("limits") or {}
     if limits:  # a limit on a school the plan does not cover would go silently unused
-        planned = {school["code"] for school in plan_schools(year, inputs)[0]}
+        planned = {school["code"] for school in plan_schools(year, inputs, unit)[0]}
         if unknown := sorted(set(limits) - planned):
             raise ValidationError(
                 f"每校限额中的学校代码不在本方案的学校中：{'、'.join(unknown)}"
@@ -53,15 +54,16 @@ def inputs_check(year: int, inputs: dict) -> None:
             )
     if inputs.get("movers_source") == "list":
         data_year = forecast_for(year).base_year if inputs.get("enrolment") == "forecast" else year
-        movers(data_year, inputs)
+        movers(data_year, inputs, unit)
 
 
-def plan_schools(year: int, inputs: dict) -> tuple[list[dict], int, str]:
-    """(schools, the year whose resources are read, a note on the pupils used). With the
-    forecast, the resources are the forecast's base year's and the pupils (so every
-    per-pupil value and the 差异系数 weights) the projected ones of the target year."""
+def plan_schools(year: int, inputs: dict, unit) -> tuple[list[dict], int, str]:
+    """(schools of the district `unit`, the year whose resources are read, a note on the
+    pupils used). With the forecast, the resources are the forecast's base year's and the
+    pupils (so every per-pupil value and the 差异系数 weights) the projected ones of the
+    target year."""
     if inputs.get("enrolment") != "forecast":
-        return district_schools(year), year, "按目标学年在校生计算。"
+        return district_schools(year, unit), year, "按目标学年在校生计算。"
     from ruraledu.forecast.models import ForecastCell
 
     run = forecast_for(year)
@@ -72,10 +74,10 @@ def plan_schools(year: int, inputs: dict) -> tuple[list[dict], int, str]:
     for site, kind, parent, grade, expected in cells.values_list(
         "school_id", "kind", "parent", "grade", "expected"
     ):
-        unit = parent if kind == OrgUnitKind.CAMPUS else site  # a campus counts for its school
-        projected[unit]["junior" if grade >= JUNIOR_FIRST_GRADE else "primary"] += expected
+        at = parent if kind == OrgUnitKind.CAMPUS else site  # a campus counts for its school
+        projected[at]["junior" if grade >= JUNIOR_FIRST_GRADE else "primary"] += expected
     schools = []
-    for school in district_schools(run.base_year):
+    for school in district_schools(run.base_year, unit):
         parts = projected.get(school["unit"])
         if parts is None:
             schools.append(school)  # no forecast for it: its current pupils stand
@@ -114,15 +116,17 @@ def _mover(post: Post, cost: float, units: dict) -> dict:
     }
 
 
-def movers(year: int, inputs: dict) -> list[dict]:
-    """The movable teachers as the solver takes them, from the bureau's list (each line must
-    name a full-time teacher of that school in `year`) or the 交流轮岗 eligible list."""
+def movers(year: int, inputs: dict, unit) -> list[dict]:
+    """The movable teachers of the district `unit` as the solver takes them, from the bureau's
+    list (each line must name a full-time teacher of that school in `year`) or the 交流轮岗
+    eligible list."""
     source = inputs.get("movers_source", "none")
     if source == "none":
         return []
-    teachers = Post.objects.filter(year=year, is_full_time_teacher=True).select_related(
-        "person", "school__org_unit"
-    )
+    # teachers move within their district, as its schools are planned
+    teachers = Post.objects.filter(
+        year=year, is_full_time_teacher=True, school__org_unit__path__startswith=unit.path
+    ).select_related("person", "school__org_unit")
     if source == "rotation":
         from .rotation import RULES, years_at_school
 

@@ -2,32 +2,49 @@
 
 from django.http import Http404
 
-from ruraledu.accounts.policy import is_bureau
+from ruraledu.accounts.choices import Action
+from ruraledu.accounts.policy import bureau_units, is_bureau
 from ruraledu.indicators.definitions.quality import RESOURCES, school_table, school_threshold
 from ruraledu.indicators.engine import REGISTRY, Tree, YearContext
 
 from .models import Scenario
 
 
-def district_schools(year: int) -> list[dict]:
-    """Every compulsory school of the method's scope with students: stage, enrolment, weights,
-    the seven sums and their thresholds (one set-based pass, as the indicators compute)."""
+def planning_units(user) -> list:
+    """The districts whose scenarios `user` plans: 优质均衡 is judged per district, so the
+    district's bureau plans its own and the city's bureau each of its districts."""
+    from ruraledu.evaluation.units import evaluation_units
+
+    return evaluation_units(user, Action.REVIEW)
+
+
+def may_plan(user) -> bool:
+    """`planning_units(user)` is not empty, told from the roles alone (the menu asks on
+    every page)."""
+    return is_bureau(user) or bool(bureau_units(user))
+
+
+def district_schools(year: int, unit) -> list[dict]:
+    """Every compulsory school of the method's scope with students in the district `unit`:
+    stage, enrolment, weights, the seven sums and their thresholds (one set-based pass, as
+    the indicators compute)."""
     from ruraledu.orgunits.models import OrgUnit
 
     indicators = [REGISTRY[f"yzjh_{k}"] for k in RESOURCES]
-    ctx = YearContext(year, indicators, Tree())
-    table = school_table(ctx)
+    tree = Tree()
+    ctx = YearContext(year, indicators, tree)
+    table = {k: row for k, row in school_table(ctx).items() if unit.pk in tree.chain(k)}
     names = dict(OrgUnit.objects.filter(pk__in=table).values_list("pk", "name"))
     codes = dict(OrgUnit.objects.filter(pk__in=table).values_list("pk", "code"))
     schools = []
-    for unit, row in sorted(table.items(), key=lambda item: codes.get(item[0], "")):
+    for pk, row in sorted(table.items(), key=lambda item: codes.get(item[0], "")):
         if not row["students"]:
             continue
         schools.append(
             {
-                "unit": unit,
-                "code": codes.get(unit, ""),
-                "name": names.get(unit, ""),
+                "unit": pk,
+                "code": codes.get(pk, ""),
+                "name": names.get(pk, ""),
                 "stage": row["stage"],
                 "students": row["students"],
                 "weights": row["weights"],
@@ -39,10 +56,11 @@ def district_schools(year: int) -> list[dict]:
 
 
 def scenario_list(*, user):
-    """Scenarios are the bureau's alone; anyone else sees none."""
-    if not is_bureau(user):
+    """The scenarios of the districts `user` plans; anyone else sees none."""
+    units = planning_units(user)
+    if not units:
         return Scenario.objects.none()
-    return Scenario.objects.select_related("created_by")
+    return Scenario.objects.filter(unit__in=units).select_related("created_by", "unit")
 
 
 def scenario_get(*, user, pk: int) -> Scenario:

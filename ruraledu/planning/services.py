@@ -16,6 +16,7 @@ from .choices import ScenarioStatus
 from .inputs import inputs_clean
 from .models import Scenario
 from .plan_data import inputs_check, movers, plan_schools
+from .selectors import planning_units
 from .solver import TEACHER_KEYS, naive_plan, plan_cost, solve
 
 
@@ -24,13 +25,27 @@ def _ensure_bureau(actor) -> None:
         raise Http404("方案不存在")
 
 
+def _ensure_planner(actor, unit) -> None:
+    """A district out of the actor's reach is as one that does not exist."""
+    if unit is None or unit not in planning_units(actor):
+        raise Http404("方案不存在")
+
+
 @transaction.atomic
-def scenario_create(*, actor, name: str, year: int, inputs: dict) -> Scenario:
-    _ensure_bureau(actor)
+def scenario_create(*, actor, name: str, year: int, inputs: dict, unit=None) -> Scenario:
+    """A scenario of the district `unit`; without one, of the actor's only district."""
+    if unit is None:
+        units = planning_units(actor)
+        if len(units) > 1:
+            raise ValidationError("请选择区县。")
+        unit = units[0] if units else None
+    _ensure_planner(actor, unit)
     if not name.strip():
         raise ValidationError("方案名称不能为空。")
-    scenario = Scenario(name=name.strip(), year=year, inputs=inputs_clean(inputs), created_by=actor)
-    inputs_check(year, scenario.inputs)
+    scenario = Scenario(
+        unit=unit, name=name.strip(), year=year, inputs=inputs_clean(inputs), created_by=actor
+    )
+    inputs_check(year, scenario.inputs, unit)
     scenario.full_clean()
     scenario.save()
     audit_record(
@@ -45,10 +60,10 @@ def scenario_create(*, actor, name: str, year: int, inputs: dict) -> Scenario:
 
 @transaction.atomic
 def scenario_update(*, actor, scenario: Scenario, name: str, year: int, inputs: dict) -> Scenario:
-    _ensure_bureau(actor)
+    _ensure_planner(actor, scenario.unit)
     before = snapshot(scenario)
     scenario.name, scenario.year, scenario.inputs = name.strip(), year, inputs_clean(inputs)
-    inputs_check(year, scenario.inputs)
+    inputs_check(year, scenario.inputs, scenario.unit)
     scenario.status, scenario.result, scenario.gap = ScenarioStatus.DRAFT, None, None
     scenario.message = ""
     scenario.full_clean()
@@ -69,7 +84,7 @@ def scenario_run_request(*, actor, scenario: Scenario) -> Scenario:
     """Queue the solve in the background once the transaction commits."""
     from .tasks import run_scenario
 
-    _ensure_bureau(actor)
+    _ensure_planner(actor, scenario.unit)
     scenario.status, scenario.message = ScenarioStatus.QUEUED, ""
     scenario.save(update_fields=["status", "message"])
     audit_record(
@@ -85,10 +100,10 @@ def scenario_run_request(*, actor, scenario: Scenario) -> Scenario:
 
 def scenario_solve(*, scenario_id: int) -> Scenario:
     """The job: read the registry, solve, check exactly, compare with the naive plan, store."""
-    scenario = Scenario.objects.get(pk=scenario_id)
+    scenario = Scenario.objects.select_related("unit").get(pk=scenario_id)
     Scenario.objects.filter(pk=scenario.pk).update(status=ScenarioStatus.RUNNING)
     try:
-        result = plan_result(year=scenario.year, inputs=scenario.inputs)
+        result = plan_result(year=scenario.year, inputs=scenario.inputs, unit=scenario.unit)
     except ValidationError as exc:  # the registry changed since the inputs were saved
         Scenario.objects.filter(pk=scenario.pk).update(
             status=ScenarioStatus.FAILED,
@@ -124,16 +139,16 @@ def _school_cost(by_year: list[dict], moves_in: list[dict], costs: dict) -> floa
     return float(total)
 
 
-def plan_result(*, year: int, inputs: dict) -> dict:
-    """Everything the pages show, as plain JSON."""
+def plan_result(*, year: int, inputs: dict, unit) -> dict:
+    """Everything the pages show for the district `unit`, as plain JSON."""
     inputs = {**inputs, "years": inputs.get("years") or 1}
-    schools, data_year, basis = plan_schools(year, inputs)
+    schools, data_year, basis = plan_schools(year, inputs, unit)
     if not schools:
         return {
             "schools": [],
             "message": f"{year} 学年没有参评学校的数据（在校生、设施、教师），无法求解。",
         }
-    solve_inputs = {**inputs, "movers": movers(data_year, inputs)}
+    solve_inputs = {**inputs, "movers": movers(data_year, inputs, unit)}
     partial_share, limits = rules()
     solved = solve(schools, solve_inputs, partial=partial_share, cv_limits=limits)
     moves = solved["moves"]

@@ -1,4 +1,5 @@
-"""Pages of the least-cost plan: bureau-only (anyone else gets a 404)."""
+"""Pages of the least-cost plan: each district's bureau plans its own district, the install's
+bureau each of its districts (anyone else gets a 404)."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -24,13 +25,20 @@ from .presenting import (
     verdict_text,
     years_text,
 )
-from .selectors import scenario_get, scenario_list
+from .selectors import may_plan, planning_units, scenario_get, scenario_list
 from .services import scenario_create, scenario_run_request, scenario_update
 
 
 class BureauMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not is_bureau(request.user):
+            raise Http404("页面不存在")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PlannerMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not may_plan(request.user):
             raise Http404("页面不存在")
         return super().dispatch(request, *args, **kwargs)
 
@@ -64,21 +72,27 @@ def _coefficients(result: dict) -> list[dict]:
     ]
 
 
-class ScenarioListView(BureauMixin, TemplateView):
+class ScenarioListView(PlannerMixin, TemplateView):
     template_name = "planning/scenario_list.html"
 
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
             "scenarios": scenario_list(user=self.request.user),
+            "several": len(planning_units(self.request.user)) > 1,
         }
 
 
-class ScenarioFormView(BureauMixin, View):
+class ScenarioFormView(PlannerMixin, View):
     template_name = "planning/scenario_form.html"
 
     def _scenario(self, pk):
         return scenario_get(user=self.request.user, pk=pk) if pk else None
+
+    def _form(self, scenario, *args, **kwargs):
+        # a scenario keeps its district; a new one is of the district chosen (or the only one)
+        units = () if scenario else planning_units(self.request.user)
+        return ScenarioForm(*args, units=units, **kwargs)
 
     def get(self, request, pk=None):
         scenario = self._scenario(pk)
@@ -89,12 +103,12 @@ class ScenarioFormView(BureauMixin, View):
         return render(
             request,
             self.template_name,
-            {"form": ScenarioForm(initial=initial), "scenario": scenario},
+            {"form": self._form(scenario, initial=initial), "scenario": scenario},
         )
 
     def post(self, request, pk=None):
         scenario = self._scenario(pk)
-        form = ScenarioForm(request.POST)
+        form = self._form(scenario, request.POST)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -109,6 +123,7 @@ class ScenarioFormView(BureauMixin, View):
                 else:
                     scenario = scenario_create(
                         actor=request.user,
+                        unit=data["unit"],
                         name=data["name"],
                         year=data["year"],
                         inputs=data["inputs"],
@@ -122,7 +137,7 @@ class ScenarioFormView(BureauMixin, View):
         return render(request, self.template_name, {"form": form, "scenario": scenario}, status=400)
 
 
-class ScenarioDetailView(BureauMixin, TemplateView):
+class ScenarioDetailView(PlannerMixin, TemplateView):
     template_name = "planning/scenario_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -135,11 +150,14 @@ class ScenarioDetailView(BureauMixin, TemplateView):
             "schools": _school_rows(result),
             "coefficients": _coefficients(result),
             "pending": scenario.status in (ScenarioStatus.QUEUED, ScenarioStatus.RUNNING),
-            "others": scenario_list(user=self.request.user).exclude(pk=scenario.pk),
+            "others": scenario_list(user=self.request.user)
+            .filter(unit=scenario.unit_id)
+            .exclude(pk=scenario.pk),
+            "several": len(planning_units(self.request.user)) > 1,
         }
 
 
-class ScenarioRunView(BureauMixin, View):
+class ScenarioRunView(PlannerMixin, View):
     def post(self, request, pk):
         scenario = scenario_get(user=request.user, pk=pk)
         scenario_run_request(actor=request.user, scenario=scenario)
@@ -147,7 +165,7 @@ class ScenarioRunView(BureauMixin, View):
         return redirect("planning:scenario_detail", pk=scenario.pk)
 
 
-class ScenarioExportView(BureauMixin, View):
+class ScenarioExportView(PlannerMixin, View):
     def get(self, request, pk):
         scenario = scenario_get(user=request.user, pk=pk)
         if not scenario.result:
@@ -160,7 +178,7 @@ class ScenarioExportView(BureauMixin, View):
         return response
 
 
-class ScenarioCompareView(BureauMixin, TemplateView):
+class ScenarioCompareView(PlannerMixin, TemplateView):
     template_name = "planning/scenario_compare.html"
 
     def get_context_data(self, **kwargs):

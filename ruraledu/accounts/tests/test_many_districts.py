@@ -1,8 +1,6 @@
 """The policy when one instance serves many districts: a role on a district reaches that
 district only; the whole tree (and `is_bureau`) belongs to a role on every root."""
 
-import pytest
-
 from ruraledu.accounts.choices import Action, Role
 from ruraledu.accounts.policy import Reach, bureau_units, bureau_users, is_bureau
 from ruraledu.accounts.scoping import is_district_wide
@@ -16,17 +14,6 @@ def _user(name, role, unit):
     user = UserFactory(username=name)
     RoleAssignmentFactory(user=user, role=role, org_unit=unit)
     return user
-
-
-@pytest.fixture
-def city(db):
-    city = OrgUnitFactory(code="C", name="示例市", kind=OrgUnitKind.CITY, parent=None)
-    for code in ("A", "B"):
-        district = OrgUnitFactory(
-            code=code, name=f"{code}区", kind=OrgUnitKind.DISTRICT, parent=city
-        )
-        OrgUnitFactory(code=f"{code}1", name=f"{code}镇", kind=OrgUnitKind.TOWN, parent=district)
-    return city
 
 
 def test_a_district_bureau_under_a_city_reaches_its_district_only(city):

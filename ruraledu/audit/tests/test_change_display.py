@@ -39,9 +39,9 @@ def test_a_new_scenario_reads_in_chinese(client, district_admin):
     assert "movers_source" not in page and "+00:00" not in page
 
 
-def test_an_unknown_user_and_a_bad_time_show_as_stored(district_admin):
+def test_an_unknown_user_and_a_bad_time_show_as_stored(district, district_admin):
     scenario = Scenario.objects.create(
-        name="旧方案", year=2025, inputs={}, created_by=district_admin
+        unit=district, name="旧方案", year=2025, inputs={}, created_by=district_admin
     )
     event = AuditEvent(
         content_type=ContentType.objects.get_for_model(Scenario),

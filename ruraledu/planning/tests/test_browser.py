@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 
 def test_bureau_enters_inputs_and_reads_the_plan(page, district_admin, monkeypatch):
     schools = [school(1, r1=3.5, r2=0, r5=600), school(2)]
-    monkeypatch.setattr(plan_data, "district_schools", lambda year: schools)
+    monkeypatch.setattr(plan_data, "district_schools", lambda year, unit: schools)
     browser_login(page, district_admin.username, PASSWORD)
     page.goto(f"{page.base}/planning/")
     page.click("text=新建方案")

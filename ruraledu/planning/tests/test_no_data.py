@@ -6,8 +6,8 @@ from ruraledu.planning.selectors import district_schools
 from ruraledu.planning.services import scenario_create, scenario_solve
 
 
-def test_a_year_without_data_fails_with_a_chinese_message(district_admin, school_a):
-    assert district_schools(2031) == []
+def test_a_year_without_data_fails_with_a_chinese_message(district, district_admin, school_a):
+    assert district_schools(2031, district) == []
     scenario = scenario_create(actor=district_admin, name="空年份", year=2031, inputs=DEFAULTS)
     scenario = scenario_solve(scenario_id=scenario.pk)
     assert scenario.status == ScenarioStatus.FAILED

@@ -50,11 +50,11 @@ def two_schools(district, town_a):
     return p1, p2
 
 
-def test_a_listed_teacher_moves_rather_than_a_hire(two_schools):
+def test_a_listed_teacher_moves_rather_than_a_hire(district, two_schools):
     # By hand: P1 needs one 骨干 (150,000 to hire); 王老师 moving from P2 costs 20,000 and leaves
     # P2 with one 骨干 and 5 teachers above the degree (4.2 needed): the plan moves him.
     raw = inputs(movers_source="list", movers="王老师,P2", move_cost=20000)
-    result = services.plan_result(year=YEAR, inputs=inputs_clean(raw))
+    result = services.plan_result(year=YEAR, inputs=inputs_clean(raw), unit=district)
     assert result["passes"] and result["cost"] == 20000 and result["moves"] == 1
     by_code = {row["code"]: row for row in result["schools"]}
     assert by_code["P1"]["adds"] == {}
@@ -62,14 +62,14 @@ def test_a_listed_teacher_moves_rather_than_a_hire(two_schools):
     assert by_code["P2"]["moves_out"] == [{"name": "王老师", "to": "P1"}]
     assert by_code["P1"]["after"]["values"]["r2"] == 1.0
     # without the list the same plan hires
-    hired = services.plan_result(year=YEAR, inputs=inputs_clean(inputs()))
+    hired = services.plan_result(year=YEAR, inputs=inputs_clean(inputs()), unit=district)
     assert hired["cost"] == 150000 and hired["moves"] == 0
 
 
-def test_a_listed_teacher_not_on_the_roster_is_refused_naming_the_line(two_schools):
+def test_a_listed_teacher_not_on_the_roster_is_refused_naming_the_line(district, two_schools):
     raw = inputs_clean(inputs(movers_source="list", movers="王老师,P2\n李老师,P1"))
     with pytest.raises(ValidationError) as error:
-        inputs_check(YEAR, raw)
+        inputs_check(YEAR, raw, district)
     assert error.value.messages == [
         f"可调动教师第 2 行：{YEAR} 学年学校代码“P1”没有名为“李老师”的专任教师。"
     ]
@@ -94,7 +94,9 @@ def test_projected_pupils_feed_the_target_year(district, town_a):
     _forecast(p1, 50)
     costs = {**inputs()["costs"], "r3": 130000}
     result = services.plan_result(
-        year=YEAR + 1, inputs=inputs_clean(inputs(costs=costs, enrolment="forecast"))
+        year=YEAR + 1,
+        inputs=inputs_clean(inputs(costs=costs, enrolment="forecast")),
+        unit=district,
     )
     (planned,) = result["schools"]
     assert planned["students"] == 50
@@ -104,13 +106,13 @@ def test_projected_pupils_feed_the_target_year(district, town_a):
     assert f"{YEAR + 1} 学年预测在校生" in result["basis"]
     # a target year the forecast does not cover is refused in Chinese
     with pytest.raises(ValidationError) as error:
-        inputs_check(YEAR + 6, inputs_clean(inputs(enrolment="forecast")))
+        inputs_check(YEAR + 6, inputs_clean(inputs(enrolment="forecast")), district)
     assert "目标学年 2030 不在其中" in error.value.messages[0]
 
 
 def test_no_forecast_yet_says_so(district):
     with pytest.raises(ValidationError) as error:
-        inputs_check(YEAR + 1, inputs_clean(inputs(enrolment="forecast")))
+        inputs_check(YEAR + 1, inputs_clean(inputs(enrolment="forecast")), district)
     assert "还没有完成的生源预测" in error.value.messages[0]
 
 

@@ -20,7 +20,7 @@ def test_a_school_without_teachers_gets_the_cheapest_posts(district, town_a):
         equipment_value=200000,
         multimedia_classrooms=3,
     )
-    (row,) = district_schools(YEAR)
+    (row,) = district_schools(YEAR, district)
     assert row["students"] == 100
     assert row["sums"] == {
         "r1": 0,
@@ -37,7 +37,7 @@ def test_a_school_without_teachers_gets_the_cheapest_posts(district, town_a):
     # With a 体育艺术 post dearer than a plain one (130,000 against 120,000), the two extra
     # posts are plain ones: 150,000 + 130,000 + 2 × 120,000 = 520,000.
     costs = {**inputs()["costs"], "r3": 130000}
-    result = services.plan_result(year=YEAR, inputs=inputs(costs=costs))
+    result = services.plan_result(year=YEAR, inputs=inputs(costs=costs), unit=district)
     assert result["passes"]
     (planned,) = result["schools"]
     assert planned["adds"] == {"r1": 2, "r2": 1, "r3": 1}

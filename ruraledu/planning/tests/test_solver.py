@@ -79,8 +79,8 @@ def test_budget_too_small_gives_the_best_partial_plan(monkeypatch):
     # two failing schools: school 1 needs 45,600 (38 m²), school 2 needs a 骨干 teacher
     # (150,000) and 45,600; a budget of 100,000 can bring only school 1 to the standard
     schools = [school(1, r5=600), school(2, r2=0, r5=600), school(3)]
-    monkeypatch.setattr(plan_data, "district_schools", lambda year: schools)
-    result = services.plan_result(year=2025, inputs=inputs(budget=100000))
+    monkeypatch.setattr(plan_data, "district_schools", lambda year, unit: schools)
+    result = services.plan_result(year=2025, inputs=inputs(budget=100000), unit=None)
     assert result["mode"] == "partial"
     assert result["passes"] is False
     assert result["cost"] <= 100000
@@ -89,7 +89,7 @@ def test_budget_too_small_gives_the_best_partial_plan(monkeypatch):
     by_unit = {row["unit"]: row for row in result["schools"]}
     assert by_unit[1]["adds"] == {"r5": 38} and by_unit[1]["after"]["verdict"]
     # with enough money both pass, at the worked cost, and the saving against naive shows
-    full = services.plan_result(year=2025, inputs=inputs(budget=500000))
+    full = services.plan_result(year=2025, inputs=inputs(budget=500000), unit=None)
     assert full["passes"] and full["cost"] == 45600 + 195600
     assert full["naive_cost"] == 2 * 180000 + 150000
     assert full["saving"] == full["naive_cost"] - full["cost"]
@@ -97,8 +97,9 @@ def test_budget_too_small_gives_the_best_partial_plan(monkeypatch):
 
 def test_limit_per_school_blocks_the_plan_and_says_so(monkeypatch):
     schools = [school(1, r5=600), school(2, r5=600)]
-    monkeypatch.setattr(plan_data, "district_schools", lambda year: schools)
-    result = services.plan_result(year=2025, inputs=inputs(limits={"S2": {"area": 10, "posts": 0}}))
+    monkeypatch.setattr(plan_data, "district_schools", lambda year, unit: schools)
+    limits = {"S2": {"area": 10, "posts": 0}}
+    result = services.plan_result(year=2025, inputs=inputs(limits=limits), unit=None)
     assert result["mode"] == "partial" and not result["passes"]
     assert result["still_failing"] == ["学校2"]
 

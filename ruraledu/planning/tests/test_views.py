@@ -20,7 +20,7 @@ SCHOOLS = [school(1, r1=3.5, r2=0, r5=600), school(2)]
 
 @pytest.fixture(autouse=True)
 def hand_made_registry(monkeypatch):
-    monkeypatch.setattr(plan_data, "district_schools", lambda year: SCHOOLS)
+    monkeypatch.setattr(plan_data, "district_schools", lambda year, unit: SCHOOLS)
 
 
 @pytest.fixture
@@ -53,11 +53,13 @@ def _post(year=2025, name="方案甲", **changes):
     return data
 
 
-def test_bureau_creates_solves_and_reads_a_scenario(client, district_admin):
+def test_bureau_creates_solves_and_reads_a_scenario(client, district, district_admin):
     client.force_login(district_admin)
+    # the install's one district is the scenario's, with nothing to choose
+    assert 'name="unit"' not in client.get(reverse("planning:scenario_create")).content.decode()
     response = client.post(reverse("planning:scenario_create"), _post())
     scenario = Scenario.objects.get()
-    assert response.status_code == 302
+    assert response.status_code == 302 and scenario.unit == district
     # the test settings run tasks immediately: the scenario is solved after the commit
     assert scenario.status == ScenarioStatus.DONE
     assert scenario.result["passes"] and scenario.result["cost"] == 195600

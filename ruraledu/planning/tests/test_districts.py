@@ -1,0 +1,185 @@
+"""On an install serving a city each scenario is one district's: it is computed over that
+district's schools (优质均衡 is judged per district), its district's bureau plans it and no other
+district's, and the city's bureau plans each district, choosing which."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.urls import reverse
+
+from ruraledu.accounts.choices import Role
+from ruraledu.accounts.tests.factories import RoleAssignmentFactory, UserFactory
+from ruraledu.audit.models import AuditEvent
+from ruraledu.indicators.tests._people_data import YEAR, facility, pupils, school, staff
+from ruraledu.planning.inputs import DEFAULTS
+from ruraledu.planning.models import Scenario
+from ruraledu.planning.selectors import district_schools
+from ruraledu.planning.services import scenario_create, scenario_solve
+from ruraledu.workforce.choices import Degree, Honour, Subject
+from ruraledu.workforce.models import Post
+
+FULL = {
+    "teaching_area": 450,
+    "gym_area": 150,
+    "sports_ground_area": 600,
+    "equipment_value": 200000,
+    "multimedia_classrooms": 3,
+}
+
+
+def _user(name, role, unit):
+    user = UserFactory(username=name)
+    RoleAssignmentFactory(user=user, role=role, org_unit=unit)
+    return user
+
+
+@pytest.fixture
+def a(city):
+    return city.children.get(code="A")
+
+
+@pytest.fixture
+def b(city):
+    return city.children.get(code="B")
+
+
+@pytest.fixture
+def schools(a, b):
+    """A school of 100 pupils in each district; B's has a 骨干 PE teacher, 王老师."""
+    found = {}
+    for district in (a, b):
+        at = school(district.children.get(), f"{district.code}S")
+        pupils(at, 100, year=YEAR)
+        facility(at, year=YEAR, **FULL)
+        found[district.code] = at
+    Post.objects.create(
+        person=staff(name="王老师"),
+        school=found["B"],
+        year=YEAR,
+        degree=Degree.BACHELOR,
+        subject=Subject.PE,
+        honour=Honour.BACKBONE,
+    )
+    return found
+
+
+@pytest.fixture
+def admin_a(a):
+    return _user("admin_a", Role.DISTRICT_ADMIN, a)
+
+
+@pytest.fixture
+def admin_b(b):
+    return _user("admin_b", Role.DISTRICT_ADMIN, b)
+
+
+@pytest.fixture
+def city_admin(city):
+    return _user("city_admin", Role.DISTRICT_ADMIN, city)
+
+
+def _post(**changes):
+    data = {"name": "方案", "year": YEAR, "max_area": 3000, "max_posts": 10, "time_limit": 20}
+    data.update({f"cost_{k}": v for k, v in DEFAULTS["costs"].items()})
+    return {**data, **changes}
+
+
+def _solved(client, **changes) -> Scenario:
+    before = set(Scenario.objects.values_list("pk", flat=True))
+    response = client.post(reverse("planning:scenario_create"), _post(**changes))
+    assert response.status_code == 302, response.content.decode()
+    (scenario,) = Scenario.objects.exclude(pk__in=before)
+    return scenario_solve(scenario_id=scenario.pk)
+
+
+def test_a_scenario_is_computed_over_its_district_schools_only(a, b, schools, admin_a):
+    assert [s["code"] for s in district_schools(YEAR, a)] == ["AS"]
+    assert [s["code"] for s in district_schools(YEAR, b)] == ["BS"]
+    scenario = scenario_solve(
+        scenario_id=scenario_create(
+            actor=admin_a, name="甲", year=YEAR, inputs={**DEFAULTS, "max_posts": 10}
+        ).pk
+    )
+    assert scenario.unit == a and scenario.status == "done"
+    assert [s["code"] for s in scenario.result["schools"]] == ["AS"]
+    # a school or a teacher of another district is no part of the plan
+    with pytest.raises(ValidationError, match="每校限额中的学校代码不在本方案的学校中：BS"):
+        scenario_create(
+            actor=admin_a,
+            name="乙",
+            year=YEAR,
+            inputs={**DEFAULTS, "limits": {"BS": {"area": 1, "posts": 1}}},
+        )
+    with pytest.raises(ValidationError, match="学校代码“BS”没有名为“王老师”的专任教师"):
+        scenario_create(
+            actor=admin_a,
+            name="丙",
+            year=YEAR,
+            inputs={**DEFAULTS, "movers_source": "list", "movers": [["王老师", "BS", None]]},
+        )
+    assert Scenario.objects.count() == 1
+
+
+def test_a_district_bureau_plans_its_own_district_only(client, a, b, schools, admin_a, admin_b):
+    theirs = scenario_solve(
+        scenario_id=scenario_create(actor=admin_b, name="乙区方案", year=YEAR, inputs=DEFAULTS).pk
+    )
+    assert theirs.unit == b
+    client.force_login(admin_a)
+    form = client.get(reverse("planning:scenario_create"))
+    assert form.status_code == 200 and 'name="unit"' not in form.content.decode()
+    # a district asked for in the form is not taken: the bureau's own district is
+    ours = _solved(client, name="甲区方案", unit="B")
+    assert ours.unit == a and [s["code"] for s in ours.result["schools"]] == ["AS"]
+    assert AuditEvent.objects.filter(object_id=str(ours.pk)).count() == 2  # created, queued
+    listed = client.get(reverse("planning:scenario_list"))
+    assert list(listed.context["scenarios"]) == [ours]
+    assert "乙区方案" not in listed.content.decode()
+    assert ("达标最低成本方案", reverse("planning:scenario_list")) in listed.context["nav_items"]
+    # another district's scenario does not exist for this bureau: not read, not written
+    for name in ("scenario_detail", "scenario_edit", "scenario_export"):
+        assert client.get(reverse(f"planning:{name}", args=[theirs.pk])).status_code == 404
+    compare = {"a": ours.pk, "b": theirs.pk}
+    assert client.get(reverse("planning:scenario_compare"), compare).status_code == 404
+    edit = reverse("planning:scenario_edit", args=[theirs.pk])
+    assert client.post(edit, _post(name="改名")).status_code == 404
+    assert client.post(reverse("planning:scenario_run", args=[theirs.pk])).status_code == 404
+    with pytest.raises(Http404):
+        scenario_create(actor=admin_a, unit=b, name="越界", year=YEAR, inputs=DEFAULTS)
+    theirs.refresh_from_db()
+    assert (theirs.name, theirs.status) == ("乙区方案", "done")
+    assert not AuditEvent.objects.filter(object_id=str(theirs.pk), actor=admin_a).exists()
+    assert Scenario.objects.count() == 2
+
+
+def test_the_city_bureau_plans_each_district_choosing_which(client, a, b, schools, city_admin):
+    client.force_login(city_admin)
+    form = client.get(reverse("planning:scenario_create")).content.decode()
+    assert '<option value="A">A区</option>' in form and '<option value="B">B区</option>' in form
+    # the district must be chosen: none is taken for the city
+    response = client.post(reverse("planning:scenario_create"), _post())
+    assert response.status_code == 400 and not Scenario.objects.exists()
+    for_b = _solved(client, name="乙区方案", unit="B")
+    for_a = _solved(client, name="甲区方案", unit="A")
+    assert (for_a.unit, for_b.unit) == (a, b)
+    assert [s["code"] for s in for_b.result["schools"]] == ["BS"]
+    assert [s["code"] for s in for_a.result["schools"]] == ["AS"]
+    listed = client.get(reverse("planning:scenario_list"))
+    assert list(listed.context["scenarios"]) == [for_a, for_b]
+    assert "<td>B区</td>" in listed.content.decode()
+    for scenario in (for_a, for_b):
+        detail = client.get(reverse("planning:scenario_detail", args=[scenario.pk]))
+        assert detail.status_code == 200
+        assert list(detail.context["others"]) == []  # compared within its district
+        export = client.get(reverse("planning:scenario_export", args=[scenario.pk]))
+        assert export.status_code == 200
+
+
+@pytest.mark.parametrize("role", [Role.DISTRICT_LEADER, Role.TOWN_OFFICER])
+def test_other_roles_of_a_district_see_no_scenario(client, a, schools, admin_a, role):
+    scenario = scenario_create(actor=admin_a, name="甲", year=YEAR, inputs=DEFAULTS)
+    where = a if role == Role.DISTRICT_LEADER else a.children.get()
+    client.force_login(_user("other", role, where))
+    assert client.get(reverse("planning:scenario_list")).status_code == 404
+    detail = reverse("planning:scenario_detail", args=[scenario.pk])
+    assert client.get(detail).status_code == 404
