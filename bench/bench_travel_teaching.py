@@ -59,12 +59,14 @@ def rotation(year: int) -> None:
 
     from ruraledu.accounts.models import User
     from ruraledu.accounts.policy import is_bureau
+    from ruraledu.evaluation.units import evaluated_units
     from ruraledu.planning.rotation import RULES, suggest
 
+    district = evaluated_units()[0]  # the page shows the first district
     times = []
     for _ in range(3):
         started = time.perf_counter()
-        result = suggest(year, RULES)
+        result = suggest(year, RULES, district)
         times.append(time.perf_counter() - started)
     user = next(u for u in User.objects.filter(is_active=True) if is_bureau(u))
     client = Client()

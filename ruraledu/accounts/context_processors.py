@@ -1,7 +1,6 @@
 from django.urls import reverse
 
 from .choices import Action, Role
-from .policy import is_bureau as _is_bureau
 from .scoping import bureau_units, can, scope_paths, user_departments, user_roles
 
 
@@ -55,7 +54,6 @@ def navigation(request):
 
     if may_plan(user):
         data.append(("达标最低成本方案", reverse("planning:scenario_list")))
-    if _is_bureau(user):
         data.append(("走教与交流轮岗", reverse("planning:travel_list")))
 
     work, manage = _reporting_items(user)

@@ -9,15 +9,16 @@ from django.views.generic import TemplateView
 
 from .locations import ROAD_FACTOR, locations_set
 from .models import SchoolLocation
+from .selectors import planning_units
 from .travel_data import area_schools, areas
-from .views import BureauMixin
+from .views import PlannerMixin
 
 
-class LocationView(BureauMixin, TemplateView):
+class LocationView(PlannerMixin, TemplateView):
     template_name = "planning/locations.html"
 
     def _area(self, params):
-        choices = areas()
+        choices = areas(planning_units(self.request.user))
         keys = [k for k, _ in choices]
         area = params.get("area")
         return (area if area in keys else (keys[0] if keys else "")), choices

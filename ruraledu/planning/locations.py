@@ -13,7 +13,7 @@ from ruraledu.audit.services import audit_record, snapshot
 from ruraledu.orgunits.models import School
 
 from .models import SchoolLocation
-from .services import _ensure_bureau
+from .services import _ensure_planning
 
 ROAD_FACTOR = 1.3  # roads between village schools run longer than the straight line
 FIELDS = ("latitude", "longitude")
@@ -32,7 +32,7 @@ def _coordinate(raw, label: str) -> Decimal:
 @transaction.atomic
 def location_set(*, actor, school_id: int, latitude, longitude) -> SchoolLocation:
     """Set a school's coordinates; the school must be in the actor's scope (else 404)."""
-    _ensure_bureau(actor)
+    _ensure_planning(actor)
     school = School.objects.for_user(actor).filter(pk=school_id).select_related("org_unit").first()
     if school is None:
         raise Http404("学校不存在")
@@ -90,7 +90,7 @@ def coordinate_distances(units: list[int]) -> dict[tuple[int, int], float]:
 def locations_set(*, actor, rows: list[tuple[int, str, str]]) -> int:
     """Several schools at once, all or nothing: every bad line is reported, none is stored.
     Rows left blank or unchanged are skipped. Returns how many were written."""
-    _ensure_bureau(actor)
+    _ensure_planning(actor)
     current = {
         s: (lat, lon)
         for s, lat, lon in SchoolLocation.objects.filter(

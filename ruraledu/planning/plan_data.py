@@ -130,7 +130,7 @@ def movers(year: int, inputs: dict, unit) -> list[dict]:
     if source == "rotation":
         from .rotation import RULES, years_at_school
 
-        chains = years_at_school(year)
+        chains = years_at_school(year, unit)
         eligible = {
             (t.person_id, t.school_id)
             for t, years, _ in chains.values()

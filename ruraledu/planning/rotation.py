@@ -1,5 +1,6 @@
 """交流轮岗: teachers eligible by years at the same school, the shares that must rotate, and a
-suggested list moving them toward schools that need them. Reads the registry only."""
+suggested list moving them toward schools that need them, within one district (teachers rotate
+among their district's schools). Reads the registry only."""
 
 import math
 from collections import defaultdict
@@ -28,18 +29,18 @@ class Teacher:
     person_name: str
 
 
-def years_at_school(year: int) -> dict[int, tuple]:
-    """person -> (Teacher of `year`, years at that school, counted from 入职年份). The chain of
-    yearly posts at the same school counts back; where it reaches the first year on record the
-    teacher has been there since at least then, and 入职年份 (if earlier) stands in. Two
-    queries of plain values."""
+def years_at_school(year: int, unit=None) -> dict[int, tuple]:
+    """person -> (Teacher of `year` at a school of the district `unit` (None: of the install,
+    as the indicators count each at its school), years at that school, counted from 入职年份).
+    The chain of yearly posts at the same school counts back; where it reaches the first year
+    on record the teacher has been there since at least then, and 入职年份 (if earlier) stands
+    in. Two queries of plain values."""
+    teachers = Post.objects.filter(year=year, position=Position.TEACHER, is_full_time_teacher=True)
+    if unit is not None:
+        teachers = teachers.filter(school__org_unit__path__startswith=unit.path)
     posts = [
         Teacher(*row)
-        for row in Post.objects.filter(
-            year=year, position=Position.TEACHER, is_full_time_teacher=True
-        )
-        .order_by("pk")
-        .values_list(
+        for row in teachers.order_by("pk").values_list(
             "person_id",
             "school_id",
             "subject",
@@ -68,11 +69,13 @@ def years_at_school(year: int) -> dict[int, tuple]:
     return result
 
 
-def needing_schools(year: int) -> dict[str, list[int]]:
-    """Schools the latest solved least-cost plan of the year adds 骨干 (r2) or 体育艺术 (r3)
-    teachers to, each as often as it adds them."""
+def needing_schools(year: int, unit) -> dict[str, list[int]]:
+    """Schools the district's latest solved least-cost plan of the year adds 骨干 (r2) or
+    体育艺术 (r3) teachers to, each as often as it adds them."""
     scenario = (
-        Scenario.objects.filter(year=year, status=ScenarioStatus.DONE).order_by("-pk").first()
+        Scenario.objects.filter(unit=unit, year=year, status=ScenarioStatus.DONE)
+        .order_by("-pk")
+        .first()
     )
     needs = {"r2": [], "r3": []}
     for school in (scenario.result or {}).get("schools", []) if scenario else []:
@@ -81,8 +84,9 @@ def needing_schools(year: int) -> dict[str, list[int]]:
     return needs
 
 
-def suggest(year: int, rules: dict) -> dict:
-    chains = years_at_school(year)
+def suggest(year: int, rules: dict, unit) -> dict:
+    """The suggestion for the district `unit`: its shares are of its own teachers."""
+    chains = years_at_school(year, unit)
     eligible = [
         (post, years, inferred)
         for post, years, inferred in chains.values()
@@ -102,7 +106,7 @@ def suggest(year: int, rules: dict) -> dict:
         per_subject[(post.school_id, post.subject)] += 1
     rest.sort(key=lambda e: per_subject[(e[0].school_id, e[0].subject)] < 2)
     chosen += rest[: max(0, required - len(chosen))]
-    needs = needing_schools(year)
+    needs = needing_schools(year, unit)
     lacking = _schools_lacking(chains)
     # the page shows the chosen ones' posts: loaded for them alone
     full = {

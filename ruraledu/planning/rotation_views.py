@@ -1,7 +1,9 @@
-"""交流轮岗 page: the suggested list under editable rules, and the bureau's decisions."""
+"""交流轮岗 page: one district's suggested list under editable rules, and the bureau's
+decisions there (the city's bureau chooses the district)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -13,8 +15,9 @@ from ruraledu.orgunits.models import School
 
 from .models import RotationDecision
 from .rotation import RULES, suggest
+from .selectors import planning_units
 from .travel_services import rotation_decide
-from .views import BureauMixin
+from .views import PlannerMixin
 
 
 def _rules(params) -> tuple[dict, list[str]]:
@@ -38,25 +41,31 @@ def _rules(params) -> tuple[dict, list[str]]:
     return rules, errors
 
 
-class RotationView(BureauMixin, TemplateView):
+class RotationView(PlannerMixin, TemplateView):
     template_name = "planning/rotation.html"
 
     def get_context_data(self, **kwargs):
         params = self.request.GET
+        units = planning_units(self.request.user)
+        unit = next((u for u in units if u.code == params.get("unit")), units[0] if units else None)
+        if unit is None:
+            raise Http404("页面不存在")
         try:
             year = int(params.get("year") or timezone.localdate().year - 1)
         except ValueError:
             year = timezone.localdate().year - 1
         rules, errors = _rules(params)
-        result = suggest(year, rules)
+        result = suggest(year, rules, unit)
         decisions = {
             d.person_id: d
-            for d in RotationDecision.objects.filter(year=year)
+            for d in RotationDecision.objects.filter(
+                year=year, from_school__org_unit__path__startswith=unit.path
+            )
             .select_related("to_school__org_unit", "from_school__org_unit", "person", "decided_by")
             .order_by("from_school__org_unit__code", "person__name")
         }
         schools = list(
-            School.objects.filter(org_unit__kind="school")
+            School.objects.filter(org_unit__kind="school", org_unit__path__startswith=unit.path)
             .select_related("org_unit")
             .order_by("org_unit__code")
         )
@@ -69,6 +78,8 @@ class RotationView(BureauMixin, TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "year": year,
+            "unit": unit,
+            "units": units if len(units) > 1 else [],
             "rules": rules,
             "share_pct": round(rules["share"] * 100, 2),
             "backbone_pct": round(rules["backbone_share"] * 100, 2),
@@ -80,7 +91,7 @@ class RotationView(BureauMixin, TemplateView):
         }
 
 
-class RotationDecideView(BureauMixin, View):
+class RotationDecideView(PlannerMixin, View):
     def post(self, request):
         data = request.POST
         try:

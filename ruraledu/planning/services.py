@@ -7,7 +7,6 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from ruraledu.accounts.policy import is_bureau
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, snapshot
 
@@ -16,12 +15,13 @@ from .choices import ScenarioStatus
 from .inputs import inputs_clean
 from .models import Scenario
 from .plan_data import inputs_check, movers, plan_schools
-from .selectors import planning_units
+from .selectors import may_plan, planning_units
 from .solver import TEACHER_KEYS, naive_plan, plan_cost, solve
 
 
-def _ensure_bureau(actor) -> None:
-    if not is_bureau(actor):
+def _ensure_planning(actor) -> None:
+    """Planning is a bureau's: a district's for its district, the city's for each."""
+    if not may_plan(actor):
         raise Http404("方案不存在")
 
 

@@ -4,6 +4,8 @@ roster, and the teachers of scarce subjects with their spare weekly lessons."""
 import math
 from collections import Counter, defaultdict
 
+from django.db.models import Q
+
 from ruraledu.orgunits.choices import COMPULSORY_STAGES, OrgUnitKind
 from ruraledu.orgunits.models import OrgUnit, School, SchoolDistrict
 from ruraledu.students.models import Enrolment
@@ -23,11 +25,19 @@ FROM_GRADE = {"music": 1, "art": 1, "pe": 1, "english": 3, "it": 3}
 CLASS_SIZE = 45  # a grade without class names is split into classes of this size
 
 
-def areas() -> list[tuple[str, str]]:
-    """("d<pk>", 学区 name) for every 学区, then ("t<pk>", town name) for towns without one."""
-    found = [(f"d{d.pk}", d.name) for d in SchoolDistrict.objects.order_by("name")]
+def areas(units=None) -> list[tuple[str, str]]:
+    """("d<pk>", 学区 name) for every 学区, then ("t<pk>", town name) for towns without one;
+    given `units` (districts), those within them only."""
+    districts, towns = SchoolDistrict.objects.all(), OrgUnit.objects.all()
+    if units is not None:
+        within = Q(pk__in=[])  # no district, no area
+        for unit in units:
+            within |= Q(path__startswith=unit.path)
+        towns = towns.filter(within)
+        districts = districts.filter(town__in=towns)
+    found = [(f"d{d.pk}", d.name) for d in districts.order_by("name")]
     covered = set(SchoolDistrict.objects.values_list("town_id", flat=True))
-    towns = OrgUnit.objects.filter(
+    towns = towns.filter(
         kind__in=[OrgUnitKind.TOWN, OrgUnitKind.SUBDISTRICT, OrgUnitKind.ZONE]
     ).exclude(pk__in=covered)
     found += [(f"t{t.pk}", t.name) for t in towns.order_by("path")]

@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .travel_data import SCARCE, areas
+from .travel_data import SCARCE
 from .travel_services import DEFAULTS
 
 
@@ -27,9 +27,10 @@ class TravelForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, areas: dict, **kwargs):
+        """`areas`: the 学区 and towns the user plans, key to name."""
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = areas()
+        self.fields["area"].choices = list(areas.items())
         for subject, label in SCARCE.items():
             self.fields[f"hours_{subject}"] = forms.IntegerField(
                 label=f"{label}每班每周课时（节）", min_value=0, max_value=10

@@ -1,14 +1,16 @@
-"""Writes of 走教 scenarios (bureau only, audited); the registry is read, never written."""
+"""Writes of 走教 scenarios and 交流轮岗 decisions, each within a district the actor plans
+(audited); the registry is read, never written."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, snapshot
 
 from .locations import coordinate_distances
 from .models import TravelScenario
-from .services import _ensure_bureau
+from .selectors import planning_units
 from .travel import travel_solve
 from .travel_data import HOURS, area_problem, areas
 
@@ -23,6 +25,14 @@ DEFAULTS = {
     "locks": [],  # [teacher id, school unit, lessons]; 0 lessons forbids the pair
     "time_limit": 20,
 }
+
+
+def areas_of(actor) -> dict[str, str]:
+    """The 学区 and towns of the districts `actor` plans (an area lies in one district)."""
+    units = planning_units(actor)
+    if not units:
+        raise Http404("方案不存在")
+    return dict(areas(units))
 
 
 def travel_result(scenario: TravelScenario) -> dict:
@@ -63,8 +73,7 @@ def travel_result(scenario: TravelScenario) -> dict:
 
 @transaction.atomic
 def travel_create(*, actor, name: str, year: int, area: str, inputs: dict) -> TravelScenario:
-    _ensure_bureau(actor)
-    labels = dict(areas())
+    labels = areas_of(actor)
     if not name.strip():
         raise ValidationError("方案名称不能为空。")
     if area not in labels:
@@ -92,7 +101,8 @@ def travel_create(*, actor, name: str, year: int, area: str, inputs: dict) -> Tr
 @transaction.atomic
 def travel_lock(*, actor, scenario: TravelScenario, locks: list) -> TravelScenario:
     """Keep the given (teacher, school, lessons) fixed and solve the rest again."""
-    _ensure_bureau(actor)
+    if scenario.area not in areas_of(actor):
+        raise Http404("方案不存在")
     before = {"locks": scenario.inputs.get("locks", [])}
     scenario.inputs = {**scenario.inputs, "locks": [[int(t), int(u), int(n)] for t, u, n in locks]}
     scenario.result = travel_result(scenario)
@@ -118,17 +128,33 @@ def rotation_decide(
 
     from .models import RotationDecision
 
-    _ensure_bureau(actor)
-    post = Post.objects.filter(year=year, person_id=person_id).order_by("pk").first()
-    if post is None:
+    units = planning_units(actor)
+    if not units:
+        raise Http404("方案不存在")
+    post = (
+        Post.objects.filter(year=year, person_id=person_id)
+        .select_related("school__org_unit")
+        .order_by("pk")
+        .first()
+    )
+    # a teacher of a district out of the actor's reach is as one not on record
+    path = post.school.org_unit.path if post else None
+    unit = next((u for u in units if path and path.startswith(u.path)), None)
+    if unit is None:
         raise ValidationError(f"{year} 学年没有该教师的任职记录。")
     if decision not in RotationDecision.Decision.values:
         raise ValidationError("请选择决定：同意轮岗、暂缓或不轮岗。")
     to_school = None
     if decision == RotationDecision.Decision.ROTATE:
-        to_school = School.objects.filter(pk=to_school_id).first() if to_school_id else None
+        to_school = (
+            School.objects.filter(pk=to_school_id).select_related("org_unit").first()
+            if to_school_id
+            else None
+        )
         if to_school is None or to_school.pk == post.school_id:
             raise ValidationError("同意轮岗须选择一所其他学校作为轮岗学校。")
+        if not to_school.org_unit.path.startswith(unit.path):
+            raise ValidationError(f"轮岗学校须为{unit.name}的学校。")
     row = RotationDecision.objects.filter(year=year, person_id=person_id).first()
     before = snapshot(row) if row else None
     row = row or RotationDecision(year=year, person_id=person_id, decided_by=actor)

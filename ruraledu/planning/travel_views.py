@@ -1,4 +1,5 @@
-"""Pages of 走教 scenarios: bureau-only (anyone else gets a 404)."""
+"""Pages of 走教 scenarios: each of an area (学区 or town) of a district its bureau plans, or the
+city's bureau above it (anyone else gets a 404)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -12,36 +13,42 @@ from .exports import travel_workbook
 from .models import TravelScenario
 from .travel_data import SCARCE
 from .travel_forms import TravelForm
-from .travel_services import travel_create, travel_lock
-from .views import BureauMixin
+from .travel_services import areas_of, travel_create, travel_lock
+from .views import PlannerMixin
 
 
-def travel_get(pk: int) -> TravelScenario:
-    scenario = TravelScenario.objects.select_related("created_by").filter(pk=pk).first()
+def travel_list(user):
+    return TravelScenario.objects.filter(area__in=areas_of(user)).select_related("created_by")
+
+
+def travel_get(user, pk: int) -> TravelScenario:
+    scenario = travel_list(user).filter(pk=pk).first()
     if scenario is None:
         raise Http404("方案不存在")
     return scenario
 
 
-class TravelListView(BureauMixin, TemplateView):
+class TravelListView(PlannerMixin, TemplateView):
     template_name = "planning/travel_list.html"
 
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
-            "scenarios": TravelScenario.objects.select_related("created_by"),
+            "scenarios": travel_list(self.request.user),
         }
 
 
-class TravelCreateView(BureauMixin, View):
+class TravelCreateView(PlannerMixin, View):
     template_name = "planning/travel_form.html"
 
     def get(self, request):
-        form = TravelForm(initial=TravelForm.initial(timezone.localdate().year - 1))
+        form = TravelForm(
+            initial=TravelForm.initial(timezone.localdate().year - 1), areas=areas_of(request.user)
+        )
         return render(request, self.template_name, {"form": form})
 
     def post(self, request):
-        form = TravelForm(request.POST)
+        form = TravelForm(request.POST, areas=areas_of(request.user))
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -60,11 +67,11 @@ class TravelCreateView(BureauMixin, View):
         return render(request, self.template_name, {"form": form}, status=400)
 
 
-class TravelDetailView(BureauMixin, TemplateView):
+class TravelDetailView(PlannerMixin, TemplateView):
     template_name = "planning/travel_detail.html"
 
     def get_context_data(self, **kwargs):
-        scenario = travel_get(kwargs["pk"])
+        scenario = travel_get(self.request.user, kwargs["pk"])
         result = scenario.result or {}
         labels = {str(k): v for k, v in SCARCE.items()}
         for row in result.get("assignments", []) + result.get("uncovered", []):
@@ -76,11 +83,11 @@ class TravelDetailView(BureauMixin, TemplateView):
         }
 
 
-class TravelLockView(BureauMixin, View):
+class TravelLockView(PlannerMixin, View):
     """Locks the ticked assignments at their lessons (or forbids them at 0) and solves again."""
 
     def post(self, request, pk):
-        scenario = travel_get(pk)
+        scenario = travel_get(request.user, pk)
         locks = []
         for row in (scenario.result or {}).get("assignments", []):
             key = f"{row['teacher']}-{row['unit']}"
@@ -103,9 +110,9 @@ class TravelLockView(BureauMixin, View):
         return redirect("planning:travel_detail", pk=pk)
 
 
-class TravelExportView(BureauMixin, View):
+class TravelExportView(PlannerMixin, View):
     def get(self, request, pk):
-        scenario = travel_get(pk)
+        scenario = travel_get(request.user, pk)
         response = HttpResponse(
             travel_workbook(scenario),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

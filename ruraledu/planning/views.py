@@ -11,8 +11,6 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from ruraledu.accounts.policy import is_bureau
-
 from .choices import ScenarioStatus
 from .exports import scenario_workbook
 from .forms import ScenarioForm
@@ -27,13 +25,6 @@ from .presenting import (
 )
 from .selectors import may_plan, planning_units, scenario_get, scenario_list
 from .services import scenario_create, scenario_run_request, scenario_update
-
-
-class BureauMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not is_bureau(request.user):
-            raise Http404("页面不存在")
-        return super().dispatch(request, *args, **kwargs)
 
 
 class PlannerMixin(LoginRequiredMixin):

@@ -1,6 +1,7 @@
 """On an install serving a city each scenario is one district's: it is computed over that
 district's schools (优质均衡 is judged per district), its district's bureau plans it and no other
-district's, and the city's bureau plans each district, choosing which."""
+district's, and the city's bureau plans each district, choosing which. 交流轮岗 and 走教 are
+likewise a district's."""
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -10,11 +11,13 @@ from django.urls import reverse
 from ruraledu.accounts.choices import Role
 from ruraledu.accounts.tests.factories import RoleAssignmentFactory, UserFactory
 from ruraledu.audit.models import AuditEvent
-from ruraledu.indicators.tests._people_data import YEAR, facility, pupils, school, staff
+from ruraledu.indicators.tests._people_data import YEAR, facility, post, pupils, school, staff
 from ruraledu.planning.inputs import DEFAULTS
-from ruraledu.planning.models import Scenario
+from ruraledu.planning.models import RotationDecision, Scenario, TravelScenario
+from ruraledu.planning.rotation import RULES, needing_schools, suggest
 from ruraledu.planning.selectors import district_schools
 from ruraledu.planning.services import scenario_create, scenario_solve
+from ruraledu.planning.travel_services import travel_create, travel_lock
 from ruraledu.workforce.choices import Degree, Honour, Subject
 from ruraledu.workforce.models import Post
 
@@ -183,3 +186,76 @@ def test_other_roles_of_a_district_see_no_scenario(client, a, schools, admin_a, 
     assert client.get(reverse("planning:scenario_list")).status_code == 404
     detail = reverse("planning:scenario_detail", args=[scenario.pk])
     assert client.get(detail).status_code == 404
+
+
+def _years_at(at, *, name, subject=Subject.CHINESE):
+    """A teacher at `at` every year 2018–2024: seven years, due to rotate."""
+    person = staff(name=name)
+    for year in range(2018, YEAR + 1):
+        post(person, at, year=year, subject=subject)
+    return person
+
+
+def test_rotation_is_reckoned_and_decided_within_a_district(
+    client, a, b, schools, admin_a, admin_b, city_admin
+):
+    ours = _years_at(schools["A"], name="甲老师")
+    theirs = _years_at(schools["B"], name="乙老师")
+    assert [e[0].person_name for e in suggest(YEAR, RULES, a)["eligible"]] == ["甲老师"]
+    assert [e[0].person_name for e in suggest(YEAR, RULES, b)["eligible"]] == ["乙老师"]
+    # the schools a district's least-cost plan needs teachers at are its own plan's
+    Scenario.objects.create(
+        unit=b,
+        name="乙",
+        year=YEAR,
+        status="done",
+        result={"schools": [{"unit": schools["B"].pk, "adds": {"r2": 1}}]},
+        created_by=admin_b,
+    )
+    assert needing_schools(YEAR, a) == {"r2": [], "r3": []}
+    assert needing_schools(YEAR, b) == {"r2": [schools["B"].pk], "r3": []}
+    client.force_login(admin_a)
+    page = client.get(reverse("planning:rotation"), {"year": YEAR, "unit": "B"})
+    text = page.content.decode()
+    assert "甲老师" in text and "乙老师" not in text and 'name="unit"' not in text
+    assert ("走教与交流轮岗", reverse("planning:travel_list")) in page.context["nav_items"]
+    # another district's teacher is not on record for this bureau; nor its schools a target
+    decide = reverse("planning:rotation_decide")
+    data = {"year": YEAR, "person": theirs.pk, "decision": "defer"}
+    assert "没有该教师的任职记录" in client.post(decide, data, follow=True).content.decode()
+    data = {"year": YEAR, "person": ours.pk, "decision": "rotate", "to_school": "BS"}
+    assert "轮岗学校须为A区的学校" in client.post(decide, data, follow=True).content.decode()
+    assert not RotationDecision.objects.exists()
+    client.force_login(city_admin)
+    text = client.get(reverse("planning:rotation"), {"year": YEAR, "unit": "B"}).content.decode()
+    assert "乙老师" in text and "甲老师" not in text
+    assert '<option value="B" selected>B区</option>' in text
+    client.post(decide, {"year": YEAR, "person": theirs.pk, "decision": "defer"})
+    assert RotationDecision.objects.get().from_school == schools["B"]
+
+
+def test_travel_scenarios_are_of_a_districts_areas(client, a, b, schools, admin_a, admin_b):
+    town_a, town_b = a.children.get(), b.children.get()
+    theirs = travel_create(
+        actor=admin_b, name="乙镇走教", year=YEAR, area=f"t{town_b.pk}", inputs={}
+    )
+    with pytest.raises(ValidationError, match="请选择一个学区或镇街"):
+        travel_create(actor=admin_a, name="越界", year=YEAR, area=f"t{town_b.pk}", inputs={})
+    client.force_login(admin_a)
+    form = client.get(reverse("planning:travel_create")).context["form"]
+    assert form.fields["area"].choices == [(f"t{town_a.pk}", "A镇")]
+    locations = client.get(reverse("planning:locations")).context
+    assert (locations["areas"], [s.org_unit.code for s, _ in locations["rows"]]) == (
+        [(f"t{town_a.pk}", "A镇")],
+        ["AS"],
+    )
+    assert list(client.get(reverse("planning:travel_list")).context["scenarios"]) == []
+    for name in ("travel_detail", "travel_export"):
+        assert client.get(reverse(f"planning:{name}", args=[theirs.pk])).status_code == 404
+    assert client.post(reverse("planning:travel_lock", args=[theirs.pk])).status_code == 404
+    with pytest.raises(Http404):
+        travel_lock(actor=admin_a, scenario=theirs, locks=[])
+    assert TravelScenario.objects.get() == theirs
+    client.force_login(admin_b)
+    assert list(client.get(reverse("planning:travel_list")).context["scenarios"]) == [theirs]
+    assert client.get(reverse("planning:travel_detail", args=[theirs.pk])).status_code == 200

@@ -142,14 +142,14 @@ def test_eligibility_and_shares_by_hand(district, town_a):
         _chain(p1, 2021, YEAR, name=f"新{i}", subject=Subject.MATHS)
     # the chain reaches the first year on record: 入职年份 2005 stands in
     _chain(p2, 2018, YEAR, name="老教师", subject=Subject.MATHS, hired_year=2005)
-    result = suggest(YEAR, RULES)
+    result = suggest(YEAR, RULES, district)
     assert result["eligible_count"] == 11  # 8 + 2 + 老教师; the four-year ones are not
     assert (result["required"], result["backbone_required"]) == (2, 1)  # ⌈1.1⌉, ⌈0.4⌉
     assert result["backbone_chosen"] == 1
     assert result["rows"][0]["post"].honour == Honour.BACKBONE
     old = next(e for e in result["eligible"] if e[0].person_name == "老教师")
     assert old[1:] == (20, True)
-    wider = suggest(YEAR, {**RULES, "min_years": 4, "share": 0.25})
+    wider = suggest(YEAR, {**RULES, "min_years": 4, "share": 0.25}, district)
     assert (wider["eligible_count"], wider["required"], wider["backbone_required"]) == (16, 4, 1)
     # a backbone PE teacher goes to a school without PE teachers (P2)
     assert result["rows"][0]["target"] == p2.pk
