@@ -36,11 +36,6 @@ def _version(request) -> int | None:
         return None
 
 
-def _refused(request, exc) -> None:
-    text = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-    messages.error(request, text or "您无权办理这一步。")
-
-
 def _units():
     return (
         OrgUnit.objects.filter(is_active=True, kind__in=["district", *services.ASSIGNABLE_KINDS])
@@ -93,6 +88,11 @@ class ComplaintListView(LoginRequiredMixin, View):
     """工单列表 with filters; Excel export without the caller; the 督导室 logs calls here."""
 
     def get(self, request):
+        return self.show(request)
+
+    @staticmethod
+    def show(request, refused: StepRefused | None = None):
+        """The list; after a refused log, with its reason on the log form and what was typed."""
         today = timezone.localdate()
         get = request.GET
         complaints = selectors.complaint_list(
@@ -104,7 +104,7 @@ class ComplaintListView(LoginRequiredMixin, View):
             text=get.get("q", "").strip()[:50],
             today=today,
         )
-        if get.get("format") == "xlsx":
+        if get.get("format") == "xlsx" and not refused:
             return export_response(
                 filename_zh="督学热线工单",
                 columns=EXPORT_COLUMNS,
@@ -125,7 +125,9 @@ class ComplaintListView(LoginRequiredMixin, View):
                 "channels": Channel.choices,
                 "manages": manages,
                 "units": _units() if manages else (),
+                "refused": refused,
             },
+            status=400 if refused else 200,
         )
 
     def post(self, request):
@@ -146,8 +148,8 @@ class ComplaintListView(LoginRequiredMixin, View):
                 address=request_address(request),
             )
         except (ValidationError, PermissionDenied) as exc:
-            _refused(request, exc)
-            return redirect("hotline:complaint_list")
+            # the caller may have hung up: nothing typed is lost
+            return self.show(request, StepRefused.of("log", exc, post))
         messages.success(request, f"已登记热线工单 #{complaint.pk}。")
         return redirect("hotline:complaint_detail", pk=complaint.pk)
 

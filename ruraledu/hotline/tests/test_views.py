@@ -222,3 +222,55 @@ def test_a_refused_assignment_keeps_the_chosen_department_and_date(
     assert f'<option value="d{department.pk}" selected>' in body
     assert 'name="assigned_on" value="2025-09-20"' in body
     assert Complaint.objects.get().status == ComplaintStatus.RECEIVED
+
+
+@pytest.mark.parametrize(
+    ("received_on", "reason"),
+    [("2099-01-01", "受理日期不能晚于今天。"), ("", "请填写有效的受理日期。")],
+)
+def test_a_refused_call_comes_back_on_the_log_form_with_everything_typed(
+    client, district_admin, complaint, school_b, received_on, reason
+):
+    client.force_login(district_admin)
+    typed = {
+        "channel": "letter",
+        "received_on": received_on,
+        "unit": school_b.org_unit.pk,
+        "topic": "课业负担",
+        "question": "周末补课每天八小时",
+        "caller_name": "钱写信",
+        "caller_phone": "13905330002",
+    }
+    # when the bureau logs a call the service refuses, from a filtered list
+    response = client.post(reverse("hotline:complaint_list") + "?status=received", typed)
+    # then the list comes back with the reason on the open log form and every entry kept
+    assert response.status_code == 400
+    body = response.text
+    assert 'data-testid="log-form" open>' in body
+    assert f'data-testid="step-error">{reason}</div>' in body
+    assert '<option value="letter" selected>信件</option>' in body
+    assert f'name="received_on" value="{received_on}"' in body
+    assert f'<option value="{school_b.org_unit.pk}" selected>' in body
+    assert 'value="课业负担"' in body
+    assert ">周末补课每天八小时</textarea>" in body
+    assert 'value="钱写信"' in body and 'value="13905330002"' in body
+    assert f"#{complaint.pk}</a>" in body  # the list is still there
+    assert list(Complaint.objects.values_list("pk", flat=True)) == [complaint.pk]
+
+
+def test_a_logged_call_opens_its_page(client, district_admin, school_a):
+    client.force_login(district_admin)
+    response = client.post(
+        reverse("hotline:complaint_list"),
+        {
+            "channel": "phone",
+            "received_on": "2025-10-10",
+            "unit": school_a.org_unit.pk,
+            "topic": "乱收费",
+            "question": "收取资料费两百元",
+        },
+    )
+    logged = Complaint.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("hotline:complaint_detail", args=[logged.pk])
+    assert (logged.topic, logged.unit) == ("乱收费", school_a.org_unit)
