@@ -56,12 +56,16 @@ def _not_future(on: dt.date, what: str) -> None:
         raise ValidationError(f"{what}不能晚于今天。")
 
 
-def _lock(complaint: Complaint, version: int | None) -> Complaint:
+def _lock(complaint: Complaint, version: int | None, may=None, refusal: str = "") -> Complaint:
+    """`complaint` re-read under a row lock; when `may(locked)` is given, it decides first
+    (PermissionDenied with `refusal`): someone without the right is not told of versions."""
     locked = (
         Complaint.objects.select_for_update(of=("self",))
         .select_related("assigned_unit", "assigned_department", "unit")
         .get(pk=complaint.pk)
     )
+    if may is not None:
+        require(may(locked), refusal)
     check_version(STALE, what="工单", seen=version, now=locked.version)
     return locked
 
@@ -215,8 +219,10 @@ def complaint_answer(
     address: str | None = None,
 ) -> Complaint:
     """The assignee answers what it found and did; the bureau then closes or returns it."""
-    complaint = _lock(complaint, version)
-    require(may_answer(actor, complaint), "只有承办单位可以答复该工单。")
+    # who answers depends on the current assignment, so it is asked of the locked row
+    complaint = _lock(
+        complaint, version, partial(may_answer, actor), "只有承办单位可以答复该工单。"
+    )
     _refuse_unless(complaint, (ComplaintStatus.ASSIGNED,), "答复")
     if len(text.strip()) < 5:
         raise ValidationError("请写明核实和处理情况（至少 5 个字）。")

@@ -163,6 +163,32 @@ def test_a_stale_form_is_refused(complaint, district_admin, school_clerk, school
         )
 
 
+def test_who_may_not_answer_is_refused_as_such_before_the_version_is_checked(
+    complaint, district_admin, outsider, school_clerk, department, school_a
+):
+    assign(complaint, district_admin, unit=school_a.org_unit)
+    seen = Complaint.objects.get().version
+    # given the bureau moved the complaint on to a department since the school read it
+    assign(complaint, district_admin, department=department)
+    # then a stale answer from another school, or from the school it no longer is with, is
+    # refused for who sends it, not for the version
+    for actor in (outsider, school_clerk):
+        with pytest.raises(PermissionDenied, match="只有承办单位可以答复该工单。"):
+            services.complaint_answer(
+                actor=actor,
+                complaint=complaint,
+                version=seen,
+                text="经核实已停止收费",
+                answered_on=dt.date(2025, 10, 15),
+            )
+    now = Complaint.objects.get()
+    assert (now.status, now.assigned_department, now.answer) == (
+        ComplaintStatus.ASSIGNED,
+        department,
+        "",
+    )
+
+
 def test_every_step_is_audited_without_the_caller(
     complaint, district_admin, school_clerk, school_a
 ):
