@@ -494,7 +494,7 @@ class ScheduleEditView(BureauMixin, View):
                     address=request_address(request),
                 )
             except ValidationError as exc:
-                form.add_error(None, refusal_text(exc))
+                form.add_error(None, "；".join(refusal_messages(form, exc)))
             else:
                 messages.success(request, "报告安排已保存，报告期已更新。")
                 return redirect("reporting:project_reports", number=project.number)

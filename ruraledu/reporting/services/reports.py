@@ -12,7 +12,7 @@ from django.utils import timezone
 from ruraledu.accounts.scoping import user_departments
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, snapshot
-from ruraledu.core.versions import stale_refusal
+from ruraledu.core.versions import check_version
 from ruraledu.indicators.evaluation import evaluate_targets
 from ruraledu.orgunits.models import Department, OrgUnit
 from ruraledu.plans.choices import MilestoneStatus, TargetKind
@@ -134,11 +134,6 @@ def _ensure_editable(report: ProgressReport) -> None:
         raise ValidationError("报告已提交，正在审核中，不能修改。如需修改，请联系区教体局退回。")
 
 
-def _ensure_version(report: ProgressReport, expected_version: int | None) -> None:
-    if expected_version is not None and report.version != expected_version:
-        raise stale_refusal(STALE, what="报告", seen=expected_version, now=report.version)
-
-
 def _report_values(report: ProgressReport) -> dict:
     """The reporter's content, flat ("P25-1.progress") so that an audit row shows each change."""
     values = snapshot(report, ["work_done", "problems", "next_steps"])
@@ -168,7 +163,7 @@ def report_update(
     report = _lock(report)
     _ensure_author(actor, report)
     _ensure_editable(report)
-    _ensure_version(report, expected_version)
+    check_version(STALE, what="报告", seen=expected_version, now=report.version)
     before = _report_values(report)
     report.work_done = work_done.strip()
     report.problems = problems.strip()
@@ -243,7 +238,7 @@ def _hand_in(
     _ensure_author(actor, report)
     if report.status != from_status:
         raise ValidationError(_hand_in_refusal(report.status, from_status))
-    _ensure_version(report, expected_version)
+    check_version(STALE, what="报告", seen=expected_version, now=report.version)
     _check_complete(report)
     report.status = to_status
     report.submitted_at = timezone.now()
@@ -315,6 +310,12 @@ def report_resubmit(
     )
 
 
+# a review is a decision on what was read: the reviewer reads the change before deciding again
+REVIEW_STALE = (
+    "该报告在您打开之后已有新的处理或修改，本次操作未执行。请刷新页面查看最新内容后再审核。"
+)
+
+
 def _review_refusal(report: ProgressReport) -> str:
     if report.status in (ReportStatus.APPROVED, ReportStatus.RETURNED):
         return (
@@ -329,10 +330,7 @@ def _lock_for_review(report: ProgressReport, actor, expected_version: int | None
     _ensure_reviewer(actor, report)
     if report.status not in WAITING_STATUSES:
         raise ValidationError(_review_refusal(report))
-    if expected_version is not None and report.version != expected_version:
-        raise ValidationError(
-            "该报告在您打开之后已有新的处理或修改，本次操作未执行。请刷新页面查看最新内容后再审核。"
-        )
+    check_version(REVIEW_STALE, what="报告", seen=expected_version, now=report.version)
     return report
 
 

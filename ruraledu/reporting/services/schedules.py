@@ -3,13 +3,13 @@
 import datetime as dt
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, snapshot
+from ruraledu.core.versions import check_version
 from ruraledu.orgunits.models import Department, OrgUnit
 from ruraledu.plans.models import Project
 
@@ -21,6 +21,8 @@ from ..periods import periods_between
 from ..workdays import WorkingCalendar
 from .common import _ensure_bureau
 from .holidays import period_deadlines_refresh
+
+SCHEDULE_STALE = "报告安排在您打开之后已被他人修改，本次修改未保存。请刷新页面后重新设置。"
 
 
 def schedule_values(schedule: ReportingSchedule | None) -> dict:
@@ -53,14 +55,8 @@ def schedule_set(
     """Create or change a project's reporting schedule and bring its periods up to date."""
     _ensure_bureau(actor)
     schedule = ReportingSchedule.objects.select_for_update().filter(project=project).first()
-    if (
-        schedule is not None
-        and expected_version is not None
-        and schedule.version != expected_version
-    ):
-        raise ValidationError(
-            "报告安排在您打开之后已被他人修改，本次修改未保存。请刷新页面后重新设置。"
-        )
+    if schedule is not None:
+        check_version(SCHEDULE_STALE, what="报告安排", seen=expected_version, now=schedule.version)
     before = schedule_values(schedule)
     if schedule is None:
         schedule = ReportingSchedule(project=project)

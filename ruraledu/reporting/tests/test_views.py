@@ -9,6 +9,7 @@ from ruraledu.plans.choices import MilestoneStatus
 from ruraledu.reporting.choices import ReportStatus
 from ruraledu.reporting.models import CalendarDay, EvidenceFile, ProgressReport, ReportingSchedule
 
+from .. import services
 from .conftest import PDF
 
 
@@ -259,6 +260,59 @@ def test_the_bureau_sets_a_schedule_and_a_reporter_cannot(
     assert response.status_code == 302
     schedule = ReportingSchedule.objects.get()
     assert (schedule.frequency, list(schedule.departments.all())) == ("monthly", [department])
+
+
+def test_a_stale_schedule_form_keeps_what_was_typed_at_the_current_version(
+    client, schedule, department, district_admin, second_admin
+):
+    # given another reviewer changed the schedule after this page was read at version 1
+    url = reverse("reporting:schedule_edit", args=[schedule.project.number])
+    typed = {
+        "version": 1,
+        "frequency": "quarterly",
+        "deadline_working_days": 10,
+        "starts_on": "2026-01-01",
+        "departments": [department.pk],
+        "is_active": "on",
+    }
+    assert as_user(client, second_admin).post(url, typed).status_code == 302
+    # when the first saves other values from the older copy
+    mine = {**typed, "frequency": "monthly", "deadline_working_days": 7}
+    response = as_user(client, district_admin).post(url, mine)
+    # then the form comes back with them, at the current version, saying what saving does
+    assert response.status_code == 400
+    assert "再次保存将以您的内容替换对方的修改" in body(response)
+    form = response.context["form"]
+    assert form["version"].value() == 2
+    assert (form["frequency"].value(), form["deadline_working_days"].value()) == ("monthly", "7")
+    schedule.refresh_from_db()
+    assert (schedule.version, schedule.deadline_working_days) == (2, 10)
+    # and saving it again goes through
+    assert client.post(url, {**mine, "version": 2}).status_code == 302
+    schedule.refresh_from_db()
+    assert (schedule.frequency, schedule.deadline_working_days) == ("monthly", 7)
+
+
+def test_a_review_from_an_older_copy_is_refused_and_the_reviewer_sent_to_read_it(
+    client, submitted, department_reporter, district_admin, second_admin
+):
+    # given the report was returned and handed in again after this reviewer opened it
+    seen = submitted.version
+    services.report_return(
+        report=submitted, actor=second_admin, reason="补充数据", expected_version=seen
+    )
+    submitted.refresh_from_db()
+    services.report_resubmit(
+        report=submitted, actor=department_reporter, expected_version=submitted.version
+    )
+    # when the reviewer approves what they read
+    response = as_user(client, district_admin).post(
+        reverse("reporting:report_approve", args=[submitted.pk]), {"version": seen}, follow=True
+    )
+    # then it is refused, without a way to approve unread content by saving again
+    assert "已有新的处理或修改，本次操作未执行。请刷新页面查看最新内容后再审核。" in body(response)
+    submitted.refresh_from_db()
+    assert submitted.status == ReportStatus.RESUBMITTED
 
 
 def test_the_bureau_edits_the_holiday_table_through_the_page(client, district_admin):
