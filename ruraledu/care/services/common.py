@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, changed, snapshot
-from ruraledu.core.versions import stale_refusal
+from ruraledu.core.versions import check_version
 
 from ..choices import OUTCOME_STATUSES, CaseStatus
 from ..deadlines import step_deadline
@@ -18,14 +18,13 @@ def lock_version(queryset, pk: int, version: int | None, what: str):
     """The record re-read under a row lock. `version` is what the officer's form was read at:
     when someone changed the record since, the change is refused rather than merged."""
     locked = queryset.select_for_update().get(pk=pk)
-    if version is not None and locked.version != version:
-        raise stale_refusal(
-            "该%(what)s已被其他人更新（您看到的是第 %(seen)s 版，现在是第 %(now)s 版），"
-            "您的修改没有保存。请刷新页面，核对最新情况后再操作。",
-            what=what,
-            seen=version,
-            now=locked.version,
-        )
+    check_version(
+        "该%(what)s已被其他人更新（您看到的是第 %(seen)s 版，现在是第 %(now)s 版），"
+        "您的修改没有保存。请刷新页面，核对最新情况后再操作。",
+        what=what,
+        seen=version,
+        now=locked.version,
+    )
     return locked
 
 
