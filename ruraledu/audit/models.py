@@ -138,42 +138,71 @@ class AuditEvent(models.Model):
         model by its Chinese name, a choice by its label, a user by name, a time in local
         time, JSON the model summarises in `audit_summaries` by that summary; other keys as
         written."""
-        keys = list(dict.fromkeys([*self.before.keys(), *self.after.keys()]))
-        model = None
-        if self.content_type_id is not None:
-            model = ContentType.objects.get_for_id(self.content_type_id).model_class()
-        names = _display_names(model) if model is not None else {}
-        summaries = getattr(model, "audit_summaries", {})
-
-        def stored(kind):
-            return (
-                v
-                for key in keys
-                if names.get(key, ("", {}, ""))[2] == kind
-                for v in (self.before.get(key), self.after.get(key))
-            )
-
-        users = _user_names(stored(USER))
-        units = {kind: _unit_names(kind, stored(kind)) for kind in UNITS if any(stored(kind))}
+        keys, names, summaries = self._display()
+        known = self.__dict__.get("_names")  # set for a whole page by name_stored_ids
+        found = known if known is not None else _names_of(self._stored_ids())
         shown = []
         for key in keys:
             label, choices, kind = names.get(key, (key, {}, ""))
             before, after = self.before.get(key), self.after.get(key)
             if key in summaries:  # JSON a model keeps, read as the model says
                 before, after = (_summary(summaries[key], v) for v in (before, after))
-            elif kind == USER:
-                before, after = (users.get(v, v) for v in (before, after))
-            elif kind in units:
-                before, after = (units[kind].get(v, v) for v in (before, after))
+            elif kind in NAMED:
+                before, after = (found[kind].get(v, v) for v in (before, after))
             elif kind == MOMENT:
                 before, after = (_local_time(v) for v in (before, after))
             shown.append((label, _choice(choices, before), _choice(choices, after)))
         return shown
 
+    def _display(self):
+        """The keys shown, in order, how each reads (`_display_names`) and the model's JSON
+        summaries."""
+        keys = list(dict.fromkeys([*self.before.keys(), *self.after.keys()]))
+        model = None
+        if self.content_type_id is not None:
+            model = ContentType.objects.get_for_id(self.content_type_id).model_class()
+        names = _display_names(model) if model is not None else {}
+        return keys, names, getattr(model, "audit_summaries", {})
+
+    def _stored_ids(self) -> dict[str, set]:
+        """The ids this entry stores of users and units, by kind, as `changes` names them."""
+        keys, names, _ = self._display()
+        wanted = {kind: set() for kind in NAMED}
+        for key in keys:
+            kind = names.get(key, ("", {}, ""))[2]
+            if kind in wanted:
+                wanted[kind].update(
+                    v for v in (self.before.get(key), self.after.get(key)) if type(v) is int
+                )
+        return wanted
+
+
+def name_stored_ids(events) -> list:
+    """Read the names of every user and unit a page of entries stores, once for the page (one
+    query per kind named), so that showing their changes adds no query per entry."""
+    events = list(events)
+    wanted = {kind: set() for kind in NAMED}
+    for event in events:
+        for kind, ids in event._stored_ids().items():
+            wanted[kind] |= ids
+    found = _names_of(wanted)
+    for event in events:
+        event._names = found
+    return events
+
 
 USER, MOMENT = "user", "datetime"  # field kinds whose stored value is not for people
 # units named in the trail by name and code instead of their id (they hold no personal data)
 UNITS = {"orgunits.orgunit": "", "orgunits.school": "org_unit__"}
+NAMED = (USER, *UNITS)  # kinds whose stored ids the trail shows by name
+
+
+def _names_of(wanted: dict[str, set]) -> dict[str, dict[int, str]]:
+    """Kind -> {id: name} for the wanted ids; a kind with none wanted costs no query."""
+    return {
+        kind: _user_names(ids) if kind == USER else _unit_names(kind, ids)
+        for kind, ids in wanted.items()
+    }
 
 
 @cache

@@ -10,7 +10,7 @@ from django.http import Http404
 from ruraledu.accounts.policy import is_bureau
 
 from .choices import AuditAction
-from .models import AuditEvent
+from .models import AuditEvent, name_stored_ids
 
 
 def audit_event_list(
@@ -99,5 +99,5 @@ def audit_record_history(*, user, app_label: str, model: str, object_id: str) ->
         "object_id": object_id,
         "record": record,
         "label": str(record) if record is not None else (events[-1].object_repr if events else ""),
-        "events": events,
+        "events": name_stored_ids(events),
     }

@@ -15,7 +15,7 @@ from ruraledu.accounts.policy import is_bureau
 from . import personal_access, selectors
 from .csp_reports import MAX_BODY, ReportRefused, csp_report_receive
 from .forms import AuditSearchForm, ChildLookupForm, PersonalAccessFilterForm
-from .models import CspReport
+from .models import CspReport, name_stored_ids
 from .utils import request_address
 
 
@@ -41,7 +41,7 @@ class AuditEventListView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(
             form=form,
             page_obj=page,
-            events=page.object_list,
+            events=name_stored_ids(page.object_list),
             query_string=params.urlencode(),
             **kwargs,
         )

@@ -2,9 +2,17 @@
 a child stays an id: the trail is no place to read children's names."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
 
+from ruraledu.accounts.tests.factories import UserFactory
+from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.models import AuditEvent
 from ruraledu.orgunits.models import School
+from ruraledu.orgunits.tests.factories import SchoolFactory
+from ruraledu.planning.models import Scenario
 from ruraledu.students.models import Enrolment, StudentPerson
 
 
@@ -36,3 +44,47 @@ def test_one_query_per_kind_of_unit(django_assert_num_queries, school_a, town_a)
     event(Enrolment, {}, {})
     with django_assert_num_queries(1):
         event(Enrolment, {"school": school_a.pk}, {"school": school_a.pk, "grade": 2})
+
+
+def store(model, before, after):
+    AuditEvent(
+        at=timezone.now(),
+        action=AuditAction.UPDATE,
+        content_type=ContentType.objects.get_for_model(model),
+        object_id="1",
+        object_repr="记录",
+        before=before,
+        after=after,
+    ).save()
+
+
+def queries_of(client, url) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as seen:
+        page = client.get(url).content.decode()
+    return len(seen), page
+
+
+def test_a_page_of_the_trail_reads_names_once_for_the_page(client, district_admin, town_a):
+    # given entries that name a school and a user each
+    first, second = SchoolFactory.create_batch(2, org_unit__parent=town_a)
+    store(Enrolment, {"school": first.pk}, {"school": second.pk})
+    store(Scenario, {}, {"created_by": district_admin.pk})
+    client.force_login(district_admin)
+    url = reverse("audit:event_list")
+    few, _ = queries_of(client, url)
+    # when twenty more name other schools and other users
+    for n in range(10):
+        school = SchoolFactory(org_unit__parent=town_a, org_unit__name=f"第{n}小学")
+        store(Enrolment, {"school": first.pk}, {"school": school.pk})
+        user = UserFactory(full_name=f"第{n}位用户")
+        store(Scenario, {}, {"created_by": user.pk})
+    many, page = queries_of(client, url)
+    # then the page reads them all by name, and no query more
+    assert many == few
+    assert "第9小学" in page and "第9位用户" in page
+    # and one record's history reads its names once too
+    history = reverse("audit:record_history", args=["students", "enrolment", "1"])
+    count, page = queries_of(client, history)
+    assert "第0小学" in page and "第9小学" in page
+    store(Enrolment, {"school": first.pk}, {"school": second.pk})
+    assert queries_of(client, history)[0] == count
