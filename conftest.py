@@ -105,6 +105,18 @@ def city(db):
     return city
 
 
+@pytest.fixture
+def district_a(city):
+    """District A of the `city` install (A区)."""
+    return city.children.get(code="A")
+
+
+@pytest.fixture
+def district_b(city):
+    """District B of the `city` install (B区)."""
+    return city.children.get(code="B")
+
+
 EMPTY_RUN = "没有收集到任何测试：空的测试运行视为失败。"
 
 

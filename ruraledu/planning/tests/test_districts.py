@@ -37,20 +37,10 @@ def _user(name, role, unit):
 
 
 @pytest.fixture
-def a(city):
-    return city.children.get(code="A")
-
-
-@pytest.fixture
-def b(city):
-    return city.children.get(code="B")
-
-
-@pytest.fixture
-def schools(a, b):
+def schools(district_a, district_b):
     """A school of 100 pupils in each district; B's has a 骨干 PE teacher, 王老师."""
     found = {}
-    for district in (a, b):
+    for district in (district_a, district_b):
         at = school(district.children.get(), f"{district.code}S")
         pupils(at, 100, year=YEAR)
         facility(at, year=YEAR, **FULL)
@@ -67,13 +57,13 @@ def schools(a, b):
 
 
 @pytest.fixture
-def admin_a(a):
-    return _user("admin_a", Role.DISTRICT_ADMIN, a)
+def admin_a(district_a):
+    return _user("admin_a", Role.DISTRICT_ADMIN, district_a)
 
 
 @pytest.fixture
-def admin_b(b):
-    return _user("admin_b", Role.DISTRICT_ADMIN, b)
+def admin_b(district_b):
+    return _user("admin_b", Role.DISTRICT_ADMIN, district_b)
 
 
 @pytest.fixture
@@ -95,15 +85,17 @@ def _solved(client, **changes) -> Scenario:
     return scenario_solve(scenario_id=scenario.pk)
 
 
-def test_a_scenario_is_computed_over_its_district_schools_only(a, b, schools, admin_a):
-    assert [s["code"] for s in district_schools(YEAR, a)] == ["AS"]
-    assert [s["code"] for s in district_schools(YEAR, b)] == ["BS"]
+def test_a_scenario_is_computed_over_its_district_schools_only(
+    district_a, district_b, schools, admin_a
+):
+    assert [s["code"] for s in district_schools(YEAR, district_a)] == ["AS"]
+    assert [s["code"] for s in district_schools(YEAR, district_b)] == ["BS"]
     scenario = scenario_solve(
         scenario_id=scenario_create(
             actor=admin_a, name="甲", year=YEAR, inputs={**DEFAULTS, "max_posts": 10}
         ).pk
     )
-    assert scenario.unit == a and scenario.status == "done"
+    assert scenario.unit == district_a and scenario.status == "done"
     assert [s["code"] for s in scenario.result["schools"]] == ["AS"]
     # a school or a teacher of another district is no part of the plan
     with pytest.raises(ValidationError, match="每校限额中的学校代码不在本方案的学校中：BS"):
@@ -123,17 +115,19 @@ def test_a_scenario_is_computed_over_its_district_schools_only(a, b, schools, ad
     assert Scenario.objects.count() == 1
 
 
-def test_a_district_bureau_plans_its_own_district_only(client, a, b, schools, admin_a, admin_b):
+def test_a_district_bureau_plans_its_own_district_only(
+    client, district_a, district_b, schools, admin_a, admin_b
+):
     theirs = scenario_solve(
         scenario_id=scenario_create(actor=admin_b, name="乙区方案", year=YEAR, inputs=DEFAULTS).pk
     )
-    assert theirs.unit == b
+    assert theirs.unit == district_b
     client.force_login(admin_a)
     form = client.get(reverse("planning:scenario_create"))
     assert form.status_code == 200 and 'name="unit"' not in form.content.decode()
     # a district asked for in the form is not taken: the bureau's own district is
     ours = _solved(client, name="甲区方案", unit="B")
-    assert ours.unit == a and [s["code"] for s in ours.result["schools"]] == ["AS"]
+    assert ours.unit == district_a and [s["code"] for s in ours.result["schools"]] == ["AS"]
     assert AuditEvent.objects.filter(object_id=str(ours.pk)).count() == 2  # created, queued
     listed = client.get(reverse("planning:scenario_list"))
     assert list(listed.context["scenarios"]) == [ours]
@@ -148,14 +142,16 @@ def test_a_district_bureau_plans_its_own_district_only(client, a, b, schools, ad
     assert client.post(edit, _post(name="改名")).status_code == 404
     assert client.post(reverse("planning:scenario_run", args=[theirs.pk])).status_code == 404
     with pytest.raises(Http404):
-        scenario_create(actor=admin_a, unit=b, name="越界", year=YEAR, inputs=DEFAULTS)
+        scenario_create(actor=admin_a, unit=district_b, name="越界", year=YEAR, inputs=DEFAULTS)
     theirs.refresh_from_db()
     assert (theirs.name, theirs.status) == ("乙区方案", "done")
     assert not AuditEvent.objects.filter(object_id=str(theirs.pk), actor=admin_a).exists()
     assert Scenario.objects.count() == 2
 
 
-def test_the_city_bureau_plans_each_district_choosing_which(client, a, b, schools, city_admin):
+def test_the_city_bureau_plans_each_district_choosing_which(
+    client, district_a, district_b, schools, city_admin
+):
     client.force_login(city_admin)
     form = client.get(reverse("planning:scenario_create")).content.decode()
     assert '<option value="A">A区</option>' in form and '<option value="B">B区</option>' in form
@@ -164,7 +160,7 @@ def test_the_city_bureau_plans_each_district_choosing_which(client, a, b, school
     assert response.status_code == 400 and not Scenario.objects.exists()
     for_b = _solved(client, name="乙区方案", unit="B")
     for_a = _solved(client, name="甲区方案", unit="A")
-    assert (for_a.unit, for_b.unit) == (a, b)
+    assert (for_a.unit, for_b.unit) == (district_a, district_b)
     assert [s["code"] for s in for_b.result["schools"]] == ["BS"]
     assert [s["code"] for s in for_a.result["schools"]] == ["AS"]
     listed = client.get(reverse("planning:scenario_list"))
@@ -179,9 +175,9 @@ def test_the_city_bureau_plans_each_district_choosing_which(client, a, b, school
 
 
 @pytest.mark.parametrize("role", [Role.DISTRICT_LEADER, Role.TOWN_OFFICER])
-def test_other_roles_of_a_district_see_no_scenario(client, a, schools, admin_a, role):
+def test_other_roles_of_a_district_see_no_scenario(client, district_a, schools, admin_a, role):
     scenario = scenario_create(actor=admin_a, name="甲", year=YEAR, inputs=DEFAULTS)
-    where = a if role == Role.DISTRICT_LEADER else a.children.get()
+    where = district_a if role == Role.DISTRICT_LEADER else district_a.children.get()
     client.force_login(_user("other", role, where))
     assert client.get(reverse("planning:scenario_list")).status_code == 404
     detail = reverse("planning:scenario_detail", args=[scenario.pk])
@@ -197,23 +193,23 @@ def _years_at(at, *, name, subject=Subject.CHINESE):
 
 
 def test_rotation_is_reckoned_and_decided_within_a_district(
-    client, a, b, schools, admin_a, admin_b, city_admin
+    client, district_a, district_b, schools, admin_a, admin_b, city_admin
 ):
     ours = _years_at(schools["A"], name="甲老师")
     theirs = _years_at(schools["B"], name="乙老师")
-    assert [e[0].person_name for e in suggest(YEAR, RULES, a)["eligible"]] == ["甲老师"]
-    assert [e[0].person_name for e in suggest(YEAR, RULES, b)["eligible"]] == ["乙老师"]
+    assert [e[0].person_name for e in suggest(YEAR, RULES, district_a)["eligible"]] == ["甲老师"]
+    assert [e[0].person_name for e in suggest(YEAR, RULES, district_b)["eligible"]] == ["乙老师"]
     # the schools a district's least-cost plan needs teachers at are its own plan's
     Scenario.objects.create(
-        unit=b,
+        unit=district_b,
         name="乙",
         year=YEAR,
         status="done",
         result={"schools": [{"unit": schools["B"].pk, "adds": {"r2": 1}}]},
         created_by=admin_b,
     )
-    assert needing_schools(YEAR, a) == {"r2": [], "r3": []}
-    assert needing_schools(YEAR, b) == {"r2": [schools["B"].pk], "r3": []}
+    assert needing_schools(YEAR, district_a) == {"r2": [], "r3": []}
+    assert needing_schools(YEAR, district_b) == {"r2": [schools["B"].pk], "r3": []}
     client.force_login(admin_a)
     page = client.get(reverse("planning:rotation"), {"year": YEAR, "unit": "B"})
     text = page.content.decode()
@@ -234,8 +230,10 @@ def test_rotation_is_reckoned_and_decided_within_a_district(
     assert RotationDecision.objects.get().from_school == schools["B"]
 
 
-def test_travel_scenarios_are_of_a_districts_areas(client, a, b, schools, admin_a, admin_b):
-    town_a, town_b = a.children.get(), b.children.get()
+def test_travel_scenarios_are_of_a_districts_areas(
+    client, district_a, district_b, schools, admin_a, admin_b
+):
+    town_a, town_b = district_a.children.get(), district_b.children.get()
     theirs = travel_create(
         actor=admin_b, name="乙镇走教", year=YEAR, area=f"t{town_b.pk}", inputs={}
     )
