@@ -63,13 +63,25 @@ def _coefficients(result: dict) -> list[dict]:
     ]
 
 
+def _comparable(scenarios) -> list[tuple]:
+    """(district, its scenarios) for each district with two scenarios or more: scenarios are
+    compared school by school, so only within a district."""
+    by_unit = {}
+    for scenario in scenarios:
+        by_unit.setdefault(scenario.unit_id, (scenario.unit, []))[1].append(scenario)
+    groups = [group for group in by_unit.values() if len(group[1]) > 1]
+    return sorted(groups, key=lambda group: group[0].code)
+
+
 class ScenarioListView(PlannerMixin, TemplateView):
     template_name = "planning/scenario_list.html"
 
     def get_context_data(self, **kwargs):
+        scenarios = scenario_list(user=self.request.user)
         return {
             **super().get_context_data(**kwargs),
-            "scenarios": scenario_list(user=self.request.user),
+            "scenarios": scenarios,
+            "comparable": _comparable(scenarios),
             "several": len(planning_units(self.request.user)) > 1,
         }
 
@@ -172,12 +184,26 @@ class ScenarioExportView(PlannerMixin, View):
 class ScenarioCompareView(PlannerMixin, TemplateView):
     template_name = "planning/scenario_compare.html"
 
-    def get_context_data(self, **kwargs):
+    def get(self, request, *args, **kwargs):
         try:
-            a, b = int(self.request.GET["a"]), int(self.request.GET["b"])
+            a, b = int(request.GET["a"]), int(request.GET["b"])
         except (KeyError, ValueError):
             raise Http404("请选择两个方案") from None
-        pair = [scenario_get(user=self.request.user, pk=pk) for pk in (a, b)]
+        # a scenario out of reach is a 404 before any comparison is judged
+        self.pair = [scenario_get(user=request.user, pk=pk) for pk in (a, b)]
+        left, right = self.pair
+        if left.unit_id != right.unit_id:
+            # each plans its own district's schools: there is no school to set beside another
+            messages.error(
+                request,
+                f"只能比较同一区县的方案：“{left.name}”是{left.unit.name}的方案，"
+                f"“{right.name}”是{right.unit.name}的方案，两区县的学校不同，无法逐校比较。",
+            )
+            return redirect("planning:scenario_list")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        pair = self.pair
         by_unit = [{s["unit"]: s for s in (x.result or {}).get("schools", [])} for x in pair]
         units = list(dict.fromkeys([*by_unit[0], *by_unit[1]]))
         rows = []

@@ -174,6 +174,43 @@ def test_the_city_bureau_plans_each_district_choosing_which(
         assert export.status_code == 200
 
 
+def test_scenarios_are_compared_within_a_district_only(
+    client, district_a, district_b, schools, admin_a, admin_b, city_admin
+):
+    def solved(actor, name):
+        created = scenario_create(actor=actor, name=name, year=YEAR, inputs=DEFAULTS)
+        return scenario_solve(scenario_id=created.pk)
+
+    first, second = solved(admin_a, "甲区一"), solved(admin_a, "甲区二")
+    theirs = solved(admin_b, "乙区方案")
+    compare = reverse("planning:scenario_compare")
+    client.force_login(city_admin)
+    # two of one district are compared
+    page = client.get(compare, {"a": first.pk, "b": second.pk})
+    assert page.status_code == 200
+    assert [s.name for s in page.context["pair"]] == ["甲区一", "甲区二"]
+    # two districts' are refused, saying why, either way round
+    for pair in ((first, theirs), (theirs, second)):
+        response = client.get(compare, {"a": pair[0].pk, "b": pair[1].pk})
+        assert response.status_code == 302 and response.url == reverse("planning:scenario_list")
+        text = client.get(response.url).content.decode()
+        assert "只能比较同一区县的方案" in text and "两区县的学校不同" in text
+        assert f"“{theirs.name}”是B区的方案" in text
+    # the list offers a comparison within each district having two scenarios, never across
+    listed = client.get(reverse("planning:scenario_list"))
+    assert listed.context["comparable"] == [(district_a, [second, first])]
+    text = listed.content.decode()
+    assert text.count(f'action="{compare}"') == 1
+    assert f'<option value="{theirs.pk}"' not in text
+    assert "只能比较同一区县的方案" in text
+    # for a district's bureau the other district's scenario does not exist: a 404, not the refusal
+    client.force_login(admin_a)
+    for pair in ((first, theirs), (theirs, first)):
+        assert client.get(compare, {"a": pair[0].pk, "b": pair[1].pk}).status_code == 404
+    listed = client.get(reverse("planning:scenario_list")).content.decode()
+    assert "只能比较同一区县的方案" not in listed  # one district: nothing to warn of
+
+
 @pytest.mark.parametrize("role", [Role.DISTRICT_LEADER, Role.TOWN_OFFICER])
 def test_other_roles_of_a_district_see_no_scenario(client, district_a, schools, admin_a, role):
     scenario = scenario_create(actor=admin_a, name="甲", year=YEAR, inputs=DEFAULTS)
