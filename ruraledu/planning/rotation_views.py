@@ -16,7 +16,7 @@ from ruraledu.orgunits.models import School
 from .models import RotationDecision
 from .rotation import RULES, suggest
 from .selectors import planning_units
-from .travel_services import rotation_decide
+from .travel_services import rotation_decide, within
 from .views import PlannerMixin
 
 
@@ -97,7 +97,13 @@ class RotationDecideView(PlannerMixin, View):
         try:
             year, person = int(data["year"]), int(data["person"])
             code = data.get("to_school", "").strip()
-            school = School.objects.filter(org_unit__code=code).first() if code else None
+            # only the schools of the districts planned are looked up: of another district's
+            # nothing is told, not even that it exists
+            units = planning_units(request.user)
+            if not units:
+                raise Http404("页面不存在")
+            schools = School.objects.filter(within(units, "org_unit__path"))
+            school = schools.filter(org_unit__code=code).first() if code else None
             if code and school is None:
                 raise ValidationError(f"学校代码“{code}”不存在。")
             to_school = school.pk if school else None

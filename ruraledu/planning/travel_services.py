@@ -3,6 +3,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 
 from ruraledu.audit.choices import AuditAction
@@ -25,6 +26,14 @@ DEFAULTS = {
     "locks": [],  # [teacher id, school unit, lessons]; 0 lessons forbids the pair
     "time_limit": 20,
 }
+
+
+def within(units, field: str) -> Q:
+    """Rows whose org-unit path `field` lies in one of the districts `units`."""
+    reach = Q(pk__in=[])
+    for unit in units:
+        reach |= Q(**{f"{field}__startswith": unit.path})
+    return reach
 
 
 def areas_of(actor) -> dict[str, str]:
@@ -131,23 +140,24 @@ def rotation_decide(
     units = planning_units(actor)
     if not units:
         raise Http404("方案不存在")
-    post = (
-        Post.objects.filter(year=year, person_id=person_id)
-        .select_related("school__org_unit")
-        .order_by("pk")
-        .first()
-    )
-    # a teacher of a district out of the actor's reach is as one not on record
-    path = post.school.org_unit.path if post else None
-    unit = next((u for u in units if path and path.startswith(u.path)), None)
-    if unit is None:
+    posts = Post.objects.filter(within(units, "school__org_unit__path"), person_id=person_id)
+    post = posts.filter(year=year).select_related("school__org_unit").order_by("pk").first()
+    if post is None:
+        # a teacher never posted in the actor's districts does not exist for the actor, as
+        # another district's scenario does not; one of theirs may lack a post of this year
+        if not posts.exists():
+            raise Http404("教师不存在")
         raise ValidationError(f"{year} 学年没有该教师的任职记录。")
+    unit = next(u for u in units if post.school.org_unit.path.startswith(u.path))
     if decision not in RotationDecision.Decision.values:
         raise ValidationError("请选择决定：同意轮岗、暂缓或不轮岗。")
     to_school = None
     if decision == RotationDecision.Decision.ROTATE:
+        # a school out of the actor's reach is as none chosen (nothing told of it)
         to_school = (
-            School.objects.filter(pk=to_school_id).select_related("org_unit").first()
+            School.objects.filter(within(units, "org_unit__path"), pk=to_school_id)
+            .select_related("org_unit")
+            .first()
             if to_school_id
             else None
         )

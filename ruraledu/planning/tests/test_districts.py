@@ -17,9 +17,9 @@ from ruraledu.planning.models import RotationDecision, Scenario, TravelScenario
 from ruraledu.planning.rotation import RULES, needing_schools, suggest
 from ruraledu.planning.selectors import district_schools
 from ruraledu.planning.services import scenario_create, scenario_solve
-from ruraledu.planning.travel_services import travel_create, travel_lock
+from ruraledu.planning.travel_services import rotation_decide, travel_create, travel_lock
 from ruraledu.workforce.choices import Degree, Honour, Subject
-from ruraledu.workforce.models import Post
+from ruraledu.workforce.models import Post, StaffPerson
 
 FULL = {
     "teaching_area": 450,
@@ -221,6 +221,13 @@ def test_other_roles_of_a_district_see_no_scenario(client, district_a, schools, 
     assert client.get(detail).status_code == 404
 
 
+def _told(client, url, data) -> list[str]:
+    """The messages the page a post redirects to shows."""
+    response = client.post(url, data, follow=True)
+    assert response.redirect_chain and response.status_code == 200
+    return [str(m) for m in response.context["messages"]]
+
+
 def _years_at(at, *, name, subject=Subject.CHINESE):
     """A teacher at `at` every year 2018–2024: seven years, due to rotate."""
     person = staff(name=name)
@@ -252,14 +259,43 @@ def test_rotation_is_reckoned_and_decided_within_a_district(
     text = page.content.decode()
     assert "甲老师" in text and "乙老师" not in text and 'name="unit"' not in text
     assert ("走教与交流轮岗", reverse("planning:travel_list")) in page.context["nav_items"]
-    # another district's teacher is not on record for this bureau; nor its schools a target
+    # another district's teacher does not exist for this bureau, as one never registered does
+    # not: a 404 either way, whatever is decided
     decide = reverse("planning:rotation_decide")
-    data = {"year": YEAR, "person": theirs.pk, "decision": "defer"}
-    assert "没有该教师的任职记录" in client.post(decide, data, follow=True).content.decode()
-    data = {"year": YEAR, "person": ours.pk, "decision": "rotate", "to_school": "BS"}
-    assert "轮岗学校须为A区的学校" in client.post(decide, data, follow=True).content.decode()
+    unknown = StaffPerson.objects.order_by("pk").last().pk + 1
+    for person in (theirs.pk, unknown):
+        for decision in ({"decision": "defer"}, {"decision": "rotate", "to_school": "AS"}):
+            data = {"year": YEAR, "person": person, **decision}
+            assert client.post(decide, data).status_code == 404
+        with pytest.raises(Http404):
+            rotation_decide(
+                actor=admin_a, year=YEAR, person_id=person, decision="defer", to_school_id=None
+            )
+    # its own teacher with no post of the year asked is told so
+    data = {"year": YEAR + 1, "person": ours.pk, "decision": "defer"}
+    assert _told(client, decide, data) == [f"{YEAR + 1} 学年没有该教师的任职记录。"]
+    # nor is another district's school a target, nor told apart from a code no school has
+    told = [
+        _told(client, decide, {**data, "year": YEAR, "decision": "rotate", "to_school": c})
+        for c in ("BS", "XX")
+    ]
+    assert told == [
+        ["学校代码“BS”不存在。"],
+        ["学校代码“XX”不存在。"],
+    ]
+    with pytest.raises(ValidationError, match="同意轮岗须选择一所其他学校作为轮岗学校"):
+        rotation_decide(
+            actor=admin_a,
+            year=YEAR,
+            person_id=ours.pk,
+            decision="rotate",
+            to_school_id=schools["B"].pk,
+        )
     assert not RotationDecision.objects.exists()
     client.force_login(city_admin)
+    # the city's bureau reaches both districts' schools, but a teacher rotates within its own
+    data = {"year": YEAR, "person": ours.pk, "decision": "rotate", "to_school": "BS"}
+    assert _told(client, decide, data) == ["轮岗学校须为A区的学校。"]
     text = client.get(reverse("planning:rotation"), {"year": YEAR, "unit": "B"}).content.decode()
     assert "乙老师" in text and "甲老师" not in text
     assert '<option value="B" selected>B区</option>' in text
