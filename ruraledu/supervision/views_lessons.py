@@ -6,12 +6,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views import View
 
 from ruraledu.activities.choices import LessonKind
 from ruraledu.audit.utils import request_address
-from ruraledu.core.schoolyear import current_school_year, school_year_bounds
+from ruraledu.core.schoolyear import current_school_year, form_day
 from ruraledu.core.views import StepRefused
 from ruraledu.orgunits.models import School
 
@@ -43,9 +42,9 @@ class LessonRecordView(LoginRequiredMixin, View):
         schools = services.lesson_schools(request.user).select_related("org_unit")
         if school is None and len(schools) == 1:
             school = schools[0]
-        # the roster of the platform's current school year; the date defaults inside it
+        # the roster of the platform's current school year; the date starts at today while
+        # that year runs, else blank (a lesson given today is not filed under its last day)
         year = current_school_year()
-        day = min(timezone.localdate(), school_year_bounds(year)[1])
         teachers = services.lesson_teachers(school, year) if school else []
         if refused:
             refused.unless_shown(request, bool(teachers))
@@ -57,7 +56,7 @@ class LessonRecordView(LoginRequiredMixin, View):
                 "school": school,
                 "teachers": teachers,
                 "kinds": LessonKind.choices,
-                "today": day.isoformat(),
+                "form_day": form_day(year),
                 "recent": services.lessons_recorded_by(request.user),
                 "refused": refused,
             },

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views import View
 
 from ruraledu.core import crypto
-from ruraledu.core.schoolyear import current_school_year, school_year_bounds, year_param
+from ruraledu.core.schoolyear import current_school_year, form_day, school_year_bounds, year_param
 from ruraledu.core.views import StepRefused
 from ruraledu.orgunits.models import School
 from ruraledu.workforce.models import StaffPerson
@@ -36,12 +36,6 @@ def _year(request) -> int:
     return year_param(request.GET.get("year") or request.POST.get("year")) or (
         current_school_year()
     )
-
-
-def _day_in(year: int):
-    """Today, or the nearest day of `year` when today lies outside it."""
-    first, last = school_year_bounds(year)
-    return min(max(timezone.localdate(), first), last)
 
 
 class AssignmentListView(BureauOnlyMixin, View):
@@ -70,11 +64,13 @@ class AssignmentListView(BureauOnlyMixin, View):
                 "schools": School.objects.select_related("org_unit").order_by("org_unit__code"),
                 "zones": Zone.objects.all(),
                 "inspectors": selectors.inspector_accounts(),
-                "today": timezone.localdate().isoformat(),
-                "start_default": _day_in(year).isoformat(),
+                # today while the year runs, else blank: a start or an end made today is
+                # never filed silently under the year's first or last day
+                "form_day": form_day(year),
                 "bounds": (first, last),
-                # inspector_unassign's rule: the end lies in the year and not ahead
-                "end_max": min(last, timezone.localdate()),
+                # the rule of inspector_assign and inspector_unassign: a start or an end
+                # lies in the year and not ahead
+                "day_max": min(last, timezone.localdate()),
                 "refused": refused,
             },
             status=400 if refused else 200,
@@ -90,7 +86,7 @@ class AssignmentListView(BureauOnlyMixin, View):
                     school=get_object_or_404(School, pk=_int(post.get("school"))),
                     inspector=_user(post.get("inspector", "")),
                     year=year,
-                    started_on=_date(post.get("started_on"), _day_in(year)),
+                    started_on=_date(post.get("started_on"), what="开始日期"),
                     zone=Zone.objects.filter(pk=_int(post.get("zone"))).first(),
                     work_phone=post.get("work_phone", ""),
                     duties=post.get("duties", ""),

@@ -81,17 +81,6 @@ def test_a_refused_end_comes_back_on_its_row_with_the_date_typed(
     assert assignment.ended_on is None
 
 
-def test_the_end_form_offers_a_day_of_the_assignments_year(
-    client, district_admin, inspector, school_a
-):
-    # given the 2025 page, a year already over
-    client.force_login(district_admin)
-    page = client.get(reverse("supervision:assignment_list") + f"?year={YEAR}").content.decode()
-    # then ending offers a day of that year from the start, not past the year or today
-    last = min(dt.date(2026, 8, 31), timezone.localdate()).isoformat()
-    assert f'name="ended_on" value="{last}" min="2025-09-01" max="{last}"' in page
-
-
 def test_a_photo_without_a_file_keeps_the_account(client, district_admin, inspector):
     client.force_login(district_admin)
     response = client.post(

@@ -221,12 +221,12 @@ def test_the_home_page_leads_the_bureau_to_set_up_and_the_inspector_to_cards(
 def test_an_assignment_starting_outside_its_school_year_is_refused(
     client, district_admin, school_a
 ):
-    # given the bureau on the 2025 page of a year already over
+    # given the bureau on the 2024 page, a year already over
     client.force_login(district_admin)
     url = reverse("supervision:assignment_list") + f"?year={YEAR - 1}"
-    # then the start date it offers lies in that year
+    # then the start date is left to choose, within that year (not offered as its last day)
     page = client.get(url).content.decode()
-    assert 'name="started_on" value="2025-08-31" min="2024-09-01" max="2025-08-31"' in page
+    assert 'name="started_on" value="" min="2024-09-01" max="2025-08-31"' in page
     # when an assignment of that year is given a start in the next
     response = client.post(
         url,

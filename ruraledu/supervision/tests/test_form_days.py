@@ -1,0 +1,96 @@
+"""The date a supervision form starts with is core.schoolyear.form_day: today while the form's
+school year runs, else blank, so that something done today is never filed silently under the
+year's last day. Today is fixed here, so the pages are the same whenever the tests run."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from ruraledu.accounts.tests.factories import UserFactory
+from ruraledu.workforce.models import Post
+
+from ..models import InspectorAssignment
+from .conftest import YEAR, staff
+
+RUNNING = dt.date(2026, 3, 10)  # in the school year 2025 (2025-09-01 … 2026-08-31)
+ENDED = dt.date(2026, 12, 6)  # after it
+
+
+@pytest.fixture
+def today_is(monkeypatch):
+    """Make timezone.localdate() (the platform's "today") return the given day."""
+    real = timezone.localdate
+
+    def fix(day: dt.date) -> None:
+        monkeypatch.setattr(
+            timezone,
+            "localdate",
+            lambda value=None, timezone=None: day if value is None else real(value, timezone),
+        )
+
+    return fix
+
+
+def _field(page: str, name: str) -> str:
+    return re.search(rf'<input [^>]*name="{name}"[^>]*>', page).group(0)
+
+
+def _assignments(client):
+    return client.get(reverse("supervision:assignment_list") + f"?year={YEAR}").content.decode()
+
+
+@pytest.mark.parametrize(("today", "value", "last"), [(RUNNING, RUNNING, RUNNING), (ENDED, "", "")])
+def test_the_assignment_forms_start_at_today_only_while_the_year_runs(
+    client, district_admin, inspector, today_is, today, value, last
+):
+    # given the 2025 page, while the year runs or after it ended
+    today_is(today)
+    client.force_login(district_admin)
+    page = _assignments(client)
+    # then the start of a new assignment and the end of the current one offer today while the
+    # year runs and nothing after it: the year's last day is to be chosen, not offered
+    day = value.isoformat() if value else ""
+    latest = (last or dt.date(2026, 8, 31)).isoformat()
+    start = _field(page, "started_on")
+    assert f'value="{day}" min="2025-09-01" max="{latest}"' in start
+    end = _field(page, "ended_on")
+    assert f'value="{day}" min="2025-09-01" max="{latest}"' in end
+
+
+def test_an_assignment_without_a_start_is_refused_not_dated_the_years_last_day(
+    client, district_admin, school_a, today_is
+):
+    # given the 2025 page after the year ended
+    today_is(ENDED)
+    UserFactory(username="zhou")
+    client.force_login(district_admin)
+    # when an assignment comes without a start date
+    response = client.post(
+        reverse("supervision:assignment_list") + f"?year={YEAR}",
+        {"step": "assign", "school": school_a.pk, "inspector": "zhou", "started_on": ""},
+    )
+    # then it is refused on its form, and nothing is stored under 2026-08-31
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-testid="step-error">请填写有效的开始日期。' in body
+    assert 'value="zhou"' in body
+    assert not InspectorAssignment.objects.exists()
+
+
+@pytest.mark.parametrize(("today", "value"), [(RUNNING, RUNNING.isoformat()), (ENDED, "")])
+def test_the_lesson_form_starts_at_today_only_while_the_current_year_runs(
+    client, researcher, school_a, today_is, today, value
+):
+    # given the platform's current year is 2025 (nobody has started 2026 yet on ENDED) and a
+    # teacher on the school's roster of that year
+    Post.objects.create(
+        person=staff("刘名师"), school=school_a, year=YEAR, position="teacher", degree="2"
+    )
+    today_is(today)
+    client.force_login(researcher)
+    page = client.get(reverse("supervision:lesson_record") + f"?school={school_a.pk}")
+    # then the lesson's date is today while that year runs, else blank, not 2026-08-31
+    assert f'value="{value}"' in _field(page.content.decode(), "held_on")
