@@ -8,7 +8,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
@@ -334,29 +334,35 @@ class SurveyMixin(EvaluationMixin):
         messages.error(self.request, message)
         return self.back(name="evaluation:survey_manage")
 
-
-class SurveyManageView(SurveyMixin, TemplateView):
-    template_name = "evaluation/survey_manage.html"
-
-    def get_context_data(self, **kwargs):
+    def survey_page(self) -> dict:
+        """What the survey page shows (setting the survey up for those who run it)."""
         s = self.the_survey()
         school = _school_of(self.request.GET.get("school"), self.evaluation.unit)
         links = [
             (label, g, _answer_link(self.request, s, g, school))
             for g, label in RespondentGroup.choices
         ]
-        return super().get_context_data(
-            evaluation=self.evaluation,
-            survey=s,
-            result=survey.survey_result(s),
-            towns=survey.survey_by_town(s),
-            links=links,
-            school=school,
-            may_change=self.may_change(),
-            codes_left=s.codes.filter(used=False).count(),
-            import_form=ImportForm(),
-            **kwargs,
-        )
+        return {
+            "evaluation": self.evaluation,
+            "survey": s,
+            "result": survey.survey_result(s),
+            "towns": survey.survey_by_town(s),
+            "links": links,
+            "school": school,
+            "may_change": self.may_change(),
+            "codes_left": s.codes.filter(used=False).count(),
+            "settings_form": SurveySettingsForm(
+                initial={f: getattr(s, f) for f in ("is_open", "min_sample", "requires_code")}
+            ),
+            "import_form": ImportForm(),
+        }
+
+
+class SurveyManageView(SurveyMixin, TemplateView):
+    template_name = "evaluation/survey_manage.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**self.survey_page(), **kwargs)
 
 
 def _school_of(code: str | None, district):
@@ -393,19 +399,36 @@ class SurveyQrView(SurveyMixin, View):
 
 class SurveySettingsView(SurveyMixin, View):
     def post(self, request, unit, framework, year):
+        if not self.may_change():
+            raise Http404(services.NOT_BUREAU)
         form = SurveySettingsForm(request.POST)
         if not form.is_valid():
-            return self.refuse(f"未保存：{'；'.join(labelled_errors(form))}")
+            return self.refused(form)
+        evaluation = self.evaluation
         try:
             # set up with the write: a refused one leaves no survey behind
             with self.writing():
                 s = self.the_survey()
                 survey.survey_settings_set(survey=s, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            messages.error(request, _text(exc))
-        else:
-            messages.success(request, "已保存。")
+            self.evaluation = evaluation  # as it was: one stored by the write is gone again
+            form.add_error(None, exc)
+            return self.refused(form)
+        messages.success(request, "已保存。")
         return self.back(name="evaluation:survey_manage")
+
+    def refused(self, form):
+        """The survey page again (400) with the settings as typed and each error on its field.
+        Nothing is written: an evaluation or survey not set up yet is set up only to show the
+        page and rolled back, so its answer links (whose token is not kept) are not shown."""
+        e = self.evaluation
+        pending = e.pk is None or not Survey.objects.filter(evaluation_id=e.pk).exists()
+        with transaction.atomic():
+            page = self.survey_page()
+            page.update(settings_form=form, pending=pending)
+            response = render(self.request, "evaluation/survey_manage.html", page, status=400)
+            transaction.set_rollback(True)
+        return response
 
 
 class SurveyCodesView(SurveyMixin, View):

@@ -277,15 +277,25 @@ def test_an_invalid_survey_post_sets_nothing_up_and_says_why(
     # given an evaluation nobody has started
     client.force_login(district_admin)
     audited = AuditEvent.objects.count()
-    # when the bureau posts a settings form, a codes form or an import that is invalid
+    # when the bureau posts a settings form that is invalid
+    response = client.post(_at("survey_settings"), {"min_sample": "0", "is_open": "on"})
+    # then the survey page comes back with the form as typed and the error on its field, and
+    # nothing is set up: the answer links of a survey not set up are not offered
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'name="min_sample" id="s_min" class="form-control is-invalid" value="0"' in body
+    assert 'id="s_min_error" role="alert">确保该值大于或等于1。' in body
+    assert 'id="s_open" class="form-check-input" checked' in body
+    assert "保存设置后即生成各调查对象的作答链接和二维码" in body and "问卷二维码" not in body
+    assert not Evaluation.objects.exists()
+    assert not Survey.objects.exists() and not SurveyGroup.objects.exists()
+    # and a codes form or an import that is invalid goes back to the page with the error
     posts = (
-        ("survey_settings", {"min_sample": "0"}, "未保存：最低有效样本数："),
         ("survey_codes", {"count": "0"}, "生成数量须为 1 至 5000。"),
         ("survey_import", {}, "请选择答卷文件。"),
     )
     for name, data, said in posts:
         response = client.post(_at(name), data)
-        # then it goes back to the survey page with the error, and nothing is set up
         assert response.status_code == 302 and response.url == _at("survey_manage")
         assert not Evaluation.objects.exists()
         assert not Survey.objects.exists() and not SurveyGroup.objects.exists()
@@ -300,6 +310,45 @@ def test_an_invalid_survey_post_sets_nothing_up_and_says_why(
     client.post(_at("survey_settings"), {"min_sample": "40", "is_open": "on"})
     stored = Survey.objects.get()
     assert (stored.min_sample, stored.is_open, stored.groups.count()) == (40, True, 6)
+
+
+def test_refused_survey_settings_come_back_as_typed_and_change_nothing(
+    client, yzjh, district_admin
+):
+    from ruraledu.audit.models import AuditEvent
+    from ruraledu.evaluation.models import Survey
+    from ruraledu.evaluation.services import evaluation_close
+
+    # given a survey set up with its defaults
+    s = survey_ensure(evaluation=yzjh)
+    stored = (s.is_open, s.min_sample, s.requires_code)
+    client.force_login(district_admin)
+    audited = AuditEvent.objects.count()
+    # when the bureau types a minimum that is no number and opens the survey with codes
+    typed = {"min_sample": "三十", "is_open": "on", "requires_code": "on"}
+    response = client.post(_at("survey_settings"), typed)
+    # then the page comes back (400) with everything typed and the error on the field
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'class="form-control is-invalid" value="三十" required aria-invalid="true"' in body
+    assert 'id="s_min_error" role="alert">输入整数。' in body
+    assert 'id="s_open" class="form-check-input" checked' in body
+    assert 'id="s_code" class="form-check-input" checked' in body
+    assert f"/s/{s.token}/" in body  # the answer links of the survey set up stay
+    assert not [str(m) for m in response.wsgi_request._messages]
+    # and nothing is written
+    s.refresh_from_db()
+    assert (s.is_open, s.min_sample, s.requires_code) == stored
+    assert AuditEvent.objects.count() == audited
+    # when the evaluation has ended, a valid form is refused by the service: it comes back too
+    evaluation_close(evaluation=yzjh, actor=district_admin)
+    audited = AuditEvent.objects.count()
+    response = client.post(_at("survey_settings"), {"min_sample": "40", "is_open": "on"})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-testid="step-error">' in body and "结束并冻结，不能再修改。" in body
+    assert 'class="form-control" value="40" required>' in body
+    assert (Survey.objects.get().min_sample, AuditEvent.objects.count()) == (stored[1], audited)
 
 
 def test_a_second_value_and_its_standard_carry_their_unit(client, yzjh, district, district_leader):
