@@ -169,6 +169,18 @@ def _changed(changes: list) -> str:
     return f"报告期内共有 {targets} 个目标状态发生变化，共变化 {len(changes)} 次。"
 
 
+def _overdue_reports(rows) -> str:
+    """A unit's overdue reports, each key project named once with its periods in order."""
+    periods = defaultdict(list)
+    for row in sorted(rows, key=lambda r: (r.period.project.number, r.period.deadline)):
+        periods[row.period.project].append(row.period)
+    return "；".join(
+        f"{project.number}. {project.name}："
+        + "、".join(f"{p.label}（{p.deadline:%Y-%m-%d}截止）" for p in due)
+        for project, due in periods.items()
+    )
+
+
 def write_body(document, context: dict) -> None:
     period = context["period"]
     as_of = f"{context['as_of']:%Y年%m月%d日}"
@@ -277,11 +289,7 @@ def write_body(document, context: dict) -> None:
                 [
                     unit,
                     str(len(rows)),
-                    "；".join(
-                        f"{r.period.project.number}. {r.period.project.name}（{r.period.label}，"
-                        f"{r.period.deadline:%Y-%m-%d}截止）"
-                        for r in rows
-                    ),
+                    _overdue_reports(rows),
                 ]
                 for unit, rows in overdue
             ],

@@ -16,7 +16,7 @@ from ruraledu.indicators.choices import TargetStatus as S
 from ruraledu.indicators.models import TargetState, TargetStatusChange
 from ruraledu.plans.models import Target
 from ruraledu.reporting.choices import Frequency, ReportStatus
-from ruraledu.reporting.models import ProgressReport, ReportingPeriod
+from ruraledu.reporting.models import ProgressReport, ReportingPeriod, ReportingSchedule
 
 from .helpers import docx_text
 
@@ -157,3 +157,39 @@ def test_a_quarter_before_any_evaluation_says_so(zichuan_plan, district_admin):
     text, _ = generate(zichuan_plan, "2026-Q1", district_admin)
     assert "截至2026年03月31日，方案共有目标 74 个：均尚未评估。" in text
     assert "报告期内没有目标状态发生变化。" in text
+
+
+def test_a_units_overdue_reports_name_each_project_once(reports, department, district_admin):
+    # the department owes project 24's third quarter (sent back) and project 22's first two
+    plan = reports
+    project = plan.sections.get(projects__number=22).projects.get(number=22)
+    for number in (24, 22):
+        schedule = ReportingSchedule.objects.create(
+            project=plan.sections.get(projects__number=number).projects.get(number=number),
+            frequency=Frequency.QUARTERLY,
+            starts_on=dt.date(2026, 1, 1),
+        )
+        schedule.departments.add(department)
+    for starts_on, ends_on in (
+        (dt.date(2026, 4, 1), dt.date(2026, 6, 30)),
+        (dt.date(2026, 1, 1), dt.date(2026, 3, 31)),
+    ):
+        ReportingPeriod.objects.create(
+            project=project,
+            frequency=Frequency.QUARTERLY,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            deadline=ends_on + dt.timedelta(days=14),
+        )
+    ProgressReport.objects.filter(status=ReportStatus.RESUBMITTED).update(
+        status=ReportStatus.RETURNED
+    )
+    _, docx = generate(plan, "2026-Q4", district_admin)
+    assert table(docx, "单位") == [
+        [
+            "区卫生健康局",
+            "3",
+            "22. 乡村教师补充工程：2026年第1季度（2026-04-14截止）、2026年第2季度（2026-07-14截止）；"
+            "24. 乡村幼儿园教师配备计划：2026年第3季度（2026-10-14截止）",
+        ]
+    ]
