@@ -64,10 +64,13 @@ def main():
         )
     print(f"学籍 {Enrolment.objects.count()} 条，村居出生记录 {BirthRecord.objects.count()} 条")
 
-    read, history = best(history_load)
+    from ruraledu.evaluation.units import evaluated_units
+
+    (district,) = evaluated_units()  # the demo district alone
+    read, history = best(lambda: history_load(district))
     compute, result = best(lambda: engine.forecast(history, YEARS[-1], 5))
     check_time, check = best(lambda: engine.backtest(history, YEARS[-1]))
-    whole, run = best(lambda: forecast_run_create(actor=admin))
+    whole, run = best(lambda: forecast_run_create(actor=admin, unit=district))
     print(f"学校（含教学点）{len(history.schools)} 所，预测 {len(result.cells)} 格（5 年）")
     print(f"读取学籍与出生人口：{read:.2f} 秒")
     print(f"预测计算：{compute:.2f} 秒；回测：{check_time:.2f} 秒")

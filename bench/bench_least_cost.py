@@ -86,9 +86,9 @@ def main() -> None:
     print(f"movable teachers read {time.perf_counter() - started:.2f} s")
     report("demo district, eligible teachers may move", schools, {**moving, "movers": offered})
     # three years to a target on the forecast's pupils, 12 M yuan a year (the demo scenario)
-    from ruraledu.forecast.models import ForecastRun
+    from ruraledu.forecast.selectors import run_latest
 
-    run = ForecastRun.objects.filter(status=ForecastRun.Status.DONE).first()
+    run = run_latest(district)
     if run is not None:
         from ruraledu.planning.demo import MULTI_YEAR
 

@@ -1,6 +1,7 @@
 """Demo: a births-by-village list built from the demo rosters (a few children of each year
 born elsewhere or schooled outside the district), imported as the bureau would import the
-file, and one forecast run. Deterministic; adds nothing the second time."""
+file, and one forecast run of the actor's first district. Deterministic; adds nothing the
+second time."""
 
 import io
 import random
@@ -18,6 +19,7 @@ from ruraledu.students.models import Enrolment
 
 from .engine import ENTRY_AGE
 from .models import BirthRecord, ForecastRun
+from .selectors import run_units
 from .services import forecast_run_create
 
 DECLINE = 0.94  # births fall year on year, as across rural Shandong
@@ -82,8 +84,9 @@ def forecast_demo_setup(*, actor) -> None:
                 year=year,
                 user=actor,
             )
-    if not ForecastRun.objects.exists() and Enrolment.objects.exists():
-        forecast_run_create(actor=actor)
+    unit = run_units(actor)[0]
+    if not ForecastRun.objects.filter(unit=unit).exists() and Enrolment.objects.exists():
+        forecast_run_create(actor=actor, unit=unit)
 
 
 def forecast_demo_wipe() -> None:

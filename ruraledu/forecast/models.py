@@ -1,7 +1,7 @@
-"""Births by village (imported input), the bureau's staffing rules, and forecast runs.
+"""Births by village (imported input), each district's staffing rules, and forecast runs.
 
-A run is derived data, not official data: it is recomputed from the rosters and births and
-never changes the registry."""
+A run is derived data, not official data: it is recomputed from one district's rosters and
+births and never changes the registry."""
 
 from decimal import Decimal
 
@@ -44,9 +44,14 @@ class BirthRecord(models.Model):
 
 
 class StaffingRule(models.Model):
-    """The staffing standards the bureau applies (one row; defaults are the national ratios).
+    """The staffing standards a district's bureau applies (one row per district; defaults are
+    the national ratios). Small rural schools and teaching points get at least classes × 班师比
+    posts."""
 
-    Small rural schools and teaching points get at least classes × 班师比 posts."""
+    # each district sets its own standard (a city's districts do not share one)
+    unit = models.OneToOneField(
+        "orgunits.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name="区县"
+    )
 
     primary_pupils_per_post = models.DecimalField(
         "小学生师比（学生数:1）",
@@ -111,12 +116,12 @@ class StaffingRule(models.Model):
         verbose_name_plural = "编制核定标准"
 
     def __str__(self) -> str:
-        return "编制核定标准"
+        return f"{self.unit.name}编制核定标准" if self.unit_id else "编制核定标准"
 
 
 class ForecastRun(models.Model):
-    """One computation of the forecast from the rosters of `base_year` and earlier; the page
-    asks for it and a background task fills it."""
+    """One computation of the forecast of one district's schools from the rosters of
+    `base_year` and earlier; the page asks for it and a background task fills it."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "排队中"
@@ -124,6 +129,10 @@ class ForecastRun(models.Model):
         DONE = "done", "已完成"
         FAILED = "failed", "失败"
 
+    # the district whose schools and villages the run covers
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name="区县"
+    )
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DONE)
     message = models.CharField("失败原因", max_length=300, blank=True, default="")
     base_year = models.PositiveSmallIntegerField("基准学年")

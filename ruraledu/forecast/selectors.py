@@ -1,5 +1,6 @@
-"""Reads: the rosters and births the forecast needs (a few GROUP BY queries for the whole
-district), the scoped rows of a stored run, and the staffing needs derived from it."""
+"""Reads: the rosters and births the forecast needs (a few GROUP BY queries for one
+district), the districts a user reads and runs, the scoped rows of a stored run, and the
+staffing needs derived from it under its district's standard."""
 
 import math
 from collections import defaultdict
@@ -35,8 +36,44 @@ def require_view(user) -> None:
         raise Http404("没有找到该页面。")
 
 
-def latest_roster_year() -> int | None:
-    return Enrolment.objects.aggregate(y=Max("year"))["y"]
+def forecast_units(user) -> list[OrgUnit]:
+    """The districts whose forecast `user` reads: each district is forecast on its own; its
+    bureau and towns read its runs (a town its own schools of them), the city's bureau every
+    district's."""
+    from ruraledu.evaluation.units import evaluated_units
+
+    if not can_view(user):
+        return []
+    reach = Reach(user, Action.VIEW)
+    return [
+        unit
+        for unit in evaluated_units()
+        if reach.everywhere
+        or any(p.startswith(unit.path) or unit.path.startswith(p) for p in reach.paths)
+    ]
+
+
+def run_units(user) -> list[OrgUnit]:
+    """The districts whose forecast `user` computes and whose staffing standard it sets: the
+    district's bureau its own, the city's bureau each of its districts."""
+    from ruraledu.evaluation.units import evaluation_units
+
+    return evaluation_units(user, Action.REVIEW)
+
+
+def unit_pick(units: list[OrgUnit], code: str | None) -> OrgUnit:
+    """The district named by `code` among `units`; none named, the first. A district not
+    among them (another district's) is a 404, as is a user with none."""
+    unit = next((u for u in units if u.code == code), None) if code else next(iter(units), None)
+    if unit is None:
+        raise Http404("没有找到该页面。")
+    return unit
+
+
+def latest_roster_year(unit: OrgUnit) -> int | None:
+    return Enrolment.objects.filter(school__org_unit__path__startswith=unit.path).aggregate(
+        y=Max("year")
+    )["y"]
 
 
 def _site_grades(stage: str, seen: set[int]) -> tuple[int, ...]:
@@ -47,13 +84,14 @@ def _site_grades(stage: str, seen: set[int]) -> tuple[int, ...]:
     return tuple(grades)
 
 
-def history_load() -> History:
-    """The district's rosters by site (the campus where a pupil attends, else the school),
-    grade-1 entrants by home village, and births by village."""
+def history_load(unit: OrgUnit) -> History:
+    """The rosters of the district `unit` by site (the campus where a pupil attends, else the
+    school), grade-1 entrants by home village, and births by village of the district."""
     site = Coalesce("campus_id", "school_id")
+    enrolments = Enrolment.objects.filter(school__org_unit__path__startswith=unit.path)
     rolls = {
         (y, s, g): n
-        for y, s, g, n in Enrolment.objects.filter(grade__lte=9)
+        for y, s, g, n in enrolments.filter(grade__lte=9)
         .annotate(site=site)
         .values("year", "site", "grade")
         .annotate(n=Count("id"))
@@ -61,20 +99,19 @@ def history_load() -> History:
     }
     entrants = {
         (y, s, v): n
-        for y, s, v, n in Enrolment.objects.filter(grade=1)
+        for y, s, v, n in enrolments.filter(grade=1)
         .annotate(site=site, village=F("person__village_id"))
         .values("year", "site", "village")
         .annotate(n=Count("id"))
         .values_list("year", "site", "village", "n")
     }
-    births = dict(
-        ((v, y), n)
-        for v, y, n in BirthRecord.objects.values_list("village_id", "birth_year", "births")
-    )
+    records = BirthRecord.objects.filter(village__path__startswith=unit.path)
+    births = {(v, y): n for v, y, n in records.values_list("village_id", "birth_year", "births")}
     seen: dict[int, set[int]] = defaultdict(set)
     for _, s, g in rolls:
         seen[s].add(g)
-    towns = dict(OrgUnit.objects.filter(kind__in=TOWN_LEVEL_KINDS).values_list("code", "pk"))
+    towns = OrgUnit.objects.filter(kind__in=TOWN_LEVEL_KINDS, path__startswith=unit.path)
+    towns = dict(towns.values_list("code", "pk"))
     schools = {}
     for pk, stage, path in School.objects.filter(pk__in=seen).values_list(
         "pk", "stage", "org_unit__path"
@@ -87,14 +124,19 @@ def history_load() -> History:
     return History(rolls, entrants, births, schools)
 
 
-def run_latest() -> ForecastRun | None:
-    return ForecastRun.objects.filter(status=ForecastRun.Status.DONE).first()
+def run_latest(unit: OrgUnit) -> ForecastRun | None:
+    """The district's latest finished run."""
+    return (
+        ForecastRun.objects.filter(unit=unit, status=ForecastRun.Status.DONE)
+        .select_related("unit")
+        .first()
+    )
 
 
-def run_pending() -> ForecastRun | None:
-    """The newest run not finished yet, or failed after the latest finished one."""
-    latest = run_latest()
-    newer = ForecastRun.objects.exclude(status=ForecastRun.Status.DONE)
+def run_pending(unit: OrgUnit) -> ForecastRun | None:
+    """The district's newest run not finished yet, or failed after its latest finished one."""
+    latest = run_latest(unit)
+    newer = ForecastRun.objects.filter(unit=unit).exclude(status=ForecastRun.Status.DONE)
     if latest:
         newer = newer.filter(pk__gt=latest.pk)
     return newer.first()
@@ -120,14 +162,27 @@ def small_line(school: School, rule: StaffingRule) -> int:
     return rule.small_school_pupils
 
 
-def rule_get() -> StaffingRule:
-    return StaffingRule.objects.first() or StaffingRule()
+def rule_get(unit: OrgUnit) -> StaffingRule:
+    """The district's staffing standard (the defaults until its bureau sets one)."""
+    return StaffingRule.objects.filter(unit=unit).first() or StaffingRule(unit=unit)
+
+
+def _town_name(path: str, town_names: dict[str, str]) -> str:
+    """The town on a school's path (below a district, a city, a province)."""
+    return next((town_names[c] for c in path.split("/") if c in town_names), "")
+
+
+def _run_cells(run: ForecastRun, user):
+    """The run's cells the user may see, of schools of the run's district."""
+    return ForecastCell.objects.for_user(user).filter(
+        run=run, school__org_unit__path__startswith=run.unit.path
+    )
 
 
 def forecast_schools(*, run: ForecastRun, user):
     """The run's schools the user may see, each with totals per year and the backtest."""
-    rule = rule_get()
-    cells = ForecastCell.objects.for_user(user).filter(run=run)
+    rule = rule_get(run.unit)
+    cells = _run_cells(run, user)
     sums: dict[int, dict[int, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
     for s, y, e, lo, hi in cells.values_list("school_id", "year", "expected", "low", "high"):
         acc = sums[s][y]
@@ -157,7 +212,7 @@ def forecast_schools(*, run: ForecastRun, user):
         result.append(
             SchoolForecast(
                 school=school,
-                town=town_names.get(school.org_unit.path.split("/")[1], ""),
+                town=_town_name(school.org_unit.path, town_names),
                 now=now.get(school.pk, 0),
                 totals=totals,
                 backtest=backtests.get(school.pk),
@@ -167,12 +222,21 @@ def forecast_schools(*, run: ForecastRun, user):
     return result
 
 
-def school_detail(*, run: ForecastRun, user, pk: int):
-    """One school's cells by grade and year with the classes per grade (404 out of scope)."""
+def school_of(*, user, pk: int) -> School:
+    """A school the user reads the forecast of (404 out of scope)."""
     school = School.objects.for_user(user).filter(pk=pk).select_related("org_unit").first()
     if school is None or not can_view(user):
         raise Http404("没有找到该学校。")
-    rule = rule_get()
+    return school
+
+
+def school_detail(*, run: ForecastRun, user, pk: int):
+    """One school's cells by grade and year with the classes per grade (404 out of scope or
+    out of the run's district)."""
+    school = school_of(user=user, pk=pk)
+    if not school.org_unit.path.startswith(run.unit.path):
+        raise Http404("没有找到该学校。")
+    rule = rule_get(run.unit)
     cells = ForecastCell.objects.filter(run=run, school=school).order_by("grade", "year")
     grid: dict[int, dict[int, ForecastCell]] = defaultdict(dict)
     for cell in cells:
@@ -237,14 +301,13 @@ def posts_needed(
 
 def staffing(*, run: ForecastRun, user) -> tuple[int, list[StaffingLine], list[dict]]:
     """Posts each school in scope needs in the first forecast year against the 在编 posts it
-    holds in the base year; the lines and the sums per town."""
-    rule = rule_get()
+    holds in the base year, under the run's district's standard; the lines and the sums per
+    town."""
+    rule = rule_get(run.unit)
     year = run.base_year + 1
     pupils: dict[int, dict[int, float]] = defaultdict(dict)
     for s, g, e in (
-        ForecastCell.objects.for_user(user)
-        .filter(run=run, year=year)
-        .values_list("school_id", "grade", "expected")
+        _run_cells(run, user).filter(year=year).values_list("school_id", "grade", "expected")
     ):
         pupils[s][g] = e
     held = dict(
@@ -264,7 +327,7 @@ def staffing(*, run: ForecastRun, user) -> tuple[int, list[StaffingLine], list[d
         lines.append(
             StaffingLine(
                 school=school,
-                town=town_names.get(school.org_unit.path.split("/")[1], ""),
+                town=_town_name(school.org_unit.path, town_names),
                 pupils=total,
                 classes=classes,
                 by_ratio=by_ratio,
@@ -292,16 +355,15 @@ def births_list(user):
 
 
 def subject_staffing(*, run: ForecastRun, user) -> tuple[int, list[dict], list[dict]]:
-    """缺编/超编 by subject for each school in scope in the first forecast year, and per town."""
+    """缺编/超编 by subject for each school in scope in the first forecast year, and per town,
+    under the run's district's standard."""
     from .subjects import gaps_text, school_subjects, town_totals
 
-    rule = rule_get()
+    rule = rule_get(run.unit)
     year = run.base_year + 1
     classes: dict[int, dict[int, int]] = defaultdict(dict)
     for s, g, e in (
-        ForecastCell.objects.for_user(user)
-        .filter(run=run, year=year)
-        .values_list("school_id", "grade", "expected")
+        _run_cells(run, user).filter(year=year).values_list("school_id", "grade", "expected")
     ):
         classes[s][g] = classes_for(e, g, rule)
     held: dict[int, dict[str, int]] = defaultdict(dict)
@@ -321,7 +383,7 @@ def subject_staffing(*, run: ForecastRun, user) -> tuple[int, list[dict], list[d
         lines.append(
             {
                 "school": school,
-                "town": town_names.get(school.org_unit.path.split("/")[1], ""),
+                "town": _town_name(school.org_unit.path, town_names),
                 "subjects": rows,
                 "short": gaps_text(rows, "short"),
                 "over": gaps_text(rows, "over"),

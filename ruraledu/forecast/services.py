@@ -1,19 +1,20 @@
-"""Writes: a forecast run (derived data, stored apart from the registry) and the bureau's
-staffing rules (audited)."""
+"""Writes: a district's forecast run (derived data, stored apart from the registry) and the
+district's staffing rules (audited). A district's bureau writes its own district's, the city's
+bureau each district's; another district does not exist for the writer (404)."""
 
 import time
 from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 
-from ruraledu.accounts.policy import is_bureau
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, snapshot
 
 from . import engine
 from .models import BacktestRow, ForecastCell, ForecastRun, StaffingRule
-from .selectors import history_load, latest_roster_year
+from .selectors import history_load, latest_roster_year, run_units
 
 RULE_FIELDS = (
     "primary_pupils_per_post",
@@ -30,29 +31,59 @@ AUDITED = RULE_FIELDS + SUBJECT_FIELDS
 KEEP_RUNS = 5  # older runs are dropped: they are derived and can be recomputed
 
 
-def _base_year(actor) -> int:
-    if actor is not None and not is_bureau(actor):
-        raise PermissionDenied("只有区教体局可以重新测算生源预测。")
-    base_year = latest_roster_year()
+def writer_unit(actor, unit, denied: str):
+    """The district `actor` writes: `unit` if it is one of theirs (else a 404), without one
+    their only district. Without any district to write, `denied` is refused; a system job
+    (no actor) names its district or takes the install's only one."""
+    if actor is None:
+        from ruraledu.evaluation.units import evaluated_units
+
+        units = evaluated_units()
+        if unit is None and len(units) != 1:
+            raise ValidationError("请指定区县。")
+        return unit or units[0]
+    units = run_units(actor)
+    if not units:
+        raise PermissionDenied(denied)
+    if unit is None:
+        if len(units) > 1:
+            raise ValidationError("请选择区县。")
+        return units[0]
+    if unit not in units:
+        raise Http404("没有找到该页面。")
+    return unit
+
+
+def _base_year(unit) -> int:
+    base_year = latest_roster_year(unit)
     if base_year is None:
-        raise ValidationError("还没有任何学年的学籍数据，无法预测。")
+        raise ValidationError(f"{unit.name}还没有任何学年的学籍数据，无法预测。")
     return base_year
 
 
+RUN_DENIED = "只有区教体局可以重新测算生源预测。"
+
+
 @transaction.atomic
-def forecast_run_request(*, actor, horizon: int = 5) -> ForecastRun:
-    """The page's request: a queued run, computed by the task worker once this commits (the
-    computation takes over a second on the demo district)."""
+def forecast_run_request(*, actor, unit=None, horizon: int = 5) -> ForecastRun:
+    """The page's request: a queued run of the district `unit` (without one, the actor's only
+    district), computed by the task worker once this commits (the computation takes over a
+    second on the demo district)."""
     from .tasks import run_forecast
 
-    base_year = _base_year(actor)
+    unit = writer_unit(actor, unit, RUN_DENIED)
+    base_year = _base_year(unit)
     pending = ForecastRun.objects.filter(
-        status__in=[ForecastRun.Status.QUEUED, ForecastRun.Status.RUNNING]
+        unit=unit, status__in=[ForecastRun.Status.QUEUED, ForecastRun.Status.RUNNING]
     ).first()
     if pending:
         return pending
     run = ForecastRun.objects.create(
-        base_year=base_year, horizon=horizon, created_by=actor, status=ForecastRun.Status.QUEUED
+        unit=unit,
+        base_year=base_year,
+        horizon=horizon,
+        created_by=actor,
+        status=ForecastRun.Status.QUEUED,
     )
     transaction.on_commit(partial(run_forecast.enqueue, run_id=run.pk))
     return run
@@ -62,7 +93,7 @@ def forecast_run_compute(*, run_id: int) -> ForecastRun:
     """The task: fill a queued run; a failure is recorded on the run for the page."""
     ForecastRun.objects.filter(pk=run_id).update(status=ForecastRun.Status.RUNNING)
     try:
-        return _fill(ForecastRun.objects.get(pk=run_id))
+        return _fill(ForecastRun.objects.select_related("unit").get(pk=run_id))
     except Exception as exc:  # the run records the failure; the worker logs the traceback
         ForecastRun.objects.filter(pk=run_id).update(
             status=ForecastRun.Status.FAILED, message=f"测算失败：{exc}"[:300]
@@ -71,22 +102,28 @@ def forecast_run_compute(*, run_id: int) -> ForecastRun:
 
 
 @transaction.atomic
-def forecast_run_create(*, actor, horizon: int = 5) -> ForecastRun:
-    """Forecast at once (demo set-up, benchmarks, tests)."""
-    base_year = _base_year(actor)
+def forecast_run_create(*, actor, unit=None, horizon: int = 5) -> ForecastRun:
+    """Forecast the district `unit` (without one, the actor's only district) at once (demo
+    set-up, benchmarks, tests)."""
+    unit = writer_unit(actor, unit, RUN_DENIED)
+    base_year = _base_year(unit)
     run = ForecastRun.objects.create(
-        base_year=base_year, horizon=horizon, created_by=actor, status=ForecastRun.Status.RUNNING
+        unit=unit,
+        base_year=base_year,
+        horizon=horizon,
+        created_by=actor,
+        status=ForecastRun.Status.RUNNING,
     )
     return _fill(run)
 
 
 @transaction.atomic
 def _fill(run: ForecastRun) -> ForecastRun:
-    """Forecast every school of the district `horizon` years past the run's base year and
-    backtest that year from the years before it."""
+    """Forecast every school of the run's district `horizon` years past the run's base year
+    and backtest that year from the years before it."""
     base_year, horizon = run.base_year, run.horizon
     started = time.perf_counter()
-    history = history_load()
+    history = history_load(run.unit)
     result = engine.forecast(history, base_year, horizon)
     check = engine.backtest(history, base_year)
     notes = []
@@ -128,20 +165,23 @@ def _fill(run: ForecastRun) -> ForecastRun:
     run.seconds = time.perf_counter() - started
     run.status = ForecastRun.Status.DONE
     run.save()
-    done = ForecastRun.objects.filter(status=ForecastRun.Status.DONE)
+    done = ForecastRun.objects.filter(unit=run.unit_id, status=ForecastRun.Status.DONE)
     for old in done[KEEP_RUNS:]:
         old.delete()
     return run
 
 
 @transaction.atomic
-def staffing_rule_set(*, actor, address: str | None = None, **values) -> StaffingRule:
-    """The bureau sets the staffing standards; every change is audited."""
-    if not is_bureau(actor):
+def staffing_rule_set(*, actor, unit=None, address: str | None = None, **values) -> StaffingRule:
+    """The bureau sets the staffing standards of the district `unit` (without one, of its only
+    district); every change is audited."""
+    if actor is None:
         raise PermissionDenied("只有区教体局可以修改编制核定标准。")
-    rule = StaffingRule.objects.select_for_update().first()
+    unit = writer_unit(actor, unit, "只有区教体局可以修改编制核定标准。")
+    rule = StaffingRule.objects.select_for_update().filter(unit=unit).first()
     before = snapshot(rule, AUDITED) if rule else {}
-    rule = rule or StaffingRule()
+    created = rule is None
+    rule = rule or StaffingRule(unit=unit)
     for field in AUDITED:
         if field in values:
             setattr(rule, field, values[field])
@@ -151,9 +191,9 @@ def staffing_rule_set(*, actor, address: str | None = None, **values) -> Staffin
     audit_record(
         actor=actor,
         instance=rule,
-        action=AuditAction.UPDATE if before else AuditAction.CREATE,
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
         before=before,
-        after=snapshot(rule, AUDITED),
+        after=snapshot(rule, ("unit", *AUDITED) if created else AUDITED),
         summary="编制核定标准",
         address=address,
     )

@@ -1,15 +1,17 @@
 """Pages: the forecast overview (totals per school with intervals, backtest error, small
-schools), one school's grades and classes, and the 编制 needs with the bureau's rules.
-Bureau and town offices only; a school outside the user's scope is a 404."""
+schools), one school's grades and classes, and the 编制 needs with the district's rules.
+Each page shows one district's latest run (the city's bureau chooses the district with
+`?unit=`); its bureau reruns it and sets its rules. Bureau and town offices only; a school or
+a district outside the user's scope is a 404."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views import View
 
-from ruraledu.accounts.policy import is_bureau
 from ruraledu.audit.utils import request_address
 from ruraledu.core.views import labelled_errors
 
@@ -17,61 +19,88 @@ from . import forms, selectors, services, subjects
 from .exports import subjects_workbook
 
 
-def _run_or_none(request):
+def _district(request) -> dict:
+    """The district the page shows (`?unit=` among those the user reads; the first by
+    default), its latest run and rules, and whether the user is its bureau. `units` and
+    `query` are empty where there is nothing to choose (a single-district install)."""
     selectors.require_view(request.user)
-    return selectors.run_latest()
+    units = selectors.forecast_units(request.user)
+    unit = selectors.unit_pick(units, request.GET.get("unit"))
+    several = len(units) > 1
+    return {
+        "unit": unit,
+        "units": units if several else [],
+        "query": f"?unit={unit.code}" if several else "",
+        "bureau": unit in selectors.run_units(request.user),
+        "run": selectors.run_latest(unit),
+        "rule": selectors.rule_get(unit),
+    }
+
+
+def _written(request):
+    """The district a bureau's post writes: the posted `unit` among its districts (another
+    district's is a 404), or its only one; anyone else gets a 404."""
+    units = selectors.run_units(request.user)
+    code = request.POST.get("unit")
+    if not units or (len(units) > 1 and not code):
+        raise Http404("没有找到该页面。")
+    return selectors.unit_pick(units, code)
+
+
+def _back(request, name: str, unit):
+    """Back to the page of the district written (named where the user reads several)."""
+    url = reverse(name)
+    if len(selectors.forecast_units(request.user)) > 1:
+        url += f"?unit={unit.code}"
+    return redirect(url)
 
 
 class ForecastOverviewView(LoginRequiredMixin, View):
     def get(self, request):
-        run = _run_or_none(request)
+        context = _district(request)
+        run = context["run"]
         rows = selectors.forecast_schools(run=run, user=request.user) if run else []
         years = [y for y, *_ in rows[0].totals] if rows else []
-        return render(
-            request,
-            "forecast/overview.html",
-            {
-                "run": run,
-                "rows": rows,
-                "years": years,
-                "small": [r for r in rows if r.small_from],
-                "bureau": is_bureau(request.user),
-                "rule": selectors.rule_get(),
-                "pending": selectors.run_pending(),
-            },
+        context.update(
+            rows=rows,
+            years=years,
+            small=[r for r in rows if r.small_from],
+            pending=selectors.run_pending(context["unit"]),
         )
+        return render(request, "forecast/overview.html", context)
 
 
 class ForecastRunView(LoginRequiredMixin, View):
     def post(self, request):
-        if not is_bureau(request.user):
-            raise Http404("没有找到该页面。")
+        unit = _written(request)
         try:
-            services.forecast_run_request(actor=request.user)
+            services.forecast_run_request(actor=request.user, unit=unit)
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
         else:
             messages.success(request, "已开始在后台测算，完成后本页显示新的结果。")
-        return redirect("forecast:overview")
+        return _back(request, "forecast:overview", unit)
 
 
 class SchoolForecastView(LoginRequiredMixin, View):
     def get(self, request, pk: int):
-        run = _run_or_none(request)
+        # the school's district's latest run
+        school = selectors.school_of(user=request.user, pk=pk)
+        units = selectors.forecast_units(request.user)
+        unit = next((u for u in units if school.org_unit.path.startswith(u.path)), None)
+        run = selectors.run_latest(unit) if unit else None
         if run is None:
             raise Http404("尚未测算。")
         school, years, grades, backtest = selectors.school_detail(run=run, user=request.user, pk=pk)
-        return render(
-            request,
-            "forecast/school_detail.html",
-            {"run": run, "school": school, "years": years, "grades": grades, "backtest": backtest},
-        )
+        context = {"run": run, "school": school, "years": years, "grades": grades}
+        context.update(backtest=backtest, query=f"?unit={unit.code}" if len(units) > 1 else "")
+        return render(request, "forecast/school_detail.html", context)
 
 
 class StaffingView(LoginRequiredMixin, View):
     def get(self, request):
-        run = _run_or_none(request)
-        context = {"run": run, "bureau": is_bureau(request.user), "rule": selectors.rule_get()}
+        context = _district(request)
+        run = context["run"]
         if run:
             year, lines, towns = selectors.staffing(run=run, user=request.user)
             context.update(year=year, lines=lines, towns=towns)
@@ -82,13 +111,15 @@ class StaffingView(LoginRequiredMixin, View):
 
 class StaffingRuleView(LoginRequiredMixin, View):
     def post(self, request):
-        if not is_bureau(request.user):
-            raise Http404("没有找到该页面。")
-        form = forms.StaffingRuleForm(request.POST, instance=selectors.rule_get())
+        unit = _written(request)
+        form = forms.StaffingRuleForm(request.POST, instance=selectors.rule_get(unit))
         if form.is_valid():
             try:
                 services.staffing_rule_set(
-                    actor=request.user, address=request_address(request), **form.cleaned_data
+                    actor=request.user,
+                    unit=unit,
+                    address=request_address(request),
+                    **form.cleaned_data,
                 )
             except ValidationError as error:
                 for message in error.messages:
@@ -98,27 +129,26 @@ class StaffingRuleView(LoginRequiredMixin, View):
         else:
             for message in labelled_errors(form):
                 messages.error(request, message)
-        return redirect("forecast:staffing")
+        return _back(request, "forecast:staffing", unit)
 
 
 class SubjectStaffingView(LoginRequiredMixin, View):
     """缺编/超编 by subject per school and town for next year."""
 
     def get(self, request):
-        run = _run_or_none(request)
-        rule = selectors.rule_get()
-        context = {"run": run, "bureau": is_bureau(request.user), "rule": rule}
+        context = _district(request)
+        run = context["run"]
         if run:
             year, lines, towns = selectors.subject_staffing(run=run, user=request.user)
             context.update(year=year, lines=lines, towns=towns)
         if context["bureau"]:
-            context["hours"] = subjects.hours_text(rule)
+            context["hours"] = subjects.hours_text(context["rule"])
         return render(request, "forecast/subjects.html", context)
 
 
 class SubjectExportView(LoginRequiredMixin, View):
     def get(self, request):
-        run = _run_or_none(request)
+        run = _district(request)["run"]
         if run is None:
             raise Http404("尚未测算。")
         year, lines, towns = selectors.subject_staffing(run=run, user=request.user)
@@ -132,8 +162,7 @@ class SubjectExportView(LoginRequiredMixin, View):
 
 class SubjectRuleView(LoginRequiredMixin, View):
     def post(self, request):
-        if not is_bureau(request.user):
-            raise Http404("没有找到该页面。")
+        unit = _written(request)
         try:
             loads = {}
             for field, label in (
@@ -146,6 +175,7 @@ class SubjectRuleView(LoginRequiredMixin, View):
                 loads[field] = int(raw)
             services.staffing_rule_set(
                 actor=request.user,
+                unit=unit,
                 address=request_address(request),
                 lesson_hours=subjects.parse_hours(request.POST.get("hours", "")),
                 **loads,
@@ -155,4 +185,4 @@ class SubjectRuleView(LoginRequiredMixin, View):
                 messages.error(request, message)
         else:
             messages.success(request, "学科课时和教师周课时量已保存。")
-        return redirect("forecast:subjects")
+        return _back(request, "forecast:subjects", unit)

@@ -49,7 +49,8 @@ def planning_demo_setup(*, actor, year: int) -> list[Scenario]:
     unit = planning_units(actor)[0]
 
     demo = [(name, year, inputs) for name, inputs in DEMO]
-    if ForecastRun.objects.filter(status=ForecastRun.Status.DONE, base_year=year).exists():
+    done = ForecastRun.objects.filter(unit=unit, status=ForecastRun.Status.DONE)
+    if done.filter(base_year=year).exists():
         demo.append((MULTI_YEAR[0], year + 3, MULTI_YEAR[1]))
     for name, target, inputs in demo:
         scenario = Scenario.objects.filter(unit=unit, name=name, year=target).first()

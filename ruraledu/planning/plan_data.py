@@ -22,11 +22,12 @@ JUNIOR_FIRST_GRADE = 7
 BACKBONE = (Honour.BACKBONE, Honour.FAMOUS_TEACHER, Honour.SUBJECT_LEADER)
 
 
-def forecast_for(year: int):
-    """The latest finished forecast run, if it covers `year`; else a Chinese message."""
-    from ruraledu.forecast.models import ForecastRun
+def forecast_for(year: int, unit):
+    """The latest finished forecast run of the district `unit`, if it covers `year`; else a
+    Chinese message."""
+    from ruraledu.forecast.selectors import run_latest
 
-    run = ForecastRun.objects.filter(status=ForecastRun.Status.DONE).first()
+    run = run_latest(unit)
     if run is None:
         raise ValidationError(
             "选择了按生源预测计算，但还没有完成的生源预测，请先在“生源预测”页测算。"
@@ -43,7 +44,7 @@ def inputs_check(year: int, inputs: dict, unit) -> None:
     """What can be checked against the registry when the bureau saves a scenario of the
     district `unit`."""
     if inputs.get("enrolment") == "forecast":
-        forecast_for(year)
+        forecast_for(year, unit)
     limits = inputs.get("limits") or {}
     if limits:  # a limit on a school the plan does not cover would go silently unused
         planned = {school["code"] for school in plan_schools(year, inputs, unit)[0]}
@@ -53,7 +54,8 @@ def inputs_check(year: int, inputs: dict, unit) -> None:
                 "（应为有在校生的义务教育学校的代码）。"
             )
     if inputs.get("movers_source") == "list":
-        data_year = forecast_for(year).base_year if inputs.get("enrolment") == "forecast" else year
+        forecast = inputs.get("enrolment") == "forecast"
+        data_year = forecast_for(year, unit).base_year if forecast else year
         movers(data_year, inputs, unit)
 
 
@@ -66,7 +68,7 @@ def plan_schools(year: int, inputs: dict, unit) -> tuple[list[dict], int, str]:
         return district_schools(year, unit), year, "按目标学年在校生计算。"
     from ruraledu.forecast.models import ForecastCell
 
-    run = forecast_for(year)
+    run = forecast_for(year, unit)
     projected = defaultdict(lambda: {"primary": 0.0, "junior": 0.0})
     cells = ForecastCell.objects.filter(run=run, year=year).annotate(
         kind=F("school__org_unit__kind"), parent=F("school__org_unit__parent_id")

@@ -21,6 +21,11 @@ def test_the_bureau_sees_every_school_and_the_backtest_error(client, run, distri
     assert "甲镇中心小学" in page and "乙镇中心小学" in page
     assert 'data-testid="model-error">0.0%<' in page
     assert "将成为小规模学校的学校（2 所）" in page
+    # a single-district install has no district to choose, on any page or form
+    for url in (STAFFING, reverse("forecast:subjects")):
+        page += client.get(url).content.decode()
+    assert 'data-testid="unit-pick"' not in page and 'name="unit"' not in page
+    assert "?unit=" not in page
 
 
 def test_a_town_sees_only_its_schools(client, run, town_officer, school_b):

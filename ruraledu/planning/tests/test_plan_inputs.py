@@ -75,8 +75,8 @@ def test_a_listed_teacher_not_on_the_roster_is_refused_naming_the_line(district,
     ]
 
 
-def _forecast(at, pupils_next_year: int) -> ForecastRun:
-    run = ForecastRun.objects.create(base_year=YEAR, horizon=5)
+def _forecast(at, pupils_next_year: int, unit) -> ForecastRun:
+    run = ForecastRun.objects.create(unit=unit, base_year=YEAR, horizon=5)
     ForecastCell.objects.create(
         run=run, school=at, year=YEAR + 1, grade=1, expected=pupils_next_year, low=0, high=0
     )
@@ -91,7 +91,7 @@ def test_projected_pupils_feed_the_target_year(district, town_a):
     p1 = school(town_a, "P1")
     pupils(p1, 100, year=YEAR)
     facility(p1, year=YEAR, **FULL)
-    _forecast(p1, 50)
+    _forecast(p1, 50, district)
     costs = {**inputs()["costs"], "r3": 130000}
     result = services.plan_result(
         year=YEAR + 1,
@@ -116,12 +116,12 @@ def test_no_forecast_yet_says_so(district):
     assert "还没有完成的生源预测" in error.value.messages[0]
 
 
-def test_the_demo_adds_a_solved_plan_over_three_years_once(two_schools, district_admin):
+def test_the_demo_adds_a_solved_plan_over_three_years_once(district, two_schools, district_admin):
     from ruraledu.planning.demo import MULTI_YEAR, planning_demo_setup
     from ruraledu.planning.models import Scenario
 
     p1, p2 = two_schools
-    run = ForecastRun.objects.create(base_year=YEAR, horizon=5)
+    run = ForecastRun.objects.create(unit=district, base_year=YEAR, horizon=5)
     for at in (p1, p2):
         ForecastCell.objects.create(
             run=run, school=at, year=YEAR + 3, grade=1, expected=100, low=90, high=110
