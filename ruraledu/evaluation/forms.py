@@ -44,4 +44,6 @@ class CodesForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="答卷文件（.xlsx）")
+    file = forms.FileField(
+        label="答卷文件（.xlsx）", error_messages={"required": "请选择答卷文件。"}
+    )

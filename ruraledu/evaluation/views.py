@@ -93,11 +93,17 @@ class EvaluationMixin(LoginRequiredMixin):
     @contextmanager
     def writing(self):
         """A write, with the evaluation stored first if nobody had started it: a write
-        refused inside (ValidationError) leaves neither behind."""
-        with transaction.atomic():
-            if self.evaluation.pk is None:
-                self.evaluation = self.stored()
-            yield
+        refused inside (ValidationError) leaves neither behind, and self.evaluation is again
+        the one not stored."""
+        before = self.evaluation
+        try:
+            with transaction.atomic():
+                if before.pk is None:
+                    self.evaluation = self.stored()
+                yield
+        except BaseException:
+            self.evaluation = before  # one stored by the refused write is gone again
+            raise
 
     def back(self, code: str = "", name: str = ""):
         e = self.evaluation
@@ -325,14 +331,25 @@ class SurveyMixin(EvaluationMixin):
             raise Http404("该评估尚未开展社会认可度调查。")
         return found
 
-    def refuse(self, message: str):
-        """An invalid post sets nothing up (neither the evaluation nor its survey): the
-        message goes back to the survey page. Whoever may not set the survey up still gets
-        the 404 of one not set up."""
+    def ensure_may_change(self) -> None:
+        """A post to the survey: whoever may not change the evaluation gets its 404, whether
+        the post is valid or not."""
         if not self.may_change():
-            self.the_survey()  # reads only for them
-        messages.error(self.request, message)
-        return self.back(name="evaluation:survey_manage")
+            raise Http404(services.NOT_BUREAU)
+
+    def refused(self, **shown):
+        """The survey page again (400) with the refused form (settings_form, codes_form or
+        import_form) bound to what was typed and each error on its field. Nothing is written:
+        an evaluation or survey not set up yet is set up only to show the page and rolled
+        back, so its answer links (whose token is not kept) are not shown."""
+        e = self.evaluation
+        pending = e.pk is None or not Survey.objects.filter(evaluation_id=e.pk).exists()
+        with transaction.atomic():
+            page = self.survey_page()
+            page.update(shown, pending=pending)
+            response = render(self.request, "evaluation/survey_manage.html", page, status=400)
+            transaction.set_rollback(True)
+        return response
 
     def survey_page(self) -> dict:
         """What the survey page shows (setting the survey up for those who run it)."""
@@ -354,6 +371,7 @@ class SurveyMixin(EvaluationMixin):
             "settings_form": SurveySettingsForm(
                 initial={f: getattr(s, f) for f in ("is_open", "min_sample", "requires_code")}
             ),
+            "codes_form": CodesForm(),
             "import_form": ImportForm(),
         }
 
@@ -399,53 +417,38 @@ class SurveyQrView(SurveyMixin, View):
 
 class SurveySettingsView(SurveyMixin, View):
     def post(self, request, unit, framework, year):
-        if not self.may_change():
-            raise Http404(services.NOT_BUREAU)
+        self.ensure_may_change()
         form = SurveySettingsForm(request.POST)
         if not form.is_valid():
-            return self.refused(form)
-        evaluation = self.evaluation
+            return self.refused(settings_form=form)
         try:
             # set up with the write: a refused one leaves no survey behind
             with self.writing():
                 s = self.the_survey()
                 survey.survey_settings_set(survey=s, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            self.evaluation = evaluation  # as it was: one stored by the write is gone again
             form.add_error(None, exc)
-            return self.refused(form)
+            return self.refused(settings_form=form)
         messages.success(request, "已保存。")
         return self.back(name="evaluation:survey_manage")
-
-    def refused(self, form):
-        """The survey page again (400) with the settings as typed and each error on its field.
-        Nothing is written: an evaluation or survey not set up yet is set up only to show the
-        page and rolled back, so its answer links (whose token is not kept) are not shown."""
-        e = self.evaluation
-        pending = e.pk is None or not Survey.objects.filter(evaluation_id=e.pk).exists()
-        with transaction.atomic():
-            page = self.survey_page()
-            page.update(settings_form=form, pending=pending)
-            response = render(self.request, "evaluation/survey_manage.html", page, status=400)
-            transaction.set_rollback(True)
-        return response
 
 
 class SurveyCodesView(SurveyMixin, View):
     """New one-time codes, as a text file to print; they are not shown again."""
 
     def post(self, request, unit, framework, year):
+        self.ensure_may_change()
         form = CodesForm(request.POST)
         if not form.is_valid():
-            return self.refuse("生成数量须为 1 至 5000。")
+            return self.refused(codes_form=form)
         try:
             with self.writing():
                 codes = survey.codes_issue(
                     survey=self.the_survey(), actor=request.user, count=form.cleaned_data["count"]
                 )
         except ValidationError as exc:
-            messages.error(request, _text(exc))
-            return self.back(name="evaluation:survey_manage")
+            form.add_error(None, exc)
+            return self.refused(codes_form=form)
         response = HttpResponse("\n".join(codes) + "\n", content_type="text/plain; charset=utf-8")
         response["Content-Disposition"] = "attachment; filename*=UTF-8''survey-codes.txt"
         return response
@@ -453,9 +456,11 @@ class SurveyCodesView(SurveyMixin, View):
 
 class SurveyImportView(SurveyMixin, View):
     def post(self, request, unit, framework, year):
-        upload = request.FILES.get("file")
-        if upload is None:
-            return self.refuse("请选择答卷文件。")
+        self.ensure_may_change()
+        form = ImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.refused(import_form=form)
+        upload = form.cleaned_data["file"]
         try:
             with self.writing():
                 added = responses_import(
@@ -465,15 +470,15 @@ class SurveyImportView(SurveyMixin, View):
                     filename=upload.name,
                 )
         except UploadRefused as exc:
-            messages.error(request, exc.message)
+            form.add_error("file", exc.message)
+            return self.refused(import_form=form)
         except ImportRejected as exc:
-            for error in exc.errors[:50]:
-                messages.error(request, str(error))
-            messages.error(request, f"导入被拒绝：共 {len(exc.errors)} 处错误，未写入任何答卷。")
+            form.add_error(None, f"导入被拒绝：共 {len(exc.errors)} 处错误，未写入任何答卷。")
+            return self.refused(import_form=form, import_errors=exc.errors[:50])
         except PermissionDenied as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"已导入答卷 {added} 份。")
+            form.add_error(None, str(exc))
+            return self.refused(import_form=form)
+        messages.success(request, f"已导入答卷 {added} 份。")
         return self.back(name="evaluation:survey_manage")
 
 

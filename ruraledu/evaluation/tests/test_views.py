@@ -289,22 +289,28 @@ def test_an_invalid_survey_post_sets_nothing_up_and_says_why(
     assert "保存设置后即生成各调查对象的作答链接和二维码" in body and "问卷二维码" not in body
     assert not Evaluation.objects.exists()
     assert not Survey.objects.exists() and not SurveyGroup.objects.exists()
-    # and a codes form or an import that is invalid goes back to the page with the error
+    # and a codes form or an import that is invalid comes back the same way, its error on
+    # its field
     posts = (
-        ("survey_codes", {"count": "0"}, "生成数量须为 1 至 5000。"),
-        ("survey_import", {}, "请选择答卷文件。"),
+        ("survey_codes", {"count": "0"}, 'id="c_count_error" role="alert">确保该值大于或等于1。'),
+        ("survey_import", {}, 'id="imp_file_error" role="alert">请选择答卷文件。'),
     )
     for name, data, said in posts:
         response = client.post(_at(name), data)
-        assert response.status_code == 302 and response.url == _at("survey_manage")
+        body = response.content.decode()
+        assert response.status_code == 400 and said in body
+        assert "保存设置后即生成各调查对象的作答链接和二维码" in body and "问卷二维码" not in body
         assert not Evaluation.objects.exists()
         assert not Survey.objects.exists() and not SurveyGroup.objects.exists()
-        shown = [str(m) for m in response.wsgi_request._messages]
-        assert shown[-1].startswith(said), shown
     assert AuditEvent.objects.count() == audited
     # a read-only role's invalid post is the 404 of a survey not set up
     client.force_login(district_leader)
-    assert client.post(_at("survey_settings"), {"min_sample": "0"}).status_code == 404
+    for name, data in (
+        ("survey_settings", {"min_sample": "0"}),
+        ("survey_codes", {"count": "0"}),
+        ("survey_import", {}),
+    ):
+        assert client.post(_at(name), data).status_code == 404
     # and a valid post sets the survey up with its settings
     client.force_login(district_admin)
     client.post(_at("survey_settings"), {"min_sample": "40", "is_open": "on"})
@@ -349,6 +355,97 @@ def test_refused_survey_settings_come_back_as_typed_and_change_nothing(
     assert 'data-testid="step-error">' in body and "结束并冻结，不能再修改。" in body
     assert 'class="form-control" value="40" required>' in body
     assert (Survey.objects.get().min_sample, AuditEvent.objects.count()) == (stored[1], audited)
+
+
+def test_refused_survey_codes_come_back_as_typed_and_issue_none(client, yzjh, district_admin):
+    from ruraledu.audit.models import AuditEvent
+    from ruraledu.evaluation.models import SurveyCode
+    from ruraledu.evaluation.services import evaluation_close
+
+    # given a survey set up, without codes
+    s = survey_ensure(evaluation=yzjh)
+    client.force_login(district_admin)
+    audited = AuditEvent.objects.count()
+    # when the bureau asks for more codes than may be issued at once
+    response = client.post(_at("survey_codes"), {"count": "6000"})
+    # then the page comes back (400) with the count as typed and the error on its field
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert (
+        'id="c_count" class="form-control is-invalid" value="6000" required aria-invalid="true"'
+        ' aria-describedby="c_count_error">' in body
+    )
+    assert 'id="c_count_error" role="alert">确保该值小于或等于5000。' in body
+    assert f"/s/{s.token}/" in body  # the answer links of the survey set up stay
+    assert not [str(m) for m in response.wsgi_request._messages]
+    # and no code is issued, nothing audited
+    assert not SurveyCode.objects.exists() and AuditEvent.objects.count() == audited
+    # when the bureau asks for 3: the codes come as the file to print, as before
+    response = client.post(_at("survey_codes"), {"count": "3"})
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == "attachment; filename*=UTF-8''survey-codes.txt"
+    assert len(response.content.decode().split()) == SurveyCode.objects.count() == 3
+    # when the evaluation has ended, a valid count is refused by the service: it comes back
+    evaluation_close(evaluation=yzjh, actor=district_admin)
+    audited = AuditEvent.objects.count()
+    response = client.post(_at("survey_codes"), {"count": "25"})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-testid="codes-error">' in body and "结束并冻结，不能再修改。" in body
+    assert 'id="c_count" class="form-control" value="25" required>' in body
+    assert (SurveyCode.objects.count(), AuditEvent.objects.count()) == (3, audited)
+
+
+def test_a_refused_survey_import_comes_back_with_its_errors_and_imports_none(
+    client, yzjh, district_admin, school_a
+):
+    from ruraledu.audit.models import AuditEvent
+    from ruraledu.evaluation.models import SurveyResponse
+
+    from .test_survey import _workbook
+
+    # given an open survey
+    s = survey_ensure(evaluation=yzjh)
+    s.is_open = True
+    s.save()
+    client.force_login(district_admin)
+    audited = AuditEvent.objects.count()
+
+    def upload(data, name="答卷.xlsx"):
+        return client.post(_at("survey_import"), {"file": SimpleUploadedFile(name, data)})
+
+    # when the bureau imports a file with a row that leaves a question out (six for parents)
+    response = upload(
+        _workbook(("家长", None, 1, 2, 1, 1, 1, 1), ("家长", None, 1, 2, None, 1, 1, 1))
+    )
+    # then the page comes back (400) with every error above the import form
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-testid="import-error">导入被拒绝：共 1 处错误，未写入任何答卷。' in body
+    assert "<li>工作表“问卷答卷”第 4 行“第3题”列：家长问卷的必答题未作答</li>" in body
+    assert not [str(m) for m in response.wsgi_request._messages]
+    # when the file is no workbook, the reason is on the file field
+    response = upload(b"not a workbook", "答卷.txt")
+    assert response.status_code == 400
+    assert 'id="imp_file" accept=".xlsx" class="form-control w-auto is-invalid"' in (
+        body := response.content.decode()
+    )
+    assert 'id="imp_file_error" role="alert">' in body
+    # when the survey is closed, a good file is refused and says so
+    s.is_open = False
+    s.save()
+    response = upload(_workbook(("家长", school_a.org_unit.code, 1, 2, 1, 1, 1, 1)))
+    assert response.status_code == 400
+    assert 'data-testid="import-error">本次调查已结束，不再接收答卷。' in response.content.decode()
+    # and nothing was imported or audited
+    assert not SurveyResponse.objects.exists() and AuditEvent.objects.count() == audited
+    # once open again, the good file is imported and the page says so, as before
+    s.is_open = True
+    s.save()
+    response = upload(_workbook(("家长", school_a.org_unit.code, 1, 2, 1, 1, 1, 1)))
+    assert response.status_code == 302 and response.url == _at("survey_manage")
+    assert [str(m) for m in response.wsgi_request._messages] == ["已导入答卷 1 份。"]
+    assert SurveyResponse.objects.count() == 1
 
 
 def test_a_second_value_and_its_standard_carry_their_unit(client, yzjh, district, district_leader):
