@@ -6,11 +6,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 
 from ruraledu.activities.choices import LessonKind
 from ruraledu.audit.utils import request_address
-from ruraledu.core.schoolyear import current_school_year, form_day
+from ruraledu.core.schoolyear import (
+    current_school_year,
+    form_day,
+    school_year_bounds,
+    school_year_label,
+    school_year_of,
+)
 from ruraledu.core.views import StepRefused
 from ruraledu.orgunits.models import School
 
@@ -43,8 +50,13 @@ class LessonRecordView(LoginRequiredMixin, View):
         if school is None and len(schools) == 1:
             school = schools[0]
         # the roster of the platform's current school year; the date starts at today while
-        # that year runs, else blank (a lesson given today is not filed under its last day)
+        # that year runs, else blank (a lesson given today is not filed under its last day).
+        # lesson_record checks the roster of the year the date falls in, so the date goes up
+        # to today and no further than that year's last day: once today's year has begun but
+        # nobody has started it on the platform, its lessons wait for it (the page says so)
         year = current_school_year()
+        today = timezone.localdate()
+        last = school_year_bounds(year)[1]
         teachers = services.lesson_teachers(school, year) if school else []
         if refused:
             refused.unless_shown(request, bool(teachers))
@@ -57,6 +69,9 @@ class LessonRecordView(LoginRequiredMixin, View):
                 "teachers": teachers,
                 "kinds": LessonKind.choices,
                 "form_day": form_day(year),
+                "year_label": school_year_label(year),
+                "day_max": min(today, last),
+                "due_label": (school_year_label(school_year_of(today)) if today > last else None),
                 "recent": services.lessons_recorded_by(request.user),
                 "refused": refused,
             },

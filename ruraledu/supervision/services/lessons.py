@@ -14,7 +14,7 @@ from ruraledu.activities.choices import LessonKind, ObservationSource
 from ruraledu.activities.models import PublicLesson
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, snapshot
-from ruraledu.core.schoolyear import school_year_label, school_year_of
+from ruraledu.core.schoolyear import current_school_year, school_year_label, school_year_of
 from ruraledu.orgunits.models import School
 from ruraledu.workforce.models import Post, StaffPerson
 
@@ -56,11 +56,21 @@ def lesson_record(
         teacher_id = int(teacher_id)
     except (TypeError, ValueError):
         raise ValidationError("请选择该校本学年在岗的授课教师。") from None
+    # the roster of the year the lesson is filed under (PublicLesson.year, from its date)
     year = school_year_of(held_on)
     if not Post.objects.filter(person_id=teacher_id, school=school, year=year).exists():
-        raise ValidationError(
+        message = (
+            f"上课日期 {held_on:%Y-%m-%d} 属于{school_year_label(year)}，"
             f"该校{school_year_label(year)}的教职工名册中没有这位授课教师，请核对日期和教师。"
         )
+        current = current_school_year()
+        if year > current:  # today's year, not started: its roster is seldom in yet
+            message += (
+                f"{school_year_label(year)}尚未在平台开始（当前学年为"
+                f"{school_year_label(current)}），"
+                "请区教体局在“学年”页面开始新学年并导入教职工名册后再登记。"
+            )
+        raise ValidationError(message)
     if PublicLesson.objects.filter(
         teacher_id=teacher_id, school=school, held_on=held_on, kind=kind
     ).exists():
