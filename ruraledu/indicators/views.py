@@ -4,19 +4,20 @@ from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import TemplateView
 
 from ruraledu.accounts.policy import is_bureau
 from ruraledu.audit.personal_access import ChildReads
 from ruraledu.plans.models import Target
+from ruraledu.plans.selectors import target_get
 from ruraledu.spreadsheets.base import Column
 from ruraledu.spreadsheets.export import export_response
 
 from . import charts, selectors
 from .drilldown import drill_measure, drill_parts, drill_records
 from .engine import REGISTRY
+from .evaluation import plan_unit
 from .models import TargetStatusChange
 
 
@@ -171,12 +172,10 @@ class TargetDetailView(LoginRequiredMixin, TemplateView):
     template_name = "indicators/target_detail.html"
 
     def get_context_data(self, **kwargs):
-        target = get_object_or_404(
-            Target.objects.select_related("project", "section", "state"), code=self.kwargs["code"]
-        )
+        target = target_get(self.request.user, self.kwargs["code"], self.request.GET.get("plan"))
         state = getattr(target, "state", None)
         indicator = REGISTRY.get(target.indicator_code)
-        root = selectors.plan_root_unit()
+        root = plan_unit(target.plan)  # the unit whose values judge the target
         trend = (
             selectors.value_trend(code=target.indicator_code, unit=root)
             if indicator and root

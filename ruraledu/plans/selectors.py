@@ -41,6 +41,35 @@ def plan_get_current(user=None) -> Plan:
     return (own or at_root or plans)[0]
 
 
+def target_get(user, code: str, plan_id: str | None = None) -> Target:
+    """A target by its code, in the plan named (a link from a page of that plan) or else the
+    plan the user works under: codes repeat across districts' plans. A plan the user neither
+    works under nor reaches (another district's) is a 404."""
+    from ruraledu.accounts.choices import Action
+    from ruraledu.accounts.policy import Reach
+
+    if plan_id is None:
+        plan = plan_get_current(user)
+    else:
+        plan = Plan.objects.select_related("org_unit").filter(pk=_int(plan_id)).first()
+        own = plan is not None and plan == plan_get_current(user)
+        reached = plan is not None and (
+            Reach(user, Action.VIEW).covers(plan.org_unit.path if plan.org_unit_id else None)
+            or plan.org_unit_id is None
+        )
+        if not (own or reached):
+            raise Http404("没有找到该目标。")
+    targets = Target.objects.select_related("project", "section", "state", "plan")
+    target = targets.filter(plan=plan, code=code).first()
+    if target is None:
+        raise Http404("没有找到该目标。")
+    return target
+
+
+def _int(value: str) -> int | None:
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
 def plan_of_unit(unit) -> Plan | None:
     """The plan of the nearest district (or city) at or above `unit`, else the install's own."""
     plans = list(Plan.objects.select_related("org_unit").order_by("-start_year", "-pk"))
