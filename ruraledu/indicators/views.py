@@ -10,7 +10,7 @@ from django.views.generic import TemplateView
 from ruraledu.accounts.policy import is_bureau
 from ruraledu.audit.personal_access import ChildReads
 from ruraledu.plans.models import Target
-from ruraledu.plans.selectors import target_get
+from ruraledu.plans.selectors import plan_of_unit, target_get
 from ruraledu.spreadsheets.base import Column
 from ruraledu.spreadsheets.export import export_response
 
@@ -29,13 +29,15 @@ def _year(request, years: list[int]) -> int | None:
     return year if year in years else (years[0] if years else None)
 
 
-def _threshold(code: str):
-    target = (
-        Target.objects.filter(indicator_code=code)
-        .exclude(threshold=None)
-        .order_by("due_date")
-        .first()
-    )
+def _plan_targets(code: str, unit):
+    """The targets measured by indicator `code` in the plan of `unit`'s district (or city):
+    each district's plan has its own, with its own thresholds."""
+    plan = plan_of_unit(unit) if unit else None
+    return Target.objects.filter(plan=plan, indicator_code=code).select_related("state")
+
+
+def _threshold(targets):
+    target = targets.exclude(threshold=None).order_by("due_date").first()
     return float(target.threshold) if target else None
 
 
@@ -63,7 +65,8 @@ class IndicatorDetailView(LoginRequiredMixin, TemplateView):
         years = selectors.years_of(indicator.code)
         year = _year(self.request, years)
         trend = selectors.value_trend(code=indicator.code, unit=unit)
-        threshold = _threshold(indicator.code)
+        targets = _plan_targets(indicator.code, unit)
+        threshold = _threshold(targets)
         children = (
             selectors.child_values(
                 code=indicator.code, unit=unit, year=year, user=self.request.user
@@ -100,7 +103,7 @@ class IndicatorDetailView(LoginRequiredMixin, TemplateView):
                 unit=indicator.unit,
                 threshold=threshold,
             ),
-            targets=Target.objects.filter(indicator_code=indicator.code).select_related("state"),
+            targets=targets,
             **kwargs,
         )
 

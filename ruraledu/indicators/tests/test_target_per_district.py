@@ -9,8 +9,9 @@ from django.utils.timezone import now
 from ruraledu.accounts.choices import Role
 from ruraledu.accounts.tests.factories import RoleAssignmentFactory, UserFactory
 from ruraledu.indicators.choices import TargetStatus
+from ruraledu.indicators.engine import REGISTRY
 from ruraledu.indicators.models import TargetState
-from ruraledu.plans.models import Plan
+from ruraledu.plans.models import Plan, Target
 
 PLAN = """\
 plan:
@@ -80,3 +81,16 @@ def test_the_plans_pages_link_their_targets_by_plan(client, plans, district_b):
     page = client.get(reverse("plans:plan_detail")).content.decode()
     link = f"{reverse('indicators:target_detail', args=['P01-1'])}?plan={plans['B'].pk}"
     assert link in page
+
+
+def test_an_indicator_page_lists_the_targets_of_the_units_plan(client, plans, district_a, city):
+    code = sorted(REGISTRY)[0]
+    Target.objects.update(indicator_code=code)
+    url = reverse("indicators:indicator_detail", args=[code])
+    signed_in(client, "a_admin", Role.DISTRICT_ADMIN, district_a)
+    page = client.get(url).content.decode()
+    assert "A区的目标" in page and "B区的目标" not in page
+    # the city reads each district's page with that district's targets
+    signed_in(client, "city_admin", Role.DISTRICT_ADMIN, city)
+    page = client.get(f"{url}?unit=B").content.decode()
+    assert "B区的目标" in page and "A区的目标" not in page
