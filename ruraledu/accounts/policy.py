@@ -3,9 +3,9 @@ lives at this place of the org tree? Reads, writes and personal data are all dec
 record, by the role the user holds where the record lives (never by a role held elsewhere)."""
 
 from .choices import Action
-from .scoping import bureau_units, scope_paths, tree_root_count
+from .scoping import bureau_units, role_units, scope_paths, tree_root_count
 
-__all__ = ["Reach", "bureau_units", "bureau_users", "is_bureau", "is_root_path"]
+__all__ = ["Reach", "bureau_units", "bureau_users", "is_bureau", "is_root_path", "role_units"]
 
 
 def is_root_path(path: str) -> bool:

@@ -34,21 +34,26 @@ def tree_root_count(user) -> int:
     return (assignments[0].tree_roots or 0) if assignments else 0
 
 
+def role_units(user, action: str, kinds) -> list:
+    """The units of the given `kinds` on which `user` holds a role that may do `action`, by
+    path: what a role reaches told by the kind of unit it is on, wherever that unit sits in
+    the tree (a town is one level deeper under a city than in a single-district install)."""
+    return sorted(
+        {
+            a.org_unit
+            for a in _assignments(user)
+            if a.org_unit_id and a.org_unit.kind in kinds and action in ROLE_ACTIONS.get(a.role, ())
+        },
+        key=lambda unit: unit.path,
+    )
+
+
 def bureau_units(user, action: str = "review") -> list:
     """The province, city and district units on which `user` may do `action`: the bureau of
     a district is its reviewers there, wherever the district sits in the tree."""
     from ruraledu.orgunits.choices import BUREAU_KINDS
 
-    return sorted(
-        {
-            a.org_unit
-            for a in _assignments(user)
-            if a.org_unit_id
-            and a.org_unit.kind in BUREAU_KINDS
-            and action in ROLE_ACTIONS.get(a.role, ())
-        },
-        key=lambda unit: unit.path,
-    )
+    return role_units(user, action, BUREAU_KINDS)
 
 
 def scope_paths(user, action: str) -> list[str]:

@@ -11,8 +11,14 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from ruraledu.accounts.choices import Action
-from ruraledu.accounts.policy import Reach
-from ruraledu.orgunits.choices import GRADE_RANGES, TOWN_LEVEL_KINDS, OrgUnitKind, SchoolStage
+from ruraledu.accounts.policy import Reach, role_units
+from ruraledu.orgunits.choices import (
+    BUREAU_KINDS,
+    GRADE_RANGES,
+    TOWN_LEVEL_KINDS,
+    OrgUnitKind,
+    SchoolStage,
+)
 from ruraledu.orgunits.models import OrgUnit, School
 from ruraledu.orgunits.rural import is_rural
 from ruraledu.students.models import Enrolment
@@ -24,11 +30,17 @@ from .models import BacktestRow, BirthRecord, ForecastCell, ForecastRun, Staffin
 JUNIOR_FIRST_GRADE = 7
 
 
+# the kinds of unit whose roles read the forecast: the bureaus (a district's, the city's
+# above it) and the town offices of any district (each its own schools)
+READER_KINDS = (*BUREAU_KINDS, *TOWN_LEVEL_KINDS)
+
+
 def can_view(user) -> bool:
-    """The forecast is read by the bureau and the towns (each its own schools); a role held
-    only on single schools does not open it."""
-    reach = Reach(user, Action.VIEW)
-    return reach.everywhere or any(p.count("/") <= 2 for p in reach.paths)
+    """The forecast is read by the bureau and the towns (each its own schools), told by the
+    kind of unit the role is on, not by its depth in the tree; a role held only on single
+    schools (or villages) does not open it. No query beyond the cached role assignments:
+    the menu asks on every page."""
+    return Reach(user, Action.VIEW).everywhere or bool(role_units(user, Action.VIEW, READER_KINDS))
 
 
 def require_view(user) -> None:

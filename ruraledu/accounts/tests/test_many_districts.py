@@ -2,10 +2,10 @@
 district only; the whole tree (and `is_bureau`) belongs to a role on every root."""
 
 from ruraledu.accounts.choices import Action, Role
-from ruraledu.accounts.policy import Reach, bureau_units, bureau_users, is_bureau
+from ruraledu.accounts.policy import Reach, bureau_units, bureau_users, is_bureau, role_units
 from ruraledu.accounts.scoping import is_district_wide
 from ruraledu.accounts.tests.factories import RoleAssignmentFactory, UserFactory
-from ruraledu.orgunits.choices import OrgUnitKind
+from ruraledu.orgunits.choices import BUREAU_KINDS, TOWN_LEVEL_KINDS, OrgUnitKind
 from ruraledu.orgunits.tests.factories import OrgUnitFactory
 from ruraledu.reporting.querysets import authoring_paths
 
@@ -52,3 +52,17 @@ def test_the_single_district_install_is_unchanged(db):
     assert is_bureau(admin) and Reach(admin, Action.CHANGE).whole_tree
     assert [u.code for u in bureau_units(admin)] == ["D"]
     assert list(bureau_users()) == [admin]
+
+
+def test_the_units_of_a_kind_a_role_is_on_wherever_they_sit(city):
+    town = city.children.get(code="A").children.get()
+    officer = _user("a_town", Role.TOWN_OFFICER, town)
+    leader = _user("a_leader", Role.DISTRICT_LEADER, city.children.get(code="A"))
+    # a town one level deeper under a city is still a town
+    assert role_units(officer, Action.VIEW, TOWN_LEVEL_KINDS) == [town]
+    assert (
+        role_units(officer, Action.VIEW, BUREAU_KINDS) == bureau_units(officer, Action.VIEW) == []
+    )
+    assert role_units(officer, Action.REVIEW, TOWN_LEVEL_KINDS) == []  # not the town's right
+    assert [u.code for u in role_units(leader, Action.VIEW, BUREAU_KINDS)] == ["A"]
+    assert role_units(leader, Action.VIEW, TOWN_LEVEL_KINDS) == []

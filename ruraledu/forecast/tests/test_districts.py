@@ -228,3 +228,52 @@ def test_a_plan_on_projected_pupils_reads_its_own_district_run(a, b, schools, ad
     ours = forecast_run_create(actor=admin_a)
     forecast_run_create(actor=admin_b)  # newer, of the other district
     assert forecast_for(2025, a) == ours
+
+
+@pytest.fixture
+def a_second_town(a, schools):
+    """A second town in district A with a school of its own in A's runs."""
+    town = OrgUnitFactory(code="A2", name="A二镇", kind=OrgUnitKind.TOWN, parent=a)
+    school = SchoolFactory(org_unit__code="A2S", org_unit__name="A二镇小学", org_unit__parent=town)
+    village = OrgUnit.objects.get(code="AV")
+    for year in YEARS:
+        enrol(school, year, 1, 5, village)
+        enrol(school, year, 2, 5, village)
+    return school
+
+
+def _menu(page) -> bool:
+    return ("生源预测与编制", OVERVIEW) in page.context["nav_items"]
+
+
+def test_a_town_office_of_a_city_district_reads_its_own_schools_of_that_district_run(
+    client, a, schools, a_second_town, admin_a, admin_b
+):
+    ours = forecast_run_create(actor=admin_a)
+    forecast_run_create(actor=admin_b)  # the other district's, newer
+    assert _schools_of(ours) == {"AS", "A2S"}
+    # a town office sits one level deeper under a city than in a single-district install
+    client.force_login(_user("town_a", Role.TOWN_OFFICER, a.children.get(code="A1")))
+    page = client.get(OVERVIEW)
+    assert page.status_code == 200 and _menu(page)
+    text = page.content.decode()
+    assert page.context["unit"] == a and page.context["run"] == ours
+    assert not page.context["bureau"] and 'data-testid="unit-pick"' not in text
+    assert "A区小学" in text and "A二镇小学" not in text and "B区小学" not in text
+    for url in (STAFFING, SUBJECTS):
+        text = client.get(url).content.decode()
+        assert "A区小学" in text and "A二镇小学" not in text and "B区小学" not in text
+    assert client.get(reverse("forecast:school_detail", args=[schools["A"].pk])).status_code == 200
+    for school in (a_second_town, schools["B"]):
+        assert client.get(reverse("forecast:school_detail", args=[school.pk])).status_code == 404
+    assert client.get(OVERVIEW, {"unit": "B"}).status_code == 404
+    # it reads, and writes nothing
+    assert client.post(reverse("forecast:run")).status_code == 404
+    assert client.post(reverse("forecast:staffing_rule"), RULE_FIELDS).status_code == 404
+    assert ForecastRun.objects.count() == 2 and not StaffingRule.objects.exists()
+
+
+def test_a_school_role_of_a_city_district_has_neither_page_nor_menu_item(client, schools):
+    client.force_login(_user("clerk_a", Role.SCHOOL_CLERK, schools["A"].org_unit))
+    assert not _menu(client.get(reverse("orgunits:unit_home"), follow=True))
+    assert client.get(OVERVIEW).status_code == 404
