@@ -76,3 +76,44 @@ def test_a_town_cannot_import_another_towns_villages(town_officer, village_a, vi
         sheet(TITLE, 4, "村居代码", "VB", "无权导入该村居的数据（不在您的管辖范围内）")
     ]
     assert not BirthRecord.objects.exists()
+
+
+def test_in_a_city_a_district_imports_births_of_its_own_villages_only(city, district_a, district_b):
+    from ruraledu.accounts.choices import Role
+    from ruraledu.accounts.tests.factories import RoleAssignmentFactory, UserFactory
+    from ruraledu.orgunits.choices import OrgUnitKind
+    from ruraledu.orgunits.tests.factories import OrgUnitFactory
+
+    for district in (district_a, district_b):
+        town = district.children.get()
+        OrgUnitFactory(
+            code=f"{district.code}V",
+            name=f"{district.code}村",
+            kind=OrgUnitKind.VILLAGE,
+            parent=town,
+        )
+    admin_a, city_admin = UserFactory(username="admin_a"), UserFactory(username="city_admin")
+    RoleAssignmentFactory(user=admin_a, role=Role.DISTRICT_ADMIN, org_unit=district_a)
+    RoleAssignmentFactory(user=city_admin, role=Role.DISTRICT_ADMIN, org_unit=city)
+    data = template_file(
+        "births",
+        {"village": "AV", "birth_year": 2019, "births": 31},
+        {"village": "BV", "birth_year": 2019, "births": 12},
+    )
+    # A's bureau: the other district's village is refused by sheet, row and column, and the
+    # file's own village is not written either
+    messages = refusal("births", data, admin_a)
+    assert messages == [
+        sheet(TITLE, 4, "村居代码", "BV", "无权导入该村居的数据（不在您的管辖范围内）")
+    ]
+    assert not BirthRecord.objects.exists()
+    # its own villages only: imported
+    own = template_file("births", {"village": "AV", "birth_year": 2019, "births": 31})
+    assert import_file("births", own, admin_a).created == 1
+    # the city's bureau imports for every district
+    result = import_file("births", data, city_admin)
+    assert (result.created, result.unchanged) == (1, 1)
+    assert sorted(BirthRecord.objects.values_list("village__code", "births")) == [
+        ("AV", 31),
+        ("BV", 12),
+    ]
