@@ -18,7 +18,7 @@ from ruraledu.accounts.policy import Reach, is_bureau
 from ruraledu.audit.utils import request_address
 from ruraledu.core.files import attachment
 from ruraledu.core.schoolyear import current_school_year, year_param
-from ruraledu.core.views import labelled_errors
+from ruraledu.core.views import StepRefused, labelled_errors
 from ruraledu.indicators.models import IndicatorValue
 from ruraledu.indicators.selectors import unit_for_user
 from ruraledu.orgunits.models import OrgUnit
@@ -26,7 +26,7 @@ from ruraledu.spreadsheets.safety import UploadRefused
 from ruraledu.spreadsheets.services import ImportRejected
 
 from . import selectors, services, survey
-from .choices import Answer, Framework, RespondentGroup
+from .choices import Answer, Comparator, Framework, ItemKind, RespondentGroup
 from .forms import (
     CodesForm,
     EvidenceForm,
@@ -40,6 +40,8 @@ from .gaps import responsible_gaps
 from .models import MonitoringResult, Survey
 from .survey_import import responses_import, template_bytes
 from .units import evaluated_unit_of, evaluation_units, may_change
+
+MONITORING_ITEM = "Q09"  # the item whose page imports the 质量监测 results
 
 
 def _text(exc: ValidationError) -> str:
@@ -104,6 +106,18 @@ class EvaluationMixin(LoginRequiredMixin):
         except BaseException:
             self.evaluation = before  # one stored by the refused write is gone again
             raise
+
+    def again(self, template: str, page, **shown):
+        """A refused post's page again (400): `page()` is what the page shows, `shown` the
+        refused form bound to what was typed and its reasons. The page is built inside a
+        transaction that is rolled back, so whatever building it sets up is not kept and a
+        refusal writes nothing."""
+        with transaction.atomic():
+            context = page()
+            context.update(shown)
+            response = render(self.request, template, context, status=400)
+            transaction.set_rollback(True)
+        return response
 
     def back(self, code: str = "", name: str = ""):
         e = self.evaluation
@@ -178,50 +192,79 @@ class ExpertAssignView(EvaluationMixin, View):
         return self.back()
 
 
-class ItemDetailView(EvaluationMixin, TemplateView):
-    template_name = "evaluation/item_detail.html"
-
-    def get_context_data(self, **kwargs):
-        item = selectors.item_get(evaluation=self.evaluation, code=kwargs["code"])
+class ItemPageMixin(EvaluationMixin):
+    def item_page(self, code: str, **forms) -> dict:
+        """What an item's page shows; `forms` (figure_form, evidence_form, review_form,
+        threshold_form) replace the empty ones, e.g. a refused one bound to
+        what was typed."""
+        item = selectors.item_get(evaluation=self.evaluation, code=code)
         sheet = selectors.evaluation_sheet(self.evaluation)
         result = next(r for r in sheet["results"] if r.item.pk == item.pk)
         bureau = self.may_change()
         role = services.reviewer_role(self.request.user, self.evaluation)
-        return super().get_context_data(
-            may_review=role is not None,
-            evaluation=self.evaluation,
-            item=item,
-            monitoring=(
+        may_set_thresholds = is_bureau(self.request.user)
+        # the steps whose form is on the page
+        offered = {
+            "evidence": bureau,
+            "review": item.kind in (ItemKind.EVIDENCE, ItemKind.VETO)
+            and role is not None
+            and not self.evaluation.closed_at,
+            "monitoring": item.code == MONITORING_ITEM and bureau,
+            "figure": bureau and item.kind == ItemKind.MEASURED and not item.indicator_code,
+            "threshold": may_set_thresholds and item.comparator != Comparator.JUDGED,
+        }
+        figure = result.figure
+        return {
+            "may_review": role is not None,
+            "evaluation": self.evaluation,
+            "item": item,
+            "monitoring": (
                 list(
                     MonitoringResult.objects.filter(
                         unit=self.evaluation.unit_id, year=self.evaluation.year
                     )
                 )
-                if item.code == "Q09" and bureau
+                if offered["monitoring"]
                 else None
             ),
-            result=result,
-            may_change=bureau,
-            may_set_thresholds=is_bureau(self.request.user),
-            figure_form=FigureForm(),
-            evidence_form=EvidenceForm(),
-            review_form=ReviewForm(),
-            threshold_form=ThresholdForm(
+            "result": result,
+            "may_change": bureau,
+            "may_set_thresholds": may_set_thresholds,
+            "offered": {step for step, shown in offered.items() if shown},
+            "figure_form": FigureForm(
+                initial={"value": figure.value, "second_value": figure.second_value}
+                if figure
+                else None
+            ),
+            "evidence_form": EvidenceForm(),
+            "review_form": ReviewForm(),
+            "threshold_form": ThresholdForm(
                 initial={
                     "threshold": item.threshold,
                     "second_threshold": item.second_threshold,
                     "provisional": item.provisional,
                 }
             ),
-            **kwargs,
-        )
+            **forms,
+        }
 
 
-class ItemActionView(EvaluationMixin, View):
-    """POST only; a refusal comes back as a message on the item's page."""
+class ItemDetailView(ItemPageMixin, TemplateView):
+    template_name = "evaluation/item_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**self.item_page(kwargs["code"]), **kwargs)
+
+
+class ItemActionView(ItemPageMixin, View):
+    """POST only, one form of the item's page (`step`, shown as `step`_form). A refusal comes
+    back on the item's page (400) with the form bound to what was typed: a form's errors on
+    their fields, the service's reason above the form. Nothing is written."""
 
     form_class = None
+    step = ""
     stores_evaluation = True  # the write is the evaluation's (stored with its first one)
+    refusals = (ValidationError, PermissionDenied)  # what act() raises for a refused write
 
     def permitted(self) -> bool:
         return self.may_change()
@@ -232,20 +275,37 @@ class ItemActionView(EvaluationMixin, View):
         item = selectors.item_get(evaluation=self.evaluation, code=code)
         form = self.form_class(request.POST, request.FILES)
         if not form.is_valid():
-            messages.error(request, f"未保存：{'；'.join(labelled_errors(form))}")
-            return self.back(code)
+            return self.refused(code, form)
         try:
             with self.writing() if self.stores_evaluation else nullcontext():
-                self.act(item, form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, f"未保存：{_text(exc)}")
-        else:
-            messages.success(request, "已保存。")
+                done = self.act(item, form.cleaned_data)
+        except self.refusals as exc:
+            return self.refused(code, form, **self.reasons(exc, form))
+        messages.success(request, done or "已保存。")
         return self.back(code)
+
+    def reasons(self, exc, form) -> dict:
+        """What the page shows of a write the service refused: its reason above the form."""
+        return {"refused": StepRefused.of(self.step, exc, self.request.POST)}
+
+    def refused(self, code: str, form, **shown):
+        """The item's page again (400) with the refused form; one not on the page (no longer
+        offered to the user) has its reasons said above the page instead."""
+
+        def page():
+            context = self.item_page(code, **{f"{self.step}_form": form}) | shown
+            if self.step not in context["offered"]:
+                refusal = context.pop("refused", None)
+                said = [refusal.reason] if refusal else labelled_errors(form)
+                messages.error(self.request, f"未保存：{'；'.join(said)}")
+            return context
+
+        return self.again("evaluation/item_detail.html", page)
 
 
 class ItemFigureView(ItemActionView):
     form_class = FigureForm
+    step = "figure"
 
     def act(self, item, data):
         upload = data["source"]
@@ -263,6 +323,7 @@ class ItemFigureView(ItemActionView):
 
 class ItemEvidenceView(ItemActionView):
     form_class = EvidenceForm
+    step = "evidence"
 
     def act(self, item, data):
         upload = data["file"]
@@ -277,6 +338,7 @@ class ItemEvidenceView(ItemActionView):
 
 class ItemReviewView(ItemActionView):
     form_class = ReviewForm
+    step = "review"
 
     def permitted(self) -> bool:
         return services.reviewer_role(self.request.user, self.evaluation) is not None
@@ -293,6 +355,7 @@ class ItemReviewView(ItemActionView):
 
 class ItemThresholdView(ItemActionView):
     form_class = ThresholdForm
+    step = "threshold"
     stores_evaluation = False  # a framework's threshold, for every district
 
     def permitted(self) -> bool:
@@ -344,12 +407,9 @@ class SurveyMixin(EvaluationMixin):
         back, so its answer links (whose token is not kept) are not shown."""
         e = self.evaluation
         pending = e.pk is None or not Survey.objects.filter(evaluation_id=e.pk).exists()
-        with transaction.atomic():
-            page = self.survey_page()
-            page.update(shown, pending=pending)
-            response = render(self.request, "evaluation/survey_manage.html", page, status=400)
-            transaction.set_rollback(True)
-        return response
+        return self.again(
+            "evaluation/survey_manage.html", self.survey_page, pending=pending, **shown
+        )
 
     def survey_page(self) -> dict:
         """What the survey page shows (setting the survey up for those who run it)."""

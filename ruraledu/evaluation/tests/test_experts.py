@@ -104,8 +104,9 @@ def test_an_opinion_without_its_text_names_the_field(client, experts):
     member, _ = experts
     client.force_login(member)
     url = reverse("evaluation:item_review", args=["D", "yzjh", YEAR, "G01"])
-    page = client.post(url, {"verdict": Verdict.PASS, "comment": ""}, follow=True)
-    assert "未保存：评审意见：" in page.content.decode()
+    page = client.post(url, {"verdict": Verdict.PASS, "comment": ""})
+    assert page.status_code == 400
+    assert 'id="id_comment_error" role="alert">该字段是必填项。' in page.content.decode()
     assert not ExpertReview.objects.exists()
 
 

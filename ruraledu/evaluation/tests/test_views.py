@@ -249,11 +249,11 @@ def test_a_refused_write_stores_no_evaluation_and_nobody_else_sets_up_its_survey
     # the bureau's writes refused (an item that does not exist, an empty comment) store nothing
     client.force_login(district_admin)
     assert client.post(_review_url("NOPE"), {"verdict": "pass", "comment": "好"}).status_code == 404
-    assert client.post(_review_url(), {"verdict": "pass", "comment": ""}).status_code == 302
+    assert client.post(_review_url(), {"verdict": "pass", "comment": ""}).status_code == 400
     assert not Evaluation.objects.exists()
     # a refusal of the service itself (a measured item is not reviewed) rolls it back too
     measured = {"verdict": "pass", "comment": "好"}
-    assert client.post(_review_url("R0"), measured).status_code == 302
+    assert client.post(_review_url("R0"), measured).status_code == 400
     assert not Evaluation.objects.exists()
     # a framework's threshold is not this evaluation's write
     threshold = {"threshold": "50", "provisional": ""}
