@@ -47,3 +47,10 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label="答卷文件（.xlsx）", error_messages={"required": "请选择答卷文件。"}
     )
+
+
+class MonitoringForm(forms.Form):
+    file = forms.FileField(
+        label="质量监测结果文件（.xlsx）",
+        error_messages={"required": "请选择质量监测结果文件。"},
+    )

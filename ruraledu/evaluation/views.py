@@ -32,6 +32,7 @@ from .forms import (
     EvidenceForm,
     FigureForm,
     ImportForm,
+    MonitoringForm,
     ReviewForm,
     SurveySettingsForm,
     ThresholdForm,
@@ -195,7 +196,7 @@ class ExpertAssignView(EvaluationMixin, View):
 class ItemPageMixin(EvaluationMixin):
     def item_page(self, code: str, **forms) -> dict:
         """What an item's page shows; `forms` (figure_form, evidence_form, review_form,
-        threshold_form) replace the empty ones, e.g. a refused one bound to
+        threshold_form, monitoring_form) replace the empty ones, e.g. a refused one bound to
         what was typed."""
         item = selectors.item_get(evaluation=self.evaluation, code=code)
         sheet = selectors.evaluation_sheet(self.evaluation)
@@ -245,6 +246,7 @@ class ItemPageMixin(EvaluationMixin):
                     "provisional": item.provisional,
                 }
             ),
+            "monitoring_form": MonitoringForm(),
             **forms,
         }
 

@@ -1,4 +1,4 @@
-"""A refused post of an item's page (figure, evidence, review, threshold)
+"""A refused post of an item's page (figure, evidence, review, threshold, the 质量监测 import)
 comes back on the item's page (400) with what was typed, each error on its field or the
 service's reason above the form, and nothing written."""
 
@@ -18,6 +18,7 @@ from ruraledu.evaluation.models import (
 from ruraledu.evaluation.services import evaluation_close
 
 from .conftest import PDF, YEAR, item
+from .test_registry_pages import _workbook
 
 
 def _at(name, code=None):
@@ -142,3 +143,33 @@ def test_a_refused_threshold_comes_back_as_typed_and_changes_nothing(
     g13.refresh_from_db()
     assert (g13.threshold, g13.provisional) == stored
     assert _written() == before
+
+
+def test_a_refused_monitoring_import_comes_back_on_the_item_page(
+    client, yzjh, district_admin, district_leader
+):
+    client.force_login(district_admin)
+    before = _written()
+    url = _at("monitoring_import")
+    # no file: the error under the file field
+    response = client.post(url, {})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="mon_file_error" role="alert">请选择质量监测结果文件。' in body
+    # a file that is no workbook: its problem under the file field
+    response = client.post(url, {"file": SimpleUploadedFile("监测.xlsx", b"not a workbook")})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="mon_file" class="form-control w-auto is-invalid"' in body
+    assert 'id="mon_file_error" role="alert">' in body
+    # rejected rows: the summary and each cell's error above the form
+    data = _workbook(("四年级", "数学", "Ⅲ级", 0.1), ("八年级", "艺术", "Ⅱ级", 1.5))
+    response = client.post(url, {"file": SimpleUploadedFile("监测.xlsx", data)})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "导入被拒绝：共 1 处错误，未写入任何结果。" in body
+    assert "第 4 行“校际差异率”列" in body
+    assert _written() == before
+    # whoever may not import gets the 404 whether the post is valid or not
+    client.force_login(district_leader)
+    assert client.post(url, {}).status_code == 404
