@@ -55,6 +55,24 @@ def standard_places(user) -> list:
     return places
 
 
+def reading_place(user):
+    """The unit whose standards a user who sets none reads: the nearest district (or city)
+    below the root at or above where the user's view starts, so that a district's town or
+    school reads its district's values and not the other districts'; None (the install's
+    values) for a user at the root or of no place."""
+    from ruraledu.orgunits.choices import BUREAU_KINDS
+
+    from .selectors import home_unit
+
+    unit = home_unit(user)
+    for above in _ancestors(unit) if unit is not None else []:
+        if above.parent_id is None:
+            return None
+        if above.kind in BUREAU_KINDS:
+            return above
+    return None
+
+
 def may_edit_standards(user, unit=None) -> bool:
     places = standard_places(user)
     return unit in places if unit is not None else bool(places)

@@ -15,6 +15,7 @@ from ruraledu.audit.models import AuditEvent
 from .models import Standard
 from .standards_edit import (
     INSTALL,
+    reading_place,
     standard_clear,
     standard_places,
     standard_row,
@@ -51,7 +52,8 @@ class StandardListView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         places = standard_places(self.request.user)
-        place = _place(self.request, places)
+        # one who sets none reads the values of their own district
+        place = _place(self.request, places) if places else reading_place(self.request.user)
         return super().get_context_data(
             rows=standard_rows(place),
             can_edit=bool(places),

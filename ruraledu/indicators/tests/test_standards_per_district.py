@@ -157,3 +157,26 @@ def test_a_plan_file_naming_an_unknown_standard_is_refused_with_its_line(city, t
         load_plan(path, a)
     assert "第 12 行，字段 standards.0.code：平台没有标准值“no_such”（通用）" in str(error.value)
     assert not Standard.objects.filter(unit=a).exists()
+
+
+def test_one_who_sets_none_reads_their_own_districts_values_only(client, city):
+    a, b = city.children.order_by("code")
+    _own(a, value=80)
+    for unit, role, seen in (
+        (b.children.get(), Role.SCHOOL_CLERK, "100"),  # B's school: the install's value
+        (b, Role.DISTRICT_LEADER, "100"),
+        (a.children.get(), Role.SCHOOL_CLERK, "80"),  # A's school: A's own
+    ):
+        user = UserFactory(username=f"{unit.code}_{role}")
+        RoleAssignmentFactory(user=user, role=role, org_unit=unit)
+        client.force_login(user)
+        page = client.get(LIST).content.decode()
+        row = page[page.index("small_school_size") :][:600]
+        assert f"<td>{seen}" in row, row
+        # no other district's own values beside them
+        assert "A区 80" not in page and "区县自定" not in page
+    # the city's readers see every district's own values beside the install's
+    leader = UserFactory(username="city_leader")
+    RoleAssignmentFactory(user=leader, role=Role.DISTRICT_LEADER, org_unit=city)
+    client.force_login(leader)
+    assert "A区 80" in client.get(LIST).content.decode()
