@@ -131,6 +131,10 @@ class EvaluationDetailView(EvaluationMixin, TemplateView):
     template_name = "evaluation/evaluation_detail.html"
 
     def get_context_data(self, **kwargs):
+        return super().get_context_data(**self.detail_page(), **kwargs)
+
+    def detail_page(self) -> dict:
+        """What the evaluation's page shows."""
         sheet = selectors.evaluation_sheet(self.evaluation)
         experts = (
             self.evaluation.experts.select_related("user").order_by("-is_lead", "pk")
@@ -139,15 +143,14 @@ class EvaluationDetailView(EvaluationMixin, TemplateView):
         )
         root = self.evaluation.unit
         gaps = responsible_gaps(sheet["results"], self.evaluation.year, root)
-        return super().get_context_data(
-            evaluation=self.evaluation,
-            gaps=gaps,
-            root=root,
-            may_change=self.may_change(),
-            experts=list(experts),
+        return {
+            "evaluation": self.evaluation,
+            "gaps": gaps,
+            "root": root,
+            "may_change": self.may_change(),
+            "experts": list(experts),
             **sheet,
-            **kwargs,
-        )
+        }
 
 
 class EvaluationCloseView(EvaluationMixin, View):
@@ -162,8 +165,11 @@ class EvaluationCloseView(EvaluationMixin, View):
         return self.back()
 
 
-class ExpertAssignView(EvaluationMixin, View):
-    """The bureau assigns an expert by user name."""
+class ExpertAssignView(EvaluationDetailView):
+    """The bureau assigns an expert by user name; a refusal comes back on the evaluation's page
+    (400) with the name as typed and the reason under it."""
+
+    http_method_names = ["post"]
 
     def post(self, request, unit, framework, year):
         from django.contrib.auth import get_user_model
@@ -176,8 +182,7 @@ class ExpertAssignView(EvaluationMixin, View):
             .first()
         )
         if user is None:
-            messages.error(request, "没有这个用户名的有效账号。")
-            return self.back()
+            return self.refused("没有这个用户名的有效账号。")
         try:
             with self.writing():
                 services.expert_assign(
@@ -187,10 +192,18 @@ class ExpertAssignView(EvaluationMixin, View):
                     is_lead=bool(request.POST.get("is_lead")),
                 )
         except ValidationError as exc:
-            messages.error(request, _text(exc))
-        else:
-            messages.success(request, f"已分派评估专家：{user}。")
+            return self.refused(_text(exc))
+        messages.success(request, f"已分派评估专家：{user}。")
         return self.back()
+
+    def refused(self, reason: str):
+        typed = {
+            "username": self.request.POST.get("username", ""),
+            "is_lead": "is_lead" in self.request.POST,
+        }
+        return self.again(
+            self.template_name, self.detail_page, expert_typed=typed, expert_refused=reason
+        )
 
 
 class ItemPageMixin(EvaluationMixin):

@@ -122,3 +122,22 @@ def test_an_outside_expert_finds_the_evaluation_in_the_menu(
     # a school's user neither assigned nor district-wide has none
     client.force_login(outsider)
     assert index not in client.get("/", follow=True).content.decode()
+
+
+def test_a_refused_assignment_keeps_the_name_typed_and_stores_nothing(
+    client, frameworks, district, district_admin
+):
+    from ruraledu.audit.models import AuditEvent
+    from ruraledu.evaluation.models import Evaluation
+
+    url = reverse("evaluation:expert_assign", args=["D", "yzjh", YEAR])
+    client.force_login(district_admin)
+    assert client.get(url).status_code == 405  # the form posts; there is no page here
+    events = AuditEvent.objects.count()
+    page = client.post(url, {"username": "nobody-here", "is_lead": "on"})
+    assert page.status_code == 400
+    body = page.content.decode()
+    assert 'value="nobody-here"' in body and 'id="ex_lead" class="form-check-input" checked' in body
+    assert 'id="ex_user_error">没有这个用户名的有效账号。' in body
+    # the evaluation was not stored yet, and stays so; nothing is audited
+    assert not Evaluation.objects.exists() and AuditEvent.objects.count() == events
