@@ -632,9 +632,8 @@ class SchoolDiagnosisView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         school = selectors.school_get(user=user, code=kwargs["code"])
-        data = selectors.school_diagnosis(
-            school=school, year=year_param(self.request.GET.get("year"))
-        )
+        year = kwargs.pop("year", None) or year_param(self.request.GET.get("year"))
+        data = selectors.school_diagnosis(school=school, year=year)
         may_upload = Reach(user, Action.CHANGE).covers(school.path)
         return super().get_context_data(
             school=school,
@@ -647,16 +646,16 @@ class SchoolDiagnosisView(LoginRequiredMixin, TemplateView):
     def post(self, request, code):
         """A school's own evidence for an item judged school by school."""
         school = selectors.school_get(user=request.user, code=code)
-        year = year_param(request.POST.get("year"))
-        items = {i.pk: i for i in selectors.school_evidence_items()}
-        item = items.get(int(request.POST.get("item", 0) or 0))
-        upload = request.FILES.get("file")
-        if year is None or item is None or upload is None:
-            messages.error(request, "请选择学年、指标和文件。")
-            return redirect("evaluation:school_diagnosis", code)
         district = evaluated_unit_of(school.path)
         if district is None or not Reach(request.user, Action.CHANGE).covers(school.path):
             raise Http404("没有这所学校，或不在您的权限范围内。")
+        year = year_param(request.POST.get("year"))
+        items = {i.pk: i for i in selectors.school_evidence_items()}
+        chosen = request.POST.get("item", "")
+        item = items.get(int(chosen)) if chosen.isdigit() and len(chosen) < 10 else None
+        upload = request.FILES.get("file")
+        if year is None or item is None or upload is None:
+            return self._again(code, year, item, "请选择学年、指标和文件。")
         try:
             # the school's evidence is the district evaluation's: stored with the first one kept
             with transaction.atomic():
@@ -672,10 +671,15 @@ class SchoolDiagnosisView(LoginRequiredMixin, TemplateView):
                     school=school,
                 )
         except ValidationError as exc:
-            messages.error(request, f"未保存：{_text(exc)}")
-        else:
-            messages.success(request, "已上传。")
+            return self._again(code, year, item, f"未保存：{_text(exc)}")
+        messages.success(request, "已上传。")
         return redirect(f"{reverse('evaluation:school_diagnosis', args=[code])}?year={year}")
+
+    def _again(self, code: str, year, item, error: str):
+        """The page again (400) with the item as chosen and the reason above the form; the
+        browser cannot keep a chosen file, so the form asks for it again."""
+        context = self.get_context_data(code=code, year=year, upload_error=error, chosen=item)
+        return self.render_to_response(context, status=400)
 
 
 class UnitDiagnosisView(LoginRequiredMixin, TemplateView):

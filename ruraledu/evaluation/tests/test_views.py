@@ -183,11 +183,21 @@ def test_a_school_files_its_own_evidence_and_a_school_outside_cannot(
     )
     assert not ItemEvidence.objects.exists()
     client.force_login(school_clerk)
-    # a file refused starts no evaluation either
-    client.post(url, {**data, "file": SimpleUploadedFile("课表.pdf", b"not a pdf")})
+    # a file refused starts no evaluation either; the page comes back with the reason and
+    # the item as chosen
+    refused = client.post(url, {**data, "file": SimpleUploadedFile("课表.pdf", b"not a pdf")})
     from ruraledu.evaluation.models import Evaluation
 
     assert not Evaluation.objects.exists() and not ItemEvidence.objects.exists()
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert 'data-testid="upload-error"' in page and "未保存：" in page
+    assert f'<option value="{q07.pk}" selected>' in page
+    # no file, or an item that is not one, is told on the page too
+    for missing in (data, {**data, "item": "x"}):
+        again = client.post(url, missing)
+        assert again.status_code == 400 and "请选择学年、指标和文件。" in again.content.decode()
+    assert not Evaluation.objects.exists()
     client.post(url, {**data, "file": SimpleUploadedFile("课表.pdf", PDF)})
     stored = ItemEvidence.objects.get()
     assert (stored.item.code, stored.school_id, stored.evaluation.year) == (
