@@ -12,7 +12,8 @@ def trend_chart(
     series = {
         "type": "line",
         "name": title,
-        "data": [None if v is None else round(v, 4) for v in values],
+        # a share to the hundredth, as the tables print it; ratios keep four places
+        "data": [None if v is None else round(v, 2 if unit == "%" else 4) for v in values],
         "connectNulls": False,
         "label": {"show": True},
     }
@@ -21,7 +22,8 @@ def trend_chart(
             "symbol": "none",
             "data": [{"yAxis": threshold, "name": "目标"}],
             "lineStyle": {"type": "dashed", "color": "#b02a37"},
-            "label": {"formatter": f"目标 {threshold}{unit}"},
+            # inside the plot, above the line's end: beyond it the label is cut off at the edge
+            "label": {"formatter": f"目标 {threshold}{unit}", "position": "insideEndTop"},
         }
     return {
         "aria": {"enabled": True},

@@ -49,6 +49,8 @@ def test_indicator_page_shows_value_children_and_chart(client, district_admin, d
     assert "50.00%" in body  # 1 of 2 rural schools
     assert "甲镇" in body and "乙镇" in body
     assert 'data-chart="trend-data"' in body and '"markLine"' in body
+    # the target's label sits inside the plot: past the line's end it was cut off
+    assert '"position": "insideEndTop"' in body
 
 
 def test_town_officer_sees_own_town_and_gets_404_for_another(client, town_officer, data):
@@ -130,3 +132,12 @@ def test_the_bureau_recomputes_and_the_page_shows_the_job(
     assert IndicatorValue.objects.filter(code="rural_sanitary_toilet_rate", year=2024).exists()
     partial = client.get(url("recompute"), HTTP_HX_REQUEST="true").content.decode()
     assert "已完成 100%" in partial and "<html" not in partial
+
+
+def test_a_trend_labels_shares_to_the_hundredth_and_ratios_to_four_places():
+    from ruraledu.indicators.charts import trend_chart
+
+    share = trend_chart(title="率", years=[2024, 2025], values=[70.588235, None], unit="%")
+    assert share["series"][0]["data"] == [70.59, None]
+    ratio = trend_chart(title="比", years=[2025], values=[1.046789], unit="")
+    assert ratio["series"][0]["data"] == [1.0468]
