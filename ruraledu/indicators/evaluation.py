@@ -142,13 +142,25 @@ def evaluate_target(
 
 
 @transaction.atomic
-def evaluate_targets(today: dt.date | None = None, codes: set[str] | None = None) -> int:
+def evaluate_targets(
+    today: dt.date | None = None,
+    codes: set[str] | None = None,
+    *,
+    at: dt.datetime | None = None,
+    last_year: int | None = None,
+) -> int:
     """Evaluate every target (only those of the indicators `codes`, whose stored values
-    changed, after an incremental recompute); returns how many changed status."""
-    today = today or timezone.localdate()
-    now = timezone.now()
+    changed, after an incremental recompute); returns how many changed status. `at` and
+    `last_year` replay an evaluation of the past: made at `at`, on the figures of the school
+    years up to `last_year`."""
+    now = at or timezone.now()
+    today = today or timezone.localdate(now)
     units = {plan.pk: plan_unit(plan) for plan in Plan.objects.select_related("org_unit")}
-    collecting = tuple(collecting_years())
+    if last_year is None:
+        collecting = tuple(collecting_years())
+    else:
+        later = IndicatorValue.objects.filter(year__gt=last_year).values_list("year", flat=True)
+        collecting = tuple(later.distinct().order_by())
     states = {s.target_id: s for s in TargetState.objects.all()}
     changes = 0
     targets = Target.objects.all()

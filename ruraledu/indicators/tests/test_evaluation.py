@@ -158,3 +158,33 @@ def test_rise_needs_a_higher_value_than_last_year_and_increase_only_no_lower():
 def test_the_zichuan_plan_follows_each_targets_wording(zichuan_plan):
     assert Target.objects.get(code="P24-1").comparator == "rise"  # 逐年提升
     assert Target.objects.get(code="P26-2").comparator == "increase"  # 逐步提升
+
+
+def test_a_past_evaluation_is_replayed_on_the_figures_of_its_years(plan, district):
+    measured = Target.objects.create(
+        plan=plan, code="T1", text="厕所", due_date=dt.date(2027, 12, 31), **_measured()
+    )
+    now = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+    for year, value in ((2023, 80.0), (2024, 90.0), (2025, 100.0)):
+        IndicatorValue.objects.create(
+            code="rural_sanitary_toilet_rate",
+            unit=district,
+            year=year,
+            value=value,
+            computed_at=now,
+        )
+    # judged at 2024-12-01 on 2023 and 2024 only: the trend reaches 100 before the due date
+    at = dt.datetime(2024, 12, 1, 9, tzinfo=dt.UTC)
+    assert evaluate_targets(at=at, last_year=2024) == 1
+    state = TargetState.objects.get(target=measured)
+    assert (state.status, state.value, state.value_year) == (TargetStatus.ON_TRACK, 90.0, 2024)
+    assert state.evaluated_at == at
+    assert TargetStatusChange.objects.get(target=measured).changed_at == at
+    # today, on every year: achieved
+    assert evaluate_targets(TODAY) == 1
+    assert TargetState.objects.get(target=measured).status == TargetStatus.ACHIEVED
+
+
+def _measured() -> dict:
+    keys = ("kind", "comparator", "threshold", "recurrence", "indicator_code")
+    return {k: v for k, v in target().__dict__.items() if k in keys}

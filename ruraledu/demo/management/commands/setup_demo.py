@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from ruraledu.accounts.twofactor import two_factor_note
 from ruraledu.demo.generator.runner import SCALES, parse_years
 from ruraledu.demo.generator.writer import GeneratorError
+from ruraledu.demo.history import status_history_replay
 from ruraledu.demo.services import DEMO_PASSWORD, demo_setup
 from ruraledu.indicators.services import recompute
 
@@ -36,6 +37,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"指标已计算：{len(stats.years)} 个学年，新增 {stats.created}、更新 {stats.updated} 个指标值（{stats.seconds:.1f} 秒）。"
         )
+        if replayed := status_history_replay():
+            self.stdout.write(f"目标状态历史：按各学年数据回放，记录 {replayed} 次状态变化。")
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"示例账号（初始密码均为 {DEMO_PASSWORD}）："))
         for login in logins:
