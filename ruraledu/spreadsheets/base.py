@@ -143,11 +143,16 @@ class Row:
 
 class Rows(list):
     """The reader's rows; `columns` holds the same parsed values by column (key -> values in
-    row order), so a bulk importer can take a whole column without a Python step per row."""
+    row order), so a bulk importer can take a whole column without a Python step per row.
+    `absent` are the keys of the template's columns the file does not have: a record already
+    stored keeps what it holds there (only a blank cell in a column present clears a value)."""
 
-    def __init__(self, rows=(), columns: dict[str, list] | None = None):
+    def __init__(
+        self, rows=(), columns: dict[str, list] | None = None, absent: frozenset[str] = frozenset()
+    ):
         super().__init__(rows)
         self.columns = columns
+        self.absent = absent
 
 
 def column(rows: list[Row], key: str) -> list:
@@ -157,6 +162,20 @@ def column(rows: list[Row], key: str) -> list:
     if columns is not None:
         return columns[key]
     return [row.values[key] for row in rows]
+
+
+def absent(rows) -> frozenset[str]:
+    """The keys of the columns the file lacks (none for rows not from the reader)."""
+    return getattr(rows, "absent", frozenset())
+
+
+def kept_note(spec: "SheetSpec", keys) -> str:
+    """The result's word on the columns a file lacked: what is stored there was kept."""
+    headers = [c.header for c in spec.columns if c.key in keys]
+    if not headers:
+        return ""
+    listed = "、".join(f"“{h}”" for h in headers)
+    return f"文件中没有{listed}列，已登记记录的这些项保持不变；新记录按空白处理"
 
 
 class Importer:

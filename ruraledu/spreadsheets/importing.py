@@ -1,5 +1,6 @@
 """Helpers shared by the apps' spreadsheet importers."""
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from ruraledu.accounts.choices import Action
@@ -11,7 +12,7 @@ from ruraledu.core.bulk import chunked
 from ruraledu.core.idnumbers import resident_id_problem, student_no_problem
 from ruraledu.indicators.changes import changing, covering, units_written
 
-from .base import ErrorSink, ImportResult
+from .base import ErrorSink, ImportResult, absent, kept_note
 from .staging import insert_returning, select_in, update_rows
 
 TENTH = Decimal("0.1")
@@ -112,10 +113,13 @@ class PeopleUpsert:
         fields: tuple[str, ...],
         people: dict[str, tuple[str, tuple]],
         where: dict | None = None,
+        kept=(),
     ):
         # `where`: columns fixed for the whole upsert (a list's kind and year), for a model
-        # whose blind index is unique only together with them
+        # whose blind index is unique only together with them; a person on file keeps the
+        # values of the `kept` fields (columns the file lacks)
         self.model, self.fields, self.people = model, fields, people
+        merge = keeping(fields, kept)
         self.where = where or {}
         self.pks: dict[str, int] = {}
         self.changed: list[tuple[int, tuple, tuple]] = []  # (pk, stored values, new values)
@@ -131,8 +135,9 @@ class PeopleUpsert:
         )
         for pk, key, *stored in found:
             self.pks[key] = pk
-            if tuple(stored) != people[key][1]:
-                self.changed.append((pk, tuple(stored), people[key][1]))
+            stored = tuple(stored)
+            if stored != (values := merge(stored, people[key][1])):
+                self.changed.append((pk, stored, values))
         self.existing = set(self.pks.values())
         # in index order: the unique index then grows at its end instead of everywhere
         self.new = sorted(key for key in people if key not in self.pks)
@@ -169,16 +174,36 @@ def update_entry(model, fields: tuple[str, ...], pk: int, before: tuple, after: 
     )
 
 
-def write_year_rows(model, key_fields, fields, year: int, stored: dict, wanted: dict, result):
+def keeping(fields: tuple[str, ...], kept) -> Callable[[tuple, tuple], tuple]:
+    """A function (stored values, new values) -> the new values with those of the `kept`
+    fields (columns the file lacks) taken from the stored ones."""
+    at = [i for i, f in enumerate(fields) if f in kept]
+    if not at:
+        return lambda stored, new: new
+
+    def merge(stored: tuple, new: tuple) -> tuple:
+        merged = list(new)
+        for i in at:
+            merged[i] = stored[i]
+        return tuple(merged)
+
+    return merge
+
+
+def write_year_rows(
+    model, key_fields, fields, year: int, stored: dict, wanted: dict, result, kept=()
+):
     """Bring a roster's records of one school year to `wanted` (key -> values of `fields`,
     the key a tuple of `key_fields`), given `stored` (key -> (pk, values)): inserts the new,
-    updates the changed, counts all three into `result` and lists the new ids there.
-    Returns the audit entries of the changed records."""
+    updates the changed, counts all three into `result` and lists the new ids there. A
+    stored record keeps its values of the `kept` fields. Returns the audit entries of the
+    changed records."""
     to_insert, changes = [], []
+    merge = keeping(fields, kept)
     for key, values in wanted.items():
         if key not in stored:
             to_insert.append((*key, year, *values))
-        elif stored[key][1] != values:
+        elif stored[key][1] != (values := merge(stored[key][1], values)):
             changes.append((stored[key][0], stored[key][1], values))
         else:
             result.unchanged += 1
@@ -244,6 +269,7 @@ class RecordImporter:
         existing = {tuple(getattr(obj, f) for f in self.key_fields): obj for obj in queryset}
         result = ImportResult()
         new, changed, fields = [], [], set()  # changed: (record, values before)
+        lacking = absent(rows)
         for key, values in collected:
             obj = existing.get(key)
             if obj is None:
@@ -251,7 +277,11 @@ class RecordImporter:
                 obj.full_clean(validate_unique=False)
                 new.append(obj)
                 continue
-            diff = {f: getattr(obj, f) for f, value in values.items() if getattr(obj, f) != value}
+            diff = {
+                f: getattr(obj, f)
+                for f, value in values.items()
+                if getattr(obj, f) != value and f.removesuffix("_id") not in lacking
+            }
             if not diff:
                 result.unchanged += 1
                 continue
@@ -275,4 +305,6 @@ class RecordImporter:
             ],
         )
         result.created, result.updated = len(new), len(changed)
+        if len(new) < len(collected) and (note := kept_note(self.spec, lacking)):
+            result.messages.append(note)
         return result

@@ -240,6 +240,7 @@ class SheetParser:
             dict(zip(keys, text_columns, strict=True)),
             None if all(filled) else filled,
             {c.key: c.kind for c in self.spec.columns if c.kind in _PACKED},
+            frozenset(c.key for c in self.spec.columns if c.key not in positions),
         )
 
     def _cell_errors(self, problems, numbers, filled) -> bool:
@@ -284,7 +285,7 @@ _PACKED = {
 class ParsedSheet:
     """What the reader found in a sheet, by column: `numbers` (Excel row numbers), `values`
     and `texts` (key -> one entry per row), `filled` (None when every row holds data, else
-    which ones do) and every error. `rows()` gives `read_sheet`'s rows; pickled, decimal and
+    which ones do), the `absent` columns and every error. `rows()` gives `read_sheet`'s rows; pickled, decimal and
     date columns travel as text and day numbers (`kinds`)."""
 
     sheet: str
@@ -294,6 +295,7 @@ class ParsedSheet:
     texts: dict[str, list] = field(default_factory=dict)
     filled: list[bool] | None = None
     kinds: dict[str, str] = field(default_factory=dict)
+    absent: frozenset[str] = frozenset()  # keys of the template's columns the file lacks
 
     @property
     def row_count(self) -> int:
@@ -309,7 +311,7 @@ class ParsedSheet:
         columns = self.values
         if filled is not None:
             columns = {k: list(compress(v, filled)) for k, v in columns.items()}
-        return Rows(rows, columns), self.errors
+        return Rows(rows, columns, self.absent), self.errors
 
     def __getstate__(self) -> dict:
         return {**self.__dict__, "values": self._packed(0)}

@@ -17,7 +17,10 @@ from ruraledu.spreadsheets.tests.files import (
     check_good_file,
     check_reimport,
     choice,
+    columns_file,
+    import_file,
     sheet,
+    template_file,
     whole_row,
 )
 
@@ -261,3 +264,20 @@ def test_a_bad_file_is_refused_whole_with_every_problem_named(world, case):
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_importing_the_good_file_again_changes_nothing(world, case):
     check_reimport(case, world)
+
+
+def test_a_file_without_some_columns_keeps_what_is_stored_in_them(world):
+    # given a school's facilities imported with its books and classrooms
+    good = {"school": "SA", "building_area": 3600, "books": 18000, "classrooms": 12}
+    import_file("facilities", template_file("facilities", good), world)
+    # when a sheet of the school and its building area only follows
+    result = import_file(
+        "facilities",
+        columns_file("facilities", ["school", "building_area"], {**good, "building_area": 3800}),
+        world,
+    )
+    # then the area changes and the books and classrooms are kept
+    record = FacilityRecord.objects.get()
+    assert (record.building_area, record.books, record.classrooms) == (Decimal(3800), 18000, 12)
+    assert result.updated == 1
+    assert any("“图书" in m and "保持不变" in m for m in result.messages)

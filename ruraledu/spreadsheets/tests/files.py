@@ -37,6 +37,21 @@ def template_file(kind: str, *rows: dict) -> bytes:
     return out.getvalue()
 
 
+def columns_file(kind: str, keys: list[str], *rows: dict) -> bytes:
+    """A file holding only the kind's columns `keys` (a user's own sheet, or an older
+    template), headers in row 1, `rows` below."""
+    spec = IMPORTERS[kind].spec
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = spec.title
+    sheet.append([spec.column(k).header for k in keys])
+    for row in rows:
+        sheet.append([row.get(k) for k in keys])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def import_file(kind: str, data: bytes, user, *, year: int = YEAR) -> ImportResult:
     return import_run(kind=kind, data=data, filename=f"{kind}.xlsx", year=year, user=user)
 

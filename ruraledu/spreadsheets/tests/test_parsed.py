@@ -91,3 +91,18 @@ def test_no_child_meets_a_file_the_check_refuses(district_admin, monkeypatch):
     assert refused.value.message.startswith("工作表“部门名录”C2 单元格含有公式")
     assert started == []
     assert Department.objects.count() == 0
+
+
+def test_the_columns_a_file_lacks_come_back_from_a_pickle():
+    # given a file without the 排序 and 在用 columns
+    keep = [c for c in SPEC.columns if c.key not in ("sort_order", "active")]
+    data = workbook(
+        [[v for c, v in zip(SPEC.columns, row(), strict=True) if c in keep]],
+        headers=[c.header for c in keep],
+    )
+    parsed = parse_sheet(SPEC, data, "部门.xlsx")
+    # then the reader names them, and so does the sheet an import job gets back
+    assert parsed.absent == {"sort_order", "active"}
+    rows, errors = pickle.loads(pickle.dumps(parsed)).rows()
+    assert not errors and rows.absent == {"sort_order", "active"}
+    assert read_sheet(SPEC, workbook([row()]), "部门.xlsx")[0].absent == frozenset()

@@ -16,7 +16,10 @@ from ruraledu.spreadsheets.tests.files import (
     check_good_file,
     check_reimport,
     choice,
+    columns_file,
+    import_file,
     sheet,
+    template_file,
 )
 from ruraledu.students.models import Enrolment, StudentPerson
 from ruraledu.workforce.models import Post, StaffPerson
@@ -167,3 +170,38 @@ def test_a_bad_file_is_refused_whole_with_every_problem_named(world):
 
 def test_importing_the_good_file_again_changes_nothing(world):
     check_reimport(CASE, world)
+
+
+BASIC = ["id_number", "name", "sex", "school", "grade", "class_name"]
+
+
+def test_a_file_without_some_columns_keeps_what_is_stored_in_them(world):
+    # given a pupil imported with a village, a mentor, transport and the 留守儿童 flag
+    full = pupil(
+        PUPIL, "赵同学", village="VA", class_name="3班", transport="校车", left_behind="是"
+    )
+    import_file("students", template_file("students", {**full, "mentor": MENTOR}), world)
+    # when a sheet of the basic columns only moves the pupil to another class
+    moved = import_file(
+        "students", columns_file("students", BASIC, pupil(PUPIL, "赵同学", class_name="4班")), world
+    )
+    # then the class changes and what the file lacks is kept, and the result says so
+    e = Enrolment.objects.select_related("person__village", "mentor").get(person__name="赵同学")
+    assert (e.class_name, e.left_behind, e.transport, e.mentor.name) == (
+        "4班",
+        True,
+        "school_bus",
+        "李老师",
+    )
+    assert e.person.village.code == "VA"
+    assert moved.updated == 1
+    assert any("文件中没有" in m and "“留守儿童”" in m and "保持不变" in m for m in moved.messages)
+    assert not any("取消了" in m for m in moved.messages)
+    # a blank cell in a column the file has still clears the flag
+    cleared = import_file(
+        "students",
+        columns_file("students", [*BASIC, "left_behind"], pupil(PUPIL, "赵同学", class_name="4班")),
+        world,
+    )
+    assert not Enrolment.objects.get(person__name="赵同学").left_behind
+    assert any("“留守儿童”标记" in m for m in cleared.messages)

@@ -15,7 +15,10 @@ from ruraledu.spreadsheets.tests.files import (
     check_good_file,
     check_reimport,
     choice,
+    columns_file,
+    import_file,
     sheet,
+    template_file,
 )
 from ruraledu.workforce.models import Post, StaffPerson
 
@@ -162,3 +165,23 @@ def test_a_bad_file_is_refused_whole_with_every_problem_named(world):
 
 def test_importing_the_good_file_again_changes_nothing(world):
     check_reimport(CASE, world)
+
+
+def test_a_file_without_some_columns_keeps_what_is_stored_in_them(world):
+    # given a teacher imported with a title and a hiring year
+    import_file(
+        "staff",
+        template_file("staff", person(TEACHER, "李老师", title="一级", hired_year=2005)),
+        world,
+    )
+    before = Post.objects.get(person__name="李老师").title
+    # when a sheet without those columns changes the degree
+    basic = ["id_number", "name", "sex", "school", "position", "degree"]
+    result = import_file(
+        "staff", columns_file("staff", basic, person(TEACHER, "李老师", degree="研究生")), world
+    )
+    # then the degree changes and the title and hiring year are kept
+    post = Post.objects.get(person__name="李老师")
+    assert (post.title, post.hired_year) == (before, 2005) == ("3", 2005)
+    assert post.get_degree_display() == "研究生" and result.updated == 1
+    assert any("“职称”" in m and "保持不变" in m for m in result.messages)
