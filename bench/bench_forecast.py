@@ -64,9 +64,9 @@ def main():
         )
     print(f"学籍 {Enrolment.objects.count()} 条，村居出生记录 {BirthRecord.objects.count()} 条")
 
-    from ruraledu.evaluation.units import evaluated_units
+    from ruraledu.orgunits.districts import districts
 
-    (district,) = evaluated_units()  # the demo district alone
+    (district,) = districts()  # the demo district alone
     read, history = best(lambda: history_load(district))
     compute, result = best(lambda: engine.forecast(history, YEARS[-1], 5))
     check_time, check = best(lambda: engine.backtest(history, YEARS[-1]))

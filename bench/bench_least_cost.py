@@ -50,7 +50,7 @@ def main() -> None:
     django_on(args.database)
     from django.core.management import call_command
 
-    from ruraledu.evaluation.units import evaluated_units
+    from ruraledu.orgunits.districts import districts
     from ruraledu.planning.demo import DEMO
     from ruraledu.planning.selectors import district_schools
     from ruraledu.students.models import Enrolment
@@ -60,7 +60,7 @@ def main() -> None:
     year = args.year or Enrolment.objects.order_by("-year").values_list("year", flat=True)[0]
     inputs = {**DEMO[0][1], "time_limit": 60}
     started = time.perf_counter()
-    district = evaluated_units()[0]
+    district = districts()[0]
     schools = district_schools(year, district)
     print(f"year {year}: registry read {time.perf_counter() - started:.2f} s")
     report("demo district", schools, inputs)

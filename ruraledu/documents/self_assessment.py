@@ -10,8 +10,10 @@ from django.db.models import Count
 from django.http import Http404
 from django.utils import timezone
 
+from ruraledu.accounts.choices import Action
 from ruraledu.dashboards.selectors import YZJH_KEYS, dashboard_yzjh
 from ruraledu.indicators.definitions.quality import RESOURCES
+from ruraledu.orgunits.districts import districts_covered
 from ruraledu.orgunits.models import School
 from ruraledu.supervision.choices import ItemStatus
 from ruraledu.supervision.models import RectificationItem
@@ -31,11 +33,7 @@ TITLES = {
 
 def assessed_districts(user) -> list:
     """The districts whose 自评报告 `user` may make: those whose evaluation they change."""
-    # the evaluation app is read when a report is made, not when the platform starts
-    from ruraledu.accounts.choices import Action
-    from ruraledu.evaluation.units import evaluation_units
-
-    return evaluation_units(user, Action.REVIEW)
+    return districts_covered(user, Action.REVIEW)
 
 
 def may_assess(user) -> bool:

@@ -10,6 +10,7 @@ from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import Reach
 from ruraledu.indicators.definitions.quality import RESOURCES
 from ruraledu.indicators.models import IndicatorValue
+from ruraledu.orgunits.districts import districts_covered
 from ruraledu.orgunits.models import OrgUnit
 
 from .choices import Framework, ItemKind, Verdict
@@ -23,7 +24,7 @@ from .models import (
 )
 from .similar import peer_figures, similar_schools, trend
 from .survey import survey_result
-from .units import evaluation_units, may_change, may_view
+from .units import may_change, may_view
 from .verdicts import ItemResult, measured_verdict, overall, parts
 
 MIN_YEAR, MAX_YEAR = 2000, 2100  # school years an address may name
@@ -71,7 +72,7 @@ def evaluation_get(*, user, unit: str, framework: str, year: int) -> Evaluation:
     One nobody has worked on yet is returned unsaved, holding nothing: reading stores
     nothing (the first write stores it, `views.EvaluationMixin`)."""
     if framework in Framework.values and MIN_YEAR <= year <= MAX_YEAR:
-        district = next((u for u in evaluation_units(user) if u.code == unit), None)
+        district = next((u for u in districts_covered(user) if u.code == unit), None)
         if district is not None:
             found = Evaluation.objects.filter(unit=district, framework=framework, year=year)
             return found.select_related("unit").first() or Evaluation(

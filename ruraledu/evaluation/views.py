@@ -21,6 +21,7 @@ from ruraledu.core.schoolyear import current_school_year, year_param
 from ruraledu.core.views import StepRefused, labelled_errors
 from ruraledu.indicators.models import IndicatorValue
 from ruraledu.indicators.selectors import unit_for_user
+from ruraledu.orgunits.districts import districts_covered
 from ruraledu.orgunits.models import OrgUnit
 from ruraledu.spreadsheets.safety import UploadRefused
 from ruraledu.spreadsheets.services import ImportRejected
@@ -40,7 +41,7 @@ from .forms import (
 from .gaps import responsible_gaps
 from .models import MonitoringResult, Survey
 from .survey_import import responses_import, template_bytes
-from .units import evaluated_unit_of, evaluation_units, may_change
+from .units import evaluated_unit_of, may_change
 
 MONITORING_ITEM = "Q09"  # the item whose page imports the 质量监测 results
 
@@ -54,7 +55,7 @@ class EvaluationIndexView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        units = evaluation_units(user)
+        units = districts_covered(user)
         if not units:
             assigned = list(selectors.assigned_evaluations(user))
             if not assigned:

@@ -10,7 +10,9 @@ from collections import defaultdict
 import openpyxl
 from django.db.models import Count, F
 
+from ruraledu.accounts.choices import Action
 from ruraledu.orgunits.choices import OrgUnitKind
+from ruraledu.orgunits.districts import districts_covered
 from ruraledu.orgunits.models import OrgUnit
 from ruraledu.spreadsheets.base import IMPORTERS
 from ruraledu.spreadsheets.services import import_run
@@ -19,7 +21,6 @@ from ruraledu.students.models import Enrolment
 
 from .engine import ENTRY_AGE
 from .models import BirthRecord, ForecastRun
-from .selectors import run_units
 from .services import forecast_run_create
 
 DECLINE = 0.94  # births fall year on year, as across rural Shandong
@@ -84,7 +85,7 @@ def forecast_demo_setup(*, actor) -> None:
                 year=year,
                 user=actor,
             )
-    unit = run_units(actor)[0]
+    unit = districts_covered(actor, Action.REVIEW)[0]
     if not ForecastRun.objects.filter(unit=unit).exists() and Enrolment.objects.exists():
         forecast_run_create(actor=actor, unit=unit)
 

@@ -19,6 +19,7 @@ from ruraledu.orgunits.choices import (
     OrgUnitKind,
     SchoolStage,
 )
+from ruraledu.orgunits.districts import districts_touched
 from ruraledu.orgunits.models import OrgUnit, School
 from ruraledu.orgunits.rural import is_rural
 from ruraledu.students.models import Enrolment
@@ -48,29 +49,17 @@ def require_view(user) -> None:
         raise Http404("没有找到该页面。")
 
 
-def forecast_units(user) -> list[OrgUnit]:
+def forecast_units(user, among=None) -> list[OrgUnit]:
     """The districts whose forecast `user` reads: each district is forecast on its own; its
     bureau and towns read its runs (a town its own schools of them), the city's bureau every
-    district's."""
-    from ruraledu.evaluation.units import evaluated_units
+    district's. `among`: the install's `districts()` where the caller has read them already.
 
+    The districts whose forecast `user` computes and whose staffing standard it sets are
+    `districts_covered(user, Action.REVIEW)`: the district's bureau its own, the city's bureau
+    each of its districts."""
     if not can_view(user):
         return []
-    reach = Reach(user, Action.VIEW)
-    return [
-        unit
-        for unit in evaluated_units()
-        if reach.everywhere
-        or any(p.startswith(unit.path) or unit.path.startswith(p) for p in reach.paths)
-    ]
-
-
-def run_units(user) -> list[OrgUnit]:
-    """The districts whose forecast `user` computes and whose staffing standard it sets: the
-    district's bureau its own, the city's bureau each of its districts."""
-    from ruraledu.evaluation.units import evaluation_units
-
-    return evaluation_units(user, Action.REVIEW)
+    return districts_touched(user, Action.VIEW, among)
 
 
 def unit_pick(units: list[OrgUnit], code: str | None) -> OrgUnit:

@@ -9,12 +9,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 
+from ruraledu.accounts.choices import Action
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, snapshot
+from ruraledu.orgunits.districts import districts, districts_covered
 
 from . import engine
 from .models import BacktestRow, ForecastCell, ForecastRun, StaffingRule
-from .selectors import history_load, latest_roster_year, run_units
+from .selectors import history_load, latest_roster_year
 
 RULE_FIELDS = (
     "primary_pupils_per_post",
@@ -36,13 +38,11 @@ def writer_unit(actor, unit, denied: str):
     their only district. Without any district to write, `denied` is refused; a system job
     (no actor) names its district or takes the install's only one."""
     if actor is None:
-        from ruraledu.evaluation.units import evaluated_units
-
-        units = evaluated_units()
+        units = districts()
         if unit is None and len(units) != 1:
             raise ValidationError("请指定区县。")
         return unit or units[0]
-    units = run_units(actor)
+    units = districts_covered(actor, Action.REVIEW)
     if not units:
         raise PermissionDenied(denied)
     if unit is None:

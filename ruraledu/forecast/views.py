@@ -12,8 +12,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
+from ruraledu.accounts.choices import Action
 from ruraledu.audit.utils import request_address
 from ruraledu.core.views import labelled_errors
+from ruraledu.orgunits.districts import districts_covered
 
 from . import forms, selectors, services, subjects
 from .exports import subjects_workbook
@@ -31,7 +33,7 @@ def _district(request) -> dict:
         "unit": unit,
         "units": units if several else [],
         "query": f"?unit={unit.code}" if several else "",
-        "bureau": unit in selectors.run_units(request.user),
+        "bureau": unit in districts_covered(request.user, Action.REVIEW),
         "run": selectors.run_latest(unit),
         "rule": selectors.rule_get(unit),
     }
@@ -40,7 +42,7 @@ def _district(request) -> dict:
 def _written(request):
     """The district a bureau's post writes: the posted `unit` among its districts (another
     district's is a 404), or its only one; anyone else gets a 404."""
-    units = selectors.run_units(request.user)
+    units = districts_covered(request.user, Action.REVIEW)
     code = request.POST.get("unit")
     if not units or (len(units) > 1 and not code):
         raise Http404("没有找到该页面。")

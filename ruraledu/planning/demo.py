@@ -42,11 +42,11 @@ def planning_demo_setup(*, actor, year: int) -> list[Scenario]:
     """Idempotent: a second run finds each scenario by name and year and adds nothing. The
     scenarios are of the actor's first district."""
     scenarios = []
+    from ruraledu.accounts.choices import Action
     from ruraledu.forecast.models import ForecastRun
+    from ruraledu.orgunits.districts import districts_covered
 
-    from .selectors import planning_units
-
-    unit = planning_units(actor)[0]
+    unit = districts_covered(actor, Action.REVIEW)[0]
 
     demo = [(name, year, inputs) for name, inputs in DEMO]
     done = ForecastRun.objects.filter(unit=unit, status=ForecastRun.Status.DONE)

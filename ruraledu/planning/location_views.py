@@ -7,9 +7,11 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import TemplateView
 
+from ruraledu.accounts.choices import Action
+from ruraledu.orgunits.districts import districts_covered
+
 from .locations import ROAD_FACTOR, locations_set
 from .models import SchoolLocation
-from .selectors import planning_units
 from .travel_data import area_schools, areas
 from .views import PlannerMixin
 
@@ -18,7 +20,7 @@ class LocationView(PlannerMixin, TemplateView):
     template_name = "planning/locations.html"
 
     def _area(self, params):
-        choices = areas(planning_units(self.request.user))
+        choices = areas(districts_covered(self.request.user, Action.REVIEW))
         keys = [k for k, _ in choices]
         area = params.get("area")
         return (area if area in keys else (keys[0] if keys else "")), choices

@@ -11,12 +11,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import TemplateView
 
+from ruraledu.accounts.choices import Action
+from ruraledu.orgunits.districts import districts_covered, within
 from ruraledu.orgunits.models import School
 
 from .models import RotationDecision
 from .rotation import RULES, suggest
-from .selectors import planning_units
-from .travel_services import rotation_decide, within
+from .travel_services import rotation_decide
 from .views import PlannerMixin
 
 
@@ -46,7 +47,7 @@ class RotationView(PlannerMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         params = self.request.GET
-        units = planning_units(self.request.user)
+        units = districts_covered(self.request.user, Action.REVIEW)
         unit = next((u for u in units if u.code == params.get("unit")), units[0] if units else None)
         if unit is None:
             raise Http404("页面不存在")
@@ -99,7 +100,7 @@ class RotationDecideView(PlannerMixin, View):
             code = data.get("to_school", "").strip()
             # only the schools of the districts planned are looked up: of another district's
             # nothing is told, not even that it exists
-            units = planning_units(request.user)
+            units = districts_covered(request.user, Action.REVIEW)
             if not units:
                 raise Http404("页面不存在")
             schools = School.objects.filter(within(units, "org_unit__path"))

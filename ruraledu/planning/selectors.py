@@ -6,21 +6,18 @@ from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import bureau_units, is_bureau
 from ruraledu.indicators.definitions.quality import RESOURCES, school_table, school_threshold
 from ruraledu.indicators.engine import REGISTRY, Tree, YearContext
+from ruraledu.orgunits.districts import districts_covered
 
 from .models import Scenario
 
-
-def planning_units(user) -> list:
-    """The districts whose scenarios `user` plans: 优质均衡 is judged per district, so the
-    district's bureau plans its own and the city's bureau each of its districts."""
-    from ruraledu.evaluation.units import evaluation_units
-
-    return evaluation_units(user, Action.REVIEW)
+# The districts whose scenarios a user plans are `districts_covered(user, Action.REVIEW)`:
+# 优质均衡 is judged per district, so the district's bureau plans its own and the city's bureau
+# each of its districts.
 
 
 def may_plan(user) -> bool:
-    """`planning_units(user)` is not empty, told from the roles alone (the menu asks on
-    every page)."""
+    """`districts_covered(user, Action.REVIEW)` is not empty, told from the roles alone (the
+    menu asks on every page)."""
     return is_bureau(user) or bool(bureau_units(user))
 
 
@@ -57,7 +54,7 @@ def district_schools(year: int, unit) -> list[dict]:
 
 def scenario_list(*, user):
     """The scenarios of the districts `user` plans; anyone else sees none."""
-    units = planning_units(user)
+    units = districts_covered(user, Action.REVIEW)
     if not units:
         return Scenario.objects.none()
     return Scenario.objects.filter(unit__in=units).select_related("created_by", "unit")

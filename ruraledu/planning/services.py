@@ -7,15 +7,17 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from ruraledu.accounts.choices import Action
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, snapshot
+from ruraledu.orgunits.districts import districts_covered
 
 from .checker import plan_check, rules
 from .choices import ScenarioStatus
 from .inputs import inputs_clean
 from .models import Scenario
 from .plan_data import inputs_check, movers, plan_schools
-from .selectors import may_plan, planning_units
+from .selectors import may_plan
 from .solver import TEACHER_KEYS, naive_plan, plan_cost, solve
 
 
@@ -27,7 +29,7 @@ def _ensure_planning(actor) -> None:
 
 def _ensure_planner(actor, unit) -> None:
     """A district out of the actor's reach is as one that does not exist."""
-    if unit is None or unit not in planning_units(actor):
+    if unit is None or unit not in districts_covered(actor, Action.REVIEW):
         raise Http404("方案不存在")
 
 
@@ -35,7 +37,7 @@ def _ensure_planner(actor, unit) -> None:
 def scenario_create(*, actor, name: str, year: int, inputs: dict, unit=None) -> Scenario:
     """A scenario of the district `unit`; without one, of the actor's only district."""
     if unit is None:
-        units = planning_units(actor)
+        units = districts_covered(actor, Action.REVIEW)
         if len(units) > 1:
             raise ValidationError("请选择区县。")
         unit = units[0] if units else None

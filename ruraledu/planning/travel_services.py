@@ -3,15 +3,15 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404
 
+from ruraledu.accounts.choices import Action
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, snapshot
+from ruraledu.orgunits.districts import districts_covered, within
 
 from .locations import coordinate_distances
 from .models import TravelScenario
-from .selectors import planning_units
 from .travel import travel_solve
 from .travel_data import HOURS, area_problem, areas
 
@@ -28,17 +28,9 @@ DEFAULTS = {
 }
 
 
-def within(units, field: str) -> Q:
-    """Rows whose org-unit path `field` lies in one of the districts `units`."""
-    reach = Q(pk__in=[])
-    for unit in units:
-        reach |= Q(**{f"{field}__startswith": unit.path})
-    return reach
-
-
 def areas_of(actor) -> dict[str, str]:
     """The 学区 and towns of the districts `actor` plans (an area lies in one district)."""
-    units = planning_units(actor)
+    units = districts_covered(actor, Action.REVIEW)
     if not units:
         raise Http404("方案不存在")
     return dict(areas(units))
@@ -137,7 +129,7 @@ def rotation_decide(
 
     from .models import RotationDecision
 
-    units = planning_units(actor)
+    units = districts_covered(actor, Action.REVIEW)
     if not units:
         raise Http404("方案不存在")
     posts = Post.objects.filter(within(units, "school__org_unit__path"), person_id=person_id)

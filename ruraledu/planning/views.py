@@ -11,6 +11,9 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from ruraledu.accounts.choices import Action
+from ruraledu.orgunits.districts import districts_covered
+
 from .choices import ScenarioStatus
 from .exports import scenario_workbook
 from .forms import ScenarioForm
@@ -23,7 +26,7 @@ from .presenting import (
     verdict_text,
     years_text,
 )
-from .selectors import may_plan, planning_units, scenario_get, scenario_list
+from .selectors import may_plan, scenario_get, scenario_list
 from .services import scenario_create, scenario_run_request, scenario_update
 
 
@@ -82,7 +85,7 @@ class ScenarioListView(PlannerMixin, TemplateView):
             **super().get_context_data(**kwargs),
             "scenarios": scenarios,
             "comparable": _comparable(scenarios),
-            "several": len(planning_units(self.request.user)) > 1,
+            "several": len(districts_covered(self.request.user, Action.REVIEW)) > 1,
         }
 
 
@@ -94,7 +97,7 @@ class ScenarioFormView(PlannerMixin, View):
 
     def _form(self, scenario, *args, **kwargs):
         # a scenario keeps its district; a new one is of the district chosen (or the only one)
-        units = () if scenario else planning_units(self.request.user)
+        units = () if scenario else districts_covered(self.request.user, Action.REVIEW)
         return ScenarioForm(*args, units=units, **kwargs)
 
     def get(self, request, pk=None):
@@ -156,7 +159,7 @@ class ScenarioDetailView(PlannerMixin, TemplateView):
             "others": scenario_list(user=self.request.user)
             .filter(unit=scenario.unit_id)
             .exclude(pk=scenario.pk),
-            "several": len(planning_units(self.request.user)) > 1,
+            "several": len(districts_covered(self.request.user, Action.REVIEW)) > 1,
         }
 
 
