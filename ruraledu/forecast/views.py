@@ -15,10 +15,25 @@ from django.views import View
 from ruraledu.accounts.choices import Action
 from ruraledu.audit.utils import request_address
 from ruraledu.core.views import labelled_errors
-from ruraledu.orgunits.districts import districts_covered
+from ruraledu.orgunits.districts import districts, districts_covered
 
 from . import forms, selectors, services, subjects
 from .exports import subjects_workbook
+
+
+def _units(request) -> tuple[list, list]:
+    """The districts the user reads and those it runs (computes, sets the standard of), worked
+    out from one read of the install's districts and kept on the request: a page and its
+    redirect ask more than once."""
+    cached = getattr(request, "_forecast_units", None)
+    if cached is None:
+        every = districts()
+        cached = (
+            selectors.forecast_units(request.user, every),
+            districts_covered(request.user, Action.REVIEW, every),
+        )
+        request._forecast_units = cached
+    return cached
 
 
 def _district(request) -> dict:
@@ -26,14 +41,14 @@ def _district(request) -> dict:
     default), its latest run and rules, and whether the user is its bureau. `units` and
     `query` are empty where there is nothing to choose (a single-district install)."""
     selectors.require_view(request.user)
-    units = selectors.forecast_units(request.user)
+    units, run_units = _units(request)
     unit = selectors.unit_pick(units, request.GET.get("unit"))
     several = len(units) > 1
     return {
         "unit": unit,
         "units": units if several else [],
         "query": f"?unit={unit.code}" if several else "",
-        "bureau": unit in districts_covered(request.user, Action.REVIEW),
+        "bureau": unit in run_units,
         "run": selectors.run_latest(unit),
         "rule": selectors.rule_get(unit),
     }
@@ -42,7 +57,7 @@ def _district(request) -> dict:
 def _written(request):
     """The district a bureau's post writes: the posted `unit` among its districts (another
     district's is a 404), or its only one; anyone else gets a 404."""
-    units = districts_covered(request.user, Action.REVIEW)
+    _, units = _units(request)
     code = request.POST.get("unit")
     if not units or (len(units) > 1 and not code):
         raise Http404("没有找到该页面。")
@@ -52,7 +67,7 @@ def _written(request):
 def _back(request, name: str, unit):
     """Back to the page of the district written (named where the user reads several)."""
     url = reverse(name)
-    if len(selectors.forecast_units(request.user)) > 1:
+    if len(_units(request)[0]) > 1:
         url += f"?unit={unit.code}"
     return redirect(url)
 
@@ -88,7 +103,7 @@ class SchoolForecastView(LoginRequiredMixin, View):
     def get(self, request, pk: int):
         # the school's district's latest run
         school = selectors.school_of(user=request.user, pk=pk)
-        units = selectors.forecast_units(request.user)
+        units, _ = _units(request)
         unit = next((u for u in units if school.org_unit.path.startswith(u.path)), None)
         run = selectors.run_latest(unit) if unit else None
         if run is None:

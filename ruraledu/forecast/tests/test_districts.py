@@ -6,7 +6,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ruraledu.accounts.choices import Role
@@ -16,6 +18,7 @@ from ruraledu.forecast.models import BirthRecord, ForecastCell, ForecastRun, Sta
 from ruraledu.forecast.selectors import history_load, rule_get, staffing
 from ruraledu.forecast.services import forecast_run_create, staffing_rule_set
 from ruraledu.orgunits.choices import OrgUnitKind
+from ruraledu.orgunits.districts import districts
 from ruraledu.orgunits.models import OrgUnit
 from ruraledu.orgunits.tests.factories import OrgUnitFactory, SchoolFactory
 
@@ -210,6 +213,28 @@ def test_the_city_bureau_chooses_the_district(client, a, b, schools, city_admin)
     assert StaffingRule.objects.get().unit == b
     assert client.get(STAFFING, {"unit": "B"}).context["rule"].primary_pupils_per_post == 10
     assert client.get(STAFFING, {"unit": "A"}).context["rule"].primary_pupils_per_post == 19
+
+
+def test_a_page_and_a_write_read_the_install_districts_once(client, a, b, schools, city_admin):
+    with CaptureQueriesContext(connection) as alone:
+        districts()
+    (read,) = [q["sql"] for q in alone.captured_queries]
+    forecast_run_create(actor=city_admin, unit=b)
+    client.force_login(city_admin)
+    # the page asks which districts the user reads and which it runs: one read of them
+    with CaptureQueriesContext(connection) as page:
+        response = client.get(OVERVIEW, {"unit": "B"})
+    assert response.status_code == 200 and response.context["bureau"]
+    assert [q["sql"] for q in page.captured_queries].count(read) == 1
+    # a write: the view asks which it runs and its redirect which it reads (one read of them),
+    # the service checks the district written on its own (the other)
+    with CaptureQueriesContext(connection) as write:
+        response = client.post(
+            reverse("forecast:staffing_rule"),
+            {**RULE_FIELDS, "primary_pupils_per_post": "10", "unit": "B"},
+        )
+    assert response.url == f"{STAFFING}?unit=B"
+    assert [q["sql"] for q in write.captured_queries].count(read) == 2
 
 
 def test_a_district_leader_reads_its_district_and_writes_nothing(client, b, schools):
