@@ -16,6 +16,7 @@ from django.views import View
 from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import Reach
 from ruraledu.audit.utils import request_address
+from ruraledu.core.params import int_param
 from ruraledu.core.schoolyear import current_school_year, year_param
 from ruraledu.core.versions import refusal_messages
 from ruraledu.students.models import Enrolment
@@ -39,8 +40,7 @@ class GrowthListView(LoginRequiredMixin, View):
         _require_care(request.user)
         today = timezone.localdate()
         year = year_param(request.GET.get("year")) or current_school_year()
-        unit = request.GET.get("unit", "")
-        unit_id = int(unit) if unit.isdigit() and len(unit) < 10 else None
+        unit_id = int_param(request.GET.get("unit"))
         show = request.GET.get("state", "")
         enrolments = selectors.growth_pupil_list(user=request.user, year=year, unit_id=unit_id)
         files = selectors.growth_files_of(enrolments.values_list("person_id", flat=True))

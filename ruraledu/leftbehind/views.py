@@ -19,6 +19,7 @@ from ruraledu.audit.utils import request_address
 # the care app's access log: one row per child shown by name, read per child by the bureau
 from ruraledu.care.exports import watermark
 from ruraledu.care.growth_views import log_pupil_reads
+from ruraledu.core.params import int_param
 from ruraledu.core.schoolyear import current_school_year, form_day, year_param
 from ruraledu.orgunits.choices import OrgUnitKind
 from ruraledu.orgunits.models import School
@@ -37,8 +38,7 @@ def _require(user, action: str) -> None:
 
 
 def _unit_param(request) -> int | None:
-    unit = request.GET.get("unit", "")
-    return int(unit) if unit.isdigit() and len(unit) < 10 else None
+    return int_param(request.GET.get("unit"))
 
 
 def _categories(enrolment, hardship: bool) -> list[str]:

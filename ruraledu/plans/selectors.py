@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from ruraledu.accounts.scoping import user_departments
+from ruraledu.core.params import int_param
 from ruraledu.orgunits.models import Department
 
 from .choices import ResponsibilityRole
@@ -51,7 +52,7 @@ def target_get(user, code: str, plan_id: str | None = None) -> Target:
     if plan_id is None:
         plan = plan_get_current(user)
     else:
-        plan = Plan.objects.select_related("org_unit").filter(pk=_int(plan_id)).first()
+        plan = Plan.objects.select_related("org_unit").filter(pk=int_param(plan_id)).first()
         own = plan is not None and plan == plan_get_current(user)
         reached = plan is not None and (
             Reach(user, Action.VIEW).covers(plan.org_unit.path if plan.org_unit_id else None)
@@ -64,10 +65,6 @@ def target_get(user, code: str, plan_id: str | None = None) -> Target:
     if target is None:
         raise Http404("没有找到该目标。")
     return target
-
-
-def _int(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) < 10 else None
 
 
 def plan_of_unit(unit) -> Plan | None:
