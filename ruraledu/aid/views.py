@@ -33,7 +33,7 @@ def _params(request) -> tuple[int, int, int | None]:
         latest = AidGrant.objects.filter(year=year).order_by("-semester").first()
         semester = str(latest.semester) if latest else "1"
     unit = request.GET.get("unit", "")
-    return year, int(semester), int(unit) if unit.isdigit() else None
+    return year, int(semester), int(unit) if unit.isdecimal() else None
 
 
 def _subjects(lists) -> set[str]:

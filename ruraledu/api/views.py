@@ -65,7 +65,7 @@ def _year(request) -> int | None:
     raw = request.query_params.get("year")
     if raw in (None, ""):
         return None
-    if not raw.isdigit() or len(raw) != 4:
+    if not raw.isdecimal() or len(raw) != 4:
         raise serializers.ValidationError({"year": ["学年应为四位数字，如 2024。"]})
     return int(raw)
 
@@ -193,7 +193,7 @@ class PupilMixin:
             Enrolment.objects.select_related("person", "school__org_unit", "campus__org_unit"),
         )
         if (grade := self.request.query_params.get("grade", "")) != "":
-            if not grade.isdigit():
+            if not grade.isdecimal():
                 raise serializers.ValidationError({"grade": ["年级应为 1 到 12 的整数。"]})
             rows = rows.filter(grade=int(grade))
         return rows.order_by("school__org_unit__path", "year", "grade", "class_name", "pk")
@@ -262,7 +262,7 @@ class TargetList(ListView):
         )
         project = self.request.query_params.get("project", "")
         if project:
-            if not project.isdigit():
+            if not project.isdecimal():
                 raise serializers.ValidationError({"project": ["重点项目序号应为整数。"]})
             targets = targets.filter(project__number=int(project))
         return targets.order_by("due_date", "code")
@@ -411,7 +411,7 @@ class ReportList(ListView):
         )
         period = self.request.query_params.get("period", "")
         if period:
-            if not period.isdigit():
+            if not period.isdecimal():
                 raise serializers.ValidationError({"period": ["报告期编号应为整数。"]})
             reports = reports.filter(period_id=int(period))
         if state := self.request.query_params.get("status"):

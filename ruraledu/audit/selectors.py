@@ -53,7 +53,7 @@ def audit_record_types() -> list[ContentType]:
 def _imports_that_created(label: str, object_id: str) -> list[AuditEvent]:
     """The roster import rows that list this record among the ones they created (by id
     range: one row per import, so few to look through)."""
-    if not object_id.isdigit():
+    if not object_id.isdecimal():
         return []
     pk = int(object_id)
     imports = AuditEvent.objects.filter(action=AuditAction.IMPORT, after__has_key="created_records")

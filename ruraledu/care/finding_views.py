@@ -77,7 +77,7 @@ class FindingListView(LoginRequiredMixin, View):
             user=request.user,
             year=year,
             kind=kind,
-            unit_id=int(unit) if unit.isdigit() else None,
+            unit_id=int(unit) if unit.isdecimal() else None,
             cleared=cleared,
         )
         page = Paginator(findings, 50).get_page(request.GET.get("page"))

@@ -72,7 +72,7 @@ class FindingExportView(LoginRequiredMixin, View):
                 user=request.user,
                 year=year,
                 kind=kind,
-                unit_id=int(unit) if unit.isdigit() else None,
+                unit_id=int(unit) if unit.isdecimal() else None,
                 cleared=request.GET.get("cleared") == "1",
             )
         )

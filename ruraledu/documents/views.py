@@ -56,7 +56,7 @@ class ProgressReportGenerateView(LoginRequiredMixin, View):
                 plan=plan_get_current(request.user),
                 period=period,
                 actor=request.user,
-                project_number=int(project) if project.isdigit() else None,
+                project_number=int(project) if project.isdecimal() else None,
             )
         except DataVersionMoved as moved:
             messages.error(request, str(moved))

@@ -17,6 +17,7 @@ from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import Reach, is_bureau
 from ruraledu.audit.utils import request_address
 from ruraledu.core.files import attachment
+from ruraledu.core.params import int_param
 from ruraledu.core.schoolyear import current_school_year, year_param
 from ruraledu.core.views import StepRefused, labelled_errors
 from ruraledu.indicators.models import IndicatorValue
@@ -598,7 +599,7 @@ class SurveyAnswerView(TemplateView):
     def post(self, request, token, group):
         answers = {}
         for name, value in request.POST.items():
-            if name.startswith("q") and name[1:].isdigit() and value.isdigit():
+            if name.startswith("q") and name[1:].isdecimal() and value.isdecimal():
                 answers[int(name[1:])] = int(value)
         try:
             # one transaction: a refused questionnaire does not count towards the limit
@@ -652,8 +653,7 @@ class SchoolDiagnosisView(LoginRequiredMixin, TemplateView):
             raise Http404("没有这所学校，或不在您的权限范围内。")
         year = year_param(request.POST.get("year"))
         items = {i.pk: i for i in selectors.school_evidence_items()}
-        chosen = request.POST.get("item", "")
-        item = items.get(int(chosen)) if chosen.isdigit() and len(chosen) < 10 else None
+        item = items.get(int_param(request.POST.get("item")))
         upload = request.FILES.get("file")
         if year is None or item is None or upload is None:
             return self._again(code, year, item, "请选择学年、指标和文件。")

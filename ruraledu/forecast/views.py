@@ -187,7 +187,7 @@ class SubjectRuleView(LoginRequiredMixin, View):
                 ("junior_weekly_lessons", "初中教师标准周课时量"),
             ):
                 raw = request.POST.get(field, "").strip()
-                if not raw.isdigit() or not 1 <= int(raw) <= 40:
+                if not raw.isdecimal() or not 1 <= int(raw) <= 40:
                     raise ValidationError(f"{label}应为 1 至 40 的整数，收到“{raw}”。")
                 loads[field] = int(raw)
             services.staffing_rule_set(

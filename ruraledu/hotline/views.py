@@ -45,7 +45,7 @@ def _units():
 
 
 def _year(value) -> int | None:
-    return int(value) if value and value.isdigit() and 2000 <= int(value) <= 2100 else None
+    return int(value) if value and value.isdecimal() and 2000 <= int(value) <= 2100 else None
 
 
 # the export never holds the caller, whoever asks for it
@@ -199,7 +199,7 @@ class ComplaintDetailView(LoginRequiredMixin, View):
                 "departments": Department.objects.all() if manages else (),
                 "today": timezone.localdate(),
                 "overdue": complaint.is_overdue(timezone.localdate()),
-                "assign_to": (target[:1], int(target[1:]) if target[1:].isdigit() else None),
+                "assign_to": (target[:1], int(target[1:]) if target[1:].isdecimal() else None),
                 "refused": refused,
             },
             status=400 if refused else 200,

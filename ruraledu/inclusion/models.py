@@ -203,7 +203,7 @@ def parse_months(text: str) -> tuple[int, ...]:
         raise ValueError("请至少填写一个月份。")
     months = []
     for part in parts:
-        if not part.isdigit() or not 1 <= int(part) <= 12:
+        if not part.isdecimal() or not 1 <= int(part) <= 12:
             raise ValueError(f"“{part}”不是 1 到 12 之间的月份。")
         if int(part) in months:
             raise ValueError(f"月份 {part} 重复。")

@@ -18,6 +18,7 @@ from django.views.generic import TemplateView
 from ruraledu.accounts.policy import is_bureau
 from ruraledu.audit.utils import request_address
 from ruraledu.core.files import attachment
+from ruraledu.core.params import int_param
 from ruraledu.core.schoolyear import year_from_request
 from ruraledu.core.versions import refusal_messages
 from ruraledu.orgunits.models import Department, OrgUnit
@@ -76,14 +77,7 @@ class ReportStartView(LoginRequiredMixin, View):
 
     def post(self, request, period_pk: int):
         period = get_object_or_404(ReportingPeriod.objects.select_related("project"), pk=period_pk)
-        unit = request.POST.get("unit", "")
-        department = org_unit = None
-        if unit.startswith("d") and unit[1:].isdigit():
-            department = get_object_or_404(Department, pk=int(unit[1:]))
-        elif unit.startswith("u") and unit[1:].isdigit():
-            org_unit = get_object_or_404(OrgUnit, pk=int(unit[1:]))
-        else:
-            raise Http404("没有这个填报单位。")
+        department, org_unit = unit_from_key(request.POST.get("unit", ""))
         try:
             report = services.report_start(
                 period=period,
@@ -390,10 +384,11 @@ class ReviewQueueView(BureauMixin, TemplateView):
 
 def unit_from_key(key: str) -> tuple[Department | None, OrgUnit | None]:
     """The department (`d<pk>`) or org unit (`u<pk>`) a form names; 404 otherwise."""
-    if key.startswith("d") and key[1:].isdigit():
-        return get_object_or_404(Department, pk=int(key[1:])), None
-    if key.startswith("u") and key[1:].isdigit():
-        return None, get_object_or_404(OrgUnit, pk=int(key[1:]))
+    pk = int_param(key[1:])
+    if key.startswith("d") and pk is not None:
+        return get_object_or_404(Department, pk=pk), None
+    if key.startswith("u") and pk is not None:
+        return None, get_object_or_404(OrgUnit, pk=pk)
     raise Http404("没有这个填报单位。")
 
 

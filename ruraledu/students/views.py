@@ -40,7 +40,7 @@ class EnrolmentListView(SchoolRecordListView):
         params = self.request.GET
         if text := params.get("q", "").strip()[:30]:
             rows = rows.filter(person__name__contains=text)
-        if (grade := params.get("grade", "")).isdigit():
+        if (grade := params.get("grade", "")).isdecimal():
             rows = rows.filter(grade=int(grade))
         care = params.get("care", "")
         if care == "far_unserved":

@@ -14,6 +14,6 @@ def test_digits_give_the_number(value, expected):
     assert int_param(value) == expected
 
 
-@pytest.mark.parametrize("value", [None, "", " 7", "-1", "1.5", "abc", "1234567890"])
+@pytest.mark.parametrize("value", [None, "", " 7", "-1", "1.5", "abc", "1234567890", "²", "٣"])
 def test_anything_else_is_none(value):
     assert int_param(value) is None
