@@ -7,14 +7,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import Reach, is_bureau
 from ruraledu.core import crypto
 from ruraledu.core.models import PersonalDataAccess
 from ruraledu.spreadsheets.importing import pks_by_id_number
+from ruraledu.spreadsheets.staging import insert_rows
 from ruraledu.students.models import Enrolment, StudentPerson
 
 from .utils import request_address
@@ -70,13 +73,24 @@ def student_subject(person_pk: int) -> str:
 
 def access_log(*, user, subjects: Iterable[str], purpose: str, address: str | None) -> int:
     """One row per subject (e.g. "students.studentperson:42") whose personal data `user` was
-    shown in clear, in one insert; returns the number of rows."""
-    rows = [
-        PersonalDataAccess(user=user, subject=subject[:50], purpose=purpose[:20], address=address)
-        for subject in dict.fromkeys(subjects)
-    ]
-    PersonalDataAccess.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+    shown in clear, in one insert; returns the number of rows. The rows are what bulk_create
+    of model instances stored (the address as the field prepares it; the time now, one for
+    the call where bulk_create stamped each instance microseconds apart), written as plain
+    rows (COPY on PostgreSQL): a district's export logs 70,000 children, and building as
+    many instances cost four times the insert."""
+    field = PersonalDataAccess._meta.get_field
+    user_pk = user.pk
+    if user_pk is None:
+        raise ValueError("access_log: the user is not saved")
+    address = field("address").get_db_prep_value(address, connection)
+    at = field("at").get_db_prep_value(timezone.now(), connection)
+    purpose = purpose[:20]
+    rows = [(user_pk, subject[:50], purpose, address, at) for subject in dict.fromkeys(subjects)]
+    with transaction.atomic(savepoint=False):
+        return insert_rows(PersonalDataAccess, LOG_FIELDS, rows)
+
+
+LOG_FIELDS = ("user", "subject", "purpose", "address", "at")
 
 
 # an export row's key naming the child it shows (ignored by the writer, read by the log)

@@ -70,3 +70,23 @@ def test_a_drill_down_masks_the_pupils_of_the_inspected_school_only(client, two_
     )
     assert "张小明" in own
     assert "李*红" in other and "李小红" not in other
+
+
+def test_an_export_logs_only_the_children_it_shows_in_full_under_the_exporting_user(
+    client, two_hats
+):
+    from ruraledu.core.models import PersonalDataAccess
+
+    client.force_login(two_hats)
+    url = reverse("spreadsheets:export", args=["students"]) + f"?year={YEAR}"
+    response = client.get(url, REMOTE_ADDR="10.0.0.7")
+    b"".join(response.streaming_content)
+    a = StudentPerson.objects.get(name="张小明")
+    logged = PersonalDataAccess.objects.values_list("user", "subject", "purpose", "address")
+    # the export as a whole and 张小明 (shown in full); not 李小红 (masked)
+    assert sorted(logged) == sorted(
+        [
+            (two_hats.pk, f"export:students:{YEAR}:全部", "export", "10.0.0.7"),
+            (two_hats.pk, f"students.studentperson:{a.pk}", "export", "10.0.0.7"),
+        ]
+    )
