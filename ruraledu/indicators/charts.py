@@ -22,8 +22,9 @@ def trend_chart(
             "symbol": "none",
             "data": [{"yAxis": threshold, "name": "目标"}],
             "lineStyle": {"type": "dashed", "color": "#b02a37"},
-            # inside the plot, above the line's end: beyond it the label is cut off at the edge
-            "label": {"formatter": f"目标 {threshold}{unit}", "position": "insideEndTop"},
+            # inside the plot, above the line's start (a trend rises towards it at the end): past the
+            # line's end the label was cut off at the edge
+            "label": {"formatter": f"目标 {threshold}{unit}", "position": "insideStartTop"},
         }
     return {
         "aria": {"enabled": True},

@@ -50,7 +50,7 @@ def test_indicator_page_shows_value_children_and_chart(client, district_admin, d
     assert "甲镇" in body and "乙镇" in body
     assert 'data-chart="trend-data"' in body and '"markLine"' in body
     # the target's label sits inside the plot: past the line's end it was cut off
-    assert '"position": "insideEndTop"' in body
+    assert '"position": "insideStartTop"' in body
 
 
 def test_town_officer_sees_own_town_and_gets_404_for_another(client, town_officer, data):
