@@ -144,8 +144,8 @@ class Row:
 class Rows(list):
     """The reader's rows; `columns` holds the same parsed values by column (key -> values in
     row order), so a bulk importer can take a whole column without a Python step per row.
-    `absent` are the keys of the template's columns the file does not have: a record already
-    stored keeps what it holds there (only a blank cell in a column present clears a value)."""
+    `absent` are the keys of the template's columns the file does not have: they read as
+    blank, and a file that would so clear what a stored record holds is refused."""
 
     def __init__(
         self, rows=(), columns: dict[str, list] | None = None, absent: frozenset[str] = frozenset()
@@ -169,13 +169,20 @@ def absent(rows) -> frozenset[str]:
     return getattr(rows, "absent", frozenset())
 
 
-def kept_note(spec: "SheetSpec", keys) -> str:
-    """The result's word on the columns a file lacked: what is stored there was kept."""
-    headers = [c.header for c in spec.columns if c.key in keys]
-    if not headers:
-        return ""
-    listed = "、".join(f"“{h}”" for h in headers)
-    return f"文件中没有{listed}列，已登记记录的这些项保持不变；新记录按空白处理"
+class ColumnsMissing(Exception):  # noqa: N818 - a refusal, told to the user
+    """A file without some of the template's columns would clear what stored records hold
+    in them (raised by a write: the import is rolled back and refused)."""
+
+    def __init__(self, keys, records: int):
+        super().__init__(keys, records)
+        self.keys, self.records = set(keys), records
+
+    def message(self, spec: "SheetSpec") -> str:
+        listed = "、".join(f"“{c.header}”" for c in spec.columns if c.key in self.keys)
+        return (
+            f"文件中没有{listed}列：按此文件导入会清除 {self.records} 条已登记记录中这些项的内容，"
+            "未导入任何数据。请补上这些列并填写现有内容（可下载最新模板）后重新导入"
+        )
 
 
 class Importer:

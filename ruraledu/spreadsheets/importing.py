@@ -1,6 +1,5 @@
 """Helpers shared by the apps' spreadsheet importers."""
 
-from collections.abc import Callable
 from decimal import Decimal
 
 from ruraledu.accounts.choices import Action
@@ -12,7 +11,7 @@ from ruraledu.core.bulk import chunked
 from ruraledu.core.idnumbers import resident_id_problem, student_no_problem
 from ruraledu.indicators.changes import changing, covering, units_written
 
-from .base import ErrorSink, ImportResult, absent, kept_note
+from .base import ColumnsMissing, ErrorSink, ImportResult, absent
 from .staging import insert_returning, select_in, update_rows
 
 TENTH = Decimal("0.1")
@@ -113,14 +112,15 @@ class PeopleUpsert:
         fields: tuple[str, ...],
         people: dict[str, tuple[str, tuple]],
         where: dict | None = None,
-        kept=(),
+        absent=(),
     ):
         # `where`: columns fixed for the whole upsert (a list's kind and year), for a model
-        # whose blind index is unique only together with them; a person on file keeps the
-        # values of the `kept` fields (columns the file lacks)
+        # whose blind index is unique only together with them; `absent`: fields whose column
+        # the file lacks, which must not clear what a person on file holds
         self.model, self.fields, self.people = model, fields, people
-        merge = keeping(fields, kept)
         self.where = where or {}
+        # what the importer refuses if its records would clear anything too
+        self.wiped, at = Wiped(), absent_at(fields, absent)
         self.pks: dict[str, int] = {}
         self.changed: list[tuple[int, tuple, tuple]] = []  # (pk, stored values, new values)
         self.created: list[int] = []
@@ -135,9 +135,9 @@ class PeopleUpsert:
         )
         for pk, key, *stored in found:
             self.pks[key] = pk
-            stored = tuple(stored)
-            if stored != (values := merge(stored, people[key][1])):
-                self.changed.append((pk, stored, values))
+            if tuple(stored) != people[key][1]:
+                self.wiped.check(at, pk, stored, people[key][1])
+                self.changed.append((pk, tuple(stored), people[key][1]))
         self.existing = set(self.pks.values())
         # in index order: the unique index then grows at its end instead of everywhere
         self.new = sorted(key for key in people if key not in self.pks)
@@ -174,39 +174,56 @@ def update_entry(model, fields: tuple[str, ...], pk: int, before: tuple, after: 
     )
 
 
-def keeping(fields: tuple[str, ...], kept) -> Callable[[tuple, tuple], tuple]:
-    """A function (stored values, new values) -> the new values with those of the `kept`
-    fields (columns the file lacks) taken from the stored ones."""
-    at = [i for i, f in enumerate(fields) if f in kept]
-    if not at:
-        return lambda stored, new: new
+def absent_at(fields: tuple[str, ...], absent) -> list[tuple[int, str]]:
+    """(position, field) of the `fields` whose column the file lacks."""
+    return [(i, f) for i, f in enumerate(fields) if f in absent]
 
-    def merge(stored: tuple, new: tuple) -> tuple:
-        merged = list(new)
-        for i in at:
-            merged[i] = stored[i]
-        return tuple(merged)
 
-    return merge
+class Wiped:
+    """What an import would clear in the columns its file lacks: the fields, and the records
+    (by whatever names them: a person, a record's key)."""
+
+    def __init__(self):
+        self.fields, self.records = set(), set()
+
+    def check(self, at: list[tuple[int, str]], record, stored, new) -> None:
+        if cleared := {f for i, f in at if stored[i] != new[i]}:
+            self.fields |= cleared
+            self.records.add(record)
+
+    def refuse(self) -> None:
+        if self.records:
+            raise ColumnsMissing(self.fields, len(self.records))
 
 
 def write_year_rows(
-    model, key_fields, fields, year: int, stored: dict, wanted: dict, result, kept=()
+    model,
+    key_fields,
+    fields,
+    year: int,
+    stored: dict,
+    wanted: dict,
+    result,
+    absent=(),
+    wiped: Wiped | None = None,
 ):
     """Bring a roster's records of one school year to `wanted` (key -> values of `fields`,
     the key a tuple of `key_fields`), given `stored` (key -> (pk, values)): inserts the new,
-    updates the changed, counts all three into `result` and lists the new ids there. A
-    stored record keeps its values of the `kept` fields. Returns the audit entries of the
-    changed records."""
+    updates the changed, counts all three into `result` and lists the new ids there. An
+    update that would clear a stored value of an `absent` field (a column the file lacks)
+    refuses the whole import, together with what `wiped` holds already (the persons'). The
+    first key field names the record. Returns the audit entries of the changed records."""
     to_insert, changes = [], []
-    merge = keeping(fields, kept)
+    wiped, at = wiped or Wiped(), absent_at(fields, absent)
     for key, values in wanted.items():
         if key not in stored:
             to_insert.append((*key, year, *values))
-        elif stored[key][1] != (values := merge(stored[key][1], values)):
+        elif stored[key][1] != values:
+            wiped.check(at, key[0], stored[key][1], values)
             changes.append((stored[key][0], stored[key][1], values))
         else:
             result.unchanged += 1
+    wiped.refuse()
     columns = (*key_fields, "year", *fields)
     # the indicators' change record: this year's records at these units only
     units = units_written(model, columns, to_insert, fields, changes)
@@ -269,7 +286,7 @@ class RecordImporter:
         existing = {tuple(getattr(obj, f) for f in self.key_fields): obj for obj in queryset}
         result = ImportResult()
         new, changed, fields = [], [], set()  # changed: (record, values before)
-        lacking = absent(rows)
+        lacking, wiped = absent(rows), Wiped()
         for key, values in collected:
             obj = existing.get(key)
             if obj is None:
@@ -277,11 +294,10 @@ class RecordImporter:
                 obj.full_clean(validate_unique=False)
                 new.append(obj)
                 continue
-            diff = {
-                f: getattr(obj, f)
-                for f, value in values.items()
-                if getattr(obj, f) != value and f.removesuffix("_id") not in lacking
-            }
+            diff = {f: getattr(obj, f) for f, value in values.items() if getattr(obj, f) != value}
+            if cleared := {f.removesuffix("_id") for f in diff} & lacking:
+                wiped.fields |= cleared
+                wiped.records.add(key)
             if not diff:
                 result.unchanged += 1
                 continue
@@ -290,6 +306,7 @@ class RecordImporter:
             obj.full_clean(validate_unique=False)
             changed.append((obj, diff))
             fields.update(diff)
+        wiped.refuse()
         for obj in new:
             obj.save()  # save() may derive fields (year from date); tables here are small
         if changed:
@@ -305,6 +322,4 @@ class RecordImporter:
             ],
         )
         result.created, result.updated = len(new), len(changed)
-        if len(new) < len(collected) and (note := kept_note(self.spec, lacking)):
-            result.messages.append(note)
         return result

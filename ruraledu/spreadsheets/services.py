@@ -16,7 +16,7 @@ from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, snapshot
 from ruraledu.core.bulk import collector_paused
 
-from .base import CellError, ImportResult, SheetSpec, get_importer
+from .base import CellError, ColumnsMissing, ImportResult, SheetSpec, get_importer
 from .choices import RUNNING_STATUSES, ImportJobStatus
 from .models import ImportJob
 from .reader import parse_sheet
@@ -122,6 +122,10 @@ def _import(
         message = "；".join(exc.messages)
         raise ImportRejected(
             [CellError(importer.spec.title, 0, "", "", f"写入时校验失败，已全部撤销：{message}")]
+        ) from exc
+    except ColumnsMissing as exc:
+        raise ImportRejected(
+            [CellError(parsed.sheet, 0, "", "", exc.message(importer.spec))]
         ) from exc
 
 

@@ -22,7 +22,6 @@ from ruraledu.spreadsheets.base import (
     SheetSpec,
     absent,
     column,
-    kept_note,
     register,
 )
 from ruraledu.spreadsheets.importing import (
@@ -248,7 +247,7 @@ class StudentImporter(Importer):
             StudentPerson,
             PERSON_FIELDS,
             dict(zip(keys, zip(numbers, person_values, strict=True), strict=True)),
-            kept=lacking,
+            absent=lacking,
         )
         stored = self._stored(year, people.existing)
         people.write()
@@ -276,7 +275,15 @@ class StudentImporter(Importer):
         # new ones (up to 200,000) are listed by id in the import's own audit row.
         result = ImportResult(created_ids={StudentPerson._meta.label: people.created})
         changes = write_year_rows(
-            Enrolment, ("person",), ENROLMENT_FIELDS, year, stored, wanted, result, lacking
+            Enrolment,
+            ("person",),
+            ENROLMENT_FIELDS,
+            year,
+            stored,
+            wanted,
+            result,
+            lacking,
+            people.wiped,
         )
         audit_bulk(
             actor=user,
@@ -285,8 +292,6 @@ class StudentImporter(Importer):
         )
         if people.changed:
             result.messages.append(f"更新了 {len(people.changed)} 名学生的基本信息")
-        if (stored or people.existing) and (note := kept_note(SPEC, lacking)):
-            result.messages.append(note)
         if cleared := _cleared_flags(changes):
             result.messages.append(
                 f"按表中留空或填“否”的单元格，取消了 {cleared}。如非本意，请补填后重新导入"
@@ -395,7 +400,6 @@ def _held_elsewhere(rows, reach: Reach, year: int) -> list[tuple]:
     enrolled there this year (refused: a move goes through 学生转学), or last enrolled there
     (they may be enrolled here in a new year, but who they are must match what is stored)."""
     numbers = [crypto.normalise_id(n) if n else None for n in column(rows, "id_number")]
-    lacking = absent(rows)
     found = pks_by_id_number(StudentPerson, numbers)
     now = places_of(Enrolment, found.values(), year)
     before = last_places(Enrolment, set(found.values()) - set(now), year)
@@ -425,7 +429,7 @@ def _held_elsewhere(rows, reach: Reach, year: int) -> list[tuple]:
             differ = [
                 SPEC.column(key).header
                 for key, new, old in zip(PERSON_FIELDS, given, stored[pk], strict=True)
-                if new != old and key not in lacking  # a column the file lacks is kept
+                if new != old
             ]
             if differ:
                 problems.append((row, "name", HELD_ELSEWHERE.format("、".join(differ))))

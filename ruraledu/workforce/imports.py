@@ -16,7 +16,6 @@ from ruraledu.spreadsheets.base import (
     ImportResult,
     SheetSpec,
     absent,
-    kept_note,
     register,
 )
 from ruraledu.spreadsheets.importing import (
@@ -160,7 +159,7 @@ class StaffImporter(Importer):
             for key, number, row in zip(keys, numbers, rows, strict=True)
         }
         lacking = absent(rows)
-        people = PeopleUpsert(StaffPerson, ("name", "sex", "birth_date"), people, kept=lacking)
+        people = PeopleUpsert(StaffPerson, ("name", "sex", "birth_date"), people, absent=lacking)
         people.write()
         stored = {}
         for chunk in chunked(sorted(people.existing)):
@@ -175,7 +174,15 @@ class StaffImporter(Importer):
         # as for the student roster: changes one audit row each, new records by id
         result = ImportResult(created_ids={StaffPerson._meta.label: people.created})
         changes = write_year_rows(
-            Post, ("person", "school"), POST_FIELDS, year, stored, wanted, result, lacking
+            Post,
+            ("person", "school"),
+            POST_FIELDS,
+            year,
+            stored,
+            wanted,
+            result,
+            lacking,
+            people.wiped,
         )
         audit_bulk(
             actor=user,
@@ -184,8 +191,6 @@ class StaffImporter(Importer):
         )
         if people.changed:
             result.messages.append(f"更新了 {len(people.changed)} 名教职工的基本信息")
-        if (stored or people.existing) and (note := kept_note(SPEC, lacking)):
-            result.messages.append(note)
         return result
 
     def export_rows(self, *, year, user):
@@ -227,7 +232,6 @@ def _placed_elsewhere(rows, reach: Reach, year: int) -> list[CellError]:
     }
     errors: list[CellError] = []
     sink = ErrorSink(SPEC, errors)
-    kept_birth = "birth_date" in absent(rows)
     for row, number in zip(rows, numbers, strict=True):
         pk = found.get(number)
         paths = places.get(pk)
@@ -242,8 +246,7 @@ def _placed_elsewhere(rows, reach: Reach, year: int) -> list[CellError]:
         elif stored[pk] != (
             v["name"],
             v["sex"],
-            # a file without the column keeps the stored date
-            stored[pk][2] if kept_birth else v.get("birth_date") or birth_date_from_id(number),
+            v.get("birth_date") or birth_date_from_id(number),
         ):
             message, key = (
                 "该教职工由其他学校登记，姓名、性别、出生日期须由区教体局修改"

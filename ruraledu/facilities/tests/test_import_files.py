@@ -19,6 +19,7 @@ from ruraledu.spreadsheets.tests.files import (
     choice,
     columns_file,
     import_file,
+    refusal,
     sheet,
     template_file,
     whole_row,
@@ -266,18 +267,22 @@ def test_importing_the_good_file_again_changes_nothing(world, case):
     check_reimport(case, world)
 
 
-def test_a_file_without_some_columns_keeps_what_is_stored_in_them(world):
+def test_a_file_without_some_columns_may_not_clear_what_is_stored_in_them(world):
     # given a school's facilities imported with its books and classrooms
     good = {"school": "SA", "building_area": 3600, "books": 18000, "classrooms": 12}
     import_file("facilities", template_file("facilities", good), world)
-    # when a sheet of the school and its building area only follows
-    result = import_file(
-        "facilities",
-        columns_file("facilities", ["school", "building_area"], {**good, "building_area": 3800}),
-        world,
-    )
-    # then the area changes and the books and classrooms are kept
+    # when a sheet of the school and its building area only follows, it is refused (it would
+    # clear the books and classrooms) and nothing changes
+    data = columns_file("facilities", ["school", "building_area"], {**good, "building_area": 3800})
+    (message,) = refusal("facilities", data, world)
+    assert "“教室间数”" in message and "清除 1 条已登记记录" in message
     record = FacilityRecord.objects.get()
-    assert (record.building_area, record.books, record.classrooms) == (Decimal(3800), 18000, 12)
-    assert result.updated == 1
-    assert any("“图书" in m and "保持不变" in m for m in result.messages)
+    assert (record.building_area, record.books, record.classrooms) == (Decimal(3600), 18000, 12)
+    # with the columns it would clear, it is imported
+    full = columns_file(
+        "facilities",
+        ["school", "building_area", "books", "classrooms"],
+        {**good, "building_area": 3800},
+    )
+    assert import_file("facilities", full, world).updated == 1
+    assert FacilityRecord.objects.get().building_area == Decimal(3800)

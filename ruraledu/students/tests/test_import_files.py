@@ -9,7 +9,7 @@ import pytest
 
 from ruraledu.orgunits.choices import OrgUnitKind
 from ruraledu.orgunits.tests.factories import OrgUnitFactory
-from ruraledu.spreadsheets.services import import_run
+from ruraledu.spreadsheets.services import ImportRejected, import_run
 from ruraledu.spreadsheets.testing import new_id
 from ruraledu.spreadsheets.tests.files import (
     FileCase,
@@ -176,39 +176,46 @@ def test_importing_the_good_file_again_changes_nothing(world):
 BASIC = ["id_number", "name", "sex", "school", "grade", "class_name"]
 
 
-def test_a_file_without_some_columns_keeps_what_is_stored_in_them(world):
-    # given a pupil imported with a village, a mentor, transport and the 留守儿童 flag
+def test_a_file_without_some_columns_may_not_clear_what_is_stored_in_them(world):
+    # given a pupil imported with a village, transport and the 留守儿童 flag, and one without
     full = pupil(
         PUPIL, "赵同学", village="VA", class_name="3班", transport="校车", left_behind="是"
     )
-    import_file("students", template_file("students", {**full, "mentor": MENTOR}), world)
-    # when a sheet of the basic columns only moves the pupil to another class (parsed in a
-    # child process, as an upload job does)
-    moved = import_run(
-        kind="students",
-        data=columns_file("students", BASIC, pupil(PUPIL, "赵同学", class_name="4班")),
-        filename="学生名册.xlsx",
-        year=2024,
-        user=world,
-        isolate=True,
-    )
-    # then the class changes and what the file lacks is kept, and the result says so
-    e = Enrolment.objects.select_related("person__village", "mentor").get(person__name="赵同学")
-    assert (e.class_name, e.left_behind, e.transport, e.mentor.name) == (
-        "4班",
-        True,
-        "school_bus",
-        "李老师",
-    )
-    assert e.person.village.code == "VA"
-    assert moved.updated == 1
-    assert any("文件中没有" in m and "“留守儿童”" in m and "保持不变" in m for m in moved.messages)
-    assert not any("取消了" in m for m in moved.messages)
-    # a blank cell in a column the file has still clears the flag
-    cleared = import_file(
+    plain = pupil(OTHER, "钱同学", class_name="1班")
+    import_file("students", template_file("students", full, plain), world)
+    # when a sheet of the basic columns only moves both to another class (parsed in a child
+    # process, as an upload job does)
+    partial = columns_file(
         "students",
-        columns_file("students", [*BASIC, "left_behind"], pupil(PUPIL, "赵同学", class_name="4班")),
-        world,
+        BASIC,
+        pupil(PUPIL, "赵同学", class_name="4班"),
+        pupil(OTHER, "钱同学", class_name="2班"),
     )
-    assert not Enrolment.objects.get(person__name="赵同学").left_behind
-    assert any("“留守儿童”标记" in m for m in cleared.messages)
+    with pytest.raises(ImportRejected) as refused:
+        import_run(
+            kind="students",
+            data=partial,
+            filename="学生名册.xlsx",
+            year=2024,
+            user=world,
+            isolate=True,
+        )
+    # then it is refused whole: it would clear what the first pupil's record holds in the
+    # columns it lacks; the columns are named, and nothing changes
+    (error,) = refused.value.errors
+    assert error.sheet == TITLE and error.row == 0
+    for header in ("户籍村居代码", "上下学交通", "留守儿童"):
+        assert f"“{header}”" in error.message
+    assert "“住校”" not in error.message  # blank in the file and in the record alike
+    assert "清除 1 条已登记记录" in error.message and "未导入任何数据" in error.message
+    stored = {
+        e.person.name: (e.class_name, e.left_behind, e.transport)
+        for e in Enrolment.objects.select_related("person")
+    }
+    assert stored["赵同学"] == ("3班", True, "school_bus") and stored["钱同学"][0] == "1班"
+    # a sheet of the same columns that clears nothing is imported
+    moved = import_file(
+        "students", columns_file("students", BASIC, pupil(OTHER, "钱同学", class_name="2班")), world
+    )
+    assert moved.updated == 1
+    assert Enrolment.objects.get(person__name="钱同学").class_name == "2班"

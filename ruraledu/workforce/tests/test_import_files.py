@@ -17,6 +17,7 @@ from ruraledu.spreadsheets.tests.files import (
     choice,
     columns_file,
     import_file,
+    refusal,
     sheet,
     template_file,
 )
@@ -167,21 +168,18 @@ def test_importing_the_good_file_again_changes_nothing(world):
     check_reimport(CASE, world)
 
 
-def test_a_file_without_some_columns_keeps_what_is_stored_in_them(world):
+def test_a_file_without_some_columns_may_not_clear_what_is_stored_in_them(world):
     # given a teacher imported with a title and a hiring year
     import_file(
         "staff",
         template_file("staff", person(TEACHER, "李老师", title="一级", hired_year=2005)),
         world,
     )
-    before = Post.objects.get(person__name="李老师").title
     # when a sheet without those columns changes the degree
     basic = ["id_number", "name", "sex", "school", "position", "degree"]
-    result = import_file(
-        "staff", columns_file("staff", basic, person(TEACHER, "李老师", degree="研究生")), world
-    )
-    # then the degree changes and the title and hiring year are kept
+    data = columns_file("staff", basic, person(TEACHER, "李老师", degree="研究生"))
+    # then it is refused, naming the columns whose content it would clear, and nothing changes
+    (message,) = refusal("staff", data, world)
+    assert "“职称”" in message and "“入职年份”" in message and "清除 1 条已登记记录" in message
     post = Post.objects.get(person__name="李老师")
-    assert (post.title, post.hired_year) == (before, 2005) == ("3", 2005)
-    assert post.get_degree_display() == "研究生" and result.updated == 1
-    assert any("“职称”" in m and "保持不变" in m for m in result.messages)
+    assert (post.title, post.hired_year, post.get_degree_display()) == ("3", 2005, "本科")
