@@ -18,8 +18,9 @@ FIGURES_IN = (12, 1)
 
 @transaction.atomic
 def status_history_replay() -> int:
-    """Replace a history that holds only today's first evaluation by the replayed one; a
-    history with anything older (a demo already replayed, or real use) is left as it is.
+    """Replace a history that holds only today's first evaluation by the replayed one (the
+    command calls it only on a database that had judged no target before it ran); a history
+    with anything older (a demo already replayed, or real use) is left as it is.
     Milestones are judged from today only: their reviewed progress says nothing of the
     past. Returns how many past status changes were recorded."""
     now = timezone.now()

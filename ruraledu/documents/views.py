@@ -9,6 +9,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from ruraledu.accounts.policy import is_bureau
+from ruraledu.core.params import int_param
 from ruraledu.plans.selectors import plan_get_current
 
 from . import selectors, services
@@ -56,7 +57,7 @@ class ProgressReportGenerateView(LoginRequiredMixin, View):
                 plan=plan_get_current(request.user),
                 period=period,
                 actor=request.user,
-                project_number=int(project) if project.isdecimal() else None,
+                project_number=int_param(project),
             )
         except DataVersionMoved as moved:
             messages.error(request, str(moved))

@@ -599,8 +599,9 @@ class SurveyAnswerView(TemplateView):
     def post(self, request, token, group):
         answers = {}
         for name, value in request.POST.items():
-            if name.startswith("q") and name[1:].isdecimal() and value.isdecimal():
-                answers[int(name[1:])] = int(value)
+            number, answer = int_param(name[1:]), int_param(value)
+            if name.startswith("q") and number is not None and answer is not None:
+                answers[number] = answer
         try:
             # one transaction: a refused questionnaire does not count towards the limit
             with transaction.atomic():

@@ -14,6 +14,7 @@ from django.views import View
 
 from ruraledu.accounts.choices import Action
 from ruraledu.audit.utils import request_address
+from ruraledu.core.params import int_param
 from ruraledu.core.views import labelled_errors
 from ruraledu.orgunits.districts import districts, districts_covered
 
@@ -187,9 +188,9 @@ class SubjectRuleView(LoginRequiredMixin, View):
                 ("junior_weekly_lessons", "初中教师标准周课时量"),
             ):
                 raw = request.POST.get(field, "").strip()
-                if not raw.isdecimal() or not 1 <= int(raw) <= 40:
+                if (load := int_param(raw)) is None or not 1 <= load <= 40:
                     raise ValidationError(f"{label}应为 1 至 40 的整数，收到“{raw}”。")
-                loads[field] = int(raw)
+                loads[field] = load
             services.staffing_rule_set(
                 actor=request.user,
                 unit=unit,

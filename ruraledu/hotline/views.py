@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views import View
 
 from ruraledu.audit.utils import request_address
+from ruraledu.core.params import int_param
 from ruraledu.core.views import StepRefused
 from ruraledu.orgunits.models import Department, OrgUnit
 from ruraledu.spreadsheets.base import Column
@@ -45,7 +46,8 @@ def _units():
 
 
 def _year(value) -> int | None:
-    return int(value) if value and value.isdecimal() and 2000 <= int(value) <= 2100 else None
+    year = int_param(value)
+    return year if year is not None and 2000 <= year <= 2100 else None
 
 
 # the export never holds the caller, whoever asks for it
@@ -199,7 +201,7 @@ class ComplaintDetailView(LoginRequiredMixin, View):
                 "departments": Department.objects.all() if manages else (),
                 "today": timezone.localdate(),
                 "overdue": complaint.is_overdue(timezone.localdate()),
-                "assign_to": (target[:1], int(target[1:]) if target[1:].isdecimal() else None),
+                "assign_to": (target[:1], int_param(target[1:])),
                 "refused": refused,
             },
             status=400 if refused else 200,

@@ -45,3 +45,18 @@ def test_the_demo_keeps_a_status_history_of_its_school_years(db):
     before = history()
     call_command("setup_demo", scale="tiny")
     assert history() == before
+
+
+def test_a_database_that_has_judged_targets_keeps_its_history(db):
+    # given an install whose targets were first judged today (its own use, not the replay)
+    call_command("setup_demo", scale="tiny")
+    TargetStatusChange.objects.all().delete()
+    TargetState.objects.all().delete()
+    evaluate_targets()
+    before = history()
+    # when the demo set-up runs on it, nothing of its history is replaced or invented
+    call_command("setup_demo", scale="tiny")
+    assert history() == before
+    assert not TargetStatusChange.objects.filter(
+        changed_at__lt=timezone.now() - dt.timedelta(days=1)
+    ).exists()

@@ -70,6 +70,11 @@ def test_the_public_link_needs_no_login_and_stores_no_identity(client, survey, s
     assert again.status_code == 400
     assert "请回答全部题目" in again.content.decode()
     assert SurveyResponse.objects.count() == 1
+    # an answer of thousands of digits, or of digits int() refuses, is as none given
+    for odd in ("9" * 4301, "²"):
+        refused = client.post(url, {**{f"q{n}": "1" for n in range(1, 5)}, "q5": odd})
+        assert refused.status_code == 400 and "请回答全部题目" in refused.content.decode()
+    assert SurveyResponse.objects.count() == 1
 
 
 def test_a_flood_from_one_address_is_refused(client, survey, settings):

@@ -5,6 +5,7 @@ from ruraledu.demo.generator.runner import SCALES, parse_years
 from ruraledu.demo.generator.writer import GeneratorError
 from ruraledu.demo.history import status_history_replay
 from ruraledu.demo.services import DEMO_PASSWORD, demo_setup
+from ruraledu.indicators.models import TargetStatusChange
 from ruraledu.indicators.services import recompute
 
 
@@ -22,6 +23,8 @@ class Command(BaseCommand):
         parser.add_argument("--years", default=None, help="学年范围（默认 2021-2025）。")
 
     def handle(self, *args, **options):
+        # the status history is replayed only on a database that has never judged a target
+        fresh = not TargetStatusChange.objects.exists()
         try:
             years = parse_years(options["years"], options["scale"])
             if SCALES[options["scale"]].city:  # a city with several districts, each its plan
@@ -37,7 +40,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"指标已计算：{len(stats.years)} 个学年，新增 {stats.created}、更新 {stats.updated} 个指标值（{stats.seconds:.1f} 秒）。"
         )
-        if replayed := status_history_replay():
+        if fresh and (replayed := status_history_replay()):
             self.stdout.write(f"目标状态历史：按各学年数据回放，记录 {replayed} 次状态变化。")
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"示例账号（初始密码均为 {DEMO_PASSWORD}）："))
