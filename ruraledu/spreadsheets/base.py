@@ -53,7 +53,8 @@ class CellError:
             object.__setattr__(self, "value", shown)
 
     def __str__(self) -> str:
-        where = f"工作表“{self.sheet}”第 {self.row} 行"
+        # row 0: the sheet (or file) as a whole
+        where = f"工作表“{self.sheet}”" + (f"第 {self.row} 行" if self.row else "")
         if self.column:
             where += f"“{self.column}”列"
         shown = f"（值：{self.value}）" if self.value not in ("", None) else ""

@@ -135,7 +135,7 @@ def test_a_department_imports_its_own_list_only(civil_affairs_reporter, district
         DISABLED, template_file(DISABLED, row(number)), civil_affairs_reporter, year=YEAR
     )
     assert messages == [
-        "工作表“残疾儿童名单”第 0 行：您无权导入残疾儿童名单：该名单由区教体局或区残联的部门填报员导入"
+        "工作表“残疾儿童名单”：您无权导入残疾儿童名单：该名单由区教体局或区残联的部门填报员导入"
     ]
     assert not ListEntry.objects.filter(kind="disabled").exists()
 
@@ -143,6 +143,6 @@ def test_a_department_imports_its_own_list_only(civil_affairs_reporter, district
 def test_a_town_office_imports_no_partner_list(town_officer, village):
     messages = refusal(HOUSEHOLD, template_file(HOUSEHOLD, row(new_id())), town_officer, year=YEAR)
     assert messages == [
-        "工作表“户籍适龄儿童名单”第 0 行：您无权导入户籍适龄儿童名单：该名单由区教体局或区公安分局的部门填报员导入"
+        "工作表“户籍适龄儿童名单”：您无权导入户籍适龄儿童名单：该名单由区教体局或区公安分局的部门填报员导入"
     ]
     assert not ListEntry.objects.exists()

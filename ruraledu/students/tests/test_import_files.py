@@ -204,6 +204,7 @@ def test_a_file_without_some_columns_may_not_clear_what_is_stored_in_them(world)
     # columns it lacks; the columns are named, and nothing changes
     (error,) = refused.value.errors
     assert error.sheet == TITLE and error.row == 0
+    assert str(error).startswith("工作表“学生名册”：文件中没有")  # the whole sheet, no row
     for header in ("户籍村居代码", "上下学交通", "留守儿童"):
         assert f"“{header}”" in error.message
     assert "“住校”" not in error.message  # blank in the file and in the record alike
