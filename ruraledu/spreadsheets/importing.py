@@ -187,7 +187,10 @@ class Wiped:
         self.fields, self.records = set(), set()
 
     def check(self, at: list[tuple[int, str]], record, stored, new) -> None:
-        if cleared := {f for i, f in at if stored[i] != new[i]}:
+        self.add(record, {f for i, f in at if stored[i] != new[i]})
+
+    def add(self, record, cleared: set[str]) -> None:
+        if cleared:
             self.fields |= cleared
             self.records.add(record)
 
@@ -295,9 +298,7 @@ class RecordImporter:
                 new.append(obj)
                 continue
             diff = {f: getattr(obj, f) for f, value in values.items() if getattr(obj, f) != value}
-            if cleared := {f.removesuffix("_id") for f in diff} & lacking:
-                wiped.fields |= cleared
-                wiped.records.add(key)
+            wiped.add(key, {f.removesuffix("_id") for f in diff} & lacking)
             if not diff:
                 result.unchanged += 1
                 continue

@@ -8,42 +8,20 @@ from ruraledu.accounts.tests.factories import RoleAssignmentFactory, UserFactory
 from ruraledu.orgunits.choices import OrgUnitKind
 from ruraledu.orgunits.tests.factories import OrgUnitFactory
 from ruraledu.plans.models import Target
+from ruraledu.plans.testing import load_district_plan
 
 from .conftest import token_client
-
-PLAN = """\
-plan:
-  code: {code}
-  title: {name}方案
-  start_year: 2023
-  end_year: 2025
-sections:
-- number: 1
-  kind: action
-  title: 行动一
-  text: 正文
-targets:
-- code: {code}-T1
-  section: 1
-  text: {name}的目标
-  kind: milestone
-  due: 2025-12-31
-"""
 
 
 @pytest.fixture
 def two_plans(db, tmp_path):
-    from ruraledu.plans.loader import load_plan
-
     city = OrgUnitFactory(code="C", name="示例市", kind=OrgUnitKind.CITY, parent=None)
     districts = {}
     for code in ("a", "b"):
         unit = OrgUnitFactory(
             code=code.upper(), name=f"{code.upper()}区", kind=OrgUnitKind.DISTRICT, parent=city
         )
-        path = tmp_path / f"{code}.yaml"
-        path.write_text(PLAN.format(code=code, name=unit.name), encoding="utf-8")
-        load_plan(path, unit)
+        load_district_plan(tmp_path, unit, code, f"{code}-T1")
         districts[code] = unit
     return districts
 

@@ -12,35 +12,13 @@ from ruraledu.indicators.choices import TargetStatus
 from ruraledu.indicators.engine import REGISTRY
 from ruraledu.indicators.models import TargetState
 from ruraledu.plans.models import Plan, Target
-
-PLAN = """\
-plan:
-  code: {code}
-  title: {name}方案
-  start_year: 2023
-  end_year: 2025
-sections:
-- number: 1
-  kind: action
-  title: 行动一
-  text: 正文
-targets:
-- code: P01-1
-  section: 1
-  text: {name}的目标
-  kind: milestone
-  due: 2025-12-31
-"""
+from ruraledu.plans.testing import load_district_plan
 
 
 @pytest.fixture
 def plans(city, district_a, district_b, tmp_path):
-    from ruraledu.plans.loader import load_plan
-
     for unit in (district_a, district_b):
-        path = tmp_path / f"{unit.code}.yaml"
-        path.write_text(PLAN.format(code=unit.code.lower(), name=unit.name), encoding="utf-8")
-        load_plan(path, unit)
+        load_district_plan(tmp_path, unit, unit.code.lower(), "P01-1")
     return {p.org_unit.code: p for p in Plan.objects.select_related("org_unit")}
 
 
