@@ -15,6 +15,8 @@ def django_on(database_url: str | None = None) -> str:
         folder = tempfile.mkdtemp(prefix="ruraledu-bench-")
         database_url = f"sqlite:///{folder}/bench.sqlite3"
     os.environ["DATABASE_URL"] = database_url
+    # files a bench stores (uploads, exports) go to a scratch folder, not the checkout's
+    os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="ruraledu-bench-files-"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     os.environ["DEBUG"] = "0"
     os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.dummy.DummyBackend")

@@ -8,7 +8,8 @@ one personal-data access row logged per child shown in clear.
 The district is loaded through the roster importer (the file bench_import_roster builds). Each
 run times the export page end to end (the view, its file read back) and then the same work
 stage by stage: rows (query + decrypt + masking), xlsx (the workbook written), access log (one
-insert of a row per child). Prints the median of --runs for the total and each stage. With
+insert of a row per child). Prints the median of --runs for the total and each stage, then one
+school's export from its roster page and the whole export as a background job. With
 --postgres it runs on that scratch database instead (created afresh, dropped at the end; its
 name must contain "bench").
 """
@@ -34,13 +35,14 @@ def clear_log() -> None:
         )
 
 
-def view_run(user, year: int) -> tuple[float, int]:
-    """The export page end to end: (seconds, bytes of the file)."""
+def view_run(user, year: int, school: str = "") -> tuple[float, int]:
+    """The export page end to end (one school's, as its page links, when given): (seconds,
+    bytes of the file)."""
     from django.test import RequestFactory
 
     from ruraledu.spreadsheets.views import ExportView
 
-    request = RequestFactory().get(f"/spreadsheets/export/students/?year={year}")
+    request = RequestFactory().get(f"/spreadsheets/export/students/?year={year}&school={school}")
     request.user = user
     started = time.perf_counter()
     response = ExportView.as_view()(request, kind="students")
@@ -108,6 +110,26 @@ def measure(args) -> None:
         "  stages (median): "
         + ", ".join(f"{k} {statistics.median(s[k] for s in stages):.2f} s" for k in stages[0])
     )
+    # one school's export from its roster page, by a user who sees the whole district
+    one = statistics.median(view_run(admin, 2024, codes[0])[0] for _ in range(args.runs))
+    print(
+        f"one school's export ({args.rows // len(codes):,} rows) by the district's admin: {one:.2f} s"
+    )
+    job = job_run(admin, 2024)
+    print(f"the whole export as a background job (file stored): {job:.2f} s")
+
+
+def job_run(user, year: int) -> float:
+    from ruraledu.spreadsheets.exporting import export_job_run
+    from ruraledu.spreadsheets.models import ExportJob
+
+    job = ExportJob.objects.create(kind="students", year=year, created_by=user)
+    started = time.perf_counter()
+    job = export_job_run(job_id=job.pk)
+    elapsed = time.perf_counter() - started
+    assert job.row_count > 0 and job.file, job.message
+    job.file.delete()
+    return elapsed
 
 
 def main():

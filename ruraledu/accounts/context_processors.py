@@ -39,7 +39,9 @@ def navigation(request):
     if user.is_superuser or scope_paths(user, Action.VIEW):
         data.append(("学校与镇街", reverse("orgunits:unit_home")))
     if can(user, Action.CHANGE):
-        data.append(("数据导入", reverse("spreadsheets:job_list")))
+        data.append(("数据导入与导出", reverse("spreadsheets:job_list")))
+    elif user.is_superuser or scope_paths(user, Action.VIEW):  # read-only roles export
+        data.append(("数据导出", reverse("spreadsheets:job_list")))
     data.append(("学年", reverse("schoolyears:schoolyear_list")))
     if user.is_superuser or scope_paths(user, Action.VIEW):  # counts only without care rights
         data.append(("控辍保学", reverse("care:overview")))

@@ -9,7 +9,14 @@ from ruraledu.core.schoolyear import school_year_label, school_year_of
 from ruraledu.orgunits.choices import TOWN_LEVEL_KINDS
 from ruraledu.orgunits.lookups import SchoolLookup
 from ruraledu.orgunits.models import OrgUnit, School, SchoolDistrict
-from ruraledu.spreadsheets.base import Column, ErrorSink, Importer, SheetSpec, register
+from ruraledu.spreadsheets.base import (
+    Column,
+    ErrorSink,
+    Importer,
+    SheetSpec,
+    at_school,
+    register,
+)
 from ruraledu.spreadsheets.importing import RecordImporter, id_problem, pks_by_id_number
 from ruraledu.students.models import Enrolment, StudentPerson
 from ruraledu.workforce.lookups import StaffLookup
@@ -100,13 +107,13 @@ class ActivityImporter(RecordImporter, Importer):
         self.current_year = year
         return super()._collect(rows, user, year, errors)
 
-    def export_rows(self, *, year, user):
+    def export_rows(self, *, year, user, school=None):
         """The user's records: at schools in scope, or of staff posted there this year."""
         schools = School.objects.for_user(user)
         fields = {f.name for f in self.model._meta.get_fields()}
         queryset = self.model.objects.all()
         if "school" in fields and self.model is not models.Studio:
-            queryset = queryset.filter(school__in=schools)
+            queryset = at_school(queryset.filter(school__in=schools), school)
         elif "person" in fields:
             queryset = queryset.filter(
                 person__posts__school__in=schools, person__posts__year=year

@@ -205,7 +205,7 @@ class PupilMixin:
         }
 
     def log_clear(self, enrolments) -> None:
-        ChildReads(self.request, "api").save(enrolments)
+        ChildReads.of(self.request, "api").save(enrolments)
 
 
 class PupilList(PupilMixin, ListView):

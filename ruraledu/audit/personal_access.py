@@ -101,9 +101,14 @@ class ChildReads:
     """Collects the pupils whose names a list or an export shows in full, then logs them in
     one insert: `through()` passes records (enrolments) or export rows along as they stream."""
 
-    def __init__(self, request, purpose: str):
-        self.request, self.purpose, self.subjects = request, purpose, []
-        self.personal = Reach(request.user, Action.VIEW_PERSONAL)
+    def __init__(self, user, purpose: str, address: str | None = None):
+        self.user, self.purpose, self.address, self.subjects = user, purpose, address, []
+        self.personal = Reach(user, Action.VIEW_PERSONAL)
+
+    @classmethod
+    def of(cls, request, purpose: str) -> "ChildReads":
+        """The reads of a request: its user, logged with its address."""
+        return cls(request.user, purpose, request_address(request))
 
     def note(self, record) -> None:
         if isinstance(record, dict):
@@ -124,10 +129,7 @@ class ChildReads:
         for record in records:
             self.note(record)
         return access_log(
-            user=self.request.user,
-            subjects=self.subjects,
-            purpose=self.purpose,
-            address=request_address(self.request),
+            user=self.user, subjects=self.subjects, purpose=self.purpose, address=self.address
         )
 
 

@@ -215,7 +215,9 @@ class ListImporter(Importer):
         )
         return result
 
-    def export_rows(self, *, year, user):
+    exports = False  # see export_rows
+
+    def export_rows(self, *, year, user, school=None):
         # names of children in hardship do not leave the platform as a file
         return iter(())
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 from ruraledu.orgunits.choices import OrgUnitKind, SchoolStage
 from ruraledu.orgunits.lookups import SchoolLookup, VillageLookup
 from ruraledu.orgunits.models import OrgUnit
-from ruraledu.spreadsheets.base import Column, Importer, SheetSpec, register
+from ruraledu.spreadsheets.base import Column, Importer, SheetSpec, at_school, register
 from ruraledu.spreadsheets.importing import RecordImporter
 
 from .choices import KindergartenGrade, KindergartenLevel, MealService, TitleKind, TitleLevel
@@ -123,9 +123,9 @@ class FacilityImporter(SchoolRecordImporter):
             return None
         return {"school_id": school, **values}
 
-    def export_rows(self, *, year, user):
+    def export_rows(self, *, year, user, school=None):
         records = (
-            FacilityRecord.objects.for_user(user)
+            at_school(FacilityRecord.objects.for_user(user), school)
             .filter(year=year)
             .select_related("school__org_unit")
         )
@@ -191,9 +191,9 @@ class TitleImporter(SchoolRecordImporter):
             "revoked_year": v.get("revoked_year"),
         }
 
-    def export_rows(self, *, year, user):
+    def export_rows(self, *, year, user, school=None):
         for t in (
-            TitleAward.objects.for_user(user)
+            at_school(TitleAward.objects.for_user(user), school)
             .select_related("school__org_unit")
             .order_by("school__org_unit__path")
         ):
@@ -243,9 +243,9 @@ class KindergartenClassImporter(SchoolRecordImporter):
             "oversized_classes": v.get("oversized_classes") or 0,
         }
 
-    def export_rows(self, *, year, user):
+    def export_rows(self, *, year, user, school=None):
         rows = (
-            KindergartenClass.objects.for_user(user)
+            at_school(KindergartenClass.objects.for_user(user), school)
             .filter(year=year)
             .select_related("school__org_unit")
         )
@@ -301,7 +301,7 @@ class VillageImporter(RecordImporter, Importer):
             "preschool_population": v.get("preschool_population") or 0,
         }
 
-    def export_rows(self, *, year, user):
+    def export_rows(self, *, year, user, school=None):
         rows = VillageRecord.objects.for_user(user).filter(year=year).select_related("village")
         for r in rows.order_by("village__path"):
             yield {

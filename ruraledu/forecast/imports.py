@@ -57,7 +57,7 @@ class BirthImporter(RecordImporter, Importer):
             return None
         return {"village_id": villages.by_code[code], "birth_year": year, "births": v["births"]}
 
-    def export_rows(self, *, year, user):
+    def export_rows(self, *, year, user, school=None):
         records = BirthRecord.objects.for_user(user).select_related("village")
         for r in records.order_by("village__path", "birth_year"):
             yield {"village": r.village.code, "birth_year": r.birth_year, "births": r.births}

@@ -137,7 +137,7 @@ class IndicatorRecordsView(LoginRequiredMixin, TemplateView):
                 if hasattr(drill.rows, "iterator")
                 else iter(drill.rows)
             )
-            reads = ChildReads(request, "drilldown_export")  # pupils named in full are logged
+            reads = ChildReads.of(request, "drilldown_export")  # pupils named in full are logged
             rows = (
                 {f"c{i}": v for i, v in enumerate(drill.render(r))} for r in reads.through(records)
             )
@@ -150,7 +150,7 @@ class IndicatorRecordsView(LoginRequiredMixin, TemplateView):
             reads.save()
             return response
         page = Paginator(drill.rows, 50).get_page(request.GET.get("page"))
-        ChildReads(request, "drilldown").save(page.object_list)
+        ChildReads.of(request, "drilldown").save(page.object_list)
         context = self.get_context_data(
             indicator=indicator,
             unit=unit,

@@ -171,7 +171,7 @@ class SchoolListImporter(Importer):
         audit_bulk(actor=user, summary=f"导入{SPEC.title}", entries=entries)
         return result
 
-    def export_rows(self, *, year, user):
+    def export_rows(self, *, year, user, school=None):
         schools = School.objects.for_user(user).select_related(
             "org_unit__parent", "school_district", "education_group"
         )

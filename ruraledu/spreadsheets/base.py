@@ -193,6 +193,7 @@ class Importer:
     # the action the uploader must hold somewhere; each row is still checked against the
     # importer's own scope (the aid grants take the care officers' CARE, not CHANGE)
     upload_action: ClassVar[str] = "change"
+    exports: ClassVar[bool] = True  # offered as a whole-scope export on the import page
 
     def validate(self, rows: list[Row], *, year: int, user) -> list[CellError]:
         """Cross-row and database checks (unknown school code, duplicates, scope …).
@@ -203,9 +204,17 @@ class Importer:
         """Upsert by natural key. Called inside one transaction, only when validate found nothing."""
         raise NotImplementedError
 
-    def export_rows(self, *, year: int, user):
-        """Rows (dicts keyed like the spec) of the records the user may see, for export."""
+    def export_rows(self, *, year: int, user, school: str | None = None):
+        """Rows (dicts keyed like the spec) of the records the user may see, for export.
+        `school` (a school's code) lets a kind with a school column read only that school's
+        records; the export view keeps only its rows in any case."""
         raise NotImplementedError
+
+
+def at_school(queryset, school: str | None):
+    """`queryset` (records with a `school`) narrowed to the school of that code, when given:
+    one school's export must not read, and decrypt, the whole district's records."""
+    return queryset.filter(school__org_unit__code=school) if school else queryset
 
 
 IMPORTERS: dict[str, type[Importer]] = {}

@@ -13,3 +13,10 @@ class ImportJobStatus(models.TextChoices):
 RUNNING_STATUSES = frozenset(
     {ImportJobStatus.QUEUED, ImportJobStatus.VALIDATING, ImportJobStatus.WRITING}
 )
+
+
+class ExportJobStatus(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "生成中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"

@@ -19,7 +19,7 @@ from .base import Column
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_SPOOL_BYTES = 8 * 1024 * 1024
+SPOOL_BYTES = 8 * 1024 * 1024
 
 
 def neutralize(value: str) -> str:
@@ -114,7 +114,7 @@ def xlsx_response(filename_zh: str, content: bytes | BinaryIO) -> FileResponse:
     if not filename_zh.lower().endswith(".xlsx"):
         filename_zh += ".xlsx"
     if isinstance(content, bytes):
-        stream = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES)
+        stream = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
         stream.write(content)
         stream.seek(0)
         content = stream
@@ -132,7 +132,7 @@ def export_response(
     watermark: str = "",
 ) -> FileResponse:
     """Export `rows` and answer with the file; the rows must come from a scoped selector."""
-    stream = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES)
+    stream = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
     export_xlsx(columns, rows, stream, sheet_title, watermark)
     stream.seek(0)
     return xlsx_response(filename_zh, stream)

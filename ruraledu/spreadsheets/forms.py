@@ -3,11 +3,31 @@ from django.conf import settings
 
 from ruraledu.core.schoolyear import collecting_school_year, school_year_label, upload_years
 
+from .base import IMPORTERS
 from .safety import UploadRefused, check_upload
 
 
 def school_year_choices() -> list[tuple[int, str]]:
     return [(y, f"{y}—{y + 1} 学年") for y in upload_years()]
+
+
+class ExportForm(forms.Form):
+    """A whole-scope export: which kind, which school year."""
+
+    kind = forms.ChoiceField(label="数据类型", widget=forms.Select(attrs={"class": "form-select"}))
+    year = forms.TypedChoiceField(
+        label="学年",
+        coerce=int,
+        choices=school_year_choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds = [(k, c.spec.title) for k, c in IMPORTERS.items() if c.exports]
+        self.fields["kind"].choices = sorted(kinds, key=lambda k: k[1])
+        self.fields["kind"].initial = "students"  # the export asked for most
+        self.fields["year"].initial = collecting_school_year()
 
 
 class ImportUploadForm(forms.Form):

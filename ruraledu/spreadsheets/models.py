@@ -8,13 +8,17 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from .choices import RUNNING_STATUSES, ImportJobStatus
+from .choices import RUNNING_STATUSES, ExportJobStatus, ImportJobStatus
 
 
 def import_file_path(instance: "ImportJob", filename: str) -> str:
     """Stored name under MEDIA_ROOT; never derived from the user's file name."""
     suffix = "-errors.xlsx" if filename.endswith("-errors.xlsx") else ".xlsx"
     return timezone.now().strftime(f"imports/%Y/%m/{uuid.uuid4().hex}{suffix}")
+
+
+def export_file_path(instance: "ExportJob", filename: str) -> str:
+    return timezone.now().strftime(f"exports/%Y/%m/{uuid.uuid4().hex}.xlsx")
 
 
 class ImportJobQuerySet(models.QuerySet):
@@ -24,6 +28,15 @@ class ImportJobQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self
+        return self.filter(created_by=user)
+
+
+class ExportJobQuerySet(models.QuerySet):
+    def for_user(self, user) -> "ExportJobQuerySet":
+        """An export is its requester's alone: the file holds what their scope let them see,
+        so not even a superuser downloads another's."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
         return self.filter(created_by=user)
 
 
@@ -82,3 +95,44 @@ class ImportJob(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in RUNNING_STATUSES
+
+
+class ExportJob(models.Model):
+    """A whole-scope export (a district's or a city's roster) made by the task worker: too long
+    for a page request. The file is kept under MEDIA_ROOT/exports/ for a day, served only to
+    its requester."""
+
+    kind = models.CharField("数据类型", max_length=32)
+    year = models.PositiveSmallIntegerField("学年")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="导出人",
+        on_delete=models.PROTECT,
+        related_name="export_jobs",
+    )
+    created_at = models.DateTimeField("申请时间", auto_now_add=True)
+    # the requester's address, for the log of the children the file shows in clear
+    address = models.GenericIPAddressField("申请地址", null=True, blank=True)
+    status = models.CharField(
+        "状态", max_length=16, choices=ExportJobStatus.choices, default=ExportJobStatus.QUEUED
+    )
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    row_count = models.PositiveIntegerField("数据行数", default=0)
+    file = models.FileField("导出文件", upload_to=export_file_path, max_length=255, blank=True)
+    message = models.TextField("说明", blank=True, default="")
+
+    objects = ExportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "导出任务"
+        verbose_name_plural = "导出任务"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["created_by", "-created_at"], name="exportjob_user_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year}（{self.get_status_display()}）"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (ExportJobStatus.QUEUED, ExportJobStatus.RUNNING)

@@ -8,6 +8,9 @@ urlpatterns = [
     path("kinds/<slug:kind>/template/", views.SheetTemplateView.as_view(), name="template"),
     path("kinds/<slug:kind>/export/", views.ExportView.as_view(), name="export"),
     path("kinds/<slug:kind>/upload/", views.ImportJobCreateView.as_view(), name="upload"),
+    path("exports/", views.ExportJobTableView.as_view(), name="export_table"),
+    path("exports/new/", views.ExportJobCreateView.as_view(), name="export_all"),
+    path("exports/<int:pk>/", views.ExportJobDownloadView.as_view(), name="export_download"),
     path("jobs/<int:pk>/", views.ImportJobDetailView.as_view(), name="job_detail"),
     path("jobs/<int:pk>/retry/", views.ImportJobRetryView.as_view(), name="job_retry"),
     path(

@@ -1,32 +1,35 @@
 """Template downloads, uploads and import job pages. Files go out only through these views."""
 
+import tempfile
 from io import BytesIO
 from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from ruraledu.accounts.scoping import can
-from ruraledu.audit.personal_access import ChildReads
 from ruraledu.audit.utils import request_address
-from ruraledu.core.models import PersonalDataAccess
-from ruraledu.core.schoolyear import year_from_request
+from ruraledu.core.schoolyear import school_year_label, year_from_request
 
-from . import services
+from . import exporting, services
 from .base import IMPORTERS, Importer, get_importer
-from .export import export_response, xlsx_response
-from .forms import ImportUploadForm
-from .importing import can_view_personal
-from .models import ImportJob
+from .choices import ExportJobStatus
+from .export import SPOOL_BYTES, xlsx_response
+from .forms import ExportForm, ImportUploadForm
+from .models import ExportJob, ImportJob
 from .xlsx_template import write_template
 
 ERRORS_SHOWN = 1_000
+EXPORTS_SHOWN = 10
 
 
 def importer_or_404(kind: str) -> Importer:
@@ -60,6 +63,8 @@ class ImportJobListView(LoginRequiredMixin, ListView):
         context = super().get_context_data(kinds=kinds, **kwargs)
         user = self.request.user
         context["uploadable"] = {k for k, c in IMPORTERS.items() if can(user, c.upload_action)}
+        context["export_form"] = ExportForm()
+        context.update(recent_exports(user))
         for job in context["jobs"]:
             job.kind_title = kind_title(job.kind)
         return context
@@ -182,28 +187,77 @@ class ExportView(LoginRequiredMixin, View):
     (and to one school when asked); an export carrying clear ID numbers is logged."""
 
     def get(self, request, kind: str):
-        importer = importer_or_404(kind)
+        title = importer_or_404(kind).spec.title
         year = year_from_request(request)
-        rows = importer.export_rows(year=year, user=request.user)
         school = request.GET.get("school", "")
-        if school:
-            rows = (row for row in rows if row.get("school") == school)
-        if any(c.kind == "id_number" for c in importer.spec.columns) and can_view_personal(
-            request.user
-        ):
-            PersonalDataAccess.objects.create(
-                user=request.user,
-                subject=f"export:{kind}:{year}:{school or '全部'}"[:50],
-                purpose="export",
-                address=request_address(request),
-            )
-        title = importer.spec.title
-        reads = ChildReads(request, "export")  # each child a row names is logged
-        response = export_response(
-            filename_zh=f"{title}-{year}学年{'-' + school if school else ''}",
-            columns=importer.spec.columns,
-            rows=reads.through(rows),
-            sheet_title=title,
+        stream = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+        exporting.export_write(
+            stream,
+            kind=kind,
+            year=year,
+            user=request.user,
+            school=school,
+            address=request_address(request),
         )
-        reads.save()
-        return response
+        stream.seek(0)
+        return xlsx_response(f"{title}-{year}学年{'-' + school if school else ''}", stream)
+
+
+class ExportJobCreateView(LoginRequiredMixin, View):
+    """Queue the export of everything of a kind in the user's scope (a district's roster takes
+    longer than a page may wait); the file is then listed under 我的导出."""
+
+    def post(self, request):
+        form = ExportForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "请选择要导出的数据类型和学年。")
+        else:
+            kind, year = form.cleaned_data["kind"], form.cleaned_data["year"]
+            exporting.export_job_create(
+                kind=kind, year=year, user=request.user, address=request_address(request)
+            )
+            messages.success(
+                request,
+                f"正在生成{school_year_label(year)}{kind_title(kind)}的导出文件，"
+                "完成后在“我的导出”中下载。",
+            )
+        return redirect(f"{reverse('spreadsheets:job_list')}#exports")
+
+
+class ExportJobTableView(LoginRequiredMixin, TemplateView):
+    """The user's recent exports; the page reloads this table while one is being made."""
+
+    template_name = "spreadsheets/_exportjob_table.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**recent_exports(self.request.user), **kwargs)
+
+
+class ExportJobDownloadView(LoginRequiredMixin, View):
+    """A finished export's file, for its requester only; each download is logged."""
+
+    def get(self, request, pk: int):
+        job = get_object_or_404(
+            ExportJob.objects.for_user(request.user).exclude(file=""),
+            pk=pk,
+            status=ExportJobStatus.DONE,
+            finished_at__gte=exporting.kept_since(),
+        )
+        exporting.export_download_logged(job, request_address(request))
+        stamp = timezone.localtime(job.finished_at).strftime("%Y%m%d-%H%M")
+        return xlsx_response(f"{kind_title(job.kind)}-{job.year}学年-{stamp}", job.file.open("rb"))
+
+
+def recent_exports(user) -> dict:
+    """The context of the 我的导出 table: the user's latest exports, and whether one is being
+    made (the table then reloads itself)."""
+    exporting.export_jobs_fail_stale(jobs=ExportJob.objects.for_user(user))
+    exports = list(ExportJob.objects.for_user(user)[:EXPORTS_SHOWN])
+    for job in exports:
+        job.kind_title = kind_title(job.kind)
+    return {
+        "exports": exports,
+        "exports_running": any(job.is_running for job in exports),
+        "keep_hours": settings.EXPORT_FILE_KEEP_HOURS,
+        "kept_since": exporting.kept_since(),
+    }

@@ -21,6 +21,7 @@ from ruraledu.spreadsheets.base import (
     ImportResult,
     SheetSpec,
     absent,
+    at_school,
     column,
     register,
 )
@@ -314,7 +315,7 @@ class StudentImporter(Importer):
             stored[(person,)] = (pk, tuple(values))
         return stored
 
-    def export_rows(self, *, year, user):
+    def export_rows(self, *, year, user, school=None):
         # Plain values, not model instances: a district's 70,000 rows would spend a third
         # of the export building objects.
         personal = Reach(user, Action.VIEW_PERSONAL)
@@ -335,7 +336,7 @@ class StudentImporter(Importer):
             *EXPORTED,
         )
         queryset = (
-            Enrolment.objects.for_user(user)
+            at_school(Enrolment.objects.for_user(user), school)
             .filter(year=year)
             .order_by("school__org_unit__path", "grade", "class_name", "pk")
             .values_list(*fields)

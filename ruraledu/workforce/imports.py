@@ -16,6 +16,7 @@ from ruraledu.spreadsheets.base import (
     ImportResult,
     SheetSpec,
     absent,
+    at_school,
     register,
 )
 from ruraledu.spreadsheets.importing import (
@@ -193,10 +194,10 @@ class StaffImporter(Importer):
             result.messages.append(f"更新了 {len(people.changed)} 名教职工的基本信息")
         return result
 
-    def export_rows(self, *, year, user):
+    def export_rows(self, *, year, user, school=None):
         personal = Reach(user, Action.VIEW_PERSONAL)
         posts = (
-            Post.objects.for_user(user)
+            at_school(Post.objects.for_user(user), school)
             .filter(year=year)
             .select_related("person", "school__org_unit")
             .order_by("school__org_unit__path", "position", "pk")

@@ -74,3 +74,11 @@ def test_titles_are_keyed_by_school_kind_and_level(district_admin, school_a):
     assert list(TitleAward.objects.values_list("kind", "level", "awarded_year")) == [
         ("green", "4", 2021)
     ]
+
+
+def test_export_of_one_school_reads_only_that_schools_records(
+    importer, district_admin, school_a, school_b
+):
+    importer.write(rows(record(), record(school="SB")), year=YEAR, user=district_admin)
+    exported = importer.export_rows(year=YEAR, user=district_admin, school="SB")
+    assert [r["school"] for r in exported] == ["SB"]

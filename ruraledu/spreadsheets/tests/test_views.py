@@ -232,11 +232,12 @@ def test_the_job_list_shows_only_the_users_own_jobs(client, district_admin, scho
     assert "部门名录" in body and reverse("spreadsheets:upload", args=[KIND]) in body
 
 
-def test_the_job_list_offers_no_upload_to_a_read_only_user(client, district_leader):
+def test_the_job_list_offers_a_read_only_user_exports_and_no_upload(client, district_leader):
     client.force_login(district_leader)
     body = client.get(reverse("spreadsheets:job_list")).content.decode()
-    assert reverse("spreadsheets:template", args=[KIND]) in body
-    assert UPLOAD not in body
+    assert '<h1 class="h3">数据导出</h1>' in body
+    assert reverse("spreadsheets:export_all") in body
+    assert UPLOAD not in body and reverse("spreadsheets:template", args=[KIND]) not in body
 
 
 def test_the_job_list_costs_the_same_queries_however_many_jobs(client, district_admin):

@@ -292,3 +292,11 @@ def test_a_school_may_enrol_a_pupil_another_school_held_last_year_but_not_rename
     # once the pupil is the clerk's own, the clerk keeps their details
     run(importer, rows(student(id_number=number, name="朱小琳", sex="2")), school_clerk, YEAR + 1)
     assert StudentPerson.objects.get().name == "朱小琳"
+
+
+def test_export_of_one_school_reads_only_that_schools_records(
+    importer, district_admin, school_a, school_b
+):
+    run(importer, rows(student(), student(school="SB")), district_admin)
+    exported = importer.export_rows(year=YEAR, user=district_admin, school="SB")
+    assert [r["school"] for r in exported] == ["SB"]

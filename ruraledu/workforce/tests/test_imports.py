@@ -108,3 +108,11 @@ def test_export_masks_the_id_number_and_its_birth_date_unless_the_role_needs_the
     assert (row["id_number"], row["birth_date"]) == (number[:4] + "*" * 10 + number[-4:], None)
     [row] = importer.export_rows(year=YEAR, user=district_admin)
     assert (row["id_number"], row["birth_date"]) == (number, dt.date(1976, 6, 16))
+
+
+def test_export_of_one_school_reads_only_that_schools_records(
+    importer, district_admin, school_a, school_b
+):
+    importer.write(rows(teacher(), teacher(school="SB")), year=YEAR, user=district_admin)
+    exported = importer.export_rows(year=YEAR, user=district_admin, school="SB")
+    assert [r["school"] for r in exported] == ["SB"]
