@@ -38,8 +38,10 @@ def navigation(request):
         data.append(expert)
     if user.is_superuser or scope_paths(user, Action.VIEW):
         data.append(("学校与镇街", reverse("orgunits:unit_home")))
-    if can(user, Action.CHANGE):
-        data.append(("数据导入与导出", reverse("spreadsheets:job_list")))
+    from ruraledu.spreadsheets.base import IMPORTERS
+
+    if any(can(user, action) for action in {c.upload_action for c in IMPORTERS.values()}):
+        data.append(("数据导入与导出", reverse("spreadsheets:job_list")))  # as the page's title
     elif user.is_superuser or scope_paths(user, Action.VIEW):  # read-only roles export
         data.append(("数据导出", reverse("spreadsheets:job_list")))
     data.append(("学年", reverse("schoolyears:schoolyear_list")))

@@ -240,6 +240,22 @@ def test_the_job_list_offers_a_read_only_user_exports_and_no_upload(client, dist
     assert UPLOAD not in body and reverse("spreadsheets:template", args=[KIND]) not in body
 
 
+@pytest.mark.parametrize(
+    "persona, label",
+    [
+        ("district_admin", "数据导入与导出"),
+        ("school_clerk", "数据导入与导出"),
+        ("district_leader", "数据导出"),
+    ],
+)
+def test_the_menu_names_the_page_as_its_title_does(client, request, persona, label):
+    client.force_login(request.getfixturevalue(persona))
+    response = client.get(reverse("spreadsheets:job_list"))
+    entries = [entry for _, group in response.context["nav_groups"] for entry in group]
+    assert (label, reverse("spreadsheets:job_list")) in entries
+    assert f'<h1 class="h3">{label}</h1>' in response.content.decode()
+
+
 def test_the_job_list_costs_the_same_queries_however_many_jobs(client, district_admin):
     client.force_login(district_admin)
     url = reverse("spreadsheets:job_list")
