@@ -68,13 +68,15 @@ def notify(
 
 def notify_on_commit(*, settles: bool = False, **notice) -> None:
     """`notify(**notice)` once the current transaction commits, so a refused (rolled back)
-    step tells no one. `settles`: first mark read the notices of the step before it, which
+    step tells no one, and its e-mail goes then too (as a report's does), not with the next
+    day's reminders. `settles`: first mark read the notices of the step before it, which
     link to the same page."""
 
     def send() -> None:
         if settles:
             settle(url=notice["url"])
         notify(**notice)
+        send_pending_emails()
 
     transaction.on_commit(send)
 

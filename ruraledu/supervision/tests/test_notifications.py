@@ -87,6 +87,19 @@ def test_the_school_hears_of_a_notice_the_inspector_of_its_answer_the_school_of_
     assert all(f'href="/supervision/items/{i.pk}/"' in page for i in items)
 
 
+def test_the_notice_is_e_mailed_when_issued_not_with_the_next_days_reminders(
+    capture, items, inspector, school_clerk, mailoutbox
+):
+    school_clerk.email = "clerk@example.cn"
+    school_clerk.save()
+    with capture():
+        notice = services.notice_issue(actor=inspector, items=items, issued_on=ISSUED)
+    [mail] = mailoutbox
+    assert mail.to == ["clerk@example.cn"]
+    assert f"整改通知书 {notice.label}：甲镇中心小学，2 项待整改" in mail.subject
+    assert f"/supervision/notices/{notice.pk}/" in mail.body
+
+
 def test_a_refused_step_tells_no_one(capture, items, inspector, school_clerk):
     with capture(), pytest.raises(ValidationError):
         services.notice_issue(actor=inspector, items=items, issued_on=dt.date(2025, 9, 1))
