@@ -285,9 +285,10 @@ IMPORT_PARSE_MEMORY_BYTES = env_int("IMPORT_PARSE_MEMORY_BYTES", 2 * 1024**3, mi
 IMPORT_PARSE_SECONDS = env_int("IMPORT_PARSE_SECONDS", 600, minimum=10)
 IMPORT_JOB_STALE_SECONDS = env_int("IMPORT_JOB_STALE_SECONDS", 600, minimum=60)
 # A whole-scope export's file (clear ID numbers) is downloadable this long, then deleted; a
-# running export older than the stale limit lost its worker (a city's roster takes minutes).
+# running export silent this long lost its worker (one still queued after six times as long
+# was never taken up).
 EXPORT_FILE_KEEP_HOURS = env_int("EXPORT_FILE_KEEP_HOURS", 24, minimum=1)
-EXPORT_JOB_STALE_SECONDS = env_int("EXPORT_JOB_STALE_SECONDS", 3600, minimum=300)
+EXPORT_JOB_STALE_SECONDS = env_int("EXPORT_JOB_STALE_SECONDS", 600, minimum=60)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

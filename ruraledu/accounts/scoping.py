@@ -1,5 +1,7 @@
 """Who may do what, where. The answer is computed once per request and cached on the user."""
 
+import hashlib
+
 from .choices import ROLE_ACTIONS, Role
 
 
@@ -26,6 +28,17 @@ def _assignments(user) -> list:
         )
         user._role_assignment_cache = cached
     return cached
+
+
+def role_fingerprint(user) -> str:
+    """A digest of the user's roles (which role, on which unit or department): it changes
+    whenever a role is given, taken away or moved."""
+    held = sorted(
+        (a.role, a.org_unit.path if a.org_unit else "", a.department.code if a.department else "")
+        for a in _assignments(user)
+    )
+    text = repr((user.is_superuser, user.is_active, held))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def tree_root_count(user) -> int:

@@ -6,15 +6,20 @@ naming the file. A job's file is its requester's alone and is deleted after
 `EXPORT_FILE_KEEP_HOURS` (a day).
 """
 
+import datetime as dt
 import logging
 import tempfile
+from collections.abc import Iterable
+from pathlib import PurePosixPath
 from typing import BinaryIO
 
 from django.conf import settings
 from django.core.files import File
-from django.db import models, transaction
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from ruraledu.accounts.scoping import role_fingerprint
 from ruraledu.audit.personal_access import ChildReads
 from ruraledu.core.models import PersonalDataAccess
 
@@ -22,21 +27,36 @@ from .base import get_importer
 from .choices import ExportJobStatus
 from .export import export_xlsx
 from .importing import can_view_personal
-from .models import ExportJob
+from .models import ExportJob, export_file_path
 
 logger = logging.getLogger(__name__)
 
 FAILED_MESSAGE = "生成导出文件时出现系统错误，请稍后重新导出或联系管理员。"
 STALE_MESSAGE = "后台任务进程已中断，导出文件未生成，请重新导出"
+BUSY_MESSAGE = "您有一个导出正在生成，请等它完成后再导出其他数据。"
+HEARTBEAT_ROWS = 5_000  # a running export says it is alive this often (about every second)
+# a queued export waits on imports for the same workers: given longer than a silent one
+QUEUED_STALE_FACTOR = 6
+FOLDER = "exports"
 
 
 def export_write(
-    stream: BinaryIO, *, kind: str, year: int, user, school: str = "", address: str | None
+    stream: BinaryIO,
+    *,
+    kind: str,
+    year: int,
+    user,
+    school: str = "",
+    address: str | None,
+    alive=None,
 ) -> int:
     """Write the user's records of `kind` (one school's when `school` is a code) to `stream`
-    as .xlsx and log the children it shows in clear; returns the row count."""
+    as .xlsx and log the children it shows in clear; returns the row count. `alive()` is
+    called every HEARTBEAT_ROWS rows."""
     importer = get_importer(kind)
     rows = importer.export_rows(year=year, user=user, school=school or None)
+    if alive is not None:
+        rows = _beating(rows, alive)
     if school:  # kinds that cannot narrow their query by school
         rows = (row for row in rows if row.get("school") == school)
     if any(c.kind == "id_number" for c in importer.spec.columns) and can_view_personal(user):
@@ -53,62 +73,105 @@ def export_write(
     return count
 
 
+def _beating(rows: Iterable, alive) -> Iterable:
+    for count, row in enumerate(rows, start=1):
+        if count % HEARTBEAT_ROWS == 0:
+            alive()
+        yield row
+
+
+class ExportBusy(Exception):
+    """The user already has an export of another kind or year being made."""
+
+
 def export_job_create(*, kind: str, year: int, user, address: str | None) -> ExportJob:
-    """Queue an export of everything of `kind` in the user's scope. A second request while
-    the same export is still queued or running gets that job: a double click makes one file."""
+    """Queue an export of everything of `kind` in the user's scope. One export per user is
+    made at a time (a city's roster holds a worker for minutes, and school uploads wait on the
+    same workers): a request for the one being made gets that job, for another `ExportBusy`."""
     from .tasks import run_export_job
 
     get_importer(kind)  # an unknown kind fails here, not in the worker
-    with transaction.atomic():
-        waiting = (
-            ExportJob.objects.select_for_update()
-            .filter(created_by=user, kind=kind, year=year)
-            .filter(status__in=[ExportJobStatus.QUEUED, ExportJobStatus.RUNNING])
-            .first()
-        )
-        if waiting:
-            return waiting
-        job = ExportJob.objects.create(kind=kind, year=year, created_by=user, address=address)
-        transaction.on_commit(lambda: run_export_job.enqueue(job_id=job.pk))
+    mine = ExportJob.objects.filter(created_by=user)
+    export_jobs_fail_stale(jobs=mine)  # a dead worker's job must not hold the user's turn
+    try:
+        with transaction.atomic():
+            job = ExportJob.objects.create(kind=kind, year=year, created_by=user, address=address)
+            transaction.on_commit(lambda: run_export_job.enqueue(job_id=job.pk))
+    except IntegrityError:  # the one waiting export per user (a constraint: two requests at once)
+        waiting = mine.filter(status__in=WAITING).first()
+        if waiting is None or (waiting.kind, waiting.year) != (kind, year):
+            raise ExportBusy(BUSY_MESSAGE) from None
+        return waiting
     return job
 
 
+WAITING = (ExportJobStatus.QUEUED, ExportJobStatus.RUNNING)
+
+
 def export_job_run(*, job_id: int) -> ExportJob:
-    """Make a queued job's file. Its rows are read as the requester would see them now."""
+    """Make a queued job's file. Its rows are read as the requester would see them now, and
+    the file is served only while the requester's roles stay as they were then."""
+    now = timezone.now()
     claimed = ExportJob.objects.filter(pk=job_id, status=ExportJobStatus.QUEUED).update(
-        status=ExportJobStatus.RUNNING, started_at=timezone.now()
+        status=ExportJobStatus.RUNNING, started_at=now, heartbeat_at=now
     )
     job = ExportJob.objects.select_related("created_by").get(pk=job_id)
     if not claimed:
         return job  # another worker has it, or it was declared dead
+    running = ExportJob.objects.filter(pk=job.pk, status=ExportJobStatus.RUNNING)
+    name = ""
     # No transaction around it: on SQLite one would hold the write lock for the whole export.
     try:
         with tempfile.TemporaryFile() as stream:
             count = export_write(
-                stream, kind=job.kind, year=job.year, user=job.created_by, address=job.address
+                stream,
+                kind=job.kind,
+                year=job.year,
+                user=job.created_by,
+                address=job.address,
+                alive=lambda: running.update(heartbeat_at=timezone.now()),
             )
             stream.seek(0)
-            job.file.save("export.xlsx", File(stream), save=False)
-        job.row_count, job.status = count, ExportJobStatus.DONE
-        job.finished_at = timezone.now()
-        job.save(update_fields=["file", "row_count", "status", "finished_at"])
+            name = default_storage.save(_file_name(), File(stream))
+        # only a job still running gets its file: one declared dead meanwhile stays failed
+        done = running.update(
+            file=name,
+            row_count=count,
+            roles=role_fingerprint(job.created_by),
+            status=ExportJobStatus.DONE,
+            finished_at=timezone.now(),
+        )
+        if not done:
+            default_storage.delete(name)
     except Exception:
         logger.exception("Export job %s failed", job.pk)
-        if job.file:
-            job.file.delete(save=False)
-        ExportJob.objects.filter(pk=job.pk).update(
+        if name:
+            default_storage.delete(name)
+        running.update(
             status=ExportJobStatus.FAILED, finished_at=timezone.now(), message=FAILED_MESSAGE
         )
-        job.refresh_from_db()
+    job.refresh_from_db()
     export_files_purge()  # besides the daily purge: a file is gone soon after its time is up
     return job
 
 
+def _file_name() -> str:
+    return export_file_path(None, "")
+
+
 def export_jobs_fail_stale(*, jobs: models.QuerySet | None = None) -> int:
-    """Mark failed the running jobs (of `jobs`, default all) that outlived any real export."""
-    cutoff = timezone.now() - timezone.timedelta(seconds=settings.EXPORT_JOB_STALE_SECONDS)
+    """Mark failed the jobs (of `jobs`, default all) whose worker stopped beating, or that no
+    worker took up in that time."""
+    seconds = settings.EXPORT_JOB_STALE_SECONDS
+    now = timezone.now()
     stale = (ExportJob.objects if jobs is None else jobs).filter(
-        status=ExportJobStatus.RUNNING, started_at__lt=cutoff
+        models.Q(
+            status=ExportJobStatus.RUNNING, heartbeat_at__lt=now - dt.timedelta(seconds=seconds)
+        )
+        | models.Q(
+            status=ExportJobStatus.QUEUED,
+            created_at__lt=now - dt.timedelta(seconds=seconds * QUEUED_STALE_FACTOR),
+        )
     )
     if not stale.exists():  # pages call this on every load: read first, write rarely
         return 0
@@ -123,21 +186,48 @@ def kept_since():
 
 
 def export_files_purge() -> int:
-    """Delete the files of exports past keeping; returns how many."""
+    """Delete the files of exports past keeping, and any file in the exports folder no job
+    names that is as old (a worker killed between writing a file and recording it); returns
+    how many."""
+    cutoff = kept_since()
     purged = 0
-    for job in ExportJob.objects.exclude(file="").filter(finished_at__lt=kept_since()):
+    for job in ExportJob.objects.exclude(file="").filter(finished_at__lt=cutoff):
         job.file.delete(save=False)
         ExportJob.objects.filter(pk=job.pk).update(file="")
         purged += 1
+    named = set(ExportJob.objects.exclude(file="").values_list("file", flat=True))
+    for name in _stored_files(FOLDER):
+        if name not in named and default_storage.get_modified_time(name) < cutoff:
+            default_storage.delete(name)
+            purged += 1
     return purged
+
+
+def _stored_files(folder: str) -> Iterable[str]:
+    if not default_storage.exists(folder):
+        return
+    folders, files = default_storage.listdir(folder)
+    for name in files:
+        yield str(PurePosixPath(folder, name))
+    for sub in folders:
+        yield from _stored_files(str(PurePosixPath(folder, sub)))
+
+
+def export_download_allowed(job: ExportJob) -> bool:
+    """Whether the requester's roles are still those the file was made under: a clerk moved
+    to another school no longer downloads the old school's children."""
+    return job.roles == role_fingerprint(job.created_by)
 
 
 def export_download_logged(job: ExportJob, address: str | None) -> None:
     """A download hands the file over again: logged like the export itself."""
-    if any(c.kind == "id_number" for c in get_importer(job.kind).spec.columns):
+    importer = get_importer(job.kind)
+    if any(c.kind == "id_number" for c in importer.spec.columns) and can_view_personal(
+        job.created_by
+    ):
         PersonalDataAccess.objects.create(
             user=job.created_by,
-            subject=f"export-file:{job.pk}",
+            subject=f"export:{job.kind}:{job.year}:下载#{job.pk}"[:50],
             purpose="export",
             address=address,
         )

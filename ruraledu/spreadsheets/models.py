@@ -17,7 +17,7 @@ def import_file_path(instance: "ImportJob", filename: str) -> str:
     return timezone.now().strftime(f"imports/%Y/%m/{uuid.uuid4().hex}{suffix}")
 
 
-def export_file_path(instance: "ExportJob", filename: str) -> str:
+def export_file_path(instance: "ExportJob | None", filename: str) -> str:
     return timezone.now().strftime(f"exports/%Y/%m/{uuid.uuid4().hex}.xlsx")
 
 
@@ -117,9 +117,12 @@ class ExportJob(models.Model):
         "状态", max_length=16, choices=ExportJobStatus.choices, default=ExportJobStatus.QUEUED
     )
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
     row_count = models.PositiveIntegerField("数据行数", default=0)
     file = models.FileField("导出文件", upload_to=export_file_path, max_length=255, blank=True)
+    # the requester's roles when the file was made (accounts.scoping.role_fingerprint)
+    roles = models.CharField("导出时的角色", max_length=64, blank=True, default="")
     message = models.TextField("说明", blank=True, default="")
 
     objects = ExportJobQuerySet.as_manager()
@@ -129,6 +132,13 @@ class ExportJob(models.Model):
         verbose_name_plural = "导出任务"
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["created_by", "-created_at"], name="exportjob_user_recent")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by"],
+                condition=Q(status__in=["queued", "running"]),
+                name="exportjob_one_waiting_per_user",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.year}（{self.get_status_display()}）"

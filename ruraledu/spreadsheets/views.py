@@ -190,6 +190,8 @@ class ExportView(LoginRequiredMixin, View):
         title = importer_or_404(kind).spec.title
         year = year_from_request(request)
         school = request.GET.get("school", "")
+        if "\x00" in school:  # no code holds one; PostgreSQL refuses it in a query
+            raise Http404("学校不存在。")
         stream = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
         exporting.export_write(
             stream,
@@ -213,14 +215,18 @@ class ExportJobCreateView(LoginRequiredMixin, View):
             messages.error(request, "请选择要导出的数据类型和学年。")
         else:
             kind, year = form.cleaned_data["kind"], form.cleaned_data["year"]
-            exporting.export_job_create(
-                kind=kind, year=year, user=request.user, address=request_address(request)
-            )
-            messages.success(
-                request,
-                f"正在生成{school_year_label(year)}{kind_title(kind)}的导出文件，"
-                "完成后在“我的导出”中下载。",
-            )
+            try:
+                exporting.export_job_create(
+                    kind=kind, year=year, user=request.user, address=request_address(request)
+                )
+            except exporting.ExportBusy as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(
+                    request,
+                    f"正在生成{school_year_label(year)}{kind_title(kind)}的导出文件，"
+                    "完成后在“我的导出”中下载。",
+                )
         return redirect(f"{reverse('spreadsheets:job_list')}#exports")
 
 
@@ -243,9 +249,16 @@ class ExportJobDownloadView(LoginRequiredMixin, View):
             status=ExportJobStatus.DONE,
             finished_at__gte=exporting.kept_since(),
         )
+        if not exporting.export_download_allowed(job):
+            messages.error(request, "您的角色已变更，此前生成的导出文件不再提供，请重新导出。")
+            return redirect(f"{reverse('spreadsheets:job_list')}#exports")
+        try:
+            stored = job.file.open("rb")
+        except FileNotFoundError:  # deleted by a purge since the page was shown
+            raise Http404("导出文件已过保留期。") from None
         exporting.export_download_logged(job, request_address(request))
         stamp = timezone.localtime(job.finished_at).strftime("%Y%m%d-%H%M")
-        return xlsx_response(f"{kind_title(job.kind)}-{job.year}学年-{stamp}", job.file.open("rb"))
+        return xlsx_response(f"{kind_title(job.kind)}-{job.year}学年-{stamp}", stored)
 
 
 def recent_exports(user) -> dict:
@@ -254,7 +267,7 @@ def recent_exports(user) -> dict:
     exporting.export_jobs_fail_stale(jobs=ExportJob.objects.for_user(user))
     exports = list(ExportJob.objects.for_user(user)[:EXPORTS_SHOWN])
     for job in exports:
-        job.kind_title = kind_title(job.kind)
+        job.kind_title, job.year_label = kind_title(job.kind), school_year_label(job.year)
     return {
         "exports": exports,
         "exports_running": any(job.is_running for job in exports),

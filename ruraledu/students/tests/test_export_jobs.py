@@ -2,14 +2,17 @@
 as the page's export, a file for its requester alone, deleted after its keeping time."""
 
 import io
+import os
 from pathlib import Path
 
 import openpyxl
 import pytest
 from django.core.management import call_command
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from ruraledu.accounts.choices import Role
 from ruraledu.accounts.tests.factories import UserFactory
 from ruraledu.core.models import PersonalDataAccess
 from ruraledu.spreadsheets import exporting
@@ -60,7 +63,7 @@ def test_the_export_is_made_in_the_background_with_the_pages_masking_and_log(
         [
             (two_hats.pk, f"export:students:{YEAR}:全部", "export", "10.0.0.7"),
             (two_hats.pk, f"students.studentperson:{a.pk}", "export", "10.0.0.7"),
-            (two_hats.pk, f"export-file:{job.pk}", "export", "10.0.0.8"),
+            (two_hats.pk, f"export:students:{YEAR}:下载#{job.pk}", "export", "10.0.0.8"),
         ]
     )
 
@@ -77,7 +80,7 @@ def test_the_file_is_its_requesters_alone(
         assert download not in client.get(reverse("spreadsheets:job_list")).content.decode()
 
 
-def test_a_second_request_while_the_first_waits_makes_no_second_file(client, two_hats):
+def test_one_export_per_user_is_made_at_a_time(client, two_hats):
     client.force_login(two_hats)
     for _ in range(2):  # not run: the worker has not taken it yet
         client.post(EXPORT, {"kind": "students", "year": YEAR})
@@ -85,6 +88,40 @@ def test_a_second_request_while_the_first_waits_makes_no_second_file(client, two
     table = client.get(reverse("spreadsheets:export_table")).content.decode()
     # the table reloads itself while the export is being made
     assert 'hx-trigger="every 2s"' in table and "排队中" in table
+    # another kind waits its turn: a city's roster holds a worker for minutes
+    response = client.post(EXPORT, {"kind": "staff", "year": YEAR}, follow=True)
+    assert exporting.BUSY_MESSAGE in response.content.decode()
+    assert ExportJob.objects.count() == 1
+    # the database holds the rule, for two requests at once
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ExportJob.objects.create(kind="staff", year=YEAR, created_by=two_hats)
+
+
+def test_a_queued_export_no_worker_took_gives_way_to_a_new_one(client, two_hats, settings):
+    client.force_login(two_hats)
+    client.post(EXPORT, {"kind": "students", "year": YEAR})
+    waited = settings.EXPORT_JOB_STALE_SECONDS * exporting.QUEUED_STALE_FACTOR + 1
+    long_ago = timezone.now() - timezone.timedelta(seconds=waited)
+    ExportJob.objects.update(created_at=long_ago)
+    client.post(EXPORT, {"kind": "students", "year": YEAR})
+    assert sorted(ExportJob.objects.values_list("status", flat=True)) == [
+        ExportJobStatus.FAILED,
+        ExportJobStatus.QUEUED,
+    ]
+
+
+def test_the_file_is_not_served_once_the_requesters_roles_changed(
+    client, two_hats, django_capture_on_commit_callbacks
+):
+    client.force_login(two_hats)
+    request_export(client, django_capture_on_commit_callbacks)
+    download = reverse("spreadsheets:export_download", args=[ExportJob.objects.get().pk])
+    assert client.get(download).status_code == 200
+    # the clerk of school A leaves it: the file holds A's children in clear
+    two_hats.role_assignments.filter(role=Role.SCHOOL_CLERK).delete()
+    response = client.get(download, follow=True)
+    assert "您的角色已变更" in response.content.decode()
+    assert not response.get("Content-Disposition")
 
 
 def test_a_file_past_its_keeping_time_is_not_served_and_is_deleted(
@@ -110,9 +147,10 @@ def test_a_failed_export_says_so_and_leaves_no_file(
     client, two_hats, django_capture_on_commit_callbacks, monkeypatch, media_root
 ):
     def broken(*args, **kwargs):
-        raise RuntimeError("disk full")
+        raise RuntimeError("database gone")
 
-    monkeypatch.setattr(exporting, "export_xlsx", broken)
+    # it fails after the file is stored, before the job records it
+    monkeypatch.setattr(exporting, "role_fingerprint", broken)
     client.force_login(two_hats)
     request_export(client, django_capture_on_commit_callbacks)
     job = ExportJob.objects.get()
@@ -122,14 +160,48 @@ def test_a_failed_export_says_so_and_leaves_no_file(
         "",
     )
     assert not list(Path(media_root).rglob("*.xlsx"))
-    assert not PersonalDataAccess.objects.filter(subject__startswith="students.").exists()
+
+
+def test_an_export_declared_dead_while_it_ran_stays_failed_and_keeps_no_file(
+    client, two_hats, django_capture_on_commit_callbacks, monkeypatch, media_root
+):
+    write = exporting.export_write
+
+    def slow(*args, **kwargs):
+        count = write(*args, **kwargs)
+        exporting.export_jobs_fail_stale(jobs=ExportJob.objects.all())  # its heartbeat stale
+        return count
+
+    monkeypatch.setattr(exporting, "export_write", slow)
+    monkeypatch.setattr(exporting.settings, "EXPORT_JOB_STALE_SECONDS", -1)  # any heartbeat is old
+    client.force_login(two_hats)
+    request_export(client, django_capture_on_commit_callbacks)
+    job = ExportJob.objects.get()
+    assert (job.status, job.message, job.file.name) == (
+        ExportJobStatus.FAILED,
+        exporting.STALE_MESSAGE,
+        "",
+    )
+    assert not list(Path(media_root).rglob("*.xlsx"))
+
+
+def test_the_purge_sweeps_a_file_no_export_names_once_it_is_old(media_root, settings, db):
+    folder = Path(media_root) / "exports" / "2026" / "12"
+    folder.mkdir(parents=True)
+    old, new = folder / "old.xlsx", folder / "new.xlsx"
+    for path in (old, new):
+        path.write_bytes(b"PK")
+    hours_ago = timezone.now().timestamp() - (settings.EXPORT_FILE_KEEP_HOURS + 1) * 3600
+    os.utime(old, (hours_ago, hours_ago))
+    assert exporting.export_files_purge() == 1
+    assert not old.exists() and new.exists()  # a new one may be a file being recorded
 
 
 def test_an_export_whose_worker_died_is_shown_failed(client, two_hats, settings):
     client.force_login(two_hats)
     client.post(EXPORT, {"kind": "students", "year": YEAR})
-    started = timezone.now() - timezone.timedelta(seconds=settings.EXPORT_JOB_STALE_SECONDS + 1)
-    ExportJob.objects.update(status=ExportJobStatus.RUNNING, started_at=started)
+    beat = timezone.now() - timezone.timedelta(seconds=settings.EXPORT_JOB_STALE_SECONDS + 1)
+    ExportJob.objects.update(status=ExportJobStatus.RUNNING, started_at=beat, heartbeat_at=beat)
     page = client.get(reverse("spreadsheets:job_list")).content.decode()
     assert exporting.STALE_MESSAGE in page
     assert ExportJob.objects.get().status == ExportJobStatus.FAILED
