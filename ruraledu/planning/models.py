@@ -73,7 +73,9 @@ class TravelScenario(models.Model):
 
 
 class RotationDecision(models.Model):
-    """The bureau's decision on one teacher's 交流轮岗 for a year; the registry is not changed."""
+    """The bureau's decision on one teacher's 交流轮岗 for a year, from one school; the registry is
+    not changed. Keyed by the school the teacher leaves: a teacher posted in two districts has
+    each district's decision, and neither bureau writes the other's."""
 
     class Decision(models.TextChoices):
         ROTATE = "rotate", "同意轮岗"
@@ -105,7 +107,9 @@ class RotationDecision(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "交流轮岗决定"
         constraints = [
-            models.UniqueConstraint(fields=["year", "person"], name="rotation_year_person_unique")
+            models.UniqueConstraint(
+                fields=["year", "person", "from_school"], name="rotation_year_person_school_unique"
+            )
         ]
 
     def __str__(self) -> str:

@@ -157,10 +157,15 @@ def rotation_decide(
             raise ValidationError("同意轮岗须选择一所其他学校作为轮岗学校。")
         if not to_school.org_unit.path.startswith(unit.path):
             raise ValidationError(f"轮岗学校须为{unit.name}的学校。")
-    row = RotationDecision.objects.filter(year=year, person_id=person_id).first()
+    # the decision on the post in the actor's district; another district's is never touched
+    row = RotationDecision.objects.filter(
+        year=year, person_id=person_id, from_school_id=post.school_id
+    ).first()
     before = snapshot(row) if row else None
-    row = row or RotationDecision(year=year, person_id=person_id, decided_by=actor)
-    row.from_school_id, row.to_school, row.decision = post.school_id, to_school, decision
+    row = row or RotationDecision(
+        year=year, person_id=person_id, from_school_id=post.school_id, decided_by=actor
+    )
+    row.to_school, row.decision = to_school, decision
     row.note, row.decided_by = note.strip()[:200], actor
     row.save()
     audit_record(

@@ -303,6 +303,27 @@ def test_rotation_is_reckoned_and_decided_within_a_district(
     assert RotationDecision.objects.get().from_school == schools["B"]
 
 
+def test_a_teacher_posted_in_two_districts_has_each_districts_decision(schools, admin_a, admin_b):
+    both = _years_at(schools["A"], name="丙老师")
+    post(both, schools["B"], year=YEAR, subject=Subject.PE)
+    rotation_decide(
+        actor=admin_a, year=YEAR, person_id=both.pk, decision="defer", to_school_id=None
+    )
+    rotation_decide(
+        actor=admin_b, year=YEAR, person_id=both.pk, decision="decline", to_school_id=None
+    )
+    decided = RotationDecision.objects.order_by("from_school__org_unit__code")
+    # B's bureau decided on the post it holds, and left A's decision as A's bureau made it
+    assert [(d.from_school, d.decision, d.decided_by) for d in decided] == [
+        (schools["A"], "defer", admin_a),
+        (schools["B"], "decline", admin_b),
+    ]
+    rotation_decide(
+        actor=admin_b, year=YEAR, person_id=both.pk, decision="defer", to_school_id=None
+    )
+    assert RotationDecision.objects.count() == 2
+
+
 def test_travel_scenarios_are_of_a_districts_areas(
     client, district_a, district_b, schools, admin_a, admin_b
 ):
