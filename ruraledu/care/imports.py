@@ -26,10 +26,12 @@ from ruraledu.orgunits.models import OrgUnit
 from ruraledu.spreadsheets.base import (
     CellError,
     Column,
+    ColumnsMissing,
     ErrorSink,
     Importer,
     ImportResult,
     SheetSpec,
+    absent,
     column,
     register,
 )
@@ -200,9 +202,18 @@ class ListImporter(Importer):
                     _detail(self.list_kind, details),
                 ),
             )
+        # the list's own columns make one detail ("肢体残疾二级"): a file lacking one of them
+        # must not clear it from an entry on file, as a roster's missing columns must not
+        lacking = absent(rows) & set(extra)
         people = PeopleUpsert(
-            ListEntry, FIELDS, wanted, where={"kind": self.list_kind, "year": year}
+            ListEntry,
+            FIELDS,
+            wanted,
+            where={"kind": self.list_kind, "year": year},
+            absent={"detail"} if lacking else (),
         )
+        if people.wiped.records:
+            raise ColumnsMissing(lacking, len(people.wiped.records))
         people.write()
         result = ImportResult()
         result.created, result.updated = len(people.created), len(people.changed)

@@ -12,7 +12,13 @@ from ruraledu.core import crypto
 from ruraledu.orgunits.choices import OrgUnitKind
 from ruraledu.orgunits.tests.factories import DepartmentFactory, OrgUnitFactory
 from ruraledu.spreadsheets.testing import new_id
-from ruraledu.spreadsheets.tests.files import import_file, refusal, sheet, template_file
+from ruraledu.spreadsheets.tests.files import (
+    columns_file,
+    import_file,
+    refusal,
+    sheet,
+    template_file,
+)
 
 from ..models import ListEntry
 
@@ -146,3 +152,23 @@ def test_a_town_office_imports_no_partner_list(town_officer, village):
         "工作表“户籍适龄儿童名单”：您无权导入户籍适龄儿童名单：该名单由区教体局或区公安分局的部门填报员导入"
     ]
     assert not ListEntry.objects.exists()
+
+
+def test_a_list_without_its_detail_columns_may_not_clear_an_entrys_detail(district_admin, village):
+    # given a child on the household register and on the disabled list with kind and grade
+    number, newcomer = new_id(), new_id(dt.date(2016, 5, 5))
+    household = template_file(HOUSEHOLD, row(number), row(newcomer))
+    import_file(HOUSEHOLD, household, district_admin, year=YEAR)
+    graded = row(number, disability_kind="肢体残疾", disability_grade="二级")
+    import_file(DISABLED, template_file(DISABLED, graded), district_admin, year=YEAR)
+    # when a sheet without the grade column lists the child again
+    keys = ["id_number", "name", "village", "disability_kind"]
+    data = columns_file(DISABLED, keys, row(number, disability_kind="肢体残疾"))
+    # then it is refused, naming the column, and the entry keeps its detail
+    (message,) = refusal(DISABLED, data, district_admin, year=YEAR)
+    assert "“残疾等级”" in message and "清除 1 条已登记记录" in message
+    entry = ListEntry.objects.get(kind="disabled", id_index=crypto.blind_index(number))
+    assert entry.detail == "肢体残疾二级"
+    # a sheet without it that clears nothing imports as before
+    data = columns_file(DISABLED, keys, row(newcomer, disability_kind="视力残疾"))
+    assert import_file(DISABLED, data, district_admin, year=YEAR).created == 1
