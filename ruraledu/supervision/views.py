@@ -14,6 +14,7 @@ from django.views import View
 
 from ruraledu.audit.utils import request_address
 from ruraledu.core.files import attachment
+from ruraledu.core.params import int_param
 from ruraledu.core.schoolyear import semester_of
 from ruraledu.core.views import StepRefused
 from ruraledu.orgunits.models import School
@@ -93,9 +94,9 @@ class SupervisionHomeView(LoginRequiredMixin, View):
 
 class VisitCreateView(LoginRequiredMixin, View):
     def post(self, request):
-        school = get_object_or_404(School, pk=request.POST.get("school"))
+        school = get_object_or_404(School, pk=int_param(request.POST.get("school")))
         ensure_visible(request.user, school)
-        kind = get_object_or_404(VisitKind, pk=request.POST.get("kind"))
+        kind = get_object_or_404(VisitKind, pk=int_param(request.POST.get("kind")))
         try:
             visit = services.visit_create(
                 actor=request.user,
@@ -226,7 +227,7 @@ class VisitStepView(LoginRequiredMixin, View):
                 )
                 messages.success(request, "督导记录已签字确认并锁定。")
             elif step == "item":
-                finding = get_object_or_404(Finding, pk=post.get("finding"), visit=visit)
+                finding = get_object_or_404(Finding, pk=int_param(post.get("finding")), visit=visit)
                 services.item_create(
                     actor=user,
                     finding=finding,
@@ -238,7 +239,7 @@ class VisitStepView(LoginRequiredMixin, View):
             elif step == "notice":
                 items = list(
                     RectificationItem.objects.filter(
-                        finding__visit=visit, pk__in=post.getlist("items")
+                        finding__visit=visit, pk__in=map(int_param, post.getlist("items"))
                     )
                 )
                 notice = services.notice_issue(
@@ -427,7 +428,7 @@ class ObservationCreateView(LoginRequiredMixin, View):
 
     def post(self, request):
         school = get_object_or_404(
-            School.objects.select_related("org_unit"), pk=request.POST.get("school")
+            School.objects.select_related("org_unit"), pk=int_param(request.POST.get("school"))
         )
         if not may_observe(request.user, school):
             raise Http404("没有找到该学校。")

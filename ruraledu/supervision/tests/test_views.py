@@ -158,3 +158,39 @@ def test_a_researcher_records_on_the_page_and_sees_the_progress(
     from ruraledu.activities.models import LessonObservation
 
     assert LessonObservation.objects.get().school == school_a
+
+
+@pytest.mark.parametrize("value", ["", "²", "１２", "2026-02-30", "99999999999999999999"])
+def test_a_school_or_kind_that_is_no_id_is_not_found(
+    client, inspector, researcher, school_a, kind, value
+):
+    # given the inspector's and the researcher's forms, with the school or kind altered
+    client.force_login(inspector)
+    url = reverse("supervision:visit_create")
+    day = VISITED_ON.isoformat()
+    # when they are sent, then the school or kind is not found and nothing is recorded
+    for data in ({"school": value, "kind": kind.pk}, {"school": school_a.pk, "kind": value}):
+        assert client.post(url, {**data, "visited_on": day}).status_code == 404
+    assert not Visit.objects.exists()
+    client.force_login(researcher)
+    url = reverse("supervision:observation_create")
+    assert client.post(url, {"school": value, "held_on": day}).status_code == 404
+
+
+@pytest.mark.parametrize("value", ["x", "1.5", "99999999999999999999"])
+def test_a_finding_or_item_that_is_no_id_is_not_taken(client, inspector, school_a, kind, value):
+    # given a signed-off visit with a finding and its item
+    visit, findings = signed_visit_with_findings(school_a, inspector, kind, findings=1)
+    items_of(findings, inspector)
+    client.force_login(inspector)
+
+    def step(name, data):
+        return client.post(reverse("supervision:visit_step", args=[visit.pk, name]), data)
+
+    # when an item names a finding that is no id, then the finding is not found
+    item = {"finding": value, "description": "x", "deadline": "2025-10-20", "responsible": "王"}
+    assert step("item", item).status_code == 404
+    # when a notice names only items that are no ids, then it is refused for having none
+    response = step("notice", {"items": [value], "issued_on": "2025-09-23"})
+    assert response.status_code == 400
+    assert RectificationItem.objects.get().status == ItemStatus.OPEN
