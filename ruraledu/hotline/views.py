@@ -136,7 +136,7 @@ class ComplaintListView(LoginRequiredMixin, View):
         if not may_manage(request.user):
             raise Http404("没有找到该页面。")
         post = request.POST
-        unit = get_object_or_404(_units(), pk=post.get("unit") or 0)
+        unit = get_object_or_404(_units(), pk=int_param(post.get("unit")))
         try:
             complaint = services.complaint_log(
                 actor=request.user,

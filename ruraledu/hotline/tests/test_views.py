@@ -274,3 +274,22 @@ def test_a_logged_call_opens_its_page(client, district_admin, school_a):
     assert response.status_code == 302
     assert response.url == reverse("hotline:complaint_detail", args=[logged.pk])
     assert (logged.topic, logged.unit) == ("乱收费", school_a.org_unit)
+
+
+@pytest.mark.parametrize("unit", ["", "²", "1.5", "<script>", "99999999999999999999"])
+def test_a_call_whose_unit_is_no_id_is_not_found_and_not_logged(
+    client, district_admin, school_a, unit
+):
+    client.force_login(district_admin)
+    response = client.post(
+        reverse("hotline:complaint_list"),
+        {
+            "channel": "phone",
+            "received_on": "2025-10-10",
+            "unit": unit,
+            "topic": "乱收费",
+            "question": "收取资料费两百元",
+        },
+    )
+    assert response.status_code == 404
+    assert not Complaint.objects.exists()
