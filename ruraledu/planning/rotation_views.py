@@ -123,5 +123,8 @@ class RotationDecideView(PlannerMixin, View):
         else:
             messages.success(request, "已记录交流轮岗决定（不改动教师任职登记）。")
         back = data.get("back", "")
-        safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
+        # only a path: redirect() would take any other word for a view's name
+        safe = back.startswith("/") and url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}
+        )
         return redirect(back if safe else reverse("planning:rotation"))

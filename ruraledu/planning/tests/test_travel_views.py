@@ -208,3 +208,16 @@ def test_demo_solves_one_scenario_for_the_largest_area_once(district_admin, town
     again = travel_demo_setup(actor=district_admin, year=YEAR)
     assert first.pk == again.pk and TravelScenario.objects.count() == 1
     assert first.area_name == "甲镇" and first.result["covered"] == 4
+
+
+@pytest.mark.parametrize("back", ["x", "planning:travel_list", "https://example.com/"])
+def test_a_decision_whose_way_back_is_no_path_returns_to_the_rotation_page(
+    client, district_admin, town_a, back
+):
+    person = _chain(school(town_a, "P1"), 2017, YEAR, name="赵老师", subject=Subject.ART)
+    client.force_login(district_admin)
+    data = {"year": YEAR, "person": person.pk, "decision": "defer", "back": back}
+    response = client.post(reverse("planning:rotation_decide"), data)
+    assert response.status_code == 302
+    assert response.url == reverse("planning:rotation")
+    assert RotationDecision.objects.get().decision == "defer"
