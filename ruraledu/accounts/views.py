@@ -91,7 +91,10 @@ class LoginLockReleaseView(BureauOnlyMixin, View):
 
 def _next_url(request) -> str:
     url = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
+    # only a path: redirect() would take any other word for a view's name
+    if url.startswith("/") and url_has_allowed_host_and_scheme(
+        url, {request.get_host()}, request.is_secure()
+    ):
         return url
     return settings.LOGIN_REDIRECT_URL
 

@@ -146,6 +146,17 @@ def test_an_off_site_next_address_is_not_followed(client, school_clerk):
     assert response["Location"] == COCKPIT
 
 
+@pytest.mark.parametrize("next_address", ["x", "accounts:profile", "care/cases/"])
+def test_a_next_address_that_is_no_path_leads_to_the_cockpit(client, school_clerk, next_address):
+    device = enrolled(school_clerk)
+    client.force_login(school_clerk)
+    response = client.post(
+        reverse("accounts:two_factor_verify"),
+        {"token": phone_code(device), "next": next_address},
+    )
+    assert response["Location"] == COCKPIT
+
+
 def test_enrolment_shows_a_qr_code_and_binds_the_device_with_a_code(client, care_officer):
     # given a care officer without an authenticator
     client.force_login(care_officer)
