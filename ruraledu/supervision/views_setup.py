@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
+from ruraledu.core.params import int_param
 from ruraledu.core.views import StepRefused, labelled
 from ruraledu.orgunits.choices import TOWN_LEVEL_KINDS
 from ruraledu.orgunits.models import OrgUnit, School
@@ -94,7 +95,7 @@ class ZoneEditView(BureauOnlyMixin, View):
     def post(self, request, pk=None):
         zone = self._zone(pk)
         town = OrgUnit.objects.filter(pk=_int(request.POST.get("town"))).first()
-        schools = School.objects.filter(pk__in=request.POST.getlist("schools"))
+        schools = School.objects.filter(pk__in=map(int_param, request.POST.getlist("schools")))
         try:
             saved = services.zone_save(
                 actor=request.user,

@@ -70,6 +70,15 @@ def test_the_bureau_makes_a_zone_of_schools(client, district_admin, town_a, scho
     assert (zone.name, zone.town, list(zone.schools.all())) == ("甲镇责任区", town_a, [school_a])
 
 
+def test_a_zone_keeps_only_the_schools_chosen_by_id(client, district_admin, town_a, school_a):
+    client.force_login(district_admin)
+    client.post(
+        reverse("supervision:zone_create"),
+        {"name": "甲镇责任区", "town": town_a.pk, "schools": [school_a.pk, "x", "²", "1.5"]},
+    )
+    assert list(Zone.objects.get().schools.all()) == [school_a]
+
+
 def test_a_published_checklist_is_revised_into_a_new_version_and_stays_frozen(
     client, district_admin
 ):
