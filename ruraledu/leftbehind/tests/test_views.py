@@ -208,6 +208,22 @@ def test_an_officer_cannot_record_an_activity_at_another_school(
     assert not RoomActivity.objects.exists()
 
 
+def test_a_school_of_twenty_digits_is_refused_as_no_choice(client, children, care_officer):
+    response = _login(client, care_officer).post(
+        reverse("leftbehind:activity_list"),
+        {
+            "school": "99999999999999999999",
+            "on": timezone.localdate().isoformat(),
+            "title": "生日会",
+            "participants": "5",
+            "led_by": "王老师",
+        },
+    )
+    assert response.status_code == 400
+    assert "选择一个有效的选项" in response.content.decode()
+    assert not RoomActivity.objects.exists()
+
+
 def test_the_list_reads_a_fixed_number_of_queries(
     client, children, care_officer, school_a, django_assert_max_num_queries
 ):
