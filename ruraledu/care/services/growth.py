@@ -80,6 +80,9 @@ def growth_file_open(
     if not enrolment.struggling:
         raise ValidationError("该学生的学籍没有标记为学困生，不能建立学困生成长档案。")
     not_future(assessed_on, timezone.localdate(), "认定日期")
+    birth_date = enrolment.person.birth_date
+    if birth_date and assessed_on < birth_date:
+        raise ValidationError("认定日期不能早于该学生的出生日期。")
     if GrowthFile.objects.open().filter(person_id=enrolment.person_id).exists():
         raise ValidationError("该学生已有成长档案，请在原档案中继续记录。", code="exists")
     file = GrowthFile(

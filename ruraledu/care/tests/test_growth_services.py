@@ -155,6 +155,16 @@ def test_a_pupil_not_flagged_gets_no_file(school_a, school_clerk):
     assert not GrowthFile.objects.exists()
 
 
+def test_a_file_cannot_be_assessed_before_the_pupil_was_born(enrolment, school_clerk):
+    # given a pupil born on 1 May 2012
+    with pytest.raises(ValidationError, match="认定日期不能早于该学生的出生日期"):
+        open_file(enrolment, school_clerk, on=dt.date(1900, 1, 1))
+    assert not GrowthFile.objects.exists()
+    # the day of birth itself is possible
+    birth_date = enrolment.person.birth_date
+    assert open_file(enrolment, school_clerk, on=birth_date).assessed_on == birth_date
+
+
 def test_a_second_open_file_is_refused_but_a_new_one_after_exit_is_allowed(enrolment, school_clerk):
     file = open_file(enrolment, school_clerk)
     with pytest.raises(ValidationError, match="已有成长档案"):
