@@ -35,7 +35,7 @@ class ThresholdForm(forms.Form):
 
 class SurveySettingsForm(forms.Form):
     is_open = forms.BooleanField(label="开放作答", required=False)
-    min_sample = forms.IntegerField(label="最低有效样本数", min_value=1)
+    min_sample = forms.IntegerField(label="最低有效样本数", min_value=1, max_value=1_000_000)
     requires_code = forms.BooleanField(label="凭一次性作答码作答", required=False)
 
 

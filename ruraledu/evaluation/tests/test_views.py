@@ -367,6 +367,18 @@ def test_refused_survey_settings_come_back_as_typed_and_change_nothing(
     assert (Survey.objects.get().min_sample, AuditEvent.objects.count()) == (stored[1], audited)
 
 
+def test_a_minimum_sample_past_a_million_is_refused_on_its_field(client, yzjh, district_admin):
+    from ruraledu.evaluation.models import Survey
+
+    s = survey_ensure(evaluation=yzjh)
+    client.force_login(district_admin)
+    for typed in ("1000001", "99999999999999999999"):
+        response = client.post(_at("survey_settings"), {"min_sample": typed, "is_open": "on"})
+        assert response.status_code == 400
+        assert 'id="s_min_error" role="alert">确保该值小于或等于1000000。' in response.text
+    assert Survey.objects.get().min_sample == s.min_sample
+
+
 def test_refused_survey_codes_come_back_as_typed_and_issue_none(client, yzjh, district_admin):
     from ruraledu.audit.models import AuditEvent
     from ruraledu.evaluation.models import SurveyCode
