@@ -35,6 +35,17 @@ def _int(value, default: int = 0) -> int:
         return default
 
 
+def _count(data, field: str) -> int:
+    """A whole number typed for a kind's field, blank as 0; anything else ("0.5", "abc") is
+    refused, not read as 0."""
+    text = data.get(field, "").strip()
+    number = int_param(text) if text else 0
+    if number is None:
+        label = VisitKind._meta.get_field(field).verbose_name
+        raise ValidationError(f"{label}：请填写 0 或正整数（“{text[:20]}”不是整数）。")
+    return number
+
+
 class SetupView(BureauOnlyMixin, View):
     """The bureau's overview: zones, kinds with their checklist versions, links onward."""
 
@@ -140,8 +151,8 @@ class KindEditView(BureauOnlyMixin, View):
                 actor=request.user,
                 kind=kind,
                 name=request.POST.get("name", ""),
-                visits_per_month=_int(request.POST.get("visits_per_month")),
-                order=_int(request.POST.get("order")),
+                visits_per_month=_count(request.POST, "visits_per_month"),
+                order=_count(request.POST, "order"),
             )
         except (ValidationError, PermissionDenied) as exc:
             refused = StepRefused.of("kind", labelled(exc, VisitKind), request.POST)

@@ -250,3 +250,21 @@ def test_an_assignment_starting_outside_its_school_year_is_refused(
     # then it is refused with the year's range named
     assert "开始日期须在2024—2025学年内（2024-09-01 至 2025-08-31）。" in response.content.decode()
     assert not InspectorAssignment.objects.exists()
+
+
+@pytest.mark.parametrize("typed", ["0.5", "abc", "-1", "２"])
+def test_a_frequency_that_is_no_whole_number_is_refused_not_read_as_0(
+    client, district_admin, typed
+):
+    client.force_login(district_admin)
+    kind = services.visit_kind_save(actor=district_admin, name="专项督导", visits_per_month=2)
+    url = reverse("supervision:kind_edit", args=[kind.pk])
+    response = client.post(url, {"name": "专项督导", "visits_per_month": typed})
+    assert response.status_code == 400
+    assert "请填写 0 或正整数" in response.content.decode()
+    kind.refresh_from_db()
+    assert kind.visits_per_month == 2
+    # blank is 0, as before
+    client.post(url, {"name": "专项督导", "visits_per_month": " "})
+    kind.refresh_from_db()
+    assert kind.visits_per_month == 0
