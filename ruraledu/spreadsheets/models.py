@@ -21,23 +21,26 @@ def export_file_path(instance: "ExportJob | None", filename: str) -> str:
     return timezone.now().strftime(f"exports/%Y/%m/{uuid.uuid4().hex}.xlsx")
 
 
+def _own(queryset: models.QuerySet, user) -> models.QuerySet:
+    """The jobs `user` (signed in, active) made."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    return queryset.filter(created_by=user)
+
+
 class ImportJobQuerySet(models.QuerySet):
     def for_user(self, user) -> "ImportJobQuerySet":
         """A job belongs to whoever uploaded it; superusers see all."""
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self
-        return self.filter(created_by=user)
+        return (
+            self if user is not None and user.is_active and user.is_superuser else _own(self, user)
+        )
 
 
 class ExportJobQuerySet(models.QuerySet):
     def for_user(self, user) -> "ExportJobQuerySet":
         """An export is its requester's alone: the file holds what their scope let them see,
         so not even a superuser downloads another's."""
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        return self.filter(created_by=user)
+        return _own(self, user)
 
 
 class ImportJob(models.Model):

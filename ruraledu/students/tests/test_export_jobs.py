@@ -41,6 +41,15 @@ def rows_of(response) -> list[tuple]:
     return list(book.active.iter_rows(min_row=2, values_only=True))
 
 
+def fails_without_a_file(client, user, capture, media_root, message=exporting.FAILED_MESSAGE):
+    """The user's export ends failed with `message`, and no file is left behind."""
+    client.force_login(user)
+    request_export(client, capture)
+    job = ExportJob.objects.get()
+    assert (job.status, job.message, job.file.name) == (ExportJobStatus.FAILED, message, "")
+    assert not list(Path(media_root).rglob("*.xlsx"))
+
+
 def test_the_export_is_made_in_the_background_with_the_pages_masking_and_log(
     client, two_hats, django_capture_on_commit_callbacks
 ):
@@ -151,19 +160,11 @@ def test_a_failed_export_says_so_and_leaves_no_file(
 
     # it fails after the file is stored, before the job records it
     monkeypatch.setattr(exporting, "role_fingerprint", broken)
-    client.force_login(two_hats)
-    request_export(client, django_capture_on_commit_callbacks)
-    job = ExportJob.objects.get()
-    assert (job.status, job.message, job.file.name) == (
-        ExportJobStatus.FAILED,
-        exporting.FAILED_MESSAGE,
-        "",
-    )
-    assert not list(Path(media_root).rglob("*.xlsx"))
+    fails_without_a_file(client, two_hats, django_capture_on_commit_callbacks, media_root)
 
 
 def test_an_export_declared_dead_while_it_ran_stays_failed_and_keeps_no_file(
-    client, two_hats, django_capture_on_commit_callbacks, monkeypatch, media_root
+    client, two_hats, django_capture_on_commit_callbacks, monkeypatch, media_root, settings
 ):
     write = exporting.export_write
 
@@ -173,16 +174,10 @@ def test_an_export_declared_dead_while_it_ran_stays_failed_and_keeps_no_file(
         return count
 
     monkeypatch.setattr(exporting, "export_write", slow)
-    monkeypatch.setattr(exporting.settings, "EXPORT_JOB_STALE_SECONDS", -1)  # any heartbeat is old
-    client.force_login(two_hats)
-    request_export(client, django_capture_on_commit_callbacks)
-    job = ExportJob.objects.get()
-    assert (job.status, job.message, job.file.name) == (
-        ExportJobStatus.FAILED,
-        exporting.STALE_MESSAGE,
-        "",
+    settings.EXPORT_JOB_STALE_SECONDS = -1  # any heartbeat is old
+    fails_without_a_file(
+        client, two_hats, django_capture_on_commit_callbacks, media_root, exporting.STALE_MESSAGE
     )
-    assert not list(Path(media_root).rglob("*.xlsx"))
 
 
 def test_the_purge_sweeps_a_file_no_export_names_once_it_is_old(media_root, settings, db):
