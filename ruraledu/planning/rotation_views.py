@@ -12,6 +12,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from ruraledu.accounts.choices import Action
+from ruraledu.core.params import int_param
 from ruraledu.orgunits.districts import districts_covered, within
 from ruraledu.orgunits.models import School
 
@@ -57,8 +58,9 @@ class RotationView(PlannerMixin, TemplateView):
             year = timezone.localdate().year - 1
         rules, errors = _rules(params)
         result = suggest(year, rules, unit)
+        # by teacher and the school left: a teacher of two schools has a decision at each
         decisions = {
-            d.person_id: d
+            (d.person_id, d.from_school_id): d
             for d in RotationDecision.objects.filter(
                 year=year, from_school__org_unit__path__startswith=unit.path
             )
@@ -72,7 +74,7 @@ class RotationView(PlannerMixin, TemplateView):
         )
         by_pk = {s.pk: s for s in schools}
         for row in result["rows"]:
-            row["decision"] = decisions.get(row["post"].person_id)
+            row["decision"] = decisions.get((row["post"].person_id, row["post"].school_id))
             target = by_pk.get(row["target"])
             row["target_code"] = target.org_unit.code if target else ""
             row["target_name"] = target.org_unit.name if target else ""
@@ -115,6 +117,7 @@ class RotationDecideView(PlannerMixin, View):
                 decision=data.get("decision", ""),
                 to_school_id=to_school,
                 note=data.get("note", ""),
+                from_school_id=int_param(data.get("from_school")),
             )
         except (KeyError, ValueError):
             messages.error(request, "提交的数据不完整，请在页面上重新选择。")

@@ -121,9 +121,18 @@ def travel_lock(*, actor, scenario: TravelScenario, locks: list) -> TravelScenar
 
 @transaction.atomic
 def rotation_decide(
-    *, actor, year: int, person_id: int, decision: str, to_school_id: int | None, note: str = ""
+    *,
+    actor,
+    year: int,
+    person_id: int,
+    decision: str,
+    to_school_id: int | None,
+    note: str = "",
+    from_school_id: int | None = None,
 ):
-    """Record (or change) the bureau's decision on one teacher; never touches the posts."""
+    """Record (or change) the bureau's decision on one teacher's post at `from_school_id` (the
+    row the page shows; default the teacher's first post in the actor's districts); never
+    touches the posts."""
     from ruraledu.orgunits.models import School
     from ruraledu.workforce.models import Post
 
@@ -133,7 +142,10 @@ def rotation_decide(
     if not units:
         raise Http404("方案不存在")
     posts = Post.objects.filter(within(units, "school__org_unit__path"), person_id=person_id)
-    post = posts.filter(year=year).select_related("school__org_unit").order_by("pk").first()
+    of_year = posts.filter(year=year)
+    if from_school_id is not None:
+        of_year = of_year.filter(school_id=from_school_id)
+    post = of_year.select_related("school__org_unit").order_by("pk").first()
     if post is None:
         # a teacher never posted in the actor's districts does not exist for the actor, as
         # another district's scenario does not; one of theirs may lack a post of this year

@@ -351,3 +351,16 @@ def test_travel_scenarios_are_of_a_districts_areas(
     client.force_login(admin_b)
     assert list(client.get(reverse("planning:travel_list")).context["scenarios"]) == [theirs]
     assert client.get(reverse("planning:travel_detail", args=[theirs.pk])).status_code == 200
+
+
+def test_the_citys_decision_from_a_districts_page_is_on_that_districts_post(
+    client, schools, city_admin
+):
+    # a teacher posted in both districts, A's posts the older ones
+    both = _years_at(schools["A"], name="丙老师")
+    post(both, schools["B"], year=YEAR, subject=Subject.PE)
+    client.force_login(city_admin)
+    data = {"year": YEAR, "person": both.pk, "decision": "decline", "from_school": schools["B"].pk}
+    client.post(reverse("planning:rotation_decide"), data)
+    decided = RotationDecision.objects.get()
+    assert (decided.from_school, decided.decision) == (schools["B"], "decline")
