@@ -68,17 +68,26 @@ def notify(
 
 def notify_on_commit(*, settles: bool = False, **notice) -> None:
     """`notify(**notice)` once the current transaction commits, so a refused (rolled back)
-    step tells no one, and its e-mail goes then too (as a report's does), not with the next
-    day's reminders. `settles`: first mark read the notices of the step before it, which
-    link to the same page."""
+    step tells no one, and its e-mail goes soon after (not with the next day's reminders).
+    `settles`: first mark read the notices of the step before it, which link to the same
+    page."""
 
     def send() -> None:
         if settles:
             settle(url=notice["url"])
         notify(**notice)
-        send_pending_emails()
+        emails_send_soon()
 
-    transaction.on_commit(send)
+    # robust: the step is committed; a failed notice must not cost the step's other ones
+    transaction.on_commit(send, robust=True)
+
+
+def emails_send_soon() -> None:
+    """E-mail the pending notices from the task worker, not in the request that made them:
+    a slow or unreachable mail server must not hold up (or time out) the user's page."""
+    from .tasks import send_emails
+
+    send_emails.enqueue()
 
 
 def settle(*, url: str) -> int:
@@ -93,7 +102,8 @@ def send_pending_emails(*, limit: int = 500) -> int:
     sent = 0
     with transaction.atomic():
         pending = list(
-            Notification.objects.select_for_update(skip_locked=True)
+            # of the notices only: the recipients' rows stay free (a login, a profile save)
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(
                 Q(email_status=EmailStatus.PENDING)
                 | Q(
@@ -163,7 +173,7 @@ def notify_reviewers_of_report(*, report_id: int) -> None:
         url=reverse("reporting:report_detail", args=[report.pk]),
         dedupe_key=f"submitted:{report.pk}:{report.version}",
     )
-    send_pending_emails()
+    emails_send_soon()
 
 
 def notify_reporters_of_report(*, report_id: int, kind: str) -> None:
@@ -187,7 +197,7 @@ def notify_reporters_of_report(*, report_id: int, kind: str) -> None:
         url=reverse("reporting:report_detail", args=[report.pk]),
         dedupe_key=f"{kind}:{report.pk}:{report.version}",
     )
-    send_pending_emails()
+    emails_send_soon()
 
 
 # ------------------------------------------------------------------ daily reminders

@@ -4,7 +4,6 @@ ReportUrge row, a ReportEvent when the report exists, an audit row) and a report
 most once a calendar day."""
 
 import datetime as dt
-from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -133,5 +132,5 @@ def report_urge(
         summary=f"催办：{unit} {label}（通知 {len(recipients)} 人）",
         address=address,
     )
-    transaction.on_commit(partial(reminders.send_pending_emails))
+    transaction.on_commit(reminders.emails_send_soon)
     return urge
