@@ -202,18 +202,17 @@ class ListImporter(Importer):
                     _detail(self.list_kind, details),
                 ),
             )
-        # the list's own columns make one detail ("肢体残疾二级"): a file lacking one of them
-        # must not clear it from an entry on file, as a roster's missing columns must not
-        lacking = absent(rows) & set(extra)
         people = PeopleUpsert(
-            ListEntry,
-            FIELDS,
-            wanted,
-            where={"kind": self.list_kind, "year": year},
-            absent={"detail"} if lacking else (),
+            ListEntry, FIELDS, wanted, where={"kind": self.list_kind, "year": year}
         )
-        if people.wiped.records:
-            raise ColumnsMissing(lacking, len(people.wiped.records))
+        # the list's own columns make one detail ("肢体残疾二级"): a file lacking one of them
+        # must not change the detail of an entry on file, as a roster's missing columns must
+        # not clear what they hold (an entry without one may gain it)
+        if lacking := absent(rows) & set(extra):
+            at = FIELDS.index("detail")
+            changed = [pk for pk, old, new in people.changed if old[at] and old[at] != new[at]]
+            if changed:
+                raise ColumnsMissing(lacking, len(changed))
         people.write()
         result = ImportResult()
         result.created, result.updated = len(people.created), len(people.changed)

@@ -172,3 +172,15 @@ def test_a_list_without_its_detail_columns_may_not_clear_an_entrys_detail(distri
     # a sheet without it that clears nothing imports as before
     data = columns_file(DISABLED, keys, row(newcomer, disability_kind="视力残疾"))
     assert import_file(DISABLED, data, district_admin, year=YEAR).created == 1
+
+
+def test_a_list_without_the_grade_column_may_add_a_kind_to_an_entry_without_detail(
+    district_admin, village
+):
+    number = new_id()
+    import_file(HOUSEHOLD, template_file(HOUSEHOLD, row(number)), district_admin, year=YEAR)
+    import_file(DISABLED, template_file(DISABLED, row(number)), district_admin, year=YEAR)
+    keys = ["id_number", "name", "village", "disability_kind"]
+    data = columns_file(DISABLED, keys, row(number, disability_kind="肢体残疾"))
+    assert import_file(DISABLED, data, district_admin, year=YEAR).updated == 1
+    assert ListEntry.objects.get(kind="disabled").detail == "肢体残疾"
