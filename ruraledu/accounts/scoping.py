@@ -37,7 +37,8 @@ def role_fingerprint(user) -> str:
         (a.role, a.org_unit.path if a.org_unit else "", a.department.code if a.department else "")
         for a in _assignments(user)
     )
-    text = repr((user.is_superuser, user.is_active, held))
+    # the number of roots too: whether a role on a root reaches the whole tree depends on it
+    text = repr((user.is_superuser, user.is_active, tree_root_count(user), held))
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 import tempfile
 from collections.abc import Iterable
+from functools import partial
 from pathlib import PurePosixPath
 from typing import BinaryIO
 
@@ -93,16 +94,21 @@ def export_job_create(*, kind: str, year: int, user, address: str | None) -> Exp
     get_importer(kind)  # an unknown kind fails here, not in the worker
     mine = ExportJob.objects.filter(created_by=user)
     export_jobs_fail_stale(jobs=mine)  # a dead worker's job must not hold the user's turn
-    try:
-        with transaction.atomic():
-            job = ExportJob.objects.create(kind=kind, year=year, created_by=user, address=address)
-            transaction.on_commit(lambda: run_export_job.enqueue(job_id=job.pk))
-    except IntegrityError:  # the one waiting export per user (a constraint: two requests at once)
-        waiting = mine.filter(status__in=WAITING).first()
-        if waiting is None or (waiting.kind, waiting.year) != (kind, year):
-            raise ExportBusy(BUSY_MESSAGE) from None
-        return waiting
-    return job
+    for _ in range(2):  # the waiting one may finish between the refusal and the look-up
+        try:
+            with transaction.atomic():
+                job = ExportJob.objects.create(
+                    kind=kind, year=year, created_by=user, address=address
+                )
+                transaction.on_commit(partial(run_export_job.enqueue, job_id=job.pk))
+            return job
+        except IntegrityError:  # one waiting export per user (a constraint: requests at once)
+            waiting = mine.filter(status__in=WAITING).first()
+            if waiting is not None:
+                if (waiting.kind, waiting.year) != (kind, year):
+                    raise ExportBusy(BUSY_MESSAGE) from None
+                return waiting
+    raise ExportBusy(BUSY_MESSAGE)
 
 
 WAITING = (ExportJobStatus.QUEUED, ExportJobStatus.RUNNING)
@@ -197,9 +203,12 @@ def export_files_purge() -> int:
         purged += 1
     named = set(ExportJob.objects.exclude(file="").values_list("file", flat=True))
     for name in _stored_files(FOLDER):
-        if name not in named and default_storage.get_modified_time(name) < cutoff:
-            default_storage.delete(name)
-            purged += 1
+        try:
+            if name not in named and default_storage.get_modified_time(name) < cutoff:
+                default_storage.delete(name)
+                purged += 1
+        except FileNotFoundError:  # another purge took it first
+            continue
     return purged
 
 
