@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from ruraledu.audit.services import audit_record, changed, snapshot
+from ruraledu.core.schoolyear import school_year_bounds, upload_years
 from ruraledu.core.versions import check_version
 
 from ..permissions import require
@@ -28,9 +29,14 @@ def lock(model, obj, version: int | None, what: str, *, actor, may: Callable, re
     return locked
 
 
-def not_future(on: dt.date, what: str = "日期") -> None:
+def record_day(on: dt.date, what: str = "日期") -> None:
+    """A field record's date: not ahead, and not before the oldest school year data may be
+    entered for (a visit typed as 1900 counted in no year's figures)."""
     if on > timezone.localdate():
         raise ValidationError(f"{what}不能晚于今天。")
+    first, _ = school_year_bounds(min(upload_years()))
+    if on < first:
+        raise ValidationError(f"{what}不能早于 {first:%Y-%m-%d}（可登记的最早学年的开始）。")
 
 
 def save_audited(

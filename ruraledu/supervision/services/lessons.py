@@ -19,7 +19,7 @@ from ruraledu.orgunits.models import School
 from ruraledu.workforce.models import Post, StaffPerson
 
 from ..permissions import may_answer, may_observe, require
-from .common import not_future
+from .common import record_day
 
 
 def may_record_lesson(user, school) -> bool:
@@ -49,7 +49,7 @@ def lesson_record(
 ) -> PublicLesson:
     """Record one lesson given at `school` by a teacher posted there that school year."""
     require(may_record_lesson(actor, school), "您无权为这所学校记录公开课、名师课堂或送教。")
-    not_future(held_on, "上课日期")
+    record_day(held_on, "上课日期")
     if kind not in LessonKind.values:
         raise ValidationError("请选择有效的课堂类型。")
     try:

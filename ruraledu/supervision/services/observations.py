@@ -12,7 +12,7 @@ from ruraledu.audit.services import audit_record, snapshot
 
 from ..models import StaffAccount
 from ..permissions import may_observe, require
-from .common import not_future
+from .common import record_day
 
 
 @transaction.atomic
@@ -35,7 +35,7 @@ def observation_record(
     account = StaffAccount.objects.filter(user=actor).select_related("person").first()
     if account is None:
         raise ValidationError("您的账号还没有对应的教职工记录，请联系区教体局关联后再记录听课。")
-    not_future(held_on, "听课日期")
+    record_day(held_on, "听课日期")
     if rating and rating not in ObservationRating.values:
         raise ValidationError("请选择有效的评价等级。")
     if LessonObservation.objects.filter(

@@ -23,7 +23,7 @@ from ..models import (
     RectificationNotice,
 )
 from ..permissions import may_answer, may_supervise, require
-from .common import lock, not_future, save_audited
+from .common import lock, record_day, save_audited
 from .numbering import notice_number_next
 from .recipients import school_clerks, school_inspectors
 
@@ -150,7 +150,7 @@ def notice_issue(
         raise ValidationError("督导记录经校长确认并签字锁定后，才能下发整改通知书。")
     for item in locked:
         _refuse_unless(item, (ItemStatus.OPEN,), "下发")
-    not_future(issued_on, "下发日期")
+    record_day(issued_on, "下发日期")
     if issued_on < visit.visited_on:
         raise ValidationError("下发日期不能早于督导日期。")
     number, label = notice_number_next(issued_on.year)
@@ -272,7 +272,7 @@ def item_close(
     """The inspector verified the rectification: the item is closed (销号) and locked."""
     item = _locked(item, version, actor)
     _refuse_unless(item, (ItemStatus.ANSWERED,), "销号")
-    not_future(on, "核查日期")
+    record_day(on, "核查日期")
     if on < item.notice.issued_on:
         raise ValidationError("核查日期不能早于整改通知书下发日期。")
     before = snapshot(item)

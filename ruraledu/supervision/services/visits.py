@@ -16,7 +16,7 @@ from ..models import Finding, Visit, VisitPhoto, VisitVerdict
 from ..permissions import may_supervise, require
 from ..photos import check_photo, save_with_photo
 from .checklists import checklist_current
-from .common import lock, not_future, save_audited
+from .common import lock, record_day, save_audited
 
 NOT_YOURS = "您不是这所学校的责任督学，不能记录督导。"
 
@@ -39,7 +39,7 @@ def visit_create(
 ) -> Visit:
     """Start a visit record with the kind's published checklist (frozen for this visit)."""
     require(may_supervise(actor, school), NOT_YOURS)
-    not_future(visited_on, "督导日期")
+    record_day(visited_on, "督导日期")
     checklist = checklist_current(kind)
     if checklist is None:
         raise ValidationError(f"“{kind.name}”还没有发布检查表，请联系区教体局督导室。")

@@ -164,6 +164,7 @@ def test_out_of_scope_and_bad_input_are_refused(
         ({"teacher_id": "x"}, "在岗的授课教师"),
         ({"kind": "lecture"}, "有效的课堂类型"),
         ({"held_on": dt.date(2099, 1, 1)}, "不能晚于今天"),
+        ({"held_on": dt.date(1900, 1, 1)}, "上课日期不能早于"),  # a typo, counted in no year
         ({"held_on": dt.date(2024, 10, 9)}, "2024—2025学年的教职工名册中没有"),  # a year off
     )
     for change, message in bad:

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from PIL import Image
 
+from ruraledu.core.schoolyear import school_year_bounds, upload_years
 from ruraledu.reporting.evidence import EvidenceRefused
 
 from .. import services
@@ -178,3 +179,12 @@ def test_an_oversized_photo_is_refused(settings):
     settings.SUPERVISION_PHOTO_MAX_BYTES = 1000
     with pytest.raises(EvidenceRefused, match="照片过大"):
         check_photo(jpeg(size=(400, 400)) + b"", "big.jpg")
+
+
+def test_a_visit_date_before_any_year_data_may_be_entered_for_is_refused(inspector, school_a, kind):
+    first, _ = school_year_bounds(min(upload_years()))
+    with pytest.raises(ValidationError, match=f"督导日期不能早于 {first:%Y-%m-%d}"):
+        services.visit_create(
+            actor=inspector, school=school_a, kind=kind, visited_on=dt.date(1900, 1, 1)
+        )
+    assert services.visit_create(actor=inspector, school=school_a, kind=kind, visited_on=first)
