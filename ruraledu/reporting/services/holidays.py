@@ -3,10 +3,12 @@
 import datetime as dt
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import AuditEntry, audit_bulk, audit_record, snapshot
+from ruraledu.core.schoolyear import FIRST_YEAR, LAST_YEAR
 
 from ..choices import (
     CalendarDayKind,
@@ -60,6 +62,8 @@ def calendar_day_set(
 ) -> CalendarDay:
     """Add or change one day of the holiday table; deadlines that count through it move."""
     _ensure_bureau(actor)
+    if not FIRST_YEAR <= date.year <= LAST_YEAR:  # the table's page shows no other year
+        raise ValidationError(f"日期须在 {FIRST_YEAR} 至 {LAST_YEAR} 年之间。")
     day = CalendarDay.objects.select_for_update().filter(date=date).first()
     before = snapshot(day) if day else {}
     if day is None:

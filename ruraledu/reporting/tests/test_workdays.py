@@ -4,7 +4,7 @@ holiday data flagged."""
 import datetime as dt
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from ruraledu.audit.models import AuditEvent
 from ruraledu.reporting import services
@@ -115,6 +115,15 @@ def test_only_the_bureau_edits_the_holiday_table(seeded, department_reporter, di
                 date=D(2026, 3, 2), kind=CalendarDayKind.HOLIDAY, name="", actor=user
             )
     assert not CalendarDay.objects.filter(date=D(2026, 3, 2)).exists()
+
+
+@pytest.mark.parametrize("day", [D(1900, 1, 1), D(2999, 10, 1)])
+def test_a_day_in_no_year_the_table_shows_is_refused(seeded, district_admin, day):
+    with pytest.raises(ValidationError, match="日期须在 2000 至 2100 年之间"):
+        services.calendar_day_set(
+            date=day, kind=CalendarDayKind.HOLIDAY, name="", actor=district_admin
+        )
+    assert not CalendarDay.objects.filter(date=day).exists()
 
 
 def test_working_days_between_skips_holidays(seeded):
