@@ -85,6 +85,10 @@ class ExportBusy(Exception):
     """The user already has an export of another kind or year being made."""
 
 
+class ExportAbandoned(Exception):
+    """The job was declared dead (its heartbeat went stale) while this worker still ran it."""
+
+
 def export_job_create(*, kind: str, year: int, user, address: str | None) -> ExportJob:
     """Queue an export of everything of `kind` in the user's scope. One export per user is
     made at a time (a city's roster holds a worker for minutes, and school uploads wait on the
@@ -135,7 +139,7 @@ def export_job_run(*, job_id: int) -> ExportJob:
                 year=job.year,
                 user=job.created_by,
                 address=job.address,
-                alive=lambda: running.update(heartbeat_at=timezone.now()),
+                alive=partial(_beat, running),
             )
             stream.seek(0)
             name = default_storage.save(_file_name(), File(stream))
@@ -149,6 +153,8 @@ def export_job_run(*, job_id: int) -> ExportJob:
         )
         if not done:
             default_storage.delete(name)
+    except ExportAbandoned:  # already failed; the user may have asked for another since
+        logger.warning("Export job %s was declared dead while it ran; stopped", job.pk)
     except Exception:
         logger.exception("Export job %s failed", job.pk)
         if name:
@@ -159,6 +165,12 @@ def export_job_run(*, job_id: int) -> ExportJob:
     job.refresh_from_db()
     export_files_purge()  # besides the daily purge: a file is gone soon after its time is up
     return job
+
+
+def _beat(running: models.QuerySet) -> None:
+    """Say the job is alive; stop it if it was declared dead meanwhile."""
+    if not running.update(heartbeat_at=timezone.now()):
+        raise ExportAbandoned
 
 
 def _file_name() -> str:

@@ -180,6 +180,24 @@ def test_an_export_declared_dead_while_it_ran_stays_failed_and_keeps_no_file(
     )
 
 
+def test_an_export_declared_dead_stops_at_its_next_heartbeat(
+    client, two_hats, django_capture_on_commit_callbacks, monkeypatch, media_root
+):
+    went_on = []
+
+    def dying(stream, *, alive, **kwargs):
+        ExportJob.objects.update(status=ExportJobStatus.FAILED, message=exporting.STALE_MESSAGE)
+        alive()  # the worker learns it here, and goes no further
+        went_on.append(True)
+        return 0
+
+    monkeypatch.setattr(exporting, "export_write", dying)
+    fails_without_a_file(
+        client, two_hats, django_capture_on_commit_callbacks, media_root, exporting.STALE_MESSAGE
+    )
+    assert not went_on
+
+
 def test_the_purge_sweeps_a_file_no_export_names_once_it_is_old(media_root, settings, db):
     folder = Path(media_root) / "exports" / "2026" / "12"
     folder.mkdir(parents=True)
