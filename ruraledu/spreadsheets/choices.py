@@ -20,3 +20,7 @@ class ExportJobStatus(models.TextChoices):
     RUNNING = "running", "生成中"
     DONE = "done", "已完成"
     FAILED = "failed", "失败"
+
+
+# an export not yet made or failed: a user has at most one (ExportJob's constraint)
+EXPORT_WAITING = frozenset({ExportJobStatus.QUEUED, ExportJobStatus.RUNNING})

@@ -25,7 +25,7 @@ from ruraledu.audit.personal_access import ChildReads
 from ruraledu.core.models import PersonalDataAccess
 
 from .base import get_importer
-from .choices import ExportJobStatus
+from .choices import EXPORT_WAITING, ExportJobStatus
 from .export import export_xlsx
 from .importing import can_view_personal
 from .models import ExportJob, export_file_path
@@ -60,7 +60,7 @@ def export_write(
         rows = _beating(rows, alive)
     if school:  # kinds that cannot narrow their query by school
         rows = (row for row in rows if row.get("school") == school)
-    if any(c.kind == "id_number" for c in importer.spec.columns) and can_view_personal(user):
+    if _shows_ids(kind, user):
         PersonalDataAccess.objects.create(
             user=user,
             subject=f"export:{kind}:{year}:{school or '全部'}"[:50],
@@ -107,15 +107,12 @@ def export_job_create(*, kind: str, year: int, user, address: str | None) -> Exp
                 transaction.on_commit(partial(run_export_job.enqueue, job_id=job.pk))
             return job
         except IntegrityError:  # one waiting export per user (a constraint: requests at once)
-            waiting = mine.filter(status__in=WAITING).first()
+            waiting = mine.filter(status__in=EXPORT_WAITING).first()
             if waiting is not None:
                 if (waiting.kind, waiting.year) != (kind, year):
                     raise ExportBusy(BUSY_MESSAGE) from None
                 return waiting
     raise ExportBusy(BUSY_MESSAGE)
-
-
-WAITING = (ExportJobStatus.QUEUED, ExportJobStatus.RUNNING)
 
 
 def export_job_run(*, job_id: int) -> ExportJob:
@@ -240,12 +237,15 @@ def export_download_allowed(job: ExportJob) -> bool:
     return job.roles == role_fingerprint(job.created_by)
 
 
+def _shows_ids(kind: str, user) -> bool:
+    """Whether the kind's file may carry clear ID numbers for this user (one log row then)."""
+    columns = get_importer(kind).spec.columns
+    return any(c.kind == "id_number" for c in columns) and can_view_personal(user)
+
+
 def export_download_logged(job: ExportJob, address: str | None) -> None:
     """A download hands the file over again: logged like the export itself."""
-    importer = get_importer(job.kind)
-    if any(c.kind == "id_number" for c in importer.spec.columns) and can_view_personal(
-        job.created_by
-    ):
+    if _shows_ids(job.kind, job.created_by):
         PersonalDataAccess.objects.create(
             user=job.created_by,
             subject=f"export:{job.kind}:{job.year}:下载#{job.pk}"[:50],

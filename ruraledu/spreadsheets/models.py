@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from .choices import RUNNING_STATUSES, ExportJobStatus, ImportJobStatus
+from .choices import EXPORT_WAITING, RUNNING_STATUSES, ExportJobStatus, ImportJobStatus
 
 
 def import_file_path(instance: "ImportJob", filename: str) -> str:
@@ -148,4 +148,4 @@ class ExportJob(models.Model):
 
     @property
     def is_running(self) -> bool:
-        return self.status in (ExportJobStatus.QUEUED, ExportJobStatus.RUNNING)
+        return self.status in EXPORT_WAITING
