@@ -68,5 +68,6 @@ class NotificationKind(models.TextChoices):
 class EmailStatus(models.TextChoices):
     NONE = "none", "不发送"
     PENDING = "pending", "待发送"
+    SENDING = "sending", "发送中"
     SENT = "sent", "已发送"
     FAILED = "failed", "发送失败"

@@ -444,6 +444,8 @@ class Notification(models.Model):
         "邮件", max_length=8, choices=EmailStatus.choices, default=EmailStatus.NONE
     )
     emailed_at = models.DateTimeField("发送时间", null=True, blank=True)
+    # when a run took the e-mail to send: one that died meanwhile leaves it to a later run
+    email_claimed_at = models.DateTimeField("邮件认领时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "通知"

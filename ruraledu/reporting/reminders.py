@@ -4,6 +4,7 @@ dedupe key, unique per recipient, so running the reminders twice sends nothing n
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from time import monotonic
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -25,6 +26,9 @@ logger = logging.getLogger(__name__)
 
 DUE_SOON_WORKING_DAYS = 3  # remind when the deadline is this many working days away or fewer
 RETRY_FAILED_FOR = dt.timedelta(days=3)  # a failed e-mail is tried again by later runs
+# a claimed e-mail still unsent after this is taken again; a run sending longer than half
+# of it (a slow mail server: 20 s an e-mail) gives the rest back before that can happen
+CLAIM_EXPIRES = dt.timedelta(minutes=30)
 
 
 def _link(path: str) -> str:
@@ -97,41 +101,59 @@ def settle(*, url: str) -> int:
 
 
 def send_pending_emails(*, limit: int = 500) -> int:
-    """E-mail the notices still pending. Rows are claimed under a lock (skipped when another
-    run holds them), so two runs at once never send the same notice twice."""
-    sent = 0
+    """E-mail the notices still pending. Each run first claims its notices (marks them
+    sending) and commits, then sends: no lock is held while a slow mail server answers, and
+    two runs at once never send the same notice twice."""
+    sent, claimed = 0, _claim_emails(limit)
+    stop_at = monotonic() + CLAIM_EXPIRES.total_seconds() / 2
+    for at, notice in enumerate(claimed):
+        if monotonic() > stop_at:
+            unsent = [n.pk for n in claimed[at:]]
+            Notification.objects.filter(pk__in=unsent, email_status=EmailStatus.SENDING).update(
+                email_status=EmailStatus.PENDING
+            )
+            break
+        body = notice.body + (f"\n\n查看：{_link(notice.url)}" if notice.url else "")
+        try:
+            send_mail(
+                subject=f"{settings.EMAIL_SUBJECT_PREFIX}{notice.title}",
+                message=body,
+                from_email=None,
+                recipient_list=[notice.recipient.email],
+            )
+        except Exception:  # the notice stays in the app; the next run tries again
+            logger.exception("e-mail for notification %s failed", notice.pk)
+            outcome = {"email_status": EmailStatus.FAILED}
+        else:
+            outcome = {"email_status": EmailStatus.SENT, "emailed_at": timezone.now()}
+            sent += 1
+        # each notice as soon as it is sent: a run that dies later sends it no second time
+        Notification.objects.filter(pk=notice.pk, email_status=EmailStatus.SENDING).update(
+            **outcome
+        )
+    return sent
+
+
+def _claim_emails(limit: int) -> list[Notification]:
+    """Mark sending (and return) up to `limit` notices to e-mail: the pending, the failed of
+    the last days, and those a run claimed but never finished (it died or was killed)."""
+    now = timezone.now()
     with transaction.atomic():
-        pending = list(
+        claimed = list(
             # of the notices only: the recipients' rows stay free (a login, a profile save)
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(
                 Q(email_status=EmailStatus.PENDING)
-                | Q(
-                    email_status=EmailStatus.FAILED,
-                    created_at__gte=timezone.now() - RETRY_FAILED_FOR,
-                )
+                | Q(email_status=EmailStatus.FAILED, created_at__gte=now - RETRY_FAILED_FOR)
+                | Q(email_status=EmailStatus.SENDING, email_claimed_at__lt=now - CLAIM_EXPIRES)
             )
             .select_related("recipient")
             .order_by("pk")[:limit]
         )
-        for notice in pending:
-            body = notice.body + (f"\n\n查看：{_link(notice.url)}" if notice.url else "")
-            try:
-                send_mail(
-                    subject=f"{settings.EMAIL_SUBJECT_PREFIX}{notice.title}",
-                    message=body,
-                    from_email=None,
-                    recipient_list=[notice.recipient.email],
-                )
-            except Exception:  # the notice stays in the app; the next run tries again
-                logger.exception("e-mail for notification %s failed", notice.pk)
-                notice.email_status = EmailStatus.FAILED
-            else:
-                notice.email_status = EmailStatus.SENT
-                notice.emailed_at = timezone.now()
-                sent += 1
-        Notification.objects.bulk_update(pending, ["email_status", "emailed_at"])
-    return sent
+        Notification.objects.filter(pk__in=[n.pk for n in claimed]).update(
+            email_status=EmailStatus.SENDING, email_claimed_at=now
+        )
+    return claimed
 
 
 # ------------------------------------------------------------------ recipients

@@ -1,0 +1,85 @@
+"""Notices' e-mails: a run claims its notices and commits before it sends, so no lock is held
+while a mail server answers; a run that died leaves its claims to a later one."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from ruraledu.reporting import reminders
+from ruraledu.reporting.choices import EmailStatus, NotificationKind
+from ruraledu.reporting.models import Notification
+from ruraledu.reporting.reminders import notify, send_pending_emails
+
+
+@pytest.fixture
+def notices(school_clerk, district_admin):
+    for user, address in ((school_clerk, "school@example.org"), (district_admin, "bureau@e.org")):
+        user.email = address
+        user.save()
+    notify(
+        recipients=[school_clerk, district_admin],
+        kind=NotificationKind.COMPLAINT,
+        title="热线工单",
+        dedupe_key="claims",
+    )
+    return Notification.objects.order_by("pk")
+
+
+class SeeingBackend:
+    """Notes each notice's e-mail status as stored while its e-mail is being sent."""
+
+    seen: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        address = messages[0].to[0]
+        notice = Notification.objects.get(recipient__email=address)
+        SeeingBackend.seen.append(notice.email_status)
+        mail.outbox.extend(messages)
+        return len(messages)
+
+
+def test_notices_are_claimed_before_their_emails_go(notices, settings, mailoutbox):
+    settings.EMAIL_BACKEND = "ruraledu.reporting.tests.test_email_claims.SeeingBackend"
+    SeeingBackend.seen = []
+    assert send_pending_emails() == 2
+    # while sending, both were already marked as taken by this run
+    assert SeeingBackend.seen == [EmailStatus.SENDING, EmailStatus.SENDING]
+    assert sorted(m.to[0] for m in mailoutbox) == ["bureau@e.org", "school@example.org"]
+    assert set(notices.values_list("email_status", flat=True)) == {EmailStatus.SENT}
+    assert all(n.emailed_at for n in notices)
+
+
+def test_a_dead_runs_claims_are_taken_again_only_once_they_expire(notices, mailoutbox):
+    first, second = notices
+    now = timezone.now()
+    Notification.objects.filter(pk=first.pk).update(
+        email_status=EmailStatus.SENDING, email_claimed_at=now - dt.timedelta(minutes=31)
+    )
+    Notification.objects.filter(pk=second.pk).update(
+        email_status=EmailStatus.SENDING, email_claimed_at=now - dt.timedelta(minutes=5)
+    )
+    # the first was left by a run that died; the second is another run's, still at work
+    assert send_pending_emails() == 1
+    assert [m.to[0] for m in mailoutbox] == [first.recipient.email]
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.email_status, second.email_status) == (EmailStatus.SENT, EmailStatus.SENDING)
+
+
+def test_a_run_out_of_time_gives_back_what_it_did_not_send(notices, monkeypatch, mailoutbox):
+    # the clock: the run starts at 0, the first e-mail at 1 s, the second past half the expiry
+    ticks = iter([0.0, 1.0, reminders.CLAIM_EXPIRES.total_seconds()])
+    monkeypatch.setattr(reminders, "monotonic", lambda: next(ticks))
+    assert send_pending_emails() == 1
+    first, second = notices
+    assert (first.email_status, second.email_status) == (EmailStatus.SENT, EmailStatus.PENDING)
+    assert len(mailoutbox) == 1
+    # and the next run sends the rest
+    monkeypatch.undo()
+    assert send_pending_emails() == 1
+    assert len(mailoutbox) == 2
