@@ -314,10 +314,12 @@ class ParsedSheet:
         return Rows(rows, columns, self.absent), self.errors
 
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "values": self._packed(0)}
+        values, texts = _joined(self._packed(0)), _joined(self.texts)
+        return {**self.__dict__, "values": values, "texts": texts}
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
+        self.values, self.texts = _split(self.values), _split(self.texts)
         self.values = self._packed(1)
 
     def _packed(self, way: int) -> dict[str, list]:
@@ -327,3 +329,46 @@ class ParsedSheet:
             convert = _PACKED[kind][way]
             values[key] = [None if v is None else convert(v) for v in values[key]]
         return values
+
+
+# No cell text holds it (XML 1.0 has no such character): a column's strings joined by it
+# are one string to pickle, not 100,000; a column where one does hold it goes as it is.
+_SEPARATOR = "\x00"
+
+
+def _joined(columns: dict[str, list]) -> dict[str, list | tuple]:
+    """Each column of strings (and blanks) as (one string, positions of the blanks); others
+    as they are. Columns sharing one list (the blank ones) still share it when unpacked."""
+    joined, done = {}, {}
+    for key, column in columns.items():
+        if id(column) not in done:
+            done[id(column)] = _join(column)
+        joined[key] = done[id(column)]
+    return joined
+
+
+def _join(column: list) -> list | tuple:
+    kinds = set(map(type, column))
+    if str not in kinds or not kinds <= {str, type(None)}:  # numbers, dates, only blanks
+        return column
+    blanks = [i for i, value in enumerate(column) if value is None]
+    text = _SEPARATOR.join(column if not blanks else ["" if v is None else v for v in column])
+    if text.count(_SEPARATOR) != len(column) - 1:
+        return column
+    return text, blanks
+
+
+def _split(joined: dict[str, list | tuple]) -> dict[str, list]:
+    columns, done = {}, {}
+    for key, column in joined.items():
+        if id(column) not in done:
+            done[id(column)] = column if isinstance(column, list) else _unjoin(*column)
+        columns[key] = done[id(column)]
+    return columns
+
+
+def _unjoin(text: str, blanks: list[int]) -> list:
+    column = text.split(_SEPARATOR)
+    for i in blanks:
+        column[i] = None
+    return column

@@ -44,7 +44,7 @@ def test_the_parsed_sheet_comes_back_from_a_pickle_as_the_reader_reads_it():
     state = parsed.__getstate__()
     back = pickle.loads(pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
     # then dates and decimals went as day numbers and text (cheaper to pickle)
-    assert state["values"]["budget"][:2] == ["12.5", "0.1"]
+    assert state["values"]["budget"] == ("12.5\x000.1\x00\x00", [2, 3])
     assert state["values"]["founded"][1] == date(2020, 2, 29).toordinal()
     # and came back as the reader gives them, rows, values, texts and errors alike
     rows, errors = back.rows()
@@ -106,3 +106,27 @@ def test_the_columns_a_file_lacks_come_back_from_a_pickle():
     rows, errors = pickle.loads(pickle.dumps(parsed)).rows()
     assert not errors and rows.absent == {"sort_order", "active"}
     assert read_sheet(SPEC, workbook([row()]), "部门.xlsx")[0].absent == frozenset()
+
+
+def test_columns_of_strings_travel_as_one_string_each_and_come_back_alike():
+    blank, none = ["", ""], [None, None]
+    parsed = reader.ParsedSheet(
+        "部门名录",
+        [],
+        [2, 3],
+        values={"code": ["a", None], "name": none, "note": none, "n": [1, 2]},
+        texts={"code": ["a", ""], "name": blank, "note": blank, "odd": ["x\x00y", ""]},
+    )
+    # when it is sent, a column of strings is one string and where its blanks were
+    state = parsed.__getstate__()
+    assert state["values"]["code"] == ("a\x00", [1])
+    assert state["texts"]["code"] == ("a\x00", [])
+    # but numbers, blank columns and a text holding the separator go as they are
+    assert state["values"]["n"] == [1, 2]
+    assert state["values"]["name"] == [None, None]
+    assert state["texts"]["odd"] == ["x\x00y", ""]
+    back = pickle.loads(pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
+    assert (back.values, back.texts) == (parsed.values, parsed.texts)
+    # and the blank columns still share one list, as the reader made them
+    assert back.texts["name"] is back.texts["note"]
+    assert back.values["name"] is back.values["note"]
