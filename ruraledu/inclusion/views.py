@@ -150,18 +150,24 @@ class DecideView(LoginRequiredMixin, View):
                 kind=decision.kind,
                 school=decision.school_id,
                 place_note=decision.place_note,
-                reason=decision.reason,
-                evidence=decision.evidence,
                 decided_on=decision.decided_on,
             )
-        form = forms.DecisionForm(initial=initial, user=request.user)
+            # a deferral's reason and evidence are disability details: prefilled only for
+            # those with personal-data rights at the child's place, never the town office
+            if row.details:
+                initial.update(reason=decision.reason, evidence=decision.evidence)
+        form = self.decision_form(request, row, initial=initial)
         return self.render_form(request, year, row, form)
 
     def post(self, request, pk: int):
         year, row = self._row(request, pk)
-        form = forms.DecisionForm(request.POST, request.FILES, user=request.user)
+        form = self.decision_form(request, row, data=request.POST, files=request.FILES)
         if form.is_valid():
             data = form.cleaned_data
+            if row.decision and not row.details and data["kind"] == row.decision.kind:
+                # not shown to this user, so a field left blank keeps what is on file
+                data["reason"] = data["reason"] or row.decision.reason
+                data["evidence"] = data["evidence"] or row.decision.evidence
             upload = data["evidence_file"]
             try:
                 services.decision_record(
@@ -191,6 +197,18 @@ class DecideView(LoginRequiredMixin, View):
                 messages.success(request, "安置决定已保存。")
                 return redirect(f"{reverse('inclusion:child_list')}?year={year}")
         return self.render_form(request, year, row, form, status=400)
+
+    @staticmethod
+    def decision_form(request, row, **kwargs):
+        form = forms.DecisionForm(user=request.user, **kwargs)
+        if row.decision and not row.details:
+            hidden = (
+                "已登记的内容属残疾信息，仅区教体局和儿童就读学校可见；"
+                "安置方式不变时留空则保留原内容。"
+            )
+            form.fields["reason"].help_text = hidden
+            form.fields["evidence"].help_text = hidden
+        return form
 
     @staticmethod
     def render_form(request, year, row, form, status=200):

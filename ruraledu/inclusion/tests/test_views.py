@@ -198,3 +198,40 @@ def test_read_only_roles_get_no_export(client, town_children, district_leader):
     client.force_login(district_leader)
     assert client.get(url("child_export")).status_code == 404
     assert not PersonalDataAccess.objects.exists()
+
+
+def test_a_deferrals_reason_and_evidence_are_not_shown_to_the_town_office(
+    client, town_children, town_officer, district_admin
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    unplaced = town_children[0]
+    decide = url("decide", unplaced.pk)
+    # the bureau records a deferral with its reason and the number of the expert opinion
+    client.force_login(district_admin)
+    scan = SimpleUploadedFile("评估意见.pdf", PDF, content_type="application/pdf")
+    fields = {
+        "kind": DecisionKind.DEFERRED,
+        "decided_on": "2025-10-08",
+        "reason": "重度肢体残疾术后康复",
+        "evidence": "川残教评〔2025〕7号",
+    }
+    assert client.post(decide, {**fields, "evidence_file": scan}).status_code == 302
+    body = client.get(decide).content.decode()
+    assert "重度肢体残疾术后康复" in body and "川残教评〔2025〕7号" in body
+    # the town office decides placements but holds no right to disability details
+    client.force_login(town_officer)
+    body = client.get(decide).content.decode()
+    assert "重度肢体残疾术后康复" not in body and "川残教评〔2025〕7号" not in body
+    assert "留空则保留原内容" in body
+    # saving again with those fields left blank keeps what is on file
+    decision = PlacementDecision.objects.get()
+    changed = {**fields, "reason": "", "evidence": "", "decided_on": "2025-10-09"}
+    assert client.post(decide, {**changed, "version": decision.version}).status_code == 302
+    decision.refresh_from_db()
+    assert (decision.reason, decision.evidence, decision.version) == (
+        "重度肢体残疾术后康复",
+        "川残教评〔2025〕7号",
+        2,
+    )
+    assert str(decision.decided_on) == "2025-10-09"
