@@ -70,3 +70,19 @@ def test_an_export_logs_only_the_children_it_shows_in_full_under_the_exporting_u
             (two_hats.pk, f"students.studentperson:{a.pk}", "export", "10.0.0.7"),
         ]
     )
+
+
+def test_a_name_search_confirms_no_name_where_names_are_masked(client, two_hats):
+    # given a user who sees school A's pupils in full and school B's masked
+    client.force_login(two_hats)
+    url = reverse("students:enrolment_list", args=["SB"]) + f"?year={YEAR}"
+    # when they search B's list for a guessed full name, and for another one
+    right = client.get(url + "&q=李小红").content.decode()
+    wrong = client.get(url + "&q=王大勇").content.decode()
+    # then the answer is the same list: the search tells nothing, and is not offered
+    assert "李*红" in right and "李*红" in wrong
+    assert 'name="q"' not in right
+    # while on A's list, where names are shown in full, it works
+    own = reverse("students:enrolment_list", args=["SA"]) + f"?year={YEAR}"
+    assert "张小明" not in client.get(own + "&q=王大勇").content.decode()
+    assert 'name="q"' in client.get(own + "&q=张").content.decode()
