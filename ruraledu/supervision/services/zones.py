@@ -113,9 +113,14 @@ def inspector_unassign(
     assignment.ended_on = ended_on
     assignment.full_clean(validate_constraints=False)
     assignment.save(update_fields=["ended_on"])
-    RoleAssignment.objects.filter(
-        user=assignment.inspector, role=Role.INSPECTOR, org_unit=assignment.school.org_unit
-    ).delete()
+    # the role stays while another year's assignment to the same school is still open
+    still_open = InspectorAssignment.objects.filter(
+        inspector=assignment.inspector, school=assignment.school, ended_on__isnull=True
+    )
+    if not still_open.exists():
+        RoleAssignment.objects.filter(
+            user=assignment.inspector, role=Role.INSPECTOR, org_unit=assignment.school.org_unit
+        ).delete()
     audit_record(
         actor=actor,
         instance=assignment,

@@ -116,3 +116,30 @@ def test_an_assignment_ends_on_the_last_day_of_its_year(inspector, district_admi
         actor=district_admin, assignment=assignment, ended_on=dt.date(2026, 8, 31)
     )
     assert InspectorAssignment.objects.get().ended_on == dt.date(2026, 8, 31)
+
+
+def test_ending_one_years_assignment_keeps_the_school_for_another_still_open(
+    inspector, district_admin, school_a
+):
+    # given the same inspector on school A for this year and, already, for the next
+    services.inspector_assign(
+        actor=district_admin,
+        school=school_a,
+        inspector=inspector,
+        year=YEAR + 1,
+        started_on=dt.date(YEAR + 1, 9, 1),
+    )
+    # when this year's assignment ends
+    this_year = InspectorAssignment.objects.get(year=YEAR)
+    services.inspector_unassign(
+        actor=district_admin, assignment=this_year, ended_on=dt.date(YEAR + 1, 8, 31)
+    )
+    # then the inspector still supervises the school, for the next year's assignment
+    assert Reach(fresh(inspector), Action.SUPERVISE).covers(school_a.org_unit.path)
+    # and once that one ends too, the role goes
+    services.inspector_unassign(
+        actor=district_admin,
+        assignment=InspectorAssignment.objects.get(year=YEAR + 1),
+        ended_on=dt.date(YEAR + 1, 9, 2),
+    )
+    assert not Reach(fresh(inspector), Action.SUPERVISE).covers(school_a.org_unit.path)
