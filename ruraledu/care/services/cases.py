@@ -45,6 +45,9 @@ def _place(person, year: int):
     return enrolment.school, town, enrolment.grade
 
 
+NOT_IN_SCOPE = "该学生不存在或不在您的范围内。"
+
+
 @transaction.atomic
 def case_open(
     *,
@@ -63,10 +66,12 @@ def case_open(
     if existing is not None:
         require(may_work(actor, existing) or Reach(actor, Action.CARE).covers(existing.town.path))
         return existing, False
-    not_future(opened_on, timezone.localdate(), "发现日期")
-    if person.birth_date and opened_on < person.birth_date:
-        raise ValidationError("发现日期不能早于该学生的出生日期。")
     school, school_town, grade = _place(person, year)
+    # before any check that depends on the child: a refusal about their birth date or
+    # school would tell someone out of scope that the child exists, and where
+    if school is not None and not Reach(actor, Action.CARE).covers(school.org_unit.path):
+        raise PermissionDenied(NOT_IN_SCOPE)
+    not_future(opened_on, timezone.localdate(), "发现日期")
     if school is not None:
         if school_town is None:
             raise ValidationError("该学生的学校不属于任何镇街（街道、开发区），无法建档。")
@@ -79,7 +84,9 @@ def case_open(
         raise ValidationError("请选择个案类别（疑似失学或疑似辍学）。")
     if not Reach(actor, Action.CARE).covers(unit.path):
         # the same answer as for a child who does not exist: nothing is disclosed
-        raise PermissionDenied("该学生不存在或不在您的范围内。")
+        raise PermissionDenied(NOT_IN_SCOPE)
+    if person.birth_date and opened_on < person.birth_date:
+        raise ValidationError("发现日期不能早于该学生的出生日期。")
     case = DropoutCase(
         person=person,
         school=school,

@@ -7,6 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from ruraledu.accounts.choices import Role
+from ruraledu.accounts.tests.factories import RoleAssignmentFactory, UserFactory
+
 from .. import services
 from ..choices import CaseStatus, CloseReason, ContactKind
 from ..models import CaseEvent, DropoutCase
@@ -22,6 +25,28 @@ def test_a_case_cannot_be_found_before_the_child_was_born(pupil, care_officer):
     assert not DropoutCase.objects.exists()
     # the day of birth itself is possible
     assert open_case(pupil, care_officer, on=pupil.birth_date).opened_on == pupil.birth_date
+
+
+def test_another_schools_officer_learns_nothing_from_a_date_before_birth(client, pupil, school_b):
+    # given the care officer of another school, who types this child's ID number and name
+    outsider = UserFactory(username="care_b")
+    RoleAssignmentFactory(user=outsider, role=Role.SCHOOL_CARE_OFFICER, org_unit=school_b.org_unit)
+    client.force_login(outsider)
+    data = {
+        "id_number": pupil.id_number(),
+        "name": pupil.name,
+        "category": "suspected_dropout",
+        "source": "school",
+    }
+    # when the day found is before the child's birth, or not
+    before_birth = client.post(reverse("care:case_open"), {**data, "opened_on": "2010-01-01"})
+    plausible = client.post(reverse("care:case_open"), {**data, "opened_on": "2025-09-22"})
+    # then the answer is the one an unknown child gets: the birth date is not checked for them
+    for response in (before_birth, plausible):
+        body = response.content.decode()
+        assert "该学生不存在或不在您的范围内" in body
+        assert "出生日期" not in body
+    assert not DropoutCase.objects.exists()
 
 
 @pytest.mark.parametrize(
