@@ -28,6 +28,7 @@ PURPOSES = {
     "view": "查看证件号",
     "export": "导出名单",
     "roster_list": "学生名单页面",
+    "roster_edit": "修改学籍信息",
     "drilldown": "指标明细",
     "drilldown_export": "导出指标明细",
     "api": "接口读取",

@@ -84,6 +84,20 @@ class EnrolmentEditView(LoginRequiredMixin, UpdateView):
             "person", "school__org_unit"
         )
 
+    def get_context_data(self, **kwargs):
+        # the page names the pupil: in full only where the role at the school may see personal
+        # data (a town office edits masked), and then the read is logged as on the list
+        school = self.object.school.org_unit.path
+        clear = Reach(self.request.user, Action.VIEW_PERSONAL).covers(school)
+        if clear:
+            access_log(
+                user=self.request.user,
+                subjects=[student_subject(self.object.person_id)],
+                purpose="roster_edit",
+                address=request_address(self.request),
+            )
+        return super().get_context_data(clear_names=clear, **kwargs)
+
     def form_valid(self, form):
         enrolment_update(
             enrolment=self.object,

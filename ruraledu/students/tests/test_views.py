@@ -140,3 +140,20 @@ def test_the_page_logs_each_pupil_it_names_in_full(client, school_clerk, pupil):
     assert list(PersonalDataAccess.objects.values_list("subject", "purpose", "address")) == [
         (f"students.studentperson:{pupil.person_id}", "roster_list", "10.0.0.9")
     ]
+
+
+def test_the_edit_page_logs_the_name_it_shows_and_masks_it_for_a_town_office(
+    client, school_clerk, town_officer, pupil
+):
+    url = reverse("students:enrolment_edit", args=[pupil.pk])
+    client.force_login(school_clerk)
+    body = client.get(url, REMOTE_ADDR="10.0.0.9").content.decode()
+    assert "张小明" in body
+    assert list(PersonalDataAccess.objects.values_list("subject", "purpose", "address")) == [
+        (f"students.studentperson:{pupil.person_id}", "roster_edit", "10.0.0.9")
+    ]
+    # the town office edits the school's enrolments without personal-data rights there
+    client.force_login(town_officer)
+    body = client.get(url).content.decode()
+    assert "张*明" in body and "张小明" not in body
+    assert PersonalDataAccess.objects.filter(user=town_officer).count() == 0
