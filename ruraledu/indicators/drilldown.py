@@ -186,6 +186,9 @@ class Drill:
     note: str = ""
     extra: dict = field(default_factory=dict)
     amount_field: str = "drill_amount"  # the annotation summed, for querysets
+    # every name masked (or left out) whatever the role: the rows name no child in full, so
+    # reading them is not a read of personal data and is not logged
+    names_masked: bool = False
 
     def total(self) -> float | None:
         if self.amount is None:

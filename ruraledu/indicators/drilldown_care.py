@@ -117,4 +117,7 @@ class GrowthDrill(CaseDrill):
             ]
 
         headers = ["学生", "学校", "年级", "成长档案", "帮扶计划", "转出日期"]
-        return Drill(headers, records, render_pupil, note=f"按 {day:%Y-%m-%d} 计")
+        # enrolments, as the roster's drill-down, but never named in full here
+        return Drill(
+            headers, records, render_pupil, note=f"按 {day:%Y-%m-%d} 计", names_masked=True
+        )

@@ -138,9 +138,9 @@ class IndicatorRecordsView(LoginRequiredMixin, TemplateView):
                 else iter(drill.rows)
             )
             reads = ChildReads.of(request, "drilldown_export")  # pupils named in full are logged
-            rows = (
-                {f"c{i}": v for i, v in enumerate(drill.render(r))} for r in reads.through(records)
-            )
+            if not drill.names_masked:
+                records = reads.through(records)
+            rows = ({f"c{i}": v for i, v in enumerate(drill.render(r))} for r in records)
             response = export_response(
                 filename_zh=f"{indicator.name}-{unit.name}-{year}学年-{label}",
                 columns=columns,
@@ -150,7 +150,7 @@ class IndicatorRecordsView(LoginRequiredMixin, TemplateView):
             reads.save()
             return response
         page = Paginator(drill.rows, 50).get_page(request.GET.get("page"))
-        ChildReads.of(request, "drilldown").save(page.object_list)
+        ChildReads.of(request, "drilldown").save(() if drill.names_masked else page.object_list)
         context = self.get_context_data(
             indicator=indicator,
             unit=unit,

@@ -116,3 +116,19 @@ def test_the_drill_down_lists_pupils_masked_and_the_leader_sees_no_names(
         ["—", "甲镇中心小学"],
         ["—", "乙镇中心小学"],
     ]
+
+
+def test_the_drill_down_of_masked_pupils_logs_no_read(client, worked, school_a, school_clerk):
+    """The pupils are enrolments, as the roster's drill-down, but named 甲* only: neither the
+    page nor its Excel is a read of a child's personal data, so the log stays empty."""
+    from django.urls import reverse
+
+    from ruraledu.core.models import PersonalDataAccess
+
+    client.force_login(school_clerk)
+    url = reverse("indicators:indicator_records", args=["rural_struggling_student_record_rate"])
+    query = f"?unit={school_a.org_unit.code}&year=2025&part=denominator"
+    page = client.get(url + query)
+    assert page.status_code == 200 and "甲*" in page.content.decode()
+    assert client.get(url + query + "&format=xlsx").status_code == 200
+    assert not PersonalDataAccess.objects.exists()
