@@ -29,6 +29,7 @@ PURPOSES = {
     "export": "导出名单",
     "roster_list": "学生名单页面",
     "roster_edit": "修改学籍信息",
+    "transfer_list": "转学申请列表",
     "drilldown": "指标明细",
     "drilldown_export": "导出指标明细",
     "api": "接口读取",

@@ -123,3 +123,26 @@ def test_the_receiving_school_may_withdraw_its_request(client, school_clerk, sch
     decide(client, school_clerk, Transfer.objects.get(), "cancel")
     assert Transfer.objects.get().status == "cancelled"
     assert ask(client, school_clerk, to_school=school_a.pk).status_code == 302  # may ask again
+
+
+def test_the_list_logs_each_pupil_it_names_in_full(
+    client, school_clerk, town_officer, school_a, pupil_at_b
+):
+    from ruraledu.core.models import PersonalDataAccess
+
+    ask(client, school_clerk, to_school=school_a.pk)
+    client.get(reverse("students:transfer_list"), REMOTE_ADDR="10.0.0.9")
+    assert list(
+        PersonalDataAccess.objects.values_list("user", "subject", "purpose", "address")
+    ) == [
+        (
+            school_clerk.pk,
+            f"students.studentperson:{pupil_at_b.person_id}",
+            "transfer_list",
+            "10.0.0.9",
+        )
+    ]
+    # the town office sees 李*红: nothing to log
+    client.force_login(town_officer)
+    client.get(reverse("students:transfer_list"))
+    assert not PersonalDataAccess.objects.filter(user=town_officer).exists()
