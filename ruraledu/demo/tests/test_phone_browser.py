@@ -1,6 +1,7 @@
 """On a phone (390 px wide), none of the school clerk's and the school care officer's menu
 pages, nor the field pages they open from them (forms unfolded), scrolls sideways: wide tables
-scroll inside their own box, never the page."""
+scroll inside their own box, never the page. No field there has text under 16 px (a phone
+browser zooms the page into such a field when it is tapped)."""
 
 import pytest
 
@@ -34,6 +35,14 @@ WIDER_THAN_SCREEN = """() => {
 }"""
 
 
+# fields whose text is under 16 px: "tag#id size"
+SMALL_TEXT = """() => [...document.querySelectorAll(
+    'main input:not([type=hidden]):not([type=checkbox]):not([type=radio]):not([type=file])'
+    + ':not([type=submit]):not([type=button]), main select, main textarea')]
+  .filter(el => el.getClientRects().length && parseFloat(getComputedStyle(el).fontSize) < 16)
+  .map(el => el.tagName + '#' + el.id + ' ' + getComputedStyle(el).fontSize)"""
+
+
 def _open(page, path: str) -> None:
     response = page.goto(f"{page.base}{path}")
     assert response.status == 200, path
@@ -57,11 +66,13 @@ def test_no_page_of_the_school_roles_scrolls_sideways_on_a_phone(page, transacti
     assert len(menu) >= 10
 
     # when the user opens every page of their menu and the field pages behind it
-    wide = {}
+    wide, small = {}, {}
     for path in menu:
         _open(page, path)
         if width := page.evaluate(WIDER_THAN_SCREEN):
             wide[path] = width
+        if fields := page.evaluate(SMALL_TEXT):
+            small[path] = fields
     for path, link in FIELD_PAGES[username]:
         _open(page, path)
         if link:
@@ -70,6 +81,9 @@ def test_no_page_of_the_school_roles_scrolls_sideways_on_a_phone(page, transacti
             _open(page, path)
         if width := page.evaluate(WIDER_THAN_SCREEN):
             wide[path] = width
+        if fields := page.evaluate(SMALL_TEXT):
+            small[path] = fields
 
-    # then none is wider than the screen
+    # then none is wider than the screen, and no field's text is small enough to zoom the page
     assert wide == {}
+    assert small == {}
