@@ -1,7 +1,8 @@
 """On a phone (390 px wide), none of the school clerk's and the school care officer's menu
 pages, nor the field pages they open from them (forms unfolded), scrolls sideways: wide tables
 scroll inside their own box, never the page. No field there has text under 16 px (a phone
-browser zooms the page into such a field when it is tapped)."""
+browser zooms the page into such a field when it is tapped), and no button is too low to hit
+with a finger."""
 
 import pytest
 
@@ -42,6 +43,11 @@ SMALL_TEXT = """() => [...document.querySelectorAll(
   .filter(el => el.getClientRects().length && parseFloat(getComputedStyle(el).fontSize) < 16)
   .map(el => el.tagName + '#' + el.id + ' ' + getComputedStyle(el).fontSize)"""
 
+# buttons lower than 30 px (Bootstrap's small buttons are 31 px): "text height"
+SMALL_BUTTON = """() => [...document.querySelectorAll('main button, main .btn')]
+  .filter(el => el.getClientRects().length && el.getBoundingClientRect().height < 30)
+  .map(el => el.innerText.trim() + ' ' + Math.round(el.getBoundingClientRect().height))"""
+
 
 def _open(page, path: str) -> None:
     response = page.goto(f"{page.base}{path}")
@@ -66,13 +72,15 @@ def test_no_page_of_the_school_roles_scrolls_sideways_on_a_phone(page, transacti
     assert len(menu) >= 10
 
     # when the user opens every page of their menu and the field pages behind it
-    wide, small = {}, {}
+    wide, small, low = {}, {}, {}
     for path in menu:
         _open(page, path)
         if width := page.evaluate(WIDER_THAN_SCREEN):
             wide[path] = width
         if fields := page.evaluate(SMALL_TEXT):
             small[path] = fields
+        if buttons := page.evaluate(SMALL_BUTTON):
+            low[path] = buttons[:3]
     for path, link in FIELD_PAGES[username]:
         _open(page, path)
         if link:
@@ -83,7 +91,11 @@ def test_no_page_of_the_school_roles_scrolls_sideways_on_a_phone(page, transacti
             wide[path] = width
         if fields := page.evaluate(SMALL_TEXT):
             small[path] = fields
+        if buttons := page.evaluate(SMALL_BUTTON):
+            low[path] = buttons[:3]
 
-    # then none is wider than the screen, and no field's text is small enough to zoom the page
+    # then none is wider than the screen, no field's text is small enough to zoom the page and
+    # no button is too low for a finger
     assert wide == {}
     assert small == {}
+    assert low == {}
