@@ -48,6 +48,15 @@ SMALL_BUTTON = """() => [...document.querySelectorAll('main button, main .btn')]
   .filter(el => el.getClientRects().length && el.getBoundingClientRect().height < 30)
   .map(el => el.innerText.trim() + ' ' + Math.round(el.getBoundingClientRect().height))"""
 
+# notification times whose text runs over two lines (the box itself stretches with the title)
+BROKEN_TIMES = """() => [...document.querySelectorAll('[data-testid=notification-time]')]
+  .filter(el => {
+    const text = document.createRange();
+    text.selectNodeContents(el);
+    return text.getClientRects().length > 1;
+  })
+  .map(el => el.innerText)"""
+
 
 def _open(page, path: str) -> None:
     response = page.goto(f"{page.base}{path}")
@@ -81,6 +90,9 @@ def test_no_page_of_the_school_roles_scrolls_sideways_on_a_phone(page, transacti
             small[path] = fields
         if buttons := page.evaluate(SMALL_BUTTON):
             low[path] = buttons[:3]
+    # a notification's time is never broken over two lines (not "2026-12-" / "07 04:27")
+    _open(page, "/reporting/notifications/")
+    broken_times = page.evaluate(BROKEN_TIMES)
     for path, link in FIELD_PAGES[username]:
         _open(page, path)
         if link:
@@ -99,3 +111,4 @@ def test_no_page_of_the_school_roles_scrolls_sideways_on_a_phone(page, transacti
     assert wide == {}
     assert small == {}
     assert low == {}
+    assert broken_times == []
