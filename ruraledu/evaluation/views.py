@@ -149,6 +149,9 @@ class EvaluationDetailView(EvaluationMixin, TemplateView):
             "evaluation": self.evaluation,
             "gaps": gaps,
             "root": root,
+            # the drill-downs (indicator pages, 各校诊断) show the unit's data, which an
+            # expert from outside, who sees this evaluation only, may not open
+            "drills": OrgUnit.objects.for_user(self.request.user).filter(pk=root.pk).exists(),
             "may_change": self.may_change(),
             "experts": list(experts),
             **sheet,

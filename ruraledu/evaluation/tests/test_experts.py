@@ -141,3 +141,24 @@ def test_a_refused_assignment_keeps_the_name_typed_and_stores_nothing(
     assert 'id="ex_user_error">没有这个用户名的有效账号。' in body
     # the evaluation was not stored yet, and stays so; nothing is audited
     assert not Evaluation.objects.exists() and AuditEvent.objects.count() == events
+
+
+def test_an_outside_expert_is_offered_no_drill_down_to_the_district_data(
+    client, experts, district_admin
+):
+    # given an expert from outside the district, assigned to its evaluation
+    member, _ = experts
+    url = reverse("evaluation:evaluation_detail", args=["D", "yzjh", YEAR])
+    diagnosis = f"{reverse('evaluation:unit_diagnosis')}?unit=D"
+
+    # when the expert opens the evaluation, then it links to neither 各校诊断 nor the
+    # indicator pages of the district (both would answer 404 to the expert)
+    client.force_login(member)
+    page = client.get(url).content.decode()
+    assert diagnosis not in page
+    assert "?unit=D&" not in page
+    assert client.get(f"{diagnosis}&year={YEAR}").status_code == 404
+
+    # while the bureau is still offered 各校诊断
+    client.force_login(district_admin)
+    assert diagnosis in client.get(url).content.decode()
