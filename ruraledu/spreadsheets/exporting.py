@@ -244,11 +244,24 @@ def _shows_ids(kind: str, user) -> bool:
 
 
 def export_download_logged(job: ExportJob, address: str | None) -> None:
-    """A download hands the file over again: logged like the export itself."""
+    """A download hands the file over again: logged as one row naming the export (each child
+    it shows in clear was logged by name when the file was made, for the same user)."""
     if _shows_ids(job.kind, job.created_by):
         PersonalDataAccess.objects.create(
             user=job.created_by,
             subject=f"export:{job.kind}:{job.year}:下载#{job.pk}"[:50],
             purpose="export",
+            address=address,
+        )
+
+
+def import_copy_logged(job, user, address: str | None) -> None:
+    """Someone other than the uploader (a superuser) took an upload's error copy: the file
+    holds the children as uploaded, so the read is logged as one row naming the upload."""
+    if any(c.kind == "id_number" for c in get_importer(job.kind).spec.columns):
+        PersonalDataAccess.objects.create(
+            user=user,
+            subject=f"import:{job.kind}:{job.year}:错误标注#{job.pk}"[:50],
+            purpose="import_copy",
             address=address,
         )

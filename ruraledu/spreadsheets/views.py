@@ -179,7 +179,10 @@ class ImportJobErrorCopyView(LoginRequiredMixin, View):
             ImportJob.objects.for_user(request.user).exclude(error_copy=""), pk=pk
         )
         stem = PurePosixPath(job.filename).stem or kind_title(job.kind)
-        return xlsx_response(f"{stem}（错误标注）.xlsx", job.error_copy.open("rb"))
+        response = xlsx_response(f"{stem}（错误标注）.xlsx", job.error_copy.open("rb"))
+        if job.created_by_id != request.user.pk:  # a superuser reading someone's upload
+            exporting.import_copy_logged(job, request.user, request_address(request))
+        return response
 
 
 class ExportView(LoginRequiredMixin, View):

@@ -86,3 +86,30 @@ def test_a_name_search_confirms_no_name_where_names_are_masked(client, two_hats)
     own = reverse("students:enrolment_list", args=["SA"]) + f"?year={YEAR}"
     assert "张小明" not in client.get(own + "&q=王大勇").content.decode()
     assert 'name="q"' in client.get(own + "&q=张").content.decode()
+
+
+def test_a_superuser_taking_an_uploaders_marked_copy_is_logged_the_uploader_not(client, db):
+    from django.core.files.base import ContentFile
+
+    from ruraledu.accounts.tests.factories import UserFactory
+    from ruraledu.core.models import PersonalDataAccess
+    from ruraledu.spreadsheets.models import ImportJob
+
+    uploader, root = UserFactory(username="uploader"), UserFactory(username="root")
+    root.is_superuser = True
+    root.save()
+    job = ImportJob.objects.create(
+        kind="students", year=YEAR, filename="名册.xlsx", file="imports/x.xlsx", created_by=uploader
+    )
+    job.error_copy.save("copy.xlsx", ContentFile(b"PK marked roster"))
+    url = reverse("spreadsheets:job_error_copy", args=[job.pk])
+    # the uploader takes back their own file: nothing new is read
+    client.force_login(uploader)
+    assert b"".join(client.get(url).streaming_content) == b"PK marked roster"
+    assert not PersonalDataAccess.objects.exists()
+    # a superuser reads the children an uploader sent: logged under the superuser
+    client.force_login(root)
+    assert client.get(url).status_code == 200
+    (read,) = PersonalDataAccess.objects.all()
+    assert (read.user, read.purpose) == (root, "import_copy")
+    assert read.subject == f"import:students:{YEAR}:错误标注#{job.pk}"
