@@ -13,6 +13,7 @@ from ruraledu.core.files import attachment
 
 from . import forms, services
 from .models import CaseFile
+from .permissions import clear_names
 from .views import _visible_case, log_reads
 
 
@@ -50,6 +51,10 @@ class CaseFileDownloadView(LoginRequiredMixin, View):
         if case_file is None:
             raise Http404("没有找到该文件。")
         case = _visible_case(request, case_file.case_id)
+        if not clear_names(request.user, case):
+            # a certificate names the child: not for whoever sees the case masked (a town
+            # office before the case is escalated to it)
+            raise Http404("没有找到该文件。")
         case_file = case.files.get(pk=pk)
         log_reads(request, [case], "case_file")
         return attachment(

@@ -143,3 +143,29 @@ def test_an_upload_without_its_kind_is_not_filed_as_a_certificate(client, sick, 
     )
     assert "请选择材料类别和文件" in response.content.decode()
     assert not CaseFile.objects.exists()
+
+
+def test_the_town_office_gets_the_childs_files_only_once_the_case_is_escalated_to_it(
+    client, sick, care_officer, town_officer
+):
+    # given a certificate whose file name names the child, on a case the town sees masked
+    client.force_login(care_officer)
+    client.post(
+        reverse("care:case_file_add", args=[sick.pk]),
+        {
+            "version": sick.version,
+            "kind": CaseFileKind.CERTIFICATE,
+            "file": SimpleUploadedFile("王小明诊断证明.pdf", CERTIFICATE_PDF, "application/pdf"),
+        },
+    )
+    url = reverse("care:case_file", args=[CaseFile.objects.get().pk])
+    # then the town office sees that a certificate is there, but neither its name nor its file
+    client.force_login(town_officer)
+    page = client.get(reverse("care:case_detail", args=[sick.pk])).content.decode()
+    assert "王小明诊断证明" not in page and 'data-testid="file-withheld"' in page
+    assert client.get(url).status_code == 404
+    assert not PersonalDataAccess.objects.filter(user=town_officer).exists()
+    # once the case is escalated to the town, the child is named to it, and so are the files
+    DropoutCase.objects.filter(pk=sick.pk).update(status=CaseStatus.ESCALATED_TOWN)
+    assert client.get(url).status_code == 200
+    assert PersonalDataAccess.objects.filter(user=town_officer, purpose="case_file").count() == 1
