@@ -77,7 +77,9 @@ def case_open(
             raise ValidationError("该学生的学校不属于任何镇街（街道、开发区），无法建档。")
         town, unit = school_town, school.org_unit
     elif town is None:
-        raise ValidationError("该学生没有学籍记录，请选择其户籍所在的镇街。")
+        # a child never enrolled (one the 四查三比对 found) is opened from that list, with its
+        # town; here, telling that the child has no school would tell that the child exists
+        raise PermissionDenied(NOT_IN_SCOPE)
     else:
         unit = town
     if category not in CaseCategory.values:

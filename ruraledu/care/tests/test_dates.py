@@ -9,6 +9,9 @@ from django.urls import reverse
 
 from ruraledu.accounts.choices import Role
 from ruraledu.accounts.tests.factories import RoleAssignmentFactory, UserFactory
+from ruraledu.core.models import SchoolYear
+from ruraledu.spreadsheets.testing import new_id
+from ruraledu.students.models import StudentPerson
 
 from .. import services
 from ..choices import CaseStatus, CloseReason, ContactKind
@@ -135,3 +138,28 @@ def test_the_assign_form_refuses_a_date_before_discovery_and_keeps_what_was_type
     assert 'value="2009-01-01"' in body and 'value="村支书 张三"' in body
     after = DropoutCase.objects.get(pk=case.pk)
     assert (after.status, after.deadline) == (CaseStatus.FOUND, case.deadline)
+
+
+def test_a_child_never_enrolled_is_answered_as_an_unknown_one(client, school_b):
+    # given a child the 四查三比对 recorded with no school, and a care officer of a school
+    SchoolYear.objects.get_or_create(year=2025, defaults={"is_current": True})
+    child = StudentPerson(name="周小军", sex="1", birth_date=dt.date(2015, 3, 1))
+    child.set_id_number(new_id())
+    child.save()
+    officer = UserFactory(username="care_b")
+    RoleAssignmentFactory(user=officer, role=Role.SCHOOL_CARE_OFFICER, org_unit=school_b.org_unit)
+    client.force_login(officer)
+    data = {"category": "suspected_dropout", "source": "school", "opened_on": "2025-09-22"}
+    # when they type that child's ID number and name, or a child's who is on no list
+    known = client.post(
+        reverse("care:case_open"), {**data, "id_number": child.id_number(), "name": child.name}
+    )
+    unknown = client.post(
+        reverse("care:case_open"), {**data, "id_number": new_id(), "name": "周小军"}
+    )
+    # then both get the same answer: nothing says the first child exists, or has no school
+    for response in (known, unknown):
+        body = response.content.decode()
+        assert "该学生不存在或不在您的范围内" in body
+        assert "没有学籍记录" not in body
+    assert not DropoutCase.objects.exists()
