@@ -103,6 +103,14 @@ def inspector_unassign(
     """End an assignment (the row stays) and take back the inspector's role on the school.
     The end lies in the assignment's school year, from its start and not ahead of today."""
     require(may_configure(actor), BUREAU_ONLY)
+    # one end at a time for this inspector and school: two years' assignments ended at once
+    # would each see the other still open, and the role would stay with none open
+    list(
+        InspectorAssignment.objects.select_for_update()
+        .filter(inspector_id=assignment.inspector_id, school_id=assignment.school_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     if assignment.ended_on is not None:
         raise ValidationError("该挂牌安排已经结束。")
     if ended_on < assignment.started_on:
