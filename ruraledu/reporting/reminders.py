@@ -108,10 +108,7 @@ def send_pending_emails(*, limit: int = 500) -> int:
     stop_at = monotonic() + CLAIM_EXPIRES.total_seconds() / 2
     for at, notice in enumerate(claimed):
         if monotonic() > stop_at:
-            unsent = [n.pk for n in claimed[at:]]
-            Notification.objects.filter(pk__in=unsent, email_status=EmailStatus.SENDING).update(
-                email_status=EmailStatus.PENDING
-            )
+            _give_back(claimed[at:])
             break
         body = notice.body + (f"\n\n查看：{_link(notice.url)}" if notice.url else "")
         try:
@@ -132,6 +129,16 @@ def send_pending_emails(*, limit: int = 500) -> int:
             **outcome
         )
     return sent
+
+
+def _give_back(unsent: list[Notification]) -> None:
+    """Return unsent claims to what they were (held in memory from before the claim): a
+    failed e-mail stays failed, so its retry window still ends it."""
+    for before in {n.email_status for n in unsent}:
+        Notification.objects.filter(
+            pk__in=[n.pk for n in unsent if n.email_status == before],
+            email_status=EmailStatus.SENDING,
+        ).update(email_status=EmailStatus.PENDING if before == EmailStatus.SENDING else before)
 
 
 def _claim_emails(limit: int) -> list[Notification]:

@@ -83,3 +83,16 @@ def test_a_run_out_of_time_gives_back_what_it_did_not_send(notices, monkeypatch,
     monkeypatch.undo()
     assert send_pending_emails() == 1
     assert len(mailoutbox) == 2
+
+
+def test_a_failed_email_given_back_stays_failed(notices, monkeypatch, mailoutbox):
+    # given the second notice's e-mail failed before
+    first, second = notices
+    Notification.objects.filter(pk=second.pk).update(email_status=EmailStatus.FAILED)
+    ticks = iter([0.0, 1.0, reminders.CLAIM_EXPIRES.total_seconds()])
+    monkeypatch.setattr(reminders, "monotonic", lambda: next(ticks))
+    # when a run out of time gives it back unsent
+    assert send_pending_emails() == 1
+    second.refresh_from_db()
+    # then it is failed still: its retry window, not the give-back, decides whether it goes
+    assert second.email_status == EmailStatus.FAILED
