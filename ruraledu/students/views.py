@@ -36,7 +36,8 @@ class EnrolmentListView(SchoolRecordListView):
             Enrolment.objects.for_user(self.request.user)
             .filter(school=self.school, year=self.registry["year"])
             .select_related("person", "campus__org_unit", "mentor")
-            .order_by("grade", "class_name", "person__name")
+            # masked names in name order would hint at the hidden characters
+            .order_by("grade", "class_name", "person__name" if self.clear_names else "pk")
         )
         params = self.request.GET
         # only where names are shown in full: else a search would confirm a guessed name

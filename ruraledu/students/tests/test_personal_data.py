@@ -113,3 +113,20 @@ def test_a_superuser_taking_an_uploaders_marked_copy_is_logged_the_uploader_not(
     (read,) = PersonalDataAccess.objects.all()
     assert (read.user, read.purpose) == (root, "import_copy")
     assert read.subject == f"import:students:{YEAR}:错误标注#{job.pk}"
+
+
+def test_a_masked_list_is_not_in_the_order_of_the_hidden_names(client, two_hats, school_b):
+    from ruraledu.spreadsheets.testing import new_id
+    from ruraledu.students.models import Enrolment
+
+    # given, in 李小红's class at B, 阿小二 entered before 赵大一 (whose name sorts first)
+    for name in ("阿小二", "赵大一"):
+        person = StudentPerson(name=name, sex="1")
+        person.set_id_number(new_id())
+        person.save()
+        Enrolment.objects.create(person=person, school=school_b, year=YEAR, grade=3)
+    client.force_login(two_hats)
+    body = client.get(reverse("students:enrolment_list", args=["SB"]) + f"?year={YEAR}")
+    body = body.content.decode()
+    # then the masked rows keep the order they were entered in, not the names' order
+    assert body.index("李*红") < body.index("阿*二") < body.index("赵*一")
