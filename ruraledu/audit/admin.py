@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from .child_events import log_trail_reads
 from .models import AuditEvent, CspReport
 
 
@@ -22,6 +23,20 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    # the rows shown name pupils as the bureau's trail pages do: logged the same way
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if changelist is not None:
+            log_trail_reads(request, changelist.result_list)
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if response.status_code == 200 and (event := self.get_object(request, object_id)):
+            log_trail_reads(request, [event])
+        return response
 
 
 @admin.register(CspReport)

@@ -34,6 +34,7 @@ PURPOSES = {
     "drilldown": "指标明细",
     "drilldown_export": "导出指标明细",
     "api": "接口读取",
+    "audit_trail": "审计记录",
     "case_list": "个案名单",
     "case_view": "查看个案",
     "case_export": "导出个案名单",
@@ -114,7 +115,9 @@ class ChildReads:
         return cls(request.user, purpose, request_address(request))
 
     def note(self, record) -> None:
-        if isinstance(record, dict):
+        if isinstance(record, str):  # a subject already ("care.dropoutcase:7")
+            self.subjects.append(record)
+        elif isinstance(record, dict):
             if subject := record.get(ACCESS_SUBJECT):
                 self.subjects.append(subject)
         elif isinstance(record, Enrolment):

@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 from ruraledu.accounts.policy import is_bureau
 
 from . import personal_access, selectors
+from .child_events import log_trail_reads, record_subjects
 from .csp_reports import MAX_BODY, ReportRefused, csp_report_receive
 from .forms import AuditSearchForm, ChildLookupForm, PersonalAccessFilterForm
 from .models import CspReport, name_stored_ids
@@ -38,10 +39,12 @@ class AuditEventListView(LoginRequiredMixin, TemplateView):
         page = Paginator(events, 50).get_page(self.request.GET.get("page"))
         params = self.request.GET.copy()
         params.pop("page", None)
+        events = name_stored_ids(page.object_list)
+        log_trail_reads(self.request, events)
         return super().get_context_data(
             form=form,
             page_obj=page,
-            events=name_stored_ids(page.object_list),
+            events=events,
             query_string=params.urlencode(),
             **kwargs,
         )
@@ -57,6 +60,8 @@ class AuditRecordView(LoginRequiredMixin, TemplateView):
             model=self.kwargs["model"],
             object_id=self.kwargs["object_id"],
         )
+        # the page's title is the record's label: 李嘉宁 2025 1年级 even with no rows yet
+        log_trail_reads(self.request, history["events"], record_subjects(history["record"]))
         context = super().get_context_data(**kwargs)
         context.update(history)
         return context
