@@ -39,6 +39,9 @@ HEARTBEAT_ROWS = 5_000  # a running export says it is alive this often (about ev
 # a queued export waits on imports for the same workers: given longer than a silent one
 QUEUED_STALE_FACTOR = 6
 FOLDER = "exports"
+# a page's export past this many rows would hold the request for seconds (a district's roster:
+# 70,000): such an export is made as a job instead (我的导出)
+PAGE_ROWS = 20_000
 
 
 def export_write(
@@ -50,28 +53,38 @@ def export_write(
     school: str = "",
     address: str | None,
     alive=None,
+    limit: int | None = None,
 ) -> int:
     """Write the user's records of `kind` (one school's when `school` is a code) to `stream`
     as .xlsx and log the children it shows in clear; returns the row count. `alive()` is
-    called every HEARTBEAT_ROWS rows."""
+    called every HEARTBEAT_ROWS rows; past `limit` rows, `ExportTooLarge`."""
     importer = get_importer(kind)
     rows = importer.export_rows(year=year, user=user, school=school or None)
     if alive is not None:
         rows = _beating(rows, alive)
     if school:  # kinds that cannot narrow their query by school
         rows = (row for row in rows if row.get("school") == school)
-    if _shows_ids(kind, user):
+    if limit is not None:
+        rows = _capped(rows, limit)
+    reads = ChildReads(user, "export", address)  # each child a row names is logged
+    title = importer.spec.title
+    count = export_xlsx(importer.spec.columns, reads.through(rows), stream, title)
+    if _shows_ids(kind, user):  # logged once the file is made: a refused one shows nothing
         PersonalDataAccess.objects.create(
             user=user,
             subject=f"export:{kind}:{year}:{school or '全部'}"[:50],
             purpose="export",
             address=address,
         )
-    reads = ChildReads(user, "export", address)  # each child a row names is logged
-    title = importer.spec.title
-    count = export_xlsx(importer.spec.columns, reads.through(rows), stream, title)
     reads.save()
     return count
+
+
+def _capped(rows: Iterable, limit: int) -> Iterable:
+    for count, row in enumerate(rows, start=1):
+        if count > limit:
+            raise ExportTooLarge
+        yield row
 
 
 def _beating(rows: Iterable, alive) -> Iterable:
@@ -79,6 +92,10 @@ def _beating(rows: Iterable, alive) -> Iterable:
         if count % HEARTBEAT_ROWS == 0:
             alive()
         yield row
+
+
+class ExportTooLarge(Exception):
+    """A page's export ran past its row limit: nothing was served or logged."""
 
 
 class ExportBusy(Exception):

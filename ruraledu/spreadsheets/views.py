@@ -187,7 +187,8 @@ class ImportJobErrorCopyView(LoginRequiredMixin, View):
 
 class ExportView(LoginRequiredMixin, View):
     """Every list exports to .xlsx: the importer's rows for the year, limited to the user's scope
-    (and to one school when asked); an export carrying clear ID numbers is logged."""
+    (and to one school when asked); an export carrying clear ID numbers is logged. One too
+    wide for a page to wait on is made under 我的导出 instead."""
 
     def get(self, request, kind: str):
         title = importer_or_404(kind).spec.title
@@ -196,14 +197,24 @@ class ExportView(LoginRequiredMixin, View):
         if "\x00" in school:  # no code holds one; PostgreSQL refuses it in a query
             raise Http404("学校不存在。")
         stream = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
-        exporting.export_write(
-            stream,
-            kind=kind,
-            year=year,
-            user=request.user,
-            school=school,
-            address=request_address(request),
-        )
+        try:
+            exporting.export_write(
+                stream,
+                kind=kind,
+                year=year,
+                user=request.user,
+                school=school,
+                address=request_address(request),
+                limit=exporting.PAGE_ROWS,
+            )
+        except exporting.ExportTooLarge:
+            stream.close()
+            messages.info(
+                request,
+                f"{title}超过 {exporting.PAGE_ROWS:,} 行，请在下方选择数据类型和学年生成导出文件，"
+                "完成后在“我的导出”中下载。",
+            )
+            return redirect(f"{reverse('spreadsheets:job_list')}#exports")
         stream.seek(0)
         return xlsx_response(f"{title}-{year}学年{'-' + school if school else ''}", stream)
 
