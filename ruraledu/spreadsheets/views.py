@@ -3,6 +3,7 @@
 import tempfile
 from io import BytesIO
 from pathlib import PurePosixPath
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -63,7 +64,13 @@ class ImportJobListView(LoginRequiredMixin, ListView):
         context = super().get_context_data(kinds=kinds, **kwargs)
         user = self.request.user
         context["uploadable"] = {k for k, c in IMPORTERS.items() if can(user, c.upload_action)}
-        context["export_form"] = ExportForm()
+        context["export_form"] = form = ExportForm()
+        # sent here by a page export too wide to make in the request: that export, preset
+        wide = self.request.GET.get("export", "")
+        if wide in dict(form.fields["kind"].choices):
+            form.initial = {"kind": wide, "year": year_from_request(self.request)}
+            context["too_wide"] = kind_title(wide)
+            context["page_rows"] = exporting.PAGE_ROWS
         context.update(recent_exports(user))
         for job in context["jobs"]:
             job.kind_title = kind_title(job.kind)
@@ -209,12 +216,8 @@ class ExportView(LoginRequiredMixin, View):
             )
         except exporting.ExportTooLarge:
             stream.close()
-            messages.info(
-                request,
-                f"{title}超过 {exporting.PAGE_ROWS:,} 行，请在下方选择数据类型和学年生成导出文件，"
-                "完成后在“我的导出”中下载。",
-            )
-            return redirect(f"{reverse('spreadsheets:job_list')}#exports")
+            query = urlencode({"export": kind, "year": year})
+            return redirect(f"{reverse('spreadsheets:job_list')}?{query}#exports")
         stream.seek(0)
         return xlsx_response(f"{title}-{year}学年{'-' + school if school else ''}", stream)
 

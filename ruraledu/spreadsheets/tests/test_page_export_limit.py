@@ -5,7 +5,6 @@ import io
 
 import openpyxl
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from ruraledu.core.models import PersonalDataAccess
@@ -44,8 +43,19 @@ def test_a_wider_export_is_sent_to_the_export_jobs_and_logs_nothing(
     client.force_login(school_clerk)
     response = client.get(URL)
     assert response.status_code == 302
-    assert response.url == reverse("spreadsheets:job_list") + "#exports"
-    (message,) = (str(m) for m in get_messages(response.wsgi_request))
-    assert "学生名册超过 1 行" in message and "我的导出" in message
+    assert response.url == reverse("spreadsheets:job_list") + "?export=students&year=2024#exports"
     # nothing was shown: neither the file nor any child is logged as read
     assert not PersonalDataAccess.objects.exists()
+    # the export jobs' form says why, with that export chosen
+    page = client.get(response.url)
+    body = page.content.decode()
+    assert "学生名册超过 1 行，不在页面上直接生成" in body
+    form = page.context["export_form"]
+    assert (form["kind"].value(), form["year"].value()) == ("students", 2024)
+
+
+def test_the_export_jobs_page_ignores_an_unknown_kind(client, school_clerk):
+    client.force_login(school_clerk)
+    page = client.get(reverse("spreadsheets:job_list") + "?export=nope&year=2024")
+    assert "不在页面上直接生成" not in page.content.decode()
+    assert page.context["export_form"]["kind"].value() == "students"
