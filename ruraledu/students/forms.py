@@ -1,6 +1,7 @@
 from django import forms
 
 from .models import Enrolment
+from .privacy import CATEGORIES
 
 
 class EnrolmentForm(forms.ModelForm):
@@ -25,8 +26,11 @@ class EnrolmentForm(forms.ModelForm):
             "aid_received",
         ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, clear_names: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not clear_names:  # the ticked boxes would say which categories the child is in
+            for name in CATEGORIES:
+                self.fields.pop(name, None)
         for field in self.fields.values():
             checkbox = isinstance(field.widget, forms.CheckboxInput)
             select = isinstance(field.widget, forms.Select)

@@ -42,6 +42,7 @@ from ruraledu.workforce.models import StaffPerson
 
 from .choices import FamilyStatus, IdKind, Placement, Transport
 from .models import Enrolment, StudentPerson
+from .privacy import withhold_categories
 from .rules import enrolment_problems
 
 
@@ -369,7 +370,8 @@ class StudentImporter(Importer):
                 "school": code,
                 "campus": campus or "",
                 "mentor": _mentor_id(mentor_cipher, mentor_hint, clear),
-                **dict(zip(EXPORTED, values, strict=True)),
+                # 留守、残疾 … left blank where the name is masked
+                **withhold_categories(dict(zip(EXPORTED, values, strict=True)), clear),
                 # a name in full in the file is a read of the child: logged
                 ACCESS_SUBJECT: student_subject(person) if clear else None,
             }

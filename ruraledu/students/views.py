@@ -45,7 +45,8 @@ class EnrolmentListView(SchoolRecordListView):
             rows = rows.filter(person__name__contains=text)
         if (grade := params.get("grade", "")).isdecimal():
             rows = rows.filter(grade=int(grade))
-        care = params.get("care", "")
+        # a category filter lists who is in it: only where the categories are shown
+        care = params.get("care", "") if self.clear_names else ""
         if care == "far_unserved":
             rows = rows.filter(boarding=False, distance_km__gt=2).exclude(
                 transport__in=["school_bus", "public_bus"]
@@ -64,7 +65,10 @@ class EnrolmentListView(SchoolRecordListView):
     def get_context_data(self, **kwargs):
         clear = self.clear_names
         context = super().get_context_data(
-            care_filters=CARE_FILTERS, grades=range(1, 13), clear_names=clear, **kwargs
+            care_filters=CARE_FILTERS if clear else {},
+            grades=range(1, 13),
+            clear_names=clear,
+            **kwargs,
         )
         if clear:  # the page's names are shown in full: each child's read is logged
             access_log(
@@ -85,11 +89,19 @@ class EnrolmentEditView(LoginRequiredMixin, UpdateView):
             "person", "school__org_unit"
         )
 
-    def get_context_data(self, **kwargs):
-        # the page names the pupil: in full only where the role at the school may see personal
-        # data (a town office edits masked), and then the read is logged as on the list
+    @cached_property
+    def clear_names(self) -> bool:
+        # in full only where the role at the school may see personal data (a town office
+        # edits masked, and so without the child's categories)
         school = self.object.school.org_unit.path
-        clear = Reach(self.request.user, Action.VIEW_PERSONAL).covers(school)
+        return Reach(self.request.user, Action.VIEW_PERSONAL).covers(school)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "clear_names": self.clear_names}
+
+    def get_context_data(self, **kwargs):
+        # the page names the pupil: a read logged as on the list where the name is in full
+        clear = self.clear_names
         if clear:
             access_log(
                 user=self.request.user,
