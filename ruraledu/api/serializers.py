@@ -9,7 +9,9 @@ from ruraledu.orgunits.models import OrgUnit, School
 from ruraledu.plans.models import Project, Section, Target
 from ruraledu.reporting.models import ProgressReport, ReportingPeriod
 from ruraledu.spreadsheets.models import ImportJob
+from ruraledu.students.choices import Placement
 from ruraledu.students.models import Enrolment
+from ruraledu.students.privacy import CATEGORIES, withhold_categories
 from ruraledu.workforce.models import Post
 
 from .base import StrictSerializer
@@ -73,9 +75,19 @@ class PostSerializer(serializers.ModelSerializer):
         ]
 
 
+MASKED_NULL = "姓名脱敏（name_masked 为 true）时为 null：关注类别与姓名一同显示"
+
+
+def _flag(label: str):
+    return serializers.BooleanField(
+        read_only=True, allow_null=True, help_text=f"{label}；{MASKED_NULL}"
+    )
+
+
 class EnrolmentSerializer(serializers.ModelSerializer):
     """A pupil's enrolment, as the school's student page shows it: the name in full only where
-    the user's role there may see personal data (else 张*明), the ID number always masked.
+    the user's role there may see personal data (else 张*明), the ID number always masked, and
+    the care categories null where the name is masked.
     The view puts `personal` (accounts.policy.Reach for VIEW_PERSONAL) in the context."""
 
     person = serializers.IntegerField(source="person_id", read_only=True)
@@ -84,7 +96,15 @@ class EnrolmentSerializer(serializers.ModelSerializer):
     id_number_masked = serializers.CharField(source="person.masked_id", read_only=True)
     school = serializers.CharField(source="school.org_unit.code", read_only=True)
     campus = serializers.CharField(source="campus.org_unit.code", read_only=True, allow_null=True)
-    difficult = serializers.SerializerMethodField()
+    left_behind = _flag("留守儿童")
+    disability = _flag("残疾")
+    placement = serializers.ChoiceField(
+        Placement.choices, read_only=True, allow_null=True, help_text=f"安置方式；{MASKED_NULL}"
+    )
+    struggling = _flag("学困生")
+    difficult = serializers.SerializerMethodField(
+        help_text=f"困境：孤儿、事实无人抚养或困境儿童；{MASKED_NULL}"
+    )
 
     class Meta:
         model = Enrolment
@@ -118,9 +138,13 @@ class EnrolmentSerializer(serializers.ModelSerializer):
     def get_name_masked(self, enrolment) -> bool:
         return not self._clear(enrolment)
 
-    def get_difficult(self, enrolment) -> bool:
+    def get_difficult(self, enrolment) -> bool | None:
         """困境 on the page: orphan, without carer, or in hardship."""
         return enrolment.orphan or enrolment.unattended or enrolment.hardship
+
+    def to_representation(self, enrolment):
+        data = super().to_representation(enrolment)
+        return withhold_categories(data, self._clear(enrolment), (*CATEGORIES, "difficult"))
 
 
 class SectionSerializer(serializers.ModelSerializer):
