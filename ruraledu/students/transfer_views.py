@@ -9,8 +9,7 @@ from django.views.generic import ListView
 
 from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import Reach
-from ruraledu.audit.personal_access import access_log, student_subject
-from ruraledu.audit.utils import request_address
+from ruraledu.audit.personal_access import ChildReads, student_subject
 from ruraledu.core.schoolyear import current_school_year
 from ruraledu.orgunits.choices import OrgUnitKind
 from ruraledu.orgunits.models import School
@@ -52,11 +51,8 @@ class TransferListView(LoginRequiredMixin, ListView):
             transfer.may_decide = services.may_decide(user, transfer)
             transfer.may_cancel = services.may_cancel(user, transfer)
         # the pupils named in full are logged, as on the school's roster
-        access_log(
-            user=user,
-            subjects=(student_subject(t.person_id) for t in context["object_list"] if t.clear_name),
-            purpose="transfer_list",
-            address=request_address(self.request),
+        ChildReads.of(self.request, "transfer_list").save(
+            student_subject(t.person_id) for t in context["object_list"] if t.clear_name
         )
         schools = _schools_to_receive(user)
         context["form"] = kwargs.get("form") or (

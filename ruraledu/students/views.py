@@ -9,7 +9,7 @@ from django.views.generic import UpdateView
 
 from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import Reach
-from ruraledu.audit.personal_access import access_log, student_subject
+from ruraledu.audit.personal_access import ChildReads, access_log, student_subject
 from ruraledu.audit.utils import request_address
 from ruraledu.orgunits.registry import SchoolRecordListView
 
@@ -71,11 +71,8 @@ class EnrolmentListView(SchoolRecordListView):
             **kwargs,
         )
         if clear:  # the page's names are shown in full: each child's read is logged
-            access_log(
-                user=self.request.user,
-                subjects=(student_subject(e.person_id) for e in context["object_list"]),
-                purpose="roster_list",
-                address=request_address(self.request),
+            ChildReads.of(self.request, "roster_list").save(
+                student_subject(e.person_id) for e in context["object_list"]
             )
         return context
 
@@ -103,11 +100,8 @@ class EnrolmentEditView(LoginRequiredMixin, UpdateView):
         # the page names the pupil: a read logged as on the list where the name is in full
         clear = self.clear_names
         if clear:
-            access_log(
-                user=self.request.user,
-                subjects=[student_subject(self.object.person_id)],
-                purpose="roster_edit",
-                address=request_address(self.request),
+            ChildReads.of(self.request, "roster_edit").save(
+                [student_subject(self.object.person_id)]
             )
         return super().get_context_data(clear_names=clear, **kwargs)
 
