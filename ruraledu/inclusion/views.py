@@ -291,7 +291,10 @@ class HomeDetailView(LoginRequiredMixin, View):
     @staticmethod
     def render_page(request, year, row, form, status=200):
         _log(request, [row], "inclusion_home_view")
-        visits = HomeVisit.objects.filter(year=year, id_index=row.id_index).order_by("-on", "-pk")
+        # the child's visits of the year may come from an earlier school: those out of the
+        # user's care reach count in the progress, but what was taught there is not shown
+        every = HomeVisit.objects.filter(year=year, id_index=row.id_index)
+        visits = every.for_user(request.user, Action.CARE).order_by("-on", "-pk")
         per_month, _ = visit_rule(year)
         return render(
             request,
@@ -300,6 +303,7 @@ class HomeDetailView(LoginRequiredMixin, View):
                 "row": row,
                 "year": year,
                 "visits": visits,
+                "elsewhere": every.count() - len(visits),
                 "form": form,
                 "per_month": per_month,
                 "rule": VisitRule.objects.filter(year=year).first(),

@@ -1,6 +1,8 @@
 """Pages: counts for every role in scope, names for care roles (each read logged), disability
 details only with personal-data rights, out of scope a 404."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -91,6 +93,34 @@ def test_the_school_logs_a_visit_and_sees_the_count_rise(client, town_children, 
         {"on": "2025-10-11", "teachers": "王老师", "content": "识字", "hours": "12"},
     )
     assert refused.status_code == 400 and "8" in refused.content.decode()
+
+
+def test_a_childs_visits_list_only_those_recorded_where_the_viewer_works_care(
+    client, town_children, school_clerk, district_admin, outsider, school_b
+):
+    # given a visit school B recorded for the child (who was taught there before school A)
+    _, enrolment, _ = town_children
+    key = f"p{enrolment.person_id}"
+    HomeVisit.objects.create(
+        year=YEAR,
+        id_index=enrolment.person.id_index,
+        school=school_b,
+        unit=school_b.org_unit,
+        on=dt.date(2025, 9, 20),
+        teachers="钱老师",
+        content="乙校的送教内容",
+        hours=2,
+        recorded_by=outsider,
+    )
+    # when school A opens the child's visits, then B's visit is counted but not shown
+    client.force_login(school_clerk)
+    page = client.get(url("home_detail", key)).content.decode()
+    assert 'data-testid="home-done">1<' in page and 'data-testid="home-visits-elsewhere">1<' in page
+    assert "乙校的送教内容" not in page and "钱老师" not in page
+    # and the bureau, whose reach covers both schools, sees it
+    client.force_login(district_admin)
+    page = client.get(url("home_detail", key)).content.decode()
+    assert "乙校的送教内容" in page and "home-visits-elsewhere" not in page
 
 
 def test_the_town_records_a_decision_and_the_child_leaves_the_unplaced_list(
