@@ -11,6 +11,7 @@ from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import Reach
 from ruraledu.audit.personal_access import ChildReads, access_log, student_subject
 from ruraledu.audit.utils import request_address
+from ruraledu.core.schoolyear import year_param
 from ruraledu.orgunits.registry import SchoolRecordListView
 
 from .forms import EnrolmentForm
@@ -118,13 +119,18 @@ class EnrolmentEditView(LoginRequiredMixin, UpdateView):
 
 
 class StudentIdRevealView(LoginRequiredMixin, View):
-    """Shows one student's clear ID number to a role that needs it, and logs the view."""
+    """Shows one student's clear ID number to a role that needs it, and logs the view.
+
+    Asked from a roster row, so `?year=` names the year viewed: the number is shown only
+    where that year's enrolment lies in the user's personal-data reach, as the roster
+    decides clear names (a school the child has left answers for its own years only)."""
 
     def post(self, request, pk: int):
+        year = year_param(request.GET.get("year"))
         allowed = Enrolment.objects.for_user(request.user, Action.VIEW_PERSONAL).filter(
-            person_id=pk
+            person_id=pk, year=year
         )
-        if not allowed.exists():
+        if year is None or not allowed.exists():
             raise Http404("无权查看。")
         person = get_object_or_404(StudentPerson, pk=pk)
         access_log(

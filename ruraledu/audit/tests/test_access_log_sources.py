@@ -43,7 +43,7 @@ def test_page_reveal_and_api_reads_are_read_per_child_and_per_user(
         client.get(reverse("students:enrolment_list", args=["SA"]), {"year": 2024}).status_code
         == 200
     )
-    client.post(reverse("students:id_reveal", args=[zhang.person_id]))
+    client.post(reverse("students:id_reveal", args=[zhang.person_id]) + "?year=2024")
     assert api(school_clerk).get(f"/api/v1/students/{zhang.pk}/").json()["name"] == "张小明"
     # and another school's clerk reads 李小红 through the API
     assert api(outsider).get("/api/v1/students/").json()["results"][0]["name"] == "李小红"

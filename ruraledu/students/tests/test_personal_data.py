@@ -21,11 +21,39 @@ def test_the_student_list_is_clear_only_where_the_user_is_the_clerk(client, two_
     assert "李*红" in body and "李小红" not in body and "显示完整证件号" not in body
 
 
+def reveal_url(person_pk: int, year: int = YEAR) -> str:
+    return reverse("students:id_reveal", args=[person_pk]) + f"?year={year}"
+
+
 def test_the_clear_id_reveal_answers_only_for_the_clerks_own_school(client, two_hats):
     client.force_login(two_hats)
     a, b = (StudentPerson.objects.get(name=n).pk for n in ("张小明", "李小红"))
-    assert client.post(reverse("students:id_reveal", args=[a])).content.decode() == A_ID
-    assert client.post(reverse("students:id_reveal", args=[b])).status_code == 404
+    assert client.post(reveal_url(a)).content.decode() == A_ID
+    assert client.post(reveal_url(b)).status_code == 404
+
+
+def test_the_reveal_follows_the_year_viewed_not_a_year_the_school_once_held_the_child(
+    client, two_hats, school_a
+):
+    from ruraledu.core.models import PersonalDataAccess
+    from ruraledu.students.models import Enrolment
+
+    # given 李小红, at school B this year, was school A's pupil the year before
+    li = Enrolment.objects.get(person__name="李小红")
+    Enrolment.objects.create(person=li.person, school=school_a, year=YEAR - 1, grade=2)
+    client.force_login(two_hats)
+    # when A's clerk asks for her ID number as of this year (B's row, masked to them): nothing
+    assert client.post(reveal_url(li.person_id)).status_code == 404
+    # nor without a year
+    assert client.post(reverse("students:id_reveal", args=[li.person_id])).status_code == 404
+    assert not PersonalDataAccess.objects.exists()
+    # as of the year before she is on A's own roster, whose button asks for that year
+    roster = reverse("students:enrolment_list", args=["SA"]) + f"?year={YEAR - 1}"
+    assert reveal_url(li.person_id, YEAR - 1) in client.get(roster).content.decode()
+    PersonalDataAccess.objects.all().delete()  # the roster's own read
+    # and there the number is shown and the reveal logged
+    assert client.post(reveal_url(li.person_id, YEAR - 1)).content.decode() == B_ID
+    assert PersonalDataAccess.objects.get().subject == f"students.studentperson:{li.person_id}"
 
 
 def test_an_export_of_both_schools_is_clear_for_one_and_masked_for_the_other(client, two_hats):
