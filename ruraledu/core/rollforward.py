@@ -9,6 +9,7 @@ from django.db import connection, transaction
 
 from .kinds import YearlyKind, yearly_kinds
 from .models import SchoolYear, SchoolYearState
+from .signals import school_year_started
 
 
 def _copy(kind: YearlyKind, from_year: int, to_year: int) -> int:
@@ -63,4 +64,5 @@ def school_year_start(*, year: int, actor=None) -> dict[str, int]:
     )
     SchoolYear.objects.exclude(year=year).update(is_current=False)
     SchoolYear.objects.filter(year=year).update(is_current=True)
+    school_year_started.send(sender=SchoolYear, year=year, actor=actor)
     return copied

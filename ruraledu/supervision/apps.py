@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class SupervisionConfig(AppConfig):
     name = "ruraledu.supervision"
     verbose_name = "督导"
+
+    def ready(self):
+        from ruraledu.core.signals import school_year_started
+
+        from .services.zones import assignments_end_past
+
+        school_year_started.connect(
+            assignments_end_past, dispatch_uid="supervision_assignments_end_past"
+        )

@@ -6,13 +6,19 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from ruraledu.accounts.choices import Role
 from ruraledu.accounts.models import RoleAssignment
 from ruraledu.activities.models import SchoolLink
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, snapshot
-from ruraledu.core.schoolyear import check_day_in_year
+from ruraledu.core.schoolyear import (
+    check_day_in_year,
+    current_school_year,
+    school_year_bounds,
+    school_year_label,
+)
 from ruraledu.reporting.evidence import EvidenceRefused
 
 from ..models import InspectorAssignment, InspectorPhoto, StaffAccount, Zone
@@ -46,6 +52,22 @@ def zone_save(*, actor, name: str, schools, town=None, zone: Zone | None = None)
 
 def _grant(user, role: str, unit) -> None:
     RoleAssignment.objects.get_or_create(user=user, role=role, org_unit=unit)
+
+
+def _inspector_role_follows(inspector, school, since: int | None = None) -> None:
+    """Give or take back the inspector's role on the school: held while an assignment there
+    of the current school year (`since`) or a later one is open; one left open in a past
+    year grants nothing."""
+    since = current_school_year() if since is None else since
+    held = InspectorAssignment.objects.filter(
+        inspector=inspector, school=school, ended_on__isnull=True, year__gte=since
+    )
+    if held.exists():
+        _grant(inspector, Role.INSPECTOR, school.org_unit)
+    else:
+        RoleAssignment.objects.filter(
+            user=inspector, role=Role.INSPECTOR, org_unit=school.org_unit
+        ).delete()
 
 
 @transaction.atomic
@@ -85,7 +107,7 @@ def inspector_assign(
     )
     assignment.full_clean()
     assignment.save()
-    _grant(inspector, Role.INSPECTOR, school.org_unit)
+    _inspector_role_follows(inspector, school)
     audit_record(
         actor=actor,
         instance=assignment,
@@ -121,14 +143,8 @@ def inspector_unassign(
     assignment.ended_on = ended_on
     assignment.full_clean(validate_constraints=False)
     assignment.save(update_fields=["ended_on"])
-    # the role stays while another year's assignment to the same school is still open
-    still_open = InspectorAssignment.objects.filter(
-        inspector=assignment.inspector, school=assignment.school, ended_on__isnull=True
-    )
-    if not still_open.exists():
-        RoleAssignment.objects.filter(
-            user=assignment.inspector, role=Role.INSPECTOR, org_unit=assignment.school.org_unit
-        ).delete()
+    # the role stays while another assignment there, of this year or a later one, is open
+    _inspector_role_follows(assignment.inspector, assignment.school)
     audit_record(
         actor=actor,
         instance=assignment,
@@ -138,6 +154,39 @@ def inspector_unassign(
         summary=f"挂牌督学：{assignment.inspector} 不再负责 {assignment.school}",
     )
     return assignment
+
+
+@transaction.atomic
+def assignments_end_past(*, year: int, actor=None, **sent) -> int:
+    """School year `year` has started: the assignments still open from earlier years end on
+    their year's last day (today if that is earlier), audited, and each inspector keeps the
+    school only by an assignment of `year` or later. Returns how many ended. Connected to
+    the school year's start (`sent`: the signal's own arguments)."""
+    today = timezone.localdate()
+    past = (
+        InspectorAssignment.objects.select_for_update()
+        .filter(ended_on__isnull=True, year__lt=year)
+        .select_related("school__org_unit", "inspector")
+        .order_by("pk")
+    )
+    ended = 0
+    for assignment in past:
+        before = snapshot(assignment)
+        last = school_year_bounds(assignment.year)[1]
+        assignment.ended_on = max(assignment.started_on, min(today, last))
+        assignment.save(update_fields=["ended_on"])
+        _inspector_role_follows(assignment.inspector, assignment.school, since=year)
+        audit_record(
+            actor=actor,
+            instance=assignment,
+            action=AuditAction.UPDATE,
+            before=before,
+            after=snapshot(assignment),
+            summary=f"挂牌督学：{assignment.inspector} 在 {assignment.school} "
+            f"的{school_year_label(assignment.year)}安排随新学年开始结束",
+        )
+        ended += 1
+    return ended
 
 
 @transaction.atomic

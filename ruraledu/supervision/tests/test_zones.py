@@ -143,3 +143,47 @@ def test_ending_one_years_assignment_keeps_the_school_for_another_still_open(
         ended_on=dt.date(YEAR + 1, 9, 2),
     )
     assert not Reach(fresh(inspector), Action.SUPERVISE).covers(school_a.org_unit.path)
+
+
+def test_a_new_school_year_ends_last_years_assignments_and_takes_their_roles_back(
+    inspector, other_inspector, district_admin, school_b
+):
+    from ruraledu.core.rollforward import school_year_start
+
+    # given inspectors of schools A and B for this year, and B's already for the next too
+    services.inspector_assign(
+        actor=district_admin,
+        school=school_b,
+        inspector=other_inspector,
+        year=YEAR + 1,
+        started_on=dt.date(YEAR + 1, 9, 1),
+    )
+    # when the next school year starts
+    school_year_start(year=YEAR + 1, actor=district_admin)
+    # then this year's assignments end on the year's last day, audited, and are kept
+    ended = InspectorAssignment.objects.filter(year=YEAR)
+    assert {a.ended_on for a in ended} == {dt.date(YEAR + 1, 8, 31)}
+    assert AuditEvent.objects.filter(summary__contains="随新学年开始结束").count() == 2
+    # and the role follows the new year's assignments: A's inspector no longer has the school
+    assert not Reach(fresh(inspector), Action.SUPERVISE)
+    assert Reach(fresh(other_inspector), Action.SUPERVISE).covers(school_b.org_unit.path)
+
+
+def test_an_assignment_recorded_for_a_past_year_grants_no_role(district_admin, school_b):
+    # given the platform in the year after YEAR
+    from ruraledu.core.models import SchoolYear
+
+    SchoolYear.objects.update(is_current=False)
+    SchoolYear.objects.create(year=YEAR + 1, is_current=True)
+    # when the bureau records who inspected school B in YEAR
+    past = UserFactory(username="past_inspector")
+    services.inspector_assign(
+        actor=district_admin,
+        school=school_b,
+        inspector=past,
+        year=YEAR,
+        started_on=dt.date(YEAR, 10, 1),
+    )
+    # then the history is kept, and gives no reach today
+    assert InspectorAssignment.objects.get(inspector=past).year == YEAR
+    assert not Reach(fresh(past), Action.SUPERVISE)
