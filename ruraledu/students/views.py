@@ -9,7 +9,7 @@ from django.views.generic import UpdateView
 
 from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import Reach
-from ruraledu.audit.personal_access import ChildReads, access_log, student_subject
+from ruraledu.audit.personal_access import ChildReads, student_subject
 from ruraledu.audit.utils import request_address
 from ruraledu.core.schoolyear import year_param
 from ruraledu.orgunits.registry import SchoolRecordListView
@@ -133,10 +133,5 @@ class StudentIdRevealView(LoginRequiredMixin, View):
         if year is None or not allowed.exists():
             raise Http404("无权查看。")
         person = get_object_or_404(StudentPerson, pk=pk)
-        access_log(
-            user=request.user,
-            subjects=[student_subject(pk)],
-            purpose="view",
-            address=request_address(request),
-        )
+        ChildReads.of(request, "view").save([student_subject(pk)])
         return HttpResponse(person.id_number())
