@@ -38,7 +38,7 @@ def logged_purposes() -> set[str]:
                 init = next((n for n in node.body if getattr(n, "name", "") == "__init__"), None)
                 names = [a.arg for a in init.args.args[1:]] if init else []
             elif isinstance(node, ast.FunctionDef):
-                names = [a.arg for a in node.args.args if a.arg != "self"]
+                names = [a.arg for a in node.args.args if a.arg not in ("self", "cls")]
                 names += [a.arg for a in node.args.kwonlyargs]
             else:
                 continue
