@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from ruraledu.accounts.choices import Role
@@ -189,6 +190,57 @@ def assignments_end_past(*, year: int, actor=None, **sent) -> int:
     return ended
 
 
+def _researcher_role_follows(researcher, school, since: int | None = None) -> None:
+    """Give or take back the researcher's role on the school: held while they are linked to
+    it (包校) for the current school year (`since`) or a later one; a past year's link, kept
+    as history, grants nothing."""
+    since = current_school_year() if since is None else since
+    linked = SchoolLink.objects.filter(
+        person__account__user=researcher, school=school, year__gte=since
+    )
+    if linked.exists():
+        _grant(researcher, Role.RESEARCHER, school.org_unit)
+    else:
+        RoleAssignment.objects.filter(
+            user=researcher, role=Role.RESEARCHER, org_unit=school.org_unit
+        ).delete()
+
+
+@transaction.atomic
+def researcher_roles_follow_links(*, year: int, actor=None, **sent) -> int:
+    """School year `year` has started (its links rolled forward already): a researcher keeps
+    a school only by a link of `year` or later; a role that only past years' links gave is
+    taken back, audited. Returns how many. Connected to the school year's start."""
+
+    def link(years):
+        return SchoolLink.objects.filter(
+            years,
+            person__account__user=OuterRef("user"),
+            school__org_unit=OuterRef("org_unit"),
+        )
+
+    stale = (
+        RoleAssignment.objects.filter(role=Role.RESEARCHER)
+        .filter(Exists(link(Q(year__lt=year))))
+        .exclude(Exists(link(Q(year__gte=year))))
+        .select_related("user", "org_unit")
+        .order_by("pk")
+    )
+    taken = 0
+    for role in stale:
+        audit_record(
+            actor=actor,
+            instance=role,
+            action=AuditAction.DELETE,
+            before=snapshot(role),
+            summary=f"包校联系：{role.user} 与 {role.org_unit.name} 的联系未延续到"
+            f"{school_year_label(year)}，收回其听课权限",
+        )
+        role.delete()
+        taken += 1
+    return taken
+
+
 @transaction.atomic
 def staff_account_link(*, actor, user, person) -> StaffAccount:
     """Say which staff record an account acts as (a 教研员's 听课 are recorded under it)."""
@@ -220,7 +272,7 @@ def school_link_assign(*, actor, researcher, school, year: int) -> SchoolLink:
     )
     if not created:
         raise ValidationError("该教研员本学年已联系这所学校。")
-    _grant(researcher, Role.RESEARCHER, school.org_unit)
+    _researcher_role_follows(researcher, school)
     audit_record(
         actor=actor,
         instance=link,

@@ -187,3 +187,43 @@ def test_an_assignment_recorded_for_a_past_year_grants_no_role(district_admin, s
     # then the history is kept, and gives no reach today
     assert InspectorAssignment.objects.get(inspector=past).year == YEAR
     assert not Reach(fresh(past), Action.SUPERVISE)
+
+
+def test_a_new_school_year_keeps_a_researchers_rolled_links_and_takes_back_the_rest(
+    researcher, district_admin, school_a, school_b, town_a
+):
+    from ruraledu.core.rollforward import school_year_start
+
+    # given the researcher linked to A this year, and to B only two years ago
+    account = researcher.staff_account
+    SchoolLink.objects.create(person=account.person, school=school_b, year=YEAR - 1)
+    RoleAssignment.objects.create(user=researcher, role=Role.RESEARCHER, org_unit=school_b.org_unit)
+    # and a researcher role given by hand on a town, which no link gave
+    RoleAssignment.objects.create(user=researcher, role=Role.RESEARCHER, org_unit=town_a)
+    # when the next school year starts (this year's links roll forward)
+    school_year_start(year=YEAR + 1, actor=district_admin)
+    # then A is kept by the rolled link, B is taken back (audited), the town stays
+    reach = Reach(fresh(researcher), Action.OBSERVE)
+    assert reach.covers(school_a.org_unit.path)
+    assert not RoleAssignment.objects.filter(user=researcher, org_unit=school_b.org_unit).exists()
+    assert RoleAssignment.objects.filter(user=researcher, org_unit=town_a).exists()
+    taken = AuditEvent.objects.get(summary__contains="收回其听课权限")
+    assert school_b.org_unit.name in taken.summary
+    # the link itself stays as history
+    assert SchoolLink.objects.filter(school=school_b, year=YEAR - 1).exists()
+
+
+def test_a_link_recorded_for_a_past_year_grants_no_researcher_role(
+    researcher, district_admin, school_b
+):
+    from ruraledu.core.models import SchoolYear
+
+    SchoolYear.objects.update(is_current=False)
+    SchoolYear.objects.create(year=YEAR + 1, is_current=True)
+    # when the bureau records that the researcher served school B in YEAR
+    services.school_link_assign(
+        actor=district_admin, researcher=researcher, school=school_b, year=YEAR
+    )
+    # then the link is kept, and gives no 听课 right at B today
+    assert SchoolLink.objects.filter(school=school_b, year=YEAR).exists()
+    assert not Reach(fresh(researcher), Action.OBSERVE).covers(school_b.org_unit.path)
