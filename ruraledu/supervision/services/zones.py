@@ -63,12 +63,15 @@ def _inspector_role_follows(inspector, school, since: int | None = None) -> None
     held = InspectorAssignment.objects.filter(
         inspector=inspector, school=school, ended_on__isnull=True, year__gte=since
     )
-    if held.exists():
-        _grant(inspector, Role.INSPECTOR, school.org_unit)
+    _role_follows(inspector, Role.INSPECTOR, school, held)
+
+
+def _role_follows(user, role: str, school, grounds) -> None:
+    """The user holds the role on the school while `grounds` (a queryset) finds a row."""
+    if grounds.exists():
+        _grant(user, role, school.org_unit)
     else:
-        RoleAssignment.objects.filter(
-            user=inspector, role=Role.INSPECTOR, org_unit=school.org_unit
-        ).delete()
+        RoleAssignment.objects.filter(user=user, role=role, org_unit=school.org_unit).delete()
 
 
 @transaction.atomic
@@ -198,12 +201,7 @@ def _researcher_role_follows(researcher, school, since: int | None = None) -> No
     linked = SchoolLink.objects.filter(
         person__account__user=researcher, school=school, year__gte=since
     )
-    if linked.exists():
-        _grant(researcher, Role.RESEARCHER, school.org_unit)
-    else:
-        RoleAssignment.objects.filter(
-            user=researcher, role=Role.RESEARCHER, org_unit=school.org_unit
-        ).delete()
+    _role_follows(researcher, Role.RESEARCHER, school, linked)
 
 
 @transaction.atomic
