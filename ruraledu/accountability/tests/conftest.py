@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from ruraledu.core.models import SchoolYear
 from ruraledu.orgunits.tests.factories import DepartmentFactory
 from ruraledu.plans.choices import ResponsibilityRole
 from ruraledu.reporting import services as reporting
@@ -36,6 +37,8 @@ def _calendar(db, settings, tmp_path):
         CalendarDay.objects.create(date=day, kind=CalendarDayKind.HOLIDAY, name="节假日")
     for day in (dt.date(2025, 9, 28), dt.date(2025, 10, 11)):
         CalendarDay.objects.create(date=day, kind=CalendarDayKind.WORKDAY, name="国庆调休")
+    # the overdue item's inspector holds school A by an assignment of this school year
+    SchoolYear.objects.get_or_create(year=2025, defaults={"is_current": True})
 
 
 @pytest.fixture
