@@ -7,6 +7,7 @@ from functools import cache
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from .personal_access import CHILD_FIELDS, LIST_SUBJECT, STUDENT_SUBJECT, ChildReads
@@ -96,7 +97,7 @@ def child_subjects_of(events) -> list[str]:
             continue
         try:
             pk = model._meta.pk.to_python(event.object_id)
-        except Exception:  # noqa: BLE001 — a label kept from a record of another shape
+        except (ValidationError, ValueError):  # a key kept from a record of another shape
             continue
         pks, payloads = wanted.setdefault(model, (set(), {}))
         pks.add(pk)

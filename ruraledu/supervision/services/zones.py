@@ -143,21 +143,28 @@ def inspector_unassign(
         raise ValidationError(f"结束日期不能早于开始日期（{assignment.started_on:%Y-%m-%d}）。")
     # as with the start: an end past the year would count the assignment in the next year's plan
     check_day_in_year(ended_on, assignment.year, "结束日期")
+    summary = f"挂牌督学：{assignment.inspector} 不再负责 {assignment.school}"
+    _end(assignment, ended_on, actor, summary, clean=True)
+    return assignment
+
+
+def _end(assignment, ended_on: dt.date, actor, summary: str, since=None, clean=False) -> None:
+    """Store the assignment's end, audited; the role stays while another assignment there,
+    of the current year (`since`) or a later one, is open."""
     before = snapshot(assignment)
     assignment.ended_on = ended_on
-    assignment.full_clean(validate_constraints=False)
+    if clean:  # a user's end is checked like any form's; a year start's is derived
+        assignment.full_clean(validate_constraints=False)
     assignment.save(update_fields=["ended_on"])
-    # the role stays while another assignment there, of this year or a later one, is open
-    _inspector_role_follows(assignment.inspector, assignment.school)
+    _inspector_role_follows(assignment.inspector, assignment.school, since)
     audit_record(
         actor=actor,
         instance=assignment,
         action=AuditAction.UPDATE,
         before=before,
         after=snapshot(assignment),
-        summary=f"挂牌督学：{assignment.inspector} 不再负责 {assignment.school}",
+        summary=summary,
     )
-    return assignment
 
 
 @transaction.atomic
@@ -175,20 +182,12 @@ def assignments_end_past(*, year: int, actor=None, **sent) -> int:
     )
     ended = 0
     for assignment in past:
-        before = snapshot(assignment)
         last = school_year_bounds(assignment.year)[1]
-        assignment.ended_on = max(assignment.started_on, min(today, last))
-        assignment.save(update_fields=["ended_on"])
-        _inspector_role_follows(assignment.inspector, assignment.school, since=year)
-        audit_record(
-            actor=actor,
-            instance=assignment,
-            action=AuditAction.UPDATE,
-            before=before,
-            after=snapshot(assignment),
-            summary=f"挂牌督学：{assignment.inspector} 在 {assignment.school} "
-            f"的{school_year_label(assignment.year)}安排随新学年开始结束",
+        summary = (
+            f"挂牌督学：{assignment.inspector} 在 {assignment.school} "
+            f"的{school_year_label(assignment.year)}安排随新学年开始结束"
         )
+        _end(assignment, max(assignment.started_on, min(today, last)), actor, summary, year)
         ended += 1
     return ended
 
