@@ -137,6 +137,8 @@ def inspector_unassign(
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+    # what the caller loaded may predate another user's end, made while we waited
+    assignment.refresh_from_db(fields=["ended_on"])
     if assignment.ended_on is not None:
         raise ValidationError("该挂牌安排已经结束。")
     if ended_on < assignment.started_on:

@@ -118,6 +118,29 @@ def test_an_assignment_ends_on_the_last_day_of_its_year(inspector, district_admi
     assert InspectorAssignment.objects.get().ended_on == dt.date(2026, 8, 31)
 
 
+def test_an_assignment_loaded_before_someone_else_ended_it_is_not_ended_again(
+    inspector, district_admin
+):
+    # given two bureau users with the same open assignment on their screens
+    seen_first, seen_second = InspectorAssignment.objects.get(), InspectorAssignment.objects.get()
+    services.inspector_unassign(
+        actor=district_admin, assignment=seen_first, ended_on=dt.date(2026, 3, 1)
+    )
+    # when the second ends it from what it loaded earlier, it is told it has ended already
+    with pytest.raises(ValidationError) as refused:
+        services.inspector_unassign(
+            actor=district_admin, assignment=seen_second, ended_on=dt.date(2026, 4, 1)
+        )
+    assert refused.value.messages == ["该挂牌安排已经结束。"]
+    # and the first end stands, audited once
+    ended = InspectorAssignment.objects.get()
+    assert ended.ended_on == dt.date(2026, 3, 1)
+    assert (
+        AuditEvent.objects.filter(object_id=str(ended.pk), summary__contains="不再负责").count()
+        == 1
+    )
+
+
 def test_ending_one_years_assignment_keeps_the_school_for_another_still_open(
     inspector, district_admin, school_a
 ):
