@@ -20,6 +20,7 @@ from ruraledu.core.files import attachment
 from ruraledu.core.params import int_param
 from ruraledu.core.schoolyear import current_school_year, year_param
 from ruraledu.core.views import StepRefused, labelled_errors
+from ruraledu.indicators.engine import REGISTRY
 from ruraledu.indicators.models import IndicatorValue
 from ruraledu.indicators.selectors import unit_for_user
 from ruraledu.orgunits.districts import districts_covered
@@ -87,6 +88,13 @@ class EvaluationMixin(LoginRequiredMixin):
     def may_change(self) -> bool:
         return may_change(self.request.user, self.evaluation.unit)
 
+    def drills(self) -> bool:
+        """Whether to link to the drill-downs (indicator pages, 各校诊断): they show the
+        unit's data, which an expert from outside, who sees this evaluation only, may not open."""
+        return (
+            OrgUnit.objects.for_user(self.request.user).filter(pk=self.evaluation.unit_id).exists()
+        )
+
     def stored(self):
         """The evaluation, stored when those who run it first act on it (or set up its
         survey); nobody else can act on one not started."""
@@ -149,9 +157,7 @@ class EvaluationDetailView(EvaluationMixin, TemplateView):
             "evaluation": self.evaluation,
             "gaps": gaps,
             "root": root,
-            # the drill-downs (indicator pages, 各校诊断) show the unit's data, which an
-            # expert from outside, who sees this evaluation only, may not open
-            "drills": OrgUnit.objects.for_user(self.request.user).filter(pk=root.pk).exists(),
+            "drills": self.drills(),
             "may_change": self.may_change(),
             "experts": list(experts),
             **sheet,
@@ -235,6 +241,13 @@ class ItemPageMixin(EvaluationMixin):
         figure = result.figure
         return {
             "may_review": role is not None,
+            "drills": self.drills(),
+            # the indicators the item is computed from, by name
+            "indicators": [
+                REGISTRY[code]
+                for code in (item.indicator_code, item.second_indicator_code)
+                if code in REGISTRY
+            ],
             "evaluation": self.evaluation,
             "item": item,
             "monitoring": (

@@ -11,6 +11,7 @@ from ruraledu.evaluation.choices import Framework, Verdict
 from ruraledu.evaluation.models import AnnualFigure, ExpertReview
 from ruraledu.evaluation.selectors import evaluation_sheet
 from ruraledu.evaluation.services import expert_assign, review_add
+from ruraledu.indicators.engine import REGISTRY
 
 from .conftest import YEAR, item
 
@@ -162,3 +163,27 @@ def test_an_outside_expert_is_offered_no_drill_down_to_the_district_data(
     # while the bureau is still offered 各校诊断
     client.force_login(district_admin)
     assert diagnosis in client.get(url).content.decode()
+
+
+def test_an_items_indicators_are_named_and_linked_only_for_those_who_may_drill(
+    client, experts, district_admin
+):
+    # given G04, computed from an indicator (学校规模达标)
+    url = reverse("evaluation:item_detail", args=["D", "yzjh", YEAR, "G04"])
+    indicator = reverse("indicators:indicator_detail", args=["evaluation_school_size_rate"])
+
+    # when the bureau opens it, then the indicator is named and links to the evaluation's
+    # unit and year
+    client.force_login(district_admin)
+    page = client.get(url).content.decode()
+    assert f'href="{indicator}?unit=D&year={YEAR}"' in page
+    name = REGISTRY["evaluation_school_size_rate"].name
+    assert "“<a" in page and name in page
+
+    # while an expert from outside sees the name with no link (the page would answer 404)
+    member, _ = experts
+    client.force_login(member)
+    page = client.get(url).content.decode()
+    assert name in page
+    assert indicator not in page
+    assert client.get(f"{indicator}?unit=D&year={YEAR}").status_code == 404
