@@ -11,6 +11,8 @@ from django.db import models, router, transaction
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from ruraledu.core import crypto
+
 from .choices import AuditAction
 
 IMMUTABLE_MESSAGE = "审计记录只能追加，不能修改或删除。"
@@ -194,13 +196,19 @@ def name_stored_ids(events) -> list:
 USER, MOMENT = "user", "datetime"  # field kinds whose stored value is not for people
 # units named in the trail by name and code instead of their id (they hold no personal data)
 UNITS = {"orgunits.orgunit": "", "orgunits.school": "org_unit__"}
-NAMED = (USER, *UNITS)  # kinds whose stored ids the trail shows by name
+# staff (a pupil's 成长导师) by name and masked ID number, as the staff lists show them
+STAFF = "workforce.staffperson"
+NAMED = (USER, STAFF, *UNITS)  # kinds whose stored ids the trail shows by name
 
 
 def _names_of(wanted: dict[str, set]) -> dict[str, dict[int, str]]:
     """Kind -> {id: name} for the wanted ids; a kind with none wanted costs no query."""
     return {
-        kind: _user_names(ids) if kind == USER else _unit_names(kind, ids)
+        kind: _user_names(ids)
+        if kind == USER
+        else _staff_names(ids)
+        if kind == STAFF
+        else _unit_names(kind, ids)
         for kind, ids in wanted.items()
     }
 
@@ -216,7 +224,7 @@ def _display_names(model) -> dict[str, tuple[str, dict[str, str], str]]:
         kind = ""
         if field.is_relation and field.related_model is user_model:
             kind = USER
-        elif field.is_relation and field.related_model._meta.label_lower in UNITS:
+        elif field.is_relation and field.related_model._meta.label_lower in (STAFF, *UNITS):
             kind = field.related_model._meta.label_lower
         elif isinstance(field, models.DateTimeField):
             kind = MOMENT
@@ -243,6 +251,18 @@ def _unit_names(label: str, pks) -> dict[int, str]:
     return {
         pk: f"{name}（{code}）"
         for pk, name, code in rows.values_list("pk", f"{prefix}name", f"{prefix}code")
+    }
+
+
+def _staff_names(pks) -> dict[int, str]:
+    """Stored staff ids -> "name（masked ID number）", in one query."""
+    wanted = {pk for pk in pks if type(pk) is int}
+    if not wanted:
+        return {}
+    rows = apps.get_model(STAFF)._default_manager.filter(pk__in=wanted)
+    return {
+        pk: f"{name}（{crypto.masked(hint)}）"
+        for pk, name, hint in rows.values_list("pk", "name", "id_hint")
     }
 
 

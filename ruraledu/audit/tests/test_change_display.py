@@ -9,6 +9,8 @@ from ruraledu.audit.models import AuditEvent
 from ruraledu.planning.inputs import DEFAULTS
 from ruraledu.planning.models import Scenario
 from ruraledu.planning.services import scenario_create
+from ruraledu.students.models import Enrolment
+from ruraledu.workforce.models import StaffPerson
 
 
 def test_a_new_scenario_reads_in_chinese(client, district_admin):
@@ -52,3 +54,18 @@ def test_an_unknown_user_and_a_bad_time_show_as_stored(district, district_admin)
     shown = {label: (before, after) for label, before, after in event.changes}
     assert shown["创建人"] == (987654, str(district_admin))
     assert shown["创建时间"] == ("not a time", "2026-12-06 00:00:00")
+
+
+def test_a_mentor_reads_by_name_and_masked_id_number(db):
+    # given an enrolment's 成长导师 set, as the trail stores it (the staff id)
+    mentor = StaffPerson(name="李导师", sex="2")
+    mentor.set_id_number("370302198001011236")
+    mentor.save()
+    event = AuditEvent(
+        content_type=ContentType.objects.get_for_model(Enrolment),
+        object_id="1",
+        before={"mentor": None},
+        after={"mentor": mentor.pk},
+    )
+    # then the trail names the teacher, with the ID number masked
+    assert event.changes == [("成长导师", None, "李导师（3703**********1236）")]
