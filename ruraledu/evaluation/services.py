@@ -38,6 +38,14 @@ def _ensure_bureau(actor, unit) -> None:
 
 
 def _ensure_open(evaluation: Evaluation) -> None:
+    """Refuse a write to a closed evaluation. The row stays locked until the write commits:
+    a close waits for it (and freezes it in), and a close made since the caller loaded the
+    evaluation is seen here."""
+    evaluation.closed_at = (
+        Evaluation.objects.select_for_update()
+        .values_list("closed_at", flat=True)
+        .get(pk=evaluation.pk)
+    )
     if evaluation.closed_at is not None:
         raise ValidationError(
             f"{evaluation}已于 {timezone.localtime(evaluation.closed_at):%Y-%m-%d} 结束并冻结，不能再修改。"

@@ -54,6 +54,30 @@ def test_a_questionnaire_with_a_missing_answer_or_a_closed_survey_is_refused(sur
     assert not SurveyResponse.objects.exists()
 
 
+def test_survey_settings_loaded_before_the_evaluation_closed_do_not_reopen_it(
+    survey, district_admin
+):
+    from ruraledu.evaluation.models import Survey, SurveyCode
+    from ruraledu.evaluation.services import evaluation_close
+    from ruraledu.evaluation.survey import codes_issue, survey_settings_set
+
+    # given the survey's settings open on two pages, and the evaluation closed meanwhile
+    seen_settings, seen_codes = (
+        Survey.objects.select_related("evaluation").get(pk=survey.pk) for _ in range(2)
+    )
+    evaluation_close(evaluation=survey.evaluation, actor=district_admin)
+    audited = AuditEvent.objects.count()
+    # when the settings are saved from the page loaded before, opening the survey again
+    with pytest.raises(ValidationError, match="结束并冻结"):
+        survey_settings_set(survey=seen_settings, actor=district_admin, is_open=True, min_sample=30)
+    # or codes are asked for, both are refused
+    with pytest.raises(ValidationError, match="结束并冻结"):
+        codes_issue(survey=seen_codes, actor=district_admin, count=3)
+    # and the survey stays closed, with nothing issued or audited
+    assert Survey.objects.get().is_open is False
+    assert not SurveyCode.objects.exists() and AuditEvent.objects.count() == audited
+
+
 def test_the_public_link_needs_no_login_and_stores_no_identity(client, survey, school_a):
     url = reverse("evaluation:survey_answer", args=[survey.token, "parent"])
     response = client.post(

@@ -219,6 +219,41 @@ def test_a_closed_evaluation_keeps_its_figures_when_the_registry_changes(
     assert ExpertReview.objects.filter(item__code="G01").count() == 1
 
 
+def test_an_evaluation_loaded_before_someone_else_closed_it_takes_nothing_more(
+    yzjh, district_admin
+):
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+
+    from ruraledu.evaluation.models import Evaluation, EvaluationExpert, ItemEvidence
+    from ruraledu.evaluation.services import evaluation_close, evidence_add, expert_assign
+
+    # given the evaluation open on several pages, and closed from one of them
+    first, *seen = (Evaluation.objects.get(pk=yzjh.pk) for _ in range(5))
+    evaluation_close(evaluation=first, actor=district_admin)
+    expert = get_user_model().objects.create_user(username="expert9", password="x")
+    g01, g13 = item(Framework.YZJH, "G01"), item(Framework.YZJH, "G13")
+    writes = [
+        lambda e: figure_set(
+            evaluation=e, item=g13, actor=district_admin, value=10.0, data=PDF, filename="x.pdf"
+        ),
+        lambda e: evidence_add(
+            evaluation=e, item=g01, actor=district_admin, data=PDF, filename="x.pdf"
+        ),
+        lambda e: review_add(
+            evaluation=e, item=g01, actor=district_admin, verdict="pass", comment="迟到"
+        ),
+        lambda e: expert_assign(evaluation=e, actor=district_admin, user=expert, is_lead=True),
+    ]
+    # when each write comes from a page loaded before the close, it is refused
+    for write, stale in zip(writes, seen, strict=True):
+        with pytest.raises(ValidationError, match="结束并冻结"):
+            write(stale)
+    # and nothing was added to the frozen evaluation
+    assert not AnnualFigure.objects.exists() and not ItemEvidence.objects.exists()
+    assert not ExpertReview.objects.exists() and not EvaluationExpert.objects.exists()
+
+
 def test_the_sheet_costs_the_same_queries_whatever_it_holds(yzjh, district, district_admin):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
