@@ -88,6 +88,9 @@ def responses_import(*, survey: Survey, actor, data: bytes, filename: str) -> in
     if errors:
         raise ImportRejected(sort_errors(errors, SPEC))
     with transaction.atomic():
+        # the survey as it is now, locked: it may have been closed while the file was read
+        if not Survey.objects.select_for_update().get(pk=survey.pk).is_open:
+            raise PermissionDenied("本次调查已结束，不再接收答卷。")
         SurveyResponse.objects.bulk_create(
             _response(survey, group, school, answers, imported=True)
             for group, school, answers in wanted

@@ -160,6 +160,22 @@ def test_a_good_import_adds_every_row_once_per_run(survey, district_admin, schoo
     assert AuditEvent.objects.filter(summary="导入问卷答卷 2 份：a.xlsx").count() == 1
 
 
+def test_an_import_begun_before_the_survey_closed_adds_nothing(survey, district_admin):
+    from ruraledu.evaluation.models import Survey
+    from ruraledu.evaluation.services import evaluation_close
+
+    # given the survey loaded for an import, and the evaluation closed while the file is read
+    seen = Survey.objects.select_related("evaluation").get(pk=survey.pk)
+    evaluation_close(evaluation=survey.evaluation, actor=district_admin)
+    data = _workbook(("家长", None, 1, 2, 3, 4, 1))
+    # when the import goes on from the survey it loaded, it is refused
+    with pytest.raises(PermissionDenied, match="本次调查已结束"):
+        responses_import(survey=seen, actor=district_admin, data=data, filename="a.xlsx")
+    # and the closed survey takes no questionnaire
+    assert not SurveyResponse.objects.exists()
+    assert not AuditEvent.objects.filter(summary__startswith="导入问卷答卷").exists()
+
+
 def test_results_by_town_weigh_the_answers_given_through_a_school_link(survey, school_a, school_b):
     from ruraledu.evaluation.survey import survey_by_town
 
