@@ -155,13 +155,15 @@ def transfer_cancel(*, transfer: Transfer, actor) -> Transfer:
 def enrolment_update(*, enrolment: Enrolment, values: dict, actor, address=None) -> Enrolment:
     """A page edit of one enrolment: scope, the shared rules (the model's clean), the save and
     its audit row in one place. The school and the person are not edited here (transfers are)."""
-    if not Reach(actor, Action.CHANGE).covers(enrolment.school.org_unit.path):
-        raise PermissionDenied("无权修改该学生的学籍")
     enrolment = (
         Enrolment.objects.select_for_update()
         .select_related("school__org_unit")
         .get(pk=enrolment.pk)
     )
+    # the scope is asked of the locked row: a transfer confirmed since the caller loaded it
+    # has moved the pupil to another school
+    if not Reach(actor, Action.CHANGE).covers(enrolment.school.org_unit.path):
+        raise PermissionDenied("无权修改该学生的学籍")
     before = snapshot(enrolment)
     for field, value in values.items():
         if field in ("person", "school", "year"):

@@ -61,6 +61,29 @@ def test_a_request_then_the_sending_clerks_confirmation_moves_the_pupil(
     assert trail.actor == outsider
 
 
+def test_an_enrolment_loaded_before_its_transfer_was_confirmed_is_not_edited_by_the_old_school(
+    school_clerk, outsider, school_a, pupil_at_b
+):
+    from django.core.exceptions import PermissionDenied
+
+    from ruraledu.students.services import enrolment_update, transfer_confirm, transfer_request
+
+    # given the sending school's clerk with the pupil's edit page open
+    seen = Enrolment.objects.get(pk=pupil_at_b.pk)
+    # when the pupil's transfer to school A is confirmed meanwhile
+    transfer = transfer_request(
+        actor=school_clerk, id_number=NUMBER, name="李小红", to_school=school_a, year=YEAR, grade=4
+    )
+    transfer_confirm(transfer=transfer, actor=outsider)
+    # then saving that page is refused: the enrolment is school A's now
+    with pytest.raises(PermissionDenied):
+        enrolment_update(enrolment=seen, values={"class_name": "4.9"}, actor=outsider)
+    moved = Enrolment.objects.get()
+    assert (moved.school, moved.class_name) == (school_a, "")
+    enrolments = ContentType.objects.get_for_model(Enrolment)
+    assert AuditEvent.objects.filter(content_type=enrolments).count() == 1  # the move only
+
+
 def test_the_bureau_may_confirm_for_the_sending_school(
     client, school_clerk, district_admin, school_a, pupil_at_b
 ):
