@@ -89,6 +89,9 @@ def evidence_remove(*, evidence: EvidenceFile, actor, address: str | None = None
     report = _lock(evidence.report)
     _ensure_author(actor, report)
     _ensure_editable(report)
+    # files come and go under the report's lock: one removed while we waited is gone now
+    if not EvidenceFile.objects.filter(pk=evidence.pk, report=report).exists():
+        raise ValidationError("该佐证材料已被删除。")
     name, stored, storage = evidence.original_name, evidence.file.name, evidence.file.storage
     audit_record(
         actor=actor,

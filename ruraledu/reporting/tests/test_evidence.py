@@ -129,3 +129,24 @@ def test_removing_evidence_deletes_the_file_after_commit(
         services.evidence_remove(evidence=evidence, actor=department_reporter)
     assert not path.exists()
     assert not EvidenceFile.objects.exists()
+
+
+def test_evidence_loaded_before_someone_else_removed_it_is_not_removed_again(
+    draft, department_reporter
+):
+    from ruraledu.audit.models import AuditEvent
+
+    # given two authors with the same file on their screens
+    added = services.evidence_add(
+        report=draft, actor=department_reporter, data=PDF, filename="a.pdf"
+    )
+    seen_first, seen_second = (EvidenceFile.objects.get(pk=added.pk) for _ in range(2))
+    services.evidence_remove(evidence=seen_first, actor=department_reporter)
+    # when the second removes it from what it loaded earlier, it is told it is gone
+    with pytest.raises(ValidationError, match="该佐证材料已被删除"):
+        services.evidence_remove(evidence=seen_second, actor=department_reporter)
+    # and the removal is recorded once, the report's version raised once
+    assert AuditEvent.objects.filter(summary="删除佐证材料：a.pdf").count() == 1
+    assert draft.events.filter(kind="evidence_removed").count() == 1
+    draft.refresh_from_db()
+    assert draft.version == 3  # the upload and the one removal
