@@ -89,6 +89,10 @@ def calendar_day_set(
 @transaction.atomic
 def calendar_day_delete(*, day: CalendarDay, actor, address: str | None = None) -> None:
     _ensure_bureau(actor)
+    # the row as it is now: the page may predate another user's change or deletion of it
+    day = CalendarDay.objects.select_for_update().filter(pk=day.pk).first()
+    if day is None:
+        return  # deleted meanwhile: nothing left to delete or to audit
     audit_record(
         actor=actor,
         instance=day,

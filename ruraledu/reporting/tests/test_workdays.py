@@ -108,6 +108,21 @@ def test_seeding_twice_adds_nothing_and_keeps_the_bureaus_corrections(seeded, di
     assert (day.kind, day.name, day.source) == ("holiday", "更正", "manual")
 
 
+def test_a_day_loaded_before_someone_else_deleted_it_is_not_deleted_again(db, district_admin):
+    # given two bureau users with the same day of the table on their screens
+    services.calendar_day_set(
+        date=D(2027, 1, 1), kind=CalendarDayKind.HOLIDAY, name="元旦", actor=district_admin
+    )
+    seen_first, seen_second = (CalendarDay.objects.get(date=D(2027, 1, 1)) for _ in range(2))
+    services.calendar_day_delete(day=seen_first, actor=district_admin)
+    # when the second deletes it from what it loaded earlier
+    services.calendar_day_delete(day=seen_second, actor=district_admin)
+    # then the day is gone and its deletion audited once
+    assert not CalendarDay.objects.filter(date=D(2027, 1, 1)).exists()
+    deleted = AuditEvent.objects.filter(content_type__model="calendarday", action="delete")
+    assert deleted.count() == 1
+
+
 def test_only_the_bureau_edits_the_holiday_table(seeded, department_reporter, district_leader):
     for user in (department_reporter, district_leader):
         with pytest.raises(PermissionDenied):
