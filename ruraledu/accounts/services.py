@@ -52,6 +52,9 @@ def login_lock_release(*, actor, username: str, address: str | None = None) -> i
 def two_factor_confirm(*, user, device, token: str, address: str | None = None) -> bool:
     """Confirm `user`'s pending TOTP device with a code from the phone; audited. False when
     the code is wrong (django-otp slows repeated failures)."""
+    # the device as it is now, locked: the page may predate its confirmation by a second post
+    # of the same code (a stale copy would also take that code again)
+    device = type(device).objects.select_for_update().get(pk=device.pk)
     if device.user_id != user.pk or device.confirmed:
         raise PermissionDenied("这不是待确认的验证器。")
     if not device.verify_token(token):

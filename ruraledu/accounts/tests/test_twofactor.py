@@ -186,6 +186,24 @@ def test_enrolment_shows_a_qr_code_and_binds_the_device_with_a_code(client, care
     assert client.get(enrol)["Location"] == reverse("accounts:two_factor_verify")
 
 
+def test_a_device_loaded_before_it_was_confirmed_is_not_confirmed_again(care_officer):
+    from django.core.exceptions import PermissionDenied
+
+    from ruraledu.accounts.services import two_factor_confirm
+
+    # given the enrolment posted twice with the same code (a double click)
+    device = TOTPDevice.objects.create(user=care_officer, name="手机验证器", confirmed=False)
+    seen_first, seen_second = (TOTPDevice.objects.get(pk=device.pk) for _ in range(2))
+    code = phone_code(device)
+    assert two_factor_confirm(user=care_officer, device=seen_first, token=code) is True
+    # when the second post confirms from what it loaded earlier, it is refused
+    with pytest.raises(PermissionDenied):
+        two_factor_confirm(user=care_officer, device=seen_second, token=code)
+    # and the binding stands, audited once
+    assert TOTPDevice.objects.get(user=care_officer).confirmed is True
+    assert AuditEvent.objects.filter(summary="绑定两步验证器").count() == 1
+
+
 def test_the_bureau_resets_a_lost_phone_audited(client, district_admin, care_officer):
     # given a care officer with a bound authenticator, and an administrator past both steps
     enrolled(care_officer)
