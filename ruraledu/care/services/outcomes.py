@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from ruraledu.audit.services import snapshot
+from ruraledu.orgunits.models import OrgUnit
 
 from ..choices import (
     ESCALATED_STATUSES,
@@ -101,12 +102,10 @@ def case_resolve(
 
 
 def _next_number(town, year: int) -> int:
-    # the row lock on the case does not cover the town's numbering: lock the town's notices
-    taken = (
-        ReturnNotice.objects.select_for_update()
-        .filter(town=town, year=year)
-        .aggregate(top=Max("number"))["top"]
-    )
+    # notices are numbered per town and year: the town's row, locked, makes escalations in
+    # one town number one at a time (FOR UPDATE on the aggregate itself would lock nothing)
+    list(OrgUnit.objects.select_for_update().filter(pk=town.pk).values_list("pk", flat=True))
+    taken = ReturnNotice.objects.filter(town=town, year=year).aggregate(top=Max("number"))["top"]
     return (taken or 0) + 1
 
 
