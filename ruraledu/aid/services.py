@@ -97,6 +97,10 @@ def publicity_end(
     """End a publicity list early: its link stops answering from today."""
     if not Reach(actor, Action.CARE).covers(publicity.unit.path):
         raise Http404("没有找到该公示名单。")
+    # as it is now: ended again, a list over for weeks would be recorded as public until yesterday
+    publicity = AidPublicity.objects.select_for_update().get(pk=publicity.pk)
+    if publicity.ends_on < today:
+        raise ValidationError(f"该公示已于 {publicity.ends_on:%Y-%m-%d} 结束。")
     before = snapshot(publicity, ["ends_on", "starts_on"])
     publicity.ends_on = today - dt.timedelta(days=1)
     publicity.starts_on = min(publicity.starts_on, publicity.ends_on)

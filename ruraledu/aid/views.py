@@ -172,13 +172,17 @@ class PublicityView(LoginRequiredMixin, View):
 class PublicityEndView(LoginRequiredMixin, View):
     def post(self, request, pk: int):
         item = get_object_or_404(selectors.publicity_list(user=request.user), pk=pk)
-        services.publicity_end(
-            publicity=item,
-            today=timezone.localdate(),
-            actor=request.user,
-            address=request_address(request),
-        )
-        messages.success(request, "公示已结束，公开链接不再可用。")
+        try:
+            services.publicity_end(
+                publicity=item,
+                today=timezone.localdate(),
+                actor=request.user,
+                address=request_address(request),
+            )
+        except ValidationError as refused:
+            messages.error(request, "；".join(refused.messages))
+        else:
+            messages.success(request, "公示已结束，公开链接不再可用。")
         return redirect("aid:publicity")
 
 

@@ -105,6 +105,21 @@ def test_ending_early_stops_the_link(client, care_officer, school_a, grants):
     assert AuditEvent.objects.filter(object_id=str(item.pk), action="update").count() == 1
 
 
+def test_a_list_already_over_is_not_ended_again(client, care_officer, school_a, grants):
+    # given a list that ran until a week ago
+    today = timezone.localdate()
+    ended = today - dt.timedelta(days=7)
+    item = publish(care_officer, school_a, starts=ended - dt.timedelta(days=5), ends=ended)
+    # when the officer ends it (a page loaded before, a second click), then it is refused
+    client.force_login(care_officer)
+    response = client.post(reverse("aid:publicity_end", args=[item.pk]), follow=True)
+    assert f"该公示已于 {ended:%Y-%m-%d} 结束。" in response.content.decode()
+    # and its record keeps the days it really ran, with nothing audited
+    item.refresh_from_db()
+    assert (item.starts_on, item.ends_on) == (ended - dt.timedelta(days=5), ended)
+    assert not AuditEvent.objects.filter(object_id=str(item.pk), action="update").exists()
+
+
 def test_another_schools_officer_cannot_publish_or_end_it(
     client, outsider, care_officer, school_a, grants
 ):
