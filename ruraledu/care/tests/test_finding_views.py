@@ -117,6 +117,28 @@ def test_the_clear_form_keeps_the_child_under_cleared(client, findings, town_off
     assert "陈未入" in body and "已核销：在外地或区外学校就读" in body
 
 
+def test_the_clearing_evidence_is_shown_only_with_the_name(
+    client, findings, care_officer, town_officer
+):
+    # the evidence asks for the school and 学籍号 the child was found at: an ID number
+    finding = findings[FindingKind.DROPOUT]
+    number = "G" + finding.student.id_number()
+    evidence = f"已转入外省某小学就读，{number}，班主任电话核实"
+    client.force_login(care_officer)
+    done = client.post(
+        reverse("care:finding_clear", args=[finding.pk]),
+        {"reason": "studying_elsewhere", "evidence": evidence},
+    )
+    assert done.status_code == 302
+    cleared = url(FindingKind.DROPOUT) + "&cleared=1"
+    assert evidence in client.get(cleared).content.decode()
+    # the town office sees the child masked, and so not what the school wrote about the child
+    client.force_login(town_officer)
+    body = client.get(cleared).content.decode()
+    assert "周*学" in body and "已核销：在外地或区外学校就读" in body
+    assert evidence not in body and number not in body
+
+
 def test_only_the_bureau_starts_a_run_from_the_page(client, findings, town_officer, district_admin):
     client.force_login(town_officer)
     assert client.post(reverse("care:cross_check_start"), {"year": YEAR}).status_code == 404
