@@ -76,7 +76,8 @@ def finding_rows(findings):
             "pk": finding.pk,
             "name": person_name(finding.name, finding.clear),
             "id": finding.masked_id,
-            "birth_date": finding.birth_date,
+            # the date is the masked middle of the ID number: shown only with the name
+            "birth_date": finding.birth_date if finding.clear else None,
             "unit": finding.unit.name,
             "town": finding.town.name,
             "lists": "、".join(finding.list_labels()),
