@@ -7,6 +7,8 @@ from django.db.models import BooleanField, Case, Count, ExpressionWrapper, Min, 
 from django.utils import timezone
 
 from ruraledu.accounts.choices import Action
+from ruraledu.accounts.policy import Reach
+from ruraledu.accounts.scoping import scope_paths
 from ruraledu.core.schoolyear import semester_of
 from ruraledu.students.models import Enrolment
 
@@ -114,7 +116,10 @@ def finding_list(*, user, year: int, kind: str, unit_id: int | None = None, clea
     findings = findings.exclude(clear_reason="") if cleared else findings.filter(clear_reason="")
     if unit_id:
         findings = findings.filter(Q(unit_id=unit_id) | Q(town_id=unit_id))
-    return findings.order_by("unit__path", "name", "pk")
+    # masked names in name order would hint at the hidden characters: name order only where
+    # every name the list can hold is shown in full, else the order they were found in
+    by_name = Reach(user, Action.VIEW_PERSONAL).covers_all(scope_paths(user, Action.CARE))
+    return findings.order_by("unit__path", "name" if by_name else "pk", "pk")
 
 
 def finding_get(*, user, pk: int):

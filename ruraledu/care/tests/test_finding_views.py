@@ -139,6 +139,26 @@ def test_the_clearing_evidence_is_shown_only_with_the_name(
     assert evidence not in body and number not in body
 
 
+def test_a_masked_list_is_not_in_the_order_of_the_hidden_names(
+    client, findings, school_a, care_officer, town_officer
+):
+    # given two dropouts at A, the one found first named 阿小二, the other 赵大一 (whose
+    # name sorts first)
+    make_pupil(school_a, name="王辍学", year=YEAR - 1, grade=5)
+    run()
+    first, second = Finding.objects.filter(kind=FindingKind.DROPOUT).order_by("pk")
+    Finding.objects.filter(pk=first.pk).update(name="阿小二")
+    Finding.objects.filter(pk=second.pk).update(name="赵大一")
+    # the school, which sees the names, reads them in name order
+    client.force_login(care_officer)
+    body = client.get(url(FindingKind.DROPOUT)).content.decode()
+    assert body.index("赵大一") < body.index("阿小二")
+    # the town office sees them masked, in the order they were found
+    client.force_login(town_officer)
+    body = client.get(url(FindingKind.DROPOUT)).content.decode()
+    assert body.index("阿*二") < body.index("赵*一")
+
+
 def test_only_the_bureau_starts_a_run_from_the_page(client, findings, town_officer, district_admin):
     client.force_login(town_officer)
     assert client.post(reverse("care:cross_check_start"), {"year": YEAR}).status_code == 404
