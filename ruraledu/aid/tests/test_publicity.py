@@ -55,6 +55,15 @@ def test_the_list_holds_masked_names_grade_kind_and_amount_only(care_officer, sc
     assert event.action == "create"
 
 
+def test_the_masked_names_are_not_in_the_order_of_the_hidden_names(care_officer, school_a):
+    # given two grants of one kind, 阿小二's recorded before 赵大一's (whose name sorts first)
+    for name in ("阿小二", "赵大一"):
+        grant(enrol(school_a, name, grade=4), school_a)
+    item = publish(care_officer, school_a)
+    # then the public list keeps the order they were recorded in, not the names' order
+    assert [row["name"] for row in item.rows] == ["阿*二", "赵*一"]
+
+
 def test_the_public_page_answers_without_login_and_shows_no_id_or_reason(
     client, care_officer, school_a, grants
 ):
