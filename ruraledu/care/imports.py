@@ -15,13 +15,14 @@ import datetime as dt
 from functools import partial
 
 from ruraledu.accounts.policy import is_bureau
-from ruraledu.accounts.scoping import user_departments
+from ruraledu.accounts.scoping import bureau_units, user_departments
 from ruraledu.audit.services import audit_bulk
 from ruraledu.core import crypto
 from ruraledu.core.bulk import select_in
 from ruraledu.core.idnumbers import birth_date_from_id
 from ruraledu.core.models import Sex
 from ruraledu.orgunits.choices import OrgUnitKind
+from ruraledu.orgunits.districts import within
 from ruraledu.orgunits.models import OrgUnit
 from ruraledu.spreadsheets.base import (
     CellError,
@@ -93,11 +94,27 @@ def _day(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def may_import(user, kind: str) -> bool:
+def import_units(user, kind: str) -> list[OrgUnit] | None:
+    """Where `user` may import list `kind`: None for the whole install (its bureau, or a
+    supplying department of the install's own plan), else the districts of the district
+    bureaus they review for and of the supplying departments they report for (in a city, each
+    district's 区民政局 is its own department, coded with the district's prefix). Empty:
+    nowhere."""
     if is_bureau(user):
-        return True
-    codes = {d.code for d in user_departments(user)}
-    return bool(codes & set(SUPPLIERS[kind]))
+        return None
+    units = list(bureau_units(user))
+    for department in user_departments(user):
+        owner = department.org_unit
+        code = department.code.removeprefix(f"{owner.code}-") if owner else department.code
+        if code in SUPPLIERS[kind]:
+            if owner is None:
+                return None
+            units.append(owner)
+    return units
+
+
+def may_import(user, kind: str) -> bool:
+    return import_units(user, kind) != []
 
 
 def _sex_of(number: str) -> str:
@@ -132,7 +149,8 @@ class ListImporter(Importer):
                 )
             )
             return errors
-        villages = _villages()
+        units = import_units(user, self.list_kind)
+        villages = _villages(units)
         first, last = school_age_window(year)
         on_register = None
         if self.list_kind != ListKind.HOUSEHOLD:
@@ -177,10 +195,13 @@ class ListImporter(Importer):
                     )
             if village and village not in villages:
                 bad("village", "村居代码不存在：须为本区村（居）委会的代码")
+        if units is not None:
+            for row in _listed_elsewhere(rows, self.list_kind, year, units):
+                sink.at(row)("id_number", LISTED_ELSEWHERE)
         return errors
 
     def write(self, rows, *, year, user):
-        villages = _villages()
+        villages = _villages(import_units(user, self.list_kind))
         col = partial(column, rows)
         numbers = [crypto.normalise_id(n) for n in col("id_number")]
         keys = crypto.blind_indexes(numbers)
@@ -232,14 +253,37 @@ class ListImporter(Importer):
         return iter(())
 
 
-def _villages() -> dict[str, tuple[int, int]]:
-    """Village code -> (village pk, its town's pk) for every village of the district."""
+def _villages(units: list[OrgUnit] | None) -> dict[str, tuple[int, int]]:
+    """Village code -> (village pk, its town's pk) for every village in `units` (None: of the
+    install)."""
+    villages = OrgUnit.objects.filter(kind=OrgUnitKind.VILLAGE)
+    if units is not None:
+        villages = villages.filter(within(units, "path"))
     return {
-        code: (pk, parent)
-        for code, pk, parent in OrgUnit.objects.filter(kind=OrgUnitKind.VILLAGE).values_list(
-            "code", "pk", "parent_id"
-        )
+        code: (pk, parent) for code, pk, parent in villages.values_list("code", "pk", "parent_id")
     }
+
+
+LISTED_ELSEWHERE = "该儿童已在其他区县的同一名单中，须由其户籍所在区县修改"
+
+
+def _listed_elsewhere(rows, kind: str, year: int, units: list[OrgUnit]) -> list:
+    """The rows naming a child this list holds already in a district outside `units`: the
+    entry is that district's to change."""
+    numbers = column(rows, "id_number")
+    keys = crypto.blind_indexes([n for n in numbers if n])
+    ours = set(OrgUnit.objects.filter(within(units, "path")).values_list("pk", flat=True))
+    found = select_in(
+        ListEntry,
+        ("id_index", "town"),
+        "id_index",
+        sorted(set(keys)),
+        "AND kind = %s AND year = %s",
+        [kind, year],
+    )
+    held = {key for key, town in found if town not in ours}
+    keyed = iter(keys)
+    return [row for row, n in zip(rows, numbers, strict=True) if n and next(keyed) in held]
 
 
 def _importer(kind: str) -> type[ListImporter]:

@@ -184,3 +184,62 @@ def test_a_list_without_the_grade_column_may_add_a_kind_to_an_entry_without_deta
     data = columns_file(DISABLED, keys, row(number, disability_kind="肢体残疾"))
     assert import_file(DISABLED, data, district_admin, year=YEAR).updated == 1
     assert ListEntry.objects.get(kind="disabled").detail == "肢体残疾"
+
+
+@pytest.fixture
+def city_villages(district_a, district_b):
+    """A village in each of the city's two districts (towns A1 and B1)."""
+    return tuple(
+        OrgUnitFactory(
+            code=f"{town.code}01", name=f"{town.name}村", kind=OrgUnitKind.VILLAGE, parent=town
+        )
+        for town in (district_a.children.get(), district_b.children.get())
+    )
+
+
+def test_in_a_city_each_district_imports_its_own_lists(district_a, district_b, city_villages):
+    from conftest import _persona
+
+    # given district A's bureau, district B's bureau and district A's own 区民政局
+    # (coded, as a district's plan loads it, with the district's prefix)
+    a_admin = _persona("a_admin", Role.DISTRICT_ADMIN, org_unit=district_a)
+    b_admin = _persona("b_admin", Role.DISTRICT_ADMIN, org_unit=district_b)
+    civil_affairs = DepartmentFactory(code="A-civil-affairs", name="区民政局", org_unit=district_a)
+    reporter = _persona("a_civil", Role.DEPARTMENT_REPORTER, department=civil_affairs)
+    in_a, in_b = city_villages
+    child = new_id()
+
+    # when A's bureau lists a child of district A, then it is stored
+    data = template_file(HOUSEHOLD, row(child, village=in_a.code))
+    assert import_file(HOUSEHOLD, data, a_admin, year=YEAR).created == 1
+    # and A's 区民政局 may list that child as an orphan
+    data = template_file(ORPHAN, row(child, village=in_a.code))
+    assert import_file(ORPHAN, data, reporter, year=YEAR).created == 1
+
+    # but A's bureau names no village of district B
+    other = new_id(dt.date(2016, 2, 2))
+    assert refusal(
+        HOUSEHOLD, template_file(HOUSEHOLD, row(other, village=in_b.code)), a_admin, year=YEAR
+    ) == [
+        sheet(
+            "户籍适龄儿童名单",
+            3,
+            "户籍村居代码",
+            in_b.code,
+            "村居代码不存在：须为本区村（居）委会的代码",
+        )
+    ]
+    # and B's bureau does not move A's child to district B
+    assert refusal(
+        HOUSEHOLD, template_file(HOUSEHOLD, row(child, village=in_b.code)), b_admin, year=YEAR
+    ) == [
+        sheet(
+            "户籍适龄儿童名单",
+            3,
+            "身份证号",
+            child,
+            "该儿童已在其他区县的同一名单中，须由其户籍所在区县修改",
+        )
+    ]
+    entry = ListEntry.objects.get(kind="household")
+    assert (entry.village, entry.town_id) == (in_a, in_a.parent_id)
