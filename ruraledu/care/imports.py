@@ -104,12 +104,10 @@ def import_units(user, kind: str) -> list[OrgUnit] | None:
         return None
     units = list(bureau_units(user))
     for department in user_departments(user):
-        owner = department.org_unit
-        code = department.code.removeprefix(f"{owner.code}-") if owner else department.code
-        if code in SUPPLIERS[kind]:
-            if owner is None:
+        if department.plan_code in SUPPLIERS[kind]:
+            if department.org_unit is None:
                 return None
-            units.append(owner)
+            units.append(department.org_unit)
     return units
 
 

@@ -281,3 +281,10 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def plan_code(self) -> str:
+        """The code its plan file gives it: on a many-district install the platform's code
+        carries the owning unit's prefix (`A-civil-affairs`)."""
+        owner = self.org_unit
+        return self.code.removeprefix(f"{owner.code}-") if owner else self.code

@@ -461,8 +461,8 @@ class ScheduleEditView(BureauMixin, View):
                 "starts_on": dt.date(timezone.localdate().year, 1, 1),
                 "departments": [
                     r.department
-                    for r in project.responsibilities.all()
-                    if r.department.code != bureau
+                    for r in project.responsibilities.select_related("department__org_unit")
+                    if r.department.plan_code != bureau
                 ],
                 "is_active": True,
             }

@@ -5,12 +5,14 @@ import pytest
 from django.urls import reverse
 
 from ruraledu.audit.models import AuditEvent
-from ruraledu.plans.choices import MilestoneStatus
+from ruraledu.orgunits.tests.factories import DepartmentFactory
+from ruraledu.plans.choices import MilestoneStatus, ResponsibilityRole
 from ruraledu.reporting.choices import ReportStatus
 from ruraledu.reporting.models import CalendarDay, EvidenceFile, ProgressReport, ReportingSchedule
 
 from .. import services
 from .conftest import PDF
+from .factories import ProjectFactory, ResponsibilityFactory
 
 
 def body(response) -> str:
@@ -260,6 +262,22 @@ def test_the_bureau_sets_a_schedule_and_a_reporter_cannot(
     assert response.status_code == 302
     schedule = ReportingSchedule.objects.get()
     assert (schedule.frequency, list(schedule.departments.all())) == ("monthly", [department])
+
+
+def test_a_new_schedule_offers_the_projects_departments_but_a_districts_own_bureau(
+    client, district, department, district_admin
+):
+    # given a project of a district's own plan, led by its 区教体局 (coded with the
+    # district's prefix, as a district's plan loads it) with a partner department
+    bureau = DepartmentFactory(code="D-education", name="区教体局", org_unit=district)
+    project = ProjectFactory(name="乡村学校提升工程")
+    ResponsibilityFactory(project=project, department=bureau, role=ResponsibilityRole.LEAD)
+    ResponsibilityFactory(project=project, department=department, role=ResponsibilityRole.PARTNER)
+    # when the bureau opens the project's new schedule
+    url = reverse("reporting:schedule_edit", args=[project.number])
+    response = as_user(client, district_admin).get(url)
+    # then the partner is ticked and the bureau, which does not report to itself, is not
+    assert response.context["form"].initial["departments"] == [department]
 
 
 def test_a_stale_schedule_form_keeps_what_was_typed_at_the_current_version(
