@@ -30,6 +30,10 @@ class DecisionQuerySet(ScopedQuerySet):
     scope_path_field = "unit__path"
 
 
+# two officers recording the same child's first decision at once: the second is told
+DECISION_TAKEN = "该儿童本学年的安置决定已由他人登记，请刷新页面，核对后再修改。"
+
+
 class PlacementDecision(models.Model):
     """A school year's placement of a child on the 残联 list who has no enrolment placing
     them: 随班就读 or 送教上门 by a named school, a special school, 暂缓入学 or 不适宜入学
@@ -85,7 +89,11 @@ class PlacementDecision(models.Model):
         verbose_name = "残疾儿童安置决定"
         verbose_name_plural = "残疾儿童安置决定"
         constraints = [
-            models.UniqueConstraint(fields=["year", "id_index"], name="placement_year_child")
+            models.UniqueConstraint(
+                fields=["year", "id_index"],
+                name="placement_year_child",
+                violation_error_message=DECISION_TAKEN,
+            )
         ]
 
     def __str__(self) -> str:

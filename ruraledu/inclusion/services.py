@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ruraledu.accounts.choices import Action
@@ -20,7 +20,7 @@ from ruraledu.orgunits.models import School
 from ruraledu.reporting.evidence import EvidenceRefused, check_evidence
 
 from .choices import NEEDS_SCHOOL, DecisionKind
-from .models import HomeVisit, PlacementDecision, VisitRule
+from .models import DECISION_TAKEN, HomeVisit, PlacementDecision, VisitRule
 from .reconcile import home_children, reconcile
 
 
@@ -119,7 +119,12 @@ def decision_record(
             field="decided_on",
             date_rules=lambda: check_day_in_year(decided_on, year, "决定日期"),
         )
-        decision.save()
+        with transaction.atomic():  # a create that lost the race rolls back alone
+            decision.save()
+    except IntegrityError as error:  # the same child's decision, recorded a moment ago
+        if stored:
+            decision.evidence_file.storage.delete(stored)
+        raise ValidationError(DECISION_TAKEN) from error
     except Exception:
         if stored:  # nothing written: the new file goes too
             decision.evidence_file.storage.delete(stored)

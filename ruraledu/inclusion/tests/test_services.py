@@ -12,7 +12,7 @@ from ruraledu.audit.models import AuditEvent
 
 from .. import services
 from ..choices import DecisionKind
-from ..models import HomeVisit, PlacementDecision, VisitRule
+from ..models import DECISION_TAKEN, HomeVisit, PlacementDecision, VisitRule
 from .conftest import YEAR, enrol, listed
 
 D = dt.date
@@ -81,6 +81,34 @@ def test_an_enrolled_child_is_placed_by_the_registry(village_a, school_a, distri
             reason="康复",
             evidence="证明",
         )
+
+
+def test_a_first_decision_recorded_twice_at_once_is_refused_in_chinese(
+    unplaced, town_officer, school_a, monkeypatch
+):
+    # given two officers on the same unplaced child: each saw no decision yet
+    before = services.reconcile(YEAR)
+    record = {
+        "actor": town_officer,
+        "year": YEAR,
+        "entry_id": unplaced.pk,
+        "decided_on": D(2025, 10, 8),
+        "school": school_a,
+    }
+    services.decision_record(kind=DecisionKind.MAINSTREAM, **record)
+    # when the second records it from what it saw (the moment before the first's commit)
+    monkeypatch.setattr(services, "reconcile", lambda year: before)
+    with pytest.raises(ValidationError) as refused:
+        services.decision_record(kind=DecisionKind.HOME, **record)
+    # then it is told so, and the first decision stands, audited once
+    assert refused.value.messages == [DECISION_TAKEN]
+    # and so it is when both pass the check and the database's unique index tells them apart
+    monkeypatch.setattr(PlacementDecision, "validate_constraints", lambda self, exclude: None)
+    with pytest.raises(ValidationError) as refused:
+        services.decision_record(kind=DecisionKind.HOME, **record)
+    assert refused.value.messages == [DECISION_TAKEN]
+    assert PlacementDecision.objects.get().kind == DecisionKind.MAINSTREAM
+    assert audits(PlacementDecision).count() == 1
 
 
 def test_a_change_read_at_an_old_version_is_refused(unplaced, town_officer, school_a):
