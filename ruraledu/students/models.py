@@ -40,6 +40,10 @@ class EnrolmentQuerySet(ScopedQuerySet):
     scope_path_field = "school__org_unit__path"
 
 
+# a page edit's grade outside 1–12 (0 passes the stage rule, which reads only a grade given)
+GRADE_RANGE = "年级须在 1 至 12 之间，请改正后再保存。"
+
+
 class Enrolment(models.Model):
     """A student's enrolment in a school year, with the care flags the plan's targets read."""
 
@@ -110,7 +114,9 @@ class Enrolment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["person", "year"], name="enrolment_person_year_unique"),
             models.CheckConstraint(
-                condition=models.Q(grade__gte=1, grade__lte=12), name="enrolment_grade_range"
+                condition=models.Q(grade__gte=1, grade__lte=12),
+                name="enrolment_grade_range",
+                violation_error_message=GRADE_RANGE,
             ),
         ]
         indexes = [
@@ -149,6 +155,10 @@ class Enrolment(models.Model):
             or self.left_behind
             or self.family_status
         )
+
+
+# two schools (or two clicks) asking for the same pupil at once: the second is told
+OPEN_REQUEST = "该学生已有一份待确认的转学申请"
 
 
 class TransferQuerySet(ScopedQuerySet):
@@ -200,6 +210,7 @@ class Transfer(models.Model):
                 fields=["person", "year"],
                 condition=Q(status="requested"),
                 name="transfer_one_open_request",
+                violation_error_message=OPEN_REQUEST,
             )
         ]
 

@@ -2,7 +2,7 @@
 confirms, and the pupil's enrolment moves only then. Every step is audited."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ruraledu.accounts.choices import Action
@@ -13,7 +13,7 @@ from ruraledu.orgunits.choices import GRADE_RANGES
 from ruraledu.spreadsheets.importing import pks_by_id_number
 
 from .choices import TransferStatus
-from .models import Enrolment, StudentPerson, Transfer
+from .models import OPEN_REQUEST, Enrolment, StudentPerson, Transfer
 
 # The same answer for an unknown number, a wrong name and a pupil not enrolled this year:
 # the request must not tell who is on the district's rosters.
@@ -43,7 +43,7 @@ def transfer_request(
     if reach.covers(enrolment.school.org_unit.path):
         raise ValidationError("该学生已在您管辖的学校就读，请直接修改学籍或通过学生名册导入")
     if Transfer.objects.filter(person_id=pk, year=year, status=TransferStatus.REQUESTED).exists():
-        raise ValidationError("该学生已有一份待确认的转学申请")
+        raise ValidationError(OPEN_REQUEST)
     transfer = Transfer(
         person_id=pk,
         year=year,
@@ -54,7 +54,11 @@ def transfer_request(
         requested_by=actor,
     )
     transfer.full_clean()
-    transfer.save()
+    try:
+        with transaction.atomic():  # a request that lost the race rolls back alone
+            transfer.save()
+    except IntegrityError as error:  # the same pupil's request, sent a moment ago
+        raise ValidationError(OPEN_REQUEST) from error
     audit_record(
         actor=actor,
         instance=transfer,

@@ -169,3 +169,32 @@ def test_the_list_logs_each_pupil_it_names_in_full(
     client.force_login(town_officer)
     client.get(reverse("students:transfer_list"))
     assert not PersonalDataAccess.objects.filter(user=town_officer).exists()
+
+
+def test_a_request_sent_twice_at_once_is_refused_in_chinese(
+    school_clerk, school_a, pupil_at_b, monkeypatch
+):
+    from django.core.exceptions import ValidationError
+    from django.db.models import QuerySet
+
+    from ruraledu.students.services import transfer_request
+
+    # given the receiving clerk's request, and a second one for the same pupil
+    ask = {"actor": school_clerk, "id_number": NUMBER, "name": "李小红", "to_school": school_a}
+    transfer_request(year=YEAR, grade=4, **ask)
+    # when the second passes the open-request check before the first is committed
+    exists = QuerySet.exists
+    monkeypatch.setattr(
+        QuerySet, "exists", lambda qs: False if qs.model is Transfer else exists(qs)
+    )
+    with pytest.raises(ValidationError) as refused:
+        transfer_request(year=YEAR, grade=4, **ask)
+    # then the model's check says so in Chinese (its own message was English, naming the rule)
+    assert refused.value.messages == ["该学生已有一份待确认的转学申请"]
+    # and so does the database's unique index when both pass the check (was a server error)
+    monkeypatch.setattr(Transfer, "validate_constraints", lambda self, exclude=None: None)
+    with pytest.raises(ValidationError) as refused:
+        transfer_request(year=YEAR, grade=4, **ask)
+    assert refused.value.messages == ["该学生已有一份待确认的转学申请"]
+    assert Transfer.objects.count() == 1
+    assert AuditEvent.objects.filter(summary="申请转入学生").count() == 1

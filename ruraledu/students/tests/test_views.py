@@ -160,3 +160,18 @@ def test_the_edit_page_logs_the_name_it_shows_and_masks_it_for_a_town_office(
     body = client.get(url).content.decode()
     assert "张*明" in body and "张小明" not in body
     assert PersonalDataAccess.objects.filter(user=town_officer).count() == 0
+
+
+def test_a_grade_of_0_is_refused_in_chinese(client, school_clerk, pupil):
+    # given the clerk editing a pupil's enrolment
+    client.force_login(school_clerk)
+    url = reverse("students:enrolment_edit", args=[pupil.pk])
+    data = {"grade": 0, "class_name": "", "transport": "none", "placement": ""}
+    # when the grade is 0 (the stage rule reads only a grade given)
+    response = client.post(url, {**data, "family_status": ""})
+    # then the page says what is wrong, not the database rule's English name
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "年级须在 1 至 12 之间" in body and "enrolment_grade_range" not in body
+    pupil.refresh_from_db()
+    assert pupil.grade == 3
