@@ -43,6 +43,10 @@ class AssignmentQuerySet(ScopedQuerySet):
         return self.filter(ended_on__isnull=True)
 
 
+# two assignments of a school's first inspector at once (two users, or a double click)
+ONE_CURRENT = "这所学校本学年的挂牌责任督学刚由他人登记，请刷新页面，核对后再调整。"
+
+
 class InspectorAssignment(models.Model):
     """The 挂牌 责任督学 of a school in a school year. Ending an assignment keeps the row: the
     history of who inspected which school in which year is never overwritten."""
@@ -80,6 +84,7 @@ class InspectorAssignment(models.Model):
                 fields=["school", "year"],
                 condition=Q(ended_on__isnull=True),
                 name="inspector_assignment_one_current",
+                violation_error_message=ONE_CURRENT,
             ),
         ]
 

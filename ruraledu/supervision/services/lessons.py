@@ -8,7 +8,7 @@ no lesson counts twice; the row keeps the source it first came in by.
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from ruraledu.activities.choices import LessonKind, ObservationSource
 from ruraledu.activities.models import PublicLesson
@@ -20,6 +20,9 @@ from ruraledu.workforce.models import Post, StaffPerson
 
 from ..permissions import may_answer, may_observe, require
 from .common import record_day
+
+# the lesson is on file under the importer's key (or was saved a moment ago, a double tap)
+ONE_A_KEY = "这位教师在这一天已有该校同类型的课堂记录（同一教师、学校、日期、类型记一次）。"
 
 
 def may_record_lesson(user, school) -> bool:
@@ -74,9 +77,7 @@ def lesson_record(
     if PublicLesson.objects.filter(
         teacher_id=teacher_id, school=school, held_on=held_on, kind=kind
     ).exists():
-        raise ValidationError(
-            "这位教师在这一天已有该校同类型的课堂记录（同一教师、学校、日期、类型记一次）。"
-        )
+        raise ValidationError(ONE_A_KEY)
     lesson = PublicLesson(
         teacher_id=teacher_id,
         school=school,
@@ -87,7 +88,11 @@ def lesson_record(
         recorded_by=actor,
     )
     lesson.full_clean(exclude=["year", "semester"], validate_constraints=False)
-    lesson.save()
+    try:
+        with transaction.atomic():  # a save that lost the race rolls back alone
+            lesson.save()
+    except IntegrityError as error:  # the same lesson, saved a moment ago
+        raise ValidationError(ONE_A_KEY) from error
     audit_record(
         actor=actor,
         instance=lesson,

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from ruraledu.activities.choices import ObservationRating, ObservationSource
 from ruraledu.activities.models import LessonObservation
@@ -13,6 +13,9 @@ from ruraledu.audit.services import audit_record, snapshot
 from ..models import StaffAccount
 from ..permissions import may_observe, require
 from .common import record_day
+
+# the day's record at the school is on file (a double tap on a weak line lands here too)
+ONE_A_DAY = "您在这一天已有该校的听课记录（同一天同一学校记一次）。"
 
 
 @transaction.atomic
@@ -41,7 +44,7 @@ def observation_record(
     if LessonObservation.objects.filter(
         observer=account.person, school=school, held_on=held_on
     ).exists():
-        raise ValidationError("您在这一天已有该校的听课记录（同一天同一学校记一次）。")
+        raise ValidationError(ONE_A_DAY)
     observation = LessonObservation(
         observer=account.person,
         school=school,
@@ -57,7 +60,11 @@ def observation_record(
         follow_up=follow_up.strip(),
     )
     observation.full_clean(exclude=["year", "semester"], validate_constraints=False)
-    observation.save()
+    try:
+        with transaction.atomic():  # a save that lost the race rolls back alone
+            observation.save()
+    except IntegrityError as error:  # the same record, saved a moment ago
+        raise ValidationError(ONE_A_DAY) from error
     audit_record(
         actor=actor,
         instance=observation,

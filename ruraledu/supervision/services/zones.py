@@ -5,7 +5,7 @@ an inspector or researcher may do and where."""
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -23,6 +23,7 @@ from ruraledu.core.schoolyear import (
 from ruraledu.reporting.evidence import EvidenceRefused
 
 from ..models import InspectorAssignment, InspectorPhoto, StaffAccount, Zone
+from ..models.zones import ONE_CURRENT
 from ..permissions import may_configure, require
 from ..photos import check_photo, save_with_photo
 
@@ -110,7 +111,11 @@ def inspector_assign(
         duties=duties,
     )
     assignment.full_clean()
-    assignment.save()
+    try:
+        with transaction.atomic():  # an assignment that lost the race rolls back alone
+            assignment.save()
+    except IntegrityError as error:  # the school's inspector, assigned a moment ago
+        raise ValidationError(ONE_CURRENT) from error
     _inspector_role_follows(inspector, school)
     audit_record(
         actor=actor,

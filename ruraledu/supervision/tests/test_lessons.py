@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 
 from ruraledu.activities import imports as _registers  # noqa: F401
 from ruraledu.activities.choices import LessonKind, ObservationSource
@@ -122,6 +123,27 @@ def test_an_import_of_a_recorded_lesson_does_not_count_twice(
         actor=school_clerk, school=school_a, held_on=DAY, teacher_id=teacher.pk, kind="outreach"
     )
     assert PublicLesson.objects.count() == 2
+
+
+def test_a_lesson_sent_twice_at_once_is_refused_in_chinese(
+    school_clerk, teacher, school_a, monkeypatch
+):
+    # given the lesson saved by the first of two taps
+    record = {"actor": school_clerk, "school": school_a, "held_on": DAY, "teacher_id": teacher.pk}
+    services.lesson_record(kind=LessonKind.FAMOUS, **record)
+    # when the second passes the check before the first is committed
+    exists = QuerySet.exists
+    monkeypatch.setattr(
+        QuerySet, "exists", lambda qs: False if qs.model is PublicLesson else exists(qs)
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.lesson_record(kind=LessonKind.FAMOUS, **record)
+    # then the database's unique index refuses it, told in Chinese (was a server error)
+    assert refused.value.messages == [
+        "这位教师在这一天已有该校同类型的课堂记录（同一教师、学校、日期、类型记一次）。"
+    ]
+    assert PublicLesson.objects.count() == 1
+    assert AuditEvent.objects.filter(summary__contains="名师课堂记录").count() == 1
 
 
 def test_recorded_lessons_move_both_lesson_indicators_on_recompute(

@@ -2,9 +2,11 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 
 from ruraledu.activities.choices import ObservationSource
 from ruraledu.activities.models import LessonObservation
+from ruraledu.audit.models import AuditEvent
 
 from .. import services
 from ..selectors import observation_progress
@@ -40,6 +42,23 @@ def test_one_record_per_school_and_day(researcher, school_a):
     with pytest.raises(ValidationError, match="这一天已有"):
         services.observation_record(actor=researcher, school=school_a, held_on=dt.date(2025, 10, 9))
     assert LessonObservation.objects.count() == 1
+
+
+def test_a_record_sent_twice_at_once_is_refused_in_chinese(researcher, school_a, monkeypatch):
+    # given the day's record saved by the first of two taps on a weak line
+    day = dt.date(2025, 10, 9)
+    services.observation_record(actor=researcher, school=school_a, held_on=day)
+    # when the second passes the check before the first is committed
+    exists = QuerySet.exists
+    monkeypatch.setattr(
+        QuerySet, "exists", lambda qs: False if qs.model is LessonObservation else exists(qs)
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.observation_record(actor=researcher, school=school_a, held_on=day)
+    # then the database's unique index refuses it, told in Chinese (was a server error)
+    assert refused.value.messages == ["您在这一天已有该校的听课记录（同一天同一学校记一次）。"]
+    assert LessonObservation.objects.count() == 1
+    assert AuditEvent.objects.filter(summary__startswith="听课记录").count() == 1
 
 
 def test_a_researcher_cannot_record_at_an_unlinked_school(

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 
 from ruraledu.accounts.choices import Action, Role
 from ruraledu.accounts.models import RoleAssignment
@@ -48,6 +49,30 @@ def test_a_new_inspector_ends_the_old_assignment_and_keeps_its_history(
     assert not RoleAssignment.objects.filter(user=inspector, role=Role.INSPECTOR).exists()
     assert not Reach(fresh(inspector), Action.SUPERVISE).covers(school_a.org_unit.path)
     assert Reach(fresh(successor), Action.SUPERVISE).covers(school_a.org_unit.path)
+
+
+def test_a_school_assigned_twice_at_once_is_refused_in_chinese(
+    inspector, district_admin, school_a, monkeypatch
+):
+    # given school A's inspector, and a second assignment that looked before it was committed
+    first = QuerySet.first
+    monkeypatch.setattr(
+        QuerySet, "first", lambda qs: None if qs.model is InspectorAssignment else first(qs)
+    )
+    assign = {"actor": district_admin, "school": school_a, "year": YEAR}
+    message = ["这所学校本学年的挂牌责任督学刚由他人登记，请刷新页面，核对后再调整。"]
+    # when it is saved, then the one-current rule says so in Chinese (it named the rule)
+    with pytest.raises(ValidationError) as refused:
+        services.inspector_assign(inspector=UserFactory(), started_on=dt.date(2025, 9, 2), **assign)
+    assert refused.value.messages == message
+    # and so does the database's unique index past the check (was a server error)
+    monkeypatch.setattr(
+        InspectorAssignment, "validate_constraints", lambda self, exclude=None: None
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.inspector_assign(inspector=UserFactory(), started_on=dt.date(2025, 9, 2), **assign)
+    assert refused.value.messages == message
+    assert InspectorAssignment.objects.get(school=school_a).inspector == inspector
 
 
 def test_only_the_bureau_assigns_inspectors(town_officer, school_a):
