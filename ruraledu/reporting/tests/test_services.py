@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 
 from ruraledu.accounts.choices import Action
 from ruraledu.audit.choices import AuditAction
@@ -104,6 +105,21 @@ def test_a_school_report_is_started_by_the_school_or_its_town(
 ):
     report = start(period, school_clerk, org_unit=school_a.org_unit)
     assert start(period, town_officer, org_unit=school_a.org_unit).pk == report.pk
+
+
+def test_a_report_started_twice_at_once_is_the_same_report(
+    period, school_clerk, town_officer, school_a, monkeypatch
+):
+    # given the school's report, started by its clerk
+    report = start(period, school_clerk, org_unit=school_a.org_unit)
+    # when the town office starts it too, having looked before the clerk's was committed
+    first = QuerySet.first
+    monkeypatch.setattr(
+        QuerySet, "first", lambda qs: None if qs.model is ProgressReport else first(qs)
+    )
+    # then it opens the same report, not an error naming the one-report rule
+    assert start(period, town_officer, org_unit=school_a.org_unit).pk == report.pk
+    assert ProgressReport.objects.count() == 1
 
 
 def test_a_clerk_of_another_school_cannot_start_it(period, outsider, school_a):
