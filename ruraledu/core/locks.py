@@ -10,7 +10,8 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from django.db import connection
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
 
 
 def _key(name: str) -> int:
@@ -39,3 +40,16 @@ def exclusive(name: str):
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def refused_if_taken(message: str, code: str | None = None):
+    """A save that may lose a race to another request storing the same row (two users, a
+    double tap): the database's unique index refuses it, this block alone rolls back, and
+    the user is told `message`. Only unique and check rules can fail inside a save here:
+    foreign keys are checked at commit."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as error:
+        raise ValidationError(message, code=code) from error

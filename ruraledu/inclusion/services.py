@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from ruraledu.accounts.choices import Action
@@ -15,6 +15,7 @@ from ruraledu.accounts.policy import Reach, is_bureau
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, snapshot
 from ruraledu.care.services.common import lock_version
+from ruraledu.core.locks import refused_if_taken
 from ruraledu.core.schoolyear import check_day_in_year
 from ruraledu.orgunits.models import School
 from ruraledu.reporting.evidence import EvidenceRefused, check_evidence
@@ -119,12 +120,8 @@ def decision_record(
             field="decided_on",
             date_rules=lambda: check_day_in_year(decided_on, year, "决定日期"),
         )
-        with transaction.atomic():  # a create that lost the race rolls back alone
+        with refused_if_taken(DECISION_TAKEN):  # the same child's, recorded a moment ago
             decision.save()
-    except IntegrityError as error:  # the same child's decision, recorded a moment ago
-        if stored:
-            decision.evidence_file.storage.delete(stored)
-        raise ValidationError(DECISION_TAKEN) from error
     except Exception:
         if stored:  # nothing written: the new file goes too
             decision.evidence_file.storage.delete(stored)

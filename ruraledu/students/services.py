@@ -2,13 +2,14 @@
 confirms, and the pupil's enrolment moves only then. Every step is audited."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import Reach
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, snapshot
+from ruraledu.core.locks import refused_if_taken
 from ruraledu.orgunits.choices import GRADE_RANGES
 from ruraledu.spreadsheets.importing import pks_by_id_number
 
@@ -54,11 +55,8 @@ def transfer_request(
         requested_by=actor,
     )
     transfer.full_clean()
-    try:
-        with transaction.atomic():  # a request that lost the race rolls back alone
-            transfer.save()
-    except IntegrityError as error:  # the same pupil's request, sent a moment ago
-        raise ValidationError(OPEN_REQUEST) from error
+    with refused_if_taken(OPEN_REQUEST):  # the same pupil's request, sent a moment ago
+        transfer.save()
     audit_record(
         actor=actor,
         instance=transfer,

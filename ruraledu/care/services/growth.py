@@ -6,13 +6,14 @@ review, which overwrites nothing), and leaves an audit row."""
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import Reach
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, changed, snapshot
+from ruraledu.core.locks import refused_if_taken
 from ruraledu.core.schoolyear import semester_of
 from ruraledu.students.models import Enrolment
 
@@ -98,13 +99,8 @@ def growth_file_open(
         opened_by=actor,
     )
     file.full_clean(validate_constraints=False)
-    try:
-        with transaction.atomic():
-            file.save()
-    except IntegrityError as error:  # opened by someone else a moment ago
-        raise ValidationError(
-            "该学生已有成长档案，请在原档案中继续记录。", code="exists"
-        ) from error
+    with refused_if_taken("该学生已有成长档案，请在原档案中继续记录。", code="exists"):
+        file.save()  # or opened by someone else a moment ago
     audit_record(
         actor=actor,
         instance=file,

@@ -8,12 +8,13 @@ no lesson counts twice; the row keeps the source it first came in by.
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from ruraledu.activities.choices import LessonKind, ObservationSource
 from ruraledu.activities.models import PublicLesson
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, snapshot
+from ruraledu.core.locks import refused_if_taken
 from ruraledu.core.schoolyear import current_school_year, school_year_label, school_year_of
 from ruraledu.orgunits.models import School
 from ruraledu.workforce.models import Post, StaffPerson
@@ -88,11 +89,8 @@ def lesson_record(
         recorded_by=actor,
     )
     lesson.full_clean(exclude=["year", "semester"], validate_constraints=False)
-    try:
-        with transaction.atomic():  # a save that lost the race rolls back alone
-            lesson.save()
-    except IntegrityError as error:  # the same lesson, saved a moment ago
-        raise ValidationError(ONE_A_KEY) from error
+    with refused_if_taken(ONE_A_KEY):  # the same lesson, saved a moment ago
+        lesson.save()
     audit_record(
         actor=actor,
         instance=lesson,

@@ -3,12 +3,13 @@
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from ruraledu.activities.choices import ObservationRating, ObservationSource
 from ruraledu.activities.models import LessonObservation
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, snapshot
+from ruraledu.core.locks import refused_if_taken
 
 from ..models import StaffAccount
 from ..permissions import may_observe, require
@@ -60,11 +61,8 @@ def observation_record(
         follow_up=follow_up.strip(),
     )
     observation.full_clean(exclude=["year", "semester"], validate_constraints=False)
-    try:
-        with transaction.atomic():  # a save that lost the race rolls back alone
-            observation.save()
-    except IntegrityError as error:  # the same record, saved a moment ago
-        raise ValidationError(ONE_A_DAY) from error
+    with refused_if_taken(ONE_A_DAY):  # the same record, saved a moment ago
+        observation.save()
     audit_record(
         actor=actor,
         instance=observation,

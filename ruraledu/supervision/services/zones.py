@@ -5,7 +5,7 @@ an inspector or researcher may do and where."""
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -14,6 +14,7 @@ from ruraledu.accounts.models import RoleAssignment
 from ruraledu.activities.models import SchoolLink
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, snapshot
+from ruraledu.core.locks import refused_if_taken
 from ruraledu.core.schoolyear import (
     check_day_in_year,
     current_school_year,
@@ -111,11 +112,8 @@ def inspector_assign(
         duties=duties,
     )
     assignment.full_clean()
-    try:
-        with transaction.atomic():  # an assignment that lost the race rolls back alone
-            assignment.save()
-    except IntegrityError as error:  # the school's inspector, assigned a moment ago
-        raise ValidationError(ONE_CURRENT) from error
+    with refused_if_taken(ONE_CURRENT):  # the school's inspector, assigned a moment ago
+        assignment.save()
     _inspector_role_follows(inspector, school)
     audit_record(
         actor=actor,
