@@ -145,3 +145,6 @@ class GrowthState(models.TextChoices):
     PLAN = "plan", "有帮扶计划，本学期未评估"
     REVIEWED = "reviewed", "本学期已评估"
     EXITED = "exited", "已转出"
+    # open at a school the user does not work at: the one the child left, or (for that
+    # school) the one that has taken the file since
+    ELSEWHERE = "elsewhere", "档案在其他学校"

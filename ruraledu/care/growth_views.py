@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
@@ -44,7 +45,9 @@ class GrowthListView(LoginRequiredMixin, View):
         show = request.GET.get("state", "")
         enrolments = selectors.growth_pupil_list(user=request.user, year=year, unit_id=unit_id)
         files = selectors.growth_files_of(enrolments.values_list("person_id", flat=True))
-        states = {pid: selectors.growth_state(f, today) for pid, f in files.items()}
+        care = Reach(request.user, Action.CARE)
+        states = {pid: _list_state(f, care, today) for pid, f in files.items()}
+        moved_on = _enrolled_later(files, year)
         rows = []
         counts: Counter = Counter()
         personal = Reach(request.user, Action.VIEW_PERSONAL)
@@ -53,8 +56,18 @@ class GrowthListView(LoginRequiredMixin, View):
             counts[state] += 1
             if show and state != show:
                 continue
-            enrolment.file = files.get(enrolment.person_id)
+            file = files.get(enrolment.person_id)
+            # another school's file is neither linked nor described here
+            enrolment.file = file if file and care.covers(file.unit.path) else None
             enrolment.state = GrowthState(state)
+            # an open file at the school the pupil left: the school that holds them now
+            # takes it over (never one that itself held them only in an earlier year)
+            enrolment.takeable = (
+                file is not None
+                and file.status != GrowthFileStatus.EXITED
+                and file.school_id != enrolment.school_id
+                and enrolment.person_id not in moved_on
+            )
             enrolment.clear = personal.covers(enrolment.school.org_unit.path)
             rows.append(enrolment)
         page = Paginator(rows, 50).get_page(request.GET.get("page"))
@@ -71,6 +84,19 @@ class GrowthListView(LoginRequiredMixin, View):
                 "counts": [(s.value, s.label, counts[s.value]) for s in GrowthState],
             },
         )
+
+
+def _list_state(file, care: Reach, today) -> str:
+    if file.status != GrowthFileStatus.EXITED and not care.covers(file.unit.path):
+        return GrowthState.ELSEWHERE
+    return selectors.growth_state(file, today)
+
+
+def _enrolled_later(files: dict, year: int) -> set[int]:
+    """Of the pupils with an open file, those enrolled in a year after `year`."""
+    open_files = [pid for pid, f in files.items() if f.status != GrowthFileStatus.EXITED]
+    later = Enrolment.objects.filter(person_id__in=open_files, year__gt=year)
+    return set(later.values_list("person_id", flat=True))
 
 
 def _flagged_enrolment(request, pk: int) -> Enrolment:
@@ -126,6 +152,26 @@ class GrowthOpenView(LoginRequiredMixin, View):
             {"enrolment": enrolment, "clear": clear, "form": form},
             status=status,
         )
+
+
+class GrowthTakeOverView(LoginRequiredMixin, View):
+    """Take over the open file a pupil brought from their former school (POST only)."""
+
+    def post(self, request, pk: int):
+        _require_care(request.user)
+        enrolment = _flagged_enrolment(request, pk)
+        try:
+            file = services.growth_file_take_over(
+                enrolment=enrolment, actor=request.user, address=request_address(request)
+            )
+        except PermissionDenied as error:
+            raise Http404("没有找到该学生。") from error
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(f"{reverse('care:growth_list')}?year={enrolment.year}")
+        messages.success(request, "已接收该学生的成长档案，请核对帮扶计划，按本校情况修订。")
+        return redirect("care:growth_detail", pk=file.pk)
 
 
 def _visible_file(request, pk: int):

@@ -175,7 +175,11 @@ def growth_pupil_list(*, user, year: int, unit_id: int | None = None):
 def growth_files_of(person_ids) -> dict:
     """Each person's open file, else their latest exited one."""
     latest: dict = {}
-    files = GrowthFile.objects.filter(person_id__in=list(person_ids)).order_by("assessed_on", "pk")
+    files = (
+        GrowthFile.objects.filter(person_id__in=list(person_ids))
+        .select_related("unit")
+        .order_by("assessed_on", "pk")
+    )
     for file in files:
         current = latest.get(file.person_id)
         if current is None or current.status == GrowthFileStatus.EXITED:

@@ -42,6 +42,11 @@ urlpatterns = [
         growth_views.GrowthOpenView.as_view(),
         name="growth_open",
     ),
+    path(
+        "growth/pupils/<int:pk>/take-over/",
+        growth_views.GrowthTakeOverView.as_view(),
+        name="growth_take_over",
+    ),
     path("growth/<int:pk>/", growth_views.GrowthDetailView.as_view(), name="growth_detail"),
     path(
         "growth/<int:pk>/<str:step>/",

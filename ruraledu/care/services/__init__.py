@@ -6,7 +6,13 @@ from .common import plan_missing
 from .escalation import cases_follow_up
 from .files import case_file_add
 from .findings import finding_case_open, finding_clear
-from .growth import growth_file_exit, growth_file_open, growth_plan_set, growth_review_add
+from .growth import (
+    growth_file_exit,
+    growth_file_open,
+    growth_file_take_over,
+    growth_plan_set,
+    growth_review_add,
+)
 from .outcomes import case_close, case_escalate, case_resolve
 
 __all__ = [
@@ -23,6 +29,7 @@ __all__ = [
     "finding_clear",
     "growth_file_exit",
     "growth_file_open",
+    "growth_file_take_over",
     "growth_plan_set",
     "growth_review_add",
     "plan_missing",

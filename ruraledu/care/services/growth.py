@@ -23,6 +23,9 @@ from ..permissions import may_work
 from .common import lock_version, not_future, require
 
 NOT_FOUND = "该学生不存在或不在您的范围内。"
+TAKE_OVER_FIRST = (
+    "该学生在原学校的成长档案尚未结束，请在学困生名单中点“接收档案”，在原档案中继续记录。"
+)
 
 
 def _lock(file: GrowthFile, version: int | None) -> GrowthFile:
@@ -84,7 +87,10 @@ def growth_file_open(
     birth_date = enrolment.person.birth_date
     if birth_date and assessed_on < birth_date:
         raise ValidationError("认定日期不能早于该学生的出生日期。")
-    if GrowthFile.objects.open().filter(person_id=enrolment.person_id).exists():
+    held = GrowthFile.objects.open().filter(person_id=enrolment.person_id).first()
+    if held is not None and held.school_id != enrolment.school_id:
+        raise ValidationError(TAKE_OVER_FIRST, code="exists")
+    if held is not None:
         raise ValidationError("该学生已有成长档案，请在原档案中继续记录。", code="exists")
     file = GrowthFile(
         person_id=enrolment.person_id,
@@ -110,6 +116,34 @@ def growth_file_open(
         address=address,
     )
     return file
+
+
+@transaction.atomic
+def growth_file_take_over(*, enrolment: Enrolment, actor, address: str | None = None) -> GrowthFile:
+    """Hand a pupil's open file to the school that now holds them (转学, 小升初): the file,
+    its plan and its reviews move there and leave the former school's sight. Asked by the
+    new school on the pupil's latest enrolment; asked again once taken, it answers the file."""
+    if not Reach(actor, Action.CARE).covers(enrolment.school.org_unit.path):
+        raise PermissionDenied(NOT_FOUND)
+    if Enrolment.objects.filter(person_id=enrolment.person_id, year__gt=enrolment.year).exists():
+        raise ValidationError("该学生已有更新学年的学籍，档案应由其现在就读的学校接收。")
+    pk = GrowthFile.objects.open().filter(person_id=enrolment.person_id).values("pk")[:1]
+    file = GrowthFile.objects.select_for_update().filter(pk__in=pk).first()
+    if file is None or file.status == GrowthFileStatus.EXITED:
+        raise ValidationError("该学生没有未结束的成长档案，可以直接建立档案。")
+    if file.school_id == enrolment.school_id:
+        return file  # taken a moment ago (a double click, a colleague)
+    school = enrolment.school
+    before = snapshot(file)
+    file.school, file.unit = school, school.org_unit
+    return _save(
+        file=file,
+        before=before,
+        actor=actor,
+        fields=["school", "unit"],
+        summary=f"学生转入{school.org_unit.name}，档案由转入学校接收",
+        address=address,
+    )
 
 
 @transaction.atomic
