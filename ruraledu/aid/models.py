@@ -142,6 +142,8 @@ class AidPublicity(models.Model):
     token = models.CharField("链接令牌", max_length=64, unique=True, editable=False)
     starts_on = models.DateField("公示开始日期")
     ends_on = models.DateField("公示截止日期")
+    # taken back before its start: it was never public, and its dates stay as published
+    withdrawn_on = models.DateField("撤回日期", null=True, blank=True)
     rows = models.JSONField("公示内容", default=list)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="发布人", on_delete=models.PROTECT, related_name="+"

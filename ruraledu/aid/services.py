@@ -95,24 +95,33 @@ def publicity_publish(
 def publicity_end(
     *, publicity: AidPublicity, today: dt.date, actor, address: str | None = None
 ) -> AidPublicity:
-    """End a publicity list early: its link stops answering from today."""
+    """End a publicity list early: its link stops answering from today. A list not yet
+    started is withdrawn instead: it is recorded as never public."""
     if not Reach(actor, Action.CARE).covers(publicity.unit.path):
         raise Http404("没有找到该公示名单。")
     # as it is now: ended again, a list over for weeks would be recorded as public until yesterday
     publicity = AidPublicity.objects.select_for_update().get(pk=publicity.pk)
+    if publicity.withdrawn_on:
+        raise ValidationError(f"该公示已于 {publicity.withdrawn_on:%Y-%m-%d} 撤回。")
     if publicity.ends_on < today:
         raise ValidationError(f"该公示已于 {publicity.ends_on:%Y-%m-%d} 结束。")
-    before = snapshot(publicity, ["ends_on", "starts_on"])
-    publicity.ends_on = today - dt.timedelta(days=1)
-    publicity.starts_on = min(publicity.starts_on, publicity.ends_on)
-    publicity.save(update_fields=["ends_on", "starts_on"])
+    fields = ["ends_on", "starts_on", "withdrawn_on"]
+    before = snapshot(publicity, fields)
+    if publicity.starts_on > today:
+        publicity.withdrawn_on = today
+        summary = "撤回尚未开始的资助公示"
+    else:
+        publicity.ends_on = today - dt.timedelta(days=1)
+        publicity.starts_on = min(publicity.starts_on, publicity.ends_on)
+        summary = "提前结束资助公示"
+    publicity.save(update_fields=fields)
     audit_record(
         actor=actor,
         instance=publicity,
         action=AuditAction.UPDATE,
         before=before,
-        after=snapshot(publicity, ["ends_on", "starts_on"]),
-        summary="提前结束资助公示",
+        after=snapshot(publicity, fields),
+        summary=summary,
         address=address,
     )
     return publicity

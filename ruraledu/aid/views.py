@@ -173,7 +173,7 @@ class PublicityEndView(LoginRequiredMixin, View):
     def post(self, request, pk: int):
         item = get_object_or_404(selectors.publicity_list(user=request.user), pk=pk)
         try:
-            services.publicity_end(
+            item = services.publicity_end(
                 publicity=item,
                 today=timezone.localdate(),
                 actor=request.user,
@@ -182,7 +182,8 @@ class PublicityEndView(LoginRequiredMixin, View):
         except ValidationError as refused:
             messages.error(request, "；".join(refused.messages))
         else:
-            messages.success(request, "公示已结束，公开链接不再可用。")
+            done = "公示已撤回，名单未曾公开" if item.withdrawn_on else "公示已结束"
+            messages.success(request, f"{done}，公开链接不再可用。")
         return redirect("aid:publicity")
 
 
@@ -193,7 +194,7 @@ class PublicPublicityView(View):
     def get(self, request, token: str):
         item = selectors.publicity_by_token(token)
         today = timezone.localdate()
-        if item is None or today < item.starts_on:
+        if item is None or item.withdrawn_on or today < item.starts_on:
             context = {"message": "公示名单不存在或尚未开始公示。"}
             return render(request, "aid/public_gone.html", context, status=404)
         if today > item.ends_on:

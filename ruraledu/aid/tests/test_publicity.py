@@ -12,7 +12,7 @@ from django.utils import timezone
 from ruraledu.audit.models import AuditEvent
 
 from ..models import AidPublicity
-from ..services import publicity_publish
+from ..services import publicity_end, publicity_publish
 from .conftest import YEAR, enrol, grant
 
 
@@ -127,6 +127,40 @@ def test_a_list_already_over_is_not_ended_again(client, care_officer, school_a, 
     item.refresh_from_db()
     assert (item.starts_on, item.ends_on) == (ended - dt.timedelta(days=5), ended)
     assert not AuditEvent.objects.filter(object_id=str(item.pk), action="update").exists()
+
+
+def test_a_list_not_yet_started_is_withdrawn_never_recorded_as_public(
+    client, care_officer, school_a, grants, monkeypatch
+):
+    # given a list published to run from the day after tomorrow
+    today = timezone.localdate()
+    starts, ends = today + dt.timedelta(days=2), today + dt.timedelta(days=9)
+    item = publish(care_officer, school_a, starts=starts, ends=ends)
+    client.force_login(care_officer)
+    page = client.get(reverse("aid:publicity")).content.decode()
+    assert "撤回公示" in page and "提前结束公示" not in page
+    # when the officer takes it back
+    response = client.post(reverse("aid:publicity_end", args=[item.pk]), follow=True)
+    # then it is withdrawn: its dates stay as published, nothing says it was ever public
+    assert "公示已撤回，名单未曾公开" in response.content.decode()
+    item.refresh_from_db()
+    assert (item.starts_on, item.ends_on, item.withdrawn_on) == (starts, ends, today)
+    event = AuditEvent.objects.get(object_id=str(item.pk), action="update")
+    assert event.summary == "撤回尚未开始的资助公示"
+    assert event.after["withdrawn_on"] == today.isoformat()
+    # and the page says so, with no link and no button
+    page = client.get(reverse("aid:publicity")).content.decode()
+    assert f"已于 {today:%Y-%m-%d} 撤回，未曾公开" in page and "撤回公示" not in page
+    assert 'data-testid="public-link"' not in page
+    # and its link never answers, not even on the days it was to run
+    client.logout()
+    monkeypatch.setattr(timezone, "localdate", lambda: starts + dt.timedelta(days=1))
+    assert client.get(reverse("aid:public", args=[item.token])).status_code == 404
+    monkeypatch.undo()
+    # and taking it back again is refused, with nothing more audited
+    with pytest.raises(ValidationError, match="撤回"):
+        publicity_end(publicity=item, today=today, actor=care_officer)
+    assert AuditEvent.objects.filter(object_id=str(item.pk), action="update").count() == 1
 
 
 def test_another_schools_officer_cannot_publish_or_end_it(
