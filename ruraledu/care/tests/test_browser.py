@@ -9,8 +9,10 @@ from conftest import browser_login, fits_phone
 from ruraledu.accounts.tests.factories import PASSWORD
 
 from ..choices import CaseStatus
-from ..models import DropoutCase, ReturnNotice
+from ..models import DropoutCase, GrowthFile, ReturnNotice
 from .conftest import open_case, walk
+from .test_growth_services import flagged, open_file
+from .test_growth_transfer import moved
 
 pytestmark = pytest.mark.browser
 
@@ -125,3 +127,24 @@ def test_a_case_with_very_long_unbroken_text_fits_a_phone(page, pupil, care_offi
     # when the officer opens it, then the page does not scroll sideways
     page.goto(f"{page.base}/care/cases/{case.pk}/")
     assert fits_phone(page)
+
+
+def test_the_new_school_takes_over_a_growth_file_on_a_phone(
+    page, school_a, school_b, school_clerk, outsider
+):
+    # given a 学困生 whose open file is at school A, now enrolled at school B
+    file = open_file(flagged(school_a), school_clerk)
+    moved(file, school_b)
+    page.set_viewport_size({"width": 390, "height": 844})
+    browser_login(page, outsider.username, PASSWORD)
+    # when B's clerk opens the list: the file is elsewhere, offered for taking over
+    page.goto(f"{page.base}/care/growth/?year=2025")
+    assert page.get_by_test_id("growth-state").inner_text() == "档案在其他学校"
+    assert fits_phone(page)
+    page.get_by_role("button", name="接收档案").click()
+    page.wait_for_load_state("networkidle")
+    # then the file opens at B, with the assessment A wrote
+    assert "已接收该学生的成长档案" in page.content()
+    assert "识字量明显不足" in page.content()
+    assert fits_phone(page)
+    assert GrowthFile.objects.get(pk=file.pk).school == school_b
