@@ -81,7 +81,12 @@ class GrowthListView(LoginRequiredMixin, View):
                 "unit": unit_id or "",
                 "show": show,
                 "total": sum(counts.values()),
-                "counts": [(s.value, s.label, counts[s.value]) for s in GrowthState],
+                # 档案在其他学校 only where it happens: most schools never see one
+                "counts": [
+                    (s.value, s.label, counts[s.value])
+                    for s in GrowthState
+                    if counts[s.value] or s != GrowthState.ELSEWHERE
+                ],
             },
         )
 

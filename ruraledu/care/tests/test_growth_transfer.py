@@ -42,6 +42,7 @@ def moved(file, school, year=None):
 
 
 def growth_list(client, user, year=2025):
+    """The list's entries, after its filters."""
     client.force_login(user)
     body = client.get(reverse("care:growth_list"), {"year": year}).content.decode()
     return body.split('data-testid="growth-list"')[1]
@@ -56,6 +57,8 @@ def test_the_new_school_sees_the_file_elsewhere_unlinked_and_takes_it_over(
     listed = growth_list(client, outsider)
     # then the pupil shows the file as elsewhere, with no link to it and no new file offered
     assert "档案在其他学校" in listed and "接收档案" in listed
+    filters = client.get(reverse("care:growth_list"), {"year": 2025}).content.decode()
+    assert "档案在其他学校 1" in filters
     assert reverse("care:growth_detail", args=[file.pk]) not in listed
     assert reverse("care:growth_open", args=[enrolment.pk]) not in listed
     # and a new file is refused with the way to take over the old one

@@ -30,6 +30,7 @@ def test_the_list_shows_each_flagged_pupils_state_and_logs_each_name(
     assert response.status_code == 200
     assert "李小红" in body and "陈小军" in body
     assert "已建档，无帮扶计划 1" in body and "未建档 1" in body
+    assert "档案在其他学校" not in body  # a state no pupil of the list is in: no filter
     assert set(PersonalDataAccess.objects.values_list("subject", "purpose", "address")) == {
         (f"students.studentperson:{file.person_id}", "growth_list", "10.0.0.7"),
         (f"students.studentperson:{other.person_id}", "growth_list", "10.0.0.7"),
