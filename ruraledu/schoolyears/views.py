@@ -16,6 +16,7 @@ from ruraledu.core.schoolyear import (
     year_param,
 )
 from ruraledu.orgunits.models import OrgUnit
+from ruraledu.supervision.services.year_start import year_start_endings
 
 from .services import (
     school_check_set,
@@ -87,6 +88,8 @@ class SchoolYearListView(LoginRequiredMixin, TemplateView):
             return self.render_to_response(
                 self.get_context_data(
                     preview=roll_preview(year),
+                    # what the start will end: the same answer the start acts on
+                    endings=year_start_endings(year),
                     preview_year=year,
                     preview_label=school_year_label(year),
                 )

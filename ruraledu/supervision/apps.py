@@ -8,11 +8,6 @@ class SupervisionConfig(AppConfig):
     def ready(self):
         from ruraledu.core.signals import school_year_started
 
-        from .services.zones import assignments_end_past, researcher_roles_follow_links
+        from .services.year_start import year_start_act
 
-        school_year_started.connect(
-            assignments_end_past, dispatch_uid="supervision_assignments_end_past"
-        )
-        school_year_started.connect(
-            researcher_roles_follow_links, dispatch_uid="supervision_researcher_roles"
-        )
+        school_year_started.connect(year_start_act, dispatch_uid="supervision_year_start")

@@ -6,8 +6,6 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
 
 from ruraledu.accounts.choices import Role
 from ruraledu.accounts.models import RoleAssignment
@@ -18,8 +16,6 @@ from ruraledu.core.locks import refused_if_taken
 from ruraledu.core.schoolyear import (
     check_day_in_year,
     current_school_year,
-    school_year_bounds,
-    school_year_label,
 )
 from ruraledu.reporting.evidence import EvidenceRefused
 
@@ -62,10 +58,14 @@ def _inspector_role_follows(inspector, school, since: int | None = None) -> None
     of the current school year (`since`) or a later one is open; one left open in a past
     year grants nothing."""
     since = current_school_year() if since is None else since
-    held = InspectorAssignment.objects.filter(
+    _role_follows(inspector, Role.INSPECTOR, school, inspector_grounds(inspector, school, since))
+
+
+def inspector_grounds(inspector, school, since: int):
+    """The open assignments of the inspector there, of school year `since` or later."""
+    return InspectorAssignment.objects.filter(
         inspector=inspector, school=school, ended_on__isnull=True, year__gte=since
     )
-    _role_follows(inspector, Role.INSPECTOR, school, held)
 
 
 def _role_follows(user, role: str, school, grounds) -> None:
@@ -149,19 +149,19 @@ def inspector_unassign(
     # as with the start: an end past the year would count the assignment in the next year's plan
     check_day_in_year(ended_on, assignment.year, "结束日期")
     summary = f"挂牌督学：{assignment.inspector} 不再负责 {assignment.school}"
-    _end(assignment, ended_on, actor, summary, clean=True)
+    store_end(assignment, ended_on, actor, summary, clean=True)
+    # the role stays while another assignment there, of the current year or later, is open
+    _inspector_role_follows(assignment.inspector, assignment.school)
     return assignment
 
 
-def _end(assignment, ended_on: dt.date, actor, summary: str, since=None, clean=False) -> None:
-    """Store the assignment's end, audited; the role stays while another assignment there,
-    of the current year (`since`) or a later one, is open."""
+def store_end(assignment, ended_on: dt.date, actor, summary: str, clean=False) -> None:
+    """Store the assignment's end, audited; the caller decides about the role."""
     before = snapshot(assignment)
     assignment.ended_on = ended_on
     if clean:  # a user's end is checked like any form's; a year start's is derived
         assignment.full_clean(validate_constraints=False)
     assignment.save(update_fields=["ended_on"])
-    _inspector_role_follows(assignment.inspector, assignment.school, since)
     audit_record(
         actor=actor,
         instance=assignment,
@@ -170,31 +170,6 @@ def _end(assignment, ended_on: dt.date, actor, summary: str, since=None, clean=F
         after=snapshot(assignment),
         summary=summary,
     )
-
-
-@transaction.atomic
-def assignments_end_past(*, year: int, actor=None, **sent) -> int:
-    """School year `year` has started: the assignments still open from earlier years end on
-    their year's last day (today if that is earlier), audited, and each inspector keeps the
-    school only by an assignment of `year` or later. Returns how many ended. Connected to
-    the school year's start (`sent`: the signal's own arguments)."""
-    today = timezone.localdate()
-    past = (
-        InspectorAssignment.objects.select_for_update()
-        .filter(ended_on__isnull=True, year__lt=year)
-        .select_related("school__org_unit", "inspector")
-        .order_by("pk")
-    )
-    ended = 0
-    for assignment in past:
-        last = school_year_bounds(assignment.year)[1]
-        summary = (
-            f"挂牌督学：{assignment.inspector} 在 {assignment.school} "
-            f"的{school_year_label(assignment.year)}安排随新学年开始结束"
-        )
-        _end(assignment, max(assignment.started_on, min(today, last)), actor, summary, year)
-        ended += 1
-    return ended
 
 
 def _researcher_role_follows(researcher, school, since: int | None = None) -> None:
@@ -206,41 +181,6 @@ def _researcher_role_follows(researcher, school, since: int | None = None) -> No
         person__account__user=researcher, school=school, year__gte=since
     )
     _role_follows(researcher, Role.RESEARCHER, school, linked)
-
-
-@transaction.atomic
-def researcher_roles_follow_links(*, year: int, actor=None, **sent) -> int:
-    """School year `year` has started (its links rolled forward already): a researcher keeps
-    a school only by a link of `year` or later; a role that only past years' links gave is
-    taken back, audited. Returns how many. Connected to the school year's start."""
-
-    def link(years):
-        return SchoolLink.objects.filter(
-            years,
-            person__account__user=OuterRef("user"),
-            school__org_unit=OuterRef("org_unit"),
-        )
-
-    stale = (
-        RoleAssignment.objects.filter(role=Role.RESEARCHER)
-        .filter(Exists(link(Q(year__lt=year))))
-        .exclude(Exists(link(Q(year__gte=year))))
-        .select_related("user", "org_unit")
-        .order_by("pk")
-    )
-    taken = 0
-    for role in stale:
-        audit_record(
-            actor=actor,
-            instance=role,
-            action=AuditAction.DELETE,
-            before=snapshot(role),
-            summary=f"包校联系：{role.user} 与 {role.org_unit.name} 的联系未延续到"
-            f"{school_year_label(year)}，收回其听课权限",
-        )
-        role.delete()
-        taken += 1
-    return taken
 
 
 @transaction.atomic
