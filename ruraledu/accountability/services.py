@@ -96,6 +96,7 @@ def step_record(
     url = reverse("accountability:step_detail", args=[step.pk])
     notify_on_commit(
         recipients=recipients,
+        concerns=candidate.subject,
         kind=NotificationKind.ACCOUNTABILITY,
         title=title,
         body=body,

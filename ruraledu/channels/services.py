@@ -1,5 +1,6 @@
-"""Queue each notice for the group robots of its recipients' units, and send them with
-retries and exponential back-off. A message carries the scrubbed title and a link only."""
+"""Queue each notice for the group robots of those of its recipients' units that it concerns,
+and send them with retries and exponential back-off. A message carries the scrubbed title and
+a link only."""
 
 import datetime as dt
 import logging
@@ -11,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ruraledu.accounts.models import RoleAssignment
+from ruraledu.orgunits.models import Department, OrgUnit
 
 from . import senders
 from .choices import DeliveryStatus
@@ -36,9 +38,37 @@ def backoff(attempts: int) -> dt.timedelta:
     return retry_base() * 2 ** max(attempts - 1, 0)
 
 
-def channels_of_users(user_ids) -> list[WebhookChannel]:
-    """The active channels of the org units and departments the users hold a role on."""
+# `concerns` of a notice about no one unit (a digest of the whole district): it goes to the
+# robots of every unit and department its recipients hold a role on
+DISTRICT_WIDE = "district-wide"
+
+
+def _line_of(unit: OrgUnit) -> Q:
+    """Roles on the unit or a unit above it (its path holds their codes)."""
+    return Q(org_unit__code__in=unit.path.rstrip("/").split("/"))
+
+
+def _concerned(concerns) -> Q:
+    """The roles whose robots may hear of a notice about `concerns`: a unit's own and those
+    above it (a town hears of its schools, a school never of another school); a department's
+    own and its bureau's (the unit owning it, or the tree's root when it has no owner)."""
+    if isinstance(concerns, Department):
+        if concerns.org_unit_id:
+            above = _line_of(concerns.org_unit)
+        else:
+            above = Q(org_unit__isnull=False, org_unit__parent__isnull=True)
+        return Q(department=concerns) | above
+    if isinstance(concerns, OrgUnit):
+        return _line_of(concerns)
+    raise TypeError(f"a notice concerns an OrgUnit, a Department or DISTRICT_WIDE: {concerns!r}")
+
+
+def channels_of_users(user_ids, *, concerns) -> list[WebhookChannel]:
+    """The active channels of the org units and departments the users hold a role on, among
+    those `concerns` allows (all of them for DISTRICT_WIDE)."""
     assignments = RoleAssignment.objects.filter(user_id__in=list(user_ids))
+    if concerns != DISTRICT_WIDE:
+        assignments = assignments.filter(_concerned(concerns))
     return list(
         WebhookChannel.objects.filter(is_active=True).filter(
             Q(org_unit_id__in=assignments.exclude(org_unit=None).values("org_unit_id"))
@@ -53,13 +83,13 @@ def _absolute(url: str) -> str:
     return f"{getattr(settings, 'EMAIL_LINK_BASE_URL', '').rstrip('/')}{url}"
 
 
-def deliveries_queue(*, user_ids, title: str, url: str, dedupe_key: str) -> int:
-    """Queue one message per channel of the users' units (not per user); sent after commit.
-    Returns the messages queued."""
+def deliveries_queue(*, user_ids, concerns, title: str, url: str, dedupe_key: str) -> int:
+    """Queue one message per channel of the users' units that `concerns` allows (not per
+    user); sent after commit. Returns the messages queued."""
     user_ids = list(user_ids)
     if not user_ids:
         return 0
-    channels = channels_of_users(user_ids)
+    channels = channels_of_users(user_ids, concerns=concerns)
     if not channels:
         return 0
     clean_title, redacted = scrub(title)

@@ -199,6 +199,7 @@ def complaint_assign(
     key = f"hotline-assigned:{complaint.pk}:{complaint.version}"
     notify_on_commit(
         recipients=recipients,
+        concerns=complaint.assignee,
         kind=NotificationKind.COMPLAINT,
         title=title,
         body=f"区教体局督导室交办一件督学热线反映的问题：{complaint.question[:200]}",
@@ -249,6 +250,7 @@ def complaint_answer(
     notify_on_commit(
         settles=True,
         recipients=bureau_users(),
+        concerns=complaint.assignee,
         kind=NotificationKind.COMPLAINT,
         title=f"热线工单已答复，待办结：{complaint.topic}",
         url=_url(complaint),
@@ -284,6 +286,7 @@ def complaint_return(
     notify_on_commit(
         settles=True,
         recipients=recipients,
+        concerns=complaint.assignee,
         kind=NotificationKind.COMPLAINT,
         title=f"热线工单答复被退回：{complaint.topic}",
         body=f"退回原因：{reason.strip()}",
@@ -340,6 +343,7 @@ def complaints_remind(*, today: dt.date) -> tuple[int, int]:
         if complaint.due_on < today:
             overdue += notify(
                 recipients=[*_assignee_users(complaint), *bureau],
+                concerns=complaint.assignee,
                 kind=NotificationKind.COMPLAINT,
                 title=f"热线工单已逾期：{complaint.topic}（{complaint.assignee}）",
                 body=f"答复期限为{deadline}，至今未答复。",
@@ -349,6 +353,7 @@ def complaints_remind(*, today: dt.date) -> tuple[int, int]:
         elif calendar.working_days_between(today, complaint.due_on) <= due_soon_working_days():
             due_soon += notify(
                 recipients=_assignee_users(complaint),
+                concerns=complaint.assignee,
                 kind=NotificationKind.COMPLAINT,
                 title=f"热线工单即将到期：{complaint.topic}",
                 body=f"请于{deadline}前答复。",

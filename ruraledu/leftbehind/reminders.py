@@ -14,6 +14,7 @@ from django.urls import reverse
 from ruraledu.accounts.choices import Role
 from ruraledu.accounts.models import RoleAssignment
 from ruraledu.core.schoolyear import school_year_of
+from ruraledu.orgunits.models import OrgUnit
 from ruraledu.reporting.choices import NotificationKind
 from ruraledu.reporting.reminders import notify
 from ruraledu.reporting.workdays import WorkingCalendar
@@ -67,6 +68,7 @@ def contacts_remind(*, today: dt.date) -> int:
     for unit, user in holders.values_list("org_unit_id", "user_id"):
         users_of.setdefault(unit, set()).add(user)
     users = get_user_model().objects.in_bulk({pk for pks in users_of.values() for pk in pks})
+    schools = OrgUnit.objects.in_bulk(due)
     year, week, _ = today.isocalendar()
     url = reverse("leftbehind:child_list") + "?show=nocontact"
     sent = 0
@@ -74,6 +76,7 @@ def contacts_remind(*, today: dt.date) -> int:
         recipients = [users[pk] for pk in users_of.get(school, ())]
         sent += notify(
             recipients=recipients,
+            concerns=schools[school],
             kind=NotificationKind.TASK,
             title=f"关爱联系到期：本校 {count} 名留守或困境儿童已超过 {CONTACT_EVERY} 个工作日未联系",
             body="请成长导师或班主任尽快家访或电话联系，并在关爱名单中登记。",

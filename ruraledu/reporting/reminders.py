@@ -17,7 +17,7 @@ from django.utils import timezone
 from ruraledu.accounts.choices import ROLE_ACTIONS, Action, Role
 from ruraledu.accounts.models import RoleAssignment
 from ruraledu.accounts.policy import bureau_users
-from ruraledu.channels.services import deliveries_queue
+from ruraledu.channels.services import DISTRICT_WIDE, deliveries_queue
 
 from .choices import EmailStatus, NotificationKind
 from .models import Notification, ProgressReport
@@ -36,10 +36,19 @@ def _link(path: str) -> str:
 
 
 def notify(
-    *, recipients, kind: str, title: str, body: str = "", url: str = "", dedupe_key: str
+    *,
+    recipients,
+    concerns,
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    dedupe_key: str,
 ) -> int:
     """Create one notice per recipient unless that recipient already has `dedupe_key`; copy it
-    by e-mail when the recipient has an address. Returns the notices created."""
+    by e-mail when the recipient has an address. `concerns` is the unit or department the
+    notice is about (or DISTRICT_WIDE): only its robots (and those above it) hear of it.
+    Returns the notices created."""
     recipients = {u.pk: u for u in recipients if u.is_active}
     if not recipients:
         return 0
@@ -65,7 +74,11 @@ def notify(
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     # the group robots of the recipients' units get the title and the link only
     deliveries_queue(
-        user_ids=[r.recipient_id for r in rows], title=title, url=url, dedupe_key=dedupe_key
+        user_ids=[r.recipient_id for r in rows],
+        concerns=concerns,
+        title=title,
+        url=url,
+        dedupe_key=dedupe_key,
     )
     return len(rows)
 
@@ -196,6 +209,7 @@ def notify_reviewers_of_report(*, report_id: int) -> None:
     settle(url=reverse("reporting:report_detail", args=[report.pk]))
     notify(
         recipients=reviewers(),
+        concerns=report.reporter,
         kind=NotificationKind.SUBMITTED,
         title=f"待审核：{report}",
         body=f"{report.reporter_name}提交了“{report.period.project.name}”{report.period.label}的进展报告，请审核。",
@@ -220,6 +234,7 @@ def notify_reporters_of_report(*, report_id: int, kind: str) -> None:
     settle(url=reverse("reporting:report_detail", args=[report.pk]))
     notify(
         recipients=reporters_of(report.reporter),
+        concerns=report.reporter,
         kind=kind,
         title=title,
         body=body,
@@ -267,6 +282,7 @@ def reminders_send(*, today: dt.date | None = None) -> ReminderStats:
         if row.is_overdue(today):
             stats.overdue += notify(
                 recipients=reporters_of(row.unit),
+                concerns=row.unit,
                 kind=NotificationKind.OVERDUE,
                 title=f"进展报告已逾期：{label}",
                 body=f"{row.unit}的{label}进展报告截止日期为{deadline}，至今尚未提交，请尽快填报。",
@@ -276,6 +292,7 @@ def reminders_send(*, today: dt.date | None = None) -> ReminderStats:
         elif calendar.working_days_between(today, row.period.deadline) <= DUE_SOON_WORKING_DAYS:
             stats.due_soon += notify(
                 recipients=reporters_of(row.unit),
+                concerns=row.unit,
                 kind=NotificationKind.DUE_SOON,
                 title=f"进展报告即将截止：{label}",
                 body=f"{row.unit}的{label}进展报告将于{deadline}截止，请按时提交。",
@@ -287,6 +304,7 @@ def reminders_send(*, today: dt.date | None = None) -> ReminderStats:
     if waiting or overdue:
         stats.digests += notify(
             recipients=reviewers(),
+            concerns=DISTRICT_WIDE,  # counts over every unit: no one unit's business
             kind=NotificationKind.REVIEW_DIGEST,
             title=f"进展报告：待审核 {waiting} 份，逾期未报 {overdue} 份",
             body=f"截至{today:%Y年%m月%d日}，待审核的进展报告 {waiting} 份，逾期未报 {overdue} 份。",

@@ -107,6 +107,7 @@ def report_urge(
     label = f"“{period.project.name}”{period.label}"
     reminders.notify(
         recipients=recipients,
+        concerns=unit,
         kind=NotificationKind.URGED,
         title=f"催办：进展报告已逾期，请尽快提交：{label}",
         body=(

@@ -103,7 +103,7 @@ def cases_escalate(*, today: dt.date, recipients: _Recipients | None = None) -> 
     calendar = WorkingCalendar.load(range(today.year - 1, today.year + 1))
     candidates = (
         DropoutCase.objects.select_for_update(of=("self",))
-        .select_related("town", "school__org_unit", "teacher")
+        .select_related("town", "unit", "school__org_unit", "teacher")
         .exclude(status__in=[CaseStatus.CLOSED, *OUTCOME_STATUSES])
         .filter(deadline__lt=today)
         .exclude(escalation=CaseEscalation.DISTRICT)
@@ -140,6 +140,7 @@ def cases_escalate(*, today: dt.date, recipients: _Recipients | None = None) -> 
             partial(
                 notify,
                 recipients=recipients.level(case, level),
+                concerns=case.unit,
                 kind=NotificationKind.ESCALATED,
                 title=f"逾期升级：{_case_label(case)}",
                 body=f"{note}。请督促办理或接手。",
@@ -158,7 +159,7 @@ def cases_remind(*, today: dt.date, recipients: _Recipients | None = None) -> in
     calendar = WorkingCalendar.load(range(today.year, today.year + 2))
     horizon, _ = calendar.add_working_days(today, REMIND_WORKING_DAYS)
     due = (
-        DropoutCase.objects.select_related("town", "school__org_unit", "teacher")
+        DropoutCase.objects.select_related("town", "unit", "school__org_unit", "teacher")
         .exclude(status__in=[CaseStatus.CLOSED, *OUTCOME_STATUSES])
         .filter(deadline__gte=today, deadline__lte=horizon)
     )
@@ -166,6 +167,7 @@ def cases_remind(*, today: dt.date, recipients: _Recipients | None = None) -> in
     for case in due:
         sent += notify(
             recipients=recipients.acting(case),
+            concerns=case.unit,
             kind=NotificationKind.TASK,
             title=f"待办：{_case_label(case)}（{case.get_status_display()}）",
             body=f"这一步的办理期限为 {case.deadline:%Y年%m月%d日}，请按时办理。",

@@ -34,16 +34,21 @@ def _channel(unit, robot, kind=ChannelKind.WECOM, **extra):
     )
 
 
-def _notify(users, title="进展报告即将截止：“项目一”2026年第1季度", key="k1"):
+def _notify(users, concerns, title="进展报告即将截止：“项目一”2026年第1季度", key="k1"):
     return notify(
-        recipients=users, kind="due_soon", title=title, url="/reporting/mine/", dedupe_key=key
+        recipients=users,
+        concerns=concerns,
+        kind="due_soon",
+        title=title,
+        url="/reporting/mine/",
+        dedupe_key=key,
     )
 
 
 def test_it_sends_a_signed_dingtalk_markdown_message(school_clerk, school_a, signed_robot):
     # given
     _channel(school_a.org_unit, signed_robot, kind=ChannelKind.DINGTALK)
-    _notify([school_clerk])
+    _notify([school_clerk], school_a.org_unit)
     # when
     sent = deliveries_send_due()
     # then
@@ -65,7 +70,7 @@ def test_a_wrong_dingtalk_secret_is_a_failed_attempt(school_clerk, school_a, sig
         url=signed_robot.url,
         secret="wrong",
     )
-    _notify([school_clerk])
+    _notify([school_clerk], school_a.org_unit)
     assert deliveries_send_due() == 0
     delivery = ChannelDelivery.objects.get()
     assert delivery.status == DeliveryStatus.RETRYING
@@ -83,7 +88,7 @@ def test_it_sends_wecom_markdown_and_text(school_clerk, school_a, robot):
         url=robot.url,
         markdown=False,
     )
-    _notify([school_clerk])
+    _notify([school_clerk], school_a.org_unit)
     assert deliveries_send_due() == 2
     bodies = sorted((r["body"] for r in robot.requests), key=lambda b: b["msgtype"])
     assert bodies[0] == {
@@ -106,7 +111,7 @@ def test_it_retries_after_a_500_with_back_off_then_succeeds(school_clerk, school
     # given
     _channel(school_a.org_unit, robot)
     robot.statuses = [500]
-    _notify([school_clerk])
+    _notify([school_clerk], school_a.org_unit)
     start = timezone.now()
     # when: the first try fails
     assert deliveries_send_due(now=start) == 0
@@ -134,7 +139,7 @@ def test_it_gives_up_after_the_last_attempt(school_clerk, school_a, robot, setti
     settings.CHANNEL_MAX_ATTEMPTS = 3
     _channel(school_a.org_unit, robot)
     robot.statuses = [500, 502, 503, 500]
-    _notify([school_clerk])
+    _notify([school_clerk], school_a.org_unit)
     now = timezone.now()
     waits = []
     # when
@@ -162,8 +167,8 @@ def test_one_message_per_channel_and_none_twice(school_clerk, school_a, school_b
     _channel(school_a.org_unit, robot)
     other = _channel(school_b.org_unit, robot)
     # when
-    _notify([school_clerk, clerk2])
-    _notify([school_clerk, clerk2])
+    _notify([school_clerk, clerk2], school_a.org_unit)
+    _notify([school_clerk, clerk2], school_a.org_unit)
     deliveries_send_due()
     # then
     assert len(robot.requests) == 1
@@ -177,7 +182,11 @@ def test_no_id_number_or_pupil_name_leaves(school_clerk, school_a, robot):
     child.save()
     _channel(school_a.org_unit, robot)
     # when
-    _notify([school_clerk], title=f"控辍保学：王小明（{normalise_id(CHILD_ID)}）连续缺课 3 天")
+    _notify(
+        [school_clerk],
+        school_a.org_unit,
+        title=f"控辍保学：王小明（{normalise_id(CHILD_ID)}）连续缺课 3 天",
+    )
     deliveries_send_due()
     # then
     sent = robot.requests[0]["body"]["markdown"]["content"]
@@ -193,6 +202,7 @@ def test_the_notice_body_never_leaves(school_clerk, school_a, robot):
     _channel(school_a.org_unit, robot)
     notify(
         recipients=[school_clerk],
+        concerns=school_a.org_unit,
         kind="due_soon",
         title="个案提醒",
         body="学生张三，身份证号 370302201505011234",
@@ -210,7 +220,7 @@ def test_a_department_channel_gets_its_reporters_notices(
     WebhookChannel.objects.create(
         name="卫健群", kind=ChannelKind.WECOM, department=department, url=robot.url
     )
-    _notify([department_reporter, school_clerk])
+    _notify([department_reporter, school_clerk], department)
     assert deliveries_send_due() == 1
     assert ChannelDelivery.objects.get().channel.department == department
 
@@ -246,7 +256,7 @@ def test_a_notice_is_sent_by_the_task_once_committed(
     _channel(school_a.org_unit, robot)
     # when: the notice's transaction commits (tests run tasks immediately)
     with django_capture_on_commit_callbacks(execute=True):
-        _notify([school_clerk])
+        _notify([school_clerk], school_a.org_unit)
     # then
     assert len(robot.requests) == 1
     assert ChannelDelivery.objects.get().status == DeliveryStatus.SENT
@@ -259,7 +269,7 @@ def test_a_retry_is_scheduled_on_a_backend_that_defers(school_clerk, school_a, r
 
     _channel(school_a.org_unit, robot)
     robot.statuses = [500]
-    _notify([school_clerk])
+    _notify([school_clerk], school_a.org_unit)
     # when
     now = timezone.now()
     deliveries_send_due(now=now)
@@ -281,6 +291,6 @@ def test_a_city_bureau_has_its_robot_for_its_own_users(db, robot):
     channel = WebhookChannel(name="市局群", kind=ChannelKind.WECOM, org_unit=city, url=robot.url)
     channel.full_clean()  # a city is a unit a robot may belong to
     channel.save()
-    _notify([leader])
+    _notify([leader], city)
     assert deliveries_send_due() == 1
     assert ChannelDelivery.objects.get().channel == channel

@@ -109,10 +109,17 @@ def test_yzjh_cells_are_coloured_by_their_mark(page, bureau, district_data):
 
 
 def test_the_unread_count_shows_on_the_phone_menu_button(page, bureau):
+    from ruraledu.channels.services import DISTRICT_WIDE
     from ruraledu.reporting.reminders import notify
 
     for key in ("a", "b", "c"):
-        notify(recipients=[bureau], kind="submitted", title=key, dedupe_key=key)
+        notify(
+            recipients=[bureau],
+            concerns=DISTRICT_WIDE,
+            kind="submitted",
+            title=key,
+            dedupe_key=key,
+        )
     page.set_viewport_size({"width": 390, "height": 844})
     browser_login(page, "district_admin", PASSWORD)
     toggler = page.locator(".navbar-toggler")

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from ruraledu.channels.services import DISTRICT_WIDE
 from ruraledu.reporting import reminders
 from ruraledu.reporting.choices import EmailStatus, NotificationKind
 from ruraledu.reporting.models import Notification
@@ -20,6 +21,7 @@ def notices(school_clerk, district_admin):
         user.save()
     notify(
         recipients=[school_clerk, district_admin],
+        concerns=DISTRICT_WIDE,
         kind=NotificationKind.COMPLAINT,
         title="热线工单",
         dedupe_key="claims",

@@ -356,10 +356,12 @@ def test_the_milestone_list_shows_status_and_latest_claim(client, submitted, dis
 
 
 def test_notifications_are_private_and_marked_read(client, district_admin, department_reporter):
+    from ruraledu.channels.services import DISTRICT_WIDE
     from ruraledu.reporting.reminders import notify
 
     notify(
         recipients=[district_admin],
+        concerns=DISTRICT_WIDE,
         kind="submitted",
         title="待审核：甲",
         url="/reporting/review/",
@@ -376,10 +378,17 @@ def test_notifications_are_private_and_marked_read(client, district_admin, depar
 
 
 def test_the_menu_counts_the_unread_notices(client, district_admin):
+    from ruraledu.channels.services import DISTRICT_WIDE
     from ruraledu.reporting.reminders import notify
 
     for key in ("a", "b"):
-        notify(recipients=[district_admin], kind="submitted", title=key, dedupe_key=key)
+        notify(
+            recipients=[district_admin],
+            concerns=DISTRICT_WIDE,
+            kind="submitted",
+            title=key,
+            dedupe_key=key,
+        )
     page = body(as_user(client, district_admin).get(reverse("reporting:my_reports")))
     assert '通知 <span class="badge rounded-pill text-bg-danger">2<span' in page
     # the collapsed menu's button (phones) carries the count too

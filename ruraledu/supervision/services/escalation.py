@@ -75,8 +75,9 @@ def items_escalate(*, today: dt.date) -> int:
             recipients = bureau()
         title = f"整改逾期：{item.school} {item.area}（期限 {item.deadline}）"
         transaction.on_commit(
-            lambda r=recipients, t=title, pk=item.pk, lv=level: notify(
+            lambda r=recipients, t=title, pk=item.pk, lv=level, u=item.school.org_unit: notify(
                 recipients=r,
+                concerns=u,
                 kind=NotificationKind.OVERDUE,
                 title=t,
                 url=f"/supervision/items/{pk}/",

@@ -43,11 +43,12 @@ def _refuse_unless(item: RectificationItem, statuses, action: str) -> None:
         )
 
 
-def _tell(recipients, *, title: str, body: str, url: str, dedupe_key: str) -> None:
+def _tell(recipients, *, school, title: str, body: str, url: str, dedupe_key: str) -> None:
     """An in-app notice of a step, sent once the step is committed (a refused step tells no
     one); the key makes it once per recipient however often the callback runs."""
     notify_on_commit(
         recipients=list(recipients),
+        concerns=school.org_unit,
         kind=NotificationKind.TASK,
         title=title,
         body=body,
@@ -188,6 +189,7 @@ def notice_issue(
     )
     _tell(
         school_clerks(visit.school),
+        school=visit.school,
         title=f"整改通知书 {label}：{visit.school}，{len(locked)} 项待整改",
         body="\n".join(f"{i.description}（期限 {i.deadline}）" for i in locked),
         url=reverse("supervision:notice_print", args=[notice.pk]),
@@ -251,6 +253,7 @@ def item_answer(
         raise
     _tell(
         _verifiers(item),
+        school=item.school,
         title=f"整改已反馈，待核查：{item.school} {item.area}",
         body=answer.text[:200],
         url=reverse("supervision:item_detail", args=[item.pk]),
@@ -319,6 +322,7 @@ def item_return(
     )
     _tell(
         school_clerks(item.school),
+        school=item.school,
         title=f"整改被退回，请重新整改：{item.school} {item.area}（期限 {item.deadline}）",
         body=f"退回原因：{reason.strip()}",
         url=reverse("supervision:item_detail", args=[item.pk]),

@@ -41,6 +41,7 @@ def items_remind(*, today: dt.date) -> int:
             when = "今天" if item.deadline == today else f"还有 {left} 个工作日"
             sent += notify(
                 recipients=_recipients(item),
+                concerns=item.school.org_unit,
                 kind=NotificationKind.TASK,
                 title=f"整改期限将到：{item.school} {item.area}（期限 {item.deadline}，{when}）",
                 body=item.description,

@@ -69,3 +69,27 @@ def test_the_period_is_the_bureaus_setting_and_the_daily_command_sends_it(notifi
 
     # then
     assert out.getvalue().strip() == "发送期限提醒 4 条，升级 0 项整改事项。"
+
+
+def test_a_reminder_reaches_the_schools_robot_not_another_schools(
+    notified, school_clerk, school_a, school_b
+):
+    from ruraledu.accounts.choices import Role
+    from ruraledu.accounts.tests.factories import RoleAssignmentFactory
+    from ruraledu.channels.choices import ChannelKind
+    from ruraledu.channels.models import ChannelDelivery, WebhookChannel
+
+    # given the clerk also keeps school B's books, and both schools have a robot
+    RoleAssignmentFactory(user=school_clerk, role=Role.SCHOOL_CLERK, org_unit=school_b.org_unit)
+    for school in (school_a, school_b):
+        WebhookChannel.objects.create(
+            name=school.org_unit.code,
+            kind=ChannelKind.WECOM,
+            org_unit=school.org_unit,
+            url="https://robot.example/send",
+        )
+    # when school A's items are reminded of
+    services.items_remind(today=dt.date(2025, 9, 29))
+    # then only school A's robot hears of them
+    reached = ChannelDelivery.objects.values_list("channel__name", flat=True)
+    assert set(reached) == {"SA"}
