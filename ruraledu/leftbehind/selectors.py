@@ -26,9 +26,16 @@ def _in_unit(queryset, unit_id: int | None):
 
 def child_list(*, user, year: int, unit_id: int | None = None, today: dt.date | None = None):
     """The children on the care list in `year` at the schools where the user works care, with
-    `last_contact` (the latest contact of the term the year's list describes)."""
+    `last_contact` (the latest contact of the term the year's list describes, of those the
+    user may see: a former school's contacts stay with it, as in `contacts_of`)."""
     day = as_of(year, today)
-    latest = term_contacts(day).filter(person_id=OuterRef("person_id")).order_by("-on").values("on")
+    latest = (
+        term_contacts(day)
+        .for_user(user, Action.CARE)
+        .filter(person_id=OuterRef("person_id"))
+        .order_by("-on")
+        .values("on")
+    )
     enrolments = (
         Enrolment.objects.for_user(user, Action.CARE)
         .filter(cared_for(), year=year)
