@@ -13,6 +13,7 @@ from django.utils import timezone
 from ruraledu.accounts.policy import is_bureau
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record
+from ruraledu.core.locks import refused_if_taken
 from ruraledu.plans.models import Plan
 from ruraledu.reporting.evidence import EvidenceRefused, check_evidence
 
@@ -162,8 +163,15 @@ def document_template_upload(
         uploaded_by=actor,
     )
     template.file.save("template.docx", ContentFile(data), save=False)
-    template.full_clean()
-    template.save()
+    # the version is checked by the database: a kind's first upload has no row to lock, so
+    # two at once both take version 1, and the second is refused here
+    template.full_clean(validate_constraints=False)
+    taken = (
+        f"{kind.label}模板第{template.version}版刚由他人上传，本次上传未保存。"
+        "请刷新页面查看正在使用的模板，需要时再上传。"
+    )
+    with refused_if_taken(taken):
+        template.save()
     audit_record(
         actor=actor,
         instance=template,

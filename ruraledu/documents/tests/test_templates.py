@@ -6,8 +6,10 @@ import io
 import zipfile
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import QuerySet
 from django.urls import reverse
 from docx import Document
 
@@ -91,6 +93,39 @@ def test_a_second_upload_is_a_new_version_and_the_first_is_kept(zichuan_plan, di
         plan=zichuan_plan, period=period_parse("2024-Y"), actor=district_admin
     )
     assert read_docx(document.file).paragraphs[0].text == "第二版"
+
+
+def test_two_first_uploads_at_once_the_second_is_told_in_chinese(district_admin, monkeypatch):
+    # given the kind's first version, uploaded a moment ago by another bureau user
+    first = document_template_upload(
+        kind_code="progress_report", actor=district_admin, data=own_template(), filename="a.docx"
+    )
+    # when a second upload read the versions before the first was committed
+    aggregate = QuerySet.aggregate
+    monkeypatch.setattr(
+        QuerySet,
+        "aggregate",
+        lambda qs, *a, **kw: (
+            {"v": None} if qs.model is DocumentTemplate else aggregate(qs, *a, **kw)
+        ),
+    )
+    # and, the first not yet committed, passed the model's check too
+    monkeypatch.setattr(DocumentTemplate, "validate_constraints", lambda self, exclude=None: None)
+    with pytest.raises(ValidationError) as refused:
+        document_template_upload(
+            kind_code="progress_report",
+            actor=district_admin,
+            data=own_template(),
+            filename="b.docx",
+        )
+    # then the database's unique index refuses it, told in Chinese (was a server error)
+    assert refused.value.messages == [
+        "进展情况报告模板第1版刚由他人上传，本次上传未保存。请刷新页面查看正在使用的模板，需要时再上传。"
+    ]
+    assert list(DocumentTemplate.objects.all()) == [first]
+    kind = ContentType.objects.get_for_model(DocumentTemplate)
+    assert AuditEvent.objects.filter(content_type=kind).count() == 1
+    assert AuditEvent.objects.for_record(content_type=kind, object_id=first.pk).count() == 1
 
 
 def _macro_docx() -> bytes:
