@@ -195,16 +195,20 @@ def standard_clear(*, actor, code: str, stage: str, unit) -> None:
     row = _check(actor, code, stage, unit)
     if unit is None or row.stored is None:
         raise ValidationError("本单位没有自定这项标准")
-    before = snapshot(row.stored)
+    # locked and read again: of a clear sent twice at once (a double click), the second finds
+    # the value gone and has nothing to do
+    stored = Standard.objects.select_for_update().filter(pk=row.stored.pk).first()
+    if stored is None:
+        return
     audit_record(
         actor=actor,
-        instance=row.stored,
+        instance=stored,
         action=AuditAction.DELETE,
-        before=before,
+        before=snapshot(stored),
         after={},
         summary=f"{unit.name}恢复使用上级标准值：{row.name}（{row.stage_label}）",
     )
-    row.stored.delete()
+    stored.delete()
     _recompute(actor, f"{unit.name}恢复使用上级标准值：{row.name}")
 
 

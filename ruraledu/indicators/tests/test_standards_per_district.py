@@ -90,6 +90,27 @@ def test_a_district_bureau_sets_its_own_value_audited_and_recomputed(client, cit
     assert AuditEvent.objects.filter(action="delete", object_id=str(own.pk)).exists()
 
 
+def test_a_clear_sent_twice_at_once_clears_and_audits_once(city, monkeypatch):
+    from ruraledu.indicators import standards_edit
+
+    a, b = city.children.order_by("code")
+    admin = _admin("a_admin", a)
+    own = _own(a)
+    # given two clears that both read A's own value before either removed it
+    stale = standards_edit.standard_row("small_school_size", "", a)
+    standards_edit.standard_clear(actor=admin, code="small_school_size", stage="", unit=a)
+    monkeypatch.setattr(standards_edit, "standard_row", lambda code, stage, unit: stale)
+    jobs = RecomputeJob.objects.count()
+    # when the second goes on with its stale read
+    standards_edit.standard_clear(actor=admin, code="small_school_size", stage="", unit=a)
+    # then it finds nothing to clear: the clear is audited once (it was twice), no new recompute
+    assert not Standard.objects.filter(unit=a).exists()
+    assert RecomputeJob.objects.count() == jobs
+    kind = ContentType.objects.get_for_model(Standard)
+    events = AuditEvent.objects.for_record(content_type=kind, object_id=own.pk)
+    assert list(events.values_list("action", flat=True)) == ["delete"]
+
+
 def test_nobody_sets_another_districts_values(client, city):
     a, b = city.children.order_by("code")
     client.force_login(_admin("b_admin", b))
