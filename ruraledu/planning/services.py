@@ -100,6 +100,9 @@ def scenario_run_request(*, actor, scenario: Scenario) -> Scenario:
     return scenario
 
 
+EDITED = "求解期间方案的输入已修改，本次结果未保存，请重新求解。"
+
+
 def scenario_solve(*, scenario_id: int) -> Scenario:
     """The job: read the registry, solve, check exactly, compare with the naive plan, store."""
     scenario = Scenario.objects.select_related("unit").get(pk=scenario_id)
@@ -107,29 +110,31 @@ def scenario_solve(*, scenario_id: int) -> Scenario:
     try:
         result = plan_result(year=scenario.year, inputs=scenario.inputs, unit=scenario.unit)
     except ValidationError as exc:  # the registry changed since the inputs were saved
-        Scenario.objects.filter(pk=scenario.pk).update(
-            status=ScenarioStatus.FAILED,
-            message="；".join(exc.messages)[:300],
-            finished_at=timezone.now(),
-        )
+        _store(scenario, status=ScenarioStatus.FAILED, message="；".join(exc.messages)[:300])
         scenario.refresh_from_db()
         return scenario
     except Exception as exc:  # the scenario records the failure; the worker logs the traceback
-        Scenario.objects.filter(pk=scenario.pk).update(
-            status=ScenarioStatus.FAILED,
-            message=f"求解失败：{exc}"[:300],
-            finished_at=timezone.now(),
-        )
+        _store(scenario, status=ScenarioStatus.FAILED, message=f"求解失败：{exc}"[:300])
         raise
-    Scenario.objects.filter(pk=scenario.pk).update(
+    _store(
+        scenario,
         status=ScenarioStatus.DONE if result["schools"] else ScenarioStatus.FAILED,
         result=result,
         gap=result.get("gap"),
         message=result["message"][:300],
-        finished_at=timezone.now(),
     )
     scenario.refresh_from_db()
     return scenario
+
+
+@transaction.atomic
+def _store(scenario: Scenario, **outcome) -> None:
+    """The solve's outcome, kept only if the scenario still holds the inputs it was solved
+    from: an edit made meanwhile stays, and its author is asked to solve again."""
+    current = Scenario.objects.select_for_update().get(pk=scenario.pk)
+    if (current.year, current.inputs) != (scenario.year, scenario.inputs):
+        outcome = {"status": ScenarioStatus.FAILED, "message": EDITED}
+    Scenario.objects.filter(pk=scenario.pk).update(finished_at=timezone.now(), **outcome)
 
 
 def _school_cost(by_year: list[dict], moves_in: list[dict], costs: dict) -> float:

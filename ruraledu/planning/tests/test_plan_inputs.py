@@ -158,3 +158,31 @@ def test_the_page_and_the_export_say_who_moves(client, two_schools, district_adm
         for row in sheet.iter_rows(min_row=2, values_only=True)
     }
     assert moves["P1"] == "调入：王老师（来自 P2）"
+
+
+def test_a_scenario_edited_while_it_is_solved_keeps_the_edit_and_asks_to_solve_again(
+    district_admin, two_schools, monkeypatch
+):
+    from ruraledu.planning.choices import ScenarioStatus
+    from ruraledu.planning.models import Scenario
+
+    raw = inputs(movers_source="list", movers="王老师,P2", move_cost=20000)
+    scenario = services.scenario_create(actor=district_admin, name="调动", year=YEAR, inputs=raw)
+    solve = services.plan_result
+
+    def edited_meanwhile(**kwargs):
+        # the bureau saves new inputs while the job computes from the old ones
+        result = solve(**kwargs)
+        stale = Scenario.objects.get(pk=scenario.pk)
+        services.scenario_update(
+            actor=district_admin, scenario=stale, name="不调动", year=YEAR, inputs=inputs()
+        )
+        return result
+
+    monkeypatch.setattr(services, "plan_result", edited_meanwhile)
+    solved = services.scenario_solve(scenario_id=scenario.pk)
+    # the edit stays, no result from the old inputs is shown as its, and the user is told
+    assert solved.name == "不调动" and solved.inputs == inputs_clean(inputs())
+    assert solved.result is None and solved.gap is None
+    assert solved.status == ScenarioStatus.FAILED
+    assert solved.message == "求解期间方案的输入已修改，本次结果未保存，请重新求解。"
