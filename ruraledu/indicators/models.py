@@ -89,6 +89,10 @@ STANDARD_STAGES = [
 ]
 
 
+# one value per standard and place: what a user is told whose first value lost to another's
+STANDARD_TAKEN = "这项标准值刚由他人设定，本次修改未保存。请刷新页面查看后再修改。"
+
+
 class Standard(models.Model):
     """A figure from a provincial or national standard that the bureau maintains (not in code)."""
 
@@ -124,11 +128,13 @@ class Standard(models.Model):
                 fields=["code", "stage"],
                 condition=models.Q(unit__isnull=True),
                 name="standard_unique",
+                violation_error_message=STANDARD_TAKEN,
             ),
             models.UniqueConstraint(
                 fields=["code", "stage", "unit"],
                 condition=models.Q(unit__isnull=False),
                 name="standard_unit_unique",
+                violation_error_message=STANDARD_TAKEN,
             ),
         ]
 

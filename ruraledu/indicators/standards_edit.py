@@ -16,8 +16,9 @@ from ruraledu.accounts.policy import is_bureau
 from ruraledu.accounts.scoping import bureau_units
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, snapshot
+from ruraledu.core.locks import refused_if_taken
 
-from .models import STANDARD_STAGES, Standard
+from .models import STANDARD_STAGES, STANDARD_TAKEN, Standard
 from .standards import DEFAULTS, reset_cache
 
 STAGES = dict(STANDARD_STAGES)
@@ -175,7 +176,8 @@ def standard_set(
     standard.value, standard.source, standard.year = value, source, year
     standard.provisional = provisional
     standard.full_clean()
-    standard.save()
+    with refused_if_taken(STANDARD_TAKEN):  # a unit's first value, saved a moment ago
+        standard.save()
     where = f"{unit.name}" if unit is not None else ""
     audit_record(
         actor=actor,

@@ -111,6 +111,39 @@ def test_a_clear_sent_twice_at_once_clears_and_audits_once(city, monkeypatch):
     assert list(events.values_list("action", flat=True)) == ["delete"]
 
 
+def test_a_units_first_value_set_twice_at_once_the_second_is_told_in_chinese(city, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from ruraledu.indicators import standards_edit
+
+    a, b = city.children.order_by("code")
+    first, second = _admin("a_admin", a), _admin("a_clerk", a)
+    ask = {"code": "small_school_size", "stage": "", "source": "A区文件", "year": 2026}
+    # given two bureau users who both read that A has no value of its own
+    stale = standards_edit.standard_row("small_school_size", "", a)
+    standards_edit.standard_set(actor=first, value=60, provisional=False, unit=a, **ask)
+    monkeypatch.setattr(standards_edit, "standard_row", lambda code, stage, unit: stale)
+    # when the second saves: the model's check names the rule in Chinese (it named
+    # standard_unit_unique)
+    with pytest.raises(ValidationError) as refused:
+        standards_edit.standard_set(actor=second, value=70, provisional=False, unit=a, **ask)
+    assert refused.value.messages == [
+        "这项标准值刚由他人设定，本次修改未保存。请刷新页面查看后再修改。"
+    ]
+    # and so does the database's unique index when both pass the check (was a server error)
+    monkeypatch.setattr(Standard, "validate_constraints", lambda self, exclude=None: None)
+    with pytest.raises(ValidationError) as refused:
+        standards_edit.standard_set(actor=second, value=70, provisional=False, unit=a, **ask)
+    assert refused.value.messages == [
+        "这项标准值刚由他人设定，本次修改未保存。请刷新页面查看后再修改。"
+    ]
+    own = Standard.objects.get(code="small_school_size", unit=a)
+    assert own.value == 60
+    kind = ContentType.objects.get_for_model(Standard)
+    events = AuditEvent.objects.for_record(content_type=kind, object_id=own.pk)
+    assert list(events.values_list("actor__username", flat=True)) == ["a_admin"]
+
+
 def test_nobody_sets_another_districts_values(client, city):
     a, b = city.children.order_by("code")
     client.force_login(_admin("b_admin", b))
