@@ -163,15 +163,19 @@ def document_template_upload(
         uploaded_by=actor,
     )
     template.file.save("template.docx", ContentFile(data), save=False)
-    # the version is checked by the database: a kind's first upload has no row to lock, so
-    # two at once both take version 1, and the second is refused here
-    template.full_clean(validate_constraints=False)
-    taken = (
-        f"{kind.label}模板第{template.version}版刚由他人上传，本次上传未保存。"
-        "请刷新页面查看正在使用的模板，需要时再上传。"
-    )
-    with refused_if_taken(taken):
-        template.save()
+    try:
+        # the version is checked by the database: a kind's first upload has no row to lock,
+        # so two at once both take version 1, and the second is refused here
+        template.full_clean(validate_constraints=False)
+        taken = (
+            f"{kind.label}模板第{template.version}版刚由他人上传，本次上传未保存。"
+            "请刷新页面查看正在使用的模板，需要时再上传。"
+        )
+        with refused_if_taken(taken):
+            template.save()
+    except Exception:
+        template.file.delete(save=False)  # a refused upload leaves no file behind
+        raise
     audit_record(
         actor=actor,
         instance=template,

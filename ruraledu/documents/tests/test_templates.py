@@ -3,11 +3,13 @@ macro-enabled, a placeholder missing, unknown or misplaced) is refused with a me
 it, and the template in use stays; every upload is audited; only the bureau may."""
 
 import io
+import os
 import zipfile
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -111,6 +113,8 @@ def test_two_first_uploads_at_once_the_second_is_told_in_chinese(district_admin,
     )
     # and, the first not yet committed, passed the model's check too
     monkeypatch.setattr(DocumentTemplate, "validate_constraints", lambda self, exclude=None: None)
+    folder = os.path.dirname(first.file.name)
+    stored = set(default_storage.listdir(folder)[1])
     with pytest.raises(ValidationError) as refused:
         document_template_upload(
             kind_code="progress_report",
@@ -123,6 +127,8 @@ def test_two_first_uploads_at_once_the_second_is_told_in_chinese(district_admin,
         "进展情况报告模板第1版刚由他人上传，本次上传未保存。请刷新页面查看正在使用的模板，需要时再上传。"
     ]
     assert list(DocumentTemplate.objects.all()) == [first]
+    # and the refused file is not left in storage
+    assert set(default_storage.listdir(folder)[1]) == stored
     kind = ContentType.objects.get_for_model(DocumentTemplate)
     assert AuditEvent.objects.filter(content_type=kind).count() == 1
     assert AuditEvent.objects.for_record(content_type=kind, object_id=first.pk).count() == 1
