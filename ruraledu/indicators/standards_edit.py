@@ -171,8 +171,11 @@ def standard_set(
     row = _check(actor, code, stage, unit)
     if value < 0:
         raise ValidationError({"value": "标准值不能为负数"})
-    standard = row.stored or Standard(code=code, stage=stage, name=row.name, unit=unit)
-    before = snapshot(standard) if row.stored else {}
+    # the stored value locked and read again: another edit meanwhile is what this one
+    # replaces (the audit's before), and a value cleared meanwhile is created anew
+    stored = row.stored and Standard.objects.select_for_update().filter(pk=row.stored.pk).first()
+    standard = stored or Standard(code=code, stage=stage, name=row.name, unit=unit)
+    before = snapshot(standard) if stored else {}
     standard.value, standard.source, standard.year = value, source, year
     standard.provisional = provisional
     standard.full_clean()
@@ -182,7 +185,7 @@ def standard_set(
     audit_record(
         actor=actor,
         instance=standard,
-        action=AuditAction.UPDATE if row.stored else AuditAction.CREATE,
+        action=AuditAction.UPDATE if stored else AuditAction.CREATE,
         before=before,
         after=snapshot(standard),
         summary=f"修改{where}标准值：{standard.name}（{row.stage_label}）",

@@ -111,6 +111,46 @@ def test_a_clear_sent_twice_at_once_clears_and_audits_once(city, monkeypatch):
     assert list(events.values_list("action", flat=True)) == ["delete"]
 
 
+def test_two_edits_at_once_the_second_records_what_it_replaced(city, monkeypatch):
+    from ruraledu.indicators import standards_edit
+
+    a, _ = city.children.order_by("code")
+    first, second = _admin("a_admin", a), _admin("a_clerk", a)
+    own = _own(a)  # 80
+    ask = {"code": "small_school_size", "stage": "", "source": "A区文件", "year": 2026}
+    # given two users who both read A's value as 80
+    stale = standards_edit.standard_row("small_school_size", "", a)
+    standards_edit.standard_set(actor=first, value=60, provisional=False, unit=a, **ask)
+    monkeypatch.setattr(standards_edit, "standard_row", lambda code, stage, unit: stale)
+    # when the second saves 70
+    standards_edit.standard_set(actor=second, value=70, provisional=False, unit=a, **ask)
+    # then its audit row says it replaced 60 (the first's), not 80
+    kind = ContentType.objects.get_for_model(Standard)
+    last = AuditEvent.objects.for_record(content_type=kind, object_id=own.pk).latest("pk")
+    assert (last.before["value"], last.after["value"]) == (60.0, 70.0)
+
+
+def test_an_edit_of_a_value_cleared_meanwhile_creates_it_anew(city, monkeypatch):
+    from ruraledu.indicators import standards_edit
+
+    a, _ = city.children.order_by("code")
+    admin = _admin("a_admin", a)
+    own = _own(a)
+    ask = {"code": "small_school_size", "stage": "", "source": "A区文件", "year": 2026}
+    # given an edit page read before another user cleared A's value
+    stale = standards_edit.standard_row("small_school_size", "", a)
+    standards_edit.standard_clear(actor=admin, code="small_school_size", stage="", unit=a)
+    monkeypatch.setattr(standards_edit, "standard_row", lambda code, stage, unit: stale)
+    # when the edit is saved
+    saved = standards_edit.standard_set(actor=admin, value=70, provisional=False, unit=a, **ask)
+    # then the value is a new record, audited as created (it came back under the old id,
+    # audited as an update of a deleted record)
+    assert saved.pk != own.pk and Standard.objects.get(unit=a).value == 70
+    kind = ContentType.objects.get_for_model(Standard)
+    created = AuditEvent.objects.for_record(content_type=kind, object_id=saved.pk).get()
+    assert created.action == "create"
+
+
 def test_a_units_first_value_set_twice_at_once_the_second_is_told_in_chinese(city, monkeypatch):
     from django.core.exceptions import ValidationError
 
