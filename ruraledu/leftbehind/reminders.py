@@ -41,7 +41,12 @@ def children_due(*, today: dt.date) -> dict[int, int]:
     start = term_start(today)
     calendar = WorkingCalendar.load(range(start.year, today.year + 1))
     latest = (
-        CareContact.objects.filter(person_id=OuterRef("person_id"), on__gte=start, on__lte=today)
+        CareContact.objects.filter(
+            person_id=OuterRef("person_id"),
+            school_id=OuterRef("school_id"),  # the child's school's own, as on its list
+            on__gte=start,
+            on__lte=today,
+        )
         .values("person_id")
         .annotate(last=Max("on"))
         .values("last")

@@ -3,7 +3,7 @@ roles only) and the counts per town and school (every role that sees the unit)."
 
 import datetime as dt
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
 from ruraledu.accounts.choices import Action
 from ruraledu.students.models import Enrolment
@@ -18,6 +18,15 @@ def term_contacts(day: dt.date):
     return CareContact.objects.filter(on__gte=term_start(day), on__lte=day)
 
 
+def contacted_here(day: dt.date) -> Exists:
+    """The enrolment's child was contacted this term (up to `day`) by the school the
+    enrolment is at. Each school answers for its own children: a contact the child's former
+    school made before a transfer does not count for the new one, whoever is looking."""
+    return Exists(
+        term_contacts(day).filter(person_id=OuterRef("person_id"), school_id=OuterRef("school_id"))
+    )
+
+
 def _in_unit(queryset, unit_id: int | None):
     if not unit_id:
         return queryset
@@ -26,13 +35,12 @@ def _in_unit(queryset, unit_id: int | None):
 
 def child_list(*, user, year: int, unit_id: int | None = None, today: dt.date | None = None):
     """The children on the care list in `year` at the schools where the user works care, with
-    `last_contact` (the latest contact of the term the year's list describes, of those the
-    user may see: a former school's contacts stay with it, as in `contacts_of`)."""
+    `last_contact` (the latest contact of the term the year's list describes, made by the
+    child's school, as `contacted_here` counts them)."""
     day = as_of(year, today)
     latest = (
         term_contacts(day)
-        .for_user(user, Action.CARE)
-        .filter(person_id=OuterRef("person_id"))
+        .filter(person_id=OuterRef("person_id"), school_id=OuterRef("school_id"))
         .order_by("-on")
         .values("on")
     )
@@ -69,7 +77,7 @@ def dashboard_contacts(*, user, year: int, today: dt.date | None = None) -> dict
     """Counts only, per school and rolled up per town: children on the list, with a mentor,
     contacted this term and not contacted. One grouped query."""
     day = as_of(year, today)
-    contacted = Q(person_id__in=term_contacts(day).values("person_id"))
+    contacted = contacted_here(day)
     rows = (
         Enrolment.objects.for_user(user, Action.VIEW)
         .filter(cared_for(), year=year)

@@ -7,7 +7,7 @@ at the school."""
 from django.db.models import Q
 
 from ruraledu.leftbehind.choices import cared_for
-from ruraledu.leftbehind.selectors import term_contacts
+from ruraledu.leftbehind.selectors import contacted_here
 from ruraledu.leftbehind.terms import as_of
 
 from ..engine import Indicator, count, register
@@ -15,9 +15,9 @@ from .common import ALL_SCHOOLS, ENROLMENT
 
 
 def contacted(year: int) -> Q:
-    """A contact with the child in the term holding the day the figure describes (the year's
-    last day, or today while the year runs), up to that day."""
-    return Q(person_id__in=term_contacts(as_of(year)).values("person_id"))
+    """A contact with the child by the child's school in the term holding the day the figure
+    describes (the year's last day, or today while the year runs), up to that day."""
+    return Q(contacted_here(as_of(year)))
 
 
 def not_contacted(year: int) -> Q:
@@ -35,7 +35,8 @@ class LeftBehindWithoutContact(CareListIndicator):
     name = "留守和困境儿童本学期未联系人数"
     definition = (
         "本学年学籍标记为留守儿童、孤儿、事实无人抚养或困境儿童的学生中，本学期（学年末按第二学期，"
-        "当前学年按今天所在学期，截至当日）没有谈心、家访、电话或视频联系记录的人数；计入学籍所在学校。"
+        "当前学年按今天所在学期，截至当日）没有学籍所在学校记录的谈心、家访、电话或视频联系的人数；计入学籍所在学校"
+        "（转学前原学校的联系不计）。"
         "应逐步降为 0。"
     )
     unit = "人"
@@ -49,8 +50,8 @@ class LeftBehindContactRate(CareListIndicator):
     code = "left_behind_contact_rate"
     name = "留守和困境儿童本学期联系率"
     definition = (
-        "本学年学籍标记为留守儿童、孤儿、事实无人抚养或困境儿童的学生中，本学期（口径同上）有谈心、"
-        "家访、电话或视频联系记录的人数 ÷ 上述学生人数。"
+        "本学年学籍标记为留守儿童、孤儿、事实无人抚养或困境儿童的学生中，本学期（口径同上）有学籍所在"
+        "学校记录的谈心、家访、电话或视频联系的人数 ÷ 上述学生人数。"
     )
     numerator = count(ENROLMENT, lambda year: cared_for() & contacted(year))
     denominator = count(ENROLMENT, cared_for())
