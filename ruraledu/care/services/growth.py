@@ -118,6 +118,17 @@ def growth_file_open(
     return file
 
 
+def _school_now(file: GrowthFile):
+    """The school of the pupil's latest enrolment, when it is not the file's."""
+    latest = (
+        Enrolment.objects.filter(person_id=file.person_id)
+        .select_related("school__org_unit")
+        .order_by("-year")
+        .first()
+    )
+    return latest.school if latest and latest.school_id != file.school_id else None
+
+
 @transaction.atomic
 def growth_file_take_over(*, enrolment: Enrolment, actor, address: str | None = None) -> GrowthFile:
     """Hand a pupil's open file to the school that now holds them (转学, 小升初): the file,
@@ -252,6 +263,11 @@ def growth_file_exit(
         raise ValidationError("请选择转出原因。")
     if reason == GrowthExitReason.CAUGHT_UP and file.last_review_on is None:
         raise ValidationError("请先记录一次阶段评估，说明学业已达到年级要求，再转出。")
+    if reason == GrowthExitReason.TRANSFERRED and (school := _school_now(file)):
+        # the file goes on there: closed here, the new school would start from nothing
+        raise ValidationError(
+            f"该学生已在{school.org_unit.name}就读，档案由该校在学困生名单中点“接收档案”接收，无需转出。"
+        )
     before = snapshot(file)
     file.status = GrowthFileStatus.EXITED
     file.exited_on, file.exit_reason, file.exit_note = on, reason, (note or "").strip()

@@ -165,3 +165,17 @@ def test_a_town_office_over_both_schools_opens_the_file_and_may_hand_it_over(
     client.post(reverse("care:growth_take_over", args=[enrolment.pk]))
     file.refresh_from_db()
     assert file.school == neighbour
+
+
+def test_the_former_school_cannot_close_the_file_as_transferred_to_a_school_here(
+    file, school_b, school_clerk
+):
+    # given the pupil now at school B, the file still at A
+    moved(file, school_b)
+    # when A closes it as 转学: refused, B takes it over instead
+    with pytest.raises(ValidationError, match="已在乙镇中心小学就读"):
+        services.growth_file_exit(
+            file=file, actor=school_clerk, version=None, on=file.assessed_on, reason="transferred"
+        )
+    file.refresh_from_db()
+    assert file.status != "exited"
