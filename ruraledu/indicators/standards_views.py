@@ -102,8 +102,11 @@ class StandardEditView(LoginRequiredMixin, FormView):
             standard_clear(
                 actor=request.user, code=self.row.code, stage=self.row.stage, unit=self.place
             )
-        except (ValidationError, PermissionDenied):
+        except PermissionDenied:
             raise Http404("没有这项标准") from None
+        except ValidationError as refused:  # cleared already (a second click): say so
+            messages.info(request, "；".join(refused.messages) + "，使用的是上级标准值。")
+            return self._back()
         messages.success(request, "已恢复使用上级标准值，指标正在后台重新计算。")
         return self._back()
 

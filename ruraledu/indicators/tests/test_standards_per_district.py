@@ -88,6 +88,11 @@ def test_a_district_bureau_sets_its_own_value_audited_and_recomputed(client, cit
     client.post(f"{EDIT}?unit={a.pk}", {"clear": "1", "unit": a.pk})
     assert not Standard.objects.filter(unit=a).exists()
     assert AuditEvent.objects.filter(action="delete", object_id=str(own.pk)).exists()
+    # cleared again (a second click after the first was done): told so, not a 404
+    again = client.post(f"{EDIT}?unit={a.pk}", {"clear": "1", "unit": a.pk}, follow=True)
+    assert again.status_code == 200
+    assert "本单位没有自定这项标准，使用的是上级标准值。" in again.content.decode()
+    assert AuditEvent.objects.filter(action="delete", object_id=str(own.pk)).count() == 1
 
 
 def test_a_clear_sent_twice_at_once_clears_and_audits_once(city, monkeypatch):
