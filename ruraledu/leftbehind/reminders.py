@@ -8,7 +8,6 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Max, OuterRef, Subquery
 from django.urls import reverse
 
 from ruraledu.accounts.choices import Role
@@ -21,7 +20,7 @@ from ruraledu.reporting.workdays import WorkingCalendar
 from ruraledu.students.models import Enrolment
 
 from .choices import cared_for
-from .models import CareContact
+from .selectors import last_contact_here
 from .terms import term_start
 
 # 每月至少联系一次: about 20 working days; a district may set its own
@@ -40,20 +39,9 @@ def children_due(*, today: dt.date) -> dict[int, int]:
     """school unit pk -> number of its cared-for children whose contact is due by `today`."""
     start = term_start(today)
     calendar = WorkingCalendar.load(range(start.year, today.year + 1))
-    latest = (
-        CareContact.objects.filter(
-            person_id=OuterRef("person_id"),
-            school_id=OuterRef("school_id"),  # the child's school's own, as on its list
-            on__gte=start,
-            on__lte=today,
-        )
-        .values("person_id")
-        .annotate(last=Max("on"))
-        .values("last")
-    )
     rows = (
         Enrolment.objects.filter(cared_for(), year=school_year_of(today))
-        .annotate(last=Subquery(latest[:1]))
+        .annotate(last=last_contact_here(today))  # the child's school's own, as on its list
         .values_list("school_id", "last")
     )
     due: dict[int, int] = {}

@@ -18,13 +18,23 @@ def term_contacts(day: dt.date):
     return CareContact.objects.filter(on__gte=term_start(day), on__lte=day)
 
 
-def contacted_here(day: dt.date) -> Exists:
-    """The enrolment's child was contacted this term (up to `day`) by the school the
+def _own_school_contacts(day: dt.date):
+    """The enrolment's child's contacts this term (up to `day`) made by the school the
     enrolment is at. Each school answers for its own children: a contact the child's former
     school made before a transfer does not count for the new one, whoever is looking."""
-    return Exists(
-        term_contacts(day).filter(person_id=OuterRef("person_id"), school_id=OuterRef("school_id"))
+    return term_contacts(day).filter(
+        person_id=OuterRef("person_id"), school_id=OuterRef("school_id")
     )
+
+
+def contacted_here(day: dt.date) -> Exists:
+    """Whether the enrolment's child was contacted this term by its school."""
+    return Exists(_own_school_contacts(day))
+
+
+def last_contact_here(day: dt.date) -> Subquery:
+    """The date of that school's latest contact with the enrolment's child this term."""
+    return Subquery(_own_school_contacts(day).order_by("-on").values("on")[:1])
 
 
 def _in_unit(queryset, unit_id: int | None):
@@ -37,18 +47,11 @@ def child_list(*, user, year: int, unit_id: int | None = None, today: dt.date | 
     """The children on the care list in `year` at the schools where the user works care, with
     `last_contact` (the latest contact of the term the year's list describes, made by the
     child's school, as `contacted_here` counts them)."""
-    day = as_of(year, today)
-    latest = (
-        term_contacts(day)
-        .filter(person_id=OuterRef("person_id"), school_id=OuterRef("school_id"))
-        .order_by("-on")
-        .values("on")
-    )
     enrolments = (
         Enrolment.objects.for_user(user, Action.CARE)
         .filter(cared_for(), year=year)
         .select_related("person", "school__org_unit", "mentor")
-        .annotate(last_contact=Subquery(latest[:1]))
+        .annotate(last_contact=last_contact_here(as_of(year, today)))
     )
     return _in_unit(enrolments, unit_id).order_by(
         "school__org_unit__path", "grade", "class_name", "pk"

@@ -118,14 +118,15 @@ def growth_file_open(
     return file
 
 
+def _latest_enrolment(person_id: int) -> Enrolment | None:
+    """The pupil's enrolment of the latest year: the school that holds them now."""
+    found = Enrolment.objects.filter(person_id=person_id).select_related("school__org_unit")
+    return found.order_by("-year").first()
+
+
 def _school_now(file: GrowthFile):
-    """The school of the pupil's latest enrolment, when it is not the file's."""
-    latest = (
-        Enrolment.objects.filter(person_id=file.person_id)
-        .select_related("school__org_unit")
-        .order_by("-year")
-        .first()
-    )
+    """The school that holds the pupil now, when it is not the file's."""
+    latest = _latest_enrolment(file.person_id)
     return latest.school if latest and latest.school_id != file.school_id else None
 
 
@@ -136,7 +137,7 @@ def growth_file_take_over(*, enrolment: Enrolment, actor, address: str | None = 
     new school on the pupil's latest enrolment; asked again once taken, it answers the file."""
     if not Reach(actor, Action.CARE).covers(enrolment.school.org_unit.path):
         raise PermissionDenied(NOT_FOUND)
-    if Enrolment.objects.filter(person_id=enrolment.person_id, year__gt=enrolment.year).exists():
+    if _latest_enrolment(enrolment.person_id).year > enrolment.year:
         raise ValidationError("该学生已有更新学年的学籍，档案应由其现在就读的学校接收。")
     pk = GrowthFile.objects.open().filter(person_id=enrolment.person_id).values("pk")[:1]
     file = GrowthFile.objects.select_for_update().filter(pk__in=pk).first()

@@ -18,8 +18,9 @@ NEW = school_year_of(timezone.localdate())  # the year the bureau starts
 LAST = NEW - 1
 
 
-def assign(admin, school, name, year):
-    user = UserFactory(username=f"u{year}{school.pk}", full_name=name)
+def assign(admin, school, name, year, user=None):
+    """`user` (or a new one called `name`) made the school's 挂牌 inspector for `year`."""
+    user = user or UserFactory(username=f"u{year}{school.pk}", full_name=name)
     services.inspector_assign(
         actor=admin,
         school=school,
@@ -38,13 +39,7 @@ def year_with_people(district_admin, school_a, school_b):
     SchoolYear.objects.create(year=LAST, is_current=True)
     li = assign(district_admin, school_a, "李督学", LAST)
     zhou = assign(district_admin, school_b, "周督学", LAST)
-    services.inspector_assign(
-        actor=district_admin,
-        school=school_b,
-        inspector=zhou,
-        year=NEW,
-        started_on=school_year_bounds(NEW)[0],
-    )
+    assign(district_admin, school_b, "周督学", NEW, user=zhou)
     person = StaffPerson(name="王教研", sex="1")
     person.set_id_number(new_id())
     person.save()
