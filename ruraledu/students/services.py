@@ -15,6 +15,7 @@ from ruraledu.spreadsheets.importing import pks_by_id_number
 
 from .choices import TransferStatus
 from .models import OPEN_REQUEST, Enrolment, StudentPerson, Transfer
+from .signals import transfer_confirmed
 
 # The same answer for an unknown number, a wrong name and a pupil not enrolled this year:
 # the request must not tell who is on the district's rosters.
@@ -128,6 +129,7 @@ def transfer_confirm(*, transfer: Transfer, actor) -> Transfer:
         after=snapshot(enrolment),
         summary=f"转学：{transfer.from_school} → {transfer.to_school}",
     )
+    transfer_confirmed.send(sender=Transfer, transfer=transfer, actor=actor)
     return transfer
 
 

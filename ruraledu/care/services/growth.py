@@ -4,9 +4,11 @@ care reach at the file's school, locks the row and checks the version (not for a
 review, which overwrites nothing), and leaves an audit row."""
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from ruraledu.accounts.choices import Action
@@ -15,12 +17,15 @@ from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, changed, snapshot
 from ruraledu.core.locks import refused_if_taken
 from ruraledu.core.schoolyear import semester_of
+from ruraledu.reporting.choices import NotificationKind
+from ruraledu.reporting.reminders import notify_on_commit
 from ruraledu.students.models import Enrolment
 
-from ..choices import GrowthExitReason, GrowthFileStatus, GrowthProgress
+from ..choices import GrowthExitReason, GrowthFileStatus, GrowthProgress, GrowthState
 from ..models import GrowthFile, GrowthReview
 from ..permissions import may_work
 from .common import lock_version, not_future, require
+from .escalation import school_workers
 
 NOT_FOUND = "该学生不存在或不在您的范围内。"
 TAKE_OVER_FIRST = (
@@ -280,3 +285,32 @@ def growth_file_exit(
         summary=f"转出（{file.get_exit_reason_display()}）",
         address=address,
     )
+
+
+def growth_file_transfer_notice(*, transfer, **sent) -> int:
+    """A confirmed 转学 of a pupil whose open file is at another school: tell the receiving
+    school's care roles to take it over (connected to `students.signals.transfer_confirmed`).
+    The notice names no child: it may be e-mailed."""
+    file = (
+        GrowthFile.objects.open()
+        .filter(person_id=transfer.person_id)
+        .exclude(school_id=transfer.to_school_id)
+        .first()
+    )
+    if file is None:
+        return 0
+    unit = transfer.to_school.org_unit
+    query = urlencode({"year": transfer.year, "unit": unit.pk, "state": GrowthState.ELSEWHERE})
+    notify_on_commit(
+        recipients=school_workers(unit.pk),
+        concerns=unit,
+        kind=NotificationKind.TASK,
+        title=f"转入学生有学困生成长档案待接收（{unit.name}）",
+        body=(
+            f"转学已于 {transfer.decided_at:%Y年%m月%d日} 确认。该生在原学校的学困生成长档案尚未结束，"
+            "请在学困生名单中点“接收档案”，在原档案中继续帮扶和评估。"
+        ),
+        url=f"{reverse('care:growth_list')}?{query}",
+        dedupe_key=f"growth-transfer-{transfer.pk}",
+    )
+    return 1

@@ -13,6 +13,7 @@ from ruraledu.orgunits.tests.factories import SchoolFactory
 from ruraledu.students.models import Enrolment
 
 from .. import services
+from ..choices import GrowthFileStatus
 from ..models import GrowthFile
 from ..services.growth import TAKE_OVER_FIRST
 from .test_growth_services import flagged, open_file, review, set_plan
@@ -179,3 +180,53 @@ def test_the_former_school_cannot_close_the_file_as_transferred_to_a_school_here
         )
     file.refresh_from_db()
     assert file.status != "exited"
+
+
+def confirmed_transfer(file, to_school, by):
+    """The pupil's 转学 to `to_school`, asked by that school and confirmed by `by`."""
+    from ruraledu.students.models import Transfer
+    from ruraledu.students.services import transfer_confirm
+
+    enrolment = Enrolment.objects.get(person=file.person_id)
+    transfer = Transfer.objects.create(
+        person_id=file.person_id,
+        year=enrolment.year,
+        from_school=enrolment.school,
+        to_school=to_school,
+        grade=enrolment.grade,
+        requested_by=by,
+    )
+    return transfer_confirm(transfer=transfer, actor=by)
+
+
+def test_a_confirmed_transfer_tells_the_new_school_to_take_over_the_open_file(
+    file, school_b, outsider, school_clerk, django_capture_on_commit_callbacks
+):
+    from ruraledu.reporting.models import Notification
+
+    # when school A confirms the pupil's transfer to school B
+    with django_capture_on_commit_callbacks(execute=True):
+        transfer = confirmed_transfer(file, school_b, school_clerk)
+    # then B's clerk is told, without the child's name, where to take the file over
+    (notice,) = Notification.objects.filter(recipient=outsider)
+    assert notice.title == "转入学生有学困生成长档案待接收（乙镇中心小学）"
+    assert "接收档案" in notice.body and file.person.name not in notice.body + notice.title
+    assert notice.url == (
+        f"{reverse('care:growth_list')}?year={transfer.year}"
+        f"&unit={school_b.org_unit.pk}&state=elsewhere"
+    )
+    # and no one at the former school is told
+    assert not Notification.objects.filter(recipient=school_clerk).exists()
+
+
+def test_a_transfer_without_an_open_file_tells_no_one(
+    file, school_b, outsider, school_clerk, django_capture_on_commit_callbacks
+):
+    from ruraledu.reporting.models import Notification
+
+    # given the file closed before the move (the pupil caught up)
+    file.status = GrowthFileStatus.EXITED
+    file.save(update_fields=["status"])
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed_transfer(file, school_b, school_clerk)
+    assert not Notification.objects.exists()
