@@ -15,6 +15,7 @@ from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import Reach
 from ruraledu.core.templatetags.privacy import person_name
 from ruraledu.orgunits.choices import OrgUnitKind
+from ruraledu.students.privacy import CATEGORIES
 
 from .engine import Indicator, Measure, Scope
 
@@ -302,6 +303,13 @@ def _fields_in(condition: Q, model) -> list[str]:
 
 
 def _field_column(model, name: str):
+    header, render = _plain_column(model, name)
+    if name in CATEGORIES:  # 学困生、随迁子女 … go with the name, as on the roster
+        return (header, lambda r, c: render(r, c) if c else "（无权查看）")
+    return header, render
+
+
+def _plain_column(model, name: str):
     model_field = model._meta.get_field(name)
     if model_field.is_relation:
         return (model_field.verbose_name, lambda r, c: str(getattr(r, name) or "无"))

@@ -129,6 +129,11 @@ def test_read_only_roles_see_short_lists_without_names_or_care_categories(
     # then
     assert "张*明" in body and "张小明" not in body
     assert "（无权查看）" in body and "留守儿童" not in body
+    # and the other categories the shortfall names (已获资助 here) are withheld too, on the page
+    # and in its export
+    rows = listed(client, "priority_student_aid_rate", "short")
+    by_name = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
+    assert by_name["张*明"]["已获资助"] == by_name["张*明"]["关注类别"] == "（无权查看）"
 
 
 @pytest.mark.parametrize(
