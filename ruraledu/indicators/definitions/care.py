@@ -165,7 +165,7 @@ class GrowthFileReviewRate(GrowthIndicator):
     name = "学困生成长档案本学期评估率"
     definition = (
         "学年末（当前学年为今天）在帮扶中的学困生成长档案（有帮扶计划、未转出）中，本学期内有阶段评估"
-        "记录的份数 ÷ 在帮扶中的档案份数；计入建档学校。"
+        "记录的份数 ÷ 在帮扶中的档案份数；计入档案现在所在的学校（学生转学后档案由转入学校接收的，往年的数也计入转入学校）。"
     )
     scope = ALL_SCHOOLS
     numerator = count(GROWTH_FILES, reviewed_this_term)
