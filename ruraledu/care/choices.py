@@ -53,6 +53,21 @@ class CaseEventKind(models.TextChoices):
     ERASED = "erased", "保存期满，清除个人信息"
 
 
+# the steps whose note is what staff typed (a plan, a contact's words, a file's name …): it
+# names the child, parents, addresses, so it goes with the name; the others' notes are
+# generated from facts the page shows anyway (category, deadline, notice number)
+TEXT_EVENT_KINDS = frozenset(
+    {
+        CaseEventKind.PLAN,
+        CaseEventKind.CONTACT,
+        CaseEventKind.RESOLVED,
+        CaseEventKind.ESCALATED_DISTRICT,
+        CaseEventKind.CLOSED,
+        CaseEventKind.FILE,
+    }
+)
+
+
 class CaseEscalation(models.IntegerChoices):
     """Who oversees a case now: raised by hand (the town's notice, the district's procedure)
     or by the daily job when a step is overdue."""

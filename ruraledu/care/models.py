@@ -14,6 +14,7 @@ from ruraledu.core.querysets import ScopedQuerySet
 
 from .choices import (
     OPEN_STATUSES,
+    TEXT_EVENT_KINDS,
     CaseCategory,
     CaseEscalation,
     CaseEventKind,
@@ -231,6 +232,11 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.on}"
+
+    @property
+    def holds_text(self) -> bool:
+        """The note is staff's own words: shown only with the child's name."""
+        return self.kind in TEXT_EVENT_KINDS
 
 
 def case_file_path(instance, filename: str) -> str:

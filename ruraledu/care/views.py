@@ -171,7 +171,10 @@ def _step_forms(user, case) -> dict:
             },
             prefix="assign",
         )
-        steps["plan"] = forms.PlanForm(initial={**initial, "plan": case.plan}, prefix="plan")
+        # the plan's words go with the name: a viewer who sees the name masked is not shown
+        # them in the form, nor offered to replace a plan it cannot read
+        if not case.plan or clear_names(user, case):
+            steps["plan"] = forms.PlanForm(initial={**initial, "plan": case.plan}, prefix="plan")
     if works and case.status in WORKING_STATUSES:
         steps["contact"] = forms.ContactForm(initial=initial, prefix="contact")
     resolvable = case.status == CaseStatus.CONTACTING or (

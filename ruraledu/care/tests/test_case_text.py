@@ -1,0 +1,106 @@
+"""What staff wrote on a case (the plan, the contacts' words, placement, legal procedure,
+certificate, closing note, the log's notes) names the child, parents, addresses: it goes with
+the name. A viewer who sees the name masked sees that each exists and when, not the words."""
+
+import pytest
+from django.urls import reverse
+
+from .. import services
+from ..choices import CaseStatus, CloseReason
+from .conftest import FOUND_ON, WALK_PLAN, open_case, walk
+
+PLACEMENT = "区特殊教育学校（王大山家东侧村口）"
+RESOLVE_NOTE = "家长王大山同意送孩子去特教学校"
+CLOSE_NOTE = "已到特教学校核实，王小明每天到校"
+# what `walk` writes on the way (contact, legal procedure) and the certificate below
+WRITTEN = (
+    WALK_PLAN,
+    "李老师、张三",
+    "家长同意劝说孩子返校",
+    "三天后回访",
+    "提请镇人民政府送达责令改正通知书",
+    "ZB-2025-009",
+    "区人民医院",
+    PLACEMENT,
+    RESOLVE_NOTE,
+    CLOSE_NOTE,
+)
+
+
+@pytest.fixture
+def closed_case(pupil, care_officer, town_officer):
+    """A case taken to the district, placed by the town, closed by the school: once closed,
+    the town sees the child's name masked again."""
+    case = walk(
+        open_case(pupil, care_officer),
+        care_officer,
+        CaseStatus.ESCALATED_DISTRICT,
+        town_actor=town_officer,
+    )
+    services.case_resolve(
+        case=case,
+        actor=town_officer,
+        version=case.version,
+        outcome=CaseStatus.PLACED,
+        on=FOUND_ON,
+        certificate_number="ZB-2025-009",
+        certificate_issuer="区人民医院",
+        placement_note=PLACEMENT,
+        note=RESOLVE_NOTE,
+    )
+    case.refresh_from_db()
+    services.case_close(
+        case=case,
+        actor=care_officer,
+        version=case.version,
+        reason=CloseReason.PLACED,
+        on=FOUND_ON,
+        note=CLOSE_NOTE,
+    )
+    case.refresh_from_db()
+    return case
+
+
+def test_a_masked_viewer_sees_that_the_texts_exist_not_their_words(
+    client, closed_case, town_officer
+):
+    # given a closed case the town sees with the name masked
+    client.force_login(town_officer)
+    # when the town opens it
+    body = client.get(reverse("care:case_detail", args=[closed_case.pk])).content.decode()
+    # then no word staff wrote is on the page
+    assert "王*明" in body
+    assert [text for text in WRITTEN if text in body] == []
+    # and the facts are: a plan and when, each contact's date and kind, the closure
+    assert "已制定书面劝返方案" in body and "制定于 2025-09-22" in body
+    assert "2025-09-22 家访" in body and "转入特教学校或送教上门" in body
+    assert body.count('data-testid="text-withheld"') >= 8
+
+
+def test_a_viewer_who_sees_the_name_reads_every_text(
+    client, closed_case, care_officer, district_admin
+):
+    for user in (care_officer, district_admin):
+        client.force_login(user)
+        body = client.get(reverse("care:case_detail", args=[closed_case.pk])).content.decode()
+        assert "王小明" in body
+        assert [text for text in WRITTEN if text not in body] == []
+        assert 'data-testid="text-withheld"' not in body
+
+
+def test_the_plan_form_is_not_offered_prefilled_to_a_masked_viewer(
+    client, pupil, care_officer, town_officer
+):
+    # given a case in persuasion with the school's written plan
+    case = walk(open_case(pupil, care_officer), care_officer, CaseStatus.CONTACTING)
+    url = reverse("care:case_detail", args=[case.pk])
+    # the school edits its plan from the form, prefilled
+    client.force_login(care_officer)
+    steps = {key: form for key, _, form, _ in client.get(url).context["steps"]}
+    assert steps["plan"]["plan"].value() == WALK_PLAN
+    # the town, which sees the name masked, still works the case but not the plan's words
+    client.force_login(town_officer)
+    response = client.get(url)
+    steps = {key: form for key, _, form, _ in response.context["steps"]}
+    assert "plan" not in steps and "contact" in steps
+    assert WALK_PLAN not in response.content.decode()
