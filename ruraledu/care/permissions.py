@@ -26,8 +26,9 @@ def may_escalate(user, case) -> bool:
 
 
 def may_print_notice(user, case) -> bool:
-    """The 限期返校通知书 names the child: the town's care roles and the bureau only."""
-    return may_escalate(user, case)
+    """The 限期返校通知书 names the child: the town's care roles and the bureau only, and only
+    while they see the name (the town, while the case is escalated)."""
+    return may_escalate(user, case) and clear_names(user, case)
 
 
 def may_close_escalated(user) -> bool:

@@ -104,3 +104,23 @@ def test_the_plan_form_is_not_offered_prefilled_to_a_masked_viewer(
     steps = {key: form for key, _, form, _ in response.context["steps"]}
     assert "plan" not in steps and "contact" in steps
     assert WALK_PLAN not in response.content.decode()
+
+
+def test_the_notice_is_not_printed_for_a_viewer_who_sees_the_name_masked(
+    client, closed_case, town_officer, district_admin
+):
+    # given the town's notice of a case since placed and closed (the town sees it masked)
+    notice = closed_case.notices.get()
+    page = reverse("care:case_detail", args=[closed_case.pk])
+    urls = (
+        reverse("care:notice_print", args=[notice.pk]),
+        reverse("documents:return_notice_download", args=[notice.pk, "docx"]),
+    )
+    # the town is offered no print and the notice, which names the child, is not found
+    client.force_login(town_officer)
+    assert "打印限期返校通知书" not in client.get(page).content.decode()
+    assert [client.get(url).status_code for url in urls] == [404, 404]
+    # the bureau, which sees the name, still prints it
+    client.force_login(district_admin)
+    assert "打印限期返校通知书" in client.get(page).content.decode()
+    assert client.get(urls[0]).status_code == 200
