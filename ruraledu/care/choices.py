@@ -105,6 +105,10 @@ class ListKind(models.TextChoices):
 
 
 PRIORITY_LISTS = tuple(k for k in ListKind if k != ListKind.HOUSEHOLD)
+# the words after which a cross-check's note names categories (crosscheck.py writes them,
+# Finding.masked_note cuts there)
+ROSTER_UNFLAGGED = "；学生名册未标记："
+ON_LISTS = "同时在："
 
 
 class FindingKind(models.TextChoices):

@@ -33,7 +33,7 @@ from ruraledu.orgunits.models import OrgUnit, School
 from ruraledu.students.choices import TransferStatus
 from ruraledu.students.models import Enrolment, StudentPerson, Transfer
 
-from .choices import CaseStatus, FindingKind, ListKind
+from .choices import ON_LISTS, ROSTER_UNFLAGGED, CaseStatus, FindingKind, ListKind
 from .models import CrossCheckRun, DropoutCase, Finding, ListEntry
 
 # the roster flag that says the same as each priority list, as SQL testing it is unset
@@ -260,7 +260,7 @@ def _priority_sql(year: int) -> str:
         f" CASE WHEN n.id IS NULL THEN {text('本学年未见学籍')}"
         f" ELSE ns.name || CAST(n.grade AS TEXT) || {text('年级')} ||"
         f" CASE WHEN {missing} = '' THEN ''"
-        f" ELSE {text('；学生名册未标记：')} || {missing} END END,"
+        f" ELSE {text(ROSTER_UNFLAGGED)} || {missing} END END,"
         f" {_kinds_expr()} || '|' || CAST(COALESCE(n.school_id, src.town_id) AS TEXT) "
         "FROM care_cc_child c JOIN {entry} src ON src.id = COALESCE(c.household_id, c.first_id)"
         " LEFT JOIN {person} p ON p.id_index = c.id_index"
@@ -278,7 +278,7 @@ def _multi_sql() -> str:
         + ", ".join(c for c in COLUMNS if c != "note")
         + ", note) "
         f"SELECT {text(FindingKind.MULTI_LIST)}, w.id_index, {columns},"
-        f" {text('同时在：')} || {labels} "
+        f" {text(ON_LISTS)} || {labels} "
         # from the few children on several lists to their priority finding (the staged
         # findings have no statistics yet to plan the other way round)
         "FROM care_cc_child c JOIN care_cc_wanted w"

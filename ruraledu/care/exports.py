@@ -70,6 +70,13 @@ def case_rows(cases):
         }
 
 
+def _lists(finding) -> str:
+    labels = finding.list_labels()
+    if finding.clear:
+        return "、".join(labels)
+    return f"在 {len(labels)} 个名单中（类别不予显示）" if labels else ""
+
+
 def finding_rows(findings):
     for finding in findings:
         yield {
@@ -80,8 +87,9 @@ def finding_rows(findings):
             "birth_date": finding.birth_date if finding.clear else None,
             "unit": finding.unit.name,
             "town": finding.town.name,
-            "lists": "、".join(finding.list_labels()),
-            "note": finding.note,
+            # the lists and the roster's unset flags are categories: with the name only
+            "lists": _lists(finding),
+            "note": finding.note if finding.clear else finding.masked_note,
             "case": finding.case_id,
             "clear_reason": finding.clear_reason,
         }

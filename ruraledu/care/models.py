@@ -13,7 +13,10 @@ from ruraledu.core.models import PersonBase
 from ruraledu.core.querysets import ScopedQuerySet
 
 from .choices import (
+    ON_LISTS,
     OPEN_STATUSES,
+    PRIORITY_LISTS,
+    ROSTER_UNFLAGGED,
     TEXT_EVENT_KINDS,
     CaseCategory,
     CaseEscalation,
@@ -497,6 +500,16 @@ class Finding(models.Model):
 
     def list_labels(self) -> list[str]:
         return [ListKind(k).label for k in self.lists.split(",") if k]
+
+    @property
+    def masked_note(self) -> str:
+        """The note for a viewer who sees the name masked: without the categories it names
+        (which lists, which roster flags are unset), as students.privacy withholds them."""
+        if self.note.startswith(ON_LISTS):
+            lists = [k for k in self.lists.split(",") if k in PRIORITY_LISTS]
+            return f"同时在 {len(lists)} 个重点名单中"
+        facts, unflagged, _ = self.note.partition(ROSTER_UNFLAGGED)
+        return facts + ("；学生名册有未标记的类别" if unflagged else "")
 
 
 class GrowthFileQuerySet(ScopedQuerySet):
