@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from .. import services
 from ..choices import CaseStatus, CloseReason
+from ..services.cases import PLAN_UNREAD
 from .conftest import FOUND_ON, WALK_PLAN, open_case, walk
 
 PLACEMENT = "区特殊教育学校（王大山家东侧村口）"
@@ -124,3 +125,26 @@ def test_the_notice_is_not_printed_for_a_viewer_who_sees_the_name_masked(
     client.force_login(district_admin)
     assert "打印限期返校通知书" in client.get(page).content.decode()
     assert client.get(urls[0]).status_code == 200
+
+
+def test_a_masked_viewer_cannot_rewrite_a_plan_it_cannot_read(
+    client, pupil, care_officer, town_officer
+):
+    # given a case in persuasion with the school's written plan
+    case = walk(open_case(pupil, care_officer), care_officer, CaseStatus.CONTACTING)
+    case.refresh_from_db()
+    # when the town, which sees the name masked, posts a plan anyway (not offered the form)
+    client.force_login(town_officer)
+    response = client.post(
+        reverse("care:case_step", args=[case.pk, "plan"]),
+        {
+            "plan-version": case.version,
+            "plan-on": FOUND_ON.isoformat(),
+            "plan-plan": "镇街改写的方案：由镇街干部每周家访一次",
+        },
+    )
+    # then it is refused in words and the school's plan stands, unaudited
+    assert response.status_code == 400
+    assert PLAN_UNREAD in response.content.decode()
+    case.refresh_from_db()
+    assert case.plan == WALK_PLAN
