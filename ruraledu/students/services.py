@@ -85,10 +85,22 @@ def may_decide(actor, transfer: Transfer) -> bool:
     )
 
 
-def _close(transfer: Transfer, *, actor, status: str, summary: str, reason: str = "") -> Transfer:
-    transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
+def _open_locked(transfer: Transfer) -> Transfer:
+    """The request re-read under its row lock. One answered meanwhile (a double click, the
+    other school a moment before) is refused as answered, before the decider is asked: asked
+    of the answered request, the permission check told the decider they had no right to it."""
+    transfer = (
+        Transfer.objects.select_for_update(of=("self",))
+        .select_related("from_school__org_unit", "to_school__org_unit")
+        .get(pk=transfer.pk)
+    )
     if transfer.status != TransferStatus.REQUESTED:
-        raise ValidationError("该申请已处理，请刷新页面")
+        raise ValidationError(f"该转学申请已处理（{transfer.get_status_display()}），请刷新页面")
+    return transfer
+
+
+def _close(transfer: Transfer, *, actor, status: str, summary: str, reason: str = "") -> Transfer:
+    """Answer a request locked by _open_locked, and audit the answer."""
     before = snapshot(transfer)
     transfer.status, transfer.reason = status, reason
     transfer.decided_by, transfer.decided_at = actor, timezone.now()
@@ -108,6 +120,7 @@ def _close(transfer: Transfer, *, actor, status: str, summary: str, reason: str 
 @transaction.atomic
 def transfer_confirm(*, transfer: Transfer, actor) -> Transfer:
     """Move the pupil's enrolment of that year to the receiving school."""
+    transfer = _open_locked(transfer)
     if not may_decide(actor, transfer):
         raise PermissionDenied("只有转出学校或区教体局可以确认待处理的转学申请")
     transfer = _close(transfer, actor=actor, status=TransferStatus.CONFIRMED, summary="确认转学")
@@ -135,6 +148,7 @@ def transfer_confirm(*, transfer: Transfer, actor) -> Transfer:
 
 @transaction.atomic
 def transfer_decline(*, transfer: Transfer, actor, reason: str) -> Transfer:
+    transfer = _open_locked(transfer)
     if not may_decide(actor, transfer):
         raise PermissionDenied("只有转出学校或区教体局可以处理待处理的转学申请")
     if not reason.strip():
@@ -150,6 +164,7 @@ def transfer_decline(*, transfer: Transfer, actor, reason: str) -> Transfer:
 
 @transaction.atomic
 def transfer_cancel(*, transfer: Transfer, actor) -> Transfer:
+    transfer = _open_locked(transfer)
     if not may_cancel(actor, transfer):
         raise PermissionDenied("只有转入学校可以撤回待处理的申请")
     return _close(transfer, actor=actor, status=TransferStatus.CANCELLED, summary="撤回转学申请")

@@ -198,3 +198,45 @@ def test_a_request_sent_twice_at_once_is_refused_in_chinese(
     assert refused.value.messages == ["该学生已有一份待确认的转学申请"]
     assert Transfer.objects.count() == 1
     assert AuditEvent.objects.filter(summary="申请转入学生").count() == 1
+
+
+def told(client, user, transfer, action, **extra) -> str:
+    """The last message the transfer list shows after an answer is posted."""
+    client.force_login(user)
+    url = reverse("students:transfer_decide", args=[transfer.pk])
+    response = client.post(url, {"action": action, **extra}, follow=True)
+    return [str(m) for m in response.context["messages"]][-1]
+
+
+def test_an_answer_sent_twice_is_told_the_request_was_answered(
+    client, school_clerk, outsider, school_a, pupil_at_b
+):
+    # given a request the sending clerk confirms (a double click sends the confirmation twice)
+    ask(client, school_clerk, to_school=school_a.pk)
+    transfer = Transfer.objects.get()
+    assert told(client, outsider, transfer, "confirm") == "已确认转学，学籍已转入对方学校。"
+    # then the second click is told the request is answered (it was told it had no right to
+    # confirm it), and nothing is written or audited again
+    assert told(client, outsider, transfer, "confirm") == "该转学申请已处理（已转学），请刷新页面"
+    assert (
+        told(client, outsider, transfer, "decline", reason="晚了")
+        == "该转学申请已处理（已转学），请刷新页面"
+    )
+    assert (
+        told(client, school_clerk, transfer, "cancel") == "该转学申请已处理（已转学），请刷新页面"
+    )
+    assert Transfer.objects.get().status == "confirmed"
+    assert AuditEvent.objects.filter(summary="确认转学").count() == 1
+    assert AuditEvent.objects.filter(summary__startswith="转学：").count() == 1
+
+
+def test_a_withdrawal_sent_twice_is_withdrawn_and_audited_once(
+    client, school_clerk, school_a, pupil_at_b
+):
+    ask(client, school_clerk, to_school=school_a.pk)
+    transfer = Transfer.objects.get()
+    assert told(client, school_clerk, transfer, "cancel") == "已撤回转学申请。"
+    assert (
+        told(client, school_clerk, transfer, "cancel") == "该转学申请已处理（已撤回），请刷新页面"
+    )
+    assert AuditEvent.objects.filter(summary="撤回转学申请").count() == 1
