@@ -75,7 +75,9 @@ class TravelScenario(models.Model):
 class RotationDecision(models.Model):
     """The bureau's decision on one teacher's 交流轮岗 for a year, from one school; the registry is
     not changed. Keyed by the school the teacher leaves: a teacher posted in two districts has
-    each district's decision, and neither bureau writes the other's."""
+    each district's decision, and neither bureau writes the other's. Within a district one per
+    teacher and year (`rotation_decide` refuses a second post's, under the teacher's row lock;
+    the key cannot say "district", which is the school's ancestor)."""
 
     class Decision(models.TextChoices):
         ROTATE = "rotate", "同意轮岗"

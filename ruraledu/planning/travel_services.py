@@ -131,10 +131,11 @@ def rotation_decide(
     from_school_id: int | None = None,
 ):
     """Record (or change) the bureau's decision on one teacher's post at `from_school_id` (the
-    row the page shows; default the teacher's first post in the actor's districts); never
-    touches the posts."""
+    row the page shows; default the post already decided on, else the teacher's first post in
+    the actor's districts); one decision per teacher and year in a district. Never touches
+    the posts."""
     from ruraledu.orgunits.models import School
-    from ruraledu.workforce.models import Post
+    from ruraledu.workforce.models import Post, StaffPerson
 
     from .models import RotationDecision
 
@@ -142,17 +143,41 @@ def rotation_decide(
     if not units:
         raise Http404("方案不存在")
     posts = Post.objects.filter(within(units, "school__org_unit__path"), person_id=person_id)
+    if not posts.exists():
+        # a teacher never posted in the actor's districts does not exist for the actor, as
+        # another district's scenario does not
+        raise Http404("教师不存在")
+    # the teacher's row is locked: two decisions on the teacher at once (a double click, two
+    # posts' rows) are taken in turn, the second seeing the first's
+    StaffPerson.objects.select_for_update().filter(pk=person_id).first()
+    decided = list(
+        RotationDecision.objects.filter(
+            within(units, "from_school__org_unit__path"), year=year, person_id=person_id
+        ).select_related("from_school__org_unit")
+    )
     of_year = posts.filter(year=year)
     if from_school_id is not None:
         of_year = of_year.filter(school_id=from_school_id)
-    post = of_year.select_related("school__org_unit").order_by("pk").first()
+    of_year = list(of_year.select_related("school__org_unit", "person").order_by("pk"))
+    # no school named: the post already decided on, else the first
+    on_file = {d.from_school_id for d in decided}
+    post = next((p for p in of_year if p.school_id in on_file), of_year[0] if of_year else None)
     if post is None:
-        # a teacher never posted in the actor's districts does not exist for the actor, as
-        # another district's scenario does not; one of theirs may lack a post of this year
-        if not posts.exists():
-            raise Http404("教师不存在")
+        # one of the actor's teachers may lack a post of this year
         raise ValidationError(f"{year} 学年没有该教师的任职记录。")
     unit = next(u for u in units if post.school.org_unit.path.startswith(u.path))
+    # one decision per teacher and year in a district: the suggestion and the indicators
+    # count a teacher of two of its schools once, so a decision on each post would count
+    # the teacher twice
+    for other in decided:
+        if other.from_school_id != post.school_id and other.from_school.org_unit.path.startswith(
+            unit.path
+        ):
+            raise ValidationError(
+                f"{post.person.name} {year} 学年已有交流轮岗决定（现任职学校："
+                f"{other.from_school.org_unit.name}），一名教师一学年只作一个决定；"
+                "如需更改，请修改该决定。"
+            )
     if decision not in RotationDecision.Decision.values:
         raise ValidationError("请选择决定：同意轮岗、暂缓或不轮岗。")
     to_school = None
@@ -170,15 +195,21 @@ def rotation_decide(
         if not to_school.org_unit.path.startswith(unit.path):
             raise ValidationError(f"轮岗学校须为{unit.name}的学校。")
     # the decision on the post in the actor's district; another district's is never touched
-    row = RotationDecision.objects.filter(
-        year=year, person_id=person_id, from_school_id=post.school_id
-    ).first()
+    row = next((d for d in decided if d.from_school_id == post.school_id), None)
+    note = note.strip()[:200]
+    if row and (row.to_school_id, row.decision, row.note, row.decided_by_id) == (
+        to_school.pk if to_school else None,
+        decision,
+        note,
+        actor.pk,
+    ):
+        return row  # the same decision sent again (a double click): nothing to record
     before = snapshot(row) if row else None
     row = row or RotationDecision(
         year=year, person_id=person_id, from_school_id=post.school_id, decided_by=actor
     )
     row.to_school, row.decision = to_school, decision
-    row.note, row.decided_by = note.strip()[:200], actor
+    row.note, row.decided_by = note, actor
     row.save()
     audit_record(
         actor=actor,

@@ -324,6 +324,66 @@ def test_a_teacher_posted_in_two_districts_has_each_districts_decision(schools, 
     assert RotationDecision.objects.count() == 2
 
 
+def client_as(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_a_teacher_of_two_schools_in_a_district_has_one_decision_a_year(
+    client, district_a, schools, admin_a
+):
+    # given a teacher due to rotate from A's school who also holds a post at a second school
+    # of district A this year, and the bureau's decision on the first post
+    second = school(district_a.children.get(), "AS2")
+    both = _years_at(schools["A"], name="丁老师")
+    post(both, second, year=YEAR, subject=Subject.PE)
+    decide = reverse("planning:rotation_decide")
+    data = {"year": YEAR, "person": both.pk, "decision": "defer", "from_school": schools["A"].pk}
+    assert _told(client_as(client, admin_a), decide, data) == [
+        "已记录交流轮岗决定（不改动教师任职登记）。"
+    ]
+    # when a decision is sent on the second post (it made a second row: the teacher counted
+    # twice among the year's decisions)
+    told = _told(client, decide, {**data, "decision": "decline", "from_school": second.pk})
+    # then it is refused, naming the decision on file
+    assert told == [
+        f"丁老师 {YEAR} 学年已有交流轮岗决定（现任职学校：AS），一名教师一学年只作一个决定；"
+        "如需更改，请修改该决定。"
+    ]
+    with pytest.raises(ValidationError, match="一名教师一学年只作一个决定"):
+        rotation_decide(
+            actor=admin_a,
+            year=YEAR,
+            person_id=both.pk,
+            decision="rotate",
+            to_school_id=schools["A"].pk,
+            from_school_id=second.pk,
+        )
+    # the decision on file is changed as before, and with no school named it is the one
+    rotation_decide(
+        actor=admin_a, year=YEAR, person_id=both.pk, decision="decline", to_school_id=None
+    )
+    decided = RotationDecision.objects.get()
+    assert (decided.from_school, decided.decision) == (schools["A"], "decline")
+    summaries = AuditEvent.objects.filter(summary__startswith="交流轮岗决定").order_by("pk")
+    assert [(e.action, e.summary) for e in summaries] == [
+        ("create", "交流轮岗决定：丁老师，暂缓"),
+        ("update", "交流轮岗决定：丁老师，不轮岗"),
+    ]
+
+
+def test_a_decision_sent_twice_is_recorded_and_audited_once(client, schools, admin_b):
+    teacher = StaffPerson.objects.get(name="王老师")
+    data = {"year": YEAR, "person": teacher.pk, "decision": "defer", "note": "明年再议"}
+    client_as(client, admin_b)
+    for _ in range(2):  # a double click
+        assert _told(client, reverse("planning:rotation_decide"), data) == [
+            "已记录交流轮岗决定（不改动教师任职登记）。"
+        ]
+    assert RotationDecision.objects.get().note == "明年再议"
+    assert AuditEvent.objects.filter(summary__startswith="交流轮岗决定").count() == 1
+
+
 def test_travel_scenarios_are_of_a_districts_areas(
     client, district_a, district_b, schools, admin_a, admin_b
 ):
