@@ -33,9 +33,13 @@ def transfer_request(
     if grade not in GRADE_RANGES.get(to_school.stage, ()):
         raise ValidationError({"grade": "年级与转入学校的类型不符"})
     pk = pks_by_id_number(StudentPerson, [id_number]).get(id_number)
+    # the pupil's enrolment is locked: a confirmation of another request moving the pupil
+    # meanwhile is waited for (or waits), so the school left and the open-request check
+    # below are read as they stand, not as they stood before that move
     enrolment = (
         Enrolment.objects.filter(person_id=pk, year=year, person__name=name.strip())
         .select_related("school__org_unit")
+        .select_for_update(of=("self",))
         .first()
         if pk
         else None

@@ -1,8 +1,11 @@
 """Transfers: the receiving school asks, the sending school or the bureau confirms, and the
 enrolment moves only then; every step is audited and scoped."""
 
+import threading
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.urls import reverse
 
 from ruraledu.audit.models import AuditEvent
@@ -240,3 +243,66 @@ def test_a_withdrawal_sent_twice_is_withdrawn_and_audited_once(
         told(client, school_clerk, transfer, "cancel") == "该转学申请已处理（已撤回），请刷新页面"
     )
     assert AuditEvent.objects.filter(summary="撤回转学申请").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs row locks (SQLite runs writes one by one)"
+)
+def test_a_request_sent_while_another_is_confirmed_waits_for_the_pupils_move(
+    school_clerk, outsider, school_a, pupil_at_b, monkeypatch
+):
+    from django.core.exceptions import ValidationError
+    from django.db.models import QuerySet
+
+    from ruraledu.students import services
+
+    # given school A's request for B's pupil, sent again (a second click) just as B confirms
+    ask = {"actor": school_clerk, "id_number": NUMBER, "name": "李小红", "to_school": school_a}
+    open_request = services.transfer_request(year=YEAR, grade=4, **ask)
+    paused, go = threading.Event(), threading.Event()
+    exists = QuerySet.exists
+
+    def slow_exists(qs):
+        # the second request pauses between reading the pupil's school and the check
+        if qs.model is Transfer and threading.current_thread().name == "request":
+            paused.set()
+            go.wait(2)
+        return exists(qs)
+
+    monkeypatch.setattr(QuerySet, "exists", slow_exists)
+    outcomes = {}
+
+    def run(action):
+        try:
+            action()
+            outcomes[threading.current_thread().name] = "ok"
+        except ValidationError as error:
+            outcomes[threading.current_thread().name] = error.messages[0]
+        finally:
+            connection.close()
+
+    request = threading.Thread(
+        target=run,
+        args=(lambda: services.transfer_request(year=YEAR, grade=4, **ask),),
+        name="request",
+    )
+    confirm = threading.Thread(
+        target=run,
+        args=(lambda: services.transfer_confirm(transfer=open_request, actor=outsider),),
+        name="confirm",
+    )
+    request.start()
+    assert paused.wait(10)
+    confirm.start()
+    confirm.join(1)  # without a lock the pupil has moved to A by now
+    go.set()
+    request.join(10)
+    confirm.join(10)
+    # then the confirmation moves the pupil and the second request is refused; it was stored
+    # as a new open request from B, read before the move, for a pupil already at A
+    assert outcomes == {"confirm": "ok", "request": "该学生已有一份待确认的转学申请"}
+    assert list(Transfer.objects.values_list("status", flat=True)) == ["confirmed"]
+    pupil_at_b.refresh_from_db()
+    assert pupil_at_b.school == school_a
+    assert AuditEvent.objects.filter(summary="申请转入学生").count() == 1
