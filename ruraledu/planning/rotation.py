@@ -34,7 +34,8 @@ def years_at_school(year: int, unit=None) -> dict[int, tuple]:
     as the indicators count each at its school), years at that school, counted from 入职年份).
     The chain of yearly posts at the same school counts back; where it reaches the first year
     on record the teacher has been there since at least then, and 入职年份 (if earlier) stands
-    in. Two queries of plain values."""
+    in. A teacher posted at several schools counts once, at the school held longest. Two
+    queries of plain values."""
     teachers = Post.objects.filter(year=year, position=Position.TEACHER, is_full_time_teacher=True)
     if unit is not None:
         teachers = teachers.filter(school__org_unit__path__startswith=unit.path)
@@ -65,7 +66,12 @@ def years_at_school(year: int, unit=None) -> dict[int, tuple]:
         inferred = start == first and post.hired_year and post.hired_year < start
         if inferred:
             start = post.hired_year
-        result[post.person_id] = (post, year - start + 1, bool(inferred))
+        # a teacher of two schools this year is one teacher, reckoned at the school held
+        # longest: the post that happened to be stored last (a new second post) hid a long
+        # run at the other school, and the teacher was not counted as eligible
+        held = result.get(post.person_id)
+        if held is None or year - start + 1 >= held[1]:
+            result[post.person_id] = (post, year - start + 1, bool(inferred))
     return result
 
 

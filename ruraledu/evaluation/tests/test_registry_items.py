@@ -181,6 +181,29 @@ def test_rotation_counts_teachers_eligible_last_year_at_the_school_they_left(
     check(rows, "evaluation_rotation_backbone_rate", town_a, 0.0, 0.0, 1.0)
 
 
+def test_rotation_reckons_a_teacher_of_two_schools_once_at_the_school_held_longest(
+    district, town_a, town_b, school_a
+):
+    # T: SA 2018–2023, and in 2023 also a post at SB (stored after): eligible at SA, once;
+    # stays at SA in 2024, not rotated. The SB post (one year) stood for the teacher before,
+    # so T was not counted at all.
+    # U: SB 2018–2023 and SA 2018–2023 both (six years at each): one teacher, counted once;
+    # 2024 at SA marked 交流轮岗 (rotated from SB, the later-stored run).
+    sb = school(town_b, "SB")
+    person, _ = _career(school_a, list(range(2018, 2024)))
+    post(person, sb, year=2023)
+    post(person, school_a, year=2024)
+    both = staff()
+    for y in range(2018, 2024):
+        post(both, school_a, year=y)
+        post(both, sb, year=y)
+    post(both, school_a, year=2024, rotated=True)
+    rows = compute("evaluation_rotation_rate")
+    check(rows, "evaluation_rotation_rate", school_a, 0.0, 0.0, 1.0)
+    check(rows, "evaluation_rotation_rate", sb, 100.0, 1.0, 1.0)
+    check(rows, "evaluation_rotation_rate", district, 50.0, 1.0, 2.0)
+
+
 def test_nearby_admission_in_urban_and_town_public_day_schools(district, town_a, town_b):
     # U (primary, 111): grade 1 three nearby, one not → 75 %; grade 2 pupils are not entrants.
     # J (junior, 121): grade 7 nineteen nearby, one not → 95 %.
