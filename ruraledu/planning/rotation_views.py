@@ -58,15 +58,18 @@ class RotationView(PlannerMixin, TemplateView):
             year = timezone.localdate().year - 1
         rules, errors = _rules(params)
         result = suggest(year, rules, unit)
-        # by teacher and the school left: a teacher of two schools has a decision at each
-        decisions = {
-            (d.person_id, d.from_school_id): d
-            for d in RotationDecision.objects.filter(
+        # by teacher: one decision a year in the district, whichever of the teacher's posts
+        # in it the decision was made on (the row shows the post held longest)
+        decided = list(
+            RotationDecision.objects.filter(
                 year=year, from_school__org_unit__path__startswith=unit.path
             )
             .select_related("to_school__org_unit", "from_school__org_unit", "person", "decided_by")
             .order_by("from_school__org_unit__code", "person__name")
-        }
+        )
+        decisions = {}
+        for d in decided:
+            decisions.setdefault(d.person_id, d)
         schools = list(
             School.objects.filter(org_unit__kind="school", org_unit__path__startswith=unit.path)
             .select_related("org_unit")
@@ -74,7 +77,7 @@ class RotationView(PlannerMixin, TemplateView):
         )
         by_pk = {s.pk: s for s in schools}
         for row in result["rows"]:
-            row["decision"] = decisions.get((row["post"].person_id, row["post"].school_id))
+            row["decision"] = decisions.get(row["post"].person_id)
             target = by_pk.get(row["target"])
             row["target_code"] = target.org_unit.code if target else ""
             row["target_name"] = target.org_unit.name if target else ""
@@ -88,7 +91,7 @@ class RotationView(PlannerMixin, TemplateView):
             "backbone_pct": round(rules["backbone_share"] * 100, 2),
             "errors": errors,
             "result": result,
-            "decisions": list(decisions.values()),
+            "decisions": decided,
             "schools": schools,
             "choices": RotationDecision.Decision.choices,
         }

@@ -372,6 +372,37 @@ def test_a_teacher_of_two_schools_in_a_district_has_one_decision_a_year(
     ]
 
 
+def test_the_page_shows_a_teachers_decision_made_on_the_other_post(
+    client, district_a, schools, admin_a
+):
+    # given a teacher due to rotate from A's school (the row shows that post), with a post
+    # at a second school of A this year on which the decision was made
+    second = school(district_a.children.get(), "AS2")
+    both = _years_at(schools["A"], name="丁老师")
+    post(both, second, year=YEAR, subject=Subject.PE)
+    rotation_decide(
+        actor=admin_a,
+        year=YEAR,
+        person_id=both.pk,
+        decision="defer",
+        to_school_id=None,
+        from_school_id=second.pk,
+    )
+    # then the teacher's row shows it (it showed none, and its form named the row's school,
+    # so recording a change from the row was refused)
+    page = client_as(client, admin_a).get(reverse("planning:rotation"), {"year": YEAR})
+    [row] = page.context["result"]["rows"]
+    assert (row["post"].school, row["decision"]) == (schools["A"], RotationDecision.objects.get())
+    text = page.content.decode()
+    assert f'name="from_school" value="{second.pk}"' in text
+    assert "已记录：暂缓（AS2的任职）" in text
+    data = {"year": YEAR, "person": both.pk, "decision": "decline", "from_school": second.pk}
+    assert _told(client, reverse("planning:rotation_decide"), data) == [
+        "已记录交流轮岗决定（不改动教师任职登记）。"
+    ]
+    assert RotationDecision.objects.get().decision == "decline"
+
+
 def test_a_decision_sent_twice_is_recorded_and_audited_once(client, schools, admin_b):
     teacher = StaffPerson.objects.get(name="王老师")
     data = {"year": YEAR, "person": teacher.pk, "decision": "defer", "note": "明年再议"}
