@@ -306,3 +306,61 @@ def test_a_request_sent_while_another_is_confirmed_waits_for_the_pupils_move(
     pupil_at_b.refresh_from_db()
     assert pupil_at_b.school == school_a
     assert AuditEvent.objects.filter(summary="申请转入学生").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs row locks (SQLite runs writes one by one)"
+)
+def test_a_confirmation_and_a_withdrawal_at_once_one_answers(
+    school_clerk, outsider, school_a, pupil_at_b, monkeypatch
+):
+    from django.core.exceptions import ValidationError
+
+    from ruraledu.students import services
+
+    open_request = services.transfer_request(
+        actor=school_clerk, id_number=NUMBER, name="李小红", to_school=school_a, year=YEAR, grade=4
+    )
+    paused, go = threading.Event(), threading.Event()
+    record = services.audit_record
+
+    def audit_record(**kwargs):
+        if threading.current_thread().name == "confirm":  # holds its transaction open a while
+            paused.set()
+            go.wait(10)
+        return record(**kwargs)
+
+    monkeypatch.setattr(services, "audit_record", audit_record)
+    outcomes = {}
+
+    def run(action):
+        try:
+            action()
+            outcomes[threading.current_thread().name] = "ok"
+        except ValidationError as error:
+            outcomes[threading.current_thread().name] = error.messages[0]
+        finally:
+            connection.close()
+
+    confirm = threading.Thread(
+        target=run,
+        args=(lambda: services.transfer_confirm(transfer=open_request, actor=outsider),),
+        name="confirm",
+    )
+    cancel = threading.Thread(
+        target=run,
+        args=(lambda: services.transfer_cancel(transfer=open_request, actor=school_clerk),),
+        name="cancel",
+    )
+    confirm.start()
+    assert paused.wait(10)
+    cancel.start()
+    cancel.join(1)  # it waits on the request's row lock
+    go.set()
+    confirm.join(10)
+    cancel.join(10)
+    assert outcomes == {"confirm": "ok", "cancel": "该转学申请已处理（已转学），请刷新页面"}
+    assert Transfer.objects.get().status == "confirmed"
+    assert not AuditEvent.objects.filter(summary="撤回转学申请").exists()
+    assert AuditEvent.objects.filter(summary="确认转学").count() == 1
