@@ -166,18 +166,18 @@ def rotation_decide(
         # one of the actor's teachers may lack a post of this year
         raise ValidationError(f"{year} 学年没有该教师的任职记录。")
     unit = next(u for u in units if post.school.org_unit.path.startswith(u.path))
+    # the decision on the post in the actor's district; another district's is never touched
+    row = next((d for d in decided if d.from_school_id == post.school_id), None)
     # one decision per teacher and year in a district: the suggestion and the indicators
     # count a teacher of two of its schools once, so a decision on each post would count
-    # the teacher twice
-    for other in decided:
-        if other.from_school_id != post.school_id and other.from_school.org_unit.path.startswith(
-            unit.path
-        ):
-            raise ValidationError(
-                f"{post.person.name} {year} 学年已有交流轮岗决定（现任职学校："
-                f"{other.from_school.org_unit.name}），一名教师一学年只作一个决定；"
-                "如需更改，请修改该决定。"
-            )
+    # the teacher twice. A decision on file is changed (two stored before this rule alike)
+    in_district = [d for d in decided if d.from_school.org_unit.path.startswith(unit.path)]
+    if row is None and in_district:
+        raise ValidationError(
+            f"{post.person.name} {year} 学年已有交流轮岗决定（现任职学校："
+            f"{in_district[0].from_school.org_unit.name}），一名教师一学年只作一个决定；"
+            "如需更改，请修改该决定。"
+        )
     if decision not in RotationDecision.Decision.values:
         raise ValidationError("请选择决定：同意轮岗、暂缓或不轮岗。")
     to_school = None
@@ -194,8 +194,6 @@ def rotation_decide(
             raise ValidationError("同意轮岗须选择一所其他学校作为轮岗学校。")
         if not to_school.org_unit.path.startswith(unit.path):
             raise ValidationError(f"轮岗学校须为{unit.name}的学校。")
-    # the decision on the post in the actor's district; another district's is never touched
-    row = next((d for d in decided if d.from_school_id == post.school_id), None)
     note = note.strip()[:200]
     if row and (row.to_school_id, row.decision, row.note, row.decided_by_id) == (
         to_school.pk if to_school else None,

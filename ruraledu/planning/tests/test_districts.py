@@ -403,6 +403,31 @@ def test_the_page_shows_a_teachers_decision_made_on_the_other_post(
     assert RotationDecision.objects.get().decision == "decline"
 
 
+def test_two_decisions_stored_before_the_one_decision_rule_can_each_be_changed(
+    district_a, schools, admin_a
+):
+    # given a teacher of two schools of A with a decision on each post, stored before a
+    # second decision was refused
+    second = school(district_a.children.get(), "AS2")
+    both = _years_at(schools["A"], name="丁老师")
+    post(both, second, year=YEAR, subject=Subject.PE)
+    for at in (schools["A"], second):
+        RotationDecision.objects.create(
+            year=YEAR, person=both, from_school=at, decision="defer", decided_by=admin_a
+        )
+    # then either is changed (both were refused, each naming the other)
+    for at in (schools["A"], second):
+        rotation_decide(
+            actor=admin_a,
+            year=YEAR,
+            person_id=both.pk,
+            decision="decline",
+            to_school_id=None,
+            from_school_id=at.pk,
+        )
+    assert set(RotationDecision.objects.values_list("decision", flat=True)) == {"decline"}
+
+
 def test_a_decision_sent_twice_is_recorded_and_audited_once(client, schools, admin_b):
     teacher = StaffPerson.objects.get(name="王老师")
     data = {"year": YEAR, "person": teacher.pk, "decision": "defer", "note": "明年再议"}
