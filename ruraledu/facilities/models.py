@@ -36,6 +36,10 @@ def _flag(label: str):
     return models.BooleanField(label, default=False)
 
 
+# two first saves of a school's year at once (a double tap, two clerks): the second is told
+TAKEN = "该校本学年的办学条件刚由他人保存，本次未保存。请刷新页面，核对后再修改。"
+
+
 class FacilityRecord(models.Model):
     """One row per school or campus and year; every figure an indicator reads."""
 
@@ -106,7 +110,11 @@ class FacilityRecord(models.Model):
         verbose_name_plural = "办学条件"
         ordering = ["-year", "school"]
         constraints = [
-            models.UniqueConstraint(fields=["school", "year"], name="facility_school_year_unique"),
+            models.UniqueConstraint(
+                fields=["school", "year"],
+                name="facility_school_year_unique",
+                violation_error_message=TAKEN,
+            ),
             models.CheckConstraint(
                 condition=Q(classrooms_lighting_ok__lte=models.F("classrooms"))
                 & Q(classrooms_100mbps__lte=models.F("classrooms")),

@@ -8,8 +8,9 @@ from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import Reach
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record, snapshot
+from ruraledu.core.locks import refused_if_taken
 
-from .models import FacilityRecord
+from .models import TAKEN, FacilityRecord
 
 
 @transaction.atomic
@@ -26,7 +27,8 @@ def facility_record_save(
     for field, value in values.items():
         setattr(record, field, value)
     record.full_clean()  # the model applies the shared rules (rules.facility_problems)
-    record.save()
+    with refused_if_taken(TAKEN):  # the year's first record, saved by another a moment ago
+        record.save()
     audit_record(
         actor=actor,
         instance=record,

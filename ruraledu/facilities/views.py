@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import TemplateView
@@ -60,13 +61,18 @@ class FacilityEditView(LoginRequiredMixin, TemplateView):
         form = FacilityForm(request.POST, instance=record)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
-        facility_record_save(
-            school=self.school,
-            year=self.context["year"],
-            values={name: form.cleaned_data[name] for name in form.fields},
-            actor=request.user,
-            address=request_address(request),
-        )
+        try:
+            facility_record_save(
+                school=self.school,
+                year=self.context["year"],
+                values={name: form.cleaned_data[name] for name in form.fields},
+                actor=request.user,
+                address=request_address(request),
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+            return self.render_to_response(self.get_context_data(form=form))
         messages.success(request, "办学条件已保存。")
         url = reverse("facilities:facility_detail", args=[self.school.org_unit.code])
         return redirect(f"{url}?year={self.context['year']}")
