@@ -307,7 +307,7 @@ def growth_file_transfer_notice(*, transfer, **sent) -> int:
         kind=NotificationKind.TASK,
         title=f"转入学生有学困生成长档案待接收（{unit.name}）",
         body=(
-            f"转学已于 {transfer.decided_at:%Y年%m月%d日} 确认。该生在原学校的学困生成长档案尚未结束，"
+            f"转学已于 {timezone.localdate(transfer.decided_at):%Y年%m月%d日} 确认。该生在原学校的学困生成长档案尚未结束，"
             "请在学困生名单中点“接收档案”，在原档案中继续帮扶和评估。"
         ),
         url=f"{reverse('care:growth_list')}?{query}",

@@ -230,3 +230,22 @@ def test_a_transfer_without_an_open_file_tells_no_one(
     with django_capture_on_commit_callbacks(execute=True):
         confirmed_transfer(file, school_b, school_clerk)
     assert not Notification.objects.exists()
+
+
+def test_the_notice_gives_the_local_day_of_the_confirmation(
+    file, school_b, outsider, school_clerk, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from ruraledu.reporting.models import Notification
+
+    from ..services.growth import growth_file_transfer_notice
+
+    transfer = confirmed_transfer(file, school_b, school_clerk)
+    Notification.objects.all().delete()
+    # confirmed at 01:00 on 1 October in Beijing, still 30 September in UTC
+    transfer.decided_at = dt.datetime(2025, 9, 30, 17, 0, tzinfo=dt.UTC)
+    with django_capture_on_commit_callbacks(execute=True):
+        growth_file_transfer_notice(transfer=transfer)
+    (notice,) = Notification.objects.filter(recipient=outsider)
+    assert "转学已于 2025年10月01日 确认" in notice.body
