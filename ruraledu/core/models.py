@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from . import crypto
 from .schoolyear import school_year_label
@@ -121,4 +122,4 @@ class PersonalDataAccess(models.Model):
         indexes = [models.Index(fields=["subject", "-at"], name="personal_access_subject")]
 
     def __str__(self) -> str:
-        return f"{self.user} {self.purpose} {self.subject} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.user} {self.purpose} {self.subject} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"

@@ -136,11 +136,16 @@ class GeneratedDocument(models.Model):
 
     @property
     def download_name(self) -> str:
-        return f"{self.title}（{self.generated_at:%Y%m%d%H%M}生成）.{self.extension}"
+        return f"{self.title}（{self._stamp}生成）.{self.extension}"
 
     @property
     def pdf_download_name(self) -> str:
-        return f"{self.title}（{self.generated_at:%Y%m%d%H%M}生成）.pdf"
+        return f"{self.title}（{self._stamp}生成）.pdf"
+
+    @property
+    def _stamp(self) -> str:
+        # the local time the document itself prints, not the stored UTC one
+        return f"{timezone.localtime(self.generated_at):%Y%m%d%H%M}"
 
 
 class DocumentTemplate(models.Model):

@@ -5,6 +5,7 @@ from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db.models import F
+from django.utils import timezone
 
 from ruraledu.indicators.definitions.quality import (
     PRIMARY_STAGES,
@@ -97,7 +98,7 @@ def plan_schools(year: int, inputs: dict, unit) -> tuple[list[dict], int, str]:
         schools.append(row)
     note = (
         f"按 {run.base_year} 学年的师资、设施和生源预测的 {year} 学年预测在校生计算"
-        f"（预测于 {run.created_at:%Y-%m-%d}）。"
+        f"（预测于 {timezone.localdate(run.created_at):%Y-%m-%d}）。"
     )
     return schools, run.base_year, note
 

@@ -1,6 +1,8 @@
 """The plan from registry rows with the inputs read from the registry: a teacher the bureau
 lists as movable, and the pupils of the target year taken from the enrolment forecast."""
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -91,7 +93,10 @@ def test_projected_pupils_feed_the_target_year(district, town_a):
     p1 = school(town_a, "P1")
     pupils(p1, 100, year=YEAR)
     facility(p1, year=YEAR, **FULL)
-    _forecast(p1, 50, district)
+    run = _forecast(p1, 50, district)
+    # made at 01:30 on 7 December in Beijing (17:30 on the 6th in UTC)
+    made = dt.datetime(2026, 12, 6, 17, 30, tzinfo=dt.UTC)
+    ForecastRun.objects.filter(pk=run.pk).update(created_at=made)
     costs = {**inputs()["costs"], "r3": 130000}
     result = services.plan_result(
         year=YEAR + 1,
@@ -104,6 +109,7 @@ def test_projected_pupils_feed_the_target_year(district, town_a):
     assert result["cost"] == 280000 and result["passes"]
     assert planned["before"]["values"]["r4"] == 9.0  # 450 m² over 50 projected pupils
     assert f"{YEAR + 1} 学年预测在校生" in result["basis"]
+    assert "（预测于 2026-12-07）" in result["basis"]
     # a target year the forecast does not cover is refused in Chinese
     with pytest.raises(ValidationError) as error:
         inputs_check(YEAR + 6, inputs_clean(inputs(enrolment="forecast")), district)
