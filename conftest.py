@@ -295,3 +295,44 @@ def zichuan_plan(db):
 
     load_plan(Path(settings.BASE_DIR) / "plans" / "zichuan-2023.yaml")
     return Plan.objects.get(code="zichuan-2023")
+
+
+def race(monkeypatch, module, name: str, first, second, when=None) -> dict:
+    """`first` and `second` called at once, each in a thread on its own database connection:
+    `first` pauses inside `module.name` (its writes made, its transaction open; only where
+    `when(*args)` holds, if given) while `second` starts and runs into it, or has a second to
+    finish without it. Returns {"first": …, "second": …}: what each returned, or the first
+    message of the ValidationError it raised. For tests of `transaction=True` on PostgreSQL."""
+    from django.core.exceptions import ValidationError
+    from django.db import connection
+
+    paused, go = threading.Event(), threading.Event()
+    original = getattr(module, name)
+
+    def pausing(*args, **kwargs):
+        if threading.current_thread().name == "first" and (when is None or when(*args)):
+            paused.set()
+            go.wait(10)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, pausing)
+    outcomes = {}
+
+    def run(call):
+        try:
+            outcomes[threading.current_thread().name] = call()
+        except ValidationError as error:
+            outcomes[threading.current_thread().name] = error.messages[0]
+        finally:
+            connection.close()
+
+    ahead = threading.Thread(target=run, args=(first,), name="first")
+    behind = threading.Thread(target=run, args=(second,), name="second")
+    ahead.start()
+    assert paused.wait(10), "the first call never reached the pause"
+    behind.start()
+    behind.join(1)  # without a lock it is done by now
+    go.set()
+    ahead.join(10)
+    behind.join(10)
+    return outcomes

@@ -2,12 +2,10 @@
 the page, two users): the second waits for the first and is refused, so the teacher has one
 decision for the year."""
 
-import threading
-
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection
 
+from conftest import race
 from ruraledu.accounts.choices import Role
 from ruraledu.indicators.tests._people_data import YEAR, post, school, staff
 from ruraledu.planning import travel_services
@@ -28,43 +26,25 @@ def test_decisions_on_two_posts_at_once_leave_one(district_a, monkeypatch):
     for at in (first_school, second_school):
         post(teacher, at, year=YEAR)
     admin = _user("admin_a", Role.DISTRICT_ADMIN, district_a)
-    paused, go = threading.Event(), threading.Event()
-    record = travel_services.audit_record
-
-    def audit_record(**kwargs):
-        if threading.current_thread().name == "first":  # holds its transaction open a while
-            paused.set()
-            go.wait(10)
-        return record(**kwargs)
-
-    monkeypatch.setattr(travel_services, "audit_record", audit_record)
-    outcomes = {}
 
     def decide(at, decision):
-        try:
-            travel_services.rotation_decide(
-                actor=admin,
-                year=YEAR,
-                person_id=teacher.pk,
-                decision=decision,
-                to_school_id=None,
-                from_school_id=at.pk,
-            )
-            outcomes[threading.current_thread().name] = "ok"
-        except ValidationError as error:
-            outcomes[threading.current_thread().name] = error.messages[0]
-        finally:
-            connection.close()
+        travel_services.rotation_decide(
+            actor=admin,
+            year=YEAR,
+            person_id=teacher.pk,
+            decision=decision,
+            to_school_id=None,
+            from_school_id=at.pk,
+        )
+        return "ok"
 
-    first = threading.Thread(target=decide, args=(first_school, "defer"), name="first")
-    second = threading.Thread(target=decide, args=(second_school, "decline"), name="second")
-    first.start()
-    assert paused.wait(10)
-    second.start()
-    second.join(1)  # without a lock it is done by now, having seen no decision yet
-    go.set()
-    first.join(10)
-    second.join(10)
+    outcomes = race(
+        monkeypatch,
+        travel_services,
+        "audit_record",
+        first=lambda: decide(first_school, "defer"),
+        second=lambda: decide(second_school, "decline"),
+    )
     assert outcomes["first"] == "ok"
     assert "一名教师一学年只作一个决定" in outcomes["second"]
     assert list(RotationDecision.objects.values_list("from_school", "decision")) == [

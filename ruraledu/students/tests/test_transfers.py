@@ -1,13 +1,12 @@
 """Transfers: the receiving school asks, the sending school or the bureau confirms, and the
 enrolment moves only then; every step is audited and scoped."""
 
-import threading
-
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.urls import reverse
 
+from conftest import race
 from ruraledu.audit.models import AuditEvent
 from ruraledu.core.models import SchoolYear
 from ruraledu.spreadsheets.testing import new_id
@@ -252,7 +251,6 @@ def test_a_withdrawal_sent_twice_is_withdrawn_and_audited_once(
 def test_a_request_sent_while_another_is_confirmed_waits_for_the_pupils_move(
     school_clerk, outsider, school_a, pupil_at_b, monkeypatch
 ):
-    from django.core.exceptions import ValidationError
     from django.db.models import QuerySet
 
     from ruraledu.students import services
@@ -260,48 +258,18 @@ def test_a_request_sent_while_another_is_confirmed_waits_for_the_pupils_move(
     # given school A's request for B's pupil, sent again (a second click) just as B confirms
     ask = {"actor": school_clerk, "id_number": NUMBER, "name": "李小红", "to_school": school_a}
     open_request = services.transfer_request(year=YEAR, grade=4, **ask)
-    paused, go = threading.Event(), threading.Event()
-    exists = QuerySet.exists
-
-    def slow_exists(qs):
-        # the second request pauses between reading the pupil's school and the check
-        if qs.model is Transfer and threading.current_thread().name == "request":
-            paused.set()
-            go.wait(2)
-        return exists(qs)
-
-    monkeypatch.setattr(QuerySet, "exists", slow_exists)
-    outcomes = {}
-
-    def run(action):
-        try:
-            action()
-            outcomes[threading.current_thread().name] = "ok"
-        except ValidationError as error:
-            outcomes[threading.current_thread().name] = error.messages[0]
-        finally:
-            connection.close()
-
-    request = threading.Thread(
-        target=run,
-        args=(lambda: services.transfer_request(year=YEAR, grade=4, **ask),),
-        name="request",
+    # the second request pauses between reading the pupil's school and the open-request check
+    outcomes = race(
+        monkeypatch,
+        QuerySet,
+        "exists",
+        first=lambda: services.transfer_request(year=YEAR, grade=4, **ask) and "ok",
+        second=lambda: services.transfer_confirm(transfer=open_request, actor=outsider) and "ok",
+        when=lambda qs: qs.model is Transfer,
     )
-    confirm = threading.Thread(
-        target=run,
-        args=(lambda: services.transfer_confirm(transfer=open_request, actor=outsider),),
-        name="confirm",
-    )
-    request.start()
-    assert paused.wait(10)
-    confirm.start()
-    confirm.join(1)  # without a lock the pupil has moved to A by now
-    go.set()
-    request.join(10)
-    confirm.join(10)
     # then the confirmation moves the pupil and the second request is refused; it was stored
     # as a new open request from B, read before the move, for a pupil already at A
-    assert outcomes == {"confirm": "ok", "request": "该学生已有一份待确认的转学申请"}
+    assert outcomes == {"second": "ok", "first": "该学生已有一份待确认的转学申请"}
     assert list(Transfer.objects.values_list("status", flat=True)) == ["confirmed"]
     pupil_at_b.refresh_from_db()
     assert pupil_at_b.school == school_a
@@ -315,52 +283,20 @@ def test_a_request_sent_while_another_is_confirmed_waits_for_the_pupils_move(
 def test_a_confirmation_and_a_withdrawal_at_once_one_answers(
     school_clerk, outsider, school_a, pupil_at_b, monkeypatch
 ):
-    from django.core.exceptions import ValidationError
-
     from ruraledu.students import services
 
     open_request = services.transfer_request(
         actor=school_clerk, id_number=NUMBER, name="李小红", to_school=school_a, year=YEAR, grade=4
     )
-    paused, go = threading.Event(), threading.Event()
-    record = services.audit_record
-
-    def audit_record(**kwargs):
-        if threading.current_thread().name == "confirm":  # holds its transaction open a while
-            paused.set()
-            go.wait(10)
-        return record(**kwargs)
-
-    monkeypatch.setattr(services, "audit_record", audit_record)
-    outcomes = {}
-
-    def run(action):
-        try:
-            action()
-            outcomes[threading.current_thread().name] = "ok"
-        except ValidationError as error:
-            outcomes[threading.current_thread().name] = error.messages[0]
-        finally:
-            connection.close()
-
-    confirm = threading.Thread(
-        target=run,
-        args=(lambda: services.transfer_confirm(transfer=open_request, actor=outsider),),
-        name="confirm",
+    # the confirmation holds its transaction open while the withdrawal arrives
+    outcomes = race(
+        monkeypatch,
+        services,
+        "audit_record",
+        first=lambda: services.transfer_confirm(transfer=open_request, actor=outsider) and "ok",
+        second=lambda: services.transfer_cancel(transfer=open_request, actor=school_clerk) and "ok",
     )
-    cancel = threading.Thread(
-        target=run,
-        args=(lambda: services.transfer_cancel(transfer=open_request, actor=school_clerk),),
-        name="cancel",
-    )
-    confirm.start()
-    assert paused.wait(10)
-    cancel.start()
-    cancel.join(1)  # it waits on the request's row lock
-    go.set()
-    confirm.join(10)
-    cancel.join(10)
-    assert outcomes == {"confirm": "ok", "cancel": "该转学申请已处理（已转学），请刷新页面"}
+    assert outcomes == {"first": "ok", "second": "该转学申请已处理（已转学），请刷新页面"}
     assert Transfer.objects.get().status == "confirmed"
     assert not AuditEvent.objects.filter(summary="撤回转学申请").exists()
     assert AuditEvent.objects.filter(summary="确认转学").count() == 1

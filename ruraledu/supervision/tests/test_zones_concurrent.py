@@ -2,11 +2,11 @@
 bureau users: the second waits for the first, so the role goes once neither is open."""
 
 import datetime as dt
-import threading
 
 import pytest
 from django.db import connection, transaction
 
+from conftest import race
 from ruraledu.accounts.choices import Role
 from ruraledu.accounts.models import RoleAssignment
 
@@ -32,35 +32,18 @@ def test_both_years_ended_at_once_take_the_role_away(
         started_on=dt.date(YEAR + 1, 9, 1),
     )
     this_year, next_year = InspectorAssignment.objects.order_by("year")
-    paused, go = threading.Event(), threading.Event()
-    record = zones.audit_record
-
-    def audit_record(**kwargs):
-        if threading.current_thread().name == "first":  # holds its transaction open a while
-            paused.set()
-            go.wait(10)
-        return record(**kwargs)
-
-    monkeypatch.setattr(zones, "audit_record", audit_record)
 
     def end(assignment, day):
-        try:
-            with transaction.atomic():
-                services.inspector_unassign(
-                    actor=district_admin, assignment=assignment, ended_on=day
-                )
-        finally:
-            connection.close()
+        with transaction.atomic():
+            services.inspector_unassign(actor=district_admin, assignment=assignment, ended_on=day)
 
-    first = threading.Thread(target=end, args=(this_year, dt.date(YEAR + 1, 8, 31)), name="first")
-    second = threading.Thread(target=end, args=(next_year, dt.date(YEAR + 1, 9, 2)), name="second")
-    first.start()
-    assert paused.wait(10)
-    second.start()
-    second.join(1)  # without a lock it is done by now, having seen the first still open
-    go.set()
-    first.join(10)
-    second.join(10)
+    race(
+        monkeypatch,
+        zones,
+        "audit_record",
+        first=lambda: end(this_year, dt.date(YEAR + 1, 8, 31)),
+        second=lambda: end(next_year, dt.date(YEAR + 1, 9, 2)),
+    )
     assert not InspectorAssignment.objects.filter(ended_on__isnull=True).exists()
     assert not RoleAssignment.objects.filter(
         user=inspector, role=Role.INSPECTOR, org_unit=school_a.org_unit
