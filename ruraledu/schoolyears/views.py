@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.views.generic import TemplateView
@@ -94,11 +95,23 @@ class SchoolYearListView(LoginRequiredMixin, TemplateView):
                     preview_label=school_year_label(year),
                 )
             )
-        copied = school_year_open(year=year, actor=request.user)
+        with transaction.atomic():
+            # asked under the same locks the start takes: the count is of what it ends
+            endings = year_start_endings(year, lock=True)
+            copied = school_year_open(year=year, actor=request.user)
         detail = "，".join(f"{name} {n} 条" for name, n in copied.items())
+        ended = "、".join(
+            f"{label} {n} 项"
+            for label, n in (
+                ("挂牌督学安排", len(endings.assignments)),
+                ("教研员听课权限", len(endings.researcher_roles)),
+            )
+            if n
+        )
         messages.success(
             request,
-            f"已开始{school_year_label(year)}（填报中），结转：{detail}。请各校导入有变化的数据并核对；"
-            "区教体局确认该学年前，驾驶舱和目标评估仍按已确认的学年。",
+            f"已开始{school_year_label(year)}（填报中），结转：{detail}。"
+            + (f"同时结束或收回：{ended}。" if ended else "")
+            + "请各校导入有变化的数据并核对；区教体局确认该学年前，驾驶舱和目标评估仍按已确认的学年。",
         )
         return redirect("schoolyears:schoolyear_list")

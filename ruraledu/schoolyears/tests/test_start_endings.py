@@ -42,8 +42,9 @@ def test_the_preview_lists_what_the_start_ends(client, district_admin, year_with
     assert not SchoolYear.objects.filter(year=NEW).exists()  # nothing done yet
 
     # when the bureau confirms
-    client.post(url, {"action": "start", "year": NEW, "confirmed": "yes"})
-    # then exactly those end: last year's two assignments, not next year's
+    done = client.post(url, {"action": "start", "year": NEW, "confirmed": "yes"}, follow=True)
+    # then the bureau is told how many ended, and exactly those end: last year's two assignments, not next year's
+    assert "同时结束或收回：挂牌督学安排 2 项、教研员听课权限 1 项。" in done.content.decode()
     assert SchoolYear.objects.get(year=NEW).is_current
     ended = InspectorAssignment.objects.filter(ended_on__isnull=False)
     assert sorted((a.inspector.full_name, a.year) for a in ended) == [
