@@ -16,6 +16,14 @@ YEAR = 2024
 NUMBER = new_id()
 
 
+def at_once(test):
+    """Two requests at once, each on its own connection: PostgreSQL only."""
+    postgres = pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="needs row locks (SQLite runs writes one by one)"
+    )
+    return pytest.mark.django_db(transaction=True)(postgres(test))
+
+
 @pytest.fixture
 def pupil_at_b(school_a, school_b):
     SchoolYear.objects.create(year=YEAR, is_current=True)
@@ -244,10 +252,7 @@ def test_a_withdrawal_sent_twice_is_withdrawn_and_audited_once(
     assert AuditEvent.objects.filter(summary="撤回转学申请").count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="needs row locks (SQLite runs writes one by one)"
-)
+@at_once
 def test_a_request_sent_while_another_is_confirmed_waits_for_the_pupils_move(
     school_clerk, outsider, school_a, pupil_at_b, monkeypatch
 ):
@@ -276,10 +281,7 @@ def test_a_request_sent_while_another_is_confirmed_waits_for_the_pupils_move(
     assert AuditEvent.objects.filter(summary="申请转入学生").count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="needs row locks (SQLite runs writes one by one)"
-)
+@at_once
 def test_a_confirmation_and_a_withdrawal_at_once_one_answers(
     school_clerk, outsider, school_a, pupil_at_b, monkeypatch
 ):
