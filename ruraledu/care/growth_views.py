@@ -221,6 +221,7 @@ def _step_forms(file) -> dict:
 
 def _render_file(request, file, steps, status=200):
     file.clear = growth_clear_names(request.user, file)
+    holdings = list(file.holdings.select_related("unit"))
     if file.clear:
         log_pupil_reads(request, [file.person_id], "growth_view")
     return render(
@@ -230,6 +231,8 @@ def _render_file(request, file, steps, status=200):
             "file": file,
             "state": GrowthState(selectors.growth_state(file, timezone.localdate())),
             "reviews": file.reviews.all(),
+            # the schools that held the file, once it has moved
+            "holdings": holdings if len(holdings) > 1 else (),
             "steps": [(key, STEPS[key][0], form) for key, form in steps.items()],
         },
         status=status,

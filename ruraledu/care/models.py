@@ -590,6 +590,41 @@ class GrowthFile(models.Model):
         return self.plan_set_on is not None
 
 
+class GrowthFileHolding(models.Model):
+    """Which school held a growth file when: a take-over (转学, 小升初) ends one holding and
+    starts the next, so a past year's figures stay with the school that held the file then."""
+
+    file = models.ForeignKey(
+        GrowthFile, verbose_name="成长档案", on_delete=models.CASCADE, related_name="holdings"
+    )
+    school = models.ForeignKey(
+        "orgunits.School", verbose_name="学校", on_delete=models.PROTECT, related_name="+"
+    )
+    # the school's org unit: what the figures group by
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit", verbose_name="所在单位", on_delete=models.PROTECT, related_name="+"
+    )
+    # empty on the file's first holding: from the file's start, whatever its dates become
+    held_from = models.DateField("接收日期", null=True, blank=True)
+    held_until = models.DateField("移交日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "学困生成长档案所在学校"
+        verbose_name_plural = "学困生成长档案所在学校"
+        ordering = ["file", "pk"]  # created in the order the file moved
+        constraints = [
+            models.UniqueConstraint(
+                fields=["file"],
+                condition=Q(held_until__isnull=True),
+                name="growth_holding_one_current",
+            )
+        ]
+        indexes = [models.Index(fields=["unit", "held_until"])]
+
+    def __str__(self) -> str:
+        return f"{self.file} 在 {self.school}"
+
+
 class GrowthReview(models.Model):
     """A term's review of a growth file: when, by whom, how the child progressed."""
 

@@ -6,7 +6,7 @@ from django.db.models import OuterRef, Subquery
 
 from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import Reach
-from ruraledu.care.models import GrowthFile
+from ruraledu.care.models import GrowthFile, GrowthFileHolding
 
 from .definitions.care import as_of
 from .drilldown import SHORT_LABEL, Drill, mask_name, scope_units
@@ -68,20 +68,23 @@ class GrowthDrill(CaseDrill):
         records = _part_records(indicator, part, year)
         care = Reach(user, Action.CARE)
         day = as_of(year)
-        if records.model is GrowthFile:
+        if records.model is GrowthFileHolding:
+            # each file at the school that held it on the day
             records = (
                 records.filter(unit__in=units)
-                .select_related("person", "unit")
-                .order_by("unit__path", "assessed_on", "pk")
+                .select_related("file__person", "file__unit", "unit")
+                .order_by("unit__path", "file__assessed_on", "file_id")
             )
 
-            def render(file):
+            def render(holding):
+                file, unit = holding.file, holding.unit
+                # the name only for a care role over the school holding the file now
                 who = mask_name(file.person.name) if care.covers(file.unit.path) else "—"
                 review = file.last_review_on.isoformat() if file.last_review_on else "无"
                 return [
                     f"#{file.pk}",
                     who,
-                    file.unit.name,
+                    unit.name,
                     file.assessed_on.isoformat(),
                     file.plan_set_on.isoformat(),
                     review,

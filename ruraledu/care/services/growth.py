@@ -22,7 +22,7 @@ from ruraledu.reporting.reminders import notify_on_commit
 from ruraledu.students.models import Enrolment
 
 from ..choices import GrowthExitReason, GrowthFileStatus, GrowthProgress, GrowthState
-from ..models import GrowthFile, GrowthReview
+from ..models import GrowthFile, GrowthFileHolding, GrowthReview
 from ..permissions import may_work
 from .common import lock_version, not_future, require
 from .escalation import school_workers
@@ -112,6 +112,7 @@ def growth_file_open(
     file.full_clean(validate_constraints=False)
     with refused_if_taken("该学生已有成长档案，请在原档案中继续记录。", code="exists"):
         file.save()  # or opened by someone else a moment ago
+    GrowthFileHolding.objects.create(file=file, school=file.school, unit=school_unit)
     audit_record(
         actor=actor,
         instance=file,
@@ -153,6 +154,9 @@ def growth_file_take_over(*, enrolment: Enrolment, actor, address: str | None = 
     school = enrolment.school
     before = snapshot(file)
     file.school, file.unit = school, school.org_unit
+    today = timezone.localdate()
+    GrowthFileHolding.objects.filter(file=file, held_until__isnull=True).update(held_until=today)
+    GrowthFileHolding.objects.create(file=file, school=school, unit=file.unit, held_from=today)
     return _save(
         file=file,
         before=before,

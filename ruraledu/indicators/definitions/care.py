@@ -10,7 +10,7 @@ import datetime as dt
 from django.db.models import Q
 from django.utils import timezone
 
-from ruraledu.care.models import DropoutCase, GrowthFile, GrowthReview
+from ruraledu.care.models import DropoutCase, GrowthFile, GrowthFileHolding, GrowthReview
 from ruraledu.care.selectors import neglected_condition
 from ruraledu.core.schoolyear import school_year_bounds, semester_of
 from ruraledu.orgunits.choices import TOWN_LEVEL_KINDS, OrgUnitKind
@@ -113,24 +113,27 @@ def term_start(day: dt.date) -> dt.date:
 
 
 def _files_under_plan(year: int) -> Q:
-    """Files open on the day with a support plan written by then."""
+    """Files open on the day with a support plan written by then, at the school that held
+    each of them that day (a holding ends the day the next school takes the file over)."""
     day = as_of(year)
     return (
-        Q(plan_set_on__lte=day)
-        & Q(assessed_on__lte=day)
-        & (Q(exited_on__isnull=True) | Q(exited_on__gt=day))
+        Q(file__plan_set_on__lte=day)
+        & Q(file__assessed_on__lte=day)
+        & (Q(file__exited_on__isnull=True) | Q(file__exited_on__gt=day))
+        & (Q(held_from__isnull=True) | Q(held_from__lte=day))
+        & (Q(held_until__isnull=True) | Q(held_until__gt=day))
     )
 
 
 def reviewed_this_term(year: int) -> Q:
     day = as_of(year)
     reviews = GrowthReview.objects.filter(on__gte=term_start(day), on__lte=day)
-    return Q(pk__in=reviews.values("file_id"))
+    return Q(file_id__in=reviews.values("file_id"))
 
 
 GROWTH_FILES = Source(
     "care_growth_files",
-    GrowthFile,
+    GrowthFileHolding,
     unit="unit_id",
     year=None,
     label="学困生成长档案",
@@ -165,7 +168,7 @@ class GrowthFileReviewRate(GrowthIndicator):
     name = "学困生成长档案本学期评估率"
     definition = (
         "学年末（当前学年为今天）在帮扶中的学困生成长档案（有帮扶计划、未转出）中，本学期内有阶段评估"
-        "记录的份数 ÷ 在帮扶中的档案份数；计入档案现在所在的学校（学生转学后档案由转入学校接收的，往年的数也计入转入学校）。"
+        "记录的份数 ÷ 在帮扶中的档案份数；计入当日档案所在的学校（学生转学后档案由转入学校接收的，接收之日起计入转入学校）。"
     )
     scope = ALL_SCHOOLS
     numerator = count(GROWTH_FILES, reviewed_this_term)
