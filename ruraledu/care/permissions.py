@@ -4,6 +4,7 @@
   covers the case's school (the school's officer and clerk, its town's office, the bureau);
 - escalating to the town and on to the district: a care role covering the case's town;
 - closing an escalated case: the bureau only;
+- the written plan (劝返方案): only by one who sees the names (see `may_write_plan`);
 - names in clear: a role with personal-data rights at the case's school, or the town office
   once the case is escalated to it (the notice names the child);
 - read-only roles (leader, inspector, researcher) hold no care right: counts only.
@@ -39,6 +40,16 @@ def clear_names(user, case) -> bool:
     if Reach(user, Action.VIEW_PERSONAL).covers(case.unit.path):
         return True
     return case.status in ESCALATED_STATUSES and may_escalate(user, case)
+
+
+def may_write_plan(user, case) -> bool:
+    """The 劝返方案 names the child, the parents, addresses: it is written by one who sees the
+    name — a school's case by the school (the town once the case is escalated to it, the
+    bureau). A case held by the town (a child never enrolled) has no school to write it: the
+    town may write its first plan there, not rewrite one it cannot read."""
+    if clear_names(user, case):
+        return True
+    return case.school_id is None and not case.plan
 
 
 def ensure_visible(user, case) -> None:

@@ -35,6 +35,7 @@ from .permissions import (
     may_escalate,
     may_print_notice,
     may_work,
+    may_write_plan,
 )
 from .services.outcomes import OUTCOME_REASON
 
@@ -171,9 +172,9 @@ def _step_forms(user, case) -> dict:
             },
             prefix="assign",
         )
-        # the plan's words go with the name: a viewer who sees the name masked is not shown
-        # them in the form, nor offered to replace a plan it cannot read
-        if not case.plan or clear_names(user, case):
+        # the plan's words go with the name: a viewer who sees the name masked is neither
+        # shown them in the form nor offered to write one (the school writes the plan)
+        if may_write_plan(user, case):
             steps["plan"] = forms.PlanForm(initial={**initial, "plan": case.plan}, prefix="plan")
     if works and case.status in WORKING_STATUSES:
         steps["contact"] = forms.ContactForm(initial=initial, prefix="contact")

@@ -16,7 +16,7 @@ from ruraledu.students.models import Enrolment
 from ..choices import WORKING_STATUSES, CaseCategory, CaseEventKind, CaseStatus
 from ..deadlines import step_deadline
 from ..models import CaseContact, CaseEvent, DropoutCase
-from ..permissions import clear_names, may_work
+from ..permissions import may_work, may_write_plan
 from .common import (
     lock,
     not_before_found,
@@ -167,6 +167,7 @@ def case_assign(
 
 
 PLAN_UNREAD = "劝返方案含学生个人信息，个案上报镇街前由学校修改；如需调整，请联系学校。"
+PLAN_BY_SCHOOL = "劝返方案含学生个人信息，个案上报镇街前由学校制定；请联系学校填写劝返方案。"
 
 
 @transaction.atomic
@@ -185,9 +186,10 @@ def case_plan_set(
     refuse_unless(case, (CaseStatus.FOUND, *WORKING_STATUSES), "修改劝返方案")
     not_future(on, timezone.localdate(), "方案制定日期")
     not_before_found(on, case, "方案制定日期")
-    if case.plan and not clear_names(actor, case):
-        # the page withholds the plan's words from this viewer: no rewriting it unread
-        raise ValidationError(PLAN_UNREAD)
+    if not may_write_plan(actor, case):
+        # the plan names the child, parents, addresses: one who sees the name masked neither
+        # reads it (the page withholds it) nor writes it; the school does, until escalation
+        raise ValidationError(PLAN_UNREAD if case.plan else PLAN_BY_SCHOOL)
     if len(plan.strip()) < 10:
         raise ValidationError("劝返方案过短：请写明措施、责任人和时间安排（至少 10 个字）。")
     before = snapshot(case)

@@ -2,12 +2,18 @@
 certificate, closing note, the log's notes) names the child, parents, addresses: it goes with
 the name. A viewer who sees the name masked sees that each exists and when, not the words."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
+from ruraledu.audit.models import AuditEvent
+from ruraledu.students.models import StudentPerson
+
 from .. import services
-from ..choices import CaseStatus, CloseReason
-from ..services.cases import PLAN_UNREAD
+from ..choices import CaseCategory, CaseEventKind, CaseSource, CaseStatus, CloseReason
+from ..models import CaseEvent, DropoutCase
+from ..services.cases import PLAN_BY_SCHOOL, PLAN_UNREAD
 from .conftest import FOUND_ON, WALK_PLAN, open_case, walk
 
 PLACEMENT = "区特殊教育学校（王大山家东侧村口）"
@@ -148,3 +154,79 @@ def test_a_masked_viewer_cannot_rewrite_a_plan_it_cannot_read(
     assert PLAN_UNREAD in response.content.decode()
     case.refresh_from_db()
     assert case.plan == WALK_PLAN
+
+
+def _post_plan(client, case, words):
+    return client.post(
+        reverse("care:case_step", args=[case.pk, "plan"]),
+        {"plan-version": case.version, "plan-on": FOUND_ON.isoformat(), "plan-plan": words},
+    )
+
+
+def test_a_masked_viewer_cannot_write_the_first_plan_the_school_can(
+    client, pupil, care_officer, town_officer
+):
+    # given a school's case with its people assigned and no plan yet (not escalated)
+    case = open_case(pupil, care_officer)
+    services.case_assign(
+        case=case,
+        actor=care_officer,
+        version=case.version,
+        on=FOUND_ON,
+        teacher_name="李老师",
+        village_cadre="村支书 张三",
+    )
+    case.refresh_from_db()
+    url = reverse("care:case_detail", args=[case.pk])
+    # when the town, which sees the name masked, opens the case
+    client.force_login(town_officer)
+    response = client.get(url)
+    # then it still works the case but is not offered the plan, and is told who writes it
+    steps = {key for key, _, _, _ in response.context["steps"]}
+    assert "plan" not in steps and "assign" in steps
+    assert "（个案上报镇街前由学校制定）" in response.content.decode()
+    # and a plan it posts all the same is refused in words: nothing stored, logged or audited
+    audited = AuditEvent.objects.count()
+    response = _post_plan(client, case, "镇街写的方案：由镇街干部每周家访一次")
+    assert response.status_code == 400
+    assert PLAN_BY_SCHOOL in response.content.decode()
+    after = DropoutCase.objects.get(pk=case.pk)
+    assert (after.plan, after.plan_written_on, after.version) == ("", None, case.version)
+    assert not CaseEvent.objects.filter(case=case, kind=CaseEventKind.PLAN).exists()
+    assert AuditEvent.objects.count() == audited
+    # when the school opens the same case, it is offered the plan and writes it
+    client.force_login(care_officer)
+    response = client.get(url)
+    assert "plan" in {key for key, _, _, _ in response.context["steps"]}
+    assert 'data-testid="plan-by-school"' not in response.content.decode()
+    assert _post_plan(client, case, WALK_PLAN).status_code == 302
+    after.refresh_from_db()
+    assert (after.plan, after.plan_written_on) == (WALK_PLAN, FOUND_ON)
+
+
+def test_the_town_writes_the_first_plan_of_a_case_without_a_school(client, town_a, town_officer):
+    # given a case the town holds for a child never enrolled (no school to write the plan)
+    person = StudentPerson(name="孙小兰", sex="2", birth_date=dt.date(2013, 3, 1))
+    person.save()
+    case, _ = services.case_open(
+        person=person,
+        category=CaseCategory.SUSPECTED_OUT,
+        source=CaseSource.CROSS_CHECK,
+        opened_on=FOUND_ON,
+        actor=town_officer,
+        year=2025,
+        town=town_a,
+    )
+    client.force_login(town_officer)
+    url = reverse("care:case_detail", args=[case.pk])
+    response = client.get(url)
+    assert "孙*兰" in response.content.decode()
+    # then the town, though it sees the name masked, is offered the first plan and writes it
+    assert "plan" in {key for key, _, _, _ in response.context["steps"]}
+    assert _post_plan(client, case, WALK_PLAN).status_code == 302
+    case.refresh_from_db()
+    assert case.plan == WALK_PLAN
+    # but once written it is neither offered nor rewritten unread
+    assert "plan" not in {key for key, _, _, _ in client.get(url).context["steps"]}
+    response = _post_plan(client, case, "镇街改写的方案：由镇街干部每周家访一次")
+    assert response.status_code == 400 and PLAN_UNREAD in response.content.decode()
