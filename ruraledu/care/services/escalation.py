@@ -1,6 +1,7 @@
 """The daily follow-up of open cases: a reminder to whoever must act before a step's deadline,
 and an overdue case moved up by itself (school → town office → bureau) with the step logged.
-Run by `follow_up_cases`; running it twice on a day sends and raises nothing new."""
+Run by `follow_up_cases`; running it twice on a day sends and raises nothing new. Also the
+reminder to the school holding an open case when its pupil's 转学 elsewhere is confirmed."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from functools import cache, partial
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from ruraledu.accounts.choices import ROLE_ACTIONS, Action, Role
 from ruraledu.accounts.models import RoleAssignment
@@ -16,7 +18,7 @@ from ruraledu.accounts.policy import bureau_users
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import audit_record
 from ruraledu.reporting.choices import NotificationKind
-from ruraledu.reporting.reminders import notify
+from ruraledu.reporting.reminders import notify, notify_on_commit
 from ruraledu.reporting.workdays import WorkingCalendar
 
 from ..choices import OUTCOME_STATUSES, CaseEscalation, CaseEventKind, CaseStatus
@@ -184,3 +186,32 @@ def cases_follow_up(*, today: dt.date) -> FollowUpStats:
     return FollowUpStats(
         escalated=escalated, reminders=cases_remind(today=today, recipients=recipients)
     )
+
+
+def case_transfer_notice(*, transfer, **sent) -> int:
+    """A confirmed 转学 of a pupil with an open case held elsewhere (the school the pupil
+    left): tell the care roles where the case is held, who still work it and may open it, to
+    check with the new school whether the child attends (connected to
+    `students.signals.transfer_confirmed`). After commit; it names no child: it may be
+    e-mailed, and the group robots get its title."""
+    cases = (
+        DropoutCase.objects.open()
+        .filter(person_id=transfer.person_id)
+        .exclude(school_id=transfer.to_school_id)
+        .select_related("unit", "town", "school__org_unit")
+    )
+    day = timezone.localdate(transfer.decided_at)
+    for case in cases:
+        notify_on_commit(
+            recipients=school_workers(case.unit_id),
+            concerns=case.unit,
+            kind=NotificationKind.TASK,
+            title=f"学生已转学：{_case_label(case)}",
+            body=(
+                f"该生的转学已于 {day:%Y年%m月%d日} 确认，学籍已转入{transfer.to_school.org_unit.name}。"
+                "请与转入学校核实该生是否已到校就读，并据实办理个案（登记劝返结果或结案）。"
+            ),
+            url=reverse("care:case_detail", args=[case.pk]),
+            dedupe_key=f"care-case-{case.pk}-transfer-{transfer.pk}",
+        )
+    return len(cases)

@@ -1,0 +1,137 @@
+"""A pupil with an open 控辍保学 case whose 转学 to another school is confirmed: the case stays
+at the school that held it, whose care roles get a 待办提醒 (after commit, naming no child)
+to check with the new school whether the child attends."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from ruraledu.accounts.choices import Role
+from ruraledu.accounts.tests.factories import RoleAssignmentFactory, UserFactory
+from ruraledu.orgunits.tests.factories import SchoolFactory
+from ruraledu.reporting.models import Notification
+from ruraledu.students.models import Enrolment, Transfer
+from ruraledu.students.services import transfer_confirm
+
+from ..choices import CaseStatus, CloseReason
+from ..services import case_close
+from ..services.escalation import case_transfer_notice
+from .conftest import FOUND_ON, make_pupil, open_case, walk
+
+
+@pytest.fixture
+def pupil(school_a):
+    """王小明 in grade 5: a grade both primary schools teach."""
+    return make_pupil(school_a, grade=5)
+
+
+@pytest.fixture
+def case(pupil, care_officer):
+    """王小明's case at school A, in persuasion."""
+    return walk(open_case(pupil, care_officer), care_officer, CaseStatus.CONTACTING)
+
+
+@pytest.fixture
+def school_c(town_a):
+    return SchoolFactory(
+        org_unit__code="SC", org_unit__name="甲镇第二小学", org_unit__parent=town_a
+    )
+
+
+def care_user(username, school, role=Role.SCHOOL_CARE_OFFICER):
+    user = UserFactory(username=username)
+    RoleAssignmentFactory(user=user, role=role, org_unit=school.org_unit)
+    return user
+
+
+def confirm_transfer(person, to_school, by):
+    """The pupil's 转学 to `to_school`, asked by that school and confirmed by `by`."""
+    enrolment = Enrolment.objects.get(person=person)
+    transfer = Transfer.objects.create(
+        person=person,
+        year=enrolment.year,
+        from_school=enrolment.school,
+        to_school=to_school,
+        grade=enrolment.grade,
+        requested_by=by,
+    )
+    return transfer_confirm(transfer=transfer, actor=by)
+
+
+def test_a_confirmed_transfer_tells_the_case_school_only(
+    client,
+    case,
+    pupil,
+    care_officer,
+    school_clerk,
+    school_b,
+    school_c,
+    outsider,
+    town_officer,
+    district_admin,
+    django_capture_on_commit_callbacks,
+):
+    # given another school's open case, and care roles at the receiving and another school
+    other_officer = care_user("other_officer", school_c)
+    open_case(make_pupil(school_c, name="刘小刚"), other_officer)
+    b_officer = care_user("b_officer", school_b)
+    # when school A confirms 王小明's transfer to school B
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        transfer = confirm_transfer(pupil, school_b, school_clerk)
+    # then no one is told before the confirmation commits
+    assert not Notification.objects.exists()
+    for callback in callbacks:
+        callback()
+    # and then A's care roles (who work the case) get one reminder each, linking to it
+    told = Notification.objects.order_by("recipient__username")
+    assert [n.recipient for n in told] == [care_officer, school_clerk]
+    title = f"学生已转学：控辍保学个案 #{case.pk}（甲镇中心小学）"
+    assert {(n.kind, n.title, n.url) for n in told} == {
+        ("task", title, reverse("care:case_detail", args=[case.pk]))
+    }
+    notice = told[0]
+    assert notice.body == (
+        f"该生的转学已于 {timezone.localdate(transfer.decided_at):%Y年%m月%d日} 确认，"
+        "学籍已转入乙镇中心小学。请与转入学校核实该生是否已到校就读，"
+        "并据实办理个案（登记劝返结果或结案）。"
+    )
+    # naming no child, not even masked
+    assert [w for w in ("王小明", "王*明", "刘小刚") if w in notice.title + notice.body] == []
+    # and no one at the receiving school, another school, the town or the bureau is told
+    for user in (outsider, b_officer, other_officer, town_officer, district_admin):
+        assert not Notification.objects.filter(recipient=user).exists()
+    # the recipients may open the case the reminder links to
+    client.force_login(school_clerk)
+    assert client.get(notice.url).status_code == 200
+
+
+def test_a_transfer_without_an_open_case_tells_no_one(
+    case, pupil, care_officer, school_clerk, school_b, django_capture_on_commit_callbacks
+):
+    # given the case closed before the move
+    case_close(
+        case=case,
+        actor=care_officer,
+        version=case.version,
+        reason=CloseReason.MISTAKEN,
+        on=FOUND_ON,
+        note="核实为误报",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm_transfer(pupil, school_b, school_clerk)
+    assert not Notification.objects.exists()
+
+
+def test_the_reminder_gives_the_local_day_of_the_confirmation(
+    case, pupil, care_officer, school_clerk, school_b, django_capture_on_commit_callbacks
+):
+    transfer = confirm_transfer(pupil, school_b, school_clerk)
+    Notification.objects.all().delete()
+    # confirmed at 01:00 on 1 October in Beijing, still 30 September in UTC
+    transfer.decided_at = dt.datetime(2025, 9, 30, 17, 0, tzinfo=dt.UTC)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert case_transfer_notice(transfer=transfer) == 1
+    (notice,) = Notification.objects.filter(recipient=care_officer)
+    assert "该生的转学已于 2025年10月01日 确认" in notice.body
