@@ -62,15 +62,6 @@ def forecast_units(user, among=None) -> list[OrgUnit]:
     return districts_touched(user, Action.VIEW, among)
 
 
-def unit_pick(units: list[OrgUnit], code: str | None) -> OrgUnit:
-    """The district named by `code` among `units`; none named, the first. A district not
-    among them (another district's) is a 404, as is a user with none."""
-    unit = next((u for u in units if u.code == code), None) if code else next(iter(units), None)
-    if unit is None:
-        raise Http404("没有找到该页面。")
-    return unit
-
-
 def latest_roster_year(unit: OrgUnit) -> int | None:
     return Enrolment.objects.filter(school__org_unit__path__startswith=unit.path).aggregate(
         y=Max("year")

@@ -16,7 +16,7 @@ from ruraledu.accounts.choices import Action
 from ruraledu.audit.utils import request_address
 from ruraledu.core.params import int_param
 from ruraledu.core.views import labelled_errors
-from ruraledu.orgunits.districts import districts, districts_covered
+from ruraledu.orgunits.districts import district_pick, districts, districts_covered
 
 from . import forms, selectors, services, subjects
 from .exports import subjects_workbook
@@ -43,7 +43,7 @@ def _district(request) -> dict:
     `query` are empty where there is nothing to choose (a single-district install)."""
     selectors.require_view(request.user)
     units, run_units = _units(request)
-    unit = selectors.unit_pick(units, request.GET.get("unit"))
+    unit = district_pick(units, request.GET.get("unit"))
     several = len(units) > 1
     return {
         "unit": unit,
@@ -62,7 +62,7 @@ def _written(request):
     code = request.POST.get("unit")
     if not units or (len(units) > 1 and not code):
         raise Http404("没有找到该页面。")
-    return selectors.unit_pick(units, code)
+    return district_pick(units, code)
 
 
 def _back(request, name: str, unit):

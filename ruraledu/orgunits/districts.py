@@ -7,6 +7,7 @@ the district's bureau its own, the city's bureau each of its districts) and `dis
 (also those a town or school role lies inside)."""
 
 from django.db.models import Q
+from django.http import Http404
 
 from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import Reach
@@ -51,3 +52,13 @@ def within(units, field: str) -> Q:
 
 def _among(among) -> list[OrgUnit]:
     return districts() if among is None else among
+
+
+def district_pick(units: list[OrgUnit], code: str | None) -> OrgUnit:
+    """The district named by `code` (a page's ?unit=) among `units`; none named, the first.
+    One not among them (another district's) is a 404, as is a user with none: a page never
+    falls back to a district other than the one asked for."""
+    unit = next((u for u in units if u.code == code), None) if code else next(iter(units), None)
+    if unit is None:
+        raise Http404("没有找到该页面。")
+    return unit

@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 
 from ruraledu.accounts.choices import Action
 from ruraledu.core.params import int_param
-from ruraledu.orgunits.districts import districts_covered, within
+from ruraledu.orgunits.districts import district_pick, districts_covered, within
 from ruraledu.orgunits.models import School
 
 from .models import RotationDecision
@@ -49,9 +49,7 @@ class RotationView(PlannerMixin, TemplateView):
     def get_context_data(self, **kwargs):
         params = self.request.GET
         units = districts_covered(self.request.user, Action.REVIEW)
-        unit = next((u for u in units if u.code == params.get("unit")), units[0] if units else None)
-        if unit is None:
-            raise Http404("页面不存在")
+        unit = district_pick(units, params.get("unit"))
         try:
             year = int(params.get("year") or timezone.localdate().year - 1)
         except ValueError:

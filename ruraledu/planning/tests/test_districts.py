@@ -255,7 +255,10 @@ def test_rotation_is_reckoned_and_decided_within_a_district(
     assert needing_schools(YEAR, district_a) == {"r2": [], "r3": []}
     assert needing_schools(YEAR, district_b) == {"r2": [schools["B"].pk], "r3": []}
     client.force_login(admin_a)
-    page = client.get(reverse("planning:rotation"), {"year": YEAR, "unit": "B"})
+    # another district's page is not found, as on the forecast pages: never the bureau's own
+    # district shown in its place
+    assert client.get(reverse("planning:rotation"), {"year": YEAR, "unit": "B"}).status_code == 404
+    page = client.get(reverse("planning:rotation"), {"year": YEAR})
     text = page.content.decode()
     assert "甲老师" in text and "乙老师" not in text and 'name="unit"' not in text
     assert ("走教与交流轮岗", reverse("planning:travel_list")) in page.context["nav_items"]
