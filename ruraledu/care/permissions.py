@@ -6,7 +6,8 @@
 - closing an escalated case: the bureau only;
 - the written plan (劝返方案): only by one who sees the names (see `may_write_plan`);
 - names in clear: a role with personal-data rights at the case's school, or the town office
-  once the case is escalated to it (the notice names the child);
+  once the case is escalated to it (the notice names the child) or when the town holds it
+  (a child never enrolled, whom the town must find);
 - read-only roles (leader, inspector, researcher) hold no care right: counts only.
 """
 
@@ -39,17 +40,18 @@ def may_close_escalated(user) -> bool:
 def clear_names(user, case) -> bool:
     if Reach(user, Action.VIEW_PERSONAL).covers(case.unit.path):
         return True
+    if case.school_id is None:
+        # a child never enrolled: the town holds the case and must find the child, as on the
+        # cross-check's list it was opened from (`finding_clear_names`)
+        return may_work(user, case)
     return case.status in ESCALATED_STATUSES and may_escalate(user, case)
 
 
 def may_write_plan(user, case) -> bool:
     """The 劝返方案 names the child, the parents, addresses: it is written by one who sees the
     name — a school's case by the school (the town once the case is escalated to it, the
-    bureau). A case held by the town (a child never enrolled) has no school to write it: the
-    town may write its first plan there, not rewrite one it cannot read."""
-    if clear_names(user, case):
-        return True
-    return case.school_id is None and not case.plan
+    bureau); a case held by the town (a child never enrolled) by the town."""
+    return clear_names(user, case)
 
 
 def ensure_visible(user, case) -> None:
