@@ -2,14 +2,17 @@
 from the list to 返校 and closure; a town officer escalates one with a numbered notice. A
 read-only role sees counts and no names; another school's clerk gets a 404."""
 
+import time
+
 import pytest
 from django.utils import timezone
 
 from conftest import browser_login, fits_phone
 from ruraledu.accounts.tests.factories import PASSWORD
 
+from .. import services
 from ..choices import CaseStatus
-from ..models import DropoutCase, GrowthFile, ReturnNotice
+from ..models import CaseContact, DropoutCase, GrowthFile, ReturnNotice
 from .conftest import open_case, walk
 from .test_growth_services import flagged, open_file
 from .test_growth_transfer import moved
@@ -148,3 +151,37 @@ def test_the_new_school_takes_over_a_growth_file_on_a_phone(
     assert "识字量明显不足" in page.content()
     assert fits_phone(page)
     assert GrowthFile.objects.get(pk=file.pk).school == school_b
+
+
+def test_a_second_tap_while_the_first_is_still_sending_records_the_contact_once(
+    page, pupil, care_officer, monkeypatch
+):
+    # given an assigned case with its plan, and a server slow to answer (a rural network)
+    case = open_case(pupil, care_officer, on=timezone.localdate())
+    walk(case, care_officer, CaseStatus.ASSIGNED)
+    add_contact = services.case_contact_add
+
+    def slowly(**kwargs):
+        time.sleep(1.5)
+        return add_contact(**kwargs)
+
+    monkeypatch.setattr(services, "case_contact_add", slowly)
+    page.set_viewport_size({"width": 390, "height": 844})
+    browser_login(page, care_officer.username, PASSWORD)
+    page.goto(f"{page.base}/care/cases/{case.pk}/")
+    section = page.get_by_test_id("step-contact")
+    section.locator("summary").click()
+    section.locator("[name=contact-who]").fill("李老师")
+    section.locator("[name=contact-outcome]").fill("家长答应明天送孩子返校")
+    section.locator("[name=contact-kind]").select_option("phone")
+    # when the officer taps 保存 and, seeing nothing happen yet, taps it again 0.4 s later
+    # (both clicks from the page's own timer: a finger does not wait for the page it starts)
+    button = section.get_by_role("button").element_handle()
+    button.evaluate("button => { button.click(); setTimeout(() => button.click(), 400); }")
+    page.wait_for_timeout(1000)
+    assert not CaseContact.objects.filter(case=case).exists()  # the first is still on its way
+    page.wait_for_url(f"{page.base}/care/cases/{case.pk}/", wait_until="networkidle")
+    page.wait_for_timeout(2500)  # a second request, had one gone, would be answered by now
+    # then one contact is recorded
+    assert CaseContact.objects.filter(case=case).count() == 1
+    assert fits_phone(page)
