@@ -21,7 +21,13 @@ from ruraledu.reporting.choices import NotificationKind
 from ruraledu.reporting.reminders import notify, notify_on_commit
 from ruraledu.reporting.workdays import WorkingCalendar
 
-from ..choices import OUTCOME_STATUSES, CaseEscalation, CaseEventKind, CaseStatus
+from ..choices import (
+    ESCALATED_STATUSES,
+    OUTCOME_STATUSES,
+    CaseEscalation,
+    CaseEventKind,
+    CaseStatus,
+)
 from ..deadlines import ESCALATE_DISTRICT_LATE, ESCALATE_TOWN_LATE, REMIND_WORKING_DAYS
 from ..models import CaseEvent, DropoutCase
 
@@ -90,6 +96,15 @@ class _Recipients:
 
     def level(self, case: DropoutCase, level: int) -> list:
         return self.bureau() if level == CaseEscalation.DISTRICT else self.town(case.town_id)
+
+    def above_school(self, case: DropoutCase) -> list:
+        """Whoever acts on a case raised above its school, as the daily job addresses them: the
+        town office or the bureau the case was reported to (`acting`) and the level it is
+        overseen at (`level`, as its escalation notice went); none while the school has it."""
+        people = list(self.acting(case)) if case.status in ESCALATED_STATUSES else []
+        if case.escalation > CaseEscalation.SCHOOL:
+            people += self.level(case, case.escalation)
+        return list({user.pk: user for user in people}.values())
 
 
 def _case_label(case: DropoutCase) -> str:
@@ -190,8 +205,9 @@ def cases_follow_up(*, today: dt.date) -> FollowUpStats:
 
 def case_transfer_notice(*, transfer, **sent) -> int:
     """A confirmed 转学 of a pupil with an open case held elsewhere (the school the pupil
-    left): tell the care roles where the case is held, who still work it and may open it, to
-    check with the new school whether the child attends (connected to
+    left): tell the care roles where the case is held, who still work it and may open it, and
+    on a case raised to the town office or the bureau whoever acts on it there, to check with
+    the new school whether the child attends (connected to
     `students.signals.transfer_confirmed`). After commit; it names no child: it may be
     e-mailed, and the group robots get its title."""
     cases = (
@@ -201,9 +217,10 @@ def case_transfer_notice(*, transfer, **sent) -> int:
         .select_related("unit", "town", "school__org_unit")
     )
     day = timezone.localdate(transfer.decided_at)
+    recipients = _Recipients()
     for case in cases:
         notify_on_commit(
-            recipients=school_workers(case.unit_id),
+            recipients=[*recipients.school(case.unit_id), *recipients.above_school(case)],
             concerns=case.unit,
             kind=NotificationKind.TASK,
             title=f"学生已转学：{_case_label(case)}",

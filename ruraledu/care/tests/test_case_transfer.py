@@ -1,6 +1,7 @@
 """A pupil with an open 控辍保学 case whose 转学 to another school is confirmed: the case stays
-at the school that held it, whose care roles get a 待办提醒 (after commit, naming no child)
-to check with the new school whether the child attends."""
+at the school that held it, whose care roles (and the town office or the bureau acting on an
+escalated case) get a 待办提醒 (after commit, naming no child) to check with the new school
+whether the child attends."""
 
 import datetime as dt
 
@@ -15,7 +16,8 @@ from ruraledu.reporting.models import Notification
 from ruraledu.students.models import Enrolment, Transfer
 from ruraledu.students.services import transfer_confirm
 
-from ..choices import CaseStatus, CloseReason
+from ..choices import CaseEscalation, CaseStatus, CloseReason
+from ..models import DropoutCase
 from ..services import case_close
 from ..services.escalation import case_transfer_notice
 from .conftest import FOUND_ON, make_pupil, open_case, walk
@@ -135,3 +137,73 @@ def test_the_reminder_gives_the_local_day_of_the_confirmation(
         assert case_transfer_notice(transfer=transfer) == 1
     (notice,) = Notification.objects.filter(recipient=care_officer)
     assert "该生的转学已于 2025年10月01日 确认" in notice.body
+
+
+def transfer_told(pupil, to_school, by, callbacks_fixture):
+    """Confirm the transfer and run what follows its commit; the notices sent then."""
+    Notification.objects.all().delete()
+    with callbacks_fixture(execute=True):
+        confirm_transfer(pupil, to_school, by)
+    return Notification.objects.order_by("recipient__username")
+
+
+def test_a_case_reported_to_the_town_also_tells_the_town_office(
+    client,
+    case,
+    pupil,
+    care_officer,
+    school_clerk,
+    school_b,
+    town_officer,
+    district_admin,
+    django_capture_on_commit_callbacks,
+):
+    # given the case reported to the town, which issued its 限期返校通知书
+    walk(case, care_officer, CaseStatus.ESCALATED_TOWN, town_actor=town_officer)
+    # when the pupil's transfer to school B is confirmed
+    told = transfer_told(pupil, school_b, school_clerk, django_capture_on_commit_callbacks)
+    # then the town office acting on it is told as well as the school's care roles, once each
+    assert [n.recipient for n in told] == [care_officer, school_clerk, town_officer]
+    assert {n.title for n in told} == {f"学生已转学：控辍保学个案 #{case.pk}（甲镇中心小学）"}
+    # naming no child, and not the bureau (the case is not at its level)
+    assert [n for n in told if "王小明" in n.title + n.body or "王*明" in n.title + n.body] == []
+    assert not Notification.objects.filter(recipient=district_admin).exists()
+    # and the town office may open the case the reminder links to
+    client.force_login(town_officer)
+    assert client.get(told.get(recipient=town_officer).url).status_code == 200
+
+
+def test_a_case_raised_to_the_bureau_by_the_daily_job_also_tells_the_bureau(
+    client,
+    case,
+    pupil,
+    care_officer,
+    school_clerk,
+    school_b,
+    town_officer,
+    district_admin,
+    django_capture_on_commit_callbacks,
+):
+    # given the school's step so overdue that the daily job raised the case to the bureau
+    DropoutCase.objects.filter(pk=case.pk).update(escalation=CaseEscalation.DISTRICT)
+    told = transfer_told(pupil, school_b, school_clerk, django_capture_on_commit_callbacks)
+    # then the bureau (the level acting on it now) is told with the school's care roles;
+    # the town office, passed over, is not
+    assert [n.recipient for n in told] == [care_officer, district_admin, school_clerk]
+    assert not Notification.objects.filter(recipient=town_officer).exists()
+    client.force_login(district_admin)
+    assert client.get(told.get(recipient=district_admin).url).status_code == 200
+
+
+def test_a_case_at_its_school_tells_no_one_above_it(
+    case,
+    pupil,
+    care_officer,
+    school_clerk,
+    school_b,
+    town_officer,
+    district_admin,
+    django_capture_on_commit_callbacks,
+):
+    told = transfer_told(pupil, school_b, school_clerk, django_capture_on_commit_callbacks)
+    assert [n.recipient for n in told] == [care_officer, school_clerk]
