@@ -51,6 +51,8 @@ class CaseEventKind(models.TextChoices):
     AUTO_ESCALATED = "auto_escalated", "逾期自动升级"
     FILE = "file", "上传证明或佐证材料"
     ERASED = "erased", "保存期满，清除个人信息"
+    # written by the system when the pupil's 转学 elsewhere is confirmed
+    TRANSFERRED = "transferred", "学生转学（学籍已转入其他学校）"
 
 
 # the steps whose note is what staff typed (a plan, a contact's words, a file's name …): it

@@ -203,29 +203,51 @@ def cases_follow_up(*, today: dt.date) -> FollowUpStats:
     )
 
 
+@transaction.atomic
 def case_transfer_notice(*, transfer, **sent) -> int:
     """A confirmed 转学 of a pupil with an open case held elsewhere (the school the pupil
-    left): tell the care roles where the case is held, who still work it and may open it, and
-    on a case raised to the town office or the bureau whoever acts on it there, to check with
-    the new school whether the child attends (connected to
-    `students.signals.transfer_confirmed`). After commit; it names no child: it may be
+    left): log it in the case's 办理记录 as a system step (the receiving school and the day,
+    nothing typed by staff: shown to a viewer who sees the name masked too) and tell the care
+    roles where the case is held, who still work it and may open it, and on a case raised to
+    the town office or the bureau whoever acts on it there, to check with the new school
+    whether the child attends (connected to `students.signals.transfer_confirmed`, inside the
+    confirmation's transaction). The notice goes after commit and names no child: it may be
     e-mailed, and the group robots get its title."""
     cases = (
         DropoutCase.objects.open()
         .filter(person_id=transfer.person_id)
         .exclude(school_id=transfer.to_school_id)
         .select_related("unit", "town", "school__org_unit")
+        .select_for_update(of=("self",))
     )
     day = timezone.localdate(transfer.decided_at)
+    to_school = transfer.to_school.org_unit.name
     recipients = _Recipients()
+    cases = list(cases)
     for case in cases:
+        CaseEvent.objects.create(
+            case=case,
+            kind=CaseEventKind.TRANSFERRED,
+            on=day,
+            actor=None,
+            from_status=case.status,
+            to_status=case.status,
+            note=f"学籍已转入{to_school}（{day:%Y-%m-%d} 确认转学）",
+        )
+        audit_record(
+            actor=None,
+            instance=case,
+            action=AuditAction.UPDATE,
+            after={"transfer": transfer.pk, "to_school": to_school, "confirmed_on": day},
+            summary=f"控辍保学个案：学生转学，学籍已转入{to_school}",
+        )
         notify_on_commit(
             recipients=[*recipients.school(case.unit_id), *recipients.above_school(case)],
             concerns=case.unit,
             kind=NotificationKind.TASK,
             title=f"学生已转学：{_case_label(case)}",
             body=(
-                f"该生的转学已于 {day:%Y年%m月%d日} 确认，学籍已转入{transfer.to_school.org_unit.name}。"
+                f"该生的转学已于 {day:%Y年%m月%d日} 确认，学籍已转入{to_school}。"
                 "请与转入学校核实该生是否已到校就读，并据实办理个案（登记劝返结果或结案）。"
             ),
             url=reverse("care:case_detail", args=[case.pk]),

@@ -11,12 +11,13 @@ from django.utils import timezone
 
 from ruraledu.accounts.choices import Role
 from ruraledu.accounts.tests.factories import RoleAssignmentFactory, UserFactory
+from ruraledu.audit.models import AuditEvent
 from ruraledu.orgunits.tests.factories import SchoolFactory
 from ruraledu.reporting.models import Notification
 from ruraledu.students.models import Enrolment, Transfer
 from ruraledu.students.services import transfer_confirm
 
-from ..choices import CaseEscalation, CaseStatus, CloseReason
+from ..choices import CaseEscalation, CaseEventKind, CaseStatus, CloseReason
 from ..models import DropoutCase
 from ..services import case_close
 from ..services.escalation import case_transfer_notice
@@ -124,6 +125,7 @@ def test_a_transfer_without_an_open_case_tells_no_one(
     with django_capture_on_commit_callbacks(execute=True):
         confirm_transfer(pupil, school_b, school_clerk)
     assert not Notification.objects.exists()
+    assert not case.events.filter(kind=CaseEventKind.TRANSFERRED).exists()
 
 
 def test_the_reminder_gives_the_local_day_of_the_confirmation(
@@ -207,3 +209,53 @@ def test_a_case_at_its_school_tells_no_one_above_it(
 ):
     told = transfer_told(pupil, school_b, school_clerk, django_capture_on_commit_callbacks)
     assert [n.recipient for n in told] == [care_officer, school_clerk]
+
+
+def test_the_transfer_is_logged_in_the_case_as_a_system_step(
+    case, pupil, care_officer, school_clerk, school_a, school_b
+):
+    status = case.status
+    transfer = confirm_transfer(pupil, school_b, school_clerk)
+    day = timezone.localdate(transfer.decided_at)
+    # the case's 办理记录 gets one step written by the system, naming the school and the day
+    event = case.events.get(kind=CaseEventKind.TRANSFERRED)
+    assert (event.actor, event.on, event.from_status, event.to_status) == (
+        None,
+        day,
+        status,
+        status,
+    )
+    assert event.note == f"学籍已转入乙镇中心小学（{day:%Y-%m-%d} 确认转学）"
+    assert not event.holds_text
+    # the case itself stays where it was, as it was
+    case.refresh_from_db()
+    assert (case.status, case.school_id) == (status, school_a.pk)
+    # audited as the system's, as the automatic escalation is
+    audit = AuditEvent.objects.filter(
+        object_id=str(case.pk), summary="控辍保学个案：学生转学，学籍已转入乙镇中心小学"
+    ).get()
+    assert (audit.actor, audit.actor_name, audit.action) == (None, "系统", "update")
+    assert audit.after == {
+        "transfer": transfer.pk,
+        "to_school": "乙镇中心小学",
+        "confirmed_on": day.isoformat(),
+    }
+
+
+def test_a_viewer_who_sees_the_name_masked_reads_the_transfer_step(
+    client, case, pupil, care_officer, school_clerk, school_b, town_officer
+):
+    transfer = confirm_transfer(pupil, school_b, school_clerk)
+    day = timezone.localdate(transfer.decided_at)
+    url = reverse("care:case_detail", args=[case.pk])
+    # the town before escalation sees the name masked, and still the whole transfer step
+    for viewer, masked in ((town_officer, True), (care_officer, False)):
+        client.force_login(viewer)
+        page = client.get(url).content.decode()
+        assert ("王小明" not in page) is masked
+        events = page[page.index('data-testid="case-events"') :]
+        step = events[events.index("学生转学（学籍已转入其他学校）") :]
+        step = step[: step.index("</li>")]
+        assert "系统（转学确认）" in step
+        assert f"学籍已转入乙镇中心小学（{day:%Y-%m-%d} 确认转学）" in step
+        assert "含学生个人信息" not in step
