@@ -11,7 +11,8 @@ from ruraledu.core.models import SchoolYear
 from ruraledu.reporting.choices import CalendarDayKind
 from ruraledu.reporting.models import CalendarDay
 from ruraledu.spreadsheets.testing import new_id
-from ruraledu.students.models import Enrolment, StudentPerson
+from ruraledu.students.models import Enrolment, StudentPerson, Transfer
+from ruraledu.students.services import transfer_confirm
 
 from .. import services
 from ..choices import CaseCategory, CaseFileKind, CaseSource, CaseStatus, ContactKind
@@ -163,3 +164,17 @@ def upload_certificate(case, actor):
     )
     case.refresh_from_db()
     return case
+
+
+def confirm_transfer(person_id: int, to_school, by):
+    """The pupil's 转学 to `to_school`, asked by that school and confirmed by `by`."""
+    enrolment = Enrolment.objects.get(person=person_id)
+    transfer = Transfer.objects.create(
+        person_id=person_id,
+        year=enrolment.year,
+        from_school=enrolment.school,
+        to_school=to_school,
+        grade=enrolment.grade,
+        requested_by=by,
+    )
+    return transfer_confirm(transfer=transfer, actor=by)

@@ -14,14 +14,12 @@ from ruraledu.accounts.tests.factories import RoleAssignmentFactory, UserFactory
 from ruraledu.audit.models import AuditEvent
 from ruraledu.orgunits.tests.factories import SchoolFactory
 from ruraledu.reporting.models import Notification
-from ruraledu.students.models import Enrolment, Transfer
-from ruraledu.students.services import transfer_confirm
 
 from ..choices import CaseEscalation, CaseEventKind, CaseStatus, CloseReason
 from ..models import DropoutCase
 from ..services import case_close
 from ..services.escalation import case_transfer_notice
-from .conftest import FOUND_ON, make_pupil, open_case, walk
+from .conftest import FOUND_ON, confirm_transfer, make_pupil, open_case, walk
 
 
 @pytest.fixture
@@ -49,20 +47,6 @@ def care_user(username, school, role=Role.SCHOOL_CARE_OFFICER):
     return user
 
 
-def confirm_transfer(person, to_school, by):
-    """The pupil's 转学 to `to_school`, asked by that school and confirmed by `by`."""
-    enrolment = Enrolment.objects.get(person=person)
-    transfer = Transfer.objects.create(
-        person=person,
-        year=enrolment.year,
-        from_school=enrolment.school,
-        to_school=to_school,
-        grade=enrolment.grade,
-        requested_by=by,
-    )
-    return transfer_confirm(transfer=transfer, actor=by)
-
-
 def test_a_confirmed_transfer_tells_the_case_school_only(
     client,
     case,
@@ -82,7 +66,7 @@ def test_a_confirmed_transfer_tells_the_case_school_only(
     b_officer = care_user("b_officer", school_b)
     # when school A confirms 王小明's transfer to school B
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        transfer = confirm_transfer(pupil, school_b, school_clerk)
+        transfer = confirm_transfer(pupil.pk, school_b, school_clerk)
     # then no one is told before the confirmation commits
     assert not Notification.objects.exists()
     for callback in callbacks:
@@ -123,7 +107,7 @@ def test_a_transfer_without_an_open_case_tells_no_one(
         note="核实为误报",
     )
     with django_capture_on_commit_callbacks(execute=True):
-        confirm_transfer(pupil, school_b, school_clerk)
+        confirm_transfer(pupil.pk, school_b, school_clerk)
     assert not Notification.objects.exists()
     assert not case.events.filter(kind=CaseEventKind.TRANSFERRED).exists()
 
@@ -131,7 +115,7 @@ def test_a_transfer_without_an_open_case_tells_no_one(
 def test_the_reminder_gives_the_local_day_of_the_confirmation(
     case, pupil, care_officer, school_clerk, school_b, django_capture_on_commit_callbacks
 ):
-    transfer = confirm_transfer(pupil, school_b, school_clerk)
+    transfer = confirm_transfer(pupil.pk, school_b, school_clerk)
     Notification.objects.all().delete()
     # confirmed at 01:00 on 1 October in Beijing, still 30 September in UTC
     transfer.decided_at = dt.datetime(2025, 9, 30, 17, 0, tzinfo=dt.UTC)
@@ -145,7 +129,7 @@ def transfer_told(pupil, to_school, by, callbacks_fixture):
     """Confirm the transfer and run what follows its commit; the notices sent then."""
     Notification.objects.all().delete()
     with callbacks_fixture(execute=True):
-        confirm_transfer(pupil, to_school, by)
+        confirm_transfer(pupil.pk, to_school, by)
     return Notification.objects.order_by("recipient__username")
 
 
@@ -215,7 +199,7 @@ def test_the_transfer_is_logged_in_the_case_as_a_system_step(
     case, pupil, care_officer, school_clerk, school_a, school_b
 ):
     status = case.status
-    transfer = confirm_transfer(pupil, school_b, school_clerk)
+    transfer = confirm_transfer(pupil.pk, school_b, school_clerk)
     day = timezone.localdate(transfer.decided_at)
     # the case's 办理记录 gets one step written by the system, naming the school and the day
     event = case.events.get(kind=CaseEventKind.TRANSFERRED)
@@ -245,7 +229,7 @@ def test_the_transfer_is_logged_in_the_case_as_a_system_step(
 def test_a_viewer_who_sees_the_name_masked_reads_the_transfer_step(
     client, case, pupil, care_officer, school_clerk, school_b, town_officer
 ):
-    transfer = confirm_transfer(pupil, school_b, school_clerk)
+    transfer = confirm_transfer(pupil.pk, school_b, school_clerk)
     day = timezone.localdate(transfer.decided_at)
     url = reverse("care:case_detail", args=[case.pk])
     # the town before escalation sees the name masked, and still the whole transfer step

@@ -16,6 +16,7 @@ from .. import services
 from ..choices import GrowthFileStatus
 from ..models import GrowthFile
 from ..services.growth import TAKE_OVER_FIRST
+from .conftest import confirm_transfer
 from .test_growth_services import flagged, open_file, review, set_plan
 
 
@@ -182,23 +183,6 @@ def test_the_former_school_cannot_close_the_file_as_transferred_to_a_school_here
     assert file.status != "exited"
 
 
-def confirmed_transfer(file, to_school, by):
-    """The pupil's 转学 to `to_school`, asked by that school and confirmed by `by`."""
-    from ruraledu.students.models import Transfer
-    from ruraledu.students.services import transfer_confirm
-
-    enrolment = Enrolment.objects.get(person=file.person_id)
-    transfer = Transfer.objects.create(
-        person_id=file.person_id,
-        year=enrolment.year,
-        from_school=enrolment.school,
-        to_school=to_school,
-        grade=enrolment.grade,
-        requested_by=by,
-    )
-    return transfer_confirm(transfer=transfer, actor=by)
-
-
 def test_a_confirmed_transfer_tells_the_new_school_to_take_over_the_open_file(
     file, school_b, outsider, school_clerk, django_capture_on_commit_callbacks
 ):
@@ -206,7 +190,7 @@ def test_a_confirmed_transfer_tells_the_new_school_to_take_over_the_open_file(
 
     # when school A confirms the pupil's transfer to school B
     with django_capture_on_commit_callbacks(execute=True):
-        transfer = confirmed_transfer(file, school_b, school_clerk)
+        transfer = confirm_transfer(file.person_id, school_b, school_clerk)
     # then B's clerk is told, without the child's name, where to take the file over
     (notice,) = Notification.objects.filter(recipient=outsider)
     assert notice.title == "转入学生有学困生成长档案待接收（乙镇中心小学）"
@@ -228,7 +212,7 @@ def test_a_transfer_without_an_open_file_tells_no_one(
     file.status = GrowthFileStatus.EXITED
     file.save(update_fields=["status"])
     with django_capture_on_commit_callbacks(execute=True):
-        confirmed_transfer(file, school_b, school_clerk)
+        confirm_transfer(file.person_id, school_b, school_clerk)
     assert not Notification.objects.exists()
 
 
@@ -241,7 +225,7 @@ def test_the_notice_gives_the_local_day_of_the_confirmation(
 
     from ..services.growth import growth_file_transfer_notice
 
-    transfer = confirmed_transfer(file, school_b, school_clerk)
+    transfer = confirm_transfer(file.person_id, school_b, school_clerk)
     Notification.objects.all().delete()
     # confirmed at 01:00 on 1 October in Beijing, still 30 September in UTC
     transfer.decided_at = dt.datetime(2025, 9, 30, 17, 0, tzinfo=dt.UTC)
