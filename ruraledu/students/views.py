@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -107,12 +108,19 @@ class EnrolmentEditView(LoginRequiredMixin, UpdateView):
         return super().get_context_data(clear_names=clear, **kwargs)
 
     def form_valid(self, form):
-        enrolment_update(
-            enrolment=self.object,
-            values={name: form.cleaned_data[name] for name in form.fields},
-            actor=self.request.user,
-            address=request_address(self.request),
-        )
+        try:
+            enrolment_update(
+                enrolment=self.object,
+                values={name: form.cleaned_data[name] for name in form.fields},
+                actor=self.request.user,
+                address=request_address(self.request),
+            )
+        except ValidationError as error:
+            # the service re-reads the row under its lock: a change made since the form was
+            # checked (a transfer confirmed a moment ago) can make the save invalid
+            for message in error.messages:
+                form.add_error(None, message)
+            return self.form_invalid(form)
         messages.success(self.request, "学籍信息已保存。")
         url = reverse("students:enrolment_list", args=[self.object.school.org_unit.code])
         return redirect(f"{url}?year={self.object.year}")

@@ -175,3 +175,40 @@ def test_a_grade_of_0_is_refused_in_chinese(client, school_clerk, pupil):
     assert "年级须在 1 至 12 之间" in body and "enrolment_grade_range" not in body
     pupil.refresh_from_db()
     assert pupil.grade == 3
+
+
+def test_a_save_made_invalid_by_a_move_a_moment_before_is_told_on_the_form(
+    client, district_admin, pupil, town_a, monkeypatch
+):
+    # given the bureau editing a primary-school pupil's grade, and the pupil moved to a
+    # junior middle school (a transfer confirmed) after the form was checked, before the save
+    from ruraledu.orgunits.choices import SchoolStage
+    from ruraledu.orgunits.tests.factories import SchoolFactory
+    from ruraledu.students import views
+
+    junior = SchoolFactory(
+        org_unit__code="SJ",
+        org_unit__name="甲镇中学",
+        org_unit__parent=town_a,
+        stage=SchoolStage.JUNIOR,
+    )
+    original = views.enrolment_update
+
+    def moved_first(**kwargs):
+        Enrolment.objects.filter(pk=pupil.pk).update(school=junior, grade=7)
+        return original(**kwargs)
+
+    monkeypatch.setattr(views, "enrolment_update", moved_first)
+    client.force_login(district_admin)
+    url = reverse("students:enrolment_edit", args=[pupil.pk])
+    data = {"grade": 5, "class_name": "", "transport": "none", "placement": ""}
+    # when the save reaches the service
+    response = client.post(url, {**data, "family_status": ""})
+    # then the form says why, and nothing is saved or audited
+    from ruraledu.audit.models import AuditEvent
+
+    assert response.status_code == 200
+    assert "5 年级与学校类型不符" in response.content.decode()
+    pupil.refresh_from_db()
+    assert (pupil.school_id, pupil.grade) == (junior.pk, 7)
+    assert not AuditEvent.objects.filter(content_type__model="enrolment").exists()
