@@ -93,6 +93,8 @@ def build_context(
         title += f"（重点项目{project_number}）"
     return {
         "title": title,
+        # the plan's name may fill a title alone (both hold 200 characters)
+        "title_advice": "标题由方案名称和报告期组成，请缩短方案名称后再生成。",
         "plan": plan,
         "period": period,
         "generated_at": timezone.localtime(now),

@@ -41,6 +41,7 @@ def document_keep(
     *, kind: engine.Kind, data: bytes, context: dict, actor, template, pdf: bool = True, **fields
 ) -> GeneratedDocument:
     """Store a rendered .docx and queue its PDF (made after commit by the task worker)."""
+    title_check(context["title"], advice=context.get("title_advice", ""))
     document = GeneratedDocument(
         kind=kind.code,
         title=context["title"],
@@ -57,6 +58,16 @@ def document_keep(
     if pdf:
         pdf_request(document=document)
     return document
+
+
+def title_check(title: str, *, advice: str = "") -> None:
+    """A title longer than a document's may be is refused in words, before any file is kept
+    (`advice`: what to shorten)."""
+    limit = GeneratedDocument._meta.get_field("title").max_length
+    if len(title) > limit:
+        raise ValidationError(
+            f"文档标题不能超过 {limit} 字（本次为 {len(title)} 字），未生成。{advice}"
+        )
 
 
 def pdf_request(*, document: GeneratedDocument) -> None:

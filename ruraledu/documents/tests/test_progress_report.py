@@ -302,3 +302,23 @@ def test_every_figure_reads_as_the_tables_print_it(world, district_admin):
     assert [t for t in everything if re.search(r"\d\.\d{3,}", t)] == []
     slip = next(p.text for p in docx.paragraphs if p.text.startswith("P16-1 未达到目标值的"))
     assert "甲镇中心小学 66.67%" in slip
+
+
+def test_a_title_over_the_limit_is_told_on_the_page_and_nothing_is_kept(
+    client, world, district_admin, media_root
+):
+    # given a plan whose name (200 characters, the most a plan name may have) makes the
+    # report's title longer than a document title may be
+    world.title = "淄" * 200
+    world.save(update_fields=["title"])
+    client.force_login(district_admin)
+    # when the bureau generates the annual report
+    response = client.post(
+        reverse("documents:progress_report_generate"), {"period": "2024-Y"}, follow=True
+    )
+    # then the page says the title is too long and names the limit; nothing is kept
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "标题不能超过 200 字" in body and "本次为 212 字" in body
+    assert GeneratedDocument.objects.count() == 0
+    assert not list(media_root.rglob("*.docx"))
