@@ -140,7 +140,9 @@ class CaseOpenView(LoginRequiredMixin, View):
                 # the same words whether the child is unknown or another school's
                 form.add_error(None, "该学生不存在或不在您的范围内：请核对身份证号和姓名。")
             except ValidationError as error:
-                form.add_error(None, error)
+                # the model's full_clean names its own fields (none of them on this form)
+                for message in error.messages:
+                    form.add_error(None, message)
             else:
                 if created:
                     messages.success(request, "已建档，请尽快指定班主任和包村干部。")

@@ -272,3 +272,31 @@ def test_the_town_sees_why_it_cannot_escalate_a_case_without_a_plan(client, case
     assert "请先填写劝返方案，再报镇街" in response.content.decode()
     after = DropoutCase.objects.get(pk=case.pk)
     assert (after.status, after.notices.count()) == (CaseStatus.CONTACTING, 0)
+
+
+def test_a_case_the_model_refuses_is_told_on_the_form_in_its_own_words(
+    client, pupil, care_officer, monkeypatch
+):
+    # given the case's own rules refusing it, naming fields the form does not have
+    from django.core.exceptions import ValidationError
+
+    def refuse(case):
+        raise ValidationError({"grade": ["年级有误，无法建档。"], "unit": ["所在单位有误。"]})
+
+    monkeypatch.setattr(DropoutCase, "clean", refuse)
+    client.force_login(care_officer)
+    data = {
+        "id_number": pupil.id_number(),
+        "name": pupil.name,
+        "category": "suspected_dropout",
+        "source": "school",
+        "opened_on": FOUND_ON,
+    }
+    # when the officer opens a case for the pupil
+    response = client.post(reverse("care:case_open"), data)
+    # then the form shows each message as it was written, and no case is opened
+    assert response.status_code == 200
+    errors = response.context["form"].non_field_errors()
+    assert list(errors) == ["年级有误，无法建档。", "所在单位有误。"]
+    assert "年级有误，无法建档。" in response.content.decode()
+    assert not DropoutCase.objects.exists()
