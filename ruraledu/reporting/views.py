@@ -19,7 +19,7 @@ from ruraledu.accounts.policy import is_bureau
 from ruraledu.audit.utils import request_address
 from ruraledu.core.files import attachment
 from ruraledu.core.params import int_param
-from ruraledu.core.schoolyear import year_from_request
+from ruraledu.core.schoolyear import year_from_request, year_param
 from ruraledu.core.versions import refusal_messages
 from ruraledu.orgunits.models import Department, OrgUnit
 from ruraledu.plans.choices import MilestoneStatus, TargetKind
@@ -585,12 +585,24 @@ class HolidaySetView(BureauMixin, View):
 
 
 class HolidayDeleteView(BureauMixin, View):
+    """A day deleted already (a second click, another tab or user) is said so, back on the
+    page of the year the form was on; nothing is deleted or audited again. An id of no day
+    that ever was is a 404."""
+
     def post(self, request, pk: int):
-        day = get_object_or_404(CalendarDay, pk=pk)
-        year = day.date.year
-        services.calendar_day_delete(day=day, actor=request.user, address=request_address(request))
-        messages.success(request, "已删除。受影响的报告截止日期已重新计算。")
-        return redirect(f"{reverse('reporting:holiday_list')}?year={year}")
+        day = CalendarDay.objects.filter(pk=pk).first()
+        if day is None and not services.calendar_day_was_deleted(pk):
+            raise Http404("没有该日期。")
+        year = day.date.year if day else year_param(request.POST.get("year"))
+        back = reverse("reporting:holiday_list") + (f"?year={year}" if year else "")
+        deleted = day is not None and services.calendar_day_delete(
+            day=day, actor=request.user, address=request_address(request)
+        )
+        if deleted:
+            messages.success(request, "已删除。受影响的报告截止日期已重新计算。")
+        else:
+            messages.info(request, "该日期已被删除，无需再次删除。")
+        return redirect(back)
 
 
 class HolidaySeedView(BureauMixin, View):

@@ -8,6 +8,7 @@ from .common import LOCKED, NOT_AUTHOR, NOT_BUREAU, NOT_REVIEWER, STALE, bureau_
 from .holidays import (
     calendar_day_delete,
     calendar_day_set,
+    calendar_day_was_deleted,
     holidays_seed,
     period_deadlines_refresh,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "bureau_department_code",
     "calendar_day_delete",
     "calendar_day_set",
+    "calendar_day_was_deleted",
     "evidence_add",
     "evidence_remove",
     "holidays_seed",

@@ -87,12 +87,13 @@ def calendar_day_set(
 
 
 @transaction.atomic
-def calendar_day_delete(*, day: CalendarDay, actor, address: str | None = None) -> None:
+def calendar_day_delete(*, day: CalendarDay, actor, address: str | None = None) -> bool:
+    """Delete one day of the table; False when it was deleted already (nothing is done)."""
     _ensure_bureau(actor)
     # the row as it is now: the page may predate another user's change or deletion of it
     day = CalendarDay.objects.select_for_update().filter(pk=day.pk).first()
     if day is None:
-        return  # deleted meanwhile: nothing left to delete or to audit
+        return False  # deleted meanwhile: nothing left to delete or to audit
     audit_record(
         actor=actor,
         instance=day,
@@ -104,6 +105,23 @@ def calendar_day_delete(*, day: CalendarDay, actor, address: str | None = None) 
     year = day.date.year
     day.delete()
     period_deadlines_refresh(years={year})
+    return True
+
+
+def calendar_day_was_deleted(pk: int) -> bool:
+    """Whether the day with this id was deleted (its deletion is in the audit trail): a second
+    click is told so, while an id that never was stays a 404."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from ruraledu.audit.models import AuditEvent
+
+    return (
+        AuditEvent.objects.for_record(
+            content_type=ContentType.objects.get_for_model(CalendarDay), object_id=str(pk)
+        )
+        .filter(action=AuditAction.DELETE)
+        .exists()
+    )
 
 
 def period_deadlines_refresh(*, years: Iterable[int] = (), projects=None) -> int:

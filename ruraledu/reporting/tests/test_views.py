@@ -349,6 +349,26 @@ def test_the_bureau_edits_the_holiday_table_through_the_page(client, district_ad
     )
 
 
+def test_deleting_a_holiday_twice_says_it_is_deleted_already(client, district_admin):
+    # given a day of the 2027 table, deleted once (a first click, another tab)
+    client = as_user(client, district_admin)
+    client.post(
+        reverse("reporting:holiday_set"), {"date": "2027-01-01", "kind": "holiday", "name": "元旦"}
+    )
+    day = CalendarDay.objects.get(date="2027-01-01")
+    url = reverse("reporting:holiday_delete", args=[day.pk])
+    assert "已删除。" in body(client.post(url, {"year": "2027"}, follow=True))
+    # when it is deleted again from the same page
+    response = client.post(url, {"year": "2027"}, follow=True)
+    # then the page of that year says it is deleted already, and no second deletion is audited
+    assert response.redirect_chain == [(reverse("reporting:holiday_list") + "?year=2027", 302)]
+    assert "该日期已被删除，无需再次删除。" in body(response)
+    assert "已删除。受影响的报告截止日期已重新计算。" not in body(response)
+    assert (
+        AuditEvent.objects.filter(content_type__model="calendarday", action="delete").count() == 1
+    )
+
+
 def test_the_milestone_list_shows_status_and_latest_claim(client, submitted, district_leader):
     page = body(as_user(client, district_leader).get(reverse("reporting:milestone_list")))
     assert "P01-1" in page and "已完成" in page  # the claim in the latest report
