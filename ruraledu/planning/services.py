@@ -81,12 +81,21 @@ def scenario_update(*, actor, scenario: Scenario, name: str, year: int, inputs: 
     return scenario
 
 
+SOLVING = "该方案正在求解（{status}），未重复求解；完成后本页显示结果。"
+
+
 @transaction.atomic
 def scenario_run_request(*, actor, scenario: Scenario) -> Scenario:
-    """Queue the solve in the background once the transaction commits."""
+    """Queue the solve in the background once the transaction commits. A scenario whose
+    solve is queued or running is refused (a second click, another tab): its row is locked
+    while it is read, so two requests at once queue one solve. An edit of the inputs sets
+    the scenario back to a draft, so the new inputs can be solved."""
     from .tasks import run_scenario
 
     _ensure_planner(actor, scenario.unit)
+    scenario = Scenario.objects.select_for_update().select_related("unit").get(pk=scenario.pk)
+    if scenario.status in (ScenarioStatus.QUEUED, ScenarioStatus.RUNNING):
+        raise ValidationError(SOLVING.format(status=scenario.get_status_display()))
     scenario.status, scenario.message = ScenarioStatus.QUEUED, ""
     scenario.save(update_fields=["status", "message"])
     audit_record(

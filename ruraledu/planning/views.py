@@ -137,8 +137,12 @@ class ScenarioFormView(PlannerMixin, View):
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                scenario_run_request(actor=request.user, scenario=scenario)
-                messages.success(request, "方案已保存，正在后台求解。")
+                try:
+                    scenario_run_request(actor=request.user, scenario=scenario)
+                except ValidationError as refused:  # the same inputs saved and queued by another
+                    messages.info(request, "方案已保存。" + "；".join(refused.messages))
+                else:
+                    messages.success(request, "方案已保存，正在后台求解。")
                 return redirect("planning:scenario_detail", pk=scenario.pk)
         return render(request, self.template_name, {"form": form, "scenario": scenario}, status=400)
 
@@ -166,8 +170,12 @@ class ScenarioDetailView(PlannerMixin, TemplateView):
 class ScenarioRunView(PlannerMixin, View):
     def post(self, request, pk):
         scenario = scenario_get(user=request.user, pk=pk)
-        scenario_run_request(actor=request.user, scenario=scenario)
-        messages.success(request, "已开始重新求解。")
+        try:
+            scenario_run_request(actor=request.user, scenario=scenario)
+        except ValidationError as refused:  # a solve is queued or running already
+            messages.info(request, "；".join(refused.messages))
+        else:
+            messages.success(request, "已开始重新求解。")
         return redirect("planning:scenario_detail", pk=scenario.pk)
 
 
