@@ -32,6 +32,9 @@ class Scenario(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="创建人"
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    # when the latest solve was asked for: one queued or running far longer than a solve
+    # takes was lost (a worker stopped) and may be asked for again
+    queued_at = models.DateTimeField("求解请求时间", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
     class Meta:

@@ -1,5 +1,6 @@
 """Writes of planning: scenarios only (the registry is read, never written), each audited."""
 
+import datetime as dt
 from functools import partial
 
 from django.core.exceptions import ValidationError
@@ -82,6 +83,16 @@ def scenario_update(*, actor, scenario: Scenario, name: str, year: int, inputs: 
 
 
 SOLVING = "该方案正在求解（{status}），未重复求解；完成后本页显示结果。"
+# beyond the solve's own time limit, the wait in the task queue: a solve asked for longer
+# ago than both is taken as lost (its worker stopped) and may be asked for again
+QUEUE_WAIT = dt.timedelta(minutes=30)
+
+
+def _solving(scenario: Scenario, now) -> bool:
+    if scenario.status not in (ScenarioStatus.QUEUED, ScenarioStatus.RUNNING):
+        return False
+    limit = dt.timedelta(seconds=float(scenario.inputs.get("time_limit") or 0)) + QUEUE_WAIT
+    return scenario.queued_at is not None and now - scenario.queued_at < limit
 
 
 @transaction.atomic
@@ -89,15 +100,17 @@ def scenario_run_request(*, actor, scenario: Scenario) -> Scenario:
     """Queue the solve in the background once the transaction commits. A scenario whose
     solve is queued or running is refused (a second click, another tab): its row is locked
     while it is read, so two requests at once queue one solve. An edit of the inputs sets
-    the scenario back to a draft, so the new inputs can be solved."""
+    the scenario back to a draft, so the new inputs can be solved; a solve asked for longer
+    ago than it can take (a worker stopped) may be asked for again."""
     from .tasks import run_scenario
 
     _ensure_planner(actor, scenario.unit)
     scenario = Scenario.objects.select_for_update().select_related("unit").get(pk=scenario.pk)
-    if scenario.status in (ScenarioStatus.QUEUED, ScenarioStatus.RUNNING):
+    now = timezone.now()
+    if _solving(scenario, now):
         raise ValidationError(SOLVING.format(status=scenario.get_status_display()))
-    scenario.status, scenario.message = ScenarioStatus.QUEUED, ""
-    scenario.save(update_fields=["status", "message"])
+    scenario.status, scenario.message, scenario.queued_at = ScenarioStatus.QUEUED, "", now
+    scenario.save(update_fields=["status", "message", "queued_at"])
     audit_record(
         actor=actor,
         instance=scenario,

@@ -1,9 +1,12 @@
 """重新求解 clicked twice (a double click, a second tab, two users): while the scenario's solve
 is queued or running, another is refused with a message, and only one solve is queued."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import race
 from ruraledu.audit.models import AuditEvent
@@ -65,7 +68,9 @@ def test_a_second_click_while_the_solve_is_queued_is_told_and_queues_nothing(
 
 
 def test_a_click_while_the_solve_is_running_is_refused(scenario, district_admin, queued):
-    Scenario.objects.filter(pk=scenario.pk).update(status=ScenarioStatus.RUNNING)
+    Scenario.objects.filter(pk=scenario.pk).update(
+        status=ScenarioStatus.RUNNING, queued_at=timezone.now()
+    )
     with pytest.raises(services.ValidationError) as refused:
         services.scenario_run_request(actor=district_admin, scenario=scenario)
     assert refused.value.messages == ["该方案正在求解（计算中），未重复求解；完成后本页显示结果。"]
@@ -126,3 +131,22 @@ def test_two_clicks_at_once_queue_one_solve(scenario, district_admin, queued, mo
     }
     assert queued == [{"scenario_id": scenario.pk}]
     assert _started(scenario) == 1
+
+
+@pytest.mark.parametrize("status", [ScenarioStatus.QUEUED, ScenarioStatus.RUNNING])
+def test_a_solve_asked_for_longer_ago_than_it_can_take_may_be_asked_again(
+    scenario, district_admin, queued, status, django_capture_on_commit_callbacks
+):
+    # given a solve lost on the way (its worker stopped): asked for longer ago than its time
+    # limit and the queue's wait together, still queued or running
+    lost = timezone.now() - dt.timedelta(seconds=scenario.inputs["time_limit"])
+    lost -= services.QUEUE_WAIT + dt.timedelta(minutes=1)
+    Scenario.objects.filter(pk=scenario.pk).update(status=status, queued_at=lost)
+    # when 重新求解 is clicked, then a new solve is queued
+    with django_capture_on_commit_callbacks(execute=True):
+        services.scenario_run_request(actor=district_admin, scenario=scenario)
+    assert queued == [{"scenario_id": scenario.pk}] and _started(scenario) == 1
+    # but not yet once that one is asked for
+    with pytest.raises(services.ValidationError):
+        services.scenario_run_request(actor=district_admin, scenario=scenario)
+    assert len(queued) == 1
