@@ -22,7 +22,10 @@
   }
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (event.defaultPrevented || form.method !== "post" || form.target) return;
+    // the attributes, not form.method / form.target: a field named "target" (对应目标 of an
+    // evidence upload) stands in for the property
+    var method = (form.getAttribute("method") || "").toLowerCase();
+    if (event.defaultPrevented || method !== "post" || form.getAttribute("target")) return;
     if (form.hasAttribute(SENDING)) {
       event.preventDefault();
       return;

@@ -149,3 +149,28 @@ def test_a_quarterly_report_goes_from_draft_to_an_approved_milestone(page, demo_
     sign_in(page, "hr_reporter")
     page.goto(f"{page.base}{reverse('reporting:report_edit', args=[report.pk])}")
     expect_message(page, "该报告已审核通过并锁定")
+
+
+def test_the_evidence_upload_is_sent_once_too(page, demo_reporting):
+    # given the report's page, whose evidence upload has a field named "target" (对应目标)
+    sign_in(page, "hr_reporter")
+    page.get_by_role("link", name="我的报告").click()
+    row = page.locator("tr", has_text="城乡教师聘期交流捆绑制度建设")
+    row.filter(has_text=demo_reporting.label).first.get_by_role("button", name="开始填报").click()
+    # when the upload form is sent twice in a row (the page is kept: each send is only seen)
+    sent = page.evaluate(
+        """() => {
+            const form = document.querySelector("#id_target").form;
+            form.noValidate = true;  // no file chosen: only the sending is looked at
+            const seen = [];
+            window.addEventListener("submit", (event) => {
+                seen.push(event.defaultPrevented);
+                event.preventDefault();
+            });
+            form.requestSubmit();
+            form.requestSubmit();
+            return seen;
+        }"""
+    )
+    # then the second is dropped, as on any other form that posts
+    assert sent == [False, True]
