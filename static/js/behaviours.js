@@ -16,9 +16,13 @@
   // contact or a review recorded twice): repeats are dropped until the page is left, or for
   // 10 s where it is not (a download). Forms htmx sends and forms opening a tab are left be.
   var SENDING = "data-sending";
+  var GREYED = "data-greyed";
   function release(form, button) {
     form.removeAttribute(SENDING);
-    if (button) button.classList.remove("disabled");
+    if (button) {
+      button.classList.remove("disabled");
+      button.removeAttribute(GREYED);
+    }
   }
   document.addEventListener("submit", function (event) {
     var form = event.target;
@@ -33,14 +37,17 @@
     form.setAttribute(SENDING, "");
     // the look of a disabled button only: a disabled one would drop its name from the post
     var button = event.submitter;
-    if (button) button.classList.add("disabled");
+    if (button) {
+      button.classList.add("disabled");
+      button.setAttribute(GREYED, "");
+    }
     setTimeout(function () { release(form, button); }, 10000);
   });
   // back to a page kept in the browser's cache: its forms may be sent again
   window.addEventListener("pageshow", function () {
     var sending = document.querySelectorAll("form[" + SENDING + "]");
     for (var i = 0; i < sending.length; i++) release(sending[i], null);
-    var buttons = document.querySelectorAll("form .btn.disabled[type=submit]");
-    for (var j = 0; j < buttons.length; j++) buttons[j].classList.remove("disabled");
+    var greyed = document.querySelectorAll("[" + GREYED + "]");
+    for (var j = 0; j < greyed.length; j++) release(greyed[j].form || document.body, greyed[j]);
   });
 })();

@@ -13,6 +13,9 @@ def holdings_from_history(apps, schema_editor):
     AuditEvent = apps.get_model("audit", "AuditEvent")
     ContentType = apps.get_model("contenttypes", "ContentType")
     kind = ContentType.objects.filter(app_label="care", model="growthfile").first()
+    # a school removed by hand since leaves no holding (its row is gone)
+    schools = set(apps.get_model("orgunits", "School").objects.values_list("pk", flat=True))
+    units = set(apps.get_model("orgunits", "OrgUnit").objects.values_list("pk", flat=True))
     moves = {}
     if kind is not None:
         events = AuditEvent.objects.filter(content_type=kind, before__has_key="school")
@@ -24,7 +27,7 @@ def holdings_from_history(apps, schema_editor):
         for event in moves.get(str(file.pk), []):
             day = timezone.localtime(event.at).date()
             school, unit = event.before.get("school"), event.before.get("unit")
-            if school and unit:
+            if school in schools and unit in units:
                 holdings.append(
                     Holding(file=file, school_id=school, unit_id=unit, held_from=held_from, held_until=day)
                 )

@@ -10,6 +10,8 @@ from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
+from ruraledu.audit.choices import AuditAction
+from ruraledu.audit.services import audit_record
 from ruraledu.indicators.definitions import care as definitions
 from ruraledu.indicators.engine import REGISTRY, Tree
 from ruraledu.indicators.services import compute_year
@@ -126,3 +128,22 @@ def test_files_stored_before_get_their_past_from_the_audit_trail(
     # then each file has the holdings the services would have kept
     assert {file.pk: held(file), still.pk: held(still)} == expected
     assert expected[still.pk] == [(school_a.pk, None, None)]
+
+
+def test_a_past_school_removed_since_leaves_no_holding_behind(file, school_a, school_b, outsider):
+    # given a take-over recorded from a school whose row has since been removed by hand
+    take_over(file, school_b, outsider)
+    audit_record(
+        actor=None,
+        instance=file,
+        action=AuditAction.UPDATE,
+        before={"school": 10**9, "unit": 10**9},
+        after={"school": school_b.pk, "unit": school_b.org_unit_id},
+        summary="学困生成长档案：手工更正",
+    )
+    GrowthFileHolding.objects.all().delete()
+    # when the migration fills in the holdings, then it neither fails nor names that school
+    migration = importlib.import_module("ruraledu.care.migrations.0007_growth_file_holding")
+    migration.holdings_from_history(apps, None)
+    today = timezone.localdate()
+    assert held(file) == [(school_a.pk, None, today), (school_b.pk, today, None)]
