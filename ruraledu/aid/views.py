@@ -14,13 +14,14 @@ from ruraledu.accounts.scoping import can
 from ruraledu.audit.utils import request_address
 from ruraledu.care.views import log_subject_reads
 from ruraledu.core.schoolyear import school_year_label, year_from_request
+from ruraledu.core.views import add_refusal
 from ruraledu.spreadsheets.export import xlsx_response
 
 from . import selectors, services
 from .choices import AidStage, GapKind, Semester
 from .exports import gap_workbook
 from .forms import PublishForm
-from .models import AidCategory, AidGrant, AidKind
+from .models import AidCategory, AidGrant, AidKind, AidPublicity
 from .rules import FLAG_SOURCES
 
 SHOWN = 300  # rows of each list on the page; the export holds them all
@@ -162,7 +163,7 @@ class PublicityView(LoginRequiredMixin, View):
                     address=request_address(request),
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                add_refusal(form, error, AidPublicity)
             else:
                 messages.success(request, f"已发布公示名单，共 {len(item.rows)} 人次。")
                 return redirect(f"{request.path}?year={year}")

@@ -17,6 +17,7 @@ from ruraledu.accounts.policy import Reach, is_bureau
 from ruraledu.accounts.scoping import can
 from ruraledu.audit.utils import request_address
 from ruraledu.core.schoolyear import current_school_year, year_from_request, year_param
+from ruraledu.core.views import add_refusal
 
 from . import forms, selectors, services
 from .choices import FindingKind, ListKind
@@ -129,8 +130,7 @@ class FindingClearView(LoginRequiredMixin, View):
             except PermissionDenied as error:
                 raise Http404("没有找到该儿童。") from error
             except ValidationError as error:
-                for message in error.messages:
-                    form.add_error(None, message)
+                add_refusal(form, error)
             else:
                 messages.success(request, "已核销，下次比对时仍保持核销，除非该儿童情况发生变化。")
                 return redirect(f"{_list_url(finding)}?year={finding.year}")

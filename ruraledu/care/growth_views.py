@@ -20,6 +20,7 @@ from ruraledu.audit.utils import request_address
 from ruraledu.core.params import int_param
 from ruraledu.core.schoolyear import current_school_year, year_param
 from ruraledu.core.versions import refusal_messages
+from ruraledu.core.views import add_refusal
 from ruraledu.students.models import Enrolment
 
 from . import forms, selectors, services
@@ -139,8 +140,7 @@ class GrowthOpenView(LoginRequiredMixin, View):
             except PermissionDenied as error:
                 raise Http404("没有找到该学生。") from error
             except ValidationError as error:
-                for message in error.messages:
-                    form.add_error(None, message)
+                add_refusal(form, error)
             else:
                 messages.success(request, "已建立成长档案，请制定帮扶计划。")
                 return redirect("care:growth_detail", pk=file.pk)

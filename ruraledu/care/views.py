@@ -18,6 +18,7 @@ from ruraledu.audit.utils import request_address
 from ruraledu.core import crypto
 from ruraledu.core.schoolyear import current_school_year
 from ruraledu.core.versions import refusal_messages
+from ruraledu.core.views import add_refusal
 from ruraledu.students.models import StudentPerson
 
 from . import forms, selectors, services
@@ -141,8 +142,7 @@ class CaseOpenView(LoginRequiredMixin, View):
                 form.add_error(None, "该学生不存在或不在您的范围内：请核对身份证号和姓名。")
             except ValidationError as error:
                 # the model's full_clean names its own fields (none of them on this form)
-                for message in error.messages:
-                    form.add_error(None, message)
+                add_refusal(form, error)
             else:
                 if created:
                     messages.success(request, "已建档，请尽快指定班主任和包村干部。")

@@ -54,6 +54,14 @@ def labelled(error, model):
     )
 
 
+def add_refusal(form, error, model=None) -> None:
+    """A service's refusal shown above the form. Field-keyed errors (a model's full_clean)
+    name fields the form may not have, so each message goes on the form as a whole,
+    after its field's label when the model is given."""
+    for message in (labelled(error, model) if model else error).messages:
+        form.add_error(None, message)
+
+
 @dataclass
 class StepRefused:
     """A step the service refused: the page shows the reason on that step's form, with what

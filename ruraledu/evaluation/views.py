@@ -19,7 +19,7 @@ from ruraledu.audit.utils import request_address
 from ruraledu.core.files import attachment
 from ruraledu.core.params import int_param
 from ruraledu.core.schoolyear import current_school_year, year_param
-from ruraledu.core.views import StepRefused, labelled_errors
+from ruraledu.core.views import StepRefused, add_refusal, labelled_errors
 from ruraledu.indicators.engine import REGISTRY
 from ruraledu.indicators.models import IndicatorValue
 from ruraledu.indicators.selectors import unit_for_user
@@ -520,7 +520,7 @@ class SurveySettingsView(SurveyMixin, View):
                 s = self.the_survey()
                 survey.survey_settings_set(survey=s, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_refusal(form, exc, Survey)
             return self.refused(settings_form=form)
         messages.success(request, "已保存。")
         return self.back(name="evaluation:survey_manage")
@@ -540,7 +540,7 @@ class SurveyCodesView(SurveyMixin, View):
                     survey=self.the_survey(), actor=request.user, count=form.cleaned_data["count"]
                 )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_refusal(form, exc)
             return self.refused(codes_form=form)
         response = HttpResponse("\n".join(codes) + "\n", content_type="text/plain; charset=utf-8")
         response["Content-Disposition"] = "attachment; filename*=UTF-8''survey-codes.txt"

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.views.generic import TemplateView
 
 from ruraledu.audit.utils import request_address
+from ruraledu.core.views import add_refusal
 from ruraledu.orgunits.registry import registry_context, school_for_page
 
 from .forms import FacilityForm
@@ -70,8 +71,7 @@ class FacilityEditView(LoginRequiredMixin, TemplateView):
                 address=request_address(request),
             )
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            add_refusal(form, error)
             return self.render_to_response(self.get_context_data(form=form))
         messages.success(request, "办学条件已保存。")
         url = reverse("facilities:facility_detail", args=[self.school.org_unit.code])

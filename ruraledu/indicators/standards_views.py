@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
 from ruraledu.audit.models import AuditEvent
+from ruraledu.core.views import add_refusal
 
 from .models import Standard
 from .standards_edit import (
@@ -124,7 +125,7 @@ class StandardEditView(LoginRequiredMixin, FormView):
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_refusal(form, error, Standard)
             return self.form_invalid(form)
         except PermissionDenied:
             raise Http404("没有这项标准") from None

@@ -21,6 +21,7 @@ from ruraledu.care.exports import watermark
 from ruraledu.care.growth_views import log_pupil_reads
 from ruraledu.core.params import int_param
 from ruraledu.core.schoolyear import current_school_year, form_day, year_param
+from ruraledu.core.views import add_refusal
 from ruraledu.orgunits.choices import OrgUnitKind
 from ruraledu.orgunits.models import School
 from ruraledu.spreadsheets.export import export_response
@@ -184,8 +185,7 @@ def _run(request, form, call) -> bool:
     except PermissionDenied as error:
         raise Http404("没有找到该学生。") from error
     except ValidationError as error:
-        for message in error.messages:
-            form.add_error(None, message)
+        add_refusal(form, error)
         return False
     return True
 
@@ -258,8 +258,7 @@ class ActivityListView(LoginRequiredMixin, View):
             except PermissionDenied as error:
                 raise Http404("没有找到该学校。") from error
             except ValidationError as error:
-                for message in error.messages:
-                    form.add_error(None, message)
+                add_refusal(form, error)
             else:
                 messages.success(request, "关爱室活动已记录。")
                 return redirect("leftbehind:activity_list")

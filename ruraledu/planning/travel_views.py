@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from ruraledu.core.views import add_refusal
+
 from .exports import travel_workbook
 from .models import TravelScenario
 from .travel_data import SCARCE
@@ -60,7 +62,7 @@ class TravelCreateView(PlannerMixin, View):
                     inputs=form.inputs(),
                 )
             except ValidationError as exc:
-                form.add_error(None, exc)
+                add_refusal(form, exc, TravelScenario)
             else:
                 messages.success(request, "走教方案已求解。")
                 return redirect("planning:travel_detail", pk=scenario.pk)

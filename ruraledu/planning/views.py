@@ -12,12 +12,14 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from ruraledu.accounts.choices import Action
+from ruraledu.core.views import add_refusal
 from ruraledu.orgunits.districts import districts_covered
 
 from .choices import ScenarioStatus
 from .exports import scenario_workbook
 from .forms import ScenarioForm
 from .inputs import DEFAULTS
+from .models import Scenario
 from .presenting import (
     coefficient_label,
     indicator_rows,
@@ -135,7 +137,7 @@ class ScenarioFormView(PlannerMixin, View):
                         inputs=data["inputs"],
                     )
             except ValidationError as exc:
-                form.add_error(None, exc)
+                add_refusal(form, exc, Scenario)
             else:
                 try:
                     scenario_run_request(actor=request.user, scenario=scenario)

@@ -13,6 +13,7 @@ from ruraledu.accounts.policy import Reach
 from ruraledu.audit.personal_access import ChildReads, student_subject
 from ruraledu.audit.utils import request_address
 from ruraledu.core.schoolyear import year_param
+from ruraledu.core.views import add_refusal
 from ruraledu.orgunits.registry import SchoolRecordListView
 
 from .forms import EnrolmentForm
@@ -118,8 +119,7 @@ class EnrolmentEditView(LoginRequiredMixin, UpdateView):
         except ValidationError as error:
             # the service re-reads the row under its lock: a change made since the form was
             # checked (a transfer confirmed a moment ago) can make the save invalid
-            for message in error.messages:
-                form.add_error(None, message)
+            add_refusal(form, error)
             return self.form_invalid(form)
         messages.success(self.request, "学籍信息已保存。")
         url = reverse("students:enrolment_list", args=[self.object.school.org_unit.code])

@@ -216,3 +216,26 @@ def test_the_page_publishes_for_the_officers_school(client, care_officer, school
     item = AidPublicity.objects.get()
     assert (item.school_id, item.semester, len(item.rows)) == (school_a.pk, 1, 2)
     assert item.created_by == care_officer
+
+
+def test_a_refusal_naming_a_field_not_on_the_form_shows_on_the_page(
+    client, care_officer, school_a, grants, monkeypatch
+):
+    def refuse(**kwargs):
+        raise ValidationError({"rows": ["公示内容过长。"]})
+
+    monkeypatch.setattr("ruraledu.aid.services.publicity_publish", refuse)
+    client.force_login(care_officer)
+    today = timezone.localdate()
+    response = client.post(
+        reverse("aid:publicity") + f"?year={YEAR}",
+        {
+            "school": school_a.pk,
+            "semester": 1,
+            "starts_on": today.isoformat(),
+            "ends_on": (today + dt.timedelta(days=5)).isoformat(),
+        },
+    )
+    assert response.status_code == 200
+    assert "公示内容：公示内容过长。" in response.content.decode()
+    assert not AidPublicity.objects.exists()

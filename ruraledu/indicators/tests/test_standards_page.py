@@ -2,6 +2,7 @@
 history on the page) and the figures follow."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from ruraledu.audit.models import AuditEvent
@@ -51,3 +52,19 @@ def test_a_negative_standard_is_refused_in_chinese(client, district_admin):
     page = client.post(EDIT, {"value": "-1", "source": "x"}).content.decode()
     assert "确保该值大于或等于0" in page
     assert Standard.objects.get(code="yzjh_r3", stage="primary").value == 0.9
+
+
+def test_a_refusal_naming_a_field_not_on_the_form_shows_on_the_page(
+    client, district_admin, monkeypatch
+):
+    """The model's full_clean names its own fields (名称 is not typed here): the page says
+    so by the field's label rather than failing."""
+
+    def refuse(**kwargs):
+        raise ValidationError({"name": ["长度不能超过 80 个字符。"]})
+
+    monkeypatch.setattr("ruraledu.indicators.standards_views.standard_set", refuse)
+    client.force_login(district_admin)
+    response = client.post(EDIT, {"value": "1.0", "source": "区教体局文件", "year": "2026"})
+    assert response.status_code == 200
+    assert "名称：长度不能超过 80 个字符。" in response.content.decode()
