@@ -234,6 +234,9 @@ class SelfAssessmentGenerateView(LoginRequiredMixin, View):
         except DataVersionMoved as moved:
             messages.error(request, str(moved))
             return redirect("documents:document_list")
+        except ValidationError as refused:  # e.g. a title longer than a document's may be
+            messages.error(request, "；".join(refused.messages))
+            return redirect("documents:document_list")
         messages.success(request, f"已生成《{document.title}》，PDF 随后生成。")
         return redirect(f"{reverse('documents:document_list')}#doc-{document.pk}")
 

@@ -116,6 +116,32 @@ def test_the_yzjh_page_offers_it_to_the_bureau(client, stored, district_admin):
     assert GeneratedDocument.objects.get().kind == "self_assessment"
 
 
+def test_a_title_over_the_limit_is_told_on_the_page_and_nothing_is_kept(
+    client, stored, district_admin, monkeypatch, settings
+):
+    # given a report whose title comes out longer than a document title may be
+    from ruraledu.documents import engine
+
+    render = engine.render
+
+    def long_title(kind, **params):
+        data, context = render(kind, **params)
+        return data, {**context, "title": "淄" * 201}
+
+    monkeypatch.setattr(engine, "render", long_title)
+    client.force_login(district_admin)
+    # when the bureau generates it
+    response = client.post(
+        reverse("documents:self_assessment_generate"), {"year": YEAR}, follow=True
+    )
+    # then the page says the title is too long; nothing is kept
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "标题不能超过 200 字" in body and "本次为 201 字" in body
+    assert GeneratedDocument.objects.count() == 0
+    assert not list(settings.MEDIA_ROOT.rglob("*.docx"))
+
+
 def test_on_a_city_platform_each_district_bureau_reports_on_its_own_district(client, db):
     from ruraledu.accounts.choices import Role
     from ruraledu.accounts.tests.factories import RoleAssignmentFactory, UserFactory
