@@ -18,7 +18,7 @@
   var SENDING = "data-sending";
   var GREYED = "data-greyed";
   function release(form, button) {
-    form.removeAttribute(SENDING);
+    if (form) form.removeAttribute(SENDING);
     if (button) {
       button.classList.remove("disabled");
       button.removeAttribute(GREYED);
@@ -48,6 +48,6 @@
     var sending = document.querySelectorAll("form[" + SENDING + "]");
     for (var i = 0; i < sending.length; i++) release(sending[i], null);
     var greyed = document.querySelectorAll("[" + GREYED + "]");
-    for (var j = 0; j < greyed.length; j++) release(greyed[j].form || document.body, greyed[j]);
+    for (var j = 0; j < greyed.length; j++) release(null, greyed[j]);
   });
 })();

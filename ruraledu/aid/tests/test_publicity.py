@@ -200,18 +200,23 @@ def test_a_list_longer_than_thirty_days_or_with_nothing_to_post_is_refused(
     assert not AidPublicity.objects.exists()
 
 
-def test_the_page_publishes_for_the_officers_school(client, care_officer, school_a, grants):
-    client.force_login(care_officer)
+def _publish(client, school):
+    """The page's form sent for `school`, first term, a five-day notice from today."""
     today = timezone.localdate()
-    response = client.post(
+    return client.post(
         reverse("aid:publicity") + f"?year={YEAR}",
         {
-            "school": school_a.pk,
+            "school": school.pk,
             "semester": 1,
             "starts_on": today.isoformat(),
             "ends_on": (today + dt.timedelta(days=5)).isoformat(),
         },
     )
+
+
+def test_the_page_publishes_for_the_officers_school(client, care_officer, school_a, grants):
+    client.force_login(care_officer)
+    response = _publish(client, school_a)
     assert response.status_code == 302
     item = AidPublicity.objects.get()
     assert (item.school_id, item.semester, len(item.rows)) == (school_a.pk, 1, 2)
@@ -226,16 +231,7 @@ def test_a_refusal_naming_a_field_not_on_the_form_shows_on_the_page(
 
     monkeypatch.setattr("ruraledu.aid.services.publicity_publish", refuse)
     client.force_login(care_officer)
-    today = timezone.localdate()
-    response = client.post(
-        reverse("aid:publicity") + f"?year={YEAR}",
-        {
-            "school": school_a.pk,
-            "semester": 1,
-            "starts_on": today.isoformat(),
-            "ends_on": (today + dt.timedelta(days=5)).isoformat(),
-        },
-    )
+    response = _publish(client, school_a)
     assert response.status_code == 200
     assert "公示内容：公示内容过长。" in response.content.decode()
     assert not AidPublicity.objects.exists()

@@ -5,7 +5,6 @@ where it has been. Files taken over before this was kept get their past from the
 import datetime as dt
 import importlib
 
-import pytest
 from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
@@ -19,21 +18,11 @@ from ruraledu.students.models import Enrolment
 
 from .. import services
 from ..models import GrowthFileHolding
-from .test_growth_services import flagged, open_file, review, set_plan
-from .test_growth_transfer import moved
+from .test_growth_services import flagged, open_file
+from .test_growth_transfer import moved, planned_file  # noqa: F401 (the file fixture)
 
 CODE = "growth_file_term_review_rate"
 END_OF_TERM = dt.date(2025, 12, 31)  # the file's review (20 Nov) falls in this term
-
-
-@pytest.fixture
-def file(school_a, school_clerk):
-    """A file at school A with a plan and a review in the first term of 2025."""
-    file = open_file(flagged(school_a), school_clerk)
-    set_plan(file, school_clerk)
-    review(file, school_clerk)
-    file.refresh_from_db()
-    return file
 
 
 def take_over(file, school, by):

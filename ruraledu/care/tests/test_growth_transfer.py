@@ -20,9 +20,9 @@ from .conftest import confirm_transfer
 from .test_growth_services import flagged, open_file, review, set_plan
 
 
-@pytest.fixture
-def file(school_a, school_clerk):
-    """A file with a plan and a review at school A."""
+@pytest.fixture(name="file")
+def planned_file(school_a, school_clerk):
+    """A file with a plan and a review at school A (in the first term of 2025)."""
     file = open_file(flagged(school_a), school_clerk)
     set_plan(file, school_clerk)
     review(file, school_clerk)

@@ -3,10 +3,12 @@
 import datetime as dt
 from collections.abc import Iterable
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from ruraledu.audit.choices import AuditAction
+from ruraledu.audit.models import AuditEvent
 from ruraledu.audit.services import AuditEntry, audit_bulk, audit_record, snapshot
 from ruraledu.core.schoolyear import FIRST_YEAR, LAST_YEAR
 
@@ -111,10 +113,6 @@ def calendar_day_delete(*, day: CalendarDay, actor, address: str | None = None) 
 def calendar_day_was_deleted(pk: int) -> bool:
     """Whether the day with this id was deleted (its deletion is in the audit trail): a second
     click is told so, while an id that never was stays a 404."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from ruraledu.audit.models import AuditEvent
-
     return (
         AuditEvent.objects.for_record(
             content_type=ContentType.objects.get_for_model(CalendarDay), object_id=str(pk)
