@@ -7,6 +7,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from ruraledu.accounts.choices import Role
+from ruraledu.accounts.tests.factories import RoleAssignmentFactory, UserFactory
 from ruraledu.audit.models import AuditEvent
 from ruraledu.core.models import PersonalDataAccess
 from ruraledu.students.models import StudentPerson
@@ -206,7 +208,7 @@ def test_a_masked_viewer_cannot_write_the_first_plan_the_school_can(
 
 
 def test_the_town_holding_a_case_of_a_child_never_enrolled_sees_the_name_and_writes_the_plan(
-    client, town_a, town_officer
+    client, town_a, town_b, town_officer
 ):
     # given a case the town holds for a child never enrolled (no school), as the
     # cross-check's list it came from names the child to the town, which must find them
@@ -221,8 +223,15 @@ def test_the_town_holding_a_case_of_a_child_never_enrolled_sees_the_name_and_wri
         year=2025,
         town=town_a,
     )
-    client.force_login(town_officer)
     url = reverse("care:case_detail", args=[case.pk])
+    # another town's office does not find it, nor can it write the plan
+    other = UserFactory(username="town_b_officer")
+    RoleAssignmentFactory(user=other, role=Role.TOWN_OFFICER, org_unit=town_b)
+    client.force_login(other)
+    assert client.get(url).status_code == 404
+    assert _post_plan(client, case, WALK_PLAN).status_code == 404
+    assert not PersonalDataAccess.objects.exists()
+    client.force_login(town_officer)
     # when the town opens the case, the name is in clear and the read is logged
     assert "孙小兰" in client.get(url).content.decode()
     assert PersonalDataAccess.objects.filter(user=town_officer).exists()
