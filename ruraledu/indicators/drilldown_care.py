@@ -1,14 +1,18 @@
 """Drill-down of the care-case indicators: the cases behind a figure, never with a name in
 full. A care role that works the case sees the masked name (张*明); other roles see the case
-number only (counts, not children)."""
+number only (counts, not children). A case is shown as it stood on the day the figure
+describes (its step, plan and last contact then), so the rows explain the figure; a past
+year's list adds what became of the case since."""
 
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 
 from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import Reach
-from ruraledu.care.models import GrowthFile, GrowthFileHolding
+from ruraledu.care.choices import CaseStatus
+from ruraledu.care.models import CaseContact, CaseEvent, GrowthFile, GrowthFileHolding
 
-from .definitions.care import as_of
+from .definitions import care as definitions
 from .drilldown import SHORT_LABEL, Drill, mask_name, scope_units
 
 
@@ -31,32 +35,50 @@ class CaseDrill:
 
     def drill(self, indicator, part, unit, year, user) -> Drill:
         units = scope_units(indicator.scope, unit, year, user)
-        records = _part_records(indicator, part, year)
+        day = definitions.as_of(year)  # looked up here: the figure and its rows share one day
         records = (
-            records.filter(unit__in=units)
+            _part_records(indicator, part, year)
+            .filter(unit__in=units)
             .select_related("person", "unit", "town")
+            .annotate(**_as_it_stood(day))
             .order_by("opened_on", "pk")
         )
         care = Reach(user, Action.CARE)
-        day = as_of(year)
+        since = day < timezone.localdate()  # a past year's figure: what became of the case
 
         def render(case):
             who = mask_name(case.person.name) if care.covers(case.unit.path) else "—"
-            return [
+            # the plan as `care.selectors.neglected_condition` reads it on the day
+            planned = case.plan and case.plan_written_on and case.plan_written_on <= day
+            row = [
                 f"#{case.pk}",
                 who,
                 case.unit.name,
                 case.town.name,
-                case.get_status_display(),
+                CaseStatus(case.status_then or CaseStatus.FOUND).label,
                 case.opened_on.isoformat(),
                 (day - case.opened_on).days,
-                "有" if case.plan else "无",
-                case.last_contact_on.isoformat() if case.last_contact_on else "无",
+                "有" if planned else "无",
+                case.contact_then.isoformat() if case.contact_then else "无",
             ]
+            if since:
+                closed = f"（{case.closed_on:%Y-%m-%d}）" if case.closed_on else ""
+                row.append(case.get_status_display() + closed)
+            return row
 
-        headers = ["个案", "学生", "所在单位", "镇街", "状态", "发现日期", "已办理天数"]
-        headers += ["劝返方案", "最近联系"]
+        headers = ["个案", "学生", "所在单位", "镇街", "当日状态", "发现日期", "已办理天数"]
+        headers += ["劝返方案", "最近联系"] + (["现状态"] if since else [])
         return Drill(headers, records, render, note=f"按 {day:%Y-%m-%d} 计")
+
+
+def _as_it_stood(day) -> dict:
+    """A case's step (the status its last step on or before `day` left) and last contact then."""
+    steps = CaseEvent.objects.filter(case=OuterRef("pk"), on__lte=day).order_by("-on", "-at", "-pk")
+    contacts = CaseContact.objects.filter(case=OuterRef("pk"), on__lte=day).order_by("-on")
+    return {
+        "status_then": Subquery(steps.values("to_status")[:1]),
+        "contact_then": Subquery(contacts.values("on")[:1]),
+    }
 
 
 class GrowthDrill(CaseDrill):
@@ -67,7 +89,7 @@ class GrowthDrill(CaseDrill):
         units = scope_units(indicator.scope, unit, year, user)
         records = _part_records(indicator, part, year)
         care = Reach(user, Action.CARE)
-        day = as_of(year)
+        day = definitions.as_of(year)
         if records.model is GrowthFileHolding:
             # each file at the school that held it on the day
             records = (

@@ -69,11 +69,9 @@ def test_a_past_day_counts_the_file_at_the_school_that_held_it_then(
 def test_the_drill_down_lists_the_file_under_the_school_that_held_it(
     monkeypatch, file, school_a, school_b, outsider, district, district_leader
 ):
-    from ruraledu.indicators import drilldown_care
     from ruraledu.indicators.drilldown import drill_records
 
     take_over(file, school_b, outsider)
-    monkeypatch.setattr(drilldown_care, "as_of", lambda year: END_OF_TERM)
     monkeypatch.setattr(definitions, "as_of", lambda year: END_OF_TERM)
 
     def rows(user):

@@ -5,7 +5,6 @@ import datetime as dt
 
 import pytest
 
-from ruraledu.indicators import drilldown_care
 from ruraledu.indicators.definitions import care as definitions
 from ruraledu.indicators.drilldown import drill_records
 from ruraledu.indicators.engine import PENDING, REGISTRY, Tree
@@ -33,7 +32,6 @@ def worked(monkeypatch, school_a, school_b, school_clerk, outsider, district):
     Q1 B  plan 20 Sep, reviewed 1 Apr                         urban    · under plan, reviewed
     """
     monkeypatch.setattr(definitions, "as_of", lambda year: AS_OF)
-    monkeypatch.setattr(drilldown_care, "as_of", lambda year: AS_OF)
     school_b.urban_rural_code = "111"
     school_b.save(update_fields=["urban_rural_code"])
     p1 = open_file(flagged(school_a, "甲一"), school_clerk)

@@ -11,6 +11,7 @@ from ruraledu.indicators.services import compute_year
 
 from .. import services
 from ..choices import CaseStatus, CloseReason, ContactKind
+from ..models import DropoutCase
 from .conftest import make_pupil, open_case
 
 AS_OF = dt.date(2026, 6, 30)
@@ -143,3 +144,51 @@ def test_the_drill_down_lists_cases_masked_and_the_leader_sees_no_names(
     )
     assert leader.count() == 4
     assert {leader.render(r)[1] for r in leader.rows} == {"—"}
+
+
+def test_the_drill_down_shows_each_case_as_it_stood_on_the_day(worked, district, district_admin):
+    """A2 was neglected on 30 June; its plan, visit and closure came in July. The rows behind
+    June's figure must say so, not show today's plan and contact against a 疏于跟进 count."""
+    a2 = DropoutCase.objects.get(person__name="甲二")
+    for fn, kw in (
+        (services.case_plan_set, {"on": D(2026, 7, 2), "plan": "联系父母，每周家访一次"}),
+        (
+            services.case_contact_add,
+            {
+                "on": D(2026, 7, 3),
+                "kind": ContactKind.HOME_VISIT,
+                "who": "李老师",
+                "outcome": "同意返校",
+            },
+        ),
+        (services.case_resolve, {"on": D(2026, 7, 6), "outcome": CaseStatus.RETURNED}),
+        (services.case_close, {"on": D(2026, 7, 10), "reason": CloseReason.RETURNED}),
+    ):
+        a2.refresh_from_db()
+        fn(case=a2, version=a2.version, actor=district_admin, **kw)
+    short = drill_records(
+        indicator=REGISTRY["dropout_case_plan_rate"],
+        part="short",
+        unit=district,
+        year=2025,
+        user=district_admin,
+    )
+    assert short.headers[4] == "当日状态" and short.headers[-1] == "现状态"
+    rows = {case.pk: short.render(case) for case in short.rows}
+    b1 = DropoutCase.objects.get(person__name="乙一")
+    assert rows[a2.pk][4:] == [
+        CaseStatus.ASSIGNED.label,
+        "2026-05-20",
+        41,
+        "无",
+        "无",
+        "已结案（2026-07-10）",
+    ]
+    assert rows[b1.pk][4:] == [
+        CaseStatus.CONTACTING.label,
+        "2026-04-10",
+        81,
+        "有",
+        "2026-05-01",
+        CaseStatus.CONTACTING.label,
+    ]
