@@ -10,7 +10,13 @@ from django.utils import timezone
 from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import Reach
 from ruraledu.care.choices import CaseStatus
-from ruraledu.care.models import CaseContact, CaseEvent, GrowthFile, GrowthFileHolding
+from ruraledu.care.models import (
+    CaseContact,
+    CaseEvent,
+    GrowthFile,
+    GrowthFileHolding,
+    GrowthReview,
+)
 
 from .definitions import care as definitions
 from .drilldown import SHORT_LABEL, Drill, mask_name, scope_units
@@ -92,9 +98,12 @@ class GrowthDrill(CaseDrill):
         day = definitions.as_of(year)
         if records.model is GrowthFileHolding:
             # each file at the school that held it on the day
+            # the last review by the day, as the figure reads the reviews
+            reviews = GrowthReview.objects.filter(file=OuterRef("file_id"), on__lte=day)
             records = (
                 records.filter(unit__in=units)
                 .select_related("file__person", "file__unit", "unit")
+                .annotate(review_then=Subquery(reviews.order_by("-on").values("on")[:1]))
                 .order_by("unit__path", "file__assessed_on", "file_id")
             )
 
@@ -102,7 +111,7 @@ class GrowthDrill(CaseDrill):
                 file, unit = holding.file, holding.unit
                 # the name only for a care role over the school holding the file now
                 who = mask_name(file.person.name) if care.covers(file.unit.path) else "—"
-                review = file.last_review_on.isoformat() if file.last_review_on else "无"
+                review = holding.review_then.isoformat() if holding.review_then else "无"
                 return [
                     f"#{file.pk}",
                     who,

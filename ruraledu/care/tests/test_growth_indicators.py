@@ -130,3 +130,22 @@ def test_the_drill_down_of_masked_pupils_logs_no_read(client, worked, school_a, 
     assert page.status_code == 200 and "甲*" in page.content.decode()
     assert client.get(url + query + "&format=xlsx").status_code == 200
     assert not PersonalDataAccess.objects.exists()
+
+
+def test_the_files_drill_down_shows_the_last_review_by_the_day(
+    worked, district, school_clerk, district_leader
+):
+    """P7 was not reviewed this term on 30 June (its last review was in November) and is
+    counted short; a review on 5 July must not show beside that count."""
+    from ..models import GrowthFile
+
+    p7 = GrowthFile.objects.get(person__name="甲七")
+    review(p7, school_clerk, on=D(2026, 7, 5))
+    short = drill_records(
+        indicator=REGISTRY["growth_file_term_review_rate"],
+        part="short",
+        unit=district,
+        year=2025,
+        user=district_leader,
+    )
+    assert [short.render(r)[0::5] for r in short.rows] == [[f"#{p7.pk}", "2025-11-15"]]
