@@ -15,7 +15,7 @@ from django.views import View
 from ruraledu.audit.utils import request_address
 from ruraledu.core.files import attachment
 from ruraledu.core.params import int_param
-from ruraledu.core.schoolyear import semester_of
+from ruraledu.core.schoolyear import current_school_year, semester_of, year_not_started
 from ruraledu.core.views import StepRefused
 from ruraledu.orgunits.models import School
 from ruraledu.spreadsheets.base import Column
@@ -71,6 +71,13 @@ class SupervisionHomeView(LoginRequiredMixin, View):
         if refused:
             shown = {"visit": schools.exists(), "observation": observe.exists()}
             refused.unless_shown(request, shown.get(refused.step, False))
+        progress = selectors.observation_progress(user=request.user, year=year, semester=semester)
+        # today's school year not started on the platform: the links are still last year's
+        waiting = not progress and year_not_started()
+        if waiting and not selectors.observation_progress(
+            user=request.user, year=current_school_year(), semester=semester
+        ):
+            waiting = None
         return render(
             request,
             "supervision/home.html",
@@ -82,9 +89,8 @@ class SupervisionHomeView(LoginRequiredMixin, View):
                 "observed": observe,
                 "kinds": VisitKind.objects.filter(active=True),
                 "configures": may_configure(request.user),
-                "progress": selectors.observation_progress(
-                    user=request.user, year=year, semester=semester
-                ),
+                "progress": progress,
+                "progress_waiting": waiting,
                 "today": timezone.localdate().isoformat(),
                 "refused": refused,
             },

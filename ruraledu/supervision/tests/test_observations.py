@@ -79,3 +79,31 @@ def test_progress_counts_both_sources_against_eight(researcher, school_a):
         )
     (row,) = observation_progress(user=researcher, year=YEAR, semester=1)
     assert (row["school"], row["count"], row["required"], row["percent"]) == (school_a, 4, 8, 50)
+
+
+def test_a_researcher_is_told_why_no_progress_shows_while_the_year_is_not_started(
+    client, researcher, district_admin
+):
+    """Today's school year has begun, the platform's is still YEAR: the links (of YEAR) are not
+    carried over yet, so this semester has none to count against. Say so, not nothing."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from ruraledu.core.models import SchoolYear
+    from ruraledu.core.schoolyear import current_school_year, school_year_label, school_year_of
+
+    today_year = school_year_of(timezone.localdate())
+    assert today_year > YEAR
+    SchoolYear.objects.update_or_create(year=YEAR, defaults={"is_current": True})
+    assert current_school_year() == YEAR
+    client.force_login(researcher)
+    page = client.get(reverse("supervision:home")).content.decode()
+    assert 'data-testid="progress-waiting"' in page
+    said = f"{school_year_label(today_year)}尚未在平台开始，您的包校联系仍登记在{school_year_label(YEAR)}"
+    assert said in page
+    # an account without links is told nothing about 听课 progress
+    client.force_login(district_admin)
+    assert (
+        'data-testid="progress-waiting"'
+        not in client.get(reverse("supervision:home")).content.decode()
+    )
