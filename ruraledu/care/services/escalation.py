@@ -106,6 +106,12 @@ class _Recipients:
             people += self.level(case, case.escalation)
         return list({user.pk: user for user in people}.values())
 
+    def concerned(self, case: DropoutCase) -> list:
+        """The school's care roles and, on a case raised above it, whoever acts there: told of
+        a step falling due and of the pupil's transfer alike."""
+        people = [*self.school(case.unit_id), *self.above_school(case)]
+        return list({user.pk: user for user in people}.values())
+
 
 def _case_label(case: DropoutCase) -> str:
     # no child's name in a notice: a notice can be e-mailed
@@ -171,7 +177,8 @@ def cases_escalate(*, today: dt.date, recipients: _Recipients | None = None) -> 
 
 def cases_remind(*, today: dt.date, recipients: _Recipients | None = None) -> int:
     """A 待办提醒 to whoever must act on each open case whose step falls due within a working
-    day; one per case, step and deadline."""
+    day, and to those the transfer notice goes to (the school and, on a case raised by hand
+    or by this job, the town office or the bureau); one per person, case, step and deadline."""
     recipients = recipients or _Recipients()
     calendar = WorkingCalendar.load(range(today.year, today.year + 2))
     horizon, _ = calendar.add_working_days(today, REMIND_WORKING_DAYS)
@@ -183,7 +190,8 @@ def cases_remind(*, today: dt.date, recipients: _Recipients | None = None) -> in
     sent = 0
     for case in due:
         sent += notify(
-            recipients=recipients.acting(case),
+            # `acting` adds the case's teacher while the school works it
+            recipients=[*recipients.acting(case), *recipients.concerned(case)],
             concerns=case.unit,
             kind=NotificationKind.TASK,
             title=f"待办：{_case_label(case)}（{case.get_status_display()}）",
@@ -242,7 +250,7 @@ def case_transfer_notice(*, transfer, **sent) -> int:
             summary=f"控辍保学个案：学生转学，学籍已转入{to_school}",
         )
         notify_on_commit(
-            recipients=[*recipients.school(case.unit_id), *recipients.above_school(case)],
+            recipients=recipients.concerned(case),
             concerns=case.unit,
             kind=NotificationKind.TASK,
             title=f"学生已转学：{_case_label(case)}",

@@ -142,3 +142,100 @@ def test_cases_with_an_outcome_or_closed_are_left_alone(
 def test_the_command_prints_what_it_did(found, capsys):
     call_command("follow_up_cases", "--today", "2025-09-25")
     assert capsys.readouterr().out.strip() == "升级 1 个个案；发送待办提醒 0 条。"
+
+
+def _reminded(capture, today) -> list[str]:
+    """Run the job twice on `today`; who holds a 待办, checking each holds only one."""
+    first = _run(capture, today)
+    assert _run(capture, today).reminders == 0
+    names = list(
+        Notification.objects.filter(kind="task")
+        .order_by("recipient__username")
+        .values_list("recipient__username", flat=True)
+    )
+    assert first.reminders == len(names)
+    return names
+
+
+@pytest.fixture
+def everyone(care_officer, school_clerk, town_officer, district_admin, outsider):
+    """The school's care roles, the town office, the bureau and another town's school."""
+
+
+@pytest.mark.usefixtures("everyone")
+def test_a_step_due_at_its_school_is_reminded_to_the_school_only(
+    django_capture_on_commit_callbacks, found
+):
+    # when the job runs the day before the 班主任 is due (24 September)
+    reminded = _reminded(django_capture_on_commit_callbacks, D(2025, 9, 23))
+    # then the school's care roles, and no one above it
+    assert reminded == ["care_officer", "school_clerk"]
+
+
+@pytest.mark.usefixtures("everyone")
+def test_a_case_the_town_took_up_reminds_the_town_office_and_the_school(
+    django_capture_on_commit_callbacks, pupil, care_officer, town_officer
+):
+    # given the town's 限期返校通知书 (return date 17 October)
+    case = walk(
+        open_case(pupil, care_officer), care_officer, CaseStatus.ESCALATED_TOWN, town_officer
+    )
+    assert case.deadline == D(2025, 10, 17)
+    # when the job runs the day before
+    reminded = _reminded(django_capture_on_commit_callbacks, D(2025, 10, 16))
+    # then the town office acting on it, and the school's care roles, as the transfer notice
+    assert reminded == ["care_officer", "school_clerk", "town_officer"]
+
+
+@pytest.mark.usefixtures("everyone")
+def test_a_case_the_bureau_took_up_reminds_the_bureau_and_the_school(
+    django_capture_on_commit_callbacks, pupil, care_officer, town_officer
+):
+    # given the case reported on to the bureau (its decision due 20 working days on)
+    case = walk(
+        open_case(pupil, care_officer), care_officer, CaseStatus.ESCALATED_DISTRICT, town_officer
+    )
+    assert case.deadline == D(2025, 10, 24)
+    reminded = _reminded(django_capture_on_commit_callbacks, D(2025, 10, 23))
+    # then the bureau and the school's care roles; the town office, passed over, is not
+    assert reminded == ["care_officer", "district_admin", "school_clerk"]
+
+
+@pytest.mark.usefixtures("everyone")
+def test_a_case_the_job_raised_to_the_town_reminds_the_town_office_too(
+    django_capture_on_commit_callbacks, found, care_officer
+):
+    # given the case raised to the town by the job on 25 September, its status unchanged,
+    # then assigned by the school that day (a contact due 29 September, the 28th worked)
+    _run(django_capture_on_commit_callbacks, D(2025, 9, 25))
+    found.refresh_from_db()
+    from .. import services
+
+    services.case_assign(
+        case=found,
+        actor=care_officer,
+        version=found.version,
+        on=D(2025, 9, 25),
+        teacher_name="李老师",
+        village_cadre="村支书 张三",
+    )
+    found.refresh_from_db()
+    assert (found.status, found.escalation) == (CaseStatus.ASSIGNED, CaseEscalation.TOWN)
+    assert found.deadline == D(2025, 9, 29)
+    # when the job runs the day before
+    reminded = _reminded(django_capture_on_commit_callbacks, D(2025, 9, 28))
+    # then the town office overseeing it as well as the school
+    assert reminded == ["care_officer", "school_clerk", "town_officer"]
+
+
+@pytest.mark.usefixtures("everyone")
+def test_a_case_the_job_raised_to_the_bureau_reminds_the_bureau_too(
+    django_capture_on_commit_callbacks, found
+):
+    # given the school's step so overdue that the job raised the case to the bureau, then a
+    # new deadline for the school's step (as after a change of people)
+    DropoutCase.objects.filter(pk=found.pk).update(
+        escalation=CaseEscalation.DISTRICT, deadline=D(2025, 10, 20)
+    )
+    reminded = _reminded(django_capture_on_commit_callbacks, D(2025, 10, 17))
+    assert reminded == ["care_officer", "district_admin", "school_clerk"]
