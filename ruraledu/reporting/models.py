@@ -148,6 +148,9 @@ class ProgressReport(models.Model):
     town). Reviewed by the bureau: draft → submitted → returned → resubmitted → approved.
     `version` grows with every write so that a stale form or a second reviewer is refused."""
 
+    # how the audit trail names a removed evidence file's id (services.evidence_remove)
+    audit_labels = {"evidence_id": "佐证材料编号"}
+
     period = models.ForeignKey(
         ReportingPeriod, verbose_name="报告期", on_delete=models.PROTECT, related_name="reports"
     )

@@ -4,12 +4,15 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 
 from ruraledu.accounts.choices import Action
 from ruraledu.accounts.scoping import user_departments
+from ruraledu.audit.choices import AuditAction
+from ruraledu.audit.models import AuditEvent
 from ruraledu.indicators.models import TargetState
 from ruraledu.plans.choices import TargetKind
 from ruraledu.plans.models import Plan, Project, Target
@@ -294,6 +297,25 @@ def evidence_get(*, user, pk: int) -> EvidenceFile:
         return EvidenceFile.objects.select_related("report").get(pk=pk, report__in=reports)
     except EvidenceFile.DoesNotExist as exc:
         raise Http404("没有这个文件，或不在您的权限范围内。") from exc
+
+
+def evidence_deleted_report(*, user, pk: int) -> ProgressReport:
+    """The report an evidence file deleted already was on (its deletion is in the report's
+    audit trail), if the user may see it; 404 for an id of no file that ever was or of one
+    on a report out of scope, as for a file there."""
+    deletions = AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(ProgressReport),
+        action=AuditAction.UPDATE,
+        before__evidence_id=pk,
+    ).values_list("object_id", flat=True)
+    report = (
+        ProgressReport.objects.for_user(user, Action.VIEW)
+        .filter(pk__in=[int(report_id) for report_id in deletions])
+        .first()
+    )
+    if report is None:
+        raise Http404("没有这个文件，或不在您的权限范围内。")
+    return report
 
 
 def project_reports(*, user, project: Project, today: dt.date | None = None) -> dict:

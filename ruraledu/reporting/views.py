@@ -324,21 +324,28 @@ class EvidenceUploadView(LoginRequiredMixin, View):
 
 class EvidenceDeleteView(LoginRequiredMixin, View):
     """Deleting evidence takes two steps: the link opens a confirmation page (no script needed)
-    whose form posts `confirm=yes`; a post without it only shows that page again."""
+    whose form posts `confirm=yes`; a post without it only shows that page again. A file
+    deleted already (a second click, another tab) is said so, back on its report."""
 
     template_name = "reporting/evidence_delete.html"
 
     def get(self, request, pk: int):
-        evidence = selectors.evidence_get(user=request.user, pk=pk)
+        try:
+            evidence = selectors.evidence_get(user=request.user, pk=pk)
+        except Http404:
+            return self._deleted(request, pk)
         refused = self._refused(request, evidence)
         if refused is not None:
             return refused
         return TemplateResponse(request, self.template_name, {"evidence": evidence})
 
     def post(self, request, pk: int):
-        evidence = selectors.evidence_get(user=request.user, pk=pk)
         if request.POST.get("confirm") != "yes":
             return self.get(request, pk)
+        try:
+            evidence = selectors.evidence_get(user=request.user, pk=pk)
+        except Http404:
+            return self._deleted(request, pk)
         try:
             services.evidence_remove(
                 evidence=evidence, actor=request.user, address=request_address(request)
@@ -350,6 +357,15 @@ class EvidenceDeleteView(LoginRequiredMixin, View):
         else:
             messages.success(request, f"已删除佐证材料“{evidence.original_name}”。")
         return redirect("reporting:report_edit", pk=evidence.report_id)
+
+    def _deleted(self, request, pk: int):
+        # nothing is deleted or audited again; 404 unless a file of a report in scope was
+        report = selectors.evidence_deleted_report(user=request.user, pk=pk)
+        if not selectors.report_authored(user=request.user, report=report):
+            return denied(request, services.NOT_AUTHOR)
+        messages.info(request, "该佐证材料已被删除，无需再次删除。")
+        page = "reporting:report_edit" if report.is_editable else "reporting:report_detail"
+        return redirect(page, pk=report.pk)
 
     def _refused(self, request, evidence):
         report = evidence.report

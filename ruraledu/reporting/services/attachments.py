@@ -97,7 +97,8 @@ def evidence_remove(*, evidence: EvidenceFile, actor, address: str | None = None
         actor=actor,
         instance=report,
         action=AuditAction.UPDATE,
-        before={"evidence": name, "sha256": evidence.sha256},
+        # the file's id tells a second 删除 of it from an id of no file (evidence_deleted_report)
+        before={"evidence": name, "sha256": evidence.sha256, "evidence_id": evidence.pk},
         after={},
         summary=f"删除佐证材料：{name}",
         address=address,
