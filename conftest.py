@@ -1,12 +1,13 @@
 """Shared personas (district admin, town officer, school clerk, outsider, department reporter)
 and the city install of two districts."""
 
+import sqlite3
 import threading
 from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connections
+from django.db import connection, connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -21,6 +22,21 @@ hypothesis_settings.register_profile(
     "suite", suppress_health_check=[HealthCheck.too_slow], deadline=None
 )
 hypothesis_settings.load_profile("suite")
+
+
+@pytest.fixture
+def sqlite_variable_limit(db):
+    """SQLite's limit on parameters per statement lowered to 999 (its old default, which
+    Django's own batches keep to) for one test: a list past it then takes a thousand rows,
+    not 32,767. PostgreSQL: unchanged."""
+    if connection.vendor != "sqlite":
+        yield None
+        return
+    connection.ensure_connection()
+    raw = connection.connection
+    before = raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+    yield 999
+    raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, before)
 
 
 @pytest.fixture

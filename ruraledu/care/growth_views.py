@@ -17,6 +17,7 @@ from django.views import View
 from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import Reach
 from ruraledu.audit.utils import request_address
+from ruraledu.core.bulk import chunked
 from ruraledu.core.params import int_param
 from ruraledu.core.schoolyear import current_school_year, year_param
 from ruraledu.core.versions import refusal_messages
@@ -101,8 +102,12 @@ def _list_state(file, care: Reach, today) -> str:
 def _enrolled_later(files: dict, year: int) -> set[int]:
     """Of the pupils with an open file, those enrolled in a year after `year`."""
     open_files = [pid for pid, f in files.items() if f.status != GrowthFileStatus.EXITED]
-    later = Enrolment.objects.filter(person_id__in=open_files, year__gt=year)
-    return set(later.values_list("person_id", flat=True))
+    found: set[int] = set()
+    # in chunks: a city's open files pass SQLite's limit on parameters per statement
+    for chunk in chunked(open_files):
+        later = Enrolment.objects.filter(person_id__in=chunk, year__gt=year)
+        found.update(later.values_list("person_id", flat=True))
+    return found
 
 
 def _flagged_enrolment(request, pk: int) -> Enrolment:

@@ -173,10 +173,11 @@ def growth_pupil_list(*, user, year: int, unit_id: int | None = None):
 
 
 def growth_files_of(person_ids) -> dict:
-    """Each person's open file, else their latest exited one."""
+    """Each person's open file, else their latest exited one. `person_ids` may be a
+    queryset: it then stays a subquery (a city's list passes SQLite's parameter limit)."""
     latest: dict = {}
     files = (
-        GrowthFile.objects.filter(person_id__in=list(person_ids))
+        GrowthFile.objects.filter(person_id__in=person_ids)
         .select_related("unit")
         .order_by("assessed_on", "pk")
     )
