@@ -109,7 +109,6 @@ class Rotation(Adapter):
     def drill(self, indicator, part, unit, year, user):
         from ruraledu.orgunits.choices import OrgUnitKind
         from ruraledu.orgunits.models import OrgUnit
-        from ruraledu.workforce.models import StaffPerson
 
         # the units the figure counted (its scope's schools and their campuses) in the user's view
         visible = set(scope_units(indicator.scope, unit, year, user).values_list("pk", flat=True))
@@ -127,14 +126,11 @@ class Rotation(Adapter):
         ):
             names[pk] = name
             towns[pk] = grandparent if kind == OrgUnitKind.CAMPUS else parent  # as town_of
-        people_names = dict(
-            StaffPerson.objects.filter(pk__in=[p["post"].person_id for p in people]).values_list(
-                "pk", "name"
-            )
-        )
         rows = [
             [
-                people_names.get(p["post"].person_id, ""),
+                # the name read with the post: a city's teachers, asked for by id, would pass
+                # SQLite's limit on parameters per statement
+                p["post"].person_name,
                 names.get(p["unit"], ""),
                 towns.get(p["unit"], ""),
                 p["years"],

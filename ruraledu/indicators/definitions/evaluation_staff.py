@@ -8,6 +8,7 @@ whose post this year is marked 交流轮岗 at another school have rotated.
 
 from django.db.models import Q
 
+from ruraledu.core.bulk import chunked
 from ruraledu.workforce.choices import Honour, Position
 
 from ..engine import Indicator, count, define, register
@@ -66,12 +67,14 @@ def rotation_people(year: int) -> list[dict]:
         if years >= RULES["min_years"]
     }
     now: dict[int, tuple] = {}
-    for person, school, rotated in Post.objects.filter(
-        year=year, person_id__in=list(eligible)
-    ).values_list("person_id", "school_id", "rotated"):
-        # a teacher posted at two schools rotated if any post says so
-        if person not in now or rotated:
-            now[person] = (school, rotated)
+    # in chunks: a city's eligible teachers pass SQLite's limit on parameters per statement
+    for chunk in chunked(list(eligible)):
+        for person, school, rotated in Post.objects.filter(
+            year=year, person_id__in=chunk
+        ).values_list("person_id", "school_id", "rotated"):
+            # a teacher posted at two schools rotated if any post says so
+            if person not in now or rotated:
+                now[person] = (school, rotated)
     people = []
     for person, (post, years) in eligible.items():
         if person not in now:
