@@ -29,6 +29,7 @@ from ruraledu.spreadsheets.importing import (
     places_of,
     write_year_rows,
 )
+from ruraledu.spreadsheets.staging import select_in
 from ruraledu.students.models import Enrolment, StudentPerson
 
 from .choices import Semester
@@ -79,7 +80,8 @@ class GrantImporter(RecordImporter, Importer):
             for number, pk in pks.items()
             if pk in places and reach.covers_all(places[pk])
         }
-        names = dict(StudentPerson.objects.filter(pk__in=people.values()).values_list("pk", "name"))
+        # in chunks: the bureau's file of a city passes SQLite's limit on parameters
+        names = dict(select_in(StudentPerson, ("pk", "name"), "id", list(people.values())))
         kinds = {}
         for kind in AidKind.objects.filter(is_active=True):
             kinds[kind.name] = kinds[kind.code] = kind.pk
