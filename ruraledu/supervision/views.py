@@ -154,13 +154,15 @@ class VisitDetailView(LoginRequiredMixin, View):
         rows = [(item, verdicts.get(item.pk)) for item in visit.checklist.items.all()]
         findings = visit.findings.select_related("item").all()
         supervises = may_supervise(request.user, visit.school)
+        # the notice form only with an item to issue: an empty one answers nothing but a refusal
+        issuable = [f.item for f in findings if _has_item(f) and f.item.status == ItemStatus.OPEN]
         if refused:
             shown = {
                 "item": supervises
                 and any(
                     str(f.pk) == refused.typed.get("finding") and not _has_item(f) for f in findings
                 ),
-                "notice": supervises and visit.is_locked,
+                "notice": supervises and visit.is_locked and bool(issuable),
             }
             refused.unless_shown(request, shown.get(refused.step, editable))
         return render(
@@ -171,6 +173,8 @@ class VisitDetailView(LoginRequiredMixin, View):
                 "rows": rows,
                 "verdict_choices": Verdict.choices,
                 "findings": findings,
+                "issuable": issuable,
+                "unlisted": any(not _has_item(f) for f in findings),
                 "photos": visit.photos.all(),
                 "editable": editable,
                 "supervises": supervises,

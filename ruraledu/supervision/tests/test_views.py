@@ -194,3 +194,25 @@ def test_a_finding_or_item_that_is_no_id_is_not_taken(client, inspector, school_
     response = step("notice", {"items": [value], "issued_on": "2025-09-23"})
     assert response.status_code == 400
     assert RectificationItem.objects.get().status == ItemStatus.OPEN
+
+
+def test_the_notice_form_is_offered_only_with_an_item_to_issue(client, inspector, school_a, kind):
+    """A locked visit with problems not yet listed as items, or whose items are all issued,
+    offers no empty 下发整改通知书 form (it would only answer a refusal)."""
+    visit, findings = signed_visit_with_findings(school_a, inspector, kind, findings=1)
+    client.force_login(inspector)
+    url = reverse("supervision:visit_detail", args=[visit.pk])
+    notice_step = reverse("supervision:visit_step", args=[visit.pk, "notice"])
+
+    page = client.get(url).content.decode()
+    assert notice_step not in page
+    assert "先将发现的问题“列为整改事项”，再下发整改通知书。" in page
+
+    (item,) = items_of(findings, inspector)
+    page = client.get(url).content.decode()
+    assert notice_step in page and f'value="{item.pk}"' in page
+    assert "先将发现的问题" not in page
+
+    services.notice_issue(actor=inspector, items=[item], issued_on=dt.date(2025, 9, 23))
+    page = client.get(url).content.decode()
+    assert notice_step not in page and "先将发现的问题" not in page
