@@ -87,6 +87,8 @@ class SupervisionHomeView(LoginRequiredMixin, View):
                 "supervised": schools,
                 "assigned": assigned.exists(),
                 "observed": observe,
+                # the lesson page only for one who has a school to record a lesson at
+                "records_lessons": services.lesson_schools(request.user).exists(),
                 "kinds": VisitKind.objects.filter(active=True),
                 "configures": may_configure(request.user),
                 "progress": progress,

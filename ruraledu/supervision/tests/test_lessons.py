@@ -213,3 +213,21 @@ def test_the_page_is_a_404_out_of_scope_and_lists_my_records(
     assert response.status_code == 302
     (mine,) = client.get(url).context["recent"]
     assert (mine.school, mine.teacher, mine.kind) == (school_a, teacher, "outreach")
+
+
+def test_the_lesson_page_is_offered_only_to_one_with_a_school_to_record_at(
+    client, inspector, school_clerk, school_a
+):
+    """A 挂牌 inspector records no lessons: the supervision page offers no link to an empty
+    school picker, and the lesson page itself says why there is nothing to pick."""
+    url = "/supervision/lessons/"
+    client.force_login(inspector)
+    assert url not in client.get("/supervision/").content.decode()
+    page = client.get(url).content.decode()
+    assert "您的账号没有可以登记名师课堂、送教送研或公开课的学校" in page
+    assert 'name="school"' not in page
+
+    client.force_login(school_clerk)
+    assert url in client.get("/supervision/").content.decode()
+    page = client.get(url).content.decode()
+    assert "您的账号没有可以登记" not in page and school_a.org_unit.name in page
