@@ -216,3 +216,11 @@ def test_the_notice_form_is_offered_only_with_an_item_to_issue(client, inspector
     services.notice_issue(actor=inspector, items=[item], issued_on=dt.date(2025, 9, 23))
     page = client.get(url).content.decode()
     assert notice_step not in page and "先将发现的问题" not in page
+
+
+def test_a_visit_without_problems_does_not_number_the_empty_note(client, inspector, visit):
+    """The 暂无 under 发现的问题 is a note, not item 1 of the numbered problem list."""
+    client.force_login(inspector)
+    page = client.get(reverse("supervision:visit_detail", args=[visit.pk])).content.decode()
+    assert '<p class="text-muted" data-testid="no-findings">暂无</p>' in page
+    assert '<li class="text-muted">暂无</li>' not in page
