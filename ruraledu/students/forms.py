@@ -1,7 +1,11 @@
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from .models import Enrolment
 from .privacy import CATEGORIES
+
+DISTANCE_MIN, DISTANCE_MAX = 0, 200
+DISTANCE_RANGE = f"家校距离须在 {DISTANCE_MIN}～{DISTANCE_MAX} 公里之间，请改正后再保存。"
 
 
 class EnrolmentForm(forms.ModelForm):
@@ -31,6 +35,13 @@ class EnrolmentForm(forms.ModelForm):
         if not clear_names:  # the ticked boxes would say which categories the child is in
             for name in CATEGORIES:
                 self.fields.pop(name, None)
+        # the import template's range (0–200 km): a page edit may not file what an import refuses
+        distance = self.fields["distance_km"]
+        distance.validators += [
+            MinValueValidator(DISTANCE_MIN, DISTANCE_RANGE),
+            MaxValueValidator(DISTANCE_MAX, DISTANCE_RANGE),
+        ]
+        distance.widget.attrs.update(min=DISTANCE_MIN, max=DISTANCE_MAX)
         for field in self.fields.values():
             checkbox = isinstance(field.widget, forms.CheckboxInput)
             select = isinstance(field.widget, forms.Select)

@@ -212,3 +212,22 @@ def test_a_save_made_invalid_by_a_move_a_moment_before_is_told_on_the_form(
     pupil.refresh_from_db()
     assert (pupil.school_id, pupil.grade) == (junior.pk, 7)
     assert not AuditEvent.objects.filter(content_type__model="enrolment").exists()
+
+
+@pytest.mark.parametrize("distance", ["500", "-3"])
+def test_a_distance_the_import_would_refuse_is_refused_on_the_page_too(
+    client, school_clerk, pupil, distance
+):
+    # given the clerk editing a pupil's enrolment (the import template allows 0–200 km)
+    client.force_login(school_clerk)
+    url = reverse("students:enrolment_edit", args=[pupil.pk])
+    data = {"grade": 3, "class_name": "2班", "transport": "none", "placement": ""}
+    # when the distance is outside that range
+    response = client.post(url, {**data, "distance_km": distance, "family_status": ""})
+    # then the page says so in Chinese, keeps what was typed and saves nothing
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "家校距离须在 0～200 公里之间" in body
+    assert 'value="2班"' in body
+    pupil.refresh_from_db()
+    assert pupil.distance_km is None and pupil.class_name == ""
