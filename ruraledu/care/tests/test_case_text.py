@@ -243,3 +243,24 @@ def test_the_town_holding_a_case_of_a_child_never_enrolled_sees_the_name_and_wri
     assert _post_plan(client, case, revised).status_code == 302
     case.refresh_from_db()
     assert case.plan == revised
+
+
+def test_a_case_of_a_child_never_enrolled_names_no_town_as_its_school(client, town_a, town_officer):
+    # given a case the town holds for a child never enrolled (opened from the cross-check)
+    person = StudentPerson(name="孙小兰", sex="2", birth_date=dt.date(2013, 3, 1))
+    person.save()
+    case, _ = services.case_open(
+        person=person,
+        category=CaseCategory.SUSPECTED_OUT,
+        source=CaseSource.CROSS_CHECK,
+        opened_on=FOUND_ON,
+        actor=town_officer,
+        year=2025,
+        town=town_a,
+    )
+    client.force_login(town_officer)
+    body = client.get(reverse("care:case_detail", args=[case.pk])).content.decode()
+    # then the 学校 row says the child is not at school, not the town's name as a school
+    school_row = body.split(">学校</dt>", 1)[1].split("</dd>", 1)[0]
+    assert "未在校就读（由镇街办理）" in school_row
+    assert town_a.name not in school_row
