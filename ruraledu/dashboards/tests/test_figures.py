@@ -98,3 +98,20 @@ def test_project_target_and_indicator_pages_show_the_gap(client, district_leader
     for url in pages:
         body = client.get(url).content.decode()
         assert "99.96%" in body and "差 2 人" in body, url
+
+
+@pytest.mark.parametrize(
+    ("label", "word"),
+    [
+        ("学困生", "人"),
+        ("留守和困境儿童", "人"),
+        ("适龄残疾儿童少年", "人"),
+        ("随迁子女", "人"),
+        ("专任教师", "人"),
+        ("有公用经费记录的学校", "所"),
+        ("未结个案", "个"),
+    ],
+)
+def test_a_denominator_named_without_数_still_counts_people_in_人(label, word):
+    # the dashboard read "差 1510 个" for 学困生 (G-12): pupils are counted in 人
+    assert counter_word(label) == word

@@ -27,12 +27,13 @@ MAX_DIGITS = 6
 
 def counter_word(denominator_label: str) -> str:
     """The measure word for what a rate's denominator counts (学校数 → 所, 学生数 → 人)."""
-    label = denominator_label or ""
-    if label.endswith(("园数", "校数")):
+    # a label names what is counted, with or without 数 (学校数, 学困生, 留守和困境儿童)
+    stem = (denominator_label or "").removesuffix("数")
+    if stem.endswith(("园", "校")):
         return "所"
-    if label.endswith("间数"):
+    if stem.endswith("间"):
         return "间"
-    if label.endswith(("人数", "生数", "师数", "工数", "儿数", "长数")):
+    if stem.endswith(("人", "生", "师", "工", "儿", "童", "长", "少年", "子女")):
         return "人"
     return "个"
 
