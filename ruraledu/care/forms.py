@@ -59,6 +59,12 @@ class AssignForm(VersionedForm):
     teacher_name = forms.CharField(label="班主任", max_length=50)
     village_cadre = forms.CharField(label="包村干部（姓名、职务、电话）", max_length=100)
 
+    def __init__(self, *args, at_school: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not at_school:  # a child never enrolled (a case the town holds) has no 班主任
+            self.fields["teacher_name"].required = False
+            self.fields["teacher_name"].label = "班主任（未在校就读的可不填）"
+
 
 class PlanForm(VersionedForm):
     plan = long_text("劝返方案（措施、责任人、时间）", "劝返方案", rows=4)

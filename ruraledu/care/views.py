@@ -173,6 +173,7 @@ def _step_forms(user, case) -> dict:
                 "village_cadre": case.village_cadre,
             },
             prefix="assign",
+            at_school=case.school_id is not None,
         )
         # the plan's words go with the name: a viewer who sees the name masked is neither
         # shown them in the form nor offered to write one (the school writes the plan)
@@ -314,7 +315,8 @@ class CaseStepView(LoginRequiredMixin, View):
         if step not in FORMS:
             raise Http404
         case = _visible_case(request, pk)
-        form = FORMS[step](request.POST, prefix=step)
+        extra = {"at_school": case.school_id is not None} if step == "assign" else {}
+        form = FORMS[step](request.POST, prefix=step, **extra)
         if form.is_valid():
             try:
                 _run(step, case, request.user, form.cleaned_data, request_address(request))

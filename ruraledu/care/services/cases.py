@@ -147,8 +147,11 @@ def case_assign(
     not_future(on, timezone.localdate(), "指定日期")
     not_before_found(on, case, "指定日期")
     teacher_name = (teacher_name or (str(teacher) if teacher else "")).strip()
-    if not teacher_name or not village_cadre.strip():
-        raise ValidationError("请填写班主任和包村干部。")
+    # a child never enrolled (a case the town holds) has no 班主任: the 包村干部 is enough
+    if (case.school_id is not None and not teacher_name) or not village_cadre.strip():
+        raise ValidationError(
+            "请填写班主任和包村干部。" if case.school_id is not None else "请填写包村干部。"
+        )
     before, from_status = snapshot(case), case.status
     case.teacher, case.teacher_name, case.village_cadre = teacher, teacher_name, village_cadre
     if case.status == CaseStatus.FOUND:
@@ -160,7 +163,9 @@ def case_assign(
         kind=CaseEventKind.ASSIGNED,
         on=on,
         actor=actor,
-        note=f"班主任：{teacher_name}；包村干部：{village_cadre}",
+        note=f"班主任：{teacher_name}；包村干部：{village_cadre}"
+        if teacher_name
+        else f"包村干部：{village_cadre}",
         address=address,
         fields=["teacher", "teacher_name", "village_cadre"],
     )

@@ -5,6 +5,7 @@ the name. A viewer who sees the name masked sees that each exists and when, not 
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from ruraledu.accounts.choices import Role
@@ -17,7 +18,7 @@ from .. import services
 from ..choices import CaseCategory, CaseEventKind, CaseSource, CaseStatus, CloseReason
 from ..models import CaseEvent, DropoutCase
 from ..services.cases import PLAN_BY_SCHOOL, PLAN_UNREAD
-from .conftest import FOUND_ON, WALK_PLAN, open_case, walk
+from .conftest import FOUND_ON, WALK_PLAN, make_pupil, open_case, walk
 
 PLACEMENT = "区特殊教育学校（王大山家东侧村口）"
 RESOLVE_NOTE = "家长王大山同意送孩子去特教学校"
@@ -264,3 +265,41 @@ def test_a_case_of_a_child_never_enrolled_names_no_town_as_its_school(client, to
     school_row = body.split(">学校</dt>", 1)[1].split("</dd>", 1)[0]
     assert "未在校就读（由镇街办理）" in school_row
     assert town_a.name not in school_row
+
+
+def test_the_town_names_only_the_village_cadre_for_a_child_never_enrolled(
+    client, town_a, town_officer, school_a
+):
+    # given a case the town holds for a child never enrolled: the child has no 班主任
+    person = StudentPerson(name="孙小兰", sex="2", birth_date=dt.date(2013, 3, 1))
+    person.save()
+    case, _ = services.case_open(
+        person=person,
+        category=CaseCategory.SUSPECTED_OUT,
+        source=CaseSource.CROSS_CHECK,
+        opened_on=FOUND_ON,
+        actor=town_officer,
+        year=2025,
+        town=town_a,
+    )
+    client.force_login(town_officer)
+    url = reverse("care:case_step", args=[case.pk, "assign"])
+    data = {"assign-version": case.version, "assign-on": FOUND_ON.isoformat()}
+    # when the town names the 包村干部 and leaves 班主任 empty
+    response = client.post(url, {**data, "assign-village_cadre": "村支书 何立 13800000000"})
+    # then the case is assigned, not refused for a 班主任 the child never had
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert (case.status, case.village_cadre) == (CaseStatus.ASSIGNED, "村支书 何立 13800000000")
+    # and the record names no empty 班主任
+    assert case.events.get(kind=CaseEventKind.ASSIGNED).note == "包村干部：村支书 何立 13800000000"
+    # while a pupil's case still needs the 班主任
+    pupil_case = open_case(make_pupil(school_a), town_officer)
+    with pytest.raises(ValidationError, match="请填写班主任和包村干部"):
+        services.case_assign(
+            case=pupil_case,
+            actor=town_officer,
+            version=pupil_case.version,
+            on=FOUND_ON,
+            village_cadre="村支书 何立",
+        )
