@@ -213,17 +213,7 @@ def test_the_town_holding_a_case_of_a_child_never_enrolled_sees_the_name_and_wri
 ):
     # given a case the town holds for a child never enrolled (no school), as the
     # cross-check's list it came from names the child to the town, which must find them
-    person = StudentPerson(name="孙小兰", sex="2", birth_date=dt.date(2013, 3, 1))
-    person.save()
-    case, _ = services.case_open(
-        person=person,
-        category=CaseCategory.SUSPECTED_OUT,
-        source=CaseSource.CROSS_CHECK,
-        opened_on=FOUND_ON,
-        actor=town_officer,
-        year=2025,
-        town=town_a,
-    )
+    case = _town_case(town_a, town_officer)
     url = reverse("care:case_detail", args=[case.pk])
     # another town's office does not find it, nor can it write the plan
     other = UserFactory(username="town_b_officer")
@@ -248,17 +238,7 @@ def test_the_town_holding_a_case_of_a_child_never_enrolled_sees_the_name_and_wri
 
 def test_a_case_of_a_child_never_enrolled_names_no_town_as_its_school(client, town_a, town_officer):
     # given a case the town holds for a child never enrolled (opened from the cross-check)
-    person = StudentPerson(name="孙小兰", sex="2", birth_date=dt.date(2013, 3, 1))
-    person.save()
-    case, _ = services.case_open(
-        person=person,
-        category=CaseCategory.SUSPECTED_OUT,
-        source=CaseSource.CROSS_CHECK,
-        opened_on=FOUND_ON,
-        actor=town_officer,
-        year=2025,
-        town=town_a,
-    )
+    case = _town_case(town_a, town_officer)
     client.force_login(town_officer)
     body = client.get(reverse("care:case_detail", args=[case.pk])).content.decode()
     # then the 学校 row says the child is not at school, not the town's name as a school
@@ -271,17 +251,7 @@ def test_the_town_names_only_the_village_cadre_for_a_child_never_enrolled(
     client, town_a, town_officer, school_a
 ):
     # given a case the town holds for a child never enrolled: the child has no 班主任
-    person = StudentPerson(name="孙小兰", sex="2", birth_date=dt.date(2013, 3, 1))
-    person.save()
-    case, _ = services.case_open(
-        person=person,
-        category=CaseCategory.SUSPECTED_OUT,
-        source=CaseSource.CROSS_CHECK,
-        opened_on=FOUND_ON,
-        actor=town_officer,
-        year=2025,
-        town=town_a,
-    )
+    case = _town_case(town_a, town_officer)
     client.force_login(town_officer)
     url = reverse("care:case_step", args=[case.pk, "assign"])
     data = {"assign-version": case.version, "assign-on": FOUND_ON.isoformat()}
@@ -303,3 +273,20 @@ def test_the_town_names_only_the_village_cadre_for_a_child_never_enrolled(
             on=FOUND_ON,
             village_cadre="村支书 何立",
         )
+
+
+def _town_case(town, officer) -> DropoutCase:
+    """A case the town holds for a child never enrolled (no school), opened from the
+    cross-check's 疑似失学 list."""
+    person = StudentPerson(name="孙小兰", sex="2", birth_date=dt.date(2013, 3, 1))
+    person.save()
+    case, _ = services.case_open(
+        person=person,
+        category=CaseCategory.SUSPECTED_OUT,
+        source=CaseSource.CROSS_CHECK,
+        opened_on=FOUND_ON,
+        actor=officer,
+        year=2025,
+        town=town,
+    )
+    return case
