@@ -174,9 +174,7 @@ class FindingOpenCaseView(LoginRequiredMixin, View):
                 messages.error(request, message)
             return redirect(f"{_list_url(finding)}?year={finding.year}")
         if created:
-            # a child never enrolled has no 班主任: the town names the 包村干部
-            who = "班主任和包村干部" if case.school_id is not None else "包村干部"
-            messages.success(request, f"已建档，请尽快指定{who}。")
+            messages.success(request, f"已建档，请尽快指定{case.responsible}。")
         else:
             messages.info(request, "该儿童已有未结个案，已为您打开该个案，没有重复建档。")
         return redirect("care:case_detail", pk=case.pk)

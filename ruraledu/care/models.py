@@ -136,6 +136,11 @@ class DropoutCase(models.Model):
         return f"控辍保学个案 #{self.pk}"
 
     @property
+    def responsible(self) -> str:
+        """Who 指定责任人 names: a child never enrolled (a case the town holds) has no 班主任."""
+        return "班主任和包村干部" if self.school_id is not None else "包村干部"
+
+    @property
     def is_open(self) -> bool:
         return self.status != CaseStatus.CLOSED
 

@@ -145,7 +145,7 @@ class CaseOpenView(LoginRequiredMixin, View):
                 add_refusal(form, error)
             else:
                 if created:
-                    messages.success(request, "已建档，请尽快指定班主任和包村干部。")
+                    messages.success(request, f"已建档，请尽快指定{case.responsible}。")
                 else:
                     messages.info(request, "该学生已有未结个案，已为您打开该个案，没有重复建档。")
                 return redirect("care:case_detail", pk=case.pk)

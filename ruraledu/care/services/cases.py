@@ -149,9 +149,7 @@ def case_assign(
     teacher_name = (teacher_name or (str(teacher) if teacher else "")).strip()
     # a child never enrolled (a case the town holds) has no 班主任: the 包村干部 is enough
     if (case.school_id is not None and not teacher_name) or not village_cadre.strip():
-        raise ValidationError(
-            "请填写班主任和包村干部。" if case.school_id is not None else "请填写包村干部。"
-        )
+        raise ValidationError(f"请填写{case.responsible}。")
     before, from_status = snapshot(case), case.status
     case.teacher, case.teacher_name, case.village_cadre = teacher, teacher_name, village_cadre
     if case.status == CaseStatus.FOUND:
@@ -232,7 +230,7 @@ def case_contact_add(
     case = lock(case, None)
     require(may_work(actor, case))
     if case.status == CaseStatus.FOUND:
-        raise ValidationError("请先指定班主任和包村干部，再记录联系情况。", code="illegal")
+        raise ValidationError(f"请先指定{case.responsible}，再记录联系情况。", code="illegal")
     refuse_unless(case, WORKING_STATUSES, "记录联系情况")
     require_plan(case, "contact")
     not_future(on, timezone.localdate(), "联系日期")

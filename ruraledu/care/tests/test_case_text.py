@@ -15,7 +15,14 @@ from ruraledu.core.models import PersonalDataAccess
 from ruraledu.students.models import StudentPerson
 
 from .. import services
-from ..choices import CaseCategory, CaseEventKind, CaseSource, CaseStatus, CloseReason
+from ..choices import (
+    CaseCategory,
+    CaseEventKind,
+    CaseSource,
+    CaseStatus,
+    CloseReason,
+    ContactKind,
+)
 from ..models import CaseEvent, DropoutCase
 from ..services.cases import PLAN_BY_SCHOOL, PLAN_UNREAD
 from .conftest import FOUND_ON, WALK_PLAN, make_pupil, open_case, walk
@@ -245,6 +252,21 @@ def test_a_case_of_a_child_never_enrolled_names_no_town_as_its_school(client, to
     school_row = body.split(">学校</dt>", 1)[1].split("</dd>", 1)[0]
     assert "未在校就读（由镇街办理）" in school_row
     assert town_a.name not in school_row
+    # nor a 班主任 left 未指定, as if a step were missing
+    teacher_row = body.split(">班主任</dt>", 1)[1].split("</dd>", 1)[0]
+    assert "不适用（未在校就读）" in teacher_row and "未指定" not in teacher_row
+    # and a contact before the assignment asks only for the 包村干部
+    with pytest.raises(ValidationError) as refused:
+        services.case_contact_add(
+            case=case,
+            version=case.version,
+            actor=town_officer,
+            kind=ContactKind.HOME_VISIT,
+            on=FOUND_ON,
+            who="镇干部",
+            outcome="家中无人",
+        )
+    assert refused.value.messages == ["请先指定包村干部，再记录联系情况。"]
 
 
 def test_the_town_names_only_the_village_cadre_for_a_child_never_enrolled(
