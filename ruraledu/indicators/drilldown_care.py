@@ -4,7 +4,7 @@ number only (counts, not children). A case is shown as it stood on the day the f
 describes (its step, plan and last contact then), so the rows explain the figure; a past
 year's list adds what became of the case since."""
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from ruraledu.accounts.choices import Action
@@ -79,7 +79,12 @@ class CaseDrill:
 
 def _as_it_stood(day) -> dict:
     """A case's step (the status its last step on or before `day` left) and last contact then."""
-    steps = CaseEvent.objects.filter(case=OuterRef("pk"), on__lte=day).order_by("-on", "-at", "-pk")
+    # only steps that moved the status: a later plan or re-assignment may be dated back
+    steps = (
+        CaseEvent.objects.filter(case=OuterRef("pk"), on__lte=day)
+        .exclude(to_status=F("from_status"))
+        .order_by("-on", "-at", "-pk")
+    )
     contacts = CaseContact.objects.filter(case=OuterRef("pk"), on__lte=day).order_by("-on")
     return {
         "status_then": Subquery(steps.values("to_status")[:1]),

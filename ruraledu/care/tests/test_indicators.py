@@ -192,3 +192,36 @@ def test_the_drill_down_shows_each_case_as_it_stood_on_the_day(worked, district,
         "2026-05-01",
         CaseStatus.CONTACTING.label,
     ]
+
+
+def test_a_step_dated_back_does_not_move_the_status_shown_for_the_day(
+    worked, district, district_admin, school_a, care_officer
+):
+    """Found 1 June, assigned 2 July; its plan, written after the assignment, is dated 25 June.
+    On 30 June the case was still 已发现: the plan's step moved no status."""
+    case = open_case(make_pupil(school_a, name="甲五"), care_officer, on=D(2026, 6, 1))
+    services.case_assign(
+        case=case,
+        version=case.version,
+        actor=care_officer,
+        on=D(2026, 7, 2),
+        teacher_name="李老师",
+        village_cadre="张三",
+    )
+    case.refresh_from_db()
+    services.case_plan_set(
+        case=case,
+        version=case.version,
+        actor=care_officer,
+        on=D(2026, 6, 25),
+        plan="每周家访一次，联系父母共同劝返",
+    )
+    drill = drill_records(
+        indicator=REGISTRY["dropout_case_plan_rate"],
+        part="denominator",
+        unit=district,
+        year=2025,
+        user=district_admin,
+    )
+    (row,) = [drill.render(r) for r in drill.rows if r.pk == case.pk]
+    assert row[4] == CaseStatus.FOUND.label
