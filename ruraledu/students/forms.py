@@ -3,8 +3,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 
 from .models import Enrolment
 from .privacy import CATEGORIES
+from .rules import DISTANCE_MAX, DISTANCE_MIN
 
-DISTANCE_MIN, DISTANCE_MAX = 0, 200
 DISTANCE_RANGE = f"家校距离须在 {DISTANCE_MIN}～{DISTANCE_MAX} 公里之间，请改正后再保存。"
 
 

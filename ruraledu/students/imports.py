@@ -43,7 +43,7 @@ from ruraledu.workforce.models import StaffPerson
 from .choices import FamilyStatus, IdKind, Placement, Transport
 from .models import Enrolment, StudentPerson
 from .privacy import withhold_categories
-from .rules import enrolment_problems
+from .rules import DISTANCE_MAX, DISTANCE_MIN, enrolment_problems
 
 
 def _flag(key: str, header: str) -> Column:
@@ -71,7 +71,13 @@ SPEC = SheetSpec(
         Column("grade", "年级", kind="int", required=True, min_value=1, max_value=12, width=8),
         Column("class_name", "班级"),
         _flag("boarding", "住校"),
-        Column("distance_km", "家校距离（公里）", kind="decimal", min_value=0, max_value=200),
+        Column(
+            "distance_km",
+            "家校距离（公里）",
+            kind="decimal",
+            min_value=DISTANCE_MIN,
+            max_value=DISTANCE_MAX,
+        ),
         Column("transport", "上下学交通", kind="choice", choices=tuple(Transport.choices)),
         _flag("lunch_needed", "在校午餐需求"),
         _flag("lunch_served", "午餐已保障"),

@@ -3,6 +3,9 @@ the model apply this list, so a record refused one way in is refused every way i
 
 from ruraledu.orgunits.choices import GRADE_RANGES
 
+# 家校距离 in km, as the import template and the page form both take it
+DISTANCE_MIN, DISTANCE_MAX = 0, 200
+
 
 def enrolment_problems(values: dict, stage: str | None, school_name: str = "") -> list:
     """(field, message) for each rule `values` (field -> value) breaks at a school of `stage`."""

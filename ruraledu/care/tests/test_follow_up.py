@@ -229,11 +229,12 @@ def test_a_case_the_job_raised_to_the_town_reminds_the_town_office_too(
 
 
 @pytest.mark.usefixtures("everyone")
-def test_a_case_the_job_raised_to_the_bureau_reminds_the_bureau_too(
+def test_a_case_raised_to_the_bureau_with_its_status_unchanged_reminds_the_bureau_too(
     django_capture_on_commit_callbacks, found
 ):
-    # given the school's step so overdue that the job raised the case to the bureau, then a
-    # new deadline for the school's step (as after a change of people)
+    # given the case raised to the bureau as the job raises it (the level only, the status
+    # unchanged), set directly here, then a new deadline for the school's step (as after a
+    # change of people)
     DropoutCase.objects.filter(pk=found.pk).update(
         escalation=CaseEscalation.DISTRICT, deadline=D(2025, 10, 20)
     )
