@@ -108,9 +108,8 @@ class _Recipients:
 
     def concerned(self, case: DropoutCase) -> list:
         """The school's care roles and, on a case raised above it, whoever acts there: told of
-        a step falling due and of the pupil's transfer alike."""
-        people = [*self.school(case.unit_id), *self.above_school(case)]
-        return list({user.pk: user for user in people}.values())
+        a step falling due and of the pupil's transfer alike (`notify` takes each person once)."""
+        return [*self.school(case.unit_id), *self.above_school(case)]
 
 
 def _case_label(case: DropoutCase) -> str:
