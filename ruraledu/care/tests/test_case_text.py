@@ -270,13 +270,20 @@ def test_a_case_of_a_child_never_enrolled_names_no_town_as_its_school(client, to
 
 
 def test_the_town_names_only_the_village_cadre_for_a_child_never_enrolled(
-    client, town_a, town_officer, school_a
+    client, town_a, town_b, town_officer, school_a
 ):
     # given a case the town holds for a child never enrolled: the child has no 班主任
     case = _town_case(town_a, town_officer)
-    client.force_login(town_officer)
     url = reverse("care:case_step", args=[case.pk, "assign"])
     data = {"assign-version": case.version, "assign-on": FOUND_ON.isoformat()}
+    # another town's office cannot assign it (404), and nothing changes
+    other = UserFactory(username="town_b_officer")
+    RoleAssignmentFactory(user=other, role=Role.TOWN_OFFICER, org_unit=town_b)
+    client.force_login(other)
+    assert client.post(url, {**data, "assign-village_cadre": "外镇干部"}).status_code == 404
+    case.refresh_from_db()
+    assert (case.status, case.village_cadre) == (CaseStatus.FOUND, "")
+    client.force_login(town_officer)
     # when the town names the 包村干部 and leaves 班主任 empty
     response = client.post(url, {**data, "assign-village_cadre": "村支书 何立 13800000000"})
     # then the case is assigned, not refused for a 班主任 the child never had
