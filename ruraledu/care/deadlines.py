@@ -37,3 +37,6 @@ ESCALATE_TOWN_LATE = 1
 ESCALATE_DISTRICT_LATE = 10
 # remind whoever must act when the deadline is this many working days away or fewer
 REMIND_WORKING_DAYS = 1
+# a step left overdue is reminded again this many working days after its deadline or its
+# latest escalation notice, and every as many after that, until someone acts on it
+OVERDUE_REMIND_WORKING_DAYS = 5

@@ -1,7 +1,8 @@
-"""The daily follow-up of open cases: a reminder to whoever must act before a step's deadline,
-and an overdue case moved up by itself (school → town office → bureau) with the step logged.
-Run by `follow_up_cases`; running it twice on a day sends and raises nothing new. Also the
-reminder to the school holding an open case when its pupil's 转学 elsewhere is confirmed."""
+"""The daily follow-up of open cases: a reminder to whoever must act before a step's deadline
+and again while it stays overdue, and an overdue case moved up by itself (school → town
+office → bureau) with the step logged. Run by `follow_up_cases`; running it twice on a day
+sends and raises nothing new. Also the reminder to the school holding an open case when its
+pupil's 转学 elsewhere is confirmed."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -28,7 +29,12 @@ from ..choices import (
     CaseEventKind,
     CaseStatus,
 )
-from ..deadlines import ESCALATE_DISTRICT_LATE, ESCALATE_TOWN_LATE, REMIND_WORKING_DAYS
+from ..deadlines import (
+    ESCALATE_DISTRICT_LATE,
+    ESCALATE_TOWN_LATE,
+    OVERDUE_REMIND_WORKING_DAYS,
+    REMIND_WORKING_DAYS,
+)
 from ..models import CaseEvent, DropoutCase
 
 CARE_ROLES = [r for r, actions in ROLE_ACTIONS.items() if Action.CARE in actions]
@@ -70,9 +76,13 @@ def level_due(case: DropoutCase, today: dt.date, calendar: WorkingCalendar) -> i
 class FollowUpStats:
     escalated: int = 0
     reminders: int = 0
+    overdue: int = 0
 
     def __str__(self) -> str:
-        return f"升级 {self.escalated} 个个案；发送待办提醒 {self.reminders} 条。"
+        return (
+            f"升级 {self.escalated} 个个案；发送待办提醒 {self.reminders} 条，"
+            f"逾期提醒 {self.overdue} 条。"
+        )
 
 
 class _Recipients:
@@ -174,6 +184,12 @@ def cases_escalate(*, today: dt.date, recipients: _Recipients | None = None) -> 
     return raised
 
 
+def _open_cases():
+    return DropoutCase.objects.select_related(
+        "town", "unit", "school__org_unit", "teacher"
+    ).exclude(status__in=[CaseStatus.CLOSED, *OUTCOME_STATUSES])
+
+
 def cases_remind(*, today: dt.date, recipients: _Recipients | None = None) -> int:
     """A 待办提醒 to whoever must act on each open case whose step falls due within a working
     day, and to those the transfer notice goes to (the school and, on a case raised by hand
@@ -181,11 +197,7 @@ def cases_remind(*, today: dt.date, recipients: _Recipients | None = None) -> in
     recipients = recipients or _Recipients()
     calendar = WorkingCalendar.load(range(today.year, today.year + 2))
     horizon, _ = calendar.add_working_days(today, REMIND_WORKING_DAYS)
-    due = (
-        DropoutCase.objects.select_related("town", "unit", "school__org_unit", "teacher")
-        .exclude(status__in=[CaseStatus.CLOSED, *OUTCOME_STATUSES])
-        .filter(deadline__gte=today, deadline__lte=horizon)
-    )
+    due = _open_cases().filter(deadline__gte=today, deadline__lte=horizon)
     sent = 0
     for case in due:
         sent += notify(
@@ -201,12 +213,47 @@ def cases_remind(*, today: dt.date, recipients: _Recipients | None = None) -> in
     return sent
 
 
+def cases_remind_overdue(*, today: dt.date, recipients: _Recipients | None = None) -> int:
+    """A 逾期提醒 to those `cases_remind` reminds, for each open case whose step is overdue:
+    once the step is `OVERDUE_REMIND_WORKING_DAYS` working days late, and again as many working
+    days later, counted from its latest escalation notice where that came after the deadline
+    (a case the bureau holds is raised no further, so nothing else would tell anyone again)."""
+    recipients = recipients or _Recipients()
+    calendar = WorkingCalendar.load(range(today.year - 1, today.year + 1))
+    sent = 0
+    for case in _open_cases().filter(deadline__lt=today):
+        since = max(case.deadline, case.escalated_on or case.deadline)
+        rounds = calendar.working_days_between(since, today) // OVERDUE_REMIND_WORKING_DAYS
+        if not rounds:
+            continue
+        late = calendar.working_days_between(case.deadline, today)
+        sent += notify(
+            recipients=[*recipients.acting(case), *recipients.concerned(case)],
+            concerns=case.unit,
+            kind=NotificationKind.TASK,
+            title=f"逾期未办：{_case_label(case)}（{case.get_status_display()}）",
+            body=(
+                f"这一步的办理期限为 {case.deadline:%Y年%m月%d日}，已逾期 {late} 个工作日。"
+                "请尽快办理，并在个案中登记。"
+            ),
+            url=reverse("care:case_detail", args=[case.pk]),
+            dedupe_key=(
+                f"care-case-{case.pk}-overdue-{case.status}-{case.deadline.isoformat()}"
+                f"-{since.isoformat()}-{rounds}"
+            ),
+        )
+    return sent
+
+
 def cases_follow_up(*, today: dt.date) -> FollowUpStats:
-    """The daily job: escalate the overdue, then remind of what falls due."""
+    """The daily job: escalate the overdue, then remind of what falls due and of what stays
+    overdue."""
     recipients = _Recipients()
     escalated = cases_escalate(today=today, recipients=recipients)
     return FollowUpStats(
-        escalated=escalated, reminders=cases_remind(today=today, recipients=recipients)
+        escalated=escalated,
+        reminders=cases_remind(today=today, recipients=recipients),
+        overdue=cases_remind_overdue(today=today, recipients=recipients),
     )
 
 

@@ -3,6 +3,7 @@ up by themselves (school → town → bureau) counted in working days over the N
 holiday, the step logged, and a second run that sends and raises nothing."""
 
 import datetime as dt
+from functools import partial
 
 import pytest
 from django.core.management import call_command
@@ -141,7 +142,7 @@ def test_cases_with_an_outcome_or_closed_are_left_alone(
 
 def test_the_command_prints_what_it_did(found, capsys):
     call_command("follow_up_cases", "--today", "2025-09-25")
-    assert capsys.readouterr().out.strip() == "升级 1 个个案；发送待办提醒 0 条。"
+    assert capsys.readouterr().out.strip() == "升级 1 个个案；发送待办提醒 0 条，逾期提醒 0 条。"
 
 
 def _reminded(capture, today) -> list[str]:
@@ -240,3 +241,90 @@ def test_a_case_raised_to_the_bureau_with_its_status_unchanged_reminds_the_burea
     )
     reminded = _reminded(django_capture_on_commit_callbacks, D(2025, 10, 17))
     assert reminded == ["care_officer", "district_admin", "school_clerk"]
+
+
+def _overdue(capture, today) -> tuple[int, list[str]]:
+    """Run the job twice on `today`: its count of 逾期提醒, and who got one that day."""
+    overdue = Notification.objects.filter(title__startswith="逾期未办")
+    before = set(overdue.values_list("pk", flat=True))
+    stats = _run(capture, today)
+    assert _run(capture, today).overdue == 0
+    new = overdue.exclude(pk__in=before).order_by("recipient__username")
+    return stats.overdue, list(new.values_list("recipient__username", flat=True))
+
+
+@pytest.mark.usefixtures("everyone")
+def test_a_step_left_overdue_is_reminded_every_five_working_days(
+    django_capture_on_commit_callbacks, found
+):
+    run = partial(_overdue, django_capture_on_commit_callbacks)
+    # the 班主任 was due 24 September; the job raises the case to the town on the 25th, and
+    # its notice is all that day brings
+    assert run(D(2025, 9, 25)) == (0, [])
+    # 4 working days after that notice (1–8 October are holidays, 28 September worked)
+    assert run(D(2025, 10, 8)) == (0, [])
+    # 5 working days after it: the school and the town office overseeing the case
+    assert run(D(2025, 10, 9)) == (3, ["care_officer", "school_clerk", "town_officer"])
+    notice = Notification.objects.filter(title__startswith="逾期未办").first()
+    assert "已逾期 6 个工作日" in notice.body  # counted from the deadline
+    assert run(D(2025, 10, 10)) == (0, [])
+    # raised to the bureau on 15 October: its escalation notice, no 逾期提醒 on top
+    assert run(D(2025, 10, 15)) == (0, [])
+    # 5 working days after that: the school and the bureau; the town, passed over, not
+    assert run(D(2025, 10, 22)) == (3, ["care_officer", "district_admin", "school_clerk"])
+
+
+@pytest.mark.usefixtures("everyone")
+def test_a_decision_the_bureau_leaves_overdue_is_reminded_again_and_again(
+    django_capture_on_commit_callbacks, pupil, care_officer, town_officer
+):
+    # given the case reported to the bureau, its decision due 24 October and not taken
+    case = walk(
+        open_case(pupil, care_officer), care_officer, CaseStatus.ESCALATED_DISTRICT, town_officer
+    )
+    assert case.deadline == D(2025, 10, 24)
+    # when the job runs daily up to 5 working days past the deadline
+    for day in (27, 28, 29, 30):
+        assert _run(django_capture_on_commit_callbacks, D(2025, 10, day)).overdue == 0
+    assert _run(django_capture_on_commit_callbacks, D(2025, 10, 31)).overdue == 3
+    # then the bureau and the school are told how late it is, without the child's name
+    notices = Notification.objects.filter(title__startswith="逾期未办").order_by(
+        "recipient__username"
+    )
+    assert [n.recipient.username for n in notices] == [
+        "care_officer",
+        "district_admin",
+        "school_clerk",
+    ]
+    body = notices[0].body
+    assert "2025年10月24日" in body and "已逾期 5 个工作日" in body
+    assert "王小明" not in notices[0].title + body
+    assert notices[0].url == f"/care/cases/{case.pk}/"
+    # and again 5 working days on, each once however often the job runs
+    for day in (3, 4, 5, 6, 7, 7):
+        _run(django_capture_on_commit_callbacks, D(2025, 11, day))
+    assert Notification.objects.filter(title__startswith="逾期未办").count() == 6
+
+
+@pytest.mark.usefixtures("everyone")
+def test_a_case_acted_on_before_its_round_is_not_reminded_as_overdue(
+    django_capture_on_commit_callbacks, found, care_officer
+):
+    # given the case assigned on 29 September, late, after the job raised it on the 25th
+    _run(django_capture_on_commit_callbacks, D(2025, 9, 25))
+    found.refresh_from_db()
+    from .. import services
+
+    services.case_assign(
+        case=found,
+        actor=care_officer,
+        version=found.version,
+        on=D(2025, 9, 29),
+        teacher_name="李老师",
+        village_cadre="村支书 张三",
+    )
+    found.refresh_from_db()
+    assert found.deadline > D(2025, 9, 29)
+    # when the job runs on 9 October, before the new step is 5 working days late
+    assert _run(django_capture_on_commit_callbacks, D(2025, 10, 9)).overdue == 0
+    assert not Notification.objects.filter(title__startswith="逾期未办").exists()
