@@ -3,6 +3,7 @@ up by themselves (school → town → bureau) counted in working days over the N
 holiday, the step logged, and a second run that sends and raises nothing."""
 
 import datetime as dt
+import io
 from functools import partial
 
 import pytest
@@ -328,3 +329,16 @@ def test_a_case_acted_on_before_its_round_is_not_reminded_as_overdue(
     # when the job runs on 9 October, before the new step is 5 working days late
     assert _run(django_capture_on_commit_callbacks, D(2025, 10, 9)).overdue == 0
     assert not Notification.objects.filter(title__startswith="逾期未办").exists()
+
+
+def test_the_daily_run_follows_up_the_cases(
+    django_capture_on_commit_callbacks, found, town_officer, district_admin
+):
+    # the daily timer's run, on the real today: the 班主任 due 24 September 2025 is long
+    # overdue, so the case goes straight to the bureau
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("run_daily_jobs", stdout=io.StringIO())
+    found.refresh_from_db()
+    assert found.escalation == CaseEscalation.DISTRICT
+    assert _notices(district_admin, "escalated").count() == 1
+    assert not _notices(town_officer, "escalated").exists()
