@@ -227,8 +227,8 @@ def _step_forms(file) -> dict:
 def _render_file(request, file, steps, status=200):
     file.clear = growth_clear_names(request.user, file)
     holdings = list(file.holdings.select_related("unit"))
-    if file.clear:
-        log_pupil_reads(request, [file.person_id], "growth_view")
+    # logged with the name masked too: the assessment, plan and reviews are the child's record
+    log_pupil_reads(request, [file.person_id], "growth_view")
     return render(
         request,
         "care/growth_detail.html",

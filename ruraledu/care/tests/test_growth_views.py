@@ -44,6 +44,24 @@ def test_the_town_office_sees_masked_names_and_nothing_is_logged(client, file, t
     assert not PersonalDataAccess.objects.exists()
 
 
+def test_the_town_office_reading_a_file_is_logged_though_the_name_is_masked(
+    client, file, school_clerk, town_officer
+):
+    # given a file with its plan: words about the child's learning
+    set_plan(file, school_clerk)
+    client.force_login(town_officer)
+    # when the town office, which works its schools' files, opens it
+    response = client.get(reverse("care:growth_detail", args=[file.pk]), REMOTE_ADDR="10.0.0.9")
+    body = response.content.decode()
+    # then it sees the name masked and the record itself, and that read is logged
+    assert response.status_code == 200
+    assert "李*红" in body and "李小红" not in body
+    assert "每周二、四课后一对一辅导识字和计算" in body
+    assert set(PersonalDataAccess.objects.values_list("subject", "purpose", "address")) == {
+        (f"students.studentperson:{file.person_id}", "growth_view", "10.0.0.9")
+    }
+
+
 def test_another_schools_clerk_does_not_see_the_pupil(client, file, outsider):
     client.force_login(outsider)
     body = client.get(reverse("care:growth_list"), {"year": "2025"}).content.decode()
