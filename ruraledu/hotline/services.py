@@ -202,7 +202,9 @@ def complaint_assign(
         concerns=complaint.assignee,
         kind=NotificationKind.COMPLAINT,
         title=title,
-        body=f"区教体局督导室交办一件督学热线反映的问题：{complaint.question[:200]}",
+        # what was reported stays on the page: a notice can be e-mailed, and a complaint
+        # often names a child
+        body="区教体局督导室交办一件督学热线反映的问题，请登录平台查看反映内容并按期答复。",
         url=_url(complaint),
         dedupe_key=key,
     )
@@ -289,7 +291,7 @@ def complaint_return(
         concerns=complaint.assignee,
         kind=NotificationKind.COMPLAINT,
         title=f"热线工单答复被退回：{complaint.topic}",
-        body=f"退回原因：{reason.strip()}",
+        body="区教体局督导室退回了答复，请登录平台查看退回原因并重新答复。",
         url=_url(complaint),
         dedupe_key=key,
     )

@@ -7,6 +7,7 @@ from django.db import connection
 from ruraledu.audit.models import AuditEvent
 from ruraledu.reporting.choices import NotificationKind
 from ruraledu.reporting.models import CalendarDay, Notification
+from ruraledu.reporting.reminders import send_pending_emails
 
 from .. import services
 from ..choices import ComplaintEventKind, ComplaintStatus
@@ -209,6 +210,37 @@ def test_the_school_is_notified_on_assignment(
     notice = Notification.objects.get(recipient=school_clerk)
     assert notice.kind == NotificationKind.COMPLAINT
     assert "2025年10月20日" in notice.title
+
+
+def test_notices_that_may_be_e_mailed_carry_neither_the_complaint_nor_the_return_reason(
+    complaint,
+    district_admin,
+    school_clerk,
+    school_a,
+    django_capture_on_commit_callbacks,
+    mailoutbox,
+):
+    # a complaint often names a child; its words stay on the complaint's page
+    school_clerk.email = "clerk@example.cn"
+    school_clerk.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assign(complaint, district_admin, unit=school_a.org_unit)
+    answer(complaint, school_clerk)
+    complaint.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.complaint_return(
+            actor=district_admin,
+            complaint=complaint,
+            version=complaint.version,
+            reason="张小明家长称未收到退费",
+        )
+    send_pending_emails()
+    notices = Notification.objects.filter(recipient=school_clerk)
+    assert notices.count() == 2
+    sent = [m.subject + m.body for m in mailoutbox if m.to == ["clerk@example.cn"]]
+    assert len(sent) == 2 and "请登录平台查看" in sent[0]
+    for text in [*sent, *(n.title + n.body for n in notices)]:
+        assert "资料费" not in text and "张小明" not in text
 
 
 def test_each_step_settles_the_notices_of_the_step_before(
