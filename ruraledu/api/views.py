@@ -32,6 +32,7 @@ from ruraledu.plans.models import Project, Section, Target
 from ruraledu.plans.selectors import plan_get_current
 from ruraledu.reporting.models import ProgressReport, ReportingPeriod
 from ruraledu.spreadsheets.base import get_importer
+from ruraledu.spreadsheets.exporting import import_copy_logged
 from ruraledu.spreadsheets.models import ImportJob
 from ruraledu.spreadsheets.safety import UploadRefused, check_upload
 from ruraledu.spreadsheets.services import import_job_create
@@ -431,6 +432,14 @@ class ReportDetail(DetailView):
 # ------------------------------------------------------------------ imports and recompute
 
 
+def _error_lists_read(request, jobs) -> None:
+    """A job's error list quotes the cells as typed (ID numbers, names): a superuser reading
+    another's upload is logged, as on the page."""
+    for job in jobs:
+        if job.errors:
+            import_copy_logged(job, request.user, request_address(request), what="错误列表")
+
+
 class ImportJobList(BodyLimitMixin, generics.ListCreateAPIView):
     """The user's own import jobs and their results; POST uploads a file (multipart) and
     queues it through the same import machinery, with the same checks, as the upload page."""
@@ -439,6 +448,11 @@ class ImportJobList(BodyLimitMixin, generics.ListCreateAPIView):
 
     def get_queryset(self):
         return ImportJob.objects.for_user(self.request.user).order_by("-created_at", "-pk")
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        _error_lists_read(self.request, queryset if page is None else page)
+        return page
 
     @extend_schema(
         request={"multipart/form-data": s.ImportUploadSerializer},
@@ -474,6 +488,11 @@ class ImportJobDetail(DetailView):
 
     def get_queryset(self):
         return ImportJob.objects.for_user(self.request.user)
+
+    def get_object(self):
+        job = super().get_object()
+        _error_lists_read(self.request, [job])
+        return job
 
 
 class Recompute(BodyLimitMixin, APIView):

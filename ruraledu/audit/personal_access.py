@@ -28,6 +28,7 @@ PURPOSES = {
     "view": "查看证件号",
     "export": "导出名单",
     "import_copy": "下载他人上传的导入文件（错误标注）",
+    "import_errors": "查看他人上传的导入文件的错误列表",
     "roster_list": "学生名单页面",
     "roster_edit": "修改学籍信息",
     "transfer_list": "转学申请列表",

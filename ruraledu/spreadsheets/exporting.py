@@ -272,13 +272,16 @@ def export_download_logged(job: ExportJob, address: str | None) -> None:
         )
 
 
-def import_copy_logged(job, user, address: str | None) -> None:
-    """Someone other than the uploader (a superuser) took an upload's error copy: the file
-    holds the children as uploaded, so the read is logged as one row naming the upload."""
+def import_copy_logged(job, user, address: str | None, what: str = "错误标注") -> None:
+    """Someone other than the uploader (a superuser) read an upload's children as uploaded —
+    its error copy, or the cells of its error list (`what`: 错误列表), which quote the ID
+    numbers and names as typed: logged as one row naming the upload; the uploader, not."""
+    if job.created_by_id == user.pk:
+        return
     if any(c.kind == "id_number" for c in get_importer(job.kind).spec.columns):
         PersonalDataAccess.objects.create(
             user=user,
-            subject=f"import:{job.kind}:{job.year}:错误标注#{job.pk}"[:50],
-            purpose="import_copy",
+            subject=f"import:{job.kind}:{job.year}:{what}#{job.pk}"[:50],
+            purpose="import_copy" if what == "错误标注" else "import_errors",
             address=address,
         )

@@ -154,6 +154,10 @@ class ImportJobDetailView(LoginRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         job = self.object
+        if job.errors:  # the cells quote the file: a superuser reading someone's is logged
+            exporting.import_copy_logged(
+                job, self.request.user, request_address(self.request), what="错误列表"
+            )
         return super().get_context_data(
             kind_title=kind_title(job.kind),
             errors_shown=job.errors[:ERRORS_SHOWN],
@@ -187,8 +191,7 @@ class ImportJobErrorCopyView(LoginRequiredMixin, View):
         )
         stem = PurePosixPath(job.filename).stem or kind_title(job.kind)
         response = xlsx_response(f"{stem}（错误标注）.xlsx", job.error_copy.open("rb"))
-        if job.created_by_id != request.user.pk:  # a superuser reading someone's upload
-            exporting.import_copy_logged(job, request.user, request_address(request))
+        exporting.import_copy_logged(job, request.user, request_address(request))
         return response
 
 

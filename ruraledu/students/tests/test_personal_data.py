@@ -143,6 +143,46 @@ def test_a_superuser_taking_an_uploaders_marked_copy_is_logged_the_uploader_not(
     assert read.subject == f"import:students:{YEAR}:错误标注#{job.pk}"
 
 
+def test_a_superuser_reading_an_uploaders_error_list_is_logged_on_the_page_and_the_api(client, db):
+    from rest_framework.test import APIClient
+
+    from ruraledu.accounts.tests.factories import UserFactory
+    from ruraledu.core.models import PersonalDataAccess
+    from ruraledu.spreadsheets.models import ImportJob
+
+    uploader, root = UserFactory(username="uploader"), UserFactory(username="root")
+    root.is_superuser = True
+    root.save()
+    # given an upload refused for a child's ID number, the error list quoting it as typed
+    cell = {"sheet": "学生名册", "row": 2, "column": "身份证件号", "message": "校验位不正确"}
+    job = ImportJob.objects.create(
+        kind="students",
+        year=YEAR,
+        filename="名册.xlsx",
+        file="imports/x.xlsx",
+        created_by=uploader,
+        status="rejected",
+        errors=[{**cell, "value": "370302201301010018"}],
+        error_count=1,
+    )
+    page = reverse("spreadsheets:job_detail", args=[job.pk])
+    # the uploader reads their own list: nothing new is read
+    client.force_login(uploader)
+    assert "370302201301010018" in client.get(page).content.decode()
+    assert not PersonalDataAccess.objects.exists()
+    # a superuser reads it on the page, by the API's job and in the API's list: each logged
+    client.force_login(root)
+    assert "370302201301010018" in client.get(page).content.decode()
+    api = APIClient()
+    api.force_authenticate(root)
+    assert api.get(f"/api/v1/import-jobs/{job.pk}/").json()["errors"][0]["value"]
+    assert api.get("/api/v1/import-jobs/").status_code == 200
+    reads = PersonalDataAccess.objects.values_list("user__username", "purpose", "subject")
+    assert (
+        list(reads) == [("root", "import_errors", f"import:students:{YEAR}:错误列表#{job.pk}")] * 3
+    )
+
+
 def test_a_masked_list_is_not_in_the_order_of_the_hidden_names(client, two_hats, school_b):
     from ruraledu.spreadsheets.testing import new_id
     from ruraledu.students.models import Enrolment
