@@ -18,6 +18,7 @@ from ..deadlines import step_deadline
 from ..models import CaseContact, CaseEvent, DropoutCase
 from ..permissions import may_work, may_write_plan
 from .common import (
+    audit_created,
     lock,
     not_before_found,
     not_future,
@@ -246,6 +247,12 @@ def case_contact_add(
     )
     contact.full_clean(exclude=["case", "recorded_by"])
     contact.save()
+    audit_created(
+        contact,
+        actor=actor,
+        summary=f"控辍保学个案：记录{contact.get_kind_display()}",
+        address=address,
+    )
     before, from_status = snapshot(case), case.status
     case.last_contact_on = max(filter(None, [case.last_contact_on, on]))
     if case.status == CaseStatus.ASSIGNED:

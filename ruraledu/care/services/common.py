@@ -121,3 +121,17 @@ def record(
         address=address,
     )
     return case
+
+
+def audit_created(instance, *, actor, summary: str, address: str | None) -> None:
+    """The audit row of a record a step adds beside a case or file (a contact, a notice, a
+    review): its words as written, which the case's or file's own row does not hold (a case's
+    are erased with it at the end of its retention period)."""
+    audit_record(
+        actor=actor,
+        instance=instance,
+        action=AuditAction.CREATE,
+        after=snapshot(instance),
+        summary=summary,
+        address=address,
+    )

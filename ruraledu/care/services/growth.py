@@ -24,7 +24,7 @@ from ruraledu.students.models import Enrolment
 from ..choices import GrowthExitReason, GrowthFileStatus, GrowthProgress, GrowthState
 from ..models import GrowthFile, GrowthFileHolding, GrowthReview
 from ..permissions import may_work
-from .common import lock_version, not_future, require
+from .common import audit_created, lock_version, not_future, require
 from .escalation import school_workers
 
 NOT_FOUND = "该学生不存在或不在您的范围内。"
@@ -238,6 +238,12 @@ def growth_review_add(
     )
     review.full_clean(exclude=["file", "recorded_by"])
     review.save()
+    audit_created(
+        review,
+        actor=actor,
+        summary=f"学困生成长档案：记录{year}学年第{semester}学期评估",
+        address=address,
+    )
     before = snapshot(file)
     file.last_review_on = max(filter(None, [file.last_review_on, on]))
     _save(

@@ -23,6 +23,7 @@ from ..deadlines import NOTICE_DAYS, working_deadline
 from ..models import DropoutCase, ReturnNotice
 from ..permissions import may_close_escalated, may_escalate, may_work
 from .common import (
+    audit_created,
     lock,
     not_before_found,
     not_future,
@@ -166,6 +167,7 @@ def case_escalate(
         guardian=guardian.strip(),
         issued_by=actor,
     )
+    audit_created(notice, actor=actor, summary="控辍保学个案：下发限期返校通知书", address=address)
     before, from_status = snapshot(case), case.status
     case.status = CaseStatus.ESCALATED_TOWN
     if case.escalation < CaseEscalation.TOWN:

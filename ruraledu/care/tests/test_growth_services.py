@@ -206,7 +206,8 @@ def test_a_review_is_added_from_a_copy_read_before_another_save(
     file = open_file(enrolment, school_clerk)
     set_plan(file, care_officer)
     set_plan(file, care_officer, on=dt.date(2025, 9, 25))
-    audited = AuditEvent.objects.filter(object_id=str(file.pk)).count()
+    of_file = AuditEvent.objects.filter(object_id=str(file.pk), content_type__model="growthfile")
+    audited = of_file.count()
     # when the clerk adds a review with the version they read
     added = services.growth_review_add(
         file=file,
@@ -227,9 +228,15 @@ def test_a_review_is_added_from_a_copy_read_before_another_save(
         dt.date(2025, 11, 20),
         dt.date(2025, 9, 25),
     )
-    rows = AuditEvent.objects.filter(object_id=str(file.pk))
-    assert rows.count() == audited + 1
-    assert rows.order_by("-at", "-pk").first().actor == school_clerk
+    assert of_file.count() == audited + 1
+    assert of_file.order_by("-at", "-pk").first().actor == school_clerk
+    # the review's own row keeps its words
+    (row,) = AuditEvent.objects.filter(content_type__model="growthreview")
+    assert (row.object_id, row.actor, row.after["note"]) == (
+        str(added.pk),
+        school_clerk,
+        "期中语文 71 分",
+    )
 
 
 def test_reviews_need_a_plan_and_exit_for_catching_up_needs_a_review(enrolment, school_clerk):

@@ -290,6 +290,8 @@ def test_erasure_leaves_no_personal_text_in_the_audit_trail(closed, district_adm
         "返校证明.pdf",
         "返校后稳定就读一个月",
         "随父母迁往青岛",
+        "母亲王某同意劝说",  # the contact's words, in its own audit row
+        "王大山",  # the notice's guardian, in its own audit row
     ]
     assert [text for text in personal if text not in raw_audit_text()] == []
     retention_set(actor=district_admin, years=1)
@@ -323,6 +325,8 @@ def test_erasure_leaves_no_personal_text_in_the_audit_trail(closed, district_adm
         ("dropoutcase", str(e2.pk)),
         ("studentperson", str(child.pk)),
         ("finding", str(finding.pk)),
+        ("casecontact", str(CaseContact.objects.get(case=e1).pk)),
+        ("returnnotice", str(ReturnNotice.objects.get(case=e1).pk)),
     }
     assert AuditEvent.objects.filter(summary__startswith="控辍保学个案保存期限").count() == 1
     out = StringIO()
