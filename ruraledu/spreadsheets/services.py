@@ -338,9 +338,10 @@ def import_files_purge(*, days: int) -> Purged:
     return purged
 
 
-def import_job_retry(*, job: ImportJob, user) -> ImportJob:
-    """Queue the upload of a failed job again, as a new job; the failed one keeps its
-    record. Refused when the upload is gone (the user has to upload it again)."""
+def import_job_retry(*, job: ImportJob, user, address: str | None = None) -> ImportJob:
+    """Queue the upload of a failed job again, as a new job of `user` (audited as an upload
+    of the same file); the failed one keeps its record. Refused when the upload is gone (the
+    user has to upload it again)."""
     if not can(user, get_importer(job.kind).upload_action):
         raise PermissionDenied("您没有导入数据的权限")
     import_jobs_fail_stale(jobs=ImportJob.objects.filter(pk=job.pk))
@@ -353,6 +354,14 @@ def import_job_retry(*, job: ImportJob, user) -> ImportJob:
             retry.file.name = job.file.name  # the stored file moves to the new job
             retry.full_clean()
             retry.save()
+            audit_record(
+                actor=user,
+                instance=retry,
+                action=AuditAction.UPLOAD,
+                after={**snapshot(retry, ["kind", "year", "filename"]), "retry_of": job.pk},
+                summary=f"重新导入失败任务 #{job.pk} 的上传文件",
+                address=address,
+            )
             ImportJob.objects.filter(pk=job.pk).update(file="")
             transaction.on_commit(partial(_enqueue, retry.pk))
             return retry

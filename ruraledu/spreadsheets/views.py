@@ -172,7 +172,9 @@ class ImportJobRetryView(LoginRequiredMixin, View):
     def post(self, request, pk: int):
         job = get_object_or_404(ImportJob.objects.for_user(request.user), pk=pk)
         try:
-            retry = services.import_job_retry(job=job, user=request.user)
+            retry = services.import_job_retry(
+                job=job, user=request.user, address=request_address(request)
+            )
         except PermissionDenied as exc:
             messages.error(request, str(exc))
         except ValidationError as exc:

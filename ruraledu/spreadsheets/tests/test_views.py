@@ -319,11 +319,19 @@ def test_a_failed_job_offers_a_retry_while_its_upload_is_kept(
     assert retry_url in client.get(url).content.decode()
     # when
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(retry_url)
+        response = client.post(retry_url, REMOTE_ADDR="10.0.0.5")
     # then a new job ran the same file
     retry = ImportJob.objects.exclude(pk=job.pk).get()
     assert response.url == reverse("spreadsheets:job_detail", args=[retry.pk])
     assert retry.status == ImportJobStatus.DONE and retry.created_count == 1
+    # and the new job's upload is audited, naming the failed one, with the address
+    upload = AuditEvent.objects.get(action=AuditAction.UPLOAD, object_id=str(retry.pk))
+    assert (upload.actor, upload.address, upload.after["retry_of"]) == (
+        district_admin,
+        "10.0.0.5",
+        job.pk,
+    )
+    assert upload.summary == f"重新导入失败任务 #{job.pk} 的上传文件"
 
 
 def test_a_failed_job_without_its_upload_asks_for_a_new_one(client, district_admin):
