@@ -308,37 +308,47 @@ def test_a_decision_the_bureau_leaves_overdue_is_reminded_again_and_again(
 
 
 @pytest.mark.usefixtures("everyone")
-def test_a_case_acted_on_before_its_round_is_not_reminded_as_overdue(
-    django_capture_on_commit_callbacks, found, care_officer
-):
-    # given the case assigned on 29 September, late, after the job raised it on the 25th
-    _run(django_capture_on_commit_callbacks, D(2025, 9, 25))
-    found.refresh_from_db()
+def test_a_step_taken_late_starts_its_own_rounds(django_capture_on_commit_callbacks, found):
+    run = partial(_overdue, django_capture_on_commit_callbacks)
+    # given the 班主任 step reminded as overdue on 9 October (raised to the town on 25 September)
+    assert run(D(2025, 9, 25)) == (0, [])
+    assert run(D(2025, 10, 9))[0] == 3
+    # when the school names the people that day: the first contact is due 13 October
     from .. import services
 
+    found.refresh_from_db()
     services.case_assign(
         case=found,
-        actor=care_officer,
+        actor=found.opened_by,
         version=found.version,
-        on=D(2025, 9, 29),
+        on=D(2025, 10, 9),
         teacher_name="李老师",
         village_cadre="村支书 张三",
     )
     found.refresh_from_db()
-    assert found.deadline > D(2025, 9, 29)
-    # when the job runs on 9 October, before the new step is 5 working days late
-    assert _run(django_capture_on_commit_callbacks, D(2025, 10, 9)).overdue == 0
-    assert not Notification.objects.filter(title__startswith="逾期未办").exists()
+    assert (found.status, found.deadline) == (CaseStatus.ASSIGNED, D(2025, 10, 13))
+    # then nothing the next days, nor while the contact is under 5 working days late
+    for day in (10, 13, 14, 17):
+        assert run(D(2025, 10, day)) == (0, [])
+    # and the contact step is reminded in its own right once 5 working days late
+    assert run(D(2025, 10, 20)) == (3, ["care_officer", "school_clerk", "town_officer"])
+    notice = Notification.objects.filter(title__startswith="逾期未办").latest("pk")
+    assert "2025年10月13日" in notice.body and "已逾期 5 个工作日" in notice.body
+    assert "已指定责任人，待劝返" in notice.title
 
 
-def test_the_daily_run_follows_up_the_cases(
-    django_capture_on_commit_callbacks, found, town_officer, district_admin
+@pytest.mark.django_db(transaction=True)  # each job commits, as on a server
+def test_the_daily_run_follows_up_the_cases_and_e_mails_the_notices(
+    found, town_officer, district_admin, mailoutbox
 ):
+    district_admin.email = "bureau@example.cn"
+    district_admin.save(update_fields=["email"])
     # the daily timer's run, on the real today: the 班主任 due 24 September 2025 is long
     # overdue, so the case goes straight to the bureau
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("run_daily_jobs", stdout=io.StringIO())
+    call_command("run_daily_jobs", stdout=io.StringIO())
     found.refresh_from_db()
     assert found.escalation == CaseEscalation.DISTRICT
     assert _notices(district_admin, "escalated").count() == 1
     assert not _notices(town_officer, "escalated").exists()
+    # and its e-mail went out in the same run, not on the next day's
+    assert [m.to for m in mailoutbox if "逾期升级" in m.subject] == [["bureau@example.cn"]]
