@@ -124,17 +124,29 @@ class ReportDetailView(LoginRequiredMixin, TemplateView):
 class ReportEditView(LoginRequiredMixin, View):
     template_name = "reporting/report_form.html"
 
-    def _context(self, report, form, detail):
+    def _context(self, report, form, detail, upload_form=None):
         targets = [line.target for line in detail["lines"]]
         return {
             "report": report,
             "project": report.period.project,
             "period": report.period,
             "form": form,
-            "upload_form": EvidenceUploadForm(targets=targets),
+            "upload_form": upload_form or EvidenceUploadForm(targets=targets),
             "version_form": VersionForm(initial={"version": report.version}),
             **detail,
         }
+
+    def stored_form(self, report, detail):
+        """The report form as saved (a refused upload shows the page again with it)."""
+        return ProgressReportForm(
+            initial={
+                "version": report.version,
+                "work_done": report.work_done,
+                "problems": report.problems,
+                "next_steps": report.next_steps,
+            },
+            lines=detail["lines"],
+        )
 
     def _load(self, request, pk):
         report = selectors.report_get(user=request.user, pk=pk)
@@ -145,15 +157,7 @@ class ReportEditView(LoginRequiredMixin, View):
         report, detail = self._load(request, pk)
         if not detail["can_edit"]:
             return self._not_editable(request, report)
-        form = ProgressReportForm(
-            initial={
-                "version": report.version,
-                "work_done": report.work_done,
-                "problems": report.problems,
-                "next_steps": report.next_steps,
-            },
-            lines=detail["lines"],
-        )
+        form = self.stored_form(report, detail)
         return TemplateResponse(request, self.template_name, self._context(report, form, detail))
 
     def post(self, request, pk: int):
@@ -300,8 +304,7 @@ class EvidenceUploadView(LoginRequiredMixin, View):
         form = EvidenceUploadForm(request.POST, request.FILES, targets=targets)
         back = redirect("reporting:report_edit", pk=report.pk)
         if not form.is_valid():
-            messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
-            return back
+            return self._refused(request, report, form)
         upload = form.cleaned_data["file"]
         target_pk = form.cleaned_data["target"]
         try:
@@ -316,10 +319,21 @@ class EvidenceUploadView(LoginRequiredMixin, View):
         except PermissionDenied as exc:
             return denied(request, str(exc))
         except ValidationError as exc:
-            messages.error(request, refusal_text(exc))
-            return back
+            form.add_error(None, exc)
+            return self._refused(request, report, form)
         messages.success(request, f"已上传佐证材料“{evidence.original_name}”。")
         return back
+
+    def _refused(self, request, report, form):
+        """The edit page again with the refused upload form, so the chosen 对应目标 stays
+        selected beside the reason; a report no longer editable goes back with the reason."""
+        edit = ReportEditView()
+        report, detail = edit._load(request, report.pk)
+        if not detail["can_edit"]:
+            messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+            return redirect("reporting:report_edit", pk=report.pk)
+        context = edit._context(report, edit.stored_form(report, detail), detail, form)
+        return TemplateResponse(request, edit.template_name, context, status=400)
 
 
 class EvidenceDeleteView(LoginRequiredMixin, View):
