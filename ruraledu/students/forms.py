@@ -55,7 +55,12 @@ class TransferRequestForm(forms.Form):
 
     id_number = forms.CharField(label="学生证件号码", max_length=19)
     name = forms.CharField(label="学生姓名", max_length=50)
-    to_school = forms.ModelChoiceField(label="转入学校", queryset=None)
+    to_school = forms.ModelChoiceField(
+        label="转入学校",
+        queryset=None,
+        empty_label="请选择转入学校",
+        error_messages={"required": "请选择转入学校。"},
+    )
     grade = forms.IntegerField(label="转入年级", min_value=1, max_value=12)
     class_name = forms.CharField(label="转入班级", max_length=20, required=False)
 
@@ -63,6 +68,10 @@ class TransferRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["to_school"].queryset = schools
         self.fields["to_school"].label_from_instance = lambda s: s.org_unit.name
+        # a school clerk receives into their one school: chosen already, no prompt to pass
+        if len(only := list(schools[:2])) == 1:
+            self.fields["to_school"].empty_label = None
+            self.fields["to_school"].initial = only[0].pk
         for field in self.fields.values():
             select = isinstance(field.widget, forms.Select)
             field.widget.attrs["class"] = "form-select" if select else "form-control"

@@ -302,3 +302,24 @@ def test_a_confirmation_and_a_withdrawal_at_once_one_answers(
     assert Transfer.objects.get().status == "confirmed"
     assert not AuditEvent.objects.filter(summary="撤回转学申请").exists()
     assert AuditEvent.objects.filter(summary="确认转学").count() == 1
+
+
+def test_a_clerk_finds_their_one_school_chosen_and_others_a_chinese_prompt(
+    client, school_clerk, district_admin, school_a, school_b, pupil_at_b
+):
+    # a clerk may receive only into school A: it is the one option, selected
+    client.force_login(school_clerk)
+    page = client.get(reverse("students:transfer_list")).content.decode()
+    select = page.split('name="to_school"')[1].split("</select>")[0]
+    assert select.count("<option") == 1
+    assert f'<option value="{school_a.pk}" selected>甲镇中心小学</option>' in select
+    # the bureau chooses among several, after a prompt that is no value
+    client.force_login(district_admin)
+    page = client.get(reverse("students:transfer_list")).content.decode()
+    select = page.split('name="to_school"')[1].split("</select>")[0]
+    assert '<option value="" selected>请选择转入学校</option>' in select
+    assert "---------" not in select
+    response = ask(client, district_admin, to_school="")
+    assert response.status_code == 200
+    assert "请选择转入学校。" in response.content.decode()
+    assert not Transfer.objects.exists()
