@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from ruraledu.indicators.engine import REGISTRY
 from ruraledu.indicators.models import IndicatorValue, TargetState
 from ruraledu.indicators.templatetags.figures import counter_word, vs
 from ruraledu.plans.models import Target
@@ -115,3 +116,18 @@ def test_project_target_and_indicator_pages_show_the_gap(client, district_leader
 def test_a_denominator_named_without_数_still_counts_people_in_人(label, word):
     # the dashboard read "差 1510 个" for 学困生 (G-12): pupils are counted in 人
     assert counter_word(label) == word
+
+
+@pytest.mark.parametrize(
+    ("code", "word"),
+    [
+        ("supervision_visit_plan_rate", "次"),  # 应督导次数
+        ("supervision_items_closed_on_time_rate", "项"),  # 到期的整改事项
+        ("rural_classroom_lighting_rate", "间"),  # 教室间数
+        ("dropout_case_plan_rate", "个"),  # 未结个案
+    ],
+)
+def test_a_denominator_ending_in_its_measure_word_counts_in_it(code, word):
+    assert counter_word(REGISTRY[code].denominator_label) == word
+    figure = Figure(95.0, 19, 20, code)
+    assert f"（差 1 {word}）" in vs(figure, target(threshold=100, code=code))

@@ -31,8 +31,8 @@ def counter_word(denominator_label: str) -> str:
     stem = (denominator_label or "").removesuffix("数")
     if stem.endswith(("园", "校")):
         return "所"
-    if stem.endswith("间"):
-        return "间"
+    if stem.endswith(("间", "次", "项")):  # the label ends in its own measure word (次数, 事项)
+        return stem[-1]
     if stem.endswith(("人", "生", "师", "工", "儿", "童", "长", "少年", "子女")):
         return "人"
     return "个"
