@@ -5,6 +5,7 @@ from ruraledu.accounts.policy import Reach
 from ruraledu.audit.choices import AuditAction
 from ruraledu.audit.services import AuditEntry, audit_bulk, entry_of_write
 from ruraledu.core import crypto
+from ruraledu.core.bulk import select_in
 from ruraledu.core.schoolyear import school_year_label, school_year_of
 from ruraledu.orgunits.choices import TOWN_LEVEL_KINDS
 from ruraledu.orgunits.lookups import SchoolLookup
@@ -609,8 +610,13 @@ class TripParticipantImporter(ActivityImporter):
         """ID number -> (person pk, school pk of the person's enrolment in `year`)."""
         found = pks_by_id_number(StudentPerson, (r.values.get("student") for r in rows))
         school_of = dict(
-            Enrolment.objects.filter(year=year, person_id__in=found.values()).values_list(
-                "person_id", "school_id"
+            select_in(
+                Enrolment,
+                ("person", "school"),
+                "person",
+                sorted(found.values()),
+                "AND year = %s",
+                [year],
             )
         )
         return {number: (pk, school_of.get(pk)) for number, pk in found.items()}
