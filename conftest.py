@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.db import connection, connections
+from django.db.backends.signals import connection_created
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -32,11 +33,23 @@ def sqlite_variable_limit(db):
     if connection.vendor != "sqlite":
         yield None
         return
+
+    def lower(sender, connection, **kwargs):
+        if connection.vendor == "sqlite":
+            connection.connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+
     connection.ensure_connection()
-    raw = connection.connection
-    before = raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
-    yield 999
-    raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, before)
+    before = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    lower(None, connection)
+    # a connection the test opens anew (after closing its own) is held to it too
+    connection_created.connect(lower)
+    try:
+        yield 999
+    finally:
+        connection_created.disconnect(lower)
+        # on the connection open now: the one captured above may have been closed
+        if connection.connection is not None and not connection.closed_in_transaction:
+            connection.connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, before)
 
 
 @pytest.fixture
