@@ -14,7 +14,7 @@ from ruraledu.core.files import attachment
 from . import forms, services
 from .models import CaseFile
 from .permissions import clear_names
-from .views import _visible_case, log_reads
+from .views import CaseDetailView, _step_forms, _visible_case, log_reads, may_add_files
 
 
 class CaseFileUploadView(LoginRequiredMixin, View):
@@ -22,8 +22,7 @@ class CaseFileUploadView(LoginRequiredMixin, View):
         case = _visible_case(request, pk)
         form = forms.CaseFileForm(request.POST, request.FILES)
         if not form.is_valid():
-            messages.error(request, "请选择材料类别和文件。")
-            return redirect("care:case_detail", pk=case.pk)
+            return self._refused(request, case, form)
         upload = form.cleaned_data["file"]
         try:
             services.case_file_add(
@@ -38,11 +37,23 @@ class CaseFileUploadView(LoginRequiredMixin, View):
         except PermissionDenied as error:
             raise Http404("没有找到该个案。") from error
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, "材料已上传。")
+            form.add_error(None, error)
+            return self._refused(request, case, form)
+        messages.success(request, "材料已上传。")
         return redirect("care:case_detail", pk=case.pk)
+
+    @staticmethod
+    def _refused(request, case, form):
+        """The case page again with the refused form, so the chosen 材料类别 stays beside the
+        reason; a case that takes no more files (closed meanwhile) goes back with the reason."""
+        case = _visible_case(request, case.pk)
+        if not may_add_files(request.user, case):
+            for errors in form.errors.values():
+                for message in errors:
+                    messages.error(request, message)
+            return redirect("care:case_detail", pk=case.pk)
+        steps = _step_forms(request.user, case)
+        return CaseDetailView.render_case(request, case, steps, status=400, file_form=form)
 
 
 class CaseFileDownloadView(LoginRequiredMixin, View):

@@ -139,8 +139,14 @@ class GrowthExitForm(VersionedForm):
 class CaseFileForm(CareForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     # chosen by hand: a default would file any upload as a medical certificate
-    kind = forms.ChoiceField(label="材料类别", choices=[("", "请选择"), *CaseFileKind.choices])
-    file = forms.FileField(label="文件（PDF、Word、Excel 或图片）")
+    kind = forms.ChoiceField(
+        label="材料类别",
+        choices=[("", "请选择"), *CaseFileKind.choices],
+        error_messages={"required": "请选择材料类别。"},
+    )
+    file = forms.FileField(
+        label="文件（PDF、Word、Excel 或图片）", error_messages={"required": "请选择文件。"}
+    )
 
 
 class RetentionForm(CareForm):

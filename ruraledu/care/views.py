@@ -218,7 +218,7 @@ class CaseDetailView(LoginRequiredMixin, View):
         return self.render_case(request, case, _step_forms(request.user, case))
 
     @staticmethod
-    def render_case(request, case, steps, status=200):
+    def render_case(request, case, steps, status=200, file_form=None):
         case.clear = clear_names(request.user, case)
         # a masked name is not a read of personal data (as on the lists)
         log_reads(request, [case] if case.clear else [], "case_view")
@@ -236,9 +236,8 @@ class CaseDetailView(LoginRequiredMixin, View):
                 if may_print_notice(request.user, case)
                 else [],
                 "files": case.files.select_related("uploaded_by"),
-                "file_form": forms.CaseFileForm(initial={"version": case.version})
-                if case.is_open
-                and (may_work(request.user, case) or may_escalate(request.user, case))
+                "file_form": (file_form or forms.CaseFileForm(initial={"version": case.version}))
+                if may_add_files(request.user, case)
                 else None,
                 "bureau": is_bureau(request.user),
                 # a step refused for want of the plan says so before anyone fills it in
@@ -250,6 +249,10 @@ class CaseDetailView(LoginRequiredMixin, View):
             },
             status=status,
         )
+
+
+def may_add_files(user, case) -> bool:
+    return case.is_open and (may_work(user, case) or may_escalate(user, case))
 
 
 def _run(step: str, case, user, data: dict, address):

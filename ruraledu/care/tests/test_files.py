@@ -1,6 +1,8 @@
 """Certificates and closing evidence: checked like report evidence, stored, served only to
 those who may see the case; no 因病休学 closure without the certificate."""
 
+from pathlib import Path
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -141,7 +143,7 @@ def test_an_upload_without_its_kind_is_not_filed_as_a_certificate(client, sick, 
         },
         follow=True,
     )
-    assert "请选择材料类别和文件" in response.content.decode()
+    assert "请选择材料类别。" in response.content.decode()
     assert not CaseFile.objects.exists()
 
 
@@ -169,3 +171,33 @@ def test_the_town_office_gets_the_childs_files_only_once_the_case_is_escalated_t
     DropoutCase.objects.filter(pk=sick.pk).update(status=CaseStatus.ESCALATED_TOWN)
     assert client.get(url).status_code == 200
     assert PersonalDataAccess.objects.filter(user=town_officer, purpose="case_file").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (b"MZ\x90\x00" + b"\x00" * 64, "证明.pdf", "Windows 可执行程序"),
+        (CERTIFICATE_PDF, "证明.exe", "不支持“.exe”文件"),
+    ],
+    ids=["disguised", "type"],
+)
+def test_a_refused_file_keeps_the_chosen_kind(
+    client, settings, sick, care_officer, data, name, message
+):
+    client.force_login(care_officer)
+    response = client.post(
+        reverse("care:case_file_add", args=[sick.pk]),
+        {
+            "version": sick.version,
+            "kind": CaseFileKind.CLOSURE,
+            "file": SimpleUploadedFile(name, data),
+        },
+    )
+    # then the case page comes back with the reason and 结案佐证材料 still chosen
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert message in page
+    assert f'<option value="{CaseFileKind.CLOSURE}" selected>' in page
+    # and nothing is stored
+    assert not CaseFile.objects.exists()
+    assert not any(path.is_file() for path in Path(settings.MEDIA_ROOT).rglob("*"))
