@@ -508,3 +508,18 @@ def test_the_index_links_a_survey_only_where_it_opens(
     client.force_login(district_admin)
     index = client.get(reverse("evaluation:evaluation_index")).content.decode()
     assert f'href="{yzjh_url}"' in index and "未开展" not in index
+
+
+def test_a_two_part_standard_names_its_first_figure_too(client, yzjh, district_leader, frameworks):
+    # R1 is held to two limits; the first must say it is the primary schools' (小学) one, not
+    # read "不高于 0.50；初中校际差异系数不高于 0.45" as if both were 初中's
+    client.force_login(district_leader)
+    page = client.get(_page()).content.decode()
+    item_page = client.get(
+        reverse("evaluation:item_detail", args=["D", Framework.YZJH, YEAR, "R1"])
+    ).content.decode()
+    for text in (page, item_page):
+        assert "小学校际差异系数不高于 0.50；初中校际差异系数不高于 0.45" in text
+    assert "小学就近划片入学比例不低于" in page  # G12
+    # a one-part standard keeps its plain form
+    assert '<td class="small">不低于 100%' in page
