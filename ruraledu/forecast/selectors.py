@@ -142,6 +142,7 @@ class SchoolForecast:
     totals: list[tuple[int, float, float, float]]  # (year, expected, low, high)
     backtest: BacktestRow | None
     small_from: int | None  # first forecast year below the small-school line
+    already_small: bool = False  # below the line in the base year already
 
     @property
     def is_teaching_point(self) -> bool:
@@ -209,6 +210,7 @@ def forecast_schools(*, run: ForecastRun, user):
                 totals=totals,
                 backtest=backtests.get(school.pk),
                 small_from=small_from,
+                already_small=now.get(school.pk, 0) < line,
             )
         )
     return result

@@ -82,7 +82,9 @@ class ForecastOverviewView(LoginRequiredMixin, View):
         context.update(
             rows=rows,
             years=years,
-            small=[r for r in rows if r.small_from],
+            # schools small in the base year already are not ones that "will become" small
+            small=[r for r in rows if r.small_from and not r.already_small],
+            already_small=[r for r in rows if r.already_small],
             pending=selectors.run_pending(context["unit"]),
         )
         return render(request, "forecast/overview.html", context)

@@ -19,7 +19,7 @@ def test_a_town_officer_reads_the_forecast_on_a_phone(page, rosters, district_ad
     assert (
         "本模型平均误差 0.0%，照搬上年平均误差 0.0%" in page.get_by_test_id("backtest").inner_text()
     )
-    assert "甲镇中心小学" in page.get_by_test_id("small-schools").inner_text()
+    assert "甲镇中心小学" in page.get_by_test_id("already-small-schools").inner_text()
     page.get_by_test_id("forecast-table").get_by_role("link", name="甲镇中心小学").click()
     page.wait_for_load_state("networkidle")
     assert fits_phone(page)

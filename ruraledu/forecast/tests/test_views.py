@@ -20,7 +20,7 @@ def test_the_bureau_sees_every_school_and_the_backtest_error(client, run, distri
     page = client.get(OVERVIEW).content.decode()
     assert "甲镇中心小学" in page and "乙镇中心小学" in page
     assert 'data-testid="model-error">0.0%<' in page
-    assert "将成为小规模学校的学校（2 所）" in page
+    assert "已是小规模学校的学校（2 所）" in page
     # a single-district install has no district to choose, on any page or form
     for url in (STAFFING, reverse("forecast:subjects")):
         page += client.get(url).content.decode()
@@ -105,3 +105,15 @@ def test_the_bureau_edits_the_rules_on_the_page(client, run, district_admin):
     # a valid change is stored
     client.post(rule_url, {**fields, "primary_pupils_per_post": "15"})
     assert StaffingRule.objects.get().primary_pupils_per_post == 15
+
+
+def test_a_school_small_already_is_not_one_that_will_become_small(client, run, district_admin):
+    # both schools have fewer than 100 pupils in the base year (16 and 60): the page must not
+    # say they "will become" small from a later year
+    client.force_login(district_admin)
+    page = client.get(OVERVIEW).content.decode()
+    assert "将成为小规模学校的学校（0 所）" in page
+    already = page[page.index('data-testid="already-small-schools"') :]
+    already = already[: already.index("</ul>")]
+    assert "甲镇中心小学" in already and "2024 学年实际 16 人" in already
+    assert "乙镇中心小学" in already and "2024 学年实际 60 人" in already
