@@ -5,8 +5,8 @@ from django.shortcuts import get_object_or_404
 from .models import GeneratedDocument
 
 
-def document_list(*, user):
-    return GeneratedDocument.objects.for_user(user).select_related(
+def document_list(*, user, action: str = "view"):
+    return GeneratedDocument.objects.for_user(user, action).select_related(
         "generated_by", "final_uploaded_by", "template"
     )
 

@@ -124,6 +124,9 @@ def document_final_upload(
     # a write: only where the actor may change data (the reader of a district is not its bureau)
     if not GeneratedDocument.objects.for_user(actor, "change").filter(pk=document.pk).exists():
         raise Http404
+    if document.status != DocumentStatus.DONE or document.extension != "docx":
+        # a batch of PDFs (a zip), or a document still being made, has no Word draft to finalise
+        raise ValidationError("该文档没有 Word 生成稿，不能上传定稿。")
     if not (filename or "").lower().endswith(".docx"):
         raise ValidationError("定稿只接受 Word 文档（.docx）。")
     try:

@@ -33,8 +33,16 @@ class DocumentListView(LoginRequiredMixin, TemplateView):
         today = timezone.localdate()
         may_generate = KINDS["progress_report"].allowed(self.request.user)
         documents = list(selectors.document_list(user=self.request.user))
+        # the final-version form only where the user may upload one (a reader of the
+        # district, such as the leader, may not)
+        changeable = set(
+            selectors.document_list(user=self.request.user, action="change")
+            .filter(pk__in=[d.pk for d in documents])
+            .values_list("pk", flat=True)
+        )
         return super().get_context_data(
             documents=documents,
+            changeable=changeable,
             may_generate=may_generate,
             periods=period_choices(today) if may_generate else [],
             default_period=period_default(today).key,
