@@ -32,15 +32,31 @@ class TokenForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
+    def __init__(self, *args, may_write: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_write:
+            # a read-write token would write nothing for a user who may change nothing
+            self.fields["can_write"].choices = [("0", "只读")]
+
+
+def may_write(user) -> bool:
+    """Whether a write token could do anything for `user`: the API's writes are imports (each
+    kind under its own action) and DHIS2 data values (change)."""
+    from ruraledu.accounts.scoping import can
+    from ruraledu.spreadsheets.base import IMPORTERS
+
+    actions = {"change"} | {importer.upload_action for importer in IMPORTERS.values()}
+    return any(can(user, action) for action in actions)
+
 
 class TokenListView(LoginRequiredMixin, View):
     template_name = "api/tokens.html"
 
     def get(self, request):
-        return self._page(request, TokenForm())
+        return self._page(request, TokenForm(may_write=may_write(request.user)))
 
     def post(self, request):
-        form = TokenForm(request.POST)
+        form = TokenForm(request.POST, may_write=may_write(request.user))
         secret = None
         if form.is_valid():
             try:
@@ -53,7 +69,7 @@ class TokenListView(LoginRequiredMixin, View):
             except TokenRefused as exc:
                 form.add_error(None, exc.message)
             else:
-                form = TokenForm()
+                form = TokenForm(may_write=may_write(request.user))
         return self._page(request, form, secret=secret)
 
     def _page(self, request, form, secret=None):

@@ -195,3 +195,21 @@ def test_an_unknown_path_tells_anyone_without_a_token_to_sign_in_first(client):
     response = client.get("/api/v1/nothing/")
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "not_authenticated"
+
+
+def test_a_read_only_leader_is_offered_only_a_read_only_token(client, district_leader):
+    # 区领导（只读） changes nothing, so the page offers no 读写 token that would list as such
+    client.force_login(district_leader)
+    page = client.get("/api/tokens/").content.decode()
+    assert "读写（导入、重算）" not in page
+    refused = client.post("/api/tokens/", {"name": "看板", "days": 30, "can_write": "1"})
+    assert refused.context["secret"] is None and "can_write" in refused.context["form"].errors
+    assert not ApiToken.objects.exists()
+    created = client.post("/api/tokens/", {"name": "看板", "days": 30, "can_write": "0"})
+    assert created.context["secret"]
+    assert not ApiToken.objects.get(user=district_leader).can_write
+
+
+def test_a_school_clerk_is_still_offered_a_read_write_token(client, school_clerk):
+    client.force_login(school_clerk)
+    assert "读写（导入、重算）" in client.get("/api/tokens/").content.decode()
