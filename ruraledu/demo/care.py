@@ -22,14 +22,13 @@ from ruraledu.care.choices import (
 )
 from ruraledu.care.models import DropoutCase
 from ruraledu.core.schoolyear import current_school_year
+from ruraledu.demo.pdf import DEMO_PDF as BLANK_PDF
 from ruraledu.orgunits.choices import COMPULSORY_STAGES
 from ruraledu.students.models import Enrolment
 
 SEED = 12
 # stands for the scanned certificate of the demo's sick-leave case
-CERTIFICATE_PDF = (
-    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-)
+CERTIFICATE_PDF = BLANK_PDF
 SURNAMES = "王李张刘陈杨赵黄周吴孙马朱胡郭何高林"
 CADRES = ["村党支部书记", "村委会主任", "包村干部", "网格员"]
 

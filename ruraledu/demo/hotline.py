@@ -14,6 +14,7 @@ from ruraledu.accountability.choices import StepKind
 from ruraledu.accountability.models import AccountabilityStep
 from ruraledu.accountability.selectors import candidate_list
 from ruraledu.accountability.services import step_record
+from ruraledu.demo.pdf import DEMO_PDF as BLANK_PDF
 from ruraledu.hotline import services
 from ruraledu.hotline.choices import Channel
 from ruraledu.hotline.models import Complaint, ComplaintEvent
@@ -39,7 +40,7 @@ ANSWERS = [
 ]
 NAMES = "赵钱孙李周吴郑王冯陈"
 # the talk's minutes: a one-page PDF is enough for the evidence check
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = BLANK_PDF
 
 
 def hotline_demo_wipe(schools) -> None:

@@ -6,6 +6,8 @@ import random
 
 from django.db import transaction
 
+from ruraledu.demo.pdf import DEMO_PDF as BLANK_PDF
+
 from .choices import Answer, Framework, ItemKind, RespondentGroup, ReviewVerdict
 from .frameworks import frameworks_load
 from .models import AnnualFigure, EvaluationItem, ExpertReview, ItemEvidence, SurveyResponse
@@ -14,7 +16,7 @@ from .survey import _response, survey_ensure
 
 SEED = 2025
 # a PDF without scripts: the evidence checks accept it like any scanned document
-DEMO_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+DEMO_PDF = BLANK_PDF
 # (value, second value) of the year's figures, as the bureau would receive them
 FIGURES = {
     Framework.YZJH: {

@@ -20,6 +20,7 @@ from ruraledu.care.models import ListEntry
 from ruraledu.core import crypto
 from ruraledu.core.idnumbers import make_resident_id
 from ruraledu.core.schoolyear import current_school_year, school_year_bounds
+from ruraledu.demo.pdf import DEMO_PDF as BLANK_PDF
 from ruraledu.orgunits.choices import OrgUnitKind
 from ruraledu.orgunits.models import OrgUnit, School
 from ruraledu.students.models import Enrolment, StudentPerson
@@ -52,7 +53,7 @@ NEW_CHILDREN = [
 
 
 # a plain one-page PDF the evidence checks accept: stands for the committee's scanned opinion
-EVIDENCE_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+EVIDENCE_PDF = BLANK_PDF
 
 
 def inclusion_demo_setup(*, actor, clerk_school) -> int:
