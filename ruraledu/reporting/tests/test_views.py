@@ -459,3 +459,14 @@ def test_a_percentage_below_0_or_above_100_is_refused_on_the_form(
     assert line.value is None
     draft.refresh_from_db()
     assert (draft.work_done, draft.version) == ("", 1)
+
+
+def test_the_form_points_to_the_platform_figure_by_name_not_by_side(
+    client, draft, department_reporter, measured
+):
+    # on a phone the platform's figure sits below the field, not "右侧"
+    page = body(
+        as_user(client, department_reporter).get(reverse("reporting:report_edit", args=[draft.pk]))
+    )
+    assert "“平台测算值”为平台根据登记数据测算的最新值" in page
+    assert "右侧" not in page
