@@ -20,7 +20,7 @@ def test_the_bureau_sees_every_school_and_the_backtest_error(client, run, distri
     page = client.get(OVERVIEW).content.decode()
     assert "甲镇中心小学" in page and "乙镇中心小学" in page
     assert 'data-testid="model-error">0.0%<' in page
-    assert "已是小规模学校的学校（2 所）" in page
+    assert "已是小规模的学校（2 所）" in page
     # a single-district install has no district to choose, on any page or form
     for url in (STAFFING, reverse("forecast:subjects")):
         page += client.get(url).content.decode()
