@@ -24,7 +24,15 @@ NOT_FOUND = "未找到本学年在其他学校就读、姓名与证件号相符�
 
 @transaction.atomic
 def transfer_request(
-    *, actor, id_number: str, name: str, to_school, year: int, grade: int, class_name: str = ""
+    *,
+    actor,
+    id_number: str,
+    name: str,
+    to_school,
+    year: int,
+    grade: int,
+    class_name: str = "",
+    address: str | None = None,
 ) -> Transfer:
     """The receiving school asks for a pupil enrolled this year at another school."""
     reach = Reach(actor, Action.CHANGE)
@@ -68,6 +76,7 @@ def transfer_request(
         action=AuditAction.CREATE,
         after=snapshot(transfer),
         summary="申请转入学生",
+        address=address,
     )
     return transfer
 
@@ -103,7 +112,9 @@ def _open_locked(transfer: Transfer) -> Transfer:
     return transfer
 
 
-def _close(transfer: Transfer, *, actor, status: str, summary: str, reason: str = "") -> Transfer:
+def _close(
+    transfer: Transfer, *, actor, status: str, summary: str, reason: str = "", address=None
+) -> Transfer:
     """Answer a request locked by _open_locked, and audit the answer."""
     before = snapshot(transfer)
     transfer.status, transfer.reason = status, reason
@@ -117,17 +128,24 @@ def _close(transfer: Transfer, *, actor, status: str, summary: str, reason: str 
         before=before,
         after=snapshot(transfer),
         summary=summary,
+        address=address,
     )
     return transfer
 
 
 @transaction.atomic
-def transfer_confirm(*, transfer: Transfer, actor) -> Transfer:
+def transfer_confirm(*, transfer: Transfer, actor, address: str | None = None) -> Transfer:
     """Move the pupil's enrolment of that year to the receiving school."""
     transfer = _open_locked(transfer)
     if not may_decide(actor, transfer):
         raise PermissionDenied("只有转出学校或区教体局可以确认待处理的转学申请")
-    transfer = _close(transfer, actor=actor, status=TransferStatus.CONFIRMED, summary="确认转学")
+    transfer = _close(
+        transfer,
+        actor=actor,
+        status=TransferStatus.CONFIRMED,
+        summary="确认转学",
+        address=address,
+    )
     enrolment = Enrolment.objects.select_for_update().get(
         person_id=transfer.person_id, year=transfer.year
     )
@@ -145,13 +163,16 @@ def transfer_confirm(*, transfer: Transfer, actor) -> Transfer:
         before=before,
         after=snapshot(enrolment),
         summary=f"转学：{transfer.from_school} → {transfer.to_school}",
+        address=address,
     )
     transfer_confirmed.send(sender=Transfer, transfer=transfer, actor=actor)
     return transfer
 
 
 @transaction.atomic
-def transfer_decline(*, transfer: Transfer, actor, reason: str) -> Transfer:
+def transfer_decline(
+    *, transfer: Transfer, actor, reason: str, address: str | None = None
+) -> Transfer:
     transfer = _open_locked(transfer)
     if not may_decide(actor, transfer):
         raise PermissionDenied("只有转出学校或区教体局可以处理待处理的转学申请")
@@ -163,15 +184,22 @@ def transfer_decline(*, transfer: Transfer, actor, reason: str) -> Transfer:
         status=TransferStatus.DECLINED,
         summary="不同意转学",
         reason=reason.strip(),
+        address=address,
     )
 
 
 @transaction.atomic
-def transfer_cancel(*, transfer: Transfer, actor) -> Transfer:
+def transfer_cancel(*, transfer: Transfer, actor, address: str | None = None) -> Transfer:
     transfer = _open_locked(transfer)
     if not may_cancel(actor, transfer):
         raise PermissionDenied("只有转入学校可以撤回待处理的申请")
-    return _close(transfer, actor=actor, status=TransferStatus.CANCELLED, summary="撤回转学申请")
+    return _close(
+        transfer,
+        actor=actor,
+        status=TransferStatus.CANCELLED,
+        summary="撤回转学申请",
+        address=address,
+    )
 
 
 @transaction.atomic

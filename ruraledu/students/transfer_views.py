@@ -10,6 +10,7 @@ from django.views.generic import ListView
 from ruraledu.accounts.choices import Action
 from ruraledu.accounts.policy import Reach
 from ruraledu.audit.personal_access import ChildReads, student_subject
+from ruraledu.audit.utils import request_address
 from ruraledu.core.schoolyear import current_school_year
 from ruraledu.orgunits.choices import OrgUnitKind
 from ruraledu.orgunits.models import School
@@ -68,7 +69,10 @@ class TransferListView(LoginRequiredMixin, ListView):
         if form.is_valid():
             try:
                 services.transfer_request(
-                    actor=request.user, year=current_school_year(), **form.cleaned_data
+                    actor=request.user,
+                    year=current_school_year(),
+                    address=request_address(request),
+                    **form.cleaned_data,
                 )
             except ValidationError as error:
                 form.add_error(None, error)  # field errors land on their fields
@@ -86,17 +90,16 @@ class TransferDecideView(LoginRequiredMixin, View):
     def post(self, request, pk: int):
         transfer = get_object_or_404(Transfer.objects.for_user(request.user), pk=pk)
         action = request.POST.get("action")
+        who = {"transfer": transfer, "actor": request.user, "address": request_address(request)}
         try:
             if action == "confirm":
-                services.transfer_confirm(transfer=transfer, actor=request.user)
+                services.transfer_confirm(**who)
                 messages.success(request, "已确认转学，学籍已转入对方学校。")
             elif action == "decline":
-                services.transfer_decline(
-                    transfer=transfer, actor=request.user, reason=request.POST.get("reason", "")
-                )
+                services.transfer_decline(**who, reason=request.POST.get("reason", ""))
                 messages.success(request, "已答复不同意转学。")
             elif action == "cancel":
-                services.transfer_cancel(transfer=transfer, actor=request.user)
+                services.transfer_cancel(**who)
                 messages.success(request, "已撤回转学申请。")
             else:
                 messages.error(request, "未知的操作。")

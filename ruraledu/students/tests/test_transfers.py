@@ -37,13 +37,13 @@ def ask(client, user, **overrides):
     client.force_login(user)
     data = {"id_number": NUMBER, "name": "李小红", "to_school": "", "grade": 4}
     data.update(overrides)
-    return client.post(reverse("students:transfer_list"), data)
+    return client.post(reverse("students:transfer_list"), data, REMOTE_ADDR="10.0.0.1")
 
 
 def decide(client, user, transfer, action, **extra):
     client.force_login(user)
     url = reverse("students:transfer_decide", args=[transfer.pk])
-    return client.post(url, {"action": action, **extra})
+    return client.post(url, {"action": action, **extra}, REMOTE_ADDR="10.0.0.2")
 
 
 def test_a_request_then_the_sending_clerks_confirmation_moves_the_pupil(
@@ -69,6 +69,13 @@ def test_a_request_then_the_sending_clerks_confirmation_moves_the_pupil(
     )
     assert trail.before["school"] != trail.after["school"] == school_a.pk
     assert trail.actor == outsider
+    # each step's row keeps the address it came from
+    steps = AuditEvent.objects.filter(content_type__model="transfer").order_by("pk")
+    assert list(steps.values_list("summary", "address")) == [
+        ("申请转入学生", "10.0.0.1"),
+        ("确认转学", "10.0.0.2"),
+    ]
+    assert trail.address == "10.0.0.2"
 
 
 def test_an_enrolment_loaded_before_its_transfer_was_confirmed_is_not_edited_by_the_old_school(
