@@ -339,9 +339,11 @@ def import_files_purge(*, days: int) -> Purged:
 
 
 def import_job_retry(*, job: ImportJob, user, address: str | None = None) -> ImportJob:
-    """Queue the upload of a failed job again, as a new job of `user` (audited as an upload
-    of the same file); the failed one keeps its record. Refused when the upload is gone (the
-    user has to upload it again)."""
+    """Queue the upload of a failed job again, as a new job (audited as `user`'s upload of the
+    same file); the failed one keeps its record. The new job stays the uploader's, when a
+    superuser retries it: it runs within the uploader's scope, not the superuser's wider one,
+    and the uploader sees how it ended. Refused when the upload is gone (it must be uploaded
+    again)."""
     if not can(user, get_importer(job.kind).upload_action):
         raise PermissionDenied("您没有导入数据的权限")
     import_jobs_fail_stale(jobs=ImportJob.objects.filter(pk=job.pk))
@@ -350,7 +352,9 @@ def import_job_retry(*, job: ImportJob, user, address: str | None = None) -> Imp
         if job.status != ImportJobStatus.FAILED:
             raise ValidationError("只有失败的导入任务可以重试")
         if job.file and job.file.storage.exists(job.file.name):
-            retry = ImportJob(kind=job.kind, year=job.year, filename=job.filename, created_by=user)
+            retry = ImportJob(
+                kind=job.kind, year=job.year, filename=job.filename, created_by=job.created_by
+            )
             retry.file.name = job.file.name  # the stored file moves to the new job
             retry.full_clean()
             retry.save()

@@ -334,6 +334,27 @@ def test_a_failed_job_offers_a_retry_while_its_upload_is_kept(
     assert upload.summary == f"重新导入失败任务 #{job.pk} 的上传文件"
 
 
+def test_a_superusers_retry_stays_the_uploaders_job(
+    client, district_admin, media_root, django_capture_on_commit_callbacks
+):
+    # given an uploader's failed job whose upload is kept
+    stored = media_root / "imports" / "kept.xlsx"
+    stored.parent.mkdir(parents=True)
+    stored.write_bytes(from_template([row()]))
+    job = dead_job(district_admin, file="imports/kept.xlsx")
+    root = UserFactory(username="root", is_superuser=True)
+    client.force_login(root)
+    # when a superuser retries it
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("spreadsheets:job_retry", args=[job.pk]))
+    # then it ran as the uploader's job, which the uploader sees; the retry is the superuser's
+    retry = ImportJob.objects.exclude(pk=job.pk).get()
+    assert (retry.created_by, retry.status) == (district_admin, ImportJobStatus.DONE)
+    assert retry in ImportJob.objects.for_user(district_admin)
+    upload = AuditEvent.objects.get(action=AuditAction.UPLOAD, object_id=str(retry.pk))
+    assert upload.actor == root
+
+
 def test_a_failed_job_without_its_upload_asks_for_a_new_one(client, district_admin):
     job = dead_job(district_admin, file="imports/gone.xlsx")
     client.force_login(district_admin)
