@@ -25,6 +25,7 @@ def test_every_job_runs_in_turn_and_says_what_it_did():
     assert ran == NAMES
     assert NAMES[-1] == "send_emails"  # every notice the jobs raised goes out in the run
     assert "erase_expired_cases：区教体局尚未设定保存期限，未清除任何个案。" in out.getvalue()
+    assert "integrity_check：审计链完整" in out.getvalue()
     assert err.getvalue() == ""
 
 

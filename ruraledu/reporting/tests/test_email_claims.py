@@ -2,6 +2,7 @@
 while a mail server answers; a run that died leaves its claims to a later one."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.core import mail
@@ -98,3 +99,28 @@ def test_a_failed_email_given_back_stays_failed(notices, monkeypatch, mailoutbox
     second.refresh_from_db()
     # then it is failed still: its retry window, not the give-back, decides whether it goes
     assert second.email_status == EmailStatus.FAILED
+
+
+def test_the_daily_send_takes_batch_after_batch_until_none_is_left(
+    notices, school_clerk, monkeypatch
+):
+    # given three pending notices and batches of one (500 on a server)
+    from django.core.management import call_command
+
+    from ruraledu.reporting.management.commands import send_emails
+
+    notify(
+        recipients=[school_clerk],
+        concerns=DISTRICT_WIDE,
+        kind=NotificationKind.COMPLAINT,
+        title="第三条",
+        dedupe_key="third",
+    )
+    monkeypatch.setattr(send_emails, "BATCH", 1)
+    out = io.StringIO()
+    # when the command runs once
+    call_command("send_emails", stdout=out)
+    # then every notice went, in one run
+    assert out.getvalue().strip() == "发送邮件 3 封。"
+    assert len(mail.outbox) == 3
+    assert not Notification.objects.exclude(email_status=EmailStatus.SENT).exists()

@@ -22,6 +22,7 @@ DAILY_JOBS = (
     ("hotline_remind",),
     ("remind_leftbehind_contacts",),
     ("erase_expired_cases",),
+    ("integrity_check",),  # the audit trail's chain, verified; its last hash in the log
     ("clearsessions",),  # expired logins (the session store is the database)
     ("prune_db_task_results", "--queue-name", "*"),  # task results finished 14 days ago
     ("send_emails",),
@@ -39,7 +40,7 @@ def _not_here(name: str) -> str:
 class Command(BaseCommand):
     help = (
         "每日任务：依次运行清理导入导出文件、报告提醒、控辍保学个案跟进、整改事项升级、热线提醒、"
-        "留守儿童联系提醒、到期个案清除个人信息、清理过期登录和任务记录，最后发送通知邮件；"
+        "留守儿童联系提醒、到期个案清除个人信息、核验审计链、清理过期登录和任务记录，最后发送通知邮件；"
         "某项失败不影响其余各项，"
         "结束时报告失败的任务（可重复运行）"
     )
