@@ -1,6 +1,7 @@
 """Helpers shared by the apps' spreadsheet importers."""
 
 from decimal import Decimal
+from operator import itemgetter
 
 from ruraledu.accounts.choices import Action
 from ruraledu.accounts.scoping import scope_paths
@@ -227,6 +228,9 @@ def write_year_rows(
         else:
             result.unchanged += 1
     wiped.refuse()
+    # in the order of the record's first key (a person): the unique index then grows at its
+    # end, and PostgreSQL's foreign-key checks at commit read the persons in order
+    to_insert.sort(key=itemgetter(0))
     columns = (*key_fields, "year", *fields)
     # the indicators' change record: this year's records at these units only
     units = units_written(model, columns, to_insert, fields, changes)

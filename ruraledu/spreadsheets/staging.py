@@ -59,7 +59,7 @@ def _copy_in(cursor, stage: str, columns: Sequence[str], rows: Iterable[Sequence
     written = 0
     with (
         connection.wrap_database_errors,
-        cursor.cursor.copy(f"COPY {stage} ({listed}) FROM STDIN") as copy,
+        cursor.cursor.copy(f"COPY {stage} ({listed}) FROM STDIN (FORMAT BINARY)") as copy,
     ):
         copy.set_types(types)
         for row in rows:

@@ -95,6 +95,21 @@ def test_a_corrected_row_updates_by_id_number_without_duplicates(
     assert Enrolment.objects.get().grade == 4
 
 
+def test_new_enrolments_are_written_in_the_order_of_their_pupils(
+    importer, district_admin, school_a
+):
+    """Pupils are stored in the order of their ID numbers' blind index, not the file's; their
+    enrolments follow the pupils, so PostgreSQL's foreign-key checks at commit (and the
+    unique index) read the pupils in order."""
+    data = rows(*(student(name=f"学生{i}") for i in range(30)))
+    run(importer, data, district_admin)
+    people = list(Enrolment.objects.order_by("pk").values_list("person_id", flat=True))
+    assert people == sorted(people) and len(people) == 30
+    in_file = [f"学生{i}" for i in range(30)]
+    stored = list(StudentPerson.objects.order_by("pk").values_list("name", flat=True))
+    assert stored != in_file and sorted(stored) == sorted(in_file)  # the test means something
+
+
 def test_each_year_keeps_its_own_enrolment(importer, district_admin, school_a):
     first = student()
     run(importer, rows(first), district_admin, year=2023)

@@ -3,6 +3,7 @@ good file is stored as written, a bad file is refused whole with every problem n
 importing the good file again changes nothing."""
 
 import datetime as dt
+from operator import itemgetter
 
 import pytest
 
@@ -42,7 +43,8 @@ def person(number: str, name: str, **cells) -> dict:
 
 
 def posts() -> list:
-    return [
+    """By ID number and school: the order posts are stored in is the writer's."""
+    found = [
         (post.person.id_number(), post.person.birth_date, post.school.org_unit.code)
         + tuple(
             getattr(post, f)
@@ -62,8 +64,9 @@ def posts() -> list:
             )
         )
         + (post.person.name, post.person.sex)
-        for post in Post.objects.filter(person__name__in=("李老师", "张校长")).order_by("pk")
+        for post in Post.objects.filter(person__name__in=("李老师", "张校长"))
     ]
+    return sorted(found, key=itemgetter(0, 2))
 
 
 CASE = FileCase(
@@ -95,12 +98,12 @@ CASE = FileCase(
     ),
     records=posts,
     stored=[
+        (HEAD, dt.date(1975, 11, 20), "SA", "principal", False, False, "", "1", "2")
+        + ("", "", None, False, False, False, "张校长", "1"),
         (TEACHER, dt.date(1982, 3, 4), "SA", "teacher", True, True, "chinese", "2", "3")
         + ("backbone", "county", 2006, True, True, False, "李老师", "2"),
         (TEACHER, dt.date(1982, 3, 4), "SA2", "teacher", False, True, "music", "2", "9")
         + ("", "", None, False, False, False, "李老师", "2"),
-        (HEAD, dt.date(1975, 11, 20), "SA", "principal", False, False, "", "1", "2")
-        + ("", "", None, False, False, False, "张校长", "1"),
     ],
     bad=(
         person(new_id(dt.date(1990, 1, 1)), "钱老师", birth_date=dt.date(1990, 1, 2)),
