@@ -121,6 +121,11 @@ class _Recipients:
         a step falling due and of the pupil's transfer alike (`notify` takes each person once)."""
         return [*self.school(case.unit_id), *self.above_school(case)]
 
+    def reminded(self, case: DropoutCase) -> list:
+        """Whom a step falling due or left overdue is told of: `concerned`, and the case's
+        teacher while the school works it (`acting` adds them)."""
+        return [*self.acting(case), *self.concerned(case)]
+
 
 def _case_label(case: DropoutCase) -> str:
     # no child's name in a notice: a notice can be e-mailed
@@ -201,8 +206,7 @@ def cases_remind(*, today: dt.date, recipients: _Recipients | None = None) -> in
     sent = 0
     for case in due:
         sent += notify(
-            # `acting` adds the case's teacher while the school works it
-            recipients=[*recipients.acting(case), *recipients.concerned(case)],
+            recipients=recipients.reminded(case),
             concerns=case.unit,
             kind=NotificationKind.TASK,
             title=f"待办：{_case_label(case)}（{case.get_status_display()}）",
@@ -223,12 +227,17 @@ def cases_remind_overdue(*, today: dt.date, recipients: _Recipients | None = Non
     sent = 0
     for case in _open_cases().filter(deadline__lt=today):
         since = max(case.deadline, case.escalated_on or case.deadline)
-        rounds = calendar.working_days_between(since, today) // OVERDUE_REMIND_WORKING_DAYS
+        waited = calendar.working_days_between(since, today)
+        rounds = waited // OVERDUE_REMIND_WORKING_DAYS
         if not rounds:
             continue
-        late = calendar.working_days_between(case.deadline, today)
+        late = (
+            waited
+            if since == case.deadline
+            else calendar.working_days_between(case.deadline, today)
+        )
         sent += notify(
-            recipients=[*recipients.acting(case), *recipients.concerned(case)],
+            recipients=recipients.reminded(case),
             concerns=case.unit,
             kind=NotificationKind.TASK,
             title=f"逾期未办：{_case_label(case)}（{case.get_status_display()}）",
