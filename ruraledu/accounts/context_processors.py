@@ -27,6 +27,8 @@ def navigation(request):
         )
     plan.append(("责任部门", reverse("plans:department_list")))
     plan.append(("节点任务", reverse("reporting:milestone_list")))
+    if user.is_superuser or scope_paths(user, Action.VIEW):  # the reports within their reach
+        plan.append(("我的文档", reverse("documents:document_list")))
 
     data = [("指标", reverse("indicators:indicator_list"))]
     if any(unit.kind != "district" for unit in bureau_units(user, Action.VIEW)):

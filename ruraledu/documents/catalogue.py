@@ -21,6 +21,8 @@ KINDS: dict[str, Kind] = {
         build_context=progress_report.build_context,
         write_body=progress_report.write_body,
         allowed=is_bureau,
+        # written for the 区政府: the district leader and the district's other readers read it
+        readable=reaches_units,
         placeholders={
             "plan": ("方案名称", lambda c: c["plan"].title),
             "period": ("报告期（如“2026年第一季度”）", lambda c: c["period"].label),
@@ -46,6 +48,7 @@ KINDS: dict[str, Kind] = {
         build_context=self_assessment.build_context,
         write_body=self_assessment.write_body,
         allowed=self_assessment.may_assess,
+        readable=reaches_units,  # kept at the district: read by those who reach it
         placeholders={"year": ("学年（如“2025”）", lambda c: str(c["year"] or ""))},
     ),
     "rectification_notice": Kind(

@@ -49,13 +49,18 @@ class Kind:
     template: str  # file name under templates/documents/
     build_context: Callable[..., dict]
     write_body: Callable[[object, dict], None]
-    allowed: Callable[[object], bool]
+    allowed: Callable[[object], bool]  # who makes one (and uploads its final version)
     # kind-specific placeholders: name -> (description, context -> text)
     placeholders: dict[str, tuple[str, Callable[[dict], str]]] = field(default_factory=dict)
     versioned: bool = True  # its figures come from stored indicator values
     issuer: Callable[[dict], str] | None = None  # 发文机关 when not the bureau
     dated: Callable[[dict], object] | None = None  # 成文日期 when not the day it is made
     write_after: Callable[[object, dict], None] | None = None  # after the 落款 (a receipt)
+    # who reads one about a unit within their reach, when more than `allowed` do
+    readable: Callable[[object], bool] | None = None
+
+    def may_read(self, user) -> bool:
+        return (self.readable or self.allowed)(user)
 
     def placeholder_help(self) -> dict[str, str]:
         return {**COMMON_PLACEHOLDERS, **{k: v[0] for k, v in self.placeholders.items()}}

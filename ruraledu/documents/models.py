@@ -20,8 +20,9 @@ def document_path(instance, filename: str) -> str:
 
 class GeneratedDocumentQuerySet(models.QuerySet):
     def for_user(self, user, action: str = "view") -> "GeneratedDocumentQuerySet":
-        """The documents of the kinds `user` may generate, about units within the user's
-        reach (a district-wide document has no unit and is the bureau's): others see none."""
+        """The documents of the kinds `user` may read (`change`: generate), about units within
+        the user's reach for `action` (a document with no unit is for those who reach the whole
+        tree): others see none."""
         from django.db.models import Q
 
         from ruraledu.accounts.policy import Reach
@@ -30,7 +31,12 @@ class GeneratedDocumentQuerySet(models.QuerySet):
 
         if not (user and user.is_authenticated and user.is_active):
             return self.none()
-        kinds = [code for code, kind in KINDS.items() if kind.allowed(user)]
+        reading = action == "view"
+        kinds = [
+            code
+            for code, kind in KINDS.items()
+            if (kind.may_read(user) if reading else kind.allowed(user))
+        ]
         reach = Reach(user, action)
         if reach.whole_tree:
             return self.filter(kind__in=kinds)

@@ -87,8 +87,8 @@ def test_a_failed_conversion_keeps_the_word_file(
     assert client.get(reverse("documents:document_download", args=[document.pk])).status_code == 200
 
 
-@pytest.mark.parametrize("persona", ["district_leader", "town_officer", "outsider"])
-def test_the_pdf_is_out_of_scope_for_anyone_but_the_bureau(
+@pytest.mark.parametrize("persona", ["town_officer", "school_clerk", "outsider"])
+def test_the_pdf_is_out_of_scope_for_anyone_below_the_district(
     client, world, district_admin, request, persona, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):

@@ -195,8 +195,39 @@ def test_a_malformed_period_creates_nothing(client, world, district_admin):
     assert GeneratedDocument.objects.count() == 0
 
 
-@pytest.mark.parametrize("persona", ["district_leader", "town_officer", "outsider"])
-def test_the_download_is_out_of_scope_for_anyone_but_the_bureau(
+def test_the_district_leader_reads_the_report_but_neither_makes_nor_finalises_it(
+    client, world, district_admin, district_leader
+):
+    """Written for the 区政府: the leader lists and downloads it, the final version too."""
+    document = progress_report_generate(
+        plan=world, period=period_parse("2024-Y"), actor=district_admin
+    )
+    client.force_login(district_admin)
+    client.post(
+        reverse("documents:document_final_upload", args=[document.pk]),
+        {"file": _upload("定稿.docx", _docx_bytes())},
+    )
+    client.force_login(district_leader)
+    page = client.get(reverse("dashboards:cockpit"))  # the menu leads there
+    assert ("我的文档", reverse("documents:document_list")) in page.context["nav_items"]
+    listing = client.get(reverse("documents:document_list")).content.decode()
+    assert document.title in listing and "generate-form" not in listing
+    download = client.get(reverse("documents:document_download", args=[document.pk]))
+    body = b"".join(download.streaming_content)
+    assert Document(io.BytesIO(body)).paragraphs[0].text == document.title
+    final = client.get(reverse("documents:document_final", args=[document.pk]))
+    assert Document(io.BytesIO(b"".join(final.streaming_content))).paragraphs[0].text == "定稿"
+    upload = client.post(
+        reverse("documents:document_final_upload", args=[document.pk]),
+        {"file": _upload("改过.docx", _docx_bytes())},
+    )
+    assert upload.status_code == 404
+    document.refresh_from_db()
+    assert document.final_name == "定稿.docx"
+
+
+@pytest.mark.parametrize("persona", ["town_officer", "school_clerk", "outsider"])
+def test_the_download_is_out_of_scope_for_anyone_below_the_district(
     client, world, district_admin, request, persona
 ):
     document = progress_report_generate(

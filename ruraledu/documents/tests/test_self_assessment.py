@@ -107,6 +107,21 @@ def test_only_the_bureau_generates_it(client, stored, request, persona):
     assert response.status_code == 404 and GeneratedDocument.objects.count() == 0
 
 
+def test_the_leader_reads_the_report_the_town_does_not(
+    client, stored, district_admin, district_leader, town_officer
+):
+    client.force_login(district_admin)
+    client.post(reverse("documents:self_assessment_generate"), {"year": YEAR})
+    document = GeneratedDocument.objects.get()
+    download = reverse("documents:document_download", args=[document.pk])
+    client.force_login(district_leader)
+    assert document.title in client.get(reverse("documents:document_list")).content.decode()
+    assert client.get(download).status_code == 200
+    client.force_login(town_officer)
+    assert document.title not in client.get(reverse("documents:document_list")).content.decode()
+    assert client.get(download).status_code == 404
+
+
 def test_the_yzjh_page_offers_it_to_the_bureau(client, stored, district_admin):
     client.force_login(district_admin)
     page = client.get(reverse("dashboards:yzjh")).content.decode()
