@@ -124,3 +124,52 @@ def test_the_daily_send_takes_batch_after_batch_until_none_is_left(
     assert out.getvalue().strip() == "发送邮件 3 封。"
     assert len(mail.outbox) == 3
     assert not Notification.objects.exclude(email_status=EmailStatus.SENT).exists()
+
+
+class RefusingBackend:
+    """A mail server that refuses the addresses in `refused` (all, when it is None)."""
+
+    refused: set[str] | None = None
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        address = messages[0].to[0]
+        if RefusingBackend.refused is None or address in RefusingBackend.refused:
+            raise ConnectionRefusedError("mail server refuses")
+        mail.outbox.extend(messages)
+        return len(messages)
+
+
+def test_the_daily_send_fails_when_the_mail_server_refuses_everything(notices, settings):
+    from django.core.management import CommandError, call_command
+
+    settings.EMAIL_BACKEND = "ruraledu.reporting.tests.test_email_claims.RefusingBackend"
+    RefusingBackend.refused = None
+    # when the daily run meets a server that takes nothing
+    with pytest.raises(CommandError) as failed:
+        call_command("send_emails", stdout=io.StringIO())
+    # then it ends failed (the timer's unit shows it), saying what to check
+    assert str(failed.value) == (
+        "2 封邮件全部发送失败，请检查邮件服务器设置（EMAIL_HOST 等）。"
+        "通知仍在平台内，下次运行时重试。"
+    )
+    assert set(notices.values_list("email_status", flat=True)) == {EmailStatus.FAILED}
+    # and once the server is back, the next run sends them
+    RefusingBackend.refused = set()
+    out = io.StringIO()
+    call_command("send_emails", stdout=out)
+    assert out.getvalue().strip() == "发送邮件 2 封。"
+    assert set(notices.values_list("email_status", flat=True)) == {EmailStatus.SENT}
+
+
+def test_one_refused_address_does_not_fail_the_daily_send(notices, settings):
+    from django.core.management import call_command
+
+    settings.EMAIL_BACKEND = "ruraledu.reporting.tests.test_email_claims.RefusingBackend"
+    RefusingBackend.refused = {"school@example.org"}
+    out = io.StringIO()
+    call_command("send_emails", stdout=out)
+    assert out.getvalue().splitlines() == ["发送邮件 1 封。", "另有 1 封发送失败，下次运行时重试。"]
+    assert [m.to for m in mail.outbox] == [["bureau@e.org"]]
