@@ -92,3 +92,32 @@ def test_a_page_prints_without_navigation_and_its_charts_fit(page, district_admi
         "els => els.map(e => e.getBoundingClientRect().right)"
     ):
         assert box <= width
+
+
+def test_the_leader_reads_the_report_on_a_phone(
+    page, district_admin, district_leader, district_data, tmp_path
+):
+    from conftest import fits_phone
+    from ruraledu.documents.services import progress_report_generate
+
+    period = period_default(timezone.localdate())
+    document = progress_report_generate(plan=district_data, period=period, actor=district_admin)
+    page.set_viewport_size({"width": 390, "height": 844})
+    browser_login(page, "district_leader", PASSWORD)
+    # the menu leads to 我的文档
+    page.locator(".navbar-toggler").click()
+    page.get_by_role("button", name="方案与部门").click()
+    page.get_by_role("link", name="我的文档").click()
+    assert fits_phone(page)
+    row = page.locator("[data-testid=documents] tbody tr").first
+    assert document.title in row.inner_text() and period.label in row.inner_text()
+    # the download is on screen, not past the table's right edge
+    button = row.get_by_test_id("download-file")
+    box = button.bounding_box()
+    assert box["x"] + box["width"] <= 390
+    with page.expect_download() as word:
+        button.click()
+    path = Path(tmp_path) / "report.docx"
+    word.value.save_as(path)
+    assert Document(str(path)).paragraphs[0].text == document.title
+    assert page.get_by_test_id("generate-form").count() == 0
