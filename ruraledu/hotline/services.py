@@ -51,6 +51,12 @@ def _url(complaint: Complaint) -> str:
     return reverse("hotline:complaint_detail", args=[complaint.pk])
 
 
+def _label(complaint: Complaint) -> str:
+    # by number: the 事项类别 is typed freely (it may name a child), and a notice's title is
+    # e-mailed and pushed to the group robots
+    return f"#{complaint.pk}"
+
+
 def _not_future(on: dt.date, what: str) -> None:
     if on > timezone.localdate():
         raise ValidationError(f"{what}不能晚于今天。")
@@ -195,7 +201,7 @@ def complaint_assign(
         address=address,
     )
     recipients = _assignee_users(complaint)
-    title = f"热线工单交办：{complaint.topic}（{complaint.due_on:%Y年%m月%d日}前答复）"
+    title = f"热线工单交办：{_label(complaint)}（{complaint.due_on:%Y年%m月%d日}前答复）"
     key = f"hotline-assigned:{complaint.pk}:{complaint.version}"
     notify_on_commit(
         recipients=recipients,
@@ -254,7 +260,7 @@ def complaint_answer(
         recipients=bureau_users(),
         concerns=complaint.assignee,
         kind=NotificationKind.COMPLAINT,
-        title=f"热线工单已答复，待办结：{complaint.topic}",
+        title=f"热线工单已答复，待办结：{_label(complaint)}",
         url=_url(complaint),
         dedupe_key=key,
     )
@@ -290,7 +296,7 @@ def complaint_return(
         recipients=recipients,
         concerns=complaint.assignee,
         kind=NotificationKind.COMPLAINT,
-        title=f"热线工单答复被退回：{complaint.topic}",
+        title=f"热线工单答复被退回：{_label(complaint)}",
         body="区教体局督导室退回了答复，请登录平台查看退回原因并重新答复。",
         url=_url(complaint),
         dedupe_key=key,
@@ -347,7 +353,7 @@ def complaints_remind(*, today: dt.date) -> tuple[int, int]:
                 recipients=[*_assignee_users(complaint), *bureau],
                 concerns=complaint.assignee,
                 kind=NotificationKind.COMPLAINT,
-                title=f"热线工单已逾期：{complaint.topic}（{complaint.assignee}）",
+                title=f"热线工单已逾期：{_label(complaint)}（{complaint.assignee}）",
                 body=f"答复期限为{deadline}，至今未答复。",
                 url=_url(complaint),
                 dedupe_key=f"hotline-overdue:{complaint.pk}:{complaint.due_on}",
@@ -357,7 +363,7 @@ def complaints_remind(*, today: dt.date) -> tuple[int, int]:
                 recipients=_assignee_users(complaint),
                 concerns=complaint.assignee,
                 kind=NotificationKind.COMPLAINT,
-                title=f"热线工单即将到期：{complaint.topic}",
+                title=f"热线工单即将到期：{_label(complaint)}",
                 body=f"请于{deadline}前答复。",
                 url=_url(complaint),
                 dedupe_key=f"hotline-due-soon:{complaint.pk}:{complaint.due_on}",

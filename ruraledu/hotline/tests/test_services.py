@@ -220,7 +220,9 @@ def test_notices_that_may_be_e_mailed_carry_neither_the_complaint_nor_the_return
     django_capture_on_commit_callbacks,
     mailoutbox,
 ):
-    # a complaint often names a child; its words stay on the complaint's page
+    # a complaint often names a child; its words stay on the complaint's page, even the
+    # freely typed 事项类别
+    Complaint.objects.filter(pk=complaint.pk).update(topic="张小明家长反映乱收费")
     school_clerk.email = "clerk@example.cn"
     school_clerk.save(update_fields=["email"])
     with django_capture_on_commit_callbacks(execute=True):
@@ -234,12 +236,15 @@ def test_notices_that_may_be_e_mailed_carry_neither_the_complaint_nor_the_return
             version=complaint.version,
             reason="张小明家长称未收到退费",
         )
+    complaint.refresh_from_db()
+    services.complaints_remind(today=complaint.due_on + dt.timedelta(days=1))  # overdue
     send_pending_emails()
     notices = Notification.objects.filter(recipient=school_clerk)
-    assert notices.count() == 2
+    assert notices.count() == 3
+    assert f"#{complaint.pk}" in notices.get(title__startswith="热线工单已逾期").title
     sent = [m.subject + m.body for m in mailoutbox if m.to == ["clerk@example.cn"]]
-    assert len(sent) == 2 and "请登录平台查看" in sent[0]
-    for text in [*sent, *(n.title + n.body for n in notices)]:
+    assert len(sent) == 3 and "请登录平台查看" in sent[0]
+    for text in [*sent, *(n.title + n.body for n in Notification.objects.all())]:
         assert "资料费" not in text and "张小明" not in text
 
 
