@@ -7,8 +7,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from ruraledu.plans.choices import MilestoneStatus
 
@@ -240,6 +241,18 @@ class ProgressReport(models.Model):
     @property
     def project(self):
         return self.period.project
+
+    @cached_property
+    def first_submitted_at(self):
+        """When it was first handed in (lists read it in their query: `with_first_submission`)."""
+        return self.events.filter(kind=ReportEventKind.SUBMITTED).aggregate(at=Min("at"))["at"]
+
+    @property
+    def handed_in_late(self) -> bool:
+        """First handed in after its period's deadline. A 重新提交 after the reviewer returned
+        it does not make it late: the unit reported on time."""
+        first = self.first_submitted_at
+        return first is not None and timezone.localdate(first) > self.period.deadline
 
     @property
     def is_editable(self) -> bool:

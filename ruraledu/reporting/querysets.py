@@ -13,7 +13,7 @@ from ruraledu.accounts.choices import ROLE_ACTIONS, Action, Role
 from ruraledu.accounts.policy import is_root_path
 from ruraledu.accounts.scoping import bureau_units, scope_paths, user_departments
 
-from .choices import ReportStatus
+from .choices import ReportEventKind, ReportStatus
 
 
 def _usable(user) -> bool:
@@ -41,6 +41,14 @@ class ProgressReportQuerySet(models.QuerySet):
             )
             condition &= drafts_readable
         return self.filter(condition)
+
+    def with_first_submission(self) -> "ProgressReportQuerySet":
+        """Each report's first 提交 in the same query (`ProgressReport.handed_in_late`)."""
+        from django.db.models import Min
+
+        return self.annotate(
+            first_submitted_at=Min("events__at", filter=Q(events__kind=ReportEventKind.SUBMITTED))
+        )
 
     def authored_by(self, user) -> "ProgressReportQuerySet":
         """Reports `user` may write and submit: those of their own department, or of a school

@@ -90,9 +90,9 @@ def expected_reports(
     )
     reports = {
         _report_key(r): r
-        for r in ProgressReport.objects.filter(period__in=periods).select_related(
-            "department", "org_unit"
-        )
+        for r in ProgressReport.objects.filter(period__in=periods)
+        .with_first_submission()
+        .select_related("period", "department", "org_unit")
     }
     rows = []
     for period in periods:
@@ -148,8 +148,10 @@ def waiting_reports(*, user=None):
     reports = ProgressReport.objects.filter(status__in=WAITING_STATUSES)
     if user is not None:
         reports = reports.for_user(user, Action.REVIEW)
-    return reports.select_related("period__project", "department", "org_unit").order_by(
-        "submitted_at", "pk"
+    return (
+        reports.with_first_submission()
+        .select_related("period__project", "department", "org_unit")
+        .order_by("submitted_at", "pk")
     )
 
 
@@ -330,6 +332,7 @@ def project_reports(*, user, project: Project, today: dt.date | None = None) -> 
     reports = list(
         ProgressReport.objects.for_user(user, Action.VIEW)
         .filter(period__project=project)
+        .with_first_submission()
         .select_related("period", "department", "org_unit")
         .order_by("-period__starts_on", "department__sort_order", "org_unit__path")
     )

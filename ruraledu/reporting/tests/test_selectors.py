@@ -76,3 +76,39 @@ def test_a_new_quarter_appears_without_the_daily_job(schedule):
     assert services.periods_ensure_current(today=dt.date(2026, 7, 2)) == 1
     labels = [r.period.label for r in selectors.expected_reports(today=dt.date(2026, 7, 2))]
     assert "2026年第3季度" in labels
+
+
+def late_badges(client, url) -> int:
+    return client.get(url).content.decode().count('data-testid="late"')
+
+
+def test_a_report_first_handed_in_after_its_deadline_is_marked_late(
+    client, submitted, district_admin, department_reporter, period
+):
+    """Q1 2026 was due 2026-04-15: handed in today, it is late on every page listing it."""
+    from ruraledu.reporting.choices import ReportEventKind
+    from ruraledu.reporting.models import ReportEvent
+
+    pages = [
+        reverse("reporting:review_queue"),
+        reverse("reporting:project_reports", args=[period.project.number]),
+        reverse("reporting:report_detail", args=[submitted.pk]),
+    ]
+    client.force_login(district_admin)
+    assert [late_badges(client, url) for url in pages] == [1, 1, 1]
+    # handed in on the deadline, it is not
+    ReportEvent.objects.filter(report=submitted, kind=ReportEventKind.SUBMITTED).update(
+        at=dt.datetime(2026, 4, 15, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    )
+    assert [late_badges(client, url) for url in pages] == [0, 0, 0]
+    # nor once the bureau returned it and the unit resubmitted it after the deadline
+    report = services.report_return(
+        report=submitted,
+        actor=district_admin,
+        reason="请补充。",
+        expected_version=submitted.version,
+    )
+    services.report_resubmit(
+        report=report, actor=department_reporter, expected_version=report.version
+    )
+    assert [late_badges(client, url) for url in pages] == [0, 0, 0]
