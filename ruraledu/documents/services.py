@@ -107,6 +107,9 @@ def progress_report_generate(
         actor=actor,
         template=template,
         plan=plan,
+        # the plan's district (or city): read by those who reach it; none on a one-district
+        # install, whose plan belongs to the root
+        org_unit=plan.org_unit,
         period_kind=period.kind,
         period_start=period.start,
         period_end=period.end,

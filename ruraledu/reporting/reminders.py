@@ -4,6 +4,7 @@ dedupe key, unique per recipient, so running the reminders twice sends nothing n
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from smtplib import SMTPRecipientsRefused
 from time import monotonic
 
 from django.conf import settings
@@ -113,11 +114,25 @@ def settle(*, url: str) -> int:
     return Notification.objects.filter(url=url, read_at__isnull=True).update(read_at=timezone.now())
 
 
+@dataclass
+class EmailRun:
+    """What one run did with the notices it claimed."""
+
+    sent: int = 0
+    refused: int = 0  # the server refused the recipient's address: the address is at fault
+    failed: int = 0  # anything else (no connection, login refused …): the server is
+
+
 def send_pending_emails(*, limit: int = 500) -> int:
+    """E-mail the notices still pending; returns how many went (see `email_pending`)."""
+    return email_pending(limit=limit).sent
+
+
+def email_pending(*, limit: int = 500) -> EmailRun:
     """E-mail the notices still pending. Each run first claims its notices (marks them
     sending) and commits, then sends: no lock is held while a slow mail server answers, and
     two runs at once never send the same notice twice."""
-    sent, claimed = 0, _claim_emails(limit)
+    run, claimed = EmailRun(), _claim_emails(limit)
     stop_at = monotonic() + CLAIM_EXPIRES.total_seconds() / 2
     for at, notice in enumerate(claimed):
         if monotonic() > stop_at:
@@ -131,17 +146,21 @@ def send_pending_emails(*, limit: int = 500) -> int:
                 from_email=None,
                 recipient_list=[notice.recipient.email],
             )
-        except Exception:  # the notice stays in the app; the next run tries again
+        except Exception as error:  # the notice stays in the app; the next run tries again
             logger.exception("e-mail for notification %s failed", notice.pk)
             outcome = {"email_status": EmailStatus.FAILED}
+            if isinstance(error, SMTPRecipientsRefused):
+                run.refused += 1
+            else:
+                run.failed += 1
         else:
             outcome = {"email_status": EmailStatus.SENT, "emailed_at": timezone.now()}
-            sent += 1
+            run.sent += 1
         # each notice as soon as it is sent: a run that dies later sends it no second time
         Notification.objects.filter(pk=notice.pk, email_status=EmailStatus.SENDING).update(
             **outcome
         )
-    return sent
+    return run
 
 
 def _give_back(unsent: list[Notification]) -> None:

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from docx import Document
 from docx.oxml.ns import qn
 
@@ -224,6 +225,8 @@ def test_the_district_leader_reads_the_report_but_neither_makes_nor_finalises_it
     assert upload.status_code == 404
     document.refresh_from_db()
     assert document.final_name == "定稿.docx"
+    made = client.post(reverse("documents:progress_report_generate"), {"period": "2024-Y"})
+    assert made.status_code == 404 and GeneratedDocument.objects.count() == 1
 
 
 @pytest.mark.parametrize("persona", ["town_officer", "school_clerk", "outsider"])
@@ -353,3 +356,50 @@ def test_a_title_over_the_limit_is_told_on_the_page_and_nothing_is_kept(
     assert "标题不能超过 200 字" in body and "本次为 212 字" in body
     assert GeneratedDocument.objects.count() == 0
     assert not list(media_root.rglob("*.docx"))
+
+
+def test_a_city_s_district_leader_reads_the_reports_of_their_district_s_plan(
+    city, district_a, district_b, district_admin
+):
+    """On an install serving a city a report is kept at its plan's district: the district's
+    leader reads it, the other district's and the district's towns do not."""
+    from ruraledu.accounts.choices import Role
+    from ruraledu.accounts.tests.factories import RoleAssignmentFactory, UserFactory
+    from ruraledu.reporting.tests.factories import PlanFactory
+
+    plan = PlanFactory(org_unit=district_a)
+    document = GeneratedDocument.objects.create(
+        kind="progress_report",
+        title="A区进展情况报告",
+        plan=plan,
+        org_unit=plan.org_unit,
+        generated_at=timezone.now(),
+        generated_by=district_admin,
+    )
+
+    def reader(role, unit):
+        user = UserFactory()
+        RoleAssignmentFactory(user=user, role=role, org_unit=unit)
+        return user
+
+    town_a = district_a.children.get()
+    readers = {
+        "A区领导": reader(Role.DISTRICT_LEADER, district_a),
+        "B区领导": reader(Role.DISTRICT_LEADER, district_b),
+        "A镇": reader(Role.TOWN_OFFICER, town_a),
+        "市领导": reader(Role.DISTRICT_LEADER, city),
+    }
+    seen = {
+        name: GeneratedDocument.objects.for_user(user).filter(pk=document.pk).exists()
+        for name, user in readers.items()
+    }
+    assert seen == {"A区领导": True, "B区领导": False, "A镇": False, "市领导": True}
+
+
+def test_the_generated_report_is_kept_at_its_plan_s_unit(world, district, district_admin):
+    world.org_unit = district
+    world.save(update_fields=["org_unit"])
+    document = progress_report_generate(
+        plan=world, period=period_parse("2024-Y"), actor=district_admin
+    )
+    assert document.org_unit == district
