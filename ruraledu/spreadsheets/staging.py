@@ -57,9 +57,11 @@ def _copy_in(cursor, stage: str, columns: Sequence[str], rows: Iterable[Sequence
     cursor.execute(f"SELECT {listed} FROM {stage} LIMIT 0")
     types = [column.type_code for column in cursor.description]
     written = 0
+    # text, not binary: binary rows are a little faster but store 70,000 in a smallint as
+    # 4,464 where the server refuses the text
     with (
         connection.wrap_database_errors,
-        cursor.cursor.copy(f"COPY {stage} ({listed}) FROM STDIN (FORMAT BINARY)") as copy,
+        cursor.cursor.copy(f"COPY {stage} ({listed}) FROM STDIN") as copy,
     ):
         copy.set_types(types)
         for row in rows:

@@ -247,3 +247,16 @@ def test_the_blind_index_has_no_pattern_index(model):
         indexes = dict(cursor.fetchall())
     assert f"{table}_id_index_key" in indexes
     assert not [name for name, sql in indexes.items() if "pattern_ops" in sql]
+
+
+def test_a_value_out_of_its_column_s_range_is_refused_not_wrapped(district_admin, school_a):
+    """Rows travel as text: PostgreSQL checks each value. Binary COPY would store 70,000 in a
+    smallint as 4,464 without a word."""
+    from django.db import DataError, transaction
+
+    run(roster([pupil()]), district_admin)
+    enrolment = Enrolment.objects.get()
+    with pytest.raises(DataError), transaction.atomic():
+        staging.update_rows(Enrolment, ("year",), [(70000, enrolment.pk)])
+    enrolment.refresh_from_db()
+    assert enrolment.year == 2024
