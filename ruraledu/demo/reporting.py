@@ -71,3 +71,73 @@ def reporting_demo_setup(*, today: dt.date | None = None) -> int:
         periods_sync(schedule=schedule, today=today)
         created += 1
     return created
+
+
+# the reports the demo department hands in: (days from the deadline, what the bureau does)
+HANDED_IN = ((-3, "approve"), (4, None), (-1, "return"))
+
+
+@transaction.atomic
+def progress_reports_demo_setup(*, reporter, reviewer, today: dt.date | None = None) -> int:
+    """Once: the demo department's reports for the last ended quarter of up to three of its
+    projects (project 25 is left for the reporter to try): one handed in on time and approved,
+    one handed in four days late and waiting for review, one returned to be fixed. Written
+    through the services, with the hand-in moved to its day. Returns the reports made."""
+    from ruraledu.plans.choices import MilestoneStatus, TargetKind
+    from ruraledu.reporting.choices import ReportEventKind
+    from ruraledu.reporting.models import ProgressReport, ReportEvent, ReportingPeriod
+    from ruraledu.reporting.services import (
+        report_approve,
+        report_return,
+        report_start,
+        report_submit,
+        report_update,
+    )
+
+    today = today or timezone.localdate()
+    department = reporter.role_assignments.filter(department__isnull=False).first()
+    if department is None or ProgressReport.objects.exists():
+        return 0
+    department = department.department
+    periods = (
+        ReportingPeriod.objects.filter(
+            project__reporting_schedule__departments=department, ends_on__lt=today
+        )
+        .exclude(project__number=25)
+        .order_by("project__number", "-starts_on")
+    )
+    latest = {}
+    for period in periods:
+        latest.setdefault(period.project_id, period)
+    made = 0
+    for period, (late_by, decision) in zip(latest.values(), HANDED_IN, strict=False):
+        report = report_start(period=period, actor=reporter, department=department, today=today)
+        milestones = period.project.targets.filter(kind=TargetKind.MILESTONE)
+        report = report_update(
+            report=report,
+            actor=reporter,
+            expected_version=report.version,
+            work_done=f"{period.label}按计划推进{period.project.name}，完成了阶段性工作。",
+            problems="部分学校配套条件仍需完善。",
+            next_steps="下季度继续推进，按期报送进展。",
+            lines={t.pk: {"progress": MilestoneStatus.IN_PROGRESS} for t in milestones},
+        )
+        report = report_submit(report=report, actor=reporter, expected_version=report.version)
+        day = period.deadline + dt.timedelta(days=late_by)
+        at = timezone.make_aware(dt.datetime.combine(day, dt.time(16, 30)))
+        ReportEvent.objects.filter(report=report, kind=ReportEventKind.SUBMITTED).update(at=at)
+        ProgressReport.objects.filter(pk=report.pk).update(submitted_at=at)
+        report.refresh_from_db()
+        if decision == "approve":
+            report_approve(
+                report=report, actor=reviewer, expected_version=report.version, comment="同意。"
+            )
+        elif decision == "return":
+            report_return(
+                report=report,
+                actor=reviewer,
+                reason="请补充本季度完成的具体数量和佐证材料。",
+                expected_version=report.version,
+            )
+        made += 1
+    return made

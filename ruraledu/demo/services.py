@@ -15,7 +15,7 @@ from ruraledu.aid.demo import aid_demo_setup, aid_demo_wipe
 from ruraledu.demo.care import care_demo_setup, care_demo_wipe, growth_demo_setup
 from ruraledu.demo.care_lists import lists_demo_setup
 from ruraledu.demo.hotline import hotline_demo_setup, hotline_demo_wipe
-from ruraledu.demo.reporting import reporting_demo_setup
+from ruraledu.demo.reporting import progress_reports_demo_setup, reporting_demo_setup
 from ruraledu.demo.supervision import supervision_demo_setup, supervision_demo_wipe
 from ruraledu.evaluation.demo import evaluation_demo_setup, evaluation_demo_wipe
 from ruraledu.forecast.demo import forecast_demo_setup, forecast_demo_wipe
@@ -129,7 +129,9 @@ def demo_setup(*, scale: str = "district", years: list[int] | None = None) -> li
         "admin", "区教体局管理员（示例）", Role.DISTRICT_ADMIN, units=[district], superuser=True
     )
     _account("leader", "区领导（示例）", Role.DISTRICT_LEADER, units=[district])
-    _account("dept", "区人社局填报员（示例）", Role.DEPARTMENT_REPORTER, department=department)
+    dept = _account(
+        "dept", "区人社局填报员（示例）", Role.DEPARTMENT_REPORTER, department=department
+    )
     _account("town", "昆仑镇教育办（示例）", Role.TOWN_OFFICER, units=[kunlun])
     _account("clerk", "昆仑镇中心小学填报员（示例）", Role.SCHOOL_CLERK, units=[clerk_school])
     inspector = _account("inspector", "责任督学（示例）", Role.INSPECTOR, units=inspected)
@@ -138,6 +140,8 @@ def demo_setup(*, scale: str = "district", years: list[int] | None = None) -> li
         "care", "昆仑镇中心小学控辍保学专干（示例）", Role.SCHOOL_CARE_OFFICER, units=[clerk_school]
     )
     reporting_demo_setup()  # holidays and quarterly reporting schedules, never overwritten
+    # the last quarter's reports of three projects: approved, late, returned; once
+    progress_reports_demo_setup(reporter=dept, reviewer=admin)
     care_demo_setup(actor=admin, clerk_school=clerk_school)  # once: cases keep their history
     lists_demo_setup(actor=admin)  # partner lists and a cross-check, once a school year
     growth_demo_setup(actor=admin, school=clerk_school)  # 学困生成长档案, once per school
