@@ -95,10 +95,10 @@ def progress_reports_demo_setup(*, reporter, reviewer, today: dt.date | None = N
     )
 
     today = today or timezone.localdate()
-    department = reporter.role_assignments.filter(department__isnull=False).first()
-    if department is None or ProgressReport.objects.exists():
+    assignment = reporter.role_assignments.filter(department__isnull=False).first()
+    if assignment is None or ProgressReport.objects.exists():
         return 0
-    department = department.department
+    department = assignment.department
     periods = (
         ReportingPeriod.objects.filter(
             project__reporting_schedule__departments=department, ends_on__lt=today

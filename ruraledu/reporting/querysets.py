@@ -44,10 +44,10 @@ class ProgressReportQuerySet(models.QuerySet):
 
     def with_first_submission(self) -> "ProgressReportQuerySet":
         """Each report's first 提交 in the same query (`ProgressReport.handed_in_late`)."""
-        from django.db.models import Min
-
         return self.annotate(
-            first_submitted_at=Min("events__at", filter=Q(events__kind=ReportEventKind.SUBMITTED))
+            first_submitted_at=models.Min(
+                "events__at", filter=Q(events__kind=ReportEventKind.SUBMITTED)
+            )
         )
 
     def authored_by(self, user) -> "ProgressReportQuerySet":

@@ -122,6 +122,10 @@ class EmailRun:
     refused: int = 0  # the server refused the recipient's address: the address is at fault
     failed: int = 0  # anything else (no connection, login refused …): the server is
 
+    def add(self, other: "EmailRun") -> None:
+        self.sent, self.refused = self.sent + other.sent, self.refused + other.refused
+        self.failed += other.failed
+
 
 def send_pending_emails(*, limit: int = 500) -> int:
     """E-mail the notices still pending; returns how many went (see `email_pending`)."""

@@ -17,8 +17,7 @@ class Command(BaseCommand):
         total = EmailRun()
         for _ in range(MAX_BATCHES):
             run = email_pending(limit=BATCH)
-            total.sent, total.refused = total.sent + run.sent, total.refused + run.refused
-            total.failed += run.failed
+            total.add(run)
             if run.sent < BATCH:  # none left, or the server refused some: the next run retries
                 break
         # the run's own claims only: a refused address is its owner's matter, a server that
